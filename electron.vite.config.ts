@@ -1,0 +1,32 @@
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('main/electron/main.ts'),
+          cli: resolve('main/cli/index.ts'),
+          heicDecodeWorker: resolve('native/heic/heicDecodeWorker.js'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'renderer',
+    build: { outDir: resolve('out/renderer'), rollupOptions: { input: resolve('renderer/index.html') } },
+    plugins: [react()],
+  },
+});

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
+
+export class UsageError extends Error {}
+
+export interface ConvertArgs {
+  command: 'convert';
+  inputs: string[];
+  target: OutputFormat;
+  outputDir: string | undefined;
+  mode: 'local' | 'hosted' | 'auto';
+  apiUrl: string | undefined;
+  label: string | undefined;
+  json: boolean;
+}
+
+export interface DoctorArgs {
+  command: 'doctor';
+  json: boolean;
+}
+
+export interface HelpArgs {
+  command: 'help';
+  topic: string | undefined;
+}
+
+export type CliArgs = ConvertArgs | DoctorArgs | HelpArgs;
+
+export const USAGE = `Usage: convertr <command> [options]
+
+Commands:
+  convert <input...> --to <format> [--out <dir>] [--mode local] [--json]
+      Convert files or folders (folders are searched recursively for supported files).
+      Formats: ${OUTPUT_FORMATS.join(', ')}
+  doctor [--json]
+      Show which ffmpeg, ffprobe, sharp and HEIC decoder are in use.
+  help
+      Show this text.
+
+Exit codes: 0 all succeeded, 1 any conversion failed, 2 usage error.`;
+
+function parseConvert(rest: string[]): ConvertArgs {
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      to: { type: 'string' },
+      out: { type: 'string' },
+      mode: { type: 'string', default: 'local' },
+      'api-url': { type: 'string' },
+      label: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
+  if (!values.to) throw new UsageError(`convert needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
+  const target = parseOutputFormat(values.to);
+  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.`);
+  const mode = values.mode;
+  if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto') throw new UsageError(`--mode must be local, hosted or auto, not ${mode}.`);
+  if (values.out === '') throw new UsageError('--out needs a folder.');
+  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, apiUrl: values['api-url'], label: values.label, json: values.json ?? false };
+}
+
+/** Parses argv after the program name. Throws UsageError with a message meant for the user. */
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'convert':
+        return parseConvert(rest);
+      case 'doctor': {
+        const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });
+        return { command: 'doctor', json: values.json ?? false };
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return { command: 'help', topic: rest[0] };
+      default:
+        throw new UsageError(`Unknown command "${command}".`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError((error as Error).message);
+  }
+}

@@ -1,0 +1,69 @@
+import { createRequire } from 'node:module';
+import { availableParallelism, homedir, totalmem } from 'node:os';
+import path from 'node:path';
+import { concurrencyLimits } from '../core/concurrency.js';
+import { runProcess } from '../../native/ffmpeg/runProcess.js';
+import { locateFfmpegToolsFromEnvironment, type ToolLocation } from '../../native/ffmpeg/locateTools.js';
+import type { DoctorArgs } from './args.js';
+import type { CliIo } from './io.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+async function toolVersion(tool: ToolLocation): Promise<string> {
+  const result = await runProcess(tool.path, ['-version'], { timeoutMs: 10_000 }).catch(() => undefined);
+  const first = result?.stdout.split('\n')[0] ?? '';
+  return /version (\S+)/.exec(first)?.[1] ?? 'unknown version';
+}
+
+function packageVersion(name: string): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The data folder of DESIGN section 4, for display. */
+export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['CONVERTR_HOME']) return path.resolve(env['CONVERTR_HOME']);
+  if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Application Support', 'Convertr');
+  if (process.platform === 'win32') return path.join(env['APPDATA'] ?? path.join(homedir(), 'AppData', 'Roaming'), 'Convertr');
+  return path.join(env['XDG_CONFIG_HOME'] ?? path.join(homedir(), '.config'), 'Convertr');
+}
+
+async function gatherChecks(): Promise<Check[]> {
+  const checks: Check[] = [];
+  const tools = locateFfmpegToolsFromEnvironment();
+  if ('missing' in tools) {
+    checks.push({ name: 'ffmpeg', ok: false, detail: tools.missing });
+  } else {
+    for (const [name, tool] of [['ffmpeg', tools.ffmpeg], ['ffprobe', tools.ffprobe]] as const) {
+      checks.push({ name, ok: true, detail: `${tool.path} (${await toolVersion(tool)}, from ${tool.source === 'env' ? `${name.toUpperCase()}_PATH` : tool.source === 'bundled' ? `the ${name}-static package` : 'PATH'})` });
+    }
+  }
+  try {
+    const sharp = (await import('sharp')).default;
+    checks.push({ name: 'sharp', ok: true, detail: `${sharp.versions.sharp ?? '?'} (libvips ${sharp.versions.vips})` });
+  } catch (error) {
+    checks.push({ name: 'sharp', ok: false, detail: (error as Error).message });
+  }
+  const heic = packageVersion('heic-decode');
+  checks.push({ name: 'heic', ok: heic !== undefined, detail: heic ? `heic-decode ${heic} (libheif-js ${packageVersion('libheif-js') ?? '?'}), ${availableParallelism()} worker threads` : 'heic-decode is not installed' });
+  const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
+  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} at once (${availableParallelism()} cores)` });
+  checks.push({ name: 'data', ok: true, detail: dataDirectory() });
+  return checks;
+}
+
+/** `convertr doctor`: exit 0 when conversions can run, 1 when something they need is missing. */
+export async function doctorCommand(args: DoctorArgs, io: CliIo): Promise<number> {
+  const checks = await gatherChecks();
+  if (args.json) io.stdout(JSON.stringify(Object.fromEntries(checks.map((c) => [c.name, { ok: c.ok, detail: c.detail }]))));
+  else for (const check of checks) io.stdout(`${check.ok ? '✔' : '✘'} ${check.name.padEnd(12)} ${check.detail}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}

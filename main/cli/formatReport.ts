@@ -1,0 +1,30 @@
+import path from 'node:path';
+import type { JobReport } from '../core/batch.js';
+
+export function jsonLine(report: JobReport): string {
+  const { input, output, status, pair, mode, runtimeMs, billableMinutes, error } = report;
+  return JSON.stringify({ input, output, status, pair, mode, runtimeMs, billableMinutes, error });
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
+export function humanLine(report: JobReport): string {
+  if (report.status === 'succeeded') {
+    const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
+    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)})${notes}`;
+  }
+  const error = report.error ? `${report.error.message} [${report.error.code}]` : report.status;
+  return `✘ ${report.input}\n    ${error}`;
+}
+
+export function summaryLine(reports: readonly JobReport[], elapsedMs: number): string {
+  const ok = reports.filter((r) => r.status === 'succeeded').length;
+  const failed = reports.filter((r) => r.status === 'failed').length;
+  const cancelled = reports.filter((r) => r.status === 'cancelled').length;
+  const parts = [`${ok} converted`];
+  if (failed > 0) parts.push(`${failed} failed`);
+  if (cancelled > 0) parts.push(`${cancelled} cancelled`);
+  return `${parts.join(', ')} in ${seconds(elapsedMs)}`;
+}

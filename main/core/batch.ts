@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { billableMinutes } from './billing.js';
+import type { ErrorPayload } from './errors.js';
+import { inputFormatFromName, outputKind, pairLabel, formatLabel, type OutputFormat } from './formats.js';
+import type { JobSnapshot } from './jobState.js';
+import type { ConversionResult, LocalConverter } from './localConverter.js';
+import type { Scheduler } from './scheduler.js';
+
+export type ConversionMode = 'local' | 'hosted';
+
+/** One finished job as the CLI's `--json` line reports it (DESIGN section 4). */
+export interface JobReport {
+  input: string;
+  output: string | null;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  pair: string;
+  mode: ConversionMode;
+  runtimeMs: number;
+  billableMinutes: number;
+  error: { code: string; message: string } | null;
+  notes: string[];
+}
+
+export interface BatchRequest {
+  inputs: string[];
+  target: OutputFormat;
+  outputDir?: string;
+}
+
+function guessPair(input: string, target: OutputFormat): string {
+  const format = inputFormatFromName(input);
+  return format ? pairLabel(format, target) : `UNKNOWN->${formatLabel(target)}`;
+}
+
+export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<ConversionResult>): JobReport {
+  const result = job.result;
+  const runtimeMs = Math.round(result?.runtimeMs ?? ((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)));
+  const error: ErrorPayload | undefined = job.error;
+  return {
+    input,
+    output: result?.outputPath ?? null,
+    status: job.status === 'succeeded' ? 'succeeded' : job.status === 'cancelled' ? 'cancelled' : 'failed',
+    pair: result?.pair ?? guessPair(input, target),
+    mode: 'local',
+    runtimeMs,
+    billableMinutes: result ? billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes }) : 0,
+    error: error ? { code: error.code, message: error.message } : null,
+    notes: result?.notes ?? [],
+  };
+}
+
+/** Queues every input on the scheduler (lane = the kind of output) and reports each job as it finishes. */
+export function runBatch(
+  converter: LocalConverter,
+  scheduler: Scheduler<ConversionResult>,
+  request: BatchRequest,
+  onReport: (report: JobReport) => void,
+): Promise<JobReport[]> {
+  const inputsById = new Map<number, string>();
+  const reports: JobReport[] = [];
+  const unsubscribe = scheduler.onUpdate((job) => {
+    const input = inputsById.get(job.id);
+    if (input === undefined || (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled')) return;
+    const report = reportFor(input, request.target, job);
+    reports.push(report);
+    onReport(report);
+  });
+  const lane = outputKind(request.target);
+  for (const input of request.inputs) {
+    const id = scheduler.enqueue(lane, ({ signal, reportProgress }) =>
+      converter.convert({ inputPath: input, target: request.target, outputDir: request.outputDir }, signal, reportProgress));
+    inputsById.set(id, path.resolve(input));
+  }
+  return scheduler.whenIdle().then(() => {
+    unsubscribe();
+    return reports;
+  });
+}

@@ -1,0 +1,25 @@
+import type { ImageOutput } from './formats.js';
+import type { ImageExpectation, ImageInfo } from './ports.js';
+
+const REPORTED_FORMAT: Record<ImageOutput, string> = {
+  jpg: 'jpeg', png: 'png', webp: 'webp', avif: 'heif', tiff: 'tiff', gif: 'gif', bmp: 'bmp',
+};
+
+/** Formats whose files can carry an alpha channel. */
+export const ALPHA_TARGETS = new Set<ImageOutput>(['png', 'webp', 'avif', 'tiff', 'gif']);
+
+/** Compares an image output, read back from disk, with what the conversion promised. */
+export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected: ImageExpectation): string[] {
+  const problems: string[] = [];
+  if (info.format !== REPORTED_FORMAT[target]) problems.push(`the output is ${info.format}, not ${target}`);
+  if (info.width !== expected.width || info.height !== expected.height) {
+    problems.push(`the output is ${info.width}x${info.height}, expected ${expected.width}x${expected.height}`);
+  }
+  if (info.orientation !== undefined && info.orientation !== 1) problems.push(`the output still carries EXIF orientation ${info.orientation}`);
+  if (!ALPHA_TARGETS.has(target) && info.hasAlpha) problems.push(`the output has an alpha channel that ${target.toUpperCase()} viewers do not show`);
+  if (expected.hasAlpha && ALPHA_TARGETS.has(target) && !info.hasAlpha) problems.push('the transparency of the input was lost');
+  if (expected.exif && !info.hasExif) problems.push('the photo metadata (EXIF) was lost');
+  if (expected.icc && !info.hasIcc) problems.push('the colour profile was lost');
+  if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
+  return problems;
+}

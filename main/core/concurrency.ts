@@ -1,0 +1,29 @@
+import type { MediaKind } from './formats.js';
+
+/** The hosted plan's ceilings on simultaneous tasks. */
+export const PLAN_CEILINGS: Record<MediaKind, number> = { video: 20, audio: 40, image: Number.POSITIVE_INFINITY };
+
+/** Rough peak memory of one job, to keep a batch from swapping. */
+const MEMORY_PER_JOB: Record<MediaKind, number> = { video: 700 * 2 ** 20, audio: 120 * 2 ** 20, image: 450 * 2 ** 20 };
+
+export interface Hardware {
+  cores: number;
+  totalMemoryBytes: number;
+}
+
+export interface ConcurrencyLimits {
+  perLane: Record<MediaKind, number>;
+  total: number;
+}
+
+/**
+ * The plan's ceilings as maxima, bounded by the machine: x264 already uses every core, so video runs at
+ * most one job per two cores; audio and images one per core; memory caps each kind at half of RAM.
+ */
+export function concurrencyLimits(hardware: Hardware, plan: Record<MediaKind, number> = PLAN_CEILINGS): ConcurrencyLimits {
+  const cores = Math.max(1, Math.floor(hardware.cores));
+  const memoryBound = (kind: MediaKind) => Math.max(1, Math.floor((hardware.totalMemoryBytes / 2) / MEMORY_PER_JOB[kind]));
+  const cpuBound: Record<MediaKind, number> = { video: Math.max(1, Math.floor(cores / 2)), audio: cores, image: cores };
+  const lane = (kind: MediaKind) => Math.max(1, Math.min(plan[kind], cpuBound[kind], memoryBound(kind)));
+  return { perLane: { video: lane('video'), audio: lane('audio'), image: lane('image') }, total: cores };
+}

@@ -1,0 +1,79 @@
+import type { InputFormat } from './formats.js';
+import type { MediaProbe } from './media.js';
+
+/** A probed input: where it is, what it really is and how ffmpeg must open it. */
+export interface ProbedInput {
+  path: string;
+  format: InputFormat;
+  /** The one demuxer ffmpeg may use for this file. */
+  demuxer: string;
+  /** Bytes of junk before the real stream starts (see findMp3Start). */
+  skipBytes?: number;
+  probe: MediaProbe;
+}
+
+export interface ExpectedVideo {
+  codec: string;
+  pixelFormat?: string;
+  evenDimensions: boolean;
+  width: number;
+  height: number;
+  rotation: number;
+  sdr: boolean;
+}
+
+export interface ExpectedAudio {
+  count: number;
+  codec?: string;
+  maxChannels?: number;
+  maxSampleRate?: number;
+}
+
+/** What a correct output of a plan must look like when probed. */
+export interface OutputExpectation {
+  /** A name that appears in ffprobe's format_name for the output. */
+  container: string;
+  video?: ExpectedVideo;
+  audio: ExpectedAudio;
+  subtitles: number;
+  durationSeconds?: number;
+  /** Allowed difference to durationSeconds. */
+  durationToleranceSeconds: number;
+}
+
+export type StreamAction = 'copy' | 'encode';
+
+export interface FfmpegPlan {
+  inputOptions: string[];
+  outputOptions: string[];
+  /** ffmpeg's muxer name for the output (`-f`). */
+  muxer: string;
+  /** Copy when every kept stream is copied: lossless and fast. */
+  strategy: 'remux' | 'encode';
+  expectation: OutputExpectation;
+  /** Things the user should know about the result (dropped image subtitles, downmix, tone-mapping). */
+  notes: string[];
+  /** Seconds of media ffmpeg will produce, for progress. */
+  durationSeconds: number | undefined;
+}
+
+/** The full argument array for one ffmpeg run: progress on stdout, only the planned demuxer, local files only. */
+export function buildFfmpegArgs(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, outputPath: string): string[] {
+  const skip = input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : [];
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1',
+    '-protocol_whitelist', 'file',
+    ...skip,
+    ...plan.inputOptions,
+    '-f', input.demuxer,
+    '-i', `file:${input.path}`,
+    ...plan.outputOptions,
+    '-f', plan.muxer,
+    '-n', `file:${outputPath}`,
+  ];
+}
+
+/** Tolerance for "same duration": half a second or 3 %, whichever is larger. */
+export function durationTolerance(seconds: number | undefined): number {
+  return Math.max(0.5, (seconds ?? 0) * 0.03);
+}

@@ -1,0 +1,74 @@
+import { open, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from './errors.js';
+import { extensionOf, inputKind, type InputFormat, type MediaKind } from './formats.js';
+import type { MediaProbe } from './media.js';
+import { SNIFF_HEAD_BYTES, findMp3Start, sniffContainer } from './sniff.js';
+
+export interface IdentifiedInput {
+  path: string;
+  sizeBytes: number;
+  format: InputFormat;
+  kind: MediaKind;
+  demuxer: string;
+  skipBytes?: number;
+}
+
+const MP3_SEARCH_BYTES = 1024 * 1024;
+
+async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Decides what a file really is from its content (the name only breaks ties), before any tool runs. */
+export async function identifyInput(inputPath: string): Promise<IdentifiedInput> {
+  const absolute = path.resolve(inputPath);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('INPUT_NOT_FOUND', `The file ${inputPath} does not exist.`);
+    throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
+  }
+  if (!info.isFile()) throw new AppError('INPUT_UNREADABLE', `${inputPath} is not a file.`);
+  if (info.size === 0) throw new AppError('INPUT_EMPTY', 'This file is empty (0 bytes): there is nothing to convert.');
+  let head: Uint8Array;
+  try {
+    head = await readHead(absolute, SNIFF_HEAD_BYTES);
+  } catch (error) {
+    throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
+  }
+  const sniff = sniffContainer(head);
+  if (sniff.kind === 'media') {
+    return { path: absolute, sizeBytes: info.size, format: sniff.format, kind: inputKind(sniff.format), demuxer: sniff.demuxer };
+  }
+  if (sniff.kind === 'playlist') {
+    throw new AppError('PLAYLIST_REFUSED', `This file is ${sniff.what}, not a media file: it only points to other files or addresses, which are never opened. Convert the media files themselves.`);
+  }
+  if (extensionOf(absolute) === 'mp3') {
+    const start = findMp3Start(await readHead(absolute, MP3_SEARCH_BYTES));
+    if (start !== undefined) {
+      return { path: absolute, sizeBytes: info.size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
+    }
+  }
+  if (sniff.kind === 'text') {
+    throw new AppError('FORMAT_UNRECOGNIZED', 'This is a text file, not audio, video or an image, whatever its name says.');
+  }
+  throw new AppError('FORMAT_UNRECOGNIZED', 'The content of this file is not a format Convertr reads (audio, video or image), whatever its name says.');
+}
+
+/** After probing, an MP4 or WMV with sound only is an audio file (M4A, WMA); an "M4A" with pictures is an MP4. */
+export function refineFormat(input: IdentifiedInput, probe: MediaProbe): IdentifiedInput {
+  const audioOnly = probe.video.length === 0 && probe.audio.length > 0;
+  const swap: Partial<Record<InputFormat, InputFormat>> = audioOnly ? { mp4: 'm4a', wmv: 'wma' } : { m4a: 'mp4', wma: 'wmv' };
+  const format = swap[input.format];
+  return format ? { ...input, format, kind: inputKind(format) } : input;
+}

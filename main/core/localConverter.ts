@@ -1,0 +1,135 @@
+import path from 'node:path';
+import { AppError, cancelledError, throwIfAborted, toAppError } from './errors.js';
+import { buildFfmpegArgs, type FfmpegPlan } from './ffmpegPlan.js';
+import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
+import { checkImageOutput } from './checkImageOutput.js';
+import { checkMediaOutput } from './checkMediaOutput.js';
+import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
+import { commitOutput, discard, ensureDirectory, outputBaseName, temporaryOutputPath } from './outputFiles.js';
+import { assertPairSupported } from './pairs.js';
+import { planAudioConversion } from './planAudio.js';
+import { planVideoConversion } from './planVideo.js';
+import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
+import { stat } from 'node:fs/promises';
+
+export interface ConversionRequest {
+  inputPath: string;
+  target: OutputFormat;
+  /** Folder for the output; beside the input when absent. */
+  outputDir?: string;
+  /** Re-encode even when a remux would do (benchmarks and tests). */
+  forceReencode?: boolean;
+}
+
+export interface ConversionResult {
+  inputPath: string;
+  outputPath: string;
+  inputFormat: InputFormat;
+  target: OutputFormat;
+  pair: string;
+  kind: MediaKind;
+  strategy: 'remux' | 'encode' | 'image';
+  notes: string[];
+  inputBytes: number;
+  outputBytes: number;
+  runtimeMs: number;
+}
+
+export interface LocalConverterPorts {
+  prober: MediaProber;
+  ffmpeg: FfmpegRunner;
+  images: ImageConverter;
+  clock: Clock;
+}
+
+export interface LocalConverterOptions {
+  /** Images above this many pixels are refused (decompression bombs). */
+  maxImagePixels: number;
+}
+
+export const DEFAULT_MAX_IMAGE_PIXELS = 200_000_000;
+
+const MUXER_DEMUXER: Record<string, string> = {
+  mp4: 'mov', mov: 'mov', matroska: 'matroska', webm: 'matroska', avi: 'avi',
+  mp3: 'mp3', wav: 'wav', flac: 'flac', ogg: 'ogg', opus: 'ogg',
+};
+
+export type ProgressListener = (fraction: number) => void;
+
+/** Converts one file on this machine: identify, plan, run, check the output, then move it into place. */
+export class LocalConverter {
+  constructor(private readonly ports: LocalConverterPorts, private readonly options: LocalConverterOptions = { maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS }) {}
+
+  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener): Promise<ConversionResult> {
+    const started = this.ports.clock.now();
+    const identified = await identifyInput(request.inputPath);
+    assertPairSupported(identified.format, request.target);
+    throwIfAborted(signal);
+    const directory = path.resolve(request.outputDir ?? path.dirname(identified.path));
+    await ensureDirectory(directory);
+    const base = outputBaseName(identified.path);
+    const temporary = temporaryOutputPath(directory, base);
+    try {
+      const done = isImageOutput(request.target) && identified.kind === 'image'
+        ? await this.convertImage(identified, request, temporary, signal)
+        : await this.convertMedia(identified, request, temporary, signal, onProgress);
+      throwIfAborted(signal);
+      const outputPath = await commitOutput(temporary, directory, base, outputExtension(request.target));
+      const outputBytes = (await stat(outputPath)).size;
+      onProgress?.(1);
+      return {
+        inputPath: identified.path,
+        outputPath,
+        inputFormat: done.format,
+        target: request.target,
+        pair: pairLabel(done.format, request.target),
+        kind: done.kind,
+        strategy: done.strategy,
+        notes: done.notes,
+        inputBytes: identified.sizeBytes,
+        outputBytes,
+        runtimeMs: this.ports.clock.now() - started,
+      };
+    } catch (error) {
+      await discard(temporary);
+      if (signal?.aborted) throw cancelledError();
+      throw toAppError(error);
+    }
+  }
+
+  private async convertImage(input: IdentifiedInput, request: ConversionRequest, temporary: string, signal?: AbortSignal) {
+    const target = request.target;
+    if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
+    const conversion = await this.ports.images.convert(
+      { inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels },
+      signal,
+    );
+    const info = await this.ports.images.inspect(temporary);
+    const problems = checkImageOutput(info, target, conversion.expectation);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: ${problems.join('; ')}.`);
+    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes };
+  }
+
+  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, temporary: string, signal?: AbortSignal, onProgress?: ProgressListener) {
+    const probe = await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const refined = refineFormat(input, probe);
+    assertPairSupported(refined.format, request.target);
+    const probed = { ...refined, probe };
+    const plan: FfmpegPlan = isVideoOutput(request.target)
+      ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode })
+      : planAudioConversion(probed, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode: request.forceReencode });
+    const duration = plan.durationSeconds;
+    await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), {
+      signal,
+      onProgress: (seconds) => {
+        if (duration && duration > 0) onProgress?.(Math.min(0.99, seconds / duration));
+      },
+    });
+    const output = await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
+      throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
+    });
+    const problems = checkMediaOutput(output, plan.expectation);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes };
+  }
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from './errors.js';
+
+/** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
+export function candidateName(base: string, extension: string, attempt: number): string {
+  return attempt === 0 ? `${base}.${extension}` : `${base} (${attempt}).${extension}`;
+}
+
+/** The name of the output for an input: its base name with the target's extension. */
+export function outputBaseName(inputPath: string): string {
+  const base = path.basename(inputPath);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** A hidden temporary file beside the final output; renamed into place only on success. */
+export function temporaryOutputPath(directory: string, base: string): string {
+  return path.join(directory, `.${base}.${randomBytes(6).toString('hex')}.convertr-part`);
+}
+
+export const TEMPORARY_SUFFIX = '.convertr-part';
+
+export async function ensureDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} cannot be created: ${(error as Error).message}`);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Moves the finished temporary file to the first free name. A hard link refuses to replace an existing
+ * file, so two jobs finishing at once never overwrite each other; file systems without links fall back
+ * to an existence check and a rename.
+ */
+export async function commitOutput(temporary: string, directory: string, base: string, extension: string): Promise<string> {
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const target = path.join(directory, candidateName(base, extension, attempt));
+    try {
+      await link(temporary, target);
+      await unlink(temporary);
+      return target;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') {
+        throw new AppError('OUTPUT_UNWRITABLE', `The output could not be saved as ${target}: ${(error as Error).message}`);
+      }
+      if (await exists(target)) continue;
+      await rename(temporary, target);
+      return target;
+    }
+  }
+  throw new AppError('OUTPUT_UNWRITABLE', `No free file name for ${base}.${extension} in ${directory}.`);
+}
+
+export async function discard(file: string): Promise<void> {
+  await rm(file, { force: true });
+}

@@ -1,0 +1,70 @@
+import type { ImageOutput, InputFormat } from './formats.js';
+import type { MediaProbe } from './media.js';
+
+/** The core's view of the outside world. native/ implements these; tests hand in fakes. */
+
+export interface Clock {
+  now(): number;
+}
+
+export interface ProbeTarget {
+  path: string;
+  demuxer: string;
+  skipBytes?: number;
+}
+
+export interface MediaProber {
+  probe(target: ProbeTarget, signal?: AbortSignal): Promise<MediaProbe>;
+}
+
+export interface FfmpegRunOptions {
+  signal?: AbortSignal;
+  /** Called with the seconds of output written so far. */
+  onProgress?: (outputSeconds: number) => void;
+}
+
+export interface FfmpegRunner {
+  run(args: string[], options?: FfmpegRunOptions): Promise<void>;
+}
+
+export interface ImageRequest {
+  inputPath: string;
+  sourceFormat: InputFormat;
+  target: ImageOutput;
+  outputPath: string;
+  maxPixels: number;
+}
+
+/** What a correct image output must look like. */
+export interface ImageExpectation {
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  /** The output must carry EXIF (date taken, GPS, camera) because the input had it and the target can hold it. */
+  exif: boolean;
+  icc: boolean;
+  pages: number;
+}
+
+export interface ImageConversion {
+  expectation: ImageExpectation;
+  notes: string[];
+}
+
+/** What an image file holds, as read back after writing it. */
+export interface ImageInfo {
+  format: string;
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  /** EXIF orientation tag; undefined when absent. */
+  orientation: number | undefined;
+  hasExif: boolean;
+  hasIcc: boolean;
+  pages: number;
+}
+
+export interface ImageConverter {
+  convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion>;
+  inspect(path: string): Promise<ImageInfo>;
+}

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import type { AudioStreamInfo, MediaProbe, SubtitleStreamInfo, VideoStreamInfo } from './media.js';
+
+const numberLike = z.union([z.number(), z.string()]).optional();
+
+const sideDataSchema = z.object({ side_data_type: z.string().optional(), rotation: numberLike }).passthrough();
+
+const streamSchema = z.object({
+  index: z.number(),
+  codec_type: z.string().optional(),
+  codec_name: z.string().optional(),
+  profile: z.string().optional(),
+  pix_fmt: z.string().optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  channels: z.number().optional(),
+  sample_rate: numberLike,
+  sample_fmt: z.string().optional(),
+  bits_per_raw_sample: numberLike,
+  bits_per_sample: numberLike,
+  color_transfer: z.string().optional(),
+  avg_frame_rate: z.string().optional(),
+  r_frame_rate: z.string().optional(),
+  duration: numberLike,
+  disposition: z.object({ attached_pic: z.number().optional() }).passthrough().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+  side_data_list: z.array(sideDataSchema).optional(),
+}).passthrough();
+
+export const ffprobeOutputSchema = z.object({
+  streams: z.array(streamSchema).default([]),
+  format: z.object({ format_name: z.string().optional(), duration: numberLike }).passthrough().optional(),
+});
+
+export type FfprobeOutput = z.infer<typeof ffprobeOutputSchema>;
+type RawStream = z.infer<typeof streamSchema>;
+
+function toNumber(value: number | string | undefined): number | undefined {
+  if (value === undefined || value === 'N/A' || value === '') return undefined;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function parseRate(rate: string | undefined): number | undefined {
+  if (!rate) return undefined;
+  const [num, den] = rate.split('/').map(Number);
+  if (!num || !den) return undefined;
+  return num / den;
+}
+
+/** ffprobe reports the display matrix as counter-clockwise degrees (-90 for a phone held upright); we store clockwise 0/90/180/270. */
+export function normaliseRotation(stream: RawStream): number {
+  const fromSideData = stream.side_data_list?.map((s) => toNumber(s.rotation)).find((r) => r !== undefined);
+  const fromTag = toNumber(stream.tags?.['rotate']);
+  const counterClockwise = fromSideData !== undefined ? fromSideData : fromTag !== undefined ? -fromTag : 0;
+  const clockwise = ((Math.round(-counterClockwise / 90) * 90) % 360 + 360) % 360;
+  return clockwise;
+}
+
+function bitDepthOf(pixelFormat: string | undefined, raw: number | undefined): number | undefined {
+  if (raw) return raw;
+  if (!pixelFormat) return undefined;
+  const match = /p(9|10|12|14|16)(le|be)?$/.exec(pixelFormat);
+  return match ? Number(match[1]) : 8;
+}
+
+function toVideo(stream: RawStream): VideoStreamInfo {
+  return {
+    index: stream.index,
+    codec: stream.codec_name ?? 'unknown',
+    profile: stream.profile,
+    pixelFormat: stream.pix_fmt,
+    width: stream.width ?? 0,
+    height: stream.height ?? 0,
+    rotation: normaliseRotation(stream),
+    colorTransfer: stream.color_transfer,
+    bitDepth: bitDepthOf(stream.pix_fmt, toNumber(stream.bits_per_raw_sample)),
+    frameRate: parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate),
+    durationSeconds: toNumber(stream.duration),
+  };
+}
+
+function toAudio(stream: RawStream): AudioStreamInfo {
+  return {
+    index: stream.index,
+    codec: stream.codec_name ?? 'unknown',
+    profile: stream.profile,
+    channels: stream.channels ?? 0,
+    sampleRate: toNumber(stream.sample_rate) ?? 0,
+    sampleFormat: stream.sample_fmt,
+    bitsPerSample: toNumber(stream.bits_per_raw_sample) || toNumber(stream.bits_per_sample) || undefined,
+    language: stream.tags?.['language'],
+    durationSeconds: toNumber(stream.duration),
+  };
+}
+
+function toSubtitle(stream: RawStream): SubtitleStreamInfo {
+  return { index: stream.index, codec: stream.codec_name ?? 'unknown', language: stream.tags?.['language'] };
+}
+
+/** Turns ffprobe's `-show_format -show_streams` JSON into the engine's MediaProbe. Throws on a shape it cannot read. */
+export function parseFfprobeJson(json: unknown): MediaProbe {
+  const parsed = ffprobeOutputSchema.parse(json);
+  const probe: MediaProbe = {
+    container: parsed.format?.format_name ?? 'unknown',
+    durationSeconds: toNumber(parsed.format?.duration),
+    video: [],
+    coverArt: [],
+    audio: [],
+    subtitles: [],
+    otherStreamCount: 0,
+  };
+  for (const stream of parsed.streams) {
+    if (stream.codec_type === 'video') {
+      const isCover = stream.disposition?.attached_pic === 1;
+      (isCover ? probe.coverArt : probe.video).push(toVideo(stream));
+    } else if (stream.codec_type === 'audio' && (stream.channels ?? 0) > 0) {
+      probe.audio.push(toAudio(stream));
+    } else if (stream.codec_type === 'subtitle') {
+      probe.subtitles.push(toSubtitle(stream));
+    } else {
+      probe.otherStreamCount++;
+    }
+  }
+  if (probe.durationSeconds === undefined) {
+    const streamDurations = parsed.streams.map((s) => toNumber(s.duration)).filter((d): d is number => d !== undefined);
+    if (streamDurations.length > 0) probe.durationSeconds = Math.max(...streamDurations);
+  }
+  return probe;
+}

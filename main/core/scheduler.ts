@@ -1,0 +1,174 @@
+import { toAppError } from './errors.js';
+import { canTransition, estimateEta, isFinished, type JobSnapshot, type JobStatus } from './jobState.js';
+import type { Clock } from './ports.js';
+
+export interface TaskContext {
+  signal: AbortSignal;
+  reportProgress(fraction: number): void;
+}
+
+export type Task<TResult> = (context: TaskContext) => Promise<TResult>;
+
+export interface SchedulerLimits {
+  /** Most jobs of one lane running at once. */
+  perLane: Record<string, number>;
+  /** Most jobs running at once over all lanes. */
+  total: number;
+}
+
+export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
+
+interface Entry<TResult> {
+  snapshot: JobSnapshot<TResult>;
+  task: Task<TResult>;
+  controller: AbortController;
+}
+
+/**
+ * Runs jobs in arrival order within per-lane ceilings (video, audio, image) and a total ceiling.
+ * A failing job never stops the others; cancelling a queued job removes it, a running one is aborted.
+ */
+export class Scheduler<TResult> {
+  private readonly entries = new Map<number, Entry<TResult>>();
+  private readonly queue: Entry<TResult>[] = [];
+  private readonly running = new Map<string, number>();
+  private readonly listeners = new Set<JobListener<TResult>>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private nextId = 1;
+  private paused = false;
+
+  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock) {}
+
+  onUpdate(listener: JobListener<TResult>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  enqueue(lane: string, task: Task<TResult>): number {
+    const id = this.nextId++;
+    const entry: Entry<TResult> = {
+      snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
+      task,
+      controller: new AbortController(),
+    };
+    this.entries.set(id, entry);
+    this.queue.push(entry);
+    this.emit(entry);
+    this.pump();
+    return id;
+  }
+
+  get(id: number): JobSnapshot<TResult> | undefined {
+    const entry = this.entries.get(id);
+    return entry ? { ...entry.snapshot } : undefined;
+  }
+
+  list(): JobSnapshot<TResult>[] {
+    return [...this.entries.values()].map((e) => ({ ...e.snapshot }));
+  }
+
+  runningCount(lane?: string): number {
+    if (lane !== undefined) return this.running.get(lane) ?? 0;
+    return [...this.running.values()].reduce((a, b) => a + b, 0);
+  }
+
+  cancel(id: number): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || isFinished(entry.snapshot.status)) return false;
+    if (entry.snapshot.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(entry), 1);
+      this.transition(entry, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+      this.settleIdle();
+    } else {
+      entry.controller.abort();
+    }
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const id of [...this.entries.keys()]) this.cancel(id);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 && this.runningCount() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private canStart(lane: string): boolean {
+    const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
+    return this.runningCount() < this.limits.total && this.runningCount(lane) < laneLimit;
+  }
+
+  private pump(): void {
+    if (this.paused) return;
+    for (let i = 0; i < this.queue.length && this.runningCount() < this.limits.total; ) {
+      const entry = this.queue[i]!;
+      if (!this.canStart(entry.snapshot.lane)) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.start(entry);
+    }
+  }
+
+  private start(entry: Entry<TResult>): void {
+    const lane = entry.snapshot.lane;
+    this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
+    const startedAt = this.clock.now();
+    this.transition(entry, 'running', { startedAt });
+    const context: TaskContext = {
+      signal: entry.controller.signal,
+      reportProgress: (fraction) => {
+        if (entry.snapshot.status !== 'running') return;
+        const progress = Math.max(entry.snapshot.progress, Math.min(1, fraction));
+        entry.snapshot = { ...entry.snapshot, progress, etaSeconds: estimateEta(this.clock.now() - startedAt, progress) };
+        this.emit(entry);
+      },
+    };
+    Promise.resolve()
+      .then(() => entry.task(context))
+      .then(
+        (result) => this.finish(entry, entry.controller.signal.aborted ? 'cancelled' : 'succeeded', { result, progress: 1, etaSeconds: 0 }),
+        (error: unknown) => {
+          const appError = toAppError(error);
+          const status = entry.controller.signal.aborted || appError.code === 'CANCELLED' ? 'cancelled' : 'failed';
+          this.finish(entry, status, { error: appError.toPayload() });
+        },
+      );
+  }
+
+  private finish(entry: Entry<TResult>, status: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
+    const lane = entry.snapshot.lane;
+    this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
+    this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
+    this.pump();
+    this.settleIdle();
+  }
+
+  private transition(entry: Entry<TResult>, to: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
+    if (!canTransition(entry.snapshot.status, to)) throw new Error(`job ${entry.snapshot.id}: ${entry.snapshot.status} -> ${to} is not allowed`);
+    entry.snapshot = { ...entry.snapshot, ...patch, status: to };
+    this.emit(entry);
+  }
+
+  private settleIdle(): void {
+    if (this.queue.length > 0 || this.runningCount() > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private emit(entry: Entry<TResult>): void {
+    const snapshot = { ...entry.snapshot };
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}

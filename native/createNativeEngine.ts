@@ -1,0 +1,31 @@
+import { availableParallelism } from 'node:os';
+import { AppError } from '../main/core/errors.js';
+import { LocalConverter, DEFAULT_MAX_IMAGE_PIXELS } from '../main/core/localConverter.js';
+import type { Clock } from '../main/core/ports.js';
+import { ProcessFfmpegRunner } from './ffmpeg/ffmpegRunner.js';
+import { FfprobeProber } from './ffmpeg/ffprobeProber.js';
+import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/locateTools.js';
+import { HeicDecoderPool } from './heic/heicDecoderPool.js';
+import { FfmpegBmpDecoder } from './image/bmpDecoder.js';
+import { SharpImageConverter } from './image/sharpImageConverter.js';
+
+export interface NativeEngine {
+  converter: LocalConverter;
+  tools: FfmpegTools;
+  close(): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => performance.now() };
+
+/** Wires the real adapters (ffmpeg, ffprobe, sharp, heic-decode) into the core's LocalConverter. */
+export function createNativeEngine(options: { maxImagePixels?: number; heicWorkers?: number } = {}): NativeEngine {
+  const tools = locateFfmpegToolsFromEnvironment();
+  if ('missing' in tools) throw new AppError('TOOL_MISSING', tools.missing);
+  const ffmpeg = new ProcessFfmpegRunner(tools.ffmpeg.path);
+  const heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
+  const converter = new LocalConverter(
+    { prober: new FfprobeProber(tools.ffprobe.path), ffmpeg, images: new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg)), clock: systemClock },
+    { maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS },
+  );
+  return { converter, tools, close: () => heic.close() };
+}

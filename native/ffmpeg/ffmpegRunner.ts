@@ -1,0 +1,26 @@
+import { AppError, cancelledError, stderrTail } from '../../main/core/errors.js';
+import type { FfmpegRunOptions, FfmpegRunner } from '../../main/core/ports.js';
+import { createProgressParser } from './progressParser.js';
+import { runProcess } from './runProcess.js';
+
+/** Runs the ffmpeg binary; a non-zero exit becomes FFMPEG_FAILED with the tail of stderr. */
+export class ProcessFfmpegRunner implements FfmpegRunner {
+  constructor(private readonly binary: string) {}
+
+  async run(args: string[], options: FfmpegRunOptions = {}): Promise<void> {
+    const parse = createProgressParser((seconds) => options.onProgress?.(seconds));
+    const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false });
+    if (result.aborted) throw cancelledError();
+    if (result.code !== 0) {
+      const tail = stderrTail(result.stderr);
+      throw new AppError('FFMPEG_FAILED', `ffmpeg could not convert this file: ${lastMeaningfulLine(tail)}`, tail);
+    }
+  }
+}
+
+/** The line of ffmpeg's stderr that best explains a failure. */
+export function lastMeaningfulLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.replace(/^\[[^\]]+\]\s*/, '').trim()).filter(Boolean);
+  const explanatory = lines.filter((l) => !/^(Conversion failed!|Error while|Exiting normally|\s*Last message repeated)/i.test(l));
+  return explanatory.at(-1) ?? lines.at(-1) ?? 'unknown error';
+}

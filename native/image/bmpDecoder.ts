@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { rm } from 'node:fs/promises';
+import type { FfmpegRunner } from '../../main/core/ports.js';
+import { AppError } from '../../main/core/errors.js';
+
+export interface BmpDecoder {
+  /** Decodes a BMP to a temporary PNG and returns its path; the caller removes it. */
+  decodeToPng(inputPath: string, signal?: AbortSignal): Promise<string>;
+}
+
+/** sharp reads no BMP; ffmpeg's BMP decoder covers every variant phones and scanners write. */
+export class FfmpegBmpDecoder implements BmpDecoder {
+  constructor(private readonly ffmpeg: FfmpegRunner) {}
+
+  async decodeToPng(inputPath: string, signal?: AbortSignal): Promise<string> {
+    const out = path.join(tmpdir(), `convertr-bmp-${randomBytes(6).toString('hex')}.png`);
+    try {
+      await this.ffmpeg.run([
+        '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error', '-protocol_whitelist', 'file',
+        '-f', 'bmp_pipe', '-i', `file:${inputPath}`, '-frames:v', '1', '-f', 'image2', '-c:v', 'png', `file:${out}`,
+      ], { signal });
+      return out;
+    } catch (error) {
+      await rm(out, { force: true });
+      if (error instanceof AppError && error.code === 'FFMPEG_FAILED') throw new AppError('INPUT_CORRUPT', `This BMP image is damaged: ${error.message}`, error.detail);
+      throw error;
+    }
+  }
+}

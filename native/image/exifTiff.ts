@@ -1,0 +1,144 @@
+/**
+ * Small, dependency-free edits of a TIFF-structured EXIF block: read and reset the orientation,
+ * and rebuild a block that fits one JPEG APP1 segment by leaving out the maker note and the thumbnail.
+ */
+const TYPE_SIZES: Record<number, number> = { 1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8 };
+const ORIENTATION = 0x0112;
+const EXIF_IFD = 0x8769;
+const GPS_IFD = 0x8825;
+const INTEROP_IFD = 0xa005;
+const MAKER_NOTE = 0x927c;
+
+interface Entry {
+  tag: number;
+  type: number;
+  count: number;
+  data: Uint8Array;
+}
+
+class Tiff {
+  readonly view: DataView;
+  readonly little: boolean;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const order = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0);
+    if (order !== 'II' && order !== 'MM') throw new Error('not a TIFF/EXIF block');
+    this.little = order === 'II';
+  }
+  u16(at: number): number { return this.view.getUint16(at, this.little); }
+  u32(at: number): number { return this.view.getUint32(at, this.little); }
+  firstIfd(): number { return this.u32(4); }
+
+  entries(ifd: number): Entry[] {
+    if (ifd <= 0 || ifd + 2 > this.bytes.length) return [];
+    const count = this.u16(ifd);
+    const out: Entry[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = ifd + 2 + i * 12;
+      if (at + 12 > this.bytes.length) break;
+      const tag = this.u16(at);
+      const type = this.u16(at + 2);
+      const n = this.u32(at + 4);
+      const size = (TYPE_SIZES[type] ?? 1) * n;
+      const dataAt = size <= 4 ? at + 8 : this.u32(at + 8);
+      if (dataAt + size > this.bytes.length) continue;
+      out.push({ tag, type, count: n, data: this.bytes.subarray(dataAt, dataAt + size) });
+    }
+    return out;
+  }
+
+  /** Absolute position of the value field of `tag` in the IFD at `ifd`. */
+  valuePosition(ifd: number, tag: number): { at: number; type: number } | undefined {
+    const count = this.u16(ifd);
+    for (let i = 0; i < count; i++) {
+      const at = ifd + 2 + i * 12;
+      if (at + 12 > this.bytes.length) return undefined;
+      if (this.u16(at) === tag) return { at: at + 8, type: this.u16(at + 2) };
+    }
+    return undefined;
+  }
+}
+
+export function readExifOrientation(tiffBytes: Uint8Array): number | undefined {
+  try {
+    const tiff = new Tiff(tiffBytes);
+    const pos = tiff.valuePosition(tiff.firstIfd(), ORIENTATION);
+    return pos ? tiff.u16(pos.at) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A copy of the block with orientation 1 ("pixels are already upright"). */
+export function withOrientationReset(tiffBytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(tiffBytes);
+  try {
+    const tiff = new Tiff(copy);
+    const pos = tiff.valuePosition(tiff.firstIfd(), ORIENTATION);
+    if (pos && pos.type === 3) tiff.view.setUint16(pos.at, 1, tiff.little);
+  } catch {
+    return copy;
+  }
+  return copy;
+}
+
+/**
+ * Rebuilds the block with IFD0, the EXIF IFD and the GPS IFD only: no maker note, no interop IFD and
+ * no thumbnail. Date taken, GPS, camera make and model and exposure data survive.
+ */
+export function compactExif(tiffBytes: Uint8Array): Uint8Array {
+  const tiff = new Tiff(tiffBytes);
+  const ifd0 = tiff.entries(tiff.firstIfd());
+  const pointer = (tag: number) => {
+    const entry = ifd0.find((e) => e.tag === tag);
+    return entry && entry.data.length >= 4 ? new DataView(entry.data.buffer, entry.data.byteOffset, 4).getUint32(0, tiff.little) : 0;
+  };
+  const exifEntries = tiff.entries(pointer(EXIF_IFD)).filter((e) => e.tag !== MAKER_NOTE && e.tag !== INTEROP_IFD);
+  const gpsEntries = tiff.entries(pointer(GPS_IFD));
+  const base = ifd0.filter((e) => e.tag !== EXIF_IFD && e.tag !== GPS_IFD);
+
+  const ifds: { entries: Entry[]; pointerTag?: number }[] = [{ entries: base }];
+  if (exifEntries.length > 0) ifds.push({ entries: exifEntries, pointerTag: EXIF_IFD });
+  if (gpsEntries.length > 0) ifds.push({ entries: gpsEntries, pointerTag: GPS_IFD });
+  const pointerEntries = ifds.slice(1).map((ifd) => ({ tag: ifd.pointerTag!, type: 4, count: 1, data: new Uint8Array(4) }));
+  ifds[0]!.entries = [...base, ...pointerEntries].sort((a, b) => a.tag - b.tag);
+
+  const ifdSize = (entries: Entry[]) => 2 + entries.length * 12 + 4;
+  const dataSize = (entries: Entry[]) => entries.reduce((n, e) => n + (e.data.length > 4 ? e.data.length + (e.data.length % 2) : 0), 0);
+  const total = 8 + ifds.reduce((n, ifd) => n + ifdSize(ifd.entries) + dataSize(ifd.entries), 0);
+  const out = new Uint8Array(total);
+  const view = new DataView(out.buffer);
+  out[0] = out[1] = tiff.little ? 0x49 : 0x4d;
+  view.setUint16(2, 42, tiff.little);
+  view.setUint32(4, 8, tiff.little);
+
+  const offsets: number[] = [];
+  let cursor = 8;
+  for (const ifd of ifds) {
+    offsets.push(cursor);
+    cursor += ifdSize(ifd.entries) + dataSize(ifd.entries);
+  }
+  ifds.forEach((ifd, index) => {
+    const start = offsets[index]!;
+    let dataAt = start + ifdSize(ifd.entries);
+    view.setUint16(start, ifd.entries.length, tiff.little);
+    ifd.entries.forEach((entry, i) => {
+      const at = start + 2 + i * 12;
+      view.setUint16(at, entry.tag, tiff.little);
+      view.setUint16(at + 2, entry.type, tiff.little);
+      view.setUint32(at + 4, entry.count, tiff.little);
+      const target = ifds.findIndex((other) => other.pointerTag === entry.tag);
+      if (index === 0 && target > 0) {
+        view.setUint32(at + 8, offsets[target]!, tiff.little);
+      } else if (entry.data.length <= 4) {
+        out.set(entry.data, at + 8);
+      } else {
+        view.setUint32(at + 8, dataAt, tiff.little);
+        out.set(entry.data, dataAt);
+        dataAt += entry.data.length + (entry.data.length % 2);
+      }
+    });
+    view.setUint32(start + 2 + ifd.entries.length * 12, 0, tiff.little);
+  });
+  return out;
+}

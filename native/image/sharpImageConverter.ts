@@ -1,0 +1,206 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import sharp, { type Sharp } from 'sharp';
+import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
+import type { ImageOutput } from '../../main/core/formats.js';
+import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
+import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest } from '../../main/core/ports.js';
+import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
+import { encodeBmp, readBmpHeader } from './bmp.js';
+import { compactExif, withOrientationReset } from './exifTiff.js';
+import { HeifParseError, parseHeif } from './heifContainer.js';
+import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
+import type { BmpDecoder } from './bmpDecoder.js';
+
+/** Targets that keep EXIF and ICC through sharp's keepExif/keepIccProfile. */
+const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
+const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
+const WHITE = { r: 255, g: 255, b: 255 };
+
+interface Source {
+  /** A fresh pipeline; `tolerant` decodes what it can of a truncated file. */
+  build: (tolerant: boolean) => Sharp;
+  /** Whether a truncated input may be retried tolerantly. */
+  canRetryTolerant: boolean;
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  pages: number;
+  exif: boolean;
+  icc: boolean;
+  /** HEIC metadata to write into a JPEG by hand (sharp never saw it). */
+  heicMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
+  notes: string[];
+}
+
+function encode(image: Sharp, target: ImageOutput): Sharp {
+  switch (target) {
+    case 'jpg': return image.jpeg({ quality: 90, chromaSubsampling: '4:2:0' });
+    case 'png': return image.png({ compressionLevel: 6 });
+    case 'webp': return image.webp({ quality: 90, effort: 4 });
+    case 'avif': return image.avif({ quality: 60, effort: 4 });
+    case 'tiff': return image.tiff({ compression: 'lzw' });
+    case 'gif': return image.gif();
+    case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();
+  }
+}
+
+function isTruncation(error: unknown): boolean {
+  return /premature end|truncated|corrupt|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+function tooLarge(width: number, height: number, maxPixels: number): AppError {
+  return new AppError('TOO_LARGE', `This image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels), above the ${Math.round(maxPixels / 1e6)}-megapixel limit that protects your computer.`);
+}
+
+/** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
+export class SharpImageConverter implements ImageConverter {
+  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder) {}
+
+  async convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion> {
+    const source = await this.open(request, signal);
+    throwIfAborted(signal);
+    const expectation: ImageExpectation = {
+      width: source.width,
+      height: source.height,
+      hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
+      exif: source.exif && METADATA_TARGETS.has(request.target) && (!source.heicMetadata || request.target === 'jpg'),
+      icc: source.icc && METADATA_TARGETS.has(request.target) && (!source.heicMetadata || request.target === 'jpg'),
+      pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
+    };
+    const write = async (tolerant: boolean) => {
+      let image = source.build(tolerant);
+      if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
+      if (METADATA_TARGETS.has(request.target) && !source.heicMetadata) image = image.keepExif().keepIccProfile();
+      image = encode(image, request.target);
+      if (request.target === 'bmp') {
+        const { data, info } = await image.toBuffer({ resolveWithObject: true });
+        await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
+      } else if (source.heicMetadata && request.target === 'jpg') {
+        const jpeg = await image.toBuffer();
+        await writeFile(request.outputPath, insertJpegMetadata(jpeg, source.heicMetadata), { flag: 'wx' });
+      } else {
+        await image.toFile(request.outputPath);
+      }
+    };
+    try {
+      try {
+        await write(false);
+      } catch (error) {
+        if (!source.canRetryTolerant || !isTruncation(error)) throw error;
+        await rm(request.outputPath, { force: true });
+        throwIfAborted(signal);
+        await write(true);
+        source.notes.push('The file is incomplete; converted the part of the picture that could be read.');
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      const message = (error as Error).message;
+      if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
+      throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
+    }
+    if (source.heicMetadata && request.target !== 'jpg' && (source.exif || source.icc)) {
+      source.notes.push(`Photo metadata from HEIC is carried over to JPG only; this ${request.target.toUpperCase()} has none.`);
+    }
+    return { expectation, notes: source.notes };
+  }
+
+  async inspect(path: string): Promise<ImageInfo> {
+    const head = await readFile(path).then((b) => b.subarray(0, 64));
+    const bmp = readBmpHeader(head);
+    if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, hasIcc: false, pages: 1 };
+    const meta = await sharp(path, { pages: -1 }).metadata();
+    return {
+      format: meta.format ?? 'unknown',
+      width: meta.width ?? 0,
+      height: meta.pageHeight ?? meta.height ?? 0,
+      hasAlpha: meta.hasAlpha ?? false,
+      orientation: meta.orientation,
+      hasExif: meta.exif !== undefined && meta.exif.length > 0,
+      hasIcc: meta.icc !== undefined && meta.icc.length > 0,
+      pages: meta.pages ?? 1,
+    };
+  }
+
+  private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
+    if (request.sourceFormat === 'heic') return this.openHeic(request, signal);
+    if (request.sourceFormat === 'bmp') {
+      const png = await this.bmp.decodeToPng(request.inputPath, signal);
+      try {
+        return await this.openWithSharp(await readFile(png), request);
+      } finally {
+        await rm(png, { force: true });
+      }
+    }
+    return this.openWithSharp(request.inputPath, request);
+  }
+
+  private async openWithSharp(input: string | Buffer, request: ImageRequest): Promise<Source> {
+    const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
+    const options = { limitInputPixels: request.maxPixels, animated };
+    let meta;
+    try {
+      meta = await sharp(input, options).metadata();
+    } catch (error) {
+      throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine((error as Error).message)}`);
+    }
+    const width = meta.width ?? 0;
+    const height = meta.pageHeight ?? meta.height ?? 0;
+    if (width * height > request.maxPixels) throw tooLarge(width, height, request.maxPixels);
+    const swap = (meta.orientation ?? 1) >= 5;
+    const cmyk = meta.space === 'cmyk';
+    return {
+      build: (tolerant) => {
+        const image = sharp(input, { ...options, failOn: tolerant ? 'none' : 'warning' }).autoOrient();
+        return cmyk ? image.toColourspace('srgb') : image;
+      },
+      canRetryTolerant: true,
+      width: swap ? height : width,
+      height: swap ? width : height,
+      hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
+      pages: animated ? (meta.pages ?? 1) : 1,
+      exif: meta.exif !== undefined && meta.exif.length > 0,
+      icc: meta.icc !== undefined && meta.icc.length > 0 && !cmyk,
+      notes: cmyk ? ['Converted CMYK colours to RGB.'] : [],
+    };
+  }
+
+  private async openHeic(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
+    const bytes = await readFile(request.inputPath);
+    let summary;
+    try {
+      summary = parseHeif(bytes);
+    } catch (error) {
+      if (error instanceof HeifParseError) throw new AppError('INPUT_CORRUPT', `This HEIC file is damaged: ${error.message}.`);
+      throw error;
+    }
+    if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
+    const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
+    const decoded = await this.heic.decode(bytes, shown, signal).catch((error: unknown) => {
+      if (signal?.aborted) throw cancelledError();
+      throw error;
+    });
+    const build = () => {
+      const image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 }, limitInputPixels: request.maxPixels });
+      return summary.hasAlpha ? image : image.removeAlpha();
+    };
+    let exif = summary.exif ? withOrientationReset(summary.exif) : undefined;
+    if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = compactExif(exif);
+    if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = undefined;
+    return {
+      build,
+      canRetryTolerant: false,
+      width: decoded.width,
+      height: decoded.height,
+      hasAlpha: summary.hasAlpha,
+      pages: 1,
+      exif: exif !== undefined,
+      icc: summary.icc !== undefined,
+      heicMetadata: { exif, icc: summary.icc },
+      notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
+    };
+  }
+}
