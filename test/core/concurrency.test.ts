@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { PLAN_CEILINGS, concurrencyLimits } from '../../main/core/concurrency';
+
+const GiB = 2 ** 30;
+
+describe('concurrencyLimits', () => {
+  it('keeps a 2-core laptop to one x264 encode at a time, however high the plan allows', () => {
+    expect(concurrencyLimits({ cores: 2, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 });
+  });
+
+  it('never exceeds the hosted plan (20 video, 40 audio) even on a huge machine', () => {
+    const limits = concurrencyLimits({ cores: 128, totalMemoryBytes: 1024 * GiB });
+    expect(limits.perLane.video).toBe(PLAN_CEILINGS.video);
+    expect(limits.perLane.audio).toBe(40);
+    expect(limits.perLane.image).toBe(128);
+  });
+
+  it('lets memory cap the ceilings on a small machine', () => {
+    expect(concurrencyLimits({ cores: 16, totalMemoryBytes: 2 * GiB }).perLane.video).toBe(1);
+  });
+});

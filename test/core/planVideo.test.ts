@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { buildFfmpegArgs } from '../../main/core/ffmpegPlan';
+import { planVideoConversion } from '../../main/core/planVideo';
+import { audio, probe, probedInput, subtitle, video } from '../helpers/probes';
+
+const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('planVideoConversion', () => {
+  it('remuxes a playable H.264/AAC file into MP4 without re-encoding, keeping its rotation', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ rotation: 90 })] })), 'mp4');
+    expect(plan.strategy).toBe('remux');
+    expect(argAfter(plan.outputOptions, '-c:v')).toBe('copy');
+    expect(plan.outputOptions).toContain('+faststart+use_metadata_tags');
+    expect(plan.expectation.video).toMatchObject({ codec: 'h264', rotation: 90, width: 1920, height: 1080 });
+  });
+
+  it('re-encodes HEVC to H.264 yuv420p and expects the displayed, rotated size with rotation 0', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'hevc', profile: 'Main', rotation: 90 })] })), 'mp4');
+    expect(plan.strategy).toBe('encode');
+    expect(argAfter(plan.outputOptions, '-c:v')).toBe('libx264');
+    expect(argAfter(plan.outputOptions, '-vf')).toContain('format=yuv420p');
+    expect(plan.expectation.video).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 1080, height: 1920, rotation: 0 });
+  });
+
+  it('scales odd dimensions down to even ones', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9', width: 161, height: 121 })], audio: [] })), 'mp4');
+    expect(argAfter(plan.outputOptions, '-vf')).toContain('scale=trunc(iw/2)*2:trunc(ih/2)*2');
+    expect(plan.expectation.video).toMatchObject({ width: 160, height: 120, evenDimensions: true });
+    expect(plan.expectation.audio.count).toBe(0);
+  });
+
+  it('tone-maps HLG HDR to SDR BT.709', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'hevc', pixelFormat: 'yuv420p10le', colorTransfer: 'arib-std-b67' })] })), 'mp4');
+    const filters = argAfter(plan.outputOptions, '-vf')!;
+    expect(filters).toContain('zscale=tin=arib-std-b67');
+    expect(filters).toContain('tonemap=tonemap=hable');
+    expect(argAfter(plan.outputOptions, '-color_trc')).toBe('bt709');
+    expect(plan.notes.join()).toMatch(/HDR/);
+  });
+
+  it('keeps every audio track: copies AAC, encodes the rest to AAC', () => {
+    const plan = planVideoConversion(probedInput(probe({ audio: [audio({ index: 1 }), audio({ index: 2, codec: 'ac3', channels: 6 })] })), 'mp4');
+    expect(plan.outputOptions.join(' ')).toContain('-map 0:1 -c:a:0 copy -map 0:2 -c:a:1 aac -b:a:1 384k -ac:a:1 6');
+    expect(plan.expectation.audio.count).toBe(2);
+    expect(plan.strategy).toBe('encode');
+  });
+
+  it('converts text subtitles to mov_text and drops image subtitles with a note', () => {
+    const plan = planVideoConversion(probedInput(probe({ subtitles: [subtitle({ index: 2 }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' })] })), 'mp4');
+    expect(plan.outputOptions.join(' ')).toContain('-map 0:2 -c:s:0 mov_text');
+    expect(plan.outputOptions.join(' ')).not.toContain('0:3');
+    expect(plan.expectation.subtitles).toBe(1);
+    expect(plan.notes.join()).toMatch(/image-based subtitles/);
+  });
+
+  it('keeps image subtitles in MKV and turns mov_text into SRT there', () => {
+    const plan = planVideoConversion(probedInput(probe({ subtitles: [subtitle({ index: 2, codec: 'mov_text' }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' })] })), 'mkv');
+    expect(plan.outputOptions.join(' ')).toContain('-c:s:0 srt');
+    expect(plan.outputOptions.join(' ')).toContain('-c:s:1 copy');
+  });
+
+  it('leaves cover art and data streams out of the mapping', () => {
+    const plan = planVideoConversion(probedInput(probe({ coverArt: [video({ index: 5, codec: 'mjpeg' })], otherStreamCount: 2 })), 'mp4');
+    expect(plan.outputOptions.filter((a) => a.startsWith('0:'))).toEqual(['0:0', '0:1']);
+  });
+
+  it('refuses a file without pictures with NO_VIDEO_STREAM', () => {
+    expect(() => planVideoConversion(probedInput(probe({ video: [] })), 'mp4')).toThrow(expect.objectContaining({ code: 'NO_VIDEO_STREAM' }));
+  });
+
+  it('forceReencode encodes even when a remux would do', () => {
+    expect(planVideoConversion(probedInput(probe()), 'mp4', { forceReencode: true }).strategy).toBe('encode');
+  });
+
+  it('encodes WEBM as VP9 + Opus and AVI as MPEG-4 + MP3 with subtitles left out', () => {
+    const webm = planVideoConversion(probedInput(probe()), 'webm');
+    expect(argAfter(webm.outputOptions, '-c:v')).toBe('libvpx-vp9');
+    expect(webm.outputOptions).toContain('libopus');
+    const avi = planVideoConversion(probedInput(probe({ subtitles: [subtitle()] })), 'avi');
+    expect(argAfter(avi.outputOptions, '-c:v')).toBe('mpeg4');
+    expect(avi.outputOptions).toContain('libmp3lame');
+    expect(avi.expectation.subtitles).toBe(0);
+  });
+
+  it('builds arguments that only open the probed demuxer on a local file and never overwrite', () => {
+    const plan = planVideoConversion(probedInput(probe(), { path: '/in/-i evil.mp4' }), 'mp4');
+    const args = buildFfmpegArgs(plan, { path: '/in/-i evil.mp4', demuxer: 'mov' }, '/out/.x.convertr-part');
+    expect(args.slice(0, 7)).toEqual(['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1']);
+    expect(argAfter(args, '-protocol_whitelist')).toBe('file');
+    expect(args[args.indexOf('-i') - 1]).toBe('mov');
+    expect(argAfter(args, '-i')).toBe('file:/in/-i evil.mp4');
+    expect(args.slice(-2)).toEqual(['-n', 'file:/out/.x.convertr-part']);
+  });
+
+  it('regenerates timestamps for AVI input', () => {
+    expect(planVideoConversion(probedInput(probe(), { demuxer: 'avi', format: 'avi' }), 'mp4').inputOptions).toEqual(['-fflags', '+genpts']);
+  });
+});

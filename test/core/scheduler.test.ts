@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../main/core/errors';
+import { Scheduler, type TaskContext } from '../../main/core/scheduler';
+
+class FakeClock {
+  time = 0;
+  now = () => this.time;
+}
+
+/** A task the test finishes by hand. */
+function deferred() {
+  let resolve!: (v: string) => void;
+  let reject!: (e: unknown) => void;
+  let context!: TaskContext;
+  const promise = new Promise<string>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return {
+    task: (ctx: TaskContext) => {
+      context = ctx;
+      ctx.signal.addEventListener('abort', () => reject(new AppError('CANCELLED', 'Cancelled.')));
+      return promise;
+    },
+    resolve: (v = 'done') => resolve(v),
+    reject: (e: unknown) => reject(e),
+    get context() {
+      return context;
+    },
+  };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Scheduler', () => {
+  it('never runs more jobs of a lane than its ceiling, nor more than the total', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { video: 1, image: 3 }, total: 3 }, new FakeClock());
+    let peakVideo = 0;
+    let peakTotal = 0;
+    scheduler.onUpdate(() => {
+      peakVideo = Math.max(peakVideo, scheduler.runningCount('video'));
+      peakTotal = Math.max(peakTotal, scheduler.runningCount());
+    });
+    const tasks = Array.from({ length: 8 }, () => deferred());
+    tasks.forEach((t, i) => scheduler.enqueue(i % 2 === 0 ? 'video' : 'image', t.task));
+    expect(scheduler.runningCount('video')).toBe(1);
+    expect(scheduler.runningCount('image')).toBe(2);
+    for (const t of tasks) {
+      t.resolve();
+      await flush();
+    }
+    await scheduler.whenIdle();
+    expect(peakVideo).toBe(1);
+    expect(peakTotal).toBe(3);
+    expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
+  });
+
+  it('lets a later image job start while video jobs wait for their ceiling', () => {
+    const scheduler = new Scheduler<string>({ perLane: { video: 1, image: 2 }, total: 4 }, new FakeClock());
+    scheduler.enqueue('video', deferred().task);
+    const waitingVideo = scheduler.enqueue('video', deferred().task);
+    const image = scheduler.enqueue('image', deferred().task);
+    expect(scheduler.get(waitingVideo)!.status).toBe('queued');
+    expect(scheduler.get(image)!.status).toBe('running');
+  });
+
+  it('a failing job does not stop the others and keeps its error', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { audio: 1 }, total: 1 }, new FakeClock());
+    const bad = scheduler.enqueue('audio', async () => {
+      throw new AppError('NO_AUDIO_STREAM', 'No audio.');
+    });
+    const good = scheduler.enqueue('audio', async () => 'ok');
+    await scheduler.whenIdle();
+    expect(scheduler.get(bad)).toMatchObject({ status: 'failed', error: { code: 'NO_AUDIO_STREAM', message: 'No audio.' } });
+    expect(scheduler.get(good)).toMatchObject({ status: 'succeeded', result: 'ok' });
+  });
+
+  it('cancels a queued job without running it and aborts a running one', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { video: 1 }, total: 1 }, new FakeClock());
+    const running = deferred();
+    let queuedRan = false;
+    const a = scheduler.enqueue('video', running.task);
+    const b = scheduler.enqueue('video', async () => {
+      queuedRan = true;
+      return 'x';
+    });
+    await flush();
+    expect(scheduler.cancel(b)).toBe(true);
+    expect(scheduler.cancel(a)).toBe(true);
+    expect(running.context.signal.aborted).toBe(true);
+    await scheduler.whenIdle();
+    expect(queuedRan).toBe(false);
+    expect(scheduler.get(a)!.status).toBe('cancelled');
+    expect(scheduler.get(b)!.status).toBe('cancelled');
+    expect(scheduler.cancel(a)).toBe(false);
+  });
+
+  it('reports progress with an ETA from the clock', async () => {
+    const clock = new FakeClock();
+    const scheduler = new Scheduler<string>({ perLane: { video: 1 }, total: 1 }, clock);
+    const task = deferred();
+    const id = scheduler.enqueue('video', task.task);
+    await flush();
+    clock.time = 10_000;
+    task.context.reportProgress(0.25);
+    expect(scheduler.get(id)).toMatchObject({ progress: 0.25, etaSeconds: 30 });
+    task.context.reportProgress(0.1);
+    expect(scheduler.get(id)!.progress).toBe(0.25);
+  });
+
+  it('holds queued jobs while paused and starts them on resume', () => {
+    const scheduler = new Scheduler<string>({ perLane: { image: 2 }, total: 2 }, new FakeClock());
+    scheduler.pause();
+    const id = scheduler.enqueue('image', deferred().task);
+    expect(scheduler.get(id)!.status).toBe('queued');
+    scheduler.resume();
+    expect(scheduler.get(id)!.status).toBe('running');
+  });
+});
