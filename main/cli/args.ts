@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
+import { parseWindow } from '../core/telemetry/stats.js';
 
 export class UsageError extends Error {}
 
@@ -19,12 +20,23 @@ export interface DoctorArgs {
   json: boolean;
 }
 
+export interface StatsArgs {
+  command: 'stats';
+  windowDays: number;
+  json: boolean;
+}
+
+export interface ResumeArgs {
+  command: 'resume';
+  json: boolean;
+}
+
 export interface HelpArgs {
   command: 'help';
   topic: string | undefined;
 }
 
-export type CliArgs = ConvertArgs | DoctorArgs | HelpArgs;
+export type CliArgs = ConvertArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
 
 export const USAGE = `Usage: convertr <command> [options]
 
@@ -32,8 +44,14 @@ Commands:
   convert <input...> --to <format> [--out <dir>] [--mode local] [--json]
       Convert files or folders (folders are searched recursively for supported files).
       Formats: ${OUTPUT_FORMATS.join(', ')}
+      --label <text>  a client label; only its hash (a cohort) is stored.
+      Running the same command after a crash or Ctrl-C resumes the interrupted batch.
+  resume [--json]
+      Finish every interrupted batch.
+  stats [--window 14d] [--json]
+      Requests, success and error rates, average runtime and conversion minutes per format pair.
   doctor [--json]
-      Show which ffmpeg, ffprobe, sharp and HEIC decoder are in use.
+      Show which ffmpeg, ffprobe, sharp, HEIC decoder and database are in use.
   help
       Show this text.
 
@@ -70,6 +88,20 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     switch (command) {
       case 'convert':
         return parseConvert(rest);
+      case 'stats': {
+        const { values } = parseArgs({ args: rest, strict: true, options: { window: { type: 'string', default: '14d' }, json: { type: 'boolean', default: false } } });
+        let windowDays: number;
+        try {
+          windowDays = parseWindow(values.window ?? '14d');
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+        return { command: 'stats', windowDays, json: values.json ?? false };
+      }
+      case 'resume': {
+        const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });
+        return { command: 'resume', json: values.json ?? false };
+      }
       case 'doctor': {
         const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });
         return { command: 'doctor', json: values.json ?? false };

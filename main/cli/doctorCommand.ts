@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir, totalmem } from 'node:os';
-import path from 'node:path';
+import { dataDirectory } from '../core/dataDirectory.js';
 import { concurrencyLimits } from '../core/concurrency.js';
+import path from 'node:path';
 import { runProcess } from '../../native/ffmpeg/runProcess.js';
+import { DATABASE_FILE, openDatabase } from '../../native/sqlite/openDatabase.js';
 import { locateFfmpegToolsFromEnvironment, type ToolLocation } from '../../native/ffmpeg/locateTools.js';
 import type { DoctorArgs } from './args.js';
 import type { CliIo } from './io.js';
@@ -28,14 +30,6 @@ function packageVersion(name: string): string | undefined {
   }
 }
 
-/** The data folder of DESIGN section 4, for display. */
-export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  if (env['CONVERTR_HOME']) return path.resolve(env['CONVERTR_HOME']);
-  if (process.platform === 'darwin') return path.join(homedir(), 'Library', 'Application Support', 'Convertr');
-  if (process.platform === 'win32') return path.join(env['APPDATA'] ?? path.join(homedir(), 'AppData', 'Roaming'), 'Convertr');
-  return path.join(env['XDG_CONFIG_HOME'] ?? path.join(homedir(), '.config'), 'Convertr');
-}
-
 async function gatherChecks(): Promise<Check[]> {
   const checks: Check[] = [];
   const tools = locateFfmpegToolsFromEnvironment();
@@ -56,7 +50,16 @@ async function gatherChecks(): Promise<Check[]> {
   checks.push({ name: 'heic', ok: heic !== undefined, detail: heic ? `heic-decode ${heic} (libheif-js ${packageVersion('libheif-js') ?? '?'}), ${availableParallelism()} worker threads` : 'heic-decode is not installed' });
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
   checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} at once (${availableParallelism()} cores)` });
-  checks.push({ name: 'data', ok: true, detail: dataDirectory() });
+  const dataDir = dataDirectory(process.env, process.platform, homedir());
+  try {
+    const db = openDatabase(dataDir);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    db.close();
+    checks.push({ name: 'database', ok: true, detail: `${path.join(dataDir, DATABASE_FILE)} (SQLite ${sqlite}, schema ${version})` });
+  } catch (error) {
+    checks.push({ name: 'database', ok: false, detail: `${dataDir}: ${(error as Error).message}` });
+  }
   return checks;
 }
 

@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors.js';
 import { USAGE, UsageError, parseCliArgs } from './args.js';
-import { convertCommand } from './convertCommand.js';
+import { convertCommand, resumeCommand } from './convertCommand.js';
+import { statsCommand } from './statsCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { processIo, type CliIo } from './io.js';
 
@@ -12,6 +13,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await convertCommand(args, io);
       case 'doctor':
         return await doctorCommand(args, io);
+      case 'stats':
+        return await statsCommand(args, io);
+      case 'resume':
+        return await resumeCommand(args, io);
       case 'help':
         io.stdout(USAGE);
         return 0;

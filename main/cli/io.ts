@@ -13,7 +13,9 @@ export function processIo(): CliIo {
   return {
     stdout: (line) => process.stdout.write(`${line}\n`),
     stderr: (line) => process.stderr.write(`${line}\n`),
-    progress: (line) => process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`),
+    progress: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`);
+    },
     stderrIsTty: process.stderr.isTTY === true,
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);

@@ -32,20 +32,33 @@ function guessPair(input: string, target: OutputFormat): string {
   return format ? pairLabel(format, target) : `UNKNOWN->${formatLabel(target)}`;
 }
 
+export function succeededReport(result: ConversionResult): JobReport {
+  return {
+    input: result.inputPath,
+    output: result.outputPath,
+    status: 'succeeded',
+    pair: result.pair,
+    mode: 'local',
+    runtimeMs: Math.round(result.runtimeMs),
+    billableMinutes: billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes }),
+    error: null,
+    notes: result.notes,
+  };
+}
+
 export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<ConversionResult>): JobReport {
-  const result = job.result;
-  const runtimeMs = Math.round(result?.runtimeMs ?? ((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)));
+  if (job.status === 'succeeded' && job.result) return succeededReport(job.result);
   const error: ErrorPayload | undefined = job.error;
   return {
     input,
-    output: result?.outputPath ?? null,
-    status: job.status === 'succeeded' ? 'succeeded' : job.status === 'cancelled' ? 'cancelled' : 'failed',
-    pair: result?.pair ?? guessPair(input, target),
+    output: null,
+    status: job.status === 'cancelled' ? 'cancelled' : 'failed',
+    pair: guessPair(input, target),
     mode: 'local',
-    runtimeMs,
-    billableMinutes: result ? billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes }) : 0,
+    runtimeMs: Math.round((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)),
+    billableMinutes: 0,
     error: error ? { code: error.code, message: error.message } : null,
-    notes: result?.notes ?? [],
+    notes: [],
   };
 }
 

@@ -56,11 +56,19 @@ const MUXER_DEMUXER: Record<string, string> = {
 
 export type ProgressListener = (fraction: number) => void;
 
+/** Moments a persistent queue needs to know about to guarantee exactly-once outputs across crashes. */
+export interface ConversionHooks {
+  /** The temporary file is about to be written. */
+  onTemporary?: (temporaryPath: string) => void;
+  /** The temporary file is about to become `result.outputPath` (called again if that name is taken). */
+  onCommit?: (result: ConversionResult, temporaryPath: string) => void;
+}
+
 /** Converts one file on this machine: identify, plan, run, check the output, then move it into place. */
 export class LocalConverter {
   constructor(private readonly ports: LocalConverterPorts, private readonly options: LocalConverterOptions = { maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS }) {}
 
-  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener): Promise<ConversionResult> {
+  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}): Promise<ConversionResult> {
     const started = this.ports.clock.now();
     const identified = await identifyInput(request.inputPath);
     assertPairSupported(identified.format, request.target);
@@ -69,17 +77,16 @@ export class LocalConverter {
     await ensureDirectory(directory);
     const base = outputBaseName(identified.path);
     const temporary = temporaryOutputPath(directory, base);
+    hooks.onTemporary?.(temporary);
     try {
       const done = isImageOutput(request.target) && identified.kind === 'image'
         ? await this.convertImage(identified, request, temporary, signal)
         : await this.convertMedia(identified, request, temporary, signal, onProgress);
       throwIfAborted(signal);
-      const outputPath = await commitOutput(temporary, directory, base, outputExtension(request.target));
-      const outputBytes = (await stat(outputPath)).size;
-      onProgress?.(1);
-      return {
+      const outputBytes = (await stat(temporary)).size;
+      const result: ConversionResult = {
         inputPath: identified.path,
-        outputPath,
+        outputPath: '',
         inputFormat: done.format,
         target: request.target,
         pair: pairLabel(done.format, request.target),
@@ -90,6 +97,10 @@ export class LocalConverter {
         outputBytes,
         runtimeMs: this.ports.clock.now() - started,
       };
+      result.outputPath = await commitOutput(temporary, directory, base, outputExtension(request.target), (candidate) =>
+        hooks.onCommit?.({ ...result, outputPath: candidate }, temporary));
+      onProgress?.(1);
+      return result;
     } catch (error) {
       await discard(temporary);
       if (signal?.aborted) throw cancelledError();

@@ -44,9 +44,16 @@ async function exists(file: string): Promise<boolean> {
  * file, so two jobs finishing at once never overwrite each other; file systems without links fall back
  * to an existence check and a rename.
  */
-export async function commitOutput(temporary: string, directory: string, base: string, extension: string): Promise<string> {
+export async function commitOutput(
+  temporary: string,
+  directory: string,
+  base: string,
+  extension: string,
+  beforeAttempt: (target: string) => void = () => {},
+): Promise<string> {
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const target = path.join(directory, candidateName(base, extension, attempt));
+    beforeAttempt(target);
     try {
       await link(temporary, target);
       await unlink(temporary);

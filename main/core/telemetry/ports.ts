@@ -1,0 +1,45 @@
+import type { ConversionMode } from '../batch.js';
+
+export type ConversionStatus = 'succeeded' | 'failed' | 'cancelled';
+
+/** One finished conversion, as telemetry keeps it: no file names, no raw label. */
+export interface ConversionRecord {
+  finishedAt: number;
+  pair: string;
+  mode: ConversionMode;
+  status: ConversionStatus;
+  errorCode: string | null;
+  runtimeMs: number;
+  inputBytes: number | null;
+  outputBytes: number | null;
+  billableMinutes: number;
+  cohort: string | null;
+}
+
+/** Totals of one pair over a range of days, as the store aggregates them. */
+export interface PairTotals {
+  pair: string;
+  requests: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  succeededRuntimeMs: number;
+  billableMinutes: number;
+  localBillableMinutes: number;
+  hostedBillableMinutes: number;
+}
+
+export interface RangeTotals {
+  pairs: PairTotals[];
+  cohorts: number;
+  /** First day (days since the Unix epoch, UTC) with any conversion in the range. */
+  firstDay: number | undefined;
+}
+
+export interface TelemetryStore {
+  record(record: ConversionRecord): void;
+  /** Totals for the days [fromDay, toDay], both included. */
+  totals(fromDay: number, toDay: number): RangeTotals;
+  /** Removes conversion rows finished before `beforeMs`; daily aggregates stay. Returns how many went. */
+  prune(beforeMs: number): number;
+}

@@ -1,0 +1,87 @@
+/** Numbered schema changes, applied in order; PRAGMA user_version holds the last one applied. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversions and daily aggregates',
+    sql: `
+      CREATE TABLE conversions (
+        id INTEGER PRIMARY KEY,
+        finished_at INTEGER NOT NULL,
+        day INTEGER NOT NULL,
+        pair TEXT NOT NULL,
+        mode TEXT NOT NULL CHECK (mode IN ('local', 'hosted')),
+        status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed', 'cancelled')),
+        error_code TEXT,
+        runtime_ms INTEGER NOT NULL CHECK (runtime_ms >= 0),
+        input_bytes INTEGER,
+        output_bytes INTEGER,
+        billable_minutes INTEGER NOT NULL CHECK (billable_minutes >= 0),
+        cohort TEXT CHECK (cohort IS NULL OR cohort GLOB 'cohort_[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]')
+      );
+      CREATE INDEX conversions_finished_at ON conversions (finished_at);
+
+      CREATE TABLE conversion_daily (
+        day INTEGER NOT NULL,
+        pair TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        succeeded INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        succeeded_runtime_ms INTEGER NOT NULL DEFAULT 0,
+        billable_minutes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, pair, mode)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE cohort_days (
+        day INTEGER NOT NULL,
+        cohort TEXT NOT NULL,
+        PRIMARY KEY (day, cohort)
+      ) WITHOUT ROWID;
+
+      CREATE TRIGGER conversions_aggregate AFTER INSERT ON conversions
+      BEGIN
+        INSERT INTO conversion_daily (day, pair, mode, succeeded, failed, cancelled, succeeded_runtime_ms, billable_minutes)
+        VALUES (NEW.day, NEW.pair, NEW.mode,
+                NEW.status = 'succeeded', NEW.status = 'failed', NEW.status = 'cancelled',
+                CASE WHEN NEW.status = 'succeeded' THEN NEW.runtime_ms ELSE 0 END, NEW.billable_minutes)
+        ON CONFLICT (day, pair, mode) DO UPDATE SET
+          succeeded = succeeded + excluded.succeeded,
+          failed = failed + excluded.failed,
+          cancelled = cancelled + excluded.cancelled,
+          succeeded_runtime_ms = succeeded_runtime_ms + excluded.succeeded_runtime_ms,
+          billable_minutes = billable_minutes + excluded.billable_minutes;
+        INSERT OR IGNORE INTO cohort_days (day, cohort) SELECT NEW.day, NEW.cohort WHERE NEW.cohort IS NOT NULL;
+      END;
+    `,
+  },
+  {
+    version: 2,
+    name: 'persistent queue',
+    sql: `
+      CREATE TABLE queue_jobs (
+        id INTEGER PRIMARY KEY,
+        batch_key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        input_path TEXT NOT NULL,
+        target TEXT NOT NULL,
+        output_dir TEXT,
+        cohort TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'committing', 'done')),
+        owner_pid INTEGER,
+        temp_path TEXT,
+        output_path TEXT,
+        result_json TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX queue_jobs_unfinished ON queue_jobs (state) WHERE state <> 'done';
+      CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
+    `,
+  },
+];

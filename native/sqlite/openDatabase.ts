@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type SqliteDatabase = Database.Database;
+
+export const DATABASE_FILE = 'convertr.db';
+
+/** Applies the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  let applied = 0;
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+    applied++;
+  }
+  return applied;
+}
+
+/** Opens (creating if needed) `convertr.db` in the data folder: WAL, foreign keys, a busy timeout, migrated. */
+export function openDatabase(dataDirectory: string): SqliteDatabase {
+  mkdirSync(dataDirectory, { recursive: true });
+  const db = new Database(path.join(dataDirectory, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}

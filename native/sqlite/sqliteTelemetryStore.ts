@@ -1,0 +1,43 @@
+import { dayOf } from '../../main/core/telemetry/stats.js';
+import type { ConversionRecord, PairTotals, RangeTotals, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import type { SqliteDatabase } from './openDatabase.js';
+
+/** Telemetry in SQLite: one row per conversion, daily aggregates kept by a trigger so rollups stay fast at millions of rows. */
+export class SqliteTelemetryStore implements TelemetryStore {
+  private readonly insert;
+  private readonly pairTotals;
+  private readonly cohortCount;
+  private readonly firstDay;
+  private readonly pruneRows;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insert = db.prepare(`
+      INSERT INTO conversions (finished_at, day, pair, mode, status, error_code, runtime_ms, input_bytes, output_bytes, billable_minutes, cohort)
+      VALUES (@finishedAt, @day, @pair, @mode, @status, @errorCode, @runtimeMs, @inputBytes, @outputBytes, @billableMinutes, @cohort)`);
+    this.pairTotals = db.prepare(`
+      SELECT pair,
+             SUM(succeeded + failed) AS requests, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled,
+             SUM(succeeded_runtime_ms) AS succeededRuntimeMs, SUM(billable_minutes) AS billableMinutes,
+             SUM(CASE WHEN mode = 'local' THEN billable_minutes ELSE 0 END) AS localBillableMinutes,
+             SUM(CASE WHEN mode = 'hosted' THEN billable_minutes ELSE 0 END) AS hostedBillableMinutes
+      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY pair`);
+    this.cohortCount = db.prepare('SELECT COUNT(DISTINCT cohort) AS n FROM cohort_days WHERE day BETWEEN ? AND ?');
+    this.firstDay = db.prepare('SELECT MIN(day) AS day FROM conversion_daily WHERE day BETWEEN ? AND ?');
+    this.pruneRows = db.prepare('DELETE FROM conversions WHERE finished_at < ?');
+  }
+
+  record(record: ConversionRecord): void {
+    this.insert.run({ ...record, day: dayOf(record.finishedAt), runtimeMs: Math.max(0, Math.round(record.runtimeMs)) });
+  }
+
+  totals(fromDay: number, toDay: number): RangeTotals {
+    const pairs = this.pairTotals.all(fromDay, toDay) as PairTotals[];
+    const cohorts = (this.cohortCount.get(fromDay, toDay) as { n: number }).n;
+    const first = (this.firstDay.get(fromDay, toDay) as { day: number | null }).day;
+    return { pairs, cohorts, firstDay: first ?? undefined };
+  }
+
+  prune(beforeMs: number): number {
+    return this.pruneRows.run(beforeMs).changes;
+  }
+}
