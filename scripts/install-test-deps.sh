@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine (as root): ffmpeg/ffprobe, exiftool and the
-# libsecret headers that keytar builds against.
+# libsecret headers that keytar builds against, gnome-keyring + dbus for a real Secret Service in tests.
 # Then installs the npm packages exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev)
+packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev gnome-keyring dbus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
