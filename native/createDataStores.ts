@@ -7,6 +7,7 @@ import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
 export interface DataStores {
   db: SqliteDatabase;
   telemetry: SqliteTelemetryStore;
+  queueStore: SqliteQueueStore;
   queue: PersistentQueue;
   close(): void;
 }
@@ -17,5 +18,5 @@ export function createDataStores(dataDirectory: string): DataStores {
   const telemetry = new SqliteTelemetryStore(db);
   const store = new SqliteQueueStore(db, telemetry);
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, pid: process.pid, isProcessAlive, wallClock: Date.now });
-  return { db, telemetry, queue, close: () => db.close() };
+  return { db, telemetry, queueStore: store, queue, close: () => db.close() };
 }

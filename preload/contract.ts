@@ -1,27 +1,158 @@
 import { z } from 'zod';
 
 /**
- * The one typed contract between the window and the main process. The renderer imports these types;
- * main validates every request and response against the schemas. Grows with the Electron shell issue.
+ * The one typed contract between the window and the main process (DESIGN section 2): invoke channels with
+ * zod schemas for requests and responses, event channels, and the error payload. Types derive from the
+ * schemas. No electron, no Node built-ins: the renderer imports this file.
  */
-export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
 
-export const resultSchema = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: errorPayloadSchema })]);
+export const OUTPUT_FORMAT_VALUES = ['mp4', 'mov', 'mkv', 'webm', 'avi', 'mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus', 'jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'bmp'] as const;
+export const outputFormatSchema = z.enum(OUTPUT_FORMAT_VALUES);
+export const modeSchema = z.enum(['local', 'hosted', 'auto']);
+export const windowSchema = z.enum(['1d', '7d', '14d', '30d']);
+
+export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
+export type ErrorPayloadView = z.infer<typeof errorPayloadSchema>;
+
+const pathSchema = z.string().min(1).max(4096);
+const jobIdSchema = z.number().int().positive();
+
+export const jobViewSchema = z.object({
+  id: jobIdSchema,
+  batchId: z.number().int().positive(),
+  input: z.string(),
+  name: z.string(),
+  target: outputFormatSchema,
+  pair: z.string(),
+  mode: z.enum(['local', 'hosted']),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.number().min(0).max(1),
+  etaSeconds: z.number().nullable(),
+  inputBytes: z.number().nullable(),
+  outputBytes: z.number().nullable(),
+  output: z.string().nullable(),
+  notes: z.array(z.string()),
+  error: errorPayloadSchema.nullable(),
+});
+export type JobView = z.infer<typeof jobViewSchema>;
+
+export const pairStatsSchema = z.object({
+  pair: z.string(),
+  requests: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  cancelled: z.number(),
+  successRate: z.number().nullable(),
+  errorRate: z.number().nullable(),
+  avgRuntimeMs: z.number().nullable(),
+  avgRuntime: z.string().nullable(),
+  billableMinutes: z.number(),
+  window: z.string(),
+});
+
+export const statsSchema = z.object({
+  window: z.string(),
+  windowDays: z.number(),
+  coveredDays: z.number(),
+  totalRequests: z.number(),
+  cohorts: z.number(),
+  mostUsedPair: z.string().nullable(),
+  pairs: z.array(pairStatsSchema),
+  billableMinutes: z.number(),
+  hostedCost: z.number(),
+  localSaving: z.number(),
+});
+export type StatsView = z.infer<typeof statsSchema>;
+
+export const concurrencySchema = z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) });
+
+export const settingsSchema = z.object({
+  mode: modeSchema,
+  apiUrl: z.string().url(),
+  /** Only the hash of the client label is kept; the label itself is never stored. */
+  clientCohort: z.string().nullable(),
+  notifications: z.boolean(),
+  /** null: beside each input. */
+  outputFolder: pathSchema.nullable(),
+  concurrency: concurrencySchema,
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const settingsUpdateSchema = z.object({
+  mode: modeSchema,
+  apiUrl: z.string().url(),
+  /** Hashed to a cohort on arrival; '' clears it. */
+  clientLabel: z.string().max(200),
+  notifications: z.boolean(),
+  outputFolder: pathSchema.nullable(),
+  concurrency: concurrencySchema,
+}).partial().strict();
+export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
+
+export const batchSummarySchema = z.object({
+  batchId: z.number().int().positive(),
+  total: z.number(),
+  succeeded: z.number(),
+  failed: z.number(),
+  cancelled: z.number(),
+  /** Folder of the first output, to reveal. */
+  outputFolder: z.string().nullable(),
+});
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
+
+const empty = z.object({}).strict();
 
 export const invokeChannels = {
-  'app:info': {
-    request: z.object({}),
-    response: z.object({ version: z.string(), ffmpeg: z.string(), outputFormats: z.array(z.string()) }),
+  'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string(), outputFormats: z.array(outputFormatSchema) }) },
+  'queue:enqueue': {
+    request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable() }).strict(),
+    response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
   },
+  'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
+  'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
+  'queue:retry': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ jobId: jobIdSchema }) },
+  'queue:clearFinished': { request: empty, response: z.object({ removed: z.number().int() }) },
+  'queue:pause': { request: empty, response: z.object({ paused: z.literal(true) }) },
+  'queue:resume': { request: empty, response: z.object({ paused: z.literal(false) }) },
+  'stats:get': { request: z.object({ window: windowSchema }).strict(), response: statsSchema },
+  'settings:get': { request: empty, response: settingsSchema },
+  'settings:set': { request: settingsUpdateSchema, response: settingsSchema },
+  'account:register': {
+    request: z.object({ name: z.string().min(1).max(200), email: z.string().email(), password: z.string().min(8).max(200) }).strict(),
+    response: z.object({ cohort: z.string().nullable(), keychain: z.enum(['stored', 'session-only']) }),
+  },
+  'account:logout': { request: empty, response: z.object({ loggedOut: z.boolean() }) },
+  'folders:list': { request: empty, response: z.object({ rules: z.array(z.record(z.string(), z.unknown())) }) },
+  'folders:add': {
+    request: z.object({ inputFolder: pathSchema, target: outputFormatSchema, outputFolder: pathSchema.nullable(), recursive: z.boolean() }).strict(),
+    response: z.object({ id: z.number().int().positive() }),
+  },
+  'folders:remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
+  'output:reveal': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ revealed: z.boolean() }) },
+  'dialog:chooseFiles': { request: z.object({ folders: z.boolean() }).strict(), response: z.object({ paths: z.array(z.string()) }) },
+} as const;
+
+export const eventChannels = {
+  'job:update': jobViewSchema,
+  'batch:finished': batchSummarySchema,
+  'settings:changed': settingsSchema,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['request']>;
 export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>;
-export type InvokeResult<C extends InvokeChannel> = { ok: true; value: InvokeResponse<C> } | { ok: false; error: z.infer<typeof errorPayloadSchema> };
+export type InvokeResult<C extends InvokeChannel> = { ok: true; value: InvokeResponse<C> } | { ok: false; error: ErrorPayloadView };
+export type EventPayload<E extends EventChannel> = z.infer<(typeof eventChannels)[E]>;
+
+export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[];
+export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[];
 
 /** What preload/index.ts puts on `window.convertr`. */
 export interface ConvertrBridge {
   invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResult<C>>;
+  /** Subscribes to an event channel; returns the function that unsubscribes. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** The real path of a file dropped on the window (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string;
 }

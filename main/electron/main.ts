@@ -1,54 +1,152 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { OUTPUT_FORMATS } from '../core/formats.js';
-import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools.js';
-import { invokeChannels } from '../../preload/contract.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DesktopService } from '../core/app/desktopService.js';
+import { durableQueue } from '../core/app/durableQueue.js';
+import { SettingsStore } from '../core/app/settingsStore.js';
+import { concurrencyLimits } from '../core/concurrency.js';
+import { toAppError } from '../core/errors.js';
+import type { ConversionResult } from '../core/localConverter.js';
+import { JobLauncher } from '../core/queue/jobLauncher.js';
+import { Scheduler } from '../core/scheduler.js';
+import { createDataStores } from '../../native/createDataStores.js';
+import { createNativeEngine, systemClock } from '../../native/createNativeEngine.js';
+import type { EventChannel, EventPayload } from '../../preload/contract.js';
+import { BatchNotifier } from './batchNotifier.js';
+import { contractHandlers } from './contractHandlers.js';
+import { electronNotifications, electronTray } from './electronAdapters.js';
+import { registerInvokeHandlers, trustedSenderCheck } from './ipc/handleInvoke.js';
+import { CONTENT_SECURITY_POLICY, createMainWindow } from './mainWindow.js';
+import { TrayController } from './trayController.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const resources = app.isPackaged ? path.join(process.resourcesPath, 'resources') : path.join(here, '../../resources');
+const rendererIndex = path.join(here, '../renderer/index.html');
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    title: 'Convertr',
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  void window.loadFile(path.join(here, '../renderer/index.html'));
-  return window;
+/** Files and folders named on the command line (a second launch hands them to the first). */
+function pathsFromArgv(argv: readonly string[], cwd: string): string[] {
+  return argv.slice(app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('-')).map((a) => path.resolve(cwd, a));
 }
 
-function registerHandlers(): void {
-  ipcMain.handle('app:info', (event, raw: unknown) => {
-    if (event.senderFrame?.url && !event.senderFrame.url.startsWith('file://')) return { ok: false, error: { code: 'USAGE', message: 'Unknown sender.' } };
-    const request = invokeChannels['app:info'].request.safeParse(raw ?? {});
-    if (!request.success) return { ok: false, error: { code: 'USAGE', message: request.error.message } };
-    const tools = locateFfmpegToolsFromEnvironment();
-    return { ok: true, value: { version: app.getVersion(), ffmpeg: 'missing' in tools ? tools.missing : tools.ffmpeg.path, outputFormats: [...OUTPUT_FORMATS] } };
+function start(): void {
+  const dataDir = process.env['CONVERTR_HOME'] ? path.resolve(process.env['CONVERTR_HOME']) : app.getPath('userData');
+  const stores = createDataStores(dataDir);
+  const settings = new SettingsStore(dataDir);
+  const engine = createNativeEngine();
+  const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
+  const limits = concurrencyLimits(hardware);
+  const chosen = settings.get().concurrency;
+  const scheduler = new Scheduler<ConversionResult>({ perLane: chosen ?? limits.perLane, total: limits.total }, systemClock);
+  stores.queue.recover();
+  const launcher = new JobLauncher({ store: stores.queueStore, converter: engine.converter, scheduler, pid: process.pid, wallClock: Date.now });
+
+  let window: BrowserWindow | undefined;
+  const send = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => window?.webContents.send(channel, payload);
+  const showWindow = () => {
+    if (!window || window.isDestroyed()) window = openWindow();
+    window.show();
+    window.focus();
+  };
+  const notifier = new BatchNotifier(electronNotifications, () => settings.get().notifications, (batchId) => {
+    showWindow();
+    send('batch:finished', { batchId, total: 0, succeeded: 0, failed: 0, cancelled: 0, outputFolder: null });
   });
+  let lastOutputFolder: string | null = null;
+  const service = new DesktopService({
+    queue: durableQueue(stores.queue, stores.queueStore, launcher),
+    scheduler,
+    telemetry: stores.telemetry,
+    settings,
+    now: Date.now,
+    events: {
+      jobUpdated: (view) => {
+        send('job:update', view);
+        refreshTray();
+      },
+      batchFinished: (outcome) => {
+        lastOutputFolder = outcome.outputFolder ?? lastOutputFolder;
+        send('batch:finished', outcome);
+        notifier.batchFinished(outcome);
+      },
+    },
+  });
+
+  const tray = new TrayController(electronTray(resources, () => window), {
+    showWindow,
+    togglePause: () => (service.isPaused() ? service.resume() : service.pause()),
+    setMode: (mode) => send('settings:changed', handlers['settings:set']({ mode }) as EventPayload<'settings:changed'>),
+    openOutputFolder: () => lastOutputFolder && void shell.openPath(lastOutputFolder),
+    quit: () => app.quit(),
+  });
+  function refreshTray() {
+    tray.update(service.list().jobs, service.isPaused(), settings.get().mode);
+  }
+
+  const handlers = contractHandlers(service, settings, {
+    version: app.getVersion(),
+    ffmpeg: engine.tools.ffmpeg.path,
+    hardware,
+    reveal: (file) => shell.showItemInFolder(file),
+    chooseFiles: async (folders) => {
+      const result = await dialog.showOpenDialog({ properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'] });
+      return result.canceled ? [] : result.filePaths;
+    },
+    settingsChanged: (next) => send('settings:changed', next),
+  });
+  registerInvokeHandlers(ipcMain, handlers, trustedSenderCheck(pathToFileURL(rendererIndex).href, process.env['ELECTRON_RENDERER_URL']));
+
+  function openWindow(): BrowserWindow {
+    const created = createMainWindow({ preload: path.join(here, '../preload/index.cjs'), rendererIndex, icon: path.join(resources, 'icon.png') });
+    created.on('close', (event) => {
+      if (service.activeCount() > 0 && !quitting) {
+        event.preventDefault();
+        created.hide();
+      }
+    });
+    return created;
+  }
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    if (service.activeCount() === 0) return;
+    event.preventDefault();
+    void service.persistForQuit().finally(() => {
+      stores.close();
+      app.exit(0);
+    });
+  });
+  app.on('second-instance', (_event, argv, cwd) => {
+    showWindow();
+    const paths = pathsFromArgv(argv, cwd);
+    if (paths.length > 0) void service.enqueue(paths, null).catch((error: unknown) => dialog.showErrorBox('Convertr', toAppError(error).message));
+  });
+  app.on('window-all-closed', () => {
+    if (service.activeCount() === 0) app.quit();
+  });
+
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  window = openWindow();
+  service.restore();
+  refreshTray();
+  const initial = pathsFromArgv(process.argv, process.cwd());
+  if (initial.length > 0) void service.enqueue(initial, null);
 }
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   void app.whenReady().then(() => {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
-    });
-    registerHandlers();
-    createWindow();
+    try {
+      start();
+    } catch (error) {
+      dialog.showErrorBox('Convertr could not start', toAppError(error).message);
+      app.exit(1);
+    }
   });
-  app.on('window-all-closed', () => app.quit());
 }
