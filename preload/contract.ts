@@ -136,6 +136,8 @@ export const eventChannels = {
   'job:update': jobViewSchema,
   'batch:finished': batchSummarySchema,
   'settings:changed': settingsSchema,
+  /** The user clicked a batch's notification: show that batch. */
+  'batch:show': z.object({ batchId: z.number().int().positive() }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

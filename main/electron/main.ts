@@ -50,7 +50,7 @@ function start(): void {
   };
   const notifier = new BatchNotifier(electronNotifications, () => settings.get().notifications, (batchId) => {
     showWindow();
-    send('batch:finished', { batchId, total: 0, succeeded: 0, failed: 0, cancelled: 0, outputFolder: null });
+    send('batch:show', { batchId });
   });
   let lastOutputFolder: string | null = null;
   const service = new DesktopService({
