@@ -58,6 +58,7 @@ export const statsSchema = z.object({
   cohorts: z.number(),
   mostUsedPair: z.string().nullable(),
   pairs: z.array(pairStatsSchema),
+  days: z.array(z.object({ date: z.string(), succeeded: z.number(), failed: z.number(), cancelled: z.number() })),
   billableMinutes: z.number(),
   hostedCost: z.number(),
   localSaving: z.number(),
@@ -155,6 +156,9 @@ export interface ConvertrBridge {
   invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResult<C>>;
   /** Subscribes to an event channel; returns the function that unsubscribes. */
   on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
-  /** The real path of a file dropped on the window (Electron's webUtils.getPathForFile). */
-  pathForFile(file: File): string;
+  /**
+   * Paths the engine can open for files dropped on the window: their real paths in the desktop app
+   * (Electron's webUtils.getPathForFile), copies uploaded to the host's inbox in the browser.
+   */
+  pathsForDroppedFiles(files: readonly File[]): Promise<string[]>;
 }

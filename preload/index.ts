@@ -18,7 +18,7 @@ const bridge: ConvertrBridge = {
       ipcRenderer.removeListener(channel, wrapped);
     };
   },
-  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  pathsForDroppedFiles: (files: readonly File[]) => Promise.resolve(files.map((file) => webUtils.getPathForFile(file)).filter((p) => p !== '')),
 };
 
 contextBridge.exposeInMainWorld('convertr', bridge);

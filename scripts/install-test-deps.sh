@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine (as root): ffmpeg/ffprobe, exiftool and the
-# libsecret headers that keytar builds against, gnome-keyring + dbus for a real Secret Service in tests.
+# libsecret headers that keytar builds against, gnome-keyring + dbus for a real Secret Service in tests,
+# and Chromium for the browser tests (driven by playwright-core, never a downloaded browser).
 # Then installs the npm packages exactly as locked.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev gnome-keyring dbus)
+packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev gnome-keyring dbus chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

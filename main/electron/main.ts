@@ -1,22 +1,13 @@
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
-import { availableParallelism, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DesktopService } from '../core/app/desktopService.js';
-import { durableQueue } from '../core/app/durableQueue.js';
-import { SettingsStore } from '../core/app/settingsStore.js';
-import { concurrencyLimits } from '../core/concurrency.js';
 import { toAppError } from '../core/errors.js';
-import type { ConversionResult } from '../core/localConverter.js';
-import { JobLauncher } from '../core/queue/jobLauncher.js';
-import { Scheduler } from '../core/scheduler.js';
-import { createDataStores } from '../../native/createDataStores.js';
-import { createNativeEngine, systemClock } from '../../native/createNativeEngine.js';
+import { createDesktopRuntime } from '../shell/desktopRuntime.js';
 import type { EventChannel, EventPayload } from '../../preload/contract.js';
 import { BatchNotifier } from './batchNotifier.js';
-import { contractHandlers } from './contractHandlers.js';
+import { contractHandlers } from '../shell/contractHandlers.js';
 import { electronNotifications, electronTray } from './electronAdapters.js';
-import { registerInvokeHandlers, trustedSenderCheck } from './ipc/handleInvoke.js';
+import { registerInvokeHandlers, trustedSenderCheck } from '../shell/handleInvoke.js';
 import { CONTENT_SECURITY_POLICY, createMainWindow } from './mainWindow.js';
 import { TrayController } from './trayController.js';
 
@@ -31,15 +22,18 @@ function pathsFromArgv(argv: readonly string[], cwd: string): string[] {
 
 function start(): void {
   const dataDir = process.env['CONVERTR_HOME'] ? path.resolve(process.env['CONVERTR_HOME']) : app.getPath('userData');
-  const stores = createDataStores(dataDir);
-  const settings = new SettingsStore(dataDir);
-  const engine = createNativeEngine();
-  const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
-  const limits = concurrencyLimits(hardware);
-  const chosen = settings.get().concurrency;
-  const scheduler = new Scheduler<ConversionResult>({ perLane: chosen ?? limits.perLane, total: limits.total }, systemClock);
-  stores.queue.recover();
-  const launcher = new JobLauncher({ store: stores.queueStore, converter: engine.converter, scheduler, pid: process.pid, wallClock: Date.now });
+  const runtime = createDesktopRuntime(dataDir, {
+    jobUpdated: (view) => {
+      send('job:update', view);
+      refreshTray();
+    },
+    batchFinished: (outcome) => {
+      lastOutputFolder = outcome.outputFolder ?? lastOutputFolder;
+      send('batch:finished', outcome);
+      notifier.batchFinished(outcome);
+    },
+  });
+  const { service, settings, engine, hardware } = runtime;
 
   let window: BrowserWindow | undefined;
   const send = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => window?.webContents.send(channel, payload);
@@ -53,24 +47,6 @@ function start(): void {
     send('batch:show', { batchId });
   });
   let lastOutputFolder: string | null = null;
-  const service = new DesktopService({
-    queue: durableQueue(stores.queue, stores.queueStore, launcher),
-    scheduler,
-    telemetry: stores.telemetry,
-    settings,
-    now: Date.now,
-    events: {
-      jobUpdated: (view) => {
-        send('job:update', view);
-        refreshTray();
-      },
-      batchFinished: (outcome) => {
-        lastOutputFolder = outcome.outputFolder ?? lastOutputFolder;
-        send('batch:finished', outcome);
-        notifier.batchFinished(outcome);
-      },
-    },
-  });
 
   const tray = new TrayController(electronTray(resources, () => window), {
     showWindow,
@@ -113,10 +89,7 @@ function start(): void {
     quitting = true;
     if (service.activeCount() === 0) return;
     event.preventDefault();
-    void service.persistForQuit().finally(() => {
-      stores.close();
-      app.exit(0);
-    });
+    void runtime.close().finally(() => app.exit(0));
   });
   app.on('second-instance', (_event, argv, cwd) => {
     showWindow();

@@ -1,7 +1,6 @@
 import { BrowserWindow, shell } from 'electron';
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY } from '../shell/contentSecurityPolicy.js';
 
 /** The secure defaults every window gets: isolated, sandboxed, no Node, no navigation, no new windows. */
 export const SECURE_WEB_PREFERENCES = {

@@ -1,5 +1,5 @@
 import { dayOf } from '../../main/core/telemetry/stats.js';
-import type { ConversionRecord, PairTotals, RangeTotals, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import type { ConversionRecord, DayTotals, PairTotals, RangeTotals, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 /** Telemetry in SQLite: one row per conversion, daily aggregates kept by a trigger so rollups stay fast at millions of rows. */
@@ -7,7 +7,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly insert;
   private readonly pairTotals;
   private readonly cohortCount;
-  private readonly firstDay;
+  private readonly dayTotals;
   private readonly pruneRows;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -22,7 +22,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
              SUM(CASE WHEN mode = 'hosted' THEN billable_minutes ELSE 0 END) AS hostedBillableMinutes
       FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY pair`);
     this.cohortCount = db.prepare('SELECT COUNT(DISTINCT cohort) AS n FROM cohort_days WHERE day BETWEEN ? AND ?');
-    this.firstDay = db.prepare('SELECT MIN(day) AS day FROM conversion_daily WHERE day BETWEEN ? AND ?');
+    this.dayTotals = db.prepare(`SELECT day, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled
+      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`);
     this.pruneRows = db.prepare('DELETE FROM conversions WHERE finished_at < ?');
   }
 
@@ -33,8 +34,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   totals(fromDay: number, toDay: number): RangeTotals {
     const pairs = this.pairTotals.all(fromDay, toDay) as PairTotals[];
     const cohorts = (this.cohortCount.get(fromDay, toDay) as { n: number }).n;
-    const first = (this.firstDay.get(fromDay, toDay) as { day: number | null }).day;
-    return { pairs, cohorts, firstDay: first ?? undefined };
+    const days = this.dayTotals.all(fromDay, toDay) as DayTotals[];
+    return { pairs, days, cohorts, firstDay: days[0]?.day };
   }
 
   prune(beforeMs: number): number {

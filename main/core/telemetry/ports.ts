@@ -29,8 +29,17 @@ export interface PairTotals {
   hostedBillableMinutes: number;
 }
 
+export interface DayTotals {
+  day: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
 export interface RangeTotals {
   pairs: PairTotals[];
+  /** Days with any conversion, oldest first. */
+  days: DayTotals[];
   cohorts: number;
   /** First day (days since the Unix epoch, UTC) with any conversion in the range. */
   firstDay: number | undefined;

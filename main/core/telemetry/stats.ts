@@ -31,6 +31,14 @@ export interface PairStats {
   window: string;
 }
 
+export interface DayStats {
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
 export interface Stats {
   window: string;
   windowDays: number;
@@ -40,6 +48,8 @@ export interface Stats {
   cohorts: number;
   mostUsedPair: string | null;
   pairs: PairStats[];
+  /** Every day of the window, oldest first, zeros included: for the chart of conversions per day. */
+  days: DayStats[];
   billableMinutes: number;
   /** What the hosted plan bills for the hosted minutes. */
   hostedCost: number;
@@ -83,6 +93,11 @@ export function buildStats(totals: RangeTotals, windowDays: number, today: numbe
     cohorts: totals.cohorts,
     mostUsedPair: pairs[0] && pairs[0].requests > 0 ? pairs[0].pair : null,
     pairs,
+    days: Array.from({ length: windowDays }, (_, i) => {
+      const day = today - windowDays + 1 + i;
+      const found = totals.days.find((d) => d.day === day);
+      return { date: new Date(day * DAY_MS).toISOString().slice(0, 10), succeeded: found?.succeeded ?? 0, failed: found?.failed ?? 0, cancelled: found?.cancelled ?? 0 };
+    }),
     billableMinutes: local + hosted,
     hostedCost: money(hosted * COST_PER_MINUTE),
     localSaving: money(local * COST_PER_MINUTE),

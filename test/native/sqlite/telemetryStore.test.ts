@@ -52,6 +52,9 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
       pair: 'MP4->MP3', requests: 4, succeeded: 3, failed: 1, cancelled: 1, successRate: 75, errorRate: 25,
       avgRuntimeMs: 62_000, avgRuntime: '1m 2s', billableMinutes: 5, window: '14d',
     });
+    expect(stats.days).toHaveLength(14);
+    expect(stats.days.at(-1)).toEqual({ date: new Date(TODAY * DAY_MS).toISOString().slice(0, 10), succeeded: 1, failed: 1, cancelled: 1 });
+    expect(stats.days.at(-3)).toMatchObject({ succeeded: 1, failed: 1 });
     expect(stats.pairs[1]).toMatchObject({ pair: 'HEIC->JPG', requests: 2, successRate: 50, errorRate: 50, avgRuntimeMs: 400, avgRuntime: '0m 0s', billableMinutes: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../main/core/errors';
-import { handleInvoke, registerInvokeHandlers, trustedSenderCheck, type HandlerMap, type InvokeEventLike } from '../../main/electron/ipc/handleInvoke';
+import { handleInvoke, registerInvokeHandlers, trustedSenderCheck, type HandlerMap, type InvokeEventLike } from '../../main/shell/handleInvoke';
 import { INVOKE_CHANNELS } from '../../preload/contract';
 
 const trusted = trustedSenderCheck('file:///opt/Convertr/resources/app.asar/out/renderer/index.html');

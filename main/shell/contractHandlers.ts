@@ -4,7 +4,7 @@ import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import { AppError } from '../core/errors.js';
 import type { Settings } from '../../preload/contract.js';
-import type { HandlerMap } from './ipc/handleInvoke.js';
+import type { HandlerMap } from './handleInvoke.js';
 
 export interface ShellActions {
   version: string;

@@ -1,6 +1,6 @@
 import { ZodError } from 'zod';
-import { AppError, toAppError } from '../../core/errors.js';
-import { invokeChannels, type InvokeChannel, type InvokeRequest, type InvokeResponse, type InvokeResult } from '../../../preload/contract.js';
+import { AppError, toAppError } from '../core/errors.js';
+import { invokeChannels, type InvokeChannel, type InvokeRequest, type InvokeResponse, type InvokeResult } from '../../preload/contract.js';
 
 /** The part of Electron's IpcMainInvokeEvent the helper looks at. */
 export interface InvokeEventLike {

@@ -1,0 +1,37 @@
+import type { ConvertrBridge, EventChannel, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../preload/contract';
+import { createWebBridge } from './webBridge';
+
+declare global {
+  interface Window {
+    convertr?: ConvertrBridge;
+  }
+}
+
+let bridge: ConvertrBridge | undefined;
+
+/** The one module that touches `window.convertr` (the Electron preload), or the web host's bridge in a browser. */
+function current(): ConvertrBridge {
+  bridge ??= window.convertr ?? createWebBridge();
+  return bridge;
+}
+
+export class BridgeError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/** Calls a contract channel; a failure arrives as a BridgeError with the engine's code and words. */
+export async function call<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponse<C>> {
+  const result = await current().invoke(channel, request);
+  if (!result.ok) throw new BridgeError(result.error.code, result.error.message);
+  return result.value;
+}
+
+export function subscribe<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void {
+  return current().on(channel, listener);
+}
+
+export function pathsForDroppedFiles(files: readonly File[]): Promise<string[]> {
+  return current().pathsForDroppedFiles(files);
+}

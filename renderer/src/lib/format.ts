@@ -1,0 +1,49 @@
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '–';
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return '';
+  if (seconds < 1) return 'almost done';
+  if (seconds < 60) return `${Math.ceil(seconds)}s left`;
+  return `${Math.floor(seconds / 60)}m ${Math.ceil(seconds % 60)}s left`;
+}
+
+export function formatSpeed(bytesPerSecond: number | null): string {
+  return bytesPerSecond === null || !Number.isFinite(bytesPerSecond) ? '' : `${formatBytes(Math.round(bytesPerSecond))}/s`;
+}
+
+export function formatPercent(value: number | null): string {
+  return value === null ? '–' : `${value.toFixed(1)}%`;
+}
+
+const FIXES: Record<string, string> = {
+  INPUT_NOT_FOUND: 'The file was moved or deleted; add it again from where it is now.',
+  INPUT_EMPTY: 'The file is empty; copy it again from its source.',
+  INPUT_CORRUPT: 'Open the file on the device that made it; if it plays there, export or copy it again.',
+  FORMAT_UNRECOGNIZED: 'This is not audio, video or an image; check that you picked the right file.',
+  PLAYLIST_REFUSED: 'Download the media itself rather than its playlist.',
+  PAIR_UNSUPPORTED: 'Pick another target format for this file.',
+  NO_AUDIO_STREAM: 'Choose a video format such as MP4 instead of an audio format.',
+  NO_VIDEO_STREAM: 'Choose an audio format such as MP3 instead.',
+  TOO_LARGE: 'Make the picture smaller in an editor first.',
+  TOOL_MISSING: 'Reinstall Convertr, or install ffmpeg and set FFMPEG_PATH.',
+  OUTPUT_UNWRITABLE: 'Pick an output folder you can write to in Settings.',
+  HOSTED_AUTH: 'Register again in Settings, or switch to local mode.',
+  HOSTED_RATE_LIMITED: 'Wait a moment and retry.',
+  HOSTED_NETWORK: 'Check your connection, or switch to local mode.',
+};
+
+/** What the user can do about an error, when there is something. */
+export function fixFor(code: string): string | undefined {
+  return FIXES[code];
+}

@@ -1,0 +1,25 @@
+import { subscribe } from '../api/bridge';
+import { useQueue } from './queueStore';
+import { useSettings } from './settingsStore';
+import { useStats } from './statsStore';
+import { useUi } from './uiStore';
+
+/** Feeds the stores from the contract's events and loads what the window shows first. */
+export function connectStores(): () => void {
+  const off = [
+    subscribe('job:update', (view) => useQueue.getState().apply(view)),
+    subscribe('batch:finished', (summary) => {
+      useQueue.getState().batchFinished(summary);
+      void useStats.getState().refresh();
+    }),
+    subscribe('batch:show', ({ batchId }) => {
+      useUi.getState().setView('queue');
+      useQueue.getState().focusBatch(batchId);
+    }),
+    subscribe('settings:changed', (settings) => useSettings.getState().replace(settings)),
+  ];
+  void useQueue.getState().load();
+  void useSettings.getState().load();
+  void useStats.getState().refresh();
+  return () => off.forEach((unsubscribe) => unsubscribe());
+}

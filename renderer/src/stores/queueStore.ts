@@ -1,0 +1,92 @@
+import { create } from 'zustand';
+import type { BatchSummary, JobView } from '../../../preload/contract';
+import { call } from '../api/bridge';
+
+export type Target = JobView['target'] | null;
+
+interface QueueState {
+  jobs: Record<number, JobView>;
+  order: number[];
+  paused: boolean;
+  /** When each job was first seen running (for speed), by id. */
+  startedAt: Record<number, number>;
+  lastBatch: BatchSummary | null;
+  focusedBatch: number | null;
+  message: string | null;
+  load(): Promise<void>;
+  apply(view: JobView): void;
+  batchFinished(summary: BatchSummary): void;
+  focusBatch(batchId: number): void;
+  enqueue(paths: string[], target: Target): Promise<void>;
+  cancel(id: number): Promise<void>;
+  retry(id: number): Promise<void>;
+  reveal(id: number): Promise<void>;
+  clearFinished(): Promise<void>;
+  togglePause(): Promise<void>;
+  dismissMessage(): void;
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export const useQueue = create<QueueState>((set, get) => ({
+  jobs: {},
+  order: [],
+  paused: false,
+  startedAt: {},
+  lastBatch: null,
+  focusedBatch: null,
+  message: null,
+  load: async () => {
+    const { jobs, paused } = await call('queue:get', {});
+    set({ jobs: Object.fromEntries(jobs.map((j) => [j.id, j])), order: jobs.map((j) => j.id), paused });
+  },
+  apply: (view) =>
+    set((state) => {
+      const known = view.id in state.jobs;
+      const startedAt = view.status === 'running' && !(view.id in state.startedAt) ? { ...state.startedAt, [view.id]: Date.now() } : state.startedAt;
+      return { jobs: { ...state.jobs, [view.id]: view }, order: known ? state.order : [...state.order, view.id], startedAt };
+    }),
+  batchFinished: (summary) => set({ lastBatch: summary }),
+  focusBatch: (batchId) => set({ focusedBatch: batchId }),
+  enqueue: async (paths, target) => {
+    try {
+      const { skipped } = await call('queue:enqueue', { paths, target });
+      if (skipped.length > 0) set({ message: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  cancel: async (id) => {
+    await call('queue:cancel', { jobId: id }).catch((error: unknown) => set({ message: errorText(error) }));
+  },
+  retry: async (id) => {
+    try {
+      await call('queue:retry', { jobId: id });
+      set((state) => {
+        const jobs = { ...state.jobs };
+        delete jobs[id];
+        return { jobs, order: state.order.filter((o) => o !== id) };
+      });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  reveal: async (id) => {
+    await call('output:reveal', { jobId: id }).catch((error: unknown) => set({ message: errorText(error) }));
+  },
+  clearFinished: async () => {
+    await call('queue:clearFinished', {});
+    set((state) => {
+      const order = state.order.filter((id) => {
+        const status = state.jobs[id]?.status;
+        return status === 'queued' || status === 'running';
+      });
+      return { order, jobs: Object.fromEntries(order.map((id) => [id, state.jobs[id]!])) };
+    });
+  },
+  togglePause: async () => {
+    const { paused } = get().paused ? await call('queue:resume', {}) : await call('queue:pause', {});
+    set({ paused });
+  },
+  dismissMessage: () => set({ message: null }),
+}));

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT } from './cli';
+
+/** Debian's Chromium, headless, with the flags this closed network and running as root need. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface ServedApp {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `convertr serve` (real engine, real SQLite) and resolves with the URL it prints, token included. */
+export function startServe(home: string): Promise<ServedApp> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/serveEntry.ts', '--port', '0'], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`convertr serve did not start: ${stderr}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = /serving on (\S+)/.exec(chunk.toString());
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1]!,
+        child,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('close', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`convertr serve exited with ${code}: ${stderr}`)));
+  });
+}
