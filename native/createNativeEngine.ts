@@ -6,12 +6,15 @@ import { ProcessFfmpegRunner } from './ffmpeg/ffmpegRunner.js';
 import { FfprobeProber } from './ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/locateTools.js';
 import { HeicDecoderPool } from './heic/heicDecoderPool.js';
+import { locateNativeHeifDecoder } from './heic/nativeHeifDecoder.js';
 import { FfmpegBmpDecoder } from './image/bmpDecoder.js';
 import { SharpImageConverter } from './image/sharpImageConverter.js';
 
 export interface NativeEngine {
   converter: LocalConverter;
   tools: FfmpegTools;
+  /** The native HEIC decoder used as a fast path for HEIC->JPG, when one is installed. */
+  nativeHeif: string | undefined;
   close(): Promise<void>;
 }
 
@@ -23,9 +26,10 @@ export function createNativeEngine(options: { maxImagePixels?: number; heicWorke
   if ('missing' in tools) throw new AppError('TOOL_MISSING', tools.missing);
   const ffmpeg = new ProcessFfmpegRunner(tools.ffmpeg.path);
   const heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
+  const nativeHeif = locateNativeHeifDecoder();
   const converter = new LocalConverter(
-    { prober: new FfprobeProber(tools.ffprobe.path), ffmpeg, images: new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg)), clock: systemClock },
+    { prober: new FfprobeProber(tools.ffprobe.path), ffmpeg, images: new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), nativeHeif), clock: systemClock },
     { maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS },
   );
-  return { converter, tools, close: () => heic.close() };
+  return { converter, tools, nativeHeif: nativeHeif?.binary, close: () => heic.close() };
 }

@@ -31,8 +31,11 @@ function iccSegments(icc: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** Inserts the segments after SOI and any JFIF APP0; drops existing EXIF/ICC segments it replaces. */
-export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Array; icc?: Uint8Array }): Uint8Array {
+/**
+ * Inserts the segments after SOI and any JFIF APP0; drops existing EXIF/ICC segments it replaces, or all
+ * of them with `replaceAll` (for a JPEG whose own metadata cannot be trusted).
+ */
+export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Array; icc?: Uint8Array }, replaceAll = false): Uint8Array {
   if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('not a JPEG');
   const kept: Uint8Array[] = [];
   let at = 2;
@@ -44,7 +47,7 @@ export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Arr
     const body = jpeg.subarray(at + 4, at + 2 + length);
     const isExif = marker === 0xe1 && startsWith(body, EXIF_HEADER);
     const isIcc = marker === 0xe2 && startsWith(body, ICC_HEADER);
-    if (!(isExif && metadata.exif) && !(isIcc && metadata.icc)) {
+    if (!(isExif && (metadata.exif || replaceAll)) && !(isIcc && (metadata.icc || replaceAll))) {
       kept.push(jpeg.subarray(at, at + 2 + length));
       if (marker === 0xe0) insertAfter = kept.length;
     }

@@ -7,7 +7,8 @@ import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, Imag
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
 import { compactExif, withOrientationReset } from './exifTiff.js';
-import { HeifParseError, parseHeif } from './heifContainer.js';
+import { HeifParseError, parseHeif, type HeifSummary } from './heifContainer.js';
+import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
 import type { BmpDecoder } from './bmpDecoder.js';
 
@@ -15,6 +16,9 @@ import type { BmpDecoder } from './bmpDecoder.js';
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
 const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
 const WHITE = { r: 255, g: 255, b: 255 };
+
+/** How a HEIC was decoded, for the job's notes and the benchmarks. */
+export type HeicDecoderUsed = 'native' | 'wasm';
 
 interface Source {
   /** A fresh pipeline; `tolerant` decodes what it can of a truncated file. */
@@ -29,6 +33,8 @@ interface Source {
   icc: boolean;
   /** HEIC metadata to write into a JPEG by hand (sharp never saw it). */
   heicMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
+  /** A finished JPEG from the native decoder: written as it is, with our metadata. */
+  nativeJpeg?: Buffer;
   notes: string[];
 }
 
@@ -48,6 +54,14 @@ function isTruncation(error: unknown): boolean {
   return /premature end|truncated|corrupt|unexpected end/i.test(error instanceof Error ? error.message : String(error));
 }
 
+/** EXIF with orientation reset (the pixels come out upright) and small enough for one JPEG segment, and the ICC profile. */
+function heicMetadataFor(summary: HeifSummary): { exif?: Uint8Array; icc?: Uint8Array } {
+  let exif = summary.exif ? withOrientationReset(summary.exif) : undefined;
+  if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = compactExif(exif);
+  if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = undefined;
+  return { exif, icc: summary.icc };
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
 }
@@ -58,7 +72,7 @@ function tooLarge(width: number, height: number, maxPixels: number): AppError {
 
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
-  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder) {}
+  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {}
 
   async convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion> {
     const source = await this.open(request, signal);
@@ -72,6 +86,10 @@ export class SharpImageConverter implements ImageConverter {
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
     };
     const write = async (tolerant: boolean) => {
+      if (source.nativeJpeg) {
+        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, source.heicMetadata ?? {}, true), { flag: 'wx' });
+        return;
+      }
       let image = source.build(tolerant);
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
       if (METADATA_TARGETS.has(request.target) && !source.heicMetadata) image = image.keepExif().keepIccProfile();
@@ -179,6 +197,18 @@ export class SharpImageConverter implements ImageConverter {
     }
     if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
+    const metadata = heicMetadataFor(summary);
+    if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha) {
+      const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.outputPath, 90, signal).catch(() => undefined);
+      throwIfAborted(signal);
+      const size = jpeg ? await sharp(jpeg).metadata().catch(() => undefined) : undefined;
+      if (jpeg && size?.width === shown.width && size.height === shown.height) {
+        return {
+          build: () => sharp(jpeg), canRetryTolerant: false, width: shown.width, height: shown.height, hasAlpha: false, pages: 1,
+          exif: metadata.exif !== undefined, icc: metadata.icc !== undefined, heicMetadata: metadata, nativeJpeg: jpeg, notes: [],
+        };
+      }
+    }
     const decoded = await this.heic.decode(bytes, shown, signal).catch((error: unknown) => {
       if (signal?.aborted) throw cancelledError();
       throw error;
@@ -187,9 +217,6 @@ export class SharpImageConverter implements ImageConverter {
       const image = sharp(decoded.data, { raw: { width: decoded.width, height: decoded.height, channels: 4 }, limitInputPixels: request.maxPixels });
       return summary.hasAlpha ? image : image.removeAlpha();
     };
-    let exif = summary.exif ? withOrientationReset(summary.exif) : undefined;
-    if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = compactExif(exif);
-    if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = undefined;
     return {
       build,
       canRetryTolerant: false,
@@ -197,9 +224,9 @@ export class SharpImageConverter implements ImageConverter {
       height: decoded.height,
       hasAlpha: summary.hasAlpha,
       pages: 1,
-      exif: exif !== undefined,
-      icc: summary.icc !== undefined,
-      heicMetadata: { exif, icc: summary.icc },
+      exif: metadata.exif !== undefined,
+      icc: metadata.icc !== undefined,
+      heicMetadata: metadata,
       notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
     };
   }

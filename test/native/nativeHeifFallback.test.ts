@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FfmpegBmpDecoder } from '../../native/image/bmpDecoder';
+import { SharpImageConverter } from '../../native/image/sharpImageConverter';
+import { HeicDecoderPool } from '../../native/heic/heicDecoderPool';
+import { NativeHeifDecoder, locateNativeHeifDecoder } from '../../native/heic/nativeHeifDecoder';
+import { ProcessFfmpegRunner } from '../../native/ffmpeg/ffmpegRunner';
+import { corpus, exiftool, removeDir, tempDir } from '../helpers/media';
+
+const pool = new HeicDecoderPool(2);
+afterAll(() => pool.close());
+
+async function convert(nativeHeif: NativeHeifDecoder | undefined, file: string) {
+  const dir = tempDir('convertr-heif-');
+  const out = path.join(dir, 'out.part');
+  const images = new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('ffmpeg')), nativeHeif);
+  const result = await images.convert({ inputPath: corpus(file), sourceFormat: 'heic', target: 'jpg', outputPath: out, maxPixels: 2e8 });
+  const tags = exiftool(out, ['ImageWidth', 'ImageHeight', 'Orientation', 'Model', 'ProfileDescription']);
+  const inspected = await images.inspect(out);
+  removeDir(dir);
+  return { result, tags, inspected, leftovers: existsSync(`${out}.jpg`) };
+}
+
+describe('HEIC decoding paths', () => {
+  it('falls back to heic-decode when the native decoder fails, with the same result', async () => {
+    const { result, tags, leftovers } = await convert(new NativeHeifDecoder('/bin/false'), 'heic/arrow.heic');
+    expect(result.expectation).toMatchObject({ width: 3024, height: 4032, exif: true, icc: true });
+    expect(tags).toMatchObject({ ImageWidth: 3024, ImageHeight: 4032, Orientation: 1, Model: 'iPhone 8 Plus', ProfileDescription: 'Display P3' });
+    expect(leftovers).toBe(false);
+  });
+
+  const native = locateNativeHeifDecoder();
+  it.skipIf(!native)('uses the native decoder where installed, rotating once and writing our metadata (orientation 1)', async () => {
+    const { result, tags } = await convert(native, 'heic/arrow.heic');
+    expect(result.expectation).toMatchObject({ width: 3024, height: 4032 });
+    expect(tags).toMatchObject({ ImageWidth: 3024, ImageHeight: 4032, Orientation: 1, Model: 'iPhone 8 Plus', ProfileDescription: 'Display P3' });
+  });
+});
