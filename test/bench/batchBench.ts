@@ -1,0 +1,140 @@
+// npm run bench: our engine against the native tools, side by side in one run, as ratios (ours / baseline).
+// Needs ffmpeg, heif-convert (libheif-examples), vips (libvips-tools) and GNU time; generates its inputs.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CORPUS = path.resolve(ROOT, '../shared/corpus');
+const CORES = availableParallelism();
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
+const work = path.join(tmpdir(), `convertr-bench-${process.pid}`);
+const CLI = path.join(ROOT, 'out/main/cli.js');
+
+function sh(command: string, args: string[]): void {
+  execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+function fresh(dir: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function copies(source: string, dir: string, count: number, ext: string): string {
+  fresh(dir);
+  for (let i = 0; i < count; i++) copyFileSync(source, path.join(dir, `f${String(i).padStart(4, '0')}.${ext}`));
+  return dir;
+}
+
+/** Wall time and peak RSS (GNU time) of one command. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; maxRssMb: number } {
+  const start = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const seconds = (performance.now() - start) / 1000;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
+  const maxRssKb = Number(result.stderr.trim().split('\n').at(-1));
+  return { seconds, maxRssMb: maxRssKb / 1024 };
+}
+
+/** The native tools over every file of a folder with xargs -P <cores>. */
+function nativeBatch(inputDir: string, outputDir: string, template: string): { seconds: number } {
+  fresh(outputDir);
+  const script = `cd '${inputDir}' && ls | xargs -P ${CORES} -I{} sh -c '${template.replace(/'/g, "'\\''")}'`;
+  return timed('sh', ['-c', script]);
+}
+
+function ours(inputDir: string, target: string, outputDir: string): { seconds: number; maxRssMb: number } {
+  fresh(outputDir);
+  return timed(process.execPath, [CLI, 'convert', inputDir, '--to', target, '--out', outputDir, '--json'], { CONVERTR_HOME: path.join(work, 'home') });
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+interface Row {
+  name: string;
+  ours: number;
+  baseline: number;
+  target: string;
+}
+
+function compare(name: string, target: string, runOurs: () => { seconds: number; maxRssMb?: number }, runBaseline: () => { seconds: number }, rss?: number[]): Row {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const mine = runOurs();
+    a.push(mine.seconds);
+    if (rss && mine.maxRssMb !== undefined) rss.push(mine.maxRssMb);
+    b.push(runBaseline().seconds);
+  }
+  return { name, ours: median(a), baseline: median(b), target };
+}
+
+async function generate(): Promise<Record<string, string>> {
+  const seeds = fresh(path.join(work, 'seeds'));
+  const phone = path.join(seeds, 'phone.mp4');
+  sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10:sample_rate=48000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', phone]);
+  const camera = path.join(seeds, 'camera.avi');
+  sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480:rate=25:duration=10', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10', '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'libmp3lame', '-shortest', camera]);
+  const compatible = path.join(seeds, 'compatible.mp4');
+  sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=20', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', compatible]);
+  const png = path.join(seeds, 'scan.png');
+  await sharp({ create: { width: 1600, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(png);
+  const tiny = path.join(seeds, 'icon.png');
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(tiny);
+  const heic = fresh(path.join(work, 'in-heic'));
+  for (let i = 0; i < 60; i++) copyFileSync(path.join(CORPUS, 'heic', i % 2 === 0 ? 'arrow.heic' : 'pug.heic'), path.join(heic, `IMG_${String(i).padStart(4, '0')}.heic`));
+  const heic12 = fresh(path.join(work, 'in-heic12'));
+  for (let i = 0; i < 12; i++) copyFileSync(path.join(CORPUS, 'heic', i % 2 === 0 ? 'arrow.heic' : 'pug.heic'), path.join(heic12, `IMG_${String(i).padStart(4, '0')}.heic`));
+  return {
+    mp4: copies(phone, path.join(work, 'in-mp4'), 20, 'mp4'),
+    avi: copies(camera, path.join(work, 'in-avi'), 4, 'avi'),
+    heic,
+    heic12,
+    png: copies(png, path.join(work, 'in-png'), 100, 'png'),
+    tiny: copies(tiny, path.join(work, 'in-tiny'), 500, 'png'),
+    compatible: copies(compatible, path.join(work, 'in-compatible'), 1, 'mp4'),
+  };
+}
+
+function version(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  return `${result.stdout}${result.stderr}`.split('\n').find((l) => /\d+\.\d+/.test(l))?.trim() ?? 'unknown';
+}
+
+async function main(): Promise<void> {
+  sh('npx', ['electron-vite', 'build']);
+  const inputs = await generate();
+  const out = (name: string) => path.join(work, `out-${name}`);
+  const rss: number[] = [];
+  const mixed = [
+    compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), `ffmpeg -nostdin -v error -i {} -vn -c:a libmp3lame -b:a 192k ${out('mp3n')}/{}.mp3`), rss),
+    compare('AVI->MP4 x4', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k -movflags +faststart ${out('avin')}/{}.mp4`), rss),
+    compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss),
+    compare('PNG->WEBP x100', '', () => ours(inputs.png!, 'webp', out('png')), () => nativeBatch(inputs.png!, out('pngn'), `vips copy {} ${out('pngn')}/{}.webp[Q=90]`), rss),
+  ];
+  const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: mixed.reduce((n, r) => n + r.ours, 0), baseline: mixed.reduce((n, r) => n + r.baseline, 0), target: '<= 1.10' };
+  const overhead = compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`]));
+  const heic = compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`));
+  const remux = compare('4. MP4->MP4, compatible 20 s 1080p', '>= 20x faster', () => ours(inputs.compatible!, 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
+
+  const rows = [...mixed, mixedRow, overhead, heic, remux];
+  const lines = [
+    `Machine: ${CORES} cores; ${version('ffmpeg', ['-version'])}; heif-convert ${version('heif-convert', ['--help'])}; ${version('vips', ['--version'])}; Node ${process.version}; median of ${RUNS} runs`,
+    '',
+    '| benchmark | ours (s) | baseline (s) | ours / baseline | target |',
+    '|---|---:|---:|---:|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.ours.toFixed(2)} | ${r.baseline.toFixed(2)} | ${(r.ours / r.baseline).toFixed(2)}${r === remux ? ` (${(r.baseline / r.ours).toFixed(1)}x faster)` : ''} | ${r.target} |`),
+    '',
+    `Peak RSS of the CLI on the mixed batch: ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`,
+  ];
+  console.log(lines.join('\n'));
+  if (process.env['BENCH_WRITE']) writeFileSync(path.join(ROOT, 'test/bench/RESULTS.md'), `# Benchmark results\n\n${lines.join('\n')}\n`);
+  readdirSync(work);
+  rmSync(work, { recursive: true, force: true });
+}
+
+void main();
