@@ -36,10 +36,10 @@ function rendererDirectory(): string {
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
   const rendererDir = rendererDirectory();
   const dataDir = dataDirectory(process.env, process.platform, homedir());
-  let host: WebHost | undefined;
+  const events: { host?: WebHost } = {};
   const runtime = createDesktopRuntime(dataDir, {
-    jobUpdated: (view) => host?.broadcast('job:update', view),
-    batchFinished: (outcome) => host?.broadcast('batch:finished', outcome),
+    jobUpdated: (view) => events.host?.broadcast('job:update', view),
+    batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
   });
   const handlers = contractHandlers(runtime.service, runtime.settings, {
     version: '0.1.0',
@@ -47,9 +47,10 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     hardware: runtime.hardware,
     reveal: () => {},
     chooseFiles: async () => [],
-    settingsChanged: (settings) => host?.broadcast('settings:changed', settings),
+    settingsChanged: (settings) => events.host?.broadcast('settings:changed', settings),
   });
-  host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), port: args.port });
+  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), port: args.port });
+  events.host = host;
   runtime.service.restore();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);
   await new Promise<void>((resolve) => {

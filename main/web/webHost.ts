@@ -54,7 +54,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 /** A file name from the browser, made safe to use inside the inbox. */
 export function safeUploadName(name: string): string {
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]/g, '_').trim();
+  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\p{Cc}<>:"|?*]/gu, '_').trim();
   const cleaned = base.replace(/^\.+/, '');
   return cleaned === '' ? 'upload' : cleaned.slice(0, 200);
 }

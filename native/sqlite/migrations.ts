@@ -84,4 +84,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
     `,
   },
+  {
+    version: 3,
+    name: 'watch rules and their ledger',
+    sql: `
+      CREATE TABLE watch_rules (
+        id INTEGER PRIMARY KEY,
+        spec_json TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_activity_at INTEGER
+      );
+
+      CREATE TABLE watch_ledger (
+        id INTEGER PRIMARY KEY,
+        rule_id INTEGER NOT NULL REFERENCES watch_rules (id) ON DELETE CASCADE,
+        content_hash TEXT NOT NULL CHECK (length(content_hash) = 64),
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'committing', 'succeeded', 'failed')),
+        owner_pid INTEGER,
+        temp_path TEXT,
+        output_path TEXT,
+        report_json TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (rule_id, content_hash)
+      );
+      CREATE INDEX watch_ledger_sighting ON watch_ledger (rule_id, path, size, mtime_ms);
+      CREATE INDEX watch_ledger_output ON watch_ledger (rule_id, output_path) WHERE output_path IS NOT NULL;
+      CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state NOT IN ('succeeded', 'failed');
+    `,
+  },
 ];

@@ -82,7 +82,7 @@ async function generate(): Promise<Record<string, string>> {
   const compatible = path.join(seeds, 'compatible.mp4');
   sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=20', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', compatible]);
   const png = path.join(seeds, 'scan.png');
-  await sharp({ create: { width: 1600, height: 1200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(png);
+  await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(png);
   const tiny = path.join(seeds, 'icon.png');
   await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(tiny);
   const heic = fresh(path.join(work, 'in-heic'));

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cohortOf, normalizeLabel } from '../../../main/core/telemetry/cohort';
 import type { ConversionRecord } from '../../../main/core/telemetry/ports';
 import { DAY_MS, buildStats, dayOf } from '../../../main/core/telemetry/stats';
+import { MIGRATIONS } from '../../../native/sqlite/migrations';
 import { openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
 import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
 import { removeDir, tempDir } from '../../helpers/media';
@@ -99,7 +100,7 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
   });
 
   it('migrates a database once and records the schema version', () => {
-    expect(db.pragma('user_version', { simple: true })).toBe(2);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     db.close();
     db = openDatabase(dir);
     store = new SqliteTelemetryStore(db);

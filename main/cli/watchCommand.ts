@@ -1,0 +1,174 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AppError } from '../core/errors.js';
+import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
+import { DEFAULT_STABILITY, WatchRuleRunner, type WatchEvent } from '../core/watch/watchRuleRunner.js';
+import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../core/watch/watchRule.js';
+import type { WatchRuleStore } from '../core/watch/ports.js';
+import { systemClock } from '../../native/createNativeEngine.js';
+import { isProcessAlive, nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
+import { SqliteWatchLedger } from '../../native/sqlite/sqliteWatchLedger.js';
+import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
+import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
+import { UsageError } from './args.js';
+import { createConversionContext, openStores } from './context.js';
+import { humanLine, jsonLine } from './formatReport.js';
+import type { CliIo } from './io.js';
+
+export interface WatchArgs {
+  command: 'watch';
+  folder: string;
+  target: OutputFormat;
+  outputDir: string | undefined;
+  recursive: boolean;
+  include: string[];
+  exclude: string[];
+  moveTo: string | undefined;
+  stableForMs: number;
+  json: boolean;
+}
+
+export const WATCH_USAGE = `  watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
+        [--move-to <dir>] [--stable-for 1.5s] [--json]
+      Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
+      first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
+      (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
+      The rule and what it converted are kept, so a restart converts only what is new or changed.`;
+
+/** "1.5s", "800ms", "2" (seconds). */
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--stable-for ${text} is not a duration; write it like 1.5s or 800ms.`);
+  const ms = match[2] === 'ms' ? Number(match[1]) : Number(match[1]) * 1000;
+  if (ms < 100 || ms > 600_000) throw new UsageError('--stable-for must be between 100ms and 10 minutes.');
+  return Math.round(ms);
+}
+
+/** Parses the arguments after `watch`. Throws UsageError with a message meant for the user. */
+export function parseWatchArgs(rest: string[]): WatchArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        to: { type: 'string' },
+        out: { type: 'string' },
+        recursive: { type: 'boolean', short: 'r', default: false },
+        include: { type: 'string', multiple: true, default: [] },
+        exclude: { type: 'string', multiple: true, default: [] },
+        'move-to': { type: 'string' },
+        'stable-for': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'watch needs the folder to watch.' : 'watch takes one folder; run one watch per folder.');
+  if (!values.to) throw new UsageError(`watch needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
+  const target = parseOutputFormat(values.to);
+  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.`);
+  if (values.out === '') throw new UsageError('--out needs a folder.');
+  if (values['move-to'] === '') throw new UsageError('--move-to needs a folder.');
+  return {
+    command: 'watch',
+    folder: positionals[0]!,
+    target,
+    outputDir: values.out,
+    recursive: values.recursive ?? false,
+    include: values.include ?? [],
+    exclude: values.exclude ?? [],
+    moveTo: values['move-to'],
+    stableForMs: values['stable-for'] ? parseDuration(values['stable-for']) : DEFAULT_STABILITY.stableForMs,
+    json: values.json ?? false,
+  };
+}
+
+export function ruleSpecFrom(args: WatchArgs): WatchRuleSpec {
+  const inputDir = path.resolve(args.folder);
+  return validateWatchRule({
+    inputDir,
+    recursive: args.recursive,
+    include: args.include,
+    exclude: args.exclude,
+    target: args.target,
+    outputDir: path.resolve(args.outputDir ?? path.join(inputDir, 'converted')),
+    sourcePolicy: args.moveTo ? { kind: 'move', doneDir: path.resolve(args.moveTo) } : { kind: 'keep' },
+  });
+}
+
+const IDENTITY_KEYS = ['inputDir', 'recursive', 'include', 'exclude', 'target', 'outputDir', 'mirrorSubfolders', 'sourcePolicy'] as const;
+
+/** The same command finds the same rule again, and with it the ledger of what it already converted. */
+export function findOrAddRule(store: WatchRuleStore, spec: WatchRuleSpec): { rule: WatchRule; created: boolean } {
+  const same = store.list().find((rule) => IDENTITY_KEYS.every((key) => JSON.stringify(rule[key]) === JSON.stringify(spec[key])));
+  return same ? { rule: same, created: false } : { rule: store.add(spec), created: true };
+}
+
+const SKIP_TEXT = { 'already-converted': 'already converted', 'failed-before': 'failed before; unchanged since', 'in-progress': 'already being converted', 'own-output': 'an output of this rule' } as const;
+
+function eventLine(event: WatchEvent, json: boolean): { line: string; stream: 'stdout' | 'stderr' } | undefined {
+  switch (event.type) {
+    case 'finished':
+      return { stream: 'stdout', line: json ? JSON.stringify({ event: 'finished', ...JSON.parse(jsonLine(event.report)), movedTo: event.movedTo }) : `${humanLine(event.report)}${event.movedTo ? `\n    source moved to ${event.movedTo}` : ''}` };
+    case 'queued':
+      return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'queued', input: event.path }) : `… ${path.basename(event.path)} queued` };
+    case 'skipped':
+      return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'skipped', input: event.path, reason: event.reason }) : `· ${path.basename(event.path)}: ${SKIP_TEXT[event.reason]}` };
+    case 'problem':
+      return { stream: 'stderr', line: `! ${event.path ? `${event.path}: ` : ''}${event.message}` };
+    case 'recovered':
+      return { stream: 'stderr', line: `Recovered an interrupted run: ${event.completed} finished file(s) kept, ${event.released} file(s) to convert again, ${event.partialFilesRemoved} partial output(s) removed.` };
+    case 'watching':
+      return { stream: 'stderr', line: `Watching ${event.rule.inputDir}${event.rule.recursive ? ' and its sub-folders' : ''} → ${event.rule.outputDir} as ${event.rule.target.toUpperCase()} (rule #${event.rule.id}; ${event.catchUp} file(s) already there to check first, ${event.known} handled before). Press Ctrl-C to stop.` };
+  }
+}
+
+/** `convertr watch`: runs one rule in the foreground until SIGINT/SIGTERM; exits 0 once stopped cleanly. */
+export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> {
+  const spec = ruleSpecFrom(args);
+  const folder = await stat(spec.inputDir).catch(() => undefined);
+  if (!folder?.isDirectory()) throw new AppError('INPUT_NOT_FOUND', `The folder to watch, ${spec.inputDir}, does not exist or is not a folder.`);
+
+  const stores = openStores();
+  const context = createConversionContext();
+  let stopRequested!: () => void;
+  const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
+  io.onInterrupt(stopRequested);
+  try {
+    const ruleStore = new SqliteWatchRuleStore(stores.db);
+    const { rule, created } = findOrAddRule(ruleStore, spec);
+    if (!created && !rule.enabled) io.stderr(`Rule #${rule.id} is paused in the app; running it here in the foreground anyway.`);
+    const runner = new WatchRuleRunner({
+      rule,
+      ledger: new SqliteWatchLedger(stores.db, stores.telemetry),
+      watcher: new ChokidarFolderWatcher(),
+      converter: context.engine.converter,
+      scheduler: context.scheduler,
+      files: nodeRecoveryFileSystem,
+      pid: process.pid,
+      isProcessAlive,
+      wallClock: Date.now,
+      clock: systemClock,
+      stability: { ...DEFAULT_STABILITY, stableForMs: args.stableForMs, pollMs: Math.min(DEFAULT_STABILITY.pollMs, Math.max(50, Math.round(args.stableForMs / 4))) },
+      cohort: null,
+      onEvent: (event) => {
+        const out = eventLine(event, args.json);
+        if (out) io[out.stream](out.line);
+      },
+    });
+    await runner.start();
+    await stopped;
+    io.stderr('Stopping: unfinished conversions are cancelled and will run at the next start.');
+    await runner.stop();
+    return 0;
+  } finally {
+    io.offInterrupt(stopRequested);
+    await context.engine.close();
+    stores.close();
+  }
+}

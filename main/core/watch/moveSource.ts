@@ -1,0 +1,33 @@
+import { copyFile, constants, link, mkdir, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../errors.js';
+import { candidateName, outputBaseName } from '../outputFiles.js';
+
+/** Moves a converted source into the done folder under the first free name (`name (1).ext`); never overwrites. */
+export async function moveWithoutOverwrite(source: string, folder: string): Promise<string> {
+  await mkdir(folder, { recursive: true });
+  const name = path.basename(source);
+  const base = outputBaseName(source);
+  const extension = name.slice(base.length + 1);
+  for (let attempt = 0; attempt < 10_000; attempt++) {
+    const target = path.join(folder, extension ? candidateName(base, extension, attempt) : attempt === 0 ? base : `${base} (${attempt})`);
+    try {
+      await link(source, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') {
+        throw new AppError('OUTPUT_UNWRITABLE', `The source could not be moved to ${folder}: ${(error as Error).message}`);
+      }
+      try {
+        await copyFile(source, target, constants.COPYFILE_EXCL);
+      } catch (copyError) {
+        if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw new AppError('OUTPUT_UNWRITABLE', `The source could not be moved to ${folder}: ${(copyError as Error).message}`);
+      }
+    }
+    await unlink(source);
+    return target;
+  }
+  throw new AppError('OUTPUT_UNWRITABLE', `No free file name for ${name} in ${folder}.`);
+}

@@ -1,0 +1,100 @@
+import type { JobReport } from '../batch.js';
+import type { ConversionRecord } from '../telemetry/ports.js';
+import type { WatchRule, WatchRuleSpec } from './watchRule.js';
+
+/** A live file-system watch; native/ implements it (chokidar). */
+export interface FolderWatcher {
+  /** Resolves once the watch is in place; `onFile` gets absolute paths of files added or changed. */
+  watch(options: FolderWatchOptions, listener: FolderWatchListener): Promise<FolderWatch>;
+}
+
+export interface FolderWatchOptions {
+  root: string;
+  recursive: boolean;
+  /** Folders (absolute) never looked into. */
+  ignoreFolders: readonly string[];
+}
+
+export interface FolderWatchListener {
+  onFile(absolutePath: string): void;
+  onError(error: Error): void;
+}
+
+export interface FolderWatch {
+  close(): Promise<void>;
+}
+
+export type LedgerState = 'queued' | 'running' | 'committing' | 'succeeded' | 'failed';
+
+/** A file's identity for the ledger: where it was last seen and what it holds. */
+export interface FileFingerprint {
+  path: string;
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+export interface LedgerEntry extends FileFingerprint {
+  id: number;
+  ruleId: number;
+  state: LedgerState;
+  ownerPid: number | null;
+  tempPath: string | null;
+  outputPath: string | null;
+  /** The report written when the output was about to be renamed into place. */
+  report: JobReport | null;
+  error: { code: string; message: string } | null;
+  updatedAt: number;
+}
+
+export interface RuleFailure {
+  path: string;
+  code: string;
+  message: string;
+  at: number;
+}
+
+export interface RuleActivity {
+  lastActivityAt: number | null;
+  converted: number;
+  failed: number;
+  inProgress: number;
+  /** Most recent failures first. */
+  failures: RuleFailure[];
+}
+
+/**
+ * What each rule has seen, converted and failed: one entry per distinct content (SHA-256), so a renamed
+ * or re-dropped file is recognised, and a changed file (new content) is new work.
+ */
+export interface WatchLedger {
+  findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): LedgerEntry | undefined;
+  findByHash(ruleId: number, hash: string): LedgerEntry | undefined;
+  /** The path is an output this rule wrote. */
+  isOwnOutput(ruleId: number, path: string): boolean;
+  /** Claims content for conversion by this process; undefined when the content already has an entry. */
+  claim(ruleId: number, file: FileFingerprint, ownerPid: number): LedgerEntry | undefined;
+  /** The same content was seen again under this path (a rename or a copy). */
+  noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
+  markRunning(id: number, tempPath: string): void;
+  markCommitting(id: number, outputPath: string, report: JobReport): void;
+  /** Ends the entry and writes its telemetry row in one transaction. */
+  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord): void;
+  fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void;
+  /** Drops a claim whose job did not finish (cancelled, or crashed before its output existed). */
+  release(id: number): void;
+  unfinished(ruleId: number): LedgerEntry[];
+  /** Forgets failures (of one path, or all) so that they are tried again; returns the paths. */
+  forgetFailures(ruleId: number, path?: string): string[];
+  activity(ruleId: number, failureLimit?: number): RuleActivity;
+}
+
+/** Rules as the app and the CLI manage them. */
+export interface WatchRuleStore {
+  list(): WatchRule[];
+  get(id: number): WatchRule | undefined;
+  add(spec: WatchRuleSpec): WatchRule;
+  update(id: number, spec: WatchRuleSpec): WatchRule;
+  setEnabled(id: number, enabled: boolean): WatchRule;
+  remove(id: number): boolean;
+}

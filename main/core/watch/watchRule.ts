@@ -1,0 +1,139 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
+import { createFileFilter, globToRegExp } from './fileFilter.js';
+import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
+
+const folder = (what: string) =>
+  z.string({ error: `${what} must be a folder path.` }).trim().min(1, `${what} must not be empty.`);
+
+const pattern = z
+  .string()
+  .trim()
+  .min(1, 'A pattern must not be empty.')
+  .refine((p) => !path.isAbsolute(p) && !p.split('/').includes('..'), 'A pattern is relative to the watched folder and cannot contain "..".')
+  .refine((p) => {
+    try {
+      globToRegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'A pattern has an unclosed "{".');
+
+const target = z.string().transform((text, context): OutputFormat => {
+  const format = parseOutputFormat(text);
+  if (format) return format;
+  context.addIssue({ code: 'custom', message: `"${text}" is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.` });
+  return z.NEVER;
+});
+
+export const sourcePolicySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('keep') }),
+  z.object({ kind: z.literal('move'), doneDir: folder('The done folder') }),
+]);
+
+/**
+ * What a user asks of a batch folder. `mode` routes jobs like `convert --mode`: this version converts
+ * everything locally; once hosted mode exists, `whenOffline` says whether hosted/auto jobs run locally
+ * or wait while the network is down (see README.md beside this file).
+ */
+export const watchRuleSpecSchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  inputDir: folder('The input folder'),
+  recursive: z.boolean().default(false),
+  include: z.array(pattern).max(100).default([]),
+  exclude: z.array(pattern).max(100).default([]),
+  target,
+  outputDir: folder('The output folder'),
+  mirrorSubfolders: z.boolean().default(true),
+  sourcePolicy: sourcePolicySchema.default({ kind: 'keep' }),
+  enabled: z.boolean().default(true),
+  mode: z.enum(['local', 'hosted', 'auto']).default('local'),
+  whenOffline: z.enum(['local', 'wait']).default('local'),
+});
+
+export type WatchRuleInput = z.input<typeof watchRuleSpecSchema>;
+export type WatchRuleSpec = z.output<typeof watchRuleSpecSchema>;
+export type SourcePolicy = WatchRuleSpec['sourcePolicy'];
+
+export interface WatchRule extends WatchRuleSpec {
+  id: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+function invalid(message: string): AppError {
+  return new AppError('RULE_INVALID', message);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  return `${where}${issue.message}`;
+}
+
+/**
+ * Folders that would make the rule feed on itself or clobber its inputs. Outputs and done files
+ * inside the watched tree are fine (the runner never watches those folders); outputs in the watched
+ * folder itself are refused unless the rule's patterns can never pick them up.
+ */
+function checkFolders(spec: WatchRuleSpec): void {
+  const { inputDir, outputDir, recursive, mirrorSubfolders, sourcePolicy } = spec;
+  if (isSameFolder(outputDir, inputDir)) {
+    const takesOwnOutputs = createFileFilter(spec)(path.join(inputDir, `output.${outputExtension(spec.target)}`));
+    if (takesOwnOutputs) {
+      throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(inputDir, 'converted')}) or exclude *.${spec.target}.`);
+    }
+  }
+  if (recursive && mirrorSubfolders && isInsideFolder(inputDir, outputDir)) {
+    throw invalid(`The output folder ${outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${inputDir} or inside it.`);
+  }
+  if (sourcePolicy.kind === 'move') {
+    const doneDir = sourcePolicy.doneDir;
+    if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
+    if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
+      throw invalid(`The done folder ${doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
+    }
+    if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
+      throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
+    }
+  }
+}
+
+/** Parses a rule from any input (CLI, app, database) and checks its folders; throws RULE_INVALID with the reason. */
+export function validateWatchRule(input: unknown): WatchRuleSpec {
+  const parsed = watchRuleSpecSchema.safeParse(input);
+  if (!parsed.success) throw invalid(`The watch rule is not valid: ${parsed.error.issues.map(describeIssue).join('; ')}`);
+  const spec = parsed.data;
+  for (const key of ['inputDir', 'outputDir'] as const) {
+    if (!path.isAbsolute(spec[key])) throw invalid(`${key === 'inputDir' ? 'The input folder' : 'The output folder'} must be an absolute path, not ${spec[key]}.`);
+  }
+  if (spec.sourcePolicy.kind === 'move' && !path.isAbsolute(spec.sourcePolicy.doneDir)) throw invalid(`The done folder must be an absolute path, not ${spec.sourcePolicy.doneDir}.`);
+  const normalized: WatchRuleSpec = {
+    ...spec,
+    inputDir: path.resolve(spec.inputDir),
+    outputDir: path.resolve(spec.outputDir),
+    sourcePolicy: spec.sourcePolicy.kind === 'move' ? { kind: 'move', doneDir: path.resolve(spec.sourcePolicy.doneDir) } : spec.sourcePolicy,
+  };
+  checkFolders(normalized);
+  return normalized;
+}
+
+/** Folders below the watched one that the watcher must never look into: the rule's own outputs and done files. */
+export function excludedFolders(spec: WatchRuleSpec): string[] {
+  const own = [spec.outputDir, ...(spec.sourcePolicy.kind === 'move' ? [spec.sourcePolicy.doneDir] : [])];
+  return own.filter((dir) => isInsideFolder(dir, spec.inputDir));
+}
+
+/** Where the output of a file goes: the output folder, plus the file's sub-folder when mirroring. */
+export function outputFolderFor(spec: WatchRuleSpec, inputPath: string): string {
+  return spec.mirrorSubfolders ? path.join(spec.outputDir, path.relative(spec.inputDir, path.dirname(inputPath))) : spec.outputDir;
+}
+
+/** Where a converted source goes under the "move" policy. */
+export function doneFolderFor(spec: WatchRuleSpec, inputPath: string): string | undefined {
+  if (spec.sourcePolicy.kind !== 'move') return undefined;
+  const base = spec.sourcePolicy.doneDir;
+  return spec.mirrorSubfolders ? path.join(base, path.relative(spec.inputDir, path.dirname(inputPath))) : base;
+}

@@ -1,0 +1,243 @@
+import path from 'node:path';
+import { reportFor, succeededReport, type JobReport } from '../batch.js';
+import { toAppError } from '../errors.js';
+import { outputKind } from '../formats.js';
+import type { ConversionResult, LocalConverter } from '../localConverter.js';
+import type { Clock } from '../ports.js';
+import { telemetryRecord } from '../queue/persistentQueue.js';
+import type { RecoveryFileSystem } from '../queue/ports.js';
+import type { Scheduler } from '../scheduler.js';
+import type { JobSnapshot } from '../jobState.js';
+import { contentHashOf } from './contentHash.js';
+import { createFileFilter } from './fileFilter.js';
+import { isSameFolder, isSameOrInside } from './folderRelations.js';
+import { moveWithoutOverwrite } from './moveSource.js';
+import type { FolderWatch, FolderWatcher, LedgerEntry, WatchLedger } from './ports.js';
+import { scanFolder } from './scanFolder.js';
+import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
+import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
+
+export type SkipReason = 'already-converted' | 'failed-before' | 'in-progress' | 'own-output';
+
+export type WatchEvent =
+  | { type: 'recovered'; completed: number; released: number; partialFilesRemoved: number }
+  | { type: 'watching'; rule: WatchRule; catchUp: number; known: number }
+  | { type: 'queued'; path: string }
+  | { type: 'skipped'; path: string; reason: SkipReason }
+  | { type: 'finished'; report: JobReport; movedTo: string | null }
+  | { type: 'problem'; path: string | null; message: string };
+
+export interface WatchRunnerDeps {
+  rule: WatchRule;
+  ledger: WatchLedger;
+  watcher: FolderWatcher;
+  converter: Pick<LocalConverter, 'convert'>;
+  scheduler: Scheduler<ConversionResult>;
+  files: RecoveryFileSystem;
+  pid: number;
+  isProcessAlive: (pid: number) => boolean;
+  wallClock: () => number;
+  clock: Clock;
+  stability: StabilityMonitorOptions;
+  cohort: string | null;
+  onEvent: (event: WatchEvent) => void;
+}
+
+export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, pollMs: 250, emptyFileFactor: 4 };
+
+/**
+ * Runs one rule: recovers what a crash left, watches the folder, scans it for what arrived while it was
+ * stopped, waits for each file to be stable, and converts each distinct content exactly once. All
+ * conversions are local; see README.md for how hosted and auto rules will route.
+ */
+export class WatchRuleRunner {
+  private readonly accepts: (file: string) => boolean;
+  private readonly monitor: StabilityMonitor;
+  private readonly jobs = new Map<number, LedgerEntry>();
+  private readonly unsubscribe: () => void;
+  private watch: FolderWatch | undefined;
+  private admissions: Promise<void> = Promise.resolve();
+  private admitting = 0;
+  private readonly afterwork = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(private readonly deps: WatchRunnerDeps) {
+    const rule = deps.rule;
+    const filter = createFileFilter(rule);
+    const skip = excludedFolders(rule);
+    this.accepts = (file) =>
+      filter(file) && (rule.recursive || isSameFolder(path.dirname(file), rule.inputDir)) && !skip.some((dir) => isSameOrInside(file, dir));
+    this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => this.enqueueAdmission(file));
+    this.unsubscribe = deps.scheduler.onUpdate((snapshot) => this.onJobUpdate(snapshot));
+  }
+
+  get rule(): WatchRule {
+    return this.deps.rule;
+  }
+
+  /** Nothing is waiting to settle, being admitted, converting or being moved. */
+  get idle(): boolean {
+    return this.monitor.pendingCount === 0 && this.admitting === 0 && this.jobs.size === 0 && this.afterwork.size === 0;
+  }
+
+  async start(): Promise<void> {
+    const { rule, watcher } = this.deps;
+    this.recover();
+    this.watch = await watcher.watch(
+      { root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule) },
+      { onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }) },
+    );
+    const existing = (await scanFolder(rule.inputDir, rule.recursive, excludedFolders(rule))).filter(this.accepts);
+    let known = 0;
+    for (const file of existing) {
+      if (await this.catchUpKnown(file)) known++;
+      else this.consider(file);
+    }
+    this.deps.onEvent({ type: 'watching', rule, catchUp: existing.length - known, known });
+  }
+
+  /** A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own. */
+  private async catchUpKnown(file: string): Promise<boolean> {
+    const sample = await sampleFile(file);
+    const entry = sample && this.deps.ledger.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
+    if (!entry || (entry.state !== 'succeeded' && entry.state !== 'failed')) return false;
+    if (entry.state === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    return true;
+  }
+
+  /** Stops watching, cancels conversions not yet finished (their claims are released for the next start) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.monitor.stop();
+    await this.watch?.close();
+    await this.admissions;
+    for (const id of this.jobs.keys()) this.deps.scheduler.cancel(id);
+    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([this.deps.scheduler.whenIdle(), ...this.afterwork]);
+    this.unsubscribe();
+  }
+
+  /** Tries failed files again (one path, or all of the rule's failures); returns how many. */
+  retry(file?: string): number {
+    const paths = this.deps.ledger.forgetFailures(this.deps.rule.id, file === undefined ? undefined : path.resolve(file));
+    for (const failed of paths) this.consider(failed);
+    return paths.length;
+  }
+
+  private consider(file: string): void {
+    if (!this.stopping && this.accepts(file)) this.monitor.announce(file);
+  }
+
+  /** Admissions run one at a time: hashing is disk-bound and the ledger checks must not race. */
+  private enqueueAdmission(file: StableFile): void {
+    this.admitting++;
+    this.admissions = this.admissions
+      .then(() => (this.stopping ? undefined : this.admit(file)))
+      .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }))
+      .finally(() => this.admitting--);
+  }
+
+  private async admit(file: StableFile): Promise<void> {
+    const { ledger, rule } = this.deps;
+    if (ledger.isOwnOutput(rule.id, file.path)) return this.skip(file.path, 'own-output');
+    const seen = ledger.findBySighting(rule.id, file.path, file.size, file.mtimeMs);
+    if (seen) return this.known(seen, file.path);
+    const hash = await contentHashOf(file.path).catch(() => undefined);
+    const after = await sampleFile(file.path);
+    if (!hash || !after || after.size !== file.size || after.mtimeMs !== file.mtimeMs) {
+      if (after) this.consider(file.path);
+      return;
+    }
+    const same = ledger.findByHash(rule.id, hash);
+    if (same) {
+      if (same.state === 'succeeded' || same.state === 'failed') ledger.noteSighting(same.id, file.path, file.size, file.mtimeMs);
+      return this.known(same, file.path);
+    }
+    const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, this.deps.pid);
+    if (!entry) return this.skip(file.path, 'in-progress');
+    this.run(entry);
+  }
+
+  private known(entry: LedgerEntry, file: string): void {
+    if (entry.state === 'succeeded') {
+      this.skip(file, 'already-converted');
+      if (this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    } else {
+      this.skip(file, entry.state === 'failed' ? 'failed-before' : 'in-progress');
+    }
+  }
+
+  private skip(file: string, reason: SkipReason): void {
+    this.deps.onEvent({ type: 'skipped', path: file, reason });
+  }
+
+  private run(entry: LedgerEntry): void {
+    const { rule, ledger, scheduler, converter } = this.deps;
+    const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
+      converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path) }, signal, reportProgress, {
+        onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
+        onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
+      }));
+    this.jobs.set(id, entry);
+    this.deps.onEvent({ type: 'queued', path: entry.path });
+  }
+
+  private onJobUpdate(snapshot: JobSnapshot<ConversionResult>): void {
+    const entry = this.jobs.get(snapshot.id);
+    if (!entry || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
+    const { ledger, rule, cohort, wallClock } = this.deps;
+    const report = reportFor(entry.path, rule.target, snapshot);
+    const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
+    if (report.status === 'cancelled') {
+      ledger.release(entry.id);
+    } else if (report.status === 'succeeded' && report.output) {
+      ledger.succeed(entry.id, report.output, report, telemetryRecord(report, cohort, wallClock(), sizes));
+    } else {
+      ledger.fail(entry.id, report.error ?? { code: 'INTERNAL', message: 'The conversion failed.' }, telemetryRecord(report, cohort, wallClock(), sizes));
+    }
+    const moved = report.status === 'succeeded' && rule.sourcePolicy.kind === 'move' ? this.moveSource(entry.path) : Promise.resolve(null);
+    this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
+    this.jobs.delete(snapshot.id);
+  }
+
+  private track(work: Promise<void>): void {
+    this.afterwork.add(work);
+    void work.finally(() => this.afterwork.delete(work));
+  }
+
+  private async moveSource(file: string): Promise<string | null> {
+    const folder = doneFolderFor(this.deps.rule, file);
+    if (!folder || !this.deps.files.exists(file)) return null;
+    try {
+      return await moveWithoutOverwrite(file, folder);
+    } catch (error) {
+      this.deps.onEvent({ type: 'problem', path: file, message: `Converted, but the source could not be moved: ${toAppError(error).message}` });
+      return null;
+    }
+  }
+
+  /** After a crash: finish jobs caught between rename and bookkeeping, remove partial outputs, release the rest. */
+  private recover(): void {
+    const { ledger, files, rule, pid, isProcessAlive, cohort, wallClock } = this.deps;
+    let completed = 0;
+    let released = 0;
+    let partialFilesRemoved = 0;
+    for (const entry of ledger.unfinished(rule.id)) {
+      if (entry.ownerPid !== null && entry.ownerPid !== pid && isProcessAlive(entry.ownerPid)) continue;
+      const temp = entry.tempPath;
+      if (entry.state === 'committing' && entry.outputPath && entry.report && files.exists(entry.outputPath) && (!temp || !files.exists(temp) || files.sameFile(temp, entry.outputPath))) {
+        if (temp && files.exists(temp)) files.remove(temp);
+        const report = { ...entry.report, output: entry.outputPath };
+        ledger.succeed(entry.id, entry.outputPath, report, telemetryRecord(report, cohort, wallClock(), { inputBytes: entry.size, outputBytes: null }));
+        completed++;
+        continue;
+      }
+      if (temp && files.exists(temp)) {
+        files.remove(temp);
+        partialFilesRemoved++;
+      }
+      ledger.release(entry.id);
+      released++;
+    }
+    if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
+  }
+}

@@ -1,0 +1,161 @@
+import type { JobReport } from '../../main/core/batch.js';
+import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import type { FileFingerprint, LedgerEntry, LedgerState, RuleActivity, WatchLedger } from '../../main/core/watch/ports.js';
+import type { SqliteDatabase } from './openDatabase.js';
+
+interface Row {
+  id: number;
+  rule_id: number;
+  content_hash: string;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  state: LedgerState;
+  owner_pid: number | null;
+  temp_path: string | null;
+  output_path: string | null;
+  report_json: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  updated_at: number;
+}
+
+function toEntry(row: Row): LedgerEntry {
+  return {
+    id: row.id,
+    ruleId: row.rule_id,
+    hash: row.content_hash,
+    path: row.path,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    state: row.state,
+    ownerPid: row.owner_pid,
+    tempPath: row.temp_path,
+    outputPath: row.output_path,
+    report: row.report_json ? (JSON.parse(row.report_json) as JobReport) : null,
+    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** The watch ledger; ending an entry, its telemetry row and the rule's last activity are one transaction. */
+export class SqliteWatchLedger implements WatchLedger {
+  private readonly bySighting;
+  private readonly byHash;
+  private readonly byOutput;
+  private readonly insert;
+  private readonly byId;
+  private readonly setSighting;
+  private readonly setRunning;
+  private readonly setCommitting;
+  private readonly setSucceeded;
+  private readonly setFailed;
+  private readonly deleteEntry;
+  private readonly selectUnfinished;
+  private readonly selectFailures;
+  private readonly deleteFailures;
+  private readonly touchRule;
+  private readonly counts;
+  private readonly lastActivity;
+
+  constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
+    this.bySighting = db.prepare('SELECT * FROM watch_ledger WHERE rule_id = ? AND path = ? AND size = ? AND mtime_ms = ?');
+    this.byHash = db.prepare('SELECT * FROM watch_ledger WHERE rule_id = ? AND content_hash = ?');
+    this.byOutput = db.prepare('SELECT 1 FROM watch_ledger WHERE rule_id = ? AND output_path = ? LIMIT 1');
+    this.insert = db.prepare(`INSERT INTO watch_ledger (rule_id, content_hash, path, size, mtime_ms, state, owner_pid, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (rule_id, content_hash) DO NOTHING`);
+    this.byId = db.prepare('SELECT * FROM watch_ledger WHERE id = ?');
+    this.setSighting = db.prepare('UPDATE watch_ledger SET path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?');
+    this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
+    this.setCommitting = db.prepare("UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ?");
+    this.setSucceeded = db.prepare("UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, updated_at = ? WHERE id = ?");
+    this.setFailed = db.prepare("UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, updated_at = ? WHERE id = ?");
+    this.deleteEntry = db.prepare('DELETE FROM watch_ledger WHERE id = ?');
+    this.selectUnfinished = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state NOT IN ('succeeded', 'failed') ORDER BY id");
+    this.selectFailures = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC");
+    this.deleteFailures = db.prepare("DELETE FROM watch_ledger WHERE rule_id = ? AND state = 'failed' AND (? IS NULL OR path = ?) RETURNING path");
+    this.touchRule = db.prepare('UPDATE watch_rules SET last_activity_at = ? WHERE id = (SELECT rule_id FROM watch_ledger WHERE id = ?)');
+    this.counts = db.prepare('SELECT state, COUNT(*) AS n FROM watch_ledger WHERE rule_id = ? GROUP BY state');
+    this.lastActivity = db.prepare('SELECT last_activity_at AS at FROM watch_rules WHERE id = ?');
+  }
+
+  findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): LedgerEntry | undefined {
+    const row = this.bySighting.get(ruleId, path, size, mtimeMs) as Row | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
+  findByHash(ruleId: number, hash: string): LedgerEntry | undefined {
+    const row = this.byHash.get(ruleId, hash) as Row | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
+  isOwnOutput(ruleId: number, path: string): boolean {
+    return this.byOutput.get(ruleId, path) !== undefined;
+  }
+
+  claim(ruleId: number, file: FileFingerprint, ownerPid: number): LedgerEntry | undefined {
+    const result = this.insert.run(ruleId, file.hash, file.path, file.size, file.mtimeMs, ownerPid, this.now());
+    if (result.changes === 0) return undefined;
+    return toEntry(this.byId.get(result.lastInsertRowid) as Row);
+  }
+
+  noteSighting(id: number, path: string, size: number, mtimeMs: number): void {
+    this.setSighting.run(path, size, mtimeMs, this.now(), id);
+  }
+
+  markRunning(id: number, tempPath: string): void {
+    this.setRunning.run(tempPath, this.now(), id);
+  }
+
+  markCommitting(id: number, outputPath: string, report: JobReport): void {
+    this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id);
+  }
+
+  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord): void {
+    this.db.transaction(() => {
+      const now = this.now();
+      this.setSucceeded.run(outputPath, JSON.stringify(report), now, id);
+      this.touchRule.run(now, id);
+      this.telemetry.record(record);
+    })();
+  }
+
+  fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void {
+    this.db.transaction(() => {
+      const now = this.now();
+      this.setFailed.run(error.code, error.message, now, id);
+      this.touchRule.run(now, id);
+      this.telemetry.record(record);
+    })();
+  }
+
+  release(id: number): void {
+    this.deleteEntry.run(id);
+  }
+
+  unfinished(ruleId: number): LedgerEntry[] {
+    return (this.selectUnfinished.all(ruleId) as Row[]).map(toEntry);
+  }
+
+  forgetFailures(ruleId: number, path?: string): string[] {
+    const only = path ?? null;
+    return (this.deleteFailures.all(ruleId, only, only) as { path: string }[]).map((r) => r.path);
+  }
+
+  activity(ruleId: number, failureLimit = 20): RuleActivity {
+    const byState = new Map((this.counts.all(ruleId) as { state: LedgerState; n: number }[]).map((r) => [r.state, r.n]));
+    const failures = (this.selectFailures.all(ruleId) as Row[]).slice(0, failureLimit).map((row) => ({
+      path: row.path,
+      code: row.error_code ?? 'INTERNAL',
+      message: row.error_message ?? '',
+      at: row.updated_at,
+    }));
+    return {
+      lastActivityAt: (this.lastActivity.get(ruleId) as { at: number | null } | undefined)?.at ?? null,
+      converted: byState.get('succeeded') ?? 0,
+      failed: byState.get('failed') ?? 0,
+      inProgress: (byState.get('queued') ?? 0) + (byState.get('running') ?? 0) + (byState.get('committing') ?? 0),
+      failures,
+    };
+  }
+}

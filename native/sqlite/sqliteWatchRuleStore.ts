@@ -1,0 +1,68 @@
+import { AppError } from '../../main/core/errors.js';
+import type { WatchRuleStore } from '../../main/core/watch/ports.js';
+import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../../main/core/watch/watchRule.js';
+import type { SqliteDatabase } from './openDatabase.js';
+
+interface Row {
+  id: number;
+  spec_json: string;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Rules as JSON validated on the way in and on the way out, so that a hand-edited row cannot run unchecked. */
+export class SqliteWatchRuleStore implements WatchRuleStore {
+  private readonly selectAll;
+  private readonly selectOne;
+  private readonly insert;
+  private readonly updateRow;
+  private readonly deleteRow;
+
+  constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
+    this.selectAll = db.prepare('SELECT * FROM watch_rules ORDER BY id');
+    this.selectOne = db.prepare('SELECT * FROM watch_rules WHERE id = ?');
+    this.insert = db.prepare('INSERT INTO watch_rules (spec_json, enabled, created_at, updated_at) VALUES (?, ?, ?, ?)');
+    this.updateRow = db.prepare('UPDATE watch_rules SET spec_json = ?, enabled = ?, updated_at = ? WHERE id = ?');
+    this.deleteRow = db.prepare('DELETE FROM watch_rules WHERE id = ?');
+  }
+
+  private toRule(row: Row): WatchRule {
+    const spec = validateWatchRule({ ...(JSON.parse(row.spec_json) as object), enabled: row.enabled === 1 });
+    return { ...spec, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  list(): WatchRule[] {
+    return (this.selectAll.all() as Row[]).map((row) => this.toRule(row));
+  }
+
+  get(id: number): WatchRule | undefined {
+    const row = this.selectOne.get(id) as Row | undefined;
+    return row ? this.toRule(row) : undefined;
+  }
+
+  add(spec: WatchRuleSpec): WatchRule {
+    const valid = validateWatchRule(spec);
+    const now = this.now();
+    const id = Number(this.insert.run(JSON.stringify(valid), valid.enabled ? 1 : 0, now, now).lastInsertRowid);
+    return this.get(id)!;
+  }
+
+  update(id: number, spec: WatchRuleSpec): WatchRule {
+    const valid = validateWatchRule(spec);
+    if (this.updateRow.run(JSON.stringify(valid), valid.enabled ? 1 : 0, this.now(), id).changes === 0) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
+    return this.get(id)!;
+  }
+
+  setEnabled(id: number, enabled: boolean): WatchRule {
+    const rule = this.get(id);
+    if (!rule) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...spec } = rule;
+    return this.update(id, { ...spec, enabled });
+  }
+
+  /** Removes the rule and its ledger (cascade). */
+  remove(id: number): boolean {
+    return this.deleteRow.run(id).changes > 0;
+  }
+}
