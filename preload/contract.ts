@@ -102,6 +102,40 @@ export const batchSummarySchema = z.object({
 export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
 const empty = z.object({}).strict();
+const ruleIdSchema = z.number().int().positive();
+
+/** A batch-folder rule as the window edits it. */
+export const folderRuleInputSchema = z.object({
+  inputFolder: pathSchema,
+  target: outputFormatSchema,
+  /** null: a "converted" folder inside the watched one (never watched itself). */
+  outputFolder: pathSchema.nullable(),
+  recursive: z.boolean(),
+  include: z.array(z.string().min(1).max(200)).max(50),
+  exclude: z.array(z.string().min(1).max(200)).max(50),
+  /** null: keep the originals where they are. */
+  doneFolder: pathSchema.nullable(),
+}).strict();
+export type FolderRuleInput = z.infer<typeof folderRuleInputSchema>;
+
+export const folderRuleViewSchema = z.object({
+  id: ruleIdSchema,
+  inputFolder: z.string(),
+  outputFolder: z.string(),
+  target: outputFormatSchema,
+  recursive: z.boolean(),
+  include: z.array(z.string()),
+  exclude: z.array(z.string()),
+  doneFolder: z.string().nullable(),
+  enabled: z.boolean(),
+  running: z.boolean(),
+  lastActivityAt: z.number().nullable(),
+  converted: z.number(),
+  failed: z.number(),
+  inProgress: z.number(),
+  failures: z.array(z.object({ path: z.string(), code: z.string(), message: z.string(), at: z.number() })),
+});
+export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
 export const invokeChannels = {
   'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string(), outputFormats: z.array(outputFormatSchema) }) },
@@ -123,12 +157,12 @@ export const invokeChannels = {
     response: z.object({ cohort: z.string().nullable(), keychain: z.enum(['stored', 'session-only']) }),
   },
   'account:logout': { request: empty, response: z.object({ loggedOut: z.boolean() }) },
-  'folders:list': { request: empty, response: z.object({ rules: z.array(z.record(z.string(), z.unknown())) }) },
-  'folders:add': {
-    request: z.object({ inputFolder: pathSchema, target: outputFormatSchema, outputFolder: pathSchema.nullable(), recursive: z.boolean() }).strict(),
-    response: z.object({ id: z.number().int().positive() }),
-  },
-  'folders:remove': { request: z.object({ id: z.number().int().positive() }).strict(), response: z.object({ removed: z.boolean() }) },
+  'folders:list': { request: empty, response: z.object({ rules: z.array(folderRuleViewSchema) }) },
+  'folders:add': { request: folderRuleInputSchema, response: z.object({ id: ruleIdSchema }) },
+  'folders:update': { request: folderRuleInputSchema.extend({ id: ruleIdSchema }).strict(), response: z.object({ id: ruleIdSchema }) },
+  'folders:setEnabled': { request: z.object({ id: ruleIdSchema, enabled: z.boolean() }).strict(), response: z.object({ enabled: z.boolean() }) },
+  'folders:retry': { request: z.object({ id: ruleIdSchema }).strict(), response: z.object({ retried: z.number().int() }) },
+  'folders:remove': { request: z.object({ id: ruleIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   'output:reveal': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ revealed: z.boolean() }) },
   'dialog:chooseFiles': { request: z.object({ folders: z.boolean() }).strict(), response: z.object({ paths: z.array(z.string()) }) },
 } as const;
@@ -137,6 +171,8 @@ export const eventChannels = {
   'job:update': jobViewSchema,
   'batch:finished': batchSummarySchema,
   'settings:changed': settingsSchema,
+  /** A batch-folder rule converted or failed a file, or changed state. */
+  'folders:changed': z.object({}),
   /** The user clicked a batch's notification: show that batch. */
   'batch:show': z.object({ batchId: z.number().int().positive() }),
 } as const;

@@ -40,8 +40,9 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const runtime = createDesktopRuntime(dataDir, {
     jobUpdated: (view) => events.host?.broadcast('job:update', view),
     batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
+    foldersChanged: () => events.host?.broadcast('folders:changed', {}),
   });
-  const handlers = contractHandlers(runtime.service, runtime.settings, {
+  const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, {
     version: '0.1.0',
     ffmpeg: runtime.engine.tools.ffmpeg.path,
     hardware: runtime.hardware,
@@ -52,6 +53,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), port: args.port });
   events.host = host;
   runtime.service.restore();
+  await runtime.watch.startEnabled();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);
   await new Promise<void>((resolve) => {
     const stop = () => {

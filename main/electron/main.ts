@@ -32,6 +32,7 @@ function start(): void {
       send('batch:finished', outcome);
       notifier.batchFinished(outcome);
     },
+    foldersChanged: () => send('folders:changed', {}),
   });
   const { service, settings, engine, hardware } = runtime;
 
@@ -59,7 +60,7 @@ function start(): void {
     tray.update(service.list().jobs, service.isPaused(), settings.get().mode);
   }
 
-  const handlers = contractHandlers(service, settings, {
+  const handlers = contractHandlers(service, settings, runtime.watch, {
     version: app.getVersion(),
     ffmpeg: engine.tools.ffmpeg.path,
     hardware,
@@ -106,6 +107,7 @@ function start(): void {
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   window = openWindow();
   service.restore();
+  void runtime.watch.startEnabled().catch((error: unknown) => dialog.showErrorBox('Convertr: a batch folder could not start', toAppError(error).message));
   refreshTray();
   const initial = pathsFromArgv(process.argv, process.cwd());
   if (initial.length > 0) void service.enqueue(initial, null);

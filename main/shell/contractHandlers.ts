@@ -3,7 +3,9 @@ import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import { AppError } from '../core/errors.js';
-import type { Settings } from '../../preload/contract.js';
+import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
+import type { FolderRuleInput, FolderRuleView, Settings } from '../../preload/contract.js';
+import path from 'node:path';
 import type { HandlerMap } from './handleInvoke.js';
 
 export interface ShellActions {
@@ -16,7 +18,29 @@ export interface ShellActions {
 }
 
 /** Maps every invoke channel of the contract onto the desktop service and the shell's own actions. */
-export function contractHandlers(service: DesktopService, settings: SettingsStore, shell: ShellActions): HandlerMap {
+function ruleView(status: RuleStatus): FolderRuleView {
+  const { rule, running, activity } = status;
+  return {
+    id: rule.id, inputFolder: rule.inputDir, outputFolder: rule.outputDir, target: rule.target, recursive: rule.recursive,
+    include: rule.include, exclude: rule.exclude, doneFolder: rule.sourcePolicy.kind === 'move' ? rule.sourcePolicy.doneDir : null,
+    enabled: rule.enabled, running, lastActivityAt: activity.lastActivityAt, converted: activity.converted, failed: activity.failed,
+    inProgress: activity.inProgress, failures: activity.failures,
+  };
+}
+
+function ruleSpec(input: FolderRuleInput) {
+  return {
+    inputDir: input.inputFolder,
+    target: input.target,
+    outputDir: input.outputFolder ?? path.join(input.inputFolder, 'converted'),
+    recursive: input.recursive,
+    include: input.include,
+    exclude: input.exclude,
+    sourcePolicy: input.doneFolder ? { kind: 'move' as const, doneDir: input.doneFolder } : { kind: 'keep' as const },
+  };
+}
+
+export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, shell: ShellActions): HandlerMap {
   const view = (): Settings => {
     const stored = settings.get();
     return { ...stored, concurrency: stored.concurrency ?? concurrencyLimits(shell.hardware).perLane };
@@ -49,9 +73,12 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     },
     'account:register': notAvailable('Registration with the hosted API'),
     'account:logout': notAvailable('Logging out of the hosted API'),
-    'folders:list': notAvailable('Batch folders'),
-    'folders:add': notAvailable('Batch folders'),
-    'folders:remove': notAvailable('Batch folders'),
+    'folders:list': () => ({ rules: watch.status().map(ruleView) }),
+    'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input))).id }),
+    'folders:update': async ({ id, ...input }) => ({ id: (await watch.update(id, ruleSpec(input))).id }),
+    'folders:setEnabled': async ({ id, enabled }) => ({ enabled: (enabled ? await watch.resume(id) : await watch.pause(id)).enabled }),
+    'folders:retry': ({ id }) => ({ retried: watch.retry(id) }),
+    'folders:remove': async ({ id }) => ({ removed: await watch.remove(id) }),
     'output:reveal': ({ jobId }) => {
       const output = service.outputOf(jobId);
       if (!output) return { revealed: false };

@@ -6,11 +6,19 @@ import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { JobLauncher } from '../core/queue/jobLauncher.js';
 import { Scheduler } from '../core/scheduler.js';
+import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
+import { WatchService } from '../core/watch/watchService.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
+import { isProcessAlive, nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
+import { SqliteWatchLedger } from '../../native/sqlite/sqliteWatchLedger.js';
+import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
+import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { createNativeEngine, systemClock, type NativeEngine } from '../../native/createNativeEngine.js';
 
 export interface DesktopRuntime {
   service: DesktopService;
+  /** The batch-folder rules: enabled ones run while the app does. */
+  watch: WatchService;
   settings: SettingsStore;
   stores: DataStores;
   engine: NativeEngine;
@@ -20,7 +28,12 @@ export interface DesktopRuntime {
 }
 
 /** Everything behind the window, wired once for the Electron shell and the web host alike. */
-export function createDesktopRuntime(dataDirectory: string, events: DesktopEvents): DesktopRuntime {
+export interface RuntimeEvents extends DesktopEvents {
+  /** A batch-folder rule converted, failed or changed state. */
+  foldersChanged?: () => void;
+}
+
+export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvents): DesktopRuntime {
   const stores = createDataStores(dataDirectory);
   const settings = new SettingsStore(dataDirectory);
   const engine = createNativeEngine();
@@ -30,9 +43,21 @@ export function createDesktopRuntime(dataDirectory: string, events: DesktopEvent
   stores.queue.recover();
   const launcher = new JobLauncher({ store: stores.queueStore, converter: engine.converter, scheduler, pid: process.pid, wallClock: Date.now });
   const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), scheduler, telemetry: stores.telemetry, settings, now: Date.now, events });
+  const ledger = new SqliteWatchLedger(stores.db, stores.telemetry);
+  const watch = new WatchService({
+    rules: new SqliteWatchRuleStore(stores.db),
+    ledger,
+    createRunner: (rule) =>
+      new WatchRuleRunner({
+        rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine.converter, scheduler, files: nodeRecoveryFileSystem,
+        pid: process.pid, isProcessAlive, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
+        cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
+      }),
+  });
   return {
-    service, settings, stores, engine, scheduler, hardware,
+    service, watch, settings, stores, engine, scheduler, hardware,
     close: async () => {
+      await watch.stopAll();
       await service.persistForQuit();
       await engine.close();
       stores.close();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +108,21 @@ describe('the app in a real browser against convertr serve', () => {
     await expect(page.getByLabel('Notify me when a batch finishes').isChecked()).resolves.toBe(false);
     await expect(page.getByLabel('Client label').getAttribute('placeholder')).resolves.toMatch(/^set \(stored as cohort_[0-9a-f]{16}\)$/);
     for (const file of filesUnder(home)) expect(readFileSync(file).includes('Zebra Studio')).toBe(false);
+  });
+
+  it('adds a batch folder in the window and converts what arrives in it', async () => {
+    const watched = path.join(home, 'camera-import');
+    mkdirSync(watched);
+    await page.getByRole('tab', { name: 'Batch folders' }).click();
+    const form = page.getByRole('form', { name: 'New batch folder' });
+    await form.getByLabel('Watch folder').fill(watched);
+    await form.getByLabel('Convert to').selectOption('png');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    const rule = page.getByRole('listitem', { name: `Rule ${watched}` });
+    await rule.getByText('Watching').waitFor();
+    copyFileSync(corpus('image/portrait_6.jpg'), path.join(watched, 'portrait.jpg'));
+    await rule.getByText(/^1 converted, 0 failed/).waitFor({ timeout: 30_000 });
+    expect(existsSync(path.join(watched, 'converted', 'portrait.png'))).toBe(true);
   });
 
   it('saves a screenshot of each view in light and dark', async () => {

@@ -1,39 +1,91 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { OUTPUT_FORMAT_VALUES } from '../../../preload/contract';
-import { call } from '../api/bridge';
+import { OUTPUT_FORMAT_VALUES, type FolderRuleInput, type FolderRuleView } from '../../../preload/contract';
+import { useFolders } from '../stores/foldersStore';
 
-type Rule = Record<string, unknown>;
+const EMPTY: FolderRuleInput = { inputFolder: '', outputFolder: null, target: 'jpg', recursive: true, include: [], exclude: [], doneFolder: null };
+const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);
 
-export function FoldersView() {
-  const [rules, setRules] = useState<Rule[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [draft, setDraft] = useState({ inputFolder: '', outputFolder: '', target: 'jpg' as (typeof OUTPUT_FORMAT_VALUES)[number], recursive: true });
-  const load = () => call('folders:list', {}).then((r) => setRules(r.rules), (e: Error) => setError(e.message));
-  useEffect(() => {
-    void load();
-  }, []);
-  const add = (e: FormEvent) => {
+function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: number; onDone: () => void }) {
+  const save = useFolders((s) => s.save);
+  const [draft, setDraft] = useState(initial);
+  const [include, setInclude] = useState(initial.include.join(', '));
+  const [exclude, setExclude] = useState(initial.exclude.join(', '));
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    void call('folders:add', { inputFolder: draft.inputFolder, outputFolder: draft.outputFolder || null, target: draft.target, recursive: draft.recursive }).then(load, (err: Error) => setError(err.message));
+    void save({ ...draft, include: list(include), exclude: list(exclude) }, id).then((ok) => ok && onDone());
   };
   return (
-    <section className="folders-view" aria-label="Batch folders">
-      {error && <p role="alert">{error}</p>}
-      <ul>
-        {rules.map((rule) => (
-          <li key={String(rule['id'])}>
-            {String(rule['inputFolder'])} → {String(rule['target']).toUpperCase()} {rule['lastError'] ? <span className="job-error">{String(rule['lastError'])}</span> : null}
-            <button type="button" onClick={() => void call('folders:remove', { id: Number(rule['id']) }).then(load)}>Remove</button>
-          </li>
-        ))}
-      </ul>
-      <form onSubmit={add}>
-        <label>Watch folder <input type="text" value={draft.inputFolder} onChange={(e) => setDraft({ ...draft, inputFolder: e.target.value })} required /></label>
-        <label>Output folder <input type="text" value={draft.outputFolder} placeholder="beside the originals" onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value })} /></label>
-        <label>Convert to <select value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value as typeof draft.target })}>{OUTPUT_FORMAT_VALUES.map((f) => <option key={f} value={f}>{f.toUpperCase()}</option>)}</select></label>
+    <form onSubmit={submit} aria-label={id === undefined ? 'New batch folder' : 'Edit batch folder'}>
+      <fieldset>
+        <legend>{id === undefined ? 'New batch folder' : 'Edit batch folder'}</legend>
+        <label>Watch folder <input type="text" value={draft.inputFolder} required onChange={(e) => setDraft({ ...draft, inputFolder: e.target.value })} /></label>
+        <label>Output folder <input type="text" value={draft.outputFolder ?? ''} placeholder="a “converted” folder inside it" onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value || null })} /></label>
+        <label>Convert to
+          <select value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value as FolderRuleInput['target'] })}>
+            {OUTPUT_FORMAT_VALUES.map((f) => <option key={f} value={f}>{f.toUpperCase()}</option>)}
+          </select>
+        </label>
         <label><input type="checkbox" checked={draft.recursive} onChange={(e) => setDraft({ ...draft, recursive: e.target.checked })} /> Include sub-folders</label>
-        <button type="submit">Add rule</button>
-      </form>
+        <label>Only files matching <input type="text" value={include} placeholder="e.g. *.heic, *.jpg (all supported files when empty)" onChange={(e) => setInclude(e.target.value)} /></label>
+        <label>Never files matching <input type="text" value={exclude} placeholder="e.g. tmp/**" onChange={(e) => setExclude(e.target.value)} /></label>
+        <label>After converting, move originals to <input type="text" value={draft.doneFolder ?? ''} placeholder="keep them where they are" onChange={(e) => setDraft({ ...draft, doneFolder: e.target.value || null })} /></label>
+        <div className="toolbar">
+          <button type="submit" className="primary">{id === undefined ? 'Add rule' : 'Save rule'}</button>
+          {id !== undefined && <button type="button" onClick={onDone}>Cancel</button>}
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+function RuleItem({ rule }: { rule: FolderRuleView }) {
+  const { setEnabled, retry, remove } = useFolders.getState();
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder };
+    return <li><RuleForm initial={initial} id={rule.id} onDone={() => setEditing(false)} /></li>;
+  }
+  return (
+    <li className="rule" aria-label={`Rule ${rule.inputFolder}`}>
+      <div className="job-main">
+        <span className="job-name">{rule.inputFolder}</span>
+        <span className="job-pair">→ {rule.target.toUpperCase()} in {rule.outputFolder}</span>
+        <span className={`badge ${rule.enabled ? 'badge-succeeded' : ''}`}>{rule.enabled ? (rule.running ? 'Watching' : 'Enabled') : 'Paused'}</span>
+      </div>
+      <div className="job-detail">
+        <span className="job-sizes">
+          {rule.converted} converted, {rule.failed} failed{rule.inProgress > 0 ? `, ${rule.inProgress} in progress` : ''} · last activity {rule.lastActivityAt ? new Date(rule.lastActivityAt).toLocaleString() : 'never'}
+        </span>
+        <span className="job-actions">
+          <button type="button" onClick={() => void setEnabled(rule.id, !rule.enabled)}>{rule.enabled ? 'Pause' : 'Resume'}</button>
+          {rule.failed > 0 && <button type="button" onClick={() => void retry(rule.id)}>Retry failed</button>}
+          <button type="button" onClick={() => setEditing(true)}>Edit</button>
+          <button type="button" onClick={() => void remove(rule.id)}>Remove</button>
+        </span>
+      </div>
+      {rule.failures.length > 0 && (
+        <ul className="failures">
+          {rule.failures.slice(0, 5).map((f) => <li key={`${f.path}-${f.at}`} className="job-error">{f.path.split(/[\\/]/).pop()}: {f.message}</li>)}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+export function FoldersView() {
+  const { rules, error, load } = useFolders();
+  useEffect(() => {
+    void load();
+  }, [load]);
+  return (
+    <section className="folders-view" aria-label="Batch folders">
+      <p className="hint">Files that arrive in a watched folder are converted once, when they have finished copying, even while the network is off.</p>
+      {error && <p role="alert" className="job-error">{error}</p>}
+      <ul className="rules">
+        {rules.map((rule) => <RuleItem key={rule.id} rule={rule} />)}
+        {rules.length === 0 && <li className="hint">No batch folders yet.</li>}
+      </ul>
+      <RuleForm key={rules.length} initial={EMPTY} onDone={() => {}} />
     </section>
   );
 }

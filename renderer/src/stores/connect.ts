@@ -1,4 +1,5 @@
 import { subscribe } from '../api/bridge';
+import { useFolders } from './foldersStore';
 import { useQueue } from './queueStore';
 import { useSettings } from './settingsStore';
 import { useStats } from './statsStore';
@@ -6,6 +7,7 @@ import { useUi } from './uiStore';
 
 /** Feeds the stores from the contract's events and loads what the window shows first. */
 export function connectStores(): () => void {
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   const off = [
     subscribe('job:update', (view) => useQueue.getState().apply(view)),
     subscribe('batch:finished', (summary) => {
@@ -17,6 +19,13 @@ export function connectStores(): () => void {
       useQueue.getState().focusBatch(batchId);
     }),
     subscribe('settings:changed', (settings) => useSettings.getState().replace(settings)),
+    subscribe('folders:changed', () => {
+      if (refreshTimer) return;
+      refreshTimer = setTimeout(() => {
+        refreshTimer = undefined;
+        void useFolders.getState().load();
+      }, 300);
+    }),
   ];
   void useQueue.getState().load();
   void useSettings.getState().load();
