@@ -15,6 +15,19 @@ export interface ConvertArgs {
   json: boolean;
 }
 
+export interface RegisterArgs {
+  command: 'register';
+  name: string;
+  email: string;
+  apiUrl: string | undefined;
+  label: string | undefined;
+}
+
+export interface LogoutArgs {
+  command: 'logout';
+  apiUrl: string | undefined;
+}
+
 export interface DoctorArgs {
   command: 'doctor';
   json: boolean;
@@ -36,16 +49,24 @@ export interface HelpArgs {
   topic: string | undefined;
 }
 
-export type CliArgs = ConvertArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
+export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
 
 export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
-  convert <input...> --to <format> [--out <dir>] [--mode local] [--json]
+  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto] [--api-url <url>] [--label <text>] [--json]
       Convert files or folders (folders are searched recursively for supported files).
       Formats: ${OUTPUT_FORMATS.join(', ')}
-      --label <text>  a client label; only its hash (a cohort) is stored.
+      --mode local   on this machine (default); hosted: through the hosted Convertr API;
+             auto    hosted only when this machine lacks what a job needs (local when offline or over 1 GB).
+      --api-url      the hosted API (default: CONVERTR_API_URL, else https://convertr.app).
+      --label <text> a client label, sent to the hosted API; only its hash (a cohort) is stored.
       Running the same command after a crash or Ctrl-C resumes the interrupted batch.
+  register --name <name> --email <email> [--api-url <url>] [--label <text>]
+      Register with the hosted API; the password is read from stdin (one line) or asked for.
+      The token is kept in the OS keychain, never in a file.
+  logout [--api-url <url>]
+      Remove the hosted API token from the keychain; conversions become anonymous.
   resume [--json]
       Finish every interrupted batch.
   stats [--window 14d] [--json]
@@ -81,6 +102,22 @@ function parseConvert(rest: string[]): ConvertArgs {
   return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, apiUrl: values['api-url'], label: values.label, json: values.json ?? false };
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function parseRegister(rest: string[]): RegisterArgs {
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: { name: { type: 'string' }, email: { type: 'string' }, 'api-url': { type: 'string' }, label: { type: 'string' } },
+  });
+  const name = values.name?.trim();
+  const email = values.email?.trim();
+  if (!name) throw new UsageError('register needs --name <your name>.');
+  if (!email) throw new UsageError('register needs --email <address>.');
+  if (!EMAIL.test(email)) throw new UsageError(`--email ${email} is not an email address.`);
+  return { command: 'register', name, email, apiUrl: values['api-url'], label: values.label };
+}
+
 /** Parses argv after the program name. Throws UsageError with a message meant for the user. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const [command, ...rest] = argv;
@@ -88,6 +125,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     switch (command) {
       case 'convert':
         return parseConvert(rest);
+      case 'register':
+        return parseRegister(rest);
+      case 'logout': {
+        const { values } = parseArgs({ args: rest, strict: true, options: { 'api-url': { type: 'string' } } });
+        return { command: 'logout', apiUrl: values['api-url'] };
+      }
       case 'stats': {
         const { values } = parseArgs({ args: rest, strict: true, options: { window: { type: 'string', default: '14d' }, json: { type: 'boolean', default: false } } });
         let windowDays: number;

@@ -3,10 +3,20 @@ import { billableMinutes } from './billing.js';
 import type { ErrorPayload } from './errors.js';
 import { inputFormatFromName, outputKind, pairLabel, formatLabel, type OutputFormat } from './formats.js';
 import type { JobSnapshot } from './jobState.js';
-import type { ConversionResult, LocalConverter } from './localConverter.js';
+import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from './localConverter.js';
 import type { Scheduler } from './scheduler.js';
 
 export type ConversionMode = 'local' | 'hosted';
+
+/** Converts one file, on this machine or through the hosted API. */
+export interface FileConverter {
+  convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks?: ConversionHooks): Promise<ConversionResult>;
+}
+
+/** What the hosted API said a job cost, when it said. */
+interface ReportedCost {
+  hostedCost?: { minutes?: number };
+}
 
 /** One finished job as the CLI's `--json` line reports it (DESIGN section 4). */
 export interface JobReport {
@@ -32,29 +42,36 @@ function guessPair(input: string, target: OutputFormat): string {
   return format ? pairLabel(format, target) : `UNKNOWN->${formatLabel(target)}`;
 }
 
-export function succeededReport(result: ConversionResult): JobReport {
+/** The plan's rule, unless the hosted API named the minutes it billed (whole minutes, rounded up). */
+function minutesOf(result: ConversionResult & ReportedCost, mode: ConversionMode): number {
+  const reported = result.hostedCost?.minutes;
+  if (mode === 'hosted' && reported !== undefined) return Math.ceil(reported);
+  return billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes });
+}
+
+export function succeededReport(result: ConversionResult, mode: ConversionMode = 'local'): JobReport {
   return {
     input: result.inputPath,
     output: result.outputPath,
     status: 'succeeded',
     pair: result.pair,
-    mode: 'local',
+    mode,
     runtimeMs: Math.round(result.runtimeMs),
-    billableMinutes: billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes }),
+    billableMinutes: minutesOf(result, mode),
     error: null,
     notes: result.notes,
   };
 }
 
-export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<ConversionResult>): JobReport {
-  if (job.status === 'succeeded' && job.result) return succeededReport(job.result);
+export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<ConversionResult>, mode: ConversionMode = 'local'): JobReport {
+  if (job.status === 'succeeded' && job.result) return succeededReport(job.result, mode);
   const error: ErrorPayload | undefined = job.error;
   return {
     input,
     output: null,
     status: job.status === 'cancelled' ? 'cancelled' : 'failed',
     pair: guessPair(input, target),
-    mode: 'local',
+    mode,
     runtimeMs: Math.round((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)),
     billableMinutes: 0,
     error: error ? { code: error.code, message: error.message } : null,
@@ -64,7 +81,7 @@ export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<
 
 /** Queues every input on the scheduler (lane = the kind of output) and reports each job as it finishes. */
 export function runBatch(
-  converter: LocalConverter,
+  converter: FileConverter,
   scheduler: Scheduler<ConversionResult>,
   request: BatchRequest,
   onReport: (report: JobReport) => void,

@@ -1,6 +1,8 @@
 import type { OutputFormat } from '../formats.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobReport } from '../batch.js';
+import type { ConversionMode, FileConverter, JobReport } from '../batch.js';
+import type { ConversionResult } from '../localConverter.js';
+import type { Scheduler } from '../scheduler.js';
 
 export type QueueState = 'queued' | 'running' | 'committing' | 'done';
 
@@ -47,3 +49,13 @@ export interface RecoveryFileSystem {
   sameFile(a: string, b: string): boolean;
   remove(file: string): void;
 }
+
+/** Where one job runs: its mode (for the report and telemetry), the converter, and the scheduler lane that bounds it. */
+export interface JobRoute {
+  mode: ConversionMode;
+  converter: FileConverter;
+  scheduler: Scheduler<ConversionResult>;
+  lane: string;
+}
+
+export type JobRouter = (job: QueuedJob) => JobRoute;

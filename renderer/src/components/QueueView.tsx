@@ -4,6 +4,8 @@ import { JobRow } from './JobRow';
 
 const ROW_HEIGHT = 64;
 const OVERSCAN = 6;
+/** More than the rows that can ever be in view at once, so that slot keys stay unique. */
+const SLOTS = 512;
 
 function BatchHeader() {
   const jobs = useQueue((s) => s.jobs);
@@ -65,7 +67,8 @@ export function QueueView() {
         <div style={{ height: order.length * ROW_HEIGHT, position: 'relative' }}>
           {visible.map((id, i) => {
             const job = jobs[id];
-            return job ? <JobRow key={id} job={job} startedAt={startedAt[id]} top={(first + i) * ROW_HEIGHT} height={ROW_HEIGHT} /> : null;
+            // Keyed by slot, not by job: scrolling refills the same row elements instead of creating new ones.
+            return job ? <JobRow key={(first + i) % SLOTS} job={job} startedAt={startedAt[id]} top={(first + i) * ROW_HEIGHT} height={ROW_HEIGHT} /> : null;
           })}
         </div>
       </div>
