@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev gnome-keyring dbus chromium libheif-examples libvips-tools)
+packages=(ffmpeg libimage-exiftool-perl libsecret-1-dev gnome-keyring dbus chromium libheif-examples libvips-tools curl time)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

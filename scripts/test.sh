@@ -6,4 +6,6 @@ bash scripts/install-test-deps.sh
 npx tsc --noEmit -p tsconfig.json
 npx eslint .
 npx electron-vite build
-npx vitest run
+# The frame-time test measures rendering, so it runs alone, after the suite that loads both cores.
+npx vitest run --exclude test/e2e/queueScroll.e2e.test.ts
+npx vitest run test/e2e/queueScroll.e2e.test.ts

@@ -67,6 +67,14 @@ Commands:
       The token is kept in the OS keychain, never in a file.
   logout [--api-url <url>]
       Remove the hosted API token from the keychain; conversions become anonymous.
+  watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
+        [--move-to <dir>] [--stable-for 1.5s] [--json]
+      Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
+      first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
+      (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
+      The rule and what it converted are kept, so a restart converts only what is new or changed.
+  serve [--port <n>]
+      The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
   resume [--json]
       Finish every interrupted batch.
   stats [--window 14d] [--json]

@@ -6,25 +6,18 @@ import { Scheduler } from '../core/scheduler.js';
 import { DAY_MS } from '../core/telemetry/stats.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
 import { createNativeEngine, systemClock, type NativeEngine } from '../../native/createNativeEngine.js';
-import { statSync } from 'node:fs';
 import type { FileConverter } from '../core/batch.js';
 import { AppError } from '../core/errors.js';
 import { outputKind } from '../core/formats.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { HostedConverter } from '../core/hosted/hostedConverter.js';
-import type { OutputInspectors } from '../core/hosted/hostedOutputCheck.js';
 import { hostedConcurrencyLimits, hostedLane, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
 import { isHostedReachable } from '../core/hosted/reachability.js';
 import { chooseMode, type ModePreference } from '../core/hosted/routing.js';
-import { TokenVault } from '../core/hosted/tokenVault.js';
 import type { JobRouter } from '../core/queue/ports.js';
-import { ProcessFfmpegRunner } from '../../native/ffmpeg/ffmpegRunner.js';
-import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
-import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools.js';
-import { HeicDecoderPool } from '../../native/heic/heicDecoderPool.js';
-import { FfmpegBmpDecoder } from '../../native/image/bmpDecoder.js';
-import { SharpImageConverter } from '../../native/image/sharpImageConverter.js';
-import { KeytarSecretStore } from '../../native/keychain/keytarSecretStore.js';
+import { createTokenVault, fileSize, outputInspectors } from '../shell/hostedRouting.js';
+
+export { createTokenVault };
 
 /** Opens the data folder's stores and prunes telemetry past its retention. */
 export function openStores(env: NodeJS.ProcessEnv = process.env): DataStores {
@@ -43,11 +36,6 @@ export function createConversionContext(): ConversionContext {
     engine: createNativeEngine(),
     scheduler: new Scheduler<ConversionResult>(concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() }), systemClock),
   };
-}
-
-/** Hosted-API tokens per API origin, in the OS keychain (or this process's memory when there is none). */
-export function createTokenVault(): TokenVault {
-  return new TokenVault(new KeytarSecretStore());
 }
 
 export interface RoutingOptions {
@@ -73,18 +61,6 @@ function tryLocalEngine(mode: ModePreference): NativeEngine | AppError {
     if (mode === 'local' || !(error instanceof AppError)) throw error;
     return error;
   }
-}
-
-/** Local tools that can check what the hosted API sends back, where this machine has them. */
-function outputInspectors(): { inspectors: OutputInspectors; close(): Promise<void> } {
-  const tools = locateFfmpegToolsFromEnvironment();
-  const pool = new HeicDecoderPool(1);
-  // Only `inspect` is used, which needs neither ffmpeg nor a HEIC worker.
-  const images = new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('missing' in tools ? 'ffmpeg' : tools.ffmpeg.path)));
-  return {
-    inspectors: { prober: 'missing' in tools ? undefined : new FfprobeProber(tools.ffprobe.path), images },
-    close: () => pool.close(),
-  };
 }
 
 export async function createRoutedContext(options: RoutingOptions): Promise<RoutedContext> {
@@ -120,12 +96,4 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
     return { mode, converter: local instanceof AppError ? failing : local.converter, scheduler: localScheduler, lane: outputKind(job.target) };
   };
   return { schedulers: [localScheduler, hostedScheduler], route, close };
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }

@@ -4,6 +4,8 @@ import { dataDirectory } from '../core/dataDirectory.js';
 import { concurrencyLimits } from '../core/concurrency.js';
 import path from 'node:path';
 import { runProcess } from '../../native/ffmpeg/runProcess.js';
+import { locateNativeHeifDecoder } from '../../native/heic/nativeHeifDecoder.js';
+import { KeytarSecretStore } from '../../native/keychain/keytarSecretStore.js';
 import { DATABASE_FILE, openDatabase } from '../../native/sqlite/openDatabase.js';
 import { locateFfmpegToolsFromEnvironment, type ToolLocation } from '../../native/ffmpeg/locateTools.js';
 import type { DoctorArgs } from './args.js';
@@ -47,7 +49,15 @@ async function gatherChecks(): Promise<Check[]> {
     checks.push({ name: 'sharp', ok: false, detail: (error as Error).message });
   }
   const heic = packageVersion('heic-decode');
-  checks.push({ name: 'heic', ok: heic !== undefined, detail: heic ? `heic-decode ${heic} (libheif-js ${packageVersion('libheif-js') ?? '?'}), ${availableParallelism()} worker threads` : 'heic-decode is not installed' });
+  const native = locateNativeHeifDecoder();
+  const fastPath = native ? `; HEIC->JPG fast path: ${native.binary}` : '; no native libheif decoder on PATH (HEIC->JPG uses heic-decode)';
+  checks.push({ name: 'heic', ok: heic !== undefined, detail: heic ? `heic-decode ${heic} (libheif-js ${packageVersion('libheif-js') ?? '?'}), ${availableParallelism()} worker threads${fastPath}` : 'heic-decode is not installed' });
+  try {
+    await new KeytarSecretStore().read('convertr-doctor-probe');
+    checks.push({ name: 'keychain', ok: true, detail: 'the OS keychain answers (hosted-API tokens are kept there)' });
+  } catch (error) {
+    checks.push({ name: 'keychain', ok: true, detail: `unavailable: ${(error as Error).message} (a registered token would be kept in memory for one session only)` });
+  }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
   checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} at once (${availableParallelism()} cores)` });
   const dataDir = dataDirectory(process.env, process.platform, homedir());

@@ -4,79 +4,14 @@ import { convertCommand, resumeCommand } from './convertCommand.js';
 import { statsCommand } from './statsCommand.js';
 import { doctorCommand } from './doctorCommand.js';
 import { processIo, type CliIo } from './io.js';
-import type { LogoutArgs, RegisterArgs } from './args.js';
-import { createTokenVault } from './context.js';
-import { HostedClient } from '../core/hosted/hostedClient.js';
-import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
-
-function apiUrlOf(flag: string | undefined): URL {
-  try {
-    return resolveApiUrl(flag, process.env);
-  } catch (error) {
-    throw new UsageError((error as AppError).message);
-  }
-}
-
-/** The first line of stdin, or a typed password with echo off when stdin is a terminal. */
-async function readPassword(io: CliIo): Promise<string> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) {
-    let text = '';
-    for await (const chunk of stdin) {
-      text += String(chunk);
-      if (text.includes('\n')) break;
-    }
-    stdin.pause();
-    return text.split(/\r?\n/)[0] ?? '';
-  }
-  io.progress('');
-  process.stderr.write('Password: ');
-  stdin.setRawMode(true);
-  stdin.setEncoding('utf8');
-  let password = '';
-  try {
-    for await (const key of stdin) {
-      const text = String(key);
-      if (text === '\u0003') throw new AppError('CANCELLED', 'Cancelled.');
-      if (text === '\r' || text === '\n') break;
-      password = text === '\u007f' ? password.slice(0, -1) : password + text;
-    }
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-    process.stderr.write('\n');
-  }
-  return password;
-}
-
-/** `convertr register`: the token goes to the keychain, or to memory for this run when there is none. */
-async function registerCommand(args: RegisterArgs, io: CliIo): Promise<number> {
-  const apiUrl = apiUrlOf(args.apiUrl);
-  const password = await readPassword(io);
-  if (password === '') throw new UsageError('register needs a password (one line on stdin, or typed at the prompt).');
-  const client = new HostedClient({ apiUrl, label: args.label, timeoutMs: requestTimeoutMs(process.env) });
-  const registration = await client.register({ name: args.name, email: args.email, password });
-  const saved = await createTokenVault().save(apiUrl, registration.token.plain_text_token);
-  io.stdout(`Registered with ${apiUrl.origin}: ${registration.message}`);
-  io.stdout(`Cohort: ${registration.user.anonymous_api_client_cohort ?? '(none)'}`);
-  if (saved.location === 'keychain') {
-    io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');
-  } else {
-    io.stderr(`${saved.keychainProblem} The token is kept in memory for this session only and is not written anywhere, so it is gone when this command ends; hosted conversions stay anonymous.`);
-  }
-  return 0;
-}
-
-/** `convertr logout`: forgets the token; conversions become anonymous. */
-async function logoutCommand(args: LogoutArgs, io: CliIo): Promise<number> {
-  const apiUrl = apiUrlOf(args.apiUrl);
-  const removed = await createTokenVault().forget(apiUrl);
-  io.stdout(removed ? `Logged out of ${apiUrl.origin}: the token was removed from the keychain.` : `No token for ${apiUrl.origin} was stored.`);
-  return 0;
-}
+import { logoutCommand, registerCommand } from './accountCommand.js';
+import { parseServeArgs, serveCommand } from './serveCommand.js';
+import { parseWatchArgs, watchCommand } from './watchCommand.js';
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
+    if (argv[0] === 'watch') return await watchCommand(parseWatchArgs(argv.slice(1)), io);
+    if (argv[0] === 'serve') return await serveCommand(parseServeArgs(argv.slice(1)), io);
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'convert':

@@ -42,7 +42,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
     foldersChanged: () => events.host?.broadcast('folders:changed', {}),
   });
-  const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, {
+  const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, { router: runtime.router, vault: runtime.vault }, {
     version: '0.1.0',
     ffmpeg: runtime.engine.tools.ffmpeg.path,
     hardware: runtime.hardware,
@@ -52,6 +52,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   });
   const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), port: args.port });
   events.host = host;
+  const keychainProblem = await runtime.router.loadToken();
+  if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);
   runtime.service.restore();
   await runtime.watch.startEnabled();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);

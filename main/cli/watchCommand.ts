@@ -29,13 +29,6 @@ export interface WatchArgs {
   json: boolean;
 }
 
-export const WATCH_USAGE = `  watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
-        [--move-to <dir>] [--stable-for 1.5s] [--json]
-      Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
-      first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
-      (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
-      The rule and what it converted are kept, so a restart converts only what is new or changed.`;
-
 /** "1.5s", "800ms", "2" (seconds). */
 function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());

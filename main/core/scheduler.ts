@@ -34,10 +34,13 @@ export class Scheduler<TResult> {
   private readonly running = new Map<string, number>();
   private readonly listeners = new Set<JobListener<TResult>>();
   private readonly idleWaiters: (() => void)[] = [];
-  private nextId = 1;
+  private nextId: number;
   private paused = false;
 
-  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock) {}
+  /** `firstId` keeps job ids unique across several schedulers (local and hosted) shown in one queue. */
+  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock, firstId = 1) {
+    this.nextId = firstId;
+  }
 
   onUpdate(listener: JobListener<TResult>): () => void {
     this.listeners.add(listener);

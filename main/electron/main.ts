@@ -60,7 +60,7 @@ function start(): void {
     tray.update(service.list().jobs, service.isPaused(), settings.get().mode);
   }
 
-  const handlers = contractHandlers(service, settings, runtime.watch, {
+  const handlers = contractHandlers(service, settings, runtime.watch, { router: runtime.router, vault: runtime.vault }, {
     version: app.getVersion(),
     ffmpeg: engine.tools.ffmpeg.path,
     hardware,
@@ -106,6 +106,7 @@ function start(): void {
   });
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   window = openWindow();
+  void runtime.router.loadToken();
   service.restore();
   void runtime.watch.startEnabled().catch((error: unknown) => dialog.showErrorBox('Convertr: a batch folder could not start', toAppError(error).message));
   refreshTray();

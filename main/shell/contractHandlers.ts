@@ -2,11 +2,14 @@ import { OUTPUT_FORMATS } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
-import { AppError } from '../core/errors.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
 import type { FolderRuleInput, FolderRuleView, Settings } from '../../preload/contract.js';
 import path from 'node:path';
 import type { HandlerMap } from './handleInvoke.js';
+import type { DesktopRouter } from './hostedRouting.js';
+import { HostedClient } from '../core/hosted/hostedClient.js';
+import { requestTimeoutMs } from '../core/hosted/hostedPlan.js';
+import type { TokenVault } from '../core/hosted/tokenVault.js';
 
 export interface ShellActions {
   version: string;
@@ -40,13 +43,16 @@ function ruleSpec(input: FolderRuleInput) {
   };
 }
 
-export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, shell: ShellActions): HandlerMap {
+export interface HostedAccount {
+  router: DesktopRouter;
+  vault: TokenVault;
+}
+
+export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions): HandlerMap {
+  const apiUrl = () => new URL(settings.get().apiUrl);
   const view = (): Settings => {
     const stored = settings.get();
     return { ...stored, concurrency: stored.concurrency ?? concurrencyLimits(shell.hardware).perLane };
-  };
-  const notAvailable = (what: string) => () => {
-    throw new AppError('USAGE', `${what} is not available in this version yet.`);
   };
   return {
     'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg, outputFormats: [...OUTPUT_FORMATS] }),
@@ -66,13 +72,27 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     'stats:get': ({ window }) => service.stats(Number(window.replace('d', ''))),
     'settings:get': () => view(),
     'settings:set': (change) => {
+      const before = settings.get().apiUrl;
       settings.update(change);
+      if (settings.get().apiUrl !== before) void account.router.loadToken();
       const next = view();
       shell.settingsChanged(next);
       return next;
     },
-    'account:register': notAvailable('Registration with the hosted API'),
-    'account:logout': notAvailable('Logging out of the hosted API'),
+    'account:register': async (form) => {
+      const url = apiUrl();
+      const client = new HostedClient({ apiUrl: url, timeoutMs: requestTimeoutMs(process.env) });
+      const registration = await client.register(form);
+      const saved = await account.vault.save(url, registration.token.plain_text_token);
+      account.router.setToken(url, registration.token.plain_text_token);
+      return { cohort: registration.user.anonymous_api_client_cohort ?? null, keychain: saved.location === 'keychain' ? ('stored' as const) : ('session-only' as const) };
+    },
+    'account:logout': async () => {
+      const url = apiUrl();
+      const removed = await account.vault.forget(url);
+      account.router.setToken(url, undefined);
+      return { loggedOut: removed };
+    },
     'folders:list': () => ({ rules: watch.status().map(ruleView) }),
     'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input))).id }),
     'folders:update': async ({ id, ...input }) => ({ id: (await watch.update(id, ruleSpec(input))).id }),

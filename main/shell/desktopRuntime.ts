@@ -5,6 +5,9 @@ import { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { JobLauncher } from '../core/queue/jobLauncher.js';
+import { telemetryRecord } from '../core/queue/persistentQueue.js';
+import { DesktopRouter, createTokenVault } from './hostedRouting.js';
+import type { TokenVault } from '../core/hosted/tokenVault.js';
 import { Scheduler } from '../core/scheduler.js';
 import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
 import { WatchService } from '../core/watch/watchService.js';
@@ -19,6 +22,9 @@ export interface DesktopRuntime {
   service: DesktopService;
   /** The batch-folder rules: enabled ones run while the app does. */
   watch: WatchService;
+  /** Local or hosted per job, from the settings; holds the hosted token. */
+  router: DesktopRouter;
+  vault: TokenVault;
   settings: SettingsStore;
   stores: DataStores;
   engine: NativeEngine;
@@ -41,8 +47,10 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const limits = concurrencyLimits(hardware);
   const scheduler = new Scheduler<ConversionResult>({ perLane: settings.get().concurrency ?? limits.perLane, total: limits.total }, systemClock);
   stores.queue.recover();
-  const launcher = new JobLauncher({ store: stores.queueStore, converter: engine.converter, scheduler, pid: process.pid, wallClock: Date.now });
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), scheduler, telemetry: stores.telemetry, settings, now: Date.now, events });
+  const vault = createTokenVault();
+  const router = new DesktopRouter({ local: engine, localScheduler: scheduler, vault, preference: () => ({ mode: settings.get().mode, apiUrl: new URL(settings.get().apiUrl) }) });
+  const launcher = new JobLauncher({ store: stores.queueStore, route: router.route, pid: process.pid, wallClock: Date.now, telemetryRecord });
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, router.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events });
   const ledger = new SqliteWatchLedger(stores.db, stores.telemetry);
   const watch = new WatchService({
     rules: new SqliteWatchRuleStore(stores.db),
@@ -55,10 +63,11 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
       }),
   });
   return {
-    service, watch, settings, stores, engine, scheduler, hardware,
+    service, watch, router, vault, settings, stores, engine, scheduler, hardware,
     close: async () => {
       await watch.stopAll();
       await service.persistForQuit();
+      await router.close();
       await engine.close();
       stores.close();
     },

@@ -5,6 +5,7 @@ import { defaultTargetFor, inputFormatFromName, inputKind, type OutputFormat } f
 import { expandInputs } from '../inputFiles.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
+import type { LaunchedJob } from '../queue/jobLauncher.js';
 import type { QueuedJob } from '../queue/ports.js';
 import type { BatchSpec } from '../queue/persistentQueue.js';
 import type { Scheduler } from '../scheduler.js';
@@ -22,7 +23,7 @@ export interface DurableQueue {
    * Puts one stored job on the scheduler; `onEnd` is called once with its report. A cancelled job is put
    * back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): number;
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob;
 }
 
 export interface JobViewData {
@@ -50,7 +51,8 @@ export interface DesktopEvents {
 
 export interface DesktopServiceDeps {
   queue: DurableQueue;
-  scheduler: Scheduler<ConversionResult>;
+  /** Every scheduler jobs may run on (local, hosted); their job ids never overlap. */
+  schedulers: Scheduler<ConversionResult>[];
   telemetry: TelemetryStore;
   settings: SettingsStore;
   events: DesktopEvents;
@@ -63,13 +65,14 @@ export interface DesktopServiceDeps {
  */
 export class DesktopService {
   private readonly views = new Map<number, JobViewData>();
+  private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
 
   constructor(private readonly deps: DesktopServiceDeps) {
     this.tracker = new BatchTracker((outcome) => deps.events.batchFinished(outcome));
-    deps.scheduler.onUpdate((snapshot) => this.onSnapshot(snapshot));
+    for (const scheduler of deps.schedulers) scheduler.onUpdate((snapshot) => this.onSnapshot(snapshot));
   }
 
   async enqueue(paths: readonly string[], target: OutputFormat | null): Promise<{ batchId: number; jobIds: number[]; skipped: { path: string; reason: string }[] }> {
@@ -101,7 +104,7 @@ export class DesktopService {
   }
 
   cancel(jobId: number): boolean {
-    return this.deps.scheduler.cancel(jobId);
+    return this.schedulerOf.get(jobId)?.cancel(jobId) ?? false;
   }
 
   async retry(jobId: number): Promise<number> {
@@ -113,6 +116,7 @@ export class DesktopService {
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
     this.views.delete(jobId);
+    this.schedulerOf.delete(jobId);
     return this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open());
   }
 
@@ -121,6 +125,7 @@ export class DesktopService {
     for (const [id, view] of this.views) {
       if (view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled') {
         this.views.delete(id);
+        this.schedulerOf.delete(id);
         removed++;
       }
     }
@@ -129,12 +134,12 @@ export class DesktopService {
 
   pause(): void {
     this.paused = true;
-    this.deps.scheduler.pause();
+    for (const scheduler of this.deps.schedulers) scheduler.pause();
   }
 
   resume(): void {
     this.paused = false;
-    this.deps.scheduler.resume();
+    for (const scheduler of this.deps.schedulers) scheduler.resume();
   }
 
   isPaused(): boolean {
@@ -171,14 +176,17 @@ export class DesktopService {
   async persistForQuit(): Promise<number> {
     this.quitting = true;
     const active = this.activeCount();
-    this.deps.scheduler.pause();
-    this.deps.scheduler.cancelAll();
-    await this.deps.scheduler.whenIdle();
+    for (const scheduler of this.deps.schedulers) {
+      scheduler.pause();
+      scheduler.cancelAll();
+    }
+    await Promise.all(this.deps.schedulers.map((scheduler) => scheduler.whenIdle()));
     return active;
   }
 
   private launch(job: QueuedJob, batchId: number): number {
-    const id = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+    const { id, scheduler } = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+    this.schedulerOf.set(id, scheduler);
     const format = inputFormatFromName(job.inputPath);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
@@ -186,7 +194,7 @@ export class DesktopService {
       inputBytes: null, outputBytes: null, output: null, notes: [], error: null,
     });
     this.tracker.add(batchId, id);
-    const current = this.deps.scheduler.get(id);
+    const current = scheduler.get(id);
     if (current) this.onSnapshot(current);
     else this.emit(id);
     return id;

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { reportFor, succeededReport, type JobReport } from '../batch.js';
+import type { JobReport } from '../batch.js';
 import { outputKind, type OutputFormat } from '../formats.js';
 import type { ConversionResult, LocalConverter } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobRoute, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem } from './ports.js';
+import { JobLauncher } from './jobLauncher.js';
+import type { JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem } from './ports.js';
 
 export interface BatchSpec {
   inputs: readonly string[];
@@ -105,42 +106,15 @@ export class PersistentQueue {
     return this.runRouted(batchKey, (job) => ({ mode: 'local', converter, scheduler, lane: outputKind(job.target) }), onReport);
   }
 
-  /** Like `run`, with each job sent where `route` says (local or hosted, each on its own scheduler and lane). */
+  /** Like `run`, with each job sent where `route` says (local or hosted, each on its own scheduler and lane). A cancelled job stays queued. */
   async runRouted(batchKey: string, route: JobRouter, onReport: (report: JobReport) => void): Promise<JobReport[]> {
     const { store } = this.deps;
-    const pending = store.batch(batchKey).filter((j) => j.state === 'queued');
-    const jobsBySchedulerId = new Map<Scheduler<ConversionResult>, Map<number, { job: QueuedJob; route: JobRoute }>>();
-    const unsubscribes: (() => void)[] = [];
-    const watch = (scheduler: Scheduler<ConversionResult>) => {
-      const jobs = new Map<number, { job: QueuedJob; route: JobRoute }>();
-      jobsBySchedulerId.set(scheduler, jobs);
-      unsubscribes.push(scheduler.onUpdate((snapshot) => {
-        const entry = jobs.get(snapshot.id);
-        if (!entry || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
-        const { job } = entry;
-        const report = reportFor(job.inputPath, job.target, snapshot, entry.route.mode);
-        if (snapshot.status === 'cancelled') {
-          store.requeue(job.id);
-        } else {
-          const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
-          store.finish(job.id, report, telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes));
-        }
-        onReport(report);
-      }));
-      return jobs;
-    };
-    for (const job of pending) {
-      const chosen = route(job);
-      const jobs = jobsBySchedulerId.get(chosen.scheduler) ?? watch(chosen.scheduler);
-      const id = chosen.scheduler.enqueue(chosen.lane, ({ signal, reportProgress }) =>
-        chosen.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined }, signal, reportProgress, {
-          onTemporary: (temp) => store.markRunning(job.id, this.deps.pid, temp),
-          onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, chosen.mode)),
-        }));
-      jobs.set(id, { job, route: chosen });
+    const launcher = new JobLauncher({ store, route, pid: this.deps.pid, wallClock: this.deps.wallClock, telemetryRecord });
+    const schedulers = new Set<Scheduler<ConversionResult>>();
+    for (const job of store.batch(batchKey).filter((j) => j.state === 'queued')) {
+      schedulers.add(launcher.launch(job, onReport, () => true).scheduler);
     }
-    await Promise.all([...jobsBySchedulerId.keys()].map((scheduler) => scheduler.whenIdle()));
-    for (const unsubscribe of unsubscribes) unsubscribe();
+    await Promise.all([...schedulers].map((scheduler) => scheduler.whenIdle()));
     const all = store.batch(batchKey);
     if (all.every((j) => j.state === 'done')) store.removeBatch(batchKey);
     return all.map((j) => j.report).filter((r): r is JobReport => r !== null);

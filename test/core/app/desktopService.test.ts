@@ -6,7 +6,9 @@ import { durableQueue } from '../../../main/core/app/durableQueue';
 import { SettingsStore } from '../../../main/core/app/settingsStore';
 import type { BatchOutcome } from '../../../main/core/app/batchTracker';
 import type { ConversionResult } from '../../../main/core/localConverter';
+import { outputKind } from '../../../main/core/formats';
 import { JobLauncher } from '../../../main/core/queue/jobLauncher';
+import { telemetryRecord } from '../../../main/core/queue/persistentQueue';
 import { Scheduler } from '../../../main/core/scheduler';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';
 import { systemClock } from '../../../native/createNativeEngine';
@@ -25,10 +27,13 @@ describe('DesktopService', () => {
     stores = createDataStores(path.join(dir, 'home'));
     stores.queue.recover();
     const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
-    const launcher = new JobLauncher({ store: stores.queueStore, converter: engine().converter, scheduler, pid: process.pid, wallClock: Date.now });
+    const launcher = new JobLauncher({
+      store: stores.queueStore, pid: process.pid, wallClock: Date.now, telemetryRecord,
+      route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }),
+    });
     const service = new DesktopService({
       queue: durableQueue(stores.queue, stores.queueStore, launcher),
-      scheduler,
+      schedulers: [scheduler],
       telemetry: stores.telemetry,
       settings: new SettingsStore(path.join(dir, 'home')),
       now: Date.now,
