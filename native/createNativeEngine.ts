@@ -8,7 +8,7 @@ import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/loc
 import { HeicDecoderPool } from './heic/heicDecoderPool.js';
 import { locateNativeHeifDecoder } from './heic/nativeHeifDecoder.js';
 import { FfmpegBmpDecoder } from './image/bmpDecoder.js';
-import { SharpImageConverter } from './image/sharpImageConverter.js';
+import { LazyImageConverter } from './image/lazyImageConverter.js';
 
 export interface NativeEngine {
   converter: LocalConverter;
@@ -28,7 +28,12 @@ export function createNativeEngine(options: { maxImagePixels?: number; heicWorke
   const heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
   const nativeHeif = locateNativeHeifDecoder();
   const converter = new LocalConverter(
-    { prober: new FfprobeProber(tools.ffprobe.path), ffmpeg, images: new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), nativeHeif), clock: systemClock },
+    {
+      prober: new FfprobeProber(tools.ffprobe.path),
+      ffmpeg,
+      images: new LazyImageConverter(async () => new (await import('./image/sharpImageConverter.js')).SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), nativeHeif)),
+      clock: systemClock,
+    },
     { maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS },
   );
   return { converter, tools, nativeHeif: nativeHeif?.binary, close: () => heic.close() };

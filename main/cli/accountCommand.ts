@@ -2,7 +2,7 @@ import { AppError } from '../core/errors.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import { UsageError, type LogoutArgs, type RegisterArgs } from './args.js';
-import { createTokenVault } from './context.js';
+import { createTokenVault } from '../shell/hostedRouting.js';
 import type { CliIo } from './io.js';
 
 function apiUrlOf(flag: string | undefined): URL {

@@ -15,9 +15,7 @@ import { hostedConcurrencyLimits, hostedLane, requestTimeoutMs } from '../core/h
 import { isHostedReachable } from '../core/hosted/reachability.js';
 import { chooseMode, type ModePreference } from '../core/hosted/routing.js';
 import type { JobRouter } from '../core/queue/ports.js';
-import { createTokenVault, fileSize, outputInspectors } from '../shell/hostedRouting.js';
 
-export { createTokenVault };
 
 /** Opens the data folder's stores and prunes telemetry past its retention. */
 export function openStores(env: NodeJS.ProcessEnv = process.env): DataStores {
@@ -79,6 +77,8 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   const localCapable = !(local instanceof AppError);
   const reachable = options.mode === 'auto' && !localCapable ? await isHostedReachable(apiUrl) : true;
   if (!localCapable) options.notice(`This machine cannot convert locally (${(local as AppError).message})${options.mode === 'auto' ? (reachable ? '; sending the jobs to the hosted API.' : '; the hosted API cannot be reached either.') : '.'}`);
+  // The hosted pieces (keytar, the output inspectors with sharp) load only when a batch may go hosted.
+  const { createTokenVault, fileSize, outputInspectors } = await import('../shell/hostedRouting.js');
   const { token, keychainProblem } = await createTokenVault().load(apiUrl);
   if (keychainProblem) options.notice(`${keychainProblem} Converting anonymously.`);
   const inspection = outputInspectors();

@@ -58,7 +58,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
   const all: JobReport[] = [];
   try {
     for (const key of batchKeys) {
-      const reports = await stores.queue.runRouted(key, context.route, (report) => {
+      const reports = await stores.queue.run(key, context.route, (report) => {
         finished++;
         now.push(report);
         io.progress('');

@@ -1,31 +1,33 @@
 import { AppError } from '../core/errors.js';
 import { USAGE, UsageError, parseCliArgs } from './args.js';
-import { convertCommand, resumeCommand } from './convertCommand.js';
-import { statsCommand } from './statsCommand.js';
-import { doctorCommand } from './doctorCommand.js';
 import { processIo, type CliIo } from './io.js';
-import { logoutCommand, registerCommand } from './accountCommand.js';
-import { parseServeArgs, serveCommand } from './serveCommand.js';
-import { parseWatchArgs, watchCommand } from './watchCommand.js';
+
+// Each command loads only what it needs (sharp, SQLite, keytar, chokidar): a short job should not pay for the rest.
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    if (argv[0] === 'watch') return await watchCommand(parseWatchArgs(argv.slice(1)), io);
-    if (argv[0] === 'serve') return await serveCommand(parseServeArgs(argv.slice(1)), io);
+    if (argv[0] === 'watch') {
+      const { parseWatchArgs, watchCommand } = await import('./watchCommand.js');
+      return await watchCommand(parseWatchArgs(argv.slice(1)), io);
+    }
+    if (argv[0] === 'serve') {
+      const { parseServeArgs, serveCommand } = await import('./serveCommand.js');
+      return await serveCommand(parseServeArgs(argv.slice(1)), io);
+    }
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'convert':
-        return await convertCommand(args, io);
+        return await (await import('./convertCommand.js')).convertCommand(args, io);
       case 'register':
-        return await registerCommand(args, io);
+        return await (await import('./accountCommand.js')).registerCommand(args, io);
       case 'logout':
-        return await logoutCommand(args, io);
+        return await (await import('./accountCommand.js')).logoutCommand(args, io);
       case 'doctor':
-        return await doctorCommand(args, io);
+        return await (await import('./doctorCommand.js')).doctorCommand(args, io);
       case 'stats':
-        return await statsCommand(args, io);
+        return await (await import('./statsCommand.js')).statsCommand(args, io);
       case 'resume':
-        return await resumeCommand(args, io);
+        return await (await import('./convertCommand.js')).resumeCommand(args, io);
       case 'help':
         io.stdout(USAGE);
         return 0;

@@ -1,10 +1,8 @@
-import path from 'node:path';
 import { billableMinutes } from './billing.js';
 import type { ErrorPayload } from './errors.js';
-import { inputFormatFromName, outputKind, pairLabel, formatLabel, type OutputFormat } from './formats.js';
+import { inputFormatFromName, pairLabel, formatLabel, type OutputFormat } from './formats.js';
 import type { JobSnapshot } from './jobState.js';
 import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from './localConverter.js';
-import type { Scheduler } from './scheduler.js';
 
 export type ConversionMode = 'local' | 'hosted';
 
@@ -77,32 +75,4 @@ export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<
     error: error ? { code: error.code, message: error.message } : null,
     notes: [],
   };
-}
-
-/** Queues every input on the scheduler (lane = the kind of output) and reports each job as it finishes. */
-export function runBatch(
-  converter: FileConverter,
-  scheduler: Scheduler<ConversionResult>,
-  request: BatchRequest,
-  onReport: (report: JobReport) => void,
-): Promise<JobReport[]> {
-  const inputsById = new Map<number, string>();
-  const reports: JobReport[] = [];
-  const unsubscribe = scheduler.onUpdate((job) => {
-    const input = inputsById.get(job.id);
-    if (input === undefined || (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled')) return;
-    const report = reportFor(input, request.target, job);
-    reports.push(report);
-    onReport(report);
-  });
-  const lane = outputKind(request.target);
-  for (const input of request.inputs) {
-    const id = scheduler.enqueue(lane, ({ signal, reportProgress }) =>
-      converter.convert({ inputPath: input, target: request.target, outputDir: request.outputDir }, signal, reportProgress));
-    inputsById.set(id, path.resolve(input));
-  }
-  return scheduler.whenIdle().then(() => {
-    unsubscribe();
-    return reports;
-  });
 }

@@ -17,13 +17,14 @@ export interface ConcurrencyLimits {
 }
 
 /**
- * The plan's ceilings as maxima, bounded by the machine: x264 already uses every core, so video runs at
- * most one job per two cores; audio and images one per core; memory caps each kind at half of RAM.
+ * The plan's ceilings as maxima, bounded by the machine: x264 already spreads over the cores, so video runs
+ * one job per two cores (but two on a dual-core machine, where one encode leaves a core idle in its audio and
+ * muxing phases); audio and images one per core; memory caps each kind at half of RAM.
  */
 export function concurrencyLimits(hardware: Hardware, plan: Record<MediaKind, number> = PLAN_CEILINGS): ConcurrencyLimits {
   const cores = Math.max(1, Math.floor(hardware.cores));
   const memoryBound = (kind: MediaKind) => Math.max(1, Math.floor((hardware.totalMemoryBytes / 2) / MEMORY_PER_JOB[kind]));
-  const cpuBound: Record<MediaKind, number> = { video: Math.max(1, Math.floor(cores / 2)), audio: cores, image: cores };
+  const cpuBound: Record<MediaKind, number> = { video: Math.min(cores, Math.max(2, Math.floor(cores / 2))), audio: cores, image: cores };
   const lane = (kind: MediaKind) => Math.max(1, Math.min(plan[kind], cpuBound[kind], memoryBound(kind)));
   return { perLane: { video: lane('video'), audio: lane('audio'), image: lane('image') }, total: cores };
 }

@@ -4,8 +4,10 @@ import { PLAN_CEILINGS, concurrencyLimits } from '../../main/core/concurrency';
 const GiB = 2 ** 30;
 
 describe('concurrencyLimits', () => {
-  it('keeps a 2-core laptop to one x264 encode at a time, however high the plan allows', () => {
-    expect(concurrencyLimits({ cores: 2, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 });
+  it('keeps a 2-core laptop to two x264 encodes and two jobs in all at a time, however high the plan allows', () => {
+    expect(concurrencyLimits({ cores: 2, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 2, audio: 2, image: 2 }, total: 2 });
+    expect(concurrencyLimits({ cores: 1, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 1, audio: 1, image: 1 }, total: 1 });
+    expect(concurrencyLimits({ cores: 8, totalMemoryBytes: 16 * GiB }).perLane.video).toBe(4);
   });
 
   it('never exceeds the hosted plan (20 video, 40 audio) even on a huge machine', () => {

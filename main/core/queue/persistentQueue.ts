@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { JobReport } from '../batch.js';
-import { outputKind, type OutputFormat } from '../formats.js';
-import type { ConversionResult, LocalConverter } from '../localConverter.js';
+import type { OutputFormat } from '../formats.js';
+import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
@@ -101,13 +101,11 @@ export class PersistentQueue {
     return { batchKey, resumed: false, jobs: this.deps.store.addBatch(batchKey, jobs) };
   }
 
-  /** Runs the queued jobs of a batch; resolves with the reports of every finished job in the batch, earlier runs included. */
-  async run(batchKey: string, converter: LocalConverter, scheduler: Scheduler<ConversionResult>, onReport: (report: JobReport) => void): Promise<JobReport[]> {
-    return this.runRouted(batchKey, (job) => ({ mode: 'local', converter, scheduler, lane: outputKind(job.target) }), onReport);
-  }
-
-  /** Like `run`, with each job sent where `route` says (local or hosted, each on its own scheduler and lane). A cancelled job stays queued. */
-  async runRouted(batchKey: string, route: JobRouter, onReport: (report: JobReport) => void): Promise<JobReport[]> {
+  /**
+   * Runs the queued jobs of a batch, each where `route` says (local or hosted, on its own scheduler and lane);
+   * a cancelled job stays queued. Resolves with the reports of every finished job in the batch, earlier runs included.
+   */
+  async run(batchKey: string, route: JobRouter, onReport: (report: JobReport) => void): Promise<JobReport[]> {
     const { store } = this.deps;
     const launcher = new JobLauncher({ store, route, pid: this.deps.pid, wallClock: this.deps.wallClock, telemetryRecord });
     const schedulers = new Set<Scheduler<ConversionResult>>();
