@@ -20,7 +20,11 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
 
 /** The line of ffmpeg's stderr that best explains a failure. */
 export function lastMeaningfulLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.replace(/^\[[^\]]+\]\s*/, '').trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^\[[^\]]+\]\s*/, '').replace(/^file:.*?: (?=[A-Z])/, '').trim())
+    .filter(Boolean);
   const explanatory = lines.filter((l) => !/^(Conversion failed!|Error while|Exiting normally|\s*Last message repeated)/i.test(l));
-  return explanatory.at(-1) ?? lines.at(-1) ?? 'unknown error';
+  const specific = explanatory.filter((l) => !/^Invalid data found when processing input$/i.test(l));
+  return specific.at(-1) ?? explanatory.at(-1) ?? lines.at(-1) ?? 'unknown error';
 }

@@ -60,7 +60,10 @@ function* boxes(reader: Reader, start: number, end: number): Generator<Box> {
     } else if (size === 0) {
       size = end - at;
     }
-    if (size < 8 || at + size > end) throw new HeifParseError(`a '${type.replace(/[^\x20-\x7e]/g, '?')}' box runs past the end of the file`);
+    if (size < 8 || at + size > end) {
+      const readable = /^[\x20-\x7e]{4}$/.test(type) ? ` '${type}'` : '';
+      throw new HeifParseError(`its structure is broken (a${readable} box runs past the end of the file)`);
+    }
     yield { type, start: at, payload, end: at + size };
     at += size;
   }

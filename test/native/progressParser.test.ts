@@ -10,3 +10,11 @@ describe('createProgressParser', () => {
     expect(seen).toEqual([1.5, 1.5, 3]);
   });
 });
+
+describe('lastMeaningfulLine', () => {
+  it('names the real reason rather than the generic one, without the file path', async () => {
+    const { lastMeaningfulLine } = await import('../../native/ffmpeg/ffmpegRunner');
+    expect(lastMeaningfulLine('[mov,mp4,m4a,3gp,3g2,mj2 @ 0x55] moov atom not found\nfile:/home/me/clip.mp4: Invalid data found when processing input\n')).toBe('moov atom not found');
+    expect(lastMeaningfulLine('file:/x/y.avi: Invalid data found when processing input\n')).toBe('Invalid data found when processing input');
+  });
+});
