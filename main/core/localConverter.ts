@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { AppError, cancelledError, throwIfAborted, toAppError } from './errors.js';
+import { AppError, throwIfAborted, toAppError } from './errors.js';
 import { buildFfmpegArgs, type FfmpegPlan } from './ffmpegPlan.js';
 import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
 import { checkImageOutput } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
-import { commitOutput, discard, ensureDirectory, outputBaseName, temporaryOutputPath } from './outputFiles.js';
+import { abandonOutput, commitResult, ensureDirectory, outputBaseName, temporaryOutputPath } from './outputFiles.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
@@ -97,14 +97,11 @@ export class LocalConverter {
         outputBytes,
         runtimeMs: this.ports.clock.now() - started,
       };
-      result.outputPath = await commitOutput(temporary, directory, base, outputExtension(request.target), (candidate) =>
-        hooks.onCommit?.({ ...result, outputPath: candidate }, temporary));
+      await commitResult(temporary, { directory, base, extension: outputExtension(request.target) }, result, hooks.onCommit);
       onProgress?.(1);
       return result;
     } catch (error) {
-      await discard(temporary);
-      if (signal?.aborted) throw cancelledError();
-      throw toAppError(error);
+      return abandonOutput(temporary, signal, error);
     }
   }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from './errors.js';
+import { AppError, cancelledError, toAppError } from './errors.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
 export function candidateName(base: string, extension: string, attempt: number): string {
@@ -74,4 +74,22 @@ export async function commitOutput(
 
 export async function discard(file: string): Promise<void> {
   await rm(file, { force: true });
+}
+
+/** Commits a finished temporary file and returns the result with its final path; `onCommit` hears each name tried first. */
+export async function commitResult<R extends { outputPath: string }>(
+  temporary: string,
+  place: { directory: string; base: string; extension: string },
+  result: R,
+  onCommit?: (result: R, temporaryPath: string) => void,
+): Promise<R> {
+  result.outputPath = await commitOutput(temporary, place.directory, place.base, place.extension, (candidate) => onCommit?.({ ...result, outputPath: candidate }, temporary));
+  return result;
+}
+
+/** A job that failed or was cancelled leaves nothing behind; the error says which. */
+export async function abandonOutput(temporary: string, signal: AbortSignal | undefined, error: unknown): Promise<never> {
+  await discard(temporary);
+  if (signal?.aborted) throw cancelledError();
+  throw toAppError(error);
 }

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { FileConverter } from '../batch.js';
-import { AppError, cancelledError, throwIfAborted, toAppError } from '../errors.js';
+import { AppError, throwIfAborted } from '../errors.js';
 import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';
 import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from '../localConverter.js';
-import { commitOutput, discard, ensureDirectory, outputBaseName, temporaryOutputPath } from '../outputFiles.js';
+import { abandonOutput, commitResult, ensureDirectory, outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
 import type { HostedClient } from './hostedClient.js';
@@ -68,14 +68,11 @@ export class HostedConverter implements FileConverter {
         runtimeMs: this.deps.clock.now() - started,
         hostedCost: download.cost,
       };
-      result.outputPath = await commitOutput(temporary, directory, base, outputExtension(request.target), (candidate) =>
-        hooks.onCommit?.({ ...result, outputPath: candidate }, temporary));
+      await commitResult(temporary, { directory, base, extension: outputExtension(request.target) }, result, hooks.onCommit);
       onProgress?.(1);
       return result;
     } catch (error) {
-      await discard(temporary);
-      if (signal?.aborted) throw cancelledError();
-      throw toAppError(error);
+      return abandonOutput(temporary, signal, error);
     }
   }
 }
