@@ -9,6 +9,7 @@ import { createNativeEngine, systemClock, type NativeEngine } from '../../native
 import type { FileConverter } from '../core/batch.js';
 import { AppError } from '../core/errors.js';
 import { outputKind } from '../core/formats.js';
+import { fileSize } from '../core/inputFiles.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { HostedConverter } from '../core/hosted/hostedConverter.js';
 import { hostedConcurrencyLimits, hostedLane, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
@@ -78,7 +79,7 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   const reachable = options.mode === 'auto' && !localCapable ? await isHostedReachable(apiUrl) : true;
   if (!localCapable) options.notice(`This machine cannot convert locally (${(local as AppError).message})${options.mode === 'auto' ? (reachable ? '; sending the jobs to the hosted API.' : '; the hosted API cannot be reached either.') : '.'}`);
   // The hosted pieces (keytar, the output inspectors with sharp) load only when a batch may go hosted.
-  const { createTokenVault, fileSize, outputInspectors } = await import('../shell/hostedRouting.js');
+  const { createTokenVault, outputInspectors } = await import('../shell/hostedRouting.js');
   const { token, keychainProblem } = await createTokenVault().load(apiUrl);
   if (keychainProblem) options.notice(`${keychainProblem} Converting anonymously.`);
   const inspection = outputInspectors();
@@ -91,7 +92,7 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock);
   const failing: FileConverter = { convert: () => Promise.reject(local) };
   const route: JobRouter = (job) => {
-    const mode = chooseMode(options.mode, { localCapable, hostedReachable: () => reachable, inputBytes: fileSize(job.inputPath) });
+    const mode = chooseMode(options.mode, { localCapable, hostedReachable: () => reachable, inputBytes: fileSize(job.inputPath) ?? 0 });
     if (mode === 'hosted') return { mode, converter: hosted, scheduler: hostedScheduler, lane: hostedLane(outputKind(job.target)) };
     return { mode, converter: local instanceof AppError ? failing : local.converter, scheduler: localScheduler, lane: outputKind(job.target) };
   };

@@ -35,7 +35,8 @@ export interface BatchRequest {
   outputDir?: string;
 }
 
-function guessPair(input: string, target: OutputFormat): string {
+/** The pair a job will be, from the input's name, until its content says otherwise. */
+export function guessPair(input: string, target: OutputFormat): string {
   const format = inputFormatFromName(input);
   return format ? pairLabel(format, target) : `UNKNOWN->${formatLabel(target)}`;
 }

@@ -16,7 +16,8 @@ export interface IdentifiedInput {
 
 const MP3_SEARCH_BYTES = 1024 * 1024;
 
-async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+/** The first `bytes` bytes of a file (fewer when it is shorter). */
+export async function readFileHead(file: string, bytes: number): Promise<Uint8Array> {
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
@@ -42,7 +43,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   if (info.size === 0) throw new AppError('INPUT_EMPTY', 'This file is empty (0 bytes): there is nothing to convert.');
   let head: Uint8Array;
   try {
-    head = await readHead(absolute, SNIFF_HEAD_BYTES);
+    head = await readFileHead(absolute, SNIFF_HEAD_BYTES);
   } catch (error) {
     throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
   }
@@ -54,7 +55,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
     throw new AppError('PLAYLIST_REFUSED', `This file is ${sniff.what}, not a media file: it only points to other files or addresses, which are never opened. Convert the media files themselves.`);
   }
   if (extensionOf(absolute) === 'mp3') {
-    const start = findMp3Start(await readHead(absolute, MP3_SEARCH_BYTES));
+    const start = findMp3Start(await readFileHead(absolute, MP3_SEARCH_BYTES));
     if (start !== undefined) {
       return { path: absolute, sizeBytes: info.size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
     }

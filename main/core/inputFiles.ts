@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSupportedInputName } from './formats.js';
@@ -41,4 +42,13 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
     }
   }
   return { files: [...new Set(files)], emptyFolders };
+}
+
+/** A file's size in bytes, or null when it cannot be read (the job will say why). */
+export function fileSize(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
 }

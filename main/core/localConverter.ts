@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { AppError, throwIfAborted, toAppError } from './errors.js';
 import { buildFfmpegArgs, type FfmpegPlan } from './ffmpegPlan.js';
 import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
 import { checkImageOutput } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
-import { abandonOutput, commitResult, ensureDirectory, outputBaseName, temporaryOutputPath } from './outputFiles.js';
+import { abandonOutput, commitResult, prepareOutput } from './outputFiles.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
@@ -73,10 +72,8 @@ export class LocalConverter {
     const identified = await identifyInput(request.inputPath);
     assertPairSupported(identified.format, request.target);
     throwIfAborted(signal);
-    const directory = path.resolve(request.outputDir ?? path.dirname(identified.path));
-    await ensureDirectory(directory);
-    const base = outputBaseName(identified.path);
-    const temporary = temporaryOutputPath(directory, base);
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target));
+    const { temporary } = place;
     hooks.onTemporary?.(temporary);
     try {
       const done = isImageOutput(request.target) && identified.kind === 'image'
@@ -97,7 +94,7 @@ export class LocalConverter {
         outputBytes,
         runtimeMs: this.ports.clock.now() - started,
       };
-      await commitResult(temporary, { directory, base, extension: outputExtension(request.target) }, result, hooks.onCommit);
+      await commitResult(temporary, place, result, hooks.onCommit);
       onProgress?.(1);
       return result;
     } catch (error) {

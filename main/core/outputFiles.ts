@@ -76,10 +76,25 @@ export async function discard(file: string): Promise<void> {
   await rm(file, { force: true });
 }
 
+export interface OutputPlace {
+  directory: string;
+  base: string;
+  extension: string;
+  temporary: string;
+}
+
+/** The folder (created if needed), the name and the hidden temporary file of a job's output. */
+export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string): Promise<OutputPlace> {
+  const directory = path.resolve(outputDir ?? path.dirname(inputPath));
+  await ensureDirectory(directory);
+  const base = outputBaseName(inputPath);
+  return { directory, base, extension, temporary: temporaryOutputPath(directory, base) };
+}
+
 /** Commits a finished temporary file and returns the result with its final path; `onCommit` hears each name tried first. */
 export async function commitResult<R extends { outputPath: string }>(
   temporary: string,
-  place: { directory: string; base: string; extension: string },
+  place: Omit<OutputPlace, 'temporary'>,
   result: R,
   onCommit?: (result: R, temporaryPath: string) => void,
 ): Promise<R> {

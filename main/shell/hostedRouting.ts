@@ -1,7 +1,7 @@
-import { statSync } from 'node:fs';
 import type { FileConverter } from '../core/batch.js';
 import { AppError } from '../core/errors.js';
 import { outputKind } from '../core/formats.js';
+import { fileSize } from '../core/inputFiles.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { HostedConverter } from '../core/hosted/hostedConverter.js';
 import type { OutputInspectors } from '../core/hosted/hostedOutputCheck.js';
@@ -35,14 +35,6 @@ export function outputInspectors(): { inspectors: OutputInspectors; close(): Pro
     inspectors: { prober: 'missing' in tools ? undefined : new FfprobeProber(tools.ffprobe.path), images },
     close: () => pool.close(),
   };
-}
-
-export function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
 }
 
 /** Hosted job ids start here so that one queue can show local and hosted jobs side by side. */
@@ -83,7 +75,7 @@ export class DesktopRouter {
     const { mode: preference, apiUrl } = this.options.preference();
     const local = this.options.local;
     const localCapable = !(local instanceof AppError);
-    const mode = chooseMode(preference, { localCapable, hostedReachable: () => true, inputBytes: fileSize(job.inputPath) });
+    const mode = chooseMode(preference, { localCapable, hostedReachable: () => true, inputBytes: fileSize(job.inputPath) ?? 0 });
     if (mode === 'hosted') return { mode, converter: this.hostedConverter(apiUrl), scheduler: this.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
     const failing: FileConverter = { convert: () => Promise.reject(local) };
     return { mode, converter: localCapable ? local.converter : failing, scheduler: this.options.localScheduler, lane: outputKind(job.target) };

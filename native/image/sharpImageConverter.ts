@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
+import { readFileHead } from '../../main/core/identifyInput.js';
 import type { ImageOutput } from '../../main/core/formats.js';
 import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest } from '../../main/core/ports.js';
@@ -127,7 +128,7 @@ export class SharpImageConverter implements ImageConverter {
   }
 
   async inspect(path: string): Promise<ImageInfo> {
-    const head = await readFile(path).then((b) => b.subarray(0, 64));
+    const head = await readFileHead(path, 64);
     const bmp = readBmpHeader(head);
     if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, hasIcc: false, pages: 1 };
     const meta = await sharp(path, { pages: -1 }).metadata();

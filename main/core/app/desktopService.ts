@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { JobReport } from '../batch.js';
+import { guessPair, type JobReport } from '../batch.js';
 import { AppError } from '../errors.js';
 import { defaultTargetFor, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
-import { expandInputs } from '../inputFiles.js';
+import { expandInputs, fileSize } from '../inputFiles.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
@@ -187,11 +187,10 @@ export class DesktopService {
   private launch(job: QueuedJob, batchId: number): number {
     const { id, scheduler } = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
     this.schedulerOf.set(id, scheduler);
-    const format = inputFormatFromName(job.inputPath);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
-      pair: `${format ? format.toUpperCase() : 'UNKNOWN'}->${job.target.toUpperCase()}`, mode: 'local', status: 'queued', progress: 0, etaSeconds: null,
-      inputBytes: null, outputBytes: null, output: null, notes: [], error: null,
+      pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', progress: 0, etaSeconds: null,
+      inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null,
     });
     this.tracker.add(batchId, id);
     const current = scheduler.get(id);

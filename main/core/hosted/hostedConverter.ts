@@ -1,10 +1,9 @@
-import path from 'node:path';
 import type { FileConverter } from '../batch.js';
 import { AppError, throwIfAborted } from '../errors.js';
 import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';
 import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from '../localConverter.js';
-import { abandonOutput, commitResult, ensureDirectory, outputBaseName, temporaryOutputPath } from '../outputFiles.js';
+import { abandonOutput, commitResult, prepareOutput } from '../outputFiles.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
 import type { HostedClient } from './hostedClient.js';
@@ -39,10 +38,8 @@ export class HostedConverter implements FileConverter {
       throw new AppError('HOSTED_TOO_LARGE', `This file is ${(input.sizeBytes / 1024 ** 3).toFixed(2)} GB; the hosted API takes files up to ${(limit / 1024 ** 3).toFixed(0)} GB. Convert it locally with --mode local.`);
     }
     throwIfAborted(signal);
-    const directory = path.resolve(request.outputDir ?? path.dirname(input.path));
-    await ensureDirectory(directory);
-    const base = outputBaseName(input.path);
-    const temporary = temporaryOutputPath(directory, base);
+    const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target));
+    const { temporary } = place;
     hooks.onTemporary?.(temporary);
     try {
       const download = await this.deps.client.convert(
@@ -68,7 +65,7 @@ export class HostedConverter implements FileConverter {
         runtimeMs: this.deps.clock.now() - started,
         hostedCost: download.cost,
       };
-      await commitResult(temporary, { directory, base, extension: outputExtension(request.target) }, result, hooks.onCommit);
+      await commitResult(temporary, place, result, hooks.onCommit);
       onProgress?.(1);
       return result;
     } catch (error) {
