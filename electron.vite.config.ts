@@ -17,6 +17,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can only require Electron's renderer modules, events, timers and url: bundle the rest.
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve('preload/index.ts') },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { toAppError } from '../core/errors.js';
 import { createDesktopRuntime } from '../shell/desktopRuntime.js';
+import { electronSqliteBinding } from '../../native/sqlite/electronBinding.js';
 import type { EventChannel, EventPayload } from '../../preload/contract.js';
 import { BatchNotifier } from './batchNotifier.js';
 import { contractHandlers } from '../shell/contractHandlers.js';
@@ -22,6 +23,7 @@ function pathsFromArgv(argv: readonly string[], cwd: string): string[] {
 
 function start(): void {
   const dataDir = process.env['CONVERTR_HOME'] ? path.resolve(process.env['CONVERTR_HOME']) : app.getPath('userData');
+  const nativeBinding = electronSqliteBinding(app.getAppPath(), { electronVersion: process.versions.electron, packaged: app.isPackaged });
   const runtime = createDesktopRuntime(dataDir, {
     jobUpdated: (view) => {
       send('job:update', view);
@@ -33,7 +35,7 @@ function start(): void {
       notifier.batchFinished(outcome);
     },
     foldersChanged: () => send('folders:changed', {}),
-  });
+  }, { nativeBinding });
   const { service, settings, engine, hardware } = runtime;
 
   let window: BrowserWindow | undefined;

@@ -12,6 +12,7 @@ import { Scheduler } from '../core/scheduler.js';
 import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
 import { WatchService } from '../core/watch/watchService.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
+import type { OpenDatabaseOptions } from '../../native/sqlite/openDatabase.js';
 import { isProcessAlive, nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchLedger } from '../../native/sqlite/sqliteWatchLedger.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
@@ -39,8 +40,8 @@ export interface RuntimeEvents extends DesktopEvents {
   foldersChanged?: () => void;
 }
 
-export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvents): DesktopRuntime {
-  const stores = createDataStores(dataDirectory);
+export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvents, database: OpenDatabaseOptions = {}): DesktopRuntime {
+  const stores = createDataStores(dataDirectory, database);
   const settings = new SettingsStore(dataDirectory);
   const engine = createNativeEngine();
   const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };

@@ -23,8 +23,16 @@ function withTimeout<T>(work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** keytar is an optional dependency: on Linux it is compiled at install time and needs libsecret's headers. */
+export const KEYTAR_MISSING_REASON =
+  'keytar, the keychain module, is not installed: on Linux its build needs libsecret (`apt-get install libsecret-1-dev`, then `npm install`)';
+
+function isModuleMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'MODULE_NOT_FOUND' && /'keytar'/.test((error as Error).message);
+}
+
 function unavailable(error: unknown): AppError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = isModuleMissing(error) ? KEYTAR_MISSING_REASON : error instanceof Error ? error.message : String(error);
   return new AppError('KEYCHAIN_UNAVAILABLE', `No OS keychain is available (${reason}).`);
 }
 
@@ -32,12 +40,15 @@ function unavailable(error: unknown): AppError {
 export class KeytarSecretStore implements SecretStore {
   private keytar: Keytar | undefined;
 
-  constructor(private readonly service: string = KEYCHAIN_SERVICE) {}
+  constructor(
+    private readonly service: string = KEYCHAIN_SERVICE,
+    private readonly loadKeytar: () => Keytar = () => createRequire(import.meta.url)('keytar') as Keytar,
+  ) {}
 
   private load(): Keytar {
     if (!this.keytar) {
       try {
-        this.keytar = createRequire(import.meta.url)('keytar') as Keytar;
+        this.keytar = this.loadKeytar();
       } catch (error) {
         throw unavailable(error);
       }

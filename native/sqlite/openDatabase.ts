@@ -22,10 +22,15 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
   return applied;
 }
 
+export interface OpenDatabaseOptions {
+  /** The addon to load instead of the default one (Electron's main process from a checkout: see electronBinding.ts). */
+  nativeBinding?: string | undefined;
+}
+
 /** Opens (creating if needed) `convertr.db` in the data folder: WAL, foreign keys, a busy timeout, migrated. */
-export function openDatabase(dataDirectory: string): SqliteDatabase {
+export function openDatabase(dataDirectory: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   mkdirSync(dataDirectory, { recursive: true });
-  const db = new Database(path.join(dataDirectory, DATABASE_FILE));
+  const db = new Database(path.join(dataDirectory, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

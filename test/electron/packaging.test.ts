@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
 
 const config = readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
+/** The config and the schema as electron-builder itself reads them (its own YAML parser and JSON schema). */
+const builderRequire = createRequire(createRequire(import.meta.url).resolve('app-builder-lib/package.json'));
+const parsed = (builderRequire('js-yaml') as { load(text: string): unknown }).load(config) as { electronFuses?: Record<string, unknown> };
+const fuseSchema = (JSON.parse(readFileSync(builderRequire.resolve('./scheme.json'), 'utf8')) as { definitions: Record<string, { properties: Record<string, unknown> }> }).definitions['FuseOptionsV1']!;
 const packageJson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
 
 describe('packaging configuration', () => {
@@ -20,5 +25,16 @@ describe('packaging configuration', () => {
   it('rebuilds native modules for Electron when packaging, never in postinstall', () => {
     expect(config).toMatch(/npmRebuild: true/);
     expect(packageJson.scripts['postinstall']).toBeUndefined();
+  });
+
+  it('flips the Electron fuses of the security checklist, with names electron-builder knows', () => {
+    expect(parsed.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+    });
+    for (const fuse of Object.keys(parsed.electronFuses ?? {})) expect(Object.keys(fuseSchema.properties)).toContain(fuse);
   });
 });

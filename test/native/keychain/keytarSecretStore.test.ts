@@ -1,6 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeytarSecretStore } from '../../../native/keychain/keytarSecretStore';
 import { ROOT } from '../../helpers/cli';
+import { tempDir } from '../../helpers/media';
 import { startSecretService, type SecretService } from './secretService';
 
 function probe(args: string[], env: Record<string, string | undefined>): unknown {
@@ -28,5 +32,14 @@ describe('KeytarSecretStore against a real Secret Service (gnome-keyring)', () =
   it('says KEYCHAIN_UNAVAILABLE when there is no session bus', () => {
     const result = probe(['read', 'http://127.0.0.1:9'], { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' }) as { error: string };
     expect(result.error).toBe('KEYCHAIN_UNAVAILABLE');
+  });
+});
+
+describe('KeytarSecretStore where keytar could not be installed (it is optional: no libsecret headers)', () => {
+  it('says what is missing and how to get it, as KEYCHAIN_UNAVAILABLE', async () => {
+    const requireFromNowhere = createRequire(path.join(tempDir('convertr-no-keytar-'), 'index.js'));
+    const store = new KeytarSecretStore('Convertr', () => requireFromNowhere('keytar') as never);
+    await expect(store.read('https://convertr.org')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE', message: expect.stringContaining('apt-get install libsecret-1-dev') });
+    await expect(store.write('https://convertr.org', '1|x')).rejects.toMatchObject({ code: 'KEYCHAIN_UNAVAILABLE' });
   });
 });
