@@ -14,8 +14,17 @@ import type { CliIo } from './io.js';
 interface Check {
   name: string;
   ok: boolean;
+  /** Works, but worth the user's attention. */
+  warning?: boolean;
   detail: string;
 }
+
+const SOURCE_LABEL: Record<ToolLocation['source'], (name: string) => string> = {
+  env: (name) => `${name.toUpperCase()}_PATH`,
+  packaged: () => 'the app\'s own ffmpeg build',
+  bundled: (name) => `the ${name}-static package`,
+  path: () => 'PATH',
+};
 
 async function toolVersion(tool: ToolLocation): Promise<string> {
   const result = await runProcess(tool.path, ['-version'], { timeoutMs: 10_000 }).catch(() => undefined);
@@ -38,8 +47,13 @@ async function gatherChecks(): Promise<Check[]> {
   if ('missing' in tools) {
     checks.push({ name: 'ffmpeg', ok: false, detail: tools.missing });
   } else {
-    for (const [name, tool] of [['ffmpeg', tools.ffmpeg], ['ffprobe', tools.ffprobe]] as const) {
-      checks.push({ name, ok: true, detail: `${tool.path} (${await toolVersion(tool)}, from ${tool.source === 'env' ? `${name.toUpperCase()}_PATH` : tool.source === 'bundled' ? `the ${name}-static package` : 'PATH'})` });
+    const versions = { ffmpeg: await toolVersion(tools.ffmpeg), ffprobe: await toolVersion(tools.ffprobe) };
+    for (const name of ['ffmpeg', 'ffprobe'] as const) {
+      const tool = tools[name];
+      checks.push({ name, ok: true, detail: `${tool.path} (${versions[name]}, from ${SOURCE_LABEL[tool.source](name)})` });
+    }
+    if (versions.ffmpeg !== versions.ffprobe) {
+      checks.push({ name: 'ffmpeg pair', ok: true, warning: true, detail: `ffmpeg ${versions.ffmpeg} and ffprobe ${versions.ffprobe} are different builds: probing may disagree with converting (set FFMPEG_PATH and FFPROBE_PATH to one build)` });
     }
   }
   try {
@@ -56,7 +70,7 @@ async function gatherChecks(): Promise<Check[]> {
     await new KeytarSecretStore().read('convertr-doctor-probe');
     checks.push({ name: 'keychain', ok: true, detail: 'the OS keychain answers (hosted-API tokens are kept there)' });
   } catch (error) {
-    checks.push({ name: 'keychain', ok: true, detail: `unavailable: ${(error as Error).message} (a registered token would be kept in memory for one session only)` });
+    checks.push({ name: 'keychain', ok: true, warning: true, detail: `${(error as Error).message} A registered token is kept in memory for one session only.` });
   }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
   checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} at once (${availableParallelism()} cores)` });
@@ -76,7 +90,7 @@ async function gatherChecks(): Promise<Check[]> {
 /** `convertr doctor`: exit 0 when conversions can run, 1 when something they need is missing. */
 export async function doctorCommand(args: DoctorArgs, io: CliIo): Promise<number> {
   const checks = await gatherChecks();
-  if (args.json) io.stdout(JSON.stringify(Object.fromEntries(checks.map((c) => [c.name, { ok: c.ok, detail: c.detail }]))));
-  else for (const check of checks) io.stdout(`${check.ok ? '✔' : '✘'} ${check.name.padEnd(12)} ${check.detail}`);
+  if (args.json) io.stdout(JSON.stringify(Object.fromEntries(checks.map((c) => [c.name, { ok: c.ok, ...(c.warning ? { warning: true } : {}), detail: c.detail }]))));
+  else for (const check of checks) io.stdout(`${check.warning ? '!' : check.ok ? '✔' : '✘'} ${check.name.padEnd(12)} ${check.detail}`);
   return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-export type ToolSource = 'env' | 'bundled' | 'path';
+export type ToolSource = 'env' | 'packaged' | 'bundled' | 'path';
 
 export interface ToolLocation {
   path: string;
@@ -17,6 +17,8 @@ export interface FfmpegTools {
 export interface LocateDeps {
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
+  /** The pair a packaged app ships in its resources (one build, prepared by `npm run dist`). */
+  packaged: () => { ffmpeg: string | undefined; ffprobe: string | undefined };
   /** The binaries shipped by ffmpeg-static and ffprobe-static, when those packages are installed. */
   bundled: () => { ffmpeg: string | undefined; ffprobe: string | undefined };
   isExecutable: (file: string) => boolean;
@@ -35,6 +37,12 @@ export function isExecutableFile(file: string): boolean {
 /** Inside a packaged Electron app the binaries live in app.asar.unpacked. */
 function unpacked(file: string): string {
   return file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+}
+
+export function packagedBinaries(resourcesPath = (process as { resourcesPath?: string }).resourcesPath, platform = process.platform): { ffmpeg: string | undefined; ffprobe: string | undefined } {
+  if (!resourcesPath) return { ffmpeg: undefined, ffprobe: undefined };
+  const exe = platform === 'win32' ? '.exe' : '';
+  return { ffmpeg: path.join(resourcesPath, 'ffmpeg', `ffmpeg${exe}`), ffprobe: path.join(resourcesPath, 'ffmpeg', `ffprobe${exe}`) };
 }
 
 export function bundledBinaries(): { ffmpeg: string | undefined; ffprobe: string | undefined } {
@@ -67,20 +75,21 @@ function findOnPath(name: string, deps: LocateDeps): string | undefined {
 }
 
 /**
- * Resolves ffmpeg and ffprobe in the documented order: FFMPEG_PATH / FFPROBE_PATH, the bundled static
- * packages, then PATH. The bundled pair is used only when both of its binaries are present, so that
- * ffmpeg and ffprobe come from the same build.
+ * Resolves ffmpeg and ffprobe in the documented order: FFMPEG_PATH / FFPROBE_PATH, the pair a packaged app
+ * ships, the ffmpeg-static/ffprobe-static packages, then PATH. A shipped or bundled pair is used only when both
+ * of its binaries are present, so that ffmpeg and ffprobe come from one place.
  */
 export function locateFfmpegTools(deps: LocateDeps): FfmpegTools | { missing: string } {
-  const bundled = deps.bundled();
-  const bundledPair = bundled.ffmpeg && bundled.ffprobe && deps.isExecutable(bundled.ffmpeg) && deps.isExecutable(bundled.ffprobe)
-    ? { ffmpeg: bundled.ffmpeg, ffprobe: bundled.ffprobe }
-    : undefined;
+  const completePair = (pair: { ffmpeg: string | undefined; ffprobe: string | undefined }) =>
+    pair.ffmpeg && pair.ffprobe && deps.isExecutable(pair.ffmpeg) && deps.isExecutable(pair.ffprobe) ? { ffmpeg: pair.ffmpeg, ffprobe: pair.ffprobe } : undefined;
+  const packagedPair = completePair(deps.packaged());
+  const bundledPair = packagedPair ? undefined : completePair(deps.bundled());
   const pick = (name: 'ffmpeg' | 'ffprobe', envVar: string): ToolLocation | string => {
     const fromEnv = deps.env[envVar];
     if (fromEnv) {
       return deps.isExecutable(fromEnv) ? { path: fromEnv, source: 'env' } : `${envVar} points to ${fromEnv}, which is not an executable file`;
     }
+    if (packagedPair) return { path: packagedPair[name], source: 'packaged' };
     if (bundledPair) return { path: bundledPair[name], source: 'bundled' };
     const onPath = findOnPath(name, deps);
     return onPath ? { path: onPath, source: 'path' } : `${name} was not found (set ${envVar}, install ffmpeg-static, or put ${name} on PATH)`;
@@ -93,6 +102,6 @@ export function locateFfmpegTools(deps: LocateDeps): FfmpegTools | { missing: st
 }
 
 export function locateFfmpegToolsFromEnvironment(): FfmpegTools | { missing: string } {
-  return locateFfmpegTools({ env: process.env, platform: process.platform, bundled: bundledBinaries, isExecutable: isExecutableFile });
+  return locateFfmpegTools({ env: process.env, platform: process.platform, packaged: () => packagedBinaries(), bundled: bundledBinaries, isExecutable: isExecutableFile });
 }
 

@@ -32,6 +32,7 @@ function isModuleMissing(error: unknown): boolean {
 }
 
 function unavailable(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const reason = isModuleMissing(error) ? KEYTAR_MISSING_REASON : error instanceof Error ? error.message : String(error);
   return new AppError('KEYCHAIN_UNAVAILABLE', `No OS keychain is available (${reason}).`);
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { locateFfmpegTools, type LocateDeps } from '../../native/ffmpeg/locateTools';
+import path from 'node:path';
+import { locateFfmpegTools, packagedBinaries, type LocateDeps } from '../../native/ffmpeg/locateTools';
 
 function deps(overrides: Partial<LocateDeps> & { executables?: string[] }): LocateDeps {
   const executables = new Set(overrides.executables ?? []);
   return {
     env: overrides.env ?? { PATH: '/usr/bin:/bin' },
     platform: 'linux',
+    packaged: overrides.packaged ?? (() => ({ ffmpeg: undefined, ffprobe: undefined })),
     bundled: overrides.bundled ?? (() => ({ ffmpeg: '/app/node_modules/ffmpeg-static/ffmpeg', ffprobe: '/app/node_modules/ffprobe-static/bin/linux/x64/ffprobe' })),
     isExecutable: (file) => executables.has(file),
   };
@@ -29,6 +31,22 @@ describe('locateFfmpegTools', () => {
   it('falls back to PATH for both when the bundled ffmpeg was never downloaded', () => {
     const found = locateFfmpegTools(deps({ executables: ['/app/node_modules/ffprobe-static/bin/linux/x64/ffprobe', '/usr/bin/ffmpeg', '/usr/bin/ffprobe'] }));
     expect(found).toEqual({ ffmpeg: { path: '/usr/bin/ffmpeg', source: 'path' }, ffprobe: { path: '/usr/bin/ffprobe', source: 'path' } });
+  });
+
+  it('prefers the pair a packaged app ships over the static packages and PATH', () => {
+    const shipped = () => ({ ffmpeg: '/opt/Convertr/resources/ffmpeg/ffmpeg', ffprobe: '/opt/Convertr/resources/ffmpeg/ffprobe' });
+    const all = ['/opt/Convertr/resources/ffmpeg/ffmpeg', '/opt/Convertr/resources/ffmpeg/ffprobe', '/app/node_modules/ffmpeg-static/ffmpeg', '/app/node_modules/ffprobe-static/bin/linux/x64/ffprobe', '/usr/bin/ffmpeg', '/usr/bin/ffprobe'];
+    expect(locateFfmpegTools(deps({ packaged: shipped, executables: all }))).toEqual({
+      ffmpeg: { path: '/opt/Convertr/resources/ffmpeg/ffmpeg', source: 'packaged' },
+      ffprobe: { path: '/opt/Convertr/resources/ffmpeg/ffprobe', source: 'packaged' },
+    });
+    const halfShipped = all.filter((f) => f !== '/opt/Convertr/resources/ffmpeg/ffprobe');
+    expect(locateFfmpegTools(deps({ packaged: shipped, executables: halfShipped }))).toMatchObject({ ffmpeg: { source: 'bundled' }, ffprobe: { source: 'bundled' } });
+  });
+
+  it('looks for the shipped pair in the resources folder, with .exe on Windows', () => {
+    expect(packagedBinaries(undefined)).toEqual({ ffmpeg: undefined, ffprobe: undefined });
+    expect(packagedBinaries('/r', 'win32')).toEqual({ ffmpeg: path.join('/r', 'ffmpeg', 'ffmpeg.exe'), ffprobe: path.join('/r', 'ffmpeg', 'ffprobe.exe') });
   });
 
   it('says what is missing when nothing is found', () => {
