@@ -96,6 +96,8 @@ async function generate(): Promise<Record<string, string>> {
     heic12,
     png: copies(png, path.join(work, 'in-png'), 100, 'png'),
     tiny: copies(tiny, path.join(work, 'in-tiny'), 500, 'png'),
+    thousand: copies(tiny, path.join(work, 'in-1000'), 1000, 'png'),
+    tenThousand: copies(tiny, path.join(work, 'in-10000'), 10_000, 'png'),
     compatible: copies(compatible, path.join(work, 'in-compatible'), 1, 'mp4'),
   };
 }
@@ -110,6 +112,7 @@ async function main(): Promise<void> {
   const inputs = await generate();
   const out = (name: string) => path.join(work, `out-${name}`);
   const rss: number[] = [];
+  const rss10k: number[] = [];
   const mixed = [
     compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), `ffmpeg -nostdin -v error -i {} -vn -c:a libmp3lame -b:a 192k ${out('mp3n')}/{}.mp3`), rss),
     compare('AVI->MP4 x4', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k -movflags +faststart ${out('avin')}/{}.mp4`), rss),
@@ -119,9 +122,15 @@ async function main(): Promise<void> {
   const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: mixed.reduce((n, r) => n + r.ours, 0), baseline: mixed.reduce((n, r) => n + r.baseline, 0), target: '<= 1.10' };
   const overhead = compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`]));
   const heic = compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`));
-  const remux = compare('4. MP4->MP4, compatible 60 s 1080p phone clip', '>= 20x faster', () => ours(inputs.compatible!, 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
+  const remux = compare('4. MP4->MP4, compatible 60 s 1080p phone clip', '>= 30x faster', () => ours(inputs.compatible!, 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
 
-  const rows = [...mixed, mixedRow, overhead, heic, remux];
+  const sharpDirect = compare('5. 1000 small PNG->JPG vs sharp direct (one in flight per core)', '<= 1.25', () => ours(inputs.thousand!, 'jpg', out('k')), () => {
+    fresh(out('kn'));
+    return timed(process.execPath, [path.join(ROOT, 'test/bench/sharpDirect.mjs'), inputs.thousand!, out('kn'), 'jpg']);
+  });
+  const mp3 = { ...mixed[0]!, name: '6. 20 MP4->MP3 vs ffmpeg under xargs -P nproc (same binaries)', target: '<= 1.3' };
+  const linear = compare('7. 10,000 vs 1,000 small PNG->JPG (total time)', '<= 11', () => ours(inputs.tenThousand!, 'jpg', out('10k')), () => ours(inputs.thousand!, 'jpg', out('1k')), rss10k);
+  const rows = [...mixed, mixedRow, overhead, heic, remux, sharpDirect, mp3, linear];
   const lines = [
     `Machine: ${CORES} cores; ${version('ffmpeg', ['-version'])}; heif-convert ${version('heif-convert', ['--help'])}; ${version('vips', ['--version'])}; Node ${process.version}; median of ${RUNS} runs`,
     '',
@@ -130,6 +139,7 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.name} | ${r.ours.toFixed(2)} | ${r.baseline.toFixed(2)} | ${(r.ours / r.baseline).toFixed(2)}${r === remux ? ` (${(r.baseline / r.ours).toFixed(1)}x faster)` : ''} | ${r.target} |`),
     '',
     `Peak RSS of the CLI on the mixed batch: ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`,
+    `Peak RSS of the CLI on 10,000 files: ${Math.max(...rss10k).toFixed(0)} MB (target < 400 MB)`,
   ];
   console.log(lines.join('\n'));
   if (process.env['BENCH_WRITE']) writeFileSync(path.join(ROOT, 'test/bench/RESULTS.md'), `# Benchmark results\n\n${lines.join('\n')}\n`);
