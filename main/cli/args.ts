@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
 import { parseWindow } from '../core/telemetry/stats.js';
+import { didYouMean } from './didYouMean.js';
 
 export class UsageError extends Error {}
 
@@ -103,7 +104,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
   if (!values.to) throw new UsageError(`convert needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
   const target = parseOutputFormat(values.to);
-  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.`);
+  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes.${didYouMean(values.to, OUTPUT_FORMATS)} Formats: ${OUTPUT_FORMATS.join(', ')}.`);
   const mode = values.mode;
   if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto') throw new UsageError(`--mode must be local, hosted or auto, not ${mode}.`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
@@ -125,6 +126,8 @@ function parseRegister(rest: string[]): RegisterArgs {
   if (!EMAIL.test(email)) throw new UsageError(`--email ${email} is not an email address.`);
   return { command: 'register', name, email, apiUrl: values['api-url'], label: values.label };
 }
+
+export const COMMANDS = ['convert', 'register', 'logout', 'watch', 'serve', 'resume', 'stats', 'doctor', 'help'] as const;
 
 /** Parses argv after the program name. Throws UsageError with a message meant for the user. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -163,7 +166,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '-h':
         return { command: 'help', topic: rest[0] };
       default:
-        throw new UsageError(`Unknown command "${command}".`);
+        throw new UsageError(`Unknown command "${command}".${didYouMean(command, COMMANDS)}`);
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;

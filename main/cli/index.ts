@@ -1,10 +1,46 @@
+import { statSync } from 'node:fs';
+import packageJson from '../../package.json';
 import { AppError } from '../core/errors.js';
-import { USAGE, UsageError, parseCliArgs } from './args.js';
+import { COMMANDS, USAGE, UsageError, parseCliArgs } from './args.js';
+import { commandHelp, usageHint } from './commandHelp.js';
+import { didYouMean } from './didYouMean.js';
 import { processIo, type CliIo } from './io.js';
+
+const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h');
+
+/** `convertr --version`, `convertr <command> --help` and `convertr help <command>`; undefined for anything else. */
+function informational(argv: readonly string[]): string | undefined {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V' || argv[0] === 'version')) return `convertr ${packageJson.version}`;
+  const [first, second] = argv;
+  const topic = first === 'help' || first === '--help' || first === '-h' ? second : wantsHelp(argv) ? first : undefined;
+  if (topic === undefined) return undefined;
+  return (COMMANDS as readonly string[]).includes(topic) ? commandHelp(topic) : undefined;
+}
+
+/** Node's parseArgs explains an unknown option at length; say it in one line, with the likely option. */
+function friendlyUsageMessage(message: string, command: string | undefined): string {
+  const unknown = /^Unknown option '([^']+)'/.exec(message)?.[1];
+  if (!unknown) return message;
+  const options = [...new Set((command ? (commandHelp(command) ?? '') : '').match(/--[a-z][a-z-]*/g) ?? [])];
+  return `Unknown option ${unknown}${command ? ` for ${command}` : ''}.${didYouMean(unknown.replace(/^-+/, ''), options.map((o) => o.slice(2))).replace(/"([^"]+)"/, '"--$1"')}`;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 // Each command loads only what it needs (sharp, SQLite, keytar, chokidar): a short job should not pay for the rest.
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const info = informational(argv);
+  if (info !== undefined) {
+    io.stdout(info);
+    return 0;
+  }
   try {
     if (argv[0] === 'watch') {
       const { parseWatchArgs, watchCommand } = await import('./watchCommand.js');
@@ -17,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const args = parseCliArgs(argv);
     switch (args.command) {
       case 'convert':
+        if (args.outputDir && isFile(args.outputDir)) throw new UsageError(`--out ${args.outputDir} is a file; --out takes a folder (it is created if missing).`);
         return await (await import('./convertCommand.js')).convertCommand(args, io);
       case 'register':
         return await (await import('./accountCommand.js')).registerCommand(args, io);
@@ -34,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`convertr: ${error.message}\n\n${USAGE}`);
+      io.stderr(`convertr: ${friendlyUsageMessage(error.message, argv[0])}\n${usageHint(argv[0])}`);
       return 2;
     }
     if (error instanceof AppError) {

@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'HOSTED_PROTOCOL',
   'KEYCHAIN_UNAVAILABLE',
   'RULE_INVALID',
+  'DATA_FOLDER_NEWER',
   'INTERNAL',
 ] as const;
 

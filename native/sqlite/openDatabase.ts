@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../main/core/errors.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -10,6 +11,10 @@ export const DATABASE_FILE = 'convertr.db';
 /** Applies the migrations the database has not seen yet, each in its own transaction. */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (current > known) {
+    throw new AppError('DATA_FOLDER_NEWER', `${db.name} was written by a newer Convertr (database schema ${current}; this version knows up to ${known}). Update Convertr, or point CONVERTR_HOME at another folder.`);
+  }
   let applied = 0;
   for (const migration of migrations) {
     if (migration.version <= current) continue;

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -10,9 +13,15 @@ export interface CliRun {
   stderr: string;
 }
 
+/**
+ * A data folder of this test process's own: a test that names none never touches the user's real one
+ * (~/.config/Convertr), nor one that another checkout's tests are migrating at the same time.
+ */
+export const TEST_HOME = mkdtempSync(path.join(tmpdir(), 'convertr-home-'));
+
 /** Starts `convertr` from the sources in one Node process (tsx as a loader, so that signals reach the CLI itself). */
 export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: TEST_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -106,4 +106,13 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
     store = new SqliteTelemetryStore(db);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
   });
+
+  it('refuses, in one sentence, a database written by a newer Convertr instead of failing on its tables', () => {
+    const newer = tempDir('convertr-newer-');
+    const future = openDatabase(newer);
+    future.pragma(`user_version = ${MIGRATIONS.at(-1)!.version + 1}`);
+    future.close();
+    expect(() => openDatabase(newer)).toThrow(expect.objectContaining({ code: 'DATA_FOLDER_NEWER', message: expect.stringMatching(/written by a newer Convertr .* Update Convertr, or point CONVERTR_HOME at another folder\.$/) }));
+    removeDir(newer);
+  });
 });
