@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +9,14 @@ import { corpus, removeDir, tempDir } from '../helpers/media';
 /** Where an Electron binary can be had: ELECTRON_PATH, or the one a normal install with network downloads. */
 function electronBinary(): { path?: string; reason?: string } {
   if (process.env['ELECTRON_PATH']) return existsSync(process.env['ELECTRON_PATH']) ? { path: process.env['ELECTRON_PATH'] } : { reason: `ELECTRON_PATH=${process.env['ELECTRON_PATH']} does not exist` };
+  // Read where the package keeps its binary rather than require('electron'), which would try to download it.
   try {
-    const candidate = createRequire(import.meta.url)('electron') as unknown;
-    if (typeof candidate === 'string' && existsSync(candidate)) return { path: candidate };
+    const packageDir = path.dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const relative = readFileSync(path.join(packageDir, 'path.txt'), 'utf8');
+    const candidate = path.join(packageDir, 'dist', relative);
+    return existsSync(candidate) ? { path: candidate } : { reason: 'the electron package is installed but its binary was never downloaded (no network here)' };
+  } catch {
     return { reason: 'the electron package is installed but its binary was never downloaded (no network here)' };
-  } catch (error) {
-    return { reason: `electron cannot be resolved: ${(error as Error).message}` };
   }
 }
 
@@ -26,6 +29,8 @@ describe.skipIf(!binary.path)('Electron smoke test', () => {
     const home = tempDir('convertr-electron-');
     const input = path.join(home, 'photo.heic');
     copyFileSync(corpus('heic/IMG_5195.HEIC'), input);
+    // The main process needs better-sqlite3 built for Electron's ABI, as `npm start` prepares it.
+    expect(spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepareElectronNative.ts'], { cwd: ROOT, stdio: 'inherit' }).status).toBe(0);
     const app = await _electron.launch({ executablePath: binary.path!, args: [path.join(ROOT, 'out/main/index.js')], env: { ...process.env, CONVERTR_HOME: home } });
     try {
       await app.evaluate(({ Notification }) => {
