@@ -1,22 +1,70 @@
+import path from 'node:path';
+import { AppError } from '../main/core/errors.js';
+import { LeaseKeeper } from '../main/core/jobs/leaseKeeper.js';
+import type { OwnerProbe } from '../main/core/jobs/jobModel.js';
 import { PersistentQueue } from '../main/core/queue/persistentQueue.js';
 import { isProcessAlive, nodeRecoveryFileSystem } from './queueFileSystem.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './sqlite/openDatabase.js';
 import { SqliteQueueStore } from './sqlite/sqliteQueueStore.js';
 import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
+import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
 
 export interface DataStores {
   db: SqliteDatabase;
   telemetry: SqliteTelemetryStore;
   queueStore: SqliteQueueStore;
   queue: PersistentQueue;
+  ledger: SqliteWatchLedger;
+  /** This process as an owner of jobs. */
+  owner: OwnerProbe;
+  /** Renews this process's leases on its queue jobs and batch-folder entries while it lives. */
+  lease: LeaseKeeper;
+  /** Per-job scratch folders live here, inside the data folder. */
+  scratchRoot: string;
   close(): void;
 }
 
-/** Opens `convertr.db` in the data folder and wires the telemetry store and the durable queue onto it. */
+const DATA_FOLDER_PROBLEMS: Record<string, string> = {
+  SQLITE_FULL: 'is on a full disk',
+  SQLITE_IOERR: 'cannot be written (a disk error, often a full disk)',
+  SQLITE_READONLY: 'is read-only',
+  SQLITE_CANTOPEN: 'cannot be opened for writing',
+  SQLITE_PERM: 'is not writable',
+  EACCES: 'is not writable',
+  EPERM: 'is not writable',
+  EROFS: 'is on a read-only disk',
+  ENOSPC: 'is on a full disk',
+};
+
+/** A data-folder failure (SQLite or the file system) as one sentence, or undefined when it is something else. */
+export function dataFolderError(error: unknown, dataDirectory: string): AppError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  const problem = DATA_FOLDER_PROBLEMS[code] ?? (code.startsWith('SQLITE_IOERR') ? DATA_FOLDER_PROBLEMS['SQLITE_IOERR'] : undefined);
+  if (!problem) return undefined;
+  return new AppError('DATA_FOLDER_UNWRITABLE', `The data folder ${dataDirectory} ${problem}; free some space, fix its permissions or set CONVERTR_HOME to another folder.`);
+}
+
+/** Opens `convertr.db` in the data folder and wires the telemetry store, the durable queue and the watch ledger onto it. */
 export function createDataStores(dataDirectory: string, options: OpenDatabaseOptions = {}): DataStores {
-  const db = openDatabase(dataDirectory, options);
+  let db: SqliteDatabase;
+  try {
+    db = openDatabase(dataDirectory, options);
+  } catch (error) {
+    throw dataFolderError(error, dataDirectory) ?? error;
+  }
   const telemetry = new SqliteTelemetryStore(db);
   const store = new SqliteQueueStore(db, telemetry);
-  const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, pid: process.pid, isProcessAlive, wallClock: Date.now });
-  return { db, telemetry, queueStore: store, queue, close: () => db.close() };
+  const ledger = new SqliteWatchLedger(db, telemetry);
+  const owner: OwnerProbe = { pid: process.pid, isProcessAlive, now: Date.now };
+  const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until)], Date.now);
+  const scratchRoot = path.join(dataDirectory, 'scratch');
+  const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
+  return {
+    db, telemetry, queueStore: store, queue, ledger, owner, lease, scratchRoot,
+    close: () => {
+      lease.stop();
+      db.close();
+    },
+  };
 }

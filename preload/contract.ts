@@ -25,7 +25,10 @@ export const jobViewSchema = z.object({
   target: outputFormatSchema,
   pair: z.string(),
   mode: z.enum(['local', 'hosted']),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  /** `paused`: a running job whose processes are suspended. */
+  status: z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled']),
+  /** While paused: why this running job cannot pause (it finishes its file). */
+  pauseNote: z.string().nullable(),
   progress: z.number().min(0).max(1),
   etaSeconds: z.number().nullable(),
   inputBytes: z.number().nullable(),
@@ -102,6 +105,18 @@ export const batchSummarySchema = z.object({
 export type BatchSummary = z.infer<typeof batchSummarySchema>;
 
 const empty = z.object({}).strict();
+
+/** A command-line batch that was interrupted or stopped: the window offers to resume it, never does so by itself. */
+export const interruptedBatchSchema = z.object({
+  batchKey: z.string().regex(/^[0-9a-f]{32}$/),
+  origin: z.enum(['cli', 'window']),
+  stoppedByUser: z.boolean(),
+  createdAt: z.number(),
+  target: outputFormatSchema,
+  total: z.number().int(),
+  left: z.number().int(),
+});
+export type InterruptedBatchView = z.infer<typeof interruptedBatchSchema>;
 const ruleIdSchema = z.number().int().positive();
 
 /** A batch-folder rule as the window edits it. */
@@ -149,6 +164,8 @@ export const invokeChannels = {
   'queue:clearFinished': { request: empty, response: z.object({ removed: z.number().int() }) },
   'queue:pause': { request: empty, response: z.object({ paused: z.literal(true) }) },
   'queue:resume': { request: empty, response: z.object({ paused: z.literal(false) }) },
+  'queue:interrupted': { request: empty, response: z.object({ batches: z.array(interruptedBatchSchema) }) },
+  'queue:resumeBatch': { request: z.object({ batchKey: z.string().regex(/^[0-9a-f]{32}$/) }).strict(), response: z.object({ started: z.number().int() }) },
   'stats:get': { request: z.object({ window: windowSchema }).strict(), response: statsSchema },
   'settings:get': { request: empty, response: settingsSchema },
   'settings:set': { request: settingsUpdateSchema, response: settingsSchema },

@@ -14,6 +14,8 @@ export interface ConvertArgs {
   apiUrl: string | undefined;
   label: string | undefined;
   json: boolean;
+  /** Convert folder files again even when their earlier output is still in place. */
+  again: boolean;
 }
 
 export interface RegisterArgs {
@@ -55,14 +57,17 @@ export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | Sta
 export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
-  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto] [--api-url <url>] [--label <text>] [--json]
-      Convert files or folders (folders are searched recursively for supported files).
+  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto] [--api-url <url>] [--label <text>] [--again] [--json]
+      Convert files or folders (folders are searched recursively for supported files; with --out their
+      sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
+      and files whose earlier output is still in place are skipped (--again converts those once more).
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --mode local   on this machine (default); hosted: through the hosted Convertr API;
              auto    hosted only when this machine lacks what a job needs (local when offline or over 1 GB).
       --api-url      the hosted API (default: CONVERTR_API_URL, else https://convertr.app).
       --label <text> a client label, sent to the hosted API; only its hash (a cohort) is stored.
-      Running the same command after a crash or Ctrl-C resumes the interrupted batch.
+      Running the same command after a crash or Ctrl-C resumes the interrupted batch; while it still runs
+      elsewhere, the second command waits for it (and takes over if that process dies).
   register --name <name> --email <email> [--api-url <url>] [--label <text>]
       Register with the hosted API; the password is read from stdin (one line) or asked for.
       The token is kept in the OS keychain, never in a file.
@@ -99,6 +104,7 @@ function parseConvert(rest: string[]): ConvertArgs {
       'api-url': { type: 'string' },
       label: { type: 'string' },
       json: { type: 'boolean', default: false },
+      again: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
@@ -108,7 +114,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   const mode = values.mode;
   if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto') throw new UsageError(`--mode must be local, hosted or auto, not ${mode}.`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
-  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, apiUrl: values['api-url'], label: values.label, json: values.json ?? false };
+  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -3,7 +3,8 @@ import type { JobReport } from '../core/batch.js';
 
 export function jsonLine(report: JobReport): string {
   const { input, output, status, pair, mode, runtimeMs, billableMinutes, error } = report;
-  return JSON.stringify({ input, output, status, pair, mode, runtimeMs, billableMinutes, error });
+  const reason = status === 'skipped' ? { reason: report.notes[0] ?? null } : {};
+  return JSON.stringify({ input, output, status, pair, mode, runtimeMs, billableMinutes, error, ...reason });
 }
 
 function seconds(ms: number): string {
@@ -15,6 +16,7 @@ export function humanLine(report: JobReport): string {
     const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
     return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)})${notes}`;
   }
+  if (report.status === 'skipped') return `– ${report.input}  skipped: ${report.notes[0] ?? 'nothing to do'}`;
   const error = report.error ? `${report.error.message} [${report.error.code}]` : report.status;
   return `✘ ${report.input}\n    ${error}`;
 }
@@ -23,7 +25,9 @@ export function summaryLine(reports: readonly JobReport[], elapsedMs: number): s
   const ok = reports.filter((r) => r.status === 'succeeded').length;
   const failed = reports.filter((r) => r.status === 'failed').length;
   const cancelled = reports.filter((r) => r.status === 'cancelled').length;
+  const skipped = reports.filter((r) => r.status === 'skipped').length;
   const parts = [`${ok} converted`];
+  if (skipped > 0) parts.push(`${skipped} skipped`);
   if (failed > 0) parts.push(`${failed} failed`);
   if (cancelled > 0) parts.push(`${cancelled} cancelled`);
   return `${parts.join(', ')} in ${seconds(elapsedMs)}`;

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import packageJson from '../../package.json';
+import { homedir } from 'node:os';
+import { dataDirectory } from '../core/dataDirectory.js';
 import { AppError } from '../core/errors.js';
 import { COMMANDS, USAGE, UsageError, parseCliArgs } from './args.js';
 import { commandHelp, usageHint } from './commandHelp.js';
@@ -76,6 +78,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (error instanceof AppError) {
       io.stderr(`convertr: ${error.message} [${error.code}]`);
+      return 1;
+    }
+    // The database failing mid-run (a full disk, a folder made read-only): its transactions keep it consistent.
+    const code = (error as { code?: unknown } | null)?.code;
+    const { dataFolderError } = await import('../../native/createDataStores.js');
+    const dataProblem = typeof code === 'string' && code.startsWith('SQLITE_') ? dataFolderError(error, dataDirectory(process.env, process.platform, homedir())) : undefined;
+    if (dataProblem) {
+      io.stderr(`convertr: ${dataProblem.message} [${dataProblem.code}]`);
       return 1;
     }
     throw error;

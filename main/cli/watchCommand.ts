@@ -7,8 +7,7 @@ import { DEFAULT_STABILITY, WatchRuleRunner, type WatchEvent } from '../core/wat
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../core/watch/watchRule.js';
 import type { WatchRuleStore } from '../core/watch/ports.js';
 import { systemClock } from '../../native/createNativeEngine.js';
-import { isProcessAlive, nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
-import { SqliteWatchLedger } from '../../native/sqlite/sqliteWatchLedger.js';
+import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { UsageError } from './args.js';
@@ -138,13 +137,14 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     if (!created && !rule.enabled) io.stderr(`Rule #${rule.id} is paused in the app; running it here in the foreground anyway.`);
     const runner = new WatchRuleRunner({
       rule,
-      ledger: new SqliteWatchLedger(stores.db, stores.telemetry),
+      ledger: stores.ledger,
       watcher: new ChokidarFolderWatcher(),
       converter: context.engine.converter,
       scheduler: context.scheduler,
       files: nodeRecoveryFileSystem,
-      pid: process.pid,
-      isProcessAlive,
+      owner: stores.owner,
+      leaseExpiry: () => stores.lease.expiry(),
+      scratchRoot: stores.scratchRoot,
       wallClock: Date.now,
       clock: systemClock,
       stability: { ...DEFAULT_STABILITY, stableForMs: args.stableForMs, pollMs: Math.min(DEFAULT_STABILITY.pollMs, Math.max(50, Math.round(args.stableForMs / 4))) },
@@ -154,6 +154,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
         if (out) io[out.stream](out.line);
       },
     });
+    stores.lease.start();
     await runner.start();
     await stopped;
     io.stderr('Stopping: unfinished conversions are cancelled and will run at the next start.');

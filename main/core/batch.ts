@@ -20,7 +20,8 @@ interface ReportedCost {
 export interface JobReport {
   input: string;
   output: string | null;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  /** `skipped`: not converted on purpose (already in the target format, already converted); not a request in the stats. */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
   pair: string;
   mode: ConversionMode;
   runtimeMs: number;

@@ -4,44 +4,63 @@ import path from 'node:path';
 import { isSupportedInputName } from './formats.js';
 import { TEMPORARY_SUFFIX } from './outputFiles.js';
 
-export interface ExpandedInputs {
-  files: string[];
-  /** Folders that held no file Convertr reads. */
-  emptyFolders: string[];
+/** A file to convert; `subfolder` is where it was found below a folder given as input (null: named explicitly). */
+export interface InputEntry {
+  path: string;
+  subfolder: string | null;
 }
 
-async function walk(directory: string, into: string[]): Promise<void> {
-  const entries = await readdir(directory, { withFileTypes: true });
+export interface ExpandedInputs {
+  files: string[];
+  entries: InputEntry[];
+  /** Folders that held no file Convertr reads. */
+  emptyFolders: string[];
+  /** Files or sub-folders that could not be read; the rest goes on. */
+  unreadable: { path: string; message: string }[];
+}
+
+async function walk(root: string, directory: string, into: InputEntry[], unreadable: ExpandedInputs['unreadable']): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    unreadable.push({ path: directory, message: `The folder ${directory} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
+    return;
+  }
   entries.sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) await walk(full, into);
-    else if (entry.isFile() && isSupportedInputName(entry.name) && !entry.name.endsWith(TEMPORARY_SUFFIX)) into.push(full);
+    if (entry.isDirectory()) await walk(root, full, into, unreadable);
+    else if (entry.isFile() && isSupportedInputName(entry.name) && !entry.name.endsWith(TEMPORARY_SUFFIX)) into.push({ path: full, subfolder: path.relative(root, directory) });
   }
 }
 
 /**
  * Files stay as given (even with an unknown extension: the content decides); folders are walked
- * recursively for supported files, hidden entries skipped. A path that does not exist is kept so that
- * its job fails with a clear error instead of vanishing.
+ * recursively for supported files, hidden entries skipped, unreadable sub-folders reported. A path that
+ * does not exist is kept so that its job fails with a clear error instead of vanishing.
  */
 export async function expandInputs(inputs: readonly string[]): Promise<ExpandedInputs> {
-  const files: string[] = [];
+  const entries: InputEntry[] = [];
   const emptyFolders: string[] = [];
+  const unreadable: ExpandedInputs['unreadable'] = [];
   for (const input of inputs) {
     const absolute = path.resolve(input);
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found: string[] = [];
-      await walk(absolute, found);
-      if (found.length === 0) emptyFolders.push(absolute);
-      files.push(...found);
+      const found: InputEntry[] = [];
+      const before = unreadable.length;
+      await walk(absolute, absolute, found, unreadable);
+      if (found.length === 0 && unreadable.length === before) emptyFolders.push(absolute);
+      entries.push(...found);
     } else {
-      files.push(absolute);
+      entries.push({ path: absolute, subfolder: null });
     }
   }
-  return { files: [...new Set(files)], emptyFolders };
+  const unique = new Map<string, InputEntry>();
+  for (const entry of entries) if (!unique.has(entry.path) || entry.subfolder === null) unique.set(entry.path, entry);
+  return { files: [...unique.keys()], entries: [...unique.values()], emptyFolders, unreadable };
 }
 
 /** A file's size in bytes, or null when it cannot be read (the job will say why). */

@@ -4,7 +4,8 @@ import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFor
 import { checkImageOutput } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
-import { abandonOutput, commitResult, prepareOutput } from './outputFiles.js';
+import { abandonOutput, commitResult, openScratch, prepareOutput } from './outputFiles.js';
+import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
@@ -18,6 +19,12 @@ export interface ConversionRequest {
   outputDir?: string;
   /** Re-encode even when a remux would do (benchmarks and tests). */
   forceReencode?: boolean;
+  /**
+   * The job's private folder for every file other than its one temporary output (decoder pictures, BMP
+   * intermediates, downloads); created here, removed when the job ends. A folder of its own under the
+   * system's temporary folder when the caller has none.
+   */
+  scratchDir?: string;
 }
 
 export interface ConversionResult {
@@ -75,9 +82,10 @@ export class LocalConverter {
     const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target));
     const { temporary } = place;
     hooks.onTemporary?.(temporary);
+    const scratch = await openScratch(request.scratchDir);
     try {
       const done = isImageOutput(request.target) && identified.kind === 'image'
-        ? await this.convertImage(identified, request, temporary, signal)
+        ? await this.convertImage(identified, request, temporary, scratch.dir, signal)
         : await this.convertMedia(identified, request, temporary, signal, onProgress);
       throwIfAborted(signal);
       const outputBytes = (await stat(temporary)).size;
@@ -98,15 +106,20 @@ export class LocalConverter {
       onProgress?.(1);
       return result;
     } catch (error) {
-      return abandonOutput(temporary, signal, error);
+      return await abandonOutput(temporary, signal, error, place.directory);
+    } finally {
+      await scratch.remove();
     }
   }
 
-  private async convertImage(input: IdentifiedInput, request: ConversionRequest, temporary: string, signal?: AbortSignal) {
+  private async convertImage(input: IdentifiedInput, request: ConversionRequest, temporary: string, scratchDir: string, signal?: AbortSignal) {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
+    // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
+    await currentJob()?.checkpoint(signal);
+    throwIfAborted(signal);
     const conversion = await this.ports.images.convert(
-      { inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels },
+      { inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir },
       signal,
     );
     const info = await this.ports.images.inspect(temporary);

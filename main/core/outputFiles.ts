@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, link, mkdir, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
 
@@ -22,12 +24,42 @@ export function temporaryOutputPath(directory: string, base: string): string {
 
 export const TEMPORARY_SUFFIX = '.convertr-part';
 
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  const text = error instanceof AppError ? `${error.message}\n${error.detail ?? ''}` : error instanceof Error ? error.message : '';
+  return /No space left on device|ENOSPC|Disk quota exceeded/i.test(text);
+}
+
+function diskFull(directory: string): AppError {
+  return new AppError('OUTPUT_DISK_FULL', `The disk holding ${directory} is full; free some space and try again.`);
+}
+
+/** The output folder exists (created if needed) and this process may write in it: checked before any work. */
 export async function ensureDirectory(directory: string): Promise<void> {
   try {
     await mkdir(directory, { recursive: true });
   } catch (error) {
+    if (isDiskFull(error)) throw diskFull(directory);
     throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} cannot be created: ${(error as Error).message}`);
   }
+  try {
+    await access(directory, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} is not writable; choose another folder or change its permissions.`);
+  }
+}
+
+/** A job's scratch folder: the one recorded for it, else a private one under the system's temporary folder. */
+export async function openScratch(recorded: string | undefined): Promise<{ dir: string; remove(): Promise<void> }> {
+  let dir: string;
+  if (recorded) {
+    await mkdir(recorded, { recursive: true, mode: 0o700 });
+    dir = recorded;
+  } else {
+    dir = await mkdtemp(path.join(tmpdir(), 'convertr-job-'));
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -61,6 +93,7 @@ export async function commitOutput(
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
+      if (code === 'ENOSPC') throw diskFull(directory);
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') {
         throw new AppError('OUTPUT_UNWRITABLE', `The output could not be saved as ${target}: ${(error as Error).message}`);
       }
@@ -102,9 +135,10 @@ export async function commitResult<R extends { outputPath: string }>(
   return result;
 }
 
-/** A job that failed or was cancelled leaves nothing behind; the error says which. */
-export async function abandonOutput(temporary: string, signal: AbortSignal | undefined, error: unknown): Promise<never> {
+/** A job that failed or was cancelled leaves nothing behind; the error says which (a full disk says so, whoever hit it). */
+export async function abandonOutput(temporary: string, signal: AbortSignal | undefined, error: unknown, directory = path.dirname(temporary)): Promise<never> {
   await discard(temporary);
   if (signal?.aborted) throw cancelledError();
+  if (isDiskFull(error)) throw diskFull(directory);
   throw toAppError(error);
 }

@@ -33,6 +33,8 @@ export interface ImageRequest {
   target: ImageOutput;
   outputPath: string;
   maxPixels: number;
+  /** The job's private folder for intermediate files (never the output folder). */
+  scratchDir: string;
 }
 
 /** What a correct image output must look like. */

@@ -69,6 +69,8 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       service.resume();
       return { paused: false as const };
     },
+    'queue:interrupted': () => ({ batches: service.interruptedBatches() }),
+    'queue:resumeBatch': ({ batchKey }) => ({ started: service.resumeBatch(batchKey) }),
     'stats:get': ({ window }) => service.stats(Number(window.replace('d', ''))),
     'settings:get': () => view(),
     'settings:set': (change) => {

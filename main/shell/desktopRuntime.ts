@@ -4,8 +4,6 @@ import { durableQueue } from '../core/app/durableQueue.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { ConversionResult } from '../core/localConverter.js';
-import { JobLauncher } from '../core/queue/jobLauncher.js';
-import { telemetryRecord } from '../core/queue/persistentQueue.js';
 import { DesktopRouter, createTokenVault } from './hostedRouting.js';
 import type { TokenVault } from '../core/hosted/tokenVault.js';
 import { Scheduler } from '../core/scheduler.js';
@@ -13,8 +11,7 @@ import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunne
 import { WatchService } from '../core/watch/watchService.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
 import type { OpenDatabaseOptions } from '../../native/sqlite/openDatabase.js';
-import { isProcessAlive, nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
-import { SqliteWatchLedger } from '../../native/sqlite/sqliteWatchLedger.js';
+import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { createNativeEngine, systemClock, type NativeEngine } from '../../native/createNativeEngine.js';
@@ -48,18 +45,19 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const limits = concurrencyLimits(hardware);
   const scheduler = new Scheduler<ConversionResult>({ perLane: settings.get().concurrency ?? limits.perLane, total: limits.total }, systemClock);
   stores.queue.recover();
+  stores.lease.start();
   const vault = createTokenVault();
   const router = new DesktopRouter({ local: engine, localScheduler: scheduler, vault, preference: () => ({ mode: settings.get().mode, apiUrl: new URL(settings.get().apiUrl) }) });
-  const launcher = new JobLauncher({ store: stores.queueStore, route: router.route, pid: process.pid, wallClock: Date.now, telemetryRecord });
+  const launcher = stores.queue.launcher(router.route);
   const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, router.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events });
-  const ledger = new SqliteWatchLedger(stores.db, stores.telemetry);
+  const ledger = stores.ledger;
   const watch = new WatchService({
     rules: new SqliteWatchRuleStore(stores.db),
     ledger,
     createRunner: (rule) =>
       new WatchRuleRunner({
         rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine.converter, scheduler, files: nodeRecoveryFileSystem,
-        pid: process.pid, isProcessAlive, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
+        owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),
   });

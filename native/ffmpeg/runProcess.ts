@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { currentJob } from '../../main/core/jobs/jobContext.js';
 
 export interface ProcessResult {
   code: number | null;
@@ -20,14 +23,40 @@ export interface RunProcessOptions {
 const MAX_STDERR_CHARS = 64 * 1024;
 const KILL_GRACE_MS = 2000;
 
-/** Spawns a binary with an argument array (never a shell), stoppable by an AbortSignal or a timeout. */
+/** POSIX job control: SIGSTOP suspends a process, SIGCONT resumes it (Windows has no such signals). */
+const SUSPENDABLE = process.platform !== 'win32';
+
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => process.platform === 'linux' && existsSync(candidate));
+
+/**
+ * On Linux the child is started through util-linux's `setpriv --pdeathsig KILL`, which asks the kernel to
+ * kill it the moment this process dies (kill -9 included) and then becomes the binary itself (same pid).
+ * Elsewhere, and as a second line, the pid is recorded with the job and recovery stops it.
+ */
+function command(binary: string, args: readonly string[]): [string, string[]] {
+  if (SETPRIV && path.isAbsolute(binary) && existsSync(binary)) return [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]];
+  return [binary, [...args]];
+}
+
+/**
+ * Spawns a binary with an argument array (never a shell), stoppable by an AbortSignal or a timeout. Inside a
+ * job (jobs/jobContext.ts) the child is handed to the job: recorded for recovery, suspended while paused.
+ */
 export function runProcess(binary: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
       resolve({ code: null, signal: null, stdout: '', stderr: '', aborted: true, timedOut: false });
       return;
     }
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const [program, argv] = command(binary, args);
+    const child = spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const release = child.pid === undefined ? () => {} : currentJob()?.adopt({
+      pid: child.pid,
+      command: path.basename(binary),
+      suspendable: SUSPENDABLE,
+      suspend: () => SUSPENDABLE && child.kill('SIGSTOP'),
+      resume: () => SUSPENDABLE && child.kill('SIGCONT'),
+    }) ?? (() => {});
     let stdout = '';
     let stderr = '';
     let aborted = false;
@@ -36,6 +65,8 @@ export function runProcess(binary: string, args: readonly string[], options: Run
 
     const stop = () => {
       child.kill('SIGTERM');
+      // A suspended (paused) process only acts on the signal once it runs again.
+      if (SUSPENDABLE) child.kill('SIGCONT');
       killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
       killTimer.unref();
     };
@@ -62,11 +93,13 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       if (stderr.length > MAX_STDERR_CHARS) stderr = stderr.slice(-MAX_STDERR_CHARS);
     });
     child.on('error', (error) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       reject(error);
     });
     child.on('close', (code, signal) => {
+      release();
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { cancelledError } from '../../main/core/errors.js';
 import { isExecutableFile } from '../ffmpeg/locateTools.js';
@@ -15,16 +15,21 @@ const TIMEOUT_MS = 120_000;
 export class NativeHeifDecoder {
   constructor(readonly binary: string) {}
 
-  /** Decodes the primary image to a JPEG file and returns its bytes; throws on any failure (the caller falls back). */
-  async decodeToJpeg(input: string, scratchPath: string, quality: number, signal?: AbortSignal): Promise<Buffer> {
-    const output = `${scratchPath}.jpg`;
+  /**
+   * Decodes the primary image to a JPEG file and returns its bytes; throws on any failure (the caller falls
+   * back). The decoder writes one file per picture of a multi-image HEIC (`heif-1.jpg`, `heif-2.jpg`...),
+   * so it writes into a folder of its own inside the job's scratch folder, removed whole afterwards.
+   */
+  async decodeToJpeg(input: string, scratchDir: string, quality: number, signal?: AbortSignal): Promise<Buffer> {
+    const folder = await mkdtemp(path.join(scratchDir, 'heif-'));
+    const output = path.join(folder, 'heif.jpg');
     try {
       const result = await runProcess(this.binary, ['-q', String(quality), input, output], { signal, timeoutMs: TIMEOUT_MS });
       if (result.aborted) throw cancelledError();
       if (result.code !== 0) throw new Error(`${path.basename(this.binary)} exited with ${result.code ?? result.signal}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
       return await readFile(output);
     } finally {
-      await rm(output, { force: true });
+      await rm(folder, { recursive: true, force: true });
     }
   }
 }

@@ -1,21 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { FfmpegRunner } from '../../main/core/ports.js';
 import { AppError } from '../../main/core/errors.js';
 
 export interface BmpDecoder {
-  /** Decodes a BMP to a temporary PNG and returns its path; the caller removes it. */
-  decodeToPng(inputPath: string, signal?: AbortSignal): Promise<string>;
+  /** Decodes a BMP to a PNG in the job's scratch folder and returns its path; the caller removes it. */
+  decodeToPng(inputPath: string, scratchDir: string, signal?: AbortSignal): Promise<string>;
 }
 
 /** sharp reads no BMP; ffmpeg's BMP decoder covers every variant phones and scanners write. */
 export class FfmpegBmpDecoder implements BmpDecoder {
   constructor(private readonly ffmpeg: FfmpegRunner) {}
 
-  async decodeToPng(inputPath: string, signal?: AbortSignal): Promise<string> {
-    const out = path.join(tmpdir(), `convertr-bmp-${randomBytes(6).toString('hex')}.png`);
+  async decodeToPng(inputPath: string, scratchDir: string, signal?: AbortSignal): Promise<string> {
+    const out = path.join(scratchDir, `bmp-${randomBytes(6).toString('hex')}.png`);
     try {
       await this.ffmpeg.run([
         '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'error', '-protocol_whitelist', 'file',

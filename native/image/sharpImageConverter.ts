@@ -147,7 +147,7 @@ export class SharpImageConverter implements ImageConverter {
   private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
     if (request.sourceFormat === 'heic') return this.openHeic(request, signal);
     if (request.sourceFormat === 'bmp') {
-      const png = await this.bmp.decodeToPng(request.inputPath, signal);
+      const png = await this.bmp.decodeToPng(request.inputPath, request.scratchDir, signal);
       try {
         return await this.openWithSharp(await readFile(png), request);
       } finally {
@@ -200,7 +200,7 @@ export class SharpImageConverter implements ImageConverter {
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
     const metadata = heicMetadataFor(summary);
     if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha) {
-      const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.outputPath, 90, signal).catch(() => undefined);
+      const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.scratchDir, 90, signal).catch(() => undefined);
       throwIfAborted(signal);
       const size = jpeg ? await sharp(jpeg).metadata().catch(() => undefined) : undefined;
       if (jpeg && size?.width === shown.width && size.height === shown.height) {

@@ -119,4 +119,63 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state NOT IN ('succeeded', 'failed');
     `,
   },
+  {
+    version: 4,
+    name: 'one job model: outcomes, batches with an origin, owners with a lease, scratch folders, child processes, outputs already made',
+    sql: `
+      CREATE TABLE queue_batches (
+        batch_key TEXT PRIMARY KEY,
+        origin TEXT NOT NULL CHECK (origin IN ('cli', 'window')),
+        stopped_by_user INTEGER NOT NULL DEFAULT 0 CHECK (stopped_by_user IN (0, 1)),
+        created_at INTEGER NOT NULL
+      );
+      INSERT INTO queue_batches (batch_key, origin, created_at) SELECT batch_key, 'cli', MIN(created_at) FROM queue_jobs GROUP BY batch_key;
+
+      CREATE TABLE queue_jobs_v4 (
+        id INTEGER PRIMARY KEY,
+        batch_key TEXT NOT NULL REFERENCES queue_batches (batch_key) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        input_path TEXT NOT NULL,
+        target TEXT NOT NULL,
+        output_dir TEXT,
+        cohort TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'committing', 'succeeded', 'failed', 'cancelled', 'skipped')),
+        owner_pid INTEGER,
+        lease_expires_at INTEGER,
+        scratch_dir TEXT,
+        child_pid INTEGER,
+        child_command TEXT,
+        temp_path TEXT,
+        output_path TEXT,
+        result_json TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      INSERT INTO queue_jobs_v4 (id, batch_key, position, input_path, target, output_dir, cohort, state, owner_pid, temp_path, output_path, result_json, created_at, updated_at)
+        SELECT id, batch_key, position, input_path, target, output_dir, cohort,
+               CASE WHEN state = 'done' THEN COALESCE(json_extract(result_json, '$.status'), 'succeeded') ELSE state END,
+               owner_pid, temp_path, output_path, result_json, created_at, updated_at
+        FROM queue_jobs;
+      DROP TABLE queue_jobs;
+      ALTER TABLE queue_jobs_v4 RENAME TO queue_jobs;
+      CREATE INDEX queue_jobs_unfinished ON queue_jobs (state) WHERE state IN ('queued', 'running', 'committing');
+      CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
+
+      ALTER TABLE watch_ledger ADD COLUMN lease_expires_at INTEGER;
+      ALTER TABLE watch_ledger ADD COLUMN scratch_dir TEXT;
+      ALTER TABLE watch_ledger ADD COLUMN child_pid INTEGER;
+      ALTER TABLE watch_ledger ADD COLUMN child_command TEXT;
+
+      CREATE TABLE converted_outputs (
+        output_path TEXT PRIMARY KEY,
+        input_path TEXT NOT NULL,
+        input_size INTEGER NOT NULL,
+        input_mtime_ms REAL NOT NULL,
+        request_key TEXT NOT NULL,
+        output_size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX converted_outputs_input ON converted_outputs (input_path, request_key);
+    `,
+  },
 ];

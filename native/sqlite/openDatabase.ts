@@ -8,7 +8,10 @@ export type SqliteDatabase = Database.Database;
 
 export const DATABASE_FILE = 'convertr.db';
 
-/** Applies the migrations the database has not seen yet, each in its own transaction. */
+/**
+ * Applies the migrations the database has not seen yet, each in its own write transaction that reads the
+ * version again first: two processes opening a new data folder at once apply each migration once.
+ */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const known = Math.max(0, ...migrations.map((m) => m.version));
@@ -17,12 +20,12 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
   }
   let applied = 0;
   for (const migration of migrations) {
-    if (migration.version <= current) continue;
     db.transaction(() => {
+      if (migration.version <= (db.pragma('user_version', { simple: true }) as number)) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
-    applied++;
+      applied++;
+    }).immediate();
   }
   return applied;
 }
@@ -35,11 +38,11 @@ export interface OpenDatabaseOptions {
 /** Opens (creating if needed) `convertr.db` in the data folder: WAL, foreign keys, a busy timeout, migrated. */
 export function openDatabase(dataDirectory: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   mkdirSync(dataDirectory, { recursive: true });
-  const db = new Database(path.join(dataDirectory, DATABASE_FILE), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const db = new Database(path.join(dataDirectory, DATABASE_FILE), { timeout: 5000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
 }

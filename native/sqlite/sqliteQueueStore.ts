@@ -1,6 +1,7 @@
 import type { JobReport } from '../../main/core/batch.js';
 import type { OutputFormat } from '../../main/core/formats.js';
-import type { NewJob, QueueState, QueueStore, QueuedJob } from '../../main/core/queue/ports.js';
+import type { JobState } from '../../main/core/jobs/jobModel.js';
+import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
@@ -11,11 +12,24 @@ interface Row {
   target: string;
   output_dir: string | null;
   cohort: string | null;
-  state: QueueState;
+  state: JobState;
   owner_pid: number | null;
+  lease_expires_at: number | null;
+  scratch_dir: string | null;
+  child_pid: number | null;
+  child_command: string | null;
   temp_path: string | null;
   output_path: string | null;
   result_json: string | null;
+}
+
+interface OutputRow {
+  output_path: string;
+  input_path: string;
+  input_size: number;
+  input_mtime_ms: number;
+  request_key: string;
+  output_size: number;
 }
 
 function toJob(row: Row): QueuedJob {
@@ -28,53 +42,107 @@ function toJob(row: Row): QueuedJob {
     cohort: row.cohort,
     state: row.state,
     ownerPid: row.owner_pid,
+    leaseExpiresAt: row.lease_expires_at,
+    scratchDir: row.scratch_dir,
+    childPid: row.child_pid,
+    childCommand: row.child_command,
     tempPath: row.temp_path,
     outputPath: row.output_path,
     report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
   };
 }
 
-/** The durable queue; `finish` writes the job's end and its telemetry row in one transaction. */
+function toOutput(row: OutputRow): ConvertedOutput {
+  return { outputPath: row.output_path, inputPath: row.input_path, inputSize: row.input_size, inputMtimeMs: row.input_mtime_ms, requestKey: row.request_key, outputSize: row.output_size };
+}
+
+const UNFINISHED = "('queued', 'running', 'committing')";
+
+/** The durable queue; `finish` writes the job's end, its telemetry row and its output in one transaction. */
 export class SqliteQueueStore implements QueueStore {
+  private readonly insertBatch;
   private readonly insert;
   private readonly selectBatch;
+  private readonly selectBatchInfo;
   private readonly selectUnfinished;
+  private readonly claimJob;
+  private readonly renew;
   private readonly setRunning;
+  private readonly setChild;
   private readonly setCommitting;
   private readonly setQueued;
-  private readonly setDone;
+  private readonly setFinished;
+  private readonly setStopped;
   private readonly deleteBatch;
+  private readonly deleteFinished;
+  private readonly insertOutput;
+  private readonly selectOutputs;
+  private readonly selectOutput;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
+    this.insertBatch = db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING');
     this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
     this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
-    this.selectUnfinished = db.prepare("SELECT * FROM queue_jobs WHERE state <> 'done' ORDER BY id");
-    this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', owner_pid = ?, temp_path = ?, updated_at = ? WHERE id = ?");
+    this.selectBatchInfo = db.prepare('SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
+    this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
+    this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), updated_at = ?
+      WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
+    this.renew = db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED}`);
+    this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
+    this.setChild = db.prepare('UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ?');
     this.setCommitting = db.prepare("UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ?");
-    this.setQueued = db.prepare("UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ?");
-    this.setDone = db.prepare("UPDATE queue_jobs SET state = 'done', output_path = ?, result_json = ?, temp_path = NULL, updated_at = ? WHERE id = ?");
-    this.deleteBatch = db.prepare('DELETE FROM queue_jobs WHERE batch_key = ?');
+    this.setQueued = db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ?`);
+    this.setFinished = db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+      lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED} AND (owner_pid IS NULL OR owner_pid = ?)`);
+    this.setStopped = db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?');
+    this.deleteBatch = db.prepare('DELETE FROM queue_batches WHERE batch_key = ?');
+    this.deleteFinished = db.prepare(`DELETE FROM queue_batches WHERE NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED} OR j.updated_at >= ?))`);
+    this.insertOutput = db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
+      request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`);
+    this.selectOutputs = db.prepare('SELECT * FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC');
+    this.selectOutput = db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?');
   }
 
-  addBatch(batchKey: string, jobs: readonly NewJob[]): QueuedJob[] {
+  addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {
     const now = this.now();
-    this.db.transaction(() => {
+    const created = this.db.transaction(() => {
+      if (this.insertBatch.run(batchKey, origin, now).changes === 0) return false;
       jobs.forEach((job, position) => this.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, now, now));
-    })();
-    return this.batch(batchKey);
+      return true;
+    }).immediate();
+    return { created, jobs: this.batch(batchKey) };
   }
 
   batch(batchKey: string): QueuedJob[] {
     return (this.selectBatch.all(batchKey) as Row[]).map(toJob);
   }
 
+  batchInfo(batchKey: string): StoredBatch | undefined {
+    const row = this.selectBatchInfo.get(batchKey) as { batch_key: string; origin: BatchOrigin; stopped_by_user: number; created_at: number } | undefined;
+    return row ? { batchKey: row.batch_key, origin: row.origin, stoppedByUser: row.stopped_by_user === 1, createdAt: row.created_at } : undefined;
+  }
+
   unfinished(): QueuedJob[] {
     return (this.selectUnfinished.all() as Row[]).map(toJob);
   }
 
-  markRunning(id: number, ownerPid: number, tempPath: string): void {
-    this.setRunning.run(ownerPid, tempPath, this.now(), id);
+  claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean {
+    return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
+  }
+
+  renewLeases(ownerPid: number, leaseExpiresAt: number): void {
+    this.renew.run(leaseExpiresAt, ownerPid);
+  }
+
+  markRunning(id: number, tempPath: string): void {
+    this.setRunning.run(tempPath, this.now(), id);
+  }
+
+  markChild(id: number, child: { pid: number; command: string } | null): void {
+    this.setChild.run(child?.pid ?? null, child?.command ?? null, id);
   }
 
   markCommitting(id: number, outputPath: string, report: JobReport): void {
@@ -85,14 +153,33 @@ export class SqliteQueueStore implements QueueStore {
     this.setQueued.run(this.now(), id);
   }
 
-  finish(id: number, report: JobReport, record: ConversionRecord): void {
-    this.db.transaction(() => {
-      this.setDone.run(report.output, JSON.stringify(report), this.now(), id);
-      this.telemetry.record(record);
+  finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
+    return this.db.transaction(() => {
+      const now = this.now();
+      if (this.setFinished.run(report.status, report.output, JSON.stringify(report), now, id, ownerPid).changes === 0) return false;
+      if (record) this.telemetry.record(record);
+      if (output) this.insertOutput.run(output.outputPath, output.inputPath, output.inputSize, output.inputMtimeMs, output.requestKey, output.outputSize, now);
+      return true;
     })();
+  }
+
+  setStoppedByUser(batchKey: string, stopped: boolean): void {
+    this.setStopped.run(stopped ? 1 : 0, batchKey);
   }
 
   removeBatch(batchKey: string): void {
     this.deleteBatch.run(batchKey);
+  }
+
+  removeFinishedBatches(before: number): void {
+    this.deleteFinished.run(before);
+  }
+
+  findOutputs(inputPath: string, requestKey: string): ConvertedOutput[] {
+    return (this.selectOutputs.all(inputPath, requestKey) as OutputRow[]).map(toOutput);
+  }
+
+  isConvertedOutput(file: string): boolean {
+    return this.selectOutput.get(file) !== undefined;
   }
 }

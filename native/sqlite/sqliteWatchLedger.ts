@@ -12,6 +12,10 @@ interface Row {
   mtime_ms: number;
   state: LedgerState;
   owner_pid: number | null;
+  lease_expires_at: number | null;
+  scratch_dir: string | null;
+  child_pid: number | null;
+  child_command: string | null;
   temp_path: string | null;
   output_path: string | null;
   report_json: string | null;
@@ -30,6 +34,10 @@ function toEntry(row: Row): LedgerEntry {
     mtimeMs: row.mtime_ms,
     state: row.state,
     ownerPid: row.owner_pid,
+    leaseExpiresAt: row.lease_expires_at,
+    scratchDir: row.scratch_dir,
+    childPid: row.child_pid,
+    childCommand: row.child_command,
     tempPath: row.temp_path,
     outputPath: row.output_path,
     report: row.report_json ? (JSON.parse(row.report_json) as JobReport) : null,
@@ -47,6 +55,9 @@ export class SqliteWatchLedger implements WatchLedger {
   private readonly byId;
   private readonly setSighting;
   private readonly setRunning;
+  private readonly takeOverEntry;
+  private readonly renew;
+  private readonly setChild;
   private readonly setCommitting;
   private readonly setSucceeded;
   private readonly setFailed;
@@ -62,14 +73,17 @@ export class SqliteWatchLedger implements WatchLedger {
     this.bySighting = db.prepare('SELECT * FROM watch_ledger WHERE rule_id = ? AND path = ? AND size = ? AND mtime_ms = ?');
     this.byHash = db.prepare('SELECT * FROM watch_ledger WHERE rule_id = ? AND content_hash = ?');
     this.byOutput = db.prepare('SELECT 1 FROM watch_ledger WHERE rule_id = ? AND output_path = ? LIMIT 1');
-    this.insert = db.prepare(`INSERT INTO watch_ledger (rule_id, content_hash, path, size, mtime_ms, state, owner_pid, updated_at)
-      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?) ON CONFLICT (rule_id, content_hash) DO NOTHING`);
+    this.insert = db.prepare(`INSERT INTO watch_ledger (rule_id, content_hash, path, size, mtime_ms, state, owner_pid, lease_expires_at, scratch_dir, updated_at)
+      VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (rule_id, content_hash) DO NOTHING`);
+    this.takeOverEntry = db.prepare('UPDATE watch_ledger SET owner_pid = ?, lease_expires_at = ? WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?');
+    this.renew = db.prepare("UPDATE watch_ledger SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ('queued', 'running', 'committing')");
+    this.setChild = db.prepare('UPDATE watch_ledger SET child_pid = ?, child_command = ? WHERE id = ?');
     this.byId = db.prepare('SELECT * FROM watch_ledger WHERE id = ?');
     this.setSighting = db.prepare('UPDATE watch_ledger SET path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?');
     this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
     this.setCommitting = db.prepare("UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ?");
-    this.setSucceeded = db.prepare("UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, updated_at = ? WHERE id = ?");
-    this.setFailed = db.prepare("UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, updated_at = ? WHERE id = ?");
+    this.setSucceeded = db.prepare("UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
+    this.setFailed = db.prepare("UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
     this.deleteEntry = db.prepare('DELETE FROM watch_ledger WHERE id = ?');
     this.selectUnfinished = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state NOT IN ('succeeded', 'failed') ORDER BY id");
     this.selectFailures = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC");
@@ -93,10 +107,22 @@ export class SqliteWatchLedger implements WatchLedger {
     return this.byOutput.get(ruleId, path) !== undefined;
   }
 
-  claim(ruleId: number, file: FileFingerprint, ownerPid: number): LedgerEntry | undefined {
-    const result = this.insert.run(ruleId, file.hash, file.path, file.size, file.mtimeMs, ownerPid, this.now());
+  claim(ruleId: number, file: FileFingerprint, owner: { pid: number; leaseExpiresAt: number; scratchDir: string }): LedgerEntry | undefined {
+    const result = this.insert.run(ruleId, file.hash, file.path, file.size, file.mtimeMs, owner.pid, owner.leaseExpiresAt, owner.scratchDir, this.now());
     if (result.changes === 0) return undefined;
     return toEntry(this.byId.get(result.lastInsertRowid) as Row);
+  }
+
+  takeOver(entry: LedgerEntry, ownerPid: number, leaseExpiresAt: number): boolean {
+    return this.takeOverEntry.run(ownerPid, leaseExpiresAt, entry.id, entry.state, entry.ownerPid, entry.leaseExpiresAt).changes === 1;
+  }
+
+  renewLeases(ownerPid: number, leaseExpiresAt: number): void {
+    this.renew.run(leaseExpiresAt, ownerPid);
+  }
+
+  markChild(id: number, child: { pid: number; command: string } | null): void {
+    this.setChild.run(child?.pid ?? null, child?.command ?? null, id);
   }
 
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void {
@@ -114,7 +140,7 @@ export class SqliteWatchLedger implements WatchLedger {
   succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord): void {
     this.db.transaction(() => {
       const now = this.now();
-      this.setSucceeded.run(outputPath, JSON.stringify(report), now, id);
+      if (this.setSucceeded.run(outputPath, JSON.stringify(report), now, id).changes === 0) return;
       this.touchRule.run(now, id);
       this.telemetry.record(record);
     })();
@@ -123,7 +149,7 @@ export class SqliteWatchLedger implements WatchLedger {
   fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void {
     this.db.transaction(() => {
       const now = this.now();
-      this.setFailed.run(error.code, error.message, now, id);
+      if (this.setFailed.run(error.code, error.message, now, id).changes === 0) return;
       this.touchRule.run(now, id);
       this.telemetry.record(record);
     })();

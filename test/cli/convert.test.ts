@@ -16,7 +16,7 @@ describe('convertr convert', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('converts a folder recursively, prints one JSON line per job and exits 1 when one failed', async () => {
+  it('converts a folder recursively, prints one JSON line per job (a file already in the target format skipped) and exits 1 when one failed', async () => {
     const out = path.join(dir, 'out-json');
     const run = await runCli(['convert', path.join(dir, 'photos'), '--to', 'jpg', '--out', out, '--json']);
     expect(run.code).toBe(1);
@@ -24,11 +24,11 @@ describe('convertr convert', () => {
     expect(lines).toHaveLength(3);
     const byName = Object.fromEntries(lines.map((l) => [path.basename(l['input'] as string), l]));
     expect(byName['IMG_5195.HEIC']).toMatchObject({ status: 'succeeded', pair: 'HEIC->JPG', mode: 'local', billableMinutes: 0, error: null, output: path.join(out, 'IMG_5195.jpg') });
-    expect(byName['portrait.jpg']).toMatchObject({ status: 'succeeded', pair: 'JPG->JPG' });
+    expect(byName['portrait.jpg']).toMatchObject({ status: 'skipped', pair: 'JPG->JPG', error: null, reason: expect.stringMatching(/Already JPG/) });
     expect(byName['broken.png']).toMatchObject({ status: 'failed', output: null, error: { code: 'FORMAT_UNRECOGNIZED' } });
     expect(Object.keys(byName['IMG_5195.HEIC']!).sort()).toEqual(['billableMinutes', 'error', 'input', 'mode', 'output', 'pair', 'runtimeMs', 'status']);
     expect(typeof byName['IMG_5195.HEIC']!['runtimeMs']).toBe('number');
-    expect(listAll(out)).toEqual(['IMG_5195.jpg', 'portrait.jpg']);
+    expect(listAll(out)).toEqual(['IMG_5195.jpg']);
   });
 
   it('writes beside the input without --out and exits 0 when all succeeded', async () => {

@@ -57,7 +57,7 @@ describe('crash recovery through the CLI', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.prepare("SELECT COUNT(*) AS n FROM conversions WHERE status = 'succeeded'").get()).toEqual({ n: inputs.length });
-      expect(db.prepare('SELECT COUNT(*) AS n FROM queue_jobs').get()).toEqual({ n: 0 });
+      expect(db.prepare("SELECT COUNT(*) AS n FROM queue_jobs WHERE state IN ('queued', 'running', 'committing')").get()).toEqual({ n: 0 });
     } finally {
       db.close();
     }

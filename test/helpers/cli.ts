@@ -30,6 +30,19 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
   return { child, done };
 }
 
+/** The same, as the unprivileged user `nobody` (root ignores file permissions, users do not). */
+export function startCliAsNobody(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', 'main/cli/index.ts', ...args], {
+    cwd: ROOT, env: { ...process.env, HOME: '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, done };
+}
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   return startCli(args, env).done;
 }

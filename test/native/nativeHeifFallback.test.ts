@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FfmpegBmpDecoder } from '../../native/image/bmpDecoder';
@@ -15,11 +15,14 @@ async function convert(nativeHeif: NativeHeifDecoder | undefined, file: string) 
   const dir = tempDir('convertr-heif-');
   const out = path.join(dir, 'out.part');
   const images = new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('ffmpeg')), nativeHeif);
-  const result = await images.convert({ inputPath: corpus(file), sourceFormat: 'heic', target: 'jpg', outputPath: out, maxPixels: 2e8 });
+  const scratchDir = path.join(dir, 'scratch');
+  mkdirSync(scratchDir);
+  const result = await images.convert({ inputPath: corpus(file), sourceFormat: 'heic', target: 'jpg', outputPath: out, maxPixels: 2e8, scratchDir });
   const tags = exiftool(out, ['ImageWidth', 'ImageHeight', 'Orientation', 'Model', 'ProfileDescription']);
   const inspected = await images.inspect(out);
+  const leftovers = existsSync(`${out}.jpg`) || readdirSync(scratchDir).length > 0;
   removeDir(dir);
-  return { result, tags, inspected, leftovers: existsSync(`${out}.jpg`) };
+  return { result, tags, inspected, leftovers };
 }
 
 describe('HEIC decoding paths', () => {

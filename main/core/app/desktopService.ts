@@ -2,12 +2,14 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../batch.js';
 import { AppError } from '../errors.js';
 import { defaultTargetFor, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
-import { expandInputs, fileSize } from '../inputFiles.js';
+import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
+import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
 import type { QueuedJob } from '../queue/ports.js';
-import type { BatchSpec } from '../queue/persistentQueue.js';
+import type { BatchSpec, InterruptedBatch } from '../queue/persistentQueue.js';
+import type { JobControl } from '../jobs/jobContext.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TelemetryStore } from '../telemetry/ports.js';
 import { buildStats, dayOf, type Stats } from '../telemetry/stats.js';
@@ -17,13 +19,20 @@ import type { SettingsStore } from './settingsStore.js';
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] };
-  /** Stored jobs waiting to run (after recovery: what a crash or a quit left). */
+  /** The outputs this app wrote (folder drops skip them, and inputs already converted). */
+  outputs: OutputMemory;
+  /** Stored jobs of the window's own batches waiting to run (after recovery: what a crash or a quit left). */
   queuedJobs(): QueuedJob[];
+  /** Command-line batches that were interrupted or stopped: listed, resumed only when the user asks. */
+  interruptedBatches(): InterruptedBatch[];
+  /** The queued jobs of one batch, to resume it (it is no longer marked as stopped). */
+  batchJobs(batchKey: string): QueuedJob[];
   /**
-   * Puts one stored job on the scheduler; `onEnd` is called once with its report. A cancelled job is put
-   * back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
+   * Claims one stored job and puts it on the scheduler; `onEnd` is called once with its report. A cancelled
+   * job is put back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
+   * Undefined when another process owns the job.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob;
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined;
 }
 
 export interface JobViewData {
@@ -34,7 +43,9 @@ export interface JobViewData {
   target: OutputFormat;
   pair: string;
   mode: 'local' | 'hosted';
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+  /** Set while paused on a running job whose work cannot be suspended (it finishes this file). */
+  pauseNote: string | null;
   progress: number;
   etaSeconds: number | null;
   inputBytes: number | null;
@@ -66,6 +77,7 @@ export interface DesktopServiceDeps {
 export class DesktopService {
   private readonly views = new Map<number, JobViewData>();
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
+  private readonly controlOf = new Map<number, JobControl>();
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
@@ -76,24 +88,31 @@ export class DesktopService {
   }
 
   async enqueue(paths: readonly string[], target: OutputFormat | null): Promise<{ batchId: number; jobIds: number[]; skipped: { path: string; reason: string }[] }> {
-    const { files, emptyFolders } = await expandInputs(paths);
+    const { entries, emptyFolders, unreadable } = await expandInputs(paths);
     const skipped = emptyFolders.map((folder) => ({ path: folder, reason: 'No supported files in this folder.' }));
-    const byTarget = new Map<OutputFormat, string[]>();
-    for (const file of files) {
-      const format = inputFormatFromName(file);
+    skipped.push(...unreadable.map((item) => ({ path: item.path, reason: item.message })));
+    const byTarget = new Map<OutputFormat, InputEntry[]>();
+    for (const entry of entries) {
+      const format = inputFormatFromName(entry.path);
       const chosen = target ?? (format ? defaultTargetFor(inputKind(format)) : null);
       if (!chosen) {
-        skipped.push({ path: file, reason: 'Not a file type Convertr reads; pick a target to try it anyway.' });
+        skipped.push({ path: entry.path, reason: 'Not a file type Convertr reads; pick a target to try it anyway.' });
         continue;
       }
-      byTarget.set(chosen, [...(byTarget.get(chosen) ?? []), file]);
+      byTarget.set(chosen, [...(byTarget.get(chosen) ?? []), entry]);
     }
     const batchId = this.tracker.open();
     const jobIds: number[] = [];
     const settings = this.deps.settings.get();
-    for (const [format, inputs] of byTarget) {
-      const { jobs } = this.deps.queue.submit({ inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort });
-      for (const job of jobs.filter((j) => j.state === 'queued')) jobIds.push(this.launch(job, batchId));
+    for (const [format, group] of byTarget) {
+      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false);
+      skipped.push(...[...selection.skipped, ...selection.alreadyConverted].map((report) => ({ path: report.input, reason: report.notes[0] ?? 'Skipped.' })));
+      if (selection.inputs.length === 0) continue;
+      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window' });
+      for (const job of jobs.filter((j) => j.state === 'queued')) {
+        const id = this.launch(job, batchId);
+        if (id !== undefined) jobIds.push(id);
+      }
     }
     this.tracker.closeIfEmpty(batchId);
     return { batchId, jobIds, skipped };
@@ -112,12 +131,15 @@ export class DesktopService {
     if (!view) throw new AppError('USAGE', 'That job is no longer in the queue.');
     if (view.status !== 'failed' && view.status !== 'cancelled') throw new AppError('USAGE', 'Only a failed or cancelled job can be retried.');
     const settings = this.deps.settings.get();
-    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target: view.target, outputDir: settings.outputFolder, cohort: settings.clientCohort });
+    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target: view.target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window' });
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
+    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open());
+    if (id === undefined) throw new AppError('USAGE', 'That file is being converted by another Convertr process.');
     this.views.delete(jobId);
     this.schedulerOf.delete(jobId);
-    return this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open());
+    this.controlOf.delete(jobId);
+    return id;
   }
 
   clearFinished(): number {
@@ -126,20 +148,38 @@ export class DesktopService {
       if (view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled') {
         this.views.delete(id);
         this.schedulerOf.delete(id);
+        this.controlOf.delete(id);
         removed++;
       }
     }
     return removed;
   }
 
+  /** Nothing new starts, and running jobs stop where they are: their processes are suspended (POSIX). */
   pause(): void {
     this.paused = true;
     for (const scheduler of this.deps.schedulers) scheduler.pause();
+    for (const [id, control] of this.controlOf) if (this.views.get(id)?.status === 'running') this.applyPause(id, control.pause());
   }
 
   resume(): void {
     this.paused = false;
+    for (const [id, control] of this.controlOf) {
+      const view = this.views.get(id);
+      control.resume();
+      if (view && view.status === 'paused') view.status = 'running';
+      if (view && view.pauseNote) view.pauseNote = null;
+      if (view) this.emit(id);
+    }
     for (const scheduler of this.deps.schedulers) scheduler.resume();
+  }
+
+  private applyPause(id: number, state: 'running' | 'paused' | 'cannot-pause'): void {
+    const view = this.views.get(id);
+    if (!view) return;
+    if (state === 'paused') view.status = 'paused';
+    view.pauseNote = state === 'cannot-pause' ? 'This step cannot pause; the file finishes, then the queue waits.' : null;
+    this.emit(id);
   }
 
   isPaused(): boolean {
@@ -157,16 +197,32 @@ export class DesktopService {
 
   /** Jobs still queued or running (what a quit must persist). */
   activeCount(): number {
-    return [...this.views.values()].filter((v) => v.status === 'queued' || v.status === 'running').length;
+    return [...this.views.values()].filter((v) => v.status === 'queued' || v.status === 'running' || v.status === 'paused').length;
   }
 
-  /** Starts what an earlier run left queued, as one batch. Returns how many jobs were restored. */
+  /**
+   * Starts what the window's own earlier run left queued, as one batch. Returns how many jobs were restored.
+   * Command-line batches are never started here: `interruptedBatches()` lists them for a Resume button.
+   */
   restore(): number {
-    const jobs = this.deps.queue.queuedJobs();
+    return this.launchAll(this.deps.queue.queuedJobs());
+  }
+
+  interruptedBatches(): InterruptedBatch[] {
+    return this.deps.queue.interruptedBatches();
+  }
+
+  /** The user asked to resume an interrupted command-line batch here. Returns how many jobs started. */
+  resumeBatch(batchKey: string): number {
+    return this.launchAll(this.deps.queue.batchJobs(batchKey));
+  }
+
+  private launchAll(jobs: readonly QueuedJob[]): number {
     if (jobs.length === 0) return 0;
     const batchId = this.tracker.open();
-    for (const job of jobs) this.launch(job, batchId);
-    return jobs.length;
+    const launched = jobs.filter((job) => this.launch(job, batchId) !== undefined).length;
+    this.tracker.closeIfEmpty(batchId);
+    return launched;
   }
 
   /**
@@ -184,12 +240,17 @@ export class DesktopService {
     return active;
   }
 
-  private launch(job: QueuedJob, batchId: number): number {
-    const { id, scheduler } = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+  private launch(job: QueuedJob, batchId: number): number | undefined {
+    let id = 0;
+    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+    if (!launched) return undefined;
+    id = launched.id;
+    const { scheduler } = launched;
     this.schedulerOf.set(id, scheduler);
+    this.controlOf.set(id, launched.control);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
-      pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', progress: 0, etaSeconds: null,
+      pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
       inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null,
     });
     this.tracker.add(batchId, id);
@@ -202,7 +263,8 @@ export class DesktopService {
   private onSnapshot(snapshot: JobSnapshot<ConversionResult>): void {
     const view = this.views.get(snapshot.id);
     if (!view) return;
-    view.status = snapshot.status;
+    const control = this.controlOf.get(snapshot.id);
+    view.status = snapshot.status === 'running' && control?.state === 'paused' ? 'paused' : snapshot.status;
     view.progress = snapshot.progress;
     view.etaSeconds = snapshot.etaSeconds ?? null;
     if (snapshot.result) {
@@ -215,8 +277,10 @@ export class DesktopService {
 
   private onEnd(id: number, report: JobReport): void {
     const view = this.views.get(id);
+    this.controlOf.delete(id);
     if (view) {
-      view.status = report.status;
+      view.status = report.status === 'skipped' ? 'succeeded' : report.status;
+      view.pauseNote = null;
       view.output = report.output;
       view.pair = report.pair;
       view.mode = report.mode;
@@ -225,7 +289,7 @@ export class DesktopService {
       view.progress = report.status === 'succeeded' ? 1 : view.progress;
       this.emit(id);
     }
-    this.tracker.ended({ jobId: id, status: report.status, output: report.output });
+    this.tracker.ended({ jobId: id, status: report.status === 'skipped' ? 'succeeded' : report.status, output: report.output });
   }
 
   private emit(id: number): void {

@@ -1,7 +1,7 @@
 export type TrayIcon = 'idle' | 'working' | 'error';
 
 export interface QueueJobState {
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
   progress: number;
 }
 
@@ -14,11 +14,11 @@ export interface TrayState {
 
 /** What the tray and the taskbar show for a queue: working with progress, an error since the last clear, or idle. */
 export function trayStateFor(jobs: readonly QueueJobState[], paused: boolean): TrayState {
-  const active = jobs.filter((j) => j.status === 'queued' || j.status === 'running');
+  const active = jobs.filter((j) => j.status === 'queued' || j.status === 'running' || j.status === 'paused');
   const failed = jobs.filter((j) => j.status === 'failed').length;
   if (active.length > 0) {
     const done = jobs.filter((j) => j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled').length;
-    const running = jobs.filter((j) => j.status === 'running').reduce((sum, j) => sum + j.progress, 0);
+    const running = jobs.filter((j) => j.status === 'running' || j.status === 'paused').reduce((sum, j) => sum + j.progress, 0);
     const total = done + active.length;
     const progress = total === 0 ? 0 : Math.min(1, (done + running) / total);
     const state = paused ? 'paused' : 'converting';

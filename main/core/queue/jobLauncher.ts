@@ -1,53 +1,80 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { reportFor, succeededReport, type JobReport } from '../batch.js';
+import { JobControl, runInJob } from '../jobs/jobContext.js';
+import { heldByAnotherOwner, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobRouter, QueueStore, QueuedJob } from './ports.js';
+import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.js';
+import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
   /** Where each job runs: local or hosted, on which scheduler and lane. */
   route: JobRouter;
-  pid: number;
+  /** This process, and how to tell whether another owner is alive. */
+  owner: OwnerProbe;
   wallClock: () => number;
+  /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
+  leaseExpiry: () => number;
+  /** Per-job scratch folders go in here (inside the data folder, never in the user's folders). */
+  scratchRoot: string;
+  files: RecoveryFileSystem;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
 }
 
 export interface LaunchedJob {
   id: number;
   scheduler: Scheduler<ConversionResult>;
+  /** Pauses and resumes the job's processes. */
+  control: JobControl;
 }
 
 /**
- * Puts one stored job on its scheduler with the bookkeeping that makes it crash-safe: its temporary file
- * and final name are written down before they exist, and its end is recorded with its telemetry row.
+ * Puts one stored job on its scheduler with the bookkeeping that makes it crash-safe: the job is claimed
+ * atomically (one owner), its scratch folder, temporary file, final name and converter process are written
+ * down before they exist, and its end is recorded with its telemetry row.
  */
 export class JobLauncher {
   constructor(private readonly deps: JobLauncherDeps) {}
 
-  /** `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or ends cancelled. */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
-    const { store } = this.deps;
+  /**
+   * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
+   * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
+   */
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined {
+    const { store, files, owner } = this.deps;
+    const pid = owner.pid;
+    const scratchDir = path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`);
+    if (job.state !== 'queued' || job.ownerPid === pid || heldByAnotherOwner(job, owner) || !store.claim(job, pid, this.deps.leaseExpiry(), scratchDir)) return undefined;
     const route = this.deps.route(job);
     const { scheduler } = route;
+    const input = inputFingerprint(job.inputPath);
+    const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
     let id = 0;
     const unsubscribe = scheduler.onUpdate((snapshot) => {
       if (snapshot.id !== id || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
       unsubscribe();
+      files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {
         store.requeue(job.id);
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
-        store.finish(job.id, report, this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes));
+        const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
+          ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir), outputSize: sizes.outputBytes ?? 0 }
+          : null;
+        store.finish(job.id, pid, report, this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes), output);
       }
       onEnd(report);
     });
     id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
-      route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined }, signal, reportProgress, {
-        onTemporary: (temp) => store.markRunning(job.id, this.deps.pid, temp),
-        onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
-      }));
-    return { id, scheduler };
+      runInJob(control, () =>
+        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir }, signal, reportProgress, {
+          onTemporary: (temp) => store.markRunning(job.id, temp),
+          onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
+        })));
+    return { id, scheduler, control };
   }
 }

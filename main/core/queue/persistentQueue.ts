@@ -2,17 +2,24 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { JobReport } from '../batch.js';
 import type { OutputFormat } from '../formats.js';
+import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
-import type { JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem } from './ports.js';
+import type { BatchOrigin, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
+
+/** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
+export type BatchInput = string | { path: string; subfolder: string };
 
 export interface BatchSpec {
-  inputs: readonly string[];
+  inputs: readonly BatchInput[];
   target: OutputFormat;
   outputDir: string | null;
   cohort: string | null;
+  origin: BatchOrigin;
+  /** The key of the request these inputs are part of (the inputs less those already converted), when it differs. */
+  batchKey?: string;
 }
 
 export interface RecoveryReport {
@@ -24,18 +31,39 @@ export interface RecoveryReport {
 export interface PersistentQueueDeps {
   store: QueueStore;
   files: RecoveryFileSystem;
-  pid: number;
-  isProcessAlive: (pid: number) => boolean;
+  owner: OwnerProbe;
   wallClock: () => number;
+  leaseExpiry: () => number;
+  scratchRoot: string;
+  /** How often a process waiting for another owner's batch looks again. */
+  pollMs?: number;
+}
+
+/** A batch with work left that no live process owns. */
+export interface InterruptedBatch extends StoredBatch {
+  target: OutputFormat;
+  total: number;
+  left: number;
+}
+
+function inputPathOf(input: BatchInput): string {
+  return path.resolve(typeof input === 'string' ? input : input.path);
+}
+
+function outputDirOf(input: BatchInput, outputDir: string | null): string | null {
+  if (!outputDir) return null;
+  return typeof input === 'string' || input.subfolder === '' ? path.resolve(outputDir) : path.resolve(outputDir, input.subfolder);
 }
 
 /** The same inputs, target and folder make the same batch: running it again resumes it instead of converting twice. */
-export function batchKeyOf(spec: Omit<BatchSpec, 'cohort'>): string {
-  const canonical = JSON.stringify({ inputs: [...spec.inputs].map((i) => path.resolve(i)).sort(), target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null });
+export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir'>): string {
+  const inputs = spec.inputs.map((i) => `${inputPathOf(i)}\0${outputDirOf(i, spec.outputDir) ?? ''}`).sort();
+  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
 export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
+  if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
   return {
     finishedAt,
     pair: report.pair,
@@ -50,71 +78,131 @@ export function telemetryRecord(report: JobReport, cohort: string | null, finish
   };
 }
 
+/** Finished batches are kept a little while so that a process waiting on another's batch can read its reports. */
+const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
+
 /**
- * Runs batches from a durable queue. A job's temporary file and its final name are written down before
- * they exist, so that after a crash recovery can tell a finished output from a partial one: partial files
- * are removed and their jobs queued again; a job caught between its rename and its bookkeeping is
- * completed, never run a second time.
+ * Runs batches from a durable queue. Each job has one owner (an atomic claim and a renewed lease); its
+ * temporary file, final name and scratch folder are written down before they exist, so that after a crash
+ * recovery can tell a finished output from a partial one (the rule lives in jobs/jobModel.ts, shared with
+ * batch folders).
  */
 export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
-  private orphaned(job: QueuedJob): boolean {
-    return job.ownerPid === null || job.ownerPid === this.deps.pid || !this.deps.isProcessAlive(job.ownerPid);
+  launcher(route: JobRouter): JobLauncher {
+    const { store, owner, wallClock, leaseExpiry, scratchRoot, files } = this.deps;
+    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord });
   }
 
+  private free(job: QueuedJob): boolean {
+    return !heldByAnotherOwner(job, this.deps.owner);
+  }
+
+  /** Takes over what dead or expired owners left: completes, or releases to run again, each of their jobs. */
   recover(): RecoveryReport {
     const report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 };
-    const { store, files } = this.deps;
-    for (const job of store.unfinished()) {
-      if (job.state === 'queued' || !this.orphaned(job)) continue;
-      const temp = job.tempPath;
-      if (job.state === 'committing' && job.outputPath && job.report && files.exists(job.outputPath) && (!temp || !files.exists(temp) || files.sameFile(temp, job.outputPath))) {
-        if (temp && files.exists(temp)) files.remove(temp);
-        const done = { ...job.report, output: job.outputPath };
-        store.finish(job.id, done, telemetryRecord(done, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }));
-        report.completed++;
-        continue;
-      }
-      if (temp && files.exists(temp)) {
-        files.remove(temp);
-        report.partialFilesRemoved++;
-      }
-      store.requeue(job.id);
-      report.requeued++;
+    this.deps.store.removeFinishedBatches(this.deps.wallClock() - FINISHED_BATCH_KEPT_MS);
+    for (const job of this.deps.store.unfinished()) {
+      const outcome = this.takeOver(job);
+      if (outcome === 'completed') report.completed++;
+      if (outcome === 'released' || outcome === 'partial') report.requeued++;
+      if (outcome === 'partial') report.partialFilesRemoved++;
     }
     return report;
   }
 
-  /** Keys of batches with work left, oldest first. */
-  pendingBatches(): string[] {
-    return [...new Set(this.deps.store.unfinished().filter((j) => j.state === 'queued' || this.orphaned(j)).map((j) => j.batchKey))];
+  /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again. */
+  private takeOver(job: QueuedJob): 'completed' | 'released' | 'partial' | 'untouched' {
+    const { store, files, owner } = this.deps;
+    if ((job.state === 'queued' && job.ownerPid === null) || !this.free(job)) return 'untouched';
+    if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return 'untouched';
+    const outcome = recoverInterruptedJob(job, files);
+    if (outcome.kind === 'completed') {
+      store.finish(job.id, owner.pid, outcome.report, telemetryRecord(outcome.report, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }), null);
+      return 'completed';
+    }
+    store.requeue(job.id);
+    if (job.state === 'queued') return 'untouched';
+    return outcome.partialFileRemoved ? 'partial' : 'released';
   }
 
-  /** Adds the batch, or returns the unfinished one with the same key so that it is resumed. */
+  /** Keys of batches with work left that no live process owns, oldest first; only those of `origin` when given. */
+  pendingBatches(origin?: BatchOrigin): string[] {
+    const keys = [...new Set(this.deps.store.unfinished().filter((j) => this.free(j)).map((j) => j.batchKey))];
+    return origin ? keys.filter((key) => this.deps.store.batchInfo(key)?.origin === origin) : keys;
+  }
+
+  /** Interrupted batches the window did not start (it lists them with a Resume action, never runs them by itself). */
+  interruptedBatches(origin: BatchOrigin): InterruptedBatch[] {
+    return this.pendingBatches(origin).flatMap((key) => {
+      const info = this.deps.store.batchInfo(key);
+      const jobs = this.deps.store.batch(key);
+      if (!info || jobs.length === 0) return [];
+      return [{ ...info, target: jobs[0]!.target, total: jobs.length, left: jobs.filter((j) => isUnfinished(j.state)).length }];
+    });
+  }
+
+  /** A live process other than this one owns some of the batch's unfinished jobs. */
+  ownerOf(batchKey: string): number | undefined {
+    return this.deps.store.batch(batchKey).find((j) => isUnfinished(j.state) && !this.free(j))?.ownerPid ?? undefined;
+  }
+
+  /** The batch with this key still has work left (it resumes instead of starting again). */
+  hasUnfinished(batchKey: string): boolean {
+    return this.deps.store.batch(batchKey).some((j) => isUnfinished(j.state));
+  }
+
+  /** Adds the batch, or returns the unfinished one with the same key so that it is resumed (or joined). */
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] } {
-    const batchKey = batchKeyOf(spec);
-    const existing = this.deps.store.batch(batchKey);
-    if (existing.length > 0 && existing.some((j) => j.state !== 'done')) return { batchKey, resumed: true, jobs: existing };
-    if (existing.length > 0) this.deps.store.removeBatch(batchKey);
-    const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: path.resolve(input), target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, cohort: spec.cohort }));
-    return { batchKey, resumed: false, jobs: this.deps.store.addBatch(batchKey, jobs) };
+    const batchKey = spec.batchKey ?? batchKeyOf(spec);
+    const { store } = this.deps;
+    const existing = store.batch(batchKey);
+    if (existing.some((j) => isUnfinished(j.state))) {
+      store.setStoppedByUser(batchKey, false);
+      return { batchKey, resumed: true, jobs: existing };
+    }
+    if (store.batchInfo(batchKey)) store.removeBatch(batchKey);
+    const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort }));
+    const added = store.addBatch(batchKey, spec.origin, jobs);
+    return { batchKey, resumed: !added.created, jobs: added.jobs };
   }
 
   /**
-   * Runs the queued jobs of a batch, each where `route` says (local or hosted, on its own scheduler and lane);
-   * a cancelled job stays queued. Resolves with the reports of every finished job in the batch, earlier runs included.
+   * Runs the queued jobs of a batch that no live process owns, each where `route` says; a cancelled job stays
+   * queued. Jobs another live process owns are waited for (and taken over if it dies); `onReport` hears
+   * every job that ends meanwhile, ours and theirs. Resolves with the reports of every finished job in the
+   * batch, earlier runs included.
    */
-  async run(batchKey: string, route: JobRouter, onReport: (report: JobReport) => void): Promise<JobReport[]> {
+  async run(batchKey: string, route: JobRouter, onReport: (report: JobReport, ranHere: boolean) => void, stopped: () => boolean = () => false): Promise<JobReport[]> {
     const { store } = this.deps;
-    const launcher = new JobLauncher({ store, route, pid: this.deps.pid, wallClock: this.deps.wallClock, telemetryRecord });
-    const schedulers = new Set<Scheduler<ConversionResult>>();
-    for (const job of store.batch(batchKey).filter((j) => j.state === 'queued')) {
-      schedulers.add(launcher.launch(job, onReport, () => true).scheduler);
+    const launcher = this.launcher(route);
+    const ours = new Set<number>();
+    const seen = new Set(store.batch(batchKey).filter((j) => !isUnfinished(j.state)).map((j) => j.id));
+    const running = new Set<Scheduler<ConversionResult>>();
+    for (;;) {
+      for (const job of store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id))) {
+        if (stopped()) break;
+        const launched = launcher.launch(job, (report) => {
+          seen.add(job.id);
+          onReport(report, true);
+        }, () => true);
+        if (!launched) continue;
+        ours.add(job.id);
+        running.add(launched.scheduler);
+      }
+      const waitingFor = store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id));
+      if (waitingFor.length === 0 || stopped()) break;
+      await new Promise((resolve) => setTimeout(resolve, this.deps.pollMs ?? 250));
+      for (const job of store.batch(batchKey)) {
+        if (!ours.has(job.id) && !seen.has(job.id) && !isUnfinished(job.state) && job.report) {
+          seen.add(job.id);
+          onReport(job.report, false);
+        }
+      }
+      for (const job of waitingFor) if (job.state !== 'queued') this.takeOver(job);
     }
-    await Promise.all([...schedulers].map((scheduler) => scheduler.whenIdle()));
-    const all = store.batch(batchKey);
-    if (all.every((j) => j.state === 'done')) store.removeBatch(batchKey);
-    return all.map((j) => j.report).filter((r): r is JobReport => r !== null);
+    await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
+    return store.batch(batchKey).map((j) => j.report).filter((r): r is JobReport => r !== null);
   }
 }

@@ -3,22 +3,21 @@ import type { ConversionRecord } from '../telemetry/ports.js';
 import type { ConversionMode, FileConverter, JobReport } from '../batch.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
+import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
 
-export type QueueState = 'queued' | 'running' | 'committing' | 'done';
+export type { RecoveryFileSystem } from '../jobs/jobModel.js';
 
-export interface QueuedJob {
+/** Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never silently). */
+export type BatchOrigin = 'cli' | 'window';
+
+export interface QueuedJob extends InterruptedJob {
   id: number;
   batchKey: string;
   inputPath: string;
   target: OutputFormat;
   outputDir: string | null;
   cohort: string | null;
-  state: QueueState;
-  ownerPid: number | null;
-  tempPath: string | null;
-  outputPath: string | null;
-  /** The report of a job being committed or done. */
-  report: JobReport | null;
+  state: JobState;
 }
 
 export interface NewJob {
@@ -28,26 +27,52 @@ export interface NewJob {
   cohort: string | null;
 }
 
-/** Where queued and running jobs live so that a crash or a quit loses none of them. */
-export interface QueueStore {
-  addBatch(batchKey: string, jobs: readonly NewJob[]): QueuedJob[];
-  batch(batchKey: string): QueuedJob[];
-  unfinished(): QueuedJob[];
-  markRunning(id: number, ownerPid: number, tempPath: string): void;
-  markCommitting(id: number, outputPath: string, report: JobReport): void;
-  requeue(id: number): void;
-  /** Marks the job done and records its telemetry row, atomically. */
-  finish(id: number, report: JobReport, record: ConversionRecord): void;
-  /** Forgets a batch whose jobs are all done (the queue keeps paths only while it needs them). */
-  removeBatch(batchKey: string): void;
+export interface StoredBatch {
+  batchKey: string;
+  origin: BatchOrigin;
+  /** Stopped with Ctrl-C or SIGTERM in a terminal. */
+  stoppedByUser: boolean;
+  createdAt: number;
 }
 
-/** The few file-system facts recovery needs. */
-export interface RecoveryFileSystem {
-  exists(file: string): boolean;
-  /** Both names are links to the same file. */
-  sameFile(a: string, b: string): boolean;
-  remove(file: string): void;
+/** An output this app wrote, with the input and request it came from ("already converted" and "our own output"). */
+export interface ConvertedOutput {
+  outputPath: string;
+  inputPath: string;
+  inputSize: number;
+  inputMtimeMs: number;
+  requestKey: string;
+  outputSize: number;
+}
+
+/** Where queued and running jobs live so that a crash or a quit loses none of them. */
+export interface QueueStore {
+  /** Adds the batch unless one with this key exists (atomically); returns the batch's jobs and whether it was new. */
+  addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] };
+  batch(batchKey: string): QueuedJob[];
+  batchInfo(batchKey: string): StoredBatch | undefined;
+  unfinished(): QueuedJob[];
+  /**
+   * Takes a job for this process: a conditional update that succeeds only if the job is still in the state
+   * and held by the owner and lease it was read with, so that of two processes claiming at once exactly one
+   * wins. `scratchDir` null keeps the recorded one (recovery removes it).
+   */
+  claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean;
+  renewLeases(ownerPid: number, leaseExpiresAt: number): void;
+  markRunning(id: number, tempPath: string): void;
+  markChild(id: number, child: { pid: number; command: string } | null): void;
+  markCommitting(id: number, outputPath: string, report: JobReport): void;
+  requeue(id: number): void;
+  /** Ends the job, records its telemetry row (not for skipped jobs) and its output, atomically; false if the job was not this owner's. */
+  finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
+  setStoppedByUser(batchKey: string, stopped: boolean): void;
+  /** Forgets a batch (the queue keeps paths only while it needs them). */
+  removeBatch(batchKey: string): void;
+  /** Forgets finished batches last touched before `before`. */
+  removeFinishedBatches(before: number): void;
+  /** An earlier output of this input and request, when one was recorded. */
+  findOutputs(inputPath: string, requestKey: string): ConvertedOutput[];
+  isConvertedOutput(file: string): boolean;
 }
 
 /** Where one job runs: its mode (for the report and telemetry), the converter, and the scheduler lane that bounds it. */

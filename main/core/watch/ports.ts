@@ -1,5 +1,6 @@
 import type { JobReport } from '../batch.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
+import type { InterruptedJob } from '../jobs/jobModel.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
@@ -24,6 +25,7 @@ export interface FolderWatch {
   close(): Promise<void>;
 }
 
+/** The job states (jobs/jobModel.ts) a ledger entry goes through; an entry that does not finish is released. */
 export type LedgerState = 'queued' | 'running' | 'committing' | 'succeeded' | 'failed';
 
 /** A file's identity for the ledger: where it was last seen and what it holds. */
@@ -34,15 +36,10 @@ export interface FileFingerprint {
   hash: string;
 }
 
-export interface LedgerEntry extends FileFingerprint {
+export interface LedgerEntry extends FileFingerprint, InterruptedJob {
   id: number;
   ruleId: number;
   state: LedgerState;
-  ownerPid: number | null;
-  tempPath: string | null;
-  outputPath: string | null;
-  /** The report written when the output was about to be renamed into place. */
-  report: JobReport | null;
   error: { code: string; message: string } | null;
   updatedAt: number;
 }
@@ -72,8 +69,12 @@ export interface WatchLedger {
   findByHash(ruleId: number, hash: string): LedgerEntry | undefined;
   /** The path is an output this rule wrote. */
   isOwnOutput(ruleId: number, path: string): boolean;
-  /** Claims content for conversion by this process; undefined when the content already has an entry. */
-  claim(ruleId: number, file: FileFingerprint, ownerPid: number): LedgerEntry | undefined;
+  /** Claims content for conversion by this process (with a lease and a scratch folder); undefined when the content already has an entry. */
+  claim(ruleId: number, file: FileFingerprint, owner: { pid: number; leaseExpiresAt: number; scratchDir: string }): LedgerEntry | undefined;
+  /** Takes an unfinished entry of a dead or expired owner: only one process wins (a conditional update on what was read). */
+  takeOver(entry: LedgerEntry, ownerPid: number, leaseExpiresAt: number): boolean;
+  renewLeases(ownerPid: number, leaseExpiresAt: number): void;
+  markChild(id: number, child: { pid: number; command: string } | null): void;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
   markRunning(id: number, tempPath: string): void;

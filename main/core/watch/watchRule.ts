@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
-import { createFileFilter, globToRegExp } from './fileFilter.js';
+import { compileGlob, createFileFilter } from './fileFilter.js';
 import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
 
 const folder = (what: string) =>
@@ -15,12 +15,12 @@ const pattern = z
   .refine((p) => !path.isAbsolute(p) && !p.split('/').includes('..'), 'A pattern is relative to the watched folder and cannot contain "..".')
   .refine((p) => {
     try {
-      globToRegExp(p);
+      compileGlob(p);
       return true;
     } catch {
       return false;
     }
-  }, 'A pattern has an unclosed "{".');
+  }, 'A pattern has an unclosed "{" or "[".');
 
 const target = z.string().transform((text, context): OutputFormat => {
   const format = parseOutputFormat(text);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { reportFor, succeededReport, type JobReport } from '../batch.js';
 import { toAppError } from '../errors.js';
@@ -5,7 +6,8 @@ import { outputKind } from '../formats.js';
 import type { ConversionResult, LocalConverter } from '../localConverter.js';
 import type { Clock } from '../ports.js';
 import { telemetryRecord } from '../queue/persistentQueue.js';
-import type { RecoveryFileSystem } from '../queue/ports.js';
+import { JobControl, runInJob } from '../jobs/jobContext.js';
+import { heldByAnotherOwner, recoverInterruptedJob, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
 import type { Scheduler } from '../scheduler.js';
 import type { JobSnapshot } from '../jobState.js';
 import { contentHashOf } from './contentHash.js';
@@ -34,8 +36,11 @@ export interface WatchRunnerDeps {
   converter: Pick<LocalConverter, 'convert'>;
   scheduler: Scheduler<ConversionResult>;
   files: RecoveryFileSystem;
-  pid: number;
-  isProcessAlive: (pid: number) => boolean;
+  owner: OwnerProbe;
+  /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
+  leaseExpiry: () => number;
+  /** Per-job scratch folders go in here (inside the data folder). */
+  scratchRoot: string;
   wallClock: () => number;
   clock: Clock;
   stability: StabilityMonitorOptions;
@@ -152,7 +157,8 @@ export class WatchRuleRunner {
       if (same.state === 'succeeded' || same.state === 'failed') ledger.noteSighting(same.id, file.path, file.size, file.mtimeMs);
       return this.known(same, file.path);
     }
-    const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, this.deps.pid);
+    const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomBytes(6).toString('hex')}`);
+    const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { pid: this.deps.owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir });
     if (!entry) return this.skip(file.path, 'in-progress');
     this.run(entry);
   }
@@ -172,11 +178,13 @@ export class WatchRuleRunner {
 
   private run(entry: LedgerEntry): void {
     const { rule, ledger, scheduler, converter } = this.deps;
+    const control = new JobControl((child) => ledger.markChild(entry.id, child && { pid: child.pid, command: child.command }));
     const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
-      converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path) }, signal, reportProgress, {
-        onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
-        onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
-      }));
+      runInJob(control, () =>
+        converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined }, signal, reportProgress, {
+          onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
+          onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
+        })));
     this.jobs.set(id, entry);
     this.deps.onEvent({ type: 'queued', path: entry.path });
   }
@@ -185,6 +193,7 @@ export class WatchRuleRunner {
     const entry = this.jobs.get(snapshot.id);
     if (!entry || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
     const { ledger, rule, cohort, wallClock } = this.deps;
+    if (entry.scratchDir) this.deps.files.removeTree(entry.scratchDir);
     const report = reportFor(entry.path, rule.target, snapshot);
     const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
     if (report.status === 'cancelled') {
@@ -215,26 +224,21 @@ export class WatchRuleRunner {
     }
   }
 
-  /** After a crash: finish jobs caught between rename and bookkeeping, remove partial outputs, release the rest. */
+  /** After a crash: finish jobs caught between rename and bookkeeping, remove partial outputs, release the rest (jobs/jobModel.ts). */
   private recover(): void {
-    const { ledger, files, rule, pid, isProcessAlive, cohort, wallClock } = this.deps;
+    const { ledger, files, rule, owner, cohort, wallClock } = this.deps;
     let completed = 0;
     let released = 0;
     let partialFilesRemoved = 0;
     for (const entry of ledger.unfinished(rule.id)) {
-      if (entry.ownerPid !== null && entry.ownerPid !== pid && isProcessAlive(entry.ownerPid)) continue;
-      const temp = entry.tempPath;
-      if (entry.state === 'committing' && entry.outputPath && entry.report && files.exists(entry.outputPath) && (!temp || !files.exists(temp) || files.sameFile(temp, entry.outputPath))) {
-        if (temp && files.exists(temp)) files.remove(temp);
-        const report = { ...entry.report, output: entry.outputPath };
-        ledger.succeed(entry.id, entry.outputPath, report, telemetryRecord(report, cohort, wallClock(), { inputBytes: entry.size, outputBytes: null }));
+      if (heldByAnotherOwner(entry, owner) || !ledger.takeOver(entry, owner.pid, this.deps.leaseExpiry())) continue;
+      const outcome = recoverInterruptedJob(entry, files);
+      if (outcome.kind === 'completed') {
+        ledger.succeed(entry.id, outcome.report.output, outcome.report, telemetryRecord(outcome.report, cohort, wallClock(), { inputBytes: entry.size, outputBytes: null }));
         completed++;
         continue;
       }
-      if (temp && files.exists(temp)) {
-        files.remove(temp);
-        partialFilesRemoved++;
-      }
+      if (outcome.partialFileRemoved) partialFilesRemoved++;
       ledger.release(entry.id);
       released++;
     }

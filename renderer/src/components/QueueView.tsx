@@ -19,7 +19,7 @@ function BatchHeader() {
       if (!job) continue;
       if (job.status === 'succeeded' || job.status === 'cancelled') done++;
       if (job.status === 'failed') failed++;
-      progress += job.status === 'queued' ? 0 : job.status === 'running' ? job.progress : 1;
+      progress += job.status === 'queued' ? 0 : job.status === 'running' || job.status === 'paused' ? job.progress : 1;
     }
     return { done, failed, total: order.length, progress: order.length === 0 ? 0 : progress / order.length };
   }, [jobs, order]);
@@ -29,6 +29,25 @@ function BatchHeader() {
       <progress max={1} value={totals.progress} aria-label="Total progress" />
       <span data-testid="batch-summary">{totals.done + totals.failed} of {totals.total} finished{totals.failed > 0 ? `, ${totals.failed} failed` : ''} ({Math.round(totals.progress * 100)}%)</span>
     </div>
+  );
+}
+
+function InterruptedBatches() {
+  const interrupted = useQueue((s) => s.interrupted);
+  const { resumeBatch } = useQueue.getState();
+  if (interrupted.length === 0) return null;
+  return (
+    <section className="interrupted" aria-label="Interrupted command-line batches">
+      <h2>Interrupted command-line batches</h2>
+      <ul>
+        {interrupted.map((batch) => (
+          <li key={batch.batchKey}>
+            {batch.left} of {batch.total} file(s) to {batch.target.toUpperCase()} left{batch.stoppedByUser ? ', stopped in a terminal' : ''}{' '}
+            <button type="button" onClick={() => void resumeBatch(batch.batchKey)}>Resume</button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -62,6 +81,7 @@ export function QueueView() {
         <button type="button" onClick={() => void togglePause()}>{paused ? 'Resume all' : 'Pause all'}</button>
         <button type="button" onClick={() => void clearFinished()}>Clear finished</button>
       </div>
+      <InterruptedBatches />
       <BatchHeader />
       <div className="job-list" ref={scroller} onScroll={onScroll} role="list" aria-label="Jobs" tabIndex={0} data-testid="job-list">
         <div style={{ height: order.length * ROW_HEIGHT, position: 'relative' }}>

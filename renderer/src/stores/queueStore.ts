@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BatchSummary, JobView } from '../../../preload/contract';
+import type { BatchSummary, InterruptedBatchView, JobView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 
 export type Target = JobView['target'] | null;
@@ -13,7 +13,10 @@ interface QueueState {
   lastBatch: BatchSummary | null;
   focusedBatch: number | null;
   message: string | null;
+  /** Command-line batches that were interrupted: shown with a Resume button, never resumed by themselves. */
+  interrupted: InterruptedBatchView[];
   load(): Promise<void>;
+  resumeBatch(batchKey: string): Promise<void>;
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
@@ -36,9 +39,19 @@ export const useQueue = create<QueueState>((set, get) => ({
   lastBatch: null,
   focusedBatch: null,
   message: null,
+  interrupted: [],
   load: async () => {
-    const { jobs, paused } = await call('queue:get', {});
-    set({ jobs: Object.fromEntries(jobs.map((j) => [j.id, j])), order: jobs.map((j) => j.id), paused });
+    const [{ jobs, paused }, { batches }] = await Promise.all([call('queue:get', {}), call('queue:interrupted', {})]);
+    set({ jobs: Object.fromEntries(jobs.map((j) => [j.id, j])), order: jobs.map((j) => j.id), paused, interrupted: batches });
+  },
+  resumeBatch: async (batchKey) => {
+    try {
+      await call('queue:resumeBatch', { batchKey });
+      const { batches } = await call('queue:interrupted', {});
+      set({ interrupted: batches });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
   },
   apply: (view) =>
     set((state) => {
@@ -79,7 +92,7 @@ export const useQueue = create<QueueState>((set, get) => ({
     set((state) => {
       const order = state.order.filter((id) => {
         const status = state.jobs[id]?.status;
-        return status === 'queued' || status === 'running';
+        return status === 'queued' || status === 'running' || status === 'paused';
       });
       return { order, jobs: Object.fromEntries(order.map((id) => [id, state.jobs[id]!])) };
     });

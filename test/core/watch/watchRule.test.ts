@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../main/core/errors';
-import { createFileFilter, globToRegExp } from '../../../main/core/watch/fileFilter';
+import { compileGlob, createFileFilter } from '../../../main/core/watch/fileFilter';
 import { doneFolderFor, excludedFolders, outputFolderFor, validateWatchRule, type WatchRuleInput } from '../../../main/core/watch/watchRule';
 
 const base: WatchRuleInput = { inputDir: '/photos/in', target: 'jpg', outputDir: '/photos/out' };
@@ -85,10 +85,23 @@ describe('file filter', () => {
   });
 
   it('compiles globs: ** spans folders, * stays within one, braces list alternatives', () => {
-    expect(globToRegExp('**/*.jpg').test('a/b/c.jpg')).toBe(true);
-    expect(globToRegExp('**/*.jpg').test('c.jpg')).toBe(true);
-    expect(globToRegExp('*.jpg').test('a/c.jpg')).toBe(false);
-    expect(globToRegExp('*.{jpg,png}').test('c.png')).toBe(true);
-    expect(globToRegExp('a+b(1).png').test('a+b(1).png')).toBe(true);
+    expect(compileGlob('**/*.jpg')('a/b/c.jpg')).toBe(true);
+    expect(compileGlob('**/*.jpg')('c.jpg')).toBe(true);
+    expect(compileGlob('*.jpg')('a/c.jpg')).toBe(false);
+    expect(compileGlob('*.{jpg,png}')('c.png')).toBe(true);
+    expect(compileGlob('a+b(1).png')('a+b(1).png')).toBe(true);
+    expect(() => compileGlob('*.{jpg')).toThrow();
+  });
+
+  it('takes whole-pattern alternatives and character classes in include patterns', () => {
+    const either = createFileFilter({ inputDir: '/in', include: ['{*.jpg,*.png}'], exclude: [] });
+    expect(either('/in/a.jpg')).toBe(true);
+    expect(either('/in/b.PNG')).toBe(true);
+    expect(either('/in/c.heic')).toBe(false);
+    const iphone = createFileFilter({ inputDir: '/in', include: ['IMG_[0-9]*.heic'], exclude: [] });
+    expect(iphone('/in/IMG_0412.HEIC')).toBe(true);
+    expect(iphone('/in/IMG_0412.heic')).toBe(true);
+    expect(iphone('/in/IMG_edit.heic')).toBe(false);
+    expect(iphone('/in/photo.heic')).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -63,7 +64,7 @@ async function startRunner(home: string, ruleInput: WatchRuleInput, stability = 
   const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
   const runner = new WatchRuleRunner({
     rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine().converter, scheduler, files: nodeRecoveryFileSystem,
-    pid: process.pid, isProcessAlive, wallClock: Date.now, clock: systemClock, stability, cohort: null,
+    owner: { pid: process.pid, isProcessAlive, now: Date.now }, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch'), wallClock: Date.now, clock: systemClock, stability, cohort: null,
     onEvent: (event) => {
       events.push(event);
       if (event.type === 'queued') queuedAt.set(event.path, Date.now());
@@ -239,7 +240,7 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
       const ledger = new SqliteWatchLedger(db, new SqliteTelemetryStore(db));
       for (const name of ['committed', 'partial']) {
         const file = path.join(w.input, `${name}.png`);
-        const entry = ledger.claim(rule.id, { path: file, ...(await sampleFile(file))!, hash: await contentHashOf(file) }, process.pid)!;
+        const entry = ledger.claim(rule.id, { path: file, ...(await sampleFile(file))!, hash: await contentHashOf(file) }, { pid: process.pid, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
         const temp = path.join(w.output, `.${name}.0123456789ab.convertr-part`);
         mkdirSync(w.output, { recursive: true });
         writeFileSync(temp, 'half');

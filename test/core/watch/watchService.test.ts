@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WatchRule } from '../../../main/core/watch/watchRule';
 import { WatchService, type RuleRunner } from '../../../main/core/watch/watchService';
@@ -72,7 +74,7 @@ describe('watch service (real rule store, fake runners)', () => {
     expect(service.retry(rule.id, '/in/a.png')).toBe(1);
     expect(runners[0]!.retried).toEqual(['/in/a.png']);
     await service.pause(rule.id);
-    const entry = ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: 'e'.repeat(64) }, 1)!;
+    const entry = ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: 'e'.repeat(64) }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
     ledger.fail(entry.id, { code: 'INPUT_CORRUPT', message: 'bad' }, { finishedAt: Date.now(), pair: 'PNG->JPG', mode: 'local', status: 'failed', errorCode: 'INPUT_CORRUPT', runtimeMs: 1, inputBytes: 1, outputBytes: null, billableMinutes: 0, cohort: null });
     expect(service.retry(rule.id)).toBe(1);
     expect(service.status()[0]!.activity.failed).toBe(0);

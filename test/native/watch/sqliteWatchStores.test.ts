@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -48,10 +49,10 @@ describe('SQLite watch rules and ledger', () => {
   it('claims each content once per rule and recognises it by sighting or by hash', () => {
     const rule = rules.add(spec);
     const other = rules.add({ ...spec, target: 'webp' });
-    const claimed = ledger.claim(rule.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, 42)!;
+    const claimed = ledger.claim(rule.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
     expect(claimed.state).toBe('queued');
-    expect(ledger.claim(rule.id, { path: '/in/b.png', size: 10, mtimeMs: 2, hash: hash('a') }, 42)).toBeUndefined();
-    expect(ledger.claim(other.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, 42)).toBeDefined();
+    expect(ledger.claim(rule.id, { path: '/in/b.png', size: 10, mtimeMs: 2, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeUndefined();
+    expect(ledger.claim(other.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeDefined();
     ledger.markRunning(claimed.id, '/out/.a.123.convertr-part');
     ledger.markCommitting(claimed.id, '/out/a.jpg', report);
     expect(ledger.unfinished(rule.id)).toMatchObject([{ state: 'committing', tempPath: '/out/.a.123.convertr-part', outputPath: '/out/a.jpg', report }]);
@@ -65,9 +66,9 @@ describe('SQLite watch rules and ledger', () => {
 
   it('keeps failures with their reason until they are forgotten for a retry; reports activity per rule', () => {
     const rule = rules.add(spec);
-    const bad = ledger.claim(rule.id, { path: '/in/bad.png', size: 3, mtimeMs: 1, hash: hash('b') }, 1)!;
+    const bad = ledger.claim(rule.id, { path: '/in/bad.png', size: 3, mtimeMs: 1, hash: hash('b') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
     ledger.fail(bad.id, { code: 'INPUT_CORRUPT', message: 'The image is damaged.' }, record('failed'));
-    const good = ledger.claim(rule.id, { path: '/in/a.png', size: 3, mtimeMs: 1, hash: hash('c') }, 1)!;
+    const good = ledger.claim(rule.id, { path: '/in/a.png', size: 3, mtimeMs: 1, hash: hash('c') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
     ledger.succeed(good.id, '/out/a.jpg', report, record('succeeded'));
     const activity = ledger.activity(rule.id);
     expect(activity).toMatchObject({ converted: 1, failed: 1, inProgress: 0, failures: [{ path: '/in/bad.png', code: 'INPUT_CORRUPT', message: 'The image is damaged.' }] });
@@ -79,7 +80,7 @@ describe('SQLite watch rules and ledger', () => {
 
   it('removing a rule removes its ledger', () => {
     const rule = rules.add(spec);
-    ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: hash('d') }, 1);
+    ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: hash('d') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') });
     rules.remove(rule.id);
     expect(db.prepare('SELECT COUNT(*) AS n FROM watch_ledger').get()).toEqual({ n: 0 });
   });
@@ -88,7 +89,7 @@ describe('SQLite watch rules and ledger', () => {
     const old = new Database(path.join(dir, 'old.db'));
     migrate(old, MIGRATIONS.filter((m) => m.version <= 2));
     old.prepare("INSERT INTO queue_jobs (batch_key, position, input_path, target, state, created_at, updated_at) VALUES ('k', 0, '/a', 'mp4', 'queued', 1, 1)").run();
-    expect(migrate(old)).toBe(1);
+    expect(migrate(old, MIGRATIONS.filter((m) => m.version <= 3))).toBe(1);
     expect(old.pragma('user_version', { simple: true })).toBe(3);
     expect(old.prepare('SELECT COUNT(*) AS n FROM queue_jobs').get()).toEqual({ n: 1 });
     old.close();

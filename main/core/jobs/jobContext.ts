@@ -1,0 +1,75 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** A child process started for a job, as the process runner hands it over. */
+export interface JobChild {
+  pid: number;
+  command: string;
+  /** The platform can suspend it (POSIX SIGSTOP/SIGCONT). */
+  suspendable: boolean;
+  suspend(): void;
+  resume(): void;
+}
+
+export type PauseState = 'running' | 'paused' | 'cannot-pause';
+
+/**
+ * The running job around the code that converts it: the process runner hands it every child it starts
+ * (recorded in the job row so that recovery can stop it after a crash; suspended and resumed when the
+ * user pauses), and decoders ask it between pictures whether to wait.
+ */
+export class JobControl {
+  private readonly children = new Set<JobChild>();
+  private paused = false;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(private readonly onChild: (child: JobChild | null) => void = () => {}) {}
+
+  /** Returns the function to call when the child has exited. */
+  adopt(child: JobChild): () => void {
+    this.children.add(child);
+    this.onChild(child);
+    if (this.paused) child.suspend();
+    return () => {
+      this.children.delete(child);
+      if (this.children.size === 0) this.onChild(null);
+    };
+  }
+
+  /** Suspends the job's processes; `cannot-pause` when its current work runs inside this process. */
+  pause(): PauseState {
+    this.paused = true;
+    for (const child of this.children) child.suspend();
+    return this.state;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const child of this.children) child.resume();
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  get state(): PauseState {
+    if (!this.paused) return 'running';
+    return this.children.size > 0 && [...this.children].every((c) => c.suspendable) ? 'paused' : 'cannot-pause';
+  }
+
+  /** Resolves at once, or when the job is resumed: called between steps (pictures) of in-process work. */
+  async checkpoint(signal?: AbortSignal): Promise<void> {
+    if (!this.paused || signal?.aborted) return;
+    await new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}
+
+const current = new AsyncLocalStorage<JobControl>();
+
+export function runInJob<T>(control: JobControl, work: () => Promise<T>): Promise<T> {
+  return current.run(control, work);
+}
+
+/** The job the calling code runs for, if any. */
+export function currentJob(): JobControl | undefined {
+  return current.getStore();
+}

@@ -1,0 +1,30 @@
+import { statSync } from 'node:fs';
+import type { OutputFormat } from '../formats.js';
+import type { ConvertedOutput } from './ports.js';
+
+/** The same target into the same folder is the same request (the options a request may carry join this key). */
+export function requestKeyOf(target: OutputFormat, outputDir: string | null): string {
+  return JSON.stringify({ target, outputDir });
+}
+
+export interface Fingerprint {
+  size: number;
+  mtimeMs: number;
+}
+
+export function inputFingerprint(file: string): Fingerprint | undefined {
+  try {
+    const info = statSync(file);
+    return { size: info.size, mtimeMs: info.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The earlier output of this input for this request, when it is still in place: the input has the size and
+ * modification time it had then (unchanged content) and the output file is still there with its size.
+ */
+export function outputStillInPlace(outputs: readonly ConvertedOutput[], input: Fingerprint): ConvertedOutput | undefined {
+  return outputs.find((o) => o.inputSize === input.size && o.inputMtimeMs === input.mtimeMs && inputFingerprint(o.outputPath)?.size === o.outputSize);
+}

@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PersistentQueue } from '../../../main/core/queue/persistentQueue';
+import { migrate, openDatabase } from '../../../native/sqlite/openDatabase';
+import { MIGRATIONS } from '../../../native/sqlite/migrations';
+import { SqliteQueueStore } from '../../../native/sqlite/sqliteQueueStore';
+import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
+import { removeDir, tempDir } from '../../helpers/media';
+
+const report = { input: '/in/a.wav', output: '/out/a.mp3', status: 'succeeded' as const, pair: 'WAV->MP3', mode: 'local' as const, runtimeMs: 5, billableMinutes: 1, error: null, notes: [] };
+const record = { finishedAt: Date.now(), pair: 'WAV->MP3', mode: 'local' as const, status: 'succeeded' as const, errorCode: null, runtimeMs: 5, inputBytes: 1, outputBytes: 1, billableMinutes: 1, cohort: null };
+
+describe('queue ownership in SQLite (two connections, as two processes have)', () => {
+  let dir: string;
+  let a: SqliteQueueStore;
+  let b: SqliteQueueStore;
+  let dbs: Database.Database[];
+  beforeEach(() => {
+    dir = tempDir('convertr-owner-');
+    dbs = [openDatabase(dir), openDatabase(dir)];
+    a = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!));
+    b = new SqliteQueueStore(dbs[1]!, new SqliteTelemetryStore(dbs[1]!));
+  });
+  afterEach(() => {
+    dbs.forEach((db) => db.close());
+    removeDir(dir);
+  });
+
+  it('adds a batch once when two processes submit it at once, and lets exactly one claim each job', () => {
+    const first = a.addBatch('k'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]);
+    const second = b.addBatch('k'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]);
+    expect([first.created, second.created]).toEqual([true, false]);
+    expect(second.jobs).toHaveLength(1);
+    const seenByA = a.batch('k'.repeat(32))[0]!;
+    const seenByB = b.batch('k'.repeat(32))[0]!;
+    expect(a.claim(seenByA, 100, Date.now() + 30_000, '/scratch/a')).toBe(true);
+    expect(b.claim(seenByB, 200, Date.now() + 30_000, '/scratch/b')).toBe(false);
+    expect(b.batch('k'.repeat(32))[0]).toMatchObject({ ownerPid: 100, scratchDir: '/scratch/a' });
+  });
+
+  it('finishes a job once: a second finish (another owner, or twice) writes no second telemetry row', () => {
+    const [job] = a.addBatch('f'.repeat(32), 'window', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
+    a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
+    expect(b.finish(job!.id, 200, report, record, null)).toBe(false);
+    expect(a.finish(job!.id, 100, report, record, null)).toBe(true);
+    expect(a.finish(job!.id, 100, report, record, null)).toBe(false);
+    expect(dbs[0]!.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
+  });
+
+  it('another process takes over a job only once its owner is dead or its lease has run out', () => {
+    const [job] = a.addBatch('e'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
+    let now = 1_000_000;
+    a.claim(job!, 100, now + 30_000, '/scratch/a');
+    a.markRunning(job!.id, '/out/.a.1.convertr-part');
+    const files = { exists: () => false, sameFile: () => false, remove: () => {}, removeTree: () => {}, stopOrphan: () => {} };
+    const queue = new PersistentQueue({ store: b, files, owner: { pid: 200, isProcessAlive: (pid) => pid === 100, now: () => now }, wallClock: () => now, leaseExpiry: () => now + 30_000, scratchRoot: '/scratch' });
+    expect(queue.recover().requeued).toBe(0);
+    expect(queue.ownerOf('e'.repeat(32))).toBe(100);
+    now += 31_000;
+    expect(queue.recover().requeued).toBe(1);
+    expect(b.batch('e'.repeat(32))[0]).toMatchObject({ state: 'queued', ownerPid: null });
+  });
+});
+
+describe('migration 4', () => {
+  it('keeps a version-3 queue: finished jobs get their outcome, every batch an origin', () => {
+    const dir = tempDir('convertr-mig4-');
+    try {
+      const db = new Database(path.join(dir, 'old.db'));
+      migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+      const insert = db.prepare('INSERT INTO queue_jobs (batch_key, position, input_path, target, state, result_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1)');
+      insert.run('k', 0, '/a', 'mp3', 'done', JSON.stringify({ ...report, status: 'failed' }));
+      insert.run('k', 1, '/b', 'mp3', 'queued', null);
+      migrate(db);
+      expect(db.prepare('SELECT input_path, state FROM queue_jobs ORDER BY position').all()).toEqual([{ input_path: '/a', state: 'failed' }, { input_path: '/b', state: 'queued' }]);
+      expect(db.prepare('SELECT batch_key, origin, stopped_by_user FROM queue_batches').all()).toEqual([{ batch_key: 'k', origin: 'cli', stopped_by_user: 0 }]);
+      db.close();
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
