@@ -74,11 +74,12 @@ Commands:
   logout [--api-url <url>]
       Remove the hosted API token from the keychain; conversions become anonymous.
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
-        [--move-to <dir>] [--stable-for 1.5s] [--json]
+        [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
       first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
-      The rule and what it converted are kept, so a restart converts only what is new or changed.
+      What it converted is remembered, so running the same command again converts only what is new or
+      changed. --save also keeps the rule as a batch folder that the app runs whenever it is open.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
   resume [--json]

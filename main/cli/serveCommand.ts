@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { contractHandlers } from '../shell/contractHandlers.js';
 import { createDesktopRuntime } from '../shell/desktopRuntime.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES } from '../web/uploadInbox.js';
 import { startWebHost, type WebHost } from '../web/webHost.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -23,22 +24,44 @@ export function parseServeArgs(rest: string[]): ServeArgs {
   return { command: 'serve', port };
 }
 
-/** The built renderer: out/renderer beside the built CLI, or in the checkout when run from the sources. */
-function rendererDirectory(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.resolve(here, '../renderer'), path.resolve(here, '../../out/renderer')];
-  const found = candidates.find((dir) => existsSync(path.join(dir, 'index.html')));
-  if (!found) throw new UsageError('The window has not been built yet: run "npm run build" first.');
-  return found;
+/**
+ * The app's folder (the one holding package.json) and its built renderer, found by walking up from this
+ * module: the built CLI runs from a chunk in out/main/chunks, the sources from main/cli.
+ */
+export function locateApp(from: string = path.dirname(fileURLToPath(import.meta.url))): { root: string | null; renderer: string | null } {
+  let root: string | null = null;
+  let renderer: string | null = null;
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (!renderer && path.basename(dir) === 'out' && existsSync(path.join(dir, 'renderer', 'index.html'))) renderer = path.join(dir, 'renderer');
+    if (!root && existsSync(path.join(dir, 'package.json'))) {
+      root = dir;
+      if (!renderer && existsSync(path.join(dir, 'out', 'renderer', 'index.html'))) renderer = path.join(dir, 'out', 'renderer');
+    }
+    if (root || path.dirname(dir) === dir) break;
+  }
+  return { root, renderer };
+}
+
+/** CONVERTR_UPLOAD_LIMIT_BYTES, else the hosted limit (1 GiB). */
+export function uploadLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env['CONVERTR_UPLOAD_LIMIT_BYTES'];
+  const value = raw === undefined ? NaN : Number(raw);
+  return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_UPLOAD_LIMIT_BYTES;
 }
 
 /** `convertr serve`: the whole app in a browser on 127.0.0.1, with the real engine, until Ctrl-C. */
 export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> {
-  const rendererDir = rendererDirectory();
+  const app = locateApp();
+  if (!app.renderer) throw new UsageError('The window has not been built yet: run "npm run build" first.');
+  const rendererDir = app.renderer;
   const dataDir = dataDirectory(process.env, process.platform, homedir());
   const events: { host?: WebHost } = {};
   const runtime = createDesktopRuntime(dataDir, {
-    jobUpdated: (view) => events.host?.broadcast('job:update', view),
+    jobUpdated: (view) => {
+      events.host?.broadcast('job:update', view);
+      // An uploaded copy is only needed until its job succeeds; a failed or cancelled one stays for Retry.
+      if (view.status === 'succeeded') void events.host?.inbox.release(view.input);
+    },
     batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
     foldersChanged: () => events.host?.broadcast('folders:changed', {}),
   });
@@ -49,12 +72,15 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     reveal: () => {},
     chooseFiles: async () => [],
     settingsChanged: (settings) => events.host?.broadcast('settings:changed', settings),
+    protectedFolders: { code: app.root, renderer: rendererDir, data: dataDir },
   });
-  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), port: args.port });
+  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port });
   events.host = host;
   const keychainProblem = await runtime.router.loadToken();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);
   runtime.service.restore();
+  const stillNeeded = new Set(runtime.service.list().jobs.filter((job) => job.status !== 'succeeded').map((job) => job.input));
+  await host.inbox.clean(stillNeeded);
   await runtime.watch.startEnabled();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);
   await new Promise<void>((resolve) => {

@@ -26,6 +26,8 @@ export interface WatchArgs {
   moveTo: string | undefined;
   stableForMs: number;
   json: boolean;
+  /** Keep the rule as a batch folder the app runs; without it the rule lives only while this command runs. */
+  save: boolean;
 }
 
 /** "1.5s", "800ms", "2" (seconds). */
@@ -54,6 +56,7 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
         'move-to': { type: 'string' },
         'stable-for': { type: 'string' },
         json: { type: 'boolean', default: false },
+        save: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -77,6 +80,7 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
     moveTo: values['move-to'],
     stableForMs: values['stable-for'] ? parseDuration(values['stable-for']) : DEFAULT_STABILITY.stableForMs,
     json: values.json ?? false,
+    save: values.save ?? false,
   };
 }
 
@@ -90,15 +94,25 @@ export function ruleSpecFrom(args: WatchArgs): WatchRuleSpec {
     target: args.target,
     outputDir: path.resolve(args.outputDir ?? path.join(inputDir, 'converted')),
     sourcePolicy: args.moveTo ? { kind: 'move', doneDir: path.resolve(args.moveTo) } : { kind: 'keep' },
+    origin: args.save ? 'app' : 'command',
+    enabled: args.save,
   });
 }
 
 const IDENTITY_KEYS = ['inputDir', 'recursive', 'include', 'exclude', 'target', 'outputDir', 'mirrorSubfolders', 'sourcePolicy'] as const;
 
-/** The same command finds the same rule again, and with it the ledger of what it already converted. */
+/**
+ * The same command finds the same rule again, and with it the ledger of what it already converted.
+ * `--save` turns a one-off rule into a batch folder of the app (enabled); a saved rule stays saved.
+ */
 export function findOrAddRule(store: WatchRuleStore, spec: WatchRuleSpec): { rule: WatchRule; created: boolean } {
   const same = store.list().find((rule) => IDENTITY_KEYS.every((key) => JSON.stringify(rule[key]) === JSON.stringify(spec[key])));
-  return same ? { rule: same, created: false } : { rule: store.add(spec), created: true };
+  if (!same) return { rule: store.add(spec), created: true };
+  if (spec.origin === 'app' && same.origin === 'command') {
+    const { id, createdAt: _c, updatedAt: _u, ...kept } = same;
+    return { rule: store.update(id, { ...kept, origin: 'app', enabled: true }), created: false };
+  }
+  return { rule: same, created: false };
 }
 
 const SKIP_TEXT = { 'already-converted': 'already converted', 'failed-before': 'failed before; unchanged since', 'in-progress': 'already being converted', 'own-output': 'an output of this rule' } as const;
@@ -134,7 +148,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
   try {
     const ruleStore = new SqliteWatchRuleStore(stores.db);
     const { rule, created } = findOrAddRule(ruleStore, spec);
-    if (!created && !rule.enabled) io.stderr(`Rule #${rule.id} is paused in the app; running it here in the foreground anyway.`);
+    if (!created && !rule.enabled && rule.origin === 'app') io.stderr(`Rule #${rule.id} is paused in the app; running it here in the foreground anyway.`);
     const runner = new WatchRuleRunner({
       rule,
       ledger: stores.ledger,

@@ -72,6 +72,7 @@ function start(): void {
       return result.canceled ? [] : result.filePaths;
     },
     settingsChanged: (next) => send('settings:changed', next),
+    protectedFolders: { code: app.getAppPath(), renderer: path.dirname(rendererIndex), data: dataDir },
   });
   registerInvokeHandlers(ipcMain, handlers, trustedSenderCheck(pathToFileURL(rendererIndex).href, process.env['ELECTRON_RENDERER_URL']));
 

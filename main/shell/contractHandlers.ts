@@ -1,3 +1,4 @@
+import { AppError } from '../core/errors.js';
 import { OUTPUT_FORMATS } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
@@ -5,6 +6,7 @@ import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
 import type { FolderRuleInput, FolderRuleView, Settings } from '../../preload/contract.js';
 import path from 'node:path';
+import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
 import type { HandlerMap } from './handleInvoke.js';
 import type { DesktopRouter } from './hostedRouting.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
@@ -18,6 +20,8 @@ export interface ShellActions {
   reveal(file: string): void;
   chooseFiles(folders: boolean): Promise<string[]>;
   settingsChanged(settings: Settings): void;
+  /** Output and done folders typed in the window may not point here. */
+  protectedFolders: ProtectedFolders;
 }
 
 /** Maps every invoke channel of the contract onto the desktop service and the shell's own actions. */
@@ -31,15 +35,24 @@ function ruleView(status: RuleStatus): FolderRuleView {
   };
 }
 
-function ruleSpec(input: FolderRuleInput) {
+/**
+ * A rule from the window, checked in the user's words: the watched folder exists and no other rule
+ * watches it; the output and done folders are full paths outside the app's own folders.
+ */
+function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders: ProtectedFolders, id?: number) {
+  const inputDir = checkExistingFolder('The watch folder', input.inputFolder);
+  const twin = watch.status().find(({ rule }) => rule.id !== id && rule.origin === 'app' && path.relative(rule.inputDir, inputDir) === '');
+  if (twin) throw new AppError('RULE_INVALID', `${inputDir} is already watched by another rule (→ ${twin.rule.target.toUpperCase()}); edit that rule instead.`);
+  const outputDir = input.outputFolder === null ? path.join(inputDir, 'converted') : checkWritableFolder('The output folder', input.outputFolder, protectedFolders);
+  const doneDir = input.doneFolder === null ? null : checkWritableFolder('The folder for converted originals', input.doneFolder, protectedFolders);
   return {
-    inputDir: input.inputFolder,
+    inputDir,
     target: input.target,
-    outputDir: input.outputFolder ?? path.join(input.inputFolder, 'converted'),
+    outputDir: checkWritableFolder('The output folder', outputDir, protectedFolders),
     recursive: input.recursive,
     include: input.include,
     exclude: input.exclude,
-    sourcePolicy: input.doneFolder ? { kind: 'move' as const, doneDir: input.doneFolder } : { kind: 'keep' as const },
+    sourcePolicy: doneDir ? { kind: 'move' as const, doneDir } : { kind: 'keep' as const },
   };
 }
 
@@ -74,6 +87,7 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     'stats:get': ({ window }) => service.stats(Number(window.replace('d', ''))),
     'settings:get': () => view(),
     'settings:set': (change) => {
+      if (change.outputFolder != null) change = { ...change, outputFolder: checkWritableFolder('The output folder', change.outputFolder, shell.protectedFolders) };
       const before = settings.get().apiUrl;
       settings.update(change);
       if (settings.get().apiUrl !== before) void account.router.loadToken();
@@ -95,9 +109,9 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       account.router.setToken(url, undefined);
       return { loggedOut: removed };
     },
-    'folders:list': () => ({ rules: watch.status().map(ruleView) }),
-    'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input))).id }),
-    'folders:update': async ({ id, ...input }) => ({ id: (await watch.update(id, ruleSpec(input))).id }),
+    'folders:list': () => ({ rules: watch.status().filter(({ rule }) => rule.origin === 'app').map(ruleView) }),
+    'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input, watch, shell.protectedFolders))).id }),
+    'folders:update': async ({ id, ...input }) => ({ id: (await watch.update(id, ruleSpec(input, watch, shell.protectedFolders, id))).id }),
     'folders:setEnabled': async ({ id, enabled }) => ({ enabled: (enabled ? await watch.resume(id) : await watch.pause(id)).enabled }),
     'folders:retry': ({ id }) => ({ retried: watch.retry(id) }),
     'folders:remove': async ({ id }) => ({ removed: await watch.remove(id) }),

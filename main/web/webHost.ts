@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -8,6 +8,9 @@ import { pipeline } from 'node:stream/promises';
 import { INVOKE_CHANNELS, type EventChannel, type EventPayload, type InvokeChannel } from '../../preload/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../shell/contentSecurityPolicy.js';
 import { handleInvoke, type Handler, type HandlerMap } from '../shell/handleInvoke.js';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, UploadInbox, UploadTooLarge } from './uploadInbox.js';
+
+export { safeUploadName } from './uploadInbox.js';
 
 export interface WebHostOptions {
   handlers: HandlerMap;
@@ -15,6 +18,8 @@ export interface WebHostOptions {
   rendererDirectory: string;
   /** Where files dropped in the browser are uploaded before they are queued. */
   inboxDirectory: string;
+  /** Largest upload accepted (default 1 GiB, the hosted API's limit); bigger ones get 413. */
+  maxUploadBytes?: number;
   port?: number;
   token?: string;
 }
@@ -22,17 +27,20 @@ export interface WebHostOptions {
 export interface WebHost {
   url: string;
   token: string;
+  inbox: UploadInbox;
   broadcast<E extends EventChannel>(channel: E, payload: EventPayload<E>): void;
   close(): Promise<void>;
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.json': 'application/json' };
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json' };
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 const invokable = new Set<string>(INVOKE_CHANNELS);
 
 function sameToken(given: string | null | undefined, token: string): boolean {
-  if (!given || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -40,23 +48,34 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+const refusal = (code: string, message: string) => ({ ok: false, error: { code, message } });
+
+/**
+ * Answers a request whose body will not be read, then closes the connection: nothing of a refused
+ * upload (however large it claims to be) is read or buffered.
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) {
+    res.shouldKeepAlive = false;
+    res.once('finish', () => req.socket.destroySoon());
+  }
+  send(res, status, refusal(code, message));
+}
+
+class TooLarge extends Error {}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_JSON_BYTES) throw new TooLarge(`A request may carry at most ${MAX_JSON_BYTES} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_JSON_BYTES) throw new Error('request too large');
+    if (size > MAX_JSON_BYTES) throw new TooLarge(`A request may carry at most ${MAX_JSON_BYTES} bytes.`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   return text === '' ? {} : JSON.parse(text);
-}
-
-/** A file name from the browser, made safe to use inside the inbox. */
-export function safeUploadName(name: string): string {
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\p{Cc}<>:"|?*]/gu, '_').trim();
-  const cleaned = base.replace(/^\.+/, '');
-  return cleaned === '' ? 'upload' : cleaned.slice(0, 200);
 }
 
 /**
@@ -68,22 +87,33 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('hex');
   const clients = new Set<ServerResponse>();
   let origin = '';
-  let uploadCount = 0;
+  const inbox = new UploadInbox(options.inboxDirectory, options.maxUploadBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES);
 
   const server: Server = createServer((req, res) => {
     void route(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'INTERNAL', message: (error as Error).message } });
+      if (!res.headersSent) refuse(req, res, 500, 'INTERNAL', (error as Error).message);
       else res.destroy();
     });
   });
 
+  function parseUrl(raw: string): URL | undefined {
+    try {
+      const url = new URL(raw, origin);
+      decodeURIComponent(url.pathname);
+      return url.origin === origin ? url : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
-    if (req.headers.host !== new URL(origin).host) return send(res, 421, { ok: false, error: { code: 'USAGE', message: 'Unknown host.' } });
-    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, res);
-    if (req.headers.origin !== undefined && req.headers.origin !== origin) return send(res, 403, { ok: false, error: { code: 'USAGE', message: 'Cross-origin requests are refused.' } });
+    if (req.headers.host !== new URL(origin).host) return refuse(req, res, 421, 'USAGE', 'Unknown host.');
+    const url = parseUrl(req.url ?? '/');
+    if (!url) return refuse(req, res, 400, 'USAGE', 'Malformed address.');
+    if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, req, res);
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) return refuse(req, res, 403, 'USAGE', 'Cross-origin requests are refused.');
     const given = req.headers.authorization?.replace(/^Bearer /, '') ?? url.searchParams.get('token');
-    if (!sameToken(given, token)) return send(res, 401, { ok: false, error: { code: 'USAGE', message: 'Missing or wrong token.' } });
+    if (!sameToken(given, token)) return refuse(req, res, 401, 'USAGE', 'Missing or wrong token: open the address that convertr serve printed, #token=… included.');
 
     if (req.method === 'GET' && url.pathname === '/api/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -92,14 +122,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       req.on('close', () => clients.delete(res));
       return;
     }
-    if (req.method === 'POST' && url.pathname === '/api/upload') {
-      const name = safeUploadName(url.searchParams.get('name') ?? 'upload');
-      const folder = path.join(options.inboxDirectory, `${Date.now().toString(36)}-${(uploadCount++).toString(36)}`);
-      await mkdir(folder, { recursive: true });
-      const file = path.join(folder, name);
-      await pipeline(req, createWriteStream(file, { flags: 'wx' }));
-      return send(res, 200, { ok: true, value: { path: file } });
-    }
+    if (req.method === 'POST' && url.pathname === '/api/upload') return upload(url, req, res);
     const match = /^\/api\/invoke\/([a-z]+:[a-zA-Z]+)$/.exec(url.pathname);
     if (req.method === 'POST' && match && invokable.has(match[1]!)) {
       const channel = match[1] as InvokeChannel;
@@ -107,20 +130,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       try {
         body = await readJson(req);
       } catch (error) {
-        return send(res, 400, { ok: false, error: { code: 'USAGE', message: `Invalid JSON: ${(error as Error).message}` } });
+        return refuse(req, res, error instanceof TooLarge ? 413 : 400, 'USAGE', error instanceof TooLarge ? error.message : `Invalid JSON: ${(error as Error).message}`);
       }
       const result = await handleInvoke(channel, options.handlers[channel] as Handler<typeof channel>, { senderFrame: { url: origin } }, body, () => true);
       return send(res, 200, result);
     }
-    return send(res, 404, { ok: false, error: { code: 'USAGE', message: 'No such endpoint.' } });
+    return refuse(req, res, 404, 'USAGE', 'No such endpoint.');
   }
 
-  async function serveStatic(pathname: string, res: ServerResponse): Promise<void> {
+  async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+    if (declared !== undefined && declared > inbox.limitBytes) return refuse(req, res, 413, 'TOO_LARGE', new UploadTooLarge(inbox.limitBytes).message);
+    try {
+      const file = await inbox.receive(req, url.searchParams.get('name') ?? 'upload');
+      return send(res, 200, { ok: true, value: { path: file } });
+    } catch (error) {
+      if (error instanceof UploadTooLarge) return refuse(req, res, 413, 'TOO_LARGE', error.message);
+      if (req.destroyed || req.readableAborted) return;
+      throw error;
+    }
+  }
+
+  async function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(req, res, 405, 'USAGE', 'Only GET here.');
     const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
     const file = path.resolve(options.rendererDirectory, relative);
-    if (!file.startsWith(path.resolve(options.rendererDirectory) + path.sep)) return send(res, 404, { ok: false });
+    if (!file.startsWith(path.resolve(options.rendererDirectory) + path.sep)) return refuse(req, res, 404, 'USAGE', 'Not found.');
     const info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) return send(res, 404, { ok: false, error: { code: 'USAGE', message: 'Not found.' } });
+    if (!info?.isFile()) return refuse(req, res, 404, 'USAGE', 'Not found.');
     res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' });
     await pipeline(createReadStream(file), res);
   }
@@ -134,6 +171,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   return {
     url: origin,
     token,
+    inbox,
     broadcast: (channel, payload) => {
       const frame = `event: ${channel}\ndata: ${JSON.stringify(payload)}\n\n`;
       for (const client of clients) client.write(frame);

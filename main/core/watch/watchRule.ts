@@ -50,6 +50,8 @@ export const watchRuleSpecSchema = z.object({
   mirrorSubfolders: z.boolean().default(true),
   sourcePolicy: sourcePolicySchema.default({ kind: 'keep' }),
   enabled: z.boolean().default(true),
+  /** 'command': made by a one-off `convertr watch` (no --save); kept only so the same command remembers what it converted. */
+  origin: z.enum(['app', 'command']).default('app'),
   mode: z.enum(['local', 'hosted', 'auto']).default('local'),
   whenOffline: z.enum(['local', 'wait']).default('local'),
 });
