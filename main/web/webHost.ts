@@ -44,8 +44,9 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 const refusal = (code: string, message: string) => ({ ok: false, error: { code, message } });
@@ -57,8 +58,9 @@ const refusal = (code: string, message: string) => ({ ok: false, error: { code, 
 function refuse(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): void {
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   if (hasBody) {
+    const socket = req.socket ?? res.socket;
     res.shouldKeepAlive = false;
-    res.once('finish', () => req.socket.destroySoon());
+    res.once('finish', () => socket?.destroySoon());
   }
   send(res, status, refusal(code, message));
 }

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
-import { ROOT } from './cli';
+import { startBuiltCli } from './cli';
 
 /** Debian's Chromium, headless, with the flags this closed network and running as root need. */
 export function launchChromium(): Promise<Browser> {
@@ -16,15 +16,20 @@ export interface ServedApp {
   stop(): Promise<void>;
 }
 
-/** Starts `convertr serve` (real engine, real SQLite) and resolves with the URL it prints, token included. */
-export function startServe(home: string): Promise<ServedApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/e2e/serveEntry.ts', '--port', '0'], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the installed command's `convertr serve` (bin/convertr.js: the build in out/, real engine, real SQLite)
+ * and resolves with the URL it prints, token included.
+ */
+export function startServe(home: string, env: NodeJS.ProcessEnv = {}): Promise<ServedApp> {
+  const { child } = startBuiltCli(['serve', '--port', '0'], { CONVERTR_HOME: home, ...env });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let stdout = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`convertr serve did not start: ${stderr}`)), 30_000);
     child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /serving on (\S+)/.exec(chunk.toString());
+      stdout += chunk.toString();
+      const match = /serving on (\S+)\n/.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
       resolve({
