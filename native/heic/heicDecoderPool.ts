@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, cancelledError } from '../../main/core/errors.js';
 
@@ -26,6 +28,13 @@ type WorkerReply = { id: number; ok: true; width: number; height: number; data: 
 
 const IDLE_EXIT_MS = 2000;
 
+/** The worker script: beside this module in the sources, one folder up when this module is bundled into out/main/chunks. */
+function workerBesideThisModule(): URL {
+  const beside = new URL('./heicDecodeWorker.js', import.meta.url);
+  const above = new URL('../heicDecodeWorker.js', import.meta.url);
+  return !existsSync(fileURLToPath(beside)) && existsSync(fileURLToPath(above)) ? above : beside;
+}
+
 /** Decodes HEIC images on worker threads, one per core, started on demand and stopped when idle. */
 export class HeicDecoderPool {
   private readonly slots: Slot[] = [];
@@ -35,7 +44,7 @@ export class HeicDecoderPool {
 
   constructor(
     private readonly size = availableParallelism(),
-    private readonly workerUrl = new URL('./heicDecodeWorker.js', import.meta.url),
+    private readonly workerUrl = workerBesideThisModule(),
   ) {}
 
   decode(buffer: Uint8Array, primary: { width: number; height: number }, signal?: AbortSignal): Promise<DecodedImage> {
