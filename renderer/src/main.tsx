@@ -1,12 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './components/App';
+import { missingWebToken } from './api/bridge';
+import { App, TokenGate } from './components/App';
 import { connectStores } from './stores/connect';
 import './styles.css';
 
-connectStores();
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById('root')!);
+if (missingWebToken()) {
+  root.render(<TokenGate stale={false} />);
+} else {
+  connectStores();
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

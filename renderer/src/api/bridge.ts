@@ -1,5 +1,12 @@
 import type { ConvertrBridge, EventChannel, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../preload/contract';
-import { createWebBridge } from './webBridge';
+import { createWebBridge, webTokenPresent } from './webBridge';
+
+export { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from './webBridge';
+
+/** In a browser tab opened without the web host's token nothing can work; the window says so instead. */
+export function missingWebToken(): boolean {
+  return window.convertr === undefined && !webTokenPresent();
+}
 
 declare global {
   interface Window {

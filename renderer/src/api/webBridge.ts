@@ -12,6 +12,16 @@ function takeToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
 }
 
+/** Fired on window when the web host refuses the token (a stale tab after the host restarted). */
+export const UNAUTHORIZED_EVENT = 'convertr:unauthorized';
+/** Fired on window (detail: the sentence to show) when some dropped files could not be uploaded. */
+export const UPLOAD_FAILED_EVENT = 'convertr:upload-failed';
+
+/** False when the page was opened without the address's #token=… and this tab never had one. */
+export function webTokenPresent(): boolean {
+  return takeToken() !== '';
+}
+
 /** The same contract as the Electron bridge, over the web host's HTTP API and server-sent events. */
 export function createWebBridge(): ConvertrBridge {
   const token = takeToken();
@@ -26,6 +36,7 @@ export function createWebBridge(): ConvertrBridge {
     invoke: async <C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResult<C>> => {
       try {
         const response = await fetch(`/api/invoke/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(request) });
+        if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
         return (await response.json()) as InvokeResult<C>;
       } catch (error) {
         return { ok: false, error: { code: 'HOSTED_NETWORK', message: `The engine did not answer: ${(error as Error).message}` } };
@@ -51,11 +62,15 @@ export function createWebBridge(): ConvertrBridge {
     },
     pathsForDroppedFiles: async (files) => {
       const paths: string[] = [];
+      const failures: string[] = [];
       for (const file of files) {
         const response = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: file });
-        const result = (await response.json()) as { ok: boolean; value?: { path: string } };
+        if (response.status === 401) window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+        const result = (await response.json()) as { ok: boolean; value?: { path: string }; error?: { message: string } };
         if (result.ok && result.value) paths.push(result.value.path);
+        else failures.push(`${file.name}: ${result.error?.message ?? `the upload failed (HTTP ${response.status})`}`);
       }
+      if (failures.length > 0) window.dispatchEvent(new CustomEvent(UPLOAD_FAILED_EVENT, { detail: `Not added: ${failures.join('; ')}` }));
       return paths;
     },
   };

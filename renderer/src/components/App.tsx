@@ -1,4 +1,5 @@
-import type { KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from '../api/bridge';
 import { useQueue } from '../stores/queueStore';
 import { useUi, type View } from '../stores/uiStore';
 import { DropZone } from './DropZone';
@@ -15,18 +16,40 @@ const VIEWS: { id: View; label: string }[] = [
   { id: 'folders', label: 'Batch folders' },
 ];
 
+/** WAI-ARIA tabs: arrows, Home and End select a tab and move the focus with the selection. */
 function Tabs() {
   const view = useUi((s) => s.view);
   const setView = useUi((s) => s.setView);
+  const buttons = useRef<Record<string, HTMLButtonElement | null>>({});
+  const select = (id: View) => {
+    setView(id);
+    buttons.current[id]?.focus();
+  };
   const onKey = (e: KeyboardEvent) => {
     const index = VIEWS.findIndex((v) => v.id === view);
-    if (e.key === 'ArrowRight') setView(VIEWS[(index + 1) % VIEWS.length]!.id);
-    if (e.key === 'ArrowLeft') setView(VIEWS[(index + VIEWS.length - 1) % VIEWS.length]!.id);
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    select(VIEWS[(next + VIEWS.length) % VIEWS.length]!.id);
   };
   return (
     <nav role="tablist" aria-label="Views" onKeyDown={onKey}>
       {VIEWS.map((v) => (
-        <button key={v.id} role="tab" type="button" aria-selected={view === v.id} tabIndex={view === v.id ? 0 : -1} onClick={() => setView(v.id)}>{v.label}</button>
+        <button
+          key={v.id}
+          ref={(element) => {
+            buttons.current[v.id] = element;
+          }}
+          id={`tab-${v.id}`}
+          role="tab"
+          type="button"
+          aria-selected={view === v.id}
+          aria-controls="view-panel"
+          tabIndex={view === v.id ? 0 : -1}
+          onClick={() => setView(v.id)}
+        >
+          {v.label}
+        </button>
       ))}
     </nav>
   );
@@ -38,17 +61,51 @@ function Message() {
   if (!message) return null;
   return (
     <div className="message" role="alert">
-      {message} <button type="button" onClick={dismiss} aria-label="Dismiss">×</button>
+      <span>{message}</span>
+      <button type="button" onClick={dismiss} aria-label="Dismiss message">×</button>
     </div>
+  );
+}
+
+/** What a browser tab shows when it was opened without the web host's token, or the token went stale. */
+export function TokenGate({ stale }: { stale: boolean }) {
+  return (
+    <main className="gate" aria-labelledby="gate-title">
+      <h1 id="gate-title">{stale ? 'This Convertr address has expired' : 'Open Convertr from its full address'}</h1>
+      <p>
+        {stale
+          ? 'The convertr serve that opened this tab has stopped or restarted, so this tab can no longer reach it.'
+          : 'This address is missing its key, so Convertr cannot show your queue or convert anything from this tab.'}
+      </p>
+      <p>
+        Run <code>convertr serve</code> (or <code>npm run -s convertr -- serve</code> in a checkout) and open the whole address it prints, including the part that starts with{' '}
+        <code>#token=</code>. Anyone without that address is refused.
+      </p>
+    </main>
   );
 }
 
 export function App() {
   const view = useUi((s) => s.view);
+  const [stale, setStale] = useState(false);
+  useEffect(() => {
+    const unauthorized = () => setStale(true);
+    const uploadFailed = (event: Event) => useQueue.setState({ message: (event as CustomEvent<string>).detail });
+    window.addEventListener(UNAUTHORIZED_EVENT, unauthorized);
+    window.addEventListener(UPLOAD_FAILED_EVENT, uploadFailed);
+    return () => {
+      window.removeEventListener(UNAUTHORIZED_EVENT, unauthorized);
+      window.removeEventListener(UPLOAD_FAILED_EVENT, uploadFailed);
+    };
+  }, []);
+  if (stale) return <TokenGate stale />;
   return (
     <div className="app">
       <header>
-        <h1>Convertr</h1>
+        <h1>
+          <img src="./favicon.png" alt="" />
+          Convertr
+        </h1>
         <Tabs />
         <div className="header-actions">
           <TargetPicker />
@@ -56,7 +113,7 @@ export function App() {
         </div>
       </header>
       <Message />
-      <main>
+      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'queue' && <QueueView />}
         {view === 'stats' && <StatsView />}
         {view === 'settings' && <SettingsView />}

@@ -25,6 +25,11 @@ export function DropZone() {
   };
 
   useEffect(() => {
+    useUi.setState({ pickFiles: () => input.current?.click() });
+    return () => useUi.setState({ pickFiles: null });
+  }, []);
+
+  useEffect(() => {
     const enter = (e: DragEvent) => {
       e.preventDefault();
       depth.current++;
@@ -53,15 +58,20 @@ export function DropZone() {
     };
   }, []);
 
+  const queueEmpty = useQueue((s) => s.order.length === 0);
+  const onQueue = useUi((s) => s.view === 'queue');
   return (
     <>
-      <button type="button" className="primary" onClick={() => input.current?.click()} disabled={busy}>
-        {busy ? 'Adding…' : 'Add files…'}
-      </button>
+      {/* On an empty queue the drop target carries the one Add files button. */}
+      {!(queueEmpty && onQueue) && (
+        <button type="button" className="primary" onClick={() => input.current?.click()} disabled={busy}>
+          {busy ? 'Adding…' : 'Add files…'}
+        </button>
+      )}
       <input ref={input} type="file" multiple hidden data-testid="file-input" onChange={(e) => void add([...(e.target.files ?? [])]).then(() => { e.target.value = ''; })} />
       {dragging && (
         <div className="drop-overlay" role="status">
-          <p>Drop files or folders to convert them</p>
+          <p>Drop videos, music or photos (or folders of them) to convert them</p>
         </div>
       )}
     </>

@@ -1,24 +1,40 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { OUTPUT_FORMAT_VALUES, type FolderRuleInput, type FolderRuleView } from '../../../preload/contract';
 import { useFolders } from '../stores/foldersStore';
+import { isFullPath } from './SettingsView';
 
 const EMPTY: FolderRuleInput = { inputFolder: '', outputFolder: null, target: 'jpg', recursive: true, include: [], exclude: [], doneFolder: null };
 const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);
 
+/** The first thing wrong with a rule, in plain words, before it is sent. */
+function ruleProblem(rule: FolderRuleInput): string | null {
+  if (rule.inputFolder.trim() === '') return 'Type the folder to watch.';
+  if (!isFullPath(rule.inputFolder)) return `The watch folder must be a full path that starts with /, not “${rule.inputFolder.trim()}”.`;
+  if (rule.outputFolder !== null && !isFullPath(rule.outputFolder)) return `The output folder must be a full path that starts with /, not “${rule.outputFolder.trim()}”.`;
+  if (rule.doneFolder !== null && !isFullPath(rule.doneFolder)) return `The folder for converted originals must be a full path that starts with /, not “${rule.doneFolder.trim()}”.`;
+  return null;
+}
+
 function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: number; onDone: () => void }) {
   const save = useFolders((s) => s.save);
+  const formError = useFolders((s) => s.formError);
+  const setFormError = useFolders((s) => s.setFormError);
+  const errorId = `rule-error-${id ?? 'new'}`;
   const [draft, setDraft] = useState(initial);
   const [include, setInclude] = useState(initial.include.join(', '));
   const [exclude, setExclude] = useState(initial.exclude.join(', '));
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void save({ ...draft, include: list(include), exclude: list(exclude) }, id).then((ok) => ok && onDone());
+    const rule = { ...draft, inputFolder: draft.inputFolder.trim(), outputFolder: draft.outputFolder?.trim() || null, doneFolder: draft.doneFolder?.trim() || null, include: list(include), exclude: list(exclude) };
+    const problem = ruleProblem(rule);
+    if (problem) return setFormError(problem);
+    void save(rule, id).then((ok) => ok && onDone());
   };
   return (
-    <form onSubmit={submit} aria-label={id === undefined ? 'New batch folder' : 'Edit batch folder'}>
+    <form onSubmit={submit} noValidate aria-label={id === undefined ? 'New batch folder' : 'Edit batch folder'}>
       <fieldset>
         <legend>{id === undefined ? 'New batch folder' : 'Edit batch folder'}</legend>
-        <label>Watch folder <input type="text" value={draft.inputFolder} required onChange={(e) => setDraft({ ...draft, inputFolder: e.target.value })} /></label>
+        <label>Watch folder <input type="text" value={draft.inputFolder} placeholder="a full path, such as /home/you/Camera" required aria-describedby={formError ? errorId : undefined} onChange={(e) => setDraft({ ...draft, inputFolder: e.target.value })} /></label>
         <label>Output folder <input type="text" value={draft.outputFolder ?? ''} placeholder="a “converted” folder inside it" onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value || null })} /></label>
         <label>Convert to
           <select value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value as FolderRuleInput['target'] })}>
@@ -31,7 +47,8 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
         <label>After converting, move originals to <input type="text" value={draft.doneFolder ?? ''} placeholder="keep them where they are" onChange={(e) => setDraft({ ...draft, doneFolder: e.target.value || null })} /></label>
         <div className="toolbar">
           <button type="submit" className="primary">{id === undefined ? 'Add rule' : 'Save rule'}</button>
-          {id !== undefined && <button type="button" onClick={onDone}>Cancel</button>}
+          {id !== undefined && <button type="button" onClick={() => { setFormError(null); onDone(); }}>Cancel</button>}
+          <span id={errorId} role="alert" className="field-error" data-testid="rule-error">{formError}</span>
         </div>
       </fieldset>
     </form>
@@ -41,6 +58,7 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
 function RuleItem({ rule }: { rule: FolderRuleView }) {
   const { setEnabled, retry, remove } = useFolders.getState();
   const [editing, setEditing] = useState(false);
+  const name = rule.inputFolder.split(/[\\/]/).filter(Boolean).pop() ?? rule.inputFolder;
   if (editing) {
     const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder };
     return <li><RuleForm initial={initial} id={rule.id} onDone={() => setEditing(false)} /></li>;
@@ -57,10 +75,10 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
           {rule.converted} converted, {rule.failed} failed{rule.inProgress > 0 ? `, ${rule.inProgress} in progress` : ''} · last activity {rule.lastActivityAt ? new Date(rule.lastActivityAt).toLocaleString() : 'never'}
         </span>
         <span className="job-actions">
-          <button type="button" onClick={() => void setEnabled(rule.id, !rule.enabled)}>{rule.enabled ? 'Pause' : 'Resume'}</button>
-          {rule.failed > 0 && <button type="button" onClick={() => void retry(rule.id)}>Retry failed</button>}
-          <button type="button" onClick={() => setEditing(true)}>Edit</button>
-          <button type="button" onClick={() => void remove(rule.id)}>Remove</button>
+          <button type="button" aria-label={`${rule.enabled ? 'Pause' : 'Resume'} ${name}`} onClick={() => void setEnabled(rule.id, !rule.enabled)}>{rule.enabled ? 'Pause' : 'Resume'}</button>
+          {rule.failed > 0 && <button type="button" aria-label={`Retry failed in ${name}`} onClick={() => void retry(rule.id)}>Retry failed</button>}
+          <button type="button" aria-label={`Edit ${name}`} onClick={() => setEditing(true)}>Edit</button>
+          <button type="button" aria-label={`Remove ${name}`} onClick={() => void remove(rule.id)}>Remove</button>
         </span>
       </div>
       {rule.failures.length > 0 && (

@@ -2,41 +2,68 @@ import { memo } from 'react';
 import type { JobView } from '../../../preload/contract';
 import { fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
+import { KindIcon } from './Icons';
 
-const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
-export const JobRow = memo(function JobRow({ job, startedAt, top, height }: { job: JobView; startedAt: number | undefined; top: number; height: number }) {
+interface JobRowProps {
+  job: JobView;
+  startedAt: number | undefined;
+  top: number;
+  height: number;
+  /** The error's message and fix shown in full. */
+  expanded: boolean;
+  onToggle(id: number): void;
+}
+
+/** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
+export const JobRow = memo(function JobRow({ job, startedAt, top, height, expanded, onToggle }: JobRowProps) {
   const { cancel, retry, reveal } = useQueue.getState();
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const fix = job.error ? fixFor(job.error.code) : undefined;
+  const detailsId = `job-${job.id}-error`;
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${STATUS_LABEL[job.status]}`} data-testid="job-row">
       <div className="job-main">
+        <KindIcon target={job.target} />
         <span className="job-name" title={job.input}>{job.name}</span>
         <span className="job-pair">{job.pair}</span>
         <span className="job-mode">{job.mode}</span>
         <span className={`badge badge-${job.status}`}>{STATUS_LABEL[job.status]}</span>
       </div>
       <div className="job-detail">
-        {job.status === 'running' || job.status === 'queued' || job.status === 'paused' ? (
+        {job.status === 'running' || job.status === 'queued' ? (
           <>
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}</span>
           </>
         ) : job.error ? (
-          <span className="job-error" role="alert">{job.error.message}{fix ? ` ${fix}` : ''}</span>
+          <>
+            <span className="job-error" data-testid="error-message">{job.error.message}</span>
+            <button type="button" className="link" aria-expanded={expanded} aria-controls={detailsId} onClick={() => onToggle(job.id)} aria-label={`${expanded ? 'Hide details' : 'What to do'} for ${job.name}`}>
+              {expanded ? 'Hide details' : 'What to do'}
+            </button>
+          </>
         ) : (
           <span className="job-sizes">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}{job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}</span>
         )}
         <span className="job-actions">
-          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" onClick={() => void cancel(job.id)}>Cancel</button>}
-          {(job.status === 'failed' || job.status === 'cancelled') && <button type="button" onClick={() => void retry(job.id)}>Retry</button>}
-          {job.status === 'succeeded' && job.output && <button type="button" onClick={() => void reveal(job.id)}>Show file</button>}
+          {(job.status === 'queued' || job.status === 'running') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
+          {(job.status === 'failed' || job.status === 'cancelled') && <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id)}>Retry</button>}
+          {job.status === 'succeeded' && job.output && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show file</button>}
         </span>
       </div>
+      {job.error && expanded && (
+        <dl className="error-details" id={detailsId}>
+          <dt>What happened</dt>
+          <dd data-testid="error-what">{job.error.message}</dd>
+          <dt>What to do</dt>
+          <dd data-testid="error-fix">{fix ?? 'Retry; if it fails again, convert the file with another target format or check that it opens in another app.'}</dd>
+        </dl>
+      )}
     </div>
   );
 });

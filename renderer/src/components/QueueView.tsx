@@ -1,54 +1,98 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueue } from '../stores/queueStore';
+import { useUi } from '../stores/uiStore';
+import { Icon } from './Icons';
 import { JobRow } from './JobRow';
 
 const ROW_HEIGHT = 64;
+/** A failed row opened to show its error and fix in full. */
+const EXPANDED_HEIGHT = 168;
 const OVERSCAN = 6;
 /** More than the rows that can ever be in view at once, so that slot keys stay unique. */
 const SLOTS = 512;
 
-function BatchHeader() {
-  const jobs = useQueue((s) => s.jobs);
-  const order = useQueue((s) => s.order);
-  const totals = useMemo(() => {
-    let done = 0;
-    let failed = 0;
-    let progress = 0;
-    for (const id of order) {
-      const job = jobs[id];
-      if (!job) continue;
-      if (job.status === 'succeeded' || job.status === 'cancelled') done++;
-      if (job.status === 'failed') failed++;
-      progress += job.status === 'queued' ? 0 : job.status === 'running' || job.status === 'paused' ? job.progress : 1;
-    }
-    return { done, failed, total: order.length, progress: order.length === 0 ? 0 : progress / order.length };
-  }, [jobs, order]);
-  if (totals.total === 0) return <p className="empty">Drop files or folders anywhere in this window, or use “Add files…”.</p>;
+const KINDS = [
+  { kind: 'video', title: 'Videos', takes: 'MP4, MOV, MKV, WEBM, AVI, MTS, MPG, WMV', smart: 'become MP4 (H.264 and AAC) that plays on every phone, TV and browser; already-compatible files are copied, not re-encoded.' },
+  { kind: 'audio', title: 'Music', takes: 'MP3, M4A, AAC, WAV, FLAC, OGG, OPUS, WMA', smart: 'becomes MP3, which every player opens.' },
+  { kind: 'image', title: 'Photos', takes: 'HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP', smart: 'become JPG, turned the right way up, with date, place and camera kept.' },
+] as const;
+
+/** The empty queue: one large drop target that says what the app takes and what Smart makes of it. */
+function EmptyQueue() {
+  const pickFiles = useUi((s) => s.pickFiles);
   return (
-    <div className="batch-header" aria-live="polite">
-      <progress max={1} value={totals.progress} aria-label="Total progress" />
-      <span data-testid="batch-summary">{totals.done + totals.failed} of {totals.total} finished{totals.failed > 0 ? `, ${totals.failed} failed` : ''} ({Math.round(totals.progress * 100)}%)</span>
+    <div className="drop-target" data-testid="drop-target">
+      <Icon name="drop" />
+      <h2>Drop videos, music or photos</h2>
+      <p className="hint">anywhere in this window, one file or whole folders, or</p>
+      <button type="button" className="primary" onClick={() => pickFiles?.()}>Add files…</button>
+      <div className="kinds">
+        {KINDS.map((k) => (
+          <div key={k.kind}>
+            <h3><Icon name={k.kind} />{k.title}</h3>
+            <p className="hint">{k.takes}</p>
+            <p>With Smart, they {k.smart}</p>
+          </div>
+        ))}
+      </div>
+      <p className="hint">Everything is converted on this computer unless you choose the hosted service in Settings. Originals are never changed.</p>
     </div>
   );
 }
 
-function InterruptedBatches() {
-  const interrupted = useQueue((s) => s.interrupted);
-  const { resumeBatch } = useQueue.getState();
-  if (interrupted.length === 0) return null;
+/** Succeeded, failed and cancelled counted apart; the bar shows each in its own colour, so failures never look like success. */
+function BatchHeader() {
+  const jobs = useQueue((s) => s.jobs);
+  const order = useQueue((s) => s.order);
+  const totals = useMemo(() => {
+    const count = { succeeded: 0, failed: 0, cancelled: 0, running: 0 };
+    for (const id of order) {
+      const job = jobs[id];
+      if (!job) continue;
+      if (job.status === 'running') count.running += job.progress;
+      else if (job.status !== 'queued') count[job.status]++;
+    }
+    return count;
+  }, [jobs, order]);
+  const total = order.length;
+  const finished = totals.succeeded + totals.failed + totals.cancelled;
+  const share = (n: number) => `${(n / total) * 100}%`;
   return (
-    <section className="interrupted" aria-label="Interrupted command-line batches">
-      <h2>Interrupted command-line batches</h2>
-      <ul>
-        {interrupted.map((batch) => (
-          <li key={batch.batchKey}>
-            {batch.left} of {batch.total} file(s) to {batch.target.toUpperCase()} left{batch.stoppedByUser ? ', stopped in a terminal' : ''}{' '}
-            <button type="button" onClick={() => void resumeBatch(batch.batchKey)}>Resume</button>
-          </li>
-        ))}
-      </ul>
-    </section>
+    <div className="batch-header">
+      <div className="meter" role="progressbar" aria-label="Finished files" aria-valuemin={0} aria-valuemax={total} aria-valuenow={finished} aria-valuetext={`${finished} of ${total} finished`}>
+        <span className="m-succeeded" style={{ width: share(totals.succeeded) }} />
+        <span className="m-failed" style={{ width: share(totals.failed) }} />
+        <span className="m-cancelled" style={{ width: share(totals.cancelled) }} />
+        <span className="m-running" style={{ width: share(totals.running) }} />
+      </div>
+      <p className="counts" data-testid="batch-summary" aria-live="polite">
+        <span>{finished} of {total} finished:</span>
+        <span className="count-succeeded" data-testid="count-succeeded">{totals.succeeded} succeeded</span>
+        <span className={totals.failed > 0 ? 'count-failed' : undefined} data-testid="count-failed">{totals.failed} failed</span>
+        <span className="count-cancelled" data-testid="count-cancelled">{totals.cancelled} cancelled</span>
+      </p>
+    </div>
   );
+}
+
+/** Where each row starts, when some rows are opened; undefined while every row has the same height. */
+function rowOffsets(order: number[], expanded: ReadonlySet<number>): number[] | undefined {
+  if (expanded.size === 0) return undefined;
+  const offsets = new Array<number>(order.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < order.length; i++) offsets[i + 1] = offsets[i]! + (expanded.has(order[i]!) ? EXPANDED_HEIGHT : ROW_HEIGHT);
+  return offsets;
+}
+
+function firstRowAt(offsets: number[], y: number): number {
+  let low = 0;
+  let high = offsets.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (offsets[mid]! <= y) low = mid;
+    else high = mid - 1;
+  }
+  return Math.max(0, low);
 }
 
 /** A virtualised list: only the rows in view are in the page, so 10,000 jobs scroll as smoothly as ten. */
@@ -61,6 +105,13 @@ export function QueueView() {
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const toggle = useCallback((id: number) => setExpanded((current) => {
+    const next = new Set(current);
+    if (!next.delete(id)) next.add(id);
+    return next;
+  }), []);
+  const hasFinished = useMemo(() => order.some((id) => jobs[id] && jobs[id].status !== 'queued' && jobs[id].status !== 'running'), [jobs, order]);
 
   useEffect(() => {
     const element = scroller.current;
@@ -68,27 +119,34 @@ export function QueueView() {
     const observer = new ResizeObserver(() => setViewport(element.clientHeight));
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
+  }, [order.length === 0]);
   const onScroll = useCallback(() => setScrollTop(scroller.current?.scrollTop ?? 0), []);
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(order.length, Math.ceil((scrollTop + viewport) / ROW_HEIGHT) + OVERSCAN);
+  if (order.length === 0) return <section className="queue-view" aria-label="Queue"><EmptyQueue /></section>;
+
+  const offsets = rowOffsets(order, expanded);
+  const top = (index: number) => (offsets ? offsets[index]! : index * ROW_HEIGHT);
+  const startRow = offsets ? firstRowAt(offsets, scrollTop) : Math.floor(scrollTop / ROW_HEIGHT);
+  const endRow = offsets ? firstRowAt(offsets, scrollTop + viewport) + 1 : Math.ceil((scrollTop + viewport) / ROW_HEIGHT);
+  const first = Math.max(0, startRow - OVERSCAN);
+  const last = Math.min(order.length, endRow + OVERSCAN);
   const visible = order.slice(first, last);
 
   return (
     <section className="queue-view" aria-label="Queue">
       <div className="toolbar">
         <button type="button" onClick={() => void togglePause()}>{paused ? 'Resume all' : 'Pause all'}</button>
-        <button type="button" onClick={() => void clearFinished()}>Clear finished</button>
+        <button type="button" onClick={() => void clearFinished()} disabled={!hasFinished}>Clear finished</button>
       </div>
-      <InterruptedBatches />
       <BatchHeader />
       <div className="job-list" ref={scroller} onScroll={onScroll} role="list" aria-label="Jobs" tabIndex={0} data-testid="job-list">
-        <div style={{ height: order.length * ROW_HEIGHT, position: 'relative' }}>
+        <div style={{ height: top(order.length), position: 'relative' }}>
           {visible.map((id, i) => {
             const job = jobs[id];
+            const index = first + i;
+            const open = expanded.has(id);
             // Keyed by slot, not by job: scrolling refills the same row elements instead of creating new ones.
-            return job ? <JobRow key={(first + i) % SLOTS} job={job} startedAt={startedAt[id]} top={(first + i) * ROW_HEIGHT} height={ROW_HEIGHT} /> : null;
+            return job ? <JobRow key={index % SLOTS} job={job} startedAt={startedAt[id]} top={top(index)} height={open ? EXPANDED_HEIGHT : ROW_HEIGHT} expanded={open} onToggle={toggle} /> : null;
           })}
         </div>
       </div>

@@ -1,32 +1,91 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../preload/contract';
-import { useSettings } from '../stores/settingsStore';
+import { useSettings, type Feedback } from '../stores/settingsStore';
 
 const PLAN = { video: 20, audio: 40, image: 256 };
+const KIND_LABEL = { video: 'Video', audio: 'Audio', image: 'Image' } as const;
+
+type Field = 'apiUrl' | 'outputFolder' | 'video' | 'audio' | 'image';
+type Problems = Partial<Record<Field, string>>;
+
+/** A full path on this system: /… on macOS and Linux, C:\… or \\server\… on Windows. */
+export function isFullPath(text: string): boolean {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(text.trim());
+}
+
+/** Problems with a draft, in the words shown beside each control; empty when it can be saved. */
+export function settingsProblems(draft: Settings): Problems {
+  const problems: Problems = {};
+  let url: URL | undefined;
+  try {
+    url = new URL(draft.apiUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.apiUrl = 'Type the full address of the hosted service, starting with https:// (for example https://convertr.app).';
+  if (draft.outputFolder !== null) {
+    if (draft.outputFolder.trim() === '') problems.outputFolder = 'Type the folder for converted files, or choose “Beside each original”.';
+    else if (!isFullPath(draft.outputFolder)) problems.outputFolder = `Type a full path that starts with / (for example /home/you/Videos); “${draft.outputFolder.trim()}” does not say where it is.`;
+  }
+  for (const kind of ['video', 'audio', 'image'] as const) {
+    const value = draft.concurrency[kind];
+    if (!Number.isInteger(value) || value < 1 || value > PLAN[kind]) problems[kind] = `Choose a whole number from 1 to ${PLAN[kind]}.`;
+  }
+  return problems;
+}
+
+function Note({ id, feedback }: { id: string; feedback: Feedback | null }) {
+  return (
+    <span id={id} role="status" data-testid={id} className={feedback ? (feedback.ok ? 'status-ok' : 'status-bad') : undefined}>
+      {feedback?.text}
+    </span>
+  );
+}
+
+function FieldError({ id, text }: { id: string; text: string | undefined }) {
+  return text ? <span id={id} className="field-error">{text}</span> : null;
+}
 
 export function SettingsView() {
-  const { settings, status, save, register, logout } = useSettings();
+  const { settings, status, accountStatus, save, register, logout } = useSettings();
   const [draft, setDraft] = useState<Settings | null>(settings);
   const [label, setLabel] = useState('');
   const [account, setAccount] = useState({ name: '', email: '', password: '' });
+  const [problems, setProblems] = useState<Problems>({});
   useEffect(() => setDraft(settings), [settings]);
   if (!draft) return <p>Loading settings…</p>;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void save({ mode: draft.mode, apiUrl: draft.apiUrl, notifications: draft.notifications, outputFolder: draft.outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) });
-    setLabel('');
+    const found = settingsProblems(draft);
+    setProblems(found);
+    if (Object.keys(found).length > 0) {
+      useSettings.setState({ status: { ok: false, text: 'Not saved: fix the highlighted fields.' } });
+      return;
+    }
+    const outputFolder = draft.outputFolder === null ? null : draft.outputFolder.trim();
+    void save({ mode: draft.mode, apiUrl: draft.apiUrl, notifications: draft.notifications, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
+      if (ok) setLabel('');
+      else {
+        const message = useSettings.getState().status?.text ?? '';
+        if (/output folder/i.test(message)) setProblems({ outputFolder: message });
+      }
+    });
   };
+  const invalid = (field: Field) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `error-${field}` } : {});
 
   return (
     <section className="settings-view" aria-label="Settings">
-      <form onSubmit={submit}>
+      <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>Where conversions run</legend>
           {(['local', 'hosted', 'auto'] as const).map((mode) => (
             <label key={mode}><input type="radio" name="mode" value={mode} checked={draft.mode === mode} onChange={() => setDraft({ ...draft, mode })} /> {mode === 'local' ? 'On this computer' : mode === 'hosted' ? 'Hosted Convertr API' : 'Automatic'}</label>
           ))}
-          <label>API URL <input type="url" value={draft.apiUrl} onChange={(e) => setDraft({ ...draft, apiUrl: e.target.value })} /></label>
+          <div className="field">
+            <label>API URL <input type="url" value={draft.apiUrl} {...invalid('apiUrl')} onChange={(e) => setDraft({ ...draft, apiUrl: e.target.value })} /></label>
+            <FieldError id="error-apiUrl" text={problems.apiUrl} />
+          </div>
           <label>Client label <input type="text" value={label} placeholder={draft.clientCohort ? `set (stored as ${draft.clientCohort})` : 'optional'} onChange={(e) => setLabel(e.target.value)} /></label>
           <p className="hint">Only a hash of the label (a cohort) is stored with your conversions; the label itself is never saved.</p>
         </fieldset>
@@ -34,30 +93,41 @@ export function SettingsView() {
           <legend>Output</legend>
           <label><input type="radio" name="output" checked={draft.outputFolder === null} onChange={() => setDraft({ ...draft, outputFolder: null })} /> Beside each original</label>
           <label><input type="radio" name="output" checked={draft.outputFolder !== null} onChange={() => setDraft({ ...draft, outputFolder: draft.outputFolder ?? '' })} /> In one folder:</label>
-          {draft.outputFolder !== null && <input type="text" aria-label="Output folder" value={draft.outputFolder} onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value })} />}
+          {draft.outputFolder !== null && (
+            <div className="field">
+              <input type="text" aria-label="Output folder" placeholder="a full path, such as /home/you/Converted" value={draft.outputFolder} {...invalid('outputFolder')} onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value })} />
+              <FieldError id="error-outputFolder" text={problems.outputFolder} />
+            </div>
+          )}
           <label><input type="checkbox" checked={draft.notifications} onChange={(e) => setDraft({ ...draft, notifications: e.target.checked })} /> Notify me when a batch finishes</label>
         </fieldset>
         <fieldset>
           <legend>Simultaneous conversions</legend>
           {(['video', 'audio', 'image'] as const).map((kind) => (
-            <label key={kind}>{kind} <input type="number" min={1} max={PLAN[kind]} value={draft.concurrency[kind]} onChange={(e) => setDraft({ ...draft, concurrency: { ...draft.concurrency, [kind]: Number(e.target.value) } })} /> <span className="hint">plan allows {kind === 'image' ? 'unlimited' : PLAN[kind]}</span></label>
+            <div className="field" key={kind}>
+              <label>{KIND_LABEL[kind]} <input type="number" min={1} max={PLAN[kind]} value={Number.isNaN(draft.concurrency[kind]) ? '' : draft.concurrency[kind]} {...invalid(kind)} onChange={(e) => setDraft({ ...draft, concurrency: { ...draft.concurrency, [kind]: e.target.valueAsNumber } })} /> <span className="hint">plan allows {kind === 'image' ? 'unlimited' : PLAN[kind]}</span></label>
+              <FieldError id={`error-${kind}`} text={problems[kind]} />
+            </div>
           ))}
         </fieldset>
-        <button type="submit" className="primary">Save settings</button>
+        <div className="toolbar save-bar">
+          <button type="submit" className="primary">Save settings</button>
+          <Note id="settings-status" feedback={status} />
+        </div>
       </form>
       <form onSubmit={(e) => { e.preventDefault(); void register(account); }}>
         <fieldset>
           <legend>Hosted account</legend>
-          <label>Name <input type="text" value={account.name} onChange={(e) => setAccount({ ...account, name: e.target.value })} /></label>
-          <label>Email <input type="email" value={account.email} onChange={(e) => setAccount({ ...account, email: e.target.value })} /></label>
-          <label>Password <input type="password" value={account.password} onChange={(e) => setAccount({ ...account, password: e.target.value })} /></label>
+          <label>Name <input type="text" value={account.name} autoComplete="name" onChange={(e) => setAccount({ ...account, name: e.target.value })} /></label>
+          <label>Email <input type="email" value={account.email} autoComplete="email" onChange={(e) => setAccount({ ...account, email: e.target.value })} /></label>
+          <label>Password <input type="password" value={account.password} autoComplete="new-password" onChange={(e) => setAccount({ ...account, password: e.target.value })} /></label>
           <div className="toolbar">
             <button type="submit">Register</button>
             <button type="button" onClick={() => void logout()}>Log out</button>
+            <Note id="account-status" feedback={accountStatus} />
           </div>
         </fieldset>
       </form>
-      {status && <p role="status" data-testid="settings-status">{status}</p>}
     </section>
   );
 }

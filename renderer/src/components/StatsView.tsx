@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StatsView as Stats } from '../../../preload/contract';
 import { formatPercent } from '../lib/format';
 import { statsToCsv } from '../lib/statsCsv';
@@ -6,48 +6,127 @@ import { useStats, type StatsWindow } from '../stores/statsStore';
 
 const WINDOWS: StatsWindow[] = ['1d', '7d', '14d', '30d'];
 
+/** The width a chart really has, so that it draws in screen pixels and its 12 px labels stay 12 px at any window size. */
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(480);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => setWidth(Math.max(240, Math.floor(element.clientWidth))));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
+/** Round steps for an axis: 0 and up to four ticks at 1, 2 or 5 times a power of ten. */
+export function niceTicks(max: number): number[] {
+  if (max <= 0) return [0, 1];
+  const rough = max / 4;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? rough;
+  const wholeStep = Math.max(1, Math.ceil(step));
+  const ticks: number[] = [];
+  for (let v = 0; v < max + wholeStep; v += wholeStep) ticks.push(v);
+  return ticks;
+}
+
+const shortDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+function Legend({ items }: { items: [string, string][] }) {
+  return (
+    <ul className="legend">
+      {items.map(([swatch, label]) => <li key={label}><span className={`swatch ${swatch}`} aria-hidden="true" />{label}</li>)}
+    </ul>
+  );
+}
+
+/** Conversions per UTC day, stacked by status, with a count axis, each day's total above its bar and a legend. */
 function PerDayChart({ stats }: { stats: Stats }) {
-  const max = Math.max(1, ...stats.days.map((d) => d.succeeded + d.failed));
-  const width = 560;
-  const height = 140;
-  const bar = width / stats.days.length;
+  const [ref, width] = useWidth();
+  const days = stats.days;
+  const ticks = niceTicks(Math.max(1, ...days.map((d) => d.succeeded + d.failed + d.cancelled)));
+  const top = ticks.at(-1)!;
+  const left = 36;
+  const plotHeight = 150;
+  const height = plotHeight + 44;
+  const slot = (width - left - 8) / Math.max(1, days.length);
+  const barWidth = Math.min(48, Math.max(4, slot * 0.7));
+  const labelEvery = Math.max(1, Math.ceil(days.length / Math.floor((width - left) / 56)));
+  const y = (value: number) => 16 + plotHeight - (value / top) * plotHeight;
+  const totals = days.reduce((sum, d) => ({ ok: sum.ok + d.succeeded, failed: sum.failed + d.failed, cancelled: sum.cancelled + d.cancelled }), { ok: 0, failed: 0, cancelled: 0 });
   return (
     <figure>
-      <figcaption>Conversions per day</figcaption>
-      <svg viewBox={`0 0 ${width} ${height + 18}`} role="img" aria-label="Conversions per day by status" className="chart">
-        {stats.days.map((d, i) => {
-          const ok = (d.succeeded / max) * height;
-          const bad = (d.failed / max) * height;
-          return (
-            <g key={d.date}>
-              <title>{`${d.date}: ${d.succeeded} succeeded, ${d.failed} failed`}</title>
-              <rect x={i * bar + 2} y={height - ok} width={bar - 4} height={ok} className="bar-ok" />
-              <rect x={i * bar + 2} y={height - ok - bad} width={bar - 4} height={bad} className="bar-failed" />
+      <figcaption>Conversions per day (UTC)</figcaption>
+      <div ref={ref} className="chart-box">
+        <svg width={width} height={height} role="img" aria-label={`Conversions per day over ${days.length} day${days.length === 1 ? '' : 's'}: ${totals.ok} succeeded, ${totals.failed} failed, ${totals.cancelled} cancelled`} className="chart" data-testid="per-day-chart">
+          {ticks.map((t) => (
+            <g key={t}>
+              <line x1={left} x2={width - 4} y1={y(t)} y2={y(t)} className="grid" />
+              <text x={left - 6} y={y(t) + 4} textAnchor="end">{t}</text>
             </g>
-          );
-        })}
-        <text x={0} y={height + 14} className="axis">{stats.days[0]?.date}</text>
-        <text x={width} y={height + 14} textAnchor="end" className="axis">{stats.days.at(-1)?.date}</text>
-      </svg>
+          ))}
+          {days.map((d, i) => {
+            const x = left + i * slot + (slot - barWidth) / 2;
+            const total = d.succeeded + d.failed + d.cancelled;
+            const stack: [number, string][] = [[d.succeeded, 'bar-ok'], [d.failed, 'bar-failed'], [d.cancelled, 'bar-cancelled']];
+            let base = 0;
+            return (
+              <g key={d.date}>
+                <title>{`${d.date}: ${d.succeeded} succeeded, ${d.failed} failed, ${d.cancelled} cancelled`}</title>
+                {stack.map(([n, className]) => {
+                  const rect = <rect key={className} x={x} y={y(base + n)} width={barWidth} height={y(base) - y(base + n)} className={className} />;
+                  base += n;
+                  return n > 0 ? rect : null;
+                })}
+                {total > 0 && <text x={x + barWidth / 2} y={y(total) - 4} textAnchor="middle" className="value">{total}</text>}
+                {i % labelEvery === 0 && <text x={x + barWidth / 2} y={height - 8} textAnchor="middle">{shortDate(d.date)}</text>}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+      <Legend items={[['ok', 'Succeeded'], ['failed', 'Failed'], ['cancelled', 'Cancelled']]} />
     </figure>
   );
 }
 
+const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
+
+/** Average runtime of successful jobs per pair: one labelled bar each, its value beside it, and a seconds axis. */
 function RuntimeChart({ stats }: { stats: Stats }) {
+  const [ref, width] = useWidth();
   const pairs = stats.pairs.filter((p) => p.avgRuntimeMs !== null);
-  const max = Math.max(1, ...pairs.map((p) => p.avgRuntimeMs ?? 0));
+  const ticksMs = niceTicks(Math.max(1, ...pairs.map((p) => p.avgRuntimeMs ?? 0)) / 1000).map((s) => s * 1000);
+  const top = ticksMs.at(-1)!;
+  const left = 120;
+  const right = 64;
+  const row = 26;
+  const height = Math.max(1, pairs.length) * row + 28;
+  const x = (ms: number) => left + (ms / top) * (width - left - right);
   return (
     <figure>
-      <figcaption>Average runtime per pair</figcaption>
-      <svg viewBox={`0 0 560 ${Math.max(1, pairs.length) * 24}`} role="img" aria-label="Average runtime per pair" className="chart">
-        {pairs.map((p, i) => (
-          <g key={p.pair}>
-            <text x={0} y={i * 24 + 16} className="axis">{p.pair}</text>
-            <rect x={110} y={i * 24 + 4} width={((p.avgRuntimeMs ?? 0) / max) * 380} height={16} className="bar-ok" />
-            <text x={500} y={i * 24 + 16} className="axis">{p.avgRuntime}</text>
-          </g>
-        ))}
-      </svg>
+      <figcaption>Average runtime per pair (successful jobs)</figcaption>
+      <div ref={ref} className="chart-box">
+        <svg width={width} height={height} role="img" aria-label={`Average runtime per pair: ${pairs.map((p) => `${p.pair} ${p.avgRuntime}`).join(', ') || 'no successful jobs yet'}`} className="chart" data-testid="runtime-chart">
+          {ticksMs.map((t) => (
+            <g key={t}>
+              <line x1={x(t)} x2={x(t)} y1={0} y2={height - 22} className="grid" />
+              <text x={x(t)} y={height - 6} textAnchor="middle">{seconds(t)}</text>
+            </g>
+          ))}
+          {pairs.map((p, i) => (
+            <g key={p.pair}>
+              <text x={left - 8} y={i * row + 17} textAnchor="end" className="value">{p.pair}</text>
+              <rect x={left} y={i * row + 4} width={Math.max(2, x(p.avgRuntimeMs ?? 0) - left)} height={18} className="bar-runtime" />
+              <text x={x(p.avgRuntimeMs ?? 0) + 6} y={i * row + 17} className="value">{p.avgRuntime}</text>
+            </g>
+          ))}
+          {pairs.length === 0 && <text x={left} y={17}>No successful conversions in this window yet.</text>}
+        </svg>
+      </div>
+      <Legend items={[['runtime', 'Average runtime of successful jobs, in seconds']]} />
     </figure>
   );
 }
@@ -68,9 +147,9 @@ export function StatsView() {
   }, [refresh]);
   return (
     <section className="stats-view" aria-label="Stats">
-      <div className="toolbar" role="group" aria-label="Window">
+      <div className="toolbar" role="group" aria-label="Time window">
         {WINDOWS.map((w) => (
-          <button key={w} type="button" aria-pressed={w === window} onClick={() => void setWindow(w)}>{w}</button>
+          <button key={w} type="button" aria-pressed={w === window} onClick={() => void setWindow(w)}>{w === '1d' ? '1 day' : `${w.slice(0, -1)} days`}</button>
         ))}
         <button type="button" disabled={!stats} onClick={() => stats && exportCsv(stats)}>Export CSV</button>
       </div>

@@ -5,6 +5,9 @@ import { call } from '../api/bridge';
 interface FoldersState {
   rules: FolderRuleView[];
   error: string | null;
+  /** A problem with the rule being added or edited, shown beside its button. */
+  formError: string | null;
+  setFormError(message: string | null): void;
   load(): Promise<void>;
   save(input: FolderRuleInput, id?: number): Promise<boolean>;
   setEnabled(id: number, enabled: boolean): Promise<void>;
@@ -27,6 +30,8 @@ export const useFolders = create<FoldersState>((set, get) => {
   return {
     rules: [],
     error: null,
+    formError: null,
+    setFormError: (message) => set({ formError: message }),
     load: async () => {
       try {
         set({ rules: (await call('folders:list', {})).rules });
@@ -34,7 +39,17 @@ export const useFolders = create<FoldersState>((set, get) => {
         set({ error: (error as Error).message });
       }
     },
-    save: (input, id) => attempt(() => (id === undefined ? call('folders:add', input) : call('folders:update', { ...input, id }))),
+    save: async (input, id) => {
+      try {
+        await (id === undefined ? call('folders:add', input) : call('folders:update', { ...input, id }));
+        set({ formError: null });
+        await get().load();
+        return true;
+      } catch (error) {
+        set({ formError: (error as Error).message });
+        return false;
+      }
+    },
     setEnabled: async (id, enabled) => {
       await attempt(() => call('folders:setEnabled', { id, enabled }));
     },

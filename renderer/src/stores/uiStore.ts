@@ -6,6 +6,8 @@ export type View = 'queue' | 'stats' | 'settings' | 'folders';
 interface UiState {
   view: View;
   target: Target;
+  /** Opens the file chooser of the drop zone (set by DropZone once it is mounted). */
+  pickFiles: (() => void) | null;
   setView(view: View): void;
   setTarget(target: Target): void;
 }
@@ -13,6 +15,7 @@ interface UiState {
 export const useUi = create<UiState>((set) => ({
   view: 'queue',
   target: null,
+  pickFiles: null,
   setView: (view) => set({ view }),
   setTarget: (target) => set({ target }),
 }));
