@@ -1,12 +1,17 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
-import { launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { corpus, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
+const VIEWS = ['Queue', 'Stats', 'Settings', 'Batch folders'] as const;
+const SIZES = [
+  { width: 1280, height: 800 },
+  { width: 800, height: 600 },
+] as const;
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -32,18 +37,45 @@ async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): 
   await page.dispatchEvent('body', 'drop', { dataTransfer });
 }
 
+const slug = (view: string) => view.toLowerCase().replace(' ', '-');
+
+/** Every view, light and dark, at both window sizes: no serious or critical axe-core violation, and a screenshot of each. */
+async function auditAndCapture(page: Page, name: (view: string) => string, views: readonly string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const size of SIZES) {
+    await page.setViewportSize(size);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const view of views) {
+        if (view !== 'Gate') await page.getByRole('tab', { name: view }).click();
+        await page.waitForTimeout(120);
+        if (size.width === 1280) problems.push(...(await axeProblems(page)).map((p) => `${view} (${scheme}): ${p}`));
+        const file = path.join(SCREENSHOTS, `${name(view)}-${scheme}-${size.width}x${size.height}.png`);
+        await page.screenshot({ path: file });
+        expect(statSync(file).size).toBeGreaterThan(5000);
+      }
+    }
+  }
+  await page.setViewportSize(SIZES[0]);
+  await page.emulateMedia({ colorScheme: 'light' });
+  return problems;
+}
+
 describe('the app in a real browser against convertr serve', () => {
   let browser: Browser;
   let served: ServedApp;
   let home: string;
+  let outside: string;
   let page: Page;
 
   beforeAll(async () => {
     home = tempDir('convertr-e2e-');
+    outside = tempDir('convertr-e2e-folders-');
     mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const old of readdirSync(SCREENSHOTS)) rmSync(path.join(SCREENSHOTS, old));
     served = await startServe(home);
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    page = await browser.newPage({ viewport: SIZES[0] });
     await page.goto(served.url);
     await page.getByRole('tab', { name: 'Queue' }).waitFor();
   }, 60_000);
@@ -52,6 +84,53 @@ describe('the app in a real browser against convertr serve', () => {
     await browser?.close();
     await served?.stop();
     removeDir(home);
+    removeDir(outside);
+  });
+
+  it('says how to open it properly when the address has no token', async () => {
+    const bare = await browser.newPage({ viewport: SIZES[0] });
+    await bare.goto(new URL(served.url).origin);
+    await bare.getByRole('heading', { name: 'Open Convertr from its full address' }).waitFor();
+    await expect(bare.getByText(/#token=/).count()).resolves.toBeGreaterThan(0);
+    await expect(bare.getByRole('tab').count()).resolves.toBe(0);
+    const problems = await auditAndCapture(bare, () => 'no-token', ['Gate']);
+    expect(problems, problems.join('\n')).toEqual([]);
+    await bare.close();
+  });
+
+  it('greets an empty queue with one large drop target and no queue controls', async () => {
+    const target = page.getByTestId('drop-target');
+    await expect(target.getByRole('heading', { name: 'Drop videos, music or photos' }).isVisible()).resolves.toBe(true);
+    await expect(target.getByText('HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP').isVisible()).resolves.toBe(true);
+    await expect(target.getByText(/With Smart, they become MP4/).isVisible()).resolves.toBe(true);
+    await expect(target.getByText(/With Smart, they become JPG/).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Add files…' }).count()).resolves.toBe(1);
+    await expect(target.getByRole('button', { name: 'Add files…' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Pause all' }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: 'Clear finished' }).count()).resolves.toBe(0);
+    const box = await target.boundingBox();
+    expect(box!.height).toBeGreaterThan(500);
+    const problems = await auditAndCapture(page, () => 'empty-queue', ['Queue']);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('moves the focus with the selection on the tabs (arrows, Home, End)', async () => {
+    await page.getByRole('tab', { name: 'Queue' }).focus();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('Stats');
+    await expect(page.getByRole('tab', { name: 'Stats' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect(page.getByRole('tabpanel').getAttribute('aria-labelledby')).resolves.toBe('tab-stats');
+    await page.keyboard.press('End');
+    expect(await focused()).toBe('Batch folders');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('Queue');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('Batch folders');
+    await page.keyboard.press('Home');
+    expect(await focused()).toBe('Queue');
+    await expect(page.getByRole('tab', { name: 'Queue' }).getAttribute('tabindex')).resolves.toBe('0');
+    await expect(page.getByRole('tab', { name: 'Stats' }).getAttribute('tabindex')).resolves.toBe('-1');
   });
 
   it('converts a dropped iPhone HEIC to JPG and a phone MP4 to MP3, with progress, outputs on disk and stats', async () => {
@@ -74,9 +153,13 @@ describe('the app in a real browser against convertr serve', () => {
     const seen = await page.evaluate(() => [...(window as unknown as { seen: Set<string> }).seen]);
     expect(seen).toContain('progress:IMG_5195.HEIC');
     expect(seen).toContain('progress:vfr-rotated.mp4');
-    await expect(page.getByTestId('batch-summary').textContent()).resolves.toMatch(/2 of 2 finished/);
+    await expect(page.getByTestId('batch-summary').textContent()).resolves.toMatch(/^2 of 2 finished:2 succeeded0 failed0 cancelled$/);
     const outputs = filesUnder(path.join(home, 'inbox')).map((f) => path.basename(f));
     expect(outputs).toEqual(expect.arrayContaining(['IMG_5195.jpg', 'vfr-rotated.mp3']));
+    expect(outputs, 'uploaded copies are removed once converted').not.toContain('IMG_5195.HEIC');
+    await expect(page.getByRole('button', { name: 'Pause all' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('listitem', { name: 'IMG_5195.HEIC: Done' }).getByRole('img', { name: 'Image' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('listitem', { name: 'vfr-rotated.mp4: Done' }).getByRole('img', { name: 'Audio' }).count()).resolves.toBe(1);
 
     await page.getByRole('tab', { name: 'Stats' }).click();
     await expect(page.getByTestId('total-requests').textContent()).resolves.toBe('2');
@@ -84,15 +167,46 @@ describe('the app in a real browser against convertr serve', () => {
     await expect(page.getByRole('row', { name: /MP4->MP3 1 100.0% 0.0%/ }).count()).resolves.toBe(1);
   });
 
-  it('shows a failing file\'s error in plain words with what to do', async () => {
+  it('shows a failure as a failure: its own count and colour, its message and fix apart and expandable, a Retry named after the file', async () => {
     await page.getByRole('tab', { name: 'Queue' }).click();
     await page.getByLabel('Target format').selectOption('smart');
     await dropFiles(page, [{ name: 'holiday.mp4', bytes: Buffer.from('These are my holiday notes, not a video.\n') }]);
     const row = page.getByRole('listitem', { name: 'holiday.mp4: Failed' });
     await row.waitFor({ timeout: 30_000 });
-    await expect(row.getByRole('alert').textContent()).resolves.toBe(
-      'This is a text file, not audio, video or an image, whatever its name says. This is not audio, video or an image; check that you picked the right file.',
-    );
+    await expect(row.getByTestId('error-message').textContent()).resolves.toBe('This is a text file, not audio, video or an image, whatever its name says.');
+    await expect(page.getByTestId('count-failed').textContent()).resolves.toBe('1 failed');
+    const colours = await page.evaluate(() => {
+      const colour = (selector: string) => getComputedStyle(document.querySelector(selector)!).backgroundColor;
+      return { failed: colour('.meter .m-failed'), succeeded: colour('.meter .m-succeeded') };
+    });
+    expect(colours.failed).not.toBe(colours.succeeded);
+
+    const toggle = row.getByRole('button', { name: 'What to do for holiday.mp4' });
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await toggle.click();
+    const opened = page.getByRole('listitem', { name: 'holiday.mp4: Failed' });
+    await expect(opened.getByTestId('error-what').textContent()).resolves.toBe('This is a text file, not audio, video or an image, whatever its name says.');
+    await expect(opened.getByTestId('error-fix').textContent()).resolves.toBe('This is not audio, video or an image; check that you picked the right file.');
+    await expect(opened.getByRole('button', { name: 'Hide details for holiday.mp4' }).getAttribute('aria-expanded')).resolves.toBe('true');
+    expect((await opened.boundingBox())!.height).toBeGreaterThan(120);
+
+    // Every row action is named after its file, so that a screen reader can tell them apart.
+    await expect(page.getByRole('button', { name: 'Retry holiday.mp4' }).count()).resolves.toBe(1);
+    await expect(page.getByRole('button', { name: 'Show file for IMG_5195.HEIC' }).count()).resolves.toBe(1);
+    const names = await page.locator('.job-actions button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('counts a cancelled job apart from succeeded and failed ones', async () => {
+    await page.getByRole('button', { name: 'Pause all' }).click();
+    await page.getByRole('button', { name: 'Resume all' }).waitFor();
+    await page.getByLabel('Target format').selectOption('png');
+    await dropFiles(page, [{ name: 'pug.heic', bytes: readFileSync(corpus('heic/pug.heic')) }]);
+    await page.getByRole('button', { name: 'Cancel pug.heic' }).click();
+    await page.getByRole('listitem', { name: 'pug.heic: Cancelled' }).waitFor();
+    await page.getByRole('button', { name: 'Resume all' }).click();
+    await expect(page.getByTestId('batch-summary').textContent()).resolves.toMatch(/^4 of 4 finished:2 succeeded1 failed1 cancelled$/);
+    await expect(page.getByRole('button', { name: 'Retry pug.heic' }).count()).resolves.toBe(1);
   });
 
   it('keeps settings across a reload, storing only the hash of the client label', async () => {
@@ -101,7 +215,7 @@ describe('the app in a real browser against convertr serve', () => {
     await page.getByLabel('Notify me when a batch finishes').uncheck();
     await page.getByLabel('Client label').fill('Zebra Studio Berlin');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect(page.getByTestId('settings-status').textContent()).resolves.toBe('Saved.');
+    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
     await page.reload();
     await page.getByRole('tab', { name: 'Settings' }).click();
     await expect(page.getByLabel('Automatic').isChecked()).resolves.toBe(true);
@@ -110,11 +224,47 @@ describe('the app in a real browser against convertr serve', () => {
     for (const file of filesUnder(home)) expect(readFileSync(file).includes('Zebra Studio')).toBe(false);
   });
 
-  it('adds a batch folder in the window and converts what arrives in it', async () => {
-    const watched = path.join(home, 'camera-import');
+  it('explains a bad output folder in plain words beside the control, refuses relative paths and keeps Save and its feedback in view', async () => {
+    await page.setViewportSize(SIZES[1]);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('In one folder:').check();
+    const folder = page.getByLabel('Output folder');
+    await folder.fill('');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('#error-outputFolder').textContent()).resolves.toBe('Type the folder for converted files, or choose “Beside each original”.');
+    await expect(folder.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(folder.getAttribute('aria-describedby')).resolves.toBe('error-outputFolder');
+    await folder.fill('converted');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('#error-outputFolder').textContent()).resolves.toMatch(/^Type a full path that starts with \//);
+    // The server refuses the app's own folders, and the window puts its words beside the field too.
+    await folder.fill(path.join(home, 'outputs'));
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('#error-outputFolder', { hasText: "inside Convertr's data folder" }).waitFor();
+    const status = page.getByTestId('settings-status');
+    await expect(status.textContent()).resolves.toMatch(/inside Convertr's data folder/);
+    for (const element of [status, page.getByRole('button', { name: 'Save settings' })]) {
+      const box = (await element.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(SIZES[1].height);
+    }
+    await page.getByLabel('Beside each original').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
+    await page.setViewportSize(SIZES[0]);
+  });
+
+  it('adds a batch folder in the window and converts what arrives in it; refuses a missing folder and a folder watched twice', async () => {
+    const watched = path.join(outside, 'camera-import');
     mkdirSync(watched);
     await page.getByRole('tab', { name: 'Batch folders' }).click();
     const form = page.getByRole('form', { name: 'New batch folder' });
+    await form.getByLabel('Watch folder').fill(path.join(outside, 'not-there'));
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect.poll(() => form.getByTestId('rule-error').textContent()).toMatch(/does not exist; create it first/);
+    await form.getByLabel('Watch folder').fill('camera-import');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect.poll(() => form.getByTestId('rule-error').textContent()).toMatch(/must be a full path/);
+
     await form.getByLabel('Watch folder').fill(watched);
     await form.getByLabel('Convert to').selectOption('png');
     await form.getByRole('button', { name: 'Add rule' }).click();
@@ -123,18 +273,43 @@ describe('the app in a real browser against convertr serve', () => {
     copyFileSync(corpus('image/portrait_6.jpg'), path.join(watched, 'portrait.jpg'));
     await rule.getByText(/^1 converted, 0 failed/).waitFor({ timeout: 30_000 });
     expect(existsSync(path.join(watched, 'converted', 'portrait.png'))).toBe(true);
+
+    const again = page.getByRole('form', { name: 'New batch folder' });
+    await again.getByLabel('Watch folder').fill(watched);
+    await again.getByRole('button', { name: 'Add rule' }).click();
+    await expect.poll(() => again.getByTestId('rule-error').textContent()).toMatch(/already watched by another rule/);
+    await expect(page.getByRole('button', { name: 'Pause camera-import' }).count()).resolves.toBe(1);
   });
 
-  it('saves a screenshot of each view in light and dark', async () => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      for (const view of ['Queue', 'Stats', 'Settings', 'Batch folders']) {
-        await page.getByRole('tab', { name: view }).click();
-        await page.waitForTimeout(150);
-        const file = path.join(SCREENSHOTS, `${view.toLowerCase().replace(' ', '-')}-${scheme}.png`);
-        await page.screenshot({ path: file });
-        expect(statSync(file).size).toBeGreaterThan(5000);
-      }
-    }
+  it('draws the stats charts with axes, values and a legend, readable at 800 px and sensible for one day', async () => {
+    await page.setViewportSize(SIZES[1]);
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByRole('button', { name: '1 day' }).click();
+    const chart = page.getByTestId('per-day-chart');
+    await chart.waitFor();
+    const perDay = await chart.evaluate((svg) => ({
+      bars: [...svg.querySelectorAll('rect')].map((r) => r.getBoundingClientRect().width),
+      width: svg.getBoundingClientRect().width,
+      fontSizes: [...svg.querySelectorAll('text')].map((t) => parseFloat(getComputedStyle(t).fontSize) * (t.getScreenCTM()?.a ?? 1)),
+      texts: [...svg.querySelectorAll('text')].map((t) => t.textContent),
+    }));
+    expect(perDay.bars.length).toBeGreaterThan(0);
+    expect(Math.max(...perDay.bars), 'one day is one bar, not a band across the chart').toBeLessThanOrEqual(48);
+    expect(Math.min(...perDay.fontSizes), 'labels readable at 800 px').toBeGreaterThanOrEqual(11);
+    expect(perDay.texts).toContain('0');
+    expect(perDay.texts, 'each day carries its total').toContain(await page.getByTestId('total-requests').textContent());
+    await expect(page.locator('figure').first().getByRole('listitem').allTextContents()).resolves.toEqual(['Succeeded', 'Failed', 'Cancelled']);
+    const runtime = await page.getByTestId('runtime-chart').evaluate((svg) => [...svg.querySelectorAll('text')].map((t) => t.textContent));
+    expect(runtime).toEqual(expect.arrayContaining(['HEIC->JPG', 'MP4->MP3', '0.0 s']));
+    await page.setViewportSize(SIZES[0]);
+  });
+
+  it('passes axe-core (no serious or critical violation) in every view, light and dark, and saves a screenshot of each at 1280x800 and 800x600', async () => {
+    await page.getByRole('tab', { name: 'Stats' }).click();
+    await page.getByRole('button', { name: '7 days' }).click();
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.getByRole('button', { name: 'What to do for holiday.mp4' }).click();
+    const problems = await auditAndCapture(page, slug, VIEWS);
+    expect(problems, problems.join('\n')).toEqual([]);
   });
 });

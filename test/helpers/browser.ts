@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBuiltCli } from './cli';
 
 /** Debian's Chromium, headless, with the flags this closed network and running as root need. */
@@ -44,4 +46,20 @@ export function startServe(home: string, env: NodeJS.ProcessEnv = {}): Promise<S
     });
     child.once('exit', (code) => reject(new Error(`convertr serve exited with ${code}: ${stderr}`)));
   });
+}
+
+const AXE_SOURCE = readFileSync(fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8');
+
+/**
+ * Runs axe-core in the page (evaluated through the DevTools protocol, so the page's strict CSP stays on)
+ * and returns its serious and critical violations as "rule: target" lines.
+ */
+export async function axeProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1, 2).join('').trim() ?? ''})`) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).join('; ')}`);
 }

@@ -57,7 +57,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
         </span>
       </div>
       {job.error && expanded && (
-        <dl className="error-details" id={detailsId}>
+        <dl className="error-details" id={detailsId} tabIndex={0}>
           <dt>What happened</dt>
           <dd data-testid="error-what">{job.error.message}</dd>
           <dt>What to do</dt>
