@@ -1,4 +1,4 @@
-// Lint rules, including the one-way import rule of DESIGN section 2.
+// Lint rules, including the one-way import rule (docs/ARCHITECTURE.md, "The parts").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The one typed contract between the window and the main process (DESIGN section 2): invoke channels with
+ * The one typed contract between the window and the main process (docs/ARCHITECTURE.md): invoke channels with
  * zod schemas for requests and responses, event channels, and the error payload. Types derive from the
  * schemas. No electron, no Node built-ins: the renderer imports this file.
  */

@@ -16,7 +16,7 @@ interface ReportedCost {
   hostedCost?: { minutes?: number };
 }
 
-/** One finished job as the CLI's `--json` line reports it (DESIGN section 4). */
+/** One finished job as the CLI's `--json` line reports it. */
 export interface JobReport {
   input: string;
   output: string | null;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** The data folder of DESIGN section 4: CONVERTR_HOME, else the OS app-data folder. */
+/** The data folder: CONVERTR_HOME, else the OS app-data folder. */
 export function dataDirectory(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
   if (env['CONVERTR_HOME']) return path.resolve(env['CONVERTR_HOME']);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Convertr');

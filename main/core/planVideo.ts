@@ -113,7 +113,7 @@ function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: n
   return filters;
 }
 
-/** Plans a video output following DESIGN section 3: remux when the streams already qualify, else encode to the compatible profile. */
+/** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
 export function planVideoConversion(input: ProbedInput, target: VideoOutput, options: { forceReencode?: boolean } = {}): FfmpegPlan {
   const probe = input.probe;
   const video = probe.video[0];

@@ -74,7 +74,7 @@ const header = (req: IncomingMessage, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Speaks DESIGN section 5 like the Laravel service does, converting with this project's own engine. */
+/** Speaks the hosted API contract like the Laravel service does, converting with this project's own engine. */
 export async function startHostedTestServer(options: { uploadLimitBytes?: number } = {}): Promise<HostedTestServer> {
   let engine: NativeEngine | undefined;
   const work = mkdtempSync(path.join(tmpdir(), 'convertr-hosted-server-'));

@@ -9,7 +9,7 @@ async function ruleIds(file: string, code: string): Promise<string[]> {
   return result!.messages.map((m) => m.ruleId ?? m.message);
 }
 
-describe('import direction (DESIGN section 2)', () => {
+describe('import direction (docs/ARCHITECTURE.md)', () => {
   it('forbids main/core from importing native/, electron or a shell', async () => {
     expect(await ruleIds('main/core/x.ts', "import { a } from '../../native/ffmpeg/runProcess.js';\nexport const b = a;\n")).toContain('no-restricted-imports');
     expect(await ruleIds('main/core/x.ts', "import { app } from 'electron';\nexport const b = app;\n")).toContain('no-restricted-imports');

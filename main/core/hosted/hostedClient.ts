@@ -107,7 +107,7 @@ function costFromHeaders(headers: IncomingHttpHeaders): HostedCost {
 
 const isJson = (headers: IncomingHttpHeaders) => /[/+]json\b/i.test(headerText(headers, 'content-type') ?? '');
 
-/** Speaks the hosted Convertr API (DESIGN section 5): convert with a streamed upload, and register. */
+/** Speaks the hosted Convertr API: convert with a streamed upload, and register. */
 export class HostedClient {
   private readonly limit: number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -176,7 +176,7 @@ export class HostedClient {
     return headers;
   }
 
-  /** Sends with the retries DESIGN section 5 allows: 429 and 503 as the server asks, network faults only when safe. */
+  /** Sends with the retries the API allows: 429 and 503 as the server asks, network faults only when safe. */
   private async send(outgoing: Outgoing, signal: AbortSignal | undefined): Promise<ExchangeResponse> {
     let rateLimited = 0;
     let unavailable = 0;

@@ -4,7 +4,7 @@ import { serverWords } from './hostedResponses.js';
 
 const limitText = (limitBytes: number) => `${(limitBytes / 1024 ** 3).toFixed(0)} GB`;
 
-/** The outcome of an HTTP error status from the hosted API (DESIGN section 5). */
+/** The outcome of an HTTP error status from the hosted API. */
 export function errorForStatus(status: number, body: string, uploadLimitBytes: number): AppError {
   const words = serverWords(body);
   const said = words ? ` The server said: ${words}` : '';

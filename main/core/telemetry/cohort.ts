@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** NFKC, trimmed, inner whitespace collapsed, lower-cased, first 80 characters (DESIGN section 4). */
+/** NFKC, trimmed, inner whitespace collapsed, lower-cased, first 80 characters. */
 export function normalizeLabel(label: string): string {
   return [...label.normalize('NFKC').trim().replace(/\s+/gu, ' ').toLowerCase()].slice(0, 80).join('');
 }

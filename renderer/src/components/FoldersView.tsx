@@ -93,6 +93,7 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
 export function FoldersView() {
   const { rules, error, load } = useFolders();
   useEffect(() => {
+    useFolders.getState().setFormError(null);
     void load();
   }, [load]);
   return (

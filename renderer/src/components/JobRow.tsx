@@ -40,13 +40,15 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
             </span>
             <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}</span>
           </>
-        ) : job.error ? (
+        ) : job.status === 'failed' && job.error ? (
           <>
             <span className="job-error" data-testid="error-message">{job.error.message}</span>
             <button type="button" className="link" aria-expanded={expanded} aria-controls={detailsId} onClick={() => onToggle(job.id)} aria-label={`${expanded ? 'Hide details' : 'What to do'} for ${job.name}`}>
               {expanded ? 'Hide details' : 'What to do'}
             </button>
           </>
+        ) : job.status === 'cancelled' ? (
+          <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (
           <span className="job-sizes">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}{job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}</span>
         )}
@@ -56,7 +58,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
           {job.status === 'succeeded' && job.output && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show file</button>}
         </span>
       </div>
-      {job.error && expanded && (
+      {job.status === 'failed' && job.error && expanded && (
         <dl className="error-details" id={detailsId} tabIndex={0}>
           <dt>What happened</dt>
           <dd data-testid="error-what">{job.error.message}</dd>

@@ -158,7 +158,7 @@ export function StatsView() {
         <>
           <div className="headline">
             <div><strong data-testid="total-requests">{stats.totalRequests}</strong><span>requests</span></div>
-            <div><strong>{stats.cohorts}</strong><span>cohorts</span></div>
+            <div><strong>{stats.cohorts}</strong><span>{stats.cohorts === 1 ? 'cohort' : 'cohorts'}</span></div>
             <div><strong>{stats.mostUsedPair ?? '–'}</strong><span>most used</span></div>
             <div><strong>{stats.billableMinutes}</strong><span>conversion minutes</span></div>
           </div>

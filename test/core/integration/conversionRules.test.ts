@@ -7,7 +7,7 @@ import type { OutputFormat } from '../../../main/core/formats';
 import { useRealEngine } from '../../helpers/engine';
 import { audiosOf, corpus, durationOf, exiftool, ffprobe, listAll, makeMedia, removeDir, tempDir, videoOf } from '../../helpers/media';
 
-/** One test per rule of DESIGN section 3, on inputs made here with ffmpeg and sharp or taken from the corpus. */
+/** One test per conversion rule (docs/ARCHITECTURE.md, "Where each rule lives"), on inputs made here with ffmpeg and sharp or taken from the corpus. */
 describe('conversion rules', () => {
   const engine = useRealEngine();
   let inputs: string;
