@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { connect } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli';
+import { ROOT, startBuiltCli } from '../helpers/cli';
+import { waitFor } from '../helpers/watchCli';
 import { startServe, type ServedApp } from '../helpers/browser';
 import { corpus, removeDir, tempDir } from '../helpers/media';
 
@@ -80,6 +81,7 @@ describe('convertr serve (the built command) refuses what it must, over real HTT
   let token: string;
   let inbox: string;
   let leftover: string;
+  let oneOff: string;
 
   const invoke = async (channel: string, body: unknown) => {
     const response = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
@@ -94,6 +96,14 @@ describe('convertr serve (the built command) refuses what it must, over real HTT
     mkdirSync(leftover, { recursive: true });
     writeFileSync(path.join(leftover, '.convertr-upload'), 'half.mp4');
     writeFileSync(path.join(leftover, 'half.mp4'), Buffer.alloc(1000));
+    // A one-off `convertr watch` (no --save) run earlier with the same data folder.
+    oneOff = tempDir('convertr-web-oneoff-');
+    const watch = startBuiltCli(['watch', oneOff, '--to', 'png'], { CONVERTR_HOME: home });
+    let watchErr = '';
+    watch.child.stderr!.on('data', (c: Buffer) => (watchErr += c.toString()));
+    await waitFor(() => watchErr.includes('Press Ctrl-C'), 'the one-off watch to start', 30_000);
+    watch.child.kill('SIGINT');
+    expect((await watch.done).code).toBe(0);
     served = await startServe(home, { CONVERTR_UPLOAD_LIMIT_BYTES: String(LIMIT) });
     const url = new URL(served.url);
     base = url.origin;
@@ -104,6 +114,12 @@ describe('convertr serve (the built command) refuses what it must, over real HTT
   afterAll(async () => {
     await served?.stop();
     removeDir(home);
+    removeDir(oneOff);
+  });
+
+  it('shows no batch folder for a one-off convertr watch, and does not run it', async () => {
+    const { json } = await invoke('folders:list', {});
+    expect(json.value).toEqual({ rules: [] });
   });
 
   it('is the built command, serving the built window', async () => {

@@ -17,10 +17,10 @@ function refusal(input: unknown): string {
 }
 
 describe('watch rule validation', () => {
-  it('fills in defaults: keep sources, not recursive, mirror sub-folders, enabled, local mode that runs locally when offline', () => {
+  it('fills in defaults: keep sources, not recursive, mirror sub-folders, enabled, an app rule, local mode that runs locally when offline', () => {
     expect(validateWatchRule(base)).toEqual({
       inputDir: '/photos/in', outputDir: '/photos/out', target: 'jpg', recursive: false, include: [], exclude: [], mirrorSubfolders: true,
-      sourcePolicy: { kind: 'keep' }, enabled: true, mode: 'local', whenOffline: 'local',
+      sourcePolicy: { kind: 'keep' }, enabled: true, origin: 'app', mode: 'local', whenOffline: 'local',
     });
   });
 
