@@ -38,7 +38,7 @@ export async function handleInvoke<C extends InvokeChannel>(
   if (!isTrustedSender(url)) return { ok: false, error: { code: 'USAGE', message: `Refused ${channel} from an unknown page.` } };
   const schema = invokeChannels[channel];
   const request = schema.request.safeParse(raw ?? {});
-  if (!request.success) return { ok: false, error: { code: 'USAGE', message: `Invalid arguments for ${channel}: ${describe(request.error)}` } };
+  if (!request.success) return { ok: false, error: { code: 'USAGE', message: plainWords(request.error), detail: `Invalid arguments for ${channel}: ${describe(request.error)}` } };
   try {
     const value = await handler(request.data as InvokeRequest<C>);
     const response = schema.response.safeParse(value);
@@ -48,6 +48,33 @@ export async function handleInvoke<C extends InvokeChannel>(
     const appError = error instanceof AppError ? error : toAppError(error);
     return { ok: false, error: appError.toPayload() };
   }
+}
+
+/** "concurrency.video" → "the video concurrency"; "outputFolder" → "the output folder". */
+function fieldWords(path: readonly PropertyKey[]): string {
+  const words = path.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase());
+  if (words.length === 0) return 'the request';
+  return `the ${words.reverse().join(' ').replace(/\bapi url\b/, 'API URL').replace(/\bid\b/, 'ID')}`;
+}
+
+/** A validation failure as a sentence a user can act on, e.g. "The output folder must not be empty." */
+export function plainWords(error: ZodError): string {
+  const sentences = error.issues.map((issue) => {
+    const field = fieldWords(issue.path);
+    const limit = 'minimum' in issue ? Number(issue.minimum) : 'maximum' in issue ? Number(issue.maximum) : undefined;
+    let what: string;
+    if (issue.code === 'too_small') what = issue.origin === 'string' ? (limit === 1 ? 'must not be empty' : `needs at least ${limit} characters`) : issue.origin === 'array' ? (limit === 1 ? 'must not be empty' : `needs at least ${limit} entries`) : `must be at least ${limit}`;
+    else if (issue.code === 'too_big') what = issue.origin === 'string' ? `must be at most ${limit} characters long` : issue.origin === 'array' ? `takes at most ${limit} entries` : `must be at most ${limit}`;
+    else if (issue.code === 'invalid_format' && issue.format === 'url') what = 'must be a full web address such as https://convertr.app';
+    else if (issue.code === 'invalid_format' && issue.format === 'email') what = 'must be an email address such as you@example.com';
+    else if (issue.code === 'invalid_value') what = 'is not one of the choices offered';
+    else if (issue.code === 'unrecognized_keys') what = `does not take ${issue.keys.join(', ')}`;
+    else if (issue.code === 'invalid_type' && issue.expected === 'int') what = 'must be a whole number';
+    else if (issue.code === 'invalid_type') what = 'is missing or not the right kind of value';
+    else what = 'is not valid';
+    return `${field.charAt(0).toUpperCase()}${field.slice(1)} ${what}.`;
+  });
+  return [...new Set(sentences)].join(' ');
 }
 
 function describe(error: ZodError): string {

@@ -23,11 +23,27 @@ describe('handleInvoke', () => {
     for (const raw of bad) {
       const result = await handleInvoke('queue:cancel', handler, fromApp, raw, trusted);
       expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.error.message).toMatch(/^Invalid arguments for queue:cancel/);
+      if (!result.ok) expect(result.error.detail).toMatch(/^Invalid arguments for queue:cancel/);
     }
     const enqueue = await handleInvoke('queue:enqueue', vi.fn(), fromApp, { paths: [], target: 'mp4' }, trusted);
-    expect(enqueue).toMatchObject({ ok: false, error: { message: expect.stringContaining('paths') } });
+    expect(enqueue).toMatchObject({ ok: false, error: { message: 'The paths must not be empty.' } });
     expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('says what is wrong in plain words, keeping the technical description as detail', async () => {
+    const settings = vi.fn();
+    const cases: [unknown, string][] = [
+      [{ outputFolder: '' }, 'The output folder must not be empty.'],
+      [{ apiUrl: 'convertr' }, 'The API URL must be a full web address such as https://convertr.app.'],
+      [{ concurrency: { video: 50, audio: 2, image: 2 } }, 'The video concurrency must be at most 20.'],
+      [{ concurrency: { video: 1.5, audio: 2, image: 2 } }, 'The video concurrency must be a whole number.'],
+      [{ mode: 'cloud' }, 'The mode is not one of the choices offered.'],
+    ];
+    for (const [raw, words] of cases) {
+      const result = await handleInvoke('settings:set', settings, fromApp, raw, trusted);
+      expect(result).toMatchObject({ ok: false, error: { code: 'USAGE', message: words, detail: expect.stringMatching(/^Invalid arguments for settings:set: /) } });
+    }
+    expect(settings).not.toHaveBeenCalled();
   });
 
   it('returns {ok, value} for a valid call and turns an AppError into {ok: false, error}', async () => {
