@@ -161,6 +161,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const info = await stat(file).catch(() => undefined);
     if (!info?.isFile()) return refuse(req, res, 404, 'USAGE', 'Not found.');
     res.writeHead(200, { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': info.size, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'X-Content-Type-Options': 'nosniff' });
+    if (req.method === 'HEAD') return void res.end();
     await pipeline(createReadStream(file), res);
   }
 

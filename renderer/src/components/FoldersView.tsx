@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { OUTPUT_FORMAT_VALUES, type FolderRuleInput, type FolderRuleView } from '../../../preload/contract';
 import { useFolders } from '../stores/foldersStore';
-import { isFullPath } from './SettingsView';
+import { isFullPath } from '../lib/validation';
 
 const EMPTY: FolderRuleInput = { inputFolder: '', outputFolder: null, target: 'jpg', recursive: true, include: [], exclude: [], doneFolder: null };
 const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../../preload/contract';
+import { niceTicks } from '../../renderer/src/lib/chartScale';
+import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
+
+const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.app', clientCohort: null, notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
+
+describe('chart axis steps', () => {
+  it('starts at 0 and reaches the maximum in at most five round steps', () => {
+    expect(niceTicks(1)).toEqual([0, 1]);
+    expect(niceTicks(5)).toEqual([0, 2, 4, 6]);
+    expect(niceTicks(37)).toEqual([0, 10, 20, 30, 40]);
+    expect(niceTicks(0)).toEqual([0, 1]);
+    for (const max of [1, 3, 7, 12, 99, 1000, 12345]) {
+      const ticks = niceTicks(max);
+      expect(ticks[0]).toBe(0);
+      expect(ticks.at(-1)!).toBeGreaterThanOrEqual(max);
+      expect(ticks.length).toBeLessThanOrEqual(6);
+      expect(ticks.every(Number.isInteger)).toBe(true);
+    }
+  });
+});
+
+describe('settings checked before they are sent', () => {
+  it('accepts full paths only', () => {
+    expect(['/home/me/out', 'C:\\Users\\me', 'D:/x', '\\\\server\\share'].every(isFullPath)).toBe(true);
+    expect(['converted', './out', '~/out', 'out/x', ''].some(isFullPath)).toBe(false);
+  });
+
+  it('says what is wrong beside each field, in plain words', () => {
+    expect(settingsProblems(valid)).toEqual({});
+    expect(settingsProblems({ ...valid, outputFolder: '  ' }).outputFolder).toBe('Type the folder for converted files, or choose “Beside each original”.');
+    expect(settingsProblems({ ...valid, outputFolder: 'converted' }).outputFolder).toMatch(/^Type a full path that starts with \/ .*“converted” does not say where it is\.$/);
+    expect(settingsProblems({ ...valid, apiUrl: 'convertr.app' }).apiUrl).toMatch(/starting with https:\/\//);
+    expect(settingsProblems({ ...valid, apiUrl: 'ftp://convertr.app' }).apiUrl).toBeDefined();
+    expect(settingsProblems({ ...valid, concurrency: { video: 21, audio: 0, image: Number.NaN } })).toEqual({
+      video: 'Choose a whole number from 1 to 20.',
+      audio: 'Choose a whole number from 1 to 40.',
+      image: 'Choose a whole number from 1 to 256.',
+    });
+  });
+});
