@@ -74,6 +74,14 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     settingsChanged: (settings) => events.host?.broadcast('settings:changed', settings),
     protectedFolders: { code: app.root, renderer: rendererDir, data: dataDir },
   });
+  // A failed or cancelled upload is kept for Retry until the user clears it from the queue.
+  const clearFinished = handlers['queue:clearFinished'];
+  handlers['queue:clearFinished'] = async (request) => {
+    const released = runtime.service.list().jobs.filter((job) => job.status === 'failed' || job.status === 'cancelled').map((job) => job.input);
+    const result = await clearFinished(request);
+    await Promise.all(released.map((input) => events.host?.inbox.release(input)));
+    return result;
+  };
   const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port });
   events.host = host;
   const keychainProblem = await runtime.router.loadToken();

@@ -201,6 +201,18 @@ describe('convertr serve (the built command) refuses what it must, over real HTT
     expect(existsSync(output), 'the output').toBe(true);
   });
 
+  it('keeps a failed upload for Retry, and removes it when the job is cleared from the queue', async () => {
+    const response = await fetch(`${base}/api/upload?name=notes.mp4`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: 'not a video\n' });
+    const { value } = (await response.json()) as { value: { path: string } };
+    expect((await invoke('queue:enqueue', { paths: [value.path], target: null })).json.ok).toBe(true);
+    const failed = async () => ((await invoke('queue:get', {})).json.value as { jobs: { input: string; status: string }[] }).jobs.some((j) => j.input === value.path && j.status === 'failed');
+    await waitFor(failed, 'the job to fail', 30_000);
+    expect(existsSync(value.path), 'kept for Retry').toBe(true);
+    expect((await invoke('queue:clearFinished', {})).json.ok).toBe(true);
+    expect(existsSync(value.path)).toBe(false);
+    expect(existsSync(path.dirname(value.path))).toBe(false);
+  });
+
   it('refuses output and done folders that are relative or inside the app, its window or its data', async () => {
     const renderer = path.join(ROOT, 'out/renderer/assets');
     const cases: [string, unknown, RegExp][] = [
