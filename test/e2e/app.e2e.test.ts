@@ -102,8 +102,8 @@ describe('the app in a real browser against convertr serve', () => {
     const target = page.getByTestId('drop-target');
     await expect(target.getByRole('heading', { name: 'Drop videos, music or photos' }).isVisible()).resolves.toBe(true);
     await expect(target.getByText('HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP').isVisible()).resolves.toBe(true);
-    await expect(target.getByText(/With Smart, they become MP4/).isVisible()).resolves.toBe(true);
-    await expect(target.getByText(/With Smart, they become JPG/).isVisible()).resolves.toBe(true);
+    await expect(target.getByText(/With Smart, videos become MP4/).isVisible()).resolves.toBe(true);
+    await expect(target.getByText(/With Smart, photos become JPG/).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Add files…' }).count()).resolves.toBe(1);
     await expect(target.getByRole('button', { name: 'Add files…' }).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('button', { name: 'Pause all' }).count()).resolves.toBe(0);

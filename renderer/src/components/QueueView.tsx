@@ -12,9 +12,9 @@ const OVERSCAN = 6;
 const SLOTS = 512;
 
 const KINDS = [
-  { kind: 'video', title: 'Videos', takes: 'MP4, MOV, MKV, WEBM, AVI, MTS, MPG, WMV', smart: 'become MP4 (H.264 and AAC) that plays on every phone, TV and browser; already-compatible files are copied, not re-encoded.' },
-  { kind: 'audio', title: 'Music', takes: 'MP3, M4A, AAC, WAV, FLAC, OGG, OPUS, WMA', smart: 'becomes MP3, which every player opens.' },
-  { kind: 'image', title: 'Photos', takes: 'HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP', smart: 'become JPG, turned the right way up, with date, place and camera kept.' },
+  { kind: 'video', title: 'Videos', takes: 'MP4, MOV, MKV, WEBM, AVI, MTS, MPG, WMV', smart: 'With Smart, videos become MP4 (H.264 and AAC) that plays on every phone, TV and browser; files that already do are copied, not re-encoded.' },
+  { kind: 'audio', title: 'Music', takes: 'MP3, M4A, AAC, WAV, FLAC, OGG, OPUS, WMA', smart: 'With Smart, music becomes MP3, which every player opens.' },
+  { kind: 'image', title: 'Photos', takes: 'HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP', smart: 'With Smart, photos become JPG, turned the right way up; iPhone HEIC photos keep their date, place and camera.' },
 ] as const;
 
 /** The empty queue: one large drop target that says what the app takes and what Smart makes of it. */
@@ -31,7 +31,7 @@ function EmptyQueue() {
           <div key={k.kind}>
             <h3><Icon name={k.kind} />{k.title}</h3>
             <p className="hint">{k.takes}</p>
-            <p>With Smart, they {k.smart}</p>
+            <p>{k.smart}</p>
           </div>
         ))}
       </div>
