@@ -2,9 +2,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, cop
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli';
+import { jsonLines, ROOT, startBuiltCli } from '../helpers/cli';
 import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
-import { corpus, removeDir, tempDir } from '../helpers/media';
+import { corpus, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
 const VIEWS = ['Queue', 'Stats', 'Settings', 'Batch folders'] as const;
@@ -67,12 +67,23 @@ describe('the app in a real browser against convertr serve', () => {
   let home: string;
   let outside: string;
   let page: Page;
+  let cliConverted = 0;
 
   beforeAll(async () => {
     home = tempDir('convertr-e2e-');
     outside = tempDir('convertr-e2e-folders-');
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const old of readdirSync(SCREENSHOTS)) rmSync(path.join(SCREENSHOTS, old));
+    // A command-line batch stopped in a terminal after its first file: the window offers to resume it.
+    const clips = path.join(outside, 'clips');
+    mkdirSync(clips);
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', path.join(clips, 'clip0.mkv')]);
+    for (const i of [1, 2]) copyFileSync(path.join(clips, 'clip0.mkv'), path.join(clips, `clip${i}.mkv`));
+    const cli = startBuiltCli(['convert', clips, '--to', 'mp4', '--out', path.join(outside, 'clips-out'), '--json'], { CONVERTR_HOME: home });
+    await new Promise<void>((resolve) => cli.child.stdout!.once('data', () => resolve()));
+    cli.child.kill('SIGTERM');
+    cliConverted = jsonLines((await cli.done).stdout).filter((l) => l['status'] === 'succeeded').length;
+
     served = await startServe(home);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: SIZES[0] });
@@ -112,6 +123,14 @@ describe('the app in a real browser against convertr serve', () => {
     expect(box!.height).toBeGreaterThan(500);
     const problems = await auditAndCapture(page, () => 'empty-queue', ['Queue']);
     expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('offers a command-line batch stopped in a terminal, with a Resume button named after it, and never runs it by itself', async () => {
+    const section = page.getByRole('region', { name: 'Interrupted command-line batches' });
+    const left = 3 - cliConverted;
+    await expect(section.getByText(`${left} of 3 files to MP4 left, stopped in a terminal`).isVisible()).resolves.toBe(true);
+    await expect(section.getByRole('button', { name: `Resume ${left} of 3 files to MP4` }).count()).resolves.toBe(1);
+    expect(readdirSync(path.join(outside, 'clips-out')).filter((n) => n.endsWith('.mp4'))).toHaveLength(cliConverted);
   });
 
   it('moves the focus with the selection on the tabs (arrows, Home, End)', async () => {
@@ -162,7 +181,7 @@ describe('the app in a real browser against convertr serve', () => {
     await expect(page.getByRole('listitem', { name: 'vfr-rotated.mp4: Done' }).getByRole('img', { name: 'Audio' }).count()).resolves.toBe(1);
 
     await page.getByRole('tab', { name: 'Stats' }).click();
-    await expect(page.getByTestId('total-requests').textContent()).resolves.toBe('2');
+    await expect(page.getByTestId('total-requests').textContent()).resolves.toBe(String(2 + cliConverted));
     await expect(page.getByRole('row', { name: /HEIC->JPG 1 100.0% 0.0%/ }).count()).resolves.toBe(1);
     await expect(page.getByRole('row', { name: /MP4->MP3 1 100.0% 0.0%/ }).count()).resolves.toBe(1);
   });
@@ -297,7 +316,9 @@ describe('the app in a real browser against convertr serve', () => {
     expect(Math.max(...perDay.bars), 'one day is one bar, not a band across the chart').toBeLessThanOrEqual(48);
     expect(Math.min(...perDay.fontSizes), 'labels readable at 800 px').toBeGreaterThanOrEqual(11);
     expect(perDay.texts).toContain('0');
-    expect(perDay.texts, 'each day carries its total').toContain(await page.getByTestId('total-requests').textContent());
+    // Requests count succeeded and failed jobs; the day's bar adds the one cancelled job.
+    const dayTotal = await chart.evaluate((svg) => [...svg.querySelectorAll('text.value')].map((t) => t.textContent));
+    expect(dayTotal, 'each day carries its total').toEqual([String(Number(await page.getByTestId('total-requests').textContent()) + 1)]);
     await expect(page.locator('figure').first().getByRole('listitem').allTextContents()).resolves.toEqual(['Succeeded', 'Failed', 'Cancelled']);
     const runtime = await page.getByTestId('runtime-chart').evaluate((svg) => [...svg.querySelectorAll('text')].map((t) => t.textContent));
     expect(runtime).toEqual(expect.arrayContaining(['HEIC->JPG', 'MP4->MP3', '0.0 s']));
@@ -311,5 +332,15 @@ describe('the app in a real browser against convertr serve', () => {
     await page.getByRole('button', { name: 'What to do for holiday.mp4' }).click();
     const problems = await auditAndCapture(page, slug, VIEWS);
     expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('resumes the interrupted command-line batch when asked', async () => {
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.getByRole('button', { name: /^Resume \d of 3 files to MP4$/ }).click();
+    await page.getByRole('region', { name: 'Interrupted command-line batches' }).waitFor({ state: 'detached' });
+    await expect.poll(() => readdirSync(path.join(outside, 'clips-out')).filter((n) => n.endsWith('.mp4')).sort(), { timeout: 60_000 }).toEqual(['clip0.mp4', 'clip1.mp4', 'clip2.mp4']);
+    await expect.poll(() => page.getByRole('listitem', { name: /^clip\d\.mkv: Done$/ }).count(), { timeout: 30_000 }).toBe(3 - cliConverted);
+    await page.waitForTimeout(500);
+    await expect(page.getByRole('region', { name: 'Interrupted command-line batches' }).count()).resolves.toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
 import { KindIcon } from './Icons';
 
-const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
 interface JobRowProps {
   job: JobView;
@@ -33,12 +33,12 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
         <span className={`badge badge-${job.status}`}>{STATUS_LABEL[job.status]}</span>
       </div>
       <div className="job-detail">
-        {job.status === 'running' || job.status === 'queued' ? (
+        {job.status === 'running' || job.status === 'queued' || job.status === 'paused' ? (
           <>
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
           </>
         ) : job.status === 'failed' && job.error ? (
           <>
@@ -53,7 +53,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
           <span className="job-sizes">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}{job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}</span>
         )}
         <span className="job-actions">
-          {(job.status === 'queued' || job.status === 'running') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
+          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id)}>Retry</button>}
           {job.status === 'succeeded' && job.output && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show file</button>}
         </span>

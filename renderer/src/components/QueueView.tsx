@@ -49,7 +49,7 @@ function BatchHeader() {
     for (const id of order) {
       const job = jobs[id];
       if (!job) continue;
-      if (job.status === 'running') count.running += job.progress;
+      if (job.status === 'running' || job.status === 'paused') count.running += job.progress;
       else if (job.status !== 'queued') count[job.status]++;
     }
     return count;
@@ -72,6 +72,29 @@ function BatchHeader() {
         <span className="count-cancelled" data-testid="count-cancelled">{totals.cancelled} cancelled</span>
       </p>
     </div>
+  );
+}
+
+/** Command-line batches that were interrupted: offered with a Resume button, never resumed by themselves. */
+function InterruptedBatches() {
+  const interrupted = useQueue((s) => s.interrupted);
+  const { resumeBatch } = useQueue.getState();
+  if (interrupted.length === 0) return null;
+  return (
+    <section className="interrupted" aria-labelledby="interrupted-title">
+      <h2 id="interrupted-title">Interrupted command-line batches</h2>
+      <ul>
+        {interrupted.map((batch) => {
+          const what = `${batch.left} of ${batch.total} file${batch.total === 1 ? '' : 's'} to ${batch.target.toUpperCase()}`;
+          return (
+            <li key={batch.batchKey}>
+              <span>{what} left{batch.stoppedByUser ? ', stopped in a terminal' : ''}</span>
+              <button type="button" aria-label={`Resume ${what}`} onClick={() => void resumeBatch(batch.batchKey)}>Resume</button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }
 
@@ -111,7 +134,7 @@ export function QueueView() {
     if (!next.delete(id)) next.add(id);
     return next;
   }), []);
-  const hasFinished = useMemo(() => order.some((id) => jobs[id] && jobs[id].status !== 'queued' && jobs[id].status !== 'running'), [jobs, order]);
+  const hasFinished = useMemo(() => order.some((id) => jobs[id] && jobs[id].status !== 'queued' && jobs[id].status !== 'running' && jobs[id].status !== 'paused'), [jobs, order]);
 
   useEffect(() => {
     const element = scroller.current;
@@ -122,7 +145,14 @@ export function QueueView() {
   }, [order.length === 0]);
   const onScroll = useCallback(() => setScrollTop(scroller.current?.scrollTop ?? 0), []);
 
-  if (order.length === 0) return <section className="queue-view" aria-label="Queue"><EmptyQueue /></section>;
+  if (order.length === 0) {
+    return (
+      <section className="queue-view" aria-label="Queue">
+        <InterruptedBatches />
+        <EmptyQueue />
+      </section>
+    );
+  }
 
   const offsets = rowOffsets(order, expanded);
   const top = (index: number) => (offsets ? offsets[index]! : index * ROW_HEIGHT);
@@ -138,6 +168,7 @@ export function QueueView() {
         <button type="button" onClick={() => void togglePause()}>{paused ? 'Resume all' : 'Pause all'}</button>
         <button type="button" onClick={() => void clearFinished()} disabled={!hasFinished}>Clear finished</button>
       </div>
+      <InterruptedBatches />
       <BatchHeader />
       <div className="job-list" ref={scroller} onScroll={onScroll} role="list" aria-label="Jobs" tabIndex={0} data-testid="job-list">
         <div style={{ height: top(order.length), position: 'relative' }}>

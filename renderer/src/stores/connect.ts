@@ -12,6 +12,7 @@ export function connectStores(): () => void {
     subscribe('job:update', (view) => useQueue.getState().apply(view)),
     subscribe('batch:finished', (summary) => {
       useQueue.getState().batchFinished(summary);
+      void useQueue.getState().refreshInterrupted();
       void useStats.getState().refresh();
     }),
     subscribe('batch:show', ({ batchId }) => {

@@ -17,6 +17,7 @@ interface QueueState {
   interrupted: InterruptedBatchView[];
   load(): Promise<void>;
   resumeBatch(batchKey: string): Promise<void>;
+  refreshInterrupted(): Promise<void>;
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
@@ -44,11 +45,15 @@ export const useQueue = create<QueueState>((set, get) => ({
     const [{ jobs, paused }, { batches }] = await Promise.all([call('queue:get', {}), call('queue:interrupted', {})]);
     set({ jobs: Object.fromEntries(jobs.map((j) => [j.id, j])), order: jobs.map((j) => j.id), paused, interrupted: batches });
   },
+  refreshInterrupted: async () => {
+    const { batches } = await call('queue:interrupted', {});
+    set({ interrupted: batches });
+  },
   resumeBatch: async (batchKey) => {
     try {
       await call('queue:resumeBatch', { batchKey });
-      const { batches } = await call('queue:interrupted', {});
-      set({ interrupted: batches });
+      // Its jobs are in the queue now; the list is read again when a batch finishes.
+      set((state) => ({ interrupted: state.interrupted.filter((batch) => batch.batchKey !== batchKey) }));
     } catch (error) {
       set({ message: errorText(error) });
     }
