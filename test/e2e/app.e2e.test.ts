@@ -208,6 +208,11 @@ describe('the app in a real browser against convertr serve', () => {
     await expect(opened.getByTestId('error-fix').textContent()).resolves.toBe('This is not audio, video or an image; check that you picked the right file.');
     await expect(opened.getByRole('button', { name: 'Hide details for holiday.mp4' }).getAttribute('aria-expanded')).resolves.toBe('true');
     expect((await opened.boundingBox())!.height).toBeGreaterThan(120);
+    // Both parts are in view, not clipped by the row.
+    const rowBox = (await opened.boundingBox())!;
+    const fixBox = (await opened.getByTestId('error-fix').boundingBox())!;
+    expect(fixBox.y + fixBox.height).toBeLessThanOrEqual(rowBox.y + rowBox.height);
+    await expect(opened.getByTestId('error-fix').evaluate((dd) => dd.closest('dl')!.scrollHeight <= dd.closest('dl')!.clientHeight)).resolves.toBe(true);
 
     // Every row action is named after its file, so that a screen reader can tell them apart.
     await expect(page.getByRole('button', { name: 'Retry holiday.mp4' }).count()).resolves.toBe(1);

@@ -28,7 +28,24 @@ export function Icon({ name, label, className }: { name: Kind | 'drop'; label?: 
   );
 }
 
+/** The three kind icons once per page; each queue row only points at one (cheaper to render while scrolling). */
+export function KindSymbols() {
+  return (
+    <svg aria-hidden="true" style={{ position: 'absolute', width: 0, height: 0 }}>
+      {(['video', 'audio', 'image'] as const).map((kind) => (
+        <symbol key={kind} id={`kind-${kind}`} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
+          <path d={PATHS[kind]} />
+        </symbol>
+      ))}
+    </svg>
+  );
+}
+
 export function KindIcon({ target }: { target: JobView['target'] }) {
   const kind = kindOf(target);
-  return <Icon name={kind} label={LABEL[kind]} className="kind-icon" />;
+  return (
+    <svg className="kind-icon" role="img" aria-label={LABEL[kind]}>
+      <use href={`#kind-${kind}`} />
+    </svg>
+  );
 }

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
-import { Icon } from './Icons';
+import { Icon, KindSymbols } from './Icons';
 import { JobRow } from './JobRow';
 
 const ROW_HEIGHT = 64;
 /** A failed row opened to show its error and fix in full. */
-const EXPANDED_HEIGHT = 168;
+const EXPANDED_HEIGHT = 176;
 const OVERSCAN = 6;
 /** More than the rows that can ever be in view at once, so that slot keys stay unique. */
 const SLOTS = 512;
@@ -170,6 +170,7 @@ export function QueueView() {
       </div>
       <InterruptedBatches />
       <BatchHeader />
+      <KindSymbols />
       <div className="job-list" ref={scroller} onScroll={onScroll} role="list" aria-label="Jobs" tabIndex={0} data-testid="job-list">
         <div style={{ height: top(order.length), position: 'relative' }}>
           {visible.map((id, i) => {
