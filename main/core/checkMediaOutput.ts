@@ -15,6 +15,7 @@ export function checkMediaOutput(output: MediaProbe, expected: OutputExpectation
     } else {
       if (video.codec !== wantVideo.codec) problems.push(`video codec is ${video.codec}, expected ${wantVideo.codec}`);
       if (wantVideo.pixelFormat && video.pixelFormat !== wantVideo.pixelFormat) problems.push(`pixel format is ${video.pixelFormat}, expected ${wantVideo.pixelFormat}`);
+      if (wantVideo.limitedRange && (video.colorRange === 'pc' || video.pixelFormat?.startsWith('yuvj'))) problems.push('the picture is stored in full (JPEG) range, which players show with the wrong contrast');
       if (wantVideo.evenDimensions && (video.width % 2 !== 0 || video.height % 2 !== 0)) problems.push(`dimensions ${video.width}x${video.height} are not even`);
       if (video.width !== wantVideo.width || video.height !== wantVideo.height) problems.push(`dimensions are ${video.width}x${video.height}, expected ${wantVideo.width}x${wantVideo.height}`);
       if (video.rotation !== wantVideo.rotation) problems.push(`rotation is ${video.rotation}°, expected ${wantVideo.rotation}°`);

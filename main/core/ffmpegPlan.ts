@@ -15,6 +15,8 @@ export interface ProbedInput {
 export interface ExpectedVideo {
   codec: string;
   pixelFormat?: string;
+  /** Limited (TV) range, which is what players assume; a full-range flag makes them show washed-out or crushed colours. */
+  limitedRange?: boolean;
   evenDimensions: boolean;
   width: number;
   height: number;

@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from './errors.js';
-import { extensionOf, inputKind, type InputFormat, type MediaKind } from './formats.js';
+import { extensionOf, formatForStreams, inputKind, kindOfStreams, type InputFormat, type MediaKind } from './formats.js';
 import type { MediaProbe } from './media.js';
 import { SNIFF_HEAD_BYTES, findMp3Start, sniffContainer } from './sniff.js';
 
@@ -54,6 +54,9 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   if (sniff.kind === 'playlist') {
     throw new AppError('PLAYLIST_REFUSED', `This file is ${sniff.what}, not a media file: it only points to other files or addresses, which are never opened. Convert the media files themselves.`);
   }
+  if (sniff.kind === 'program') {
+    throw new AppError('FORMAT_UNRECOGNIZED', `This file is ${sniff.what}, not audio, video or an image, whatever its name says.`);
+  }
   if (extensionOf(absolute) === 'mp3') {
     const start = findMp3Start(await readFileHead(absolute, MP3_SEARCH_BYTES));
     if (start !== undefined) {
@@ -66,10 +69,17 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   throw new AppError('FORMAT_UNRECOGNIZED', 'The content of this file is not a format Convertr reads (audio, video or image), whatever its name says.');
 }
 
-/** After probing, an MP4 or WMV with sound only is an audio file (M4A, WMA); an "M4A" with pictures is an MP4. */
+/**
+ * After probing, the streams decide: an MP4 or WMV with sound only is an audio file (M4A, WMA), an "M4A" with
+ * pictures is an MP4, an Ogg with Theora is a video. A file with neither sound nor pictures is refused.
+ */
 export function refineFormat(input: IdentifiedInput, probe: MediaProbe): IdentifiedInput {
-  const audioOnly = probe.video.length === 0 && probe.audio.length > 0;
-  const swap: Partial<Record<InputFormat, InputFormat>> = audioOnly ? { mp4: 'm4a', wmv: 'wma' } : { m4a: 'mp4', wma: 'wmv' };
-  const format = swap[input.format];
-  return format ? { ...input, format, kind: inputKind(format) } : input;
+  const video = probe.video.length > 0;
+  if (!video && probe.audio.length === 0) {
+    const what = probe.subtitles.length > 0 ? 'only subtitles' : 'no audio or video stream';
+    throw new AppError('FORMAT_UNRECOGNIZED', `This ${input.format.toUpperCase()} file holds ${what}: there is nothing to convert.`);
+  }
+  if (input.kind === 'image') return input;
+  const format = formatForStreams(input.format, { video });
+  return { ...input, format, kind: kindOfStreams({ video }) };
 }

@@ -131,7 +131,7 @@ export class LocalConverter {
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, temporary: string, signal?: AbortSignal, onProgress?: ProgressListener) {
     const probe = await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
-    assertPairSupported(refined.format, request.target);
+    assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
     const plan: FfmpegPlan = isVideoOutput(request.target)
       ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode })

@@ -9,6 +9,8 @@ export interface VideoStreamInfo {
   /** Display rotation in degrees clockwise, normalised to 0, 90, 180 or 270. */
   rotation: number;
   colorTransfer: string | undefined;
+  /** 'tv' (limited) or 'pc' (full), when the stream says. */
+  colorRange: string | undefined;
   bitDepth: number | undefined;
   frameRate: number | undefined;
   durationSeconds: number | undefined;

@@ -1,31 +1,39 @@
 import {
-  AUDIO_OUTPUTS, IMAGE_OUTPUTS, VIDEO_OUTPUTS, inputKind, pairLabel,
-  type InputFormat, type OutputFormat,
+  AUDIO_OUTPUTS, IMAGE_OUTPUTS, VIDEO_OUTPUTS, inputKind, mayHoldVideo, pairLabel,
+  type InputFormat, type OutputFormat, type VideoOutput,
 } from './formats.js';
 import { AppError } from './errors.js';
 
-/** What each input can become. GIF is an image that can also become a video. */
-export function targetsFor(input: InputFormat): readonly OutputFormat[] {
-  switch (inputKind(input)) {
-    case 'video':
-      return [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS];
-    case 'audio':
-      return AUDIO_OUTPUTS;
-    case 'image':
-      return input === 'gif' ? [...IMAGE_OUTPUTS, ...VIDEO_OUTPUTS] : IMAGE_OUTPUTS;
-  }
+/** Video containers that are also ordinary audio-only files (an MP4 with sound only plays everywhere). */
+export const AUDIO_ONLY_VIDEO_TARGETS: readonly VideoOutput[] = ['mp4', 'mov', 'mkv', 'webm'];
+
+/** What the probe found, when it has run. */
+export interface StreamFacts {
+  video: boolean;
 }
 
-export function isPairSupported(input: InputFormat, output: OutputFormat): boolean {
-  return targetsFor(input).includes(output);
+/**
+ * What each input can become. Media follows its streams: with video, any video or audio target; with sound only,
+ * any audio target and MP4/MOV/MKV/WEBM as an audio-only file. Before the probe, a container that may hold video
+ * is given the benefit of the doubt. GIF is an image that can also become a video.
+ */
+export function targetsFor(input: InputFormat, streams?: StreamFacts): readonly OutputFormat[] {
+  if (inputKind(input) === 'image') return input === 'gif' ? [...IMAGE_OUTPUTS, ...VIDEO_OUTPUTS] : IMAGE_OUTPUTS;
+  const video = streams ? streams.video : mayHoldVideo(input);
+  return video ? [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS] : [...AUDIO_OUTPUTS, ...AUDIO_ONLY_VIDEO_TARGETS];
 }
 
-export function assertPairSupported(input: InputFormat, output: OutputFormat): void {
-  if (!isPairSupported(input, output)) {
-    const targets = targetsFor(input).map((f) => f.toUpperCase()).join(', ');
+export function isPairSupported(input: InputFormat, output: OutputFormat, streams?: StreamFacts): boolean {
+  return targetsFor(input, streams).includes(output);
+}
+
+export function assertPairSupported(input: InputFormat, output: OutputFormat, streams?: StreamFacts): void {
+  if (!isPairSupported(input, output, streams)) {
+    const targets = targetsFor(input, streams).map((f) => f.toUpperCase()).join(', ');
+    const what = streams && !streams.video && inputKind(input) === 'video' ? `${input.toUpperCase()} file with sound only` : `${input.toUpperCase()} file`;
     throw new AppError(
       'PAIR_UNSUPPORTED',
-      `${pairLabel(input, output)} is not supported: a ${input.toUpperCase()} file can become ${targets}.`,
+      `${pairLabel(input, output)} is not supported: a ${what} can become ${targets}.`,
     );
   }
 }

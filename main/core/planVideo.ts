@@ -106,19 +106,77 @@ export function toneMapFilters(transfer: string): string[] {
   ];
 }
 
-function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }): string[] {
+/** Pixel formats stored as RGB or a palette: turning them into YUV needs a matrix, and BT.709 is what players assume for them. */
+export function isRgbLike(pixelFormat: string | undefined): boolean {
+  return /^(rgb|bgr|argb|abgr|gbr|pal8|0rgb|0bgr|rgb0|bgr0|x2rgb|x2bgr)/.test(pixelFormat ?? '');
+}
+
+/**
+ * Every encoded picture ends as 8-bit 4:2:0 in limited (TV) range with even sides: JPEG-range (yuvj*), 4:2:2,
+ * 4:4:4, 10/12-bit, paletted and RGB inputs included. RGB and paletted pictures are converted with BT.709.
+ */
+export function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }): string[] {
   const filters = isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [];
-  if (!even(shown.width) || !even(shown.height)) filters.push('scale=trunc(iw/2)*2:trunc(ih/2)*2');
-  filters.push('format=yuv420p');
+  const scale: string[] = [];
+  if (!even(shown.width) || !even(shown.height)) scale.push('w=trunc(iw/2)*2', 'h=trunc(ih/2)*2');
+  if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
+  scale.push('out_range=tv');
+  filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
   return filters;
+}
+
+/** H.264 level 6.2's largest frame; larger frames neither play on devices nor decode within a sane amount of memory. */
+export const MAX_VIDEO_FRAME_PIXELS = 35_651_584;
+
+function assertFrameWithinLimit(video: VideoStreamInfo): void {
+  if (video.width * video.height > MAX_VIDEO_FRAME_PIXELS) {
+    throw new AppError(
+      'TOO_LARGE',
+      `This video's pictures are ${video.width}x${video.height} (${(video.width * video.height / 1e6).toFixed(1)} megapixels), above the ${(MAX_VIDEO_FRAME_PIXELS / 1e6).toFixed(1)}-megapixel limit of H.264 that also protects your computer's memory.`,
+    );
+  }
+}
+
+/** Sound only, into a container that is usually a video (an MP4 with audio alone is a valid, widely played file). */
+function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean): FfmpegPlan {
+  const probe = input.probe;
+  const out: string[] = ['-vn', '-sn', '-dn'];
+  let copied = 0;
+  probe.audio.forEach((stream, i) => {
+    out.push('-map', `0:${stream.index}`);
+    if (!forceReencode && profile.canCopyAudio(stream)) {
+      out.push(`-c:a:${i}`, 'copy');
+      copied++;
+    } else {
+      out.push(...profile.audioEncoder(stream, i));
+    }
+  });
+  out.push('-map_metadata', '0', ...profile.muxerOptions);
+  return {
+    inputOptions: [],
+    outputOptions: out,
+    muxer: profile.muxer,
+    strategy: copied === probe.audio.length ? 'remux' : 'encode',
+    expectation: {
+      container: profile.container,
+      audio: { count: probe.audio.length, codec: copied === 0 ? profile.audioCodec : undefined },
+      subtitles: 0,
+      durationSeconds: probe.durationSeconds,
+      durationToleranceSeconds: durationTolerance(probe.durationSeconds),
+    },
+    notes: [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`],
+    durationSeconds: probe.durationSeconds,
+  };
 }
 
 /** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
 export function planVideoConversion(input: ProbedInput, target: VideoOutput, options: { forceReencode?: boolean } = {}): FfmpegPlan {
   const probe = input.probe;
   const video = probe.video[0];
-  if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
   const profile = PROFILES[target];
+  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, profile, options.forceReencode ?? false);
+  if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
+  assertFrameWithinLimit(video);
   const notes: string[] = [];
   const out: string[] = ['-map', `0:${video.index}`];
   const copyVideo = !options.forceReencode && profile.canCopyVideo(video);
@@ -129,13 +187,15 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     expectedVideo = { codec: video.codec, evenDimensions: false, width: video.width, height: video.height, rotation: video.rotation, sdr: !isHdr(video) };
   } else {
     const shown = displayedSize(video);
-    out.push(...profile.videoEncoder, '-vf', videoFilters(video, shown).join(','));
-    if (isHdr(video)) {
+    out.push(...profile.videoEncoder, '-vf', videoFilters(video, shown).join(','), '-color_range', 'tv');
+    if (isHdr(video) || isRgbLike(video.pixelFormat)) {
       out.push('-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709');
+    }
+    if (isHdr(video)) {
       notes.push('Converted HDR to SDR so that every screen shows the right colours.');
     }
     expectedVideo = {
-      codec: profile.videoCodec, pixelFormat: 'yuv420p', evenDimensions: true,
+      codec: profile.videoCodec, pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true,
       width: shown.width - (shown.width % 2), height: shown.height - (shown.height % 2), rotation: 0, sdr: true,
     };
   }

@@ -4,6 +4,7 @@ import type { InputFormat } from './formats.js';
 export type Sniff =
   | { kind: 'media'; format: InputFormat; demuxer: string; offset?: number }
   | { kind: 'playlist'; what: string }
+  | { kind: 'program'; what: string }
   | { kind: 'text' }
   | { kind: 'empty' }
   | { kind: 'unknown' };
@@ -41,6 +42,7 @@ function sniffIsoBmff(head: Uint8Array): Sniff | undefined {
       return { kind: 'media', format: 'heic', demuxer: 'heic' };
     }
     if (major === 'qt  ') return { kind: 'media', format: 'mov', demuxer: 'mov' };
+    if (major.startsWith('3g')) return { kind: 'media', format: '3gp', demuxer: 'mov' };
     if (AUDIO_MP4_BRANDS.has(major)) return { kind: 'media', format: 'm4a', demuxer: 'mov' };
     return { kind: 'media', format: 'mp4', demuxer: 'mov' };
   }
@@ -58,6 +60,41 @@ function sniffRiff(head: Uint8Array): Sniff | undefined {
   return undefined;
 }
 
+/** Sony Wave64: "riff" followed by the rest of its GUID, then the "wave" GUID. */
+const W64_RIFF = [0x72, 0x69, 0x66, 0x66, 0x2e, 0x91, 0xcf, 0x11, 0xa5, 0xd6, 0x28, 0xdb, 0x04, 0xc1, 0x00, 0x00];
+/** The SMPTE universal label that opens every MXF partition pack. */
+const MXF_PARTITION = [0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01];
+
+/** Containers and raw streams recognised by a fixed signature at the start of the file. */
+function sniffSignatures(head: Uint8Array): Sniff | undefined {
+  const four = ascii(head, 0, 4);
+  const media = (format: InputFormat, demuxer: string): Sniff => ({ kind: 'media', format, demuxer });
+  if (ascii(head, 0, 8) === 'NIST_1A\n') return media('sph', 'nistsphere');
+  if (four === 'FORM' && ['AIFF', 'AIFC'].includes(ascii(head, 8, 4))) return media('aiff', 'aiff');
+  if (four === 'caff') return media('caf', 'caf');
+  if (startsWith(head, W64_RIFF)) return media('w64', 'w64');
+  if (ascii(head, 0, 5) === '#!AMR') return media('amr', 'amr');
+  if (four === '.snd') return media('au', 'au');
+  if (ascii(head, 0, 20) === 'Creative Voice File\x1a') return media('voc', 'voc');
+  if (four === 'MAC ') return media('ape', 'ape');
+  if (four === 'wvpk') return media('wv', 'wv');
+  if (ascii(head, 0, 3) === 'FLV' && head[3] === 1) return media('flv', 'flv');
+  if (startsWith(head, MXF_PARTITION)) return media('mxf', 'mxf');
+  if (startsWith(head, [0x7f, 0xfe, 0x80, 0x01])) return media('dts', 'dts');
+  if (startsWith(head, [0x0b, 0x77]) && head.length > 5) return (head[5]! >> 3) > 10 ? media('eac3', 'eac3') : media('ac3', 'ac3');
+  return undefined;
+}
+
+/** Programs and scripts are never media, whatever their name says. */
+function sniffProgram(head: Uint8Array): Sniff | undefined {
+  if (startsWith(head, [0x7f, 0x45, 0x4c, 0x46])) return { kind: 'program', what: 'a Linux program' };
+  if (ascii(head, 0, 2) === 'MZ') return { kind: 'program', what: 'a Windows program' };
+  const macho = [[0xfe, 0xed, 0xfa, 0xce], [0xfe, 0xed, 0xfa, 0xcf], [0xce, 0xfa, 0xed, 0xfe], [0xcf, 0xfa, 0xed, 0xfe], [0xca, 0xfe, 0xba, 0xbe]];
+  if (macho.some((magic) => startsWith(head, magic))) return { kind: 'program', what: 'a macOS program' };
+  if (ascii(head, 0, 2) === '#!' && ascii(head, 0, 5) !== '#!AMR') return { kind: 'program', what: 'a script' };
+  return undefined;
+}
+
 function sniffMatroska(head: Uint8Array): Sniff | undefined {
   if (!startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return undefined;
   const isWebm = ascii(head, 0, 64).includes('webm');
@@ -67,7 +104,9 @@ function sniffMatroska(head: Uint8Array): Sniff | undefined {
 function sniffOgg(head: Uint8Array): Sniff | undefined {
   if (ascii(head, 0, 4) !== 'OggS') return undefined;
   const firstPage = ascii(head, 0, 128);
+  if (firstPage.includes('\x80theora')) return { kind: 'media', format: 'ogv', demuxer: 'ogg' };
   if (firstPage.includes('OpusHead')) return { kind: 'media', format: 'opus', demuxer: 'ogg' };
+  if (firstPage.includes('Speex   ')) return { kind: 'media', format: 'spx', demuxer: 'ogg' };
   return { kind: 'media', format: 'ogg', demuxer: 'ogg' };
 }
 
@@ -122,6 +161,16 @@ export function findMp3Start(bytes: Uint8Array, minFrames = 4): number | undefin
   return undefined;
 }
 
+/** An MPEG audio layer II frame header (MP2, the sound of DVB broadcasts and video CDs). */
+function isMpegLayer2Header(bytes: Uint8Array, at: number): boolean {
+  if (at + 4 > bytes.length || bytes[at] !== 0xff || (bytes[at + 1]! & 0xe0) !== 0xe0) return false;
+  const version = (bytes[at + 1]! >> 3) & 0x03;
+  const layer = (bytes[at + 1]! >> 1) & 0x03;
+  const bitrateIndex = bytes[at + 2]! >> 4;
+  const rateIndex = (bytes[at + 2]! >> 2) & 0x03;
+  return version !== 1 && layer === 2 && bitrateIndex !== 0 && bitrateIndex !== 15 && rateIndex !== 3;
+}
+
 function sniffMpegAudio(head: Uint8Array): Sniff | undefined {
   const tagEnd = id3Size(head);
   if (tagEnd !== undefined) {
@@ -133,6 +182,7 @@ function sniffMpegAudio(head: Uint8Array): Sniff | undefined {
   }
   if (head[0] === 0xff && (head[1]! & 0xf6) === 0xf0) return { kind: 'media', format: 'aac', demuxer: 'aac' };
   if (mp3FrameLength(head, 0) !== undefined) return { kind: 'media', format: 'mp3', demuxer: 'mp3' };
+  if (isMpegLayer2Header(head, 0)) return { kind: 'media', format: 'mp2', demuxer: 'mp3' };
   return undefined;
 }
 
@@ -162,6 +212,9 @@ function sniffText(head: Uint8Array): Sniff {
   text = text.replace(/^\uFEFF/, '').trimStart();
   if (text.startsWith('#EXTM3U') || text.startsWith('#EXTINF')) return { kind: 'playlist', what: 'an HLS/M3U playlist' };
   if (text.startsWith('[playlist]')) return { kind: 'playlist', what: 'a PLS playlist' };
+  if (text.startsWith('ffconcat')) return { kind: 'playlist', what: 'an ffmpeg concat list' };
+  if (/^file\s+'?[^\n]+'?\s*$/m.test(text.split('\n')[0] ?? '')) return { kind: 'playlist', what: 'an ffmpeg concat list' };
+  if (text.startsWith('v=0') && /\nm=(audio|video) /.test(text)) return { kind: 'playlist', what: 'an SDP stream description' };
   if (text.startsWith('<?xml') && /<MPD[\s>]/.test(text)) return { kind: 'playlist', what: 'a DASH manifest' };
   if (/^<\?xml|^<ASX|^<asx|^<smil/i.test(text) && /<(asx|smil|playlist)/i.test(text)) return { kind: 'playlist', what: 'a playlist' };
   let control = 0;
@@ -181,6 +234,57 @@ export function sniffContainer(head: Uint8Array): Sniff {
   const flac = ascii(head, 0, 4) === 'fLaC' ? { kind: 'media', format: 'flac', demuxer: 'flac' } as const : undefined;
   return (
     sniffIsoBmff(head) ?? sniffRiff(head) ?? sniffMatroska(head) ?? sniffOgg(head) ?? asf ?? mpegPs ?? flac ??
-    sniffImages(head) ?? sniffMpegAudio(head) ?? sniffTransportStream(head) ?? sniffText(head)
+    sniffSignatures(head) ?? sniffImages(head) ?? sniffMpegAudio(head) ?? sniffTransportStream(head) ??
+    sniffProgram(head) ?? sniffText(head)
   );
+}
+
+/** Whether a GIF holds more than one picture: walks its blocks up to the second image descriptor. */
+function gifHasSeveralFrames(bytes: Uint8Array): boolean {
+  if (bytes.length < 13) return false;
+  const flags = bytes[10]!;
+  let at = 13 + ((flags & 0x80) !== 0 ? 3 * 2 ** ((flags & 0x07) + 1) : 0);
+  let frames = 0;
+  const skipSubBlocks = (from: number): number => {
+    let cursor = from;
+    while (cursor < bytes.length && bytes[cursor] !== 0) cursor += bytes[cursor]! + 1;
+    return cursor + 1;
+  };
+  while (at < bytes.length) {
+    const block = bytes[at]!;
+    if (block === 0x3b) return false;
+    if (block === 0x21) {
+      at = skipSubBlocks(at + 2);
+    } else if (block === 0x2c) {
+      if (++frames > 1) return true;
+      if (at + 10 > bytes.length) return false;
+      const local = bytes[at + 9]!;
+      at += 10 + ((local & 0x80) !== 0 ? 3 * 2 ** ((local & 0x07) + 1) : 0);
+      at = skipSubBlocks(at + 1);
+    } else {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Whether a PNG carries an APNG animation control chunk before its first image data. */
+function pngIsAnimated(bytes: Uint8Array): boolean {
+  let at = 8;
+  while (at + 8 <= bytes.length) {
+    const length = new DataView(bytes.buffer, bytes.byteOffset + at, 4).getUint32(0);
+    const type = ascii(bytes, at + 4, 4);
+    if (type === 'acTL') return true;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    at += 12 + length;
+  }
+  return false;
+}
+
+/** Whether an image file (its first bytes; for GIF, enough to reach the second frame) is an animation. */
+export function isAnimatedImage(bytes: Uint8Array, format: InputFormat): boolean {
+  if (format === 'gif') return gifHasSeveralFrames(bytes);
+  if (format === 'png') return pngIsAnimated(bytes);
+  if (format === 'webp') return ascii(bytes, 12, 4) === 'VP8X' && bytes.length > 20 && (bytes[20]! & 0x02) !== 0;
+  return false;
 }

@@ -24,7 +24,7 @@ describe('planVideoConversion', () => {
 
   it('scales odd dimensions down to even ones', () => {
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9', width: 161, height: 121 })], audio: [] })), 'mp4');
-    expect(argAfter(plan.outputOptions, '-vf')).toContain('scale=trunc(iw/2)*2:trunc(ih/2)*2');
+    expect(argAfter(plan.outputOptions, '-vf')).toContain('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2');
     expect(plan.expectation.video).toMatchObject({ width: 160, height: 120, evenDimensions: true });
     expect(plan.expectation.audio.count).toBe(0);
   });
@@ -64,8 +64,9 @@ describe('planVideoConversion', () => {
     expect(plan.outputOptions.filter((a) => a.startsWith('0:'))).toEqual(['0:0', '0:1']);
   });
 
-  it('refuses a file without pictures with NO_VIDEO_STREAM', () => {
-    expect(() => planVideoConversion(probedInput(probe({ video: [] })), 'mp4')).toThrow(expect.objectContaining({ code: 'NO_VIDEO_STREAM' }));
+  it('refuses AVI for a file without pictures, and any video target for a file with neither pictures nor sound', () => {
+    expect(() => planVideoConversion(probedInput(probe({ video: [] })), 'avi')).toThrow(expect.objectContaining({ code: 'NO_VIDEO_STREAM' }));
+    expect(() => planVideoConversion(probedInput(probe({ video: [], audio: [] })), 'mp4')).toThrow(expect.objectContaining({ code: 'NO_VIDEO_STREAM' }));
   });
 
   it('forceReencode encodes even when a remux would do', () => {

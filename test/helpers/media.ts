@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+/** The shared corpus beside the checkout; CONVERTR_TEST_CORPUS points elsewhere (the mutation sandbox is deeper). */
+export const CORPUS = process.env['CONVERTR_TEST_CORPUS'] ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 export const corpus = (relative: string) => path.join(CORPUS, relative);
 
 export function tempDir(prefix = 'convertr-test-'): string {

@@ -2,7 +2,7 @@ import type { AudioStreamInfo, MediaProbe, SubtitleStreamInfo, VideoStreamInfo }
 import type { ProbedInput } from '../../main/core/ffmpegPlan';
 
 export function video(overrides: Partial<VideoStreamInfo> = {}): VideoStreamInfo {
-  return { index: 0, codec: 'h264', profile: 'High', pixelFormat: 'yuv420p', width: 1920, height: 1080, rotation: 0, colorTransfer: 'bt709', bitDepth: 8, frameRate: 30, durationSeconds: 10, ...overrides };
+  return { index: 0, codec: 'h264', profile: 'High', pixelFormat: 'yuv420p', width: 1920, height: 1080, rotation: 0, colorTransfer: 'bt709', colorRange: 'tv', bitDepth: 8, frameRate: 30, durationSeconds: 10, ...overrides };
 }
 
 export function audio(overrides: Partial<AudioStreamInfo> = {}): AudioStreamInfo {

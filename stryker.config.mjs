@@ -1,0 +1,32 @@
+// Mutation testing of the pure core rules (`npm run mutate`, not part of CI): planners, sniffing, format and
+// pair rules, billable minutes, cohort hashing and stats math. Runs only the fast unit tests that cover them.
+import { fileURLToPath } from 'node:url';
+
+// Stryker's sandbox sits deeper than the checkout, so tests find the shared corpus through this variable.
+process.env.CONVERTR_TEST_CORPUS ??= fileURLToPath(new URL('../shared/corpus', import.meta.url));
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutate.config.ts' },
+  mutate: [
+    'main/core/planVideo.ts',
+    'main/core/planAudio.ts',
+    'main/core/ffmpegPlan.ts',
+    'main/core/sniff.ts',
+    'main/core/formats.ts',
+    'main/core/pairs.ts',
+    'main/core/billing.ts',
+    'main/core/telemetry/cohort.ts',
+    'main/core/telemetry/stats.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
