@@ -158,8 +158,3 @@ export function pairLabel(input: InputFormat, output: OutputFormat): string {
 export function outputExtension(format: OutputFormat): string {
   return format;
 }
-
-/** The default target a user gets for a kind: video->MP4, audio->MP3, image->JPG. */
-export function defaultTargetFor(kind: MediaKind): OutputFormat {
-  return kind === 'video' ? 'mp4' : kind === 'audio' ? 'mp3' : 'jpg';
-}

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { AppError } from './errors.js';
 import { extensionOf, formatForStreams, inputKind, kindOfStreams, type InputFormat, type MediaKind } from './formats.js';
 import type { MediaProbe } from './media.js';
-import { SNIFF_HEAD_BYTES, findMp3Start, sniffContainer } from './sniff.js';
+import type { SmartFacts } from './smartTarget.js';
+import { SNIFF_HEAD_BYTES, findMp3Start, isAnimatedImage, sniffContainer } from './sniff.js';
 
 export interface IdentifiedInput {
   path: string;
@@ -82,4 +83,14 @@ export function refineFormat(input: IdentifiedInput, probe: MediaProbe): Identif
   if (input.kind === 'image') return input;
   const format = formatForStreams(input.format, { video });
   return { ...input, format, kind: kindOfStreams({ video }) };
+}
+
+const ANIMATION_SCAN_BYTES = 8 * 1024 * 1024;
+
+/** What Smart needs to pick a target: the real format and kind from the content, and whether a picture moves. */
+export async function readSmartFacts(inputPath: string): Promise<SmartFacts> {
+  const input = await identifyInput(inputPath);
+  const animatable = input.format === 'gif' || input.format === 'png' || input.format === 'webp';
+  const animated = animatable && isAnimatedImage(await readFileHead(input.path, ANIMATION_SCAN_BYTES), input.format);
+  return { format: input.format, kind: input.kind, animated };
 }

@@ -17,6 +17,8 @@ interface AudioCodecChoice {
   container: string;
   codec: string;
   canCopy: (stream: AudioStreamInfo) => boolean;
+  /** Muxer options whether the stream is copied or encoded (an M4A that starts playing before it is fully downloaded). */
+  muxerOptions?: string[];
   encode: (stream: AudioStreamInfo) => { options: string[]; channels: number; sampleRate: number; notes: string[] };
 }
 
@@ -42,10 +44,11 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   m4a: {
     muxer: 'mp4', container: 'mp4', codec: 'aac',
     canCopy: (s) => s.codec === 'aac',
+    muxerOptions: ['-movflags', '+faststart'],
     encode: (s) => {
       const channels = Math.min(8, s.channels);
       const sampleRate = Math.min(96000, s.sampleRate);
-      return { options: ['-c:a', 'aac', '-b:a', aacBitrate(channels), '-ac', String(channels), '-ar', String(sampleRate), '-movflags', '+faststart'], channels, sampleRate, notes: downmixNote(s, channels) };
+      return { options: ['-c:a', 'aac', '-b:a', aacBitrate(channels), '-ac', String(channels), '-ar', String(sampleRate)], channels, sampleRate, notes: downmixNote(s, channels) };
     },
   },
   wav: {
@@ -107,6 +110,7 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
       '-map', `0:${stream.index}`, '-vn', '-sn', '-dn',
       '-map_metadata', '0',
       ...(copy ? ['-c:a', 'copy'] : encoded!.options),
+      ...(choice.muxerOptions ?? []),
     ],
     muxer: choice.muxer,
     strategy: copy ? 'remux' : 'encode',

@@ -288,3 +288,16 @@ export function isAnimatedImage(bytes: Uint8Array, format: InputFormat): boolean
   if (format === 'webp') return ascii(bytes, 12, 4) === 'VP8X' && bytes.length > 20 && (bytes[20]! & 0x02) !== 0;
   return false;
 }
+
+/** The frame count an APNG declares in its acTL chunk (1 when there is none). */
+export function apngFrameCount(bytes: Uint8Array): number {
+  let at = 8;
+  while (at + 16 <= bytes.length) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset + at);
+    const type = ascii(bytes, at + 4, 4);
+    if (type === 'acTL') return view.getUint32(8);
+    if (type === 'IDAT') return 1;
+    at += 12 + view.getUint32(0);
+  }
+  return 1;
+}

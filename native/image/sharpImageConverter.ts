@@ -1,7 +1,8 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import sharp, { type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
+import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
 import type { ImageOutput } from '../../main/core/formats.js';
 import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest } from '../../main/core/ports.js';
@@ -11,10 +12,15 @@ import { compactExif, withOrientationReset } from './exifTiff.js';
 import { HeifParseError, parseHeif, type HeifSummary } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
+import { insertPngMetadata } from './pngMetadata.js';
 import type { BmpDecoder } from './bmpDecoder.js';
 
-/** Targets that keep EXIF and ICC through sharp's keepExif/keepIccProfile. */
+/** Targets that keep the ICC profile through sharp's keepIccProfile. */
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
+/** Targets whose files libvips writes EXIF into (its TIFF writer keeps the colour profile but no EXIF block). */
+const EXIF_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif']);
+/** HEIC files above this size are refused before reading: the file, its copy in the decoder and the decoded pixels must fit in memory. */
+export const MAX_HEIC_BYTES = 256 * 1024 * 1024;
 const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
 const WHITE = { r: 255, g: 255, b: 255 };
 
@@ -82,8 +88,8 @@ export class SharpImageConverter implements ImageConverter {
       width: source.width,
       height: source.height,
       hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
-      exif: source.exif && METADATA_TARGETS.has(request.target) && (!source.heicMetadata || request.target === 'jpg'),
-      icc: source.icc && METADATA_TARGETS.has(request.target) && (!source.heicMetadata || request.target === 'jpg'),
+      exif: source.exif && EXIF_TARGETS.has(request.target),
+      icc: source.icc && METADATA_TARGETS.has(request.target),
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
     };
     const write = async (tolerant: boolean) => {
@@ -92,8 +98,10 @@ export class SharpImageConverter implements ImageConverter {
         return;
       }
       let image = source.build(tolerant);
+      const carryHeicMetadata = source.heicMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
+      if (carryHeicMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), source.heicMetadata!));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
-      if (METADATA_TARGETS.has(request.target) && !source.heicMetadata) image = image.keepExif().keepIccProfile();
+      if (METADATA_TARGETS.has(request.target) && (!source.heicMetadata || carryHeicMetadata)) image = image.keepExif().keepIccProfile();
       image = encode(image, request.target);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
@@ -121,9 +129,7 @@ export class SharpImageConverter implements ImageConverter {
       if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
-    if (source.heicMetadata && request.target !== 'jpg' && (source.exif || source.icc)) {
-      source.notes.push(`Photo metadata from HEIC is carried over to JPG only; this ${request.target.toUpperCase()} has none.`);
-    }
+    if (source.exif && request.target === 'tiff') source.notes.push('TIFF keeps the colour profile; the photo metadata (date taken, GPS, camera) is left out.');
     return { expectation, notes: source.notes };
   }
 
@@ -147,6 +153,8 @@ export class SharpImageConverter implements ImageConverter {
   private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
     if (request.sourceFormat === 'heic') return this.openHeic(request, signal);
     if (request.sourceFormat === 'bmp') {
+      const header = readBmpHeader(await readFileHead(request.inputPath, 64));
+      if (header && header.width * header.height > request.maxPixels) throw tooLarge(header.width, header.height, request.maxPixels);
       const png = await this.bmp.decodeToPng(request.inputPath, request.scratchDir, signal);
       try {
         return await this.openWithSharp(await readFile(png), request);
@@ -162,13 +170,18 @@ export class SharpImageConverter implements ImageConverter {
     const options = { limitInputPixels: request.maxPixels, animated };
     let meta;
     try {
-      meta = await sharp(input, options).metadata();
+      // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
+      meta = await sharp(input, { ...options, limitInputPixels: false }).metadata();
     } catch (error) {
       throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine((error as Error).message)}`);
     }
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
     if (width * height > request.maxPixels) throw tooLarge(width, height, request.maxPixels);
+    const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
+    const firstFrameOnly = !animated && frames > 1
+      ? [`This ${request.sourceFormat.toUpperCase()} is an animation of ${frames} frames; ${request.target.toUpperCase()} holds one picture, so this is its first frame.`]
+      : [];
     const swap = (meta.orientation ?? 1) >= 5;
     const cmyk = meta.space === 'cmyk';
     return {
@@ -183,11 +196,22 @@ export class SharpImageConverter implements ImageConverter {
       pages: animated ? (meta.pages ?? 1) : 1,
       exif: meta.exif !== undefined && meta.exif.length > 0,
       icc: meta.icc !== undefined && meta.icc.length > 0 && !cmyk,
-      notes: cmyk ? ['Converted CMYK colours to RGB.'] : [],
+      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
     };
   }
 
+  /** Frames of an animated GIF or WebP (sharp counts them), or of an APNG (sharp reads only its first frame). */
+  private async frameCount(input: string | Buffer, format: ImageRequest['sourceFormat'], pages: number | undefined): Promise<number> {
+    if (format !== 'png' || typeof input !== 'string') return pages ?? 1;
+    const head = await readFileHead(input, 64 * 1024);
+    return isAnimatedImage(head, 'png') ? apngFrameCount(head) : 1;
+  }
+
   private async openHeic(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
+    const { size } = await stat(request.inputPath);
+    if (size > MAX_HEIC_BYTES) {
+      throw new AppError('TOO_LARGE', `This HEIC file is ${Math.round(size / 1024 / 1024)} MB, above the ${MAX_HEIC_BYTES / 1024 / 1024} MB that Convertr decodes in memory.`);
+    }
     const bytes = await readFile(request.inputPath);
     let summary;
     try {

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { guessPair, type JobReport } from '../batch.js';
 import { AppError } from '../errors.js';
-import { defaultTargetFor, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
+import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
+import { readSmartFacts } from '../identifyInput.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
+import { smartTarget, type SmartChoice } from '../smartTarget.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
@@ -33,6 +35,15 @@ export interface DurableQueue {
    * Undefined when another process owns the job.
    */
   launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined;
+}
+
+/** Smart's choice from the content; a file whose content cannot be read goes by its name and fails as a job, with its reason. */
+async function smartChoiceFor(file: string): Promise<SmartChoice> {
+  return readSmartFacts(file).then(smartTarget, () => {
+    const format = inputFormatFromName(file);
+    if (!format) return { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' };
+    return smartTarget({ format, kind: inputKind(format), animated: false });
+  });
 }
 
 export interface JobViewData {
@@ -93,13 +104,12 @@ export class DesktopService {
     skipped.push(...unreadable.map((item) => ({ path: item.path, reason: item.message })));
     const byTarget = new Map<OutputFormat, InputEntry[]>();
     for (const entry of entries) {
-      const format = inputFormatFromName(entry.path);
-      const chosen = target ?? (format ? defaultTargetFor(inputKind(format)) : null);
-      if (!chosen) {
-        skipped.push({ path: entry.path, reason: 'Not a file type Convertr reads; pick a target to try it anyway.' });
+      const smart = target ? { target } : await smartChoiceFor(entry.path);
+      if ('skip' in smart) {
+        skipped.push({ path: entry.path, reason: smart.skip });
         continue;
       }
-      byTarget.set(chosen, [...(byTarget.get(chosen) ?? []), entry]);
+      byTarget.set(smart.target, [...(byTarget.get(smart.target) ?? []), entry]);
     }
     const batchId = this.tracker.open();
     const jobIds: number[] = [];

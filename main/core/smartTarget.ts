@@ -1,0 +1,29 @@
+import { formatLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
+
+/** What Smart needs to know about a file: its real format and kind (from content), and whether a picture moves. */
+export interface SmartFacts {
+  format: InputFormat;
+  kind: MediaKind;
+  animated: boolean;
+}
+
+export type SmartChoice = { target: OutputFormat } | { skip: string };
+
+/** Smart's target per kind: video->MP4, audio->MP3, image->JPG. */
+const SMART_BY_KIND: Record<MediaKind, OutputFormat> = { video: 'mp4', audio: 'mp3', image: 'jpg' };
+
+/** Formats a Smart target already is: converting them again would only lose quality. */
+const SAME_AS_TARGET: Partial<Record<InputFormat, OutputFormat>> = { mp4: 'mp4', mp3: 'mp3', jpg: 'jpg' };
+
+/**
+ * The "Smart" target for one file, shared by the window and the command line: video->MP4, audio->MP3,
+ * image->JPG; an animated GIF becomes an MP4 (a JPG would keep one frame); a file already in its Smart
+ * format, or an animation Smart cannot keep moving, is skipped with the reason.
+ */
+export function smartTarget(facts: SmartFacts): SmartChoice {
+  if (facts.animated && facts.format === 'gif') return { target: 'mp4' };
+  if (facts.animated) return { skip: `This ${formatLabel(facts.format)} is an animation; Smart would keep only its first frame. Pick a target to convert it anyway.` };
+  const target = SMART_BY_KIND[facts.kind];
+  if (SAME_AS_TARGET[facts.format] === target) return { skip: `Already ${formatLabel(target)}: nothing to convert.` };
+  return { target };
+}
