@@ -37,3 +37,15 @@ describe('planAudioConversion', () => {
     expect(opus.outputOptions.join(' ')).toContain('-mapping_family 1');
   });
 });
+
+describe('planAudioConversion: M4A that plays while it downloads', () => {
+  it('asks for faststart whether the AAC is copied or encoded', () => {
+    const copied = planAudioConversion(probedInput(probe({ video: [] })), 'm4a');
+    expect(copied.strategy).toBe('remux');
+    expect(copied.outputOptions.join(' ')).toContain('-movflags +faststart');
+    const encoded = planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'flac' })] })), 'm4a');
+    expect(encoded.strategy).toBe('encode');
+    expect(encoded.outputOptions.join(' ')).toContain('-movflags +faststart');
+    expect(planAudioConversion(probedInput(probe({ video: [] })), 'mp3').outputOptions).not.toContain('-movflags');
+  });
+});

@@ -97,3 +97,62 @@ describe('planVideoConversion', () => {
     expect(planVideoConversion(probedInput(probe(), { demuxer: 'avi', format: 'avi' }), 'mp4').inputOptions).toEqual(['-fflags', '+genpts']);
   });
 });
+
+describe('planVideoConversion: pictures users actually have', () => {
+  const vf = (overrides: Parameters<typeof video>[0], target: 'mp4' | 'webm' | 'avi' | 'mkv' = 'mp4') =>
+    argAfter(planVideoConversion(probedInput(probe({ video: [video(overrides)] })), target).outputOptions, '-vf')!;
+
+  it('turns JPEG-range, 4:2:2, 4:4:4 and 10/12-bit pictures into limited-range 8-bit 4:2:0, and expects exactly that', () => {
+    for (const pixelFormat of ['yuvj420p', 'yuvj422p', 'yuv422p10le', 'yuv444p', 'yuv420p12le', 'gray']) {
+      expect(vf({ codec: 'mjpeg', pixelFormat }), pixelFormat).toBe('scale=out_range=tv,format=yuv420p');
+    }
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv420p', colorRange: 'pc' })] })), 'mp4');
+    expect(argAfter(plan.outputOptions, '-color_range')).toBe('tv');
+    expect(plan.expectation.video).toMatchObject({ pixelFormat: 'yuv420p', limitedRange: true });
+  });
+
+  it('converts RGB and paletted pictures with the BT.709 matrix and tags them so', () => {
+    for (const pixelFormat of ['rgb24', 'bgra', 'pal8', 'gbrp10le', 'argb', 'rgb48le']) {
+      expect(vf({ codec: 'qtrle', pixelFormat }), pixelFormat).toBe('scale=out_color_matrix=bt709:out_range=tv,format=yuv420p');
+    }
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'png', pixelFormat: 'rgb24' })] })), 'webm');
+    expect(argAfter(plan.outputOptions, '-colorspace')).toBe('bt709');
+    const yuv = planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg2video', pixelFormat: 'yuv420p' })] })), 'mp4');
+    expect(yuv.outputOptions).not.toContain('-colorspace');
+  });
+
+  it('evens odd widths or heights alone, in every encoded target', () => {
+    expect(vf({ codec: 'vp9', width: 321, height: 240 })).toBe('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2:out_range=tv,format=yuv420p');
+    expect(vf({ codec: 'h264', width: 320, height: 241 }, 'webm')).toContain('w=trunc(iw/2)*2:h=trunc(ih/2)*2');
+    expect(vf({ codec: 'h264', width: 321, height: 241 }, 'avi')).toContain('w=trunc(iw/2)*2');
+    expect(vf({ codec: 'hevc', width: 320, height: 240 })).not.toContain('trunc');
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'h264', width: 321, height: 240 })] })), 'mkv');
+    expect(plan.strategy).toBe('encode');
+    expect(plan.expectation.video).toMatchObject({ width: 320, height: 240 });
+    const rotated = planVideoConversion(probedInput(probe({ video: [video({ codec: 'hevc', width: 240, height: 321, rotation: 90 })] })), 'mp4');
+    expect(rotated.expectation.video).toMatchObject({ width: 320, height: 240 });
+  });
+
+  it('refuses frames above 35,651,584 pixels with TOO_LARGE before any decoding, whatever the target', () => {
+    for (const target of ['mp4', 'mkv', 'webm', 'avi'] as const) {
+      expect(() => planVideoConversion(probedInput(probe({ video: [video({ width: 8192, height: 8192 })] })), target)).toThrow(expect.objectContaining({ code: 'TOO_LARGE' }));
+    }
+    expect(() => planVideoConversion(probedInput(probe({ video: [video({ width: 8192, height: 4352 })] })), 'mp4')).not.toThrow();
+    expect(() => planVideoConversion(probedInput(probe({ video: [video({ width: 8192, height: 4353 })] })), 'mp4')).toThrow(/8192x4353/);
+  });
+
+  it('puts sound alone into MP4/MOV/MKV/WEBM: every track, no video expected, faststart in MP4', () => {
+    const input = probedInput(probe({ video: [], audio: [audio({ index: 0 }), audio({ index: 1, codec: 'mp3' })] }));
+    const mp4 = planVideoConversion(input, 'mp4');
+    expect(mp4.outputOptions.filter((a) => a.startsWith('0:'))).toEqual(['0:0', '0:1']);
+    expect(mp4.outputOptions).toContain('-vn');
+    expect(mp4.outputOptions).toContain('+faststart+use_metadata_tags');
+    expect(mp4.expectation.video).toBeUndefined();
+    expect(mp4.expectation.audio).toEqual({ count: 2, codec: undefined });
+    expect(mp4.strategy).toBe('encode');
+    expect(mp4.notes.join(' ')).toMatch(/sound only/);
+    const webm = planVideoConversion(probedInput(probe({ video: [], audio: [audio({ index: 0, codec: 'opus' })] })), 'webm');
+    expect(webm).toMatchObject({ muxer: 'webm', strategy: 'remux', expectation: { container: 'webm', audio: { count: 1 } } });
+    expect(planVideoConversion(probedInput(probe({ video: [], audio: [audio({ index: 0 })] })), 'mov', { forceReencode: true }).strategy).toBe('encode');
+  });
+});

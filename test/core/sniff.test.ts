@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findMp3Start, sniffContainer } from '../../main/core/sniff';
+import { apngFrameCount, findMp3Start, isAnimatedImage, sniffContainer } from '../../main/core/sniff';
 import { corpus } from '../helpers/media';
 
 const head = (file: string) => new Uint8Array(readFileSync(corpus(file)).subarray(0, 4096));
@@ -27,5 +27,93 @@ describe('sniffContainer', () => {
   it('finds MP3 audio behind 100 kB of junk', () => {
     expect(findMp3Start(new Uint8Array(readFileSync(corpus('audio/100kB-garbage-prefix.mp3'))))).toBe(100000);
     expect(findMp3Start(new Uint8Array(4096).fill(0xde))).toBeUndefined();
+  });
+});
+
+const bytes = (...parts: (string | number[])[]) => {
+  const out: number[] = [];
+  for (const part of parts) out.push(...(typeof part === 'string' ? [...part].map((c) => c.charCodeAt(0)) : part));
+  return new Uint8Array([...out, ...new Array(64).fill(0)]);
+};
+const ftyp = (major: string) => bytes([0, 0, 0, 20], 'ftyp', major, [0, 0, 0, 0], 'isom');
+
+describe('sniffContainer: every family by its signature', () => {
+  it.each([
+    [bytes('NIST_1A\n   1024\nsample_rate -i 16000\n'), 'sph', 'nistsphere'],
+    [bytes('FORM', [0, 0, 0, 0], 'AIFF'), 'aiff', 'aiff'],
+    [bytes('FORM', [0, 0, 0, 0], 'AIFC'), 'aiff', 'aiff'],
+    [bytes('caff', [0, 1, 0, 0]), 'caf', 'caf'],
+    [bytes([0x72, 0x69, 0x66, 0x66, 0x2e, 0x91, 0xcf, 0x11, 0xa5, 0xd6, 0x28, 0xdb, 0x04, 0xc1, 0x00, 0x00]), 'w64', 'w64'],
+    [bytes('#!AMR\n'), 'amr', 'amr'],
+    [bytes('#!AMR-WB\n'), 'amr', 'amr'],
+    [bytes('.snd', [0, 0, 0, 24]), 'au', 'au'],
+    [bytes('Creative Voice File\x1a'), 'voc', 'voc'],
+    [bytes('MAC ', [0x96, 0x0f]), 'ape', 'ape'],
+    [bytes('wvpk'), 'wv', 'wv'],
+    [bytes('FLV', [1, 5]), 'flv', 'flv'],
+    [bytes([0x06, 0x0e, 0x2b, 0x34, 0x02, 0x05, 0x01, 0x01, 0x0d, 0x01, 0x02, 0x01, 0x01, 0x02]), 'mxf', 'mxf'],
+    [bytes([0x7f, 0xfe, 0x80, 0x01]), 'dts', 'dts'],
+    [bytes([0x0b, 0x77, 0, 0, 0x10, 0x40]), 'ac3', 'ac3'],
+    [bytes([0x0b, 0x77, 0, 0, 0x10, 0x80]), 'eac3', 'eac3'],
+    [bytes([0xff, 0xfd, 0x84, 0x00]), 'mp2', 'mp3'],
+    [bytes([0xff, 0xfb, 0x90, 0x00]), 'mp3', 'mp3'],
+    [bytes([0xff, 0xf1, 0x50, 0x80]), 'aac', 'aac'],
+    [bytes('OggS', [0, 2], new Array(22).fill(0), '\x80theora'), 'ogv', 'ogg'],
+    [bytes('OggS', [0, 2], new Array(22).fill(0), 'OpusHead'), 'opus', 'ogg'],
+    [bytes('OggS', [0, 2], new Array(22).fill(0), 'Speex   '), 'spx', 'ogg'],
+    [bytes('OggS', [0, 2], new Array(22).fill(0), '\x01vorbis'), 'ogg', 'ogg'],
+    [ftyp('3gp4'), '3gp', 'mov'], [ftyp('3g2a'), '3gp', 'mov'], [ftyp('qt  '), 'mov', 'mov'], [ftyp('M4A '), 'm4a', 'mov'], [ftyp('isom'), 'mp4', 'mov'],
+    [bytes('RIFF', [0, 0, 0, 0], 'WAVE'), 'wav', 'wav'], [bytes('RF64', [0, 0, 0, 0], 'WAVE'), 'wav', 'wav'], [bytes('RIFF', [0, 0, 0, 0], 'AVI '), 'avi', 'avi'],
+    [bytes([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11]), 'wmv', 'asf'], [bytes([0, 0, 1, 0xba]), 'mpg', 'mpeg'], [bytes('fLaC'), 'flac', 'flac'],
+  ])('#%# is %s through the %s demuxer', (head, format, demuxer) => {
+    expect(sniffContainer(head)).toEqual({ kind: 'media', format, demuxer });
+  });
+
+  it('reads MPEG-TS and M2TS by their repeating sync bytes', () => {
+    const ts = new Uint8Array(188 * 3 + 1);
+    for (const at of [0, 188, 376]) ts[at] = 0x47;
+    expect(sniffContainer(ts)).toEqual({ kind: 'media', format: 'mts', demuxer: 'mpegts' });
+    const m2ts = new Uint8Array(192 * 3 + 5);
+    for (const at of [4, 196, 388]) m2ts[at] = 0x47;
+    expect(sniffContainer(m2ts)).toEqual({ kind: 'media', format: 'mts', demuxer: 'mpegts' });
+    ts[376] = 0;
+    expect(sniffContainer(ts)).toEqual({ kind: 'unknown' });
+  });
+
+  it('refuses programs and scripts, and lists that point at other files', () => {
+    expect(sniffContainer(bytes([0x7f, 0x45, 0x4c, 0x46, 2, 1]))).toMatchObject({ kind: 'program', what: 'a Linux program' });
+    expect(sniffContainer(bytes('MZ', [0x90, 0]))).toMatchObject({ kind: 'program', what: 'a Windows program' });
+    expect(sniffContainer(bytes([0xcf, 0xfa, 0xed, 0xfe]))).toMatchObject({ kind: 'program', what: 'a macOS program' });
+    expect(sniffContainer(text('#!/bin/sh\nrm -rf ~\n'))).toMatchObject({ kind: 'program', what: 'a script' });
+    expect(sniffContainer(text('ffconcat version 1.0\nfile a.mp4\n'))).toMatchObject({ kind: 'playlist', what: 'an ffmpeg concat list' });
+    expect(sniffContainer(text("file '/etc/passwd'\nfile 'b.mp4'\n"))).toMatchObject({ kind: 'playlist', what: 'an ffmpeg concat list' });
+    expect(sniffContainer(text('v=0\no=- 0 0 IN IP4 127.0.0.1\nm=video 5004 RTP/AVP 96\n'))).toMatchObject({ kind: 'playlist' });
+    expect(sniffContainer(text('[playlist]\nFile1=http://x\n'))).toMatchObject({ kind: 'playlist', what: 'a PLS playlist' });
+    expect(sniffContainer(text('<asx version="3.0"><entry><ref href="http://x"/></entry></asx>'))).toMatchObject({ kind: 'playlist' });
+    expect(sniffContainer(text('a file of notes\nwith two lines\n'))).toEqual({ kind: 'text' });
+  });
+});
+
+describe('isAnimatedImage', () => {
+  const gif = (frames: number) => {
+    const frame = [0x21, 0xf9, 4, 0, 10, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4c, 0x01, 0];
+    return new Uint8Array([...'GIF89a'].map((c) => c.charCodeAt(0)).concat([1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0, 255, 255, 255], ...Array(frames).fill(frame), [0x3b]));
+  };
+  it('counts GIF frames by walking the blocks', () => {
+    expect(isAnimatedImage(gif(1), 'gif')).toBe(false);
+    expect(isAnimatedImage(gif(2), 'gif')).toBe(true);
+    expect(isAnimatedImage(new Uint8Array(readFileSync(corpus('image/pigs_in_a_polka.gif'))), 'gif')).toBe(true);
+  });
+  it('finds the APNG control chunk before the image data, and the WebP animation flag', () => {
+    const chunk = (type: string, data: number[]) => [0, 0, 0, data.length, ...[...type].map((c) => c.charCodeAt(0)), ...data, 0, 0, 0, 0];
+    const png = (extra: number[]) => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', new Array(13).fill(0)), ...extra, ...chunk('IDAT', [1]), ...chunk('acTL', [0, 0, 0, 9, 0, 0, 0, 0])]);
+    expect(isAnimatedImage(png(chunk('acTL', [0, 0, 0, 7, 0, 0, 0, 0])), 'png')).toBe(true);
+    expect(apngFrameCount(png(chunk('acTL', [0, 0, 0, 7, 0, 0, 0, 0])))).toBe(7);
+    expect(isAnimatedImage(png([]), 'png')).toBe(false);
+    expect(apngFrameCount(png([]))).toBe(1);
+    const webp = (flags: number) => bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8X', [10, 0, 0, 0, flags]);
+    expect(isAnimatedImage(webp(0x02), 'webp')).toBe(true);
+    expect(isAnimatedImage(webp(0x10), 'webp')).toBe(false);
+    expect(isAnimatedImage(webp(0x02), 'jpg')).toBe(false);
   });
 });
