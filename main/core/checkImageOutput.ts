@@ -1,9 +1,11 @@
 import type { ImageOutput } from './formats.js';
-import type { ImageExpectation, ImageInfo } from './ports.js';
+import type { ImageExpectation, ImageInfo, PhotoTag } from './ports.js';
 
 const REPORTED_FORMAT: Record<ImageOutput, string> = {
   jpg: 'jpeg', png: 'png', webp: 'webp', avif: 'heif', tiff: 'tiff', gif: 'gif', bmp: 'bmp',
 };
+
+const PHOTO_TAG_NAMES: Record<PhotoTag, string> = { dateTaken: 'date taken', gps: 'GPS position', camera: 'camera make and model' };
 
 /** Formats whose files can carry an alpha channel. */
 export const ALPHA_TARGETS = new Set<ImageOutput>(['png', 'webp', 'avif', 'tiff', 'gif']);
@@ -19,6 +21,8 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   if (!ALPHA_TARGETS.has(target) && info.hasAlpha) problems.push(`the output has an alpha channel that ${target.toUpperCase()} viewers do not show`);
   if (expected.hasAlpha && ALPHA_TARGETS.has(target) && !info.hasAlpha) problems.push('the transparency of the input was lost');
   if (expected.exif && !info.hasExif) problems.push('the photo metadata (EXIF) was lost');
+  const lost = expected.photoTags.filter((tag) => !info.photoTags.includes(tag)).map((tag) => PHOTO_TAG_NAMES[tag]);
+  if (expected.exif && info.hasExif && lost.length > 0) problems.push(`the ${lost.join(', ')} of the photo was lost`);
   if (expected.icc && !info.hasIcc) problems.push('the colour profile was lost');
   if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
   return problems;

@@ -37,6 +37,9 @@ export interface ImageRequest {
   scratchDir: string;
 }
 
+/** Photo facts users judge a converter by: date taken, GPS position, camera make and model. */
+export type PhotoTag = 'dateTaken' | 'gps' | 'camera';
+
 /** What a correct image output must look like. */
 export interface ImageExpectation {
   width: number;
@@ -44,6 +47,8 @@ export interface ImageExpectation {
   hasAlpha: boolean;
   /** The output must carry EXIF (date taken, GPS, camera) because the input had it and the target can hold it. */
   exif: boolean;
+  /** The photo facts the input's EXIF held, each of which the output must hold too (empty when exif is false). */
+  photoTags: PhotoTag[];
   icc: boolean;
   pages: number;
 }
@@ -62,6 +67,8 @@ export interface ImageInfo {
   /** EXIF orientation tag; undefined when absent. */
   orientation: number | undefined;
   hasExif: boolean;
+  /** Photo facts found in the EXIF. */
+  photoTags: PhotoTag[];
   hasIcc: boolean;
   pages: number;
 }

@@ -1,3 +1,4 @@
+import type { PhotoTag } from '../../main/core/ports.js';
 /**
  * Small, dependency-free edits of a TIFF-structured EXIF block: read and reset the orientation,
  * and rebuild a block that fits one JPEG APP1 segment by leaving out the maker note and the thumbnail.
@@ -141,4 +142,29 @@ export function compactExif(tiffBytes: Uint8Array): Uint8Array {
     view.setUint32(start + 2 + ifd.entries.length * 12, 0, tiff.little);
   });
   return out;
+}
+
+const MAKE = 0x010f;
+const MODEL = 0x0110;
+const DATE_TIME_ORIGINAL = 0x9003;
+const GPS_LATITUDE = 0x0002;
+
+/** Which of the photo facts users judge a converter by an EXIF block holds: date taken, GPS position, camera. */
+export function readPhotoTags(tiffBytes: Uint8Array): PhotoTag[] {
+  let tiff: Tiff;
+  try {
+    tiff = new Tiff(tiffBytes);
+  } catch {
+    return [];
+  }
+  const ifd0 = tiff.entries(tiff.firstIfd());
+  const pointer = (tag: number) => {
+    const entry = ifd0.find((e) => e.tag === tag);
+    return entry && entry.data.length === 4 ? new DataView(entry.data.buffer, entry.data.byteOffset, 4).getUint32(0, tiff.little) : 0;
+  };
+  const tags: PhotoTag[] = [];
+  if (tiff.entries(pointer(EXIF_IFD)).some((e) => e.tag === DATE_TIME_ORIGINAL)) tags.push('dateTaken');
+  if (tiff.entries(pointer(GPS_IFD)).some((e) => e.tag === GPS_LATITUDE)) tags.push('gps');
+  if (ifd0.some((e) => e.tag === MAKE) || ifd0.some((e) => e.tag === MODEL)) tags.push('camera');
+  return tags;
 }

@@ -5,10 +5,10 @@ import { readFileHead } from '../../main/core/identifyInput.js';
 import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
 import type { ImageOutput } from '../../main/core/formats.js';
 import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
-import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest } from '../../main/core/ports.js';
+import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest, PhotoTag } from '../../main/core/ports.js';
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
-import { compactExif, withOrientationReset } from './exifTiff.js';
+import { compactExif, readPhotoTags, withOrientationReset } from './exifTiff.js';
 import { HeifParseError, parseHeif, type HeifSummary } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
@@ -37,6 +37,7 @@ interface Source {
   hasAlpha: boolean;
   pages: number;
   exif: boolean;
+  photoTags: PhotoTag[];
   icc: boolean;
   /** HEIC metadata to write into a JPEG by hand (sharp never saw it). */
   heicMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
@@ -69,6 +70,11 @@ function heicMetadataFor(summary: HeifSummary): { exif?: Uint8Array; icc?: Uint8
   return { exif, icc: summary.icc };
 }
 
+/** sharp hands EXIF over with the "Exif\0\0" prefix of its JPEG segment; the TIFF structure starts after it. */
+function exifTiffOf(exif: Buffer): Uint8Array {
+  return exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif.subarray(6) : exif;
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
 }
@@ -89,6 +95,7 @@ export class SharpImageConverter implements ImageConverter {
       height: source.height,
       hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
       exif: source.exif && EXIF_TARGETS.has(request.target),
+      photoTags: source.exif && EXIF_TARGETS.has(request.target) ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
     };
@@ -136,7 +143,7 @@ export class SharpImageConverter implements ImageConverter {
   async inspect(path: string): Promise<ImageInfo> {
     const head = await readFileHead(path, 64);
     const bmp = readBmpHeader(head);
-    if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, hasIcc: false, pages: 1 };
+    if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 1 };
     const meta = await sharp(path, { pages: -1 }).metadata();
     return {
       format: meta.format ?? 'unknown',
@@ -145,6 +152,7 @@ export class SharpImageConverter implements ImageConverter {
       hasAlpha: meta.hasAlpha ?? false,
       orientation: meta.orientation,
       hasExif: meta.exif !== undefined && meta.exif.length > 0,
+      photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
       hasIcc: meta.icc !== undefined && meta.icc.length > 0,
       pages: meta.pages ?? 1,
     };
@@ -195,6 +203,7 @@ export class SharpImageConverter implements ImageConverter {
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
       pages: animated ? (meta.pages ?? 1) : 1,
       exif: meta.exif !== undefined && meta.exif.length > 0,
+      photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
       icc: meta.icc !== undefined && meta.icc.length > 0 && !cmyk,
       notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
     };
@@ -230,7 +239,7 @@ export class SharpImageConverter implements ImageConverter {
       if (jpeg && size?.width === shown.width && size.height === shown.height) {
         return {
           build: () => sharp(jpeg), canRetryTolerant: false, width: shown.width, height: shown.height, hasAlpha: false, pages: 1,
-          exif: metadata.exif !== undefined, icc: metadata.icc !== undefined, heicMetadata: metadata, nativeJpeg: jpeg, notes: [],
+          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, heicMetadata: metadata, nativeJpeg: jpeg, notes: [],
         };
       }
     }
@@ -250,6 +259,7 @@ export class SharpImageConverter implements ImageConverter {
       hasAlpha: summary.hasAlpha,
       pages: 1,
       exif: metadata.exif !== undefined,
+      photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [],
       icc: metadata.icc !== undefined,
       heicMetadata: metadata,
       notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutputFormat } from '../../../main/core/formats';
+import { useRealEngine } from '../../helpers/engine';
+import { corpus, exiftool, removeDir, tempDir } from '../../helpers/media';
+
+const TAGS = ['FileType', 'ImageWidth', 'ImageHeight', 'Orientation', 'DateTimeOriginal', 'GPSLatitude', 'Make', 'Model', 'ProfileDescription'];
+
+/** Date taken, GPS, camera and colour profile of an iPhone photo, as exiftool reads them from each output. */
+describe('photo metadata survives into every image target that can hold it', () => {
+  const engine = useRealEngine();
+  let out: string;
+  const convert = (inputPath: string, target: OutputFormat) => engine().converter.convert({ inputPath, target, outputDir: out });
+  const expectPhotoMetadata = (file: string, what: string) => {
+    const tags = exiftool(file, TAGS);
+    expect(tags['Orientation'] ?? 1, what).toBe(1);
+    expect(tags['DateTimeOriginal'], what).toBe('2021:04:11 15:47:53');
+    expect(Number(tags['GPSLatitude']), what).toBeCloseTo(39.05, 1);
+    expect([tags['Make'], tags['Model']], what).toEqual(['Apple', 'iPhone 11 Pro Max']);
+    expect(tags['ProfileDescription'], what).toBe('Display P3');
+    expect([tags['ImageWidth'], tags['ImageHeight']], what).toEqual([2566, 3313]);
+  };
+
+  beforeAll(() => {
+    out = tempDir('convertr-metadata-');
+  });
+  afterAll(() => removeDir(out));
+
+  it('HEIC -> PNG (eXIf), WEBP and AVIF keep date taken, GPS, camera and the ICC profile', async () => {
+    for (const target of ['png', 'webp', 'avif'] as const) {
+      const result = await convert(corpus('heic/IMG_5195.HEIC'), target);
+      expectPhotoMetadata(result.outputPath, `HEIC->${target}`);
+    }
+  });
+
+  it('JPG, PNG and WEBP sources pass theirs on too', async () => {
+    const jpg = await convert(corpus('heic/IMG_5195.HEIC'), 'jpg');
+    const png = await convert(jpg.outputPath, 'png');
+    expectPhotoMetadata(png.outputPath, 'JPG->PNG');
+    const webp = await convert(png.outputPath, 'webp');
+    expectPhotoMetadata(webp.outputPath, 'PNG->WEBP');
+    const back = await convert(webp.outputPath, 'jpg');
+    expectPhotoMetadata(back.outputPath, 'WEBP->JPG');
+  });
+
+  it('TIFF keeps the colour profile and says that the photo metadata is left out', async () => {
+    const result = await convert(corpus('heic/IMG_5195.HEIC'), 'tiff');
+    expect(exiftool(result.outputPath, ['ProfileDescription'])['ProfileDescription']).toBe('Display P3');
+    expect(result.notes.join(' ')).toMatch(/TIFF keeps the colour profile/);
+  });
+
+  it('a HEIC with a container rotation and EXIF orientation 6 becomes an upright PNG with orientation 1', async () => {
+    const result = await convert(corpus('heic/arrow.heic'), 'png');
+    const tags = exiftool(result.outputPath, ['ImageWidth', 'ImageHeight', 'Orientation']);
+    expect([tags['ImageWidth'], tags['ImageHeight'], tags['Orientation'] ?? 1]).toEqual([3024, 4032, 1]);
+  });
+});
