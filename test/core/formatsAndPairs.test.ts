@@ -20,6 +20,7 @@ describe('formats', () => {
   it('takes the extension of the last path part only, lower-cased', () => {
     expect(extensionOf('C:\\My.Videos\\Clip.MP4')).toBe('mp4');
     expect(extensionOf('/x.y/file')).toBe('');
+    expect(extensionOf('/music/.mp3')).toBe('');
   });
 
   it('parses what users type after --to', () => {
@@ -89,6 +90,8 @@ describe('pairs follow the streams', () => {
     expect(() => assertPairSupported('mp3', 'avi')).toThrow('MP3->AVI is not supported: a MP3 file can become MP3, M4A, WAV, FLAC, OGG, OPUS, MP4, MOV, MKV, WEBM.');
     expect(() => assertPairSupported('mp4', 'avi', { video: false })).toThrow(/MP4 file with sound only can become/);
     expect(() => assertPairSupported('mp4', 'avi', { video: true })).not.toThrow();
+    expect(() => assertPairSupported('mp3', 'avi', { video: false })).toThrow(/: a MP3 file can become/);
+    expect(() => assertPairSupported('heic', 'mp4')).toThrow(/: a HEIC file can become JPG/);
     expect(() => assertPairSupported('png', 'mp3')).toThrow(expect.objectContaining({ code: 'PAIR_UNSUPPORTED' }));
   });
 });

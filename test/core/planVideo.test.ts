@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs } from '../../main/core/ffmpegPlan';
+import { buildFfmpegArgs, durationTolerance } from '../../main/core/ffmpegPlan';
 import { planVideoConversion } from '../../main/core/planVideo';
 import { audio, probe, probedInput, subtitle, video } from '../helpers/probes';
 
@@ -154,5 +154,81 @@ describe('planVideoConversion: pictures users actually have', () => {
     const webm = planVideoConversion(probedInput(probe({ video: [], audio: [audio({ index: 0, codec: 'opus' })] })), 'webm');
     expect(webm).toMatchObject({ muxer: 'webm', strategy: 'remux', expectation: { container: 'webm', audio: { count: 1 } } });
     expect(planVideoConversion(probedInput(probe({ video: [], audio: [audio({ index: 0 })] })), 'mov', { forceReencode: true }).strategy).toBe('encode');
+  });
+});
+
+describe('buildFfmpegArgs and durationTolerance', () => {
+  it('opens only the probed demuxer on a local file, skips junk before the stream, and never overwrites', () => {
+    const plan = planVideoConversion(probedInput(probe()), 'mp4');
+    const args = buildFfmpegArgs(plan, { path: '/in/-x.mp3', demuxer: 'mp3', skipBytes: 100000 }, '/out/.x.part');
+    expect(args.slice(0, 15)).toEqual(['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-protocol_whitelist', 'file', '-skip_initial_bytes', '100000', '-f', 'mp3', '-i', 'file:/in/-x.mp3']);
+    expect(args.slice(-4)).toEqual(['-f', 'mp4', '-n', 'file:/out/.x.part']);
+    expect(buildFfmpegArgs(plan, { path: '/in/a.mp4', demuxer: 'mov' }, '/o')).not.toContain('-skip_initial_bytes');
+  });
+
+  it('allows half a second or 3 % of the duration, whichever is larger', () => {
+    expect(durationTolerance(undefined)).toBe(0.5);
+    expect(durationTolerance(10)).toBe(0.5);
+    expect(durationTolerance(100)).toBeCloseTo(3);
+    expect(durationTolerance(1000)).toBeCloseTo(30);
+  });
+});
+
+describe('planVideoConversion: the exact arguments of reviewed plans', () => {
+  it('WEBM: VP9 limited-range 4:2:0, 5.1 Opus with surround mapping, text subtitles as WebVTT, image subtitles noted', () => {
+    const plan = planVideoConversion(probedInput(probe({
+      video: [video({ codec: 'hevc', profile: 'Main' })],
+      audio: [audio({ index: 1, codec: 'ac3', channels: 6, sampleRate: 192000 })],
+      subtitles: [subtitle({ index: 2 }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' }), subtitle({ index: 4, codec: 'dvd_subtitle' })],
+    })), 'webm');
+    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1', '-vf', 'scale=out_range=tv,format=yuv420p', '-color_range', 'tv', '-map', '0:1', '-c:a:0', 'libopus', '-b:a:0', '384k', '-ac:a:0', '6', '-mapping_family', '1', '-map', '0:2', '-c:s:0', 'webvtt', '-map_metadata', '0', '-max_muxing_queue_size', '4096']);
+    expect(plan.notes).toEqual(['Left out 2 subtitle tracks: WEBM cannot hold image-based subtitles (hdmv_pgs_subtitle); WEBM cannot hold image-based subtitles (dvd_subtitle).']);
+    expect(plan.expectation).toEqual({ container: 'webm', video: { codec: 'vp9', pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true, width: 1920, height: 1080, rotation: 0, sdr: true }, audio: { count: 1, codec: 'opus' }, subtitles: 1, durationSeconds: 10, durationToleranceSeconds: 0.5 });
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9' })], audio: [audio({ codec: 'vorbis' })] })), 'webm').strategy).toBe('remux');
+    expect(argAfter(planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9' })], audio: [audio({ codec: 'aac' })] })), 'webm').outputOptions, '-b:a:0')).toBe('128k');
+  });
+
+  it('AVI: MPEG-4 Part 2 copied, MP3 stereo at an MP3 rate, subtitles left out, timestamps regenerated', () => {
+    const plan = planVideoConversion(probedInput(probe({
+      video: [video({ codec: 'mpeg4', pixelFormat: 'yuv420p', width: 640, height: 480 })],
+      audio: [audio({ index: 1, codec: 'mp3', channels: 6, sampleRate: 96000 })],
+      subtitles: [subtitle({ index: 2 })],
+    }), { demuxer: 'avi', format: 'avi' }), 'avi');
+    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'libmp3lame', '-b:a:0', '192k', '-ac:a:0', '2', '-ar:a:0', '48000', '-map_metadata', '0', '-max_muxing_queue_size', '4096']);
+    expect(plan.notes).toEqual(['Left out 1 subtitle track: AVI cannot hold subtitles.']);
+    expect(plan.inputOptions).toEqual(['-fflags', '+genpts']);
+    expect(plan.strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv420p' })], audio: [audio({ codec: 'mp3' })] })), 'avi').strategy).toBe('remux');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv420p', width: 321 })], audio: [] })), 'avi').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv422p' })], audio: [] })), 'avi').strategy).toBe('encode');
+  });
+
+  it('MKV: H.264/HEVC/VP9/AV1 and its audio copied, mov_text to SRT, image subtitles kept, chapters kept', () => {
+    const plan = planVideoConversion(probedInput(probe({ subtitles: [subtitle({ index: 2, codec: 'mov_text' }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' })] })), 'mkv');
+    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'copy', '-map', '0:2', '-c:s:0', 'srt', '-map', '0:3', '-c:s:1', 'copy', '-map_metadata', '0', '-map_chapters', '0', '-max_muxing_queue_size', '4096', '-avoid_negative_ts', 'make_zero']);
+    expect(plan.expectation.video).toEqual({ codec: 'h264', evenDimensions: false, width: 1920, height: 1080, rotation: 0, sdr: true });
+    for (const codec of ['hevc', 'vp9', 'av1', 'vp8']) expect(planVideoConversion(probedInput(probe({ video: [video({ codec, width: 321 })] })), 'mkv').strategy, codec).toBe('remux');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg2video' })] })), 'mkv').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'h264', height: 1081 })] })), 'mkv').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ audio: [audio({ codec: 'wmav2' })] })), 'mkv').strategy).toBe('encode');
+  });
+
+  it('MP4: AAC above 96 kHz is resampled to 48 kHz; a non-High H.264 profile or 4:2:2 is re-encoded; HDR is never remuxed into WEBM', () => {
+    const plan = planVideoConversion(probedInput(probe({ audio: [audio({ codec: 'pcm_s24le', channels: 2, sampleRate: 192000 })] })), 'mp4');
+    expect(plan.outputOptions.join(' ')).toContain('-c:a:0 aac -b:a:0 192k -ac:a:0 2 -ar:a:0 48000');
+    expect(planVideoConversion(probedInput(probe({ audio: [audio({ codec: 'pcm_s24le', sampleRate: 96000 })] })), 'mp4').outputOptions).not.toContain('-ar:a:0');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ profile: 'High 4:4:4 Predictive' })] })), 'mp4').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ pixelFormat: 'yuv422p' })] })), 'mp4').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ profile: 'Constrained Baseline' })] })), 'mov').strategy).toBe('remux');
+    expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9', colorTransfer: 'smpte2084', pixelFormat: 'yuv420p10le' })], audio: [] })), 'webm').strategy).toBe('encode');
+    expect(planVideoConversion(probedInput(probe({ subtitles: [subtitle({ codec: 'ass' })] })), 'mov').outputOptions.join(' ')).toContain('-c:s:0 mov_text');
+    expect(planVideoConversion(probedInput(probe({ subtitles: [subtitle({ codec: 'dvd_subtitle' })] })), 'mov').notes).toEqual(['Left out 1 subtitle track: MOV cannot hold image-based subtitles (dvd_subtitle).']);
+  });
+
+  it('tone-maps HLG and PQ through linear light to BT.709 limited range', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'hevc', colorTransfer: 'arib-std-b67', pixelFormat: 'yuv420p10le' })] })), 'mp4');
+    expect(argAfter(plan.outputOptions, '-vf')).toBe('zscale=tin=arib-std-b67:pin=bt2020:min=bt2020nc:t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,scale=out_range=tv,format=yuv420p');
+    expect(plan.outputOptions.join(' ')).toContain('-color_primaries bt709 -color_trc bt709 -colorspace bt709');
+    expect(plan.notes).toEqual(['Converted HDR to SDR so that every screen shows the right colours.']);
   });
 });

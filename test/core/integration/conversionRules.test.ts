@@ -193,9 +193,11 @@ describe('conversion rules', () => {
   });
 
   it('an unsupported pair is refused before any work with PAIR_UNSUPPORTED', async () => {
-    const error = await failure('hires.wav', 'mp4');
+    // Sound alone may become an MP4 (an audio-only MP4 is a valid file), but never an AVI or a picture.
+    const error = await failure('hires.wav', 'avi');
     expect(error.code).toBe('PAIR_UNSUPPORTED');
-    expect(error.message).toMatch(/WAV->MP4 is not supported/);
+    expect(error.message).toMatch(/WAV->AVI is not supported/);
+    expect((await failure('hires.wav', 'jpg')).code).toBe('PAIR_UNSUPPORTED');
   });
 
   it('never overwrites: a second conversion of the same input gets "name (1).ext"', async () => {
