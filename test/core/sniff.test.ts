@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apngFrameCount, findMp3Start, isAnimatedImage, sniffContainer } from '../../main/core/sniff';
+import { apngFrameCount, findMp3Start, isAnimatedImage, mp3FrameLength, sniffContainer } from '../../main/core/sniff';
 import { corpus } from '../helpers/media';
 
 const head = (file: string) => new Uint8Array(readFileSync(corpus(file)).subarray(0, 4096));
@@ -115,5 +115,116 @@ describe('isAnimatedImage', () => {
     expect(isAnimatedImage(webp(0x02), 'webp')).toBe(true);
     expect(isAnimatedImage(webp(0x10), 'webp')).toBe(false);
     expect(isAnimatedImage(webp(0x02), 'jpg')).toBe(false);
+  });
+});
+
+describe('sniffContainer: the close calls', () => {
+  const box = (major: string, ...compatible: string[]) => {
+    const size = 16 + 4 * compatible.length;
+    return bytes([0, 0, 0, size], 'ftyp', major, [0, 0, 0, 0], ...compatible);
+  };
+
+  it('tells AVIF, HEIC and MP4 apart by the ftyp brands', () => {
+    expect(sniffContainer(box('avif', 'mif1', 'miaf'))).toMatchObject({ format: 'avif', demuxer: 'avif' });
+    expect(sniffContainer(box('avis', 'avif'))).toMatchObject({ format: 'avif' });
+    expect(sniffContainer(box('mif1', 'avif'))).toMatchObject({ format: 'avif' });
+    expect(sniffContainer(box('msf1', 'avis'))).toMatchObject({ format: 'avif' });
+    expect(sniffContainer(box('isom', 'avif'))).toMatchObject({ format: 'mp4' });
+    expect(sniffContainer(box('mif1', 'heic'))).toMatchObject({ format: 'heic', demuxer: 'heic' });
+    expect(sniffContainer(box('heix'))).toMatchObject({ format: 'heic' });
+    expect(sniffContainer(box('MSNV', 'heic'))).toMatchObject({ format: 'heic' });
+    expect(sniffContainer(box('MSNV', 'heic', 'isom'))).toMatchObject({ format: 'mp4' });
+    expect(sniffContainer(box('MSNV', 'mp42', 'heic'))).toMatchObject({ format: 'mp4' });
+    expect(sniffContainer(box('M4B '))).toMatchObject({ format: 'm4a' });
+    expect(sniffContainer(box('F4A '))).toMatchObject({ format: 'm4a' });
+  });
+
+  it('reads QuickTime files that start without ftyp, and RIFF forms', () => {
+    for (const top of ['moov', 'mdat', 'free', 'wide', 'skip', 'pnot']) expect(sniffContainer(bytes([0, 0, 0, 8], top)), top).toEqual({ kind: 'media', format: 'mov', demuxer: 'mov' });
+    expect(sniffContainer(bytes([0, 0, 0, 8], 'junk'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes('BW64', [0, 0, 0, 0], 'WAVE'))).toMatchObject({ format: 'wav' });
+    expect(sniffContainer(bytes('RIFF', [0, 0, 0, 0], 'AVIX'))).toMatchObject({ format: 'avi' });
+    expect(sniffContainer(bytes('RIFF', [0, 0, 0, 0], 'WEBPVP8 '))).toEqual({ kind: 'media', format: 'webp', demuxer: 'webp' });
+    expect(sniffContainer(bytes('RIFF', [0, 0, 0, 0], 'CDXA'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes('RIFX', [0, 0, 0, 0], 'WAVE'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes('FORM', [0, 0, 0, 0], '8SVX'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes('FLV', [2]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes([0x1a, 0x45, 0xdf, 0xa3, 0x01], 'B', [0x82, 0x84], 'webm'))).toMatchObject({ format: 'webm', demuxer: 'matroska' });
+    expect(sniffContainer(bytes([0x1a, 0x45, 0xdf, 0xa3, 0x01], 'B', [0x82, 0x88], 'matroska'))).toMatchObject({ format: 'mkv', demuxer: 'matroska' });
+  });
+
+  it('reads images by their magic numbers', () => {
+    expect(sniffContainer(bytes([0xff, 0xd8, 0xff, 0xe0]))).toEqual({ kind: 'media', format: 'jpg', demuxer: 'jpeg' });
+    expect(sniffContainer(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toEqual({ kind: 'media', format: 'png', demuxer: 'png' });
+    expect(sniffContainer(bytes([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0b]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes('GIF87a'))).toEqual({ kind: 'media', format: 'gif', demuxer: 'gif' });
+    expect(sniffContainer(bytes('GIF89a'))).toMatchObject({ format: 'gif' });
+    expect(sniffContainer(bytes([0x49, 0x49, 0x2a, 0x00]))).toEqual({ kind: 'media', format: 'tiff', demuxer: 'tiff' });
+    expect(sniffContainer(bytes([0x4d, 0x4d, 0x00, 0x2a]))).toMatchObject({ format: 'tiff' });
+    for (const dib of [12, 40, 52, 56, 64, 108, 124]) {
+      expect(sniffContainer(bytes('BM', new Array(12).fill(0), [dib, 0, 0, 0])), `DIB ${dib}`).toEqual({ kind: 'media', format: 'bmp', demuxer: 'bmp_pipe' });
+    }
+    expect(sniffContainer(bytes('BM', new Array(12).fill(0), [41, 0, 0, 0]))).toEqual({ kind: 'unknown' });
+  });
+
+  it('finds what sits behind an ID3 tag: FLAC, ADTS AAC or MP3', () => {
+    const id3 = (size: number, flags = 0) => [0x49, 0x44, 0x33, 4, 0, flags, 0, 0, 0, size];
+    expect(sniffContainer(bytes(id3(2), [0, 0], 'fLaC'))).toEqual({ kind: 'media', format: 'flac', demuxer: 'flac' });
+    expect(sniffContainer(bytes(id3(2, 0x10), [0, 0], new Array(10).fill(0), 'fLaC'))).toMatchObject({ format: 'flac' });
+    expect(sniffContainer(bytes(id3(0), [0xff, 0xf1, 0x50, 0x80]))).toEqual({ kind: 'media', format: 'aac', demuxer: 'aac' });
+    expect(sniffContainer(bytes(id3(0), [0xff, 0xfb, 0x90, 0x00]))).toEqual({ kind: 'media', format: 'mp3', demuxer: 'mp3' });
+    expect(sniffContainer(new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0x7f, 0x7f]))).toMatchObject({ format: 'mp3' });
+  });
+
+  it('tells MPEG audio layers apart and refuses impossible headers', () => {
+    expect(sniffContainer(bytes([0xff, 0xf3, 0x90, 0x00]))).toMatchObject({ format: 'mp3' });
+    expect(sniffContainer(bytes([0xff, 0xfd, 0xf4, 0x00]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes([0xff, 0xfd, 0x0c, 0x00]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes([0xff, 0xfd, 0x8c, 0x00]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes([0xff, 0xed, 0x84, 0x00]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(bytes([0xff, 0xf5, 0x84, 0x00]))).toMatchObject({ format: 'mp2' });
+    expect(sniffContainer(bytes([0xff, 0xff, 0x84, 0x00]))).toEqual({ kind: 'unknown' });
+  });
+
+  it('counts text with control characters as unknown, and a NUL byte as binary', () => {
+    expect(sniffContainer(text('line one\r\n\tline two\f\n'))).toEqual({ kind: 'text' });
+    expect(sniffContainer(text('bell \x07 here'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(text('escape \x1b[0m'))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(new Uint8Array([0x61, 0x62, 0x00, 0x63]))).toEqual({ kind: 'unknown' });
+    expect(sniffContainer(text('\uFEFF#EXTINF:10,\nhttp://x\n'))).toMatchObject({ kind: 'playlist' });
+    expect(sniffContainer(text('<smil><body><video src="x"/></body></smil>'))).toMatchObject({ kind: 'playlist' });
+    expect(sniffContainer(text('<?xml version="1.0"?><playlist/>'))).toMatchObject({ kind: 'playlist' });
+    expect(sniffContainer(text('<?xml version="1.0"?><svg/>'))).toEqual({ kind: 'text' });
+    expect(sniffContainer(text('#!AMR-WB\n'))).toMatchObject({ kind: 'media', format: 'amr' });
+    expect(sniffContainer(text('files to read: a, b\n'))).toEqual({ kind: 'text' });
+  });
+});
+
+describe('mp3FrameLength and findMp3Start', () => {
+  it('computes frame lengths of MPEG-1 and MPEG-2 layer III', () => {
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x90, 0x00]), 0)).toBe(417);
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x92, 0x00]), 0)).toBe(418);
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x94, 0x00]), 0)).toBe(384);
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xf3, 0x80, 0x00]), 0)).toBe(208);
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xe3, 0x80, 0x00]), 0)).toBe(417);
+    expect(mp3FrameLength(new Uint8Array([0, 0xff, 0xfb, 0x90, 0x00]), 1)).toBe(417);
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x90]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xeb, 0x90, 0x00]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfd, 0x90, 0x00]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xfe, 0xfb, 0x90, 0x00]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x00, 0x00]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0xf0, 0x00]), 0)).toBeUndefined();
+    expect(mp3FrameLength(new Uint8Array([0xff, 0xfb, 0x9c, 0x00]), 0)).toBeUndefined();
+  });
+
+  it('needs four frames in a row, or an ID3 tag of version 2 to 4', () => {
+    const frame = [0xff, 0xfb, 0x90, 0x00, ...new Array(413).fill(0)];
+    const stream = (frames: number, junk: number) => new Uint8Array([...new Array(junk).fill(0xde), ...Array(frames).fill(frame).flat(), ...new Array(16).fill(0)]);
+    expect(findMp3Start(stream(4, 7))).toBe(7);
+    expect(findMp3Start(stream(3, 7))).toBeUndefined();
+    expect(findMp3Start(stream(2, 7), 2)).toBe(7);
+    expect(findMp3Start(new Uint8Array([1, 2, 0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0, 0, 0]))).toBe(2);
+    expect(findMp3Start(new Uint8Array([1, 2, 0x49, 0x44, 0x33, 5, 0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
+    expect(findMp3Start(new Uint8Array([1, 2, 0x49, 0x44, 0x33, 1, 0, 0, 0, 0, 0, 0, 0, 0]))).toBeUndefined();
   });
 });
