@@ -1,4 +1,5 @@
 import type { PhotoTag } from '../../main/core/ports.js';
+import { open } from 'node:fs/promises';
 /**
  * Small, dependency-free edits of a TIFF-structured EXIF block: read and reset the orientation,
  * and rebuild a block that fits one JPEG APP1 segment by leaving out the maker note and the thumbnail.
@@ -167,4 +168,131 @@ export function readPhotoTags(tiffBytes: Uint8Array): PhotoTag[] {
   if (tiff.entries(pointer(GPS_IFD)).some((e) => e.tag === GPS_LATITUDE)) tags.push('gps');
   if (ifd0.some((e) => e.tag === MAKE) || ifd0.some((e) => e.tag === MODEL)) tags.push('camera');
   return tags;
+}
+
+const DATE_TIME = 0x0132;
+/** IFD0 tags of a photo's EXIF that a TIFF output takes over: camera and date. */
+const TIFF_IFD0_TAGS = new Set([MAKE, MODEL, DATE_TIME]);
+
+/** Byte-swaps the values of one entry when the EXIF block and the TIFF file disagree on byte order. */
+function inByteOrder(entry: Entry, from: boolean, to: boolean): Uint8Array {
+  const unit = entry.type === 5 || entry.type === 10 ? 4 : TYPE_SIZES[entry.type] ?? 1;
+  if (from === to || unit === 1) return entry.data;
+  const out = new Uint8Array(entry.data);
+  for (let at = 0; at + unit <= out.length; at += unit) out.subarray(at, at + unit).reverse();
+  return out;
+}
+
+/**
+ * Gives a TIFF file written without EXIF (libvips' TIFF writer keeps none) the date taken, GPS position and
+ * camera of a photo's EXIF block: a new first IFD with the camera and date tags and pointers to copies of the
+ * EXIF and GPS IFDs, all appended after the existing file, whose pixel data and offsets stay where they are.
+ */
+export function withExifInTiff(tiffFile: Uint8Array, exif: Uint8Array): Uint8Array {
+  const file = new Tiff(tiffFile);
+  const source = new Tiff(exif);
+  const ifd0At = file.firstIfd();
+  const count = file.u16(ifd0At);
+  const kept = Array.from({ length: count }, (_, i) => ({ tag: file.u16(ifd0At + 2 + i * 12), raw: tiffFile.subarray(ifd0At + 2 + i * 12, ifd0At + 14 + i * 12) }));
+  const nextIfd = file.u32(ifd0At + 2 + count * 12);
+  const sourceIfd0 = source.entries(source.firstIfd());
+  const pointer = (tag: number) => {
+    const entry = sourceIfd0.find((e) => e.tag === tag);
+    return entry && entry.data.length === 4 ? new DataView(entry.data.buffer, entry.data.byteOffset, 4).getUint32(0, source.little) : 0;
+  };
+  const taken = sourceIfd0.filter((e) => TIFF_IFD0_TAGS.has(e.tag) && !kept.some((k) => k.tag === e.tag));
+  const subIfds = [
+    { tag: EXIF_IFD, entries: source.entries(pointer(EXIF_IFD)).filter((e) => e.tag !== MAKER_NOTE && e.tag !== INTEROP_IFD) },
+    { tag: GPS_IFD, entries: source.entries(pointer(GPS_IFD)) },
+  ].filter((ifd) => ifd.entries.length > 0 && !kept.some((k) => k.tag === ifd.tag));
+
+  const little = file.little;
+  const chunks: Uint8Array[] = [];
+  let end = tiffFile.length + (tiffFile.length % 2);
+  const place = (bytes: Uint8Array): number => {
+    const at = end;
+    chunks.push(bytes);
+    end += bytes.length;
+    if (bytes.length % 2) {
+      chunks.push(new Uint8Array(1));
+      end += 1;
+    }
+    return at;
+  };
+  const entryBytes = (tag: number, type: number, countOf: number, value: Uint8Array | number): Uint8Array => {
+    const out = new Uint8Array(12);
+    const view = new DataView(out.buffer);
+    view.setUint16(0, tag, little);
+    view.setUint16(2, type, little);
+    view.setUint32(4, countOf, little);
+    if (typeof value === 'number') view.setUint32(8, value, little);
+    else out.set(value, 8);
+    return out;
+  };
+  const encodeEntry = (entry: Entry): Uint8Array => {
+    const data = inByteOrder(entry, source.little, little);
+    return entryBytes(entry.tag, entry.type, entry.count, data.length <= 4 ? data : place(data));
+  };
+  const ifdBytes = (entries: { tag: number; raw: Uint8Array }[], next: number): Uint8Array => {
+    const sorted = [...entries].sort((a, b) => a.tag - b.tag);
+    const out = new Uint8Array(2 + sorted.length * 12 + 4);
+    const view = new DataView(out.buffer);
+    view.setUint16(0, sorted.length, little);
+    sorted.forEach((entry, i) => out.set(entry.raw, 2 + i * 12));
+    view.setUint32(2 + sorted.length * 12, next, little);
+    return out;
+  };
+
+  if (end > tiffFile.length) chunks.push(new Uint8Array(1));
+  const pointers = subIfds.map((ifd) => {
+    const entries = ifd.entries.map((entry) => ({ tag: entry.tag, raw: encodeEntry(entry) }));
+    return { tag: ifd.tag, raw: entryBytes(ifd.tag, 4, 1, place(ifdBytes(entries, 0))) };
+  });
+  const newIfd0 = [...kept, ...taken.map((entry) => ({ tag: entry.tag, raw: encodeEntry(entry) })), ...pointers];
+  const newIfd0At = place(ifdBytes(newIfd0, nextIfd));
+  const out = new Uint8Array(end);
+  out.set(tiffFile, 0);
+  let at = tiffFile.length;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  new DataView(out.buffer).setUint32(4, newIfd0At, little);
+  return out;
+}
+
+/**
+ * The photo facts of a TIFF file on disk, read with a few small positioned reads (a TIFF's IFDs may sit
+ * anywhere, and the file may be hundreds of megabytes).
+ */
+export async function readTiffFilePhotoTags(file: string): Promise<PhotoTag[]> {
+  const handle = await open(file, 'r');
+  try {
+    const read = async (at: number, length: number) => {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, at);
+      return new DataView(buffer.buffer, buffer.byteOffset, bytesRead);
+    };
+    const header = await read(0, 8);
+    if (header.byteLength < 8) return [];
+    const little = header.getUint16(0) === 0x4949;
+    const tagsOf = async (at: number): Promise<Map<number, number>> => {
+      const tags = new Map<number, number>();
+      if (at <= 0) return tags;
+      const countView = await read(at, 2);
+      if (countView.byteLength < 2) return tags;
+      const count = countView.getUint16(0, little);
+      const entries = await read(at + 2, count * 12);
+      for (let i = 0; i + 12 <= entries.byteLength; i += 12) tags.set(entries.getUint16(i, little), entries.getUint32(i + 8, little));
+      return tags;
+    };
+    const ifd0 = await tagsOf(header.getUint32(4, little));
+    const tags: PhotoTag[] = [];
+    if ((await tagsOf(ifd0.get(EXIF_IFD) ?? 0)).has(DATE_TIME_ORIGINAL)) tags.push('dateTaken');
+    if ((await tagsOf(ifd0.get(GPS_IFD) ?? 0)).has(GPS_LATITUDE)) tags.push('gps');
+    if (ifd0.has(MAKE) || ifd0.has(MODEL)) tags.push('camera');
+    return tags;
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,5 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import sharp, { type Sharp } from 'sharp';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
 import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
@@ -8,7 +8,7 @@ import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest, PhotoTag } from '../../main/core/ports.js';
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
-import { compactExif, readPhotoTags, withOrientationReset } from './exifTiff.js';
+import { compactExif, readPhotoTags, readTiffFilePhotoTags, withExifInTiff, withOrientationReset } from './exifTiff.js';
 import { HeifParseError, parseHeif, type HeifSummary } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
@@ -17,8 +17,8 @@ import type { BmpDecoder } from './bmpDecoder.js';
 
 /** Targets that keep the ICC profile through sharp's keepIccProfile. */
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
-/** Targets whose files libvips writes EXIF into (its TIFF writer keeps the colour profile but no EXIF block). */
-const EXIF_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif']);
+/** Targets that keep EXIF: through libvips, except TIFF, whose EXIF IFDs are written here (libvips' TIFF writer keeps none). */
+const EXIF_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
 /** HEIC files above this size are refused before reading: the file, its copy in the decoder and the decoded pixels must fit in memory. */
 export const MAX_HEIC_BYTES = 256 * 1024 * 1024;
 const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
@@ -38,6 +38,8 @@ interface Source {
   pages: number;
   exif: boolean;
   photoTags: PhotoTag[];
+  /** The EXIF block (TIFF structure), for targets whose writer drops it. */
+  exifBlock?: Uint8Array;
   icc: boolean;
   /** HEIC metadata to write into a JPEG by hand (sharp never saw it). */
   heicMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
@@ -83,6 +85,21 @@ function tooLarge(width: number, height: number, maxPixels: number): AppError {
   return new AppError('TOO_LARGE', `This image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels), above the ${Math.round(maxPixels / 1e6)}-megapixel limit that protects your computer.`);
 }
 
+/** What sharp's header read says about an image file. */
+function imageInfo(meta: Metadata): ImageInfo {
+  return {
+    format: meta.format ?? 'unknown',
+    width: meta.width ?? 0,
+    height: meta.pageHeight ?? meta.height ?? 0,
+    hasAlpha: meta.hasAlpha ?? false,
+    orientation: meta.orientation,
+    hasExif: meta.exif !== undefined && meta.exif.length > 0,
+    photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
+    hasIcc: meta.icc !== undefined && meta.icc.length > 0,
+    pages: meta.pages ?? 1,
+  };
+}
+
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
   constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {}
@@ -113,6 +130,8 @@ export class SharpImageConverter implements ImageConverter {
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
+      } else if (request.target === 'tiff' && source.exifBlock) {
+        await writeFile(request.outputPath, withExifInTiff(await image.toBuffer(), source.exifBlock), { flag: 'wx' });
       } else if (source.heicMetadata && request.target === 'jpg') {
         const jpeg = await image.toBuffer();
         await writeFile(request.outputPath, insertJpegMetadata(jpeg, source.heicMetadata), { flag: 'wx' });
@@ -136,7 +155,6 @@ export class SharpImageConverter implements ImageConverter {
       if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
-    if (source.exif && request.target === 'tiff') source.notes.push('TIFF keeps the colour profile; the photo metadata (date taken, GPS, camera) is left out.');
     return { expectation, notes: source.notes };
   }
 
@@ -145,17 +163,10 @@ export class SharpImageConverter implements ImageConverter {
     const bmp = readBmpHeader(head);
     if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 1 };
     const meta = await sharp(path, { pages: -1 }).metadata();
-    return {
-      format: meta.format ?? 'unknown',
-      width: meta.width ?? 0,
-      height: meta.pageHeight ?? meta.height ?? 0,
-      hasAlpha: meta.hasAlpha ?? false,
-      orientation: meta.orientation,
-      hasExif: meta.exif !== undefined && meta.exif.length > 0,
-      photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
-      hasIcc: meta.icc !== undefined && meta.icc.length > 0,
-      pages: meta.pages ?? 1,
-    };
+    // libvips reads no EXIF from a TIFF: its EXIF and GPS IFDs are read here.
+    const tiffTags = meta.format === 'tiff' ? await readTiffFilePhotoTags(path) : undefined;
+    if (tiffTags) return { ...imageInfo(meta), hasExif: tiffTags.length > 0, photoTags: tiffTags };
+    return imageInfo(meta);
   }
 
   private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
@@ -204,6 +215,7 @@ export class SharpImageConverter implements ImageConverter {
       pages: animated ? (meta.pages ?? 1) : 1,
       exif: meta.exif !== undefined && meta.exif.length > 0,
       photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
+      exifBlock: meta.exif && meta.exif.length > 0 ? exifTiffOf(meta.exif) : undefined,
       icc: meta.icc !== undefined && meta.icc.length > 0 && !cmyk,
       notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
     };
@@ -260,6 +272,7 @@ export class SharpImageConverter implements ImageConverter {
       pages: 1,
       exif: metadata.exif !== undefined,
       photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [],
+      exifBlock: metadata.exif,
       icc: metadata.icc !== undefined,
       heicMetadata: metadata,
       notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
