@@ -26,7 +26,8 @@ describe('conversion rules', () => {
     inputs = tempDir('convertr-rules-in-');
     out = tempDir('convertr-rules-out-');
     const lavfi = (spec: string) => ['-f', 'lavfi', '-i', spec];
-    makeMedia([...lavfi('testsrc2=size=321x241:rate=25:duration=1'), ...lavfi('sine=frequency=440:duration=1'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', input('odd.mkv')]);
+    // 4:4:4 keeps the odd size (4:2:0 cannot hold it, and ffmpeg would quietly make 320x240).
+    makeMedia([...lavfi('testsrc=size=321x241:rate=25:duration=1'), ...lavfi('sine=frequency=440:duration=1'), '-vf', 'format=yuv444p', '-c:v', 'libx264', '-c:a', 'aac', '-shortest', input('odd.mkv')]);
     makeMedia([...lavfi('testsrc2=size=320x240:rate=25:duration=1'), '-c:v', 'libx264', '-pix_fmt', 'yuv444p', input('yuv444.mp4')]);
     makeMedia([...lavfi('testsrc2=size=320x240:rate=25:duration=1'), '-c:v', 'libx264', '-pix_fmt', 'yuv420p10le', input('tenbit.mp4')]);
     makeMedia([...lavfi('sine=frequency=440:duration=2:sample_rate=48000'), '-af', 'pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0', '-c:a', 'aac', input('surround.m4a')]);
@@ -50,6 +51,7 @@ describe('conversion rules', () => {
   });
 
   it('odd dimensions become even in MP4 (321x241 -> 320x240)', async () => {
+    expect([videoOf(ffprobe(input('odd.mkv')))!.width, videoOf(ffprobe(input('odd.mkv')))!.height], 'the input really is odd').toEqual([321, 241]);
     const result = await convert('odd.mkv', 'mp4');
     const video = videoOf(ffprobe(result.outputPath))!;
     expect([video.width, video.height]).toEqual([320, 240]);
