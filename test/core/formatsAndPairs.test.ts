@@ -31,6 +31,7 @@ describe('formats', () => {
     expect(parseOutputFormat('m4v')).toBe('mp4');
     expect(parseOutputFormat('Mp3')).toBe('mp3');
     expect(parseOutputFormat('heic')).toBeUndefined();
+    expect(parseOutputFormat('mp3.')).toBeUndefined();
   });
 
   it('knows the kind of every output and input', () => {
@@ -92,6 +93,7 @@ describe('pairs follow the streams', () => {
     expect(() => assertPairSupported('mp4', 'avi', { video: true })).not.toThrow();
     expect(() => assertPairSupported('mp3', 'avi', { video: false })).toThrow(/: a MP3 file can become/);
     expect(() => assertPairSupported('heic', 'mp4')).toThrow(/: a HEIC file can become JPG/);
+    expect(() => assertPairSupported('mkv', 'jpg', { video: true })).toThrow(/: a MKV file can become MP4/);
     expect(() => assertPairSupported('png', 'mp3')).toThrow(expect.objectContaining({ code: 'PAIR_UNSUPPORTED' }));
   });
 });

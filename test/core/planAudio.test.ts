@@ -84,6 +84,8 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
     expect(codec({ codec: 'flac', bitsPerSample: 17, sampleFormat: undefined })).toBe('pcm_s24le');
     expect(codec({ codec: 'aac', bitsPerSample: undefined, sampleFormat: 'fltp' })).toBe('pcm_s16le');
     expect(codec({ codec: 'pcm_f32le', bitsPerSample: 32, sampleFormat: 'flt' })).toBe('pcm_s16le');
+    expect(codec({ codec: 'aac', bitsPerSample: 32, sampleFormat: 'fltp' })).toBe('pcm_s16le');
+    expect(plan('wav', { codec: 'flac', bitsPerSample: 24, sampleFormat: 's32' }).outputOptions).toEqual([...head, '-c:a', 'pcm_s24le']);
     expect(codec({ codec: 'pcm_s24le' })).toBe('copy');
     expect(codec({ codec: 'pcm_s16le' })).toBe('copy');
     expect(plan('wav', { codec: 'aac', channels: 6, sampleRate: 44100 }).expectation.audio).toEqual({ count: 1, codec: 'pcm', maxChannels: 6, maxSampleRate: 44100 });

@@ -232,3 +232,38 @@ describe('planVideoConversion: the exact arguments of reviewed plans', () => {
     expect(plan.notes).toEqual(['Converted HDR to SDR so that every screen shows the right colours.']);
   });
 });
+
+describe('planVideoConversion: what the first mutation run showed unguarded', () => {
+  it('puts sound alone into MP4 with exactly these arguments, copying AAC and encoding the rest', () => {
+    const plan = planVideoConversion(probedInput(probe({ video: [], audio: [audio({ index: 0 }), audio({ index: 1, codec: 'flac' })] })), 'mp4');
+    expect(plan.outputOptions).toEqual(['-vn', '-sn', '-dn', '-map', '0:0', '-c:a:0', 'copy', '-map', '0:1', '-c:a:1', 'aac', '-b:a:1', '192k', '-ac:a:1', '2', '-map_metadata', '0', '-movflags', '+faststart+use_metadata_tags', '-map_chapters', '0']);
+    expect(plan.inputOptions).toEqual([]);
+    expect(plan.expectation.audio).toEqual({ count: 2, codec: undefined });
+    expect(plan.notes).toEqual(['This file has sound only, so the MP4 holds audio alone.']);
+    expect(() => planVideoConversion(probedInput(probe({ video: [] })), 'avi')).toThrow('This file has no video picture, so it cannot become AVI.');
+  });
+
+  it('expects the profile codec only when no audio track was copied', () => {
+    expect(planVideoConversion(probedInput(probe()), 'mkv').expectation.audio).toEqual({ count: 1, codec: undefined });
+    expect(planVideoConversion(probedInput(probe({ audio: [audio({ codec: 'wmav2' })] })), 'mkv').expectation.audio).toEqual({ count: 1, codec: 'aac' });
+  });
+
+  it('says how large a refused frame is, in megapixels', () => {
+    expect(() => planVideoConversion(probedInput(probe({ video: [video({ width: 8192, height: 8192 })] })), 'mp4')).toThrow(
+      "This video's pictures are 8192x8192 (67.1 megapixels), above the 35.7-megapixel limit of H.264 that also protects your computer's memory.",
+    );
+  });
+
+  it('encodes AAC without resampling up to 96 kHz, WEBM copies VP8 and AV1 too, and stereo Opus needs no surround mapping', () => {
+    const plan = planVideoConversion(probedInput(probe({ audio: [audio({ codec: 'pcm_s16le', sampleRate: 96000 })] })), 'mp4');
+    expect(plan.outputOptions.slice(plan.outputOptions.indexOf('0:1') + 1, plan.outputOptions.indexOf('-map_metadata'))).toEqual(['-c:a:0', 'aac', '-b:a:0', '192k', '-ac:a:0', '2']);
+    for (const codec of ['vp8', 'av1']) expect(planVideoConversion(probedInput(probe({ video: [video({ codec })], audio: [audio({ codec: 'opus' })] })), 'webm').strategy, codec).toBe('remux');
+    const stereo = planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9' })], audio: [audio({ codec: 'aac', channels: 2 })] })), 'webm');
+    expect(stereo.outputOptions.slice(stereo.outputOptions.indexOf('0:1') + 1, stereo.outputOptions.indexOf('-map_metadata'))).toEqual(['-c:a:0', 'libopus', '-b:a:0', '128k', '-ac:a:0', '2']);
+  });
+
+  it('adds nothing before the demuxer when there is no junk to skip', () => {
+    const args = buildFfmpegArgs(planVideoConversion(probedInput(probe()), 'mp4'), { path: '/in/a.mp4', demuxer: 'mov' }, '/o');
+    expect(args.slice(7, 13)).toEqual(['-protocol_whitelist', 'file', '-f', 'mov', '-i', 'file:/in/a.mp4']);
+  });
+});

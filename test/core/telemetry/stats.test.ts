@@ -50,7 +50,7 @@ describe('stats math', () => {
     expect(parseWindow(' 14d ')).toBe(14);
     expect(parseWindow('1d')).toBe(1);
     expect(parseWindow('3650d')).toBe(3650);
-    for (const bad of ['0d', '3651d', '14', 'd', '1.5d', '-1d', '14w']) expect(() => parseWindow(bad), bad).toThrow(/--window/);
+    for (const bad of ['0d', '3651d', '14', 'd', '1.5d', '-1d', '14w', '14dd', 'x14d']) expect(() => parseWindow(bad), bad).toThrow(/--window/);
     expect(dayOf(DAY_MS * 3 - 1)).toBe(2);
     expect(dayOf(DAY_MS * 3)).toBe(3);
   });
