@@ -12,6 +12,11 @@ export type SmartChoice = { target: OutputFormat } | { skip: string };
 /** Smart's target per kind: video->MP4, audio->MP3, image->JPG. */
 const SMART_BY_KIND: Record<MediaKind, OutputFormat> = { video: 'mp4', audio: 'mp3', image: 'jpg' };
 
+/** Smart's target for a kind alone, when the content could not be read (the job then fails with the reason). */
+export function smartTargetForKind(kind: MediaKind): OutputFormat {
+  return SMART_BY_KIND[kind];
+}
+
 /** Formats a Smart target already is: converting them again would only lose quality. */
 const SAME_AS_TARGET: Partial<Record<InputFormat, OutputFormat>> = { mp4: 'mp4', mp3: 'mp3', jpg: 'jpg' };
 

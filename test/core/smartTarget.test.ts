@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smartTarget } from '../../main/core/smartTarget';
+import { smartTarget, smartTargetForKind } from '../../main/core/smartTarget';
 
 describe('smartTarget', () => {
   it('sends video to MP4, audio to MP3 and images to JPG', () => {
@@ -20,5 +20,9 @@ describe('smartTarget', () => {
     expect(smartTarget({ format: 'mp3', kind: 'audio', animated: false })).toEqual({ skip: 'Already MP3: nothing to convert.' });
     expect(smartTarget({ format: 'mp4', kind: 'video', animated: false })).toEqual({ skip: 'Already MP4: nothing to convert.' });
     expect(smartTarget({ format: 'mp4', kind: 'audio', animated: false })).toEqual({ target: 'mp3' });
+  });
+
+  it('goes by kind alone when the content could not be read, so that the job fails with its reason', () => {
+    expect([smartTargetForKind('video'), smartTargetForKind('audio'), smartTargetForKind('image')]).toEqual(['mp4', 'mp3', 'jpg']);
   });
 });

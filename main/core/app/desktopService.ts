@@ -5,7 +5,7 @@ import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js
 import { readSmartFacts } from '../identifyInput.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
-import { smartTarget, type SmartChoice } from '../smartTarget.js';
+import { smartTarget, smartTargetForKind, type SmartChoice } from '../smartTarget.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
@@ -42,7 +42,7 @@ async function smartChoiceFor(file: string): Promise<SmartChoice> {
   return readSmartFacts(file).then(smartTarget, () => {
     const format = inputFormatFromName(file);
     if (!format) return { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' };
-    return smartTarget({ format, kind: inputKind(format), animated: false });
+    return { target: smartTargetForKind(inputKind(format)) };
   });
 }
 
