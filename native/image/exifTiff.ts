@@ -95,8 +95,13 @@ export function compactExif(tiffBytes: Uint8Array): Uint8Array {
     const entry = ifd0.find((e) => e.tag === tag);
     return entry && entry.data.length >= 4 ? new DataView(entry.data.buffer, entry.data.byteOffset, 4).getUint32(0, tiff.little) : 0;
   };
-  const exifEntries = tiff.entries(pointer(EXIF_IFD)).filter((e) => e.tag !== MAKER_NOTE && e.tag !== INTEROP_IFD);
-  const gpsEntries = tiff.entries(pointer(GPS_IFD));
+  return serializeExif(tiff.little, ifd0, tiff.entries(pointer(EXIF_IFD)), tiff.entries(pointer(GPS_IFD)));
+}
+
+/** Writes an EXIF block of IFD0, the EXIF IFD (without maker note and interop pointer) and the GPS IFD. */
+function serializeExif(little: boolean, ifd0: Entry[], exif: Entry[], gps: Entry[]): Uint8Array {
+  const exifEntries = exif.filter((e) => e.tag !== MAKER_NOTE && e.tag !== INTEROP_IFD);
+  const gpsEntries = gps;
   const base = ifd0.filter((e) => e.tag !== EXIF_IFD && e.tag !== GPS_IFD);
 
   const ifds: { entries: Entry[]; pointerTag?: number }[] = [{ entries: base }];
@@ -110,9 +115,9 @@ export function compactExif(tiffBytes: Uint8Array): Uint8Array {
   const total = 8 + ifds.reduce((n, ifd) => n + ifdSize(ifd.entries) + dataSize(ifd.entries), 0);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
-  out[0] = out[1] = tiff.little ? 0x49 : 0x4d;
-  view.setUint16(2, 42, tiff.little);
-  view.setUint32(4, 8, tiff.little);
+  out[0] = out[1] = little ? 0x49 : 0x4d;
+  view.setUint16(2, 42, little);
+  view.setUint32(4, 8, little);
 
   const offsets: number[] = [];
   let cursor = 8;
@@ -123,24 +128,24 @@ export function compactExif(tiffBytes: Uint8Array): Uint8Array {
   ifds.forEach((ifd, index) => {
     const start = offsets[index]!;
     let dataAt = start + ifdSize(ifd.entries);
-    view.setUint16(start, ifd.entries.length, tiff.little);
+    view.setUint16(start, ifd.entries.length, little);
     ifd.entries.forEach((entry, i) => {
       const at = start + 2 + i * 12;
-      view.setUint16(at, entry.tag, tiff.little);
-      view.setUint16(at + 2, entry.type, tiff.little);
-      view.setUint32(at + 4, entry.count, tiff.little);
+      view.setUint16(at, entry.tag, little);
+      view.setUint16(at + 2, entry.type, little);
+      view.setUint32(at + 4, entry.count, little);
       const target = ifds.findIndex((other) => other.pointerTag === entry.tag);
       if (index === 0 && target > 0) {
-        view.setUint32(at + 8, offsets[target]!, tiff.little);
+        view.setUint32(at + 8, offsets[target]!, little);
       } else if (entry.data.length <= 4) {
         out.set(entry.data, at + 8);
       } else {
-        view.setUint32(at + 8, dataAt, tiff.little);
+        view.setUint32(at + 8, dataAt, little);
         out.set(entry.data, dataAt);
         dataAt += entry.data.length + (entry.data.length % 2);
       }
     });
-    view.setUint32(start + 2 + ifd.entries.length * 12, 0, tiff.little);
+    view.setUint32(start + 2 + ifd.entries.length * 12, 0, little);
   });
   return out;
 }
@@ -261,37 +266,61 @@ export function withExifInTiff(tiffFile: Uint8Array, exif: Uint8Array): Uint8Arr
   return out;
 }
 
-/**
- * The photo facts of a TIFF file on disk, read with a few small positioned reads (a TIFF's IFDs may sit
- * anywhere, and the file may be hundreds of megabytes).
- */
+/** The photo facts of a TIFF file on disk (its IFDs may sit anywhere in a file of hundreds of megabytes). */
 export async function readTiffFilePhotoTags(file: string): Promise<PhotoTag[]> {
+  const exif = await readTiffFileExif(file);
+  return exif ? readPhotoTags(exif) : [];
+}
+
+/** IFD0 tags of a TIFF file that describe the photo (not its pixel layout) and belong in an EXIF block. */
+const DESCRIPTIVE_IFD0_TAGS = new Set([0x010e /* ImageDescription */, MAKE, MODEL, ORIENTATION, 0x0131 /* Software */, DATE_TIME, 0x013b /* Artist */, 0x8298 /* Copyright */]);
+/** No photo-description value is anywhere near this; a larger count is a damaged file. */
+const MAX_ENTRY_BYTES = 64 * 1024;
+
+/**
+ * The EXIF of a TIFF file (libvips does not expose it): its descriptive IFD0 tags, EXIF IFD and GPS IFD as an
+ * EXIF block, read with small positioned reads; undefined when the file carries no photo facts.
+ */
+export async function readTiffFileExif(file: string): Promise<Uint8Array | undefined> {
   const handle = await open(file, 'r');
   try {
     const read = async (at: number, length: number) => {
-      const buffer = Buffer.alloc(length);
+      const buffer = new Uint8Array(length);
       const { bytesRead } = await handle.read(buffer, 0, length, at);
-      return new DataView(buffer.buffer, buffer.byteOffset, bytesRead);
+      return buffer.subarray(0, bytesRead);
     };
     const header = await read(0, 8);
-    if (header.byteLength < 8) return [];
-    const little = header.getUint16(0) === 0x4949;
-    const tagsOf = async (at: number): Promise<Map<number, number>> => {
-      const tags = new Map<number, number>();
-      if (at <= 0) return tags;
-      const countView = await read(at, 2);
-      if (countView.byteLength < 2) return tags;
-      const count = countView.getUint16(0, little);
-      const entries = await read(at + 2, count * 12);
-      for (let i = 0; i + 12 <= entries.byteLength; i += 12) tags.set(entries.getUint16(i, little), entries.getUint32(i + 8, little));
-      return tags;
+    if (header.length < 8 || !((header[0] === 0x49 && header[1] === 0x49) || (header[0] === 0x4d && header[1] === 0x4d))) return undefined;
+    const little = header[0] === 0x49;
+    const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const entriesAt = async (at: number): Promise<Entry[]> => {
+      if (at <= 0) return [];
+      const countBytes = await read(at, 2);
+      if (countBytes.length < 2) return [];
+      const count = view(countBytes).getUint16(0, little);
+      const raw = await read(at + 2, count * 12);
+      const out: Entry[] = [];
+      for (let i = 0; i + 12 <= raw.length; i += 12) {
+        const v = view(raw.subarray(i, i + 12));
+        const type = v.getUint16(2, little);
+        const n = v.getUint32(4, little);
+        const size = (TYPE_SIZES[type] ?? 1) * n;
+        if (size > MAX_ENTRY_BYTES) continue;
+        const data = size <= 4 ? raw.slice(i + 8, i + 8 + size) : await read(v.getUint32(8, little), size);
+        if (data.length === size) out.push({ tag: v.getUint16(0, little), type, count: n, data });
+      }
+      return out;
     };
-    const ifd0 = await tagsOf(header.getUint32(4, little));
-    const tags: PhotoTag[] = [];
-    if ((await tagsOf(ifd0.get(EXIF_IFD) ?? 0)).has(DATE_TIME_ORIGINAL)) tags.push('dateTaken');
-    if ((await tagsOf(ifd0.get(GPS_IFD) ?? 0)).has(GPS_LATITUDE)) tags.push('gps');
-    if (ifd0.has(MAKE) || ifd0.has(MODEL)) tags.push('camera');
-    return tags;
+    const ifd0 = await entriesAt(view(header).getUint32(4, little));
+    const pointer = (tag: number) => {
+      const entry = ifd0.find((e) => e.tag === tag);
+      return entry && entry.data.length === 4 ? view(entry.data).getUint32(0, little) : 0;
+    };
+    const exif = await entriesAt(pointer(EXIF_IFD));
+    const gps = await entriesAt(pointer(GPS_IFD));
+    const descriptive = ifd0.filter((e) => DESCRIPTIVE_IFD0_TAGS.has(e.tag));
+    if (exif.length === 0 && gps.length === 0 && !descriptive.some((e) => e.tag === MAKE || e.tag === MODEL || e.tag === DATE_TIME)) return undefined;
+    return serializeExif(little, descriptive, exif, gps);
   } finally {
     await handle.close();
   }

@@ -8,8 +8,8 @@ import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest, PhotoTag } from '../../main/core/ports.js';
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
-import { compactExif, readPhotoTags, readTiffFilePhotoTags, withExifInTiff, withOrientationReset } from './exifTiff.js';
-import { HeifParseError, parseHeif, type HeifSummary } from './heifContainer.js';
+import { compactExif, readPhotoTags, readTiffFileExif, readTiffFilePhotoTags, withExifInTiff, withOrientationReset } from './exifTiff.js';
+import { HeifParseError, parseHeif } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
 import { insertPngMetadata } from './pngMetadata.js';
@@ -41,8 +41,8 @@ interface Source {
   /** The EXIF block (TIFF structure), for targets whose writer drops it. */
   exifBlock?: Uint8Array;
   icc: boolean;
-  /** HEIC metadata to write into a JPEG by hand (sharp never saw it). */
-  heicMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
+  /** Metadata sharp never saw in the source (HEIC's, a TIFF's EXIF), written into the output by hand. */
+  carriedMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
   /** A finished JPEG from the native decoder: written as it is, with our metadata. */
   nativeJpeg?: Buffer;
   notes: string[];
@@ -65,11 +65,11 @@ function isTruncation(error: unknown): boolean {
 }
 
 /** EXIF with orientation reset (the pixels come out upright) and small enough for one JPEG segment, and the ICC profile. */
-function heicMetadataFor(summary: HeifSummary): { exif?: Uint8Array; icc?: Uint8Array } {
-  let exif = summary.exif ? withOrientationReset(summary.exif) : undefined;
+function carriedMetadataOf(exifBlock: Uint8Array | undefined, icc: Uint8Array | undefined): { exif?: Uint8Array; icc?: Uint8Array } {
+  let exif = exifBlock ? withOrientationReset(exifBlock) : undefined;
   if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = compactExif(exif);
   if (exif && exif.length > MAX_JPEG_EXIF_BYTES) exif = undefined;
-  return { exif, icc: summary.icc };
+  return { exif, icc };
 }
 
 /** sharp hands EXIF over with the "Exif\0\0" prefix of its JPEG segment; the TIFF structure starts after it. */
@@ -118,23 +118,23 @@ export class SharpImageConverter implements ImageConverter {
     };
     const write = async (tolerant: boolean) => {
       if (source.nativeJpeg) {
-        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, source.heicMetadata ?? {}, true), { flag: 'wx' });
+        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, source.carriedMetadata ?? {}, true), { flag: 'wx' });
         return;
       }
       let image = source.build(tolerant);
-      const carryHeicMetadata = source.heicMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
-      if (carryHeicMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), source.heicMetadata!));
+      const carryMetadata = source.carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
+      if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), source.carriedMetadata!));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
-      if (METADATA_TARGETS.has(request.target) && (!source.heicMetadata || carryHeicMetadata)) image = image.keepExif().keepIccProfile();
+      if (METADATA_TARGETS.has(request.target) && (!source.carriedMetadata || carryMetadata)) image = image.keepExif().keepIccProfile();
       image = encode(image, request.target);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
       } else if (request.target === 'tiff' && source.exifBlock) {
         await writeFile(request.outputPath, withExifInTiff(await image.toBuffer(), source.exifBlock), { flag: 'wx' });
-      } else if (source.heicMetadata && request.target === 'jpg') {
+      } else if (source.carriedMetadata && request.target === 'jpg') {
         const jpeg = await image.toBuffer();
-        await writeFile(request.outputPath, insertJpegMetadata(jpeg, source.heicMetadata), { flag: 'wx' });
+        await writeFile(request.outputPath, insertJpegMetadata(jpeg, source.carriedMetadata), { flag: 'wx' });
       } else {
         await image.toFile(request.outputPath);
       }
@@ -203,6 +203,10 @@ export class SharpImageConverter implements ImageConverter {
       : [];
     const swap = (meta.orientation ?? 1) >= 5;
     const cmyk = meta.space === 'cmyk';
+    const hasExif = meta.exif !== undefined && meta.exif.length > 0;
+    const tiffExif = request.sourceFormat === 'tiff' && !hasExif && typeof input === 'string' ? await readTiffFileExif(input).catch(() => undefined) : undefined;
+    const exifBlock = hasExif ? exifTiffOf(meta.exif!) : tiffExif;
+    const icc = meta.icc !== undefined && meta.icc.length > 0 && !cmyk;
     return {
       build: (tolerant) => {
         const image = sharp(input, { ...options, failOn: tolerant ? 'none' : 'warning' }).autoOrient();
@@ -213,10 +217,11 @@ export class SharpImageConverter implements ImageConverter {
       height: swap ? width : height,
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
       pages: animated ? (meta.pages ?? 1) : 1,
-      exif: meta.exif !== undefined && meta.exif.length > 0,
-      photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
-      exifBlock: meta.exif && meta.exif.length > 0 ? exifTiffOf(meta.exif) : undefined,
-      icc: meta.icc !== undefined && meta.icc.length > 0 && !cmyk,
+      exif: exifBlock !== undefined,
+      photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
+      exifBlock,
+      icc,
+      ...(tiffExif ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
       notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
     };
   }
@@ -243,7 +248,7 @@ export class SharpImageConverter implements ImageConverter {
     }
     if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
-    const metadata = heicMetadataFor(summary);
+    const metadata = carriedMetadataOf(summary.exif, summary.icc);
     if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha) {
       const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.scratchDir, 90, signal).catch(() => undefined);
       throwIfAborted(signal);
@@ -251,7 +256,7 @@ export class SharpImageConverter implements ImageConverter {
       if (jpeg && size?.width === shown.width && size.height === shown.height) {
         return {
           build: () => sharp(jpeg), canRetryTolerant: false, width: shown.width, height: shown.height, hasAlpha: false, pages: 1,
-          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, heicMetadata: metadata, nativeJpeg: jpeg, notes: [],
+          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, carriedMetadata: metadata, nativeJpeg: jpeg, notes: [],
         };
       }
     }
@@ -274,7 +279,7 @@ export class SharpImageConverter implements ImageConverter {
       photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [],
       exifBlock: metadata.exif,
       icc: metadata.icc !== undefined,
-      heicMetadata: metadata,
+      carriedMetadata: metadata,
       notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
     };
   }

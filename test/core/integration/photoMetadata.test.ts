@@ -49,6 +49,13 @@ describe('photo metadata survives into every image target that can hold it', () 
     expectPhotoMetadata((await convert(jpg.outputPath, 'tiff')).outputPath, 'JPG->TIFF');
   });
 
+  it('TIFF sources pass theirs on to JPG, PNG, WEBP, AVIF and TIFF (libvips reads no EXIF from a TIFF: we do)', async () => {
+    const tiff = (await convert(corpus('heic/IMG_5195.HEIC'), 'tiff')).outputPath;
+    for (const target of ['jpg', 'png', 'webp', 'avif', 'tiff'] as const) {
+      expectPhotoMetadata((await convert(tiff, target)).outputPath, `TIFF->${target}`);
+    }
+  });
+
   it('a HEIC with a container rotation and EXIF orientation 6 becomes an upright PNG with orientation 1', async () => {
     const result = await convert(corpus('heic/arrow.heic'), 'png');
     const tags = exiftool(result.outputPath, ['ImageWidth', 'ImageHeight', 'Orientation']);
