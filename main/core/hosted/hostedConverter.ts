@@ -86,7 +86,7 @@ export class HostedConverter implements FileConverter {
       if (resumeFrom) {
         download = await this.deps.client.resume(new URL(resumeFrom.statusUrl), temporary, signal, progress);
       } else if (durable.stripPhotoMetadata && input.kind === 'image') {
-        const stripped = await strippedPhotoCopy(input.path, input.format);
+        const stripped = await strippedPhotoCopy(input.path, input.format, request.scratchDir);
         if (!stripped) throw new AppError('HOSTED_REJECTED', `The location and serial numbers cannot be stripped from a ${input.format.toUpperCase()} file here, so it was not uploaded; convert it locally.`);
         try {
           download = await this.deps.client.convert({ filePath: stripped.path, sizeBytes: stripped.sizeBytes, inputFormat: input.format, outputFormat: request.target }, temporary, signal, progress);

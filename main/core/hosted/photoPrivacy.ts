@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFormat } from '../formats.js';
+import { openScratch } from '../outputFiles.js';
 
 /**
  * Removes where a photo was taken and which camera (by serial number) took it, before the photo leaves this
@@ -117,17 +117,17 @@ export function strippedPhotoBytes(bytes: Uint8Array, format: InputFormat): Uint
   return copy;
 }
 
-/** A stripped copy of a photo in its own scratch folder, and the function that removes that folder. */
-export async function strippedPhotoCopy(inputPath: string, format: InputFormat): Promise<{ path: string; sizeBytes: number; remove(): Promise<void> } | undefined> {
+/** A stripped copy of a photo in the job's scratch folder (recorded before it exists), and the function that removes it. */
+export async function strippedPhotoCopy(inputPath: string, format: InputFormat, scratchDir: string | undefined): Promise<{ path: string; sizeBytes: number; remove(): Promise<void> } | undefined> {
   const stripped = strippedPhotoBytes(await readFile(inputPath), format);
   if (!stripped) return undefined;
-  const folder = await mkdtemp(path.join(tmpdir(), 'convertr-upload-'));
-  const file = path.join(folder, `photo.${format}`);
+  const scratch = await openScratch(scratchDir);
+  const file = path.join(scratch.dir, `upload.${format}`);
   try {
     await writeFile(file, stripped);
   } catch (error) {
-    await rm(folder, { recursive: true, force: true });
+    await scratch.remove();
     throw error;
   }
-  return { path: file, sizeBytes: stripped.length, remove: () => rm(folder, { recursive: true, force: true }) };
+  return { path: file, sizeBytes: stripped.length, remove: () => scratch.remove() };
 }
