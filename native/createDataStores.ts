@@ -5,6 +5,7 @@ import type { OwnerProbe } from '../main/core/jobs/jobModel.js';
 import { PersistentQueue } from '../main/core/queue/persistentQueue.js';
 import { isProcessAlive, nodeRecoveryFileSystem } from './queueFileSystem.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './sqlite/openDatabase.js';
+import { SqliteHostedStore } from './sqlite/sqliteHostedStore.js';
 import { SqliteQueueStore } from './sqlite/sqliteQueueStore.js';
 import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
 import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
@@ -21,6 +22,8 @@ export interface DataStores {
   lease: LeaseKeeper;
   /** Per-job scratch folders live here, inside the data folder. */
   scratchRoot: string;
+  /** Hosted spend and timings, batch routing, accepted hosted jobs. */
+  hosted: SqliteHostedStore;
   close(): void;
 }
 
@@ -61,7 +64,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const scratchRoot = path.join(dataDirectory, 'scratch');
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
   return {
-    db, telemetry, queueStore: store, queue, ledger, owner, lease, scratchRoot,
+    db, telemetry, queueStore: store, queue, ledger, owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       db.close();

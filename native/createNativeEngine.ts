@@ -38,3 +38,13 @@ export function createNativeEngine(options: { maxImagePixels?: number; heicWorke
   );
   return { converter, tools, nativeHeif: nativeHeif?.binary, close: () => heic.close() };
 }
+
+/** The engine, or why this machine cannot convert locally (ffmpeg or ffprobe missing): hosted routing can still run. */
+export function tryCreateNativeEngine(options: { maxImagePixels?: number; heicWorkers?: number } = {}): NativeEngine | AppError {
+  try {
+    return createNativeEngine(options);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}

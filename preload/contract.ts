@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 export const OUTPUT_FORMAT_VALUES = ['mp4', 'mov', 'mkv', 'webm', 'avi', 'mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus', 'jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'bmp'] as const;
 export const outputFormatSchema = z.enum(OUTPUT_FORMAT_VALUES);
-export const modeSchema = z.enum(['local', 'hosted', 'auto']);
+export const modeSchema = z.enum(['local', 'hosted', 'auto', 'hybrid']);
 export const windowSchema = z.enum(['1d', '7d', '14d', '30d']);
 
 export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
@@ -36,6 +36,8 @@ export const jobViewSchema = z.object({
   output: z.string().nullable(),
   notes: z.array(z.string()),
   error: errorPayloadSchema.nullable(),
+  /** When the job ended (ms since the epoch); null while it has not. */
+  finishedAt: z.number().nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -49,6 +51,9 @@ export const pairStatsSchema = z.object({
   errorRate: z.number().nullable(),
   avgRuntimeMs: z.number().nullable(),
   avgRuntime: z.string().nullable(),
+  p50RuntimeMs: z.number().nullable().optional(),
+  p95RuntimeMs: z.number().nullable().optional(),
+  byMode: z.array(z.object({ mode: z.enum(['local', 'hosted']), succeeded: z.number(), avgRuntimeMs: z.number().nullable(), p50RuntimeMs: z.number().nullable(), p95RuntimeMs: z.number().nullable() })).optional(),
   billableMinutes: z.number(),
   window: z.string(),
 });
@@ -65,6 +70,8 @@ export const statsSchema = z.object({
   billableMinutes: z.number(),
   hostedCost: z.number(),
   localSaving: z.number(),
+  /** This calendar month's hosted spend against the hybrid budget. */
+  hostedSpend: z.object({ month: z.string(), spentUsd: z.number(), reservedUsd: z.number(), budgetUsd: z.number() }).optional(),
 });
 export type StatsView = z.infer<typeof statsSchema>;
 
@@ -79,6 +86,14 @@ export const settingsSchema = z.object({
   /** null: beside each input. */
   outputFolder: pathSchema.nullable(),
   concurrency: concurrencySchema,
+  /** Hybrid routing: the most hosted jobs may spend in a calendar month, in USD. */
+  hybridBudgetUsd: z.number().min(0),
+  /** Strip GPS and camera serial numbers from photos before upload. */
+  stripPhotoLocation: z.boolean(),
+  /** The service's `anonymous_api_client_cohort` after registration, to quote to support. */
+  serviceCohort: z.string().nullable(),
+  /** A client label is kept in the keychain (and sent as X-Convertr-Client-Label). */
+  clientLabelSet: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -90,6 +105,8 @@ export const settingsUpdateSchema = z.object({
   notifications: z.boolean(),
   outputFolder: pathSchema.nullable(),
   concurrency: concurrencySchema,
+  hybridBudgetUsd: z.number().min(0).max(1_000_000),
+  stripPhotoLocation: z.boolean(),
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -130,6 +147,10 @@ export const folderRuleInputSchema = z.object({
   exclude: z.array(z.string().min(1).max(200)).max(50),
   /** null: keep the originals where they are. */
   doneFolder: pathSchema.nullable(),
+  /** Where its files convert (default local); the API URL and hybrid budget come from the settings. */
+  mode: modeSchema.optional(),
+  /** No byte of this folder is uploaded, whatever the mode. */
+  neverUpload: z.boolean().optional(),
 }).strict();
 export type FolderRuleInput = z.infer<typeof folderRuleInputSchema>;
 
@@ -142,6 +163,8 @@ export const folderRuleViewSchema = z.object({
   include: z.array(z.string()),
   exclude: z.array(z.string()),
   doneFolder: z.string().nullable(),
+  mode: modeSchema.optional(),
+  neverUpload: z.boolean().optional(),
   enabled: z.boolean(),
   running: z.boolean(),
   lastActivityAt: z.number().nullable(),
@@ -174,6 +197,8 @@ export const invokeChannels = {
     response: z.object({ cohort: z.string().nullable(), keychain: z.enum(['stored', 'session-only']) }),
   },
   'account:logout': { request: empty, response: z.object({ loggedOut: z.boolean() }) },
+  /** What to quote to support about a failed hosted job: never the token or the raw label. */
+  'support:info': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ text: z.string() }) },
   'folders:list': { request: empty, response: z.object({ rules: z.array(folderRuleViewSchema) }) },
   'folders:add': { request: folderRuleInputSchema, response: z.object({ id: ruleIdSchema }) },
   'folders:update': { request: folderRuleInputSchema.extend({ id: ruleIdSchema }).strict(), response: z.object({ id: ruleIdSchema }) },

@@ -1,3 +1,7 @@
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { SettingsStore } from '../core/app/settingsStore.js';
+import { dataDirectory } from '../core/dataDirectory.js';
 import { AppError } from '../core/errors.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
@@ -54,7 +58,12 @@ export async function registerCommand(args: RegisterArgs, io: CliIo): Promise<nu
   const registration = await client.register({ name: args.name, email: args.email, password });
   const saved = await createTokenVault().save(apiUrl, registration.token.plain_text_token);
   io.stdout(`Registered with ${apiUrl.origin}: ${registration.message}`);
-  io.stdout(`Cohort: ${registration.user.anonymous_api_client_cohort ?? '(none)'}`);
+  const cohort = registration.user.anonymous_api_client_cohort;
+  io.stdout(`Cohort: ${cohort ?? '(none)'} (quote it, with the pair such as HEIC -> JPG, when contacting support)`);
+  // The window shows it too (Settings); it is not a secret.
+  const home = dataDirectory(process.env, process.platform, homedir());
+  mkdirSync(home, { recursive: true });
+  new SettingsStore(home).update({ serviceCohort: cohort ?? null });
   if (saved.location === 'keychain') {
     io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');
   } else {

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
+import type { ModePreference } from '../core/hosted/routing.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
 
@@ -10,7 +11,13 @@ export interface ConvertArgs {
   inputs: string[];
   target: OutputFormat;
   outputDir: string | undefined;
-  mode: 'local' | 'hosted' | 'auto';
+  mode: ModePreference;
+  /** Hybrid: this month's hosted budget in USD; undefined: the one in Settings. */
+  budgetUsd: number | undefined;
+  /** Every byte stays on this machine. */
+  private: boolean;
+  /** Strip GPS and camera serial numbers from photos before upload. */
+  stripLocation: boolean;
   apiUrl: string | undefined;
   label: string | undefined;
   json: boolean;
@@ -57,14 +64,23 @@ export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | Sta
 export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
-  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto] [--api-url <url>] [--label <text>] [--again] [--json]
+  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto|hybrid] [--budget <USD>] [--private]
+          [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
       Convert files or folders (folders are searched recursively for supported files; with --out their
       sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
       and files whose earlier output is still in place are skipped (--again converts those once more).
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --mode local   on this machine (default); hosted: through the hosted Convertr API;
-             auto    hosted only when this machine lacks what a job needs (local when offline or over 1 GB).
-      --api-url      the hosted API (default: CONVERTR_API_URL, else https://convertr.app).
+             auto    hosted only when this machine lacks what a job needs (local when offline or over 1 GB);
+             hybrid  local first; a job goes hosted only when that finishes the batch sooner, within the budget.
+      --budget <USD> hybrid: the most hosted jobs may spend this calendar month (default: Settings, else $0).
+                     A hosted job's cost ($0.002 a conversion minute, at least one; images up to 10 MB free)
+                     is reserved before its upload.
+      --private      no byte leaves this machine (no job is uploaded, whatever the mode).
+      --strip-location  remove GPS and camera serial numbers from photos (JPG, HEIC) before upload;
+                     other photos are then converted here.
+      --api-url      the hosted API (default: CONVERTR_API_URL, else https://convertr.org; https:// required
+                     except for a server on this machine).
       --label <text> a client label, sent to the hosted API; only its hash (a cohort) is stored.
       Running the same command after a crash or Ctrl-C resumes the interrupted batch; while it still runs
       elsewhere, the second command waits for it (and takes over if that process dies).
@@ -102,6 +118,9 @@ function parseConvert(rest: string[]): ConvertArgs {
       to: { type: 'string' },
       out: { type: 'string' },
       mode: { type: 'string', default: 'local' },
+      budget: { type: 'string' },
+      private: { type: 'boolean', default: false },
+      'strip-location': { type: 'boolean', default: false },
       'api-url': { type: 'string' },
       label: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -113,9 +132,18 @@ function parseConvert(rest: string[]): ConvertArgs {
   const target = parseOutputFormat(values.to);
   if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes.${didYouMean(values.to, OUTPUT_FORMATS)} Formats: ${OUTPUT_FORMATS.join(', ')}.`);
   const mode = values.mode;
-  if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto') throw new UsageError(`--mode must be local, hosted or auto, not ${mode}.`);
+  if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto' && mode !== 'hybrid') throw new UsageError(`--mode must be local, hosted, auto or hybrid, not ${mode}.`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
-  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
+  let budgetUsd: number | undefined;
+  if (values.budget !== undefined) {
+    if (mode !== 'hybrid') throw new UsageError('--budget applies to --mode hybrid.');
+    const text = values.budget.trim().replace(/^\$/, '');
+    budgetUsd = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(budgetUsd) || budgetUsd > 1_000_000) throw new UsageError(`--budget takes an amount in US dollars like 0.50, not "${values.budget}".`);
+  }
+  const isPrivate = values.private ?? false;
+  if (isPrivate && mode === 'hosted') throw new UsageError('--private keeps every byte on this machine, so it cannot be combined with --mode hosted.');
+  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

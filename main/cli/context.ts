@@ -5,18 +5,10 @@ import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
 import { DAY_MS } from '../core/telemetry/stats.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
-import { createNativeEngine, systemClock, type NativeEngine } from '../../native/createNativeEngine.js';
-import type { FileConverter } from '../core/batch.js';
+import { createNativeEngine, systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 import { AppError } from '../core/errors.js';
-import { outputKind } from '../core/formats.js';
-import { fileSize } from '../core/inputFiles.js';
-import { HostedClient } from '../core/hosted/hostedClient.js';
-import { HostedConverter } from '../core/hosted/hostedConverter.js';
-import { hostedConcurrencyLimits, hostedLane, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
-import { isHostedReachable } from '../core/hosted/reachability.js';
-import { chooseMode, type ModePreference } from '../core/hosted/routing.js';
-import type { JobRouter } from '../core/queue/ports.js';
-
+import type { JobRouter as RouteJob } from '../core/queue/ports.js';
+import type { JobRouter, RoutingPolicy } from '../core/hosted/jobRouter.js';
 
 /** Opens the data folder's stores and prunes telemetry past its retention. */
 export function openStores(env: NodeJS.ProcessEnv = process.env): DataStores {
@@ -38,63 +30,51 @@ export function createConversionContext(): ConversionContext {
 }
 
 export interface RoutingOptions {
-  mode: ModePreference;
-  apiUrl: URL | undefined;
+  policy: RoutingPolicy;
+  /** The raw label from `--label`, sent as a header; only its hash is stored. */
   label: string | undefined;
+  stores: DataStores;
   env: NodeJS.ProcessEnv;
-  /** Where to say what the user must know (no keychain, unreachable API). */
+  /** Where to say what the user must know (no keychain, unreachable API, no local tools). */
   notice: (line: string) => void;
 }
 
-/** Everything a routed batch needs: the local engine when this machine can run it, the hosted converter when asked for. */
+/** Everything a routed batch needs: the one router, and the schedulers jobs run on. */
 export interface RoutedContext {
   schedulers: Scheduler<ConversionResult>[];
-  route: JobRouter;
+  router: JobRouter;
+  route: RouteJob;
   close(): Promise<void>;
 }
 
-function tryLocalEngine(mode: ModePreference): NativeEngine | AppError {
-  try {
-    return createNativeEngine();
-  } catch (error) {
-    if (mode === 'local' || !(error instanceof AppError)) throw error;
-    return error;
-  }
-}
-
 export async function createRoutedContext(options: RoutingOptions): Promise<RoutedContext> {
-  const local = tryLocalEngine(options.mode);
-  const localScheduler = new Scheduler<ConversionResult>(concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() }), systemClock);
-  const closers: (() => Promise<void>)[] = [];
-  if (!(local instanceof AppError)) closers.push(() => local.close());
+  const { policy } = options;
+  const local = tryCreateNativeEngine();
+  // A local-only batch on a machine without ffmpeg fails before any job, with the tool's own message.
+  if (local instanceof AppError && policy.mode === 'local') throw local;
+  const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
+  const localScheduler = new Scheduler<ConversionResult>(limits, systemClock);
+  // The hosted pieces (keytar, the output inspectors with sharp) load only when the batch is routed.
+  const { createRouterWiring } = await import('../shell/hostedRouting.js');
+  const wiring = createRouterWiring({ local, localScheduler, localSlots: () => limits.perLane, stores: options.stores, env: options.env });
   const close = async () => {
-    await Promise.all(closers.map((c) => c()));
+    await wiring.close();
+    if (!(local instanceof AppError)) await local.close();
   };
-  if (options.mode === 'local' || !options.apiUrl) {
-    const engine = local as NativeEngine;
-    return { schedulers: [localScheduler], route: (job) => ({ mode: 'local', converter: engine.converter, scheduler: localScheduler, lane: outputKind(job.target) }), close };
+  if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {
+    const keychainProblem = await wiring.access.load(policy.apiUrl, { label: false });
+    if (keychainProblem) options.notice(`${keychainProblem} Converting anonymously.`);
+    wiring.access.setLabel(options.label);
   }
-  const apiUrl = options.apiUrl;
-  const localCapable = !(local instanceof AppError);
-  const reachable = options.mode === 'auto' && !localCapable ? await isHostedReachable(apiUrl) : true;
-  if (!localCapable) options.notice(`This machine cannot convert locally (${(local as AppError).message})${options.mode === 'auto' ? (reachable ? '; sending the jobs to the hosted API.' : '; the hosted API cannot be reached either.') : '.'}`);
-  // The hosted pieces (keytar, the output inspectors with sharp) load only when a batch may go hosted.
-  const { createTokenVault, outputInspectors } = await import('../shell/hostedRouting.js');
-  const { token, keychainProblem } = await createTokenVault().load(apiUrl);
-  if (keychainProblem) options.notice(`${keychainProblem} Converting anonymously.`);
-  const inspection = outputInspectors();
-  closers.push(inspection.close);
-  const hosted = new HostedConverter({
-    client: new HostedClient({ apiUrl, token, label: options.label, timeoutMs: requestTimeoutMs(options.env) }),
-    clock: systemClock,
-    inspectors: inspection.inspectors,
-  });
-  const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock);
-  const failing: FileConverter = { convert: () => Promise.reject(local) };
-  const route: JobRouter = (job) => {
-    const mode = chooseMode(options.mode, { localCapable, hostedReachable: () => reachable, inputBytes: fileSize(job.inputPath) ?? 0 });
-    if (mode === 'hosted') return { mode, converter: hosted, scheduler: hostedScheduler, lane: hostedLane(outputKind(job.target)) };
-    return { mode, converter: local instanceof AppError ? failing : local.converter, scheduler: localScheduler, lane: outputKind(job.target) };
+  const reachable = await wiring.router.prepare(policy);
+  if (local instanceof AppError) {
+    const hostedHelps = (policy.mode === 'auto' || policy.mode === 'hybrid') && !policy.neverUpload;
+    options.notice(`This machine cannot convert locally (${local.message})${hostedHelps ? (reachable ? '; sending the jobs to the hosted API.' : '; the hosted API cannot be reached either.') : '.'}`);
+  }
+  return {
+    schedulers: [localScheduler, wiring.hostedScheduler],
+    router: wiring.router,
+    route: (job) => wiring.router.route(job, policy),
+    close,
   };
-  return { schedulers: [localScheduler, hostedScheduler], route, close };
 }

@@ -1,4 +1,7 @@
+import { homedir } from 'node:os';
 import type { JobReport } from '../core/batch.js';
+import { SettingsStore } from '../core/app/settingsStore.js';
+import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
 import { batchKeyOf } from '../core/queue/persistentQueue.js';
@@ -9,7 +12,9 @@ import { UsageError } from './args.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';
 import { AppError } from '../core/errors.js';
 import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
-import type { ModePreference } from '../core/hosted/routing.js';
+import type { BatchRouting } from '../core/hosted/hostedRecords.js';
+import { actualCostUsd } from '../core/hosted/hybridDecision.js';
+import { policyFromRecord, routingRecord, type RoutingPolicy } from '../core/hosted/jobRouter.js';
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
@@ -27,12 +32,7 @@ function startProgress(context: RoutedContext, io: CliIo, total: () => number, f
   };
 }
 
-/** Runs batches from the durable queue with progress, Ctrl-C handling and one line per finished job. */
-interface Routing {
-  mode: ModePreference;
-  apiUrl: string | undefined;
-  label: string | undefined;
-}
+const usd = (value: number) => `$${value.toFixed(3)}`;
 
 function apiUrlOf(flag: string | undefined): URL {
   try {
@@ -42,55 +42,116 @@ function apiUrlOf(flag: string | undefined): URL {
   }
 }
 
-function printReport(io: CliIo, json: boolean, report: JobReport): void {
+function printReport(io: CliIo, json: boolean, report: JobReport, route?: string): void {
   io.progress('');
-  io.stdout(json ? jsonLine(report) : humanLine(report));
+  io.stdout(json ? jsonLine(report, route) : humanLine(report, route));
 }
 
+function policyOf(routing: BatchRouting): RoutingPolicy {
+  try {
+    return policyFromRecord(routing);
+  } catch (error) {
+    throw new UsageError((error as AppError).message);
+  }
+}
+
+/** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
+function announceHybridPlan(context: RoutedContext, policy: RoutingPolicy, io: CliIo): () => void {
+  let routed = 0;
+  let hosted = 0;
+  let predicted = 0;
+  let scheduled = false;
+  const route = context.route;
+  context.route = (job) => {
+    const result = route(job);
+    routed++;
+    const decision = context.router.decisionFor(job.inputPath);
+    if (result.mode === 'hosted') {
+      hosted++;
+      predicted += decision?.predictedCostUsd ?? 0;
+    }
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(() => {
+        const spend = context.router.monthSpend();
+        io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
+        scheduled = false;
+        routed = hosted = predicted = 0;
+      });
+    }
+    return result;
+  };
+  return () => {
+    context.route = route;
+  };
+}
+
+const LOCAL_ROUTING: BatchRouting = { mode: 'local', apiUrl: null, neverUpload: false, budgetUsd: null, stripPhotoMetadata: false };
+
 /**
- * Ctrl-C or SIGTERM: running jobs stop (their partial files removed) and stay queued, and the batch is
- * recorded as stopped by the user, so that only the command line resumes it (the window lists it).
+ * Runs batches from the durable queue, each routed as it was submitted (local, hosted, auto or hybrid),
+ * with progress and one line per finished job. Ctrl-C or SIGTERM: running jobs stop (their partial files
+ * removed) and stay queued, and the batch is recorded as stopped by the user, so that only the command
+ * line resumes it (the window lists it). Ctrl-C is handled from the start, even while the router loads.
  */
-async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, routing: Routing = { mode: 'local', apiUrl: undefined, label: undefined }): Promise<JobReport[]> {
-  const context = await createRoutedContext({
-    mode: routing.mode,
-    apiUrl: routing.mode === 'local' ? undefined : apiUrlOf(routing.apiUrl),
-    label: routing.label,
-    env: process.env,
-    notice: (line) => io.stderr(line),
-  });
+async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, label: string | undefined): Promise<JobReport[]> {
   let stopped = false;
+  let current: RoutedContext | undefined;
   const cancel = () => {
     stopped = true;
     for (const key of batchKeys) stores.queueStore.setStoppedByUser(key, true);
-    context.schedulers.forEach((s) => s.cancelAll());
+    current?.schedulers.forEach((s) => s.cancelAll());
   };
   io.onInterrupt(cancel);
   stores.lease.start();
   let finished = 0;
-  const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
-  const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
   const started = systemClock.now();
   const now: JobReport[] = [];
   const all: JobReport[] = [];
   try {
     for (const key of batchKeys) {
       if (stopped) break;
-      const reports = await stores.queue.run(key, context.route, (report) => {
-        finished++;
-        now.push(report);
-        printReport(io, json, report);
-      }, () => stopped);
-      all.push(...reports);
+      const policy = policyOf(stores.hosted.routing(key) ?? LOCAL_ROUTING);
+      const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(line) });
+      current = context;
+      const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
+      const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
+      const stopAnnouncing = policy.mode === 'hybrid' ? announceHybridPlan(context, policy, io) : () => {};
+      const batch: JobReport[] = [];
+      try {
+        const running = stores.queue.run(key, (job) => context.route(job), (report) => {
+          finished++;
+          now.push(report);
+          batch.push(report);
+          printReport(io, json, report, policy.mode === 'hybrid' ? context.router.decisionFor(report.input)?.reason : undefined);
+        }, () => stopped);
+        if (stopped) context.schedulers.forEach((s) => s.cancelAll());
+        all.push(...(await running));
+        if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
+        if (policy.mode === 'hybrid') {
+          const spent = batch.filter((r) => r.mode === 'hosted').reduce((sum, r) => sum + actualCostUsd(r.billableMinutes), 0);
+          const month = context.router.monthSpend();
+          io.stderr(`Hosted cost: ${usd(spent)} actual for this batch; this month ${usd(month.settledUsd)} of the ${usd(policy.budgetUsd)} budget.`);
+        }
+      } finally {
+        stopAnnouncing();
+        stopProgress();
+        current = undefined;
+        await context.close();
+      }
     }
     if (!json) io.stderr(summaryLine(now, systemClock.now() - started));
     const cancelled = now.filter((r) => r.status === 'cancelled');
     return [...all, ...cancelled];
   } finally {
-    stopProgress();
     io.offInterrupt(cancel);
-    await context.close();
   }
+}
+
+/** The hybrid budget: `--budget`, else the monthly budget saved in Settings. */
+function budgetOf(args: ConvertArgs): number {
+  if (args.budgetUsd !== undefined) return args.budgetUsd;
+  return new SettingsStore(dataDirectory(process.env, process.platform, homedir())).get().hybridBudgetUsd;
 }
 
 function reportRecovery(stores: DataStores, io: CliIo): void {
@@ -102,7 +163,7 @@ function reportRecovery(stores: DataStores, io: CliIo): void {
 
 /** `convertr convert`: exit 0 when nothing failed (skipped files are not failures), 1 otherwise. */
 export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<number> {
-  if (args.mode !== 'local') apiUrlOf(args.apiUrl);
+  const apiUrl = args.mode !== 'local' || args.apiUrl !== undefined ? apiUrlOf(args.apiUrl) : undefined;
   const { entries, emptyFolders, unreadable } = await expandInputs(args.inputs);
   for (const folder of emptyFolders) io.stderr(`No supported files in ${folder}.`);
   if (entries.length === 0 && unreadable.length === 0) throw new UsageError('Nothing to convert: no supported files were found in the inputs given.');
@@ -131,7 +192,12 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
         ? `Another convertr (process ${owner}) is converting these files; waiting for it to finish (${left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`
         : `Resuming the interrupted batch: ${left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - left} already converted are not converted again.`);
     }
-    const reports = await runBatches(stores, [batch.batchKey], args.json, io, { mode: args.mode, apiUrl: args.apiUrl, label: args.label });
+    const policy: RoutingPolicy = {
+      mode: args.mode, apiUrl: args.mode === 'local' ? undefined : apiUrl, neverUpload: args.private,
+      budgetUsd: args.mode === 'hybrid' ? budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
+    };
+    stores.hosted.saveRouting(batch.batchKey, routingRecord(policy), Date.now());
+    const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label);
     const others = new Set(stores.queue.pendingBatches().filter((key) => key !== batch.batchKey));
     if (others.size > 0) io.stderr(`${others.size} other interrupted batch(es) wait; run "convertr resume" to finish them.`);
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');
@@ -141,7 +207,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
   }
 }
 
-/** `convertr resume`: finishes every interrupted batch (those of the command line and of the window). */
+/** `convertr resume`: finishes every interrupted batch (those of the command line and of the window), each routed as it was. */
 export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number> {
   const stores = openStores();
   try {
@@ -152,7 +218,7 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
       return 0;
     }
     for (const key of keys) stores.queueStore.setStoppedByUser(key, false);
-    const reports = await runBatches(stores, keys, args.json, io);
+    const reports = await runBatches(stores, keys, args.json, io, undefined);
     return reports.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
     stores.close();

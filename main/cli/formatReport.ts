@@ -1,20 +1,22 @@
 import path from 'node:path';
 import type { JobReport } from '../core/batch.js';
 
-export function jsonLine(report: JobReport): string {
+/** One `--json` line; hybrid batches add a short `route` reason (why the job ran where it did). */
+export function jsonLine(report: JobReport, route?: string): string {
   const { input, output, status, pair, mode, runtimeMs, billableMinutes, error } = report;
   const reason = status === 'skipped' ? { reason: report.notes[0] ?? null } : {};
-  return JSON.stringify({ input, output, status, pair, mode, runtimeMs, billableMinutes, error, ...reason });
+  return JSON.stringify({ input, output, status, pair, mode, ...(route ? { route } : {}), runtimeMs, billableMinutes, error, ...reason });
 }
 
 function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-export function humanLine(report: JobReport): string {
+export function humanLine(report: JobReport, route?: string): string {
   if (report.status === 'succeeded') {
     const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
-    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)})${notes}`;
+    const where = report.mode === 'hosted' ? `, hosted${route ? `: ${route}` : ''}` : route ? `, local: ${route}` : '';
+    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)}${where})${notes}`;
   }
   if (report.status === 'skipped') return `– ${report.input}  skipped: ${report.notes[0] ?? 'nothing to do'}`;
   const error = report.error ? `${report.error.message} [${report.error.code}]` : report.status;

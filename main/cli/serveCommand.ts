@@ -65,9 +65,9 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
     foldersChanged: () => events.host?.broadcast('folders:changed', {}),
   });
-  const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, { router: runtime.router, vault: runtime.vault }, {
+  const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, runtime, {
     version: '0.1.0',
-    ffmpeg: runtime.engine.tools.ffmpeg.path,
+    ffmpeg: runtime.ffmpeg,
     hardware: runtime.hardware,
     reveal: () => {},
     chooseFiles: async () => [],
@@ -84,7 +84,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   };
   const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port });
   events.host = host;
-  const keychainProblem = await runtime.router.loadToken();
+  const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);
   runtime.service.restore();
   const stillNeeded = new Set(runtime.service.list().jobs.filter((job) => job.status !== 'succeeded').map((job) => job.input));

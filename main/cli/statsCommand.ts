@@ -1,30 +1,62 @@
-import { buildStats, dayOf, type Stats } from '../core/telemetry/stats.js';
+import { homedir } from 'node:os';
+import { SettingsStore } from '../core/app/settingsStore.js';
+import { dataDirectory } from '../core/dataDirectory.js';
+import { monthOf } from '../core/hosted/hostedRecords.js';
+import { formatRuntime } from '../core/billing.js';
+import { buildStats, dayOf, DAY_MS, type Stats } from '../core/telemetry/stats.js';
 import type { StatsArgs } from './args.js';
 import { openStores } from './context.js';
 import type { CliIo } from './io.js';
 
 const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1)}%`);
 const usd = (value: number) => `$${value.toFixed(3)}`;
+const runtime = (ms: number | null) => (ms === null ? '-' : formatRuntime(ms));
 
-/** The table the hosted service shows, with honest numbers, plus minutes and cost. */
-export function formatStatsTable(stats: Stats): string {
-  const rows = [['Pair', 'Requests', 'Success', 'Errors', 'Avg runtime', 'Window'], ...stats.pairs.map((p) => [p.pair, String(p.requests), pct(p.successRate), pct(p.errorRate), p.avgRuntime ?? '-', p.window])];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+export interface HostedSpend {
+  month: string;
+  spentUsd: number;
+  reservedUsd: number;
+  budgetUsd: number;
+}
+
+/** The table the hosted service shows, with honest numbers, plus median and 95th percentile per mode, minutes and cost. */
+export function formatStatsTable(stats: Stats & { hostedSpend?: HostedSpend }): string {
+  const header = ['Pair', 'Mode', 'Requests', 'Success', 'Errors', 'Avg runtime', 'Median', 'p95', 'Window'];
+  const rows = [header];
+  for (const p of stats.pairs) {
+    rows.push([p.pair, 'all', String(p.requests), pct(p.successRate), pct(p.errorRate), p.avgRuntime ?? '-', runtime(p.p50RuntimeMs), runtime(p.p95RuntimeMs), p.window]);
+    if (p.byMode.length > 1) {
+      for (const m of p.byMode) rows.push(['', m.mode, String(m.succeeded), '', '', runtime(m.avgRuntimeMs), runtime(m.p50RuntimeMs), runtime(m.p95RuntimeMs), '']);
+    } else if (p.byMode[0]) {
+      rows[rows.length - 1]![1] = p.byMode[0].mode;
+    }
+  }
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((cell, i) => (i <= 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   if (stats.pairs.length === 0) lines.push('(no conversions in this window)');
   lines.push('');
   lines.push(`Requests: ${stats.totalRequests}   Cohorts: ${stats.cohorts}   Most used: ${stats.mostUsedPair ?? '-'}   Data covers ${stats.coveredDays} of ${stats.windowDays} days`);
   lines.push(`Conversion minutes: ${stats.billableMinutes}   Hosted cost: ${usd(stats.hostedCost)}   Saved by converting locally: ${usd(stats.localSaving)} (at $0.002 per minute)`);
+  if (stats.hostedSpend) {
+    const s = stats.hostedSpend;
+    lines.push(`Hosted spend ${s.month}: ${usd(s.spentUsd)}${s.reservedUsd > 0 ? ` (+${usd(s.reservedUsd)} reserved)` : ''} of the ${usd(s.budgetUsd)} hybrid budget`);
+  }
   return lines.join('\n');
 }
 
 export async function statsCommand(args: StatsArgs, io: CliIo): Promise<number> {
   const stores = openStores();
   try {
-    const today = dayOf(Date.now());
-    const stats = buildStats(stores.telemetry.totals(today - args.windowDays + 1, today), args.windowDays, today);
-    io.stdout(args.json ? JSON.stringify(stats) : formatStatsTable(stats));
+    const now = Date.now();
+    const today = dayOf(now);
+    const from = today - args.windowDays + 1;
+    const stats = buildStats(stores.telemetry.totals(from, today), args.windowDays, today, stores.telemetry.runtimes(from * DAY_MS, (today + 1) * DAY_MS));
+    const month = monthOf(now);
+    const spend = stores.hosted.month(month);
+    const budgetUsd = new SettingsStore(dataDirectory(process.env, process.platform, homedir())).get().hybridBudgetUsd;
+    const withSpend = { ...stats, hostedSpend: { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd } };
+    io.stdout(args.json ? JSON.stringify(withSpend) : formatStatsTable(withSpend));
     return 0;
   } finally {
     stores.close();

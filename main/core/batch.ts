@@ -49,7 +49,7 @@ function minutesOf(result: ConversionResult & ReportedCost, mode: ConversionMode
   return billableMinutes({ succeeded: true, runtimeMs: result.runtimeMs, kind: result.kind, inputBytes: result.inputBytes });
 }
 
-export function succeededReport(result: ConversionResult, mode: ConversionMode = 'local'): JobReport {
+export function succeededReport(result: ConversionResult, mode: ConversionMode = result.ranOn ?? 'local'): JobReport {
   return {
     input: result.inputPath,
     output: result.outputPath,

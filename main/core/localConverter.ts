@@ -39,6 +39,8 @@ export interface ConversionResult {
   inputBytes: number;
   outputBytes: number;
   runtimeMs: number;
+  /** Set by the hosted converter; absent means this machine. */
+  ranOn?: 'hosted';
 }
 
 export interface LocalConverterPorts {

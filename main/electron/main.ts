@@ -36,7 +36,7 @@ function start(): void {
     },
     foldersChanged: () => send('folders:changed', {}),
   }, { nativeBinding });
-  const { service, settings, engine, hardware } = runtime;
+  const { service, settings, hardware } = runtime;
 
   let window: BrowserWindow | undefined;
   const send = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => window?.webContents.send(channel, payload);
@@ -62,9 +62,9 @@ function start(): void {
     tray.update(service.list().jobs, service.isPaused(), settings.get().mode);
   }
 
-  const handlers = contractHandlers(service, settings, runtime.watch, { router: runtime.router, vault: runtime.vault }, {
+  const handlers = contractHandlers(service, settings, runtime.watch, runtime, {
     version: app.getVersion(),
-    ffmpeg: engine.tools.ffmpeg.path,
+    ffmpeg: runtime.ffmpeg,
     hardware,
     reveal: (file) => shell.showItemInFolder(file),
     chooseFiles: async (folders) => {
@@ -109,8 +109,7 @@ function start(): void {
   });
   session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
   window = openWindow();
-  void runtime.router.loadToken();
-  service.restore();
+  void runtime.prepare().finally(() => service.restore());
   void runtime.watch.startEnabled().catch((error: unknown) => dialog.showErrorBox('Convertr: a batch folder could not start', toAppError(error).message));
   refreshTray();
   const initial = pathsFromArgv(process.argv, process.cwd());

@@ -8,9 +8,10 @@ import type { FolderRuleInput, FolderRuleView, Settings } from '../../preload/co
 import path from 'node:path';
 import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
 import type { HandlerMap } from './handleInvoke.js';
-import type { DesktopRouter } from './hostedRouting.js';
-import { HostedClient } from '../core/hosted/hostedClient.js';
-import { requestTimeoutMs } from '../core/hosted/hostedPlan.js';
+import type { HostedAccess } from '../core/hosted/hostedAccess.js';
+import { monthOf } from '../core/hosted/hostedRecords.js';
+import type { JobRouter } from '../core/hosted/jobRouter.js';
+import { supportInfoText } from '../core/hosted/supportInfo.js';
 import type { TokenVault } from '../core/hosted/tokenVault.js';
 
 export interface ShellActions {
@@ -30,6 +31,7 @@ function ruleView(status: RuleStatus): FolderRuleView {
   return {
     id: rule.id, inputFolder: rule.inputDir, outputFolder: rule.outputDir, target: rule.target, recursive: rule.recursive,
     include: rule.include, exclude: rule.exclude, doneFolder: rule.sourcePolicy.kind === 'move' ? rule.sourcePolicy.doneDir : null,
+    mode: rule.mode, neverUpload: rule.neverUpload,
     enabled: rule.enabled, running, lastActivityAt: activity.lastActivityAt, converted: activity.converted, failed: activity.failed,
     inProgress: activity.inProgress, failures: activity.failures,
   };
@@ -53,26 +55,38 @@ function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders:
     include: input.include,
     exclude: input.exclude,
     sourcePolicy: doneDir ? { kind: 'move' as const, doneDir } : { kind: 'keep' as const },
+    ...(input.mode ? { mode: input.mode } : {}),
+    ...(input.neverUpload !== undefined ? { neverUpload: input.neverUpload } : {}),
   };
 }
 
+/** The hosted side of the desktop runtime: the router, the keychain, and the credentials hosted jobs use. */
 export interface HostedAccount {
-  router: DesktopRouter;
+  router: JobRouter;
   vault: TokenVault;
+  access: HostedAccess;
+  /** Loads credentials and checks reachability before jobs are launched. */
+  prepare(): Promise<string | undefined>;
 }
 
 export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions): HandlerMap {
   const apiUrl = () => new URL(settings.get().apiUrl);
   const view = (): Settings => {
     const stored = settings.get();
-    return { ...stored, concurrency: stored.concurrency ?? concurrencyLimits(shell.hardware).perLane };
+    return { ...stored, concurrency: stored.concurrency ?? concurrencyLimits(shell.hardware).perLane, clientLabelSet: account.access.hasLabel() };
   };
   return {
     'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg, outputFormats: [...OUTPUT_FORMATS] }),
-    'queue:enqueue': ({ paths, target }) => service.enqueue(paths, target),
+    'queue:enqueue': async ({ paths, target }) => {
+      await account.prepare();
+      return service.enqueue(paths, target);
+    },
     'queue:get': () => service.list(),
     'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
-    'queue:retry': async ({ jobId }) => ({ jobId: await service.retry(jobId) }),
+    'queue:retry': async ({ jobId }) => {
+      await account.prepare();
+      return { jobId: await service.retry(jobId) };
+    },
     'queue:clearFinished': () => ({ removed: service.clearFinished() }),
     'queue:pause': () => {
       service.pause();
@@ -84,30 +98,51 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     },
     'queue:interrupted': () => ({ batches: service.interruptedBatches() }),
     'queue:resumeBatch': ({ batchKey }) => ({ started: service.resumeBatch(batchKey) }),
-    'stats:get': ({ window }) => service.stats(Number(window.replace('d', ''))),
+    'stats:get': ({ window }) => {
+      const month = monthOf(Date.now());
+      const spend = account.router.monthSpend();
+      return { ...service.stats(Number(window.replace('d', ''))), hostedSpend: { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd: settings.get().hybridBudgetUsd } };
+    },
     'settings:get': () => view(),
-    'settings:set': (change) => {
+    'settings:set': async (change) => {
       if (change.outputFolder != null) change = { ...change, outputFolder: checkWritableFolder('The output folder', change.outputFolder, shell.protectedFolders) };
-      const before = settings.get().apiUrl;
+      const { clientLabel } = change;
       settings.update(change);
-      if (settings.get().apiUrl !== before) void account.router.loadToken();
+      if (clientLabel !== undefined) {
+        // The raw label goes to the keychain only; settings.json keeps its hash (the cohort).
+        if (clientLabel.trim() === '') await account.vault.forgetLabel();
+        else await account.vault.saveLabel(clientLabel);
+        account.access.setLabel(clientLabel);
+      }
+      await account.prepare();
       const next = view();
       shell.settingsChanged(next);
       return next;
     },
     'account:register': async (form) => {
       const url = apiUrl();
-      const client = new HostedClient({ apiUrl: url, timeoutMs: requestTimeoutMs(process.env) });
+      const client = account.access.registrationClient(url);
       const registration = await client.register(form);
       const saved = await account.vault.save(url, registration.token.plain_text_token);
-      account.router.setToken(url, registration.token.plain_text_token);
+      account.access.setToken(url, registration.token.plain_text_token);
+      settings.update({ serviceCohort: registration.user.anonymous_api_client_cohort ?? null });
+      shell.settingsChanged(view());
       return { cohort: registration.user.anonymous_api_client_cohort ?? null, keychain: saved.location === 'keychain' ? ('stored' as const) : ('session-only' as const) };
     },
     'account:logout': async () => {
       const url = apiUrl();
       const removed = await account.vault.forget(url);
-      account.router.setToken(url, undefined);
+      account.access.setToken(url, undefined);
       return { loggedOut: removed };
+    },
+    'support:info': async ({ jobId }) => {
+      const job = service.list().jobs.find((j) => j.id === jobId);
+      if (!job || job.status !== 'failed' || !job.error || job.mode !== 'hosted') throw new AppError('USAGE', 'Support info is offered for a failed hosted job only.');
+      const url = apiUrl();
+      const { token } = await account.vault.load(url);
+      const label = await account.vault.loadLabel();
+      const secrets = [token, label].filter((s): s is string => typeof s === 'string');
+      return { text: supportInfoText({ cohort: settings.get().serviceCohort, pair: job.pair, error: job.error, at: job.finishedAt, apiOrigin: url.origin, secrets }) };
     },
     'folders:list': () => ({ rules: watch.status().filter(({ rule }) => rule.origin === 'app').map(ruleView) }),
     'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input, watch, shell.protectedFolders))).id }),

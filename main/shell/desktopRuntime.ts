@@ -3,8 +3,11 @@ import { DesktopService, type DesktopEvents } from '../core/app/desktopService.j
 import { durableQueue } from '../core/app/durableQueue.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
+import { AppError } from '../core/errors.js';
+import type { HostedAccess } from '../core/hosted/hostedAccess.js';
+import { policyFromRecord, routingRecord, type JobRouter, type RoutingPolicy } from '../core/hosted/jobRouter.js';
 import type { ConversionResult } from '../core/localConverter.js';
-import { DesktopRouter, createTokenVault } from './hostedRouting.js';
+import { createRouterWiring } from './hostedRouting.js';
 import type { TokenVault } from '../core/hosted/tokenVault.js';
 import { Scheduler } from '../core/scheduler.js';
 import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
@@ -14,20 +17,32 @@ import type { OpenDatabaseOptions } from '../../native/sqlite/openDatabase.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
-import { createNativeEngine, systemClock, type NativeEngine } from '../../native/createNativeEngine.js';
+import { systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 
 export interface DesktopRuntime {
   service: DesktopService;
   /** The batch-folder rules: enabled ones run while the app does. */
   watch: WatchService;
-  /** Local or hosted per job, from the settings; holds the hosted token. */
-  router: DesktopRouter;
+  /** The one router (local, hosted, auto, hybrid per job), from the settings. */
+  router: JobRouter;
+  /** The hosted token and client label, from the keychain. */
+  access: HostedAccess;
   vault: TokenVault;
   settings: SettingsStore;
   stores: DataStores;
-  engine: NativeEngine;
+  /** The local engine, or why this machine cannot convert locally (ffmpeg missing): hosted and auto still work. */
+  engine: NativeEngine | AppError;
+  /** Which ffmpeg is in use, or what is missing. */
+  ffmpeg: string;
   scheduler: Scheduler<ConversionResult>;
   hardware: Hardware;
+  /** The routing the settings ask for now. */
+  policy(): RoutingPolicy;
+  /**
+   * Loads the token and label from the keychain (once, and again after the API URL changes) and checks the
+   * API's reachability (cached); call before launching jobs. Resolves with a keychain problem, if any.
+   */
+  prepare(): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -37,37 +52,72 @@ export interface RuntimeEvents extends DesktopEvents {
   foldersChanged?: () => void;
 }
 
-export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvents, database: OpenDatabaseOptions = {}): DesktopRuntime {
+export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvents, database: OpenDatabaseOptions = {}, options: { vault?: TokenVault } = {}): DesktopRuntime {
   const stores = createDataStores(dataDirectory, database);
   const settings = new SettingsStore(dataDirectory);
-  const engine = createNativeEngine();
+  const engine = tryCreateNativeEngine();
   const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
   const limits = concurrencyLimits(hardware);
-  const scheduler = new Scheduler<ConversionResult>({ perLane: settings.get().concurrency ?? limits.perLane, total: limits.total }, systemClock);
+  const lanes = () => settings.get().concurrency ?? limits.perLane;
+  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total }, systemClock);
   stores.queue.recover();
   stores.lease.start();
-  const vault = createTokenVault();
-  const router = new DesktopRouter({ local: engine, localScheduler: scheduler, vault, preference: () => ({ mode: settings.get().mode, apiUrl: new URL(settings.get().apiUrl) }) });
-  const launcher = stores.queue.launcher(router.route);
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, router.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events });
+  const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });
+  const { router, access, vault } = wiring;
+  const policy = (): RoutingPolicy => {
+    const current = settings.get();
+    return { mode: current.mode, apiUrl: new URL(current.apiUrl), neverUpload: false, budgetUsd: current.hybridBudgetUsd, stripPhotoMetadata: current.stripPhotoLocation };
+  };
+  // A batch keeps the routing it started with: an interrupted one (a quit, a crash, or a command-line batch the
+  // window resumes) goes on local, hosted, auto or hybrid as it was; a batch started now follows the settings.
+  const batchPolicy = (batchKey: string): RoutingPolicy => {
+    const stored = stores.hosted.routing(batchKey);
+    const batch = stores.queueStore.batchInfo(batchKey);
+    if (stored && batch && stored.savedAt !== undefined && stored.savedAt >= batch.createdAt) {
+      try {
+        return policyFromRecord(stored);
+      } catch {
+        // An API URL that is no longer acceptable: route by the settings instead.
+      }
+    }
+    const current = policy();
+    stores.hosted.saveRouting(batchKey, routingRecord(current), Date.now());
+    return current;
+  };
+  const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events });
   const ledger = stores.ledger;
   const watch = new WatchService({
     rules: new SqliteWatchRuleStore(stores.db),
     ledger,
     createRunner: (rule) =>
       new WatchRuleRunner({
-        rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine.converter, scheduler, files: nodeRecoveryFileSystem,
+        rule, ledger, watcher: new ChokidarFolderWatcher(), scheduler, files: nodeRecoveryFileSystem,
+        // The rule's own routing: its mode and "never upload", with the API URL and budget from the settings.
+        converter: router.converterFor(() => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }), rule.whenOffline, `rule:${rule.id}`),
         owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),
   });
+  let credentialsFor: string | undefined;
   return {
-    service, watch, router, vault, settings, stores, engine, scheduler, hardware,
+    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy,
+    ffmpeg: engine instanceof AppError ? `missing (${engine.message})` : engine.tools.ffmpeg.path,
+    prepare: async () => {
+      const current = policy();
+      let problem: string | undefined;
+      if (current.apiUrl && credentialsFor !== current.apiUrl.href) {
+        credentialsFor = current.apiUrl.href;
+        problem = await access.load(current.apiUrl);
+      }
+      await router.prepare(current);
+      return problem;
+    },
     close: async () => {
       await watch.stopAll();
       await service.persistForQuit();
-      await router.close();
-      await engine.close();
+      await wiring.close();
+      if (!(engine instanceof AppError)) await engine.close();
       stores.close();
     },
   };

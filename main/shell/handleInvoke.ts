@@ -65,7 +65,7 @@ export function plainWords(error: ZodError): string {
     let what: string;
     if (issue.code === 'too_small') what = issue.origin === 'string' ? (limit === 1 ? 'must not be empty' : `needs at least ${limit} characters`) : issue.origin === 'array' ? (limit === 1 ? 'must not be empty' : `needs at least ${limit} entries`) : `must be at least ${limit}`;
     else if (issue.code === 'too_big') what = issue.origin === 'string' ? `must be at most ${limit} characters long` : issue.origin === 'array' ? `takes at most ${limit} entries` : `must be at most ${limit}`;
-    else if (issue.code === 'invalid_format' && issue.format === 'url') what = 'must be a full web address such as https://convertr.app';
+    else if (issue.code === 'invalid_format' && issue.format === 'url') what = 'must be a full web address such as https://convertr.org';
     else if (issue.code === 'invalid_format' && issue.format === 'email') what = 'must be an email address such as you@example.com';
     else if (issue.code === 'invalid_value') what = 'is not one of the choices offered';
     else if (issue.code === 'unrecognized_keys') what = `does not take ${issue.keys.join(', ')}`;

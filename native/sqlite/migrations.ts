@@ -178,4 +178,51 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX converted_outputs_input ON converted_outputs (input_path, request_key);
     `,
   },
+  {
+    // 5 is reserved; this one depends on no other after 3.
+    version: 6,
+    name: 'hosted spend, hosted timings, batch routing and hosted jobs',
+    sql: `
+      CREATE TABLE hosted_spend (
+        id INTEGER PRIMARY KEY,
+        month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]'),
+        state TEXT NOT NULL CHECK (state IN ('reserved', 'settled')),
+        usd REAL NOT NULL CHECK (usd >= 0),
+        owner_pid INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX hosted_spend_month ON hosted_spend (month, state);
+
+      CREATE TABLE hosted_samples (
+        id INTEGER PRIMARY KEY,
+        finished_at INTEGER NOT NULL,
+        pair TEXT NOT NULL,
+        input_bytes INTEGER NOT NULL CHECK (input_bytes >= 0),
+        output_bytes INTEGER NOT NULL CHECK (output_bytes >= 0),
+        upload_ms INTEGER NOT NULL CHECK (upload_ms >= 0),
+        service_ms INTEGER NOT NULL CHECK (service_ms >= 0),
+        download_ms INTEGER NOT NULL CHECK (download_ms >= 0)
+      );
+      CREATE INDEX hosted_samples_pair ON hosted_samples (pair, finished_at);
+
+      CREATE TABLE batch_routing (
+        batch_key TEXT PRIMARY KEY,
+        mode TEXT NOT NULL CHECK (mode IN ('local', 'hosted', 'auto', 'hybrid')),
+        api_url TEXT,
+        never_upload INTEGER NOT NULL CHECK (never_upload IN (0, 1)),
+        budget_usd REAL,
+        strip_photo_metadata INTEGER NOT NULL DEFAULT 0 CHECK (strip_photo_metadata IN (0, 1)),
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE hosted_jobs (
+        job_key TEXT PRIMARY KEY,
+        api_origin TEXT NOT NULL,
+        server_id TEXT NOT NULL,
+        status_url TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

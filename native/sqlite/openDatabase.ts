@@ -9,8 +9,11 @@ export type SqliteDatabase = Database.Database;
 export const DATABASE_FILE = 'convertr.db';
 
 /**
- * Applies the migrations the database has not seen yet, each in its own write transaction that reads the
- * version again first: two processes opening a new data folder at once apply each migration once.
+ * Applies the migrations the database has not seen yet, in version order, each in its own write transaction
+ * that checks again first: two processes opening a new data folder at once apply each migration once.
+ * Each applied version is remembered one by one (`schema_migrations`), so that a migration numbered below
+ * one already applied (branches merged in another order) is still applied; `user_version` keeps the highest.
+ * A database from before that table counts every version up to its `user_version` as applied.
  */
 export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = MIGRATIONS): number {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -18,12 +21,20 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
   if (current > known) {
     throw new AppError('DATA_FOLDER_NEWER', `${db.name} was written by a newer Convertr (database schema ${current}; this version knows up to ${known}). Update Convertr, or point CONVERTR_HOME at another folder.`);
   }
+  db.transaction(() => {
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get() !== undefined) return;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)');
+    const mark = db.prepare('INSERT INTO schema_migrations (version) VALUES (?)');
+    for (const migration of migrations) if (migration.version <= version) mark.run(migration.version);
+  }).immediate();
   let applied = 0;
-  for (const migration of migrations) {
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
     db.transaction(() => {
-      if (migration.version <= (db.pragma('user_version', { simple: true }) as number)) return;
+      if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version) !== undefined) return;
       db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
+      db.prepare('INSERT INTO schema_migrations (version) VALUES (?)').run(migration.version);
+      db.pragma(`user_version = ${Math.max(migration.version, db.pragma('user_version', { simple: true }) as number)}`);
       applied++;
     }).immediate();
   }

@@ -1,5 +1,6 @@
 import { dayOf } from '../../main/core/telemetry/stats.js';
-import type { ConversionRecord, DayTotals, PairTotals, RangeTotals, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import type { ConversionRecord, DayTotals, PairTotals, RangeTotals, RuntimeRow, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import type { RuntimeSample } from '../../main/core/hosted/hostedRecords.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 /** Telemetry in SQLite: one row per conversion, daily aggregates kept by a trigger so rollups stay fast at millions of rows. */
@@ -36,6 +37,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const cohorts = (this.cohortCount.get(fromDay, toDay) as { n: number }).n;
     const days = this.dayTotals.all(fromDay, toDay) as DayTotals[];
     return { pairs, days, cohorts, firstDay: days[0]?.day };
+  }
+
+  /** Runtimes of successful conversions finished in [fromMs, toMs), for medians and percentiles. */
+  runtimes(fromMs: number, toMs: number): RuntimeRow[] {
+    return this.db.prepare(`SELECT pair, mode, runtime_ms AS runtimeMs FROM conversions
+      WHERE status = 'succeeded' AND finished_at >= ? AND finished_at < ?`).all(fromMs, toMs) as RuntimeRow[];
+  }
+
+  /** The latest successful local conversions of a pair that know their input size, newest first. */
+  localSamples(pair: string, limit: number): RuntimeSample[] {
+    return this.db.prepare(`SELECT runtime_ms AS runtimeMs, input_bytes AS inputBytes FROM conversions
+      WHERE pair = ? AND mode = 'local' AND status = 'succeeded' AND input_bytes > 0 ORDER BY finished_at DESC LIMIT ?`).all(pair, limit) as RuntimeSample[];
   }
 
   prune(beforeMs: number): number {

@@ -1,4 +1,4 @@
-import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHostedTestServer, type HostedTestServer } from '../hosted-server/hostedTestServer';
@@ -115,7 +115,8 @@ describe('convertr convert --mode hosted against the local test server', () => {
   it('runs hosted jobs concurrently and waits out a 429 when the plan allows fewer at once', async () => {
     server.setPlan({ audio: 1 });
     const copies = [1, 2, 3].map((i) => path.join(dir, `parallel-${i}.wav`));
-    for (const copy of copies) copyFileSync(longWav, copy);
+    // Short files: the test is about 429s while in flight, not about outlasting five retries on a loaded machine.
+    for (const copy of copies) copyFileSync(wav, copy);
     const run = await hosted(copies, path.join(dir, 'parallel'));
     server.setPlan({ audio: 40 });
     expect(run.code).toBe(0);
@@ -159,14 +160,23 @@ describe('convertr convert --mode hosted against the local test server', () => {
     expect(listAll(out)).toEqual([]);
   });
 
-  it('auto sends jobs to the hosted API when this machine has no ffmpeg, and stays local when the API is unreachable', async () => {
+  it('auto goes hosted when ffmpeg is missing (FFMPEG_PATH points at no file) and the API answers', async () => {
     const noFfmpeg = { FFMPEG_PATH: path.join(dir, 'no-ffmpeg'), FFPROBE_PATH: path.join(dir, 'no-ffprobe') };
     const a = await runCli(['convert', corpus('image/portrait_6.jpg'), '--to', 'png', '--out', path.join(dir, 'auto-hosted'), '--mode', 'auto', '--api-url', server.url, '--json'], { ...env(), ...noFfmpeg });
     expect(a.code).toBe(0);
     expect(jsonLines(a.stdout)[0]).toMatchObject({ status: 'succeeded', mode: 'hosted', pair: 'JPG->PNG', billableMinutes: 0 });
-    const b = await runCli(['convert', wav, '--to', 'mp3', '--out', path.join(dir, 'auto-local'), '--mode', 'auto', '--api-url', 'http://127.0.0.1:9', '--json'], env());
-    expect(b.code).toBe(0);
-    expect(jsonLines(b.stdout)[0]).toMatchObject({ status: 'succeeded', mode: 'local' });
+  });
+
+  it('auto stays local when the API is unreachable: without ffmpeg too, only unreachability keeps the job here, and it fails with TOOL_MISSING', async () => {
+    // Updated: this used to run where ffmpeg exists, so a router ignoring reachability passed it too.
+    const noFfmpeg = { FFMPEG_PATH: path.join(dir, 'no-ffmpeg'), FFPROBE_PATH: path.join(dir, 'no-ffprobe') };
+    const b = await runCli(['convert', wav, '--to', 'mp3', '--out', path.join(dir, 'auto-local'), '--mode', 'auto', '--api-url', 'http://127.0.0.1:9', '--json'], { ...env(), ...noFfmpeg });
+    expect(b.code).toBe(1);
+    const [line] = jsonLines(b.stdout);
+    expect(line).toMatchObject({ status: 'failed', mode: 'local', error: { code: 'TOOL_MISSING' } });
+    expect((line!['error'] as { message: string }).message).toMatch(/did not answer/);
+    expect(b.stderr).toMatch(/cannot be reached either/);
+    expect(existsSync(path.join(dir, 'auto-local')) ? listAll(path.join(dir, 'auto-local')) : []).toEqual([]);
   });
 
   it('a bad --api-url is a usage error (exit 2)', async () => {

@@ -95,7 +95,7 @@ describe('convertr register / logout with the token in a real keychain', () => {
   it('a second registration with the same email shows the server\'s own words (422)', async () => {
     const again = await runCliWithInput(['register', '--name', 'Ada', '--email', 'ada@example.test', '--api-url', server.url], 'correct horse battery\n', env());
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/The email has already been taken\. \[HOSTED_REJECTED\]/);
+    expect(again.stderr).toMatch(/The email has already been taken\. \(request id: req-[0-9a-f]+\) \[HOSTED_REJECTED\]/);
   });
 
   it('without a keychain, says so plainly, keeps the token in memory only and prints it nowhere', async () => {

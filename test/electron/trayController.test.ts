@@ -30,11 +30,11 @@ describe('TrayController', () => {
     expect(calls.tooltip.at(-1)).toBe('Convertr: idle');
   });
 
-  it('offers show, pause/resume, the three modes, the output folder and quit', () => {
+  it('offers show, pause/resume, the four modes, the output folder and quit', () => {
     const { port, calls } = fakeTray();
     const tray = new TrayController(port, actions);
     tray.update([{ status: 'running', progress: 0.1 }], true, 'auto');
-    expect(calls.menu.at(-1)).toEqual(['Show Convertr', 'Resume queue', '', 'Mode: local', 'Mode: hosted', 'Mode: auto', '', 'Open output folder', 'Quit']);
+    expect(calls.menu.at(-1)).toEqual(['Show Convertr', 'Resume queue', '', 'Mode: local', 'Mode: hosted', 'Mode: auto', 'Mode: hybrid', '', 'Open output folder', 'Quit']);
     expect(calls.tooltip.at(-1)).toMatch(/paused/);
   });
 });

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,9 @@ export type FaultMode =
   | 'reset-mid-upload'
   | 'json-url'
   | 'json-url-other-origin'
+  | 'redirect-other-origin'
   | 'job-202'
+  | 'job-202-slow'
   | 'html-413'
   | 'stall'
   | 'slow-upload'
@@ -45,6 +47,11 @@ export interface HostedTestServer {
   setFault(mode: FaultMode): void;
   setUploadLimit(bytes: number): void;
   setPlan(plan: Partial<Record<MediaKind, number>>): void;
+  /** Copies of the files uploaded since `keepUploads(true)`, to check what left the client. */
+  keptUploads: string[];
+  keepUploads(keep: boolean): void;
+  /** `job-202-slow`: how long an accepted job stays "processing" after its upload (its conversion runs meanwhile). */
+  setJobDelay(ms: number): void;
   /** Tokens issued by registration, as `id|secret`. */
   tokens(): string[];
   /** Forgets every issued token, as when an account's tokens are revoked. */
@@ -66,7 +73,7 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 const laravel422 = (res: ServerResponse, errors: Record<string, string[]>) => {
   const all = Object.values(errors).flat();
   const more = all.length > 1 ? ` (and ${all.length - 1} more error${all.length > 2 ? 's' : ''})` : '';
-  json(res, 422, { message: `${all[0]}${more}`, errors });
+  json(res, 422, { message: `${all[0]}${more}`, errors }, { 'X-Request-Id': `req-${randomBytes(6).toString('hex')}` });
 };
 
 const header = (req: IncomingMessage, name: string) => {
@@ -75,12 +82,17 @@ const header = (req: IncomingMessage, name: string) => {
 };
 
 /** Speaks the hosted API contract like the Laravel service does, converting with this project's own engine. */
-export async function startHostedTestServer(options: { uploadLimitBytes?: number } = {}): Promise<HostedTestServer> {
-  let engine: NativeEngine | undefined;
+export async function startHostedTestServer(options: { uploadLimitBytes?: number; engine?: NativeEngine } = {}): Promise<HostedTestServer> {
+  // A test that hides ffmpeg from the app under test hands the server an engine made before it did.
+  let engine: NativeEngine | undefined = options.engine;
   const work = mkdtempSync(path.join(tmpdir(), 'convertr-hosted-server-'));
   const accounts: Account[] = [];
   const files = new Map<string, { path: string; name: string }>();
-  const jobs = new Map<string, { polls: number; fileId: string }>();
+  // Jobs live in the server, not in a connection: they survive a client that crashes and comes back.
+  const jobs = new Map<string, { polls: number; fileId: string | undefined; readyAt: number; error?: string }>();
+  let jobDelayMs = 3_000;
+  let keep = false;
+  const keptUploads: string[] = [];
   const requests: RecordedRequest[] = [];
   const otherOriginRequests: RecordedRequest[] = [];
   let fault: FaultMode = 'none';
@@ -244,7 +256,28 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
       return res.end(text);
     }
     const target = fields['output_format'] as OutputFormat;
+    if (keep) {
+      const copy = path.join(work, `kept-${keptUploads.length}.${fields['input_format']}`);
+      copyFileSync(upload, copy);
+      keptUploads.push(copy);
+    }
     engine ??= createNativeEngine({ heicWorkers: 1 });
+    if (fault === 'job-202-slow') {
+      // Accepted at once; converted in the background; "processing" until both the conversion and the delay are over.
+      const jobId = randomBytes(6).toString('hex');
+      const state: { polls: number; fileId: string | undefined; readyAt: number; error?: string } = { polls: 0, fileId: undefined, readyAt: Date.now() + jobDelayMs };
+      jobs.set(jobId, state);
+      json(res, 202, { id: jobId, status: 'queued', status_url: `/api/convert/${jobId}` }, { Location: `/api/convert/${jobId}` });
+      void engine.converter.convert({ inputPath: upload, target, outputDir: work })
+        .then((result) => {
+          const fileId = randomBytes(8).toString('hex');
+          files.set(fileId, { path: result.outputPath, name: `converted.${target}` });
+          state.fileId = fileId;
+        })
+        .catch((error: unknown) => (state.error = error instanceof AppError ? error.message : String(error)))
+        .finally(() => rmSync(upload, { force: true }));
+      return;
+    }
     let output: string;
     const started = Date.now();
     try {
@@ -262,9 +295,10 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     files.set(id, { path: output, name });
     if (fault === 'json-url') return json(res, 200, { download_url: `/files/${id}`, credits_charged: 1, minutes: Number(minutes) });
     if (fault === 'json-url-other-origin') return json(res, 200, { url: `${otherOrigin}/files/${id}`, credits_charged: 1 });
+    if (fault === 'redirect-other-origin') return json(res, 200, { download_url: `/files/${id}`, minutes: Number(minutes) });
     if (fault === 'job-202') {
       const jobId = randomBytes(6).toString('hex');
-      jobs.set(jobId, { polls: 0, fileId: id });
+      jobs.set(jobId, { polls: 0, fileId: id, readyAt: 0 });
       return json(res, 202, { id: jobId, status: 'queued' }, { Location: `/api/convert/${jobId}` });
     }
     sendFile(res, output, name, { 'X-Convertr-Minutes': minutes });
@@ -286,9 +320,15 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
       const state = jobs.get(job[1]!);
       if (!state) return json(res, 404, { message: 'Not Found.' });
       state.polls++;
-      return state.polls < 2 ? json(res, 200, { id: job[1], status: 'processing' }) : json(res, 200, { id: job[1], status: 'succeeded', download_url: `/files/${state.fileId}`, minutes: 2 });
+      if (state.error) return json(res, 200, { id: job[1], status: 'failed', error: { message: state.error } });
+      const ready = state.polls >= 2 && state.fileId !== undefined && Date.now() >= state.readyAt;
+      return ready ? json(res, 200, { id: job[1], status: 'succeeded', download_url: `/files/${state.fileId}`, minutes: 2 }) : json(res, 200, { id: job[1], status: 'processing' });
     }
     const file = /^\/files\/([a-f0-9]+)$/.exec(url);
+    if (req.method === 'GET' && file && fault === 'redirect-other-origin') {
+      res.writeHead(302, { Location: `${otherOrigin}/files/${file[1]}` });
+      return res.end();
+    }
     if (req.method === 'GET' && file) return serveFile(res, file[1]!);
     json(res, 404, { message: 'Not Found.' });
   });
@@ -309,6 +349,9 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     setFault: (mode) => (fault = mode),
     setUploadLimit: (bytes) => (uploadLimit = bytes),
     setPlan: (next) => (plan = { ...plan, ...next }),
+    setJobDelay: (ms) => (jobDelayMs = ms),
+    keptUploads,
+    keepUploads: (value) => (keep = value),
     tokens: () => accounts.map((a) => a.token),
     revokeTokens: () => accounts.forEach((a) => (a.token = `revoked-${randomBytes(4).toString('hex')}`)),
     inFlightPeak: () => peak,
@@ -316,7 +359,7 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
       server.closeAllConnections();
       other.closeAllConnections();
       await Promise.all([new Promise((r) => server.close(r)), new Promise((r) => other.close(r))]);
-      await engine?.close();
+      if (!options.engine) await engine?.close();
       rmSync(work, { recursive: true, force: true });
     },
   };

@@ -3,7 +3,7 @@ import type { Settings } from '../../preload/contract';
 import { niceTicks } from '../../renderer/src/lib/chartScale';
 import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
 
-const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.app', clientCohort: null, notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
+const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
 
 describe('chart axis steps', () => {
   it('starts at 0 and reaches the maximum in at most five round steps', () => {
@@ -31,8 +31,8 @@ describe('settings checked before they are sent', () => {
     expect(settingsProblems(valid)).toEqual({});
     expect(settingsProblems({ ...valid, outputFolder: '  ' }).outputFolder).toBe('Type the folder for converted files, or choose “Beside each original”.');
     expect(settingsProblems({ ...valid, outputFolder: 'converted' }).outputFolder).toMatch(/^Type a full path that starts with \/ .*“converted” does not say where it is\.$/);
-    expect(settingsProblems({ ...valid, apiUrl: 'convertr.app' }).apiUrl).toMatch(/starting with https:\/\//);
-    expect(settingsProblems({ ...valid, apiUrl: 'ftp://convertr.app' }).apiUrl).toBeDefined();
+    expect(settingsProblems({ ...valid, apiUrl: 'convertr.org' }).apiUrl).toMatch(/starting with https:\/\//);
+    expect(settingsProblems({ ...valid, apiUrl: 'ftp://convertr.org' }).apiUrl).toBeDefined();
     expect(settingsProblems({ ...valid, concurrency: { video: 21, audio: 0, image: Number.NaN } })).toEqual({
       video: 'Choose a whole number from 1 to 20.',
       audio: 'Choose a whole number from 1 to 40.',

@@ -34,7 +34,7 @@ describe('handleInvoke', () => {
     const settings = vi.fn();
     const cases: [unknown, string][] = [
       [{ outputFolder: '' }, 'The output folder must not be empty.'],
-      [{ apiUrl: 'convertr' }, 'The API URL must be a full web address such as https://convertr.app.'],
+      [{ apiUrl: 'convertr' }, 'The API URL must be a full web address such as https://convertr.org.'],
       [{ concurrency: { video: 50, audio: 2, image: 2 } }, 'The video concurrency must be at most 20.'],
       [{ concurrency: { video: 1.5, audio: 2, image: 2 } }, 'The video concurrency must be a whole number.'],
       [{ mode: 'cloud' }, 'The mode is not one of the choices offered.'],

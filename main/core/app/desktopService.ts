@@ -14,7 +14,7 @@ import type { BatchSpec, InterruptedBatch } from '../queue/persistentQueue.js';
 import type { JobControl } from '../jobs/jobContext.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TelemetryStore } from '../telemetry/ports.js';
-import { buildStats, dayOf, type Stats } from '../telemetry/stats.js';
+import { buildStats, DAY_MS, dayOf, type Stats } from '../telemetry/stats.js';
 import { BatchTracker, type BatchOutcome } from './batchTracker.js';
 import type { SettingsStore } from './settingsStore.js';
 
@@ -64,6 +64,7 @@ export interface JobViewData {
   output: string | null;
   notes: string[];
   error: { code: string; message: string } | null;
+  finishedAt: number | null;
 }
 
 export interface DesktopEvents {
@@ -202,7 +203,7 @@ export class DesktopService {
 
   stats(windowDays: number): Stats {
     const today = dayOf(this.deps.now());
-    return buildStats(this.deps.telemetry.totals(today - windowDays + 1, today), windowDays, today);
+    return buildStats(this.deps.telemetry.totals(today - windowDays + 1, today), windowDays, today, this.deps.telemetry.runtimes?.((today - windowDays + 1) * DAY_MS, (today + 1) * DAY_MS));
   }
 
   /** Jobs still queued or running (what a quit must persist). */
@@ -261,7 +262,7 @@ export class DesktopService {
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
-      inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null,
+      inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
     });
     this.tracker.add(batchId, id);
     const current = scheduler.get(id);
@@ -296,6 +297,7 @@ export class DesktopService {
       view.mode = report.mode;
       view.notes = report.notes;
       view.error = report.error;
+      view.finishedAt = this.deps.now();
       view.progress = report.status === 'succeeded' ? 1 : view.progress;
       this.emit(id);
     }

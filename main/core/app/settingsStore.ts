@@ -1,24 +1,35 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
 import { cohortOf } from '../telemetry/cohort.js';
 
-export const DEFAULT_API_URL = 'https://convertr.app';
-
 const storedSettingsSchema = z.object({
-  mode: z.enum(['local', 'hosted', 'auto']).default('local'),
+  mode: z.enum(['local', 'hosted', 'auto', 'hybrid']).default('local'),
+  /** Hybrid routing: the most hosted jobs may spend in a calendar month, in USD. */
+  hybridBudgetUsd: z.number().min(0).max(1_000_000).default(0),
+  /** Strip GPS and camera serial numbers from photos before upload. */
+  stripPhotoLocation: z.boolean().default(false),
   apiUrl: z.string().url().default(DEFAULT_API_URL),
   clientCohort: z.string().regex(/^cohort_[0-9a-f]{16}$/).nullable().default(null),
+  /** The service's cohort after registration (not a secret: what support asks for). */
+  serviceCohort: z.string().max(200).nullable().default(null),
   notifications: z.boolean().default(true),
   outputFolder: z.string().nullable().default(null),
   concurrency: z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) }).nullable().default(null),
 });
+
+/** Earlier versions defaulted to this address, where no service answers; a stored copy of it means the default. */
+const RETIRED_DEFAULT_API_URLS = new Set(['https://convertr.app', 'https://convertr.app/']);
 
 export type StoredSettings = z.infer<typeof storedSettingsSchema>;
 
 export interface SettingsChange {
   mode?: StoredSettings['mode'];
   apiUrl?: string;
+  hybridBudgetUsd?: number;
+  stripPhotoLocation?: boolean;
+  serviceCohort?: string | null;
   clientLabel?: string;
   notifications?: boolean;
   outputFolder?: string | null;
@@ -41,6 +52,8 @@ export class SettingsStore {
 
   update(change: SettingsChange): StoredSettings {
     const { clientLabel, ...rest } = change;
+    // Throws a USAGE error for plain HTTP to another machine, before anything is saved.
+    if (rest.apiUrl !== undefined) rest.apiUrl = parseApiUrl(rest.apiUrl).href.replace(/\/$/, '');
     const next = storedSettingsSchema.parse({ ...this.current, ...rest, ...(clientLabel !== undefined ? { clientCohort: cohortOf(clientLabel) } : {}) });
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
@@ -51,7 +64,8 @@ export class SettingsStore {
 
   private load(): StoredSettings {
     try {
-      return storedSettingsSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
+      const stored = storedSettingsSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
+      return RETIRED_DEFAULT_API_URLS.has(stored.apiUrl) ? { ...stored, apiUrl: DEFAULT_API_URL } : stored;
     } catch {
       return storedSettingsSchema.parse({});
     }

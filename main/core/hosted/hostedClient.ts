@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { AppError, cancelledError } from '../errors.js';
 import { dispositionFileName } from './contentDisposition.js';
 import { errorForFailure, errorForStatus } from './hostedErrors.js';
-import { apiEndpoint, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
+import { apiEndpoint, HOSTED_UPLOAD_LIMIT_BYTES, isSecureTransport } from './hostedPlan.js';
 import {
   costOf, downloadUrlOf, jobSchema, jobState, parseJsonSuccess, registrationSchema, serverWords,
   type HostedCost, type HostedJob, type RegistrationResponse,
@@ -39,6 +39,14 @@ export interface HostedUpload {
 export interface HostedProgress {
   upload?(fraction: number): void;
   download?(fraction: number): void;
+  /** The server accepted the upload as a job to poll: called once, before the first poll, so that it can be stored. */
+  accepted?(job: AcceptedJob): void;
+}
+
+/** A job the server took for later (202, or JSON with `id` + `status`): enough to poll it again after a restart. */
+export interface AcceptedJob {
+  serverId: string;
+  statusUrl: string;
 }
 
 export interface HostedDownload {
@@ -105,6 +113,15 @@ function costFromHeaders(headers: IncomingHttpHeaders): HostedCost {
   return {};
 }
 
+/** The id the server gave the request, for support: `X-Request-Id` or a common variant; printable text only. */
+function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
+  for (const name of ['x-request-id', 'x-correlation-id', 'request-id']) {
+    const value = headerText(headers, name)?.trim();
+    if (value && /^[\x21-\x7e]{1,128}$/.test(value)) return value;
+  }
+  return undefined;
+}
+
 const isJson = (headers: IncomingHttpHeaders) => /[/+]json\b/i.test(headerText(headers, 'content-type') ?? '');
 
 /** Speaks the hosted Convertr API: convert with a streamed upload, and register. */
@@ -141,6 +158,11 @@ export class HostedClient {
     return this.receive(response, url, destination, signal, progress);
   }
 
+  /** Polls a job the server accepted earlier (stored before a crash or a quit) instead of uploading again. */
+  async resume(statusUrl: URL, destination: string, signal?: AbortSignal, progress: HostedProgress = {}): Promise<HostedDownload> {
+    return this.pollJob({ id: '', status: 'queued' }, statusUrl, statusUrl.href, destination, signal, progress, true);
+  }
+
   /** `POST /api/client-registrations`; the answer is validated before anything uses it. */
   async register(form: RegistrationForm, signal?: AbortSignal): Promise<RegistrationResponse> {
     const url = apiEndpoint(this.options.apiUrl, '/api/client-registrations');
@@ -156,7 +178,7 @@ export class HostedClient {
       what: 'registration',
     }, signal);
     const text = await this.readAll(response, 'registration');
-    if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, text, this.limit);
+    if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, text, this.limit, requestIdOf(response.headers));
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -170,7 +192,8 @@ export class HostedClient {
 
   private headers(url: URL, base: Record<string, string>, withToken = true): Record<string, string> {
     const headers: Record<string, string> = { ...base, 'User-Agent': 'Convertr-Desktop' };
-    if (url.origin !== this.options.apiUrl.origin) return headers;
+    // A link or redirect to another origin, or to plain HTTP off this machine, never carries the token or the label.
+    if (url.origin !== this.options.apiUrl.origin || !isSecureTransport(url)) return headers;
     if (this.options.label !== undefined && this.options.label.trim() !== '') headers['X-Convertr-Client-Label'] = labelHeaderValue(this.options.label);
     if (withToken && this.options.token) headers['Authorization'] = `Bearer ${this.options.token}`;
     return headers;
@@ -233,7 +256,7 @@ export class HostedClient {
 
   private async receive(response: ExchangeResponse, url: URL, destination: string, signal: AbortSignal | undefined, progress: HostedProgress): Promise<HostedDownload> {
     const { status, headers } = response;
-    if (status < 200 || status >= 300) throw errorForStatus(status, await this.readAll(response, 'upload'), this.limit);
+    if (status < 200 || status >= 300) throw errorForStatus(status, await this.readAll(response, 'upload'), this.limit, requestIdOf(headers));
     if (status === 202 || isJson(headers)) {
       const text = await this.readAll(response, 'upload');
       let parsed: unknown;
@@ -289,15 +312,16 @@ export class HostedClient {
         target = new URL(location, target);
         continue;
       }
-      if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, await this.readAll(response, 'download'), this.limit);
+      if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, await this.readAll(response, 'download'), this.limit, requestIdOf(response.headers));
       const saved = await this.save(response, destination, progress, 'download');
       return { ...saved, cost: { ...cost, ...saved.cost } };
     }
     throw new AppError('HOSTED_PROTOCOL', 'The download link redirected too many times.');
   }
 
-  private async pollJob(first: HostedJob, base: URL, location: string | undefined, destination: string, signal: AbortSignal | undefined, progress: HostedProgress): Promise<HostedDownload> {
+  private async pollJob(first: HostedJob, base: URL, location: string | undefined, destination: string, signal: AbortSignal | undefined, progress: HostedProgress, resumed = false): Promise<HostedDownload> {
     const statusUrl = new URL(first.status_url ?? first.poll_url ?? location ?? apiEndpoint(this.options.apiUrl, `/api/convert/${encodeURIComponent(first.id)}`).href, base);
+    if (!resumed) progress.accepted?.({ serverId: first.id, statusUrl: statusUrl.href });
     const deadline = this.now() + (this.options.jobTimeoutMs ?? 30 * 60_000);
     let job = first;
     let delay = 500;
@@ -319,7 +343,10 @@ export class HostedClient {
       delay = Math.min(5_000, Math.round(delay * 1.6));
       const response = await this.send({ url: statusUrl, method: 'GET', headers: this.headers(statusUrl, { Accept: 'application/json' }), repeatable: true, what: 'job status check' }, signal);
       const text = await this.readAll(response, 'job status check');
-      if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, text, this.limit);
+      if (response.status === 404 || response.status === 410) {
+        throw new AppError('HOSTED_REJECTED', 'The hosted API no longer knows this job (it may have expired); retry to upload the file again.');
+      }
+      if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, text, this.limit, requestIdOf(response.headers));
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

@@ -6,17 +6,38 @@ import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressList
 import { abandonOutput, commitResult, prepareOutput } from '../outputFiles.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
-import type { HostedClient } from './hostedClient.js';
+import type { AcceptedJob, HostedClient } from './hostedClient.js';
 import { checkHostedOutput, type OutputInspectors } from './hostedOutputCheck.js';
+import { strippedPhotoCopy } from './photoPrivacy.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 import type { HostedCost } from './hostedResponses.js';
 
+/** How long the upload, the service and the download took: what hybrid routing estimates hosted jobs from. */
+export interface HostedTransfer {
+  uploadBytes: number;
+  uploadMs: number;
+  serviceMs: number;
+  downloadBytes: number;
+  downloadMs: number;
+}
+
 export interface HostedConversionResult extends ConversionResult {
   hostedCost: HostedCost;
+  transfer: HostedTransfer;
+}
+
+/** How one hosted job is sent: resumed or noted for a crash, and with or without the photo's location. */
+export interface HostedJobOptions {
+  /** A job the server accepted before a crash or a quit: polled, not uploaded again. */
+  resumeFrom?: AcceptedJob | undefined;
+  /** Notes a job the server accepts, as soon as it does. */
+  accepted?(job: AcceptedJob): void;
+  /** Strip GPS and camera serial numbers from a photo before it is uploaded. */
+  stripPhotoMetadata?: boolean;
 }
 
 export interface HostedConverterDeps {
-  client: Pick<HostedClient, 'convert'>;
+  client: Pick<HostedClient, 'convert' | 'resume'>;
   clock: Clock;
   inspectors: OutputInspectors;
   uploadLimitBytes?: number;
@@ -29,7 +50,7 @@ const UPLOAD_SHARE = 0.5;
 export class HostedConverter implements FileConverter {
   constructor(private readonly deps: HostedConverterDeps) {}
 
-  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}): Promise<HostedConversionResult> {
+  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}, durable: HostedJobOptions = {}): Promise<HostedConversionResult> {
     const started = this.deps.clock.now();
     const input = await identifyInput(request.inputPath);
     assertPairSupported(input.format, request.target);
@@ -41,14 +62,51 @@ export class HostedConverter implements FileConverter {
     const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target));
     const { temporary } = place;
     hooks.onTemporary?.(temporary);
+    const clock = this.deps.clock;
+    let uploaded: number | undefined;
+    let downloading: number | undefined;
     try {
-      const download = await this.deps.client.convert(
-        { filePath: input.path, sizeBytes: input.sizeBytes, inputFormat: input.format, outputFormat: request.target },
-        temporary,
-        signal,
-        { upload: (f) => onProgress?.(f * UPLOAD_SHARE), download: (f) => onProgress?.(UPLOAD_SHARE + f * (0.99 - UPLOAD_SHARE)) },
-      );
+      const progress = {
+        upload: (f: number) => {
+          if (f >= 1 && uploaded === undefined) uploaded = clock.now();
+          onProgress?.(f * UPLOAD_SHARE);
+        },
+        download: (f: number) => {
+          downloading ??= clock.now();
+          onProgress?.(UPLOAD_SHARE + f * (0.99 - UPLOAD_SHARE));
+        },
+        ...(durable.accepted ? { accepted: (job: AcceptedJob) => durable.accepted?.(job) } : {}),
+      };
+      const resumeFrom = durable.resumeFrom;
+      if (resumeFrom) {
+        uploaded = started;
+        onProgress?.(UPLOAD_SHARE);
+      }
+      let download;
+      if (resumeFrom) {
+        download = await this.deps.client.resume(new URL(resumeFrom.statusUrl), temporary, signal, progress);
+      } else if (durable.stripPhotoMetadata && input.kind === 'image') {
+        const stripped = await strippedPhotoCopy(input.path, input.format, request.scratchDir);
+        if (!stripped) throw new AppError('HOSTED_REJECTED', `The location and serial numbers cannot be stripped from a ${input.format.toUpperCase()} file here, so it was not uploaded; convert it locally.`);
+        try {
+          download = await this.deps.client.convert({ filePath: stripped.path, sizeBytes: stripped.sizeBytes, inputFormat: input.format, outputFormat: request.target }, temporary, signal, progress);
+        } finally {
+          await stripped.remove();
+        }
+      } else {
+        download = await this.deps.client.convert({ filePath: input.path, sizeBytes: input.sizeBytes, inputFormat: input.format, outputFormat: request.target }, temporary, signal, progress);
+      }
+      const received = clock.now();
       throwIfAborted(signal);
+      const uploadEnd = uploaded ?? started;
+      const downloadStart = downloading ?? received;
+      const transfer: HostedTransfer = {
+        uploadBytes: resumeFrom ? 0 : input.sizeBytes,
+        uploadMs: uploadEnd - started,
+        serviceMs: Math.max(0, downloadStart - uploadEnd),
+        downloadBytes: download.bytes,
+        downloadMs: received - downloadStart,
+      };
       await checkHostedOutput(temporary, input.path, request.target, this.deps.inspectors, signal);
       const notes = download.cost.creditsCharged !== undefined ? [`The hosted API charged ${download.cost.creditsCharged} credit(s).`] : [];
       const result: HostedConversionResult = {
@@ -64,6 +122,8 @@ export class HostedConverter implements FileConverter {
         outputBytes: download.bytes,
         runtimeMs: this.deps.clock.now() - started,
         hostedCost: download.cost,
+        transfer,
+        ranOn: 'hosted',
       };
       await commitResult(temporary, place, result, hooks.onCommit);
       onProgress?.(1);

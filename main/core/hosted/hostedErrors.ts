@@ -5,7 +5,17 @@ import { serverWords } from './hostedResponses.js';
 const limitText = (limitBytes: number) => `${(limitBytes / 1024 ** 3).toFixed(0)} GB`;
 
 /** The outcome of an HTTP error status from the hosted API. */
-export function errorForStatus(status: number, body: string, uploadLimitBytes: number): AppError {
+export function errorForStatus(status: number, body: string, uploadLimitBytes: number, requestId?: string): AppError {
+  const error = errorForStatusOnly(status, body, uploadLimitBytes);
+  return requestId ? new AppError(error.code, `${error.message} (request id: ${requestId})`, error.detail) : error;
+}
+
+/** The request id a hosted error message carries, when the server sent one. */
+export function requestIdIn(message: string): string | undefined {
+  return /\(request id: ([\x21-\x7e]{1,128})\)$/.exec(message)?.[1];
+}
+
+function errorForStatusOnly(status: number, body: string, uploadLimitBytes: number): AppError {
   const words = serverWords(body);
   const said = words ? ` The server said: ${words}` : '';
   switch (status) {

@@ -1,22 +1,27 @@
 import type { ConversionMode } from '../batch.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 
-export type ModePreference = 'local' | 'hosted' | 'auto';
+export type ModePreference = 'local' | 'hosted' | 'auto' | 'hybrid';
+export const MODE_PREFERENCES: readonly ModePreference[] = ['local', 'hosted', 'auto', 'hybrid'];
 
 export interface RoutingFacts {
   /** This machine has what the job needs (ffmpeg, ffprobe, the image libraries). */
   localCapable: boolean;
-  /** The hosted API answered a reachability check. */
+  /** The hosted API answered a (cached) reachability check. */
   hostedReachable: () => boolean;
   inputBytes: number;
   uploadLimitBytes?: number;
+  /** `--private` or a rule's "never upload": no byte leaves this machine. */
+  neverUpload?: boolean;
 }
 
 /**
- * Where one job runs. `auto` keeps work on this machine (free, private) unless the machine lacks what the job
- * needs; it stays local when the hosted API is unreachable or the file is over the upload limit.
+ * Where one job runs for `local`, `hosted` and `auto` (hybrid has its own decision). `auto` keeps work on
+ * this machine (free, private) unless the machine lacks what the job needs; it stays local when the hosted
+ * API is unreachable or the file is over the upload limit. Nothing is uploaded when the job is private.
  */
-export function chooseMode(preference: ModePreference, facts: RoutingFacts): ConversionMode {
+export function chooseMode(preference: Exclude<ModePreference, 'hybrid'>, facts: RoutingFacts): ConversionMode {
+  if (facts.neverUpload) return 'local';
   if (preference !== 'auto') return preference;
   if (facts.inputBytes > (facts.uploadLimitBytes ?? HOSTED_UPLOAD_LIMIT_BYTES)) return 'local';
   if (facts.localCapable) return 'local';

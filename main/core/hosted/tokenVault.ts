@@ -18,9 +18,12 @@ export interface SavedToken {
 
 const problemOf = (error: unknown) => (error instanceof AppError ? error.message : `No OS keychain is available (${error instanceof Error ? error.message : String(error)}).`);
 
+/** The keychain account of the raw client label (one per app, whatever the API). */
+export const LABEL_ACCOUNT = 'client-label';
+
 /**
- * Bearer tokens per API origin: in the OS keychain, or, when there is none, in memory for this session only.
- * Never on disk in plain text.
+ * Bearer tokens per API origin, and the raw client label beside them: in the OS keychain, or, when there is
+ * none, in memory for this session only. Never on disk in plain text.
  */
 export class TokenVault {
   private readonly memory = new Map<string, string>();
@@ -53,6 +56,32 @@ export class TokenVault {
     } catch (error) {
       return { token: undefined, keychainProblem: problemOf(error) };
     }
+  }
+
+  async saveLabel(label: string): Promise<SavedToken> {
+    try {
+      await this.keychain.write(LABEL_ACCOUNT, label);
+      this.memory.delete(LABEL_ACCOUNT);
+      return { location: 'keychain' };
+    } catch (error) {
+      this.memory.set(LABEL_ACCOUNT, label);
+      return { location: 'memory', keychainProblem: problemOf(error) };
+    }
+  }
+
+  async loadLabel(): Promise<string | undefined> {
+    const remembered = this.memory.get(LABEL_ACCOUNT);
+    if (remembered) return remembered;
+    try {
+      return (await this.keychain.read(LABEL_ACCOUNT)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async forgetLabel(): Promise<void> {
+    this.memory.delete(LABEL_ACCOUNT);
+    await this.keychain.remove(LABEL_ACCOUNT).catch(() => false);
   }
 
   async forget(apiUrl: URL): Promise<boolean> {

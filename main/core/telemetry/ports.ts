@@ -45,10 +45,19 @@ export interface RangeTotals {
   firstDay: number | undefined;
 }
 
+/** One successful conversion's runtime, for medians and percentiles. */
+export interface RuntimeRow {
+  pair: string;
+  mode: ConversionMode;
+  runtimeMs: number;
+}
+
 export interface TelemetryStore {
   record(record: ConversionRecord): void;
   /** Totals for the days [fromDay, toDay], both included. */
   totals(fromDay: number, toDay: number): RangeTotals;
+  /** Runtimes of successful conversions finished in [fromMs, toMs) (rows past retention are gone). */
+  runtimes?(fromMs: number, toMs: number): RuntimeRow[];
   /** Removes conversion rows finished before `beforeMs`; daily aggregates stay. Returns how many went. */
   prune(beforeMs: number): number;
 }

@@ -1,5 +1,6 @@
 import { formatRuntime } from '../billing.js';
-import type { RangeTotals } from './ports.js';
+import type { ConversionMode } from '../batch.js';
+import type { RangeTotals, RuntimeRow } from './ports.js';
 
 export const COST_PER_MINUTE = 0.002;
 export const DAY_MS = 86_400_000;
@@ -16,6 +17,33 @@ export function parseWindow(text: string): number {
   return days;
 }
 
+/** One pair's successful runtimes in one mode. */
+export interface ModeRuntimes {
+  mode: ConversionMode;
+  succeeded: number;
+  avgRuntimeMs: number | null;
+  p50RuntimeMs: number | null;
+  p95RuntimeMs: number | null;
+}
+
+/** The nearest-rank percentile (`p` in 0..100) of values; null without values. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1]!;
+}
+
+function modeRuntimes(mode: ConversionMode, values: readonly number[]): ModeRuntimes {
+  return {
+    mode,
+    succeeded: values.length,
+    avgRuntimeMs: values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) / values.length),
+    p50RuntimeMs: percentile(values, 50),
+    p95RuntimeMs: percentile(values, 95),
+  };
+}
+
 export interface PairStats {
   pair: string;
   requests: number;
@@ -27,6 +55,11 @@ export interface PairStats {
   errorRate: number | null;
   avgRuntimeMs: number | null;
   avgRuntime: string | null;
+  /** Median and 95th percentile of successful runtimes (from the rows kept; null once pruned). */
+  p50RuntimeMs: number | null;
+  p95RuntimeMs: number | null;
+  /** The same per mode (local, hosted), only for modes the pair ran in. */
+  byMode: ModeRuntimes[];
   billableMinutes: number;
   window: string;
 }
@@ -60,11 +93,22 @@ export interface Stats {
 const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 const money = (value: number) => Math.round(value * 1e6) / 1e6;
 
-/** Turns stored totals into the numbers users see. Requests count succeeded and failed jobs; cancelled ones are shown apart. */
-export function buildStats(totals: RangeTotals, windowDays: number, today: number): Stats {
+/**
+ * Turns stored totals into the numbers users see. Requests count succeeded and failed jobs; cancelled ones
+ * are shown apart. `runtimes` (successful rows of the window) give the median and 95th percentile per pair and mode.
+ */
+export function buildStats(totals: RangeTotals, windowDays: number, today: number, runtimes: readonly RuntimeRow[] = []): Stats {
   const window = `${windowDays}d`;
+  const byPair = new Map<string, { all: number[]; local: number[]; hosted: number[] }>();
+  for (const row of runtimes) {
+    const entry = byPair.get(row.pair) ?? { all: [], local: [], hosted: [] };
+    entry.all.push(row.runtimeMs);
+    entry[row.mode].push(row.runtimeMs);
+    byPair.set(row.pair, entry);
+  }
   const pairs = totals.pairs
     .map((p): PairStats => {
+      const rows = byPair.get(p.pair);
       const decided = p.succeeded + p.failed;
       const avg = p.succeeded > 0 ? Math.round(p.succeededRuntimeMs / p.succeeded) : null;
       return {
@@ -77,6 +121,9 @@ export function buildStats(totals: RangeTotals, windowDays: number, today: numbe
         errorRate: percent(p.failed, decided),
         avgRuntimeMs: avg,
         avgRuntime: avg === null ? null : formatRuntime(avg),
+        p50RuntimeMs: percentile(rows?.all ?? [], 50),
+        p95RuntimeMs: percentile(rows?.all ?? [], 95),
+        byMode: rows ? (['local', 'hosted'] as const).filter((m) => rows[m].length > 0).map((m) => modeRuntimes(m, rows[m])) : [],
         billableMinutes: p.billableMinutes,
         window,
       };

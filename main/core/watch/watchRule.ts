@@ -35,9 +35,9 @@ export const sourcePolicySchema = z.discriminatedUnion('kind', [
 ]);
 
 /**
- * What a user asks of a batch folder. `mode` routes jobs like `convert --mode`: this version converts
- * everything locally; once hosted mode exists, `whenOffline` says whether hosted/auto jobs run locally
- * or wait while the network is down (see README.md beside this file).
+ * What a user asks of a batch folder. `mode` routes jobs like `convert --mode` (through the one router);
+ * `whenOffline` says whether a hosted rule's jobs run locally or wait while the API cannot be reached;
+ * `neverUpload` keeps every byte of the folder on this machine (see README.md beside this file).
  */
 export const watchRuleSpecSchema = z.object({
   name: z.string().trim().min(1).max(200).optional(),
@@ -52,8 +52,10 @@ export const watchRuleSpecSchema = z.object({
   enabled: z.boolean().default(true),
   /** 'command': made by a one-off `convertr watch` (no --save); kept only so the same command remembers what it converted. */
   origin: z.enum(['app', 'command']).default('app'),
-  mode: z.enum(['local', 'hosted', 'auto']).default('local'),
+  mode: z.enum(['local', 'hosted', 'auto', 'hybrid']).default('local'),
   whenOffline: z.enum(['local', 'wait']).default('local'),
+  /** No byte of this folder leaves the machine, whatever the mode. */
+  neverUpload: z.boolean().default(false),
 });
 
 export type WatchRuleInput = z.input<typeof watchRuleSpecSchema>;

@@ -42,6 +42,12 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
           </select>
         </label>
         <label><input type="checkbox" checked={draft.recursive} onChange={(e) => setDraft({ ...draft, recursive: e.target.checked })} /> Include sub-folders</label>
+        <label>Where files convert
+          <select value={draft.mode ?? 'local'} onChange={(e) => setDraft({ ...draft, mode: e.target.value as NonNullable<FolderRuleInput['mode']> })}>
+            <option value="local">on this computer</option><option value="hosted">with the hosted API</option><option value="auto">automatically</option><option value="hybrid">hybrid (within the monthly budget)</option>
+          </select>
+        </label>
+        <label><input type="checkbox" checked={draft.neverUpload ?? false} onChange={(e) => setDraft({ ...draft, neverUpload: e.target.checked })} /> Never upload files from this folder</label>
         <label>Only files matching <input type="text" value={include} placeholder="e.g. *.heic, *.jpg (all supported files when empty)" onChange={(e) => setInclude(e.target.value)} /></label>
         <label>Never files matching <input type="text" value={exclude} placeholder="e.g. tmp/**" onChange={(e) => setExclude(e.target.value)} /></label>
         <label>After converting, move originals to <input type="text" value={draft.doneFolder ?? ''} placeholder="keep them where they are" onChange={(e) => setDraft({ ...draft, doneFolder: e.target.value || null })} /></label>
@@ -60,7 +66,7 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
   const [editing, setEditing] = useState(false);
   const name = rule.inputFolder.split(/[\\/]/).filter(Boolean).pop() ?? rule.inputFolder;
   if (editing) {
-    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder };
+    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder, mode: rule.mode ?? 'local', neverUpload: rule.neverUpload ?? false };
     return <li><RuleForm initial={initial} id={rule.id} onDone={() => setEditing(false)} /></li>;
   }
   return (

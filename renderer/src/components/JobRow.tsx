@@ -18,7 +18,7 @@ interface JobRowProps {
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
 export const JobRow = memo(function JobRow({ job, startedAt, top, height, expanded, onToggle }: JobRowProps) {
-  const { cancel, retry, reveal } = useQueue.getState();
+  const { cancel, retry, reveal, copySupportInfo } = useQueue.getState();
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const fix = job.error ? fixFor(job.error.code) : undefined;
@@ -55,6 +55,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
         <span className="job-actions">
           {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id)}>Retry</button>}
+          {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
           {job.status === 'succeeded' && job.output && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show file</button>}
         </span>
       </div>

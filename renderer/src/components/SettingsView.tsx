@@ -4,6 +4,7 @@ import { PLAN_LIMITS as PLAN, settingsProblems, type Problems, type SettingsFiel
 import { useSettings, type Feedback } from '../stores/settingsStore';
 
 const KIND_LABEL = { video: 'Video', audio: 'Audio', image: 'Image' } as const;
+const MODE_LABEL = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' } as const;
 
 function Note({ id, feedback }: { id: string; feedback: Feedback | null }) {
   return (
@@ -35,7 +36,7 @@ export function SettingsView() {
       return;
     }
     const outputFolder = draft.outputFolder === null ? null : draft.outputFolder.trim();
-    void save({ mode: draft.mode, apiUrl: draft.apiUrl, notifications: draft.notifications, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
+    void save({ mode: draft.mode, apiUrl: draft.apiUrl, hybridBudgetUsd: draft.hybridBudgetUsd, stripPhotoLocation: draft.stripPhotoLocation, notifications: draft.notifications, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
       if (ok) setLabel('');
       else {
         const message = useSettings.getState().status?.text ?? '';
@@ -50,15 +51,19 @@ export function SettingsView() {
       <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>Where conversions run</legend>
-          {(['local', 'hosted', 'auto'] as const).map((mode) => (
-            <label key={mode}><input type="radio" name="mode" value={mode} checked={draft.mode === mode} onChange={() => setDraft({ ...draft, mode })} /> {mode === 'local' ? 'On this computer' : mode === 'hosted' ? 'Hosted Convertr API' : 'Automatic'}</label>
+          {(['local', 'hosted', 'auto', 'hybrid'] as const).map((mode) => (
+            <label key={mode}><input type="radio" name="mode" value={mode} checked={draft.mode === mode} onChange={() => setDraft({ ...draft, mode })} /> {MODE_LABEL[mode]}</label>
           ))}
+          {draft.mode === 'hybrid' && (
+            <label>Monthly hosted budget (USD) <input type="number" min={0} step={0.01} value={draft.hybridBudgetUsd} onChange={(e) => setDraft({ ...draft, hybridBudgetUsd: Math.max(0, Number(e.target.value) || 0) })} /></label>
+          )}
+          <label><input type="checkbox" checked={draft.stripPhotoLocation} onChange={(e) => setDraft({ ...draft, stripPhotoLocation: e.target.checked })} /> Remove location and camera serial numbers from photos before upload</label>
           <div className="field">
             <label>API URL <input type="url" value={draft.apiUrl} {...invalid('apiUrl')} onChange={(e) => setDraft({ ...draft, apiUrl: e.target.value })} /></label>
             <FieldError id="error-apiUrl" text={problems.apiUrl} />
           </div>
           <label>Client label <input type="text" value={label} placeholder={draft.clientCohort ? `set (stored as ${draft.clientCohort})` : 'optional'} onChange={(e) => setLabel(e.target.value)} /></label>
-          <p className="hint">Only a hash of the label (a cohort) is stored with your conversions; the label itself is never saved.</p>
+          <p className="hint">The label is sent to the hosted API and kept in the system keychain; only its hash (a cohort) is stored with your conversions.</p>
         </fieldset>
         <fieldset>
           <legend>Output</legend>
@@ -89,6 +94,7 @@ export function SettingsView() {
       <form onSubmit={(e) => { e.preventDefault(); void register(account); }}>
         <fieldset>
           <legend>Hosted account</legend>
+          {draft.serviceCohort && <p className="hint" data-testid="service-cohort">Support cohort: {draft.serviceCohort}</p>}
           <label>Name <input type="text" value={account.name} autoComplete="name" onChange={(e) => setAccount({ ...account, name: e.target.value })} /></label>
           <label>Email <input type="email" value={account.email} autoComplete="email" onChange={(e) => setAccount({ ...account, email: e.target.value })} /></label>
           <label>Password <input type="password" value={account.password} autoComplete="new-password" onChange={(e) => setAccount({ ...account, password: e.target.value })} /></label>

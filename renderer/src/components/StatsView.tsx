@@ -129,6 +129,9 @@ function exportCsv(stats: Stats) {
   URL.revokeObjectURL(url);
 }
 
+const runtimeText = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${Math.floor(Math.round(ms / 1000) / 60)}m ${Math.round(ms / 1000) % 60}s`);
+const byModeText = (modes: Stats['pairs'][number]['byMode']) => (modes ?? []).map((m) => `${m.mode}: median ${runtimeText(m.p50RuntimeMs)}, p95 ${runtimeText(m.p95RuntimeMs)}`).join('; ');
+
 export function StatsView() {
   const { window, stats, error, setWindow, refresh } = useStats();
   useEffect(() => {
@@ -152,18 +155,19 @@ export function StatsView() {
             <div><strong>{stats.billableMinutes}</strong><span>conversion minutes</span></div>
           </div>
           <p className="cost">Hosted cost ${stats.hostedCost.toFixed(3)} · converting locally saved ${stats.localSaving.toFixed(3)} (at $0.002 a minute) · data covers {stats.coveredDays} of {stats.windowDays} days</p>
+          {stats.hostedSpend && <p className="cost" data-testid="hosted-spend">Hosted spend {stats.hostedSpend.month}: ${stats.hostedSpend.spentUsd.toFixed(3)}{stats.hostedSpend.reservedUsd > 0 ? ` (+$${stats.hostedSpend.reservedUsd.toFixed(3)} reserved)` : ''} of the ${stats.hostedSpend.budgetUsd.toFixed(3)} hybrid budget</p>}
           <table>
             <thead>
-              <tr><th scope="col">Pair</th><th scope="col">Requests</th><th scope="col">Success</th><th scope="col">Errors</th><th scope="col">Avg runtime</th><th scope="col">Window</th></tr>
+              <tr><th scope="col">Pair</th><th scope="col">Requests</th><th scope="col">Success</th><th scope="col">Errors</th><th scope="col">Avg runtime</th><th scope="col">Median</th><th scope="col">p95</th><th scope="col">Window</th></tr>
             </thead>
             <tbody>
               {stats.pairs.map((p) => (
                 <tr key={p.pair}>
-                  <th scope="row">{p.pair}</th><td>{p.requests}</td><td>{formatPercent(p.successRate)}</td><td>{formatPercent(p.errorRate)}</td><td>{p.avgRuntime ?? '–'}</td><td>{p.window}</td>
+                  <th scope="row">{p.pair}</th><td>{p.requests}</td><td>{formatPercent(p.successRate)}</td><td>{formatPercent(p.errorRate)}</td><td>{p.avgRuntime ?? '–'}</td><td title={byModeText(p.byMode)}>{runtimeText(p.p50RuntimeMs)}</td><td title={byModeText(p.byMode)}>{runtimeText(p.p95RuntimeMs)}</td><td>{p.window}</td>
                 </tr>
               ))}
               {stats.pairs.length === 0 && (
-                <tr><td colSpan={6}>No conversions in this window yet.</td></tr>
+                <tr><td colSpan={8}>No conversions in this window yet.</td></tr>
               )}
             </tbody>
           </table>

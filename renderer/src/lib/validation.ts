@@ -20,7 +20,7 @@ export function settingsProblems(draft: Settings): Problems {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.apiUrl = 'Type the full address of the hosted service, starting with https:// (for example https://convertr.app).';
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) problems.apiUrl = 'Type the full address of the hosted service, starting with https:// (for example https://convertr.org).';
   if (draft.outputFolder !== null) {
     if (draft.outputFolder.trim() === '') problems.outputFolder = 'Type the folder for converted files, or choose “Beside each original”.';
     else if (!isFullPath(draft.outputFolder)) problems.outputFolder = `Type a full path that starts with / (for example /home/you/Videos); “${draft.outputFolder.trim()}” does not say where it is.`;

@@ -25,6 +25,7 @@ interface QueueState {
   cancel(id: number): Promise<void>;
   retry(id: number): Promise<void>;
   reveal(id: number): Promise<void>;
+  copySupportInfo(id: number): Promise<void>;
   clearFinished(): Promise<void>;
   togglePause(): Promise<void>;
   dismissMessage(): void;
@@ -85,6 +86,15 @@ export const useQueue = create<QueueState>((set, get) => ({
         delete jobs[id];
         return { jobs, order: state.order.filter((o) => o !== id) };
       });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  copySupportInfo: async (id) => {
+    try {
+      const { text } = await call('support:info', { jobId: id });
+      await navigator.clipboard.writeText(text);
+      set({ message: 'Support info copied: cohort, pair, error, time and request id (no token, no label).' });
     } catch (error) {
       set({ message: errorText(error) });
     }

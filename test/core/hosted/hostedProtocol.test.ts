@@ -80,7 +80,7 @@ describe('reading what the server says', () => {
   it('takes the API URL from --api-url, then CONVERTR_API_URL, then the public service', () => {
     expect(resolveApiUrl('http://127.0.0.1:8080/', {}).href).toBe('http://127.0.0.1:8080/');
     expect(resolveApiUrl(undefined, { CONVERTR_API_URL: 'https://api.example.test/v2/' }).href).toBe('https://api.example.test/v2');
-    expect(resolveApiUrl(undefined, {}).origin).toBe('https://convertr.app');
+    expect(resolveApiUrl(undefined, {}).origin).toBe('https://convertr.org');
     expect(() => resolveApiUrl('https://user:pw@example.test', {})).toThrow(/credentials/);
   });
 });

@@ -20,7 +20,7 @@ describe('watch rule validation', () => {
   it('fills in defaults: keep sources, not recursive, mirror sub-folders, enabled, an app rule, local mode that runs locally when offline', () => {
     expect(validateWatchRule(base)).toEqual({
       inputDir: '/photos/in', outputDir: '/photos/out', target: 'jpg', recursive: false, include: [], exclude: [], mirrorSubfolders: true,
-      sourcePolicy: { kind: 'keep' }, enabled: true, origin: 'app', mode: 'local', whenOffline: 'local',
+      sourcePolicy: { kind: 'keep' }, enabled: true, origin: 'app', mode: 'local', whenOffline: 'local', neverUpload: false,
     });
   });
 

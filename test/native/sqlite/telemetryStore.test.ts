@@ -45,13 +45,19 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
     store.record(row({ pair: 'HEIC->JPG', runtimeMs: 400, billableMinutes: 0, finishedAt: at(2) }));
     store.record(row({ pair: 'HEIC->JPG', status: 'failed', errorCode: 'INPUT_CORRUPT', runtimeMs: 10, billableMinutes: 0, finishedAt: at(2) }));
 
-    const stats = buildStats(store.totals(TODAY - 13, TODAY), 14, TODAY);
+    const stats = buildStats(store.totals(TODAY - 13, TODAY), 14, TODAY, store.runtimes((TODAY - 13) * DAY_MS, (TODAY + 1) * DAY_MS));
     expect(stats).toMatchObject({ window: '14d', totalRequests: 6, cohorts: 2, mostUsedPair: 'MP4->MP3', coveredDays: 3, billableMinutes: 5 });
     expect(stats.hostedCost).toBeCloseTo(0.004, 6);
     expect(stats.localSaving).toBeCloseTo(0.006, 6);
     expect(stats.pairs[0]).toEqual({
       pair: 'MP4->MP3', requests: 4, succeeded: 3, failed: 1, cancelled: 1, successRate: 75, errorRate: 25,
       avgRuntimeMs: 62_000, avgRuntime: '1m 2s', billableMinutes: 5, window: '14d',
+      // Nearest rank: the median of 30, 61 and 95 s is 61 s; the 95th percentile of three runs is the slowest.
+      p50RuntimeMs: 61_000, p95RuntimeMs: 95_000,
+      byMode: [
+        { mode: 'local', succeeded: 2, avgRuntimeMs: 62_500, p50RuntimeMs: 30_000, p95RuntimeMs: 95_000 },
+        { mode: 'hosted', succeeded: 1, avgRuntimeMs: 61_000, p50RuntimeMs: 61_000, p95RuntimeMs: 61_000 },
+      ],
     });
     expect(stats.days).toHaveLength(14);
     expect(stats.days.at(-1)).toEqual({ date: new Date(TODAY * DAY_MS).toISOString().slice(0, 10), succeeded: 1, failed: 1, cancelled: 1 });

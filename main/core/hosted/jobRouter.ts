@@ -1,0 +1,252 @@
+import { guessPair, succeededReport, type ConversionMode, type FileConverter } from '../batch.js';
+import { AppError } from '../errors.js';
+import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
+import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
+import { fileSize } from '../inputFiles.js';
+import type { ConversionResult } from '../localConverter.js';
+import type { JobRoute, QueuedJob } from '../queue/ports.js';
+import type { Scheduler } from '../scheduler.js';
+import type { HostedAccess } from './hostedAccess.js';
+import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
+import { monthOf, type BatchRouting, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
+import { parseApiUrl } from './hostedPlan.js';
+import { isAppError } from '../errors.js';
+import { actualCostUsd, decideHybrid, predictedCostUsd } from './hybridDecision.js';
+import { HybridEstimator } from './hybridEstimates.js';
+import type { ReachabilityCache } from './reachability.js';
+import { chooseMode, type ModePreference } from './routing.js';
+import { PLAN_CEILINGS } from '../concurrency.js';
+
+/** How one batch asks to be routed: from the command line, the settings, or a batch-folder rule. */
+export interface RoutingPolicy {
+  mode: ModePreference;
+  /** Needed by every mode but `local`. */
+  apiUrl: URL | undefined;
+  /** `--private`, or a rule's "never upload": every byte stays on this machine. */
+  neverUpload: boolean;
+  /** Hybrid: what hosted jobs may spend in a calendar month, in USD. */
+  budgetUsd: number;
+  /** Strip GPS and camera serial numbers from photos before upload; photos that cannot be stripped stay here. */
+  stripPhotoMetadata?: boolean;
+}
+
+export const LOCAL_ONLY: RoutingPolicy = { mode: 'local', apiUrl: undefined, neverUpload: false, budgetUsd: 0 };
+
+/** A policy as a batch stores it, so that resuming the batch routes it the same way. */
+export function routingRecord(policy: RoutingPolicy): BatchRouting {
+  return {
+    mode: policy.mode, apiUrl: policy.mode === 'local' ? null : policy.apiUrl?.href ?? null, neverUpload: policy.neverUpload,
+    budgetUsd: policy.mode === 'hybrid' ? policy.budgetUsd : null, stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
+  };
+}
+
+/** The policy a stored batch asked for; throws a USAGE error if its API URL is no longer acceptable. */
+export function policyFromRecord(record: BatchRouting): RoutingPolicy {
+  if (record.mode === 'local' || record.apiUrl === null) return LOCAL_ONLY;
+  return { mode: record.mode, apiUrl: parseApiUrl(record.apiUrl), neverUpload: record.neverUpload, budgetUsd: record.budgetUsd ?? 0, stripPhotoMetadata: record.stripPhotoMetadata };
+}
+
+/** Which stored hosted job belongs to a queued job: one per input of a batch. */
+export const hostedJobKey = (job: Pick<QueuedJob, 'batchKey' | 'inputPath'>): string => `${job.batchKey}\n${job.inputPath}`;
+
+/** What routing needs to know of a job. */
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'>;
+
+/** This machine's engine, or why there is none (ffmpeg missing). */
+export type LocalEngine = { converter: FileConverter } | AppError;
+
+export interface RouteDecision {
+  mode: ConversionMode;
+  /** Hybrid's short reason (the `route` field of a JSON line). */
+  reason: string | undefined;
+  predictedCostUsd: number | undefined;
+}
+
+export interface JobRouterDeps {
+  local: LocalEngine;
+  localScheduler: Scheduler<ConversionResult>;
+  /** Jobs of each kind this machine runs at once. */
+  localSlots: () => Record<MediaKind, number>;
+  hostedScheduler: Scheduler<ConversionResult>;
+  access: HostedAccess;
+  reachability: ReachabilityCache;
+  history: RoutingHistory;
+  ledger: SpendLedger;
+  /** Accepted hosted jobs, polled after a crash or a quit instead of uploaded again. */
+  work: HostedWorkStore;
+  wallClock: () => number;
+  pid: number;
+  isProcessAlive: (pid: number) => boolean;
+}
+
+const kinds = (): Record<MediaKind, number> => ({ video: 0, audio: 0, image: 0 });
+
+/** A photo whose location could not be stripped before upload (judged by its name; the content is checked again before upload). */
+function photoThatCannotBeStripped(inputPath: string): boolean {
+  const format = inputFormatFromName(inputPath);
+  return format !== undefined && inputKind(format) === 'image' && !STRIPPABLE_PHOTO_FORMATS.includes(format);
+}
+
+/**
+ * The one router (CLI, window, batch-folder rules): decides per job where it runs. `local`, `hosted` and
+ * `auto` follow `chooseMode`; `hybrid` follows `decideHybrid` with estimates from this machine's
+ * measurements, and reserves a hosted job's cost against the month's budget before its upload. The hosted
+ * API's reachability is read from a cache that `prepare()` fills before a batch is launched.
+ */
+export class JobRouter {
+  private readonly backlogMs = kinds();
+  private readonly hostedInFlight = kinds();
+  private readonly decisions = new Map<string, RouteDecision>();
+  private readonly estimator: HybridEstimator;
+
+  constructor(private readonly deps: JobRouterDeps) {
+    this.estimator = new HybridEstimator(deps.history);
+  }
+
+  get localCapable(): boolean {
+    return !(this.deps.local instanceof AppError);
+  }
+
+  /** Why this machine cannot convert, when it cannot. */
+  get localProblem(): AppError | undefined {
+    return this.deps.local instanceof AppError ? this.deps.local : undefined;
+  }
+
+  /** Checks (or re-uses a fresh check of) the API's reachability, and frees budget held by processes that died. */
+  async prepare(policy: RoutingPolicy): Promise<boolean | undefined> {
+    if (policy.mode === 'hybrid') this.deps.ledger.releaseAbandoned(this.deps.isProcessAlive);
+    // Only auto and hybrid choose by reachability; hosted goes hosted and reports what the network says.
+    if ((policy.mode !== 'auto' && policy.mode !== 'hybrid') || !policy.apiUrl || policy.neverUpload) return undefined;
+    return this.deps.reachability.check(policy.apiUrl);
+  }
+
+  decisionFor(input: string): RouteDecision | undefined {
+    return this.decisions.get(input);
+  }
+
+  monthSpend(now = this.deps.wallClock()): MonthSpend {
+    return this.deps.ledger.month(monthOf(now));
+  }
+
+  route(job: RoutableJob, requested: RoutingPolicy): JobRoute {
+    let policy = requested;
+    const kind = outputKind(job.target);
+    const bytes = fileSize(job.inputPath) ?? 0;
+    const apiUrl = policy.apiUrl;
+    if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
+    if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
+    const reachable = !policy.neverUpload && this.deps.reachability.known(apiUrl) === true;
+    // A job the server already accepted is finished there, whatever a new decision would say.
+    if (!policy.neverUpload && this.deps.work.job(hostedJobKey(job))?.apiOrigin === apiUrl.origin) {
+      return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: policy.mode === 'hybrid' ? 'accepted-earlier' : undefined, predictedCostUsd: undefined }, undefined, policy);
+    }
+    if (policy.mode !== 'hybrid') {
+      const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: () => reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
+      const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
+      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto');
+    }
+    const pair = guessPair(job.inputPath, job.target);
+    const localMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
+    const hosted = this.estimator.hosted(pair, bytes, localMs);
+    const costUsd = predictedCostUsd(kind, bytes, hosted.serviceMs);
+    const now = this.deps.wallClock();
+    const spend = this.deps.ledger.month(monthOf(now));
+    const choice = decideHybrid({
+      kind, neverUpload: policy.neverUpload, reachable, overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
+      localRuntimeMs: localMs, localBacklogMs: this.backlogMs[kind], localSlots: this.deps.localSlots()[kind],
+      hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
+      costUsd, budgetLeftUsd: policy.budgetUsd - spend.settledUsd - spend.reservedUsd,
+    });
+    if (choice.mode === 'hosted') {
+      // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
+      const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
+      if (reservation !== null) return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: costUsd }, reservation, policy);
+      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined }, localMs, apiUrl, false);
+    }
+    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined }, localMs, apiUrl, false);
+  }
+
+  /**
+   * For batch-folder rules, which run on this machine's scheduler: each file is routed when its conversion
+   * starts, after a (cached) reachability check. A hosted rule with the API unreachable converts here when
+   * `whenOffline` is `local`; with `wait` the file fails with HOSTED_NETWORK until it is retried online.
+   */
+  converterFor(policy: () => RoutingPolicy, whenOffline: 'local' | 'wait', batchKey: string): FileConverter {
+    return {
+      convert: async (request, signal, onProgress, hooks) => {
+        let effective = policy();
+        if (effective.mode !== 'local' && effective.apiUrl && !effective.neverUpload) {
+          const reachable = await this.deps.reachability.check(effective.apiUrl);
+          if (!reachable && effective.mode === 'hosted') {
+            if (whenOffline === 'wait') throw new AppError('HOSTED_NETWORK', `The hosted API at ${effective.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+            effective = { ...effective, mode: 'local' };
+          }
+        }
+        return this.route({ batchKey, inputPath: request.inputPath, target: request.target }, effective).converter.convert(request, signal, onProgress, hooks);
+      },
+    };
+  }
+
+  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedWasAnOption: boolean): JobRoute {
+    this.decisions.set(job.inputPath, decision);
+    const local = this.deps.local;
+    let converter: FileConverter;
+    if (local instanceof AppError) {
+      const why = hostedWasAnOption && apiUrl ? new AppError('TOOL_MISSING', `${local.message} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
+      converter = { convert: () => Promise.reject(why) };
+    } else if (estimateMs !== undefined) {
+      this.backlogMs[kind] += estimateMs;
+      converter = {
+        convert: (request, signal, onProgress, hooks) =>
+          local.converter.convert(request, signal, onProgress, hooks).finally(() => {
+            this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - estimateMs);
+            this.estimator.refresh();
+          }),
+      };
+    } else {
+      converter = local.converter;
+    }
+    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind };
+  }
+
+  private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, reservation: number | undefined, policy: RoutingPolicy): JobRoute {
+    this.decisions.set(job.inputPath, decision);
+    const hosted = this.deps.access.converterFor(apiUrl);
+    this.hostedInFlight[kind]++;
+    const jobKey = hostedJobKey(job);
+    const work = this.deps.work;
+    const converter: FileConverter = {
+      convert: async (request, signal, onProgress, hooks) => {
+        const stored = work.job(jobKey);
+        const durable = {
+          stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
+          resumeFrom: stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined,
+          accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
+        };
+        try {
+          const result = await hosted.convert(request, signal, onProgress, hooks, durable);
+          work.forgetJob(jobKey);
+          const now = this.deps.wallClock();
+          const cost = actualCostUsd(succeededReport(result, 'hosted').billableMinutes);
+          if (reservation !== undefined) this.deps.ledger.settle(reservation, cost, now);
+          else this.deps.ledger.record(monthOf(now), cost, now);
+          // A job polled after a restart measured no upload and only part of the service's time.
+          if (result.transfer.uploadBytes > 0) {
+            this.deps.history.recordHosted({ pair: result.pair, inputBytes: result.transfer.uploadBytes, outputBytes: result.transfer.downloadBytes, uploadMs: result.transfer.uploadMs, serviceMs: result.transfer.serviceMs, downloadMs: result.transfer.downloadMs }, now);
+          }
+          this.estimator.refresh();
+          return result;
+        } catch (error) {
+          // A cancelled job (Ctrl-C, quitting) keeps its accepted server job, to be polled when the batch resumes.
+          if (!(isAppError(error) && error.code === 'CANCELLED')) work.forgetJob(jobKey);
+          // Failures (and cancelled jobs) cost nothing.
+          if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
+          throw error;
+        } finally {
+          this.hostedInFlight[kind]--;
+        }
+      },
+    };
+    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind) };
+  }
+}

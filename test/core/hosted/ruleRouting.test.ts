@@ -1,0 +1,65 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../../helpers/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TokenVault, type SecretStore } from '../../../main/core/hosted/tokenVault';
+import { contractHandlers } from '../../../main/shell/contractHandlers';
+import { createDesktopRuntime, type DesktopRuntime } from '../../../main/shell/desktopRuntime';
+import { startHostedTestServer, type HostedTestServer } from '../../hosted-server/hostedTestServer';
+import { ffprobe, makeMedia, removeDir, tempDir } from '../../helpers/media';
+
+function memoryKeychain(): SecretStore {
+  const secrets = new Map<string, string>();
+  return { read: async (a) => secrets.get(a) ?? null, write: async (a, s) => void secrets.set(a, s), remove: async (a) => secrets.delete(a) };
+}
+
+/** Batch-folder rules go through the same router: a hosted rule uploads, "never upload" keeps every byte here. */
+describe('batch-folder rules honour their routing', () => {
+  let server: HostedTestServer;
+  let dir: string;
+  let wav: string;
+  let runtime: DesktopRuntime;
+  let handlers: ReturnType<typeof contractHandlers>;
+
+  beforeAll(async () => {
+    server = await startHostedTestServer();
+    dir = tempDir('convertr-rule-routing-');
+    wav = path.join(dir, 'tone.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', wav]);
+    runtime = createDesktopRuntime(path.join(dir, 'home'), { jobUpdated: () => {}, batchFinished: () => {} }, {}, { vault: new TokenVault(memoryKeychain()) });
+    handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, runtime, {
+      version: 'test', ffmpeg: runtime.ffmpeg, hardware: runtime.hardware, reveal: () => {}, chooseFiles: async () => [], settingsChanged: () => {}, protectedFolders: { code: ROOT, renderer: ROOT, data: path.join(dir, 'home') },
+    });
+    await handlers['settings:set']({ apiUrl: server.url });
+  });
+  afterAll(async () => {
+    await runtime.close();
+    await server.close();
+    removeDir(dir);
+  });
+
+  async function converted(id: number): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      const rule = (await handlers['folders:list']({})).rules.find((r) => r.id === id)!;
+      if (rule.converted + rule.failed > 0) return expect(rule.failures).toEqual([]);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the rule converted nothing');
+  }
+
+  it.each([
+    ['hosted', false, 1],
+    ['hosted', true, 0],
+  ] as const)('mode %s, never upload %s: %i upload(s), a checked MP3 either way', async (mode, neverUpload, expected) => {
+    const inbox = path.join(dir, `in-${mode}-${neverUpload}`);
+    mkdirSync(inbox);
+    const before = server.requests.filter((r) => r.path === '/api/convert').length;
+    const { id } = await handlers['folders:add']({ inputFolder: inbox, outputFolder: null, target: 'mp3', recursive: false, include: [], exclude: [], doneFolder: null, mode, neverUpload });
+    expect((await handlers['folders:list']({})).rules.find((r) => r.id === id)).toMatchObject({ mode, neverUpload });
+    copyFileSync(wav, path.join(inbox, 'tone.wav'));
+    await converted(id);
+    expect(server.requests.filter((r) => r.path === '/api/convert').length - before).toBe(expected);
+    expect(ffprobe(path.join(inbox, 'converted', readdirSync(path.join(inbox, 'converted'))[0]!)).streams[0]!.codec_name).toBe('mp3');
+    await handlers['folders:remove']({ id });
+  }, 60_000);
+});
