@@ -58,7 +58,6 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   const { createRouterWiring } = await import('../shell/hostedRouting.js');
   const wiring = createRouterWiring({ local, localScheduler, localSlots: () => limits.perLane, stores: options.stores, env: options.env });
   const close = async () => {
-    await wiring.close();
     if (!(local instanceof AppError)) await local.close();
   };
   if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {

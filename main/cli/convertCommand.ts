@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import type { JobReport } from '../core/batch.js';
+import type { JobReport } from '../core/jobReport.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { JobReport } from '../core/batch.js';
+import type { JobReport } from '../core/jobReport.js';
 
 /** One `--json` line; hybrid batches add a short `route` reason (why the job ran where it did). */
 export function jsonLine(report: JobReport, route?: string): string {

@@ -73,7 +73,12 @@ export interface ImageInfo {
   pages: number;
 }
 
-export interface ImageConverter {
-  convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion>;
+/** Reads what an image file is (format, size, alpha, orientation, metadata) without decoding its pixels. */
+export interface ImageInspector {
   inspect(path: string): Promise<ImageInfo>;
+}
+
+/** Converts images; it inspects too, so that the engine checks its own outputs with the same reader. */
+export interface ImageConverter extends ImageInspector {
+  convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion>;
 }

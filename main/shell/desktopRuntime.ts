@@ -116,7 +116,6 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     close: async () => {
       await watch.stopAll();
       await service.persistForQuit();
-      await wiring.close();
       if (!(engine instanceof AppError)) await engine.close();
       stores.close();
     },

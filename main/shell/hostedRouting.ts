@@ -7,13 +7,10 @@ import { ReachabilityCache } from '../core/hosted/reachability.js';
 import { TokenVault } from '../core/hosted/tokenVault.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
-import { ProcessFfmpegRunner } from '../../native/ffmpeg/ffmpegRunner.js';
 import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools.js';
 import { systemClock } from '../../native/createNativeEngine.js';
 import type { DataStores } from '../../native/createDataStores.js';
-import { HeicDecoderPool } from '../../native/heic/heicDecoderPool.js';
-import { FfmpegBmpDecoder } from '../../native/image/bmpDecoder.js';
 import { KeytarSecretStore } from '../../native/keychain/keytarSecretStore.js';
 import { isProcessAlive } from '../../native/queueFileSystem.js';
 
@@ -23,22 +20,10 @@ export function createTokenVault(): TokenVault {
 }
 
 /** Local tools that can check what the hosted API sends back, where this machine has them. sharp loads on first use. */
-export function outputInspectors(): { inspectors: OutputInspectors; close(): Promise<void> } {
+export function outputInspectors(): OutputInspectors {
   const tools = locateFfmpegToolsFromEnvironment();
-  let pool: HeicDecoderPool | undefined;
-  let loaded: Promise<{ inspect(file: string): ReturnType<NonNullable<OutputInspectors['images']>['inspect']> }> | undefined;
-  // Only `inspect` is used, which needs neither ffmpeg nor a HEIC worker.
-  const load = () =>
-    (loaded ??= import('../../native/image/sharpImageConverter.js').then(({ SharpImageConverter }) => {
-      pool = new HeicDecoderPool(1);
-      return new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('missing' in tools ? 'ffmpeg' : tools.ffmpeg.path)));
-    }));
-  return {
-    inspectors: { prober: 'missing' in tools ? undefined : new FfprobeProber(tools.ffprobe.path), images: { inspect: async (file) => (await load()).inspect(file) } },
-    close: async () => {
-      await pool?.close();
-    },
-  };
+  const inspector = () => import('../../native/image/sharpImageInspector.js').then((module) => module.sharpImageInspector);
+  return { prober: 'missing' in tools ? undefined : new FfprobeProber(tools.ffprobe.path), images: { inspect: async (file) => (await inspector()).inspect(file) } };
 }
 
 /** Hosted job ids start here so that one queue can show local and hosted jobs side by side. */
@@ -49,7 +34,6 @@ export interface RouterWiring {
   access: HostedAccess;
   vault: TokenVault;
   hostedScheduler: Scheduler<ConversionResult>;
-  close(): Promise<void>;
 }
 
 /** Wires the core's one router with the real keychain, output inspectors, reachability check and SQLite stores. */
@@ -62,8 +46,7 @@ export function createRouterWiring(options: {
   vault?: TokenVault;
 }): RouterWiring {
   const vault = options.vault ?? createTokenVault();
-  const inspection = outputInspectors();
-  const access = new HostedAccess({ vault, inspectors: inspection.inspectors, clock: systemClock, timeoutMs: requestTimeoutMs(options.env) });
+  const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env) });
   const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock, HOSTED_JOB_ID_BASE);
   const router = new JobRouter({
     local: options.local, localScheduler: options.localScheduler, localSlots: options.localSlots, hostedScheduler, access,
@@ -73,5 +56,5 @@ export function createRouterWiring(options: {
     work: options.stores.hosted,
     wallClock: Date.now, pid: process.pid, isProcessAlive,
   });
-  return { router, access, vault, hostedScheduler, close: () => inspection.close() };
+  return { router, access, vault, hostedScheduler };
 }

@@ -1,5 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
 import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
@@ -8,7 +8,8 @@ import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest, PhotoTag } from '../../main/core/ports.js';
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
-import { compactExif, readPhotoTags, readTiffFileExif, readTiffFilePhotoTags, withExifInTiff, withOrientationReset } from './exifTiff.js';
+import { compactExif, readPhotoTags, readTiffFileExif, withExifInTiff, withOrientationReset } from './exifTiff.js';
+import { exifTiffOf, inspectImage } from './sharpImageInspector.js';
 import { HeifParseError, parseHeif } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
@@ -72,10 +73,6 @@ function carriedMetadataOf(exifBlock: Uint8Array | undefined, icc: Uint8Array | 
   return { exif, icc };
 }
 
-/** sharp hands EXIF over with the "Exif\0\0" prefix of its JPEG segment; the TIFF structure starts after it. */
-function exifTiffOf(exif: Buffer): Uint8Array {
-  return exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? exif.subarray(6) : exif;
-}
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
@@ -86,20 +83,6 @@ function tooLarge(width: number, height: number, maxPixels: number): AppError {
 }
 
 /** What sharp's header read says about an image file. */
-function imageInfo(meta: Metadata): ImageInfo {
-  return {
-    format: meta.format ?? 'unknown',
-    width: meta.width ?? 0,
-    height: meta.pageHeight ?? meta.height ?? 0,
-    hasAlpha: meta.hasAlpha ?? false,
-    orientation: meta.orientation,
-    hasExif: meta.exif !== undefined && meta.exif.length > 0,
-    photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
-    hasIcc: meta.icc !== undefined && meta.icc.length > 0,
-    pages: meta.pages ?? 1,
-  };
-}
-
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
   constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {}
@@ -158,15 +141,8 @@ export class SharpImageConverter implements ImageConverter {
     return { expectation, notes: source.notes };
   }
 
-  async inspect(path: string): Promise<ImageInfo> {
-    const head = await readFileHead(path, 64);
-    const bmp = readBmpHeader(head);
-    if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 1 };
-    const meta = await sharp(path, { pages: -1 }).metadata();
-    // libvips reads no EXIF from a TIFF: its EXIF and GPS IFDs are read here.
-    const tiffTags = meta.format === 'tiff' ? await readTiffFilePhotoTags(path) : undefined;
-    if (tiffTags) return { ...imageInfo(meta), hasExif: tiffTags.length > 0, photoTags: tiffTags };
-    return imageInfo(meta);
+  inspect(path: string): Promise<ImageInfo> {
+    return inspectImage(path);
   }
 
   private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {

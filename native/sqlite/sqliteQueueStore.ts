@@ -1,4 +1,4 @@
-import type { JobReport } from '../../main/core/batch.js';
+import type { JobReport } from '../../main/core/jobReport.js';
 import type { OutputFormat } from '../../main/core/formats.js';
 import type { JobState } from '../../main/core/jobs/jobModel.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';

@@ -1,4 +1,4 @@
-import type { JobReport } from '../../main/core/batch.js';
+import type { JobReport } from '../../main/core/jobReport.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { FileFingerprint, LedgerEntry, LedgerState, RuleActivity, WatchLedger } from '../../main/core/watch/ports.js';
 import type { SqliteDatabase } from './openDatabase.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { guessPair, type JobReport } from '../batch.js';
+import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
 import { readSmartFacts } from '../identifyInput.js';

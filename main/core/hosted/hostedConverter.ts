@@ -1,4 +1,4 @@
-import type { FileConverter } from '../batch.js';
+import type { FileConverter } from '../fileConverter.js';
 import { AppError, throwIfAborted } from '../errors.js';
 import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';

@@ -1,12 +1,12 @@
 import { AppError } from '../errors.js';
 import { outputKind, type InputFormat, type OutputFormat } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';
-import type { ImageConverter, MediaProber } from '../ports.js';
+import type { ImageInspector, MediaProber } from '../ports.js';
 
 /** Local tools that can look inside a file the hosted API sent back; absent ones are skipped (e.g. no ffprobe). */
 export interface OutputInspectors {
   prober?: MediaProber | undefined;
-  images?: Pick<ImageConverter, 'inspect'> | undefined;
+  images?: ImageInspector | undefined;
 }
 
 /** Containers that sniff as another format of the same family (an M4A is an MP4, an Opus file is Ogg). */

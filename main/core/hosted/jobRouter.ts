@@ -1,4 +1,5 @@
-import { guessPair, succeededReport, type ConversionMode, type FileConverter } from '../batch.js';
+import { guessPair, succeededReport } from '../jobReport.js';
+import { type ConversionMode, type FileConverter } from '../fileConverter.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';

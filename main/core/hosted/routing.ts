@@ -1,4 +1,4 @@
-import type { ConversionMode } from '../batch.js';
+import type { ConversionMode } from '../fileConverter.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 
 export type ModePreference = 'local' | 'hosted' | 'auto' | 'hybrid';

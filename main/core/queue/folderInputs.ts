@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { guessPair, type JobReport } from '../batch.js';
+import { guessPair, type JobReport } from '../jobReport.js';
 import { formatLabel, inputFormatFromName, type OutputFormat } from '../formats.js';
 import type { InputEntry } from '../inputFiles.js';
 import { inputFingerprint, outputStillInPlace, requestKeyOf } from './convertedOutputs.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { reportFor, succeededReport, type JobReport } from '../batch.js';
+import { reportFor, succeededReport, type JobReport } from '../jobReport.js';
 import { JobControl, runInJob } from '../jobs/jobContext.js';
 import { heldByAnotherOwner, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';

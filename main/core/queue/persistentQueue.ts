@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { JobReport } from '../batch.js';
+import type { JobReport } from '../jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';

@@ -1,6 +1,7 @@
 import type { OutputFormat } from '../formats.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { ConversionMode, FileConverter, JobReport } from '../batch.js';
+import type { JobReport } from '../jobReport.js';
+import type { ConversionMode, FileConverter } from '../fileConverter.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { InterruptedJob, JobState } from '../jobs/jobModel.js';

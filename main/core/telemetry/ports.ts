@@ -1,4 +1,4 @@
-import type { ConversionMode } from '../batch.js';
+import type { ConversionMode } from '../fileConverter.js';
 
 export type ConversionStatus = 'succeeded' | 'failed' | 'cancelled';
 

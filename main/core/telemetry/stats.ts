@@ -1,5 +1,5 @@
 import { formatRuntime } from '../billing.js';
-import type { ConversionMode } from '../batch.js';
+import type { ConversionMode } from '../fileConverter.js';
 import type { RangeTotals, RuntimeRow } from './ports.js';
 
 export const COST_PER_MINUTE = 0.002;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { reportFor, succeededReport, type JobReport } from '../batch.js';
+import { reportFor, succeededReport, type JobReport } from '../jobReport.js';
 import { toAppError } from '../errors.js';
 import { outputKind } from '../formats.js';
 import type { ConversionResult, LocalConverter } from '../localConverter.js';

@@ -7,7 +7,7 @@ import { SettingsStore } from '../../../main/core/app/settingsStore';
 import type { BatchOutcome } from '../../../main/core/app/batchTracker';
 import type { ConversionResult } from '../../../main/core/localConverter';
 import { outputKind } from '../../../main/core/formats';
-import type { FileConverter } from '../../../main/core/batch';
+import type { FileConverter } from '../../../main/core/fileConverter';
 import { AppError } from '../../../main/core/errors';
 import { Scheduler } from '../../../main/core/scheduler';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';

@@ -2,14 +2,8 @@ import { billableMinutes } from './billing.js';
 import type { ErrorPayload } from './errors.js';
 import { inputFormatFromName, pairLabel, formatLabel, type OutputFormat } from './formats.js';
 import type { JobSnapshot } from './jobState.js';
-import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from './localConverter.js';
-
-export type ConversionMode = 'local' | 'hosted';
-
-/** Converts one file, on this machine or through the hosted API. */
-export interface FileConverter {
-  convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks?: ConversionHooks): Promise<ConversionResult>;
-}
+import type { ConversionMode } from './fileConverter.js';
+import type { ConversionResult } from './localConverter.js';
 
 /** What the hosted API said a job cost, when it said. */
 interface ReportedCost {
@@ -28,12 +22,6 @@ export interface JobReport {
   billableMinutes: number;
   error: { code: string; message: string } | null;
   notes: string[];
-}
-
-export interface BatchRequest {
-  inputs: string[];
-  target: OutputFormat;
-  outputDir?: string;
 }
 
 /** The pair a job will be, from the input's name, until its content says otherwise. */
