@@ -9,6 +9,7 @@ import { SqliteHostedStore } from './sqlite/sqliteHostedStore.js';
 import { SqliteQueueStore } from './sqlite/sqliteQueueStore.js';
 import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
 import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
+import { SqlitePresetStore } from './sqlite/sqlitePresetStore.js';
 
 export interface DataStores {
   db: SqliteDatabase;
@@ -16,6 +17,8 @@ export interface DataStores {
   queueStore: SqliteQueueStore;
   queue: PersistentQueue;
   ledger: SqliteWatchLedger;
+  /** The user's own presets. */
+  presets: SqlitePresetStore;
   /** This process as an owner of jobs. */
   owner: OwnerProbe;
   /** Renews this process's leases on its queue jobs and batch-folder entries while it lives. */
@@ -64,7 +67,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const scratchRoot = path.join(dataDirectory, 'scratch');
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
   return {
-    db, telemetry, queueStore: store, queue, ledger, owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       db.close();

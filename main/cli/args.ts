@@ -3,13 +3,19 @@ import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/fo
 import type { ModePreference } from '../core/hosted/routing.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
+import { CONFLICT_POLICIES, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
 
 export class UsageError extends Error {}
 
 export interface ConvertArgs {
   command: 'convert';
   inputs: string[];
-  target: OutputFormat;
+  /** Null when a preset names the target. */
+  target: OutputFormat | null;
+  /** A preset's id or name, as typed. */
+  preset: string | undefined;
+  /** The options given on the command line (they win over the preset's). */
+  options: Partial<ConversionOptions>;
   outputDir: string | undefined;
   mode: ModePreference;
   /** Hybrid: this month's hosted budget in USD; undefined: the one in Settings. */
@@ -64,12 +70,24 @@ export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | Sta
 export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
-  convert <input...> --to <format> [--out <dir>] [--mode local|hosted|auto|hybrid] [--budget <USD>] [--private]
+  convert <input...> --to <format> [--out <dir>] [--quality high|balanced|small] [--max-size <N>MB] [--resize <px>]
+          [--strip-metadata] [--on-conflict keep-both|skip|overwrite] [--preset <name>]
+          [--mode local|hosted|auto|hybrid] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
       Convert files or folders (folders are searched recursively for supported files; with --out their
       sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
       and files whose earlier output is still in place are skipped (--again converts those once more).
       Formats: ${OUTPUT_FORMATS.join(', ')}
+      --quality      high, balanced (default) or small: video quality, audio bitrate, image quality.
+      --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), using at least 70 % of it;
+                     a size too small to watch or hear is refused before any work.
+      --resize <px>  the longest edge of pictures and video at most px (never enlarged).
+      --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
+                     such as a video's recording location; without it, metadata is kept.
+      --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
+                     overwrite (replaced only after the new file passed its check; never the input).
+      --preset <name> a named target with its options ("convertr presets" lists them); --to and the
+                     options above change it for this run.
       --mode local   on this machine (default); hosted: through the hosted Convertr API;
              auto    hosted only when this machine lacks what a job needs (local when offline or over 1 GB);
              hybrid  local first; a job goes hosted only when that finishes the batch sooner, within the budget.
@@ -84,6 +102,8 @@ Commands:
       --label <text> a client label, sent to the hosted API; only its hash (a cohort) is stored.
       Running the same command after a crash or Ctrl-C resumes the interrupted batch; while it still runs
       elsewhere, the second command waits for it (and takes over if that process dies).
+  presets [save <name> --to <format> [options] | delete <name>] [--json]
+      List the built-in presets and yours, keep the options of a command as a preset of yours, or delete one.
   register --name <name> --email <email> [--api-url <url>] [--label <text>]
       Register with the hosted API; the password is read from stdin (one line) or asked for.
       The token is kept in the OS keychain, never in a file.
@@ -109,12 +129,49 @@ Commands:
 
 Exit codes: 0 all succeeded, 1 any conversion failed, 2 usage error.`;
 
+const OPTION_FLAGS = {
+  quality: { type: 'string' },
+  'max-size': { type: 'string' },
+  resize: { type: 'string' },
+  'strip-metadata': { type: 'boolean' },
+  'on-conflict': { type: 'string' },
+} as const;
+
+/** The conversion options given as flags; only those given (a preset's fill the rest). */
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string }): Partial<ConversionOptions> {
+  const options: Partial<ConversionOptions> = {};
+  if (values.quality !== undefined) {
+    if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
+    options.quality = values.quality as Quality;
+  }
+  if (values['max-size'] !== undefined) {
+    const bytes = parseMaxSize(values['max-size']);
+    if (bytes === undefined) throw new UsageError(`--max-size takes a size in MB such as 25MB, not ${values['max-size']}.`);
+    options.maxSizeBytes = bytes;
+  }
+  if (values.resize !== undefined) {
+    const px = /^\s*(\d+)\s*(px)?\s*$/i.exec(values.resize)?.[1];
+    if (px === undefined) throw new UsageError(`--resize takes the longest edge in pixels such as 1280, not ${values.resize}.`);
+    options.resize = Number(px);
+  }
+  if (values['strip-metadata']) options.stripMetadata = true;
+  if (values['on-conflict'] !== undefined) {
+    if (!(CONFLICT_POLICIES as readonly string[]).includes(values['on-conflict'])) {
+      throw new UsageError(`--on-conflict must be keep-both, skip or overwrite, not ${values['on-conflict']}.${didYouMean(values['on-conflict'], CONFLICT_POLICIES)}`);
+    }
+    options.onConflict = values['on-conflict'] as ConflictPolicy;
+  }
+  return options;
+}
+
 function parseConvert(rest: string[]): ConvertArgs {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
     strict: true,
     options: {
+      ...OPTION_FLAGS,
+      preset: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
       mode: { type: 'string', default: 'local' },
@@ -128,9 +185,10 @@ function parseConvert(rest: string[]): ConvertArgs {
     },
   });
   if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
-  if (!values.to) throw new UsageError(`convert needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
-  const target = parseOutputFormat(values.to);
-  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes.${didYouMean(values.to, OUTPUT_FORMATS)} Formats: ${OUTPUT_FORMATS.join(', ')}.`);
+  if (!values.to && !values.preset) throw new UsageError(`convert needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}) or --preset <name>.`);
+  const target = values.to ? parseOutputFormat(values.to) : null;
+  if (values.to && !target) throw new UsageError(`--to ${values.to} is not a format Convertr writes.${didYouMean(values.to, OUTPUT_FORMATS)} Formats: ${OUTPUT_FORMATS.join(', ')}.`);
+  const options = parseOptionFlags(values);
   const mode = values.mode;
   if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto' && mode !== 'hybrid') throw new UsageError(`--mode must be local, hosted, auto or hybrid, not ${mode}.`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
@@ -143,7 +201,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   }
   const isPrivate = values.private ?? false;
   if (isPrivate && mode === 'hosted') throw new UsageError('--private keeps every byte on this machine, so it cannot be combined with --mode hosted.');
-  return { command: 'convert', inputs: positionals, target, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
+  return { command: 'convert', inputs: positionals, target: target ?? null, preset: values.preset, options, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

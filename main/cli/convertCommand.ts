@@ -18,6 +18,10 @@ import { policyFromRecord, routingRecord, type RoutingPolicy } from '../core/hos
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
+import { DEFAULT_OPTIONS, normalizeOptions, optionsIdentity, optionsProblem, type ConversionOptions } from '../core/conversionOptions.js';
+import type { OutputFormat } from '../core/formats.js';
+import { allPresets, findPreset, presetId, type Preset } from '../core/presets/presets.js';
+import { didYouMean } from './didYouMean.js';
 
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
   if (!io.stderrIsTty) return () => {};
@@ -161,6 +165,23 @@ function reportRecovery(stores: DataStores, io: CliIo): void {
   }
 }
 
+/** The target and options of a command: the preset's, changed by --to and the option flags given. */
+export function resolveRequest(args: Pick<ConvertArgs, 'target' | 'preset' | 'options'>, userPresets: readonly Preset[]): { target: OutputFormat; options: ConversionOptions } {
+  let base: { target: OutputFormat | null; options: Partial<ConversionOptions> } = { target: args.target, options: {} };
+  if (args.preset !== undefined) {
+    const presets = allPresets(userPresets);
+    const preset = findPreset(args.preset, presets);
+    if (!preset) throw new UsageError(`There is no preset "${args.preset}".${didYouMean(presetId(args.preset), presets.map((p) => p.id))} Run "convertr presets" to list them.`);
+    base = { target: preset.target, options: preset.options };
+  }
+  const target = args.target ?? base.target;
+  if (!target) throw new UsageError('convert needs --to <format> or --preset <name>.');
+  const options = normalizeOptions({ ...base.options, ...args.options });
+  const problem = optionsProblem(options, target);
+  if (problem) throw new UsageError(problem);
+  return { target, options };
+}
+
 /** `convertr convert`: exit 0 when nothing failed (skipped files are not failures), 1 otherwise. */
 export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<number> {
   const apiUrl = args.mode !== 'local' || args.apiUrl !== undefined ? apiUrlOf(args.apiUrl) : undefined;
@@ -170,21 +191,25 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
 
   const stores = openStores();
   try {
+    const { target, options } = resolveRequest(args, stores.presets.list());
+    if (args.mode === 'hosted' && optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS)) {
+      throw new UsageError('The hosted API converts with its own settings: --quality, --max-size, --resize, --strip-metadata and presets with them need --mode local or auto.');
+    }
     reportRecovery(stores, io);
     const outputDir = args.outputDir ?? null;
-    const selection = selectInputs(entries, args.target, outputDir, stores.queueStore, args.again);
+    const selection = selectInputs(entries, target, outputDir, stores.queueStore, args.again, options);
     // An interrupted run of the same request resumes: what it already converted is not skipped, just not redone.
-    const batchKey = batchKeyOf({ inputs: selection.requested, target: args.target, outputDir });
+    const batchKey = batchKeyOf({ inputs: selection.requested, target, outputDir, options });
     const resuming = stores.queue.hasUnfinished(batchKey);
     const skipped = resuming ? selection.skipped : [...selection.skipped, ...selection.alreadyConverted];
-    const unreadableReports = unreadable.map((item) => unreadableReport(item, args.target));
+    const unreadableReports = unreadable.map((item) => unreadableReport(item, target));
     for (const report of [...unreadableReports, ...skipped]) printReport(io, args.json, report);
     const inputs = resuming ? selection.requested : selection.inputs;
     if (inputs.length === 0) {
       if (skipped.length > 0 && !args.json) io.stderr(`Nothing new to convert: ${skipped.length} file(s) skipped.`);
       return unreadableReports.length > 0 ? 1 : 0;
     }
-    const batch = stores.queue.submit({ inputs, target: args.target, outputDir, cohort: cohortOf(args.label), origin: 'cli', batchKey });
+    const batch = stores.queue.submit({ inputs, target, outputDir, cohort: cohortOf(args.label), origin: 'cli', batchKey, options });
     if (batch.resumed) {
       const left = batch.jobs.filter((j) => j.state === 'queued' || j.state === 'running' || j.state === 'committing').length;
       const owner = stores.queue.ownerOf(batch.batchKey);

@@ -24,6 +24,7 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   const lost = expected.photoTags.filter((tag) => !info.photoTags.includes(tag)).map((tag) => PHOTO_TAG_NAMES[tag]);
   if (expected.exif && info.hasExif && lost.length > 0) problems.push(`the ${lost.join(', ')} of the photo was lost`);
   if (expected.icc && !info.hasIcc) problems.push('the colour profile was lost');
+  if (expected.noMetadata && (info.hasExif || info.hasXmpOrIptc)) problems.push('the output still carries photo metadata (EXIF, XMP or IPTC) that was to be removed');
   if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
   return problems;
 }

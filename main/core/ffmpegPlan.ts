@@ -1,5 +1,6 @@
 import type { InputFormat } from './formats.js';
 import type { MediaProbe } from './media.js';
+import type { SizeTarget } from './sizeBudget.js';
 
 /** A probed input: where it is, what it really is and how ffmpeg must open it. */
 export interface ProbedInput {
@@ -57,6 +58,10 @@ export interface FfmpegPlan {
   notes: string[];
   /** Seconds of media ffmpeg will produce, for progress. */
   durationSeconds: number | undefined;
+  /** The size the output must have (a size limit), checked after writing. */
+  sizeTarget?: SizeTarget;
+  /** Output options of an analysis pass run before this plan (two-pass encoding to a size); it writes no file. */
+  firstPass?: string[];
 }
 
 /** The full argument array for one ffmpeg run: progress on stdout, only the planned demuxer, local files only. */
@@ -72,6 +77,21 @@ export function buildFfmpegArgs(plan: FfmpegPlan, input: Pick<ProbedInput, 'path
     ...plan.outputOptions,
     '-f', plan.muxer,
     '-n', `file:${outputPath}`,
+  ];
+}
+
+/** The analysis pass of a two-pass encode: same input, statistics only, no output file. */
+export function buildFirstPassArgs(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>): string[] {
+  const skip = input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : [];
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1',
+    '-protocol_whitelist', 'file',
+    ...skip,
+    ...plan.inputOptions,
+    '-f', input.demuxer,
+    '-i', `file:${input.path}`,
+    ...(plan.firstPass ?? []),
+    '-f', 'null', '-',
   ];
 }
 

@@ -14,7 +14,7 @@ interface ReportedCost {
 export interface JobReport {
   input: string;
   output: string | null;
-  /** `skipped`: not converted on purpose (already in the target format, already converted); not a request in the stats. */
+  /** `skipped`: not converted on purpose (already in the target format, already converted, the conflict policy); not a request in the stats. */
   status: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
   pair: string;
   mode: ConversionMode;
@@ -38,6 +38,9 @@ function minutesOf(result: ConversionResult & ReportedCost, mode: ConversionMode
 }
 
 export function succeededReport(result: ConversionResult, mode: ConversionMode = result.ranOn ?? 'local'): JobReport {
+  if (result.skippedBecause !== undefined) {
+    return { input: result.inputPath, output: result.outputPath, status: 'skipped', pair: result.pair, mode, runtimeMs: 0, billableMinutes: 0, error: null, notes: [result.skippedBecause] };
+  }
   return {
     input: result.inputPath,
     output: result.outputPath,

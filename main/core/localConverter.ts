@@ -1,10 +1,13 @@
 import { AppError, throwIfAborted, toAppError } from './errors.js';
-import { buildFfmpegArgs, type FfmpegPlan } from './ffmpegPlan.js';
+import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan } from './ffmpegPlan.js';
 import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
 import { checkImageOutput } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
-import { abandonOutput, commitResult, openScratch, prepareOutput } from './outputFiles.js';
+import { abandonOutput, commitResult, conflictToSkip, openScratch, prepareOutput } from './outputFiles.js';
+import { assertOptionsFit, normalizeOptions, type ConversionOptions } from './conversionOptions.js';
+import { checkOutputSize } from './sizeBudget.js';
+import path from 'node:path';
 import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
@@ -25,6 +28,8 @@ export interface ConversionRequest {
    * system's temporary folder when the caller has none.
    */
   scratchDir?: string;
+  /** Quality, size limit, resize, metadata and conflict policy; the defaults when absent. */
+  options?: ConversionOptions;
 }
 
 export interface ConversionResult {
@@ -41,6 +46,8 @@ export interface ConversionResult {
   runtimeMs: number;
   /** Set by the hosted converter; absent means this machine. */
   ranOn?: 'hosted';
+  /** Set when nothing was converted on purpose (the conflict policy said skip): why, in the user's words. */
+  skippedBecause?: string;
 }
 
 export interface LocalConverterPorts {
@@ -78,19 +85,25 @@ export class LocalConverter {
 
   async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}): Promise<ConversionResult> {
     const started = this.ports.clock.now();
+    const options = normalizeOptions(request.options);
     const identified = await identifyInput(request.inputPath);
     assertPairSupported(identified.format, request.target);
+    assertOptionsFit(options, request.target);
     throwIfAborted(signal);
-    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target));
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict);
+    const existing = await conflictToSkip(place);
+    if (existing) return skippedResult(identified, request.target, existing, this.ports.clock.now() - started);
     const { temporary } = place;
     hooks.onTemporary?.(temporary);
     const scratch = await openScratch(request.scratchDir);
     try {
       const done = isImageOutput(request.target) && identified.kind === 'image'
-        ? await this.convertImage(identified, request, temporary, scratch.dir, signal)
-        : await this.convertMedia(identified, request, temporary, signal, onProgress);
+        ? await this.convertImage(identified, request, options, temporary, scratch.dir, signal)
+        : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress);
       throwIfAborted(signal);
       const outputBytes = (await stat(temporary)).size;
+      const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
+      if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
       const result: ConversionResult = {
         inputPath: identified.path,
         outputPath: '',
@@ -114,42 +127,58 @@ export class LocalConverter {
     }
   }
 
-  private async convertImage(input: IdentifiedInput, request: ConversionRequest, temporary: string, scratchDir: string, signal?: AbortSignal) {
+  private async convertImage(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
     const conversion = await this.ports.images.convert(
-      { inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir },
+      {
+        inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir,
+        quality: options.quality, resize: options.resize, stripMetadata: options.stripMetadata,
+      },
       signal,
     );
     const info = await this.ports.images.inspect(temporary);
     const problems = checkImageOutput(info, target, conversion.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: ${problems.join('; ')}.`);
-    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes };
+    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes, sizeTarget: undefined };
   }
 
-  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, temporary: string, signal?: AbortSignal, onProgress?: ProgressListener) {
+  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
     const probe = await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
     const plan: FfmpegPlan = isVideoOutput(request.target)
-      ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode })
-      : planAudioConversion(probed, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode: request.forceReencode });
+      ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
+      : planAudioConversion(probed, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode: request.forceReencode, conversion: options });
     const duration = plan.durationSeconds;
-    await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), {
-      signal,
-      onProgress: (seconds) => {
-        if (duration && duration > 0) onProgress?.(Math.min(0.99, seconds / duration));
-      },
-    });
+    // Two passes share the progress bar: the analysis pass is the first half.
+    const passes = plan.firstPass ? 2 : 1;
+    const progressOfPass = (pass: number) => (seconds: number) => {
+      if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
+    };
+    if (plan.firstPass) {
+      await currentJob()?.checkpoint(signal);
+      await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
+    }
+    await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
     const output = await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
     const problems = checkMediaOutput(output, plan.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes };
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget };
   }
+}
+
+/** A job the conflict policy skipped: the file with the output's name stays as it is, and no work is done. */
+export function skippedResult(input: IdentifiedInput, target: OutputFormat, existing: string, runtimeMs: number): ConversionResult {
+  return {
+    inputPath: input.path, outputPath: existing, inputFormat: input.format, target, pair: pairLabel(input.format, target), kind: input.kind,
+    strategy: isImageOutput(target) && input.kind === 'image' ? 'image' : 'encode', notes: [], inputBytes: input.sizeBytes, outputBytes: 0, runtimeMs,
+    skippedBecause: `${path.basename(existing)} already exists; left as it is (on conflict: skip).`,
+  };
 }

@@ -4,6 +4,7 @@ import { access, link, mkdir, mkdtemp, rename, rm, stat, unlink } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
+import type { ConflictPolicy } from './conversionOptions.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
 export function candidateName(base: string, extension: string, attempt: number): string {
@@ -114,14 +115,42 @@ export interface OutputPlace {
   base: string;
   extension: string;
   temporary: string;
+  /** What happens when the output's name is taken. */
+  onConflict: ConflictPolicy;
+  /** The input, which no policy ever replaces. */
+  inputPath: string;
 }
 
 /** The folder (created if needed), the name and the hidden temporary file of a job's output. */
-export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string): Promise<OutputPlace> {
+export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both'): Promise<OutputPlace> {
   const directory = path.resolve(outputDir ?? path.dirname(inputPath));
   await ensureDirectory(directory);
   const base = outputBaseName(inputPath);
-  return { directory, base, extension, temporary: temporaryOutputPath(directory, base) };
+  return { directory, base, extension, temporary: temporaryOutputPath(directory, base), onConflict, inputPath: path.resolve(inputPath) };
+}
+
+/** The output's own name when a file already has it and the policy says to leave it alone (skip): the job then does no work. */
+export async function conflictToSkip(place: Omit<OutputPlace, 'temporary'>): Promise<string | undefined> {
+  if (place.onConflict !== 'skip') return undefined;
+  const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
+  return (await exists(target)) ? target : undefined;
+}
+
+/**
+ * Replaces the file at the output's own name with the finished temporary file in one rename (readers see
+ * the old file or the new one, never a mix). Never the input itself: then the output gets a free name.
+ */
+async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'temporary'>, beforeAttempt: (target: string) => void): Promise<string | undefined> {
+  const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
+  if (target === place.inputPath) return undefined;
+  beforeAttempt(target);
+  try {
+    await rename(temporary, target);
+    return target;
+  } catch (error) {
+    if (isDiskFull(error)) throw diskFull(place.directory);
+    throw new AppError('OUTPUT_UNWRITABLE', `The output could not replace ${target}: ${(error as Error).message}`);
+  }
 }
 
 /** Commits a finished temporary file and returns the result with its final path; `onCommit` hears each name tried first. */
@@ -131,7 +160,9 @@ export async function commitResult<R extends { outputPath: string }>(
   result: R,
   onCommit?: (result: R, temporaryPath: string) => void,
 ): Promise<R> {
-  result.outputPath = await commitOutput(temporary, place.directory, place.base, place.extension, (candidate) => onCommit?.({ ...result, outputPath: candidate }, temporary));
+  const hear = (candidate: string) => onCommit?.({ ...result, outputPath: candidate }, temporary);
+  const replaced = place.onConflict === 'overwrite' ? await replaceOutput(temporary, place, hear) : undefined;
+  result.outputPath = replaced ?? await commitOutput(temporary, place.directory, place.base, place.extension, hear);
   return result;
 }
 

@@ -1,5 +1,6 @@
 import type { ImageOutput, InputFormat } from './formats.js';
 import type { MediaProbe } from './media.js';
+import type { Quality } from './conversionOptions.js';
 
 /** The core's view of the outside world. native/ implements these; tests hand in fakes. */
 
@@ -35,6 +36,11 @@ export interface ImageRequest {
   maxPixels: number;
   /** The job's private folder for intermediate files (never the output folder). */
   scratchDir: string;
+  quality?: Quality;
+  /** Longest edge at most this many pixels; never upscaled. */
+  resize?: number;
+  /** Write no EXIF, XMP or IPTC (the ICC colour profile stays: it is colour, not personal data). */
+  stripMetadata?: boolean;
 }
 
 /** Photo facts users judge a converter by: date taken, GPS position, camera make and model. */
@@ -51,6 +57,8 @@ export interface ImageExpectation {
   photoTags: PhotoTag[];
   icc: boolean;
   pages: number;
+  /** The output must hold no EXIF, XMP or IPTC at all (metadata stripped). */
+  noMetadata?: boolean;
 }
 
 export interface ImageConversion {
@@ -71,6 +79,8 @@ export interface ImageInfo {
   photoTags: PhotoTag[];
   hasIcc: boolean;
   pages: number;
+  /** XMP or IPTC blocks present (they may hold a position, a name, a serial number). */
+  hasXmpOrIptc?: boolean;
 }
 
 /** Reads what an image file is (format, size, alpha, orientation, metadata) without decoding its pixels. */

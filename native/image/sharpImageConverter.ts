@@ -6,6 +6,7 @@ import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
 import type { ImageOutput } from '../../main/core/formats.js';
 import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
 import type { ImageConversion, ImageConverter, ImageExpectation, ImageInfo, ImageRequest, PhotoTag } from '../../main/core/ports.js';
+import type { Quality } from '../../main/core/conversionOptions.js';
 import type { HeicDecoderPool } from '../heic/heicDecoderPool.js';
 import { encodeBmp, readBmpHeader } from './bmp.js';
 import { compactExif, readPhotoTags, readTiffFileExif, withExifInTiff, withOrientationReset } from './exifTiff.js';
@@ -49,13 +50,18 @@ interface Source {
   notes: string[];
 }
 
-function encode(image: Sharp, target: ImageOutput): Sharp {
+/** Encoder quality per choice; balanced is what every conversion used before there was a choice. */
+const JPEG_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 75 };
+const WEBP_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 72 };
+const AVIF_QUALITY: Record<Quality, number> = { high: 75, balanced: 60, small: 45 };
+
+function encode(image: Sharp, target: ImageOutput, quality: Quality): Sharp {
   switch (target) {
-    case 'jpg': return image.jpeg({ quality: 90, chromaSubsampling: '4:2:0' });
-    case 'png': return image.png({ compressionLevel: 6 });
-    case 'webp': return image.webp({ quality: 90, effort: 4 });
-    case 'avif': return image.avif({ quality: 60, effort: 4 });
-    case 'tiff': return image.tiff({ compression: 'lzw' });
+    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0' });
+    case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
+    case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
+    case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: 4 });
+    case 'tiff': return image.tiff({ compression: quality === 'small' ? 'deflate' : 'lzw' });
     case 'gif': return image.gif();
     case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();
   }
@@ -82,6 +88,14 @@ function tooLarge(width: number, height: number, maxPixels: number): AppError {
   return new AppError('TOO_LARGE', `This image is ${width}x${height} (${Math.round((width * height) / 1e6)} megapixels), above the ${Math.round(maxPixels / 1e6)}-megapixel limit that protects your computer.`);
 }
 
+/** The picture size for a longest edge of at most `maxEdge`, aspect kept; the same size when it is already that small. */
+export function resizedImageSize(width: number, height: number, maxEdge: number | undefined): { width: number; height: number } {
+  const longest = Math.max(width, height);
+  if (maxEdge === undefined || longest <= maxEdge) return { width, height };
+  const scale = maxEdge / longest;
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
 /** What sharp's header read says about an image file. */
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
@@ -90,34 +104,43 @@ export class SharpImageConverter implements ImageConverter {
   async convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion> {
     const source = await this.open(request, signal);
     throwIfAborted(signal);
+    const strip = request.stripMetadata ?? false;
+    const keepsExif = source.exif && EXIF_TARGETS.has(request.target) && !strip;
+    const size = resizedImageSize(source.width, source.height, request.resize);
+    const resized = size.width !== source.width || size.height !== source.height;
+    if (resized) source.notes.push(`Made the picture ${size.width}x${size.height}.`);
+    // Without EXIF, XMP and IPTC the colour profile stays: it is colour, not personal data.
+    const carriedMetadata = source.carriedMetadata && strip ? { icc: source.carriedMetadata.icc } : source.carriedMetadata;
     const expectation: ImageExpectation = {
-      width: source.width,
-      height: source.height,
+      width: size.width,
+      height: size.height,
       hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
-      exif: source.exif && EXIF_TARGETS.has(request.target),
-      photoTags: source.exif && EXIF_TARGETS.has(request.target) ? source.photoTags : [],
+      exif: keepsExif,
+      photoTags: keepsExif ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
+      noMetadata: strip,
     };
     const write = async (tolerant: boolean) => {
       if (source.nativeJpeg) {
-        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, source.carriedMetadata ?? {}, true), { flag: 'wx' });
+        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true), { flag: 'wx' });
         return;
       }
       let image = source.build(tolerant);
-      const carryMetadata = source.carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
-      if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), source.carriedMetadata!));
+      if (resized) image = image.resize(size.width, size.height, { fit: 'fill' });
+      const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
+      if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
-      if (METADATA_TARGETS.has(request.target) && (!source.carriedMetadata || carryMetadata)) image = image.keepExif().keepIccProfile();
-      image = encode(image, request.target);
+      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) image = strip ? image.keepIccProfile() : image.keepExif().keepIccProfile();
+      image = encode(image, request.target, request.quality ?? 'balanced');
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
-      } else if (request.target === 'tiff' && source.exifBlock) {
+      } else if (request.target === 'tiff' && source.exifBlock && !strip) {
         await writeFile(request.outputPath, withExifInTiff(await image.toBuffer(), source.exifBlock), { flag: 'wx' });
-      } else if (source.carriedMetadata && request.target === 'jpg') {
+      } else if (carriedMetadata && request.target === 'jpg') {
         const jpeg = await image.toBuffer();
-        await writeFile(request.outputPath, insertJpegMetadata(jpeg, source.carriedMetadata), { flag: 'wx' });
+        await writeFile(request.outputPath, insertJpegMetadata(jpeg, carriedMetadata), { flag: 'wx' });
       } else {
         await image.toFile(request.outputPath);
       }
@@ -225,7 +248,8 @@ export class SharpImageConverter implements ImageConverter {
     if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
     const metadata = carriedMetadataOf(summary.exif, summary.icc);
-    if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha) {
+    // The native decoder writes the finished JPEG itself: only for a plain conversion (no resize, default quality).
+    if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha && request.resize === undefined && (request.quality ?? 'balanced') === 'balanced') {
       const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.scratchDir, 90, signal).catch(() => undefined);
       throwIfAborted(signal);
       const size = jpeg ? await sharp(jpeg).metadata().catch(() => undefined) : undefined;

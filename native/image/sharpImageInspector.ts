@@ -20,6 +20,7 @@ function imageInfo(meta: Metadata): ImageInfo {
     photoTags: meta.exif ? readPhotoTags(exifTiffOf(meta.exif)) : [],
     hasIcc: meta.icc !== undefined && meta.icc.length > 0,
     pages: meta.pages ?? 1,
+    hasXmpOrIptc: (meta.xmp !== undefined && meta.xmp.length > 0) || (meta.iptc !== undefined && meta.iptc.length > 0),
   };
 }
 

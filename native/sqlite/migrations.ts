@@ -225,4 +225,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'conversion options kept with each job; the user\'s own presets',
+    sql: `
+      ALTER TABLE queue_jobs ADD COLUMN options_json TEXT;
+
+      CREATE TABLE presets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL COLLATE NOCASE UNIQUE CHECK (length(trim(name)) BETWEEN 1 AND 60),
+        target TEXT NOT NULL,
+        options_json TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 import type { JobReport } from '../../main/core/jobReport.js';
 import type { OutputFormat } from '../../main/core/formats.js';
 import type { JobState } from '../../main/core/jobs/jobModel.js';
+import { normalizeOptions, type ConversionOptions } from '../../main/core/conversionOptions.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { SqliteDatabase } from './openDatabase.js';
@@ -21,6 +22,7 @@ interface Row {
   temp_path: string | null;
   output_path: string | null;
   result_json: string | null;
+  options_json: string | null;
 }
 
 interface OutputRow {
@@ -40,6 +42,7 @@ function toJob(row: Row): QueuedJob {
     target: row.target as OutputFormat,
     outputDir: row.output_dir,
     cohort: row.cohort,
+    options: normalizeOptions(row.options_json ? (JSON.parse(row.options_json) as Partial<ConversionOptions>) : undefined),
     state: row.state,
     ownerPid: row.owner_pid,
     leaseExpiresAt: row.lease_expires_at,
@@ -81,8 +84,8 @@ export class SqliteQueueStore implements QueueStore {
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
     this.insertBatch = db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING');
-    this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, state, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
+    this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
     this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
     this.selectBatchInfo = db.prepare('SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
     this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
@@ -110,7 +113,7 @@ export class SqliteQueueStore implements QueueStore {
     const now = this.now();
     const created = this.db.transaction(() => {
       if (this.insertBatch.run(batchKey, origin, now).changes === 0) return false;
-      jobs.forEach((job, position) => this.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, now, now));
+      jobs.forEach((job, position) => this.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
       return true;
     }).immediate();
     return { created, jobs: this.batch(batchKey) };

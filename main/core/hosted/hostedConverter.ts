@@ -2,8 +2,9 @@ import type { FileConverter } from '../fileConverter.js';
 import { AppError, throwIfAborted } from '../errors.js';
 import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';
-import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from '../localConverter.js';
-import { abandonOutput, commitResult, prepareOutput } from '../outputFiles.js';
+import { skippedResult, type ConversionHooks, type ConversionRequest, type ConversionResult, type ProgressListener } from '../localConverter.js';
+import { abandonOutput, commitResult, conflictToSkip, prepareOutput } from '../outputFiles.js';
+import { DEFAULT_OPTIONS, describeOptions, normalizeOptions, optionsIdentity } from '../conversionOptions.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
 import type { AcceptedJob, HostedClient } from './hostedClient.js';
@@ -52,14 +53,20 @@ export class HostedConverter implements FileConverter {
 
   async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}, durable: HostedJobOptions = {}): Promise<HostedConversionResult> {
     const started = this.deps.clock.now();
+    const options = normalizeOptions(request.options);
     const input = await identifyInput(request.inputPath);
     assertPairSupported(input.format, request.target);
+    if (optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS)) {
+      throw new AppError('OPTION_UNSUPPORTED', `The hosted API converts with its own settings; ${describeOptions({ ...options, onConflict: 'keep-both' })} runs on this machine (--mode local).`);
+    }
     const limit = this.deps.uploadLimitBytes ?? HOSTED_UPLOAD_LIMIT_BYTES;
     if (input.sizeBytes > limit) {
       throw new AppError('HOSTED_TOO_LARGE', `This file is ${(input.sizeBytes / 1024 ** 3).toFixed(2)} GB; the hosted API takes files up to ${(limit / 1024 ** 3).toFixed(0)} GB. Convert it locally with --mode local.`);
     }
     throwIfAborted(signal);
-    const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target));
+    const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target), options.onConflict);
+    const existing = await conflictToSkip(place);
+    if (existing) return { ...skippedResult(input, request.target, existing, this.deps.clock.now() - started), hostedCost: {}, transfer: { uploadBytes: 0, uploadMs: 0, serviceMs: 0, downloadBytes: 0, downloadMs: 0 }, ranOn: 'hosted' };
     const { temporary } = place;
     hooks.onTemporary?.(temporary);
     const clock = this.deps.clock;

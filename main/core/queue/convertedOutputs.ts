@@ -1,10 +1,15 @@
 import { statSync } from 'node:fs';
 import type { OutputFormat } from '../formats.js';
+import { DEFAULT_OPTIONS, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
 import type { ConvertedOutput } from './ports.js';
 
-/** The same target into the same folder is the same request (the options a request may carry join this key). */
-export function requestKeyOf(target: OutputFormat, outputDir: string | null): string {
-  return JSON.stringify({ target, outputDir });
+/**
+ * The same target into the same folder with the same options is the same request. Options at their
+ * defaults leave the key as it was before options existed, so outputs recorded then still count.
+ */
+export function requestKeyOf(target: OutputFormat, outputDir: string | null, options?: ConversionOptions): string {
+  const chosen = options && optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS) ? { options: optionsIdentity(options) } : {};
+  return JSON.stringify({ target, outputDir, ...chosen });
 }
 
 export interface Fingerprint {

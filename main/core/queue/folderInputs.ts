@@ -3,6 +3,7 @@ import { guessPair, type JobReport } from '../jobReport.js';
 import { formatLabel, inputFormatFromName, type OutputFormat } from '../formats.js';
 import type { InputEntry } from '../inputFiles.js';
 import { inputFingerprint, outputStillInPlace, requestKeyOf } from './convertedOutputs.js';
+import type { ConversionOptions } from '../conversionOptions.js';
 import type { BatchInput } from './persistentQueue.js';
 import type { ConvertedOutput } from './ports.js';
 
@@ -41,7 +42,7 @@ function outputFolderOf(entry: InputEntry, outputDir: string | null): string {
  * format, or already converted (their earlier output for the same target and folder is still in place and
  * the input is unchanged) unless `again`. Files named explicitly are always converted.
  */
-export function selectInputs(entries: readonly InputEntry[], target: OutputFormat, outputDir: string | null, memory: OutputMemory, again: boolean): InputSelection {
+export function selectInputs(entries: readonly InputEntry[], target: OutputFormat, outputDir: string | null, memory: OutputMemory, again: boolean, options?: ConversionOptions): InputSelection {
   const requested: BatchInput[] = [];
   const inputs: BatchInput[] = [];
   const skipped: JobReport[] = [];
@@ -63,7 +64,7 @@ export function selectInputs(entries: readonly InputEntry[], target: OutputForma
     const input: BatchInput = outputDir ? { path: entry.path, subfolder: entry.subfolder } : entry.path;
     requested.push(input);
     const fingerprint = inputFingerprint(entry.path);
-    const earlier = !again && fingerprint ? outputStillInPlace(memory.findOutputs(entry.path, requestKeyOf(target, outputDirFor(entry, outputDir))), fingerprint) : undefined;
+    const earlier = !again && fingerprint ? outputStillInPlace(memory.findOutputs(entry.path, requestKeyOf(target, outputDirFor(entry, outputDir), options)), fingerprint) : undefined;
     if (earlier) {
       alreadyConverted.push(skippedReport(entry.path, target, `Already converted to ${earlier.outputPath}; use --again to convert it again.`, earlier.outputPath));
       continue;

@@ -63,15 +63,16 @@ export class JobLauncher {
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
         const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
-          ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir), outputSize: sizes.outputBytes ?? 0 }
+          ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
-        store.finish(job.id, pid, report, this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes), output);
+        const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
+        store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);
     });
     id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir }, signal, reportProgress, {
+        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, options: job.options }, signal, reportProgress, {
           onTemporary: (temp) => store.markRunning(job.id, temp),
           onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
         })));

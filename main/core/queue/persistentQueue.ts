@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { JobReport } from '../jobReport.js';
 import type { OutputFormat } from '../formats.js';
+import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
 import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
@@ -18,6 +19,8 @@ export interface BatchSpec {
   outputDir: string | null;
   cohort: string | null;
   origin: BatchOrigin;
+  /** The same for every file of the batch; the defaults when absent. */
+  options?: ConversionOptions;
   /** The key of the request these inputs are part of (the inputs less those already converted), when it differs. */
   batchKey?: string;
 }
@@ -55,10 +58,13 @@ function outputDirOf(input: BatchInput, outputDir: string | null): string | null
   return typeof input === 'string' || input.subfolder === '' ? path.resolve(outputDir) : path.resolve(outputDir, input.subfolder);
 }
 
-/** The same inputs, target and folder make the same batch: running it again resumes it instead of converting twice. */
-export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir'>): string {
+/** The same inputs, target, folder and options make the same batch: running it again resumes it instead of converting twice. */
+export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir' | 'options'>): string {
   const inputs = spec.inputs.map((i) => `${inputPathOf(i)}\0${outputDirOf(i, spec.outputDir) ?? ''}`).sort();
-  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null });
+  const options = normalizeOptions(spec.options);
+  // Default options leave the key as it was before options existed (an interrupted batch of then still resumes).
+  const chosen = isDefaultOptions(options) ? {} : { options: `${optionsIdentity(options)}|${options.onConflict}` };
+  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -163,7 +169,8 @@ export class PersistentQueue {
       return { batchKey, resumed: true, jobs: existing };
     }
     if (store.batchInfo(batchKey)) store.removeBatch(batchKey);
-    const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort }));
+    const options = normalizeOptions(spec.options);
+    const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort, options }));
     const added = store.addBatch(batchKey, spec.origin, jobs);
     return { batchKey, resumed: !added.created, jobs: added.jobs };
   }

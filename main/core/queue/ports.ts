@@ -1,4 +1,5 @@
 import type { OutputFormat } from '../formats.js';
+import type { ConversionOptions } from '../conversionOptions.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import type { JobReport } from '../jobReport.js';
 import type { ConversionMode, FileConverter } from '../fileConverter.js';
@@ -18,6 +19,8 @@ export interface QueuedJob extends InterruptedJob {
   target: OutputFormat;
   outputDir: string | null;
   cohort: string | null;
+  /** Quality, size limit, resize, metadata and conflict policy, kept with the job so that resume and retry use them. */
+  options: ConversionOptions;
   state: JobState;
 }
 
@@ -26,6 +29,8 @@ export interface NewJob {
   target: OutputFormat;
   outputDir: string | null;
   cohort: string | null;
+  /** The defaults when absent. */
+  options?: ConversionOptions;
 }
 
 export interface StoredBatch {

@@ -1,0 +1,116 @@
+import { AppError } from './errors.js';
+import { isImageOutput, type OutputFormat } from './formats.js';
+
+export const QUALITIES = ['high', 'balanced', 'small'] as const;
+export type Quality = (typeof QUALITIES)[number];
+
+export const CONFLICT_POLICIES = ['keep-both', 'skip', 'overwrite'] as const;
+/** What happens when the output's name is taken: `name (1).ext` (default), leave it and skip the job, or replace it once the new output passed its check. */
+export type ConflictPolicy = (typeof CONFLICT_POLICIES)[number];
+
+/** One megabyte as `--max-size` counts it (and as chat apps and mail servers state their limits). */
+export const BYTES_PER_MB = 1_000_000;
+
+/** How one job converts beyond its target format; part of the job as stored and of its "already converted" identity. */
+export interface ConversionOptions {
+  quality: Quality;
+  /** The output must be at most this many bytes (video and lossy audio targets). */
+  maxSizeBytes?: number;
+  /** The longest edge of the picture at most this many pixels (images and video); never upscaled. */
+  resize?: number;
+  /** Remove EXIF/XMP/IPTC (GPS, camera serial numbers) and container tags (QuickTime location). */
+  stripMetadata: boolean;
+  onConflict: ConflictPolicy;
+  /** Audio mixed down to one channel (speech). */
+  mono?: boolean;
+  /** A fixed audio bitrate in kbps for lossy audio, instead of the quality's. */
+  audioBitrateKbps?: number;
+}
+
+export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
+
+export const MIN_RESIZE_PX = 16;
+export const MAX_RESIZE_PX = 16_384;
+export const MIN_AUDIO_BITRATE_KBPS = 8;
+export const MAX_AUDIO_BITRATE_KBPS = 512;
+
+/** Targets whose size cannot be chosen: lossless audio and images. */
+export function supportsMaxSize(target: OutputFormat): boolean {
+  return !isImageOutput(target) && target !== 'wav' && target !== 'flac';
+}
+
+/** Why these options cannot apply to this target, in the user's words; undefined when they can. */
+export function optionsProblem(options: ConversionOptions, target: OutputFormat): string | undefined {
+  if (options.maxSizeBytes !== undefined && !supportsMaxSize(target)) {
+    return isImageOutput(target)
+      ? `A size limit applies to video and audio; for ${target.toUpperCase()} use a quality or a resize instead.`
+      : `${target.toUpperCase()} is lossless, so its size cannot be chosen; use MP3, M4A, OGG or OPUS for a size limit.`;
+  }
+  if (options.resize !== undefined && !Number.isInteger(options.resize)) return 'A resize is a whole number of pixels.';
+  if (options.resize !== undefined && (options.resize < MIN_RESIZE_PX || options.resize > MAX_RESIZE_PX)) return `A resize is between ${MIN_RESIZE_PX} and ${MAX_RESIZE_PX} pixels.`;
+  if (options.maxSizeBytes !== undefined && !(options.maxSizeBytes > 0)) return 'A size limit is more than 0 MB.';
+  if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
+    return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
+  }
+  return undefined;
+}
+
+export function assertOptionsFit(options: ConversionOptions, target: OutputFormat): void {
+  const problem = optionsProblem(options, target);
+  if (problem) throw new AppError('OPTION_UNSUPPORTED', problem);
+}
+
+/** The options with defaults filled in and nothing else: one shape per meaning, for storage and identity. */
+export function normalizeOptions(options: Partial<ConversionOptions> | null | undefined): ConversionOptions {
+  const out: ConversionOptions = {
+    quality: options?.quality ?? DEFAULT_OPTIONS.quality,
+    stripMetadata: options?.stripMetadata ?? false,
+    onConflict: options?.onConflict ?? DEFAULT_OPTIONS.onConflict,
+  };
+  if (options?.maxSizeBytes !== undefined) out.maxSizeBytes = options.maxSizeBytes;
+  if (options?.resize !== undefined) out.resize = options.resize;
+  if (options?.mono) out.mono = true;
+  if (options?.audioBitrateKbps !== undefined) out.audioBitrateKbps = options.audioBitrateKbps;
+  return out;
+}
+
+/**
+ * What an output depends on, as a stable string: two requests with the same key make the same file. The
+ * conflict policy decides where a file goes, not what it is, so it is left out.
+ */
+export function optionsIdentity(options: ConversionOptions): string {
+  const n = normalizeOptions(options);
+  return JSON.stringify([n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null]);
+}
+
+/** Options at their defaults, nothing chosen. */
+export function isDefaultOptions(options: ConversionOptions): boolean {
+  return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict;
+}
+
+/** `--max-size 25MB`, `25`, `7.5mb`: bytes (MB = 1,000,000 bytes); undefined when it is not a size. */
+export function parseMaxSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(mb|m)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const bytes = Math.round(Number(match[1]) * BYTES_PER_MB);
+  return bytes > 0 ? bytes : undefined;
+}
+
+/** `4 MB`, `2.5 MB`. */
+export function formatMegabytes(bytes: number): string {
+  const mb = bytes / BYTES_PER_MB;
+  return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
+}
+
+/** A short summary of the options that differ from the defaults ("under 25 MB, 1280 px, no metadata"). */
+export function describeOptions(options: ConversionOptions): string {
+  const parts: string[] = [];
+  if (options.quality !== 'balanced') parts.push(`${options.quality} quality`);
+  if (options.maxSizeBytes !== undefined) parts.push(`under ${formatMegabytes(options.maxSizeBytes)}`);
+  if (options.resize !== undefined) parts.push(`${options.resize} px`);
+  if (options.mono) parts.push('mono');
+  if (options.audioBitrateKbps !== undefined) parts.push(`${options.audioBitrateKbps} kbps`);
+  if (options.stripMetadata) parts.push('no metadata');
+  if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
+  return parts.join(', ');
+}
