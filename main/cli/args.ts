@@ -220,7 +220,7 @@ function parseRegister(rest: string[]): RegisterArgs {
   return { command: 'register', name, email, apiUrl: values['api-url'], label: values.label };
 }
 
-export const COMMANDS = ['convert', 'register', 'logout', 'watch', 'serve', 'resume', 'stats', 'doctor', 'help'] as const;
+export const COMMANDS = ['convert', 'presets', 'register', 'logout', 'watch', 'serve', 'resume', 'stats', 'doctor', 'help'] as const;
 
 /** Parses argv after the program name. Throws UsageError with a message meant for the user. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {

@@ -48,6 +48,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { parseWatchArgs, watchCommand } = await import('./watchCommand.js');
       return await watchCommand(parseWatchArgs(argv.slice(1)), io);
     }
+    if (argv[0] === 'presets') {
+      const { parsePresetsArgs, presetsCommand } = await import('./presetsCommand.js');
+      return await presetsCommand(parsePresetsArgs(argv.slice(1)), io);
+    }
     if (argv[0] === 'serve') {
       const { parseServeArgs, serveCommand } = await import('./serveCommand.js');
       return await serveCommand(parseServeArgs(argv.slice(1)), io);

@@ -1,0 +1,73 @@
+import { writeFileSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runCli } from '../helpers/cli';
+import { ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
+
+/** The options and presets as a terminal user meets them: flags, presets by name, usage errors, skip and overwrite. */
+describe('convertr convert with options and presets', () => {
+  let dir: string;
+  let home: string;
+  let wav: string;
+  const cli = (...args: string[]) => runCli(args, { CONVERTR_HOME: home });
+
+  beforeAll(() => {
+    dir = tempDir('convertr-cli-options-');
+    home = tempDir('convertr-cli-options-home-');
+    wav = path.join(dir, 'talk.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'anoisesrc=duration=6:color=pink:sample_rate=44100', '-ac', '2', wav]);
+  });
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(home);
+  });
+
+  it('a built-in preset sets the target and its options; a mistyped one gets a suggestion', async () => {
+    const out = path.join(dir, 'podcast');
+    const run = await cli('convert', wav, '--preset', 'podcast-mp3', '--out', out, '--json');
+    expect(run.code).toBe(0);
+    const [line] = jsonLines(run.stdout);
+    expect(line).toMatchObject({ status: 'succeeded', pair: 'WAV->MP3' });
+    const stream = ffprobe(String(line!['output'])).streams[0]!;
+    expect(stream.channels).toBe(1);
+
+    const typo = await cli('convert', wav, '--preset', 'podcast-mp4');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/There is no preset "podcast-mp4"\. Did you mean "podcast-mp3"\?/);
+  }, 60_000);
+
+  it('refuses options a target cannot take before any work, as a usage error', async () => {
+    const run = await cli('convert', wav, '--to', 'flac', '--max-size', '1MB', '--out', path.join(dir, 'never'));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/lossless/);
+    const bad = await cli('convert', wav, '--to', 'mp3', '--quality', 'smal');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Did you mean "small"\?/);
+  }, 60_000);
+
+  it('--on-conflict skip reports skipped (exit 0) and leaves the file; overwrite replaces it', async () => {
+    const out = path.join(dir, 'conflict');
+    const first = await cli('convert', wav, '--to', 'mp3', '--out', out, '--json');
+    const output = String(jsonLines(first.stdout)[0]!['output']);
+    writeFileSync(output, 'mine');
+    const skip = await cli('convert', wav, '--to', 'mp3', '--out', out, '--on-conflict', 'skip', '--json');
+    expect(skip.code).toBe(0);
+    expect(jsonLines(skip.stdout)[0]).toMatchObject({ status: 'skipped', output });
+    expect(readFileSync(output, 'utf8')).toBe('mine');
+    const overwrite = await cli('convert', wav, '--to', 'mp3', '--out', out, '--on-conflict', 'overwrite', '--json');
+    expect(jsonLines(overwrite.stdout)[0]).toMatchObject({ status: 'succeeded', output });
+    expect(statSync(output).size).toBeGreaterThan(10_000);
+  }, 60_000);
+
+  it('saves the user\'s own preset, lists it and converts with it', async () => {
+    const saved = await cli('presets', 'save', 'Tiny talk', '--to', 'mp3', '--quality', 'small');
+    expect(saved.code).toBe(0);
+    const list = await cli('presets', '--json');
+    expect((JSON.parse(list.stdout) as { id: string; builtIn: boolean }[]).filter((p) => !p.builtIn).map((p) => p.id)).toEqual(['tiny-talk']);
+    const run = await cli('convert', wav, '--preset', 'Tiny talk', '--out', path.join(dir, 'tiny'), '--json');
+    expect(jsonLines(run.stdout)[0]).toMatchObject({ status: 'succeeded' });
+    const builtInDelete = await cli('presets', 'delete', 'web-photo');
+    expect(builtInDelete.code).toBe(2);
+    expect((await cli('presets', 'delete', 'tiny-talk')).code).toBe(0);
+  }, 60_000);
+});
