@@ -111,11 +111,13 @@ Commands:
       Remove the hosted API token from the keychain; conversions become anonymous.
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
         [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
+        [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--on-conflict ...]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
       first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
       What it converted is remembered, so running the same command again converts only what is new or
       changed. --save also keeps the rule as a batch folder that the app runs whenever it is open.
+      --preset and the option flags work as for convert; the rule keeps them.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
   resume [--json]

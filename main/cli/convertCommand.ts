@@ -18,10 +18,8 @@ import { policyFromRecord, routingRecord, type RoutingPolicy } from '../core/hos
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
-import { DEFAULT_OPTIONS, normalizeOptions, optionsIdentity, optionsProblem, type ConversionOptions } from '../core/conversionOptions.js';
-import type { OutputFormat } from '../core/formats.js';
-import { allPresets, findPreset, presetId, type Preset } from '../core/presets/presets.js';
-import { didYouMean } from './didYouMean.js';
+import { DEFAULT_OPTIONS, optionsIdentity } from '../core/conversionOptions.js';
+import { resolveRequest } from './resolveRequest.js';
 
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
   if (!io.stderrIsTty) return () => {};
@@ -163,23 +161,6 @@ function reportRecovery(stores: DataStores, io: CliIo): void {
   if (recovery.requeued + recovery.completed > 0) {
     io.stderr(`Recovered an interrupted run: ${recovery.completed} finished file(s) kept, ${recovery.requeued} file(s) queued again, ${recovery.partialFilesRemoved} partial output(s) removed.`);
   }
-}
-
-/** The target and options of a command: the preset's, changed by --to and the option flags given. */
-export function resolveRequest(args: Pick<ConvertArgs, 'target' | 'preset' | 'options'>, userPresets: readonly Preset[]): { target: OutputFormat; options: ConversionOptions } {
-  let base: { target: OutputFormat | null; options: Partial<ConversionOptions> } = { target: args.target, options: {} };
-  if (args.preset !== undefined) {
-    const presets = allPresets(userPresets);
-    const preset = findPreset(args.preset, presets);
-    if (!preset) throw new UsageError(`There is no preset "${args.preset}".${didYouMean(presetId(args.preset), presets.map((p) => p.id))} Run "convertr presets" to list them.`);
-    base = { target: preset.target, options: preset.options };
-  }
-  const target = args.target ?? base.target;
-  if (!target) throw new UsageError('convert needs --to <format> or --preset <name>.');
-  const options = normalizeOptions({ ...base.options, ...args.options });
-  const problem = optionsProblem(options, target);
-  if (problem) throw new UsageError(problem);
-  return { target, options };
 }
 
 /** `convertr convert`: exit 0 when nothing failed (skipped files are not failures), 1 otherwise. */

@@ -10,7 +10,10 @@ import { systemClock } from '../../native/createNativeEngine.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
-import { UsageError } from './args.js';
+import { UsageError, parseOptionFlags } from './args.js';
+import type { ConversionOptions } from '../core/conversionOptions.js';
+import type { Preset } from '../core/presets/presets.js';
+import { resolveRequest } from './resolveRequest.js';
 import { createConversionContext, openStores } from './context.js';
 import { humanLine, jsonLine } from './formatReport.js';
 import type { CliIo } from './io.js';
@@ -18,7 +21,10 @@ import type { CliIo } from './io.js';
 export interface WatchArgs {
   command: 'watch';
   folder: string;
-  target: OutputFormat;
+  /** Null when a preset names the target. */
+  target: OutputFormat | null;
+  preset: string | undefined;
+  options: Partial<ConversionOptions>;
   outputDir: string | undefined;
   recursive: boolean;
   include: string[];
@@ -49,6 +55,12 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
       strict: true,
       options: {
         to: { type: 'string' },
+        preset: { type: 'string' },
+        quality: { type: 'string' },
+        'max-size': { type: 'string' },
+        resize: { type: 'string' },
+        'strip-metadata': { type: 'boolean' },
+        'on-conflict': { type: 'string' },
         out: { type: 'string' },
         recursive: { type: 'boolean', short: 'r', default: false },
         include: { type: 'string', multiple: true, default: [] },
@@ -64,15 +76,17 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
   }
   const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'watch needs the folder to watch.' : 'watch takes one folder; run one watch per folder.');
-  if (!values.to) throw new UsageError(`watch needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
-  const target = parseOutputFormat(values.to);
-  if (!target) throw new UsageError(`--to ${values.to} is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.`);
+  if (!values.to && !values.preset) throw new UsageError(`watch needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}) or --preset <name>.`);
+  const target = values.to ? parseOutputFormat(values.to) ?? null : null;
+  if (values.to && !target) throw new UsageError(`--to ${values.to} is not a format Convertr writes; use one of ${OUTPUT_FORMATS.join(', ')}.`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
   if (values['move-to'] === '') throw new UsageError('--move-to needs a folder.');
   return {
     command: 'watch',
     folder: positionals[0]!,
     target,
+    preset: values.preset,
+    options: parseOptionFlags(values),
     outputDir: values.out,
     recursive: values.recursive ?? false,
     include: values.include ?? [],
@@ -84,14 +98,17 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
   };
 }
 
-export function ruleSpecFrom(args: WatchArgs): WatchRuleSpec {
+export function ruleSpecFrom(args: WatchArgs, userPresets: readonly Preset[] = []): WatchRuleSpec {
   const inputDir = path.resolve(args.folder);
+  const { target, options, preset } = resolveRequest(args, userPresets);
   return validateWatchRule({
+    options,
+    preset: preset?.name,
     inputDir,
     recursive: args.recursive,
     include: args.include,
     exclude: args.exclude,
-    target: args.target,
+    target,
     outputDir: path.resolve(args.outputDir ?? path.join(inputDir, 'converted')),
     sourcePolicy: args.moveTo ? { kind: 'move', doneDir: path.resolve(args.moveTo) } : { kind: 'keep' },
     origin: args.save ? 'app' : 'command',
@@ -99,7 +116,7 @@ export function ruleSpecFrom(args: WatchArgs): WatchRuleSpec {
   });
 }
 
-const IDENTITY_KEYS = ['inputDir', 'recursive', 'include', 'exclude', 'target', 'outputDir', 'mirrorSubfolders', 'sourcePolicy'] as const;
+const IDENTITY_KEYS = ['inputDir', 'recursive', 'include', 'exclude', 'target', 'outputDir', 'mirrorSubfolders', 'sourcePolicy', 'options'] as const;
 
 /**
  * The same command finds the same rule again, and with it the ledger of what it already converted.
@@ -136,11 +153,16 @@ function eventLine(event: WatchEvent, json: boolean): { line: string; stream: 's
 
 /** `convertr watch`: runs one rule in the foreground until SIGINT/SIGTERM; exits 0 once stopped cleanly. */
 export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> {
-  const spec = ruleSpecFrom(args);
-  const folder = await stat(spec.inputDir).catch(() => undefined);
-  if (!folder?.isDirectory()) throw new AppError('INPUT_NOT_FOUND', `The folder to watch, ${spec.inputDir}, does not exist or is not a folder.`);
-
   const stores = openStores();
+  let spec: WatchRuleSpec;
+  try {
+    spec = ruleSpecFrom(args, stores.presets.list());
+    const folder = await stat(spec.inputDir).catch(() => undefined);
+    if (!folder?.isDirectory()) throw new AppError('INPUT_NOT_FOUND', `The folder to watch, ${spec.inputDir}, does not exist or is not a folder.`);
+  } catch (error) {
+    stores.close();
+    throw error;
+  }
   const context = createConversionContext();
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));

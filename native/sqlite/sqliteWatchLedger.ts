@@ -137,12 +137,12 @@ export class SqliteWatchLedger implements WatchLedger {
     this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id);
   }
 
-  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord): void {
+  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord | null): void {
     this.db.transaction(() => {
       const now = this.now();
       if (this.setSucceeded.run(outputPath, JSON.stringify(report), now, id).changes === 0) return;
       this.touchRule.run(now, id);
-      this.telemetry.record(record);
+      if (record) this.telemetry.record(record);
     })();
   }
 

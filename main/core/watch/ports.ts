@@ -80,7 +80,7 @@ export interface WatchLedger {
   markRunning(id: number, tempPath: string): void;
   markCommitting(id: number, outputPath: string, report: JobReport): void;
   /** Ends the entry and writes its telemetry row in one transaction. */
-  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord): void;
+  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord | null): void;
   fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void;
   /** Drops a claim whose job did not finish (cancelled, or crashed before its output existed). */
   release(id: number): void;

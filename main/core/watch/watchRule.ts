@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { DEFAULT_OPTIONS, conversionOptionsSchema, optionsProblem } from '../conversionOptions.js';
 import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
 import { compileGlob, createFileFilter } from './fileFilter.js';
 import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
@@ -56,6 +57,10 @@ export const watchRuleSpecSchema = z.object({
   whenOffline: z.enum(['local', 'wait']).default('local'),
   /** No byte of this folder leaves the machine, whatever the mode. */
   neverUpload: z.boolean().default(false),
+  /** Quality, size limit, resize, metadata and conflict policy for every file of the rule. */
+  options: conversionOptionsSchema.default(DEFAULT_OPTIONS),
+  /** The preset the rule was made from, shown beside it (its options are copied into the rule). */
+  preset: z.string().trim().min(1).max(200).optional(),
 });
 
 export type WatchRuleInput = z.input<typeof watchRuleSpecSchema>;
@@ -120,6 +125,8 @@ export function validateWatchRule(input: unknown): WatchRuleSpec {
     outputDir: path.resolve(spec.outputDir),
     sourcePolicy: spec.sourcePolicy.kind === 'move' ? { kind: 'move', doneDir: path.resolve(spec.sourcePolicy.doneDir) } : spec.sourcePolicy,
   };
+  const optionProblem = optionsProblem(normalized.options, normalized.target);
+  if (optionProblem) throw invalid(optionProblem);
   checkFolders(normalized);
   return normalized;
 }

@@ -181,7 +181,7 @@ export class WatchRuleRunner {
     const control = new JobControl((child) => ledger.markChild(entry.id, child && { pid: child.pid, command: child.command }));
     const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined }, signal, reportProgress, {
+        converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined, options: rule.options }, signal, reportProgress, {
           onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
           onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
         })));
@@ -198,6 +198,9 @@ export class WatchRuleRunner {
     const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
     if (report.status === 'cancelled') {
       ledger.release(entry.id);
+    } else if (report.status === 'skipped' && report.output) {
+      // The conflict policy left an existing file alone: done for this rule, not a conversion in the stats.
+      ledger.succeed(entry.id, report.output, report, null);
     } else if (report.status === 'succeeded' && report.output) {
       ledger.succeed(entry.id, report.output, report, telemetryRecord(report, cohort, wallClock(), sizes));
     } else {

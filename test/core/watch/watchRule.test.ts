@@ -17,11 +17,18 @@ function refusal(input: unknown): string {
 }
 
 describe('watch rule validation', () => {
-  it('fills in defaults: keep sources, not recursive, mirror sub-folders, enabled, an app rule, local mode that runs locally when offline', () => {
+  it('fills in defaults: keep sources, not recursive, mirror sub-folders, enabled, an app rule, local mode that runs locally when offline, default options', () => {
     expect(validateWatchRule(base)).toEqual({
       inputDir: '/photos/in', outputDir: '/photos/out', target: 'jpg', recursive: false, include: [], exclude: [], mirrorSubfolders: true,
       sourcePolicy: { kind: 'keep' }, enabled: true, origin: 'app', mode: 'local', whenOffline: 'local', neverUpload: false,
+      options: { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' },
     });
+  });
+
+  it('keeps conversion options and refuses those the target cannot take', () => {
+    expect(validateWatchRule({ ...base, options: { resize: 2048, stripMetadata: true } }).options).toEqual({ quality: 'balanced', resize: 2048, stripMetadata: true, onConflict: 'keep-both' });
+    expect(() => validateWatchRule({ ...base, options: { maxSizeBytes: 1_000_000 } })).toThrow(/video and audio/);
+    expect(() => validateWatchRule({ ...base, options: { quality: 'tiny' } })).toThrow(/options\.quality/);
   });
 
   it('accepts format aliases the way --to does', () => {
