@@ -38,8 +38,41 @@ export const jobViewSchema = z.object({
   error: errorPayloadSchema.nullable(),
   /** When the job ended (ms since the epoch); null while it has not. */
   finishedAt: z.number().nullable().optional(),
+  /** The preset's name, when the row converts with one. */
+  preset: z.string().nullable(),
+  /** Its options in words ("under 25 MB, 1280 px"); empty when none. */
+  optionsSummary: z.string(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
+
+export const QUALITY_VALUES = ['high', 'balanced', 'small'] as const;
+export const CONFLICT_VALUES = ['keep-both', 'skip', 'overwrite'] as const;
+export const conflictSchema = z.enum(CONFLICT_VALUES);
+
+/** Quality, size limit, resize, metadata and conflict policy, as a preset holds them. */
+export const conversionOptionsSchema = z.object({
+  quality: z.enum(QUALITY_VALUES),
+  maxSizeBytes: z.number().int().positive().max(1e12).optional(),
+  resize: z.number().int().min(16).max(16_384).optional(),
+  stripMetadata: z.boolean(),
+  onConflict: conflictSchema,
+  mono: z.boolean().optional(),
+  audioBitrateKbps: z.number().int().min(8).max(512).optional(),
+}).strict();
+export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
+
+export const presetViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  target: outputFormatSchema,
+  options: conversionOptionsSchema,
+  builtIn: z.boolean(),
+  /** "MP4, under 25 MB, 1280 px". */
+  summary: z.string(),
+});
+export type PresetView = z.infer<typeof presetViewSchema>;
+const presetIdSchema = z.string().min(1).max(200);
+const presetInputSchema = z.object({ name: z.string().trim().min(1, 'A preset needs a name.').max(60), target: outputFormatSchema, options: conversionOptionsSchema }).strict();
 
 export const pairStatsSchema = z.object({
   pair: z.string(),
@@ -178,12 +211,18 @@ export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 export const invokeChannels = {
   'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string(), outputFormats: z.array(outputFormatSchema) }) },
   'queue:enqueue': {
-    request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable() }).strict(),
+    request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), onConflict: conflictSchema.optional() }).strict(),
     response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
   },
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
-  'queue:retry': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ jobId: jobIdSchema }) },
+  /** Another target or preset may be picked for the new attempt (null: no preset). */
+  'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
+  'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
+  'presets:list': { request: empty, response: z.object({ presets: z.array(presetViewSchema) }) },
+  'presets:save': { request: presetInputSchema, response: presetViewSchema },
+  'presets:update': { request: presetInputSchema.extend({ id: presetIdSchema }).strict(), response: presetViewSchema },
+  'presets:delete': { request: z.object({ id: presetIdSchema }).strict(), response: z.object({ deleted: z.boolean() }) },
   'queue:clearFinished': { request: empty, response: z.object({ removed: z.number().int() }) },
   'queue:pause': { request: empty, response: z.object({ paused: z.literal(true) }) },
   'queue:resume': { request: empty, response: z.object({ paused: z.literal(false) }) },

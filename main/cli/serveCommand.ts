@@ -82,7 +82,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     await Promise.all(released.map((input) => events.host?.inbox.release(input)));
     return result;
   };
-  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port });
+  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port, outputOf: (jobId) => runtime.service.outputOf(jobId) });
   events.host = host;
   const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);

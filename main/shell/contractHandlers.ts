@@ -4,7 +4,8 @@ import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
-import type { FolderRuleInput, FolderRuleView, Settings } from '../../preload/contract.js';
+import type { FolderRuleInput, FolderRuleView, PresetView, Settings } from '../../preload/contract.js';
+import { describePreset, type Preset } from '../core/presets/presets.js';
 import path from 'node:path';
 import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
 import type { HandlerMap } from './handleInvoke.js';
@@ -69,6 +70,10 @@ export interface HostedAccount {
   prepare(): Promise<string | undefined>;
 }
 
+function presetView(preset: Preset): PresetView {
+  return { id: preset.id, name: preset.name, target: preset.target, options: preset.options, builtIn: preset.builtIn, summary: describePreset(preset) };
+}
+
 export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions): HandlerMap {
   const apiUrl = () => new URL(settings.get().apiUrl);
   const view = (): Settings => {
@@ -77,16 +82,21 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
   };
   return {
     'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg, outputFormats: [...OUTPUT_FORMATS] }),
-    'queue:enqueue': async ({ paths, target }) => {
+    'queue:enqueue': async ({ paths, target, preset, onConflict }) => {
       await account.prepare();
-      return service.enqueue(paths, target);
+      return service.enqueue(paths, target, { preset, onConflict });
     },
     'queue:get': () => service.list(),
     'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
-    'queue:retry': async ({ jobId }) => {
+    'queue:retry': async ({ jobId, target, preset }) => {
       await account.prepare();
-      return { jobId: await service.retry(jobId) };
+      return { jobId: await service.retry(jobId, { target, preset }) };
     },
+    'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),
+    'presets:list': () => ({ presets: service.presets().map(presetView) }),
+    'presets:save': ({ name, target, options }) => presetView(service.savePreset(name, target, options)),
+    'presets:update': ({ id, name, target, options }) => presetView(service.updatePreset(id, name, target, options)),
+    'presets:delete': ({ id }) => ({ deleted: service.deletePreset(id) }),
     'queue:clearFinished': () => ({ removed: service.clearFinished() }),
     'queue:pause': () => {
       service.pause();

@@ -85,7 +85,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     return current;
   };
   const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events });
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events, presets: stores.presets });
   const ledger = stores.ledger;
   const watch = new WatchService({
     rules: new SqliteWatchRuleStore(stores.db),

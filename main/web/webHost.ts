@@ -22,6 +22,8 @@ export interface WebHostOptions {
   maxUploadBytes?: number;
   port?: number;
   token?: string;
+  /** The file a finished job wrote (only those: nothing else can be downloaded); null when it has none. */
+  outputOf?: (jobId: number) => string | null;
 }
 
 export interface WebHost {
@@ -125,6 +127,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (req.method === 'POST' && url.pathname === '/api/upload') return upload(url, req, res);
+    const download = /^\/api\/download\/([1-9]\d{0,15})$/.exec(url.pathname);
+    if ((req.method === 'GET' || req.method === 'HEAD') && download) return sendOutput(Number(download[1]), req, res);
     const match = /^\/api\/invoke\/([a-z]+:[a-zA-Z]+)$/.exec(url.pathname);
     if (req.method === 'POST' && match && invokable.has(match[1]!)) {
       const channel = match[1] as InvokeChannel;
@@ -138,6 +142,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 200, result);
     }
     return refuse(req, res, 404, 'USAGE', 'No such endpoint.');
+  }
+
+  /** A finished job's output as an attachment, named as on disk. */
+  async function sendOutput(jobId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const file = options.outputOf?.(jobId) ?? null;
+    const info = file ? await stat(file).catch(() => undefined) : undefined;
+    if (!file || !info?.isFile()) return refuse(req, res, 404, 'USAGE', 'That job has no converted file to download (it failed, was removed or the file was moved).');
+    const name = path.basename(file);
+    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    res.writeHead(200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': info.size,
+      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (req.method === 'HEAD') return void res.end();
+    await pipeline(createReadStream(file), res).catch(() => res.destroy());
   }
 
   async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {

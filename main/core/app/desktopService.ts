@@ -17,6 +17,8 @@ import type { TelemetryStore } from '../telemetry/ports.js';
 import { buildStats, DAY_MS, dayOf, type Stats } from '../telemetry/stats.js';
 import { BatchTracker, type BatchOutcome } from './batchTracker.js';
 import type { SettingsStore } from './settingsStore.js';
+import { assertOptionsFit, describeOptions, normalizeOptions, type ConflictPolicy, type ConversionOptions } from '../conversionOptions.js';
+import { allPresets, findPreset, presetId, type Preset, type PresetStore } from '../presets/presets.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -65,6 +67,16 @@ export interface JobViewData {
   notes: string[];
   error: { code: string; message: string } | null;
   finishedAt: number | null;
+  /** The preset the row converts with, when one was picked. */
+  preset: string | null;
+  /** Options that differ from the defaults, in words ("under 25 MB, 1280 px"); empty when none. */
+  optionsSummary: string;
+}
+
+/** What a drop or a Retry converts with: a preset's id (its target is the default target), and the conflict policy. */
+export interface RowChoice {
+  preset?: string | null;
+  onConflict?: ConflictPolicy;
 }
 
 export interface DesktopEvents {
@@ -80,6 +92,8 @@ export interface DesktopServiceDeps {
   settings: SettingsStore;
   events: DesktopEvents;
   now: () => number;
+  /** The user's own presets (the built-ins come with the app). */
+  presets: PresetStore;
 }
 
 /**
@@ -90,6 +104,7 @@ export class DesktopService {
   private readonly views = new Map<number, JobViewData>();
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly controlOf = new Map<number, JobControl>();
+  private readonly presetOf = new Map<number, string | null>();
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
@@ -99,7 +114,18 @@ export class DesktopService {
     for (const scheduler of deps.schedulers) scheduler.onUpdate((snapshot) => this.onSnapshot(snapshot));
   }
 
-  async enqueue(paths: readonly string[], target: OutputFormat | null): Promise<{ batchId: number; jobIds: number[]; skipped: { path: string; reason: string }[] }> {
+  /** The preset picked for a drop or a row, and the options it and the conflict policy make. */
+  private choiceOptions(choice: RowChoice): { preset: Preset | undefined; options: ConversionOptions } {
+    const preset = choice.preset ? findPreset(choice.preset, allPresets(this.deps.presets.list())) : undefined;
+    if (choice.preset && !preset) throw new AppError('USAGE', `There is no preset "${choice.preset}" any more; pick another.`);
+    const options = normalizeOptions({ ...(preset?.options ?? {}), ...(choice.onConflict ? { onConflict: choice.onConflict } : {}) });
+    return { preset, options };
+  }
+
+  async enqueue(paths: readonly string[], chosenTarget: OutputFormat | null, choice: RowChoice = {}): Promise<{ batchId: number; jobIds: number[]; skipped: { path: string; reason: string }[] }> {
+    const { preset, options } = this.choiceOptions(choice);
+    const target = chosenTarget ?? preset?.target ?? null;
+    if (target) assertOptionsFit(options, target);
     const { entries, emptyFolders, unreadable } = await expandInputs(paths);
     const skipped = emptyFolders.map((folder) => ({ path: folder, reason: 'No supported files in this folder.' }));
     skipped.push(...unreadable.map((item) => ({ path: item.path, reason: item.message })));
@@ -116,12 +142,12 @@ export class DesktopService {
     const jobIds: number[] = [];
     const settings = this.deps.settings.get();
     for (const [format, group] of byTarget) {
-      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false);
+      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, options);
       skipped.push(...[...selection.skipped, ...selection.alreadyConverted].map((report) => ({ path: report.input, reason: report.notes[0] ?? 'Skipped.' })));
       if (selection.inputs.length === 0) continue;
-      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window' });
+      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
       for (const job of jobs.filter((j) => j.state === 'queued')) {
-        const id = this.launch(job, batchId);
+        const id = this.launch(job, batchId, preset?.name ?? null);
         if (id !== undefined) jobIds.push(id);
       }
     }
@@ -137,29 +163,66 @@ export class DesktopService {
     return this.schedulerOf.get(jobId)?.cancel(jobId) ?? false;
   }
 
-  async retry(jobId: number): Promise<number> {
+  /**
+   * Converts a failed or cancelled row again, with another target or preset when the user picked one (a
+   * wrong target fails the same way again otherwise).
+   */
+  async retry(jobId: number, change: { target?: OutputFormat; preset?: string | null } = {}): Promise<number> {
     const view = this.views.get(jobId);
     if (!view) throw new AppError('USAGE', 'That job is no longer in the queue.');
     if (view.status !== 'failed' && view.status !== 'cancelled') throw new AppError('USAGE', 'Only a failed or cancelled job can be retried.');
+    const presetChoice = change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null;
+    const { preset, options } = this.choiceOptions({ preset: presetChoice });
+    const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
+    assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
-    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target: view.target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window' });
+    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
-    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open());
+    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), preset?.name ?? null);
     if (id === undefined) throw new AppError('USAGE', 'That file is being converted by another Convertr process.');
+    this.forget(jobId);
+    return id;
+  }
+
+  /** Takes one finished row off the list (the file it wrote stays). */
+  remove(jobId: number): boolean {
+    const view = this.views.get(jobId);
+    if (!view) return false;
+    if (view.status === 'queued' || view.status === 'running' || view.status === 'paused') throw new AppError('USAGE', 'Cancel the conversion before removing its row.');
+    this.forget(jobId);
+    return true;
+  }
+
+  private forget(jobId: number): void {
     this.views.delete(jobId);
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
-    return id;
+    this.presetOf.delete(jobId);
+  }
+
+  presets(): Preset[] {
+    return allPresets(this.deps.presets.list());
+  }
+
+  savePreset(name: string, target: OutputFormat, options: ConversionOptions): Preset {
+    return this.deps.presets.save(name, target, options);
+  }
+
+  updatePreset(id: string, name: string, target: OutputFormat, options: ConversionOptions): Preset {
+    return this.deps.presets.update(id, name, target, options);
+  }
+
+  deletePreset(id: string): boolean {
+    if (findPreset(id, allPresets([]))?.builtIn) throw new AppError('USAGE', 'A built-in preset cannot be deleted.');
+    return this.deps.presets.remove(id);
   }
 
   clearFinished(): number {
     let removed = 0;
     for (const [id, view] of this.views) {
       if (view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled') {
-        this.views.delete(id);
-        this.schedulerOf.delete(id);
-        this.controlOf.delete(id);
+        this.forget(id);
         removed++;
       }
     }
@@ -251,7 +314,7 @@ export class DesktopService {
     return active;
   }
 
-  private launch(job: QueuedJob, batchId: number): number | undefined {
+  private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {
     let id = 0;
     const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
     if (!launched) return undefined;
@@ -259,10 +322,12 @@ export class DesktopService {
     const { scheduler } = launched;
     this.schedulerOf.set(id, scheduler);
     this.controlOf.set(id, launched.control);
+    this.presetOf.set(id, preset === null ? null : presetId(preset));
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
       inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
+      preset, optionsSummary: describeOptions(job.options),
     });
     this.tracker.add(batchId, id);
     const current = scheduler.get(id);
@@ -292,7 +357,8 @@ export class DesktopService {
     if (view) {
       view.status = report.status === 'skipped' ? 'succeeded' : report.status;
       view.pauseNote = null;
-      view.output = report.output;
+      // Only files this app wrote can be shown or downloaded; a row the conflict policy skipped wrote none.
+      view.output = report.status === 'skipped' ? null : report.output;
       view.pair = report.pair;
       view.mode = report.mode;
       view.notes = report.notes;

@@ -47,6 +47,7 @@ describe('DesktopService', () => {
       telemetry: stores.telemetry,
       settings: new SettingsStore(path.join(dir, 'home')),
       now: Date.now,
+      presets: stores.presets,
       events: { jobUpdated: (v) => updates.push(v), batchFinished: (b) => batches.push(b) },
     });
     return { service, scheduler };
