@@ -216,7 +216,8 @@ describe('the app in a real browser against convertr serve', () => {
 
     // Every row action is named after its file, so that a screen reader can tell them apart.
     await expect(page.getByRole('button', { name: 'Retry holiday.mp4' }).count()).resolves.toBe(1);
-    await expect(page.getByRole('button', { name: 'Show file for IMG_5195.HEIC' }).count()).resolves.toBe(1);
+    // In the browser a finished file is downloaded (Show in folder is the desktop app's).
+    await expect(page.getByRole('link', { name: 'Download IMG_5195.HEIC' }).count()).resolves.toBe(1);
     const names = await page.locator('.job-actions button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
     expect(new Set(names).size).toBe(names.length);
   });

@@ -1,5 +1,5 @@
 import type { ConvertrBridge, EventChannel, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../preload/contract';
-import { createWebBridge, webTokenPresent } from './webBridge';
+import { createWebBridge, webDownloadUrl, webTokenPresent } from './webBridge';
 
 export { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from './webBridge';
 
@@ -37,6 +37,11 @@ export async function call<C extends InvokeChannel>(channel: C, request: InvokeR
 
 export function subscribe<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void {
   return current().on(channel, listener);
+}
+
+/** In the browser, a finished file is downloaded; the desktop app shows it in its folder instead (undefined there). */
+export function downloadUrl(jobId: number): string | undefined {
+  return window.convertr === undefined ? webDownloadUrl(jobId) : undefined;
 }
 
 export function pathsForDroppedFiles(files: readonly File[]): Promise<string[]> {

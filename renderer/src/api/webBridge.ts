@@ -17,6 +17,11 @@ export const UNAUTHORIZED_EVENT = 'convertr:unauthorized';
 /** Fired on window (detail: the sentence to show) when some dropped files could not be uploaded. */
 export const UPLOAD_FAILED_EVENT = 'convertr:upload-failed';
 
+/** Where the browser downloads a finished job's file (the web host checks the token and that the app wrote it). */
+export function webDownloadUrl(jobId: number): string {
+  return `/api/download/${jobId}?token=${encodeURIComponent(takeToken())}`;
+}
+
 /** False when the page was opened without the address's #token=… and this tab never had one. */
 export function webTokenPresent(): boolean {
   return takeToken() !== '';

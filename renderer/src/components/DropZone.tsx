@@ -17,7 +17,8 @@ export function DropZone() {
       const paths = await pathsForDroppedFiles(files);
       if (paths.length > 0) {
         useUi.getState().setView('queue');
-        await useQueue.getState().enqueue(paths, useUi.getState().target);
+        const ui = useUi.getState();
+        await useQueue.getState().enqueue(paths, ui.target, { preset: ui.preset, onConflict: ui.onConflict });
       }
     } finally {
       setBusy(false);

@@ -1,5 +1,8 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { JobView } from '../../../preload/contract';
+import { downloadUrl } from '../api/bridge';
+import { usePresets } from '../stores/presetsStore';
+import { FormatOptions, PresetOptions } from './TargetPicker';
 import { fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
 import { KindIcon } from './Icons';
@@ -18,7 +21,18 @@ interface JobRowProps {
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
 export const JobRow = memo(function JobRow({ job, startedAt, top, height, expanded, onToggle }: JobRowProps) {
-  const { cancel, retry, reveal, copySupportInfo } = useQueue.getState();
+  const { cancel, retry, reveal, remove, copySupportInfo } = useQueue.getState();
+  const presets = usePresets((s) => s.presets);
+  // What a Retry converts with: the row's own target and preset until the user picks others.
+  const [retryTarget, setRetryTarget] = useState<JobView['target']>(job.target);
+  const [retryPreset, setRetryPreset] = useState<string>(presets.find((p) => p.name === job.preset)?.id ?? '');
+  const finished = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+  const download = job.status === 'succeeded' && job.output ? downloadUrl(job.id) : undefined;
+  const pickPreset = (id: string) => {
+    setRetryPreset(id);
+    const preset = presets.find((p) => p.id === id);
+    if (preset) setRetryTarget(preset.target);
+  };
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const fix = job.error ? fixFor(job.error.code) : undefined;
@@ -29,6 +43,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
         <KindIcon target={job.target} />
         <span className="job-name" title={job.input}>{job.name}</span>
         <span className="job-pair">{job.pair}</span>
+        {(job.preset || job.optionsSummary) && <span className="job-preset" title={job.optionsSummary}>{job.preset ?? job.optionsSummary}</span>}
         <span className="job-mode">{job.mode}</span>
         <span className={`badge badge-${job.status}`}>{STATUS_LABEL[job.status]}</span>
       </div>
@@ -54,9 +69,22 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
         )}
         <span className="job-actions">
           {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
-          {(job.status === 'failed' || job.status === 'cancelled') && <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id)}>Retry</button>}
+          {(job.status === 'failed' || job.status === 'cancelled') && (
+            <>
+              <select aria-label={`Target for retrying ${job.name}`} value={retryTarget} onChange={(e) => setRetryTarget(e.target.value as JobView['target'])}>
+                <FormatOptions />
+              </select>
+              <select aria-label={`Preset for retrying ${job.name}`} value={retryPreset} onChange={(e) => pickPreset(e.target.value)}>
+                <option value="">No preset</option>
+                <PresetOptions presets={presets} />
+              </select>
+              <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset })}>Retry</button>
+            </>
+          )}
           {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
-          {job.status === 'succeeded' && job.output && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show file</button>}
+          {download && <a className="button" href={download} download aria-label={`Download ${job.name}`}>Download</a>}
+          {job.status === 'succeeded' && job.output && !download && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show in folder</button>}
+          {finished && <button type="button" className="link" aria-label={`Remove ${job.name} from the list`} onClick={() => void remove(job.id)}>Remove</button>}
         </span>
       </div>
       {job.status === 'failed' && job.error && expanded && (

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../preload/contract';
 import { PLAN_LIMITS as PLAN, settingsProblems, type Problems, type SettingsField as Field } from '../lib/validation';
 import { useSettings, type Feedback } from '../stores/settingsStore';
+import { PresetsEditor } from './PresetsEditor';
 
 const KIND_LABEL = { video: 'Video', audio: 'Audio', image: 'Image' } as const;
 const MODE_LABEL = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' } as const;
@@ -105,6 +106,7 @@ export function SettingsView() {
           </div>
         </fieldset>
       </form>
+      <PresetsEditor />
     </section>
   );
 }

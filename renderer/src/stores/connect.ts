@@ -1,5 +1,6 @@
 import { subscribe } from '../api/bridge';
 import { useFolders } from './foldersStore';
+import { usePresets } from './presetsStore';
 import { useQueue } from './queueStore';
 import { useSettings } from './settingsStore';
 import { useStats } from './statsStore';
@@ -31,5 +32,6 @@ export function connectStores(): () => void {
   void useQueue.getState().load();
   void useSettings.getState().load();
   void useStats.getState().refresh();
+  void usePresets.getState().load();
   return () => off.forEach((unsubscribe) => unsubscribe());
 }

@@ -1,8 +1,15 @@
 import { create } from 'zustand';
-import type { BatchSummary, InterruptedBatchView, JobView } from '../../../preload/contract';
+import type { BatchSummary, CONFLICT_VALUES, InterruptedBatchView, JobView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 
 export type Target = JobView['target'] | null;
+export type ConflictView = (typeof CONFLICT_VALUES)[number];
+
+/** What a row is retried with: another target, another preset (null: none). */
+export interface RetryChange {
+  target?: JobView['target'];
+  preset?: string | null;
+}
 
 interface QueueState {
   jobs: Record<number, JobView>;
@@ -21,9 +28,10 @@ interface QueueState {
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
-  enqueue(paths: string[], target: Target): Promise<void>;
+  enqueue(paths: string[], target: Target, choice?: { preset: string | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
-  retry(id: number): Promise<void>;
+  retry(id: number, change?: RetryChange): Promise<void>;
+  remove(id: number): Promise<void>;
   reveal(id: number): Promise<void>;
   copySupportInfo(id: number): Promise<void>;
   clearFinished(): Promise<void>;
@@ -67,9 +75,9 @@ export const useQueue = create<QueueState>((set, get) => ({
     }),
   batchFinished: (summary) => set({ lastBatch: summary }),
   focusBatch: (batchId) => set({ focusedBatch: batchId }),
-  enqueue: async (paths, target) => {
+  enqueue: async (paths, target, choice) => {
     try {
-      const { skipped } = await call('queue:enqueue', { paths, target });
+      const { skipped } = await call('queue:enqueue', { paths, target, ...(choice ? { preset: choice.preset, onConflict: choice.onConflict } : {}) });
       if (skipped.length > 0) set({ message: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
     } catch (error) {
       set({ message: errorText(error) });
@@ -78,9 +86,21 @@ export const useQueue = create<QueueState>((set, get) => ({
   cancel: async (id) => {
     await call('queue:cancel', { jobId: id }).catch((error: unknown) => set({ message: errorText(error) }));
   },
-  retry: async (id) => {
+  retry: async (id, change = {}) => {
     try {
-      await call('queue:retry', { jobId: id });
+      await call('queue:retry', { jobId: id, ...change });
+      set((state) => {
+        const jobs = { ...state.jobs };
+        delete jobs[id];
+        return { jobs, order: state.order.filter((o) => o !== id) };
+      });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  remove: async (id) => {
+    try {
+      await call('queue:remove', { jobId: id });
       set((state) => {
         const jobs = { ...state.jobs };
         delete jobs[id];

@@ -1,0 +1,126 @@
+import { useState, type FormEvent } from 'react';
+import { CONFLICT_VALUES, QUALITY_VALUES, type ConversionOptionsView, type PresetView } from '../../../preload/contract';
+import { usePresets, type PresetDraft } from '../stores/presetsStore';
+import { useUi } from '../stores/uiStore';
+import { CONFLICT_LABEL, FormatOptions } from './TargetPicker';
+
+const MB = 1_000_000;
+const QUALITY_LABEL = { high: 'High', balanced: 'Balanced', small: 'Small files' } as const;
+
+interface Form {
+  name: string;
+  target: PresetView['target'];
+  quality: ConversionOptionsView['quality'];
+  maxSizeMb: string;
+  resize: string;
+  stripMetadata: boolean;
+  onConflict: ConversionOptionsView['onConflict'];
+  /** Kept as they were: a preset's mono and fixed bitrate have no field of their own yet. */
+  extra: Pick<ConversionOptionsView, 'mono' | 'audioBitrateKbps'>;
+}
+
+const EMPTY: Form = { name: '', target: 'mp4', quality: 'balanced', maxSizeMb: '', resize: '', stripMetadata: false, onConflict: 'keep-both', extra: {} };
+
+function formOf(preset: PresetView, name: string): Form {
+  const o = preset.options;
+  return {
+    name, target: preset.target, quality: o.quality, maxSizeMb: o.maxSizeBytes ? String(o.maxSizeBytes / MB) : '', resize: o.resize ? String(o.resize) : '',
+    stripMetadata: o.stripMetadata, onConflict: o.onConflict, extra: { ...(o.mono ? { mono: true } : {}), ...(o.audioBitrateKbps ? { audioBitrateKbps: o.audioBitrateKbps } : {}) },
+  };
+}
+
+/** The form's problems in the user's words, by field; the engine checks the rest (a size limit on an image, a taken name). */
+function problemsOf(form: Form): Partial<Record<'name' | 'maxSizeMb' | 'resize', string>> {
+  const problems: Partial<Record<'name' | 'maxSizeMb' | 'resize', string>> = {};
+  if (form.name.trim() === '') problems.name = 'A preset needs a name.';
+  if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0)) problems.maxSizeMb = 'A size limit is a number of MB above 0.';
+  if (form.resize.trim() !== '' && !(Number.isInteger(Number(form.resize)) && Number(form.resize) >= 16 && Number(form.resize) <= 16384)) problems.resize = 'A longest edge is a whole number of pixels from 16 to 16384.';
+  return problems;
+}
+
+function draftOf(form: Form): PresetDraft {
+  const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...form.extra };
+  if (form.maxSizeMb.trim() !== '') options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * MB);
+  if (form.resize.trim() !== '') options.resize = Number(form.resize);
+  return { name: form.name.trim(), target: form.target, options };
+}
+
+/** Pick, save the current options as a preset, edit and delete the user's presets; built-ins can be copied. */
+export function PresetsEditor() {
+  const { presets, status, save, remove } = usePresets();
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [problems, setProblems] = useState<ReturnType<typeof problemsOf>>({});
+
+  const fromDrop = () => {
+    const ui = useUi.getState();
+    const preset = presets.find((p) => p.id === ui.preset);
+    const base = preset ? formOf(preset, '') : { ...EMPTY, target: ui.target ?? EMPTY.target };
+    setForm({ ...base, target: ui.target ?? base.target, onConflict: ui.onConflict });
+    setEditing(null);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const found = problemsOf(form);
+    setProblems(found);
+    if (Object.keys(found).length > 0) return;
+    void save(draftOf(form), editing ?? undefined).then((ok) => {
+      if (ok) {
+        setForm(EMPTY);
+        setEditing(null);
+      }
+    });
+  };
+  const invalid = (field: keyof typeof problems) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `preset-error-${field}` } : {});
+
+  return (
+    <section className="presets-editor" aria-label="Presets">
+      <h2>Presets</h2>
+      <ul className="preset-list" aria-label="All presets">
+        {presets.map((p) => (
+          <li key={p.id} data-testid="preset-item">
+            <span className="preset-name">{p.name}</span>
+            <span className="preset-summary">{p.summary}</span>
+            <span className="preset-actions">
+              {p.builtIn ? (
+                <button type="button" className="link" aria-label={`Copy ${p.name} into a new preset`} onClick={() => { setForm(formOf(p, `${p.name} (mine)`)); setEditing(null); }}>Copy</button>
+              ) : (
+                <>
+                  <button type="button" className="link" aria-label={`Edit ${p.name}`} onClick={() => { setForm(formOf(p, p.name)); setEditing(p.id); }}>Edit</button>
+                  <button type="button" className="link" aria-label={`Delete ${p.name}`} onClick={() => void remove(p.id)}>Delete</button>
+                </>
+              )}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <form onSubmit={submit} noValidate aria-label={editing ? 'Edit preset' : 'New preset'}>
+        <fieldset>
+          <legend>{editing ? 'Edit preset' : 'New preset'}</legend>
+          <button type="button" onClick={fromDrop}>Start from the current drop settings</button>
+          <div className="field">
+            <label>Name <input type="text" value={form.name} maxLength={60} {...invalid('name')} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+            {problems.name && <span id="preset-error-name" className="field-error">{problems.name}</span>}
+          </div>
+          <label>Format <select value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value as PresetView['target'] })}><FormatOptions /></select></label>
+          <label>Quality <select value={form.quality} onChange={(e) => setForm({ ...form, quality: e.target.value as Form['quality'] })}>{QUALITY_VALUES.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
+          <div className="field">
+            <label>Size limit in MB (video and audio) <input type="text" inputMode="decimal" placeholder="none" value={form.maxSizeMb} {...invalid('maxSizeMb')} onChange={(e) => setForm({ ...form, maxSizeMb: e.target.value })} /></label>
+            {problems.maxSizeMb && <span id="preset-error-maxSizeMb" className="field-error">{problems.maxSizeMb}</span>}
+          </div>
+          <div className="field">
+            <label>Longest edge in pixels <input type="text" inputMode="numeric" placeholder="as it is" value={form.resize} {...invalid('resize')} onChange={(e) => setForm({ ...form, resize: e.target.value })} /></label>
+            {problems.resize && <span id="preset-error-resize" className="field-error">{problems.resize}</span>}
+          </div>
+          <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => setForm({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
+          <label>If the name is taken <select value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{CONFLICT_VALUES.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
+          <div className="toolbar">
+            <button type="submit" className="primary">{editing ? 'Save changes' : 'Save preset'}</button>
+            {editing && <button type="button" onClick={() => { setForm(EMPTY); setEditing(null); }}>Cancel editing</button>}
+            <span role="status" data-testid="presets-status" className={status ? (status.ok ? 'status-ok' : 'status-bad') : undefined}>{status?.text}</span>
+          </div>
+        </fieldset>
+      </form>
+    </section>
+  );
+}
