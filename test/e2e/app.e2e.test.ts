@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, ROOT, startBuiltCli } from '../helpers/cli';
 import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
@@ -330,6 +331,73 @@ describe('the app in a real browser against convertr serve', () => {
     expect(runtime).toEqual(expect.arrayContaining(['HEIC->JPG', 'MP4->MP3', '0.0 s']));
     await page.setViewportSize(SIZES[0]);
   });
+
+  it('saves a preset in the editor, converts a drop with it, downloads the file, and retries a failed row with another target and preset', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const editor = page.getByRole('region', { name: 'Presets' });
+    await expect(editor.getByText('Email video, under 25 MB').count()).resolves.toBe(1);
+    const form = editor.getByRole('form', { name: 'New preset' });
+    await form.getByRole('button', { name: 'Save preset' }).click();
+    await expect(form.getByText('A preset needs a name.').isVisible()).resolves.toBe(true);
+    await form.getByLabel('Name', { exact: true }).fill('Tiny web');
+    await form.getByLabel('Format', { exact: true }).selectOption('webp');
+    await form.getByLabel('Longest edge in pixels').fill('256');
+    await form.getByLabel(/Remove metadata/).check();
+    await form.getByRole('button', { name: 'Save preset' }).click();
+    await expect.poll(() => editor.getByTestId('presets-status').textContent()).toBe('Saved the preset "Tiny web".');
+    // A size limit on a picture is refused by the engine, in its words, and nothing is saved.
+    await form.getByLabel('Name', { exact: true }).fill('Huge photo');
+    await form.getByLabel('Format', { exact: true }).selectOption('jpg');
+    await form.getByLabel(/Size limit in MB/).fill('2');
+    await form.getByRole('button', { name: 'Save preset' }).click();
+    await expect.poll(() => editor.getByTestId('presets-status').textContent()).toMatch(/video and audio/);
+    await expect(editor.getByTestId('preset-item').filter({ hasText: 'Huge photo' }).count()).resolves.toBe(0);
+    await form.getByLabel(/Size limit in MB/).fill('');
+    await form.getByLabel('Name', { exact: true }).fill('');
+    const shots = await auditAndCapture(page, () => 'presets-editor', ['Settings']);
+    expect(shots, shots.join('\n')).toEqual([]);
+
+    // The saved preset, picked for a drop: its target and resize apply.
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.getByLabel('Target format').selectOption('smart');
+    await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Tiny web' });
+    await dropFiles(page, [{ name: 'pug-small.heic', bytes: readFileSync(corpus('heic/pug.heic')) }]);
+    const row = page.getByRole('listitem', { name: 'pug-small.heic: Done' });
+    await row.waitFor({ timeout: 60_000 });
+    await expect(row.getByText('HEIC->WEBP').count()).resolves.toBe(1);
+    await expect(row.getByText('Tiny web').count()).resolves.toBe(1);
+    const href = await row.getByRole('link', { name: 'Download pug-small.heic' }).getAttribute('href');
+    const download = await page.request.get(new URL(href!, served.url).toString());
+    expect(download.status()).toBe(200);
+    expect(download.headers()['content-disposition']).toMatch(/attachment; filename="pug-small\.webp"/);
+    const picture = await sharp(await download.body()).metadata();
+    expect([picture.format, Math.max(picture.width!, picture.height!)]).toEqual(['webp', 256]);
+    expect(picture.exif).toBeUndefined();
+    // Without the token, or for a job that wrote nothing, there is nothing to download.
+    await expect(page.request.get(new URL(href!.replace(/\?token=.*/, ''), served.url).toString()).then((r) => r.status())).resolves.toBe(401);
+
+    // A wrong target fails; the row takes another target and preset before Retry.
+    await page.getByLabel('Preset', { exact: true }).selectOption('');
+    await page.getByLabel('Target format').selectOption('mp3');
+    await dropFiles(page, [{ name: 'pug-retry.heic', bytes: readFileSync(corpus('heic/pug.heic')) }]);
+    const failed = page.getByRole('listitem', { name: 'pug-retry.heic: Failed' });
+    await failed.waitFor({ timeout: 60_000 });
+    await failed.getByLabel('Preset for retrying pug-retry.heic').selectOption({ label: 'Tiny web' });
+    await expect(failed.getByLabel('Target for retrying pug-retry.heic').inputValue()).resolves.toBe('webp');
+    await failed.getByLabel('Target for retrying pug-retry.heic').selectOption('png');
+    await failed.getByRole('button', { name: 'Retry pug-retry.heic' }).click();
+    const retried = page.getByRole('listitem', { name: 'pug-retry.heic: Done' });
+    await retried.waitFor({ timeout: 60_000 });
+    await expect(retried.getByText('HEIC->PNG').count()).resolves.toBe(1);
+    await expect(retried.getByText('Tiny web').count()).resolves.toBe(1);
+    const rows = await auditAndCapture(page, () => 'preset-rows', ['Queue']);
+    expect(rows, rows.join('\n')).toEqual([]);
+
+    // One row leaves the list; the file it wrote stays.
+    await retried.getByRole('button', { name: 'Remove pug-retry.heic from the list' }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: /^pug-retry\.heic/ }).count()).toBe(0);
+    await page.getByLabel('Target format').selectOption('smart');
+  }, 180_000);
 
   it('passes axe-core (no serious or critical violation) in every view, light and dark, and saves a screenshot of each at 1280x800 and 800x600', async () => {
     await page.getByRole('tab', { name: 'Stats' }).click();

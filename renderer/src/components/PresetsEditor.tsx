@@ -102,8 +102,8 @@ export function PresetsEditor() {
             <label>Name <input type="text" value={form.name} maxLength={60} {...invalid('name')} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             {problems.name && <span id="preset-error-name" className="field-error">{problems.name}</span>}
           </div>
-          <label>Format <select value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value as PresetView['target'] })}><FormatOptions /></select></label>
-          <label>Quality <select value={form.quality} onChange={(e) => setForm({ ...form, quality: e.target.value as Form['quality'] })}>{QUALITY_VALUES.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
+          <label>Format <select aria-label="Format" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value as PresetView['target'] })}><FormatOptions /></select></label>
+          <label>Quality <select aria-label="Quality" value={form.quality} onChange={(e) => setForm({ ...form, quality: e.target.value as Form['quality'] })}>{QUALITY_VALUES.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
           <div className="field">
             <label>Size limit in MB (video and audio) <input type="text" inputMode="decimal" placeholder="none" value={form.maxSizeMb} {...invalid('maxSizeMb')} onChange={(e) => setForm({ ...form, maxSizeMb: e.target.value })} /></label>
             {problems.maxSizeMb && <span id="preset-error-maxSizeMb" className="field-error">{problems.maxSizeMb}</span>}
@@ -113,7 +113,7 @@ export function PresetsEditor() {
             {problems.resize && <span id="preset-error-resize" className="field-error">{problems.resize}</span>}
           </div>
           <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => setForm({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
-          <label>If the name is taken <select value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{CONFLICT_VALUES.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
+          <label>If the name is taken <select aria-label="If the name is taken" value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{CONFLICT_VALUES.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
           <div className="toolbar">
             <button type="submit" className="primary">{editing ? 'Save changes' : 'Save preset'}</button>
             {editing && <button type="button" onClick={() => { setForm(EMPTY); setEditing(null); }}>Cancel editing</button>}
