@@ -45,6 +45,7 @@ describe('conversion options', () => {
     try {
       const result = await convert(clip1080, 'mp4', { maxSizeBytes: 4_000_000 }, out);
       const bytes = statSync(result.outputPath).size;
+      console.log(`40 s 1080p with --max-size 4MB: ${bytes} bytes (${((bytes / 4_000_000) * 100).toFixed(1)} % of the limit)`);
       expect(bytes).toBeLessThanOrEqual(4_000_000);
       expect(bytes).toBeGreaterThanOrEqual(2_800_000);
       const probed = ffprobe(result.outputPath);
@@ -123,6 +124,7 @@ describe('conversion options', () => {
     try {
       const small = await convert(song, 'mp3', { quality: 'small' }, path.join(out, 'small'));
       const high = await convert(song, 'mp3', { quality: 'high' }, path.join(out, 'high'));
+      console.log(`20 s stereo MP3: small ${statSync(small.outputPath).size} bytes, high ${statSync(high.outputPath).size} bytes`);
       expect(statSync(small.outputPath).size).toBeLessThan(statSync(high.outputPath).size * 0.6);
     } finally {
       removeDir(out);
