@@ -18,7 +18,7 @@ import { policyFromRecord, routingRecord, type RoutingPolicy } from '../core/hos
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
-import { DEFAULT_OPTIONS, optionsIdentity } from '../core/conversionOptions.js';
+import { engineOptionsChosen } from '../core/conversionOptions.js';
 import { resolveRequest } from './resolveRequest.js';
 
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
@@ -173,8 +173,8 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
   const stores = openStores();
   try {
     const { target, options } = resolveRequest(args, stores.presets.list());
-    if (args.mode === 'hosted' && optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS)) {
-      throw new UsageError('The hosted API converts with its own settings: --quality, --max-size, --resize, --strip-metadata and presets with them need --mode local or auto.');
+    if (args.mode === 'hosted' && engineOptionsChosen(options)) {
+      throw new UsageError('The hosted API converts with its own settings: --quality, --max-size, --resize, --strip-metadata and presets with them need --mode local, auto or hybrid (they then run on this machine).');
     }
     reportRecovery(stores, io);
     const outputDir = args.outputDir ?? null;

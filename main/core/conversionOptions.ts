@@ -84,6 +84,11 @@ export function optionsIdentity(options: ConversionOptions): string {
   return JSON.stringify([n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null]);
 }
 
+/** Options that change the output itself (not just where it goes): only this machine's engine applies them. */
+export function engineOptionsChosen(options: ConversionOptions): boolean {
+  return optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS);
+}
+
 /** Options at their defaults, nothing chosen. */
 export function isDefaultOptions(options: ConversionOptions): boolean {
   return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict;

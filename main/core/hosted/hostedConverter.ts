@@ -4,7 +4,7 @@ import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
 import { identifyInput } from '../identifyInput.js';
 import { skippedResult, type ConversionHooks, type ConversionRequest, type ConversionResult, type ProgressListener } from '../localConverter.js';
 import { abandonOutput, commitResult, conflictToSkip, prepareOutput } from '../outputFiles.js';
-import { DEFAULT_OPTIONS, describeOptions, normalizeOptions, optionsIdentity } from '../conversionOptions.js';
+import { describeOptions, engineOptionsChosen, normalizeOptions } from '../conversionOptions.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
 import type { AcceptedJob, HostedClient } from './hostedClient.js';
@@ -56,7 +56,7 @@ export class HostedConverter implements FileConverter {
     const options = normalizeOptions(request.options);
     const input = await identifyInput(request.inputPath);
     assertPairSupported(input.format, request.target);
-    if (optionsIdentity(options) !== optionsIdentity(DEFAULT_OPTIONS)) {
+    if (engineOptionsChosen(options)) {
       throw new AppError('OPTION_UNSUPPORTED', `The hosted API converts with its own settings; ${describeOptions({ ...options, onConflict: 'keep-both' })} runs on this machine (--mode local).`);
     }
     const limit = this.deps.uploadLimitBytes ?? HOSTED_UPLOAD_LIMIT_BYTES;

@@ -1,3 +1,4 @@
+import { engineOptionsChosen, type ConversionOptions } from '../conversionOptions.js';
 import { guessPair, succeededReport } from '../jobReport.js';
 import { type ConversionMode, type FileConverter } from '../fileConverter.js';
 import { AppError } from '../errors.js';
@@ -51,7 +52,7 @@ export function policyFromRecord(record: BatchRouting): RoutingPolicy {
 export const hostedJobKey = (job: Pick<QueuedJob, 'batchKey' | 'inputPath'>): string => `${job.batchKey}\n${job.inputPath}`;
 
 /** What routing needs to know of a job. */
-export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'>;
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
 /** This machine's engine, or why there is none (ffmpeg missing). */
 export type LocalEngine = { converter: FileConverter } | AppError;
@@ -136,6 +137,8 @@ export class JobRouter {
     const apiUrl = policy.apiUrl;
     if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
+    // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
+    if (job.options && engineOptionsChosen(job.options)) policy = { ...policy, neverUpload: true };
     const reachable = !policy.neverUpload && this.deps.reachability.known(apiUrl) === true;
     // A job the server already accepted is finished there, whatever a new decision would say.
     if (!policy.neverUpload && this.deps.work.job(hostedJobKey(job))?.apiOrigin === apiUrl.origin) {
