@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from './errors.js';
 import { extensionOf, formatForStreams, inputKind, kindOfStreams, type InputFormat, type MediaKind } from './formats.js';
@@ -29,12 +30,23 @@ export async function readFileHead(file: string, bytes: number): Promise<Uint8Ar
   }
 }
 
+/** The same, read synchronously: a few microseconds on a local disk, less than a thread-pool round trip. */
+function readFileHeadSync(file: string, bytes: number): Uint8Array {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Decides what a file really is from its content (the name only breaks ties), before any tool runs. */
 export async function identifyInput(inputPath: string): Promise<IdentifiedInput> {
   const absolute = path.resolve(inputPath);
   let info;
   try {
-    info = await stat(absolute);
+    info = statSync(absolute);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new AppError('INPUT_NOT_FOUND', `The file ${inputPath} does not exist.`);
@@ -44,7 +56,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   if (info.size === 0) throw new AppError('INPUT_EMPTY', 'This file is empty (0 bytes): there is nothing to convert.');
   let head: Uint8Array;
   try {
-    head = await readFileHead(absolute, SNIFF_HEAD_BYTES);
+    head = readFileHeadSync(absolute, SNIFF_HEAD_BYTES);
   } catch (error) {
     throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
   }
@@ -59,7 +71,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
     throw new AppError('FORMAT_UNRECOGNIZED', `This file is ${sniff.what}, not audio, video or an image, whatever its name says.`);
   }
   if (extensionOf(absolute) === 'mp3') {
-    const start = findMp3Start(await readFileHead(absolute, MP3_SEARCH_BYTES));
+    const start = findMp3Start(readFileHeadSync(absolute, MP3_SEARCH_BYTES));
     if (start !== undefined) {
       return { path: absolute, sizeBytes: info.size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
     }

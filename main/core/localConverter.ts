@@ -24,7 +24,7 @@ export interface ConversionRequest {
   forceReencode?: boolean;
   /**
    * The job's private folder for every file other than its one temporary output (decoder pictures, BMP
-   * intermediates, downloads); created here, removed when the job ends. A folder of its own under the
+   * intermediates, downloads); created by the step that first needs it, removed when the job ends. A folder of its own under the
    * system's temporary folder when the caller has none.
    */
   scratchDir?: string;
