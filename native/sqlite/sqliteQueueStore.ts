@@ -136,6 +136,11 @@ export class SqliteQueueStore implements QueueStore {
     return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
   }
 
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[] {
+    if (claims.length === 0) return [];
+    return this.db.transaction(() => claims.map(({ job, scratchDir }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir))).immediate();
+  }
+
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
     this.renew.run(leaseExpiresAt, ownerPid);
   }

@@ -188,16 +188,15 @@ export class PersistentQueue {
     const seen = new Set(store.batch(batchKey).filter((j) => !isUnfinished(j.state)).map((j) => j.id));
     const running = new Set<Scheduler<ConversionResult>>();
     for (;;) {
-      for (const job of store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id))) {
-        if (stopped()) break;
-        const launched = launcher.launch(job, (report) => {
-          seen.add(job.id);
-          onReport(report, true);
-        }, () => true);
-        if (!launched) continue;
-        ours.add(job.id);
+      const queued = stopped() ? [] : store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id));
+      launcher.launchAll(queued, (job) => (report) => {
+        seen.add(job.id);
+        onReport(report, true);
+      }, () => true).forEach((launched, i) => {
+        if (!launched) return;
+        ours.add(queued[i]!.id);
         running.add(launched.scheduler);
-      }
+      });
       const waitingFor = store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id));
       if (waitingFor.length === 0 || stopped()) break;
       await new Promise((resolve) => setTimeout(resolve, this.deps.pollMs ?? 250));

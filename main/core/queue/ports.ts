@@ -64,6 +64,8 @@ export interface QueueStore {
    * wins. `scratchDir` null keeps the recorded one (recovery removes it).
    */
   claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean;
+  /** `claim` for each job, in one transaction; true where this process won the job. */
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[];
   renewLeases(ownerPid: number, leaseExpiresAt: number): void;
   markRunning(id: number, tempPath: string): void;
   markChild(id: number, child: { pid: number; command: string } | null): void;
