@@ -39,6 +39,21 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('k'.repeat(32))[0]).toMatchObject({ ownerPid: 100, scratchDir: '/scratch/a' });
   });
 
+  it('claims a whole batch in one transaction, and of two processes claiming it at once each job has exactly one owner', () => {
+    const inputs = Array.from({ length: 50 }, (_, i) => ({ inputPath: `/in/${i}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }));
+    a.addBatch('m'.repeat(32), 'cli', inputs);
+    const seenByA = a.batch('m'.repeat(32));
+    const seenByB = b.batch('m'.repeat(32));
+    b.claim(seenByB[7]!, 200, Date.now() + 30_000, '/scratch/b7');
+    const wonByA = a.claimAll(seenByA.map((job) => ({ job, scratchDir: `/scratch/a${job.id}` })), 100, Date.now() + 30_000);
+    const wonByB = b.claimAll(seenByB.map((job) => ({ job, scratchDir: `/scratch/b${job.id}` })), 200, Date.now() + 30_000);
+    expect(wonByA.filter(Boolean)).toHaveLength(49);
+    expect(wonByA[7]).toBe(false);
+    expect(wonByB.filter(Boolean)).toHaveLength(0);
+    expect(a.batch('m'.repeat(32)).map((j) => j.ownerPid)).toEqual(seenByA.map((_, i) => (i === 7 ? 200 : 100)));
+    expect(a.claimAll([], 100, Date.now())).toEqual([]);
+  });
+
   it('finishes a job once: a second finish (another owner, or twice) writes no second telemetry row', () => {
     const [job] = a.addBatch('f'.repeat(32), 'window', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
