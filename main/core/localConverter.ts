@@ -8,6 +8,7 @@ import { abandonOutput, commitResult, conflictToSkip, openScratch, prepareOutput
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from './conversionOptions.js';
 import { checkOutputSize } from './sizeBudget.js';
 import path from 'node:path';
+import { readMp3Output } from './mp3Output.js';
 import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
@@ -165,7 +166,8 @@ export class LocalConverter {
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
     }
     await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
-    const output = await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
+    const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : undefined;
+    const output = whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
     const problems = checkMediaOutput(output, plan.expectation);
