@@ -14,7 +14,7 @@ import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 
 export interface ConversionRequest {
   inputPath: string;
@@ -102,7 +102,7 @@ export class LocalConverter {
         ? await this.convertImage(identified, request, options, temporary, scratch.dir, signal)
         : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress);
       throwIfAborted(signal);
-      const outputBytes = (await stat(temporary)).size;
+      const outputBytes = statSync(temporary).size;
       const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
       if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
       const result: ConversionResult = {
