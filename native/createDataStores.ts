@@ -77,7 +77,11 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
-      db.close();
+      try {
+        store.flushFinished();
+      } finally {
+        db.close();
+      }
     },
   };
 }

@@ -23,6 +23,8 @@ export interface JobLauncherDeps {
   scratchRoot: string;
   files: RecoveryFileSystem;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
+  /** Job ends are written with the store's next write (see QueueStore.finishSoon); the caller flushes them when the batch ends. */
+  finishSoon?: boolean;
 }
 
 export interface LaunchedJob {
@@ -79,7 +81,8 @@ export class JobLauncher {
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
         const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
-        store.finish(job.id, pid, report, record, output);
+        if (this.deps.finishSoon) store.finishSoon(job.id, pid, report, record, output);
+        else store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);
     };

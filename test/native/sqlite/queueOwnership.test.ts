@@ -63,6 +63,27 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(dbs[0]!.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
   });
 
+  it('a job ended with finishSoon is written with the next write or the flush, once, and stays committing until then', async () => {
+    const jobs = a.addBatch('s'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
+    a.markRunning(jobs[0]!.id, '/out/.a.1.convertr-part');
+    a.markCommitting(jobs[0]!.id, '/out/a.mp3', report);
+    a.finishSoon(jobs[0]!.id, 100, report, record, null);
+    const count = () => dbs[1]!.prepare('SELECT COUNT(*) AS n FROM conversions').get();
+    expect(b.batch('s'.repeat(32))[0]).toMatchObject({ state: 'committing', report });
+    expect(count()).toEqual({ n: 0 });
+    a.markRunning(jobs[1]!.id, '/out/.b.1.convertr-part');
+    expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'running']);
+    expect(count()).toEqual({ n: 1 });
+    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+    expect(count()).toEqual({ n: 2 });
+    a.flushFinished();
+    expect(count()).toEqual({ n: 2 });
+  });
+
   it('another process takes over a job only once its owner is dead or its lease has run out', () => {
     const [job] = a.addBatch('e'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     let now = 1_000_000;
