@@ -128,7 +128,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           printReport(io, json, report, policy.mode === 'hybrid' ? context.router.decisionFor(report.input)?.reason : undefined);
         }, () => stopped);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
-        all.push(...(await running));
+        for (const report of await running) all.push(report);
         if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
         if (policy.mode === 'hybrid') {
           const spent = batch.filter((r) => r.mode === 'hosted').reduce((sum, r) => sum + actualCostUsd(r.billableMinutes), 0);
