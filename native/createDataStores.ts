@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../main/core/errors.js';
 import { LeaseKeeper } from '../main/core/jobs/leaseKeeper.js';
@@ -65,12 +66,22 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const owner: OwnerProbe = { pid: process.pid, isProcessAlive, now: Date.now };
   const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until)], Date.now);
   const scratchRoot = path.join(dataDirectory, 'scratch');
+  try {
+    mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    db.close();
+    throw dataFolderError(error, dataDirectory) ?? error;
+  }
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
   return {
     db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
-      db.close();
+      try {
+        store.flushFinished();
+      } finally {
+        db.close();
+      }
     },
   };
 }

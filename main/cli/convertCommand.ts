@@ -128,7 +128,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           printReport(io, json, report, policy.mode === 'hybrid' ? context.router.decisionFor(report.input)?.reason : undefined);
         }, () => stopped);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
-        all.push(...(await running));
+        for (const report of await running) all.push(report);
         if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
         if (policy.mode === 'hybrid') {
           const spent = batch.filter((r) => r.mode === 'hosted').reduce((sum, r) => sum + actualCostUsd(r.billableMinutes), 0);
@@ -163,10 +163,22 @@ function reportRecovery(stores: DataStores, io: CliIo): void {
   }
 }
 
+/**
+ * CONVERTR_TIMINGS=1: one stderr line saying how long listing the inputs and queueing them took (seconds
+ * since the process started, module loading included), for the benchmarks of large folders.
+ */
+function timingsLine(env: NodeJS.ProcessEnv, marks: { start: number; listed: number; queued: number }, files: number): string | undefined {
+  if (env['CONVERTR_TIMINGS'] !== '1') return undefined;
+  const s = (ms: number) => (ms / 1000).toFixed(3);
+  return `Timings: ${files} file(s) listed in ${s(marks.listed - marks.start)} s and queued in ${s(marks.queued - marks.listed)} s; queued ${s(marks.queued)} s after the process started.`;
+}
+
 /** `convertr convert`: exit 0 when nothing failed (skipped files are not failures), 1 otherwise. */
 export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<number> {
+  const start = performance.now();
   const apiUrl = args.mode !== 'local' || args.apiUrl !== undefined ? apiUrlOf(args.apiUrl) : undefined;
   const { entries, emptyFolders, unreadable } = await expandInputs(args.inputs);
+  const listed = performance.now();
   for (const folder of emptyFolders) io.stderr(`No supported files in ${folder}.`);
   if (entries.length === 0 && unreadable.length === 0) throw new UsageError('Nothing to convert: no supported files were found in the inputs given.');
 
@@ -191,6 +203,8 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
       return unreadableReports.length > 0 ? 1 : 0;
     }
     const batch = stores.queue.submit({ inputs, target, outputDir, cohort: cohortOf(args.label), origin: 'cli', batchKey, options });
+    const timings = timingsLine(process.env, { start, listed, queued: performance.now() }, entries.length);
+    if (timings) io.stderr(timings);
     if (batch.resumed) {
       const left = batch.jobs.filter((j) => j.state === 'queued' || j.state === 'running' || j.state === 'committing').length;
       const owner = stores.queue.ownerOf(batch.batchKey);

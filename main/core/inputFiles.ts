@@ -49,11 +49,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<ExpandedI
     const absolute = path.resolve(input);
     const info = await stat(absolute).catch(() => undefined);
     if (info?.isDirectory()) {
-      const found: InputEntry[] = [];
-      const before = unreadable.length;
-      await walk(absolute, absolute, found, unreadable);
-      if (found.length === 0 && unreadable.length === before) emptyFolders.push(absolute);
-      entries.push(...found);
+      const before = entries.length;
+      const unreadableBefore = unreadable.length;
+      await walk(absolute, absolute, entries, unreadable);
+      if (entries.length === before && unreadable.length === unreadableBefore) emptyFolders.push(absolute);
     } else {
       entries.push({ path: absolute, subfolder: null });
     }

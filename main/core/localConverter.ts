@@ -8,12 +8,13 @@ import { abandonOutput, commitResult, conflictToSkip, openScratch, prepareOutput
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from './conversionOptions.js';
 import { checkOutputSize } from './sizeBudget.js';
 import path from 'node:path';
+import { readMp3Output } from './mp3Output.js';
 import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 
 export interface ConversionRequest {
   inputPath: string;
@@ -24,7 +25,7 @@ export interface ConversionRequest {
   forceReencode?: boolean;
   /**
    * The job's private folder for every file other than its one temporary output (decoder pictures, BMP
-   * intermediates, downloads); created here, removed when the job ends. A folder of its own under the
+   * intermediates, downloads); created by the step that first needs it, removed when the job ends. A folder of its own under the
    * system's temporary folder when the caller has none.
    */
   scratchDir?: string;
@@ -101,7 +102,7 @@ export class LocalConverter {
         ? await this.convertImage(identified, request, options, temporary, scratch.dir, signal)
         : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress);
       throwIfAborted(signal);
-      const outputBytes = (await stat(temporary)).size;
+      const outputBytes = statSync(temporary).size;
       const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
       if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
       const result: ConversionResult = {
@@ -165,7 +166,8 @@ export class LocalConverter {
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
     }
     await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
-    const output = await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
+    const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : undefined;
+    const output = whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
     const problems = checkMediaOutput(output, plan.expectation);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, link, mkdir, mkdtemp, rename, rm, stat, unlink } from 'node:fs/promises';
+import { accessSync, constants, existsSync, linkSync, mkdirSync, unlinkSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
@@ -36,31 +36,38 @@ function diskFull(directory: string): AppError {
   return new AppError('OUTPUT_DISK_FULL', `The disk holding ${directory} is full; free some space and try again.`);
 }
 
+// The per-job calls on folders and names below (mkdir, access, link, unlink) are synchronous: each is a
+// few microseconds of system call, far less than a round trip through the thread pool that sharp and ffmpeg's
+// pipes share, and a batch of small files makes thousands of them.
+
 /** The output folder exists (created if needed) and this process may write in it: checked before any work. */
 export async function ensureDirectory(directory: string): Promise<void> {
   try {
-    await mkdir(directory, { recursive: true });
+    mkdirSync(directory, { recursive: true });
   } catch (error) {
     if (isDiskFull(error)) throw diskFull(directory);
     throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} cannot be created: ${(error as Error).message}`);
   }
   try {
-    await access(directory, constants.W_OK | constants.X_OK);
+    accessSync(directory, constants.W_OK | constants.X_OK);
   } catch {
     throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} is not writable; choose another folder or change its permissions.`);
   }
 }
 
-/** A job's scratch folder: the one recorded for it, else a private one under the system's temporary folder. */
+/**
+ * A job's scratch folder: the one recorded for it (created by the step that first needs it: most jobs never
+ * do, and creating and removing a folder per job costs more than a small picture's conversion), else a
+ * private one under the system's temporary folder.
+ */
 export async function openScratch(recorded: string | undefined): Promise<{ dir: string; remove(): Promise<void> }> {
-  let dir: string;
-  if (recorded) {
-    await mkdir(recorded, { recursive: true, mode: 0o700 });
-    dir = recorded;
-  } else {
-    dir = await mkdtemp(path.join(tmpdir(), 'convertr-job-'));
-  }
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  const dir = recorded ?? (await mkdtemp(path.join(tmpdir(), 'convertr-job-')));
+  return { dir, remove: () => (existsSync(dir) ? rm(dir, { recursive: true, force: true }) : Promise.resolve()) };
+}
+
+/** Creates a job's scratch folder if it does not exist yet (private to this user). */
+export async function ensureScratch(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -88,8 +95,8 @@ export async function commitOutput(
     const target = path.join(directory, candidateName(base, extension, attempt));
     beforeAttempt(target);
     try {
-      await link(temporary, target);
-      await unlink(temporary);
+      linkSync(temporary, target);
+      unlinkSync(temporary);
       return target;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

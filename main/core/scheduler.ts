@@ -22,6 +22,7 @@ interface Entry<TResult> {
   snapshot: JobSnapshot<TResult>;
   task: Task<TResult>;
   controller: AbortController;
+  onEnd: JobListener<TResult> | undefined;
 }
 
 /**
@@ -47,12 +48,17 @@ export class Scheduler<TResult> {
     return () => this.listeners.delete(listener);
   }
 
-  enqueue(lane: string, task: Task<TResult>): number {
+  /**
+   * `onEnd` hears this job's last snapshot (succeeded, failed or cancelled), after the `onUpdate` listeners:
+   * a caller with one job per file needs no listener per job, each called for every other job's updates.
+   */
+  enqueue(lane: string, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
     const id = this.nextId++;
     const entry: Entry<TResult> = {
       snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
       task,
       controller: new AbortController(),
+      onEnd,
     };
     this.entries.set(id, entry);
     this.queue.push(entry);
@@ -173,5 +179,10 @@ export class Scheduler<TResult> {
   private emit(entry: Entry<TResult>): void {
     const snapshot = { ...entry.snapshot };
     for (const listener of this.listeners) listener(snapshot);
+    if (entry.onEnd && isFinished(snapshot.status)) {
+      const onEnd = entry.onEnd;
+      entry.onEnd = undefined;
+      onEnd({ ...snapshot });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { ensureScratch } from '../../main/core/outputFiles.js';
 import path from 'node:path';
 import { cancelledError } from '../../main/core/errors.js';
 import { isExecutableFile } from '../ffmpeg/locateTools.js';
@@ -21,6 +22,7 @@ export class NativeHeifDecoder {
    * so it writes into a folder of its own inside the job's scratch folder, removed whole afterwards.
    */
   async decodeToJpeg(input: string, scratchDir: string, quality: number, signal?: AbortSignal): Promise<Buffer> {
+    await ensureScratch(scratchDir);
     const folder = await mkdtemp(path.join(scratchDir, 'heif-'));
     const output = path.join(folder, 'heif.jpg');
     try {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { FfmpegRunner } from '../../main/core/ports.js';
 import { AppError } from '../../main/core/errors.js';
+import { ensureScratch } from '../../main/core/outputFiles.js';
 
 export interface BmpDecoder {
   /** Decodes a BMP to a PNG in the job's scratch folder and returns its path; the caller removes it. */
@@ -14,6 +15,7 @@ export class FfmpegBmpDecoder implements BmpDecoder {
   constructor(private readonly ffmpeg: FfmpegRunner) {}
 
   async decodeToPng(inputPath: string, scratchDir: string, signal?: AbortSignal): Promise<string> {
+    await ensureScratch(scratchDir);
     const out = path.join(scratchDir, `bmp-${randomBytes(6).toString('hex')}.png`);
     try {
       await this.ffmpeg.run([

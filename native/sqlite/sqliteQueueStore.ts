@@ -61,6 +61,11 @@ function toOutput(row: OutputRow): ConvertedOutput {
 
 const UNFINISHED = "('queued', 'running', 'committing')";
 
+/** How long a finished job may wait for another write before its end is written on its own. */
+const FINISH_SOON_MS = 100;
+
+type PendingFinish = [id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null];
+
 /** The durable queue; `finish` writes the job's end, its telemetry row and its output in one transaction. */
 export class SqliteQueueStore implements QueueStore {
   private readonly insertBatch;
@@ -81,6 +86,8 @@ export class SqliteQueueStore implements QueueStore {
   private readonly insertOutput;
   private readonly selectOutputs;
   private readonly selectOutput;
+  private pending: PendingFinish[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
     this.insertBatch = db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING');
@@ -136,12 +143,17 @@ export class SqliteQueueStore implements QueueStore {
     return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
   }
 
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[] {
+    if (claims.length === 0) return [];
+    return this.db.transaction(() => claims.map(({ job, scratchDir }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir))).immediate();
+  }
+
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
     this.renew.run(leaseExpiresAt, ownerPid);
   }
 
   markRunning(id: number, tempPath: string): void {
-    this.setRunning.run(tempPath, this.now(), id);
+    this.withPending(() => this.setRunning.run(tempPath, this.now(), id));
   }
 
   markChild(id: number, child: { pid: number; command: string } | null): void {
@@ -149,7 +161,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   markCommitting(id: number, outputPath: string, report: JobReport): void {
-    this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id);
+    this.withPending(() => this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id));
   }
 
   requeue(id: number): void {
@@ -157,13 +169,42 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
-    return this.db.transaction(() => {
-      const now = this.now();
-      if (this.setFinished.run(report.status, report.output, JSON.stringify(report), now, id, ownerPid).changes === 0) return false;
-      if (record) this.telemetry.record(record);
-      if (output) this.insertOutput.run(output.outputPath, output.inputPath, output.inputSize, output.inputMtimeMs, output.requestKey, output.outputSize, now);
-      return true;
-    })();
+    return this.db.transaction(() => this.writeFinish(id, ownerPid, report, record, output))();
+  }
+
+  finishSoon(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): void {
+    this.pending.push([id, ownerPid, report, record, output]);
+    this.flushTimer ??= setTimeout(() => this.flushFinished(), FINISH_SOON_MS).unref();
+  }
+
+  flushFinished(): void {
+    if (this.pending.length > 0) this.withPending(() => undefined);
+  }
+
+  /** Runs a write in one transaction with the finishes waiting to be written. */
+  private withPending<T>(write: () => T): T {
+    if (this.pending.length === 0) return write();
+    const pending = this.pending;
+    this.pending = [];
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    try {
+      return this.db.transaction(() => {
+        for (const finish of pending) this.writeFinish(...finish);
+        return write();
+      })();
+    } catch (error) {
+      this.pending.unshift(...pending);
+      throw error;
+    }
+  }
+
+  private writeFinish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
+    const now = this.now();
+    if (this.setFinished.run(report.status, report.output, JSON.stringify(report), now, id, ownerPid).changes === 0) return false;
+    if (record) this.telemetry.record(record);
+    if (output) this.insertOutput.run(output.outputPath, output.inputPath, output.inputSize, output.inputMtimeMs, output.requestKey, output.outputSize, now);
+    return true;
   }
 
   setStoppedByUser(batchKey: string, stopped: boolean): void {

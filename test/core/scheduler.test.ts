@@ -116,4 +116,26 @@ describe('Scheduler', () => {
     scheduler.resume();
     expect(scheduler.get(id)!.status).toBe('running');
   });
+
+  it('tells each job its own end once, after the listeners, whatever the outcome (no listener per job)', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { image: 1 }, total: 1 }, new FakeClock());
+    const order: string[] = [];
+    scheduler.onUpdate((s) => {
+      if (s.status !== 'queued' && s.status !== 'running') order.push(`listener ${s.id} ${s.status}`);
+    });
+    const ends: string[] = [];
+    const end = (s: { id: number; status: string; result?: string | undefined }) => {
+      ends.push(`${s.id} ${s.status} ${s.result ?? ''}`.trim());
+      order.push(`end ${s.id} ${s.status}`);
+    };
+    const ok = scheduler.enqueue('image', async () => 'ok', end);
+    const bad = scheduler.enqueue('image', async () => {
+      throw new AppError('INPUT_CORRUPT', 'Damaged.');
+    }, end);
+    const waiting = scheduler.enqueue('image', async () => 'never', end);
+    scheduler.cancel(waiting);
+    await scheduler.whenIdle();
+    expect(ends).toEqual([`${waiting} cancelled`, `${ok} succeeded ok`, `${bad} failed`]);
+    expect(order.slice(0, 2)).toEqual([`listener ${waiting} cancelled`, `end ${waiting} cancelled`]);
+  });
 });

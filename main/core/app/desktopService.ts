@@ -143,7 +143,7 @@ export class DesktopService {
     const settings = this.deps.settings.get();
     for (const [format, group] of byTarget) {
       const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, options);
-      skipped.push(...[...selection.skipped, ...selection.alreadyConverted].map((report) => ({ path: report.input, reason: report.notes[0] ?? 'Skipped.' })));
+      for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
       const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
       for (const job of jobs.filter((j) => j.state === 'queued')) {

@@ -5,6 +5,7 @@ import { JobControl, runInJob } from '../jobs/jobContext.js';
 import { heldByAnotherOwner, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
+import type { JobSnapshot } from '../jobState.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
@@ -22,6 +23,8 @@ export interface JobLauncherDeps {
   scratchRoot: string;
   files: RecoveryFileSystem;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
+  /** Job ends are written with the store's next write (see QueueStore.finishSoon); the caller flushes them when the batch ends. */
+  finishSoon?: boolean;
 }
 
 export interface LaunchedJob {
@@ -44,18 +47,30 @@ export class JobLauncher {
    * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
    */
   launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined {
+    return this.launchAll([job], () => onEnd, requeueOnCancel)[0];
+  }
+
+  /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
+  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean): (LaunchedJob | undefined)[] {
+    const { store, owner } = this.deps;
+    const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
+    const claims = jobs.map((job, i) => (free[i] ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`) } : undefined));
+    const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
+    let next = 0;
+    return claims.map((claim) => {
+      if (!claim || !won[next++]) return undefined;
+      return this.start(claim.job, claim.scratchDir, onEnd(claim.job), requeueOnCancel);
+    });
+  }
+
+  private start(job: QueuedJob, scratchDir: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
-    const scratchDir = path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`);
-    if (job.state !== 'queued' || job.ownerPid === pid || heldByAnotherOwner(job, owner) || !store.claim(job, pid, this.deps.leaseExpiry(), scratchDir)) return undefined;
     const route = this.deps.route(job);
     const { scheduler } = route;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
-    let id = 0;
-    const unsubscribe = scheduler.onUpdate((snapshot) => {
-      if (snapshot.id !== id || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
-      unsubscribe();
+    const settle = (snapshot: JobSnapshot<ConversionResult>) => {
       files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {
@@ -66,16 +81,17 @@ export class JobLauncher {
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
         const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
-        store.finish(job.id, pid, report, record, output);
+        if (this.deps.finishSoon) store.finishSoon(job.id, pid, report, record, output);
+        else store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);
-    });
-    id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
+    };
+    const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
         route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, options: job.options }, signal, reportProgress, {
           onTemporary: (temp) => store.markRunning(job.id, temp),
           onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
-        })));
+        })), settle);
     return { id, scheduler, control };
   }
 }

@@ -96,9 +96,9 @@ const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
-  launcher(route: JobRouter): JobLauncher {
+  launcher(route: JobRouter, options: { finishSoon?: boolean } = {}): JobLauncher {
     const { store, owner, wallClock, leaseExpiry, scratchRoot, files } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord });
+    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...options });
   }
 
   private free(job: QueuedJob): boolean {
@@ -183,21 +183,20 @@ export class PersistentQueue {
    */
   async run(batchKey: string, route: JobRouter, onReport: (report: JobReport, ranHere: boolean) => void, stopped: () => boolean = () => false): Promise<JobReport[]> {
     const { store } = this.deps;
-    const launcher = this.launcher(route);
+    const launcher = this.launcher(route, { finishSoon: true });
     const ours = new Set<number>();
     const seen = new Set(store.batch(batchKey).filter((j) => !isUnfinished(j.state)).map((j) => j.id));
     const running = new Set<Scheduler<ConversionResult>>();
     for (;;) {
-      for (const job of store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id))) {
-        if (stopped()) break;
-        const launched = launcher.launch(job, (report) => {
-          seen.add(job.id);
-          onReport(report, true);
-        }, () => true);
-        if (!launched) continue;
-        ours.add(job.id);
+      const queued = stopped() ? [] : store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id));
+      launcher.launchAll(queued, (job) => (report) => {
+        seen.add(job.id);
+        onReport(report, true);
+      }, () => true).forEach((launched, i) => {
+        if (!launched) return;
+        ours.add(queued[i]!.id);
         running.add(launched.scheduler);
-      }
+      });
       const waitingFor = store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id));
       if (waitingFor.length === 0 || stopped()) break;
       await new Promise((resolve) => setTimeout(resolve, this.deps.pollMs ?? 250));
@@ -210,6 +209,7 @@ export class PersistentQueue {
       for (const job of waitingFor) if (job.state !== 'queued') this.takeOver(job);
     }
     await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
+    store.flushFinished();
     return store.batch(batchKey).map((j) => j.report).filter((r): r is JobReport => r !== null);
   }
 }

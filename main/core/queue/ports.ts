@@ -64,6 +64,8 @@ export interface QueueStore {
    * wins. `scratchDir` null keeps the recorded one (recovery removes it).
    */
   claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean;
+  /** `claim` for each job, in one transaction; true where this process won the job. */
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[];
   renewLeases(ownerPid: number, leaseExpiresAt: number): void;
   markRunning(id: number, tempPath: string): void;
   markChild(id: number, child: { pid: number; command: string } | null): void;
@@ -71,6 +73,13 @@ export interface QueueStore {
   requeue(id: number): void;
   /** Ends the job, records its telemetry row (not for skipped jobs) and its output, atomically; false if the job was not this owner's. */
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
+  /**
+   * `finish`, written with this store's next write or by `flushFinished` (within a moment): a batch of small
+   * files then commits about one transaction per file instead of two. Until then the job is `committing`
+   * with its report, which recovery completes exactly once after a crash.
+   */
+  finishSoon(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): void;
+  flushFinished(): void;
   setStoppedByUser(batchKey: string, stopped: boolean): void;
   /** Forgets a batch (the queue keeps paths only while it needs them). */
   removeBatch(batchKey: string): void;

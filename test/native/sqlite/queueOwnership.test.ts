@@ -39,6 +39,21 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('k'.repeat(32))[0]).toMatchObject({ ownerPid: 100, scratchDir: '/scratch/a' });
   });
 
+  it('claims a whole batch in one transaction, and of two processes claiming it at once each job has exactly one owner', () => {
+    const inputs = Array.from({ length: 50 }, (_, i) => ({ inputPath: `/in/${i}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }));
+    a.addBatch('m'.repeat(32), 'cli', inputs);
+    const seenByA = a.batch('m'.repeat(32));
+    const seenByB = b.batch('m'.repeat(32));
+    b.claim(seenByB[7]!, 200, Date.now() + 30_000, '/scratch/b7');
+    const wonByA = a.claimAll(seenByA.map((job) => ({ job, scratchDir: `/scratch/a${job.id}` })), 100, Date.now() + 30_000);
+    const wonByB = b.claimAll(seenByB.map((job) => ({ job, scratchDir: `/scratch/b${job.id}` })), 200, Date.now() + 30_000);
+    expect(wonByA.filter(Boolean)).toHaveLength(49);
+    expect(wonByA[7]).toBe(false);
+    expect(wonByB.filter(Boolean)).toHaveLength(0);
+    expect(a.batch('m'.repeat(32)).map((j) => j.ownerPid)).toEqual(seenByA.map((_, i) => (i === 7 ? 200 : 100)));
+    expect(a.claimAll([], 100, Date.now())).toEqual([]);
+  });
+
   it('finishes a job once: a second finish (another owner, or twice) writes no second telemetry row', () => {
     const [job] = a.addBatch('f'.repeat(32), 'window', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
@@ -46,6 +61,27 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(a.finish(job!.id, 100, report, record, null)).toBe(true);
     expect(a.finish(job!.id, 100, report, record, null)).toBe(false);
     expect(dbs[0]!.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
+  });
+
+  it('a job ended with finishSoon is written with the next write or the flush, once, and stays committing until then', async () => {
+    const jobs = a.addBatch('s'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
+    a.markRunning(jobs[0]!.id, '/out/.a.1.convertr-part');
+    a.markCommitting(jobs[0]!.id, '/out/a.mp3', report);
+    a.finishSoon(jobs[0]!.id, 100, report, record, null);
+    const count = () => dbs[1]!.prepare('SELECT COUNT(*) AS n FROM conversions').get();
+    expect(b.batch('s'.repeat(32))[0]).toMatchObject({ state: 'committing', report });
+    expect(count()).toEqual({ n: 0 });
+    a.markRunning(jobs[1]!.id, '/out/.b.1.convertr-part');
+    expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'running']);
+    expect(count()).toEqual({ n: 1 });
+    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
+    expect(count()).toEqual({ n: 2 });
+    a.flushFinished();
+    expect(count()).toEqual({ n: 2 });
   });
 
   it('another process takes over a job only once its owner is dead or its lease has run out', () => {
