@@ -4,7 +4,7 @@ import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
-import { batchKeyOf } from '../core/queue/persistentQueue.js';
+import { batchKeyOf, type FirstClaim } from '../core/queue/persistentQueue.js';
 import { cohortOf } from '../core/telemetry/cohort.js';
 import { systemClock } from '../../native/createNativeEngine.js';
 import type { ConvertArgs, ResumeArgs } from './args.js';
@@ -96,7 +96,7 @@ const LOCAL_ROUTING: BatchRouting = { mode: 'local', apiUrl: null, neverUpload: 
  * removed) and stay queued, and the batch is recorded as stopped by the user, so that only the command
  * line resumes it (the window lists it). Ctrl-C is handled from the start, even while the router loads.
  */
-async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, label: string | undefined): Promise<JobReport[]> {
+async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, label: string | undefined, onFirstClaim?: (claim: FirstClaim) => void): Promise<JobReport[]> {
   let stopped = false;
   let current: RoutedContext | undefined;
   const cancel = () => {
@@ -126,7 +126,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           now.push(report);
           batch.push(report);
           printReport(io, json, report, policy.mode === 'hybrid' ? context.router.decisionFor(report.input)?.reason : undefined);
-        }, () => stopped);
+        }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);
         if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
@@ -205,19 +205,18 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const batch = stores.queue.submit({ inputs, target, outputDir, cohort: cohortOf(args.label), origin: 'cli', batchKey, options });
     const timings = timingsLine(process.env, { start, listed, queued: performance.now() }, entries.length);
     if (timings) io.stderr(timings);
-    if (batch.resumed) {
-      const left = batch.jobs.filter((j) => j.state === 'queued' || j.state === 'running' || j.state === 'committing').length;
-      const owner = stores.queue.ownerOf(batch.batchKey);
-      io.stderr(owner !== undefined
-        ? `Another convertr (process ${owner}) is converting these files; waiting for it to finish (${left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`
-        : `Resuming the interrupted batch: ${left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - left} already converted are not converted again.`);
-    }
+    // Said after the first claim: a batch another process has just queued looks interrupted until it claims its jobs.
+    const announce = batch.resumed
+      ? (claim: FirstClaim) => io.stderr(claim.claimedHere === 0 && claim.otherOwner !== undefined
+        ? `Another convertr (process ${claim.otherOwner}) is converting these files; waiting for it to finish (${claim.left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`
+        : `Resuming the interrupted batch: ${claim.left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - claim.left} already converted are not converted again.`)
+      : undefined;
     const policy: RoutingPolicy = {
       mode: args.mode, apiUrl: args.mode === 'local' ? undefined : apiUrl, neverUpload: args.private,
       budgetUsd: args.mode === 'hybrid' ? budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
     };
     stores.hosted.saveRouting(batch.batchKey, routingRecord(policy), Date.now());
-    const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label);
+    const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label, announce);
     const others = new Set(stores.queue.pendingBatches().filter((key) => key !== batch.batchKey));
     if (others.size > 0) io.stderr(`${others.size} other interrupted batch(es) wait; run "convertr resume" to finish them.`);
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');

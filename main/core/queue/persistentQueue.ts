@@ -13,6 +13,14 @@ import type { BatchOrigin, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFil
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
 export type BatchInput = string | { path: string; subfolder: string };
 
+/** What the first claim of `run` found: how many jobs this process took, and who holds the others. */
+export interface FirstClaim {
+  claimedHere: number;
+  /** A live process that holds some of the batch's unfinished jobs. */
+  otherOwner: number | undefined;
+  left: number;
+}
+
 export interface BatchSpec {
   inputs: readonly BatchInput[];
   target: OutputFormat;
@@ -181,7 +189,13 @@ export class PersistentQueue {
    * every job that ends meanwhile, ours and theirs. Resolves with the reports of every finished job in the
    * batch, earlier runs included.
    */
-  async run(batchKey: string, route: JobRouter, onReport: (report: JobReport, ranHere: boolean) => void, stopped: () => boolean = () => false): Promise<JobReport[]> {
+  async run(
+    batchKey: string,
+    route: JobRouter,
+    onReport: (report: JobReport, ranHere: boolean) => void,
+    stopped: () => boolean = () => false,
+    onFirstClaim?: (outcome: FirstClaim) => void,
+  ): Promise<JobReport[]> {
     const { store } = this.deps;
     const launcher = this.launcher(route, { finishSoon: true });
     const ours = new Set<number>();
@@ -198,6 +212,10 @@ export class PersistentQueue {
         running.add(launched.scheduler);
       });
       const waitingFor = store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id));
+      if (onFirstClaim) {
+        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => !this.free(j))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
+        onFirstClaim = undefined;
+      }
       if (waitingFor.length === 0 || stopped()) break;
       await new Promise((resolve) => setTimeout(resolve, this.deps.pollMs ?? 250));
       for (const job of store.batch(batchKey)) {
