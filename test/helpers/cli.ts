@@ -19,9 +19,8 @@ export interface CliRun {
  */
 export const TEST_HOME = mkdtempSync(path.join(tmpdir(), 'convertr-home-'));
 
-/** Starts `convertr` from the sources in one Node process (tsx as a loader, so that signals reach the CLI itself). */
-export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: TEST_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Gathers a child's output until it closes. */
+function collectOutput(child: ChildProcess): { child: ChildProcess; done: Promise<CliRun> } {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -30,17 +29,18 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: 
   return { child, done };
 }
 
+/** Starts `convertr` from the sources in one Node process (tsx as a loader, so that signals reach the CLI itself). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', ...args], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: TEST_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collectOutput(child);
+}
+
 /** The same, as the unprivileged user `nobody` (root ignores file permissions, users do not). */
 export function startCliAsNobody(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
   const child = spawn('runuser', ['-u', 'nobody', '--', process.execPath, '--import', 'tsx', 'main/cli/index.ts', ...args], {
     cwd: ROOT, env: { ...process.env, HOME: '/tmp', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return collectOutput(child);
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
@@ -57,12 +57,7 @@ export const BUILT_CLI = fileURLToPath(new URL('../../bin/convertr.js', import.m
 export function startBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
   if (!existsSync(fileURLToPath(new URL('../../out/main/cli.js', import.meta.url)))) throw new Error('out/ is missing: run "npx electron-vite build" (npm test does) before these tests.');
   const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: TEST_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<CliRun>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return collectOutput(child);
 }
 
 export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
