@@ -62,7 +62,9 @@ export function DropZone() {
     };
   }, []);
 
-  const queueEmpty = useQueue((s) => s.order.length === 0) && usePending((s) => s.rows.length === 0);
+  const noJobs = useQueue((s) => s.order.length === 0);
+  const noPending = usePending((s) => s.rows.length === 0);
+  const queueEmpty = noJobs && noPending;
   const onQueue = useUi((s) => s.view === 'queue');
   return (
     <>
