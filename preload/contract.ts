@@ -110,6 +110,8 @@ export type StatsView = z.infer<typeof statsSchema>;
 
 export const concurrencySchema = z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) });
 
+export const onDropSchema = z.enum(['start', 'review']);
+
 export const settingsSchema = z.object({
   mode: modeSchema,
   apiUrl: z.string().url(),
@@ -127,6 +129,8 @@ export const settingsSchema = z.object({
   serviceCohort: z.string().nullable(),
   /** A client label is kept in the keychain (and sent as X-Convertr-Client-Label). */
   clientLabelSet: z.boolean(),
+  /** What dropped files do: start converting at once, or wait as pending rows for Start. */
+  onDrop: onDropSchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -140,6 +144,7 @@ export const settingsUpdateSchema = z.object({
   concurrency: concurrencySchema,
   hybridBudgetUsd: z.number().min(0).max(1_000_000),
   stripPhotoLocation: z.boolean(),
+  onDrop: onDropSchema,
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

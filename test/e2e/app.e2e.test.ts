@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, ROOT, startBuiltCli } from '../helpers/cli';
-import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { corpus, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -20,22 +20,6 @@ function filesUnder(dir: string): string[] {
     const full = path.join(dir, name);
     return statSync(full).isDirectory() ? filesUnder(full) : [full];
   });
-}
-
-/** Drops real files on the window the way a user's drag-and-drop does: a DataTransfer with File objects. */
-async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
-  const dataTransfer = await page.evaluateHandle((items) => {
-    const transfer = new DataTransfer();
-    for (const item of items) {
-      const binary = atob(item.base64);
-      const bytes = new Uint8Array(binary.length);
-      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-      transfer.items.add(new File([bytes], item.name));
-    }
-    return transfer;
-  }, files.map((f) => ({ name: f.name, base64: f.bytes.toString('base64') })));
-  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
-  await page.dispatchEvent('body', 'drop', { dataTransfer });
 }
 
 const slug = (view: string) => view.toLowerCase().replace(' ', '-');
@@ -74,7 +58,8 @@ describe('the app in a real browser against convertr serve', () => {
     home = tempDir('convertr-e2e-');
     outside = tempDir('convertr-e2e-folders-');
     mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const old of readdirSync(SCREENSHOTS)) rmSync(path.join(SCREENSHOTS, old));
+    // review-rows-* belong to review.e2e.test.ts.
+    for (const old of readdirSync(SCREENSHOTS)) if (!old.startsWith('review-rows-')) rmSync(path.join(SCREENSHOTS, old));
     // A command-line batch stopped in a terminal after its first file: the window offers to resume it.
     const clips = path.join(outside, 'clips');
     mkdirSync(clips);

@@ -3,7 +3,7 @@ import type { Settings } from '../../preload/contract';
 import { niceTicks } from '../../renderer/src/lib/chartScale';
 import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
 
-const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
+const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
 
 describe('chart axis steps', () => {
   it('starts at 0 and reaches the maximum in at most five round steps', () => {

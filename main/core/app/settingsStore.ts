@@ -16,6 +16,8 @@ const storedSettingsSchema = z.object({
   serviceCohort: z.string().max(200).nullable().default(null),
   notifications: z.boolean().default(true),
   outputFolder: z.string().nullable().default(null),
+  /** Dropped files start at once, or wait in the window for Start. */
+  onDrop: z.enum(['start', 'review']).default('start'),
   concurrency: z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) }).nullable().default(null),
 });
 
@@ -33,6 +35,7 @@ export interface SettingsChange {
   clientLabel?: string;
   notifications?: boolean;
   outputFolder?: string | null;
+  onDrop?: StoredSettings['onDrop'];
   concurrency?: NonNullable<StoredSettings['concurrency']>;
 }
 

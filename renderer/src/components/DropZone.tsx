@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { pathsForDroppedFiles } from '../api/bridge';
 import { useQueue } from '../stores/queueStore';
+import { usePending } from '../stores/pendingStore';
+import { useSettings } from '../stores/settingsStore';
 import { useUi } from '../stores/uiStore';
 
 /** The whole window accepts dropped files and folders; the button and the file input do the same without a mouse drag. */
@@ -18,7 +20,8 @@ export function DropZone() {
       if (paths.length > 0) {
         useUi.getState().setView('queue');
         const ui = useUi.getState();
-        await useQueue.getState().enqueue(paths, ui.target, { preset: ui.preset, onConflict: ui.onConflict });
+        if (useSettings.getState().settings?.onDrop === 'review') usePending.getState().add(paths, { target: ui.target, preset: ui.preset });
+        else await useQueue.getState().enqueue(paths, ui.target, { preset: ui.preset, onConflict: ui.onConflict });
       }
     } finally {
       setBusy(false);
@@ -59,7 +62,9 @@ export function DropZone() {
     };
   }, []);
 
-  const queueEmpty = useQueue((s) => s.order.length === 0);
+  const noJobs = useQueue((s) => s.order.length === 0);
+  const noPending = usePending((s) => s.rows.length === 0);
+  const queueEmpty = noJobs && noPending;
   const onQueue = useUi((s) => s.view === 'queue');
   return (
     <>

@@ -9,6 +9,10 @@ import { KindIcon } from './Icons';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
+/** A finished job the conflict policy skipped: it ended without an output, its reason in the first note. */
+export const isSkipped = (job: JobView) => job.status === 'succeeded' && job.output === null;
+const statusLabel = (job: JobView) => (isSkipped(job) ? 'Skipped' : STATUS_LABEL[job.status]);
+
 interface JobRowProps {
   job: JobView;
   startedAt: number | undefined;
@@ -38,14 +42,14 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
   const fix = job.error ? fixFor(job.error.code) : undefined;
   const detailsId = `job-${job.id}-error`;
   return (
-    <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${STATUS_LABEL[job.status]}`} data-testid="job-row">
+    <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row">
       <div className="job-main">
         <KindIcon target={job.target} />
         <span className="job-name" title={job.input}>{job.name}</span>
         <span className="job-pair">{job.pair}</span>
         {(job.preset || job.optionsSummary) && <span className="job-preset" title={job.optionsSummary}>{job.preset ?? job.optionsSummary}</span>}
         <span className="job-mode">{job.mode}</span>
-        <span className={`badge badge-${job.status}`}>{STATUS_LABEL[job.status]}</span>
+        <span className={`badge badge-${isSkipped(job) ? 'skipped' : job.status}`}>{statusLabel(job)}</span>
       </div>
       <div className="job-detail">
         {job.status === 'running' || job.status === 'queued' || job.status === 'paused' ? (
@@ -62,6 +66,8 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
               {expanded ? 'Hide details' : 'What to do'}
             </button>
           </>
+        ) : isSkipped(job) ? (
+          <span className="job-sizes" data-testid="skip-reason">Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
         ) : job.status === 'cancelled' ? (
           <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (

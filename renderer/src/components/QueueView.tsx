@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { usePending } from '../stores/pendingStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
 import { Icon, KindSymbols } from './Icons';
 import { JobRow } from './JobRow';
+import { PendingRows } from './PendingRows';
 
 const ROW_HEIGHT = 64;
 /** A failed row opened to show its error and fix in full. */
@@ -124,6 +126,7 @@ export function QueueView() {
   const jobs = useQueue((s) => s.jobs);
   const startedAt = useQueue((s) => s.startedAt);
   const paused = useQueue((s) => s.paused);
+  const pendingCount = usePending((s) => s.rows.length);
   const { togglePause, clearFinished } = useQueue.getState();
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -149,7 +152,7 @@ export function QueueView() {
     return (
       <section className="queue-view" aria-label="Queue">
         <InterruptedBatches />
-        <EmptyQueue />
+        {pendingCount > 0 ? <PendingRows /> : <EmptyQueue />}
       </section>
     );
   }
@@ -169,6 +172,7 @@ export function QueueView() {
         <button type="button" onClick={() => void clearFinished()} disabled={!hasFinished}>Clear finished</button>
       </div>
       <InterruptedBatches />
+      <PendingRows />
       <BatchHeader />
       <KindSymbols />
       <div className="job-list" ref={scroller} onScroll={onScroll} role="list" aria-label="Jobs" tabIndex={0} data-testid="job-list">

@@ -37,7 +37,7 @@ export function SettingsView() {
       return;
     }
     const outputFolder = draft.outputFolder === null ? null : draft.outputFolder.trim();
-    void save({ mode: draft.mode, apiUrl: draft.apiUrl, hybridBudgetUsd: draft.hybridBudgetUsd, stripPhotoLocation: draft.stripPhotoLocation, notifications: draft.notifications, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
+    void save({ mode: draft.mode, apiUrl: draft.apiUrl, hybridBudgetUsd: draft.hybridBudgetUsd, stripPhotoLocation: draft.stripPhotoLocation, notifications: draft.notifications, onDrop: draft.onDrop, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
       if (ok) setLabel('');
       else {
         const message = useSettings.getState().status?.text ?? '';
@@ -65,6 +65,11 @@ export function SettingsView() {
           </div>
           <label>Client label <input type="text" value={label} placeholder={draft.clientCohort ? `set (stored as ${draft.clientCohort})` : 'optional'} onChange={(e) => setLabel(e.target.value)} /></label>
           <p className="hint">The label is sent to the hosted API and kept in the system keychain; only its hash (a cohort) is stored with your conversions.</p>
+        </fieldset>
+        <fieldset>
+          <legend>When files are dropped</legend>
+          <label><input type="radio" name="onDrop" checked={draft.onDrop === 'start'} onChange={() => setDraft({ ...draft, onDrop: 'start' })} /> Start converting at once</label>
+          <label><input type="radio" name="onDrop" checked={draft.onDrop === 'review'} onChange={() => setDraft({ ...draft, onDrop: 'review' })} /> Let me review them first</label>
         </fieldset>
         <fieldset>
           <legend>Output</legend>
