@@ -4,7 +4,7 @@ import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFor
 import { checkImageOutput } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
-import { abandonOutput, commitResult, conflictToSkip, openScratch, prepareOutput } from './outputFiles.js';
+import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from './conversionOptions.js';
 import { checkOutputSize } from './sizeBudget.js';
 import path from 'node:path';
@@ -162,6 +162,7 @@ export class LocalConverter {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
     if (plan.firstPass) {
+      await ensureScratch(scratchDir);
       await currentJob()?.checkpoint(signal);
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
     }

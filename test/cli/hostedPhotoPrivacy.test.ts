@@ -37,7 +37,7 @@ describe('stripping location and serial numbers before upload', () => {
     expect(exiftool(jpg, PRIVATE_TAGS)).toMatchObject({ SerialNumber: 'BODY123456', LensSerialNumber: 'LENS98765' });
     const before = readFileSync(jpg);
     const run = await runCli(['convert', jpg, heic, '--to', 'png', '--out', path.join(dir, 'out'), '--mode', 'hosted', '--strip-location', '--api-url', server.url, '--json'], env());
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(jsonLines(run.stdout).map((l) => l['mode'])).toEqual(['hosted', 'hosted']);
     expect(server.keptUploads).toHaveLength(2);
     for (const upload of server.keptUploads) {

@@ -36,6 +36,16 @@ describe('convertr convert with options and presets', () => {
     expect(typo.stderr).toMatch(/There is no preset "podcast-mp4"\. Did you mean "podcast-mp3"\?/);
   }, 60_000);
 
+  it('--max-size on a video runs both passes through the queue (the pass log lives in the job\'s scratch folder) and fits', async () => {
+    const clip = path.join(dir, 'clip.mkv');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=8', '-f', 'lavfi', '-i', 'sine=duration=8', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-shortest', clip]);
+    const run = await cli('convert', clip, '--to', 'mp4', '--max-size', '1MB', '--out', path.join(dir, 'fit'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const size = statSync(path.join(dir, 'fit', 'clip.mp4')).size;
+    expect(size).toBeLessThanOrEqual(1_000_000);
+    expect(size).toBeGreaterThanOrEqual(700_000);
+  });
+
   it('refuses options a target cannot take before any work, as a usage error', async () => {
     const run = await cli('convert', wav, '--to', 'flac', '--max-size', '1MB', '--out', path.join(dir, 'never'));
     expect(run.code).toBe(2);

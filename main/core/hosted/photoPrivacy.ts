@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFormat } from '../formats.js';
-import { openScratch } from '../outputFiles.js';
+import { ensureScratch, openScratch } from '../outputFiles.js';
 
 /**
  * Removes where a photo was taken and which camera (by serial number) took it, before the photo leaves this
@@ -124,6 +124,7 @@ export async function strippedPhotoCopy(inputPath: string, format: InputFormat, 
   const scratch = await openScratch(scratchDir);
   const file = path.join(scratch.dir, `upload.${format}`);
   try {
+    await ensureScratch(scratch.dir);
     await writeFile(file, stripped);
   } catch (error) {
     await scratch.remove();
