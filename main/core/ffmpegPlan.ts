@@ -64,35 +64,28 @@ export interface FfmpegPlan {
   firstPass?: string[];
 }
 
-/** The full argument array for one ffmpeg run: progress on stdout, only the planned demuxer, local files only. */
-export function buildFfmpegArgs(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, outputPath: string): string[] {
-  const skip = input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : [];
+type PlannedInput = Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>;
+
+/** Everything before the outputs: progress on stdout, only the planned demuxer, local files only. */
+function inputArgs(plan: FfmpegPlan, input: PlannedInput): string[] {
   return [
     '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1',
     '-protocol_whitelist', 'file',
-    ...skip,
+    ...(input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : []),
     ...plan.inputOptions,
     '-f', input.demuxer,
     '-i', `file:${input.path}`,
-    ...plan.outputOptions,
-    '-f', plan.muxer,
-    '-n', `file:${outputPath}`,
   ];
 }
 
+/** The full argument array for one ffmpeg run. */
+export function buildFfmpegArgs(plan: FfmpegPlan, input: PlannedInput, outputPath: string): string[] {
+  return [...inputArgs(plan, input), ...plan.outputOptions, '-f', plan.muxer, '-n', `file:${outputPath}`];
+}
+
 /** The analysis pass of a two-pass encode: same input, statistics only, no output file. */
-export function buildFirstPassArgs(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>): string[] {
-  const skip = input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : [];
-  return [
-    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1',
-    '-protocol_whitelist', 'file',
-    ...skip,
-    ...plan.inputOptions,
-    '-f', input.demuxer,
-    '-i', `file:${input.path}`,
-    ...(plan.firstPass ?? []),
-    '-f', 'null', '-',
-  ];
+export function buildFirstPassArgs(plan: FfmpegPlan, input: PlannedInput): string[] {
+  return [...inputArgs(plan, input), ...(plan.firstPass ?? []), '-f', 'null', '-'];
 }
 
 /** Tolerance for "same duration": half a second or 3 %, whichever is larger. */

@@ -41,6 +41,13 @@ interface QueueState {
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
+/** The queue without one row (retried as a new job, or removed). */
+function withoutJob(state: Pick<QueueState, 'jobs' | 'order'>, id: number): Pick<QueueState, 'jobs' | 'order'> {
+  const jobs = { ...state.jobs };
+  delete jobs[id];
+  return { jobs, order: state.order.filter((o) => o !== id) };
+}
+
 export const useQueue = create<QueueState>((set, get) => ({
   jobs: {},
   order: [],
@@ -89,11 +96,7 @@ export const useQueue = create<QueueState>((set, get) => ({
   retry: async (id, change = {}) => {
     try {
       await call('queue:retry', { jobId: id, ...change });
-      set((state) => {
-        const jobs = { ...state.jobs };
-        delete jobs[id];
-        return { jobs, order: state.order.filter((o) => o !== id) };
-      });
+      set((state) => withoutJob(state, id));
     } catch (error) {
       set({ message: errorText(error) });
     }
@@ -101,11 +104,7 @@ export const useQueue = create<QueueState>((set, get) => ({
   remove: async (id) => {
     try {
       await call('queue:remove', { jobId: id });
-      set((state) => {
-        const jobs = { ...state.jobs };
-        delete jobs[id];
-        return { jobs, order: state.order.filter((o) => o !== id) };
-      });
+      set((state) => withoutJob(state, id));
     } catch (error) {
       set({ message: errorText(error) });
     }
