@@ -52,8 +52,8 @@ export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, p
 
 /**
  * Runs one rule: recovers what a crash left, watches the folder, scans it for what arrived while it was
- * stopped, waits for each file to be stable, and converts each distinct content exactly once. All
- * conversions are local; see README.md for how hosted and auto rules will route.
+ * stopped, waits for each file to be stable, and converts each distinct content exactly once, through the
+ * converter the router gives the rule (local, hosted, auto or hybrid, as the rule says).
  */
 export class WatchRuleRunner {
   private readonly accepts: (file: string) => boolean;
