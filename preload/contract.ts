@@ -189,6 +189,8 @@ export const folderRuleInputSchema = z.object({
   mode: modeSchema.optional(),
   /** No byte of this folder is uploaded, whatever the mode. */
   neverUpload: z.boolean().optional(),
+  /** A hosted rule with the API unreachable: convert here (default), or leave the files until it answers. */
+  whenOffline: z.enum(['local', 'wait']).optional(),
 }).strict();
 export type FolderRuleInput = z.infer<typeof folderRuleInputSchema>;
 
@@ -203,6 +205,7 @@ export const folderRuleViewSchema = z.object({
   doneFolder: z.string().nullable(),
   mode: modeSchema.optional(),
   neverUpload: z.boolean().optional(),
+  whenOffline: z.enum(['local', 'wait']).optional(),
   enabled: z.boolean(),
   running: z.boolean(),
   lastActivityAt: z.number().nullable(),

@@ -144,6 +144,8 @@ function eventLine(event: WatchEvent, json: boolean): { line: string; stream: 's
       return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'skipped', input: event.path, reason: event.reason }) : `· ${path.basename(event.path)}: ${SKIP_TEXT[event.reason]}` };
     case 'problem':
       return { stream: 'stderr', line: `! ${event.path ? `${event.path}: ` : ''}${event.message}` };
+    case 'waiting':
+      return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'waiting', input: event.path }) : `… ${path.basename(event.path)} waits for the hosted API to be reachable` };
     case 'recovered':
       return { stream: 'stderr', line: `Recovered an interrupted run: ${event.completed} finished file(s) kept, ${event.released} file(s) to convert again, ${event.partialFilesRemoved} partial output(s) removed.` };
     case 'watching':

@@ -32,7 +32,7 @@ function ruleView(status: RuleStatus): FolderRuleView {
   return {
     id: rule.id, inputFolder: rule.inputDir, outputFolder: rule.outputDir, target: rule.target, recursive: rule.recursive,
     include: rule.include, exclude: rule.exclude, doneFolder: rule.sourcePolicy.kind === 'move' ? rule.sourcePolicy.doneDir : null,
-    mode: rule.mode, neverUpload: rule.neverUpload,
+    mode: rule.mode, neverUpload: rule.neverUpload, whenOffline: rule.whenOffline,
     enabled: rule.enabled, running, lastActivityAt: activity.lastActivityAt, converted: activity.converted, failed: activity.failed,
     inProgress: activity.inProgress, failures: activity.failures,
   };
@@ -58,6 +58,7 @@ function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders:
     sourcePolicy: doneDir ? { kind: 'move' as const, doneDir } : { kind: 'keep' as const },
     ...(input.mode ? { mode: input.mode } : {}),
     ...(input.neverUpload !== undefined ? { neverUpload: input.neverUpload } : {}),
+    ...(input.whenOffline ? { whenOffline: input.whenOffline } : {}),
   };
 }
 

@@ -95,6 +95,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
         rule, ledger, watcher: new ChokidarFolderWatcher(), scheduler, files: nodeRecoveryFileSystem,
         // The rule's own routing: its mode and "never upload", with the API URL and budget from the settings.
         converter: router.converterFor(() => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }), rule.whenOffline, `rule:${rule.id}`),
+        mustWaitForNetwork: () => router.mustWaitForNetwork({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),
         owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),

@@ -173,8 +173,15 @@ export class JobRouter {
   /**
    * For batch-folder rules, which run on this machine's scheduler: each file is routed when its conversion
    * starts, after a (cached) reachability check. A hosted rule with the API unreachable converts here when
-   * `whenOffline` is `local`; with `wait` the file fails with HOSTED_NETWORK until it is retried online.
+   * `whenOffline` is `local`; with `wait` the rule's runner leaves files unclaimed while offline
+   * (`mustWaitForNetwork`), and a file whose conversion starts just as the network goes fails with HOSTED_NETWORK.
    */
+  /** A hosted rule that waits while offline must not start a conversion now: the API does not answer. */
+  async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
+    if (whenOffline !== 'wait' || policy.mode !== 'hosted' || !policy.apiUrl || policy.neverUpload) return false;
+    return !(await this.deps.reachability.check(policy.apiUrl));
+  }
+
   converterFor(policy: () => RoutingPolicy, whenOffline: 'local' | 'wait', batchKey: string): FileConverter {
     return {
       convert: async (request, signal, onProgress, hooks) => {

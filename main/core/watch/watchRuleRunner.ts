@@ -27,7 +27,9 @@ export type WatchEvent =
   | { type: 'queued'; path: string }
   | { type: 'skipped'; path: string; reason: SkipReason }
   | { type: 'finished'; report: JobReport; movedTo: string | null }
-  | { type: 'problem'; path: string | null; message: string };
+  | { type: 'problem'; path: string | null; message: string }
+  /** A hosted rule that waits while offline left this file for later: it is looked at again after NETWORK_RETRY_MS. */
+  | { type: 'waiting'; path: string };
 
 export interface WatchRunnerDeps {
   rule: WatchRule;
@@ -46,7 +48,13 @@ export interface WatchRunnerDeps {
   stability: StabilityMonitorOptions;
   cohort: string | null;
   onEvent: (event: WatchEvent) => void;
+  /** True while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
+  mustWaitForNetwork?: () => Promise<boolean>;
+  /** How long a file left for the network waits before it is looked at again. */
+  networkRetryMs?: number;
 }
+
+export const NETWORK_RETRY_MS = 30_000;
 
 export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, pollMs: 250, emptyFileFactor: 4 };
 
@@ -64,6 +72,7 @@ export class WatchRuleRunner {
   private admissions: Promise<void> = Promise.resolve();
   private admitting = 0;
   private readonly afterwork = new Set<Promise<void>>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
 
   constructor(private readonly deps: WatchRunnerDeps) {
@@ -113,6 +122,8 @@ export class WatchRuleRunner {
   /** Stops watching, cancels conversions not yet finished (their claims are released for the next start) and waits for them. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.monitor.stop();
     await this.watch?.close();
     await this.admissions;
@@ -157,6 +168,7 @@ export class WatchRuleRunner {
       if (same.state === 'succeeded' || same.state === 'failed') ledger.noteSighting(same.id, file.path, file.size, file.mtimeMs);
       return this.known(same, file.path);
     }
+    if (await this.deps.mustWaitForNetwork?.()) return this.waitForNetwork(file.path);
     const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomBytes(6).toString('hex')}`);
     const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { pid: this.deps.owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir });
     if (!entry) return this.skip(file.path, 'in-progress');
@@ -170,6 +182,17 @@ export class WatchRuleRunner {
     } else {
       this.skip(file, entry.state === 'failed' ? 'failed-before' : 'in-progress');
     }
+  }
+
+  /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
+  private waitForNetwork(file: string): void {
+    this.deps.onEvent({ type: 'waiting', path: file });
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.consider(file);
+    }, this.deps.networkRetryMs ?? NETWORK_RETRY_MS);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private skip(file: string, reason: SkipReason): void {

@@ -47,6 +47,13 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
             <option value="local">on this computer</option><option value="hosted">with the hosted API</option><option value="auto">automatically</option><option value="hybrid">hybrid (within the monthly budget)</option>
           </select>
         </label>
+        {draft.mode === 'hosted' && (
+          <label>When the hosted API cannot be reached
+            <select value={draft.whenOffline ?? 'local'} onChange={(e) => setDraft({ ...draft, whenOffline: e.target.value as NonNullable<FolderRuleInput['whenOffline']> })}>
+              <option value="local">convert on this computer</option><option value="wait">wait until it answers</option>
+            </select>
+          </label>
+        )}
         <label><input type="checkbox" checked={draft.neverUpload ?? false} onChange={(e) => setDraft({ ...draft, neverUpload: e.target.checked })} /> Never upload files from this folder</label>
         <label>Only files matching <input type="text" value={include} placeholder="e.g. *.heic, *.jpg (all supported files when empty)" onChange={(e) => setInclude(e.target.value)} /></label>
         <label>Never files matching <input type="text" value={exclude} placeholder="e.g. tmp/**" onChange={(e) => setExclude(e.target.value)} /></label>
@@ -66,7 +73,7 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
   const [editing, setEditing] = useState(false);
   const name = rule.inputFolder.split(/[\\/]/).filter(Boolean).pop() ?? rule.inputFolder;
   if (editing) {
-    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder, mode: rule.mode ?? 'local', neverUpload: rule.neverUpload ?? false };
+    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder, mode: rule.mode ?? 'local', neverUpload: rule.neverUpload ?? false, whenOffline: rule.whenOffline ?? 'local' };
     return <li><RuleForm initial={initial} id={rule.id} onDone={() => setEditing(false)} /></li>;
   }
   return (

@@ -62,4 +62,23 @@ describe('batch-folder rules honour their routing', () => {
     expect(ffprobe(path.join(inbox, 'converted', readdirSync(path.join(inbox, 'converted'))[0]!)).streams[0]!.codec_name).toBe('mp3');
     await handlers['folders:remove']({ id });
   }, 60_000);
+
+  it('a hosted rule set to wait while the API is unreachable leaves its file alone: nothing converted, failed or uploaded', async () => {
+    await handlers['settings:set']({ apiUrl: 'http://127.0.0.1:9' });
+    try {
+      const inbox = path.join(dir, 'in-offline-wait');
+      mkdirSync(inbox);
+      const before = server.requests.length;
+      const { id } = await handlers['folders:add']({ inputFolder: inbox, outputFolder: null, target: 'mp3', recursive: false, include: [], exclude: [], doneFolder: null, mode: 'hosted', whenOffline: 'wait' });
+      expect((await handlers['folders:list']({})).rules.find((r) => r.id === id)).toMatchObject({ mode: 'hosted', whenOffline: 'wait' });
+      copyFileSync(wav, path.join(inbox, 'tone.wav'));
+      await new Promise((r) => setTimeout(r, 4000));
+      expect((await handlers['folders:list']({})).rules.find((r) => r.id === id)).toMatchObject({ converted: 0, failed: 0, inProgress: 0, failures: [] });
+      expect(readdirSync(inbox)).toEqual(['tone.wav']);
+      expect(server.requests.length).toBe(before);
+      await handlers['folders:remove']({ id });
+    } finally {
+      await handlers['settings:set']({ apiUrl: server.url });
+    }
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { Scheduler } from '../../../main/core/scheduler';
 import { contentHashOf } from '../../../main/core/watch/contentHash';
 import { sampleFile } from '../../../main/core/watch/stabilityMonitor';
 import { validateWatchRule, type WatchRuleInput } from '../../../main/core/watch/watchRule';
-import { WatchRuleRunner, type WatchEvent } from '../../../main/core/watch/watchRuleRunner';
+import { WatchRuleRunner, type WatchEvent, type WatchRunnerDeps } from '../../../main/core/watch/watchRuleRunner';
 import { systemClock } from '../../../native/createNativeEngine';
 import { isProcessAlive, nodeRecoveryFileSystem } from '../../../native/queueFileSystem';
 import { openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
@@ -52,7 +52,7 @@ function workspace() {
 }
 
 /** A runner over real chokidar, a real SQLite file and the real engine; the same home means the same ledger. */
-async function startRunner(home: string, ruleInput: WatchRuleInput, stability = STABILITY): Promise<Harness> {
+async function startRunner(home: string, ruleInput: WatchRuleInput, stability = STABILITY, extra: Partial<WatchRunnerDeps> = {}): Promise<Harness> {
   const db = openDatabase(home);
   const telemetry = new SqliteTelemetryStore(db);
   const rules = new SqliteWatchRuleStore(db);
@@ -69,6 +69,7 @@ async function startRunner(home: string, ruleInput: WatchRuleInput, stability = 
       events.push(event);
       if (event.type === 'queued') queuedAt.set(event.path, Date.now());
     },
+    ...extra,
   });
   mkdirSync(spec.inputDir, { recursive: true });
   await runner.start();
@@ -127,6 +128,23 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     expect(files(w.output)).toEqual(['slow.jpg']);
     expect(await sharp(path.join(w.output, 'slow.jpg')).metadata()).toMatchObject({ format: 'jpeg', width: 512, height: 512 });
     expect(h.queuedAt.get(target)).toBeGreaterThanOrEqual(writtenAt);
+  });
+
+  it('a rule that waits while offline claims nothing while the API is unreachable, then converts once it answers', async () => {
+    const w = workspace();
+    let offline = true;
+    const h = await startRunner(w.home, { inputDir: w.input, target: 'jpg', outputDir: w.output }, STABILITY, { mustWaitForNetwork: async () => offline, networkRetryMs: 300 });
+    await png(path.join(w.input, 'later.png'), 9);
+    await waitFor(() => h.events.filter((e) => e.type === 'waiting').length >= 2, 'the file to be looked at again while offline', 30_000);
+    expect(h.events.filter((e) => e.type === 'queued' || e.type === 'finished')).toEqual([]);
+    expect((h.db.prepare('SELECT COUNT(*) AS n FROM watch_ledger').get() as { n: number }).n).toBe(0);
+    expect(succeededCount(h.db) + (h.db.prepare("SELECT COUNT(*) AS n FROM conversions WHERE status = 'failed'").get() as { n: number }).n).toBe(0);
+    offline = false;
+    await waitFor(() => h.finished().length === 1, 'the conversion once online', 30_000);
+    await settled(h);
+    expect(h.finished()).toMatchObject([{ report: { status: 'succeeded' } }]);
+    expect(files(w.output)).toEqual(['later.jpg']);
+    expect(succeededCount(h.db)).toBe(1);
   });
 
   it('converts 200 files dropped at once exactly once each', async () => {
