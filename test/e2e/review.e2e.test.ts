@@ -93,6 +93,9 @@ describe('review step: dropped files wait for Start, each with its own target an
     await skipped.waitFor({ timeout: 60_000 });
     await expect(skipped.getByTestId('skip-reason').textContent()).resolves.toMatch(/^Skipped: \S/);
     await expect(skipped.getByRole('link', { name: /Download/ }).count()).resolves.toBe(0);
+    // Counted as skipped in the queue's header, not as a success.
+    await expect(page.getByTestId('count-skipped').textContent()).resolves.toBe('1 skipped');
+    await expect(page.getByTestId('count-succeeded').textContent()).resolves.toBe('2 succeeded');
     expect(readdirSync(outDir).sort()).toEqual(['portrait.webp', 'pug.png']);
     expect(statSync(path.join(outDir, 'portrait.webp')).mtimeMs).toBe(before);
   }, 120_000);

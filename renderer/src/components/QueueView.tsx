@@ -3,7 +3,7 @@ import { usePending } from '../stores/pendingStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
 import { Icon, KindSymbols } from './Icons';
-import { JobRow } from './JobRow';
+import { JobRow, isSkipped } from './JobRow';
 import { PendingRows } from './PendingRows';
 
 const ROW_HEIGHT = 64;
@@ -47,22 +47,24 @@ function BatchHeader() {
   const jobs = useQueue((s) => s.jobs);
   const order = useQueue((s) => s.order);
   const totals = useMemo(() => {
-    const count = { succeeded: 0, failed: 0, cancelled: 0, running: 0 };
+    const count = { succeeded: 0, skipped: 0, failed: 0, cancelled: 0, running: 0 };
     for (const id of order) {
       const job = jobs[id];
       if (!job) continue;
       if (job.status === 'running' || job.status === 'paused') count.running += job.progress;
+      else if (isSkipped(job)) count.skipped++;
       else if (job.status !== 'queued') count[job.status]++;
     }
     return count;
   }, [jobs, order]);
   const total = order.length;
-  const finished = totals.succeeded + totals.failed + totals.cancelled;
+  const finished = totals.succeeded + totals.skipped + totals.failed + totals.cancelled;
   const share = (n: number) => `${(n / total) * 100}%`;
   return (
     <div className="batch-header">
       <div className="meter" role="progressbar" aria-label="Finished files" aria-valuemin={0} aria-valuemax={total} aria-valuenow={finished} aria-valuetext={`${finished} of ${total} finished`}>
         <span className="m-succeeded" style={{ width: share(totals.succeeded) }} />
+        <span className="m-skipped" style={{ width: share(totals.skipped) }} />
         <span className="m-failed" style={{ width: share(totals.failed) }} />
         <span className="m-cancelled" style={{ width: share(totals.cancelled) }} />
         <span className="m-running" style={{ width: share(totals.running) }} />
@@ -70,6 +72,7 @@ function BatchHeader() {
       <p className="counts" data-testid="batch-summary" aria-live="polite">
         <span>{finished} of {total} finished:</span>
         <span className="count-succeeded" data-testid="count-succeeded">{totals.succeeded} succeeded</span>
+        {totals.skipped > 0 && <span className="count-skipped" data-testid="count-skipped">{totals.skipped} skipped</span>}
         <span className={totals.failed > 0 ? 'count-failed' : undefined} data-testid="count-failed">{totals.failed} failed</span>
         <span className="count-cancelled" data-testid="count-cancelled">{totals.cancelled} cancelled</span>
       </p>
