@@ -1,8 +1,9 @@
 import { crc32, deflateSync } from 'node:zlib';
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+export const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
-function chunk(type: string, data: Uint8Array): Buffer {
+/** One PNG chunk: length, type, data and its CRC. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');
@@ -19,7 +20,7 @@ export function insertPngMetadata(png: Uint8Array, metadata: { exif?: Uint8Array
   if (!PNG_SIGNATURE.every((byte, i) => png[i] === byte)) throw new Error('not a PNG');
   const ihdrEnd = 8 + 12 + new DataView(png.buffer, png.byteOffset + 8, 4).getUint32(0);
   const extra: Buffer[] = [];
-  if (metadata.icc) extra.push(chunk('iCCP', Buffer.concat([Buffer.from('ICC Profile\0\0', 'latin1'), deflateSync(metadata.icc)])));
-  if (metadata.exif) extra.push(chunk('eXIf', metadata.exif));
+  if (metadata.icc) extra.push(pngChunk('iCCP', Buffer.concat([Buffer.from('ICC Profile\0\0', 'latin1'), deflateSync(metadata.icc)])));
+  if (metadata.exif) extra.push(pngChunk('eXIf', metadata.exif));
   return Buffer.concat([png.subarray(0, ihdrEnd), ...extra, png.subarray(ihdrEnd)]);
 }

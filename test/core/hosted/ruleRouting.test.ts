@@ -2,16 +2,12 @@ import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../helpers/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenVault, type SecretStore } from '../../../main/core/hosted/tokenVault';
+import { TokenVault } from '../../../main/core/hosted/tokenVault';
+import { memoryKeychain } from '../../helpers/memoryKeychain';
 import { contractHandlers } from '../../../main/shell/contractHandlers';
 import { createDesktopRuntime, type DesktopRuntime } from '../../../main/shell/desktopRuntime';
 import { startHostedTestServer, type HostedTestServer } from '../../hosted-server/hostedTestServer';
 import { ffprobe, makeMedia, removeDir, tempDir } from '../../helpers/media';
-
-function memoryKeychain(): SecretStore {
-  const secrets = new Map<string, string>();
-  return { read: async (a) => secrets.get(a) ?? null, write: async (a, s) => void secrets.set(a, s), remove: async (a) => secrets.delete(a) };
-}
 
 /** Batch-folder rules go through the same router: a hosted rule uploads, "never upload" keeps every byte here. */
 describe('batch-folder rules honour their routing', () => {

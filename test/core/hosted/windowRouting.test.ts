@@ -3,22 +3,13 @@ import path from 'node:path';
 import { ROOT } from '../../helpers/cli';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JobViewData } from '../../../main/core/app/desktopService';
-import { TokenVault, type SecretStore } from '../../../main/core/hosted/tokenVault';
+import { TokenVault } from '../../../main/core/hosted/tokenVault';
+import { memoryKeychain } from '../../helpers/memoryKeychain';
 import { contractHandlers } from '../../../main/shell/contractHandlers';
 import { createDesktopRuntime, type DesktopRuntime } from '../../../main/shell/desktopRuntime';
 import { createNativeEngine, type NativeEngine } from '../../../native/createNativeEngine';
 import { startHostedTestServer, type HostedTestServer } from '../../hosted-server/hostedTestServer';
 import { ffprobe, makeMedia, removeDir, tempDir } from '../../helpers/media';
-
-/** A keychain kept in memory: these tests are about routing, not about the OS keychain. */
-function memoryKeychain(): SecretStore {
-  const secrets = new Map<string, string>();
-  return {
-    read: async (account) => secrets.get(account) ?? null,
-    write: async (account, secret) => void secrets.set(account, secret),
-    remove: async (account) => secrets.delete(account),
-  };
-}
 
 async function settled(runtime: DesktopRuntime, count: number): Promise<JobViewData[]> {
   for (;;) {

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { copyFileSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../main/core/errors';
+import { PNG_SIGNATURE, pngChunk } from '../../../native/image/pngMetadata';
 import { MAX_HEIC_BYTES } from '../../../native/image/sharpImageConverter';
 import { ROOT } from '../../helpers/cli';
 import { useRealEngine } from '../../helpers/engine';
@@ -14,19 +15,11 @@ const run = promisify(execFile);
 
 /** A PNG whose header claims width x height, with a few bytes of pixel data: a decompression bomb's shape. */
 function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    out.write(type, 4, 'latin1');
-    data.copy(out, 8);
-    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-    return out;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(4096))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([Buffer.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(4096))), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Peak resident memory (GNU time's %M, in KB) of one `convertr convert` job, whichever of its processes peaked. */
