@@ -45,6 +45,10 @@ export const jobViewSchema = z.object({
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
+/** What a picked folder is for: it titles the native dialog. */
+export const folderPurposeSchema = z.enum(['output', 'watch', 'done']);
+export type FolderPurpose = z.infer<typeof folderPurposeSchema>;
+
 export const QUALITY_VALUES = ['high', 'balanced', 'small'] as const;
 export const CONFLICT_VALUES = ['keep-both', 'skip', 'overwrite'] as const;
 export const conflictSchema = z.enum(CONFLICT_VALUES);
@@ -254,6 +258,8 @@ export const invokeChannels = {
   'folders:remove': { request: z.object({ id: ruleIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   'output:reveal': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ revealed: z.boolean() }) },
   'dialog:chooseFiles': { request: z.object({ folders: z.boolean() }).strict(), response: z.object({ paths: z.array(z.string()) }) },
+  /** The desktop app's native folder picker (null: cancelled); the browser window types the path instead. */
+  'dialog:chooseFolder': { request: z.object({ purpose: folderPurposeSchema }).strict(), response: z.object({ path: z.string().nullable() }) },
 } as const;
 
 export const eventChannels = {

@@ -3,7 +3,7 @@ import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/fo
 import type { ModePreference } from '../core/hosted/routing.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
-import { CONFLICT_POLICIES, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
+import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
 
 export class UsageError extends Error {}
 
@@ -71,7 +71,7 @@ export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality high|balanced|small] [--max-size <N>MB] [--resize <px>]
-          [--strip-metadata] [--on-conflict keep-both|skip|overwrite] [--preset <name>]
+          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict keep-both|skip|overwrite] [--preset <name>]
           [--mode local|hosted|auto|hybrid] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -84,6 +84,9 @@ Commands:
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
+      --mono         mix the sound down to one channel (speech, podcasts).
+      --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
+                     8k to 512k, instead of the quality's.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
                      overwrite (replaced only after the new file passed its check; never the input).
       --preset <name> a named target with its options ("convertr presets" lists them); --to and the
@@ -111,7 +114,8 @@ Commands:
       Remove the hosted API token from the keychain; conversions become anonymous.
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
         [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
-        [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--on-conflict ...]
+        [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--mono]
+        [--audio-bitrate <kbps>] [--on-conflict ...]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
       first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
@@ -131,16 +135,19 @@ Commands:
 
 Exit codes: 0 all succeeded, 1 any conversion failed, 2 usage error.`;
 
-const OPTION_FLAGS = {
+/** The conversion option flags, shared by convert, watch and presets save. */
+export const OPTION_FLAGS = {
   quality: { type: 'string' },
   'max-size': { type: 'string' },
   resize: { type: 'string' },
   'strip-metadata': { type: 'boolean' },
   'on-conflict': { type: 'string' },
+  mono: { type: 'boolean' },
+  'audio-bitrate': { type: 'string' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
   if (values.quality !== undefined) {
     if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
@@ -157,6 +164,15 @@ export function parseOptionFlags(values: { quality?: string; 'max-size'?: string
     options.resize = Number(px);
   }
   if (values['strip-metadata']) options.stripMetadata = true;
+  if (values.mono) options.mono = true;
+  if (values['audio-bitrate'] !== undefined) {
+    const kbps = /^\s*(\d+)\s*(k|kbps|kbit\/s)?\s*$/i.exec(values['audio-bitrate'])?.[1];
+    if (kbps === undefined) throw new UsageError(`--audio-bitrate takes kilobits per second such as 96k, not ${values['audio-bitrate']}.`);
+    if (Number(kbps) < MIN_AUDIO_BITRATE_KBPS || Number(kbps) > MAX_AUDIO_BITRATE_KBPS) {
+      throw new UsageError(`--audio-bitrate is between ${MIN_AUDIO_BITRATE_KBPS}k and ${MAX_AUDIO_BITRATE_KBPS}k, not ${values['audio-bitrate']}.`);
+    }
+    options.audioBitrateKbps = Number(kbps);
+  }
   if (values['on-conflict'] !== undefined) {
     if (!(CONFLICT_POLICIES as readonly string[]).includes(values['on-conflict'])) {
       throw new UsageError(`--on-conflict must be keep-both, skip or overwrite, not ${values['on-conflict']}.${didYouMean(values['on-conflict'], CONFLICT_POLICIES)}`);

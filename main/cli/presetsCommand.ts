@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { normalizeOptions } from '../core/conversionOptions.js';
 import { OUTPUT_FORMATS, parseOutputFormat } from '../core/formats.js';
 import { allPresets, describePreset, findPreset, presetId, type Preset } from '../core/presets/presets.js';
-import { UsageError, parseOptionFlags } from './args.js';
+import { OPTION_FLAGS, UsageError, parseOptionFlags } from './args.js';
 import { openStores } from './context.js';
 import { didYouMean } from './didYouMean.js';
 import type { CliIo } from './io.js';
@@ -53,7 +53,7 @@ export async function presetsCommand(args: PresetsArgs, io: CliIo): Promise<numb
     const { values } = parseArgs({
       args: args.argv,
       strict: true,
-      options: { to: { type: 'string' }, quality: { type: 'string' }, 'max-size': { type: 'string' }, resize: { type: 'string' }, 'strip-metadata': { type: 'boolean' }, 'on-conflict': { type: 'string' } },
+      options: { to: { type: 'string' }, ...OPTION_FLAGS },
     });
     if (!values.to) throw new UsageError(`presets save needs --to <format> (one of ${OUTPUT_FORMATS.join(', ')}).`);
     const target = parseOutputFormat(values.to);

@@ -71,6 +71,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     hardware: runtime.hardware,
     reveal: () => {},
     chooseFiles: async () => [],
+    // The browser types a folder's path: a dialog here would open on the machine serving the page.
+    chooseFolder: async () => null,
     settingsChanged: (settings) => events.host?.broadcast('settings:changed', settings),
     protectedFolders: { code: app.root, renderer: rendererDir, data: dataDir },
   });

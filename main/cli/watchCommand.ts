@@ -10,7 +10,7 @@ import { systemClock } from '../../native/createNativeEngine.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
-import { UsageError, parseOptionFlags } from './args.js';
+import { OPTION_FLAGS, UsageError, parseOptionFlags } from './args.js';
 import type { ConversionOptions } from '../core/conversionOptions.js';
 import type { Preset } from '../core/presets/presets.js';
 import { resolveRequest } from './resolveRequest.js';
@@ -56,11 +56,7 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
       options: {
         to: { type: 'string' },
         preset: { type: 'string' },
-        quality: { type: 'string' },
-        'max-size': { type: 'string' },
-        resize: { type: 'string' },
-        'strip-metadata': { type: 'boolean' },
-        'on-conflict': { type: 'string' },
+        ...OPTION_FLAGS,
         out: { type: 'string' },
         recursive: { type: 'boolean', short: 'r', default: false },
         include: { type: 'string', multiple: true, default: [] },

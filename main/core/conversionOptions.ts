@@ -50,6 +50,12 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
   if (options.resize !== undefined && !Number.isInteger(options.resize)) return 'A resize is a whole number of pixels.';
   if (options.resize !== undefined && (options.resize < MIN_RESIZE_PX || options.resize > MAX_RESIZE_PX)) return `A resize is between ${MIN_RESIZE_PX} and ${MAX_RESIZE_PX} pixels.`;
   if (options.maxSizeBytes !== undefined && !(options.maxSizeBytes > 0)) return 'A size limit is more than 0 MB.';
+  if (options.audioBitrateKbps !== undefined && !supportsMaxSize(target)) {
+    return isImageOutput(target)
+      ? `An audio bitrate applies to sound; ${target.toUpperCase()} is a picture.`
+      : `${target.toUpperCase()} is lossless, so it has no bitrate to choose; use MP3, M4A, OGG or OPUS for a bitrate.`;
+  }
+  if (options.mono && isImageOutput(target)) return `Mono applies to sound; ${target.toUpperCase()} is a picture.`;
   if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
     return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
   }

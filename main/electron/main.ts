@@ -10,6 +10,7 @@ import { contractHandlers } from '../shell/contractHandlers.js';
 import { electronNotifications, electronTray } from './electronAdapters.js';
 import { registerInvokeHandlers, trustedSenderCheck } from '../shell/handleInvoke.js';
 import { CONTENT_SECURITY_POLICY, createMainWindow } from './mainWindow.js';
+import { chosenFolder, folderDialogOptions } from './folderDialog.js';
 import { TrayController } from './trayController.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -70,6 +71,10 @@ function start(): void {
     chooseFiles: async (folders) => {
       const result = await dialog.showOpenDialog({ properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'] });
       return result.canceled ? [] : result.filePaths;
+    },
+    chooseFolder: async (purpose) => {
+      const options = folderDialogOptions(purpose);
+      return chosenFolder(await (window && !window.isDestroyed() ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)));
     },
     settingsChanged: (next) => send('settings:changed', next),
     protectedFolders: { code: app.getAppPath(), renderer: path.dirname(rendererIndex), data: dataDir },

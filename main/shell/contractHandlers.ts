@@ -4,7 +4,7 @@ import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
-import type { FolderRuleInput, FolderRuleView, PresetView, Settings } from '../../preload/contract.js';
+import type { FolderPurpose, FolderRuleInput, FolderRuleView, PresetView, Settings } from '../../preload/contract.js';
 import { describePreset, type Preset } from '../core/presets/presets.js';
 import path from 'node:path';
 import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
@@ -21,6 +21,8 @@ export interface ShellActions {
   hardware: Hardware;
   reveal(file: string): void;
   chooseFiles(folders: boolean): Promise<string[]>;
+  /** The native folder picker; null when cancelled or when this shell has none. */
+  chooseFolder(purpose: FolderPurpose): Promise<string | null>;
   settingsChanged(settings: Settings): void;
   /** Output and done folders typed in the window may not point here. */
   protectedFolders: ProtectedFolders;
@@ -168,5 +170,6 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       return { revealed: true };
     },
     'dialog:chooseFiles': async ({ folders }) => ({ paths: await shell.chooseFiles(folders) }),
+    'dialog:chooseFolder': async ({ purpose }) => ({ path: await shell.chooseFolder(purpose) }),
   };
 }

@@ -55,6 +55,33 @@ describe('convertr convert with options and presets', () => {
     expect(bad.stderr).toMatch(/Did you mean "small"\?/);
   }, 60_000);
 
+  it('--mono and --audio-bitrate set the sound of an MP3 and of a video\'s AAC; nonsense is one usage line', async () => {
+    const out = path.join(dir, 'speech');
+    const run = await cli('convert', wav, '--to', 'mp3', '--mono', '--audio-bitrate', '64k', '--out', out, '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const probed = ffprobe(String(jsonLines(run.stdout)[0]!['output']));
+    expect(probed.streams[0]).toMatchObject({ codec_name: 'mp3', channels: 1, bit_rate: '64000' });
+    const stereo = await cli('convert', wav, '--to', 'mp3', '--out', path.join(dir, 'stereo'), '--json');
+    expect(ffprobe(String(jsonLines(stereo.stdout)[0]!['output'])).streams[0]).toMatchObject({ channels: 2 });
+
+    const clip = path.join(dir, 'talking.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-ac', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+    const video = await cli('convert', clip, '--to', 'mkv', '--mono', '--audio-bitrate', '48', '--out', path.join(dir, 'video-sound'), '--json');
+    expect(video.code, video.stderr).toBe(0);
+    const sound = ffprobe(String(jsonLines(video.stdout)[0]!['output'])).streams.find((st) => st.codec_type === 'audio')!;
+    expect(sound).toMatchObject({ codec_name: 'aac', channels: 1 });
+
+    const lossless = await cli('convert', wav, '--to', 'flac', '--audio-bitrate', '96k', '--out', path.join(dir, 'never'));
+    expect(lossless.code).toBe(2);
+    expect(lossless.stderr).toMatch(/^convertr: FLAC is lossless, so it has no bitrate to choose/);
+    const tooHigh = await cli('convert', wav, '--to', 'mp3', '--audio-bitrate', '900k');
+    expect(tooHigh.code).toBe(2);
+    expect(tooHigh.stderr).toMatch(/^convertr: --audio-bitrate is between 8k and 512k, not 900k\.\n/);
+    expect(tooHigh.stderr).not.toMatch(/Commands:| at /);
+    const typo = await cli('convert', wav, '--to', 'mp3', '--mnoo');
+    expect(typo.stderr).toMatch(/Did you mean "--mono"\?/);
+  }, 90_000);
+
   it('--on-conflict skip reports skipped (exit 0) and leaves the file; overwrite replaces it', async () => {
     const out = path.join(dir, 'conflict');
     const first = await cli('convert', wav, '--to', 'mp3', '--out', out, '--json');

@@ -26,6 +26,11 @@ describe('conversion options, planned by pure functions', () => {
     expect(optionsProblem(normalizeOptions({ maxSizeBytes: 1e6 }), 'flac')).toMatch(/lossless/);
     expect(optionsProblem(normalizeOptions({ resize: 4 }), 'mp4')).toMatch(/between 16/);
     expect(optionsProblem(normalizeOptions({ maxSizeBytes: 1e6, resize: 640 }), 'mp4')).toBeUndefined();
+    expect(optionsProblem(normalizeOptions({ audioBitrateKbps: 96 }), 'flac')).toMatch(/FLAC is lossless, so it has no bitrate/);
+    expect(optionsProblem(normalizeOptions({ audioBitrateKbps: 96 }), 'png')).toMatch(/PNG is a picture/);
+    expect(optionsProblem(normalizeOptions({ mono: true }), 'jpg')).toMatch(/Mono applies to sound/);
+    expect(optionsProblem(normalizeOptions({ mono: true }), 'wav')).toBeUndefined();
+    expect(optionsProblem(normalizeOptions({ mono: true, audioBitrateKbps: 64 }), 'mp4')).toBeUndefined();
   });
 
   it('splits a size limit between picture and sound, and refuses one no one would want with the size it needs', () => {

@@ -24,6 +24,8 @@ interface StartupReport {
   ipcProbe: { trusted: { ok: boolean; value?: { version: string } }; untrusted: { ok: boolean } } | null;
   exitCode: number | null;
   sqliteAddons: string[];
+  openDialogs: { parentIsWindow: boolean; title: string; properties: string[] }[];
+  folderPick: { ok: boolean; value?: { path: string | null } } | null;
 }
 
 const MAIN_BUNDLE = path.join(ROOT, 'out/main/index.js');
@@ -86,6 +88,18 @@ describe('the built desktop app starts (Electron replaced by a recording fake)',
     expect(report.ipcProbe?.trusted.ok).toBe(true);
     expect(report.ipcProbe?.trusted.value?.version).toBe('0.0.0-fake');
     expect(report.ipcProbe?.untrusted.ok).toBe(false);
+  });
+
+  it('asks the native dialog for one folder, on the window, and answers null when the user cancels', () => {
+    expect(report.openDialogs).toEqual([{ parentIsWindow: true, title: 'Choose the folder for converted files', properties: expect.arrayContaining(['openDirectory', 'createDirectory']) as string[] }]);
+    expect(report.openDialogs[0]!.properties).not.toContain('openFile');
+    expect(report.openDialogs[0]!.properties).not.toContain('multiSelections');
+    expect(report.folderPick).toEqual({ ok: true, value: { path: null } });
+  });
+
+  it('gives the window the folder the user picked in the native dialog', () => {
+    const picked = startBuiltApp({ FAKE_ELECTRON_PICK_FOLDER: '/home/someone/Converted' }).report;
+    expect(picked.folderPick).toEqual({ ok: true, value: { path: '/home/someone/Converted' } });
   });
 
   it('puts an icon in the tray with a menu', () => {

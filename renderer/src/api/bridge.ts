@@ -47,3 +47,8 @@ export function downloadUrl(jobId: number): string | undefined {
 export function pathsForDroppedFiles(files: readonly File[]): Promise<string[]> {
   return current().pathsForDroppedFiles(files);
 }
+
+/** The desktop app has the system's folder picker; the browser window types a folder's path instead. */
+export function hasNativeFolderDialog(): boolean {
+  return window.convertr !== undefined;
+}

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { OUTPUT_FORMAT_VALUES, type FolderRuleInput, type FolderRuleView } from '../../../preload/contract';
 import { useFolders } from '../stores/foldersStore';
 import { isFullPath } from '../lib/validation';
+import { FolderPickButton } from './FolderPickButton';
 
 const EMPTY: FolderRuleInput = { inputFolder: '', outputFolder: null, target: 'jpg', recursive: true, include: [], exclude: [], doneFolder: null };
 const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);
@@ -35,7 +36,9 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
       <fieldset>
         <legend>{id === undefined ? 'New batch folder' : 'Edit batch folder'}</legend>
         <label>Watch folder <input type="text" value={draft.inputFolder} placeholder="a full path, such as /home/you/Camera" required aria-describedby={formError ? errorId : undefined} onChange={(e) => setDraft({ ...draft, inputFolder: e.target.value })} /></label>
+        <FolderPickButton purpose="watch" label="Choose the watch folder" onPicked={(folder) => setDraft({ ...draft, inputFolder: folder })} />
         <label>Output folder <input type="text" value={draft.outputFolder ?? ''} placeholder="a “converted” folder inside it" onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value || null })} /></label>
+        <FolderPickButton purpose="output" label="Choose the output folder" onPicked={(folder) => setDraft({ ...draft, outputFolder: folder })} />
         <label>Convert to
           <select value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value as FolderRuleInput['target'] })}>
             {OUTPUT_FORMAT_VALUES.map((f) => <option key={f} value={f}>{f.toUpperCase()}</option>)}
@@ -58,6 +61,7 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
         <label>Only files matching <input type="text" value={include} placeholder="e.g. *.heic, *.jpg (all supported files when empty)" onChange={(e) => setInclude(e.target.value)} /></label>
         <label>Never files matching <input type="text" value={exclude} placeholder="e.g. tmp/**" onChange={(e) => setExclude(e.target.value)} /></label>
         <label>After converting, move originals to <input type="text" value={draft.doneFolder ?? ''} placeholder="keep them where they are" onChange={(e) => setDraft({ ...draft, doneFolder: e.target.value || null })} /></label>
+        <FolderPickButton purpose="done" label="Choose the folder for converted originals" onPicked={(folder) => setDraft({ ...draft, doneFolder: folder })} />
         <div className="toolbar">
           <button type="submit" className="primary">{id === undefined ? 'Add rule' : 'Save rule'}</button>
           {id !== undefined && <button type="button" onClick={() => { setFormError(null); onDone(); }}>Cancel</button>}

@@ -15,31 +15,34 @@ interface Form {
   resize: string;
   stripMetadata: boolean;
   onConflict: ConversionOptionsView['onConflict'];
-  /** Kept as they were: a preset's mono and fixed bitrate have no field of their own yet. */
-  extra: Pick<ConversionOptionsView, 'mono' | 'audioBitrateKbps'>;
+  mono: boolean;
+  audioKbps: string;
 }
 
-const EMPTY: Form = { name: '', target: 'mp4', quality: 'balanced', maxSizeMb: '', resize: '', stripMetadata: false, onConflict: 'keep-both', extra: {} };
+const EMPTY: Form = { name: '', target: 'mp4', quality: 'balanced', maxSizeMb: '', resize: '', stripMetadata: false, onConflict: 'keep-both', mono: false, audioKbps: '' };
+type Field = 'name' | 'maxSizeMb' | 'resize' | 'audioKbps';
 
 function formOf(preset: PresetView, name: string): Form {
   const o = preset.options;
   return {
     name, target: preset.target, quality: o.quality, maxSizeMb: o.maxSizeBytes ? String(o.maxSizeBytes / MB) : '', resize: o.resize ? String(o.resize) : '',
-    stripMetadata: o.stripMetadata, onConflict: o.onConflict, extra: { ...(o.mono ? { mono: true } : {}), ...(o.audioBitrateKbps ? { audioBitrateKbps: o.audioBitrateKbps } : {}) },
+    stripMetadata: o.stripMetadata, onConflict: o.onConflict, mono: o.mono ?? false, audioKbps: o.audioBitrateKbps ? String(o.audioBitrateKbps) : '',
   };
 }
 
 /** The form's problems in the user's words, by field; the engine checks the rest (a size limit on an image, a taken name). */
-function problemsOf(form: Form): Partial<Record<'name' | 'maxSizeMb' | 'resize', string>> {
-  const problems: Partial<Record<'name' | 'maxSizeMb' | 'resize', string>> = {};
+function problemsOf(form: Form): Partial<Record<Field, string>> {
+  const problems: Partial<Record<Field, string>> = {};
   if (form.name.trim() === '') problems.name = 'A preset needs a name.';
   if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0)) problems.maxSizeMb = 'A size limit is a number of MB above 0.';
   if (form.resize.trim() !== '' && !(Number.isInteger(Number(form.resize)) && Number(form.resize) >= 16 && Number(form.resize) <= 16384)) problems.resize = 'A longest edge is a whole number of pixels from 16 to 16384.';
+  if (form.audioKbps.trim() !== '' && !(Number.isInteger(Number(form.audioKbps)) && Number(form.audioKbps) >= 8 && Number(form.audioKbps) <= 512)) problems.audioKbps = 'An audio bitrate is a whole number of kbps from 8 to 512.';
   return problems;
 }
 
 function draftOf(form: Form): PresetDraft {
-  const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...form.extra };
+  const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...(form.mono ? { mono: true } : {}) };
+  if (form.audioKbps.trim() !== '') options.audioBitrateKbps = Number(form.audioKbps);
   if (form.maxSizeMb.trim() !== '') options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * MB);
   if (form.resize.trim() !== '') options.resize = Number(form.resize);
   return { name: form.name.trim(), target: form.target, options };
@@ -111,6 +114,11 @@ export function PresetsEditor() {
           <div className="field">
             <label>Longest edge in pixels <input type="text" inputMode="numeric" placeholder="as it is" value={form.resize} {...invalid('resize')} onChange={(e) => setForm({ ...form, resize: e.target.value })} /></label>
             {problems.resize && <span id="preset-error-resize" className="field-error">{problems.resize}</span>}
+          </div>
+          <label><input type="checkbox" checked={form.mono} onChange={(e) => setForm({ ...form, mono: e.target.checked })} /> Mono sound (speech, podcasts)</label>
+          <div className="field">
+            <label>Audio bitrate in kbps (lossy sound) <input type="text" inputMode="numeric" placeholder="from the quality" value={form.audioKbps} {...invalid('audioKbps')} onChange={(e) => setForm({ ...form, audioKbps: e.target.value })} /></label>
+            {problems.audioKbps && <span id="preset-error-audioKbps" className="field-error">{problems.audioKbps}</span>}
           </div>
           <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => setForm({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
           <label>If the name is taken <select aria-label="If the name is taken" value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{CONFLICT_VALUES.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>

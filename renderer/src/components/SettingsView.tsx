@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Settings } from '../../../preload/contract';
 import { PLAN_LIMITS as PLAN, settingsProblems, type Problems, type SettingsField as Field } from '../lib/validation';
 import { useSettings, type Feedback } from '../stores/settingsStore';
+import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
 
 const KIND_LABEL = { video: 'Video', audio: 'Audio', image: 'Image' } as const;
@@ -78,6 +79,7 @@ export function SettingsView() {
           {draft.outputFolder !== null && (
             <div className="field">
               <input type="text" aria-label="Output folder" placeholder="a full path, such as /home/you/Converted" value={draft.outputFolder} {...invalid('outputFolder')} onChange={(e) => setDraft({ ...draft, outputFolder: e.target.value })} />
+              <FolderPickButton purpose="output" label="Choose the output folder" onPicked={(folder) => setDraft({ ...draft, outputFolder: folder })} />
               <FieldError id="error-outputFolder" text={problems.outputFolder} />
             </div>
           )}

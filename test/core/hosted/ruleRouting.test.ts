@@ -24,7 +24,7 @@ describe('batch-folder rules honour their routing', () => {
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', wav]);
     runtime = createDesktopRuntime(path.join(dir, 'home'), { jobUpdated: () => {}, batchFinished: () => {} }, {}, { vault: new TokenVault(memoryKeychain()) });
     handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, runtime, {
-      version: 'test', ffmpeg: runtime.ffmpeg, hardware: runtime.hardware, reveal: () => {}, chooseFiles: async () => [], settingsChanged: () => {}, protectedFolders: { code: ROOT, renderer: ROOT, data: path.join(dir, 'home') },
+      version: 'test', ffmpeg: runtime.ffmpeg, hardware: runtime.hardware, reveal: () => {}, chooseFiles: async () => [], chooseFolder: async () => null, settingsChanged: () => {}, protectedFolders: { code: ROOT, renderer: ROOT, data: path.join(dir, 'home') },
     });
     await handlers['settings:set']({ apiUrl: server.url });
   });

@@ -61,7 +61,7 @@ describe('auto routing in the window on a machine without ffmpeg', () => {
     const created = createDesktopRuntime(path.join(dir, home), { jobUpdated: () => {}, batchFinished: () => {} }, {}, { vault: new TokenVault(memoryKeychain()) });
     runtime = created;
     const handlers = contractHandlers(created.service, created.settings, created.watch, created, {
-      version: 'test', ffmpeg: created.ffmpeg, hardware: created.hardware, reveal: () => {}, chooseFiles: async () => [], settingsChanged: () => {}, protectedFolders: { code: ROOT, renderer: ROOT, data: path.join(dir, 'home') },
+      version: 'test', ffmpeg: created.ffmpeg, hardware: created.hardware, reveal: () => {}, chooseFiles: async () => [], chooseFolder: async () => null, settingsChanged: () => {}, protectedFolders: { code: ROOT, renderer: ROOT, data: path.join(dir, 'home') },
     });
     return { runtime: created, handlers };
   }

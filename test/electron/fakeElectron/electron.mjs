@@ -16,6 +16,8 @@ const report = {
   navigationPrevented: null,
   windowOpenAction: null,
   ipcProbe: null,
+  openDialogs: [],
+  folderPick: null,
   exitCode: null,
   sqliteAddons: [],
 };
@@ -109,7 +111,13 @@ export const dialog = {
   showErrorBox(title, content) {
     report.errorBoxes.push(`${title}: ${content}`);
   },
-  showOpenDialog: async () => ({ canceled: true, filePaths: [] }),
+  /** Answers with FAKE_ELECTRON_PICK_FOLDER (cancelled when unset), recording what the app asked for. */
+  showOpenDialog: async (...args) => {
+    const options = args.at(-1);
+    report.openDialogs.push({ parentIsWindow: args.length === 2 && args[0] instanceof BrowserWindow, title: options.title, properties: options.properties });
+    const picked = process.env.FAKE_ELECTRON_PICK_FOLDER;
+    return picked ? { canceled: false, filePaths: [picked] } : { canceled: true, filePaths: [] };
+  },
 };
 
 export const shell = { openPath: async () => '', showItemInFolder() {}, openExternal: async () => {} };
@@ -161,6 +169,8 @@ async function probeAndQuit() {
       untrusted: await info({ senderFrame: { url: 'https://example.invalid/' } }, {}),
     };
   }
+  const chooseFolder = handlers.get('dialog:chooseFolder');
+  if (chooseFolder) report.folderPick = await chooseFolder({ senderFrame: { url: rendererUrl } }, { purpose: 'output' });
   const quit = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
   app.emit('before-quit', quit);
   if (!quit.defaultPrevented) finish(0);
