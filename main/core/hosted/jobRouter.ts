@@ -226,8 +226,19 @@ export class JobRouter {
     this.hostedInFlight[kind]++;
     const jobKey = hostedJobKey(job);
     const work = this.deps.work;
+    let started = false;
+    let released = false;
+    // A job cancelled while it waited for a slot never converts: its reservation and in-flight count go back here.
+    const release = () => {
+      if (started || released) return;
+      released = true;
+      this.hostedInFlight[kind]--;
+      if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
+    };
     const converter: FileConverter = {
       convert: async (request, signal, onProgress, hooks) => {
+        if (released) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
+        started = true;
         const stored = work.job(jobKey);
         const durable = {
           stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
@@ -258,6 +269,6 @@ export class JobRouter {
         }
       },
     };
-    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind) };
+    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
   }
 }

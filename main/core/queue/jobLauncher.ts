@@ -71,6 +71,7 @@ export class JobLauncher {
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
+      route.release?.();
       files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {

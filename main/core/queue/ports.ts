@@ -96,6 +96,8 @@ export interface JobRoute {
   converter: FileConverter;
   scheduler: Scheduler<ConversionResult>;
   lane: string;
+  /** Called once the job has ended: gives back what routing took (a hybrid job's budget reservation) when its converter never ran. */
+  release?(): void;
 }
 
 export type JobRouter = (job: QueuedJob) => JobRoute;
