@@ -1,3 +1,4 @@
+import packageJson from '../../package.json';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -66,7 +67,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     foldersChanged: () => events.host?.broadcast('folders:changed', {}),
   });
   const handlers = contractHandlers(runtime.service, runtime.settings, runtime.watch, runtime, {
-    version: '0.1.0',
+    version: packageJson.version,
     ffmpeg: runtime.ffmpeg,
     hardware: runtime.hardware,
     reveal: () => {},

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { ROOT } from '../helpers/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { removeDir, tempDir } from '../helpers/media';
@@ -77,6 +80,8 @@ describe('choosing a folder: the native dialog in the desktop app, a typed path 
     await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
     const saved = await page.evaluate(async () => (await (window as unknown as { convertr: { invoke(c: string, r: object): Promise<{ value: { outputFolder: string | null } }> } }).convertr.invoke('settings:get', {})).value.outputFolder);
     expect(saved).toBe(chosen);
+    const info = await page.evaluate(async () => (await (window as unknown as { convertr: { invoke(c: string, r: object): Promise<{ value: { version: string } }> } }).convertr.invoke('app:info', {})).value.version);
+    expect(info, 'the window reports the version of the package it runs').toBe((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version);
     expect(await axeProblems(page)).toEqual([]);
     await page.close();
   });
