@@ -11,6 +11,7 @@ import { SqliteQueueStore } from './sqlite/sqliteQueueStore.js';
 import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
 import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
 import { SqlitePresetStore } from './sqlite/sqlitePresetStore.js';
+import { SqliteJobHistoryStore } from './sqlite/sqliteJobHistoryStore.js';
 
 export interface DataStores {
   db: SqliteDatabase;
@@ -20,6 +21,10 @@ export interface DataStores {
   ledger: SqliteWatchLedger;
   /** The user's own presets. */
   presets: SqlitePresetStore;
+  /** The window's finished rows, kept until cleared. */
+  history: SqliteJobHistoryStore;
+  /** Small pictures of the window's rows are cached here, inside the data folder. */
+  thumbnailCache: string;
   /** This process as an owner of jobs. */
   owner: OwnerProbe;
   /** Renews this process's leases on its queue jobs and batch-folder entries while it lives. */
@@ -72,13 +77,15 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     db.close();
     throw dataFolderError(error, dataDirectory) ?? error;
   }
+  const history = new SqliteJobHistoryStore(db);
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
   return {
-    db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), history, thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       try {
         store.flushFinished();
+        history.flush();
       } finally {
         db.close();
       }

@@ -17,6 +17,10 @@ export type ErrorPayloadView = z.infer<typeof errorPayloadSchema>;
 const pathSchema = z.string().min(1).max(4096);
 const jobIdSchema = z.number().int().positive();
 
+/** Picture size (as viewed) and length of a file; null where it has none or it is not known. */
+export const mediaFactsSchema = z.object({ width: z.number().int().positive().nullable(), height: z.number().int().positive().nullable(), durationSeconds: z.number().positive().nullable() });
+export type MediaFactsView = z.infer<typeof mediaFactsSchema>;
+
 export const jobViewSchema = z.object({
   id: jobIdSchema,
   batchId: z.number().int().positive(),
@@ -25,8 +29,8 @@ export const jobViewSchema = z.object({
   target: outputFormatSchema,
   pair: z.string(),
   mode: z.enum(['local', 'hosted']),
-  /** `paused`: a running job whose processes are suspended. */
-  status: z.enum(['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled']),
+  /** `paused`: a running job whose processes are suspended. `skipped`: not converted on purpose (the reason is the first note). */
+  status: z.enum(['queued', 'running', 'paused', 'succeeded', 'skipped', 'failed', 'cancelled']),
   /** While paused: why this running job cannot pause (it finishes its file). */
   pauseNote: z.string().nullable(),
   progress: z.number().min(0).max(1),
@@ -42,6 +46,9 @@ export const jobViewSchema = z.object({
   preset: z.string().nullable(),
   /** Its options in words ("under 25 MB, 1280 px"); empty when none. */
   optionsSummary: z.string(),
+  /** The input's and the output's picture size and length, once the job has read them. */
+  inputFacts: mediaFactsSchema.nullable().optional(),
+  outputFacts: mediaFactsSchema.nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -156,6 +163,7 @@ export const batchSummarySchema = z.object({
   batchId: z.number().int().positive(),
   total: z.number(),
   succeeded: z.number(),
+  skipped: z.number(),
   failed: z.number(),
   cancelled: z.number(),
   /** Folder of the first output, to reveal. */
@@ -231,6 +239,8 @@ export const invokeChannels = {
   /** Another target or preset may be picked for the new attempt (null: no preset). */
   'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
   'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
+  /** A small picture of a row's file (a video's frame, the image), made when the row is shown; null when it has none. */
+  'queue:thumbnail': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ url: z.string().startsWith('data:image/').nullable() }) },
   'presets:list': { request: empty, response: z.object({ presets: z.array(presetViewSchema) }) },
   'presets:save': { request: presetInputSchema, response: presetViewSchema },
   'presets:update': { request: presetInputSchema.extend({ id: presetIdSchema }).strict(), response: presetViewSchema },

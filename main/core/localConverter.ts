@@ -15,6 +15,7 @@ import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
 import { statSync } from 'node:fs';
+import { factsOfPicture, factsOfProbe, type MediaFacts } from './mediaFacts.js';
 
 export interface ConversionRequest {
   inputPath: string;
@@ -49,6 +50,9 @@ export interface ConversionResult {
   ranOn?: 'hosted';
   /** Set when nothing was converted on purpose (the conflict policy said skip): why, in the user's words. */
   skippedBecause?: string;
+  /** Picture size and length of the input and the output, from the reads the job made anyway (absent for hosted jobs). */
+  inputFacts?: MediaFacts;
+  outputFacts?: MediaFacts;
 }
 
 export interface LocalConverterPorts {
@@ -117,6 +121,8 @@ export class LocalConverter {
         inputBytes: identified.sizeBytes,
         outputBytes,
         runtimeMs: this.ports.clock.now() - started,
+        ...(done.inputFacts ? { inputFacts: done.inputFacts } : {}),
+        outputFacts: done.outputFacts,
       };
       await commitResult(temporary, place, result, hooks.onCommit);
       onProgress?.(1);
@@ -144,7 +150,9 @@ export class LocalConverter {
     const info = await this.ports.images.inspect(temporary);
     const problems = checkImageOutput(info, target, conversion.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: ${problems.join('; ')}.`);
-    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes, sizeTarget: undefined };
+    const outputFacts = factsOfPicture(info.width, info.height);
+    const inputFacts = conversion.source ? factsOfPicture(conversion.source.width, conversion.source.height) : undefined;
+    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes, sizeTarget: undefined, inputFacts, outputFacts };
   }
 
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
@@ -173,7 +181,7 @@ export class LocalConverter {
     });
     const problems = checkMediaOutput(output, plan.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget };
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
 }
 

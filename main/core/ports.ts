@@ -64,6 +64,8 @@ export interface ImageExpectation {
 export interface ImageConversion {
   expectation: ImageExpectation;
   notes: string[];
+  /** The input picture's size as decoded (upright), when the converter read it. */
+  source?: { width: number; height: number };
 }
 
 /** What an image file holds, as read back after writing it. */

@@ -96,6 +96,7 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       return { jobId: await service.retry(jobId, { target, preset }) };
     },
     'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),
+    'queue:thumbnail': async ({ jobId }) => ({ url: await service.thumbnail(jobId) }),
     'presets:list': () => ({ presets: service.presets().map(presetView) }),
     'presets:save': ({ name, target, options }) => presetView(service.savePreset(name, target, options)),
     'presets:update': ({ id, name, target, options }) => presetView(service.updatePreset(id, name, target, options)),

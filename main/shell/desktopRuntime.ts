@@ -18,6 +18,7 @@ import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
+import { FileThumbnailMaker } from '../../native/thumbnails/fileThumbnailMaker.js';
 
 export interface DesktopRuntime {
   service: DesktopService;
@@ -85,7 +86,10 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     return current;
   };
   const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events, presets: stores.presets });
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events, presets: stores.presets,
+    history: stores.history,
+    thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine instanceof AppError ? null : engine.tools.ffmpeg.path }),
+  });
   const ledger = stores.ledger;
   const watch = new WatchService({
     rules: new SqliteWatchRuleStore(stores.db),

@@ -161,7 +161,7 @@ export class SharpImageConverter implements ImageConverter {
       if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
-    return { expectation, notes: source.notes };
+    return { expectation, notes: source.notes, source: { width: source.width, height: source.height } };
   }
 
   inspect(path: string): Promise<ImageInfo> {

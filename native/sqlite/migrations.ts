@@ -241,4 +241,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'finished rows of the window, kept until cleared',
+    sql: `
+      CREATE TABLE job_history (
+        key TEXT PRIMARY KEY,
+        finished_at INTEGER NOT NULL,
+        row_json TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -2,7 +2,7 @@ import path from 'node:path';
 
 export interface TrackedJobEnd {
   jobId: number;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  status: 'succeeded' | 'skipped' | 'failed' | 'cancelled';
   output: string | null;
 }
 
@@ -10,6 +10,8 @@ export interface BatchOutcome {
   batchId: number;
   total: number;
   succeeded: number;
+  /** Not converted on purpose (the conflict policy): neither a success nor a failure. */
+  skipped: number;
   failed: number;
   cancelled: number;
   outputFolder: string | null;
@@ -25,13 +27,16 @@ interface Batch {
 export class BatchTracker {
   private readonly batches = new Map<number, Batch>();
   private readonly batchOfJob = new Map<number, number>();
-  private nextBatch = 1;
+  private nextBatch: number;
 
-  constructor(private readonly onFinished: (outcome: BatchOutcome) => void) {}
+  /** `firstBatch` keeps this run's batch ids apart from those of rows kept from earlier runs. */
+  constructor(private readonly onFinished: (outcome: BatchOutcome) => void, firstBatch = 1) {
+    this.nextBatch = firstBatch;
+  }
 
   open(): number {
     const id = this.nextBatch++;
-    this.batches.set(id, { id, pending: new Set(), outcome: { batchId: id, total: 0, succeeded: 0, failed: 0, cancelled: 0, outputFolder: null } });
+    this.batches.set(id, { id, pending: new Set(), outcome: { batchId: id, total: 0, succeeded: 0, skipped: 0, failed: 0, cancelled: 0, outputFolder: null } });
     return id;
   }
 
@@ -73,6 +78,7 @@ export class BatchTracker {
 /** "12 converted, 1 failed" */
 export function describeOutcome(outcome: BatchOutcome): string {
   const parts = [`${outcome.succeeded} converted`];
+  if (outcome.skipped > 0) parts.push(`${outcome.skipped} skipped`);
   if (outcome.failed > 0) parts.push(`${outcome.failed} failed`);
   if (outcome.cancelled > 0) parts.push(`${outcome.cancelled} cancelled`);
   return parts.join(', ');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
@@ -19,6 +20,9 @@ import { BatchTracker, type BatchOutcome } from './batchTracker.js';
 import type { SettingsStore } from './settingsStore.js';
 import { assertOptionsFit, describeOptions, normalizeOptions, type ConflictPolicy, type ConversionOptions } from '../conversionOptions.js';
 import { allPresets, findPreset, presetId, type Preset, type PresetStore } from '../presets/presets.js';
+import type { MediaFacts } from '../mediaFacts.js';
+import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
+import type { ThumbnailSource } from './thumbnails.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -56,7 +60,8 @@ export interface JobViewData {
   target: OutputFormat;
   pair: string;
   mode: 'local' | 'hosted';
-  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+  /** `skipped`: ended without converting on purpose (the conflict policy); its reason is the first note. */
+  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
   /** Set while paused on a running job whose work cannot be suspended (it finishes this file). */
   pauseNote: string | null;
   progress: number;
@@ -71,6 +76,9 @@ export interface JobViewData {
   preset: string | null;
   /** Options that differ from the defaults, in words ("under 25 MB, 1280 px"); empty when none. */
   optionsSummary: string;
+  /** Picture size and length of the input and of the output, once the job has read them; null until then (and for hosted jobs). */
+  inputFacts: MediaFacts | null;
+  outputFacts: MediaFacts | null;
 }
 
 /** What a drop or a Retry converts with: a preset's id (its target is the default target), and the conflict policy. */
@@ -94,7 +102,14 @@ export interface DesktopServiceDeps {
   now: () => number;
   /** The user's own presets (the built-ins come with the app). */
   presets: PresetStore;
+  /** Finished rows kept across restarts until cleared; none kept when absent. */
+  history?: JobHistoryStore;
+  /** Row pictures, made when the window shows a row; none when absent. */
+  thumbnails?: ThumbnailSource;
 }
+
+/** Rows read back from history get ids above every scheduler's (local from 1, hosted from 1e9). */
+export const HISTORY_ID_BASE = 2_000_000_000;
 
 /**
  * What the window can ask of the engine (the invoke channels of preload/contract.ts), free of Electron so
@@ -105,13 +120,30 @@ export class DesktopService {
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly controlOf = new Map<number, JobControl>();
   private readonly presetOf = new Map<number, string | null>();
+  /** The history key of each finished row that is kept. */
+  private readonly historyKeyOf = new Map<number, string>();
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
 
   constructor(private readonly deps: DesktopServiceDeps) {
-    this.tracker = new BatchTracker((outcome) => deps.events.batchFinished(outcome));
+    const firstBatch = this.restoreHistory();
+    this.tracker = new BatchTracker((outcome) => deps.events.batchFinished(outcome), firstBatch);
     for (const scheduler of deps.schedulers) scheduler.onUpdate((snapshot) => this.onSnapshot(snapshot));
+  }
+
+  /** Shows the finished rows of earlier runs, as they ended; returns the first batch id free for this run. */
+  private restoreHistory(): number {
+    let lastBatch = 0;
+    let id = HISTORY_ID_BASE;
+    for (const { key, row } of this.deps.history?.list() ?? []) {
+      id++;
+      this.views.set(id, { ...row, id, progress: row.status === 'succeeded' ? 1 : 0, etaSeconds: null, pauseNote: null });
+      this.historyKeyOf.set(id, key);
+      this.presetOf.set(id, row.preset === null ? null : presetId(row.preset));
+      lastBatch = Math.max(lastBatch, row.batchId);
+    }
+    return lastBatch + 1;
   }
 
   /** The preset picked for a drop or a row, and the options it and the conflict policy make. */
@@ -195,6 +227,11 @@ export class DesktopService {
   }
 
   private forget(jobId: number): void {
+    const key = this.historyKeyOf.get(jobId);
+    if (key !== undefined) {
+      this.deps.history?.remove(key);
+      this.historyKeyOf.delete(jobId);
+    }
     this.views.delete(jobId);
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
@@ -221,12 +258,21 @@ export class DesktopService {
   clearFinished(): number {
     let removed = 0;
     for (const [id, view] of this.views) {
-      if (view.status === 'succeeded' || view.status === 'failed' || view.status === 'cancelled') {
+      if (FINISHED_STATUSES.has(view.status)) {
+        this.historyKeyOf.delete(id);
         this.forget(id);
         removed++;
       }
     }
+    this.deps.history?.clear();
     return removed;
+  }
+
+  /** The picture of a row's file (its output when the input has none, e.g. a HEIC this machine shows no frame of). */
+  async thumbnail(jobId: number): Promise<string | null> {
+    const view = this.views.get(jobId);
+    if (!view || !this.deps.thumbnails) return null;
+    return this.deps.thumbnails.thumbnail(view.output ? [view.input, view.output] : [view.input]);
   }
 
   /** Nothing new starts, and running jobs stop where they are: their processes are suspended (POSIX). */
@@ -327,7 +373,7 @@ export class DesktopService {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
       inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
-      preset, optionsSummary: describeOptions(job.options),
+      preset, optionsSummary: describeOptions(job.options), inputFacts: null, outputFacts: null,
     });
     this.tracker.add(batchId, id);
     const current = scheduler.get(id);
@@ -347,6 +393,8 @@ export class DesktopService {
       view.pair = snapshot.result.pair;
       view.inputBytes = snapshot.result.inputBytes;
       view.outputBytes = snapshot.result.outputBytes;
+      view.inputFacts = snapshot.result.inputFacts ?? null;
+      view.outputFacts = snapshot.result.outputFacts ?? null;
     }
     this.emit(snapshot.id);
   }
@@ -355,7 +403,7 @@ export class DesktopService {
     const view = this.views.get(id);
     this.controlOf.delete(id);
     if (view) {
-      view.status = report.status === 'skipped' ? 'succeeded' : report.status;
+      view.status = report.status;
       view.pauseNote = null;
       // Only files this app wrote can be shown or downloaded; a row the conflict policy skipped wrote none.
       view.output = report.status === 'skipped' ? null : report.output;
@@ -366,8 +414,14 @@ export class DesktopService {
       view.finishedAt = this.deps.now();
       view.progress = report.status === 'succeeded' ? 1 : view.progress;
       this.emit(id);
+      // A job cancelled by quitting stays queued for the next start: it is not history.
+      if (this.deps.history && !(this.quitting && report.status === 'cancelled')) {
+        const key = randomBytes(8).toString('hex');
+        this.deps.history.add(key, finishedRowOf(view));
+        this.historyKeyOf.set(id, key);
+      }
     }
-    this.tracker.ended({ jobId: id, status: report.status === 'skipped' ? 'succeeded' : report.status, output: report.output });
+    this.tracker.ended({ jobId: id, status: report.status, output: report.status === 'skipped' ? null : report.output });
   }
 
   private emit(id: number): void {

@@ -1,7 +1,7 @@
 export type TrayIcon = 'idle' | 'working' | 'error';
 
 export interface QueueJobState {
-  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
   progress: number;
 }
 
@@ -17,7 +17,7 @@ export function trayStateFor(jobs: readonly QueueJobState[], paused: boolean): T
   const active = jobs.filter((j) => j.status === 'queued' || j.status === 'running' || j.status === 'paused');
   const failed = jobs.filter((j) => j.status === 'failed').length;
   if (active.length > 0) {
-    const done = jobs.filter((j) => j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled').length;
+    const done = jobs.filter((j) => j.status === 'succeeded' || j.status === 'skipped' || j.status === 'failed' || j.status === 'cancelled').length;
     const running = jobs.filter((j) => j.status === 'running' || j.status === 'paused').reduce((sum, j) => sum + j.progress, 0);
     const total = done + active.length;
     const progress = total === 0 ? 0 : Math.min(1, (done + running) / total);

@@ -3,15 +3,19 @@ import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
-import { fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
+import { describeFacts, fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
 import { KindIcon } from './Icons';
+import { useThumbnail } from '../stores/thumbnails';
 
-const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
+const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
+const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
 
-/** A finished job the conflict policy skipped: it ended without an output, its reason in the first note. */
-export const isSkipped = (job: JobView) => job.status === 'succeeded' && job.output === null;
-const statusLabel = (job: JobView) => (isSkipped(job) ? 'Skipped' : STATUS_LABEL[job.status]);
+/** The file's picture (a video's frame, the image), fetched while the row is on screen; its kind's icon until then, and for sound. */
+function RowPicture({ job }: { job: JobView }) {
+  const url = useThumbnail(job.id, job.output);
+  return <span className="job-thumb">{url ? <img src={url} alt="" data-testid="job-thumb" /> : <KindIcon target={job.target} />}</span>;
+}
 
 interface JobRowProps {
   job: JobView;
@@ -30,7 +34,8 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
   // What a Retry converts with: the row's own target and preset until the user picks others.
   const [retryTarget, setRetryTarget] = useState<JobView['target']>(job.target);
   const [retryPreset, setRetryPreset] = useState<string>(presets.find((p) => p.name === job.preset)?.id ?? '');
-  const finished = job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
+  const finished = job.status === 'succeeded' || job.status === 'skipped' || job.status === 'failed' || job.status === 'cancelled';
+  const facts = describeFacts(job.inputFacts, job.outputFacts);
   const download = job.status === 'succeeded' && job.output ? downloadUrl(job.id) : undefined;
   const pickPreset = (id: string) => {
     setRetryPreset(id);
@@ -43,13 +48,13 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
   const detailsId = `job-${job.id}-error`;
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row">
+      <RowPicture job={job} />
       <div className="job-main">
-        <KindIcon target={job.target} />
         <span className="job-name" title={job.input}>{job.name}</span>
         <span className="job-pair">{job.pair}</span>
         {(job.preset || job.optionsSummary) && <span className="job-preset" title={job.optionsSummary}>{job.preset ?? job.optionsSummary}</span>}
         <span className="job-mode">{job.mode}</span>
-        <span className={`badge badge-${isSkipped(job) ? 'skipped' : job.status}`}>{statusLabel(job)}</span>
+        <span className={`badge badge-${job.status}`}>{statusLabel(job)}</span>
       </div>
       <div className="job-detail">
         {job.status === 'running' || job.status === 'queued' || job.status === 'paused' ? (
@@ -66,12 +71,16 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
               {expanded ? 'Hide details' : 'What to do'}
             </button>
           </>
-        ) : isSkipped(job) ? (
+        ) : job.status === 'skipped' ? (
           <span className="job-sizes" data-testid="skip-reason">Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
         ) : job.status === 'cancelled' ? (
           <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (
-          <span className="job-sizes">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}{job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}</span>
+          <span className="job-sizes">
+            {facts && <span data-testid="job-facts">{facts} · </span>}
+            <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
+            {job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}
+          </span>
         )}
         <span className="job-actions">
           {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}

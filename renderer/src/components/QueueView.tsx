@@ -3,7 +3,7 @@ import { usePending } from '../stores/pendingStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
 import { Icon, KindSymbols } from './Icons';
-import { JobRow, isSkipped } from './JobRow';
+import { JobRow } from './JobRow';
 import { PendingRows } from './PendingRows';
 
 const ROW_HEIGHT = 64;
@@ -52,7 +52,6 @@ function BatchHeader() {
       const job = jobs[id];
       if (!job) continue;
       if (job.status === 'running' || job.status === 'paused') count.running += job.progress;
-      else if (isSkipped(job)) count.skipped++;
       else if (job.status !== 'queued') count[job.status]++;
     }
     return count;

@@ -1,0 +1,61 @@
+import type { FinishedRow, JobHistoryStore } from '../../main/core/app/jobHistory.js';
+import type { SqliteDatabase } from './openDatabase.js';
+
+/** How long an ended row may wait for others before it is written on its own (a batch of small files is one commit). */
+const WRITE_SOON_MS = 200;
+
+/** The window's finished rows in SQLite; rows that end close together are written in one transaction. */
+export class SqliteJobHistoryStore implements JobHistoryStore {
+  private readonly insert;
+  private readonly selectAll;
+  private readonly deleteOne;
+  private readonly deleteAll;
+  private pending: [key: string, row: FinishedRow][] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.insert = db.prepare('INSERT OR REPLACE INTO job_history (key, finished_at, row_json) VALUES (?, ?, ?)');
+    this.selectAll = db.prepare('SELECT key, row_json FROM job_history ORDER BY finished_at, rowid');
+    this.deleteOne = db.prepare('DELETE FROM job_history WHERE key = ?');
+    this.deleteAll = db.prepare('DELETE FROM job_history');
+  }
+
+  list(): { key: string; row: FinishedRow }[] {
+    this.flush();
+    return (this.selectAll.all() as { key: string; row_json: string }[]).flatMap(({ key, row_json }) => {
+      try {
+        return [{ key, row: JSON.parse(row_json) as FinishedRow }];
+      } catch {
+        // A row that cannot be read back is left out rather than hiding the others.
+        return [];
+      }
+    });
+  }
+
+  add(key: string, row: FinishedRow): void {
+    this.pending.push([key, row]);
+    this.timer ??= setTimeout(() => this.flush(), WRITE_SOON_MS).unref();
+  }
+
+  remove(key: string): void {
+    this.flush();
+    this.deleteOne.run(key);
+  }
+
+  clear(): number {
+    this.flush();
+    return this.deleteAll.run().changes;
+  }
+
+  /** Writes the rows waiting to be written (also called when the data folder closes). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const [key, row] of pending) this.insert.run(key, row.finishedAt ?? Date.now(), JSON.stringify(row));
+    })();
+  }
+}
