@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DesktopService, type JobViewData } from '../../../main/core/app/desktopService';
+import { DesktopService, HISTORY_ID_BASE, type JobViewData } from '../../../main/core/app/desktopService';
+import { FileThumbnailMaker } from '../../../native/thumbnails/fileThumbnailMaker';
 import { durableQueue } from '../../../main/core/app/durableQueue';
 import { SettingsStore } from '../../../main/core/app/settingsStore';
 import type { BatchOutcome } from '../../../main/core/app/batchTracker';
@@ -48,6 +49,8 @@ describe('DesktopService', () => {
       settings: new SettingsStore(path.join(dir, 'home')),
       now: Date.now,
       presets: stores.presets,
+      history: stores.history,
+      thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine().tools.ffmpeg.path }),
       events: { jobUpdated: (v) => updates.push(v), batchFinished: (b) => batches.push(b) },
     });
     return { service, scheduler };
@@ -79,7 +82,7 @@ describe('DesktopService', () => {
     expect(byName['broken.png']).toMatchObject({ status: 'failed', error: { code: 'FORMAT_UNRECOGNIZED' } });
     expect(existsSync(byName['photo.HEIC']!.output!)).toBe(true);
     expect(updates.some((u) => u.name === 'voice.wav' && u.status === 'running')).toBe(true);
-    expect(batches).toEqual([{ batchId, total: 3, succeeded: 2, failed: 1, cancelled: 0, outputFolder: path.join(dir, 'drop') }]);
+    expect(batches).toEqual([{ batchId, total: 3, succeeded: 2, skipped: 0, failed: 1, cancelled: 0, outputFolder: path.join(dir, 'drop') }]);
     const stats = service.stats(14);
     expect(stats.totalRequests).toBe(3);
     expect(stats.pairs.map((p) => p.pair).sort()).toEqual(['HEIC->JPG', 'PNG->JPG', 'WAV->MP3']);
@@ -213,4 +216,86 @@ describe('DesktopService', () => {
     await scheduler.whenIdle();
     expect(service.list().jobs.map((j) => [j.id, j.status])).toEqual([[retried, 'succeeded']]);
   });
+
+  it("rows carry the input's and the output's picture size and length, and a row's picture is made on demand", async () => {
+    const video = path.join(dir, 'drop', 'clip.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video]);
+    const photo = path.join(dir, 'drop', 'portrait.jpg');
+    copyFileSync(corpus('image/portrait_6.jpg'), photo);
+    const { service, scheduler } = createService();
+    const [clipId] = (await service.enqueue([video], 'mkv')).jobIds;
+    const [photoId] = (await service.enqueue([photo], 'webp')).jobIds;
+    await scheduler.whenIdle();
+    const byName = Object.fromEntries(service.list().jobs.map((j) => [j.name, j]));
+    expect(byName['clip.mp4']).toMatchObject({ status: 'succeeded', inputFacts: { width: 1280, height: 720 }, outputFacts: { width: 1280, height: 720 } });
+    expect(byName['clip.mp4']!.inputFacts!.durationSeconds).toBeCloseTo(2, 0);
+    expect(byName['clip.mp4']!.outputFacts!.durationSeconds).toBeCloseTo(2, 0);
+    const upright = await import('sharp').then(({ default: sharp }) => sharp(photo).metadata());
+    // EXIF orientation 6: the picture as viewed is the stored one turned a quarter.
+    expect(byName['portrait.jpg']).toMatchObject({ inputFacts: { width: upright.height, height: upright.width, durationSeconds: null }, outputFacts: { width: upright.height, height: upright.width } });
+    await expect(service.thumbnail(clipId!)).resolves.toMatch(/^data:image\/jpeg;base64,/);
+    await expect(service.thumbnail(photoId!)).resolves.toMatch(/^data:image\/webp;base64,/);
+    await expect(service.thumbnail(987_654)).resolves.toBeNull();
+    expect(readdirSync(path.join(dir, 'drop')).sort()).toEqual(['clip.mkv', 'clip.mp4', 'portrait.jpg', 'portrait.webp']);
+  }, 60_000);
+
+  it('reports a file the conflict policy skipped as skipped, counted apart in its batch', async () => {
+    const photo = path.join(dir, 'drop', 'portrait.jpg');
+    copyFileSync(corpus('image/portrait_6.jpg'), photo);
+    const { service, scheduler } = createService();
+    await service.enqueue([photo], 'webp');
+    await scheduler.whenIdle();
+    const { batchId } = await service.enqueue([photo], 'webp', { onConflict: 'skip' });
+    await scheduler.whenIdle();
+    const skipped = service.list().jobs.find((j) => j.batchId === batchId)!;
+    expect(skipped).toMatchObject({ status: 'skipped', output: null });
+    expect(skipped.notes[0]).toMatch(/already exists/);
+    expect(batches.at(-1)).toMatchObject({ batchId, total: 1, succeeded: 0, skipped: 1 });
+  });
+
+  it('keeps finished rows across restarts until they are cleared; a removed row stays gone; nothing runs again', async () => {
+    const photo = path.join(dir, 'drop', 'portrait.jpg');
+    copyFileSync(corpus('image/portrait_6.jpg'), photo);
+    const broken = path.join(dir, 'drop', 'broken.png');
+    writeFileSync(broken, 'not an image');
+    const first = createService();
+    await first.service.enqueue([photo], 'webp');
+    await first.service.enqueue([broken], 'jpg');
+    await first.scheduler.whenIdle();
+    await first.service.enqueue([photo], 'webp', { onConflict: 'skip' });
+    await first.scheduler.whenIdle();
+    // What a row shows once it has ended (progress and time left belong to the run that made it); oldest end first.
+    const ended = (jobs: JobViewData[]) => jobs.map(({ id: _id, progress: _p, etaSeconds: _e, ...rest }) => rest).sort((a, b) => a.finishedAt! - b.finishedAt!);
+    const before = ended(first.service.list().jobs);
+    expect(before.map((j) => j.status).sort()).toEqual(['failed', 'skipped', 'succeeded']);
+    await first.service.persistForQuit();
+    stores.close();
+
+    const second = createService();
+    expect(second.service.restore()).toBe(0);
+    const kept = second.service.list().jobs;
+    expect(ended(kept)).toEqual(before);
+    expect(kept.map((j) => j.finishedAt)).toEqual(before.map((j) => j.finishedAt));
+    expect(kept.every((j) => j.id > HISTORY_ID_BASE)).toBe(true);
+    const converted = kept.find((j) => j.status === 'succeeded')!;
+    expect(converted.inputFacts).toMatchObject({ width: expect.any(Number), height: expect.any(Number) });
+    // A kept row still shows its file.
+    expect(second.service.outputOf(converted.id)).toBe(path.join(dir, 'drop', 'portrait.webp'));
+    // New jobs of this run get ids and batches of their own.
+    const { batchId, jobIds } = await second.service.enqueue([photo], 'png');
+    await second.scheduler.whenIdle();
+    expect(kept.some((j) => j.id === jobIds[0] || j.batchId === batchId)).toBe(false);
+    expect(second.service.remove(kept.find((j) => j.status === 'failed')!.id)).toBe(true);
+    stores.close();
+
+    const third = createService();
+    expect(third.service.list().jobs.map((j) => `${j.name} ${j.target} ${j.status}`).sort()).toEqual(['portrait.jpg png succeeded', 'portrait.jpg webp skipped', 'portrait.jpg webp succeeded']);
+    expect(third.service.clearFinished()).toBe(3);
+    stores.close();
+
+    const fourth = createService();
+    expect(fourth.service.list().jobs).toEqual([]);
+    expect(fourth.service.restore()).toBe(0);
+    expect(stores.db.prepare("SELECT status, COUNT(*) AS n FROM conversions GROUP BY status ORDER BY status").all()).toEqual([{ status: 'failed', n: 1 }, { status: 'succeeded', n: 2 }]);
+  }, 60_000);
 });
