@@ -60,8 +60,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const runtime = createDesktopRuntime(dataDir, {
     jobUpdated: (view) => {
       events.host?.broadcast('job:update', view);
-      // An uploaded copy is only needed until its job succeeds; a failed or cancelled one stays for Retry.
-      if (view.status === 'succeeded') void events.host?.inbox.release(view.input);
+      // An uploaded copy is only needed until its job succeeds (or is skipped); a failed or cancelled one stays for Retry.
+      if (view.status === 'succeeded' || view.status === 'skipped') void events.host?.inbox.release(view.input);
     },
     batchFinished: (outcome) => events.host?.broadcast('batch:finished', outcome),
     foldersChanged: () => events.host?.broadcast('folders:changed', {}),
@@ -90,7 +90,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);
   runtime.service.restore();
-  const stillNeeded = new Set(runtime.service.list().jobs.filter((job) => job.status !== 'succeeded').map((job) => job.input));
+  const stillNeeded = new Set(runtime.service.list().jobs.filter((job) => job.status !== 'succeeded' && job.status !== 'skipped').map((job) => job.input));
   await host.inbox.clean(stillNeeded);
   await runtime.watch.startEnabled();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);

@@ -35,6 +35,7 @@ describe('FileThumbnailMaker (real ffmpeg and sharp)', () => {
     makeMedia(['-f', 'lavfi', '-i', 'color=c=blue:s=200x100', '-frames:v', '1', path.join(dir, 'blue.bmp')]);
     copyFileSync(corpus('image/portrait_6.jpg'), path.join(dir, 'portrait.jpg'));
     copyFileSync(corpus('heic/pug.heic'), path.join(dir, 'pug.heic'));
+    copyFileSync(corpus('audio/with-attached-pic.mp3'), path.join(dir, 'cover.mp3'));
     writeFileSync(path.join(dir, 'broken.mp4'), Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypisom'), Buffer.alloc(4000, 7)]));
     writeFileSync(path.join(dir, 'notes.png'), 'this is text, not a picture');
   }, 60_000);
@@ -66,8 +67,8 @@ describe('FileThumbnailMaker (real ffmpeg and sharp)', () => {
     expect(picture.mean[2]).toBeGreaterThan(200);
   });
 
-  it('has none for sound, HEIC, a damaged video, a text file named .png and a missing file, without throwing', async () => {
-    for (const name of ['tone.mp3', 'pug.heic', 'broken.mp4', 'notes.png', 'gone.mp4']) {
+  it('has none for sound (cover art included), HEIC, a damaged video, a text file named .png and a missing file, without throwing', async () => {
+    for (const name of ['tone.mp3', 'cover.mp3', 'pug.heic', 'broken.mp4', 'notes.png', 'gone.mp4']) {
       await expect(maker.thumbnail([path.join(dir, name)]), name).resolves.toBeNull();
     }
   });
