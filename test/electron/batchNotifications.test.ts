@@ -42,4 +42,14 @@ describe('batch notifications', () => {
     off.tracker.ended({ jobId: 1, status: 'succeeded', output: null });
     expect(off.shown).toHaveLength(0);
   });
+
+  it('counts files the conflict policy skipped apart, never as converted', () => {
+    const { shown, tracker } = setup();
+    const batch = tracker.open();
+    for (const id of [1, 2, 3]) tracker.add(batch, id);
+    tracker.ended({ jobId: 1, status: 'succeeded', output: '/out/1.jpg' });
+    tracker.ended({ jobId: 2, status: 'skipped', output: null });
+    tracker.ended({ jobId: 3, status: 'skipped', output: null });
+    expect(shown.map((n) => [n.title, n.body])).toEqual([['Convertr: batch finished', '1 converted, 2 skipped']]);
+  });
 });

@@ -81,6 +81,9 @@ describe('the built desktop app starts (Electron replaced by a recording fake)',
     expect(report.windowOpenAction).toBe('deny');
     expect(report.permissionHandler).toBe(true);
     expect(report.csp).toContain("default-src 'self'");
+    // Row pictures arrive as data: URLs over the invoke channel: allowed for images only, and nothing remote.
+    expect(/img-src ([^;]*)/.exec(report.csp ?? '')?.[1]?.split(' ')).toEqual(["'self'", 'data:', 'blob:']);
+    expect(/default-src ([^;]*)/.exec(report.csp ?? '')?.[1]).toBe("'self'");
   });
 
   it('registers a handler for every invoke channel of the contract, answering only its own page', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../preload/contract';
 import { niceTicks } from '../../renderer/src/lib/chartScale';
 import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
+import { describeFacts, formatDuration } from '../../renderer/src/lib/format';
 
 const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
 
@@ -38,5 +39,25 @@ describe('settings checked before they are sent', () => {
       audio: 'Choose a whole number from 1 to 40.',
       image: 'Choose a whole number from 1 to 256.',
     });
+  });
+});
+
+describe('row facts', () => {
+  it('reads the length as m:ss or h:mm:ss', () => {
+    expect(formatDuration(3.04)).toBe('0:03');
+    expect(formatDuration(40)).toBe('0:40');
+    expect(formatDuration(754.6)).toBe('12:35');
+    expect(formatDuration(3723)).toBe('1:02:03');
+    expect(formatDuration(null)).toBe('');
+    expect(formatDuration(undefined)).toBe('');
+  });
+
+  it('shows the picture size, the output\'s only when it differs, then the length', () => {
+    const hd = { width: 1920, height: 1080, durationSeconds: 40 };
+    expect(describeFacts(hd, { width: 640, height: 360, durationSeconds: 40 })).toBe('1920×1080 → 640×360 · 0:40');
+    expect(describeFacts(hd, hd)).toBe('1920×1080 · 0:40');
+    expect(describeFacts({ width: null, height: null, durationSeconds: 2 }, null)).toBe('0:02');
+    expect(describeFacts({ width: 450, height: 600, durationSeconds: null }, undefined)).toBe('450×600');
+    expect(describeFacts(null, null)).toBe('');
   });
 });
