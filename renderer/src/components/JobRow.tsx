@@ -6,19 +6,27 @@ import { FormatOptions, PresetOptions } from './TargetPicker';
 import { describeFacts, fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
 import { KindIcon } from './Icons';
-import { useThumbnail } from '../stores/thumbnails';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
 const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
 
-/** The file's picture (a video's frame, the image), fetched while the row is on screen; its kind's icon until then, and for sound. */
-function RowPicture({ job }: { job: JobView }) {
-  const url = useThumbnail(job.id, job.output);
-  return <span className="job-thumb">{url ? <img src={url} alt="" data-testid="job-thumb" /> : <KindIcon target={job.target} />}</span>;
+/**
+ * The file's picture (a video's frame, the image), fetched while the row is on screen, with the icon of what the
+ * job makes in its corner; the icon alone until then, and for sound.
+ */
+function RowPicture({ job, url }: { job: JobView; url: string | null | undefined }) {
+  return (
+    <span className={url ? 'job-thumb has-picture' : 'job-thumb'}>
+      {url && <img src={url} alt="" data-testid="job-thumb" />}
+      <KindIcon target={job.target} />
+    </span>
+  );
 }
 
 interface JobRowProps {
   job: JobView;
+  /** The file's picture (a data: URL), once the list has fetched it. */
+  thumbnail: string | null | undefined;
   startedAt: number | undefined;
   top: number;
   height: number;
@@ -28,7 +36,7 @@ interface JobRowProps {
 }
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
-export const JobRow = memo(function JobRow({ job, startedAt, top, height, expanded, onToggle }: JobRowProps) {
+export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, height, expanded, onToggle }: JobRowProps) {
   const { cancel, retry, reveal, remove, copySupportInfo } = useQueue.getState();
   const presets = usePresets((s) => s.presets);
   // What a Retry converts with: the row's own target and preset until the user picks others.
@@ -48,7 +56,7 @@ export const JobRow = memo(function JobRow({ job, startedAt, top, height, expand
   const detailsId = `job-${job.id}-error`;
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row">
-      <RowPicture job={job} />
+      <RowPicture job={job} url={thumbnail} />
       <div className="job-main">
         <span className="job-name" title={job.input}>{job.name}</span>
         <span className="job-pair">{job.pair}</span>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { usePending } from '../stores/pendingStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
+import { thumbnailKey, useThumbnails } from '../stores/thumbnails';
 import { Icon, KindSymbols } from './Icons';
 import { JobRow } from './JobRow';
 import { PendingRows } from './PendingRows';
@@ -12,6 +13,8 @@ const EXPANDED_HEIGHT = 176;
 const OVERSCAN = 6;
 /** More than the rows that can ever be in view at once, so that slot keys stay unique. */
 const SLOTS = 512;
+/** Rows scrolled past faster than this ask for no picture. */
+const PICTURES_AFTER_MS = 150;
 
 const KINDS = [
   { kind: 'video', title: 'Videos', takes: 'MP4, MOV, MKV, WEBM, AVI, MTS, MPG, WMV', smart: 'With Smart, videos become MP4 (H.264 and AAC) that plays on every phone, TV and browser; files that already do are copied, not re-encoded.' },
@@ -128,6 +131,7 @@ export function QueueView() {
   const jobs = useQueue((s) => s.jobs);
   const startedAt = useQueue((s) => s.startedAt);
   const paused = useQueue((s) => s.paused);
+  const thumbnails = useThumbnails((s) => s.urls);
   const pendingCount = usePending((s) => s.rows.length);
   const { togglePause, clearFinished } = useQueue.getState();
   const scroller = useRef<HTMLDivElement>(null);
@@ -150,6 +154,23 @@ export function QueueView() {
   }, [order.length === 0]);
   const onScroll = useCallback(() => setScrollTop(scroller.current?.scrollTop ?? 0), []);
 
+  const offsets = rowOffsets(order, expanded);
+  const top = (index: number) => (offsets ? offsets[index]! : index * ROW_HEIGHT);
+  const startRow = offsets ? firstRowAt(offsets, scrollTop) : Math.floor(scrollTop / ROW_HEIGHT);
+  const endRow = offsets ? firstRowAt(offsets, scrollTop + viewport) + 1 : Math.ceil((scrollTop + viewport) / ROW_HEIGHT);
+  const first = Math.max(0, startRow - OVERSCAN);
+  const last = Math.min(order.length, endRow + OVERSCAN);
+  const visible = order.slice(first, last);
+  // The rows on screen, once scrolling rests, ask for their pictures (only those: the list may hold 10,000 rows).
+  const shown = useRef<{ id: number; output: string | null }[]>([]);
+  shown.current = visible.flatMap((id) => (jobs[id] ? [{ id, output: jobs[id].output }] : []));
+  const shownKey = shown.current.map(thumbnailKey).join(',');
+  useEffect(() => {
+    if (shownKey === '') return;
+    const timer = setTimeout(() => useThumbnails.getState().fetch(shown.current), PICTURES_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [shownKey]);
+
   if (order.length === 0) {
     return (
       <section className="queue-view" aria-label="Queue">
@@ -158,14 +179,6 @@ export function QueueView() {
       </section>
     );
   }
-
-  const offsets = rowOffsets(order, expanded);
-  const top = (index: number) => (offsets ? offsets[index]! : index * ROW_HEIGHT);
-  const startRow = offsets ? firstRowAt(offsets, scrollTop) : Math.floor(scrollTop / ROW_HEIGHT);
-  const endRow = offsets ? firstRowAt(offsets, scrollTop + viewport) + 1 : Math.ceil((scrollTop + viewport) / ROW_HEIGHT);
-  const first = Math.max(0, startRow - OVERSCAN);
-  const last = Math.min(order.length, endRow + OVERSCAN);
-  const visible = order.slice(first, last);
 
   return (
     <section className="queue-view" aria-label="Queue">
@@ -184,7 +197,7 @@ export function QueueView() {
             const index = first + i;
             const open = expanded.has(id);
             // Keyed by slot, not by job: scrolling refills the same row elements instead of creating new ones.
-            return job ? <JobRow key={index % SLOTS} job={job} startedAt={startedAt[id]} top={top(index)} height={open ? EXPANDED_HEIGHT : ROW_HEIGHT} expanded={open} onToggle={toggle} /> : null;
+            return job ? <JobRow key={index % SLOTS} job={job} thumbnail={thumbnails[thumbnailKey(job)]} startedAt={startedAt[id]} top={top(index)} height={open ? EXPANDED_HEIGHT : ROW_HEIGHT} expanded={open} onToggle={toggle} /> : null;
           })}
         </div>
       </div>

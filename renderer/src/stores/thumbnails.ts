@@ -1,42 +1,38 @@
-import { useEffect, useState } from 'react';
+import { create } from 'zustand';
 import { call } from '../api/bridge';
 
-/** Pictures already fetched, by row and output (a row gets another try once it has an output); the oldest go first. */
-const cache = new Map<string, string | null>();
-const MAX_CACHED = 1000;
-/** A row scrolled past faster than this asks for nothing. */
-const SETTLE_MS = 120;
+/** Pictures kept in the window; the oldest fetched go first. */
+const MAX_KEPT = 1000;
 
-function remember(key: string, url: string | null): void {
-  cache.set(key, url);
-  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+/** A row's picture is asked for again once the row has an output (a HEIC's converted JPG has one when the HEIC has none). */
+export const thumbnailKey = (job: { id: number; output: string | null }) => `${job.id}:${job.output ?? ''}`;
+
+interface ThumbnailState {
+  /** data: URLs by thumbnailKey; null for rows whose file has no picture. */
+  urls: Record<string, string | null>;
+  /** Asks for the pictures of these rows (the ones on screen) that are not known or on their way yet. */
+  fetch(jobs: readonly { id: number; output: string | null }[]): void;
 }
 
-/**
- * The row's picture as a data: URL, asked for only while the row is on screen; null while unknown and for
- * files that have none (the row shows its kind's icon).
- */
-export function useThumbnail(jobId: number, output: string | null): string | null {
-  const key = `${jobId}:${output ?? ''}`;
-  const [shown, setShown] = useState<{ key: string; url: string | null }>({ key, url: cache.get(key) ?? null });
-  useEffect(() => {
-    if (cache.has(key)) {
-      setShown({ key, url: cache.get(key) ?? null });
-      return;
-    }
-    let live = true;
-    const timer = setTimeout(() => {
-      call('queue:thumbnail', { jobId })
+const inFlight = new Set<string>();
+
+export const useThumbnails = create<ThumbnailState>((set, get) => ({
+  urls: {},
+  fetch: (jobs) => {
+    for (const job of jobs) {
+      const key = thumbnailKey(job);
+      if (key in get().urls || inFlight.has(key)) continue;
+      inFlight.add(key);
+      void call('queue:thumbnail', { jobId: job.id })
         .then(({ url }) => url, () => null)
         .then((url) => {
-          remember(key, url);
-          if (live) setShown({ key, url });
+          inFlight.delete(key);
+          set((state) => {
+            const keys = Object.keys(state.urls);
+            const kept = keys.length >= MAX_KEPT ? Object.fromEntries(keys.slice(keys.length - MAX_KEPT + 1).map((k) => [k, state.urls[k]!])) : state.urls;
+            return { urls: { ...kept, [key]: url } };
+          });
         });
-    }, SETTLE_MS);
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [key, jobId]);
-  return shown.key === key ? shown.url : cache.get(key) ?? null;
-}
+    }
+  },
+}));
