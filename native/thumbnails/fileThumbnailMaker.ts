@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { ThumbnailSource } from '../../main/core/app/thumbnails.js';
 import { identifyInput } from '../../main/core/identifyInput.js';
 
@@ -92,6 +91,8 @@ export class FileThumbnailMaker implements ThumbnailSource {
 
   private async picture(file: string): Promise<Cached> {
     try {
+      // Loaded on the first picture, so that opening the window does not wait for sharp.
+      const { default: sharp } = await import('sharp');
       const bytes = await sharp(file, { limitInputPixels: MAX_PIXELS, failOn: 'none' })
         .autoOrient()
         .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
