@@ -147,7 +147,7 @@ export class LocalConverter {
       },
       signal,
     );
-    const info = await this.ports.images.inspect(temporary);
+    const info = conversion.output ?? await this.ports.images.inspect(temporary);
     const problems = checkImageOutput(info, target, conversion.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: ${problems.join('; ')}.`);
     const outputFacts = factsOfPicture(info.width, info.height);

@@ -66,6 +66,8 @@ export interface ImageConversion {
   notes: string[];
   /** The input picture's size as decoded (upright), when the converter read it. */
   source?: { width: number; height: number };
+  /** What the converter read from the very bytes it wrote, when it can (the file is then not read back). */
+  output?: ImageInfo;
 }
 
 /** What an image file holds, as read back after writing it. */

@@ -1,5 +1,6 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import sharp, { type Sharp } from 'sharp';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
 import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
@@ -15,6 +16,8 @@ import { HeifParseError, parseHeif } from './heifContainer.js';
 import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
 import { insertPngMetadata } from './pngMetadata.js';
+import { readPlainPng, type PlainPng } from './plainPng.js';
+import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
 
 /** Targets that keep the ICC profile through sharp's keepIccProfile. */
@@ -96,7 +99,49 @@ export function resizedImageSize(width: number, height: number, maxEdge: number 
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-/** What sharp's header read says about an image file. */
+/** Inputs up to this size are read into memory once: their header is read from those bytes, and sharp decodes them. */
+const SMALL_INPUT_BYTES = 256 * 1024;
+
+/** The whole file when it is small (read synchronously: a few microseconds, less than a thread-pool round trip). */
+function readSmallFile(file: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > SMALL_INPUT_BYTES) return undefined;
+    const buffer = Buffer.alloc(size);
+    return readSync(fd, buffer, 0, size, 0) === size ? buffer : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Outputs up to this size are written synchronously; larger ones through the thread pool. */
+const SYNC_WRITE_BYTES = 256 * 1024;
+
+/** Writes a new file (never over an existing one) and hands back what it wrote. */
+async function writeOutput(file: string, bytes: Uint8Array): Promise<Uint8Array> {
+  if (bytes.length <= SYNC_WRITE_BYTES) writeFileSync(file, bytes, { flag: 'wx' });
+  else await writeFile(file, bytes, { flag: 'wx' });
+  return bytes;
+}
+
+/** The facts of a JPEG just written, from its bytes; undefined when only sharp can tell (it then reads the file back). */
+export function checkWrittenJpeg(bytes: Uint8Array): ImageInfo | undefined {
+  try {
+    return readJpegOutput(bytes);
+  } catch (error) {
+    if (error instanceof JpegStructureError) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: the JPEG is not whole (${error.message}).`);
+    throw error;
+  }
+}
+
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
   constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {}
@@ -121,11 +166,9 @@ export class SharpImageConverter implements ImageConverter {
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
       noMetadata: strip,
     };
-    const write = async (tolerant: boolean) => {
-      if (source.nativeJpeg) {
-        await writeFile(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true), { flag: 'wx' });
-        return;
-      }
+    /** Writes the output; a JPEG goes through memory and comes back as its bytes, to be checked without reading the file back. */
+    const write = async (tolerant: boolean): Promise<Uint8Array | undefined> => {
+      if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true));
       let image = source.build(tolerant);
       if (resized) image = image.resize(size.width, size.height, { fit: 'fill' });
       const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
@@ -138,21 +181,23 @@ export class SharpImageConverter implements ImageConverter {
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
       } else if (request.target === 'tiff' && source.exifBlock && !strip) {
         await writeFile(request.outputPath, withExifInTiff(await image.toBuffer(), source.exifBlock), { flag: 'wx' });
-      } else if (carriedMetadata && request.target === 'jpg') {
+      } else if (request.target === 'jpg') {
         const jpeg = await image.toBuffer();
-        await writeFile(request.outputPath, insertJpegMetadata(jpeg, carriedMetadata), { flag: 'wx' });
+        return writeOutput(request.outputPath, carriedMetadata ? insertJpegMetadata(jpeg, carriedMetadata) : jpeg);
       } else {
         await image.toFile(request.outputPath);
       }
+      return undefined;
     };
+    let written: Uint8Array | undefined;
     try {
       try {
-        await write(false);
+        written = await write(false);
       } catch (error) {
         if (!source.canRetryTolerant || !isTruncation(error)) throw error;
         await rm(request.outputPath, { force: true });
         throwIfAborted(signal);
-        await write(true);
+        written = await write(true);
         source.notes.push('The file is incomplete; converted the part of the picture that could be read.');
       }
     } catch (error) {
@@ -161,7 +206,8 @@ export class SharpImageConverter implements ImageConverter {
       if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
-    return { expectation, notes: source.notes, source: { width: source.width, height: source.height } };
+    const output = written && checkWrittenJpeg(written);
+    return { expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };
   }
 
   inspect(path: string): Promise<ImageInfo> {
@@ -180,16 +226,19 @@ export class SharpImageConverter implements ImageConverter {
         await rm(png, { force: true });
       }
     }
-    return this.openWithSharp(request.inputPath, request);
+    // A small plain PNG is read once, here: its header from those bytes, and sharp decodes the same bytes.
+    const small = request.sourceFormat === 'png' ? readSmallFile(request.inputPath) : undefined;
+    const plain = small && readPlainPng(small);
+    return plain ? this.openWithSharp(small, request, plain) : this.openWithSharp(request.inputPath, request);
   }
 
-  private async openWithSharp(input: string | Buffer, request: ImageRequest): Promise<Source> {
+  private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
     const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
     const options = { limitInputPixels: request.maxPixels, animated };
-    let meta;
+    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc'>>;
     try {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
-      meta = await sharp(input, { ...options, limitInputPixels: false }).metadata();
+      meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
     } catch (error) {
       throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine((error as Error).message)}`);
     }
@@ -227,8 +276,8 @@ export class SharpImageConverter implements ImageConverter {
 
   /** Frames of an animated GIF or WebP (sharp counts them), or of an APNG (sharp reads only its first frame). */
   private async frameCount(input: string | Buffer, format: ImageRequest['sourceFormat'], pages: number | undefined): Promise<number> {
-    if (format !== 'png' || typeof input !== 'string') return pages ?? 1;
-    const head = await readFileHead(input, 64 * 1024);
+    if (format !== 'png') return pages ?? 1;
+    const head = typeof input === 'string' ? await readFileHead(input, 64 * 1024) : input;
     return isAnimatedImage(head, 'png') ? apngFrameCount(head) : 1;
   }
 

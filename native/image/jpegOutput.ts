@@ -1,0 +1,249 @@
+import type { ImageInfo } from '../../main/core/ports.js';
+import { readExifOrientation, readPhotoTags } from './exifTiff.js';
+
+/**
+ * The output check of a JPEG the encoder just made, read from its bytes before they reach the disk (reading
+ * the file back through sharp cost more than converting a small picture). It is stricter than that read-back,
+ * which stops at the first scan's header: every marker segment must be well formed and fit the file, the
+ * frame header must agree with the tables defined before it, every scan must name the frame's components and
+ * defined tables, the entropy-coded data must hold only stuffed bytes and restart markers in sequence, every
+ * component must be coded, and the file must end exactly at its EOI. What it reports is what sharp's header
+ * read reports (size, metadata blocks, orientation).
+ *
+ * A JPEG this reader does not cover (arithmetic, lossless or hierarchical coding, an MPF image appended after
+ * the EOI) gives undefined: the caller then reads the file back through sharp as before.
+ */
+
+export class JpegStructureError extends Error {}
+
+const SOI = 0xd8;
+const EOI = 0xd9;
+const SOS = 0xda;
+const DQT = 0xdb;
+const DHT = 0xc4;
+const DRI = 0xdd;
+const COM = 0xfe;
+const APP0 = 0xe0;
+const APP15 = 0xef;
+/** Huffman-coded frames: baseline, extended sequential, progressive. */
+const HUFFMAN_FRAMES = new Set([0xc0, 0xc1, 0xc2]);
+/** Every other frame type (lossless, hierarchical, arithmetic): valid JPEG this reader leaves to sharp. */
+const OTHER_FRAMES = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+
+const EXIF_PREFIX = 'Exif\0\0';
+const ICC_PREFIX = 'ICC_PROFILE\0';
+const MPF_PREFIX = 'MPF\0';
+const IPTC_PREFIX = 'Photoshop 3.0\0';
+
+interface Component {
+  id: number;
+  quantTable: number;
+  coded: boolean;
+}
+
+interface Frame {
+  progressive: boolean;
+  width: number;
+  height: number;
+  components: Component[];
+}
+
+function fail(message: string): never {
+  throw new JpegStructureError(message);
+}
+
+function startsWith(bytes: Uint8Array, at: number, end: number, prefix: string): boolean {
+  if (end - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Reads a finished JPEG: its facts as sharp's header read gives them, or undefined for a kind of JPEG this
+ * reader does not cover. Throws JpegStructureError, saying what is wrong, for a file that is not whole.
+ */
+export function readJpegOutput(bytes: Uint8Array): ImageInfo | undefined {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) fail('it does not start with a JPEG start-of-image marker');
+  const quantTables = new Set<number>();
+  const dcTables = new Set<number>();
+  const acTables = new Set<number>();
+  let frame: Frame | undefined;
+  let restartInterval = 0;
+  let scans = 0;
+  let exif: Uint8Array | undefined;
+  let icc = false;
+  let xmpOrIptc = false;
+  let at = 2;
+  for (;;) {
+    if (at + 2 > bytes.length) fail(`it ends at byte ${bytes.length} without an end-of-image marker`);
+    if (bytes[at] !== 0xff) fail(`byte ${at} is not a marker`);
+    const marker = bytes[at + 1]!;
+    if (marker === EOI) {
+      if (!frame) fail('it has no frame header');
+      if (scans === 0) fail('it has no image data');
+      const uncoded = frame.components.find((c) => !c.coded);
+      if (uncoded) fail(`component ${uncoded.id} has no image data`);
+      if (at + 2 !== bytes.length) fail(`${bytes.length - at - 2} bytes follow its end-of-image marker`);
+      return {
+        format: 'jpeg',
+        width: frame.width,
+        height: frame.height,
+        hasAlpha: false,
+        orientation: orientationOf(exif),
+        hasExif: exif !== undefined,
+        photoTags: exif ? readPhotoTags(exif) : [],
+        hasIcc: icc,
+        pages: 1,
+        hasXmpOrIptc: xmpOrIptc,
+      };
+    }
+    if (at + 4 > bytes.length) fail(`it ends inside the marker at byte ${at}`);
+    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const body = at + 4;
+    const end = at + 2 + length;
+    if (length < 2) fail(`the segment at byte ${at} has length ${length}`);
+    if (end > bytes.length) fail(`the segment at byte ${at} runs past the end of the file`);
+    if (OTHER_FRAMES.has(marker)) return undefined;
+    if (marker >= APP0 && marker <= APP15) {
+      if (marker === 0xe1 && startsWith(bytes, body, end, EXIF_PREFIX)) {
+        if (end - body > EXIF_PREFIX.length) exif = bytes.subarray(body + EXIF_PREFIX.length, end);
+      } else if (marker === 0xe1 && startsWith(bytes, body, end, 'http')) {
+        xmpOrIptc = true;
+      } else if (marker === 0xe2 && startsWith(bytes, body, end, ICC_PREFIX)) {
+        icc = true;
+      } else if (marker === 0xe2 && startsWith(bytes, body, end, MPF_PREFIX)) {
+        return undefined;
+      } else if (marker === 0xed && startsWith(bytes, body, end, IPTC_PREFIX)) {
+        xmpOrIptc = true;
+      }
+    } else if (marker === DQT) {
+      readQuantTables(bytes, body, end, quantTables);
+    } else if (marker === DHT) {
+      readHuffmanTables(bytes, body, end, dcTables, acTables);
+    } else if (marker === DRI) {
+      if (length !== 4) fail(`its restart interval segment has length ${length}`);
+      restartInterval = (bytes[body]! << 8) | bytes[body + 1]!;
+    } else if (HUFFMAN_FRAMES.has(marker)) {
+      if (frame) fail('it has two frame headers');
+      frame = readFrame(bytes, body, end, marker === 0xc2, quantTables);
+    } else if (marker === SOS) {
+      if (!frame) fail('a scan comes before the frame header');
+      readScanHeader(bytes, body, end, frame, dcTables, acTables);
+      scans++;
+      at = skipEntropyData(bytes, end, restartInterval);
+      continue;
+    } else if (marker !== COM) {
+      fail(`it holds marker 0x${marker.toString(16)} at byte ${at}`);
+    }
+    at = end;
+  }
+}
+
+/** libvips clamps the orientation it reads into 1..8. */
+function orientationOf(exif: Uint8Array | undefined): number | undefined {
+  const value = exif ? readExifOrientation(exif) : undefined;
+  return value === undefined ? undefined : Math.min(8, Math.max(1, value));
+}
+
+function readQuantTables(bytes: Uint8Array, at: number, end: number, defined: Set<number>): void {
+  if (at === end) fail('a quantization segment is empty');
+  while (at < end) {
+    const precision = bytes[at]! >> 4;
+    const id = bytes[at]! & 15;
+    if (precision > 1 || id > 3) fail(`quantization table ${id} has precision ${precision}`);
+    at += 1 + 64 * (precision + 1);
+    if (at > end) fail('a quantization table runs past its segment');
+    defined.add(id);
+  }
+}
+
+function readHuffmanTables(bytes: Uint8Array, at: number, end: number, dc: Set<number>, ac: Set<number>): void {
+  if (at === end) fail('a Huffman segment is empty');
+  while (at < end) {
+    if (at + 17 > end) fail('a Huffman table runs past its segment');
+    const tableClass = bytes[at]! >> 4;
+    const id = bytes[at]! & 15;
+    if (tableClass > 1 || id > 3) fail(`Huffman table ${tableClass}/${id} is not valid`);
+    let symbols = 0;
+    for (let i = 1; i <= 16; i++) symbols += bytes[at + i]!;
+    if (symbols === 0 || symbols > 256) fail(`Huffman table ${tableClass}/${id} has ${symbols} symbols`);
+    at += 17 + symbols;
+    if (at > end) fail('a Huffman table runs past its segment');
+    (tableClass === 0 ? dc : ac).add(id);
+  }
+}
+
+function readFrame(bytes: Uint8Array, at: number, end: number, progressive: boolean, quantTables: Set<number>): Frame {
+  if (end - at < 6) fail('its frame header is too short');
+  const precision = bytes[at]!;
+  const height = (bytes[at + 1]! << 8) | bytes[at + 2]!;
+  const width = (bytes[at + 3]! << 8) | bytes[at + 4]!;
+  const count = bytes[at + 5]!;
+  if (precision !== 8 && precision !== 12) fail(`its frame has ${precision}-bit samples`);
+  if (width === 0 || height === 0) fail(`its frame is ${width}x${height}`);
+  if (count !== 1 && count !== 3 && count !== 4) fail(`its frame has ${count} components`);
+  if (end - at !== 6 + 3 * count) fail('its frame header length does not match its components');
+  const components: Component[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = at + 6 + 3 * i;
+    const h = bytes[c + 1]! >> 4;
+    const v = bytes[c + 1]! & 15;
+    const quantTable = bytes[c + 2]!;
+    if (h < 1 || h > 4 || v < 1 || v > 4) fail(`component ${bytes[c]} has sampling ${h}x${v}`);
+    if (!quantTables.has(quantTable)) fail(`component ${bytes[c]} uses quantization table ${quantTable}, which is not defined`);
+    if (components.some((o) => o.id === bytes[c])) fail(`component ${bytes[c]} appears twice`);
+    components.push({ id: bytes[c]!, quantTable, coded: false });
+  }
+  return { progressive, width, height, components };
+}
+
+function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame, dc: Set<number>, ac: Set<number>): void {
+  const count = bytes[at] ?? 0;
+  if (count < 1 || count > 4 || end - at !== 4 + 2 * count) fail('a scan header does not match its length');
+  const start = bytes[at + 1 + 2 * count]!;
+  const stop = bytes[at + 2 + 2 * count]!;
+  const approximation = bytes[at + 3 + 2 * count]!;
+  const firstDc = start === 0 && (approximation >> 4) === 0;
+  if (frame.progressive) {
+    if (start > stop || stop > 63 || (start === 0 && stop !== 0) || (start > 0 && count !== 1)) fail(`a progressive scan covers coefficients ${start}..${stop}`);
+  } else if (start !== 0 || stop !== 63 || approximation !== 0) {
+    fail(`a sequential scan covers coefficients ${start}..${stop}`);
+  }
+  for (let i = 0; i < count; i++) {
+    const id = bytes[at + 1 + 2 * i]!;
+    const dcTable = bytes[at + 2 + 2 * i]! >> 4;
+    const acTable = bytes[at + 2 + 2 * i]! & 15;
+    const component = frame.components.find((c) => c.id === id);
+    if (!component) fail(`a scan names component ${id}, which the frame does not have`);
+    if (firstDc && !dc.has(dcTable)) fail(`a scan uses DC table ${dcTable}, which is not defined`);
+    if (stop > 0 && !ac.has(acTable)) fail(`a scan uses AC table ${acTable}, which is not defined`);
+    if (firstDc) component.coded = true;
+  }
+}
+
+/** The position of the marker that ends a scan's entropy-coded data. */
+function skipEntropyData(bytes: Uint8Array, at: number, restartInterval: number): number {
+  const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let restarts = 0;
+  let segmentStart = at;
+  for (;;) {
+    const ff = data.indexOf(0xff, at);
+    if (ff < 0 || ff + 1 >= bytes.length) fail('its image data is cut off before the end-of-image marker');
+    const next = bytes[ff + 1]!;
+    if (next === 0x00) {
+      at = ff + 2;
+      continue;
+    }
+    if (next >= 0xd0 && next <= 0xd7) {
+      if (restartInterval === 0) fail(`it holds a restart marker at byte ${ff} without a restart interval`);
+      if ((next & 7) !== restarts % 8) fail(`restart marker ${next & 7} at byte ${ff} is out of sequence`);
+      if (ff === segmentStart) fail(`the restart interval ending at byte ${ff} is empty`);
+      restarts++;
+      at = ff + 2;
+      segmentStart = at;
+      continue;
+    }
+    if (ff === segmentStart) fail(`the scan ending at byte ${ff} has no data`);
+    return ff;
+  }
+}
