@@ -13,6 +13,9 @@ const CORES = availableParallelism();
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const work = path.join(tmpdir(), `convertr-bench-${process.pid}`);
 const CLI = path.join(ROOT, 'out/main/cli.js');
+/** BENCH_ONLY=5,7 runs those rows only (and makes only their inputs); every row when unset. */
+const ONLY = process.env['BENCH_ONLY'] ? new Set(process.env['BENCH_ONLY'].split(',').map((n) => Number(n.trim()))) : undefined;
+const wanted = (row: number) => !ONLY || ONLY.has(row);
 
 function sh(command: string, args: string[]): void {
   execFileSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -76,6 +79,14 @@ function compare(name: string, target: string, runOurs: () => { seconds: number;
 
 async function generate(): Promise<Record<string, string>> {
   const seeds = fresh(path.join(work, 'seeds'));
+  const tiny = path.join(seeds, 'icon.png');
+  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(tiny);
+  if (!wanted(1) && !wanted(2) && !wanted(3) && !wanted(4) && !wanted(6)) {
+    return {
+      thousand: copies(tiny, path.join(work, 'in-1000'), 1000, 'png'),
+      ...(wanted(7) ? { tenThousand: copies(tiny, path.join(work, 'in-10000'), 10_000, 'png') } : {}),
+    };
+  }
   const phone = path.join(seeds, 'phone.mp4');
   sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=10', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=10:sample_rate=48000', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', phone]);
   const camera = path.join(seeds, 'camera.avi');
@@ -84,8 +95,6 @@ async function generate(): Promise<Record<string, string>> {
   sh('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30:duration=60', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=60', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', compatible]);
   const png = path.join(seeds, 'scan.png');
   await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toFile(png);
-  const tiny = path.join(seeds, 'icon.png');
-  await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(tiny);
   const heic = fresh(path.join(work, 'in-heic'));
   for (let i = 0; i < 60; i++) copyFileSync(path.join(CORPUS, 'heic', i % 2 === 0 ? 'arrow.heic' : 'pug.heic'), path.join(heic, `IMG_${String(i).padStart(4, '0')}.heic`));
   const heic12 = fresh(path.join(work, 'in-heic12'));
@@ -114,30 +123,42 @@ async function main(): Promise<void> {
   const out = (name: string) => path.join(work, `out-${name}`);
   const rss: number[] = [];
   const rss10k: number[] = [];
-  const mixed = [
-    compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), `ffmpeg -nostdin -v error -i {} -vn -c:a libmp3lame -b:a 192k ${out('mp3n')}/{}.mp3`), rss),
-    compare('AVI->MP4 x4', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k -movflags +faststart ${out('avin')}/{}.mp4`), rss),
-    compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss),
-    compare('PNG->WEBP x100', '', () => ours(inputs.png!, 'webp', out('png')), () => nativeBatch(inputs.png!, out('pngn'), `vips copy {} ${out('pngn')}/{}.webp[Q=90]`), rss),
-  ];
-  const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: mixed.reduce((n, r) => n + r.ours, 0), baseline: mixed.reduce((n, r) => n + r.baseline, 0), target: '<= 1.10' };
-  const overhead = compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`]));
-  const heic = compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`));
+  const rows: Row[] = [];
+  let remux: Row | undefined;
+  let mp3: Row | undefined;
+  if (wanted(1) || wanted(6)) {
+    const mixed = [
+      compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), `ffmpeg -nostdin -v error -i {} -vn -c:a libmp3lame -b:a 192k ${out('mp3n')}/{}.mp3`), rss),
+      compare('AVI->MP4 x4', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k -movflags +faststart ${out('avin')}/{}.mp4`), rss),
+      compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss),
+      compare('PNG->WEBP x100', '', () => ours(inputs.png!, 'webp', out('png')), () => nativeBatch(inputs.png!, out('pngn'), `vips copy {} ${out('pngn')}/{}.webp[Q=90]`), rss),
+    ];
+    const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: mixed.reduce((n, r) => n + r.ours, 0), baseline: mixed.reduce((n, r) => n + r.baseline, 0), target: '<= 1.10' };
+    rows.push(...mixed, mixedRow);
+    mp3 = { ...mixed[0]!, name: '6. 20 MP4->MP3 vs ffmpeg under xargs -P nproc (same binaries)', target: '<= 1.3' };
+  }
+  if (wanted(2)) rows.push(compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`])));
+  if (wanted(3)) rows.push(compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`)));
   // The file itself: an MP4 found in a folder is skipped as already in the target format.
-  const remux = compare('4. MP4->MP4, compatible 60 s 1080p phone clip', '>= 30x faster', () => ours(path.join(inputs.compatible!, 'f0000.mp4'), 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
-
-  const sharpDirect = compare('5. 1000 small PNG->JPG vs sharp direct (one in flight per core)', '<= 1.25', () => ours(inputs.thousand!, 'jpg', out('k')), () => {
-    fresh(out('kn'));
-    return timed(process.execPath, [path.join(ROOT, 'test/bench/sharpDirect.mjs'), inputs.thousand!, out('kn'), 'jpg']);
-  });
-  const mp3 = { ...mixed[0]!, name: '6. 20 MP4->MP3 vs ffmpeg under xargs -P nproc (same binaries)', target: '<= 1.3' };
+  if (wanted(4)) {
+    remux = compare('4. MP4->MP4, compatible 60 s 1080p phone clip', '>= 30x faster', () => ours(path.join(inputs.compatible!, 'f0000.mp4'), 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
+    rows.push(remux);
+  }
+  if (wanted(5)) {
+    rows.push(compare('5. 1000 small PNG->JPG vs sharp direct (one in flight per core)', '<= 1.25', () => ours(inputs.thousand!, 'jpg', out('k')), () => {
+      fresh(out('kn'));
+      return timed(process.execPath, [path.join(ROOT, 'test/bench/sharpDirect.mjs'), inputs.thousand!, out('kn'), 'jpg']);
+    }));
+  }
+  if (mp3 && wanted(6)) rows.push(mp3);
   const queued10k: number[] = [];
-  const linear = compare('7. 10,000 vs 1,000 small PNG->JPG (total time)', '<= 11', () => {
-    const run = ours(inputs.tenThousand!, 'jpg', out('10k'));
-    if (run.queuedAfter !== undefined) queued10k.push(run.queuedAfter);
-    return run;
-  }, () => ours(inputs.thousand!, 'jpg', out('1k')), rss10k);
-  const rows = [...mixed, mixedRow, overhead, heic, remux, sharpDirect, mp3, linear];
+  if (wanted(7)) {
+    rows.push(compare('7. 10,000 vs 1,000 small PNG->JPG (total time)', '<= 11', () => {
+      const run = ours(inputs.tenThousand!, 'jpg', out('10k'));
+      if (run.queuedAfter !== undefined) queued10k.push(run.queuedAfter);
+      return run;
+    }, () => ours(inputs.thousand!, 'jpg', out('1k')), rss10k));
+  }
   const lines = [
     `Machine: ${CORES} cores; ${version('ffmpeg', ['-version'])}; heif-convert ${version('heif-convert', ['--help'])}; ${version('vips', ['--version'])}; Node ${process.version}; median of ${RUNS} runs`,
     '',
@@ -145,9 +166,11 @@ async function main(): Promise<void> {
     '|---|---:|---:|---:|---|',
     ...rows.map((r) => `| ${r.name} | ${r.ours.toFixed(2)} | ${r.baseline.toFixed(2)} | ${(r.ours / r.baseline).toFixed(2)}${r === remux ? ` (${(r.baseline / r.ours).toFixed(1)}x faster)` : ''} | ${r.target} |`),
     '',
-    `Peak RSS of the CLI on the mixed batch: ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`,
-    `Peak RSS of the CLI on 10,000 files: ${Math.max(...rss10k).toFixed(0)} MB (target < 400 MB)`,
-    `10,000 files listed and queued ${queued10k.length > 0 ? median(queued10k).toFixed(2) : '?'} s after the command started, Node's start included (median; target < 3 s)`,
+    ...(rss.length > 0 ? [`Peak RSS of the CLI on the mixed batch: ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`] : []),
+    ...(rss10k.length > 0 ? [
+      `Peak RSS of the CLI on 10,000 files: ${Math.max(...rss10k).toFixed(0)} MB (target < 400 MB)`,
+      `10,000 files listed and queued ${queued10k.length > 0 ? median(queued10k).toFixed(2) : '?'} s after the command started, Node's start included (median; target < 3 s)`,
+    ] : []),
   ];
   console.log(lines.join('\n'));
   if (process.env['BENCH_WRITE']) writeFileSync(path.join(ROOT, 'test/bench/RESULTS.md'), `# Benchmark results\n\n${lines.join('\n')}\n`);
