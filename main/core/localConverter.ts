@@ -30,6 +30,8 @@ export interface ConversionRequest {
    * system's temporary folder when the caller has none.
    */
   scratchDir?: string;
+  /** The temporary output's name, recorded when the job was claimed; used when it lies in the output folder. */
+  temporaryPath?: string;
   /** Quality, size limit, resize, metadata and conflict policy; the defaults when absent. */
   options?: ConversionOptions;
 }
@@ -95,7 +97,7 @@ export class LocalConverter {
     assertPairSupported(identified.format, request.target);
     assertOptionsFit(options, request.target);
     throwIfAborted(signal);
-    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict);
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath);
     const existing = await conflictToSkip(place);
     if (existing) return skippedResult(identified, request.target, existing, this.ports.clock.now() - started);
     const { temporary } = place;

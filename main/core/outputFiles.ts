@@ -128,12 +128,13 @@ export interface OutputPlace {
   inputPath: string;
 }
 
-/** The folder (created if needed), the name and the hidden temporary file of a job's output. */
-export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both'): Promise<OutputPlace> {
+/** The folder (created if needed), the name and the hidden temporary file (`planned` when it lies in that folder) of a job's output. */
+export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both', planned?: string): Promise<OutputPlace> {
   const directory = path.resolve(outputDir ?? path.dirname(inputPath));
   await ensureDirectory(directory);
   const base = outputBaseName(inputPath);
-  return { directory, base, extension, temporary: temporaryOutputPath(directory, base), onConflict, inputPath: path.resolve(inputPath) };
+  const temporary = planned !== undefined && path.dirname(planned) === directory && planned.endsWith(TEMPORARY_SUFFIX) ? planned : temporaryOutputPath(directory, base);
+  return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath) };
 }
 
 /** The output's own name when a file already has it and the policy says to leave it alone (skip): the job then does no work. */

@@ -76,6 +76,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly claimJob;
   private readonly renew;
   private readonly setRunning;
+  private readonly setStarted;
   private readonly setChild;
   private readonly setCommitting;
   private readonly setQueued;
@@ -87,6 +88,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly selectOutputs;
   private readonly selectOutput;
   private pending: PendingFinish[] = [];
+  private started: number[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
@@ -96,10 +98,11 @@ export class SqliteQueueStore implements QueueStore {
     this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
     this.selectBatchInfo = db.prepare('SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
     this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
-    this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), updated_at = ?
+    this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
     this.renew = db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
+    this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND state = 'queued'");
     this.setChild = db.prepare('UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ?');
     this.setCommitting = db.prepare("UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ?");
     this.setQueued = db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
@@ -139,13 +142,13 @@ export class SqliteQueueStore implements QueueStore {
     return (this.selectUnfinished.all() as Row[]).map(toJob);
   }
 
-  claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean {
-    return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
+  claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null, tempPath: string | null = null): boolean {
+    return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, tempPath, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
   }
 
-  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[] {
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string; tempPath?: string }[], ownerPid: number, leaseExpiresAt: number): boolean[] {
     if (claims.length === 0) return [];
-    return this.db.transaction(() => claims.map(({ job, scratchDir }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir))).immediate();
+    return this.db.transaction(() => claims.map(({ job, scratchDir, tempPath }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir, tempPath ?? null))).immediate();
   }
 
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
@@ -154,6 +157,11 @@ export class SqliteQueueStore implements QueueStore {
 
   markRunning(id: number, tempPath: string): void {
     this.withPending(() => this.setRunning.run(tempPath, this.now(), id));
+  }
+
+  markRunningSoon(id: number): void {
+    this.started.push(id);
+    this.flushTimer ??= setTimeout(() => this.flushFinished(), FINISH_SOON_MS).unref();
   }
 
   markChild(id: number, child: { pid: number; command: string } | null): void {
@@ -178,23 +186,28 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   flushFinished(): void {
-    if (this.pending.length > 0) this.withPending(() => undefined);
+    if (this.pending.length > 0 || this.started.length > 0) this.withPending(() => undefined);
   }
 
-  /** Runs a write in one transaction with the finishes waiting to be written. */
+  /** Runs a write in one transaction with the starts and finishes waiting to be written. */
   private withPending<T>(write: () => T): T {
-    if (this.pending.length === 0) return write();
+    if (this.pending.length === 0 && this.started.length === 0) return write();
     const pending = this.pending;
+    const started = this.started;
     this.pending = [];
+    this.started = [];
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     try {
       return this.db.transaction(() => {
+        const now = this.now();
+        for (const id of started) this.setStarted.run(now, id);
         for (const finish of pending) this.writeFinish(...finish);
         return write();
       })();
     } catch (error) {
       this.pending.unshift(...pending);
+      this.started.unshift(...started);
       throw error;
     }
   }

@@ -9,6 +9,7 @@ import type { JobSnapshot } from '../jobState.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
+import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -54,16 +55,18 @@ export class JobLauncher {
   launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean): (LaunchedJob | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
-    const claims = jobs.map((job, i) => (free[i] ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`) } : undefined));
+    const claims = jobs.map((job, i) => (free[i]
+      ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
+      : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
     let next = 0;
     return claims.map((claim) => {
       if (!claim || !won[next++]) return undefined;
-      return this.start(claim.job, claim.scratchDir, onEnd(claim.job), requeueOnCancel);
+      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel);
     });
   }
 
-  private start(job: QueuedJob, scratchDir: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
+  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const route = this.deps.route(job);
@@ -89,8 +92,8 @@ export class JobLauncher {
     };
     const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, options: job.options }, signal, reportProgress, {
-          onTemporary: (temp) => store.markRunning(job.id, temp),
+        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
+          onTemporary: (temp) => (temp === claimedTemp ? store.markRunningSoon(job.id) : store.markRunning(job.id, temp)),
           onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
         })), settle);
     return { id, scheduler, control };

@@ -137,7 +137,8 @@ export class PersistentQueue {
       return 'completed';
     }
     store.requeue(job.id);
-    if (job.state === 'queued') return 'untouched';
+    // A claimed job that had begun writing the temporary file recorded with its claim is still `queued`.
+    if (job.state === 'queued' && !outcome.partialFileRemoved) return 'untouched';
     return outcome.partialFileRemoved ? 'partial' : 'released';
   }
 

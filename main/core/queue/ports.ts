@@ -64,10 +64,18 @@ export interface QueueStore {
    * wins. `scratchDir` null keeps the recorded one (recovery removes it).
    */
   claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null): boolean;
-  /** `claim` for each job, in one transaction; true where this process won the job. */
-  claimAll(claims: readonly { job: QueuedJob; scratchDir: string }[], ownerPid: number, leaseExpiresAt: number): boolean[];
+  /**
+   * `claim` for each job, in one transaction; true where this process won the job. `tempPath` is the name its
+   * temporary output will have, recorded with the claim so that starting the job needs no write of its own.
+   */
+  claimAll(claims: readonly { job: QueuedJob; scratchDir: string; tempPath?: string }[], ownerPid: number, leaseExpiresAt: number): boolean[];
   renewLeases(ownerPid: number, leaseExpiresAt: number): void;
   markRunning(id: number, tempPath: string): void;
+  /**
+   * The job writes the temporary output recorded with its claim: `running`, written with this store's next
+   * write (within a moment). Until then it is `queued` with that name, and recovery removes the file all the same.
+   */
+  markRunningSoon(id: number): void;
   markChild(id: number, child: { pid: number; command: string } | null): void;
   markCommitting(id: number, outputPath: string, report: JobReport): void;
   requeue(id: number): void;

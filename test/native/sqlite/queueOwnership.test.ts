@@ -84,6 +84,34 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(count()).toEqual({ n: 2 });
   });
 
+  it('a temporary name recorded with the claim: the start rides on the next write, and a crash before it still has that file removed', async () => {
+    const jobs = a.addBatch('t'.repeat(32), 'cli', ['a', 'b', 'c'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}`, tempPath: `/out/.${job.id}.1.convertr-part` })), 100, Date.now() + 30_000);
+    expect(b.batch('t'.repeat(32)).map((j) => [j.state, j.tempPath])).toEqual(jobs.map((j) => ['queued', `/out/.${j.id}.1.convertr-part`]));
+    a.markRunningSoon(jobs[0]!.id);
+    expect(b.batch('t'.repeat(32))[0]!.state).toBe('queued');
+    a.markCommitting(jobs[1]!.id, '/out/b.mp3', report);
+    expect(b.batch('t'.repeat(32)).map((j) => j.state)).toEqual(['running', 'committing', 'queued']);
+    a.markRunningSoon(jobs[2]!.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(b.batch('t'.repeat(32))[2]!.state).toBe('running');
+    // A start never overwrites a later state that was written first.
+    a.markRunningSoon(jobs[1]!.id);
+    a.flushFinished();
+    expect(b.batch('t'.repeat(32))[1]!.state).toBe('committing');
+
+    // Owner 100 dies with job c claimed but not yet started in the database, its temporary file half-written.
+    const [late] = a.addBatch('u'.repeat(32), 'cli', [{ inputPath: '/in/d.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
+    a.claimAll([{ job: late!, scratchDir: '/scratch/d', tempPath: '/out/.d.1.convertr-part' }], 100, Date.now() + 30_000);
+    const removed: string[] = [];
+    const files = { exists: (f: string) => f === '/out/.d.1.convertr-part' && !removed.includes(f), sameFile: () => false, remove: (f: string) => void removed.push(f), removeTree: () => {}, stopOrphan: () => {} };
+    const queue = new PersistentQueue({ store: b, files, owner: { pid: 200, isProcessAlive: () => false, now: Date.now }, wallClock: Date.now, leaseExpiry: () => Date.now() + 30_000, scratchRoot: '/scratch' });
+    const recovered = queue.recover();
+    expect(removed).toEqual(['/out/.d.1.convertr-part']);
+    expect(recovered.partialFilesRemoved).toBe(1);
+    expect(b.batch('u'.repeat(32))[0]).toMatchObject({ state: 'queued', ownerPid: null, tempPath: null });
+  });
+
   it('another process takes over a job only once its owner is dead or its lease has run out', () => {
     const [job] = a.addBatch('e'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     let now = 1_000_000;
