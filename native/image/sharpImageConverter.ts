@@ -1,5 +1,5 @@
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
@@ -122,14 +122,22 @@ function readSmallFile(file: string): Buffer | undefined {
   }
 }
 
-/** Outputs up to this size are written synchronously; larger ones through the thread pool. */
-const SYNC_WRITE_BYTES = 256 * 1024;
+/** Outputs up to this size are read back synchronously (a few microseconds); larger ones through the thread pool. */
+const SYNC_READ_BYTES = 256 * 1024;
 
 /** Writes a new file (never over an existing one) and hands back what it wrote. */
 async function writeOutput(file: string, bytes: Uint8Array): Promise<Uint8Array> {
-  if (bytes.length <= SYNC_WRITE_BYTES) writeFileSync(file, bytes, { flag: 'wx' });
-  else await writeFile(file, bytes, { flag: 'wx' });
+  await writeFile(file, bytes, { flag: 'wx' });
   return bytes;
+}
+
+/**
+ * Lets sharp write the file (creating a file can wait on the file system's journal: that wait stays in
+ * the thread pool) and reads back the bytes it wrote.
+ */
+async function writeWithSharp(image: Sharp, file: string): Promise<Uint8Array> {
+  const { size } = await image.toFile(file);
+  return size <= SYNC_READ_BYTES ? readFileSync(file) : readFile(file);
 }
 
 /** The facts of a JPEG just written, from its bytes; undefined when only sharp can tell (it then reads the file back). */
@@ -166,7 +174,7 @@ export class SharpImageConverter implements ImageConverter {
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
       noMetadata: strip,
     };
-    /** Writes the output; a JPEG goes through memory and comes back as its bytes, to be checked without reading the file back. */
+    /** Writes the output; a JPEG comes back as the bytes written, to be checked here instead of by a second sharp call. */
     const write = async (tolerant: boolean): Promise<Uint8Array | undefined> => {
       if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true));
       let image = source.build(tolerant);
@@ -182,8 +190,8 @@ export class SharpImageConverter implements ImageConverter {
       } else if (request.target === 'tiff' && source.exifBlock && !strip) {
         await writeFile(request.outputPath, withExifInTiff(await image.toBuffer(), source.exifBlock), { flag: 'wx' });
       } else if (request.target === 'jpg') {
-        const jpeg = await image.toBuffer();
-        return writeOutput(request.outputPath, carriedMetadata ? insertJpegMetadata(jpeg, carriedMetadata) : jpeg);
+        if (!carriedMetadata) return writeWithSharp(image, request.outputPath);
+        return writeOutput(request.outputPath, insertJpegMetadata(await image.toBuffer(), carriedMetadata));
       } else {
         await image.toFile(request.outputPath);
       }
