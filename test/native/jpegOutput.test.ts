@@ -113,7 +113,9 @@ describe('reading a JPEG output from its bytes', () => {
     const sof = segmentStarts(bytes).find((s) => s.marker === 0xc0)!.at;
     const longer = Buffer.from(bytes);
     longer.writeUInt16BE(longer.readUInt16BE(sof + 2) + 3, sof + 2);
-    expect(() => readJpegOutput(longer)).toThrow(JpegStructureError);
+    expect(rejected(longer)).toMatch(/frame header length does not match/);
+    const app = segmentStarts(bytes)[0]!.at;
+    expect(rejected(bytes.subarray(0, app + 8))).toMatch(/runs past the end of the file/);
     const noComponents = Buffer.from(bytes);
     noComponents[sof + 9] = 2;
     expect(rejected(noComponents)).toMatch(/2 components/);
@@ -140,8 +142,11 @@ describe('reading a JPEG output from its bytes', () => {
     unknownComponent[sos + 5] = 9;
     expect(rejected(unknownComponent)).toMatch(/component 9/);
     const unknownTable = Buffer.from(bytes);
-    unknownTable[sos + 6] = 0x33;
-    expect(rejected(unknownTable)).toMatch(/table 3, which is not defined/);
+    unknownTable[sos + 6] = 0x03;
+    expect(rejected(unknownTable)).toMatch(/AC table 3, which is not defined/);
+    const unknownDcTable = Buffer.from(bytes);
+    unknownDcTable[sos + 6] = 0x30;
+    expect(rejected(unknownDcTable)).toMatch(/DC table 3, which is not defined/);
     const rst3 = bytes.indexOf(Buffer.from([0xff, 0xd3]), sos);
     const outOfOrder = Buffer.from(bytes);
     outOfOrder[rst3 + 1] = 0xd5;
