@@ -9,6 +9,8 @@ import { assertOptionsFit, normalizeOptions, type ConversionOptions } from './co
 import { checkOutputSize } from './sizeBudget.js';
 import path from 'node:path';
 import { readMp3Output } from './mp3Output.js';
+import { probeMovieForAudio } from './isoBmffProbe.js';
+import type { MediaProbe } from './media.js';
 import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
@@ -158,7 +160,7 @@ export class LocalConverter {
   }
 
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
-    const probe = await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const probe = inProcessProbe(input, request.target) ?? await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
@@ -185,6 +187,12 @@ export class LocalConverter {
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
     return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
+}
+
+/** An MP4/MOV read in this process when the target is audio (see isoBmffProbe); undefined leaves it to ffprobe. */
+function inProcessProbe(input: IdentifiedInput, target: OutputFormat): MediaProbe | undefined {
+  if (isVideoOutput(target) || input.demuxer !== 'mov' || input.skipBytes) return undefined;
+  return probeMovieForAudio(input.path);
 }
 
 /** A job the conflict policy skipped: the file with the output's name stays as it is, and no work is done. */

@@ -1,0 +1,152 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identifyInput, refineFormat } from '../../main/core/identifyInput';
+import { parseMovieForAudio, probeMovieForAudio, readMovieBox } from '../../main/core/isoBmffProbe';
+import type { MediaProbe } from '../../main/core/media';
+import { planAudioConversion } from '../../main/core/planAudio';
+import { parseFfprobeJson } from '../../main/core/probeParse';
+import type { AudioOutput } from '../../main/core/formats';
+import { corpus, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
+
+/** What an audio plan reads of a probe: everything but the picture format of video tracks. */
+function audioRelevant(probe: MediaProbe) {
+  return {
+    container: probe.container,
+    durationSeconds: probe.durationSeconds,
+    video: probe.video.map((v) => ({ index: v.index, codec: v.codec, width: v.width, height: v.height, rotation: v.rotation, durationSeconds: v.durationSeconds })),
+    coverArt: probe.coverArt.map((v) => v.index),
+    audio: probe.audio,
+    subtitles: probe.subtitles,
+    otherStreamCount: probe.otherStreamCount,
+  };
+}
+
+const AUDIO_TARGETS: AudioOutput[] = ['mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus'];
+
+async function plansOf(file: string, probe: MediaProbe) {
+  const input = refineFormat(await identifyInput(file), probe);
+  return AUDIO_TARGETS.map((target) => planAudioConversion({ ...input, probe }, target));
+}
+
+const CORPUS_MOVIES = ['video/hlg10-color-test.mp4', 'video/ios9.mov', 'video/iphone4s-portrait.MOV', 'video/sideways movie.mov', 'video/vfr-rotated.mp4', 'video/video_with_failing_audio.mp4', 'video/broken.mp4'];
+
+describe('probing an MP4/MOV for an audio target without ffprobe', () => {
+  let dir: string;
+  const made: Record<string, string> = {};
+  /** Files the probe must read, and files it must leave to ffprobe. */
+  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo'];
+  const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
+  beforeAll(() => {
+    dir = tempDir('convertr-isobmff-');
+    const clip = (name: string, ext: string, args: string[], inputs: string[] = []) => {
+      made[name] = path.join(dir, `${name}.${ext}`);
+      makeMedia([
+        '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2.5', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=2.5:sample_rate=48000',
+        ...inputs, ...args, made[name]!,
+      ]);
+    };
+    const h264 = ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+    clip('faststart', 'mp4', [...h264, '-c:a', 'aac', '-movflags', '+faststart']);
+    clip('moovLast', 'mp4', [...h264, '-c:a', 'aac']);
+    for (const degrees of [90, 270]) {
+      made[`rotated${degrees}`] = path.join(dir, `rotated${degrees}.mp4`);
+      makeMedia(['-i', made['faststart']!, '-c', 'copy', '-metadata:s:v', `rotate=${degrees}`, made[`rotated${degrees}`]!]);
+    }
+    clip('hevc', 'mp4', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '-c:a', 'aac']);
+    clip('twoAudio', 'mp4', [...h264, '-map', '0:v', '-map', '1:a', '-map', '2:a', '-c:a', 'aac', '-metadata:s:a:1', 'language=fra'], ['-f', 'lavfi', '-i', 'sine=frequency=880:duration=2:sample_rate=44100']);
+    clip('m4a', 'm4a', ['-vn', '-c:a', 'aac', '-b:a', '96k']);
+    clip('mov', 'mov', [...h264, '-c:a', 'aac']);
+    clip('stereo44k', 'mp4', [...h264, '-c:a', 'aac', '-ac', '2', '-ar', '44100']);
+    clip('sixChannels', 'm4a', ['-vn', '-c:a', 'aac', '-ac', '6']);
+    clip('longerVideo', 'mp4', [...h264, '-c:a', 'aac', '-t', '2.5'], ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1.2:sample_rate=48000', '-map', '0:v', '-map', '2:a']);
+    clip('aac22k', 'mp4', [...h264, '-c:a', 'aac', '-ar', '22050']);
+    clip('coverArt', 'm4a', ['-map', '1:a', '-map', '2:v', '-c:a', 'aac', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic'], ['-f', 'lavfi', '-i', 'color=red:size=64x64:duration=1', '-frames:v', '1']);
+    clip('fragmented', 'mp4', [...h264, '-c:a', 'aac', '-movflags', '+frag_keyframe+empty_moov']);
+    clip('mp3InMp4', 'mp4', [...h264, '-c:a', 'libmp3lame']);
+    clip('subtitles', 'mp4', [...h264, '-c:a', 'aac', '-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:s', 'mov_text'], ['-f', 'srt', '-i', writeSrt()]);
+    clip('mpeg4Video', 'mp4', ['-c:v', 'mpeg4', '-c:a', 'aac']);
+    clip('startCut', 'mp4', [...h264, '-c:a', 'aac', '-ss', '0.3', '-copyts']);
+    made['truncated'] = path.join(dir, 'truncated.mp4');
+    const whole = readFileSync(made['moovLast']!);
+    writeFileSync(made['truncated'], whole.subarray(0, whole.length - 100));
+    function writeSrt(): string {
+      const srt = path.join(dir, 'subs.srt');
+      writeFileSync(srt, '1\n00:00:00,500 --> 00:00:01,500\nHello\n\n');
+      return srt;
+    }
+  });
+  afterAll(() => removeDir(dir));
+
+  it('gives what ffprobe gives for generated files: streams, indices, audio fields, durations, rotation', async () => {
+    for (const name of readable) {
+      const file = made[name]!;
+      const mine = probeMovieForAudio(file);
+      expect(mine, name).toBeDefined();
+      const theirs = parseFfprobeJson(ffprobe(file));
+      expect(audioRelevant(mine!), name).toEqual(audioRelevant(theirs));
+      expect(await plansOf(file, mine!), name).toEqual(await plansOf(file, theirs));
+    }
+  });
+
+  it('covers the cases it claims: rotations, a track shorter than the movie, two sound tracks, six channels', () => {
+    const probe = (name: string) => probeMovieForAudio(made[name]!)!;
+    // ffmpeg's rotate tag turns the other way from the engine's clockwise degrees; ffprobe agrees with the probe above.
+    expect(probe('rotated90').video[0]!.rotation).toBe(270);
+    expect(probe('rotated270').video[0]!.rotation).toBe(90);
+    expect(probe('hevc').video[0]!.codec).toBe('hevc');
+    expect(probe('longerVideo').audio[0]!.durationSeconds).toBeLessThan(probe('longerVideo').durationSeconds! - 1);
+    expect(probe('twoAudio').audio.map((a) => [a.index, a.sampleRate, a.language])).toEqual([[1, 48000, 'und'], [2, 44100, 'fra']]);
+    expect(probe('sixChannels').audio[0]!.channels).toBe(6);
+    expect(probe('m4a').video).toEqual([]);
+  });
+
+  it('leaves to ffprobe what it does not fully understand', () => {
+    for (const name of declined) expect(probeMovieForAudio(made[name]!), name).toBeUndefined();
+  });
+
+  /** The faststart clip's movie header with the bytes after `marker` (at its nth occurrence) changed by `edit`. */
+  function edited(marker: string, edit: (bytes: Uint8Array, at: number) => void): Uint8Array {
+    const moov = Uint8Array.from(readMovieBox(made['faststart']!)!);
+    const at = Buffer.from(moov).indexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    edit(moov, at + 4);
+    return moov;
+  }
+  const view = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  it('declines a movie header it would misread: skewed matrix, empty edit, SBR signalled, other AAC types, two sample descriptions', () => {
+    expect(parseMovieForAudio(edited('moov', () => undefined))).toBeDefined();
+    // tkhd version 0: matrix at 40 bytes into the body; a 45-degree turn has a = b = 0.7071.
+    expect(parseMovieForAudio(edited('tkhd', (b, at) => { view(b).setInt32(at + 40, 46341); view(b).setInt32(at + 44, 46341); }))).toBeUndefined();
+    // A horizontal flip: a = -1.
+    expect(parseMovieForAudio(edited('tkhd', (b, at) => view(b).setInt32(at + 40, -0x10000)))).toBeUndefined();
+    // elst: version/flags, count, then segment duration and media time; -1 is an empty edit (a delayed start).
+    expect(parseMovieForAudio(edited('elst', (b, at) => view(b).setInt32(at + 12, -1)))).toBeUndefined();
+    expect(parseMovieForAudio(edited('elst', (b, at) => view(b).setInt32(at + 16, 0x20000)))).toBeUndefined();
+    const asc = (b: Uint8Array) => Buffer.from(b).indexOf(Buffer.from([0x05, 0x80, 0x80, 0x80, 0x05])) + 5;
+    expect(parseMovieForAudio(edited('esds', (b) => { b[asc(b) + 4] = 0x80; }))).toBeUndefined();
+    expect(parseMovieForAudio(edited('esds', (b) => { b[asc(b)] = (5 << 3) | (b[asc(b)]! & 7); }))).toBeUndefined();
+    expect(parseMovieForAudio(edited('esds', (b) => { b[asc(b) + 1] = (b[asc(b) + 1]! & 0x87) | (7 << 3); }))).toBeUndefined();
+    expect(parseMovieForAudio(edited('stsd', (b, at) => view(b).setUint32(at + 4, 2)))).toBeUndefined();
+    // A language code below 0x400 is an old Macintosh code, 0 is English.
+    expect(parseMovieForAudio(edited('mdhd', (b, at) => view(b).setUint16(at + 20, 5)))).toBeUndefined();
+    // The movie's duration is the header's, not the longest track's.
+    expect(parseMovieForAudio(edited('mvhd', (b, at) => view(b).setUint32(at + 16, view(b).getUint32(at + 12) * 7)))!.durationSeconds).toBe(7);
+  });
+
+  it('gives what ffprobe gives for every movie in the corpus it reads, and declines the rest', async () => {
+    const outcome: Record<string, boolean> = {};
+    for (const relative of CORPUS_MOVIES) {
+      const file = corpus(relative);
+      const mine = probeMovieForAudio(file);
+      outcome[relative] = mine !== undefined;
+      if (!mine) continue;
+      const theirs = parseFfprobeJson(ffprobe(file));
+      expect(audioRelevant(mine), relative).toEqual(audioRelevant(theirs));
+      expect(await plansOf(file, mine), relative).toEqual(await plansOf(file, theirs));
+    }
+    console.log(outcome);
+    expect(outcome['video/broken.mp4']).toBe(false);
+  });
+});
