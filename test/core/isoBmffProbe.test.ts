@@ -35,7 +35,7 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
   let dir: string;
   const made: Record<string, string> = {};
   /** Files the probe must read, and files it must leave to ffprobe. */
-  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo'];
+  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound'];
   const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
   beforeAll(() => {
     dir = tempDir('convertr-isobmff-');
@@ -67,6 +67,11 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     clip('subtitles', 'mp4', [...h264, '-c:a', 'aac', '-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:s', 'mov_text'], ['-f', 'srt', '-i', writeSrt()]);
     clip('mpeg4Video', 'mp4', ['-c:v', 'mpeg4', '-c:a', 'aac']);
     clip('startCut', 'mp4', [...h264, '-c:a', 'aac', '-ss', '0.3', '-copyts']);
+    // Cut at a time that is not a frame boundary: the edit list starts part-way into a frame of sound.
+    for (const [name, ext, args] of [['trimmed', 'mp4', []], ['trimmedSound', 'm4a', ['-vn']]] as const) {
+      made[name] = path.join(dir, `${name}.${ext}`);
+      makeMedia(['-ss', '0.33', '-i', made['faststart']!, ...args, '-c', 'copy', made[name]!]);
+    }
     made['truncated'] = path.join(dir, 'truncated.mp4');
     const whole = readFileSync(made['moovLast']!);
     writeFileSync(made['truncated'], whole.subarray(0, whole.length - 100));
