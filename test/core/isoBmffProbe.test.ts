@@ -35,8 +35,8 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
   let dir: string;
   const made: Record<string, string> = {};
   /** Files the probe must read, and files it must leave to ffprobe. */
-  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound'];
-  const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
+  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound', 'noEdits', 'longMediaNoEdits', 'shortMediaNoEdits', 'longMedia'];
+  const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'truncatedData', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
   beforeAll(() => {
     dir = tempDir('convertr-isobmff-');
     const clip = (name: string, ext: string, args: string[], inputs: string[] = []) => {
@@ -72,9 +72,30 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
       made[name] = path.join(dir, `${name}.${ext}`);
       makeMedia(['-ss', '0.33', '-i', made['faststart']!, ...args, '-c', 'copy', made[name]!]);
     }
-    made['truncated'] = path.join(dir, 'truncated.mp4');
-    const whole = readFileSync(made['moovLast']!);
-    writeFileSync(made['truncated'], whole.subarray(0, whole.length - 100));
+    for (const [name, from] of [['truncated', 'moovLast'], ['truncatedData', 'faststart']] as const) {
+      made[name] = path.join(dir, `${name}.mp4`);
+      const whole = readFileSync(made[from]!);
+      writeFileSync(made[name], whole.subarray(0, whole.length - 100));
+    }
+    // Changed in place, so ffprobe can say what it makes of them: edit lists turned into free space, then track lengths that disagree with the sample times.
+    const inPlace = (name: string, edit: (bytes: Buffer) => void) => {
+      const bytes = readFileSync(made['faststart']!);
+      edit(bytes);
+      made[name] = path.join(dir, `${name}.mp4`);
+      writeFileSync(made[name], bytes);
+    };
+    const everyBox = (bytes: Buffer, type: string) => {
+      const found: number[] = [];
+      for (let at = bytes.indexOf(type); at >= 0; at = bytes.indexOf(type, at + 1)) found.push(at + 4);
+      return found;
+    };
+    const noEdits = (bytes: Buffer) => everyBox(bytes, 'edts').forEach((body) => bytes.write('free', body - 4, 'latin1'));
+    // mdhd version 0: timescale at 12, duration at 16 bytes into the body.
+    const scaleMedia = (factor: number) => (bytes: Buffer) => everyBox(bytes, 'mdhd').forEach((body) => bytes.writeUInt32BE(Math.round(bytes.readUInt32BE(body + 16) * factor), body + 16));
+    inPlace('noEdits', noEdits);
+    inPlace('longMediaNoEdits', (bytes) => { noEdits(bytes); scaleMedia(3)(bytes); });
+    inPlace('shortMediaNoEdits', (bytes) => { noEdits(bytes); scaleMedia(0.5)(bytes); });
+    inPlace('longMedia', scaleMedia(3));
     function writeSrt(): string {
       const srt = path.join(dir, 'subs.srt');
       writeFileSync(srt, '1\n00:00:00,500 --> 00:00:01,500\nHello\n\n');
@@ -138,6 +159,15 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     expect(parseMovieForAudio(edited('mdhd', (b, at) => view(b).setUint16(at + 20, 5)))).toBeUndefined();
     // The movie's duration is the header's, not the longest track's.
     expect(parseMovieForAudio(edited('mvhd', (b, at) => view(b).setUint32(at + 16, view(b).getUint32(at + 12) * 7)))!.durationSeconds).toBe(7);
+  });
+
+  it('declines a fragmented movie twice over: by its fragments, and by its movie header alone', () => {
+    expect(readMovieBox(made['fragmented']!)).toBeUndefined();
+    const bytes = readFileSync(made['fragmented']!);
+    const moov = bytes.indexOf('moov') - 4;
+    expect(parseMovieForAudio(bytes.subarray(moov, moov + bytes.readUInt32BE(moov)))).toBeUndefined();
+    // A whole movie header that also says fragments may follow.
+    expect(parseMovieForAudio(edited('udta', (b, at) => b.set(Buffer.from('mvex'), at - 4)))).toBeUndefined();
   });
 
   it('gives what ffprobe gives for every movie in the corpus it reads, and declines the rest', async () => {
