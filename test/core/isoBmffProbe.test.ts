@@ -35,7 +35,7 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
   let dir: string;
   const made: Record<string, string> = {};
   /** Files the probe must read, and files it must leave to ffprobe. */
-  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound', 'noEdits', 'longMediaNoEdits', 'shortMediaNoEdits', 'longMedia'];
+  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound', 'timecode', 'noEdits', 'longMediaNoEdits', 'shortMediaNoEdits', 'longMedia'];
   const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'truncatedData', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
   beforeAll(() => {
     dir = tempDir('convertr-isobmff-');
@@ -67,6 +67,8 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     clip('subtitles', 'mp4', [...h264, '-c:a', 'aac', '-map', '0:v', '-map', '1:a', '-map', '2:s', '-c:s', 'mov_text'], ['-f', 'srt', '-i', writeSrt()]);
     clip('mpeg4Video', 'mp4', ['-c:v', 'mpeg4', '-c:a', 'aac']);
     clip('startCut', 'mp4', [...h264, '-c:a', 'aac', '-ss', '0.3', '-copyts']);
+    made['timecode'] = path.join(dir, 'timecode.mov');
+    makeMedia(['-i', made['faststart']!, '-c', 'copy', '-timecode', '00:00:10:00', made['timecode']]);
     // Cut at a time that is not a frame boundary: the edit list starts part-way into a frame of sound.
     for (const [name, ext, args] of [['trimmed', 'mp4', []], ['trimmedSound', 'm4a', ['-vn']]] as const) {
       made[name] = path.join(dir, `${name}.${ext}`);
@@ -125,6 +127,7 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     expect(probe('twoAudio').audio.map((a) => [a.index, a.sampleRate, a.language])).toEqual([[1, 48000, 'und'], [2, 44100, 'fra']]);
     expect(probe('sixChannels').audio[0]!.channels).toBe(6);
     expect(probe('m4a').video).toEqual([]);
+    expect(probe('timecode').otherStreamCount).toBe(1);
   });
 
   it('leaves to ffprobe what it does not fully understand', () => {
