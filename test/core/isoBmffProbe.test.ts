@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyInput, refineFormat } from '../../main/core/identifyInput';
 import { parseMovieForAudio, probeMovieForAudio, readMovieBox } from '../../main/core/isoBmffProbe';
 import type { MediaProbe } from '../../main/core/media';
+import { factsOfProbe } from '../../main/core/mediaFacts';
 import { planAudioConversion } from '../../main/core/planAudio';
 import { parseFfprobeJson } from '../../main/core/probeParse';
 import type { AudioOutput } from '../../main/core/formats';
 import { corpus, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
-/** What an audio plan reads of a probe: everything but the picture format of video tracks. */
+/** What an audio plan and a row's facts read of a probe: everything but the picture format of video tracks. */
 function audioRelevant(probe: MediaProbe) {
   return {
     container: probe.container,
@@ -114,6 +115,7 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
       const theirs = parseFfprobeJson(ffprobe(file));
       expect(audioRelevant(mine!), name).toEqual(audioRelevant(theirs));
       expect(await plansOf(file, mine!), name).toEqual(await plansOf(file, theirs));
+      expect(factsOfProbe(mine!), name).toEqual(factsOfProbe(theirs));
     }
   });
 
@@ -183,6 +185,7 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
       const theirs = parseFfprobeJson(ffprobe(file));
       expect(audioRelevant(mine), relative).toEqual(audioRelevant(theirs));
       expect(await plansOf(file, mine), relative).toEqual(await plansOf(file, theirs));
+      expect(factsOfProbe(mine), relative).toEqual(factsOfProbe(theirs));
     }
     console.log(outcome);
     expect(outcome['video/broken.mp4']).toBe(false);
