@@ -66,16 +66,20 @@ export interface FfmpegPlan {
 
 type PlannedInput = Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>;
 
-/** Everything before the outputs: progress on stdout, only the planned demuxer, local files only. */
-function inputArgs(plan: FfmpegPlan, input: PlannedInput): string[] {
+/** How any ffmpeg run opens an input: only the sniffed demuxer, on a local file, nothing it could name elsewhere. */
+export function localInputArgs(input: PlannedInput, inputOptions: readonly string[] = []): string[] {
   return [
-    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1',
     '-protocol_whitelist', 'file',
     ...(input.skipBytes ? ['-skip_initial_bytes', String(input.skipBytes)] : []),
-    ...plan.inputOptions,
+    ...inputOptions,
     '-f', input.demuxer,
     '-i', `file:${input.path}`,
   ];
+}
+
+/** Everything before the outputs: progress on stdout, then the input as `localInputArgs` opens it. */
+function inputArgs(plan: FfmpegPlan, input: PlannedInput): string[] {
+  return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', ...localInputArgs(input, plan.inputOptions)];
 }
 
 /** The full argument array for one ffmpeg run. */

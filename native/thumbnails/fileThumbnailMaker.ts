@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ThumbnailSource } from '../../main/core/app/thumbnails.js';
-import { identifyInput } from '../../main/core/identifyInput.js';
+import { localInputArgs } from '../../main/core/ffmpegPlan.js';
+import { identifyInput, type IdentifiedInput } from '../../main/core/identifyInput.js';
 
 /** Longest edge of a row's picture, in pixels (twice the row's 48 px, for sharp screens). */
 export const THUMBNAIL_EDGE = 96;
@@ -86,7 +87,7 @@ export class FileThumbnailMaker implements ThumbnailSource {
     const input = await identifyInput(file).catch(() => undefined);
     if (!input || input.kind === 'audio' || input.format === 'heic') return 'none';
     if (input.kind === 'image' && input.format !== 'bmp') return this.picture(input.path);
-    return this.frame(input.path);
+    return this.frame(input);
   }
 
   private async picture(file: string): Promise<Cached> {
@@ -105,11 +106,11 @@ export class FileThumbnailMaker implements ThumbnailSource {
   }
 
   /** A frame a second in (the first one of a shorter clip), turned upright and scaled. */
-  private async frame(file: string): Promise<Cached> {
+  private async frame(input: IdentifiedInput): Promise<Cached> {
     const { ffmpeg } = this.options;
     if (!ffmpeg) return 'none';
     const scale = `scale=${THUMBNAIL_EDGE}:${THUMBNAIL_EDGE}:force_original_aspect_ratio=decrease,format=yuvj420p`;
-    const args = (seek: string[]) => ['-v', 'error', '-nostdin', ...seek, '-i', file, '-map', '0:v:0', '-frames:v', '1', '-vf', scale, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', '-'];
+    const args = (seek: string[]) => ['-v', 'error', '-nostdin', ...localInputArgs(input, seek), '-map', '0:v:0', '-frames:v', '1', '-vf', scale, '-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', '-'];
     for (const seek of [['-ss', '1'], []]) {
       const bytes = await runFfmpeg(ffmpeg, args(seek));
       if (bytes.length > 0) return { mime: 'image/jpeg', bytes };
