@@ -20,14 +20,7 @@ import { outputInspectors } from '../../../main/shell/hostedRouting';
 import { startHostedTestServer, type HostedTestServer } from '../../hosted-server/hostedTestServer';
 import { makeMedia, removeDir, tempDir } from '../../helpers/media';
 import { memoryKeychain } from '../../helpers/memoryKeychain';
-
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitFor } from '../../helpers/watchCli';
 
 /** A hybrid job's budget is reserved when it is routed; a job cancelled before it converts must give it back. */
 describe('hybrid: what routing reserved goes back when the job never runs', () => {
@@ -115,10 +108,10 @@ describe('hybrid: what routing reserved goes back when the job never runs', () =
     const second = path.join(dir, 'second.wav');
     makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=220:duration=1', second]);
     const { jobIds } = await service.enqueue([wav, second], 'mp3');
-    await until(() => service.list().jobs.some((j) => j.status === 'running'));
+    await waitFor(() => service.list().jobs.some((j) => j.status === 'running'), 'the first job to run', 30_000, 10);
     const waiting = service.list().jobs.find((j) => j.status === 'queued')!;
     expect(service.cancel(waiting.id)).toBe(true);
-    await until(() => released.includes(path.basename(waiting.input)));
+    await waitFor(() => released.includes(path.basename(waiting.input)), 'the cancelled job\'s route to be released', 30_000, 10);
     expect(released).toEqual([path.basename(waiting.input)]);
     unblock();
     await scheduler.whenIdle();
