@@ -33,6 +33,7 @@ export class Scheduler<TResult> {
   private readonly entries = new Map<number, Entry<TResult>>();
   private readonly queue: Entry<TResult>[] = [];
   private readonly running = new Map<string, number>();
+  private runningTotal = 0;
   private readonly listeners = new Set<JobListener<TResult>>();
   private readonly idleWaiters: (() => void)[] = [];
   private nextId: number;
@@ -77,8 +78,7 @@ export class Scheduler<TResult> {
   }
 
   runningCount(lane?: string): number {
-    if (lane !== undefined) return this.running.get(lane) ?? 0;
-    return [...this.running.values()].reduce((a, b) => a + b, 0);
+    return lane === undefined ? this.runningTotal : this.running.get(lane) ?? 0;
   }
 
   cancel(id: number): boolean {
@@ -134,6 +134,7 @@ export class Scheduler<TResult> {
   private start(entry: Entry<TResult>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
+    this.runningTotal++;
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
     const context: TaskContext = {
@@ -160,6 +161,7 @@ export class Scheduler<TResult> {
   private finish(entry: Entry<TResult>, status: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
+    this.runningTotal--;
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();
     this.settleIdle();

@@ -182,7 +182,11 @@ export class SharpImageConverter implements ImageConverter {
       const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
-      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) image = strip ? image.keepIccProfile() : image.keepExif().keepIccProfile();
+      // Only what the source has: libvips' keepExif writes an EXIF block of its own into a JPEG whose source had none.
+      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) {
+        if (source.icc) image = image.keepIccProfile();
+        if (source.exif && !strip) image = image.keepExif();
+      }
       image = encode(image, request.target, request.quality ?? 'balanced');
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });

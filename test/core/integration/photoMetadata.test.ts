@@ -1,3 +1,5 @@
+import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputFormat } from '../../../main/core/formats';
 import { useRealEngine } from '../../helpers/engine';
@@ -60,5 +62,16 @@ describe('photo metadata survives into every image target that can hold it', () 
     const result = await convert(corpus('heic/arrow.heic'), 'png');
     const tags = exiftool(result.outputPath, ['ImageWidth', 'ImageHeight', 'Orientation']);
     expect([tags['ImageWidth'], tags['ImageHeight'], tags['Orientation'] ?? 1]).toEqual([3024, 4032, 1]);
+  });
+
+  it('a picture without metadata gets none made up: no EXIF block, no colour profile in any target', async () => {
+    const bare = path.join(out, 'bare.png');
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 40, g: 120, b: 200 } } }).png().toFile(bare);
+    for (const target of ['jpg', 'png', 'webp', 'avif', 'tiff'] as const) {
+      // A TIFF's own header is EXIF-shaped to exiftool: there only the EXIF sub-directory would be made up.
+      const exif = target === 'tiff' ? ['ExifVersion', 'ExifImageWidth'] : ['EXIF:all'];
+      const tags = exiftool((await convert(bare, target)).outputPath, [...exif, 'ICC_Profile:all']);
+      expect(Object.keys(tags).filter((tag) => tag !== 'SourceFile'), `PNG->${target}`).toEqual([]);
+    }
   });
 });
