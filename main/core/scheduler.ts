@@ -14,6 +14,8 @@ export interface SchedulerLimits {
   perLane: Record<string, number>;
   /** Most jobs running at once over all lanes. */
   total: number;
+  /** What one running job of a lane counts against `total`; 1 when absent. */
+  share?: Record<string, number>;
 }
 
 export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
@@ -34,6 +36,8 @@ export class Scheduler<TResult> {
   private readonly queue: Entry<TResult>[] = [];
   private readonly running = new Map<string, number>();
   private runningTotal = 0;
+  /** The running jobs' shares of the total ceiling. */
+  private runningShare = 0;
   private readonly listeners = new Set<JobListener<TResult>>();
   private readonly idleWaiters: (() => void)[] = [];
   private nextId: number;
@@ -115,12 +119,16 @@ export class Scheduler<TResult> {
 
   private canStart(lane: string): boolean {
     const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
-    return this.runningCount() < this.limits.total && this.runningCount(lane) < laneLimit;
+    return this.runningShare + this.shareOf(lane) <= this.limits.total && this.runningCount(lane) < laneLimit;
+  }
+
+  private shareOf(lane: string): number {
+    return this.limits.share?.[lane] ?? 1;
   }
 
   private pump(): void {
     if (this.paused) return;
-    for (let i = 0; i < this.queue.length && this.runningCount() < this.limits.total; ) {
+    for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total; ) {
       const entry = this.queue[i]!;
       if (!this.canStart(entry.snapshot.lane)) {
         i++;
@@ -135,6 +143,7 @@ export class Scheduler<TResult> {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
     this.runningTotal++;
+    this.runningShare += this.shareOf(lane);
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
     const context: TaskContext = {
@@ -162,6 +171,7 @@ export class Scheduler<TResult> {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
     this.runningTotal--;
+    this.runningShare -= this.shareOf(lane);
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();
     this.settleIdle();

@@ -60,7 +60,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
   const limits = concurrencyLimits(hardware);
   const lanes = () => settings.get().concurrency ?? limits.perLane;
-  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total }, systemClock);
+  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share }, systemClock);
   stores.queue.recover();
   stores.lease.start();
   const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });

@@ -4,9 +4,10 @@ import { PLAN_CEILINGS, concurrencyLimits } from '../../main/core/concurrency';
 const GiB = 2 ** 30;
 
 describe('concurrencyLimits', () => {
-  it('keeps a 2-core laptop to two x264 encodes and two jobs in all at a time, however high the plan allows', () => {
-    expect(concurrencyLimits({ cores: 2, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 2, audio: 2, image: 2 }, total: 2 });
-    expect(concurrencyLimits({ cores: 1, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 1, audio: 1, image: 1 }, total: 1 });
+  it('keeps a 2-core laptop to two x264 encodes and two jobs in all at a time (pictures two per core, at half a share), however high the plan allows', () => {
+    const share = { video: 1, audio: 1, image: 0.5 };
+    expect(concurrencyLimits({ cores: 2, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 2, audio: 2, image: 4 }, total: 2, share });
+    expect(concurrencyLimits({ cores: 1, totalMemoryBytes: 16 * GiB })).toEqual({ perLane: { video: 1, audio: 1, image: 2 }, total: 1, share });
     expect(concurrencyLimits({ cores: 8, totalMemoryBytes: 16 * GiB }).perLane.video).toBe(4);
   });
 
@@ -14,7 +15,7 @@ describe('concurrencyLimits', () => {
     const limits = concurrencyLimits({ cores: 128, totalMemoryBytes: 1024 * GiB });
     expect(limits.perLane.video).toBe(PLAN_CEILINGS.video);
     expect(limits.perLane.audio).toBe(40);
-    expect(limits.perLane.image).toBe(128);
+    expect(limits.perLane.image).toBe(256);
   });
 
   it('lets memory cap the ceilings on a small machine', () => {

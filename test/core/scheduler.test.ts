@@ -55,6 +55,28 @@ describe('Scheduler', () => {
     expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
   });
 
+  it('counts a lane by its share of the total: four half-share pictures fill two slots, and a video waits for two of them', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { video: 2, image: 4 }, total: 2, share: { image: 0.5 } }, new FakeClock());
+    const pictures = Array.from({ length: 5 }, () => deferred());
+    for (const p of pictures) scheduler.enqueue('image', p.task);
+    const video = deferred();
+    scheduler.enqueue('video', video.task);
+    expect(scheduler.runningCount('image')).toBe(4);
+    expect(scheduler.runningCount('video')).toBe(0);
+    pictures[0]!.resolve();
+    await flush();
+    // The fifth picture was queued first and fits in the half slot; the video needs a whole one.
+    expect([scheduler.runningCount('image'), scheduler.runningCount('video')]).toEqual([4, 0]);
+    pictures[1]!.resolve();
+    pictures[2]!.resolve();
+    await flush();
+    expect([scheduler.runningCount('image'), scheduler.runningCount('video')]).toEqual([2, 1]);
+    for (const p of pictures) p.resolve();
+    video.resolve();
+    await scheduler.whenIdle();
+    expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
+  });
+
   it('lets a later image job start while video jobs wait for their ceiling', () => {
     const scheduler = new Scheduler<string>({ perLane: { video: 1, image: 2 }, total: 4 }, new FakeClock());
     scheduler.enqueue('video', deferred().task);
