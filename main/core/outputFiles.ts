@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, linkSync, mkdirSync, unlinkSync } from 'node:fs';
+import { accessSync, constants, linkSync, mkdirSync, unlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -57,12 +57,13 @@ export async function ensureDirectory(directory: string): Promise<void> {
 
 /**
  * A job's scratch folder: the one recorded for it (created by the step that first needs it: most jobs never
- * do, and creating and removing a folder per job costs more than a small picture's conversion), else a
- * private one under the system's temporary folder.
+ * do, and creating and removing a folder per job costs more than a small picture's conversion; whoever
+ * recorded it removes it when the job ends), else a private one under the system's temporary folder, removed here.
  */
 export async function openScratch(recorded: string | undefined): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = recorded ?? (await mkdtemp(path.join(tmpdir(), 'convertr-job-')));
-  return { dir, remove: () => (existsSync(dir) ? rm(dir, { recursive: true, force: true }) : Promise.resolve()) };
+  if (recorded !== undefined) return { dir: recorded, remove: () => Promise.resolve() };
+  const dir = await mkdtemp(path.join(tmpdir(), 'convertr-job-'));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Creates a job's scratch folder if it does not exist yet (private to this user). */

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFormat } from '../formats.js';
 import { ensureScratch, openScratch } from '../outputFiles.js';
@@ -123,12 +123,16 @@ export async function strippedPhotoCopy(inputPath: string, format: InputFormat, 
   if (!stripped) return undefined;
   const scratch = await openScratch(scratchDir);
   const file = path.join(scratch.dir, `upload.${format}`);
+  const remove = async () => {
+    await rm(file, { force: true });
+    await scratch.remove();
+  };
   try {
     await ensureScratch(scratch.dir);
     await writeFile(file, stripped);
   } catch (error) {
-    await scratch.remove();
+    await remove();
     throw error;
   }
-  return { path: file, sizeBytes: stripped.length, remove: () => scratch.remove() };
+  return { path: file, sizeBytes: stripped.length, remove };
 }

@@ -47,6 +47,8 @@ export function selectInputs(entries: readonly InputEntry[], target: OutputForma
   const inputs: BatchInput[] = [];
   const skipped: JobReport[] = [];
   const alreadyConverted: JobReport[] = [];
+  const requestKeys = new Map<string | null, string>();
+  const requestKeyFor = (folder: string | null) => requestKeys.get(folder) ?? requestKeys.set(folder, requestKeyOf(target, folder, options)).get(folder)!;
   for (const entry of entries) {
     if (entry.subfolder === null) {
       requested.push(entry.path);
@@ -63,8 +65,10 @@ export function selectInputs(entries: readonly InputEntry[], target: OutputForma
     }
     const input: BatchInput = outputDir ? { path: entry.path, subfolder: entry.subfolder } : entry.path;
     requested.push(input);
-    const fingerprint = inputFingerprint(entry.path);
-    const earlier = !again && fingerprint ? outputStillInPlace(memory.findOutputs(entry.path, requestKeyOf(target, outputDirFor(entry, outputDir), options)), fingerprint) : undefined;
+    // The input is read only when an earlier output was recorded for it (most files of a new folder have none).
+    const outputs = again ? [] : memory.findOutputs(entry.path, requestKeyFor(outputDirFor(entry, outputDir)));
+    const fingerprint = outputs.length > 0 ? inputFingerprint(entry.path) : undefined;
+    const earlier = fingerprint ? outputStillInPlace(outputs, fingerprint) : undefined;
     if (earlier) {
       alreadyConverted.push(skippedReport(entry.path, target, `Already converted to ${earlier.outputPath}; use --again to convert it again.`, earlier.outputPath));
       continue;

@@ -200,10 +200,11 @@ export class PersistentQueue {
     const { store } = this.deps;
     const launcher = this.launcher(route, { finishSoon: true });
     const ours = new Set<number>();
-    const seen = new Set(store.batch(batchKey).filter((j) => !isUnfinished(j.state)).map((j) => j.id));
+    let jobs = store.batch(batchKey);
+    const seen = new Set(jobs.filter((j) => !isUnfinished(j.state)).map((j) => j.id));
     const running = new Set<Scheduler<ConversionResult>>();
     for (;;) {
-      const queued = stopped() ? [] : store.batch(batchKey).filter((j) => j.state === 'queued' && !ours.has(j.id));
+      const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
       launcher.launchAll(queued, (job) => (report) => {
         seen.add(job.id);
         onReport(report, true);
@@ -212,7 +213,8 @@ export class PersistentQueue {
         ours.add(queued[i]!.id);
         running.add(launched.scheduler);
       });
-      const waitingFor = store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id));
+      // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
+      const waitingFor = jobs.some((j) => isUnfinished(j.state) && !ours.has(j.id)) ? store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id)) : [];
       if (onFirstClaim) {
         onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => !this.free(j))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
         onFirstClaim = undefined;
@@ -226,6 +228,7 @@ export class PersistentQueue {
         }
       }
       for (const job of waitingFor) if (job.state !== 'queued') this.takeOver(job);
+      jobs = store.batch(batchKey);
     }
     await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
     store.flushFinished();
