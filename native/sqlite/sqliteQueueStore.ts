@@ -156,7 +156,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   markRunning(id: number, tempPath: string): void {
-    this.withPending(() => this.setRunning.run(tempPath, this.now(), id));
+    this.withStarts(() => this.setRunning.run(tempPath, this.now(), id));
   }
 
   markRunningSoon(id: number): void {
@@ -169,7 +169,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   markCommitting(id: number, outputPath: string, report: JobReport): void {
-    this.withPending(() => this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id));
+    this.withStarts(() => this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id));
   }
 
   requeue(id: number): void {
@@ -187,6 +187,27 @@ export class SqliteQueueStore implements QueueStore {
 
   flushFinished(): void {
     if (this.pending.length > 0 || this.started.length > 0) this.withPending(() => undefined);
+  }
+
+  /**
+   * Runs a job's own step in one transaction with the starts waiting to be written (a start never overwrites
+   * the later state). Finishes wait for their timer: a step that must be written before a rename stays a few
+   * rows, and a hundred finishes share one transaction.
+   */
+  private withStarts<T>(write: () => T): T {
+    if (this.started.length === 0) return write();
+    const started = this.started;
+    this.started = [];
+    try {
+      return this.db.transaction(() => {
+        const now = this.now();
+        for (const id of started) this.setStarted.run(now, id);
+        return write();
+      })();
+    } catch (error) {
+      this.started.unshift(...started);
+      throw error;
+    }
   }
 
   /** Runs a write in one transaction with the starts and finishes waiting to be written. */

@@ -82,9 +82,9 @@ export interface QueueStore {
   /** Ends the job, records its telemetry row (not for skipped jobs) and its output, atomically; false if the job was not this owner's. */
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
   /**
-   * `finish`, written with this store's next write or by `flushFinished` (within a moment): a batch of small
-   * files then commits about one transaction per file instead of two. Until then the job is `committing`
-   * with its report, which recovery completes exactly once after a crash.
+   * `finish`, written with the other finishes of the moment (a timer) or by `flushFinished`: a batch of small
+   * files then commits one small transaction per file (its `committing` step) and one per hundred finishes.
+   * Until then the job is `committing` with its report, which recovery completes exactly once after a crash.
    */
   finishSoon(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): void;
   flushFinished(): void;

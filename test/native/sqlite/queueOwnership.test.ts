@@ -63,7 +63,7 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(dbs[0]!.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
   });
 
-  it('a job ended with finishSoon is written with the next write or the flush, once, and stays committing until then', async () => {
+  it('a job ended with finishSoon is written by its timer or the flush, once, and stays committing until then (another job\'s step does not carry it)', async () => {
     const jobs = a.addBatch('s'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
     a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
     a.markRunning(jobs[0]!.id, '/out/.a.1.convertr-part');
@@ -73,6 +73,9 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('s'.repeat(32))[0]).toMatchObject({ state: 'committing', report });
     expect(count()).toEqual({ n: 0 });
     a.markRunning(jobs[1]!.id, '/out/.b.1.convertr-part');
+    expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['committing', 'running']);
+    expect(count()).toEqual({ n: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'running']);
     expect(count()).toEqual({ n: 1 });
     a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
