@@ -148,6 +148,7 @@ export class LocalConverter {
       {
         inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir,
         quality: options.quality, resize: options.resize, stripMetadata: options.stripMetadata,
+        ...(input.wholeFile ? { inputBytes: input.wholeFile } : {}),
       },
       signal,
     );

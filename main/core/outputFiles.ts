@@ -40,8 +40,21 @@ function diskFull(directory: string): AppError {
 // few microseconds of system call, far less than a round trip through the thread pool that sharp and ffmpeg's
 // pipes share, and a batch of small files makes thousands of them.
 
+function isWritableDirectory(directory: string): boolean {
+  if (process.platform === 'win32') return false;
+  try {
+    // "folder/." names a folder only (a file there fails with ENOTDIR).
+    accessSync(`${directory}/.`, constants.W_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The output folder exists (created if needed) and this process may write in it: checked before any work. */
 export async function ensureDirectory(directory: string): Promise<void> {
+  // The common case, a folder that exists and is writable, is one system call.
+  if (isWritableDirectory(directory)) return;
   try {
     mkdirSync(directory, { recursive: true });
   } catch (error) {

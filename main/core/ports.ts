@@ -41,6 +41,8 @@ export interface ImageRequest {
   resize?: number;
   /** Write no EXIF, XMP or IPTC (the ICC colour profile stays: it is colour, not personal data). */
   stripMetadata?: boolean;
+  /** The whole input, when identifying it read all of it (a small file): not read again. */
+  inputBytes?: Uint8Array;
 }
 
 /** Photo facts users judge a converter by: date taken, GPS position, camera make and model. */

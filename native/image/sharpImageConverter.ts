@@ -239,7 +239,8 @@ export class SharpImageConverter implements ImageConverter {
       }
     }
     // A small plain PNG is read once, here: its header from those bytes, and sharp decodes the same bytes.
-    const small = request.sourceFormat === 'png' ? readSmallFile(request.inputPath) : undefined;
+    const small = request.sourceFormat !== 'png' ? undefined
+      : request.inputBytes ? Buffer.from(request.inputBytes.buffer, request.inputBytes.byteOffset, request.inputBytes.byteLength) : readSmallFile(request.inputPath);
     const plain = small && readPlainPng(small);
     return plain ? this.openWithSharp(small, request, plain) : this.openWithSharp(request.inputPath, request);
   }
