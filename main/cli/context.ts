@@ -7,6 +7,7 @@ import { DAY_MS } from '../core/telemetry/stats.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
 import { createNativeEngine, systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 import { AppError } from '../core/errors.js';
+import { outputKind } from '../core/formats.js';
 import type { JobRouter as RouteJob } from '../core/queue/ports.js';
 import type { JobRouter, RoutingPolicy } from '../core/hosted/jobRouter.js';
 
@@ -42,7 +43,8 @@ export interface RoutingOptions {
 /** Everything a routed batch needs: the one router, and the schedulers jobs run on. */
 export interface RoutedContext {
   schedulers: Scheduler<ConversionResult>[];
-  router: JobRouter;
+  /** What chose between this machine and the hosted API; absent for a local batch, which never loads the hosted pieces. */
+  router?: JobRouter;
   route: RouteJob;
   close(): Promise<void>;
 }
@@ -54,6 +56,13 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   if (local instanceof AppError && policy.mode === 'local') throw local;
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
   const localScheduler = new Scheduler<ConversionResult>(limits, systemClock);
+  if (policy.mode === 'local' && !(local instanceof AppError)) {
+    return {
+      schedulers: [localScheduler],
+      route: (job) => ({ mode: 'local', converter: local.converter, scheduler: localScheduler, lane: outputKind(job.target) }),
+      close: () => local.close(),
+    };
+  }
   // The hosted pieces (keytar, the output inspectors with sharp) load only when the batch is routed.
   const { createRouterWiring } = await import('../shell/hostedRouting.js');
   const wiring = createRouterWiring({ local, localScheduler, localSlots: () => limits.perLane, stores: options.stores, env: options.env });

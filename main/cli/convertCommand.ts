@@ -14,7 +14,7 @@ import { AppError } from '../core/errors.js';
 import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import type { BatchRouting } from '../core/hosted/hostedRecords.js';
 import { actualCostUsd } from '../core/hosted/hybridDecision.js';
-import { policyFromRecord, routingRecord, type RoutingPolicy } from '../core/hosted/jobRouter.js';
+import { policyFromRecord, routingRecord, type JobRouter, type RoutingPolicy } from '../core/hosted/jobRouter.js';
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
@@ -58,7 +58,7 @@ function policyOf(routing: BatchRouting): RoutingPolicy {
 }
 
 /** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
-function announceHybridPlan(context: RoutedContext, policy: RoutingPolicy, io: CliIo): () => void {
+function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo): () => void {
   let routed = 0;
   let hosted = 0;
   let predicted = 0;
@@ -67,7 +67,7 @@ function announceHybridPlan(context: RoutedContext, policy: RoutingPolicy, io: C
   context.route = (job) => {
     const result = route(job);
     routed++;
-    const decision = context.router.decisionFor(job.inputPath);
+    const decision = router.decisionFor(job.inputPath);
     if (result.mode === 'hosted') {
       hosted++;
       predicted += decision?.predictedCostUsd ?? 0;
@@ -75,7 +75,7 @@ function announceHybridPlan(context: RoutedContext, policy: RoutingPolicy, io: C
     if (!scheduled) {
       scheduled = true;
       queueMicrotask(() => {
-        const spend = context.router.monthSpend();
+        const spend = router.monthSpend();
         io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
         scheduled = false;
         routed = hosted = predicted = 0;
@@ -118,21 +118,22 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
       current = context;
       const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
       const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
-      const stopAnnouncing = policy.mode === 'hybrid' ? announceHybridPlan(context, policy, io) : () => {};
+      const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
+      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io) : () => {};
       const batch: JobReport[] = [];
       try {
         const running = stores.queue.run(key, (job) => context.route(job), (report) => {
           finished++;
           now.push(report);
           batch.push(report);
-          printReport(io, json, report, policy.mode === 'hybrid' ? context.router.decisionFor(report.input)?.reason : undefined);
+          printReport(io, json, report, hybrid?.decisionFor(report.input)?.reason);
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);
         if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
-        if (policy.mode === 'hybrid') {
+        if (hybrid) {
           const spent = batch.filter((r) => r.mode === 'hosted').reduce((sum, r) => sum + actualCostUsd(r.billableMinutes), 0);
-          const month = context.router.monthSpend();
+          const month = hybrid.monthSpend();
           io.stderr(`Hosted cost: ${usd(spent)} actual for this batch; this month ${usd(month.settledUsd)} of the ${usd(policy.budgetUsd)} budget.`);
         }
       } finally {

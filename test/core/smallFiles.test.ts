@@ -18,7 +18,7 @@ describe('small files and output folders, with the fewest reads', () => {
     await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(small);
     expect(Buffer.from((await identifyInput(small)).wholeFile!)).toEqual(readFileSync(small));
     const large = path.join(dir, 'large.png');
-    await sharp({ create: { width: 400, height: 400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toFile(large);
+    await sharp({ create: { width: 400, height: 400, channels: 3, background: { r: 128, g: 128, b: 128 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toFile(large);
     expect(statSync(large).size).toBeGreaterThan(64 * 1024);
     const identified = await identifyInput(large);
     expect([identified.format, identified.wholeFile]).toEqual(['png', undefined]);

@@ -133,9 +133,9 @@ export class JobRouter {
   route(job: RoutableJob, requested: RoutingPolicy): JobRoute {
     let policy = requested;
     const kind = outputKind(job.target);
-    const bytes = fileSize(job.inputPath) ?? 0;
     const apiUrl = policy.apiUrl;
     if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
+    const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
     if (job.options && engineOptionsChosen(job.options)) policy = { ...policy, neverUpload: true };
