@@ -169,6 +169,9 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   markCommitting(id: number, outputPath: string, report: JobReport): void {
+    // A start still waiting to be written is superseded by this later state.
+    const waiting = this.started.indexOf(id);
+    if (waiting >= 0) this.started.splice(waiting, 1);
     this.withStarts(() => this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id));
   }
 
