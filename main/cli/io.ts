@@ -9,9 +9,27 @@ export interface CliIo {
   offInterrupt(handler: () => void): void;
 }
 
+/**
+ * Lines written in one turn of the event loop go out in one write (a batch of small files prints a line per
+ * file, thousands a second); whatever is left goes out before the process exits.
+ */
+function coalescedLines(stream: NodeJS.WritableStream): (line: string) => void {
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    stream.write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending.push(`${line}\n`) === 1) setImmediate(flush);
+  };
+}
+
 export function processIo(): CliIo {
   return {
-    stdout: (line) => process.stdout.write(`${line}\n`),
+    stdout: coalescedLines(process.stdout),
     stderr: (line) => process.stderr.write(`${line}\n`),
     progress: (line) => {
       if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`);
