@@ -72,6 +72,7 @@ export class SqliteQueueStore implements QueueStore {
   private readonly insert;
   private readonly selectBatch;
   private readonly selectBatchInfo;
+  private readonly selectUnfinishedOfBatch;
   private readonly selectUnfinished;
   private readonly claimJob;
   private readonly renew;
@@ -96,6 +97,7 @@ export class SqliteQueueStore implements QueueStore {
     this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
     this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
+    this.selectUnfinishedOfBatch = db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED} LIMIT 1`);
     this.selectBatchInfo = db.prepare('SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
     this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
     this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
@@ -131,6 +133,10 @@ export class SqliteQueueStore implements QueueStore {
 
   batch(batchKey: string): QueuedJob[] {
     return (this.selectBatch.all(batchKey) as Row[]).map(toJob);
+  }
+
+  hasUnfinishedJobs(batchKey: string): boolean {
+    return this.selectUnfinishedOfBatch.get(batchKey) !== undefined;
   }
 
   batchInfo(batchKey: string): StoredBatch | undefined {

@@ -19,8 +19,9 @@ export interface Fingerprint {
 
 export function inputFingerprint(file: string): Fingerprint | undefined {
   try {
-    const info = statSync(file);
-    return { size: info.size, mtimeMs: info.mtimeMs };
+    // A missing file is the common answer (an earlier output since deleted): no exception for it.
+    const info = statSync(file, { throwIfNoEntry: false });
+    return info && { size: info.size, mtimeMs: info.mtimeMs };
   } catch {
     return undefined;
   }

@@ -165,17 +165,16 @@ export class PersistentQueue {
 
   /** The batch with this key still has work left (it resumes instead of starting again). */
   hasUnfinished(batchKey: string): boolean {
-    return this.deps.store.batch(batchKey).some((j) => isUnfinished(j.state));
+    return this.deps.store.hasUnfinishedJobs(batchKey);
   }
 
   /** Adds the batch, or returns the unfinished one with the same key so that it is resumed (or joined). */
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] } {
     const batchKey = spec.batchKey ?? batchKeyOf(spec);
     const { store } = this.deps;
-    const existing = store.batch(batchKey);
-    if (existing.some((j) => isUnfinished(j.state))) {
+    if (store.hasUnfinishedJobs(batchKey)) {
       store.setStoppedByUser(batchKey, false);
-      return { batchKey, resumed: true, jobs: existing };
+      return { batchKey, resumed: true, jobs: store.batch(batchKey) };
     }
     if (store.batchInfo(batchKey)) store.removeBatch(batchKey);
     const options = normalizeOptions(spec.options);

@@ -56,6 +56,8 @@ export interface QueueStore {
   /** Adds the batch unless one with this key exists (atomically); returns the batch's jobs and whether it was new. */
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] };
   batch(batchKey: string): QueuedJob[];
+  /** Some job of the batch is queued, running or committing (without reading the batch). */
+  hasUnfinishedJobs(batchKey: string): boolean;
   batchInfo(batchKey: string): StoredBatch | undefined;
   unfinished(): QueuedJob[];
   /**
