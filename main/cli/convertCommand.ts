@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
 import type { JobReport } from '../core/jobReport.js';
-import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
@@ -152,8 +151,9 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
 }
 
 /** The hybrid budget: `--budget`, else the monthly budget saved in Settings. */
-function budgetOf(args: ConvertArgs): number {
+async function budgetOf(args: ConvertArgs): Promise<number> {
   if (args.budgetUsd !== undefined) return args.budgetUsd;
+  const { SettingsStore } = await import('../core/app/settingsStore.js');
   return new SettingsStore(dataDirectory(process.env, process.platform, homedir())).get().hybridBudgetUsd;
 }
 
@@ -214,7 +214,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
       : undefined;
     const policy: RoutingPolicy = {
       mode: args.mode, apiUrl: args.mode === 'local' ? undefined : apiUrl, neverUpload: args.private,
-      budgetUsd: args.mode === 'hybrid' ? budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
+      budgetUsd: args.mode === 'hybrid' ? await budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
     };
     stores.hosted.saveRouting(batch.batchKey, routingRecord(policy), Date.now());
     const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label, announce);

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { AppError } from './errors.js';
 import { isImageOutput, type OutputFormat } from './formats.js';
 
@@ -127,13 +126,3 @@ export function describeOptions(options: ConversionOptions): string {
   return parts.join(', ');
 }
 
-/** The options as they cross a boundary (a batch-folder rule, the window's requests); defaults filled in. */
-export const conversionOptionsSchema = z.object({
-  quality: z.enum(QUALITIES).default('balanced'),
-  maxSizeBytes: z.number().int().positive().max(1e12).optional(),
-  resize: z.number().int().min(MIN_RESIZE_PX).max(MAX_RESIZE_PX).optional(),
-  stripMetadata: z.boolean().default(false),
-  onConflict: z.enum(CONFLICT_POLICIES).default('keep-both'),
-  mono: z.boolean().optional(),
-  audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
-});

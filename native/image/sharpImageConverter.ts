@@ -152,7 +152,10 @@ export function checkWrittenJpeg(bytes: Uint8Array): ImageInfo | undefined {
 
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
-  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {}
+  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {
+    // Each conversion reads another file: libvips' operation cache would only hold memory and cost a lookup per step.
+    sharp.cache(false);
+  }
 
   async convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion> {
     const source = await this.open(request, signal);

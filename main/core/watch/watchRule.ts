@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { DEFAULT_OPTIONS, conversionOptionsSchema, optionsProblem } from '../conversionOptions.js';
+import { DEFAULT_OPTIONS, optionsProblem } from '../conversionOptions.js';
+import { conversionOptionsSchema } from '../conversionOptionsSchema.js';
 import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
 import { compileGlob, createFileFilter } from './fileFilter.js';
 import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
