@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { accessSync, constants, linkSync, mkdirSync, unlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
+import { randomHex } from './randomNames.js';
 import type { ConflictPolicy } from './conversionOptions.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
@@ -20,7 +20,7 @@ export function outputBaseName(inputPath: string): string {
 
 /** A hidden temporary file beside the final output; renamed into place only on success. */
 export function temporaryOutputPath(directory: string, base: string): string {
-  return path.join(directory, `.${base}.${randomBytes(6).toString('hex')}.convertr-part`);
+  return path.join(directory, `.${base}.${randomHex(6)}.convertr-part`);
 }
 
 export const TEMPORARY_SUFFIX = '.convertr-part';

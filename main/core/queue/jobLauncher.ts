@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { reportFor, succeededReport, type JobReport } from '../jobReport.js';
 import { JobControl, runInJob } from '../jobs/jobContext.js';
 import { heldByAnotherOwner, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
@@ -10,6 +9,7 @@ import type { ConversionRecord } from '../telemetry/ports.js';
 import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
+import { randomHex } from '../randomNames.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -56,7 +56,7 @@ export class JobLauncher {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
-      ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomBytes(4).toString('hex')}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
+      ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomHex(4)}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
       : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
     let next = 0;
