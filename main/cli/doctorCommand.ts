@@ -73,7 +73,7 @@ async function gatherChecks(): Promise<Check[]> {
     checks.push({ name: 'keychain', ok: true, warning: true, detail: `${(error as Error).message} A registered token is kept in memory for one session only.` });
   }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
-  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} at once (${availableParallelism()} cores)` });
+  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one (${availableParallelism()} cores)` });
   const dataDir = dataDirectory(process.env, process.platform, homedir());
   try {
     const db = openDatabase(dataDir);
