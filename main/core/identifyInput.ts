@@ -68,7 +68,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   const head = read.subarray(0, SNIFF_HEAD_BYTES);
   const sniff = sniffContainer(head);
   if (sniff.kind === 'media') {
-    const wholeFile = read.length === info.size && info.size <= WHOLE_FILE_BYTES ? { wholeFile: read } : {};
+    const wholeFile = read.length === info.size ? { wholeFile: read } : {};
     return { path: absolute, sizeBytes: info.size, format: sniff.format, kind: inputKind(sniff.format), demuxer: sniff.demuxer, ...wholeFile };
   }
   if (sniff.kind === 'playlist') {

@@ -35,7 +35,6 @@ export class Scheduler<TResult> {
   private readonly entries = new Map<number, Entry<TResult>>();
   private readonly queue: Entry<TResult>[] = [];
   private readonly running = new Map<string, number>();
-  private runningTotal = 0;
   /** The running jobs' shares of the total ceiling. */
   private runningShare = 0;
   private readonly listeners = new Set<JobListener<TResult>>();
@@ -82,7 +81,8 @@ export class Scheduler<TResult> {
   }
 
   runningCount(lane?: string): number {
-    return lane === undefined ? this.runningTotal : this.running.get(lane) ?? 0;
+    if (lane !== undefined) return this.running.get(lane) ?? 0;
+    return [...this.running.values()].reduce((a, b) => a + b, 0);
   }
 
   cancel(id: number): boolean {
@@ -142,7 +142,6 @@ export class Scheduler<TResult> {
   private start(entry: Entry<TResult>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
-    this.runningTotal++;
     this.runningShare += this.shareOf(lane);
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
@@ -170,7 +169,6 @@ export class Scheduler<TResult> {
   private finish(entry: Entry<TResult>, status: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
-    this.runningTotal--;
     this.runningShare -= this.shareOf(lane);
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();

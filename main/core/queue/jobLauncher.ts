@@ -75,7 +75,7 @@ export class JobLauncher {
     const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
       route.release?.();
-      // Most jobs never create their scratch folder (the converter removes the ones that do): one check, not a recursive removal.
+      // Most jobs never create their scratch folder: one check, not a recursive removal.
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {

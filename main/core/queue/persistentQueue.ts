@@ -202,6 +202,7 @@ export class PersistentQueue {
     let jobs = store.batch(batchKey);
     const seen = new Set(jobs.filter((j) => !isUnfinished(j.state)).map((j) => j.id));
     const running = new Set<Scheduler<ConversionResult>>();
+    const othersLeft = (j: QueuedJob) => isUnfinished(j.state) && !ours.has(j.id);
     for (;;) {
       const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
       launcher.launchAll(queued, (job) => (report) => {
@@ -213,7 +214,7 @@ export class PersistentQueue {
         running.add(launched.scheduler);
       });
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
-      const waitingFor = jobs.some((j) => isUnfinished(j.state) && !ours.has(j.id)) ? store.batch(batchKey).filter((j) => isUnfinished(j.state) && !ours.has(j.id)) : [];
+      const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
       if (onFirstClaim) {
         onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => !this.free(j))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
         onFirstClaim = undefined;
