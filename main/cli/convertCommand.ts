@@ -19,6 +19,7 @@ import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
 import { engineOptionsChosen } from '../core/conversionOptions.js';
 import { resolveRequest } from './resolveRequest.js';
+import { checkCommandFolder } from './appFolders.js';
 
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
   if (!io.stderrIsTty) return () => {};
@@ -178,6 +179,7 @@ function timingsLine(env: NodeJS.ProcessEnv, marks: { start: number; listed: num
 export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<number> {
   const start = performance.now();
   const apiUrl = args.mode !== 'local' || args.apiUrl !== undefined ? apiUrlOf(args.apiUrl) : undefined;
+  if (args.outputDir !== undefined) checkCommandFolder('--out', args.outputDir);
   const { entries, emptyFolders, unreadable } = await expandInputs(args.inputs);
   const listed = performance.now();
   for (const folder of emptyFolders) io.stderr(`No supported files in ${folder}.`);

@@ -1,14 +1,13 @@
 import packageJson from '../../package.json';
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { contractHandlers } from '../shell/contractHandlers.js';
 import { createDesktopRuntime } from '../shell/desktopRuntime.js';
 import { DEFAULT_UPLOAD_LIMIT_BYTES } from '../web/uploadInbox.js';
 import { startWebHost, type WebHost } from '../web/webHost.js';
+import { locateApp } from './appFolders.js';
 import { UsageError } from './args.js';
 import type { CliIo } from './io.js';
 
@@ -23,24 +22,6 @@ export function parseServeArgs(rest: string[]): ServeArgs {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number (0-65535), not "${values.port}".`);
   return { command: 'serve', port };
-}
-
-/**
- * The app's folder (the one holding package.json) and its built renderer, found by walking up from this
- * module: the built CLI runs from a chunk in out/main/chunks, the sources from main/cli.
- */
-export function locateApp(from: string = path.dirname(fileURLToPath(import.meta.url))): { root: string | null; renderer: string | null } {
-  let root: string | null = null;
-  let renderer: string | null = null;
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (!renderer && path.basename(dir) === 'out' && existsSync(path.join(dir, 'renderer', 'index.html'))) renderer = path.join(dir, 'renderer');
-    if (!root && existsSync(path.join(dir, 'package.json'))) {
-      root = dir;
-      if (!renderer && existsSync(path.join(dir, 'out', 'renderer', 'index.html'))) renderer = path.join(dir, 'out', 'renderer');
-    }
-    if (root || path.dirname(dir) === dir) break;
-  }
-  return { root, renderer };
 }
 
 /** CONVERTR_UPLOAD_LIMIT_BYTES, else the hosted limit (1 GiB). */
@@ -85,7 +66,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     await Promise.all(released.map((input) => events.host?.inbox.release(input)));
     return result;
   };
-  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port, outputOf: (jobId) => runtime.service.outputOf(jobId) });
+  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port, outputOf: (jobId) => runtime.service.committedOutputOf(jobId) });
   events.host = host;
   const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);

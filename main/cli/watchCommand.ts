@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AppError } from '../core/errors.js';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
 import { DEFAULT_STABILITY, WatchRuleRunner, type WatchEvent } from '../core/watch/watchRuleRunner.js';
+import { checkCommandFolder } from './appFolders.js';
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../core/watch/watchRule.js';
 import type { WatchRuleStore } from '../core/watch/ports.js';
 import { systemClock } from '../../native/createNativeEngine.js';
@@ -155,6 +156,8 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
   let spec: WatchRuleSpec;
   try {
     spec = ruleSpecFrom(args, stores.presets.list());
+    checkCommandFolder('--out', spec.outputDir);
+    if (spec.sourcePolicy.kind === 'move') checkCommandFolder('--move-to', spec.sourcePolicy.doneDir);
     const folder = await stat(spec.inputDir).catch(() => undefined);
     if (!folder?.isDirectory()) throw new AppError('INPUT_NOT_FOUND', `The folder to watch, ${spec.inputDir}, does not exist or is not a folder.`);
   } catch (error) {

@@ -4,6 +4,7 @@ import { inputFormatFromName, pairLabel, formatLabel, type OutputFormat } from '
 import type { JobSnapshot } from './jobState.js';
 import type { ConversionMode } from './fileConverter.js';
 import type { ConversionResult } from './localConverter.js';
+import type { CommittedFile } from './fileIdentity.js';
 
 /** What the hosted API said a job cost, when it said. */
 interface ReportedCost {
@@ -22,6 +23,8 @@ export interface JobReport {
   billableMinutes: number;
   error: { code: string; message: string } | null;
   notes: string[];
+  /** The output file the job committed (device and inode), when it wrote one. */
+  committed?: CommittedFile;
 }
 
 /** The pair a job will be, from the input's name, until its content says otherwise. */
@@ -51,6 +54,7 @@ export function succeededReport(result: ConversionResult, mode: ConversionMode =
     billableMinutes: minutesOf(result, mode),
     error: null,
     notes: result.notes,
+    ...(result.committed ? { committed: result.committed } : {}),
   };
 }
 

@@ -18,6 +18,7 @@ import { planVideoConversion } from './planVideo.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
 import { statSync } from 'node:fs';
 import { factsOfPicture, factsOfProbe, type MediaFacts } from './mediaFacts.js';
+import type { CommittedFile } from './fileIdentity.js';
 
 export interface ConversionRequest {
   inputPath: string;
@@ -57,6 +58,8 @@ export interface ConversionResult {
   /** Picture size and length of the input and the output, from the reads the job made anyway (absent for hosted jobs). */
   inputFacts?: MediaFacts;
   outputFacts?: MediaFacts;
+  /** The output file as committed (device and inode): only this file is ever served as the job's output. */
+  committed?: CommittedFile;
 }
 
 export interface LocalConverterPorts {

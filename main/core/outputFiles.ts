@@ -1,10 +1,11 @@
 import { accessSync, constants, linkSync, mkdirSync, unlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
 import { randomHex } from './randomNames.js';
 import type { ConflictPolicy } from './conversionOptions.js';
+import { committedFileAt, entryIdentityOf, identityOf, nameTaken, sameIdentity, type CommittedFile, type FileIdentity } from './fileIdentity.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
 export function candidateName(base: string, extension: string, attempt: number): string {
@@ -84,15 +85,6 @@ export async function ensureScratch(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Moves the finished temporary file to the first free name. A hard link refuses to replace an existing
  * file, so two jobs finishing at once never overwrite each other; file systems without links fall back
@@ -119,7 +111,7 @@ export async function commitOutput(
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') {
         throw new AppError('OUTPUT_UNWRITABLE', `The output could not be saved as ${target}: ${(error as Error).message}`);
       }
-      if (await exists(target)) continue;
+      if (nameTaken(target)) continue;
       await rename(temporary, target);
       return target;
     }
@@ -140,6 +132,8 @@ export interface OutputPlace {
   onConflict: ConflictPolicy;
   /** The input, which no policy ever replaces. */
   inputPath: string;
+  /** What the input is (device and inode), read when a policy may replace a file: names are compared by it, not by spelling. */
+  inputIdentity?: FileIdentity;
 }
 
 /** The folder (created if needed), the name and the hidden temporary file (`planned` when it lies in that folder) of a job's output. */
@@ -148,14 +142,28 @@ export async function prepareOutput(inputPath: string, outputDir: string | undef
   await ensureDirectory(directory);
   const base = outputBaseName(inputPath);
   const temporary = planned !== undefined && path.dirname(planned) === directory && planned.endsWith(TEMPORARY_SUFFIX) ? planned : temporaryOutputPath(directory, base);
-  return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath) };
+  const inputIdentity = onConflict === 'keep-both' ? undefined : identityOf(inputPath);
+  return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath), ...(inputIdentity ? { inputIdentity } : {}) };
 }
 
-/** The output's own name when a file already has it and the policy says to leave it alone (skip): the job then does no work. */
+/**
+ * The file at `target` is the input itself, whatever the spelling: the same path, a hard link to it, the
+ * same folder reached through a symlink, or a symlink to it.
+ */
+function isTheInput(target: string, place: Omit<OutputPlace, 'temporary'>): boolean {
+  if (target === place.inputPath) return true;
+  const input = place.inputIdentity ?? identityOf(place.inputPath);
+  return sameIdentity(entryIdentityOf(target), input) || sameIdentity(identityOf(target), input);
+}
+
+/**
+ * The output's own name when a file already has it and the policy says to leave it alone (skip): the job
+ * then does no work. The input itself having that name is no earlier output: the job converts, to a free name.
+ */
 export async function conflictToSkip(place: Omit<OutputPlace, 'temporary'>): Promise<string | undefined> {
   if (place.onConflict !== 'skip') return undefined;
   const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
-  return (await exists(target)) ? target : undefined;
+  return nameTaken(target) && !isTheInput(target, place) ? target : undefined;
 }
 
 /**
@@ -164,7 +172,7 @@ export async function conflictToSkip(place: Omit<OutputPlace, 'temporary'>): Pro
  */
 async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'temporary'>, beforeAttempt: (target: string) => void): Promise<string | undefined> {
   const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
-  if (target === place.inputPath) return undefined;
+  if (isTheInput(target, place)) return undefined;
   beforeAttempt(target);
   try {
     await rename(temporary, target);
@@ -175,13 +183,18 @@ async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'tempor
   }
 }
 
-/** Commits a finished temporary file and returns the result with its final path; `onCommit` hears each name tried first. */
-export async function commitResult<R extends { outputPath: string }>(
+/**
+ * Commits a finished temporary file and returns the result with its final path and identity (the same
+ * file under its final name: a link or a rename keeps its inode); `onCommit` hears each name tried first.
+ */
+export async function commitResult<R extends { outputPath: string; committed?: CommittedFile }>(
   temporary: string,
   place: Omit<OutputPlace, 'temporary'>,
   result: R,
   onCommit?: (result: R, temporaryPath: string) => void,
 ): Promise<R> {
+  const committed = committedFileAt(temporary);
+  if (committed) result.committed = committed;
   const hear = (candidate: string) => onCommit?.({ ...result, outputPath: candidate }, temporary);
   const replaced = place.onConflict === 'overwrite' ? await replaceOutput(temporary, place, hear) : undefined;
   result.outputPath = replaced ?? await commitOutput(temporary, place.directory, place.base, place.extension, hear);

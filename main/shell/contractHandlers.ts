@@ -8,6 +8,8 @@ import type { FolderPurpose, FolderRuleInput, FolderRuleView, PresetView, Settin
 import { describePreset, type Preset } from '../core/presets/presets.js';
 import path from 'node:path';
 import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
+import { realFolderPath } from '../core/fileIdentity.js';
+import { isSameFolder } from '../core/watch/folderRelations.js';
 import type { HandlerMap } from './handleInvoke.js';
 import type { HostedAccess } from '../core/hosted/hostedAccess.js';
 import { monthOf } from '../core/hosted/hostedRecords.js';
@@ -46,7 +48,8 @@ function ruleView(status: RuleStatus): FolderRuleView {
  */
 function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders: ProtectedFolders, id?: number) {
   const inputDir = checkExistingFolder('The watch folder', input.inputFolder);
-  const twin = watch.status().find(({ rule }) => rule.id !== id && rule.origin === 'app' && path.relative(rule.inputDir, inputDir) === '');
+  const realInput = realFolderPath(inputDir);
+  const twin = watch.status().find(({ rule }) => rule.id !== id && rule.origin === 'app' && isSameFolder(realFolderPath(rule.inputDir), realInput));
   if (twin) throw new AppError('RULE_INVALID', `${inputDir} is already watched by another rule (→ ${twin.rule.target.toUpperCase()}); edit that rule instead.`);
   const outputDir = input.outputFolder === null ? path.join(inputDir, 'converted') : checkWritableFolder('The output folder', input.outputFolder, protectedFolders);
   const doneDir = input.doneFolder === null ? null : checkWritableFolder('The folder for converted originals', input.doneFolder, protectedFolders);

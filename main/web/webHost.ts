@@ -1,11 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { INVOKE_CHANNELS, type EventChannel, type EventPayload, type InvokeChannel } from '../../preload/contract.js';
+import { isCommittedFile, type CommittedFile } from '../core/fileIdentity.js';
 import { CONTENT_SECURITY_POLICY } from '../shell/contentSecurityPolicy.js';
 import { handleInvoke, type Handler, type HandlerMap } from '../shell/handleInvoke.js';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, UploadInbox, UploadTooLarge } from './uploadInbox.js';
@@ -22,8 +23,11 @@ export interface WebHostOptions {
   maxUploadBytes?: number;
   port?: number;
   token?: string;
-  /** The file a finished job wrote (only those: nothing else can be downloaded); null when it has none. */
-  outputOf?: (jobId: number) => string | null;
+  /**
+   * The file a finished job wrote and what it was when committed (device, inode, size, time): only that
+   * file, unchanged, can be downloaded; null when the job has none.
+   */
+  outputOf?: (jobId: number) => { path: string; committed: CommittedFile | null } | null;
 }
 
 export interface WebHost {
@@ -144,22 +148,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return refuse(req, res, 404, 'USAGE', 'No such endpoint.');
   }
 
-  /** A finished job's output as an attachment, named as on disk. */
+  /**
+   * A finished job's output as an attachment, named as on disk: opened without following a symlink, then
+   * checked on the open descriptor to be the very file the job committed (a file swapped in since is refused).
+   */
   async function sendOutput(jobId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const file = options.outputOf?.(jobId) ?? null;
-    const info = file ? await stat(file).catch(() => undefined) : undefined;
-    if (!file || !info?.isFile()) return refuse(req, res, 404, 'USAGE', 'That job has no converted file to download (it failed, was removed or the file was moved).');
-    const name = path.basename(file);
+    const output = options.outputOf?.(jobId) ?? null;
+    if (!output) return refuse(req, res, 404, 'USAGE', 'That job has no converted file to download (it failed, was removed or the file was moved).');
+    // O_NONBLOCK: a FIFO put in the output's place must not hold the request open.
+    const handle = await open(output.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+    const info = handle ? await handle.stat({ bigint: true }).catch(() => undefined) : undefined;
+    if (!handle || !info?.isFile() || !isCommittedFile(info, output.committed)) {
+      await handle?.close();
+      return refuse(req, res, 404, 'USAGE', `${path.basename(output.path)} is no longer the file this job wrote (it was moved, replaced or removed), so it is not sent.`);
+    }
+    const name = path.basename(output.path);
     const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
-      'Content-Length': info.size,
+      'Content-Length': Number(info.size),
       'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
-    if (req.method === 'HEAD') return void res.end();
-    await pipeline(createReadStream(file), res).catch(() => res.destroy());
+    if (req.method === 'HEAD') {
+      await handle.close();
+      return void res.end();
+    }
+    await pipeline(handle.createReadStream(), res).catch(() => res.destroy());
   }
 
   async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -23,6 +23,7 @@ import { allPresets, findPreset, presetId, type Preset, type PresetStore } from 
 import type { MediaFacts } from '../mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
+import type { CommittedFile } from '../fileIdentity.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -122,6 +123,8 @@ export class DesktopService {
   private readonly presetOf = new Map<number, string | null>();
   /** The history key of each finished row that is kept. */
   private readonly historyKeyOf = new Map<number, string>();
+  /** The output file each finished job committed (device and inode). */
+  private readonly committedOf = new Map<number, CommittedFile>();
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
@@ -136,9 +139,10 @@ export class DesktopService {
   private restoreHistory(): number {
     let lastBatch = 0;
     let id = HISTORY_ID_BASE;
-    for (const { key, row } of this.deps.history?.list() ?? []) {
+    for (const { key, row: { committed, ...row } } of this.deps.history?.list() ?? []) {
       id++;
       this.views.set(id, { ...row, id, progress: row.status === 'succeeded' ? 1 : 0, etaSeconds: null, pauseNote: null });
+      if (committed) this.committedOf.set(id, committed);
       this.historyKeyOf.set(id, key);
       this.presetOf.set(id, row.preset === null ? null : presetId(row.preset));
       lastBatch = Math.max(lastBatch, row.batchId);
@@ -236,6 +240,7 @@ export class DesktopService {
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
     this.presetOf.delete(jobId);
+    this.committedOf.delete(jobId);
   }
 
   presets(): Preset[] {
@@ -308,6 +313,12 @@ export class DesktopService {
 
   outputOf(jobId: number): string | null {
     return this.views.get(jobId)?.output ?? null;
+  }
+
+  /** The output a job wrote and what it was when committed (null for rows kept before that was recorded). */
+  committedOutputOf(jobId: number): { path: string; committed: CommittedFile | null } | null {
+    const output = this.outputOf(jobId);
+    return output === null ? null : { path: output, committed: this.committedOf.get(jobId) ?? null };
   }
 
   stats(windowDays: number): Stats {
@@ -407,6 +418,7 @@ export class DesktopService {
       view.pauseNote = null;
       // Only files this app wrote can be shown or downloaded; a row the conflict policy skipped wrote none.
       view.output = report.status === 'skipped' ? null : report.output;
+      if (report.status === 'succeeded' && report.committed) this.committedOf.set(id, report.committed);
       view.pair = report.pair;
       view.mode = report.mode;
       view.notes = report.notes;
@@ -417,7 +429,7 @@ export class DesktopService {
       // A job cancelled by quitting stays queued for the next start: it is not history.
       if (this.deps.history && !(this.quitting && report.status === 'cancelled')) {
         const key = randomBytes(8).toString('hex');
-        this.deps.history.add(key, finishedRowOf(view));
+        this.deps.history.add(key, finishedRowOf(view, this.committedOf.get(id)));
         this.historyKeyOf.set(id, key);
       }
     }

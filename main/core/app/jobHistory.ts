@@ -1,7 +1,11 @@
 import type { JobViewData } from './desktopService.js';
+import type { CommittedFile } from '../fileIdentity.js';
 
-/** A finished row as history keeps it: what the window shows once a job has ended (no progress, no id of this run). */
-export type FinishedRow = Omit<JobViewData, 'id' | 'progress' | 'etaSeconds' | 'pauseNote'>;
+/**
+ * A finished row as history keeps it: what the window shows once a job has ended (no progress, no id of
+ * this run), and the output file it committed (device and inode), which alone may be downloaded.
+ */
+export type FinishedRow = Omit<JobViewData, 'id' | 'progress' | 'etaSeconds' | 'pauseNote'> & { committed?: CommittedFile };
 
 /**
  * The window's finished rows, kept across restarts until the user clears or removes them. Keys are the
@@ -19,7 +23,7 @@ export interface JobHistoryStore {
 /** The statuses a row can end with. */
 export const FINISHED_STATUSES: ReadonlySet<JobViewData['status']> = new Set(['succeeded', 'skipped', 'failed', 'cancelled']);
 
-export function finishedRowOf(view: JobViewData): FinishedRow {
+export function finishedRowOf(view: JobViewData, committed?: CommittedFile): FinishedRow {
   const { id: _id, progress: _progress, etaSeconds: _eta, pauseNote: _pause, ...row } = view;
-  return { ...row, notes: [...row.notes] };
+  return { ...row, notes: [...row.notes], ...(committed ? { committed } : {}) };
 }

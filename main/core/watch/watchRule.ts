@@ -6,6 +6,7 @@ import { conversionOptionsSchema } from '../conversionOptionsSchema.js';
 import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
 import { compileGlob, createFileFilter } from './fileFilter.js';
 import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
+import { realFolderPath } from '../fileIdentity.js';
 
 const folder = (what: string) =>
   z.string({ error: `${what} must be a folder path.` }).trim().min(1, `${what} must not be empty.`);
@@ -83,27 +84,37 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}${issue.message}`;
 }
 
+/** The rule's folders as they really are: symlinks resolved, a folder not created yet by its nearest existing one. */
+function realFolders(spec: WatchRuleSpec): { inputDir: string; outputDir: string; doneDir: string | undefined } {
+  return {
+    inputDir: realFolderPath(spec.inputDir),
+    outputDir: realFolderPath(spec.outputDir),
+    doneDir: spec.sourcePolicy.kind === 'move' ? realFolderPath(spec.sourcePolicy.doneDir) : undefined,
+  };
+}
+
 /**
- * Folders that would make the rule feed on itself or clobber its inputs. Outputs and done files
- * inside the watched tree are fine (the runner never watches those folders); outputs in the watched
- * folder itself are refused unless the rule's patterns can never pick them up.
+ * Folders that would make the rule feed on itself or clobber its inputs, decided on their real paths
+ * (a symlink to the watched folder is the watched folder). Outputs and done files inside the watched
+ * tree are fine (the runner never watches those folders); outputs in the watched folder itself are
+ * refused unless the rule's patterns can never pick them up.
  */
 function checkFolders(spec: WatchRuleSpec): void {
-  const { inputDir, outputDir, recursive, mirrorSubfolders, sourcePolicy } = spec;
+  const { recursive, mirrorSubfolders, sourcePolicy } = spec;
+  const { inputDir, outputDir, doneDir } = realFolders(spec);
   if (isSameFolder(outputDir, inputDir)) {
-    const takesOwnOutputs = createFileFilter(spec)(path.join(inputDir, `output.${outputExtension(spec.target)}`));
+    const takesOwnOutputs = createFileFilter(spec)(path.join(spec.inputDir, `output.${outputExtension(spec.target)}`));
     if (takesOwnOutputs) {
-      throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(inputDir, 'converted')}) or exclude *.${spec.target}.`);
+      throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(spec.inputDir, 'converted')}) or exclude *.${spec.target}.`);
     }
   }
   if (recursive && mirrorSubfolders && isInsideFolder(inputDir, outputDir)) {
-    throw invalid(`The output folder ${outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${inputDir} or inside it.`);
+    throw invalid(`The output folder ${spec.outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${spec.inputDir} or inside it.`);
   }
-  if (sourcePolicy.kind === 'move') {
-    const doneDir = sourcePolicy.doneDir;
+  if (sourcePolicy.kind === 'move' && doneDir !== undefined) {
     if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
     if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
-      throw invalid(`The done folder ${doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
+      throw invalid(`The done folder ${sourcePolicy.doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
     }
     if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
       throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
@@ -132,10 +143,14 @@ export function validateWatchRule(input: unknown): WatchRuleSpec {
   return normalized;
 }
 
-/** Folders below the watched one that the watcher must never look into: the rule's own outputs and done files. */
+/**
+ * Folders below the watched one that the watcher must never look into: the rule's own outputs and done
+ * files, found by their real paths and named below the watched folder as the watcher sees it.
+ */
 export function excludedFolders(spec: WatchRuleSpec): string[] {
-  const own = [spec.outputDir, ...(spec.sourcePolicy.kind === 'move' ? [spec.sourcePolicy.doneDir] : [])];
-  return own.filter((dir) => isInsideFolder(dir, spec.inputDir));
+  const real = realFolders(spec);
+  const own = [real.outputDir, ...(real.doneDir !== undefined ? [real.doneDir] : [])];
+  return own.filter((dir) => isInsideFolder(dir, real.inputDir)).map((dir) => path.join(spec.inputDir, path.relative(real.inputDir, dir)));
 }
 
 /** Where the output of a file goes: the output folder, plus the file's sub-folder when mirroring. */
