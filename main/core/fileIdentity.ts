@@ -48,6 +48,22 @@ export function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | unde
   return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
+/** Files known by what they are, to ask whether a path names one of them whatever its spelling. */
+export class FileIdentitySet {
+  private readonly keys = new Set<string>();
+
+  constructor(paths: Iterable<string>) {
+    for (const file of paths) {
+      const identity = identityOf(file);
+      if (identity) this.keys.add(`${identity.dev}:${identity.ino}`);
+    }
+  }
+
+  has(identity: FileIdentity | undefined): boolean {
+    return identity !== undefined && this.keys.has(`${identity.dev}:${identity.ino}`);
+  }
+}
+
 /** The file a path leads to (symlinks followed); undefined when there is none. */
 export function identityOf(file: string): FileIdentity | undefined {
   try {

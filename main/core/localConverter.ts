@@ -18,7 +18,7 @@ import { planVideoConversion } from './planVideo.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
 import { statSync } from 'node:fs';
 import { factsOfPicture, factsOfProbe, type MediaFacts } from './mediaFacts.js';
-import type { CommittedFile } from './fileIdentity.js';
+import type { CommittedFile, FileIdentitySet } from './fileIdentity.js';
 
 export interface ConversionRequest {
   inputPath: string;
@@ -37,6 +37,8 @@ export interface ConversionRequest {
   temporaryPath?: string;
   /** Quality, size limit, resize, metadata and conflict policy; the defaults when absent. */
   options?: ConversionOptions;
+  /** The inputs of the job's batch, which no output replaces (asked only when an output would replace a file). */
+  batchInputs?: () => FileIdentitySet;
 }
 
 export interface ConversionResult {
@@ -102,7 +104,7 @@ export class LocalConverter {
     assertPairSupported(identified.format, request.target);
     assertOptionsFit(options, request.target);
     throwIfAborted(signal);
-    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath);
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath, request.batchInputs);
     const existing = await conflictToSkip(place);
     if (existing) return skippedResult(identified, request.target, existing, this.ports.clock.now() - started);
     const { temporary } = place;

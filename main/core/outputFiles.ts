@@ -5,7 +5,7 @@ import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
 import { randomHex } from './randomNames.js';
 import type { ConflictPolicy } from './conversionOptions.js';
-import { committedFileAt, entryIdentityOf, identityOf, nameTaken, sameIdentity, type CommittedFile, type FileIdentity } from './fileIdentity.js';
+import { committedFileAt, entryIdentityOf, identityOf, nameTaken, sameIdentity, type CommittedFile, type FileIdentity, type FileIdentitySet } from './fileIdentity.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
 export function candidateName(base: string, extension: string, attempt: number): string {
@@ -134,26 +134,33 @@ export interface OutputPlace {
   inputPath: string;
   /** What the input is (device and inode), read when a policy may replace a file: names are compared by it, not by spelling. */
   inputIdentity?: FileIdentity;
+  /** The other inputs of the job's batch, which no policy replaces either (read only when a replacement is about to happen). */
+  batchInputs?: () => FileIdentitySet;
 }
 
 /** The folder (created if needed), the name and the hidden temporary file (`planned` when it lies in that folder) of a job's output. */
-export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both', planned?: string): Promise<OutputPlace> {
+export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both', planned?: string, batchInputs?: () => FileIdentitySet): Promise<OutputPlace> {
   const directory = path.resolve(outputDir ?? path.dirname(inputPath));
   await ensureDirectory(directory);
   const base = outputBaseName(inputPath);
   const temporary = planned !== undefined && path.dirname(planned) === directory && planned.endsWith(TEMPORARY_SUFFIX) ? planned : temporaryOutputPath(directory, base);
   const inputIdentity = onConflict === 'keep-both' ? undefined : identityOf(inputPath);
-  return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath), ...(inputIdentity ? { inputIdentity } : {}) };
+  return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath), ...(inputIdentity ? { inputIdentity } : {}), ...(batchInputs ? { batchInputs } : {}) };
 }
 
 /**
- * The file at `target` is the input itself, whatever the spelling: the same path, a hard link to it, the
- * same folder reached through a symlink, or a symlink to it.
+ * The file at `target` is the input itself, whatever the spelling (the same path, a hard link to it, the
+ * same folder reached through a symlink, a symlink to it), or another input of the batch.
  */
-function isTheInput(target: string, place: Omit<OutputPlace, 'temporary'>): boolean {
+function isAnInput(target: string, place: Omit<OutputPlace, 'temporary'>): boolean {
   if (target === place.inputPath) return true;
   const input = place.inputIdentity ?? identityOf(place.inputPath);
-  return sameIdentity(entryIdentityOf(target), input) || sameIdentity(identityOf(target), input);
+  const entry = entryIdentityOf(target);
+  if (entry === undefined) return false;
+  const followed = identityOf(target);
+  if (sameIdentity(entry, input) || sameIdentity(followed, input)) return true;
+  const batch = place.batchInputs?.();
+  return batch !== undefined && (batch.has(entry) || batch.has(followed));
 }
 
 /**
@@ -163,16 +170,16 @@ function isTheInput(target: string, place: Omit<OutputPlace, 'temporary'>): bool
 export async function conflictToSkip(place: Omit<OutputPlace, 'temporary'>): Promise<string | undefined> {
   if (place.onConflict !== 'skip') return undefined;
   const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
-  return nameTaken(target) && !isTheInput(target, place) ? target : undefined;
+  return nameTaken(target) && !isAnInput(target, place) ? target : undefined;
 }
 
 /**
  * Replaces the file at the output's own name with the finished temporary file in one rename (readers see
- * the old file or the new one, never a mix). Never the input itself: then the output gets a free name.
+ * the old file or the new one, never a mix). Never an input of the batch: then the output gets a free name.
  */
 async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'temporary'>, beforeAttempt: (target: string) => void): Promise<string | undefined> {
   const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
-  if (isTheInput(target, place)) return undefined;
+  if (isAnInput(target, place)) return undefined;
   beforeAttempt(target);
   try {
     await rename(temporary, target);

@@ -55,6 +55,22 @@ describe('the installed command never overwrites its input, however the path is 
     expect(existsSync(path.join(outbox, 'IMG_5195 (1).jpg'))).toBe(true);
   });
 
+  it('does not replace another input of the batch that has the output\'s name', async () => {
+    const folder = path.join(dir, 'mixed');
+    mkdirSync(folder);
+    copyFileSync(corpus('heic/IMG_5195.HEIC'), path.join(folder, 'x.heic'));
+    // A JPEG saved under a .webp name: an input of the batch whose name is the HEIC's WebP output.
+    const jpeg = readFileSync(corpus('image/portrait_6.jpg'));
+    copyFileSync(corpus('image/portrait_6.jpg'), path.join(folder, 'x.webp'));
+    // Both named, so both are converted (in a folder, a .webp would be skipped as already WebP: an earlier output, fair to overwrite).
+    const run = await runBuiltCli(['convert', path.join(folder, 'x.heic'), path.join(folder, 'x.webp'), '--to', 'webp', '--on-conflict', 'overwrite', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(folder, 'x.webp')).equals(jpeg), 'the JPEG input, unchanged').toBe(true);
+    const reports = jsonLines(run.stdout);
+    expect(reports.map((r) => r['status'])).toEqual(['succeeded', 'succeeded']);
+    expect(reports.map((r) => path.basename(r['output'] as string)).sort()).toEqual(['x (1).webp', 'x (2).webp']);
+  });
+
   it('still overwrites an earlier output that is not the input', async () => {
     const folder = path.join(dir, 'again');
     mkdirSync(folder);

@@ -1,7 +1,7 @@
 import { linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { committedFileAt, identityOf, isCommittedFile, realFolderPath, sameIdentity } from '../../main/core/fileIdentity';
+import { committedFileAt, FileIdentitySet, identityOf, isCommittedFile, realFolderPath, sameIdentity } from '../../main/core/fileIdentity';
 import { commitResult, conflictToSkip, prepareOutput } from '../../main/core/outputFiles';
 import { excludedFolders, validateWatchRule } from '../../main/core/watch/watchRule';
 import { checkWritableFolder } from '../../main/shell/folderPolicy';
@@ -62,6 +62,27 @@ describe('files by identity, not by string', () => {
     writeFileSync(other.temporary, 'the new output');
     expect((await commitResult(other.temporary, other, { outputPath: '' })).outputPath).toBe(path.join(dir, 'out', 'IMG.png'));
     expect(readFileSync(path.join(dir, 'out', 'IMG.png'), 'utf8')).toBe('the new output');
+  });
+
+  it('overwrite never replaces another input of the batch, which is read only when a replacement is about to happen', async () => {
+    const heic = path.join(dir, 'x.heic');
+    const other = path.join(dir, 'x.webp');
+    writeFileSync(heic, 'heic');
+    writeFileSync(other, 'a JPEG under a .webp name, also being converted');
+    let asked = 0;
+    const batch = () => {
+      asked++;
+      return new FileIdentitySet([heic, other]);
+    };
+    const place = await prepareOutput(heic, undefined, 'webp', 'overwrite', undefined, batch);
+    writeFileSync(place.temporary, 'the output');
+    expect((await commitResult(place.temporary, place, { outputPath: '' })).outputPath).toBe(path.join(dir, 'x (1).webp'));
+    expect(readFileSync(other, 'utf8')).toMatch(/also being converted/);
+    expect(asked).toBe(1);
+    const free = await prepareOutput(heic, undefined, 'png', 'overwrite', undefined, batch);
+    writeFileSync(free.temporary, 'png');
+    await commitResult(free.temporary, free, { outputPath: '' });
+    expect(asked).toBe(1);
   });
 
   it('skip does not take the input itself for an earlier output', async () => {

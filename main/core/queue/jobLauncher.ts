@@ -10,6 +10,7 @@ import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
+import { FileIdentitySet } from '../fileIdentity.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -41,7 +42,15 @@ export interface LaunchedJob {
  * down before they exist, and its end is recorded with its telemetry row.
  */
 export class JobLauncher {
+  /** The identities of the last batch asked about (one batch at a time: nothing grows with the app's life). */
+  private batchInputs: { key: string; set: FileIdentitySet } | undefined;
+
   constructor(private readonly deps: JobLauncherDeps) {}
+
+  private inputsOfBatch(batchKey: string): FileIdentitySet {
+    if (this.batchInputs?.key !== batchKey) this.batchInputs = { key: batchKey, set: new FileIdentitySet(this.deps.store.batch(batchKey).map((j) => j.inputPath)) };
+    return this.batchInputs.set;
+  }
 
   /**
    * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
@@ -93,7 +102,7 @@ export class JobLauncher {
     };
     const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
+        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.inputsOfBatch(job.batchKey) }, signal, reportProgress, {
           onTemporary: (temp) => (temp === claimedTemp ? store.markRunningSoon(job.id) : store.markRunning(job.id, temp)),
           onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
         })), settle);
