@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
@@ -68,6 +68,26 @@ describe('convertr serve: downloads and folders by identity, over real HTTP', ()
     copyFileSync(corpus('image/portrait_6.jpg'), output);
     expect((await download(jobId)).status).toBe(404);
   });
+
+  it('keeps what a job committed with its row: after a restart the row still downloads, and only while unchanged', async () => {
+    const input = path.join(dir, 'kept.jpg');
+    copyFileSync(corpus('image/portrait_6.jpg'), input);
+    const queued = await invoke('queue:enqueue', { paths: [input], target: 'webp' });
+    const jobId = (queued.value as { jobIds: number[] }).jobIds[0]!;
+    const rows = async () => ((await invoke('queue:get', {})).value as { jobs: { id: number; input: string; status: string; output: string | null }[] }).jobs;
+    await waitFor(async () => (await rows()).some((j) => j.id === jobId && j.status === 'succeeded'), 'the job to succeed', 30_000);
+    await served.stop();
+    served = await startServe(home);
+    const url = new URL(served.url);
+    base = url.origin;
+    token = /token=([0-9a-f]+)/.exec(url.hash)![1]!;
+    const row = (await rows()).find((j) => j.input === input && j.status === 'succeeded')!;
+    const again = await download(row.id);
+    expect(again.status).toBe(200);
+    expect(Buffer.from(await again.arrayBuffer()).equals(readFileSync(row.output!))).toBe(true);
+    appendFileSync(row.output!, 'changed since');
+    expect((await download(row.id)).status).toBe(404);
+  }, 90_000);
 
   it('refuses output and done folders that reach the window files or the data folder through a symlink', async () => {
     const favicon = readFileSync(path.join(ROOT, 'out/renderer/favicon.png'));
