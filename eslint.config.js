@@ -27,8 +27,8 @@ export default tseslint.config(
     message: 'native/ implements the ports of main/core and imports nothing else of the app.' }),
   direction(['main/cli/**', 'main/web/**', 'main/shell/**'], { forbid: ['main/electron', 'renderer'], packages: ['electron'],
     message: 'Only main/electron may import electron; what the shells share lives in main/shell.' }),
-  direction(['renderer/**'], { forbid: ['main', 'native', 'preload/index.ts'], packages: ['electron', 'node:'],
-    message: 'The renderer talks to main only through the types of preload/contract.ts.' }),
-  direction(['preload/contract.ts'], { forbid: ['main', 'native'], packages: ['electron', 'node:'],
-    message: 'The contract is shared with the renderer: no electron, no Node built-ins.' }),
+  direction(['renderer/**'], { forbid: ['main', 'native', 'preload/index.ts'], typesOnly: ['preload/contract.ts'], packages: ['electron', 'node:'],
+    message: 'The renderer talks to main only through the types of preload/contract.ts; formats, modes and limits arrive through app:facts.' }),
+  direction(['preload/contract.ts'], { forbid: ['main', 'native'], allow: ['main/core/facts.ts'], packages: ['electron', 'node:'],
+    message: 'The contract is shared with the renderer and the preload: no electron, no Node built-ins; of core, only the facts module main/core/facts.ts.' }),
 );

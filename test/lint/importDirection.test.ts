@@ -47,6 +47,13 @@ describe('import direction (docs/ARCHITECTURE.md), decided on resolved paths', (
     expect(await importProblems('renderer/src/deep/x.ts', "import { OUTPUT_FORMATS } from '../../../main/core/formats';\nexport const b = OUTPUT_FORMATS;\n")).toHaveLength(1);
   });
 
+  it('lets the renderer take only types from the contract, and the contract only the facts from core', async () => {
+    expect(await importProblems('renderer/src/x.ts', "import type { AppFactsView } from '../../preload/contract';\nexport type F = AppFactsView;\n")).toEqual([]);
+    expect(await importProblems('renderer/src/x.ts', "import { outputFormatSchema } from '../../preload/contract';\nexport const f = outputFormatSchema;\n")).toEqual([expect.stringContaining('types only')]);
+    expect(await importProblems('preload/contract.ts', "import { OUTPUT_FORMATS } from '../main/core/facts';\nexport const f = OUTPUT_FORMATS;\n")).toEqual([]);
+    expect(await importProblems('preload/contract.ts', "import { OUTPUT_FORMATS } from '../main/core/formats';\nexport const f = OUTPUT_FORMATS;\n")).toHaveLength(1);
+  });
+
   it('allows the shells to import core and native', async () => {
     expect(await importProblems('main/cli/x.ts', "import { a } from '../../native/ffmpeg/runProcess.js';\nimport { b } from '../core/errors.js';\nexport const c = [a, b];\n")).toEqual([]);
   });

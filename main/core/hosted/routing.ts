@@ -1,8 +1,8 @@
 import type { ConversionMode } from '../fileConverter.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 
-export type ModePreference = 'local' | 'hosted' | 'auto' | 'hybrid';
-export const MODE_PREFERENCES: readonly ModePreference[] = ['local', 'hosted', 'auto', 'hybrid'];
+export const MODE_PREFERENCES = ['local', 'hosted', 'auto', 'hybrid'] as const;
+export type ModePreference = (typeof MODE_PREFERENCES)[number];
 
 export interface RoutingFacts {
   /** This machine has what the job needs (ffmpeg, ffprobe, the image libraries). */
