@@ -3,19 +3,16 @@ import { PLAN_CEILINGS } from './concurrency.js';
 import {
   BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, supportsMaxSize,
 } from './conversionOptions.js';
-import { CONVERSION_MODES } from './fileConverter.js';
-import { INPUT_FORMATS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
-import { MODE_PREFERENCES } from './hosted/routing.js';
+import { CONVERSION_MODES, MODE_PREFERENCES } from './modes.js';
+import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
 import { targetsFor, targetsForKind } from './pairs.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './smartTarget.js';
 
-export { JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_PRESET_NAME_LENGTH };
+export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_PRESET_NAME_LENGTH };
 
 // The facts the window shows and checks, gathered from where each is defined. This module (and what it imports)
 // is bundled into the preload and the contract: it may import no Node built-in.
-
-export const MEDIA_KINDS = ['video', 'audio', 'image'] as const satisfies readonly MediaKind[];
 
 /** The hosted plan's ceiling per kind; null where the plan sets none (JSON has no Infinity). */
 export function planCeiling(kind: MediaKind): number | null {

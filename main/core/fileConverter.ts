@@ -1,9 +1,7 @@
 import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from './localConverter.js';
 
 /** Where a job ran. */
-/** Where a job really ran. */
-export const CONVERSION_MODES = ['local', 'hosted'] as const;
-export type ConversionMode = (typeof CONVERSION_MODES)[number];
+export { CONVERSION_MODES, type ConversionMode } from './modes.js';
 
 /** Converts one file, on this machine or through the hosted API. */
 export interface FileConverter {

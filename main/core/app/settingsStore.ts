@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PLAN_CEILINGS } from '../concurrency.js';
 import type { MediaKind } from '../formats.js';
 import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
-import { MODE_PREFERENCES } from '../hosted/routing.js';
+import { MODE_PREFERENCES } from '../modes.js';
 import { cohortOf } from '../telemetry/cohort.js';
 
 /** Jobs at once for a kind: at least 1, at most the hosted plan's ceiling (none for pictures). */

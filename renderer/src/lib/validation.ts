@@ -1,7 +1,7 @@
-import type { AppFactsView, Settings } from '../../../preload/contract';
+import type { AppFactsView, MediaKindView, Settings } from '../../../preload/contract';
 import { laneRange } from './facts';
 
-export type SettingsField = 'apiUrl' | 'outputFolder' | 'video' | 'audio' | 'image';
+export type SettingsField = 'apiUrl' | 'outputFolder' | MediaKindView;
 export type Problems = Partial<Record<SettingsField, string>>;
 
 /** A full path on this system: /… on macOS and Linux, C:\… or \\server\… on Windows. */
