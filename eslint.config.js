@@ -1,14 +1,13 @@
 // Lint rules, including the one-way import rule (docs/ARCHITECTURE.md, "The parts").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { importDirectionRule } from './scripts/importDirectionRule.js';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'stream', 'http', 'https', 'net', 'url', 'util'];
+const SHELLS = ['main/electron', 'main/cli', 'main/web', 'main/shell'];
 
-function forbid(files, patterns, message) {
-  return {
-    files,
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
-  };
+/** The one-way import rule for `files`, decided on the path each import (static, re-export, import() or require) resolves to. */
+function direction(files, options) {
+  return { files, plugins: { convertr: { rules: { 'import-direction': importDirectionRule } } }, rules: { 'convertr/import-direction': ['error', options] } };
 }
 
 export default tseslint.config(
@@ -22,14 +21,14 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
-  forbid(['main/core/**'], ['**/native/**', 'electron', '**/main/electron/**', '**/main/cli/**', '**/main/web/**', '**/main/shell/**', '../electron/**', '../cli/**', '../web/**', '../shell/**', '**/renderer/**', '**/preload/**'],
-    'main/core is the Electron-free engine: it owns its ports and never imports native/, electron or a shell.'),
-  forbid(['native/**'], ['electron', '**/main/electron/**', '**/main/cli/**', '**/main/web/**', '**/renderer/**', '**/preload/**'],
-    'native/ implements the ports of main/core and imports nothing else of the app.'),
-  forbid(['main/cli/**', 'main/web/**', 'main/shell/**'], ['electron', '**/main/electron/**', '../electron/**', '**/renderer/**'],
-    'Only main/electron may import electron; what the shells share lives in main/shell.'),
-  forbid(['renderer/**'], ['electron', '**/main/**', '**/native/**', '**/preload/index*', ...NODE_BUILTINS],
-    'The renderer talks to main only through the types of preload/contract.ts.'),
-  forbid(['preload/contract.ts'], ['electron', ...NODE_BUILTINS, '**/main/**', '**/native/**'],
-    'The contract is shared with the renderer: no electron, no Node built-ins.'),
+  direction(['main/core/**'], { forbid: ['native', ...SHELLS, 'renderer', 'preload'], packages: ['electron'],
+    message: 'main/core is the Electron-free engine: it owns its ports and never imports native/, electron or a shell.' }),
+  direction(['native/**'], { forbid: [...SHELLS, 'renderer', 'preload'], packages: ['electron'],
+    message: 'native/ implements the ports of main/core and imports nothing else of the app.' }),
+  direction(['main/cli/**', 'main/web/**', 'main/shell/**'], { forbid: ['main/electron', 'renderer'], packages: ['electron'],
+    message: 'Only main/electron may import electron; what the shells share lives in main/shell.' }),
+  direction(['renderer/**'], { forbid: ['main', 'native', 'preload/index.ts'], typesOnly: ['preload/contract.ts'], packages: ['electron', 'node:'],
+    message: 'The renderer talks to main only through the types of preload/contract.ts; formats, modes and limits arrive through app:facts.' }),
+  direction(['preload/contract.ts'], { forbid: ['main', 'native'], allow: ['main/core/facts.ts'], packages: ['electron', 'node:'],
+    message: 'The contract is shared with the renderer and the preload: no electron, no Node built-ins; of core, only the facts module main/core/facts.ts.' }),
 );

@@ -1,14 +1,23 @@
 import { z } from 'zod';
+import {
+  CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
+  MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, planCeiling,
+} from '../main/core/facts';
 
 /**
  * The one typed contract between the window and the main process (docs/ARCHITECTURE.md): invoke channels with
  * zod schemas for requests and responses, event channels, and the error payload. Types derive from the
- * schemas. No electron, no Node built-ins: the renderer imports this file.
+ * schemas. No electron, no Node built-ins: the renderer imports this file's types. Every list and limit comes from
+ * main/core/facts.ts, the one place core gathers them; the window learns them at run time through `app:facts`.
  */
 
-export const OUTPUT_FORMAT_VALUES = ['mp4', 'mov', 'mkv', 'webm', 'avi', 'mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus', 'jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'bmp'] as const;
-export const outputFormatSchema = z.enum(OUTPUT_FORMAT_VALUES);
-export const modeSchema = z.enum(['local', 'hosted', 'auto', 'hybrid']);
+export const outputFormatSchema = z.enum(OUTPUT_FORMATS);
+export type OutputFormatView = z.infer<typeof outputFormatSchema>;
+export const mediaKindSchema = z.enum(MEDIA_KINDS);
+export type MediaKindView = z.infer<typeof mediaKindSchema>;
+export const modeSchema = z.enum(MODE_PREFERENCES);
+export type ModeView = z.infer<typeof modeSchema>;
+const conversionModeSchema = z.enum(CONVERSION_MODES);
 export const windowSchema = z.enum(['1d', '7d', '14d', '30d']);
 
 export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
@@ -28,9 +37,9 @@ export const jobViewSchema = z.object({
   name: z.string(),
   target: outputFormatSchema,
   pair: z.string(),
-  mode: z.enum(['local', 'hosted']),
+  mode: conversionModeSchema,
   /** `paused`: a running job whose processes are suspended. `skipped`: not converted on purpose (the reason is the first note). */
-  status: z.enum(['queued', 'running', 'paused', 'succeeded', 'skipped', 'failed', 'cancelled']),
+  status: z.enum(JOB_VIEW_STATUSES),
   /** While paused: why this running job cannot pause (it finishes its file). */
   pauseNote: z.string().nullable(),
   progress: z.number().min(0).max(1),
@@ -56,19 +65,20 @@ export type JobView = z.infer<typeof jobViewSchema>;
 export const folderPurposeSchema = z.enum(['output', 'watch', 'done']);
 export type FolderPurpose = z.infer<typeof folderPurposeSchema>;
 
-export const QUALITY_VALUES = ['high', 'balanced', 'small'] as const;
-export const CONFLICT_VALUES = ['keep-both', 'skip', 'overwrite'] as const;
-export const conflictSchema = z.enum(CONFLICT_VALUES);
+export const qualitySchema = z.enum(QUALITIES);
+export type QualityView = z.infer<typeof qualitySchema>;
+export const conflictSchema = z.enum(CONFLICT_POLICIES);
+export type ConflictView = z.infer<typeof conflictSchema>;
 
 /** Quality, size limit, resize, metadata and conflict policy, as a preset holds them. */
 export const conversionOptionsSchema = z.object({
-  quality: z.enum(QUALITY_VALUES),
-  maxSizeBytes: z.number().int().positive().max(1e12).optional(),
-  resize: z.number().int().min(16).max(16_384).optional(),
+  quality: qualitySchema,
+  maxSizeBytes: z.number().int().positive().max(MAX_SIZE_LIMIT_BYTES).optional(),
+  resize: z.number().int().min(MIN_RESIZE_PX).max(MAX_RESIZE_PX).optional(),
   stripMetadata: z.boolean(),
   onConflict: conflictSchema,
   mono: z.boolean().optional(),
-  audioBitrateKbps: z.number().int().min(8).max(512).optional(),
+  audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
 }).strict();
 export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
 
@@ -76,6 +86,8 @@ export const presetViewSchema = z.object({
   id: z.string(),
   name: z.string(),
   target: outputFormatSchema,
+  /** The kind of file it makes (its target's): a preset applies to the inputs that can become that kind. */
+  kind: mediaKindSchema,
   options: conversionOptionsSchema,
   builtIn: z.boolean(),
   /** "MP4, under 25 MB, 1280 px". */
@@ -83,7 +95,7 @@ export const presetViewSchema = z.object({
 });
 export type PresetView = z.infer<typeof presetViewSchema>;
 const presetIdSchema = z.string().min(1).max(200);
-const presetInputSchema = z.object({ name: z.string().trim().min(1, 'A preset needs a name.').max(60), target: outputFormatSchema, options: conversionOptionsSchema }).strict();
+const presetInputSchema = z.object({ name: z.string().trim().min(1, 'A preset needs a name.').max(MAX_PRESET_NAME_LENGTH), target: outputFormatSchema, options: conversionOptionsSchema }).strict();
 
 export const pairStatsSchema = z.object({
   pair: z.string(),
@@ -97,7 +109,7 @@ export const pairStatsSchema = z.object({
   avgRuntime: z.string().nullable(),
   p50RuntimeMs: z.number().nullable().optional(),
   p95RuntimeMs: z.number().nullable().optional(),
-  byMode: z.array(z.object({ mode: z.enum(['local', 'hosted']), succeeded: z.number(), avgRuntimeMs: z.number().nullable(), p50RuntimeMs: z.number().nullable(), p95RuntimeMs: z.number().nullable() })).optional(),
+  byMode: z.array(z.object({ mode: conversionModeSchema, succeeded: z.number(), avgRuntimeMs: z.number().nullable(), p50RuntimeMs: z.number().nullable(), p95RuntimeMs: z.number().nullable() })).optional(),
   billableMinutes: z.number(),
   window: z.string(),
 });
@@ -119,7 +131,40 @@ export const statsSchema = z.object({
 });
 export type StatsView = z.infer<typeof statsSchema>;
 
-export const concurrencySchema = z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) });
+/** Jobs at once per kind: at least 1, at most the hosted plan's ceiling where it sets one. */
+function laneSchema(ceiling: number | null) {
+  const count = z.number().int().min(1);
+  return ceiling === null ? count : count.max(ceiling);
+}
+export const concurrencySchema = z.object({ video: laneSchema(planCeiling('video')), audio: laneSchema(planCeiling('audio')), image: laneSchema(planCeiling('image')) });
+
+const rangeSchema = z.object({ min: z.number(), max: z.number() });
+const kindsRecord = <T extends z.ZodType>(value: T) => z.object({ video: value, audio: value, image: value });
+
+/** What the window offers and checks, as core defines it (main/core/facts.ts): no component keeps a list of its own. */
+export const appFactsSchema = z.object({
+  kinds: z.array(mediaKindSchema),
+  outputFormats: z.array(z.object({ format: outputFormatSchema, kind: mediaKindSchema, label: z.string(), sizeLimit: z.boolean() })),
+  /** What a file can become by the kind its streams make it (a row's picker can offer only these). */
+  targetsByInputKind: kindsRecord(z.array(outputFormatSchema)),
+  inputFormats: z.array(z.object({ format: z.enum(INPUT_FORMATS), kind: mediaKindSchema, label: z.string(), targets: z.array(outputFormatSchema) })),
+  smartTargets: kindsRecord(outputFormatSchema),
+  modes: z.array(modeSchema),
+  conversionModes: z.array(conversionModeSchema),
+  jobStatuses: z.array(z.enum(JOB_VIEW_STATUSES)),
+  /** null: the plan sets no ceiling for that kind. */
+  planCeilings: kindsRecord(z.number().int().positive().nullable()),
+  options: z.object({
+    qualities: z.array(qualitySchema),
+    conflictPolicies: z.array(conflictSchema),
+    resizePx: rangeSchema,
+    audioBitrateKbps: rangeSchema,
+    maxSizeBytes: z.object({ max: z.number() }),
+    bytesPerMb: z.number(),
+  }),
+  presetNameMaxLength: z.number().int().positive(),
+});
+export type AppFactsView = z.infer<typeof appFactsSchema>;
 
 export const onDropSchema = z.enum(['start', 'review']);
 
@@ -229,7 +274,9 @@ export const folderRuleViewSchema = z.object({
 export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
 export const invokeChannels = {
-  'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string(), outputFormats: z.array(outputFormatSchema) }) },
+  'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string() }) },
+  /** Formats, pairs, modes, states, plan ceilings and option limits, from core: the window keeps no copy of them. */
+  'app:facts': { request: empty, response: appFactsSchema },
   'queue:enqueue': {
     request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), onConflict: conflictSchema.optional() }).strict(),
     response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
-import type { ModePreference } from '../core/hosted/routing.js';
+import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
@@ -67,12 +67,14 @@ export interface HelpArgs {
 
 export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
 
+const isModePreference = (text: string): text is ModePreference => (MODE_PREFERENCES as readonly string[]).includes(text);
+
 export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
-  convert <input...> --to <format> [--out <dir>] [--quality high|balanced|small] [--max-size <N>MB] [--resize <px>]
-          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict keep-both|skip|overwrite] [--preset <name>]
-          [--mode local|hosted|auto|hybrid] [--budget <USD>] [--private]
+  convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
+          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
+          [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
       Convert files or folders (folders are searched recursively for supported files; with --out their
       sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
@@ -86,7 +88,7 @@ Commands:
                      such as a video's recording location; without it, metadata is kept.
       --mono         mix the sound down to one channel (speech, podcasts).
       --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
-                     8k to 512k, instead of the quality's.
+                     ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
                      overwrite (replaced only after the new file passed its check; never the input).
       --preset <name> a named target with its options ("convertr presets" lists them); --to and the
@@ -208,7 +210,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   if (values.to && !target) throw new UsageError(`--to ${values.to} is not a format Convertr writes.${didYouMean(values.to, OUTPUT_FORMATS)} Formats: ${OUTPUT_FORMATS.join(', ')}.`);
   const options = parseOptionFlags(values);
   const mode = values.mode;
-  if (mode !== 'local' && mode !== 'hosted' && mode !== 'auto' && mode !== 'hybrid') throw new UsageError(`--mode must be local, hosted, auto or hybrid, not ${mode}.`);
+  if (!isModePreference(mode)) throw new UsageError(`--mode must be local, hosted, auto or hybrid, not ${mode}.${didYouMean(mode, MODE_PREFERENCES)}`);
   if (values.out === '') throw new UsageError('--out needs a folder.');
   let budgetUsd: number | undefined;
   if (values.budget !== undefined) {

@@ -29,6 +29,8 @@ export interface ConversionOptions {
 
 export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
 
+/** The largest size limit a job takes (1 TB). */
+export const MAX_SIZE_LIMIT_BYTES = 1e12;
 export const MIN_RESIZE_PX = 16;
 export const MAX_RESIZE_PX = 16_384;
 export const MIN_AUDIO_BITRATE_KBPS = 8;

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES } from './conversionOptions.js';
+import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES } from './conversionOptions.js';
 
 // Apart from conversionOptions.ts: a conversion never needs zod, which costs every command a few milliseconds to load.
 /** The options as they cross a boundary (a batch-folder rule, the window's requests); defaults filled in. */
 export const conversionOptionsSchema = z.object({
   quality: z.enum(QUALITIES).default('balanced'),
-  maxSizeBytes: z.number().int().positive().max(1e12).optional(),
+  maxSizeBytes: z.number().int().positive().max(MAX_SIZE_LIMIT_BYTES).optional(),
   resize: z.number().int().min(MIN_RESIZE_PX).max(MAX_RESIZE_PX).optional(),
   stripMetadata: z.boolean().default(false),
   onConflict: z.enum(CONFLICT_POLICIES).default('keep-both'),

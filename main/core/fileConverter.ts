@@ -1,7 +1,7 @@
 import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from './localConverter.js';
 
 /** Where a job ran. */
-export type ConversionMode = 'local' | 'hosted';
+export { CONVERSION_MODES, type ConversionMode } from './modes.js';
 
 /** Converts one file, on this machine or through the hosted API. */
 export interface FileConverter {

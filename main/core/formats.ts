@@ -1,4 +1,5 @@
-export type MediaKind = 'video' | 'audio' | 'image';
+export const MEDIA_KINDS = ['video', 'audio', 'image'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export const VIDEO_OUTPUTS = ['mp4', 'mov', 'mkv', 'webm', 'avi'] as const;
 export const AUDIO_OUTPUTS = ['mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus'] as const;

@@ -1,6 +1,6 @@
 import {
   AUDIO_OUTPUTS, IMAGE_OUTPUTS, VIDEO_OUTPUTS, inputKind, mayHoldVideo, pairLabel,
-  type InputFormat, type OutputFormat, type VideoOutput,
+  type InputFormat, type MediaKind, type OutputFormat, type VideoOutput,
 } from './formats.js';
 import { AppError } from './errors.js';
 
@@ -18,9 +18,15 @@ export interface StreamFacts {
  * is given the benefit of the doubt. GIF is an image that can also become a video.
  */
 export function targetsFor(input: InputFormat, streams?: StreamFacts): readonly OutputFormat[] {
-  if (inputKind(input) === 'image') return input === 'gif' ? [...IMAGE_OUTPUTS, ...VIDEO_OUTPUTS] : IMAGE_OUTPUTS;
+  if (inputKind(input) === 'image') return input === 'gif' ? [...IMAGE_OUTPUTS, ...VIDEO_OUTPUTS] : targetsForKind('image');
   const video = streams ? streams.video : mayHoldVideo(input);
-  return video ? [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS] : [...AUDIO_OUTPUTS, ...AUDIO_ONLY_VIDEO_TARGETS];
+  return targetsForKind(video ? 'video' : 'audio');
+}
+
+/** What a file of this kind (as its streams make it: pictures in motion, sound alone, a still) can become. */
+export function targetsForKind(kind: MediaKind): readonly OutputFormat[] {
+  if (kind === 'image') return IMAGE_OUTPUTS;
+  return kind === 'video' ? [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS] : [...AUDIO_OUTPUTS, ...AUDIO_ONLY_VIDEO_TARGETS];
 }
 
 export function isPairSupported(input: InputFormat, output: OutputFormat, streams?: StreamFacts): boolean {

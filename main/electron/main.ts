@@ -40,7 +40,10 @@ function start(): void {
   const { service, settings, hardware } = runtime;
 
   let window: BrowserWindow | undefined;
-  const send = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => window?.webContents.send(channel, payload);
+  // A closed window's contents are destroyed: Electron throws on a send to them.
+  const send = <E extends EventChannel>(channel: E, payload: EventPayload<E>) => {
+    if (window && !window.isDestroyed()) window.webContents.send(channel, payload);
+  };
   const showWindow = () => {
     if (!window || window.isDestroyed()) window = openWindow();
     window.show();
@@ -55,7 +58,10 @@ function start(): void {
   const tray = new TrayController(electronTray(resources, () => window), {
     showWindow,
     togglePause: () => (service.isPaused() ? service.resume() : service.pause()),
-    setMode: (mode) => send('settings:changed', handlers['settings:set']({ mode }) as EventPayload<'settings:changed'>),
+    // settings:set tells the window itself (settingsChanged below); the tray only waits for it to be saved.
+    setMode: (mode) => {
+      Promise.resolve(handlers['settings:set']({ mode })).catch((error: unknown) => dialog.showErrorBox('Convertr: the mode could not be changed', toAppError(error).message));
+    },
     openOutputFolder: () => lastOutputFolder && void shell.openPath(lastOutputFolder),
     quit: () => app.quit(),
   });
@@ -76,7 +82,10 @@ function start(): void {
       const options = folderDialogOptions(purpose);
       return chosenFolder(await (window && !window.isDestroyed() ? dialog.showOpenDialog(window, options) : dialog.showOpenDialog(options)));
     },
-    settingsChanged: (next) => send('settings:changed', next),
+    settingsChanged: (next) => {
+      send('settings:changed', next);
+      refreshTray();
+    },
     protectedFolders: { code: app.getAppPath(), renderer: path.dirname(rendererIndex), data: dataDir },
   });
   registerInvokeHandlers(ipcMain, handlers, trustedSenderCheck(pathToFileURL(rendererIndex).href, process.env['ELECTRON_RENDERER_URL']));

@@ -1,3 +1,4 @@
+import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
 import { trayStateFor, type QueueJobState, type TrayIcon, type TrayState } from '../core/app/trayState.js';
 
 export interface TrayMenuItem {
@@ -18,7 +19,7 @@ export interface TrayPort {
 export interface TrayActions {
   showWindow(): void;
   togglePause(): void;
-  setMode(mode: 'local' | 'hosted' | 'auto' | 'hybrid'): void;
+  setMode(mode: ModePreference): void;
   openOutputFolder(): void;
   quit(): void;
 }
@@ -29,7 +30,7 @@ export class TrayController {
 
   constructor(private readonly port: TrayPort, private readonly actions: TrayActions) {}
 
-  update(jobs: readonly QueueJobState[], paused: boolean, mode: 'local' | 'hosted' | 'auto' | 'hybrid'): TrayState {
+  update(jobs: readonly QueueJobState[], paused: boolean, mode: ModePreference): TrayState {
     const state = trayStateFor(jobs, paused);
     if (state.icon !== this.last?.icon) this.port.setIcon(state.icon);
     if (state.tooltip !== this.last?.tooltip) this.port.setToolTip(state.tooltip);
@@ -38,7 +39,7 @@ export class TrayController {
       { label: 'Show Convertr', click: () => this.actions.showWindow() },
       { label: paused ? 'Resume queue' : 'Pause queue', click: () => this.actions.togglePause() },
       { label: '', type: 'separator' },
-      ...(['local', 'hosted', 'auto', 'hybrid'] as const).map((m) => ({ label: `Mode: ${m}`, type: 'radio' as const, checked: m === mode, click: () => this.actions.setMode(m) })),
+      ...MODE_PREFERENCES.map((m) => ({ label: `Mode: ${m}`, type: 'radio' as const, checked: m === mode, click: () => this.actions.setMode(m) })),
       { label: '', type: 'separator' },
       { label: 'Open output folder', click: () => this.actions.openOutputFolder() },
       { label: 'Quit', click: () => this.actions.quit() },

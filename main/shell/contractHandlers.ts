@@ -1,5 +1,6 @@
 import { AppError } from '../core/errors.js';
-import { OUTPUT_FORMATS } from '../core/formats.js';
+import { appFacts } from '../core/facts.js';
+import { outputKind } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
@@ -77,7 +78,7 @@ export interface HostedAccount {
 }
 
 function presetView(preset: Preset): PresetView {
-  return { id: preset.id, name: preset.name, target: preset.target, options: preset.options, builtIn: preset.builtIn, summary: describePreset(preset) };
+  return { id: preset.id, name: preset.name, target: preset.target, kind: outputKind(preset.target), options: preset.options, builtIn: preset.builtIn, summary: describePreset(preset) };
 }
 
 export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions): HandlerMap {
@@ -87,7 +88,8 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     return { ...stored, concurrency: stored.concurrency ?? concurrencyLimits(shell.hardware).perLane, clientLabelSet: account.access.hasLabel() };
   };
   return {
-    'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg, outputFormats: [...OUTPUT_FORMATS] }),
+    'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg }),
+    'app:facts': () => appFacts(),
     'queue:enqueue': async ({ paths, target, preset, onConflict }) => {
       await account.prepare();
       return service.enqueue(paths, target, { preset, onConflict });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import events from 'node:events';
 import timers from 'node:timers';
 import url from 'node:url';
+import v8 from 'node:v8';
 import path from 'node:path';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
@@ -28,8 +29,9 @@ function runSandboxedPreload(): Recorded {
       exposeInMainWorld: (key: string, api: unknown) => recorded.exposed.set(key, api),
     },
     ipcRenderer: {
+      // Electron clones what crosses to the main process: v8.serialize throws where its structured clone does.
       invoke: (channel: string, request: unknown) => {
-        recorded.invoked.push({ channel, request });
+        recorded.invoked.push({ channel, request: v8.deserialize(v8.serialize(request)) });
         return Promise.resolve({ ok: true, value: { channel } });
       },
       on: (channel: string, listener: (...args: unknown[]) => void) => recorded.listeners.set(channel, [...(recorded.listeners.get(channel) ?? []), listener]),

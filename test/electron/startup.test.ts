@@ -26,6 +26,12 @@ interface StartupReport {
   sqliteAddons: string[];
   openDialogs: { parentIsWindow: boolean; title: string; properties: string[] }[];
   folderPick: { ok: boolean; value?: { path: string | null } } | null;
+  /** Every webContents.send, as the window received it (after the structured clone). */
+  sent: { channel: string; payload: unknown }[];
+  /** Errors thrown into the main process (an uncaught exception or rejection). */
+  uncaught: string[];
+  trayModeClick: { sent: { channel: string; payload: { mode?: string } }[]; errors: string[]; checkedAfter: string[] } | { error: string } | null;
+  sendAfterDestroy: string | null;
 }
 
 const MAIN_BUNDLE = path.join(ROOT, 'out/main/index.js');
@@ -58,6 +64,7 @@ describe('the built desktop app starts (Electron replaced by a recording fake)',
 
   it('starts without an error box or an uncaught error', () => {
     expect(report.errorBoxes).toEqual([]);
+    expect(report.uncaught).toEqual([]);
     expect(stderr).not.toMatch(/Error|at .*\(/);
   });
 
@@ -109,6 +116,28 @@ describe('the built desktop app starts (Electron replaced by a recording fake)',
     expect(report.trays).toEqual([{ hasImage: true }]);
     for (const image of report.trayImages) expect(existsSync(image), image).toBe(true);
     expect(report.trayMenu?.length).toBeGreaterThan(0);
+  });
+
+  it('switches the mode from the tray: the window is told the new settings, the file keeps them, the menu ticks it', () => {
+    const { report: clicked, home: clickedHome } = startBuiltApp({ FAKE_ELECTRON_TRAY_MODE: 'hosted' });
+    expect(clicked.trayModeClick).not.toBeNull();
+    expect(clicked.trayModeClick).not.toHaveProperty('error');
+    const click = clicked.trayModeClick as Extract<StartupReport['trayModeClick'], { sent: unknown }>;
+    expect(click.errors).toEqual([]);
+    expect(clicked.uncaught).toEqual([]);
+    expect(click.sent.filter((s) => s.channel === 'settings:changed').map((s) => s.payload.mode)).toEqual(['hosted']);
+    expect(click.checkedAfter).toEqual(['Mode: hosted']);
+    expect(JSON.parse(readFileSync(path.join(clickedHome, 'data', 'settings.json'), 'utf8'))).toMatchObject({ mode: 'hosted' });
+  });
+
+  it('still switches the mode from the tray after the window is gone, without sending to it', () => {
+    const { report: closed } = startBuiltApp({ FAKE_ELECTRON_TRAY_MODE: 'auto', FAKE_ELECTRON_DESTROY_WINDOW: '1' });
+    // The fake refuses a send to a destroyed window as Electron does.
+    expect(closed.sendAfterDestroy).toBe('Object has been destroyed');
+    const click = closed.trayModeClick as Extract<StartupReport['trayModeClick'], { sent: unknown }>;
+    expect(click.errors).toEqual([]);
+    expect(click.sent).toEqual([]);
+    expect(click.checkedAfter).toEqual(['Mode: auto']);
   });
 
   it('opens the database in the data folder with the Node build under Node', () => {

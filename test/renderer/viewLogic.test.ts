@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { appFacts } from '../../main/core/facts';
 import type { Settings } from '../../preload/contract';
 import { niceTicks } from '../../renderer/src/lib/chartScale';
 import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
 import { describeFacts, formatDuration } from '../../renderer/src/lib/format';
 
+const facts = appFacts();
 const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
 
 describe('chart axis steps', () => {
@@ -29,16 +31,18 @@ describe('settings checked before they are sent', () => {
   });
 
   it('says what is wrong beside each field, in plain words', () => {
-    expect(settingsProblems(valid)).toEqual({});
-    expect(settingsProblems({ ...valid, outputFolder: '  ' }).outputFolder).toBe('Type the folder for converted files, or choose “Beside each original”.');
-    expect(settingsProblems({ ...valid, outputFolder: 'converted' }).outputFolder).toMatch(/^Type a full path that starts with \/ .*“converted” does not say where it is\.$/);
-    expect(settingsProblems({ ...valid, apiUrl: 'convertr.org' }).apiUrl).toMatch(/starting with https:\/\//);
-    expect(settingsProblems({ ...valid, apiUrl: 'ftp://convertr.org' }).apiUrl).toBeDefined();
-    expect(settingsProblems({ ...valid, concurrency: { video: 21, audio: 0, image: Number.NaN } })).toEqual({
+    expect(settingsProblems(valid, facts)).toEqual({});
+    expect(settingsProblems({ ...valid, outputFolder: '  ' }, facts).outputFolder).toBe('Type the folder for converted files, or choose “Beside each original”.');
+    expect(settingsProblems({ ...valid, outputFolder: 'converted' }, facts).outputFolder).toMatch(/^Type a full path that starts with \/ .*“converted” does not say where it is\.$/);
+    expect(settingsProblems({ ...valid, apiUrl: 'convertr.org' }, facts).apiUrl).toMatch(/starting with https:\/\//);
+    expect(settingsProblems({ ...valid, apiUrl: 'ftp://convertr.org' }, facts).apiUrl).toBeDefined();
+    expect(settingsProblems({ ...valid, concurrency: { video: 21, audio: 0, image: Number.NaN } }, facts)).toEqual({
       video: 'Choose a whole number from 1 to 20.',
       audio: 'Choose a whole number from 1 to 40.',
-      image: 'Choose a whole number from 1 to 256.',
+      image: 'Choose a whole number of 1 or more.',
     });
+    // The plan sets no ceiling for pictures (core's PLAN_CEILINGS), so the window sets none either.
+    expect(settingsProblems({ ...valid, concurrency: { video: 20, audio: 40, image: 300 } }, facts)).toEqual({});
   });
 });
 

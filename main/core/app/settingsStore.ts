@@ -1,11 +1,17 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PLAN_CEILINGS } from '../concurrency.js';
+import type { MediaKind } from '../formats.js';
 import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
+import { MODE_PREFERENCES } from '../modes.js';
 import { cohortOf } from '../telemetry/cohort.js';
 
+/** Jobs at once for a kind: at least 1, at most the hosted plan's ceiling (none for pictures). */
+const lane = (kind: MediaKind) => z.number().int().min(1).max(PLAN_CEILINGS[kind]);
+
 const storedSettingsSchema = z.object({
-  mode: z.enum(['local', 'hosted', 'auto', 'hybrid']).default('local'),
+  mode: z.enum(MODE_PREFERENCES).default('local'),
   /** Hybrid routing: the most hosted jobs may spend in a calendar month, in USD. */
   hybridBudgetUsd: z.number().min(0).max(1_000_000).default(0),
   /** Strip GPS and camera serial numbers from photos before upload. */
@@ -18,7 +24,7 @@ const storedSettingsSchema = z.object({
   outputFolder: z.string().nullable().default(null),
   /** Dropped files start at once, or wait in the window for Start. */
   onDrop: z.enum(['start', 'review']).default('start'),
-  concurrency: z.object({ video: z.number().int().min(1).max(20), audio: z.number().int().min(1).max(40), image: z.number().int().min(1).max(256) }).nullable().default(null),
+  concurrency: z.object({ video: lane('video'), audio: lane('audio'), image: lane('image') }).nullable().default(null),
 });
 
 /** Earlier versions defaulted to this address, where no service answers; a stored copy of it means the default. */

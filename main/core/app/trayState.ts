@@ -1,7 +1,9 @@
+import type { JobViewStatus } from './jobViewStatus.js';
+
 export type TrayIcon = 'idle' | 'working' | 'error';
 
 export interface QueueJobState {
-  status: 'queued' | 'running' | 'paused' | 'succeeded' | 'skipped' | 'failed' | 'cancelled';
+  status: JobViewStatus;
   progress: number;
 }
 

@@ -1,8 +1,7 @@
-import type { ConversionMode } from '../fileConverter.js';
+import type { ConversionMode, ModePreference } from '../modes.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 
-export type ModePreference = 'local' | 'hosted' | 'auto' | 'hybrid';
-export const MODE_PREFERENCES: readonly ModePreference[] = ['local', 'hosted', 'auto', 'hybrid'];
+export { MODE_PREFERENCES, type ModePreference } from '../modes.js';
 
 export interface RoutingFacts {
   /** This machine has what the job needs (ffmpeg, ffprobe, the image libraries). */

@@ -1,5 +1,5 @@
 import { formatRuntime } from '../billing.js';
-import type { ConversionMode } from '../fileConverter.js';
+import { CONVERSION_MODES, type ConversionMode } from '../modes.js';
 import type { RangeTotals, RuntimeRow } from './ports.js';
 
 export const COST_PER_MINUTE = 0.002;
@@ -123,7 +123,7 @@ export function buildStats(totals: RangeTotals, windowDays: number, today: numbe
         avgRuntime: avg === null ? null : formatRuntime(avg),
         p50RuntimeMs: percentile(rows?.all ?? [], 50),
         p95RuntimeMs: percentile(rows?.all ?? [], 95),
-        byMode: rows ? (['local', 'hosted'] as const).filter((m) => rows[m].length > 0).map((m) => modeRuntimes(m, rows[m])) : [],
+        byMode: rows ? CONVERSION_MODES.filter((m) => rows[m].length > 0).map((m) => modeRuntimes(m, rows[m])) : [],
         billableMinutes: p.billableMinutes,
         window,
       };

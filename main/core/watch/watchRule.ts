@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { MODE_PREFERENCES } from '../modes.js';
 import { DEFAULT_OPTIONS, optionsProblem } from '../conversionOptions.js';
 import { conversionOptionsSchema } from '../conversionOptionsSchema.js';
 import { OUTPUT_FORMATS, outputExtension, parseOutputFormat, type OutputFormat } from '../formats.js';
@@ -55,7 +56,7 @@ export const watchRuleSpecSchema = z.object({
   enabled: z.boolean().default(true),
   /** 'command': made by a one-off `convertr watch` (no --save); kept only so the same command remembers what it converted. */
   origin: z.enum(['app', 'command']).default('app'),
-  mode: z.enum(['local', 'hosted', 'auto', 'hybrid']).default('local'),
+  mode: z.enum(MODE_PREFERENCES).default('local'),
   whenOffline: z.enum(['local', 'wait']).default('local'),
   /** No byte of this folder leaves the machine, whatever the mode. */
   neverUpload: z.boolean().default(false),

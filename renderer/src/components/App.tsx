@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from '../api/bridge';
+import { useFacts } from '../stores/factsStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi, type View } from '../stores/uiStore';
 import { DropZone } from './DropZone';
@@ -87,6 +88,7 @@ export function TokenGate({ stale }: { stale: boolean }) {
 
 export function App() {
   const view = useUi((s) => s.view);
+  const { facts, error: factsError } = useFacts();
   const [stale, setStale] = useState(false);
   useEffect(() => {
     const unauthorized = () => setStale(true);
@@ -99,6 +101,8 @@ export function App() {
     };
   }, []);
   if (stale) return <TokenGate stale />;
+  // Formats, modes and limits come from the engine: nothing that offers a choice is shown before they do.
+  if (!facts) return <main className="gate" aria-busy={factsError === null}><p role={factsError ? 'alert' : 'status'}>{factsError ? `The engine did not answer: ${factsError}` : 'Starting…'}</p></main>;
   return (
     <div className="app">
       <header>

@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { OUTPUT_FORMAT_VALUES, type FolderRuleInput, type FolderRuleView } from '../../../preload/contract';
+import type { FolderRuleInput, FolderRuleView, ModeView } from '../../../preload/contract';
+import { useAppFacts } from '../stores/factsStore';
 import { useFolders } from '../stores/foldersStore';
 import { isFullPath } from '../lib/validation';
 import { FolderPickButton } from './FolderPickButton';
+import { FormatOptions } from './TargetPicker';
 
-const EMPTY: FolderRuleInput = { inputFolder: '', outputFolder: null, target: 'jpg', recursive: true, include: [], exclude: [], doneFolder: null };
+const MODE_LABEL: Record<ModeView, string> = { local: 'on this computer', hosted: 'with the hosted API', auto: 'automatically', hybrid: 'hybrid (within the monthly budget)' };
 const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);
 
 /** The first thing wrong with a rule, in plain words, before it is sent. */
@@ -20,6 +22,7 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
   const save = useFolders((s) => s.save);
   const formError = useFolders((s) => s.formError);
   const setFormError = useFolders((s) => s.setFormError);
+  const facts = useAppFacts();
   const errorId = `rule-error-${id ?? 'new'}`;
   const [draft, setDraft] = useState(initial);
   const [include, setInclude] = useState(initial.include.join(', '));
@@ -41,13 +44,13 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
         <FolderPickButton purpose="output" label="Choose the output folder" onPicked={(folder) => setDraft({ ...draft, outputFolder: folder })} />
         <label>Convert to
           <select value={draft.target} onChange={(e) => setDraft({ ...draft, target: e.target.value as FolderRuleInput['target'] })}>
-            {OUTPUT_FORMAT_VALUES.map((f) => <option key={f} value={f}>{f.toUpperCase()}</option>)}
+            <FormatOptions />
           </select>
         </label>
         <label><input type="checkbox" checked={draft.recursive} onChange={(e) => setDraft({ ...draft, recursive: e.target.checked })} /> Include sub-folders</label>
         <label>Where files convert
           <select value={draft.mode ?? 'local'} onChange={(e) => setDraft({ ...draft, mode: e.target.value as NonNullable<FolderRuleInput['mode']> })}>
-            <option value="local">on this computer</option><option value="hosted">with the hosted API</option><option value="auto">automatically</option><option value="hybrid">hybrid (within the monthly budget)</option>
+            {facts.modes.map((mode) => <option key={mode} value={mode}>{MODE_LABEL[mode]}</option>)}
           </select>
         </label>
         {draft.mode === 'hosted' && (
@@ -108,6 +111,7 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
 }
 
 export function FoldersView() {
+  const facts = useAppFacts();
   const { rules, error, load } = useFolders();
   useEffect(() => {
     useFolders.getState().setFormError(null);
@@ -121,7 +125,7 @@ export function FoldersView() {
         {rules.map((rule) => <RuleItem key={rule.id} rule={rule} />)}
         {rules.length === 0 && <li className="hint">No batch folders yet.</li>}
       </ul>
-      <RuleForm key={rules.length} initial={EMPTY} onDone={() => {}} />
+      <RuleForm key={rules.length} initial={{ inputFolder: '', outputFolder: null, target: facts.smartTargets.image, recursive: true, include: [], exclude: [], doneFolder: null }} onDone={() => {}} />
     </section>
   );
 }

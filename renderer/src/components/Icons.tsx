@@ -1,14 +1,8 @@
-import type { JobView } from '../../../preload/contract';
+import type { JobView, MediaKindView } from '../../../preload/contract';
+import { kindOfTarget, kindTitle } from '../lib/facts';
+import { useAppFacts } from '../stores/factsStore';
 
-export type Kind = 'video' | 'audio' | 'image';
-
-const VIDEO = new Set(['mp4', 'mov', 'mkv', 'webm', 'avi']);
-const AUDIO = new Set(['mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus']);
-
-/** What a job makes: its target format's kind (a video turned into MP3 is shown as music). */
-export function kindOf(target: JobView['target']): Kind {
-  return VIDEO.has(target) ? 'video' : AUDIO.has(target) ? 'audio' : 'image';
-}
+export type Kind = MediaKindView;
 
 const PATHS: Record<Kind | 'drop', string> = {
   video: 'M4 6h11a1 1 0 0 1 1 1v2.5l4-2.5v10l-4-2.5V17a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1z',
@@ -17,7 +11,6 @@ const PATHS: Record<Kind | 'drop', string> = {
   drop: 'M12 3v12m0 0-4.5-4.5M12 15l4.5-4.5M4 15v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4',
 };
 
-const LABEL: Record<Kind, string> = { video: 'Video', audio: 'Audio', image: 'Image' };
 
 /** A line icon; `label` makes it announced, otherwise it is decoration. */
 export function Icon({ name, label, className }: { name: Kind | 'drop'; label?: string; className?: string }) {
@@ -30,9 +23,10 @@ export function Icon({ name, label, className }: { name: Kind | 'drop'; label?: 
 
 /** The three kind icons once per page; each queue row only points at one (cheaper to render while scrolling). */
 export function KindSymbols() {
+  const { kinds } = useAppFacts();
   return (
     <svg aria-hidden="true" style={{ position: 'absolute', width: 0, height: 0 }}>
-      {(['video', 'audio', 'image'] as const).map((kind) => (
+      {kinds.map((kind) => (
         <symbol key={kind} id={`kind-${kind}`} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" strokeLinejoin="round">
           <path d={PATHS[kind]} />
         </symbol>
@@ -41,10 +35,12 @@ export function KindSymbols() {
   );
 }
 
+/** What a job makes: its target format's kind (a video turned into MP3 is shown as music). */
 export function KindIcon({ target }: { target: JobView['target'] }) {
-  const kind = kindOf(target);
+  const kind = kindOfTarget(useAppFacts(), target);
+  if (!kind) return null;
   return (
-    <svg className="kind-icon" role="img" aria-label={LABEL[kind]}>
+    <svg className="kind-icon" role="img" aria-label={kindTitle(kind)}>
       <use href={`#kind-${kind}`} />
     </svg>
   );

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from 'react';
-import { CONFLICT_VALUES, QUALITY_VALUES, type ConversionOptionsView, type PresetView } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, PresetView, QualityView } from '../../../preload/contract';
+import { useAppFacts } from '../stores/factsStore';
 import { usePresets, type PresetDraft } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
 import { CONFLICT_LABEL, FormatOptions } from './TargetPicker';
 
-const MB = 1_000_000;
-const QUALITY_LABEL = { high: 'High', balanced: 'Balanced', small: 'Small files' } as const;
+const QUALITY_LABEL: Record<QualityView, string> = { high: 'High', balanced: 'Balanced', small: 'Small files' };
 
 interface Form {
   name: string;
@@ -19,28 +19,34 @@ interface Form {
   audioKbps: string;
 }
 
-const EMPTY: Form = { name: '', target: 'mp4', quality: 'balanced', maxSizeMb: '', resize: '', stripMetadata: false, onConflict: 'keep-both', mono: false, audioKbps: '' };
+/** A new preset's form: the first target core lists, the first quality and conflict policy left as the defaults. */
+function emptyForm(facts: AppFactsView): Form {
+  return { name: '', target: facts.outputFormats[0]!.format, quality: 'balanced', maxSizeMb: '', resize: '', stripMetadata: false, onConflict: 'keep-both', mono: false, audioKbps: '' };
+}
 type Field = 'name' | 'maxSizeMb' | 'resize' | 'audioKbps';
 
-function formOf(preset: PresetView, name: string): Form {
+function formOf(preset: PresetView, name: string, mb: number): Form {
   const o = preset.options;
   return {
-    name, target: preset.target, quality: o.quality, maxSizeMb: o.maxSizeBytes ? String(o.maxSizeBytes / MB) : '', resize: o.resize ? String(o.resize) : '',
+    name, target: preset.target, quality: o.quality, maxSizeMb: o.maxSizeBytes ? String(o.maxSizeBytes / mb) : '', resize: o.resize ? String(o.resize) : '',
     stripMetadata: o.stripMetadata, onConflict: o.onConflict, mono: o.mono ?? false, audioKbps: o.audioBitrateKbps ? String(o.audioBitrateKbps) : '',
   };
 }
 
 /** The form's problems in the user's words, by field; the engine checks the rest (a size limit on an image, a taken name). */
-function problemsOf(form: Form): Partial<Record<Field, string>> {
+const within = (text: string, { min, max }: { min: number; max: number }) => Number.isInteger(Number(text)) && Number(text) >= min && Number(text) <= max;
+
+function problemsOf(form: Form, { options }: AppFactsView): Partial<Record<Field, string>> {
   const problems: Partial<Record<Field, string>> = {};
+  const { resizePx, audioBitrateKbps, maxSizeBytes, bytesPerMb } = options;
   if (form.name.trim() === '') problems.name = 'A preset needs a name.';
-  if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0)) problems.maxSizeMb = 'A size limit is a number of MB above 0.';
-  if (form.resize.trim() !== '' && !(Number.isInteger(Number(form.resize)) && Number(form.resize) >= 16 && Number(form.resize) <= 16384)) problems.resize = 'A longest edge is a whole number of pixels from 16 to 16384.';
-  if (form.audioKbps.trim() !== '' && !(Number.isInteger(Number(form.audioKbps)) && Number(form.audioKbps) >= 8 && Number(form.audioKbps) <= 512)) problems.audioKbps = 'An audio bitrate is a whole number of kbps from 8 to 512.';
+  if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0 && Number(form.maxSizeMb) * bytesPerMb <= maxSizeBytes.max)) problems.maxSizeMb = `A size limit is a number of MB above 0 and at most ${maxSizeBytes.max / bytesPerMb}.`;
+  if (form.resize.trim() !== '' && !within(form.resize, resizePx)) problems.resize = `A longest edge is a whole number of pixels from ${resizePx.min} to ${resizePx.max}.`;
+  if (form.audioKbps.trim() !== '' && !within(form.audioKbps, audioBitrateKbps)) problems.audioKbps = `An audio bitrate is a whole number of kbps from ${audioBitrateKbps.min} to ${audioBitrateKbps.max}.`;
   return problems;
 }
 
-function draftOf(form: Form): PresetDraft {
+function draftOf(form: Form, MB: number): PresetDraft {
   const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...(form.mono ? { mono: true } : {}) };
   if (form.audioKbps.trim() !== '') options.audioBitrateKbps = Number(form.audioKbps);
   if (form.maxSizeMb.trim() !== '') options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * MB);
@@ -51,25 +57,28 @@ function draftOf(form: Form): PresetDraft {
 /** Pick, save the current options as a preset, edit and delete the user's presets; built-ins can be copied. */
 export function PresetsEditor() {
   const { presets, status, save, remove } = usePresets();
-  const [form, setForm] = useState<Form>(EMPTY);
+  const facts = useAppFacts();
+  const mb = facts.options.bytesPerMb;
+  const empty = emptyForm(facts);
+  const [form, setForm] = useState<Form>(empty);
   const [editing, setEditing] = useState<string | null>(null);
   const [problems, setProblems] = useState<ReturnType<typeof problemsOf>>({});
 
   const fromDrop = () => {
     const ui = useUi.getState();
     const preset = presets.find((p) => p.id === ui.preset);
-    const base = preset ? formOf(preset, '') : { ...EMPTY, target: ui.target ?? EMPTY.target };
+    const base = preset ? formOf(preset, '', mb) : { ...empty, target: ui.target ?? empty.target };
     setForm({ ...base, target: ui.target ?? base.target, onConflict: ui.onConflict });
     setEditing(null);
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const found = problemsOf(form);
+    const found = problemsOf(form, facts);
     setProblems(found);
     if (Object.keys(found).length > 0) return;
-    void save(draftOf(form), editing ?? undefined).then((ok) => {
+    void save(draftOf(form, mb), editing ?? undefined).then((ok) => {
       if (ok) {
-        setForm(EMPTY);
+        setForm(empty);
         setEditing(null);
       }
     });
@@ -86,10 +95,10 @@ export function PresetsEditor() {
             <span className="preset-summary">{p.summary}</span>
             <span className="preset-actions">
               {p.builtIn ? (
-                <button type="button" className="link" aria-label={`Copy ${p.name} into a new preset`} onClick={() => { setForm(formOf(p, `${p.name} (mine)`)); setEditing(null); }}>Copy</button>
+                <button type="button" className="link" aria-label={`Copy ${p.name} into a new preset`} onClick={() => { setForm(formOf(p, `${p.name} (mine)`, mb)); setEditing(null); }}>Copy</button>
               ) : (
                 <>
-                  <button type="button" className="link" aria-label={`Edit ${p.name}`} onClick={() => { setForm(formOf(p, p.name)); setEditing(p.id); }}>Edit</button>
+                  <button type="button" className="link" aria-label={`Edit ${p.name}`} onClick={() => { setForm(formOf(p, p.name, mb)); setEditing(p.id); }}>Edit</button>
                   <button type="button" className="link" aria-label={`Delete ${p.name}`} onClick={() => void remove(p.id)}>Delete</button>
                 </>
               )}
@@ -102,11 +111,11 @@ export function PresetsEditor() {
           <legend>{editing ? 'Edit preset' : 'New preset'}</legend>
           <button type="button" onClick={fromDrop}>Start from the current drop settings</button>
           <div className="field">
-            <label>Name <input type="text" value={form.name} maxLength={60} {...invalid('name')} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+            <label>Name <input type="text" value={form.name} maxLength={facts.presetNameMaxLength} {...invalid('name')} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
             {problems.name && <span id="preset-error-name" className="field-error">{problems.name}</span>}
           </div>
           <label>Format <select aria-label="Format" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value as PresetView['target'] })}><FormatOptions /></select></label>
-          <label>Quality <select aria-label="Quality" value={form.quality} onChange={(e) => setForm({ ...form, quality: e.target.value as Form['quality'] })}>{QUALITY_VALUES.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
+          <label>Quality <select aria-label="Quality" value={form.quality} onChange={(e) => setForm({ ...form, quality: e.target.value as Form['quality'] })}>{facts.options.qualities.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
           <div className="field">
             <label>Size limit in MB (video and audio) <input type="text" inputMode="decimal" placeholder="none" value={form.maxSizeMb} {...invalid('maxSizeMb')} onChange={(e) => setForm({ ...form, maxSizeMb: e.target.value })} /></label>
             {problems.maxSizeMb && <span id="preset-error-maxSizeMb" className="field-error">{problems.maxSizeMb}</span>}
@@ -121,10 +130,10 @@ export function PresetsEditor() {
             {problems.audioKbps && <span id="preset-error-audioKbps" className="field-error">{problems.audioKbps}</span>}
           </div>
           <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => setForm({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
-          <label>If the name is taken <select aria-label="If the name is taken" value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{CONFLICT_VALUES.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
+          <label>If the name is taken <select aria-label="If the name is taken" value={form.onConflict} onChange={(e) => setForm({ ...form, onConflict: e.target.value as Form['onConflict'] })}>{facts.options.conflictPolicies.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
           <div className="toolbar">
             <button type="submit" className="primary">{editing ? 'Save changes' : 'Save preset'}</button>
-            {editing && <button type="button" onClick={() => { setForm(EMPTY); setEditing(null); }}>Cancel editing</button>}
+            {editing && <button type="button" onClick={() => { setForm(empty); setEditing(null); }}>Cancel editing</button>}
             <span role="status" data-testid="presets-status" className={status ? (status.ok ? 'status-ok' : 'status-bad') : undefined}>{status?.text}</span>
           </div>
         </fieldset>

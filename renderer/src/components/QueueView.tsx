@@ -1,4 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { MediaKindView } from '../../../preload/contract';
+import { inputLabels } from '../lib/facts';
+import { useAppFacts } from '../stores/factsStore';
 import { usePending } from '../stores/pendingStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
@@ -16,15 +19,16 @@ const SLOTS = 512;
 /** Rows scrolled past faster than this ask for no picture. */
 const PICTURES_AFTER_MS = 150;
 
-const KINDS = [
-  { kind: 'video', title: 'Videos', takes: 'MP4, MOV, MKV, WEBM, AVI, MTS, MPG, WMV', smart: 'With Smart, videos become MP4 (H.264 and AAC) that plays on every phone, TV and browser; files that already do are copied, not re-encoded.' },
-  { kind: 'audio', title: 'Music', takes: 'MP3, M4A, AAC, WAV, FLAC, OGG, OPUS, WMA', smart: 'With Smart, music becomes MP3, which every player opens.' },
-  { kind: 'image', title: 'Photos', takes: 'HEIC/HEIF, JPG, PNG, WEBP, AVIF, TIFF, GIF, BMP', smart: 'With Smart, photos become JPG, turned the right way up; iPhone HEIC photos keep their date, place and camera.' },
-] as const;
+const KIND_TEXT: Record<MediaKindView, { title: string; smart: string }> = {
+  video: { title: 'Videos', smart: 'With Smart, videos become MP4 (H.264 and AAC) that plays on every phone, TV and browser; files that already do are copied, not re-encoded.' },
+  audio: { title: 'Music', smart: 'With Smart, music becomes MP3, which every player opens.' },
+  image: { title: 'Photos', smart: 'With Smart, photos become JPG, turned the right way up; iPhone HEIC photos keep their date, place and camera.' },
+};
 
 /** The empty queue: one large drop target that says what the app takes and what Smart makes of it. */
 function EmptyQueue() {
   const pickFiles = useUi((s) => s.pickFiles);
+  const facts = useAppFacts();
   return (
     <div className="drop-target" data-testid="drop-target">
       <Icon name="drop" />
@@ -32,11 +36,11 @@ function EmptyQueue() {
       <p className="hint">anywhere in this window, one file or whole folders, or</p>
       <button type="button" className="primary" onClick={() => pickFiles?.()}>Add files…</button>
       <div className="kinds">
-        {KINDS.map((k) => (
-          <div key={k.kind}>
-            <h3><Icon name={k.kind} />{k.title}</h3>
-            <p className="hint">{k.takes}</p>
-            <p>{k.smart}</p>
+        {facts.kinds.map((kind) => (
+          <div key={kind}>
+            <h3><Icon name={kind} />{KIND_TEXT[kind].title}</h3>
+            <p className="hint">{inputLabels(facts, kind)}</p>
+            <p>{KIND_TEXT[kind].smart}</p>
           </div>
         ))}
       </div>

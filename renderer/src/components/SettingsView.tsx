@@ -1,12 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Settings } from '../../../preload/contract';
-import { PLAN_LIMITS as PLAN, settingsProblems, type Problems, type SettingsField as Field } from '../lib/validation';
+import type { ModeView, Settings } from '../../../preload/contract';
+import { kindTitle } from '../lib/facts';
+import { settingsProblems, type Problems, type SettingsField as Field } from '../lib/validation';
+import { useAppFacts } from '../stores/factsStore';
 import { useSettings, type Feedback } from '../stores/settingsStore';
 import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
 
-const KIND_LABEL = { video: 'Video', audio: 'Audio', image: 'Image' } as const;
-const MODE_LABEL = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' } as const;
+const MODE_LABEL: Record<ModeView, string> = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' };
 
 function Note({ id, feedback }: { id: string; feedback: Feedback | null }) {
   return (
@@ -22,6 +23,7 @@ function FieldError({ id, text }: { id: string; text: string | undefined }) {
 
 export function SettingsView() {
   const { settings, status, accountStatus, save, register, logout } = useSettings();
+  const facts = useAppFacts();
   const [draft, setDraft] = useState<Settings | null>(settings);
   const [label, setLabel] = useState('');
   const [account, setAccount] = useState({ name: '', email: '', password: '' });
@@ -31,7 +33,7 @@ export function SettingsView() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const found = settingsProblems(draft);
+    const found = settingsProblems(draft, facts);
     setProblems(found);
     if (Object.keys(found).length > 0) {
       useSettings.setState({ status: { ok: false, text: 'Not saved: fix the highlighted fields.' } });
@@ -53,7 +55,7 @@ export function SettingsView() {
       <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>Where conversions run</legend>
-          {(['local', 'hosted', 'auto', 'hybrid'] as const).map((mode) => (
+          {facts.modes.map((mode) => (
             <label key={mode}><input type="radio" name="mode" value={mode} checked={draft.mode === mode} onChange={() => setDraft({ ...draft, mode })} /> {MODE_LABEL[mode]}</label>
           ))}
           {draft.mode === 'hybrid' && (
@@ -87,9 +89,9 @@ export function SettingsView() {
         </fieldset>
         <fieldset>
           <legend>Simultaneous conversions</legend>
-          {(['video', 'audio', 'image'] as const).map((kind) => (
+          {facts.kinds.map((kind) => (
             <div className="field" key={kind}>
-              <label>{KIND_LABEL[kind]} <input type="number" min={1} max={PLAN[kind]} value={Number.isNaN(draft.concurrency[kind]) ? '' : draft.concurrency[kind]} {...invalid(kind)} onChange={(e) => setDraft({ ...draft, concurrency: { ...draft.concurrency, [kind]: e.target.valueAsNumber } })} /> <span className="hint">plan allows {kind === 'image' ? 'unlimited' : PLAN[kind]}</span></label>
+              <label>{kindTitle(kind)} <input type="number" min={1} max={facts.planCeilings[kind] ?? undefined} value={Number.isNaN(draft.concurrency[kind]) ? '' : draft.concurrency[kind]} {...invalid(kind)} onChange={(e) => setDraft({ ...draft, concurrency: { ...draft.concurrency, [kind]: e.target.valueAsNumber } })} /> <span className="hint">plan allows {facts.planCeilings[kind] ?? 'unlimited'}</span></label>
               <FieldError id={`error-${kind}`} text={problems[kind]} />
             </div>
           ))}

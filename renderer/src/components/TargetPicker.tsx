@@ -1,27 +1,24 @@
-import { CONFLICT_VALUES, OUTPUT_FORMAT_VALUES, type PresetView } from '../../../preload/contract';
+import type { ConflictView, OutputFormatView, PresetView } from '../../../preload/contract';
+import { formatGroups, kindTitle, smartSummary } from '../lib/facts';
+import { useAppFacts } from '../stores/factsStore';
 import { usePresets } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
 
-export const FORMAT_GROUPS: [string, readonly (typeof OUTPUT_FORMAT_VALUES)[number][]][] = [
-  ['Video', ['mp4', 'mov', 'mkv', 'webm', 'avi']],
-  ['Audio', ['mp3', 'm4a', 'wav', 'flac', 'ogg', 'opus']],
-  ['Image', ['jpg', 'png', 'webp', 'avif', 'tiff', 'gif', 'bmp']],
-];
-
-export const CONFLICT_LABEL: Record<(typeof CONFLICT_VALUES)[number], string> = {
+export const CONFLICT_LABEL: Record<ConflictView, string> = {
   'keep-both': 'Keep both (name (1).ext)',
   skip: 'Skip the file',
   overwrite: 'Replace the old file',
 };
 
-/** The format options, grouped by kind. */
+/** The format options, grouped by kind, as core lists them. */
 export function FormatOptions() {
+  const facts = useAppFacts();
   return (
     <>
-      {FORMAT_GROUPS.map(([label, formats]) => (
-        <optgroup key={label} label={label}>
+      {formatGroups(facts).map(({ kind, formats }) => (
+        <optgroup key={kind} label={kindTitle(kind)}>
           {formats.map((f) => (
-            <option key={f} value={f}>{f.toUpperCase()}</option>
+            <option key={f.format} value={f.format}>{f.label}</option>
           ))}
         </optgroup>
       ))}
@@ -49,6 +46,7 @@ export function PresetOptions({ presets }: { presets: PresetView[] }) {
 export function TargetPicker() {
   const { target, preset, onConflict, setTarget, setPreset, setOnConflict } = useUi();
   const presets = usePresets((s) => s.presets);
+  const facts = useAppFacts();
   const chosen = presets.find((p) => p.id === preset);
   return (
     <div className="target-picker">
@@ -57,9 +55,9 @@ export function TargetPicker() {
         <select
           aria-label="Target format"
           value={target ?? 'smart'}
-          onChange={(e) => setTarget(e.target.value === 'smart' ? null : (e.target.value as (typeof OUTPUT_FORMAT_VALUES)[number]))}
+          onChange={(e) => setTarget(e.target.value === 'smart' ? null : (e.target.value as OutputFormatView))}
         >
-          <option value="smart">{chosen ? `The preset's: ${chosen.target.toUpperCase()}` : 'Smart: video→MP4, audio→MP3, image→JPG'}</option>
+          <option value="smart">{chosen ? `The preset's: ${chosen.target.toUpperCase()}` : smartSummary(facts)}</option>
           <FormatOptions />
         </select>
       </label>
@@ -72,8 +70,8 @@ export function TargetPicker() {
       </label>
       <label>
         If the name is taken
-        <select aria-label="If the output's name is taken" value={onConflict} onChange={(e) => setOnConflict(e.target.value as (typeof CONFLICT_VALUES)[number])}>
-          {CONFLICT_VALUES.map((c) => (
+        <select aria-label="If the output's name is taken" value={onConflict} onChange={(e) => setOnConflict(e.target.value as ConflictView)}>
+          {facts.options.conflictPolicies.map((c) => (
             <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>
           ))}
         </select>

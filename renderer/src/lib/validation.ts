@@ -1,9 +1,7 @@
-import type { Settings } from '../../../preload/contract';
+import type { AppFactsView, MediaKindView, Settings } from '../../../preload/contract';
+import { laneRange } from './facts';
 
-/** The hosted plan's ceilings on simultaneous jobs, which the settings may not exceed. */
-export const PLAN_LIMITS = { video: 20, audio: 40, image: 256 };
-
-export type SettingsField = 'apiUrl' | 'outputFolder' | 'video' | 'audio' | 'image';
+export type SettingsField = 'apiUrl' | 'outputFolder' | MediaKindView;
 export type Problems = Partial<Record<SettingsField, string>>;
 
 /** A full path on this system: /… on macOS and Linux, C:\… or \\server\… on Windows. */
@@ -12,7 +10,7 @@ export function isFullPath(text: string): boolean {
 }
 
 /** Problems with a draft, in the words shown beside each control; empty when it can be saved. */
-export function settingsProblems(draft: Settings): Problems {
+export function settingsProblems(draft: Settings, facts: Pick<AppFactsView, 'kinds' | 'planCeilings'>): Problems {
   const problems: Problems = {};
   let url: URL | undefined;
   try {
@@ -25,9 +23,11 @@ export function settingsProblems(draft: Settings): Problems {
     if (draft.outputFolder.trim() === '') problems.outputFolder = 'Type the folder for converted files, or choose “Beside each original”.';
     else if (!isFullPath(draft.outputFolder)) problems.outputFolder = `Type a full path that starts with / (for example /home/you/Videos); “${draft.outputFolder.trim()}” does not say where it is.`;
   }
-  for (const kind of ['video', 'audio', 'image'] as const) {
+  // The hosted plan's ceilings on simultaneous jobs, which the settings may not exceed.
+  for (const kind of facts.kinds) {
     const value = draft.concurrency[kind];
-    if (!Number.isInteger(value) || value < 1 || value > PLAN_LIMITS[kind]) problems[kind] = `Choose a whole number from 1 to ${PLAN_LIMITS[kind]}.`;
+    const ceiling = facts.planCeilings[kind];
+    if (!Number.isInteger(value) || value < 1 || (ceiling !== null && value > ceiling)) problems[kind] = `Choose a whole number ${laneRange(ceiling)}.`;
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 import { subscribe } from '../api/bridge';
+import { useFacts } from './factsStore';
 import { useFolders } from './foldersStore';
 import { usePresets } from './presetsStore';
 import { useQueue } from './queueStore';
@@ -29,6 +30,7 @@ export function connectStores(): () => void {
       }, 300);
     }),
   ];
+  void useFacts.getState().load();
   void useQueue.getState().load();
   void useSettings.getState().load();
   void useStats.getState().refresh();

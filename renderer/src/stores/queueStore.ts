@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { BatchSummary, CONFLICT_VALUES, InterruptedBatchView, JobView } from '../../../preload/contract';
+import type { BatchSummary, ConflictView, InterruptedBatchView, JobView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 
 export type Target = JobView['target'] | null;
-export type ConflictView = (typeof CONFLICT_VALUES)[number];
+export type { ConflictView };
 
 /** What a row is retried with: another target, another preset (null: none). */
 export interface RetryChange {

@@ -2,6 +2,7 @@
 // bundle can be started under plain Node. It writes its record to FAKE_ELECTRON_REPORT (JSON) and exits.
 import { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
 
 const report = {
   singleInstanceLock: 0,
@@ -18,11 +19,32 @@ const report = {
   ipcProbe: null,
   openDialogs: [],
   folderPick: null,
+  sent: [],
+  uncaught: [],
+  trayModeClick: null,
+  sendAfterDestroy: null,
   exitCode: null,
   sqliteAddons: [],
 };
 
 const handlers = new Map();
+
+/**
+ * What crosses between the main process and the window is a structured clone (Electron's IPC serializes with
+ * V8's serializer): a Promise, a function or a class instance's methods do not survive, and a Promise or a
+ * function throws. v8.serialize throws on the same values.
+ */
+function structuredCopy(value) {
+  try {
+    return v8.deserialize(v8.serialize(value));
+  } catch (error) {
+    throw new Error(`An object could not be cloned. (${error.message})`);
+  }
+}
+
+/** An uncaught error in Electron's main process (a menu click that throws, a rejected promise) is recorded, as the crash dialog would show it. */
+process.on('uncaughtException', (error) => report.uncaught.push(String(error?.message ?? error)));
+process.on('unhandledRejection', (error) => report.uncaught.push(String(error?.message ?? error)));
 
 // As Electron's main process reports itself; main decides from this which better-sqlite3 build to load.
 if (process.env.FAKE_ELECTRON_VERSION) process.versions.electron = process.env.FAKE_ELECTRON_VERSION;
@@ -31,11 +53,19 @@ class FakeWebContents extends EventEmitter {
   constructor() {
     super();
     this.windowOpenHandler = undefined;
+    this.destroyed = false;
   }
   setWindowOpenHandler(handler) {
     this.windowOpenHandler = handler;
   }
-  send() {}
+  isDestroyed() {
+    return this.destroyed;
+  }
+  /** As Electron's: the payload is cloned on its way to the window, and a destroyed window's contents refuse it. */
+  send(channel, ...args) {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+    report.sent.push({ channel, payload: structuredCopy(args[0]) });
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -53,13 +83,31 @@ export class BrowserWindow extends EventEmitter {
     report.loadedFiles.push(url);
     return Promise.resolve();
   }
-  show() {}
-  hide() {}
-  focus() {}
+  show() {
+    this.#alive();
+  }
+  hide() {
+    this.#alive();
+  }
+  focus() {
+    this.#alive();
+  }
   isDestroyed() {
     return this.destroyed;
   }
-  setProgressBar() {}
+  setProgressBar() {
+    this.#alive();
+  }
+  /** As Electron's: the window and its contents are gone; anything but isDestroyed() then throws. */
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.webContents.destroyed = true;
+    this.emit('closed');
+  }
+  #alive() {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+  }
 }
 
 class FakeImage {
@@ -85,8 +133,11 @@ export class Tray {
   }
   setContextMenu(menu) {
     report.trayMenu = menu.items.map((item) => item.label ?? item.type);
+    trayMenuItems = menu.items;
   }
 }
+
+let trayMenuItems = [];
 
 export const Menu = { buildFromTemplate: (items) => ({ items }) };
 
@@ -101,6 +152,12 @@ export const ipcMain = {
   handle(channel, handler) {
     report.ipcChannels.push(channel);
     handlers.set(channel, handler);
+  },
+  /** What the window's ipcRenderer.invoke does: the request is cloned on its way in, the answer on its way out. */
+  async invokeFromWindow(channel, url, request) {
+    const handler = handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return structuredCopy(await handler({ senderFrame: { url } }, structuredCopy(request)));
   },
   removeHandler(channel) {
     handlers.delete(channel);
@@ -152,6 +209,29 @@ function finish(code) {
   process.exit(0);
 }
 
+/** Clicks the tray's "Mode: <mode>" item as a user would, then lets what it started settle. */
+async function clickTrayMode(mode) {
+  if (!mode) return;
+  const item = trayMenuItems.find((i) => i.label === `Mode: ${mode}`);
+  if (!item) {
+    report.trayModeClick = { error: `no "Mode: ${mode}" item in the tray menu` };
+    return;
+  }
+  const sentBefore = report.sent.length;
+  const uncaughtBefore = report.uncaught.length;
+  try {
+    item.click?.(item, undefined, {});
+  } catch (error) {
+    report.uncaught.push(String(error?.message ?? error));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  report.trayModeClick = {
+    sent: report.sent.slice(sentBefore),
+    errors: report.uncaught.slice(uncaughtBefore),
+    checkedAfter: trayMenuItems.filter((i) => i.type === 'radio' && i.checked).map((i) => i.label),
+  };
+}
+
 /** Once start-up settles: try the window's hardening, ask one IPC channel as the window would, then quit. */
 async function probeAndQuit() {
   const window = app.createdWindows[0];
@@ -161,16 +241,24 @@ async function probeAndQuit() {
     report.navigationPrevented = navigation.prevented;
     report.windowOpenAction = window.webContents.windowOpenHandler?.({ url: 'https://example.invalid/' })?.action ?? null;
   }
-  const info = handlers.get('app:info');
   const rendererUrl = report.loadedFiles[0] ? new URL(`file://${report.loadedFiles[0]}`).href : '';
-  if (info) {
+  if (handlers.has('app:info')) {
     report.ipcProbe = {
-      trusted: await info({ senderFrame: { url: rendererUrl } }, {}),
-      untrusted: await info({ senderFrame: { url: 'https://example.invalid/' } }, {}),
+      trusted: await ipcMain.invokeFromWindow('app:info', rendererUrl, {}),
+      untrusted: await ipcMain.invokeFromWindow('app:info', 'https://example.invalid/', {}),
     };
   }
-  const chooseFolder = handlers.get('dialog:chooseFolder');
-  if (chooseFolder) report.folderPick = await chooseFolder({ senderFrame: { url: rendererUrl } }, { purpose: 'output' });
+  if (handlers.has('dialog:chooseFolder')) report.folderPick = await ipcMain.invokeFromWindow('dialog:chooseFolder', rendererUrl, { purpose: 'output' });
+  if (window && process.env.FAKE_ELECTRON_DESTROY_WINDOW === '1') {
+    window.destroy();
+    try {
+      window.webContents.send('batch:show', { batchId: 1 });
+      report.sendAfterDestroy = 'sent';
+    } catch (error) {
+      report.sendAfterDestroy = error.message;
+    }
+  }
+  await clickTrayMode(process.env.FAKE_ELECTRON_TRAY_MODE);
   const quit = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
   app.emit('before-quit', quit);
   if (!quit.defaultPrevented) finish(0);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { appFacts } from '../../main/core/facts';
+import { OUTPUT_FORMATS, outputKind } from '../../main/core/formats';
+import { targetsFor } from '../../main/core/pairs';
+import { BUILT_IN_PRESETS } from '../../main/core/presets/presets';
+import { appFactsSchema, concurrencySchema, invokeChannels } from '../../preload/contract';
+
+describe('the facts core gives the window (app:facts)', () => {
+  const facts = appFacts();
+
+  it('match the contract, which answers them as they are', () => {
+    expect(appFactsSchema.parse(facts)).toEqual(facts);
+    expect(invokeChannels['app:facts'].response.parse(facts)).toEqual(facts);
+  });
+
+  it("list every target with its kind, and each kind of input's targets as the pair rules allow them", () => {
+    expect(facts.outputFormats.map((f) => f.format)).toEqual([...OUTPUT_FORMATS]);
+    for (const f of facts.outputFormats) expect(f.kind).toBe(outputKind(f.format));
+    expect(facts.targetsByInputKind.video).toEqual([...targetsFor('mkv', { video: true })]);
+    expect(facts.targetsByInputKind.audio).toEqual([...targetsFor('mkv', { video: false })]);
+    expect(facts.targetsByInputKind.image).toEqual([...targetsFor('heic')]);
+    expect(facts.inputFormats.find((f) => f.format === 'gif')?.targets).toEqual([...targetsFor('gif')]);
+    // Every built-in preset makes a kind whose inputs can become its target: what a row's picker will offer.
+    for (const preset of BUILT_IN_PRESETS) expect(facts.targetsByInputKind[outputKind(preset.target)]).toContain(preset.target);
+  });
+
+  it('say the plan sets no ceiling for pictures, and the contract takes what the plan allows', () => {
+    expect(facts.planCeilings).toEqual({ video: 20, audio: 40, image: null });
+    expect(concurrencySchema.safeParse({ video: 20, audio: 40, image: 300 }).success).toBe(true);
+    expect(concurrencySchema.safeParse({ video: 21, audio: 40, image: 1 }).success).toBe(false);
+  });
+});
