@@ -32,10 +32,12 @@ async function toolVersion(tool: ToolLocation): Promise<string> {
   return /version (\S+)/.exec(first)?.[1] ?? 'unknown version';
 }
 
-function packageVersion(name: string): string | undefined {
+/** Versions of the HEIC decoder packages; each manifest is named literally so the import rule can check it. */
+function packageVersion(name: 'heic-decode' | 'libheif-js'): string | undefined {
   try {
     const require = createRequire(import.meta.url);
-    return (require(`${name}/package.json`) as { version: string }).version;
+    const manifest = (name === 'heic-decode' ? require('heic-decode/package.json') : require('libheif-js/package.json')) as { version: string };
+    return manifest.version;
   } catch {
     return undefined;
   }
