@@ -276,6 +276,16 @@ export class JobRouter {
           this.deps.ledger.settle(held.id, 0, this.deps.wallClock());
           throw error;
         }) : undefined;
+        if (billing === 'refused') {
+          // The service billed the pair more than reserved and this job no longer fits the budget: it runs here instead.
+          this.hostedInFlight[kind]--;
+          this.deps.ledger.settle(held!.id, 0, this.deps.wallClock());
+          const local = this.deps.local;
+          if (local instanceof AppError) throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held!.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}; ${local.message}`);
+          route.mode = 'local';
+          this.decisions.set(job.inputPath, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming: decision.localTiming });
+          return local.converter.convert(request, signal, onProgress, hooks);
+        }
         const durable = {
           stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
           resumeFrom: stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined,
@@ -310,11 +320,12 @@ export class JobRouter {
         }
       },
     };
-    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    return route;
   }
 
   /** Waits for the pair's billing to be known, then tops the reservation up to it; refuses when the budget cannot hold that. */
-  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<{ end: (billed: boolean) => void; topUp: number | undefined }> {
+  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<{ end: (billed: boolean) => void; topUp: number | undefined } | 'refused'> {
     const end = await this.billing.turn(held.pair, signal);
     const needed = Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd;
     if (needed <= 1e-9) return { end, topUp: undefined };
@@ -322,7 +333,7 @@ export class JobRouter {
     const topUp = this.deps.ledger.reserve(monthOf(now), needed, policy.budgetUsd, this.deps.pid, now);
     if (topUp === null) {
       end(false);
-      throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}. Convert it on this computer.`);
+      return 'refused';
     }
     return { end, topUp };
   }
