@@ -314,7 +314,7 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     if (fault === 'json-url') return json(res, 200, { download_url: `/files/${id}`, credits_charged: 1, minutes: Number(minutes) });
     if (fault === 'json-url-http') return json(res, 200, { download_url: `${otherOrigin}/files/${id}`, minutes: Number(minutes) });
     if (fault === 'json-url-other-origin') return json(res, 200, { url: `${otherOrigin}/files/${id}`, credits_charged: 1 });
-    if (fault === 'redirect-other-origin') return json(res, 200, { download_url: `/files/${id}`, minutes: Number(minutes) });
+    if (fault === 'redirect-other-origin' || fault === 'redirect-http') return json(res, 200, { download_url: `/files/${id}`, minutes: Number(minutes) });
     if (fault === 'job-202') {
       const jobId = randomBytes(6).toString('hex');
       jobs.set(jobId, { polls: 0, fileId: id, readyAt: 0 });
