@@ -237,7 +237,8 @@ export const invokeChannels = {
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
   /** Another target or preset may be picked for the new attempt (null: no preset). */
-  'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
+  /** `mode: 'local'`: "Convert on this computer" for a failed hosted row; nothing is uploaded. */
+  'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional(), mode: z.literal('local').optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
   'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   /** A small picture of a row's file (a video's frame, the image), made when the row is shown; null when it has none. */
   'queue:thumbnail': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ url: z.string().startsWith('data:image/').nullable() }) },

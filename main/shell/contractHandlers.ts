@@ -91,9 +91,17 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     },
     'queue:get': () => service.list(),
     'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
-    'queue:retry': async ({ jobId, target, preset }) => {
+    'queue:retry': async ({ jobId, target, preset, mode }) => {
       await account.prepare();
-      return { jobId: await service.retry(jobId, { target, preset }) };
+      const input = mode === 'local' ? service.list().jobs.find((j) => j.id === jobId)?.input : undefined;
+      if (input === undefined) return { jobId: await service.retry(jobId, { target, preset }) };
+      // "Convert on this computer": the retry is routed here, whatever the settings' mode.
+      account.router.convertHere(input, true);
+      try {
+        return { jobId: await service.retry(jobId, { target, preset }) };
+      } finally {
+        account.router.convertHere(input, false);
+      }
     },
     'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),
     'queue:thumbnail': async ({ jobId }) => ({ url: await service.thumbnail(jobId) }),

@@ -111,6 +111,7 @@ export class JobRouter {
   private readonly estimator: HybridEstimator;
   private readonly probed = new Map<string, ProbedSize>();
   private readonly billing = new PairBilling();
+  private readonly here = new Set<string>();
 
   constructor(private readonly deps: JobRouterDeps) {
     this.estimator = new HybridEstimator(deps.history);
@@ -146,6 +147,12 @@ export class JobRouter {
     }
   }
 
+  /** The next job of this input runs on this machine whatever the policy says ("Convert on this computer"). */
+  convertHere(inputPath: string, on: boolean): void {
+    if (on) this.here.add(inputPath);
+    else this.here.delete(inputPath);
+  }
+
   decisionFor(input: string): RouteDecision | undefined {
     return this.decisions.get(input);
   }
@@ -158,6 +165,7 @@ export class JobRouter {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
+    if (this.here.delete(job.inputPath)) policy = LOCAL_ONLY;
     if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };

@@ -104,6 +104,9 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
               <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset })}>Retry</button>
             </>
           )}
+          {job.status === 'failed' && job.mode === 'hosted' && (
+            <button type="button" aria-label={`Convert ${job.name} on this computer`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset, mode: 'local' })}>Convert on this computer</button>
+          )}
           {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
           {download && <a className="button" href={download} download aria-label={`Download ${job.name}`}>Download</a>}
           {job.status === 'succeeded' && job.output && !download && <button type="button" aria-label={`Show file for ${job.name}`} onClick={() => void reveal(job.id)}>Show in folder</button>}
