@@ -49,6 +49,14 @@ export const jobViewSchema = z.object({
   /** The input's and the output's picture size and length, once the job has read them. */
   inputFacts: mediaFactsSchema.nullable().optional(),
   outputFacts: mediaFactsSchema.nullable().optional(),
+  /** Hybrid: why the row runs where it does (`hosted-sooner`, `over-budget`, ...), with its predicted and actual cost. */
+  route: z.object({
+    reason: z.string(),
+    localTiming: z.enum(['measured', 'estimated']).nullable(),
+    predictedCostUsd: z.number().nullable(),
+    reservedUsd: z.number().nullable(),
+    costUsd: z.number().nullable(),
+  }).nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 

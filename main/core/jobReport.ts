@@ -82,6 +82,16 @@ export interface RouteFacts {
   reservedUsd?: number | undefined;
 }
 
+/** A window row's route: why it runs where it does, and what it was expected to cost and cost. */
+export interface JobRouteView {
+  reason: string;
+  localTiming: 'measured' | 'estimated' | null;
+  predictedCostUsd: number | null;
+  reservedUsd: number | null;
+  /** What the hosted API billed once the job finished (0 for a job here); null until then. */
+  costUsd: number | null;
+}
+
 /** The facts of a finished job's route with its actual cost (what the hosted API billed; nothing here). */
 export function routeFields(report: JobReport, facts: RouteFacts): RouteFacts & { costUsd: number } {
   const costUsd = report.mode === 'hosted' ? Math.round(report.billableMinutes * COST_PER_MINUTE * 1e6) / 1e6 : 0;

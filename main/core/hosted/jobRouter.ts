@@ -1,5 +1,5 @@
 import { engineOptionsChosen, type ConversionOptions } from '../conversionOptions.js';
-import { guessPair, succeededReport } from '../jobReport.js';
+import { guessPair, succeededReport, type JobRouteView } from '../jobReport.js';
 import { type ConversionMode, type FileConverter } from '../fileConverter.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
@@ -69,6 +69,8 @@ export interface RouteDecision {
   reservedUsd?: number | undefined;
   /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
   localTiming?: 'measured' | 'estimated' | undefined;
+  /** What the job cost once it finished here or on the hosted API. */
+  costUsd?: number | undefined;
 }
 
 export interface JobRouterDeps {
@@ -155,6 +157,16 @@ export class JobRouter {
 
   decisionFor(input: string): RouteDecision | undefined {
     return this.decisions.get(input);
+  }
+
+  /** A window row's route (hybrid only): the decision for its input, with the cost once it is known. */
+  routeView(input: string, finished: boolean): JobRouteView | null {
+    const decision = this.decisions.get(input);
+    if (!decision?.reason) return null;
+    return {
+      reason: decision.reason, localTiming: decision.localTiming ?? null, predictedCostUsd: decision.predictedCostUsd ?? null, reservedUsd: decision.reservedUsd ?? null,
+      costUsd: decision.costUsd ?? (finished && decision.mode === 'local' ? 0 : null),
+    };
   }
 
   monthSpend(now = this.deps.wallClock()): MonthSpend {
@@ -307,6 +319,7 @@ export class JobRouter {
           if (reservation !== undefined) this.deps.ledger.settle(reservation, cost, now);
           else this.deps.ledger.record(monthOf(now), cost, now);
           if (held) this.billing.settled(held.pair, held.bytes, cost);
+          decision.costUsd = cost;
           billing?.end(true);
           // A job polled after a restart measured no upload and only part of the service's time.
           if (result.transfer.uploadBytes > 0) {
