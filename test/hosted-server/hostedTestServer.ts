@@ -383,7 +383,10 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     setPlan: (next) => (plan = { ...plan, ...next }),
     setJobDelay: (ms) => (jobDelayMs = ms),
     setBillMinutes: (minutes) => (billMinutes = minutes),
-    setUnreachableAfterAccept: (ms) => (unreachableMs = ms),
+    setUnreachableAfterAccept: (ms) => {
+      unreachableMs = ms;
+      if (ms === 0) unreachableUntil = 0;
+    },
     forgetJobs: () => jobs.clear(),
     unknownJobPolls: () => unknownPolls,
     keptUploads,
