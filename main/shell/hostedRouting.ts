@@ -1,7 +1,7 @@
 import type { MediaKind } from '../core/formats.js';
 import { HostedAccess } from '../core/hosted/hostedAccess.js';
 import type { OutputInspectors } from '../core/hosted/hostedOutputCheck.js';
-import { hostedConcurrencyLimits, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
+import { hostedConcurrencyLimits, jobTimeoutMs, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
 import { JobRouter, type LocalEngine } from '../core/hosted/jobRouter.js';
 import { ReachabilityCache } from '../core/hosted/reachability.js';
 import type { ProbedSize } from '../core/hosted/hybridEstimates.js';
@@ -65,7 +65,7 @@ export function createRouterWiring(options: {
   vault?: TokenVault;
 }): RouterWiring {
   const vault = options.vault ?? createTokenVault();
-  const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env) });
+  const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env), jobTimeoutMs: jobTimeoutMs(options.env) });
   const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock, HOSTED_JOB_ID_BASE);
   const router = new JobRouter({
     local: options.local, localScheduler: options.localScheduler, localSlots: options.localSlots, hostedScheduler, access,

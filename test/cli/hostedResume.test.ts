@@ -123,4 +123,26 @@ describe('a hosted batch survives kill -9', () => {
     expect(listAll(out)).toEqual(['tone1.mp3']);
     expect(count(dbFile, 'hosted_jobs')).toBe(0);
   }, 120_000);
+
+  it('a job still unfinished when the command gives up stays recorded; the same command polls it, without a second upload', async () => {
+    server.setFault('job-202-slow');
+    server.setJobDelay(10_000);
+    const out = path.join(dir, 'out-unfinished');
+    const dbFile = path.join(home, 'convertr.db');
+    const posts = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/convert').length;
+    const uploadsBefore = posts();
+    const args = ['convert', inputs[0]!, '--to', 'mp3', '--out', out, '--mode', 'hosted', '--api-url', server.url, '--json'];
+    const first = await runCli(args, { ...env(), CONVERTR_HOSTED_JOB_TIMEOUT_MS: '2000' });
+    expect(first.code).toBe(1);
+    expect(jsonLines(first.stdout)[0]).toMatchObject({ status: 'failed', mode: 'hosted', error: { code: 'HOSTED_TIMEOUT' } });
+    expect(String((jsonLines(first.stdout)[0]!['error'] as { message: string }).message)).toMatch(/stays recorded/);
+    expect(count(dbFile, 'hosted_jobs')).toBe(1);
+
+    const again = await runCli(args, env());
+    expect(again.code, again.stderr).toBe(0);
+    expect(jsonLines(again.stdout)[0]).toMatchObject({ status: 'succeeded', mode: 'hosted' });
+    expect(posts() - uploadsBefore).toBe(1);
+    expect(listAll(out)).toEqual(['tone0.mp3']);
+    expect(count(dbFile, 'hosted_jobs')).toBe(0);
+  }, 120_000);
 });
