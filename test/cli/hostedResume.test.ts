@@ -135,8 +135,8 @@ describe('a hosted batch survives kill -9', () => {
     const first = await runCli(args, { ...env(), CONVERTR_HOSTED_JOB_TIMEOUT_MS: '2000' });
     expect(first.code).toBe(1);
     expect(jsonLines(first.stdout)[0]).toMatchObject({ status: 'failed', mode: 'hosted', error: { code: 'HOSTED_TIMEOUT' } });
-    expect(String((jsonLines(first.stdout)[0]!['error'] as { message: string }).message)).toMatch(/stays recorded/);
     expect(count(dbFile, 'hosted_jobs')).toBe(1);
+    expect(String((jsonLines(first.stdout)[0]!['error'] as { message: string }).message)).toMatch(/stays recorded/);
 
     const again = await runCli(args, env());
     expect(again.code, again.stderr).toBe(0);
