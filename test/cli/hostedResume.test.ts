@@ -83,10 +83,13 @@ describe('a hosted batch survives kill -9', () => {
     let recordedDuringOutage = 0;
     let finished = false;
     void run.done.then(() => (finished = true));
-    const acceptedAt = Date.now();
-    for (let i = 0; i < 300 && !finished; i++) {
+    // The outage starts with the 202, right after the upload arrives: look at the record well inside it.
+    let uploadedAt: number | undefined;
+    for (let i = 0; i < 1200 && !finished; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      if (Date.now() - acceptedAt > 6_000 && Date.now() - acceptedAt < 10_000) recordedDuringOutage = Math.max(recordedDuringOutage, count(dbFile, 'hosted_jobs'));
+      if (uploadedAt === undefined && server.requests.filter((r) => r.method === 'POST' && r.path === '/api/convert').length > uploadsBefore) uploadedAt = Date.now();
+      const since = uploadedAt === undefined ? 0 : Date.now() - uploadedAt;
+      if (since > 4_000 && since < 10_000) recordedDuringOutage = Math.max(recordedDuringOutage, count(dbFile, 'hosted_jobs'));
     }
     const result = await run.done;
     server.setUnreachableAfterAccept(0);
