@@ -58,6 +58,14 @@ export const jobViewSchema = z.object({
   /** The input's and the output's picture size and length, once the job has read them. */
   inputFacts: mediaFactsSchema.nullable().optional(),
   outputFacts: mediaFactsSchema.nullable().optional(),
+  /** Hybrid: why the row runs where it does (`hosted-sooner`, `over-budget`, ...), with its predicted and actual cost. */
+  route: z.object({
+    reason: z.string(),
+    localTiming: z.enum(['measured', 'estimated']).nullable(),
+    predictedCostUsd: z.number().nullable(),
+    reservedUsd: z.number().nullable(),
+    costUsd: z.number().nullable(),
+  }).nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -284,7 +292,8 @@ export const invokeChannels = {
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
   /** Another target or preset may be picked for the new attempt (null: no preset). */
-  'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
+  /** `mode: 'local'`: "Convert on this computer" for a failed hosted row; nothing is uploaded. */
+  'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional(), mode: z.literal('local').optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
   'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   /** A small picture of a row's file (a video's frame, the image), made when the row is shown; null when it has none. */
   'queue:thumbnail': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ url: z.string().startsWith('data:image/').nullable() }) },

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import type { JobReport } from '../core/jobReport.js';
+import type { JobReport, RouteFacts } from '../core/jobReport.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
@@ -44,9 +44,9 @@ function apiUrlOf(flag: string | undefined): URL {
   }
 }
 
-function printReport(io: CliIo, json: boolean, report: JobReport, route?: string): void {
+function printReport(io: CliIo, json: boolean, report: JobReport, facts?: RouteFacts): void {
   io.progress('');
-  io.stdout(json ? jsonLine(report, route) : humanLine(report, route));
+  io.stdout(json ? jsonLine(report, facts) : humanLine(report, facts?.route));
 }
 
 function policyOf(routing: BatchRouting): RoutingPolicy {
@@ -122,11 +122,14 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
       const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io) : () => {};
       const batch: JobReport[] = [];
       try {
+        // Before the first job is routed: an estimate of this machine's time for pairs it has never timed.
+        if (hybrid) await hybrid.estimateInputs(stores.queueStore.batch(key).filter((j) => j.state === 'queued'), policy);
         const running = stores.queue.run(key, (job) => context.route(job), (report) => {
           finished++;
           now.push(report);
           batch.push(report);
-          printReport(io, json, report, hybrid?.decisionFor(report.input)?.reason);
+          const decision = hybrid?.decisionFor(report.input);
+          printReport(io, json, report, decision?.reason ? { route: decision.reason, localTiming: decision.localTiming, predictedCostUsd: decision.predictedCostUsd, reservedUsd: decision.reservedUsd } : undefined);
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);

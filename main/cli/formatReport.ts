@@ -1,11 +1,14 @@
 import path from 'node:path';
-import type { JobReport } from '../core/jobReport.js';
+import { routeFields, type JobReport, type RouteFacts } from '../core/jobReport.js';
 
-/** One `--json` line; hybrid batches add a short `route` reason (why the job ran where it did). */
-export function jsonLine(report: JobReport, route?: string): string {
+/**
+ * One `--json` line; hybrid batches add why the job ran where it did (`route`), whether this machine's time
+ * was measured or estimated, and the predicted, reserved and actual cost.
+ */
+export function jsonLine(report: JobReport, facts?: RouteFacts): string {
   const { input, output, status, pair, mode, runtimeMs, billableMinutes, error } = report;
   const reason = status === 'skipped' ? { reason: report.notes[0] ?? null } : {};
-  return JSON.stringify({ input, output, status, pair, mode, ...(route ? { route } : {}), runtimeMs, billableMinutes, error, ...reason });
+  return JSON.stringify({ input, output, status, pair, mode, ...(facts ? routeFields(report, facts) : {}), runtimeMs, billableMinutes, error, ...reason });
 }
 
 function seconds(ms: number): string {

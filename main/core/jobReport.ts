@@ -1,4 +1,5 @@
 import { billableMinutes } from './billing.js';
+import { COST_PER_MINUTE } from './telemetry/stats.js';
 import type { ErrorPayload } from './errors.js';
 import { inputFormatFromName, pairLabel, formatLabel, type OutputFormat } from './formats.js';
 import type { JobSnapshot } from './jobState.js';
@@ -71,5 +72,38 @@ export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<
     billableMinutes: 0,
     error: error ? { code: error.code, message: error.message } : null,
     notes: [],
+  };
+}
+
+/** Why hybrid routing sent a job where it did, with what it expected to pay: each `--json` line and window row carries it. */
+export interface RouteFacts {
+  /** The decision's short reason (`hosted-sooner`, `local-sooner`, `over-budget`, ...). */
+  route: string;
+  /** Whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
+  localTiming?: 'measured' | 'estimated' | undefined;
+  /** The expected price of a hosted job; the reservation is the most it can be billed. */
+  predictedCostUsd?: number | undefined;
+  reservedUsd?: number | undefined;
+}
+
+/** A window row's route: why it runs where it does, and what it was expected to cost and cost. */
+export interface JobRouteView {
+  reason: string;
+  localTiming: 'measured' | 'estimated' | null;
+  predictedCostUsd: number | null;
+  reservedUsd: number | null;
+  /** What the hosted API billed once the job finished (0 for a job here); null until then. */
+  costUsd: number | null;
+}
+
+/** The facts of a finished job's route with its actual cost (what the hosted API billed; nothing here). */
+export function routeFields(report: JobReport, facts: RouteFacts): RouteFacts & { costUsd: number } {
+  const costUsd = report.mode === 'hosted' ? Math.round(report.billableMinutes * COST_PER_MINUTE * 1e6) / 1e6 : 0;
+  return {
+    route: facts.route,
+    ...(facts.localTiming ? { localTiming: facts.localTiming } : {}),
+    ...(facts.predictedCostUsd !== undefined ? { predictedCostUsd: facts.predictedCostUsd } : {}),
+    ...(facts.reservedUsd !== undefined ? { reservedUsd: facts.reservedUsd } : {}),
+    costUsd,
   };
 }

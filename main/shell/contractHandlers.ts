@@ -7,6 +7,7 @@ import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
 import type { FolderPurpose, FolderRuleInput, FolderRuleView, PresetView, Settings } from '../../preload/contract.js';
 import { describePreset, type Preset } from '../core/presets/presets.js';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { checkExistingFolder, checkWritableFolder, type ProtectedFolders } from './folderPolicy.js';
 import { realFolderPath } from '../core/fileIdentity.js';
@@ -92,13 +93,29 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     'app:facts': () => appFacts(),
     'queue:enqueue': async ({ paths, target, preset, onConflict }) => {
       await account.prepare();
+      // Hybrid's first batch of a pair: an estimate of this machine from each dropped file's probe (folders are listed later).
+      if (target && settings.get().mode === 'hybrid') {
+        const files = paths.slice(0, 500).filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile()).map((inputPath) => ({ inputPath, target }));
+        await account.router.estimateInputs(files, { mode: 'hybrid', apiUrl: undefined, neverUpload: false, budgetUsd: 0 });
+      }
       return service.enqueue(paths, target, { preset, onConflict });
     },
-    'queue:get': () => service.list(),
+    'queue:get': () => {
+      const listed = service.list();
+      return { ...listed, jobs: listed.jobs.map((job) => ({ ...job, route: account.router.routeView(job.input, job.status === 'succeeded' || job.status === 'failed') })) };
+    },
     'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
-    'queue:retry': async ({ jobId, target, preset }) => {
+    'queue:retry': async ({ jobId, target, preset, mode }) => {
       await account.prepare();
-      return { jobId: await service.retry(jobId, { target, preset }) };
+      const input = mode === 'local' ? service.list().jobs.find((j) => j.id === jobId)?.input : undefined;
+      if (input === undefined) return { jobId: await service.retry(jobId, { target, preset }) };
+      // "Convert on this computer": the retry is routed here, whatever the settings' mode.
+      account.router.convertHere(input, true);
+      try {
+        return { jobId: await service.retry(jobId, { target, preset }) };
+      } finally {
+        account.router.convertHere(input, false);
+      }
     },
     'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),
     'queue:thumbnail': async ({ jobId }) => ({ url: await service.thumbnail(jobId) }),

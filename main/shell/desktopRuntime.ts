@@ -86,7 +86,9 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     return current;
   };
   const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events, presets: stores.presets,
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, presets: stores.presets,
+    // Each row's update carries its route (hybrid): why it runs where it does, with its predicted and actual cost.
+    events: { ...events, jobUpdated: (view) => events.jobUpdated({ ...view, route: router.routeView(view.input, view.status === 'succeeded' || view.status === 'failed') }) },
     history: stores.history,
     thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine instanceof AppError ? null : engine.tools.ffmpeg.path }),
   });

@@ -1,9 +1,11 @@
 import type { MediaKind } from '../core/formats.js';
 import { HostedAccess } from '../core/hosted/hostedAccess.js';
 import type { OutputInspectors } from '../core/hosted/hostedOutputCheck.js';
-import { hostedConcurrencyLimits, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
+import { hostedConcurrencyLimits, jobTimeoutMs, requestTimeoutMs } from '../core/hosted/hostedPlan.js';
 import { JobRouter, type LocalEngine } from '../core/hosted/jobRouter.js';
 import { ReachabilityCache } from '../core/hosted/reachability.js';
+import type { ProbedSize } from '../core/hosted/hybridEstimates.js';
+import { identifyInput } from '../core/identifyInput.js';
 import { TokenVault } from '../core/hosted/tokenVault.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
@@ -37,6 +39,23 @@ export interface RouterWiring {
 }
 
 /** Wires the core's one router with the real keychain, output inspectors, reachability check and SQLite stores. */
+/** Duration and first picture of an input, from ffprobe, for hybrid's estimate before any job of its pair finished here. */
+function inputProbe(): ((inputPath: string) => Promise<ProbedSize | undefined>) | undefined {
+  const tools = locateFfmpegToolsFromEnvironment();
+  if ('missing' in tools) return undefined;
+  const prober = new FfprobeProber(tools.ffprobe.path);
+  return async (inputPath) => {
+    const input = await identifyInput(inputPath);
+    if (input.kind === 'image') return undefined;
+    const probed = await prober.probe({ path: input.path, demuxer: input.demuxer, ...(input.skipBytes !== undefined ? { skipBytes: input.skipBytes } : {}) });
+    const video = probed.video[0];
+    return {
+      durationSeconds: probed.durationSeconds ?? video?.durationSeconds ?? 0,
+      ...(video ? { video: { codec: video.codec, width: video.width, height: video.height, frameRate: video.frameRate } } : {}),
+    };
+  };
+}
+
 export function createRouterWiring(options: {
   local: LocalEngine;
   localScheduler: Scheduler<ConversionResult>;
@@ -46,7 +65,7 @@ export function createRouterWiring(options: {
   vault?: TokenVault;
 }): RouterWiring {
   const vault = options.vault ?? createTokenVault();
-  const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env) });
+  const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env), jobTimeoutMs: jobTimeoutMs(options.env) });
   const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock, HOSTED_JOB_ID_BASE);
   const router = new JobRouter({
     local: options.local, localScheduler: options.localScheduler, localSlots: options.localSlots, hostedScheduler, access,
@@ -54,7 +73,7 @@ export function createRouterWiring(options: {
     history: { localSamples: (pair, limit) => options.stores.telemetry.localSamples(pair, limit), hostedSamples: (limit) => options.stores.hosted.hostedSamples(limit), recordHosted: (sample, at) => options.stores.hosted.recordHosted(sample, at) },
     ledger: options.stores.hosted,
     work: options.stores.hosted,
-    wallClock: Date.now, pid: process.pid, isProcessAlive,
+    wallClock: Date.now, pid: process.pid, isProcessAlive, probe: inputProbe(),
   });
   return { router, access, vault, hostedScheduler };
 }

@@ -95,6 +95,20 @@ describe('convertr convert --mode hybrid', () => {
     expect(server.requests).toHaveLength(0);
   }, 300_000);
 
+  it('--private with no ffmpeg: the error says no API was asked because the job is private, not that it did not answer', async () => {
+    server.requests.length = 0;
+    const noTools = { ...env(), FFMPEG_PATH: path.join(dir, 'none'), FFPROBE_PATH: path.join(dir, 'none') };
+    for (const mode of ['auto', 'hybrid']) {
+      const run = await runCli(['convert', inputs[0]!, '--to', 'mp4', '--out', path.join(dir, `out-private-${mode}`), '--mode', mode, ...(mode === 'hybrid' ? ['--budget', '1'] : []), '--private', '--api-url', server.url, '--json'], noTools);
+      const line = jsonLines(run.stdout)[0]!;
+      expect(line).toMatchObject({ status: 'failed', mode: 'local', error: { code: 'TOOL_MISSING' } });
+      const message = (line['error'] as { message: string }).message;
+      expect(message, mode).toMatch(/private \(--private\), so no hosted API was asked/);
+      expect(message).not.toMatch(/did not answer/);
+    }
+    expect(server.requests).toHaveLength(0);
+  }, 120_000);
+
   it('usage errors: --budget without hybrid, a budget that is not an amount, --private with --mode hosted', async () => {
     for (const args of [['--budget', '1'], ['--mode', 'hybrid', '--budget', 'lots'], ['--mode', 'hosted', '--private']]) {
       const run = await runCli(['convert', inputs[0]!, '--to', 'mp4', ...args], env());

@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +27,11 @@ export type FaultMode =
   | 'stall'
   | 'slow-upload'
   | 'validation-422'
-  | 'echo-size';
+  | 'echo-size'
+  /** JSON naming a download link on plain http (the second origin), even when the API itself is HTTPS. */
+  | 'json-url-http'
+  /** The download link redirects to plain http (the second origin). */
+  | 'redirect-http';
 
 export interface RecordedRequest {
   method: string;
@@ -52,6 +57,14 @@ export interface HostedTestServer {
   keepUploads(keep: boolean): void;
   /** `job-202-slow`: how long an accepted job stays "processing" after its upload (its conversion runs meanwhile). */
   setJobDelay(ms: number): void;
+  /** Bills every conversion this many minutes (whatever it took), as a service that bills more than predicted. */
+  setBillMinutes(minutes: number | undefined): void;
+  /** After each 202, the server drops every connection for this long: the job runs on, the client cannot reach it. */
+  setUnreachableAfterAccept(ms: number): void;
+  /** Forgets every accepted job: its status URL answers 404 from now on. */
+  forgetJobs(): void;
+  /** Each time a status URL answered 404 for a job the server no longer knows. */
+  unknownJobPolls(): number;
   /** Tokens issued by registration, as `id|secret`. */
   tokens(): string[];
   /** Forgets every issued token, as when an account's tokens are revoked. */
@@ -82,7 +95,7 @@ const header = (req: IncomingMessage, name: string) => {
 };
 
 /** Speaks the hosted API contract like the Laravel service does, converting with this project's own engine. */
-export async function startHostedTestServer(options: { uploadLimitBytes?: number; engine?: NativeEngine } = {}): Promise<HostedTestServer> {
+export async function startHostedTestServer(options: { uploadLimitBytes?: number; engine?: NativeEngine; tls?: { key: string; cert: string } } = {}): Promise<HostedTestServer> {
   // A test that hides ffmpeg from the app under test hands the server an engine made before it did.
   let engine: NativeEngine | undefined = options.engine;
   const work = mkdtempSync(path.join(tmpdir(), 'convertr-hosted-server-'));
@@ -91,6 +104,10 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
   // Jobs live in the server, not in a connection: they survive a client that crashes and comes back.
   const jobs = new Map<string, { polls: number; fileId: string | undefined; readyAt: number; error?: string }>();
   let jobDelayMs = 3_000;
+  let billMinutes: number | undefined;
+  let unreachableMs = 0;
+  let unreachableUntil = 0;
+  let unknownPolls = 0;
   let keep = false;
   const keptUploads: string[] = [];
   const requests: RecordedRequest[] = [];
@@ -268,6 +285,7 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
       const state: { polls: number; fileId: string | undefined; readyAt: number; error?: string } = { polls: 0, fileId: undefined, readyAt: Date.now() + jobDelayMs };
       jobs.set(jobId, state);
       json(res, 202, { id: jobId, status: 'queued', status_url: `/api/convert/${jobId}` }, { Location: `/api/convert/${jobId}` });
+      if (unreachableMs > 0) unreachableUntil = Date.now() + unreachableMs;
       void engine.converter.convert({ inputPath: upload, target, outputDir: work })
         .then((result) => {
           const fileId = randomBytes(8).toString('hex');
@@ -289,13 +307,14 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
       rmSync(upload, { force: true });
     }
     const freeImage = outputKind(target) === 'image' && received <= 10 * 1024 * 1024;
-    const minutes = String(freeImage ? 0 : Math.max(1, Math.ceil((Date.now() - started) / 60_000)));
+    const minutes = String(freeImage ? 0 : billMinutes ?? Math.max(1, Math.ceil((Date.now() - started) / 60_000)));
     const name = `converted.${target}`;
     const id = randomBytes(8).toString('hex');
     files.set(id, { path: output, name });
     if (fault === 'json-url') return json(res, 200, { download_url: `/files/${id}`, credits_charged: 1, minutes: Number(minutes) });
+    if (fault === 'json-url-http') return json(res, 200, { download_url: `${otherOrigin}/files/${id}`, minutes: Number(minutes) });
     if (fault === 'json-url-other-origin') return json(res, 200, { url: `${otherOrigin}/files/${id}`, credits_charged: 1 });
-    if (fault === 'redirect-other-origin') return json(res, 200, { download_url: `/files/${id}`, minutes: Number(minutes) });
+    if (fault === 'redirect-other-origin' || fault === 'redirect-http') return json(res, 200, { download_url: `/files/${id}`, minutes: Number(minutes) });
     if (fault === 'job-202') {
       const jobId = randomBytes(6).toString('hex');
       jobs.set(jobId, { polls: 0, fileId: id, readyAt: 0 });
@@ -310,7 +329,12 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     sendFile(res, file.path, file.name);
   };
 
-  const server = http.createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // Unreachable after an accepted job: the connection is dropped before any answer.
+    if (Date.now() < unreachableUntil) {
+      req.socket.destroy();
+      return;
+    }
     const entry = record(req, requests);
     const url = req.url ?? '';
     if (req.method === 'POST' && url === '/api/client-registrations') return register(req, res);
@@ -318,31 +342,39 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     const job = /^\/api\/convert\/([a-f0-9]+)$/.exec(url);
     if (req.method === 'GET' && job) {
       const state = jobs.get(job[1]!);
-      if (!state) return json(res, 404, { message: 'Not Found.' });
+      if (!state) {
+        unknownPolls++;
+        return json(res, 404, { message: 'Not Found.' });
+      }
       state.polls++;
       if (state.error) return json(res, 200, { id: job[1], status: 'failed', error: { message: state.error } });
       const ready = state.polls >= 2 && state.fileId !== undefined && Date.now() >= state.readyAt;
-      return ready ? json(res, 200, { id: job[1], status: 'succeeded', download_url: `/files/${state.fileId}`, minutes: 2 }) : json(res, 200, { id: job[1], status: 'processing' });
+      return ready ? json(res, 200, { id: job[1], status: 'succeeded', download_url: `/files/${state.fileId}`, minutes: billMinutes ?? 2 }) : json(res, 200, { id: job[1], status: 'processing' });
     }
     const file = /^\/files\/([a-f0-9]+)$/.exec(url);
+    if (req.method === 'GET' && file && fault === 'redirect-http') {
+      res.writeHead(302, { Location: `${otherOrigin}/files/${file[1]}` });
+      return res.end();
+    }
     if (req.method === 'GET' && file && fault === 'redirect-other-origin') {
       res.writeHead(302, { Location: `${otherOrigin}/files/${file[1]}` });
       return res.end();
     }
     if (req.method === 'GET' && file) return serveFile(res, file[1]!);
     json(res, 404, { message: 'Not Found.' });
-  });
+  };
+  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, handle) : http.createServer(handle);
   const other = http.createServer((req, res) => {
     record(req, otherOriginRequests);
     const file = /^\/files\/([a-f0-9]+)$/.exec(req.url ?? '');
     if (req.method === 'GET' && file) return serveFile(res, file[1]!);
     json(res, 404, { message: 'Not Found.' });
   });
-  const listen = (s: http.Server) => new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
+  const listen = (s: http.Server | https.Server) => new Promise<number>((resolve) => s.listen(0, '127.0.0.1', () => resolve((s.address() as AddressInfo).port)));
   const port = await listen(server);
   otherOrigin = `http://127.0.0.1:${await listen(other)}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     otherOrigin,
     requests,
     otherOriginRequests,
@@ -350,6 +382,13 @@ export async function startHostedTestServer(options: { uploadLimitBytes?: number
     setUploadLimit: (bytes) => (uploadLimit = bytes),
     setPlan: (next) => (plan = { ...plan, ...next }),
     setJobDelay: (ms) => (jobDelayMs = ms),
+    setBillMinutes: (minutes) => (billMinutes = minutes),
+    setUnreachableAfterAccept: (ms) => {
+      unreachableMs = ms;
+      if (ms === 0) unreachableUntil = 0;
+    },
+    forgetJobs: () => jobs.clear(),
+    unknownJobPolls: () => unknownPolls,
     keptUploads,
     keepUploads: (value) => (keep = value),
     tokens: () => accounts.map((a) => a.token),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { JobRouteView } from '../jobReport.js';
 import path from 'node:path';
 import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
@@ -80,6 +81,8 @@ export interface JobViewData {
   /** Picture size and length of the input and of the output, once the job has read them; null until then (and for hosted jobs). */
   inputFacts: MediaFacts | null;
   outputFacts: MediaFacts | null;
+  /** Hybrid: why the row runs where it does, with its predicted and actual cost. */
+  route?: JobRouteView | null;
 }
 
 /** What a drop or a Retry converts with: a preset's id (its target is the default target), and the conflict policy. */

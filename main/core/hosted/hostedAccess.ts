@@ -9,6 +9,8 @@ export interface HostedAccessDeps {
   inspectors: OutputInspectors;
   clock: Clock;
   timeoutMs: number;
+  /** How long an accepted job is polled before the command leaves it recorded for later. */
+  jobTimeoutMs?: number | undefined;
 }
 
 /**
@@ -44,14 +46,14 @@ export class HostedAccess {
 
   /** A client for registration: the label header, no token. */
   registrationClient(apiUrl: URL): HostedClient {
-    return new HostedClient({ apiUrl, label: this.label, timeoutMs: this.deps.timeoutMs });
+    return new HostedClient({ apiUrl, label: this.label, timeoutMs: this.deps.timeoutMs, jobTimeoutMs: this.deps.jobTimeoutMs });
   }
 
   converterFor(apiUrl: URL): HostedConverter {
     const token = this.token?.origin === apiUrl.origin ? this.token.value : undefined;
     const key = JSON.stringify([apiUrl.href, token ?? '', this.label ?? '']);
     if (this.cached?.key !== key) {
-      const client = new HostedClient({ apiUrl, token, label: this.label, timeoutMs: this.deps.timeoutMs });
+      const client = new HostedClient({ apiUrl, token, label: this.label, timeoutMs: this.deps.timeoutMs, jobTimeoutMs: this.deps.jobTimeoutMs });
       this.cached = { key, converter: new HostedConverter({ client, clock: this.deps.clock, inspectors: this.deps.inspectors }) };
     }
     return this.cached.converter;

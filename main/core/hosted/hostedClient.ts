@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { AppError, cancelledError } from '../errors.js';
+import { AppError, cancelledError, isAppError } from '../errors.js';
 import { dispositionFileName } from './contentDisposition.js';
 import { errorForFailure, errorForStatus } from './hostedErrors.js';
 import { apiEndpoint, HOSTED_UPLOAD_LIMIT_BYTES, isSecureTransport } from './hostedPlan.js';
@@ -77,6 +77,8 @@ const MAX_RATE_LIMITED_RETRIES = 5;
 const MAX_UNAVAILABLE_RETRIES = 3;
 const MAX_NETWORK_RETRIES = 2;
 const MAX_REDIRECTS = 5;
+/** Failures of a status check that say nothing about the job itself. */
+const STILL_PENDING = new Set(['HOSTED_NETWORK', 'HOSTED_TIMEOUT', 'HOSTED_UNAVAILABLE', 'HOSTED_RATE_LIMITED']);
 const MINUTES_HEADERS = ['x-convertr-minutes', 'x-conversion-minutes', 'x-billable-minutes'];
 
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -123,6 +125,22 @@ function requestIdOf(headers: IncomingHttpHeaders): string | undefined {
 }
 
 const isJson = (headers: IncomingHttpHeaders) => /[/+]json\b/i.test(headerText(headers, 'content-type') ?? '');
+
+/** The service answered 404 (or 410) on a job's status URL: it no longer knows the job, so only a new upload can finish it. */
+export class HostedJobUnknown extends AppError {
+  constructor() {
+    super('HOSTED_REJECTED', 'The hosted API no longer knows this job (it may have expired); retry to upload the file again.');
+  }
+}
+
+/**
+ * Where a link or redirect from the API may lead: with an HTTPS API only HTTPS; with a plain-HTTP API
+ * (which is always on this machine) HTTPS or plain HTTP on this machine.
+ */
+export function mayFollow(apiUrl: URL, target: URL): boolean {
+  if (target.protocol === 'https:') return true;
+  return apiUrl.protocol === 'http:' && isSecureTransport(target);
+}
 
 /** Speaks the hosted Convertr API: convert with a streamed upload, and register. */
 export class HostedClient {
@@ -222,7 +240,7 @@ export class HostedClient {
           await this.sleep(backoffMs(network++), signal);
           continue;
         }
-        throw errorForFailure(error, outgoing.what, this.limit);
+        throw errorForFailure(error, outgoing.what, this.limit, outgoing.url.hostname);
       }
       const status = response.status;
       const retryable = status === 429 || status === 503 || (outgoing.repeatable && status >= 500);
@@ -305,6 +323,9 @@ export class HostedClient {
     let target = url;
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new AppError('HOSTED_PROTOCOL', `The download link uses ${target.protocol}, which this client does not follow.`);
+      if (!mayFollow(this.options.apiUrl, target)) {
+        throw new AppError('HOSTED_PROTOCOL', `The hosted API pointed the download at ${target.origin}, over unencrypted http://; the API is HTTPS, so the file was not fetched from there.`);
+      }
       const response = await this.send({ url: target, method: 'GET', headers: this.headers(target, { Accept: '*/*' }), repeatable: true, what: 'download' }, signal);
       const location = headerText(response.headers, 'location');
       if (response.status >= 300 && response.status < 400 && location) {
@@ -321,6 +342,7 @@ export class HostedClient {
 
   private async pollJob(first: HostedJob, base: URL, location: string | undefined, destination: string, signal: AbortSignal | undefined, progress: HostedProgress, resumed = false): Promise<HostedDownload> {
     const statusUrl = new URL(first.status_url ?? first.poll_url ?? location ?? apiEndpoint(this.options.apiUrl, `/api/convert/${encodeURIComponent(first.id)}`).href, base);
+    if (!mayFollow(this.options.apiUrl, statusUrl)) throw new AppError('HOSTED_PROTOCOL', `The hosted API named a status URL on ${statusUrl.origin}, over unencrypted http://; the API is HTTPS, so it was not asked.`);
     if (!resumed) progress.accepted?.({ serverId: first.id, statusUrl: statusUrl.href });
     const deadline = this.now() + (this.options.jobTimeoutMs ?? 30 * 60_000);
     let job = first;
@@ -338,15 +360,29 @@ export class HostedClient {
         const reason = typeof job.error === 'string' ? job.error : job.error?.message ?? job.message;
         throw new AppError('HOSTED_REJECTED', `The hosted conversion failed: ${reason ?? `the job ended as "${job.status}"`}.`);
       }
-      if (this.now() + delay > deadline) throw new AppError('HOSTED_TIMEOUT', 'The hosted job did not finish in time; the job can be retried.');
+      if (this.now() + delay > deadline) throw new AppError('HOSTED_TIMEOUT', 'The hosted job did not finish in time; it stays recorded, and running the same command again (or "convertr resume") asks for it again without a new upload.');
       await this.sleep(delay, signal);
       delay = Math.min(5_000, Math.round(delay * 1.6));
-      const response = await this.send({ url: statusUrl, method: 'GET', headers: this.headers(statusUrl, { Accept: 'application/json' }), repeatable: true, what: 'job status check' }, signal);
-      const text = await this.readAll(response, 'job status check');
-      if (response.status === 404 || response.status === 410) {
-        throw new AppError('HOSTED_REJECTED', 'The hosted API no longer knows this job (it may have expired); retry to upload the file again.');
+      let text: string;
+      let status: number;
+      try {
+        const response = await this.send({ url: statusUrl, method: 'GET', headers: this.headers(statusUrl, { Accept: 'application/json' }), repeatable: true, what: 'job status check' }, signal);
+        status = response.status;
+        text = await this.readAll(response, 'job status check');
+      } catch (error) {
+        // The service has the job: an unreachable network or a failing server only delays the answer, up to the deadline.
+        if (isAppError(error) && STILL_PENDING.has(error.code)) {
+          delay = Math.min(15_000, delay * 2);
+          continue;
+        }
+        throw error;
       }
-      if (response.status < 200 || response.status >= 300) throw errorForStatus(response.status, text, this.limit, requestIdOf(response.headers));
+      if (status === 404 || status === 410) throw new HostedJobUnknown();
+      if (status >= 500) {
+        delay = Math.min(15_000, delay * 2);
+        continue;
+      }
+      if (status < 200 || status >= 300) throw errorForStatus(status, text, this.limit);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);

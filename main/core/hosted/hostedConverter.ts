@@ -7,7 +7,7 @@ import { abandonOutput, commitResult, conflictToSkip, prepareOutput } from '../o
 import { describeOptions, engineOptionsChosen, normalizeOptions } from '../conversionOptions.js';
 import { assertPairSupported } from '../pairs.js';
 import type { Clock } from '../ports.js';
-import type { AcceptedJob, HostedClient } from './hostedClient.js';
+import { HostedJobUnknown, type AcceptedJob, type HostedClient } from './hostedClient.js';
 import { checkHostedOutput, type OutputInspectors } from './hostedOutputCheck.js';
 import { strippedPhotoCopy } from './photoPrivacy.js';
 import { HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
@@ -90,8 +90,16 @@ export class HostedConverter implements FileConverter {
         onProgress?.(UPLOAD_SHARE);
       }
       let download;
+      let uploadedAgain = false;
       if (resumeFrom) {
-        download = await this.deps.client.resume(new URL(resumeFrom.statusUrl), temporary, signal, progress);
+        try {
+          download = await this.deps.client.resume(new URL(resumeFrom.statusUrl), temporary, signal, progress);
+        } catch (error) {
+          // Only the service saying it no longer knows the job allows a second upload (and a second bill).
+          if (!(error instanceof HostedJobUnknown) || (durable.stripPhotoMetadata && input.kind === 'image')) throw error;
+          uploadedAgain = true;
+          download = await this.deps.client.convert({ filePath: input.path, sizeBytes: input.sizeBytes, inputFormat: input.format, outputFormat: request.target }, temporary, signal, progress);
+        }
       } else if (durable.stripPhotoMetadata && input.kind === 'image') {
         const stripped = await strippedPhotoCopy(input.path, input.format, request.scratchDir);
         if (!stripped) throw new AppError('HOSTED_REJECTED', `The location and serial numbers cannot be stripped from a ${input.format.toUpperCase()} file here, so it was not uploaded; convert it locally.`);
@@ -108,7 +116,7 @@ export class HostedConverter implements FileConverter {
       const uploadEnd = uploaded ?? started;
       const downloadStart = downloading ?? received;
       const transfer: HostedTransfer = {
-        uploadBytes: resumeFrom ? 0 : input.sizeBytes,
+        uploadBytes: resumeFrom && !uploadedAgain ? 0 : input.sizeBytes,
         uploadMs: uploadEnd - started,
         serviceMs: Math.max(0, downloadStart - uploadEnd),
         downloadBytes: download.bytes,
@@ -116,6 +124,7 @@ export class HostedConverter implements FileConverter {
       };
       await checkHostedOutput(temporary, input.path, request.target, this.deps.inspectors, signal);
       const notes = download.cost.creditsCharged !== undefined ? [`The hosted API charged ${download.cost.creditsCharged} credit(s).`] : [];
+      if (uploadedAgain) notes.push('The hosted API no longer knew the job it had accepted earlier, so the file was uploaded again.');
       const result: HostedConversionResult = {
         inputPath: input.path,
         outputPath: '',

@@ -36,11 +36,34 @@ function errorForStatusOnly(status: number, body: string, uploadLimitBytes: numb
   }
 }
 
+const UNREACHABLE_WORDS: Record<string, string> = {
+  ENOTFOUND: 'the name does not resolve',
+  EAI_AGAIN: 'the name cannot be looked up now',
+  ECONNREFUSED: 'the connection was refused',
+  EHOSTUNREACH: 'no route to the host',
+  ENETUNREACH: 'the network is unreachable',
+  ETIMEDOUT: 'the connection timed out',
+};
+
+/** Why a host could not be reached, in words: "the name does not resolve", not `getaddrinfo ENOTFOUND`. */
+function unreachableWords(failure: ExchangeFailure): string {
+  const code = (failure.cause as NodeJS.ErrnoException).code ?? '';
+  return UNREACHABLE_WORDS[code] ?? failure.message;
+}
+
+/**
+ * After the service accepted a job, these failures leave it there to be asked for again (its record is
+ * kept): only a failed job, one the service no longer knows, or an answer that cannot be used ends it.
+ */
+export function leavesAcceptedJobPending(error: unknown): boolean {
+  return error instanceof AppError && !['HOSTED_REJECTED', 'HOSTED_PROTOCOL', 'OUTPUT_CHECK_FAILED'].includes(error.code);
+}
+
 /** The outcome of a request that broke before any answer. */
-export function errorForFailure(failure: ExchangeFailure, what: string, uploadLimitBytes: number): AppError {
+export function errorForFailure(failure: ExchangeFailure, what: string, uploadLimitBytes: number, host = 'the hosted API'): AppError {
   if (failure.reason === 'cancelled') return new AppError('CANCELLED', 'Cancelled.');
   if (failure.reason === 'timeout') return new AppError('HOSTED_TIMEOUT', `The hosted API stopped responding during the ${what} (${failure.message}); the job can be retried.`);
-  if (failure.phase === 'unreachable') return new AppError('HOSTED_NETWORK', `The hosted API cannot be reached (${failure.message}); check the connection or convert locally.`);
+  if (failure.phase === 'unreachable') return new AppError('HOSTED_NETWORK', `Cannot reach ${host} (${unreachableWords(failure)}); check the connection or convert locally.`);
   if (failure.phase === 'upload') {
     return new AppError('HOSTED_TOO_LARGE', `The hosted API closed the connection during the upload, which is how it refuses a file that is too large (limit ${limitText(uploadLimitBytes)}); convert it locally with --mode local.`);
   }

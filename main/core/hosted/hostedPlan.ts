@@ -65,6 +65,12 @@ export function apiEndpoint(apiUrl: URL, route: string): URL {
   return url;
 }
 
+/** `CONVERTR_HOSTED_JOB_TIMEOUT_MS`: how long an accepted job is polled (30 minutes unless set). */
+export function jobTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
+  const value = Number(env['CONVERTR_HOSTED_JOB_TIMEOUT_MS']);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 export function requestTimeoutMs(env: NodeJS.ProcessEnv): number {
   const value = Number(env['CONVERTR_HOSTED_TIMEOUT_MS']);
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_REQUEST_TIMEOUT_MS;

@@ -33,7 +33,7 @@ export interface HybridFacts {
   /** Hosted jobs of this kind in flight, against the plan's ceiling (20 video, 40 audio, unlimited image). */
   hostedInFlight: number;
   hostedCeiling: number;
-  /** What the job would cost on the hosted API, reserved before its upload. */
+  /** The most the job can cost on the hosted API, reserved before its upload. */
   costUsd: number;
   /** What the month's budget has left after spending and reservations. */
   budgetLeftUsd: number;
@@ -76,6 +76,19 @@ export function decideHybrid(facts: HybridFacts): HybridDecision {
 export function predictedCostUsd(kind: MediaKind, inputBytes: number, serviceRuntimeMs: number): number {
   if (kind === 'image' && inputBytes <= FREE_IMAGE_BYTES) return 0;
   return Math.max(1, Math.ceil((serviceRuntimeMs * 1.25) / 60_000)) * COST_PER_MINUTE;
+}
+
+/**
+ * What is reserved against the budget before an upload: the most the plan's billing can charge for the file.
+ * Billing is per whole minute of the service's runtime, so the runtime is bounded from above by the larger of
+ * twice the expected runtime and the file's own duration; never less than what this pair was billed before
+ * for a file of this size (`billedUsdPerByte`, raised each time a job of the pair settles above its reservation).
+ */
+export function reservationUsd(kind: MediaKind, inputBytes: number, serviceRuntimeMs: number, durationSeconds: number | undefined, billedUsdPerByte = 0): number {
+  if (kind === 'image' && inputBytes <= FREE_IMAGE_BYTES) return 0;
+  const boundMs = Math.max(serviceRuntimeMs * 2, (durationSeconds ?? 0) * 1000);
+  const minutes = Math.max(1, Math.ceil(boundMs / 60_000), Math.ceil((billedUsdPerByte * inputBytes) / COST_PER_MINUTE - 1e-9));
+  return Math.round(minutes * COST_PER_MINUTE * 1e6) / 1e6;
 }
 
 /** The actual price of a finished hosted job from its billable minutes (failures bill none). */

@@ -76,3 +76,32 @@ export class HybridEstimator {
     this.hostedCache = undefined;
   }
 }
+
+/** What the probe says of an input: enough to guess this machine's runtime before any job of its pair finished. */
+export interface ProbedSize {
+  durationSeconds: number;
+  /** The first picture stream, when there is one. */
+  video?: { codec: string; width: number; height: number; frameRate: number | undefined };
+}
+
+/** Nanoseconds of this machine's time per output pixel (frames x width x height) by the target's video encoder. */
+const ENCODE_NS_PER_PIXEL: Record<string, number> = { mp4: 18, mov: 18, mkv: 18, avi: 10, webm: 60 };
+/** How much more than an MPEG-4 part 2 stream a source codec costs to decode. */
+const DECODE_FACTOR: Record<string, number> = { mpeg4: 1, mpeg2video: 1, mjpeg: 1.1, h264: 1.2, hevc: 1.8, vp8: 1.3, vp9: 1.8, av1: 2.2, prores: 1.4 };
+/** Audio re-encodes cost about this much per second of sound. */
+const AUDIO_MS_PER_SECOND = 25;
+/** Starting the tools and opening the file. */
+const STARTUP_MS = 300;
+
+/**
+ * This machine's runtime for a file before any job of its pair has finished here: duration x pixels x a
+ * per-codec cost for video, duration for audio. The first finished jobs of the pair replace it.
+ */
+export function estimateFromProbe(probe: ProbedSize, target: string, videoTarget: boolean): number {
+  const seconds = Math.max(0, probe.durationSeconds);
+  if (!videoTarget || !probe.video) return STARTUP_MS + seconds * AUDIO_MS_PER_SECOND;
+  const { width, height, codec } = probe.video;
+  const frames = seconds * (probe.video.frameRate && probe.video.frameRate > 0 ? Math.min(probe.video.frameRate, 120) : 30);
+  const ns = (ENCODE_NS_PER_PIXEL[target] ?? 20) * (DECODE_FACTOR[codec] ?? 1.3);
+  return STARTUP_MS + (frames * width * height * ns) / 1e6 + seconds * AUDIO_MS_PER_SECOND;
+}

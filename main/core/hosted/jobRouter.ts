@@ -1,5 +1,5 @@
 import { engineOptionsChosen, type ConversionOptions } from '../conversionOptions.js';
-import { guessPair, succeededReport } from '../jobReport.js';
+import { guessPair, succeededReport, type JobRouteView } from '../jobReport.js';
 import { type ConversionMode, type FileConverter } from '../fileConverter.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
@@ -13,8 +13,11 @@ import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 import { monthOf, type BatchRouting, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
 import { parseApiUrl } from './hostedPlan.js';
 import { isAppError } from '../errors.js';
-import { actualCostUsd, decideHybrid, predictedCostUsd } from './hybridDecision.js';
-import { HybridEstimator } from './hybridEstimates.js';
+import { actualCostUsd, decideHybrid, predictedCostUsd, reservationUsd } from './hybridDecision.js';
+import { estimateFromProbe, HybridEstimator, type ProbedSize } from './hybridEstimates.js';
+import { leavesAcceptedJobPending } from './hostedErrors.js';
+import { PairBilling } from './pairBilling.js';
+import { COST_PER_MINUTE } from '../telemetry/stats.js';
 import type { ReachabilityCache } from './reachability.js';
 import { chooseMode, type ModePreference } from './routing.js';
 import { PLAN_CEILINGS } from '../concurrency.js';
@@ -62,6 +65,12 @@ export interface RouteDecision {
   /** Hybrid's short reason (the `route` field of a JSON line). */
   reason: string | undefined;
   predictedCostUsd: number | undefined;
+  /** Hybrid: what was reserved against the budget (the most the job can be billed). */
+  reservedUsd?: number | undefined;
+  /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
+  localTiming?: 'measured' | 'estimated' | undefined;
+  /** What the job cost once it finished here or on the hosted API. */
+  costUsd?: number | undefined;
 }
 
 export interface JobRouterDeps {
@@ -79,6 +88,8 @@ export interface JobRouterDeps {
   wallClock: () => number;
   pid: number;
   isProcessAlive: (pid: number) => boolean;
+  /** Duration and picture size of an input, for an estimate before any job of its pair finished here. */
+  probe?: (inputPath: string) => Promise<ProbedSize | undefined>;
 }
 
 const kinds = (): Record<MediaKind, number> => ({ video: 0, audio: 0, image: 0 });
@@ -100,6 +111,9 @@ export class JobRouter {
   private readonly hostedInFlight = kinds();
   private readonly decisions = new Map<string, RouteDecision>();
   private readonly estimator: HybridEstimator;
+  private readonly probed = new Map<string, ProbedSize>();
+  private readonly billing = new PairBilling();
+  private readonly here = new Set<string>();
 
   constructor(private readonly deps: JobRouterDeps) {
     this.estimator = new HybridEstimator(deps.history);
@@ -122,8 +136,37 @@ export class JobRouter {
     return this.deps.reachability.check(policy.apiUrl);
   }
 
+  /** Probes inputs of pairs this machine has no timing for yet (hybrid only), so that their first batch can be split. */
+  async estimateInputs(jobs: readonly Pick<RoutableJob, 'inputPath' | 'target'>[], policy: RoutingPolicy): Promise<void> {
+    const probe = this.deps.probe;
+    if (policy.mode !== 'hybrid' || policy.neverUpload || !probe || !this.localCapable) return;
+    const wanted = jobs.filter((j) => !this.probed.has(j.inputPath) && this.estimator.localRuntimeMs(guessPair(j.inputPath, j.target), fileSize(j.inputPath) ?? 0) === undefined).slice(0, 500);
+    for (let i = 0; i < wanted.length; i += 4) {
+      await Promise.all(wanted.slice(i, i + 4).map(async (j) => {
+        const facts = await probe(j.inputPath).catch(() => undefined);
+        if (facts) this.probed.set(j.inputPath, facts);
+      }));
+    }
+  }
+
+  /** The next job of this input runs on this machine whatever the policy says ("Convert on this computer"). */
+  convertHere(inputPath: string, on: boolean): void {
+    if (on) this.here.add(inputPath);
+    else this.here.delete(inputPath);
+  }
+
   decisionFor(input: string): RouteDecision | undefined {
     return this.decisions.get(input);
+  }
+
+  /** A window row's route (hybrid only): the decision for its input, with the cost once it is known. */
+  routeView(input: string, finished: boolean): JobRouteView | null {
+    const decision = this.decisions.get(input);
+    if (!decision?.reason) return null;
+    return {
+      reason: decision.reason, localTiming: decision.localTiming ?? null, predictedCostUsd: decision.predictedCostUsd ?? null, reservedUsd: decision.reservedUsd ?? null,
+      costUsd: decision.costUsd ?? (finished && decision.mode === 'local' ? 0 : null),
+    };
   }
 
   monthSpend(now = this.deps.wallClock()): MonthSpend {
@@ -134,7 +177,8 @@ export class JobRouter {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
-    if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
+    if (this.here.delete(job.inputPath)) policy = LOCAL_ONLY;
+    if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
@@ -147,12 +191,16 @@ export class JobRouter {
     if (policy.mode !== 'hybrid') {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: () => reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
-      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto');
+      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto' ? (policy.neverUpload ? 'private' : 'unanswered') : undefined);
     }
     const pair = guessPair(job.inputPath, job.target);
-    const localMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
+    const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
+    const probed = this.probed.get(job.inputPath);
+    const localMs = measuredMs ?? (this.localCapable && probed ? estimateFromProbe(probed, job.target, kind === 'video') : undefined);
+    const localTiming = measuredMs !== undefined ? 'measured' as const : localMs !== undefined ? 'estimated' as const : undefined;
     const hosted = this.estimator.hosted(pair, bytes, localMs);
-    const costUsd = predictedCostUsd(kind, bytes, hosted.serviceMs);
+    const predictedUsd = predictedCostUsd(kind, bytes, hosted.serviceMs);
+    const costUsd = reservationUsd(kind, bytes, hosted.serviceMs, probed?.durationSeconds, this.billing.floor(pair));
     const now = this.deps.wallClock();
     const spend = this.deps.ledger.month(monthOf(now));
     const choice = decideHybrid({
@@ -164,10 +212,10 @@ export class JobRouter {
     if (choice.mode === 'hosted') {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
-      if (reservation !== null) return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: costUsd }, reservation, policy);
-      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined }, localMs, apiUrl, false);
+      if (reservation !== null) return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
+      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming }, localMs, apiUrl, undefined);
     }
-    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined }, localMs, apiUrl, false);
+    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
   /**
@@ -198,12 +246,13 @@ export class JobRouter {
     };
   }
 
-  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedWasAnOption: boolean): JobRoute {
+  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
     this.decisions.set(job.inputPath, decision);
     const local = this.deps.local;
     let converter: FileConverter;
     if (local instanceof AppError) {
-      const why = hostedWasAnOption && apiUrl ? new AppError('TOOL_MISSING', `${local.message} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
+      const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${local.message} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
+        : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${local.message} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
       converter = { convert: () => Promise.reject(why) };
     } else if (estimateMs !== undefined) {
       this.backlogMs[kind] += estimateMs;
@@ -220,7 +269,8 @@ export class JobRouter {
     return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind };
   }
 
-  private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, reservation: number | undefined, policy: RoutingPolicy): JobRoute {
+  private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, held: { id: number; usd: number; pair: string; bytes: number } | undefined, policy: RoutingPolicy): JobRoute {
+    const reservation = held?.id;
     this.decisions.set(job.inputPath, decision);
     const hosted = this.deps.access.converterFor(apiUrl);
     this.hostedInFlight[kind]++;
@@ -240,6 +290,22 @@ export class JobRouter {
         if (released) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
         started = true;
         const stored = work.job(jobKey);
+        // Budgeted jobs of a pair not billed yet start one at a time; later ones reserve what the service really billed.
+        const billing = held && stored?.apiOrigin !== apiUrl.origin ? await this.budgetTurn(held, policy, signal).catch((error: unknown) => {
+          this.hostedInFlight[kind]--;
+          this.deps.ledger.settle(held.id, 0, this.deps.wallClock());
+          throw error;
+        }) : undefined;
+        if (billing === 'refused') {
+          // The service billed the pair more than reserved and this job no longer fits the budget: it runs here instead.
+          this.hostedInFlight[kind]--;
+          this.deps.ledger.settle(held!.id, 0, this.deps.wallClock());
+          const local = this.deps.local;
+          if (local instanceof AppError) throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held!.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}; ${local.message}`);
+          route.mode = 'local';
+          this.decisions.set(job.inputPath, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming: decision.localTiming });
+          return local.converter.convert(request, signal, onProgress, hooks);
+        }
         const durable = {
           stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
           resumeFrom: stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined,
@@ -252,6 +318,9 @@ export class JobRouter {
           const cost = actualCostUsd(succeededReport(result, 'hosted').billableMinutes);
           if (reservation !== undefined) this.deps.ledger.settle(reservation, cost, now);
           else this.deps.ledger.record(monthOf(now), cost, now);
+          if (held) this.billing.settled(held.pair, held.bytes, cost);
+          decision.costUsd = cost;
+          billing?.end(true);
           // A job polled after a restart measured no upload and only part of the service's time.
           if (result.transfer.uploadBytes > 0) {
             this.deps.history.recordHosted({ pair: result.pair, inputBytes: result.transfer.uploadBytes, outputBytes: result.transfer.downloadBytes, uploadMs: result.transfer.uploadMs, serviceMs: result.transfer.serviceMs, downloadMs: result.transfer.downloadMs }, now);
@@ -259,16 +328,34 @@ export class JobRouter {
           this.estimator.refresh();
           return result;
         } catch (error) {
-          // A cancelled job (Ctrl-C, quitting) keeps its accepted server job, to be polled when the batch resumes.
-          if (!(isAppError(error) && error.code === 'CANCELLED')) work.forgetJob(jobKey);
+          // A job the service accepted stays recorded, to be polled again (by `resume` or the same command), unless
+          // the service failed it or no longer knows it: only then may the file be uploaded again.
+          if (!(isAppError(error) && (error.code === 'CANCELLED' || leavesAcceptedJobPending(error)))) work.forgetJob(jobKey);
           // Failures (and cancelled jobs) cost nothing.
           if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
+          billing?.end(false);
           throw error;
         } finally {
+          if (billing?.topUp !== undefined) this.deps.ledger.settle(billing.topUp, 0, this.deps.wallClock());
           this.hostedInFlight[kind]--;
         }
       },
     };
-    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    return route;
+  }
+
+  /** Waits for the pair's billing to be known, then tops the reservation up to it; refuses when the budget cannot hold that. */
+  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<{ end: (billed: boolean) => void; topUp: number | undefined } | 'refused'> {
+    const end = await this.billing.turn(held.pair, signal);
+    const needed = Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd;
+    if (needed <= 1e-9) return { end, topUp: undefined };
+    const now = this.deps.wallClock();
+    const topUp = this.deps.ledger.reserve(monthOf(now), needed, policy.budgetUsd, this.deps.pid, now);
+    if (topUp === null) {
+      end(false);
+      return 'refused';
+    }
+    return { end, topUp };
   }
 }

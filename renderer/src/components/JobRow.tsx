@@ -10,6 +10,22 @@ import { KindIcon } from './Icons';
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
 const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
 
+/** Why hybrid routing sent a row where it did, in words. */
+const ROUTE_WORDS: Record<string, string> = {
+  'hosted-sooner': 'hosted finishes it sooner', 'local-sooner': 'this computer finishes it sooner', 'over-budget': 'hosted would pass the budget',
+  'plan-ceiling': 'the plan\'s hosted jobs are all busy', private: 'private', offline: 'the hosted API cannot be reached', 'over-upload-limit': 'too large to upload',
+  'no-local-timing': 'no timing of this computer yet', 'no-local-tools': 'this computer lacks the tools', 'accepted-earlier': 'the hosted API accepted it earlier',
+};
+const usd = (value: number) => `$${value.toFixed(3)}`;
+
+/** "hosted finishes it sooner (estimated) · predicted $0.002 · cost $0.002". */
+function routeText(route: NonNullable<JobView['route']>): string {
+  const parts = [`${ROUTE_WORDS[route.reason] ?? route.reason}${route.localTiming === 'estimated' ? ' (estimated)' : ''}`];
+  if (route.predictedCostUsd !== null) parts.push(`predicted ${usd(route.predictedCostUsd)}`);
+  if (route.costUsd !== null) parts.push(`cost ${usd(route.costUsd)}`);
+  return parts.join(' · ');
+}
+
 /**
  * The file's picture (a video's frame, the image), fetched while the row is on screen, with the icon of what the
  * job makes in its corner; the icon alone until then, and for sound.
@@ -62,6 +78,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
         <span className="job-pair">{job.pair}</span>
         {(job.preset || job.optionsSummary) && <span className="job-preset" title={job.optionsSummary}>{job.preset ?? job.optionsSummary}</span>}
         <span className="job-mode">{job.mode}</span>
+        {job.route && <span className="job-route" data-testid="job-route">{routeText(job.route)}</span>}
         <span className={`badge badge-${job.status}`}>{statusLabel(job)}</span>
       </div>
       <div className="job-detail">
@@ -103,6 +120,9 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
               </select>
               <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset })}>Retry</button>
             </>
+          )}
+          {job.status === 'failed' && job.mode === 'hosted' && (
+            <button type="button" aria-label={`Convert ${job.name} on this computer`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset, mode: 'local' })}>Convert on this computer</button>
           )}
           {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
           {download && <a className="button" href={download} download aria-label={`Download ${job.name}`}>Download</a>}

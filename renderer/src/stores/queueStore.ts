@@ -9,6 +9,8 @@ export type { ConflictView };
 export interface RetryChange {
   target?: JobView['target'];
   preset?: string | null;
+  /** "Convert on this computer": retry a failed hosted row here. */
+  mode?: 'local';
 }
 
 interface QueueState {
