@@ -84,7 +84,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     close: () => {
       lease.stop();
       try {
-        store.flushFinished();
+        store.flush();
         history.flush();
       } finally {
         db.close();

@@ -24,8 +24,6 @@ export interface JobLauncherDeps {
   scratchRoot: string;
   files: RecoveryFileSystem;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
-  /** Job ends are written with the store's next write (see QueueStore.finishSoon); the caller flushes them when the batch ends. */
-  finishSoon?: boolean;
 }
 
 export interface LaunchedJob {
@@ -72,30 +70,29 @@ export class JobLauncher {
     const route = this.deps.route(job);
     const { scheduler } = route;
     const input = inputFingerprint(job.inputPath);
-    const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
+    const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
       route.release?.();
       // Most jobs never create their scratch folder: one check, not a recursive removal.
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {
-        store.requeue(job.id);
+        store.requeue(job.id, pid);
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
         const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
         const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
-        if (this.deps.finishSoon) store.finishSoon(job.id, pid, report, record, output);
-        else store.finish(job.id, pid, report, record, output);
+        store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);
     };
     const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
         route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
-          onTemporary: (temp) => (temp === claimedTemp ? store.markRunningSoon(job.id) : store.markRunning(job.id, temp)),
-          onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
+          onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
+          onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
         })), settle);
     return { id, scheduler, control };
   }

@@ -104,9 +104,9 @@ const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
-  launcher(route: JobRouter, options: { finishSoon?: boolean } = {}): JobLauncher {
+  launcher(route: JobRouter): JobLauncher {
     const { store, owner, wallClock, leaseExpiry, scratchRoot, files } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...options });
+    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord });
   }
 
   private free(job: QueuedJob): boolean {
@@ -136,7 +136,7 @@ export class PersistentQueue {
       store.finish(job.id, owner.pid, outcome.report, telemetryRecord(outcome.report, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }), null);
       return 'completed';
     }
-    store.requeue(job.id);
+    store.requeue(job.id, owner.pid);
     // A claimed job that had begun writing the temporary file recorded with its claim is still `queued`.
     if (job.state === 'queued' && !outcome.partialFileRemoved) return 'untouched';
     return outcome.partialFileRemoved ? 'partial' : 'released';
@@ -197,7 +197,7 @@ export class PersistentQueue {
     onFirstClaim?: (outcome: FirstClaim) => void,
   ): Promise<JobReport[]> {
     const { store } = this.deps;
-    const launcher = this.launcher(route, { finishSoon: true });
+    const launcher = this.launcher(route);
     const ours = new Set<number>();
     let jobs = store.batch(batchKey);
     const seen = new Set(jobs.filter((j) => !isUnfinished(j.state)).map((j) => j.id));
@@ -231,7 +231,6 @@ export class PersistentQueue {
       jobs = store.batch(batchKey);
     }
     await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
-    store.flushFinished();
     return store.batch(batchKey).map((j) => j.report).filter((r): r is JobReport => r !== null);
   }
 }

@@ -201,12 +201,12 @@ export class WatchRuleRunner {
 
   private run(entry: LedgerEntry): void {
     const { rule, ledger, scheduler, converter } = this.deps;
-    const control = new JobControl((child) => ledger.markChild(entry.id, child && { pid: child.pid, command: child.command }));
+    const control = new JobControl((child) => ledger.markChild(entry.id, this.deps.owner.pid, child && { pid: child.pid, command: child.command }));
     const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
       runInJob(control, () =>
         converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined, options: rule.options }, signal, reportProgress, {
-          onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
-          onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
+          onTemporary: (temporary) => ledger.markRunning(entry.id, this.deps.owner.pid, temporary),
+          onCommit: (result) => ledger.markCommitting(entry.id, this.deps.owner.pid, result.outputPath, succeededReport(result)),
         })));
     this.jobs.set(id, entry);
     this.deps.onEvent({ type: 'queued', path: entry.path });

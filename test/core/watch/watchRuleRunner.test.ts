@@ -262,9 +262,9 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
         const temp = path.join(w.output, `.${name}.0123456789ab.convertr-part`);
         mkdirSync(w.output, { recursive: true });
         writeFileSync(temp, 'half');
-        ledger.markRunning(entry.id, temp);
+        ledger.markRunning(entry.id, process.pid, temp);
         if (name === 'committed') {
-          ledger.markCommitting(entry.id, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
+          ledger.markCommitting(entry.id, process.pid, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
           renameSync(temp, path.join(w.output, 'committed.jpg'));
         }
       }
