@@ -172,6 +172,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     const runner = new WatchRuleRunner({
       rule,
       ledger: stores.ledger,
+      units: stores.units,
       watcher: new ChokidarFolderWatcher(),
       converter: context.engine.converter,
       scheduler: context.scheduler,

@@ -96,7 +96,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     ledger,
     createRunner: (rule) =>
       new WatchRuleRunner({
-        rule, ledger, watcher: new ChokidarFolderWatcher(), scheduler, files: nodeRecoveryFileSystem,
+        rule, ledger, units: stores.units, watcher: new ChokidarFolderWatcher(), scheduler, files: nodeRecoveryFileSystem,
         // The rule's own routing: its mode and "never upload", with the API URL and budget from the settings.
         converter: router.converterFor(() => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }), rule.whenOffline, `rule:${rule.id}`),
         mustWaitForNetwork: () => router.mustWaitForNetwork({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),

@@ -129,7 +129,7 @@ export class SqliteQueueStore implements QueueStore {
     this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
     this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'");
     this.setChild = db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setCommitting = db.prepare("UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setCommitting = db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setQueued = db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
       temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setFinished = db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,

@@ -82,7 +82,7 @@ export class SqliteWatchLedger implements WatchLedger {
     this.byId = db.prepare('SELECT * FROM watch_ledger WHERE id = ?');
     this.setSighting = db.prepare('UPDATE watch_ledger SET path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?');
     this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
-    this.setCommitting = db.prepare("UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setCommitting = db.prepare("UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running', 'committing')");
     this.setSucceeded = db.prepare("UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
     this.setFailed = db.prepare("UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
     this.deleteEntry = db.prepare('DELETE FROM watch_ledger WHERE id = ?');

@@ -10,6 +10,7 @@ import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
+import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -23,6 +24,8 @@ export interface JobLauncherDeps {
   /** Per-job scratch folders go in here (inside the data folder, never in the user's folders). */
   scratchRoot: string;
   files: RecoveryFileSystem;
+  /** Each unit of work converted once across processes: a job whose unit another holds waits and reports its output. */
+  units?: UnitStore;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
 }
 
@@ -39,7 +42,15 @@ export interface LaunchedJob {
  * down before they exist, and its end is recorded with its telemetry row.
  */
 export class JobLauncher {
+  /** The last batch's origin: a batch's jobs start one after another. */
+  private lastOrigin: { batchKey: string; origin: string } | undefined;
+
   constructor(private readonly deps: JobLauncherDeps) {}
+
+  private originOf(batchKey: string): string {
+    if (this.lastOrigin?.batchKey !== batchKey) this.lastOrigin = { batchKey, origin: this.deps.store.batchInfo(batchKey)?.origin ?? 'cli' };
+    return this.lastOrigin.origin;
+  }
 
   /**
    * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
@@ -69,6 +80,7 @@ export class JobLauncher {
     const pid = owner.pid;
     const route = this.deps.route(job);
     const { scheduler } = route;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
@@ -90,7 +102,7 @@ export class JobLauncher {
     };
     const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
+        converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
           onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
         })), settle);

@@ -8,6 +8,7 @@ import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
+import type { UnitStore } from '../jobs/unitOfWork.js';
 import type { BatchOrigin, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
@@ -48,6 +49,8 @@ export interface PersistentQueueDeps {
   scratchRoot: string;
   /** How often a process waiting for another owner's batch looks again. */
   pollMs?: number;
+  /** Each unit of work converted once across processes (every front end's jobs wait for one another's). */
+  units?: UnitStore;
 }
 
 /** A batch with work left that no live process owns. */
@@ -105,8 +108,8 @@ export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
   launcher(route: JobRouter): JobLauncher {
-    const { store, owner, wallClock, leaseExpiry, scratchRoot, files } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord });
+    const { store, owner, wallClock, leaseExpiry, scratchRoot, files, units } = this.deps;
+    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...(units ? { units } : {}) });
   }
 
   private free(job: QueuedJob): boolean {

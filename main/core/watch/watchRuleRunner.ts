@@ -16,6 +16,7 @@ import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
 import type { FolderWatch, FolderWatcher, LedgerEntry, WatchLedger } from './ports.js';
 import { scanFolder } from './scanFolder.js';
+import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
 
@@ -36,6 +37,8 @@ export interface WatchRunnerDeps {
   ledger: WatchLedger;
   watcher: FolderWatcher;
   converter: Pick<LocalConverter, 'convert'>;
+  /** Each unit of work converted once across processes (a rule's job waits for a `convert` of the same file, and the reverse). */
+  units?: UnitStore;
   scheduler: Scheduler<ConversionResult>;
   files: RecoveryFileSystem;
   owner: OwnerProbe;
@@ -200,7 +203,8 @@ export class WatchRuleRunner {
   }
 
   private run(entry: LedgerEntry): void {
-    const { rule, ledger, scheduler, converter } = this.deps;
+    const { rule, ledger, scheduler, units, owner, leaseExpiry } = this.deps;
+    const converter = units ? convertingOnce(this.deps.converter, { units, owner, leaseExpiry, origin: `rule:${rule.id}` }) : this.deps.converter;
     const control = new JobControl((child) => ledger.markChild(entry.id, this.deps.owner.pid, child && { pid: child.pid, command: child.command }));
     const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
       runInJob(control, () =>
