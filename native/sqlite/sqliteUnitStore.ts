@@ -9,6 +9,7 @@ interface Row {
   lease_expires_at: number | null;
   origin: string;
   result_json: string | null;
+  updated_at: number;
 }
 
 /** Units of work claimed across processes; each write is conditional on the holder read (one taker wins). */
@@ -21,7 +22,7 @@ export class SqliteUnitStore implements UnitStore {
   private readonly renew;
 
   constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
-    this.select = db.prepare('SELECT state, owner_pid, token, lease_expires_at, origin, result_json FROM work_units WHERE unit_key = ?');
+    this.select = db.prepare('SELECT state, owner_pid, token, lease_expires_at, origin, result_json, updated_at FROM work_units WHERE unit_key = ?');
     this.insert = db.prepare("INSERT INTO work_units (unit_key, state, owner_pid, token, lease_expires_at, origin, updated_at) VALUES (?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (unit_key) DO NOTHING");
     this.replace = db.prepare("UPDATE work_units SET state = 'running', owner_pid = ?, token = ?, lease_expires_at = ?, origin = ?, result_json = NULL, updated_at = ? WHERE unit_key = ? AND token = ? AND state = ?");
     this.setDone = db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ? AND state = 'running'");
@@ -31,7 +32,7 @@ export class SqliteUnitStore implements UnitStore {
 
   read(key: string): UnitHolder | undefined {
     const row = this.select.get(key) as Row | undefined;
-    return row && { state: row.state, ownerPid: row.owner_pid, token: row.token, leaseExpiresAt: row.lease_expires_at, origin: row.origin, result: row.result_json ? (JSON.parse(row.result_json) as ConversionResult) : null };
+    return row && { state: row.state, ownerPid: row.owner_pid, token: row.token, leaseExpiresAt: row.lease_expires_at, origin: row.origin, updatedAt: row.updated_at, result: row.result_json ? (JSON.parse(row.result_json) as ConversionResult) : null };
   }
 
   take(key: string, expected: UnitHolder | undefined, holder: { ownerPid: number; token: string; leaseExpiresAt: number; origin: string }): boolean {

@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe, type ServedApp } from '../helpers/browser';
 import { jsonLines, runBuiltCli, startBuiltCli } from '../helpers/cli';
 import { removeDir, tempDir } from '../helpers/media';
 import { waitFor } from '../helpers/watchCli';
@@ -15,6 +16,22 @@ async function pictures(folder: string, count: number): Promise<string[]> {
     return file;
   }));
 }
+
+interface JobView { id: number; input: string; status: string; output: string | null; notes?: string[] }
+
+/** The window's calls, through `convertr serve`'s HTTP bridge. */
+function windowOf(served: ServedApp) {
+  const url = new URL(served.url);
+  const token = /token=([0-9a-f]+)/.exec(url.hash)![1]!;
+  return async <T>(channel: string, body: unknown = {}): Promise<T> => {
+    const response = await fetch(`${url.origin}/api/invoke/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const json = (await response.json()) as { ok: boolean; value?: T; error?: { message: string } };
+    if (!json.ok) throw new Error(`${channel}: ${json.error?.message}`);
+    return json.value!;
+  };
+}
+
+const FINISHED = ['succeeded', 'skipped', 'failed', 'cancelled'];
 
 /** Where two front ends meet on the same files, with the installed command (bin/convertr.js) in real processes. */
 describe('front ends that meet on the same files (real processes)', () => {
@@ -53,4 +70,51 @@ describe('front ends that meet on the same files (real processes)', () => {
       expect(outputs).toEqual(inputs.map((file) => `${path.basename(file, '.png')}.webp`).sort());
     }, 120_000);
   }
+
+  it('a window drop (queue:enqueue through serve) of a folder convert is converting: every file accounted for, none converted twice', async () => {
+    const home = path.join(dir, 'home-serve');
+    const input = path.join(dir, 'in-serve');
+    const inputs = await pictures(input, 30);
+    const served = await startServe(home);
+    try {
+      const invoke = windowOf(served);
+      const convert = runBuiltCli(['convert', input, '--to', 'webp', '--json'], { CONVERTR_HOME: home });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const drop = await invoke<{ jobIds: number[]; skipped: { path: string; reason: string }[] }>('queue:enqueue', { paths: [input], target: 'webp' });
+      const cli = await convert;
+      expect(cli.code, cli.stderr).toBe(0);
+      const rows = async () => (await invoke<{ jobs: JobView[] }>('queue:get')).jobs.filter((j) => drop.jobIds.includes(j.id));
+      const accounted = new Set([...(await rows()).map((j) => j.input), ...drop.skipped.map((s) => s.path)]);
+      expect(inputs.filter((file) => !accounted.has(file)), JSON.stringify(drop)).toEqual([]);
+      await waitFor(async () => (await rows()).every((j) => FINISHED.includes(j.status)), 'the window rows to finish', 60_000);
+      expect((await rows()).filter((j) => j.status === 'failed' || j.status === 'cancelled')).toEqual([]);
+    } finally {
+      await served.stop();
+    }
+    const outputs = readdirSync(input).filter((name) => name.endsWith('.webp')).sort();
+    expect(outputs.filter((name) => name.includes('(1)'))).toEqual([]);
+    expect(outputs).toEqual(inputs.map((file) => `${path.basename(file, '.png')}.webp`).sort());
+  }, 120_000);
+
+  it('two serves on one data folder, the same folder dropped into both: every file accounted for in each, one output per input', async () => {
+    const home = path.join(dir, 'home-two');
+    const input = path.join(dir, 'in-two');
+    const inputs = await pictures(input, 30);
+    const [first, second] = await Promise.all([startServe(home), startServe(home)]);
+    try {
+      const windows = [windowOf(first), windowOf(second)];
+      const drops = await Promise.all(windows.map((invoke) => invoke<{ jobIds: number[]; skipped: { path: string; reason: string }[] }>('queue:enqueue', { paths: [input], target: 'webp' })));
+      for (const drop of drops) expect(drop.jobIds.length + drop.skipped.length, JSON.stringify(drop)).toBe(30);
+      for (const [i, invoke] of windows.entries()) {
+        const rows = async () => (await invoke<{ jobs: JobView[] }>('queue:get')).jobs.filter((j) => drops[i]!.jobIds.includes(j.id));
+        await waitFor(async () => (await rows()).every((j) => FINISHED.includes(j.status)), `the rows of serve ${i + 1} to finish`, 60_000);
+        expect((await rows()).filter((j) => j.status === 'failed' || j.status === 'cancelled')).toEqual([]);
+      }
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+    const outputs = readdirSync(input).filter((name) => name.endsWith('.webp')).sort();
+    expect(outputs.filter((name) => name.includes('(1)'))).toEqual([]);
+    expect(outputs).toEqual(inputs.map((file) => `${path.basename(file, '.png')}.webp`).sort());
+  }, 120_000);
 });

@@ -43,6 +43,13 @@ export interface DurableQueue {
   launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined;
 }
 
+/** Why a file of a drop got no row of its own: every file of a drop is accounted for. */
+function notLaunchedReason(job: QueuedJob): string {
+  if (job.report) return job.report.notes[0] ?? (job.report.output ? `Already converted to ${job.report.output}.` : 'Already handled.');
+  if (job.ownerPid !== null) return `Being converted by convertr, process ${job.ownerPid}.`;
+  return 'Already in the queue.';
+}
+
 /** Smart's choice from the content; a file whose content cannot be read goes by its name and fails as a job, with its reason. */
 async function smartChoiceFor(file: string): Promise<SmartChoice> {
   return readSmartFacts(file).then(smartTarget, () => {
@@ -178,9 +185,10 @@ export class DesktopService {
       for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
       const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
-      for (const job of jobs.filter((j) => j.state === 'queued')) {
-        const id = this.launch(job, batchId, preset?.name ?? null);
+      for (const job of jobs) {
+        const id = job.state === 'queued' ? this.launch(job, batchId, preset?.name ?? null) : undefined;
         if (id !== undefined) jobIds.push(id);
+        else skipped.push({ path: job.inputPath, reason: notLaunchedReason(job) });
       }
     }
     this.tracker.closeIfEmpty(batchId);

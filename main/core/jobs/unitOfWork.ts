@@ -20,6 +20,8 @@ export interface UnitHolder {
   origin: string;
   /** What the job that converted it made (done). */
   result: ConversionResult | null;
+  /** When it was taken or done (wall clock). */
+  updatedAt: number;
 }
 
 /** Where units are claimed; every write is conditional on the holder that was read, so one taker wins. */
@@ -62,14 +64,17 @@ function cancelled(signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * A converter that converts each unit once across every process and front end on this data folder: a job
+ * A converter for one job that converts each unit once across every process and front end on this data folder: a job
  * whose unit another live job holds waits for it and reports its output (skipped: not a second conversion),
- * never converting it again; so does a job meeting a unit another front end has done (its output still in
- * place). A unit its own front end did before is converted again when asked (files named explicitly,
- * `--again`: each front end keeps its own "already converted"); a unit whose holder died or failed is taken over.
+ * never converting it again; so does a job meeting a unit done (its output still in place) by another front
+ * end, or by any job since this one was started. A unit its own front end did before is converted again when
+ * asked (files named explicitly, `--again`: each front end keeps its own "already converted"); a unit whose
+ * holder died or failed is taken over.
  */
 export function convertingOnce(converter: FileConverter, deps: UnitDeps): FileConverter {
   const { units, owner } = deps;
+  // Made for one job when it is started (queued on its scheduler), not when a slot takes it.
+  const since = owner.now();
   return {
     async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks?: ConversionHooks): Promise<ConversionResult> {
       const key = unitKeyOf(request);
@@ -79,7 +84,7 @@ export function convertingOnce(converter: FileConverter, deps: UnitDeps): FileCo
       for (;;) {
         if (cancelled(signal)) throw signal!.reason;
         const holder = units.read(key);
-        if (holder?.state === 'done' && holder.origin !== deps.origin && stillThere(holder.result)) {
+        if (holder?.state === 'done' && (holder.origin !== deps.origin || holder.updatedAt >= since) && stillThere(holder.result)) {
           const made = holder.result!;
           return { ...made, inputPath: request.inputPath, outputBytes: made.outputBytes, skippedBecause: `${path.basename(made.outputPath)} was converted by convertr, process ${holder.ownerPid ?? 'gone'}; not converted again.` };
         }

@@ -70,12 +70,12 @@ function outputDirOf(input: BatchInput, outputDir: string | null): string | null
 }
 
 /** The same inputs, target, folder and options make the same batch: running it again resumes it instead of converting twice. */
-export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir' | 'options'>): string {
+export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir' | 'options'>, windowOf?: number): string {
   const inputs = spec.inputs.map((i) => `${inputPathOf(i)}\0${outputDirOf(i, spec.outputDir) ?? ''}`).sort();
   const options = normalizeOptions(spec.options);
   // Default options leave the key as it was before options existed (an interrupted batch of then still resumes).
   const chosen = isDefaultOptions(options) ? {} : { options: `${optionsIdentity(options)}|${options.onConflict}` };
-  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen });
+  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen, ...(windowOf === undefined ? {} : { windowOf }) });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -173,7 +173,9 @@ export class PersistentQueue {
 
   /** Adds the batch, or returns the unfinished one with the same key so that it is resumed (or joined). */
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] } {
-    const batchKey = spec.batchKey ?? batchKeyOf(spec);
+    // A window's drop is its own batch (two windows, or a window and the command line, never join one another's
+    // batch and lose its files); the units of work keep each file converted once between them.
+    const batchKey = spec.batchKey ?? (spec.origin === 'window' ? batchKeyOf(spec, this.deps.owner.pid) : batchKeyOf(spec));
     const { store } = this.deps;
     if (store.hasUnfinishedJobs(batchKey)) {
       store.setStoppedByUser(batchKey, false);
