@@ -1,10 +1,11 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServedApp } from '../helpers/browser';
 import { jsonLines, runBuiltCli, startBuiltCli } from '../helpers/cli';
-import { removeDir, tempDir } from '../helpers/media';
+import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import { startHostedTestServer } from '../hosted-server/hostedTestServer';
 import { waitFor } from '../helpers/watchCli';
 
 /** `count` small pictures of distinct content (a rule converts each distinct content once). */
@@ -116,5 +117,32 @@ describe('front ends that meet on the same files (real processes)', () => {
     const outputs = readdirSync(input).filter((name) => name.endsWith('.webp')).sort();
     expect(outputs.filter((name) => name.includes('(1)'))).toEqual([]);
     expect(outputs).toEqual(inputs.map((file) => `${path.basename(file, '.png')}.webp`).sort());
+  }, 120_000);
+
+  it('a hosted batch-folder rule\'s job is counted hosted in stats --json', async () => {
+    const server = await startHostedTestServer();
+    const home = path.join(dir, 'home-hosted');
+    const watched = path.join(dir, 'hosted-inbox');
+    const out = path.join(dir, 'hosted-out');
+    mkdirSync(watched);
+    const env = { CONVERTR_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', CONVERTR_HOSTED_TIMEOUT_MS: '' };
+    const served = await startServe(home, env);
+    try {
+      const invoke = windowOf(served);
+      await invoke('settings:set', { apiUrl: server.url });
+      await invoke('folders:add', { inputFolder: watched, target: 'mp3', outputFolder: out, recursive: false, include: [], exclude: [], doneFolder: null, mode: 'hosted' });
+      makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2', path.join(dir, 'tone.wav')]);
+      await import('node:fs/promises').then((fs) => fs.rename(path.join(dir, 'tone.wav'), path.join(watched, 'tone.wav')));
+      await waitFor(() => existsSync(path.join(out, 'tone.mp3')), 'the rule\'s output', 60_000);
+      await waitFor(async () => (await invoke<{ rules: { converted: number }[] }>('folders:list')).rules[0]?.converted === 1, 'the rule to record it', 30_000);
+    } finally {
+      await served.stop();
+      await server.close();
+    }
+    expect(server.requests.some((r) => r.path === '/api/convert')).toBe(true);
+    const stats = await runBuiltCli(['stats', '--json'], env);
+    expect(stats.code, stats.stderr).toBe(0);
+    const pair = (JSON.parse(stats.stdout) as { pairs: { pair: string; byMode: { mode: string; succeeded: number }[] }[] }).pairs.find((p) => p.pair === 'WAV->MP3');
+    expect(pair?.byMode).toEqual([expect.objectContaining({ mode: 'hosted', succeeded: 1 })]);
   }, 120_000);
 });

@@ -221,7 +221,8 @@ export class WatchRuleRunner {
     if (!entry || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
     const { ledger, rule, cohort, wallClock } = this.deps;
     if (entry.scratchDir) this.deps.files.removeTree(entry.scratchDir);
-    const report = reportFor(entry.path, rule.target, snapshot);
+    // The mode is where the job really ran: the converter the router gave the rule says so in its result.
+    const report = reportFor(entry.path, rule.target, snapshot, snapshot.result?.ranOn ?? 'local');
     const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
     if (report.status === 'cancelled') {
       ledger.release(entry.id);
