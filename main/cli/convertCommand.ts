@@ -57,7 +57,7 @@ function policyOf(routing: BatchRouting): RoutingPolicy {
 }
 
 /** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
-function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo): () => void {
+function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, string | undefined>): () => void {
   let routed = 0;
   let hosted = 0;
   let predicted = 0;
@@ -66,10 +66,10 @@ function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: R
   context.route = (job) => {
     const result = route(job);
     routed++;
-    const decision = router.decisionFor(job.inputPath);
+    reasons.set(job.inputPath, result.decision?.reason);
     if (result.mode === 'hosted') {
       hosted++;
-      predicted += decision?.predictedCostUsd ?? 0;
+      predicted += result.decision?.predictedCostUsd ?? 0;
     }
     if (!scheduled) {
       scheduled = true;
@@ -118,14 +118,16 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
       const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
       const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
-      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io) : () => {};
+      // Hybrid's reason for each job of this batch, printed with its line.
+      const reasons = new Map<string, string | undefined>();
+      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons) : () => {};
       const batch: JobReport[] = [];
       try {
         const running = stores.queue.run(key, (job) => context.route(job), (report) => {
           finished++;
           now.push(report);
           batch.push(report);
-          printReport(io, json, report, hybrid?.decisionFor(report.input)?.reason);
+          printReport(io, json, report, reasons.get(report.input));
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);

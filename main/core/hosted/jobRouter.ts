@@ -98,7 +98,6 @@ function photoThatCannotBeStripped(inputPath: string): boolean {
 export class JobRouter {
   private readonly backlogMs = kinds();
   private readonly hostedInFlight = kinds();
-  private readonly decisions = new Map<string, RouteDecision>();
   private readonly estimator: HybridEstimator;
 
   constructor(private readonly deps: JobRouterDeps) {
@@ -122,10 +121,6 @@ export class JobRouter {
     return this.deps.reachability.check(policy.apiUrl);
   }
 
-  decisionFor(input: string): RouteDecision | undefined {
-    return this.decisions.get(input);
-  }
-
   monthSpend(now = this.deps.wallClock()): MonthSpend {
     return this.deps.ledger.month(monthOf(now));
   }
@@ -134,7 +129,7 @@ export class JobRouter {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
-    if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
+    if (policy.mode === 'local' || !apiUrl) return this.localRoute(kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, false);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
@@ -147,7 +142,7 @@ export class JobRouter {
     if (policy.mode !== 'hybrid') {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: () => reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
-      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto');
+      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(kind, decision, undefined, apiUrl, policy.mode === 'auto');
     }
     const pair = guessPair(job.inputPath, job.target);
     const localMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
@@ -165,41 +160,39 @@ export class JobRouter {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
       if (reservation !== null) return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: costUsd }, reservation, policy);
-      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined }, localMs, apiUrl, false);
+      return this.localRoute(kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined }, localMs, apiUrl, false);
     }
-    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined }, localMs, apiUrl, false);
+    return this.localRoute(kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined }, localMs, apiUrl, false);
   }
 
-  /**
-   * For batch-folder rules, which run on this machine's scheduler: each file is routed when its conversion
-   * starts, after a (cached) reachability check. A hosted rule with the API unreachable converts here when
-   * `whenOffline` is `local`; with `wait` the rule's runner leaves files unclaimed while offline
-   * (`mustWaitForNetwork`), and a file whose conversion starts just as the network goes fails with HOSTED_NETWORK.
-   */
   /** A hosted rule that waits while offline must not start a conversion now: the API does not answer. */
   async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
     if (whenOffline !== 'wait' || policy.mode !== 'hosted' || !policy.apiUrl || policy.neverUpload) return false;
     return !(await this.deps.reachability.check(policy.apiUrl));
   }
 
-  converterFor(policy: () => RoutingPolicy, whenOffline: 'local' | 'wait', batchKey: string): FileConverter {
-    return {
-      convert: async (request, signal, onProgress, hooks) => {
-        let effective = policy();
-        if (effective.mode !== 'local' && effective.apiUrl && !effective.neverUpload) {
-          const reachable = await this.deps.reachability.check(effective.apiUrl);
-          if (!reachable && effective.mode === 'hosted') {
-            if (whenOffline === 'wait') throw new AppError('HOSTED_NETWORK', `The hosted API at ${effective.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-            effective = { ...effective, mode: 'local' };
-          }
+  /**
+   * `route` after a (cached) reachability check, for batch-folder rules, whose files arrive one by one. A hosted
+   * rule with the API unreachable converts here when `whenOffline` is `local`; with `wait` the rule's runner leaves
+   * files unclaimed while offline (`mustWaitForNetwork`), and a file routed just as the network goes fails with
+   * HOSTED_NETWORK.
+   */
+  async routeWhenReachable(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<JobRoute> {
+    let policy = requested;
+    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {
+      const reachable = await this.deps.reachability.check(policy.apiUrl);
+      if (!reachable && policy.mode === 'hosted') {
+        if (whenOffline === 'wait') {
+          const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${policy.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+          return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
         }
-        return this.route({ batchKey, inputPath: request.inputPath, target: request.target }, effective).converter.convert(request, signal, onProgress, hooks);
-      },
-    };
+        policy = { ...policy, mode: 'local' };
+      }
+    }
+    return this.route(job, policy);
   }
 
-  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedWasAnOption: boolean): JobRoute {
-    this.decisions.set(job.inputPath, decision);
+  private localRoute(kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedWasAnOption: boolean): JobRoute {
     const local = this.deps.local;
     let converter: FileConverter;
     if (local instanceof AppError) {
@@ -217,11 +210,10 @@ export class JobRouter {
     } else {
       converter = local.converter;
     }
-    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind };
+    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision };
   }
 
   private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, reservation: number | undefined, policy: RoutingPolicy): JobRoute {
-    this.decisions.set(job.inputPath, decision);
     const hosted = this.deps.access.converterFor(apiUrl);
     this.hostedInFlight[kind]++;
     const jobKey = hostedJobKey(job);
@@ -269,6 +261,6 @@ export class JobRouter {
         }
       },
     };
-    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    return { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release, decision };
   }
 }

@@ -106,6 +106,11 @@ export interface JobRoute {
   lane: string;
   /** Called once the job has ended: gives back what routing took (a hybrid job's budget reservation) when its converter never ran. */
   release?(): void;
+  /** Hybrid's short reason and predicted cost, when the router weighed the job. */
+  decision?: { reason: string | undefined; predictedCostUsd: number | undefined };
 }
 
-export type JobRouter = (job: QueuedJob) => JobRoute;
+/** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target' | 'options'>;
+
+export type JobRouter = (job: RoutableJob) => JobRoute;

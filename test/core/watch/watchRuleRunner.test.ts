@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConversionResult } from '../../../main/core/localConverter';
 import { Scheduler } from '../../../main/core/scheduler';
+import { outputKind } from '../../../main/core/formats';
 import { contentHashOf } from '../../../main/core/watch/contentHash';
 import { sampleFile } from '../../../main/core/watch/stabilityMonitor';
 import { validateWatchRule, type WatchRuleInput } from '../../../main/core/watch/watchRule';
@@ -63,7 +64,7 @@ async function startRunner(home: string, ruleInput: WatchRuleInput, stability = 
   const queuedAt = new Map<string, number>();
   const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
   const runner = new WatchRuleRunner({
-    rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine().converter, scheduler, files: nodeRecoveryFileSystem,
+    rule, ledger, watcher: new ChokidarFolderWatcher(), route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }), files: nodeRecoveryFileSystem,
     owner: { pid: process.pid, isProcessAlive, now: Date.now }, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch'), wallClock: Date.now, clock: systemClock, stability, cohort: null,
     onEvent: (event) => {
       events.push(event);
