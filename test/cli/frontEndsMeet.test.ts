@@ -89,6 +89,10 @@ describe('front ends that meet on the same files (real processes)', () => {
       expect(inputs.filter((file) => !accounted.has(file)), JSON.stringify(drop)).toEqual([]);
       await waitFor(async () => (await rows()).every((j) => FINISHED.includes(j.status)), 'the window rows to finish', 60_000);
       expect((await rows()).filter((j) => j.status === 'failed' || j.status === 'cancelled')).toEqual([]);
+      // A row whose file the command line converted becomes that conversion's result, and says so.
+      for (const row of (await rows()).filter((j) => j.status === 'skipped')) {
+        expect(row.notes?.[0]).toMatch(/converted by convertr, process \d+/);
+      }
     } finally {
       await served.stop();
     }

@@ -40,7 +40,8 @@ export interface DurableQueue {
    * job is put back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
    * Undefined when another process owns the job.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined;
+  /** `onWaiting` hears that the job waits for another process converting the same file (its pid). */
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined;
 }
 
 /** Why a file of a drop got no row of its own: every file of a drop is accounted for. */
@@ -370,7 +371,7 @@ export class DesktopService {
 
   private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {
     let id = 0;
-    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting, (ownerPid) => this.onWaiting(id, ownerPid));
     if (!launched) return undefined;
     id = launched.id;
     const { scheduler } = launched;
@@ -388,6 +389,14 @@ export class DesktopService {
     if (current) this.onSnapshot(current);
     else this.emit(id);
     return id;
+  }
+
+  /** The row says who converts its file meanwhile; it becomes that conversion's result. */
+  private onWaiting(id: number, ownerPid: number): void {
+    const view = this.views.get(id);
+    if (!view) return;
+    view.notes = [`Being converted by convertr, process ${ownerPid}.`];
+    this.emit(id);
   }
 
   private onSnapshot(snapshot: JobSnapshot<ConversionResult>): void {

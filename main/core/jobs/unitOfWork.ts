@@ -84,7 +84,7 @@ export function convertingOnce(converter: FileConverter, deps: UnitDeps): FileCo
       for (;;) {
         if (cancelled(signal)) throw signal!.reason;
         const holder = units.read(key);
-        if (holder?.state === 'done' && (holder.origin !== deps.origin || holder.updatedAt >= since) && stillThere(holder.result)) {
+        if (holder?.state === 'done' && (holder.origin !== deps.origin || holder.updatedAt > since) && stillThere(holder.result)) {
           const made = holder.result!;
           return { ...made, inputPath: request.inputPath, outputBytes: made.outputBytes, skippedBecause: `${path.basename(made.outputPath)} was converted by convertr, process ${holder.ownerPid ?? 'gone'}; not converted again.` };
         }

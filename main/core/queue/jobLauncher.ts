@@ -56,12 +56,12 @@ export class JobLauncher {
    * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
    * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined {
-    return this.launchAll([job], () => onEnd, requeueOnCancel)[0];
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined {
+    return this.launchAll([job], () => onEnd, requeueOnCancel, onWaiting)[0];
   }
 
   /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
-  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean): (LaunchedJob | undefined)[] {
+  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): (LaunchedJob | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
@@ -71,16 +71,16 @@ export class JobLauncher {
     let next = 0;
     return claims.map((claim) => {
       if (!claim || !won[next++]) return undefined;
-      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel);
+      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel, onWaiting);
     });
   }
 
-  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
+  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const route = this.deps.route(job);
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
