@@ -209,11 +209,14 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const timings = timingsLine(process.env, { start, listed, queued: performance.now() }, entries.length);
     if (timings) io.stderr(timings);
     // Said after the first claim: a batch another process has just queued looks interrupted until it claims its jobs.
-    const announce = batch.resumed
-      ? (claim: FirstClaim) => io.stderr(claim.claimedHere === 0 && claim.otherOwner !== undefined
-        ? `Another convertr (process ${claim.otherOwner}) is converting these files; waiting for it to finish (${claim.left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`
-        : `Resuming the interrupted batch: ${claim.left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - claim.left} already converted are not converted again.`)
-      : undefined;
+    // The process that queued the batch may still lose every claim to one started at the same moment: it says so too.
+    const announce = (claim: FirstClaim) => {
+      if (claim.claimedHere === 0 && claim.otherOwner !== undefined) {
+        io.stderr(`Another convertr (process ${claim.otherOwner}) is converting these files; waiting for it to finish (${claim.left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`);
+      } else if (batch.resumed) {
+        io.stderr(`Resuming the interrupted batch: ${claim.left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - claim.left} already converted are not converted again.`);
+      }
+    };
     const policy: RoutingPolicy = {
       mode: args.mode, apiUrl: args.mode === 'local' ? undefined : apiUrl, neverUpload: args.private,
       budgetUsd: args.mode === 'hybrid' ? await budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
