@@ -5,6 +5,7 @@ import { normalizeOptions, type ConversionOptions } from '../../main/core/conver
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import { AppError } from '../../main/core/errors.js';
+import { UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 interface Row {
@@ -60,7 +61,7 @@ function toOutput(row: OutputRow): ConvertedOutput {
   return { outputPath: row.output_path, inputPath: row.input_path, inputSize: row.input_size, inputMtimeMs: row.input_mtime_ms, requestKey: row.request_key, outputSize: row.output_size };
 }
 
-const UNFINISHED = "('queued', 'running', 'committing')";
+const UNFINISHED = UNFINISHED_SQL;
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
 const DEFER_MS = 100;
