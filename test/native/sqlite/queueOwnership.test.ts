@@ -130,6 +130,23 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('r'.repeat(32)).map((j) => [j.state, j.ownerPid])).toEqual([['queued', null], ['cancelled', 100]]);
   });
 
+  it('the end of a committed job waits (the test holds the clock) while others are at work, and quitting flushes it once', () => {
+    const timer = { schedule: () => ({ cancel: () => {} }) };
+    const c = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!), Date.now, timer);
+    const jobs = c.addBatch('q'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    c.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
+    c.start(jobs[0]!.id, 100, '/out/.a.1.convertr-part');
+    c.commit(jobs[0]!.id, 100, '/out/a.mp3', report);
+    expect(c.finish(jobs[0]!.id, 100, report, record, null)).toBe(true);
+    const count = () => dbs[1]!.prepare('SELECT COUNT(*) AS n FROM conversions').get();
+    expect(b.batch('q'.repeat(32))[0]).toMatchObject({ state: 'committing' });
+    expect(count()).toEqual({ n: 0 });
+    c.flush();
+    c.flush();
+    expect(b.batch('q'.repeat(32))[0]).toMatchObject({ state: 'succeeded', ownerPid: 100 });
+    expect(count()).toEqual({ n: 1 });
+  });
+
   it('every change of state is guarded by the owner it expects: another process can neither start, commit, nor requeue a job it does not hold', () => {
     const [job] = a.addBatch('g'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
