@@ -12,6 +12,7 @@ import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
 import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
 import { SqlitePresetStore } from './sqlite/sqlitePresetStore.js';
 import { SqliteJobHistoryStore } from './sqlite/sqliteJobHistoryStore.js';
+import { SqliteUnitStore } from './sqlite/sqliteUnitStore.js';
 
 export interface DataStores {
   db: SqliteDatabase;
@@ -19,6 +20,8 @@ export interface DataStores {
   queueStore: SqliteQueueStore;
   queue: PersistentQueue;
   ledger: SqliteWatchLedger;
+  /** Units of work, each converted once across every process on this data folder. */
+  units: SqliteUnitStore;
   /** The user's own presets. */
   presets: SqlitePresetStore;
   /** The window's finished rows, kept until cleared. */
@@ -68,8 +71,9 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const telemetry = new SqliteTelemetryStore(db);
   const store = new SqliteQueueStore(db, telemetry);
   const ledger = new SqliteWatchLedger(db, telemetry);
+  const units = new SqliteUnitStore(db);
   const owner: OwnerProbe = { pid: process.pid, isProcessAlive, now: Date.now };
-  const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until)], Date.now);
+  const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until), (until) => units.renewLeases(process.pid, until)], Date.now);
   const scratchRoot = path.join(dataDirectory, 'scratch');
   try {
     mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
@@ -78,13 +82,13 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     throw dataFolderError(error, dataDirectory) ?? error;
   }
   const history = new SqliteJobHistoryStore(db);
-  const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot });
+  const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot, units });
   return {
-    db, telemetry, queueStore: store, queue, ledger, presets: new SqlitePresetStore(db), history, thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, ledger, units, presets: new SqlitePresetStore(db), history, thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       try {
-        store.flushFinished();
+        store.flush();
         history.flush();
       } finally {
         db.close();

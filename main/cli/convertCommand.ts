@@ -13,7 +13,7 @@ import { AppError } from '../core/errors.js';
 import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import type { BatchRouting } from '../core/hosted/hostedRecords.js';
 import { actualCostUsd } from '../core/hosted/hybridDecision.js';
-import { policyFromRecord, routingRecord, type JobRouter, type RoutingPolicy } from '../core/hosted/jobRouter.js';
+import { policyFromRecord, routingRecord, type JobRouter, type RouteDecision, type RoutingPolicy } from '../core/hosted/jobRouter.js';
 import { humanLine, jsonLine, summaryLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
@@ -58,7 +58,7 @@ function policyOf(routing: BatchRouting): RoutingPolicy {
 }
 
 /** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
-function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo): () => void {
+function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, RouteDecision | undefined>): () => void {
   let routed = 0;
   let hosted = 0;
   let predicted = 0;
@@ -67,10 +67,10 @@ function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: R
   context.route = (job) => {
     const result = route(job);
     routed++;
-    const decision = router.decisionFor(job.inputPath);
+    reasons.set(job.inputPath, result.decision);
     if (result.mode === 'hosted') {
       hosted++;
-      predicted += decision?.predictedCostUsd ?? 0;
+      predicted += result.decision?.predictedCostUsd ?? 0;
     }
     if (!scheduled) {
       scheduled = true;
@@ -119,7 +119,9 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
       const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
       const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
-      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io) : () => {};
+      // Hybrid's reason for each job of this batch, printed with its line.
+      const reasons = new Map<string, RouteDecision | undefined>();
+      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons) : () => {};
       const batch: JobReport[] = [];
       try {
         // Before the first job is routed: an estimate of this machine's time for pairs it has never timed.
@@ -128,7 +130,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           finished++;
           now.push(report);
           batch.push(report);
-          const decision = hybrid?.decisionFor(report.input);
+          const decision = reasons.get(report.input);
           printReport(io, json, report, decision?.reason ? { route: decision.reason, localTiming: decision.localTiming, predictedCostUsd: decision.predictedCostUsd, reservedUsd: decision.reservedUsd } : undefined);
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
@@ -212,11 +214,14 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const timings = timingsLine(process.env, { start, listed, queued: performance.now() }, entries.length);
     if (timings) io.stderr(timings);
     // Said after the first claim: a batch another process has just queued looks interrupted until it claims its jobs.
-    const announce = batch.resumed
-      ? (claim: FirstClaim) => io.stderr(claim.claimedHere === 0 && claim.otherOwner !== undefined
-        ? `Another convertr (process ${claim.otherOwner}) is converting these files; waiting for it to finish (${claim.left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`
-        : `Resuming the interrupted batch: ${claim.left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - claim.left} already converted are not converted again.`)
-      : undefined;
+    // The process that queued the batch may still lose every claim to one started at the same moment: it says so too.
+    const announce = (claim: FirstClaim) => {
+      if (claim.claimedHere === 0 && claim.otherOwner !== undefined) {
+        io.stderr(`Another convertr (process ${claim.otherOwner}) is converting these files; waiting for it to finish (${claim.left} of ${batch.jobs.length} file(s) left), and taking over if it stops.`);
+      } else if (batch.resumed) {
+        io.stderr(`Resuming the interrupted batch: ${claim.left} of ${batch.jobs.length} file(s) left; the ${batch.jobs.length - claim.left} already converted are not converted again.`);
+      }
+    };
     const policy: RoutingPolicy = {
       mode: args.mode, apiUrl: args.mode === 'local' ? undefined : apiUrl, neverUpload: args.private,
       budgetUsd: args.mode === 'hybrid' ? await budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,

@@ -15,7 +15,8 @@ import { OPTION_FLAGS, UsageError, parseOptionFlags } from './args.js';
 import type { ConversionOptions } from '../core/conversionOptions.js';
 import type { Preset } from '../core/presets/presets.js';
 import { resolveRequest } from './resolveRequest.js';
-import { createConversionContext, openStores } from './context.js';
+import { createRoutedContext, openStores, type RoutedContext } from './context.js';
+import { LOCAL_ONLY } from '../core/hosted/jobRouter.js';
 import { humanLine, jsonLine } from './formatReport.js';
 import type { CliIo } from './io.js';
 
@@ -164,7 +165,14 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     stores.close();
     throw error;
   }
-  const context = createConversionContext();
+  let context: RoutedContext;
+  try {
+    // A rule's files go through the same routing call as `convert` (local: `convertr watch` takes no API address).
+    context = await createRoutedContext({ policy: LOCAL_ONLY, label: undefined, stores, env: process.env, notice: (line) => io.stderr(line) });
+  } catch (error) {
+    stores.close();
+    throw error;
+  }
   let stopRequested!: () => void;
   const stopped = new Promise<void>((resolve) => (stopRequested = resolve));
   io.onInterrupt(stopRequested);
@@ -175,9 +183,9 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     const runner = new WatchRuleRunner({
       rule,
       ledger: stores.ledger,
+      units: stores.units,
       watcher: new ChokidarFolderWatcher(),
-      converter: context.engine.converter,
-      scheduler: context.scheduler,
+      route: context.route,
       files: nodeRecoveryFileSystem,
       owner: stores.owner,
       leaseExpiry: () => stores.lease.expiry(),
@@ -199,7 +207,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     return 0;
   } finally {
     io.offInterrupt(stopRequested);
-    await context.engine.close();
+    await context.close();
     stores.close();
   }
 }

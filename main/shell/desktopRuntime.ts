@@ -98,9 +98,9 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     ledger,
     createRunner: (rule) =>
       new WatchRuleRunner({
-        rule, ledger, watcher: new ChokidarFolderWatcher(), scheduler, files: nodeRecoveryFileSystem,
-        // The rule's own routing: its mode and "never upload", with the API URL and budget from the settings.
-        converter: router.converterFor(() => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }), rule.whenOffline, `rule:${rule.id}`),
+        rule, ledger, units: stores.units, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
+        // The one routing call, with the rule's own mode and "never upload" and the API URL and budget from the settings.
+        route: (job) => router.routeWhenReachable(job, { ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),
         mustWaitForNetwork: () => router.mustWaitForNetwork({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),
         owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),

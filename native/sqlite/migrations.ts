@@ -252,4 +252,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    name: 'units of work: one input content, target, folder and options, converted once across processes',
+    sql: `
+      CREATE TABLE work_units (
+        unit_key TEXT PRIMARY KEY,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done')),
+        owner_pid INTEGER,
+        token TEXT NOT NULL,
+        lease_expires_at INTEGER,
+        origin TEXT NOT NULL,
+        result_json TEXT,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX work_units_owner ON work_units (owner_pid) WHERE state = 'running';
+    `,
+  },
 ];

@@ -4,6 +4,8 @@ import type { JobState } from '../../main/core/jobs/jobModel.js';
 import { normalizeOptions, type ConversionOptions } from '../../main/core/conversionOptions.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
+import { AppError } from '../../main/core/errors.js';
+import { UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 interface Row {
@@ -59,14 +61,32 @@ function toOutput(row: OutputRow): ConvertedOutput {
   return { outputPath: row.output_path, inputPath: row.input_path, inputSize: row.input_size, inputMtimeMs: row.input_mtime_ms, requestKey: row.request_key, outputSize: row.output_size };
 }
 
-const UNFINISHED = "('queued', 'running', 'committing')";
+const UNFINISHED = UNFINISHED_SQL;
 
-/** How long a finished job may wait for another write before its end is written on its own. */
-const FINISH_SOON_MS = 100;
+/** How long a write this store defers (a start, a committed job's end) may wait for another write. */
+const DEFER_MS = 100;
 
-type PendingFinish = [id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null];
+type Finish = [ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null];
 
-/** The durable queue; `finish` writes the job's end, its telemetry row and its output in one transaction. */
+/** Runs `flush` once, `ms` after the first call since the last flush; the test gives its own clock. */
+export interface DeferTimer {
+  schedule(flush: () => void, ms: number): { cancel(): void };
+}
+
+const realTimer: DeferTimer = {
+  schedule(flush, ms) {
+    const timer = setTimeout(flush, ms).unref();
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
+
+/**
+ * The durable queue. Every change of state is guarded by the state and owner it expects (a WHERE on both and
+ * a check of the rows changed). Two writes are deferred, the store's own business: a start whose temporary
+ * name was recorded with the claim, and the end of a job this process committed (recovery completes such a
+ * job exactly once after a crash) while other jobs claimed here are at work; they are written with the next
+ * write, by a timer, before any read of jobs, and at `flush` (quit). A requeue or an end drops the job's deferred start.
+ */
 export class SqliteQueueStore implements QueueStore {
   private readonly insertBatch;
   private readonly insert;
@@ -88,11 +108,15 @@ export class SqliteQueueStore implements QueueStore {
   private readonly insertOutput;
   private readonly selectOutputs;
   private readonly selectOutput;
-  private pending: PendingFinish[] = [];
-  private started: number[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  /** Deferred starts and ends by job id; at most one of each per job. */
+  private readonly starts = new Map<number, number>();
+  private readonly finishes = new Map<number, Finish>();
+  /** Jobs this store claimed and has not ended, and those of them it committed (for an owner): their end may be deferred. */
+  private readonly claimed = new Set<number>();
+  private readonly committed = new Map<number, number>();
+  private timer: { cancel(): void } | undefined;
 
-  constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now) {
+  constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now, private readonly deferTimer: DeferTimer = realTimer) {
     this.insertBatch = db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING');
     this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
@@ -103,12 +127,12 @@ export class SqliteQueueStore implements QueueStore {
     this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
     this.renew = db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
-    this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND state = 'queued'");
-    this.setChild = db.prepare('UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ?');
-    this.setCommitting = db.prepare("UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ?");
+    this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'");
+    this.setChild = db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
+    this.setCommitting = db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setQueued = db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
-      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ?`);
+      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setFinished = db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
       lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED} AND (owner_pid IS NULL OR owner_pid = ?)`);
     this.setStopped = db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?');
@@ -123,19 +147,21 @@ export class SqliteQueueStore implements QueueStore {
 
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {
     const now = this.now();
-    const created = this.db.transaction(() => {
+    const created = this.withDeferred(() => {
       if (this.insertBatch.run(batchKey, origin, now).changes === 0) return false;
       jobs.forEach((job, position) => this.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
       return true;
-    }).immediate();
+    }, true);
     return { created, jobs: this.batch(batchKey) };
   }
 
   batch(batchKey: string): QueuedJob[] {
+    this.flush();
     return (this.selectBatch.all(batchKey) as Row[]).map(toJob);
   }
 
   hasUnfinishedJobs(batchKey: string): boolean {
+    this.flush();
     return this.selectUnfinishedOfBatch.get(batchKey) !== undefined;
   }
 
@@ -145,99 +171,112 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   unfinished(): QueuedJob[] {
+    this.flush();
     return (this.selectUnfinished.all() as Row[]).map(toJob);
   }
 
   claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null, tempPath: string | null = null): boolean {
-    return this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, tempPath, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
+    const won = this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, tempPath, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
+    if (won) this.claimed.add(job.id);
+    return won;
   }
 
   claimAll(claims: readonly { job: QueuedJob; scratchDir: string; tempPath?: string }[], ownerPid: number, leaseExpiresAt: number): boolean[] {
     if (claims.length === 0) return [];
-    return this.db.transaction(() => claims.map(({ job, scratchDir, tempPath }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir, tempPath ?? null))).immediate();
+    return this.withDeferred(() => claims.map(({ job, scratchDir, tempPath }) => this.claim(job, ownerPid, leaseExpiresAt, scratchDir, tempPath ?? null)), true);
   }
 
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
     this.renew.run(leaseExpiresAt, ownerPid);
   }
 
-  markRunning(id: number, tempPath: string): void {
-    this.withStarts(() => this.setRunning.run(tempPath, this.now(), id));
+  start(id: number, ownerPid: number, tempPath: string | null): void {
+    if (tempPath === null) {
+      this.starts.set(id, ownerPid);
+      this.schedule();
+      return;
+    }
+    this.starts.delete(id);
+    this.withDeferred(() => this.expect(this.setRunning.run(tempPath, this.now(), id, ownerPid).changes, id, 'start'));
   }
 
-  markRunningSoon(id: number): void {
-    this.started.push(id);
-    this.flushTimer ??= setTimeout(() => this.flushFinished(), FINISH_SOON_MS).unref();
+  markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void {
+    this.setChild.run(child?.pid ?? null, child?.command ?? null, id, ownerPid);
   }
 
-  markChild(id: number, child: { pid: number; command: string } | null): void {
-    this.setChild.run(child?.pid ?? null, child?.command ?? null, id);
-  }
-
-  markCommitting(id: number, outputPath: string, report: JobReport): void {
+  commit(id: number, ownerPid: number, outputPath: string, report: JobReport): void {
     // A start still waiting to be written is superseded by this later state.
-    const waiting = this.started.indexOf(id);
-    if (waiting >= 0) this.started.splice(waiting, 1);
-    this.withStarts(() => this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id));
+    this.starts.delete(id);
+    this.withDeferred(() => this.expect(this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit'));
+    this.committed.set(id, ownerPid);
   }
 
-  requeue(id: number): void {
-    this.setQueued.run(this.now(), id);
+  requeue(id: number, ownerPid: number): boolean {
+    this.forget(id);
+    return this.setQueued.run(this.now(), id, ownerPid).changes === 1;
   }
 
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
-    return this.db.transaction(() => this.writeFinish(id, ownerPid, report, record, output))();
+    this.starts.delete(id);
+    // Deferred only while other jobs claimed here are still at work: the last end of a batch writes them all.
+    if (this.committed.get(id) === ownerPid && report.status === 'succeeded' && this.claimed.size > 1) {
+      this.committed.delete(id);
+      this.claimed.delete(id);
+      this.finishes.set(id, [ownerPid, report, record, output]);
+      this.schedule();
+      return true;
+    }
+    this.forget(id);
+    return this.withDeferred(() => this.writeFinish(id, ownerPid, report, record, output), true);
   }
 
-  finishSoon(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): void {
-    this.pending.push([id, ownerPid, report, record, output]);
-    this.flushTimer ??= setTimeout(() => this.flushFinished(), FINISH_SOON_MS).unref();
+  /** Writes every deferred start and end now (quit, or before a read). */
+  flush(): void {
+    if (this.starts.size > 0 || this.finishes.size > 0) this.withDeferred(() => undefined, true);
   }
 
-  flushFinished(): void {
-    if (this.pending.length > 0 || this.started.length > 0) this.withPending(() => undefined);
+  private forget(id: number): void {
+    this.starts.delete(id);
+    this.finishes.delete(id);
+    this.committed.delete(id);
+    this.claimed.delete(id);
+  }
+
+  private expect(changes: number, id: number, step: string): void {
+    if (changes !== 1) throw new AppError('INTERNAL', `Job ${id} is no longer this process's to ${step}: another process took it over.`);
+  }
+
+  private schedule(): void {
+    this.timer ??= this.deferTimer.schedule(() => {
+      this.timer = undefined;
+      this.flush();
+    }, DEFER_MS);
   }
 
   /**
-   * Runs a job's own step in one transaction with the starts waiting to be written (a start never overwrites
-   * the later state). Finishes wait for their timer: a step that must be written before a rename stays a few
-   * rows, and a hundred finishes share one transaction.
+   * Runs a write in one transaction with the deferred starts (a start never overwrites the later state), and
+   * with the deferred ends when `withEnds` (a job's own step stays a few rows; a hundred ends share one commit).
    */
-  private withStarts<T>(write: () => T): T {
-    if (this.started.length === 0) return write();
-    const started = this.started;
-    this.started = [];
-    try {
-      return this.db.transaction(() => {
-        const now = this.now();
-        for (const id of started) this.setStarted.run(now, id);
-        return write();
-      })();
-    } catch (error) {
-      this.started.unshift(...started);
-      throw error;
+  private withDeferred<T>(write: () => T, withEnds = false): T {
+    const starts = [...this.starts];
+    const finishes = withEnds ? [...this.finishes] : [];
+    if (starts.length === 0 && finishes.length === 0) return this.db.transaction(write).immediate();
+    this.starts.clear();
+    if (withEnds) this.finishes.clear();
+    if (this.starts.size === 0 && this.finishes.size === 0) {
+      this.timer?.cancel();
+      this.timer = undefined;
     }
-  }
-
-  /** Runs a write in one transaction with the starts and finishes waiting to be written. */
-  private withPending<T>(write: () => T): T {
-    if (this.pending.length === 0 && this.started.length === 0) return write();
-    const pending = this.pending;
-    const started = this.started;
-    this.pending = [];
-    this.started = [];
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     try {
       return this.db.transaction(() => {
         const now = this.now();
-        for (const id of started) this.setStarted.run(now, id);
-        for (const finish of pending) this.writeFinish(...finish);
+        for (const [id, ownerPid] of starts) this.setStarted.run(now, id, ownerPid);
+        for (const [id, finish] of finishes) this.writeFinish(id, ...finish);
         return write();
-      })();
+      }).immediate();
     } catch (error) {
-      this.pending.unshift(...pending);
-      this.started.unshift(...started);
+      for (const [id, ownerPid] of starts) if (!this.starts.has(id)) this.starts.set(id, ownerPid);
+      for (const [id, finish] of finishes) if (!this.finishes.has(id)) this.finishes.set(id, finish);
       throw error;
     }
   }

@@ -1,6 +1,8 @@
 import type { JobReport } from '../../main/core/jobReport.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { FileFingerprint, LedgerEntry, LedgerState, RuleActivity, WatchLedger } from '../../main/core/watch/ports.js';
+import { AppError } from '../../main/core/errors.js';
+import { UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 interface Row {
@@ -76,14 +78,14 @@ export class SqliteWatchLedger implements WatchLedger {
     this.insert = db.prepare(`INSERT INTO watch_ledger (rule_id, content_hash, path, size, mtime_ms, state, owner_pid, lease_expires_at, scratch_dir, updated_at)
       VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?) ON CONFLICT (rule_id, content_hash) DO NOTHING`);
     this.takeOverEntry = db.prepare('UPDATE watch_ledger SET owner_pid = ?, lease_expires_at = ? WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?');
-    this.renew = db.prepare("UPDATE watch_ledger SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ('queued', 'running', 'committing')");
-    this.setChild = db.prepare('UPDATE watch_ledger SET child_pid = ?, child_command = ? WHERE id = ?');
+    this.renew = db.prepare(`UPDATE watch_ledger SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`);
+    this.setChild = db.prepare(`UPDATE watch_ledger SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`);
     this.byId = db.prepare('SELECT * FROM watch_ledger WHERE id = ?');
     this.setSighting = db.prepare('UPDATE watch_ledger SET path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?');
-    this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ?");
-    this.setCommitting = db.prepare("UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ?");
-    this.setSucceeded = db.prepare("UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
-    this.setFailed = db.prepare("UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ('queued', 'running', 'committing')");
+    this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setCommitting = db.prepare(`UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`);
+    this.setSucceeded = db.prepare(`UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL}`);
+    this.setFailed = db.prepare(`UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL}`);
     this.deleteEntry = db.prepare('DELETE FROM watch_ledger WHERE id = ?');
     this.selectUnfinished = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state NOT IN ('succeeded', 'failed') ORDER BY id");
     this.selectFailures = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC");
@@ -121,20 +123,24 @@ export class SqliteWatchLedger implements WatchLedger {
     this.renew.run(leaseExpiresAt, ownerPid);
   }
 
-  markChild(id: number, child: { pid: number; command: string } | null): void {
-    this.setChild.run(child?.pid ?? null, child?.command ?? null, id);
+  markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void {
+    this.setChild.run(child?.pid ?? null, child?.command ?? null, id, ownerPid);
   }
 
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void {
     this.setSighting.run(path, size, mtimeMs, this.now(), id);
   }
 
-  markRunning(id: number, tempPath: string): void {
-    this.setRunning.run(tempPath, this.now(), id);
+  markRunning(id: number, ownerPid: number, tempPath: string): void {
+    this.expect(this.setRunning.run(tempPath, this.now(), id, ownerPid).changes, id);
   }
 
-  markCommitting(id: number, outputPath: string, report: JobReport): void {
-    this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id);
+  markCommitting(id: number, ownerPid: number, outputPath: string, report: JobReport): void {
+    this.expect(this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id);
+  }
+
+  private expect(changes: number, id: number): void {
+    if (changes !== 1) throw new AppError('INTERNAL', `Batch-folder job ${id} is no longer this process's: another process took it over.`);
   }
 
   succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord | null): void {

@@ -42,7 +42,15 @@ export interface DurableQueue {
    * job is put back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
    * Undefined when another process owns the job.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined;
+  /** `onWaiting` hears that the job waits for another process converting the same file (its pid). */
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined;
+}
+
+/** Why a file of a drop got no row of its own: every file of a drop is accounted for. */
+function notLaunchedReason(job: QueuedJob): string {
+  if (job.report) return job.report.notes[0] ?? (job.report.output ? `Already converted to ${job.report.output}.` : 'Already handled.');
+  if (job.ownerPid !== null) return `Being converted by convertr, process ${job.ownerPid}.`;
+  return 'Already in the queue.';
 }
 
 /** Smart's choice from the content; a file whose content cannot be read goes by its name and fails as a job, with its reason. */
@@ -185,9 +193,10 @@ export class DesktopService {
       for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
       const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
-      for (const job of jobs.filter((j) => j.state === 'queued')) {
-        const id = this.launch(job, batchId, preset?.name ?? null);
+      for (const job of jobs) {
+        const id = job.state === 'queued' ? this.launch(job, batchId, preset?.name ?? null) : undefined;
         if (id !== undefined) jobIds.push(id);
+        else skipped.push({ path: job.inputPath, reason: notLaunchedReason(job) });
       }
     }
     this.tracker.closeIfEmpty(batchId);
@@ -376,7 +385,7 @@ export class DesktopService {
 
   private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {
     let id = 0;
-    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting);
+    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting, (ownerPid) => this.onWaiting(id, ownerPid));
     if (!launched) return undefined;
     id = launched.id;
     const { scheduler } = launched;
@@ -394,6 +403,14 @@ export class DesktopService {
     if (current) this.onSnapshot(current);
     else this.emit(id);
     return id;
+  }
+
+  /** The row says who converts its file meanwhile; it becomes that conversion's result. */
+  private onWaiting(id: number, ownerPid: number): void {
+    const view = this.views.get(id);
+    if (!view) return;
+    view.notes = [`Being converted by convertr, process ${ownerPid}.`];
+    this.emit(id);
   }
 
   private onSnapshot(snapshot: JobSnapshot<ConversionResult>): void {

@@ -18,6 +18,6 @@ export function durableQueue(queue: PersistentQueue, store: QueueStore, launcher
       store.setStoppedByUser(batchKey, false);
       return store.batch(batchKey).filter((job) => job.state === 'queued');
     },
-    launch: (job, onEnd, requeueOnCancel) => launcher.launch(job, onEnd, requeueOnCancel),
+    launch: (job, onEnd, requeueOnCancel, onWaiting) => launcher.launch(job, onEnd, requeueOnCancel, onWaiting),
   };
 }

@@ -1,12 +1,13 @@
 import { engineOptionsChosen, type ConversionOptions } from '../conversionOptions.js';
+import { BoundedMap } from '../boundedMap.js';
 import { guessPair, succeededReport, type JobRouteView } from '../jobReport.js';
-import { type ConversionMode, type FileConverter } from '../fileConverter.js';
+import { type FileConverter } from '../fileConverter.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
 import type { ConversionResult } from '../localConverter.js';
-import type { JobRoute, QueuedJob } from '../queue/ports.js';
+import type { JobRoute, QueuedJob, RouteDecision } from '../queue/ports.js';
 import type { Scheduler } from '../scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
 import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
@@ -60,18 +61,7 @@ export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> &
 /** This machine's engine, or why there is none (ffmpeg missing). */
 export type LocalEngine = { converter: FileConverter } | AppError;
 
-export interface RouteDecision {
-  mode: ConversionMode;
-  /** Hybrid's short reason (the `route` field of a JSON line). */
-  reason: string | undefined;
-  predictedCostUsd: number | undefined;
-  /** Hybrid: what was reserved against the budget (the most the job can be billed). */
-  reservedUsd?: number | undefined;
-  /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
-  localTiming?: 'measured' | 'estimated' | undefined;
-  /** What the job cost once it finished here or on the hosted API. */
-  costUsd?: number | undefined;
-}
+export type { RouteDecision } from '../queue/ports.js';
 
 export interface JobRouterDeps {
   local: LocalEngine;
@@ -106,12 +96,15 @@ function photoThatCannotBeStripped(inputPath: string): boolean {
  * measurements, and reserves a hosted job's cost against the month's budget before its upload. The hosted
  * API's reachability is read from a cache that `prepare()` fills before a batch is launched.
  */
+const FILES_REMEMBERED = 10_000;
+
 export class JobRouter {
   private readonly backlogMs = kinds();
   private readonly hostedInFlight = kinds();
-  private readonly decisions = new Map<string, RouteDecision>();
   private readonly estimator: HybridEstimator;
-  private readonly probed = new Map<string, ProbedSize>();
+  // Per-file facts live only as long as a window's rows could ask for them: bounded, never growing with the app's life.
+  private readonly probed = new BoundedMap<string, ProbedSize>(FILES_REMEMBERED);
+  private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
   private readonly here = new Set<string>();
 
@@ -196,6 +189,7 @@ export class JobRouter {
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
     const probed = this.probed.get(job.inputPath);
+    this.probed.delete(job.inputPath);
     const localMs = measuredMs ?? (this.localCapable && probed ? estimateFromProbe(probed, job.target, kind === 'video') : undefined);
     const localTiming = measuredMs !== undefined ? 'measured' as const : localMs !== undefined ? 'estimated' as const : undefined;
     const hosted = this.estimator.hosted(pair, bytes, localMs);
@@ -218,32 +212,31 @@ export class JobRouter {
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
-  /**
-   * For batch-folder rules, which run on this machine's scheduler: each file is routed when its conversion
-   * starts, after a (cached) reachability check. A hosted rule with the API unreachable converts here when
-   * `whenOffline` is `local`; with `wait` the rule's runner leaves files unclaimed while offline
-   * (`mustWaitForNetwork`), and a file whose conversion starts just as the network goes fails with HOSTED_NETWORK.
-   */
   /** A hosted rule that waits while offline must not start a conversion now: the API does not answer. */
   async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
     if (whenOffline !== 'wait' || policy.mode !== 'hosted' || !policy.apiUrl || policy.neverUpload) return false;
     return !(await this.deps.reachability.check(policy.apiUrl));
   }
 
-  converterFor(policy: () => RoutingPolicy, whenOffline: 'local' | 'wait', batchKey: string): FileConverter {
-    return {
-      convert: async (request, signal, onProgress, hooks) => {
-        let effective = policy();
-        if (effective.mode !== 'local' && effective.apiUrl && !effective.neverUpload) {
-          const reachable = await this.deps.reachability.check(effective.apiUrl);
-          if (!reachable && effective.mode === 'hosted') {
-            if (whenOffline === 'wait') throw new AppError('HOSTED_NETWORK', `The hosted API at ${effective.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-            effective = { ...effective, mode: 'local' };
-          }
+  /**
+   * `route` after a (cached) reachability check, for batch-folder rules, whose files arrive one by one. A hosted
+   * rule with the API unreachable converts here when `whenOffline` is `local`; with `wait` the rule's runner leaves
+   * files unclaimed while offline (`mustWaitForNetwork`), and a file routed just as the network goes fails with
+   * HOSTED_NETWORK.
+   */
+  async routeWhenReachable(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<JobRoute> {
+    let policy = requested;
+    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {
+      const reachable = await this.deps.reachability.check(policy.apiUrl);
+      if (!reachable && policy.mode === 'hosted') {
+        if (whenOffline === 'wait') {
+          const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${policy.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+          return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
         }
-        return this.route({ batchKey, inputPath: request.inputPath, target: request.target }, effective).converter.convert(request, signal, onProgress, hooks);
-      },
-    };
+        policy = { ...policy, mode: 'local' };
+      }
+    }
+    return this.route(job, policy);
   }
 
   private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
@@ -266,7 +259,7 @@ export class JobRouter {
     } else {
       converter = local.converter;
     }
-    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind };
+    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision };
   }
 
   private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, held: { id: number; usd: number; pair: string; bytes: number } | undefined, policy: RoutingPolicy): JobRoute {
@@ -341,7 +334,7 @@ export class JobRouter {
         }
       },
     };
-    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release };
+    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release, decision };
     return route;
   }
 

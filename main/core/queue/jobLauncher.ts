@@ -11,6 +11,7 @@ import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
 import { FileIdentitySet } from '../fileIdentity.js';
+import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -24,9 +25,9 @@ export interface JobLauncherDeps {
   /** Per-job scratch folders go in here (inside the data folder, never in the user's folders). */
   scratchRoot: string;
   files: RecoveryFileSystem;
+  /** Each unit of work converted once across processes: a job whose unit another holds waits and reports its output. */
+  units?: UnitStore;
   telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
-  /** Job ends are written with the store's next write (see QueueStore.finishSoon); the caller flushes them when the batch ends. */
-  finishSoon?: boolean;
 }
 
 export interface LaunchedJob {
@@ -44,6 +45,8 @@ export interface LaunchedJob {
 export class JobLauncher {
   /** The identities of the last batch asked about (one batch at a time: nothing grows with the app's life). */
   private batchInputs: { key: string; set: FileIdentitySet } | undefined;
+  /** The last batch's origin: a batch's jobs start one after another. */
+  private lastOrigin: { batchKey: string; origin: string } | undefined;
 
   constructor(private readonly deps: JobLauncherDeps) {}
 
@@ -52,16 +55,21 @@ export class JobLauncher {
     return this.batchInputs.set;
   }
 
+  private originOf(batchKey: string): string {
+    if (this.lastOrigin?.batchKey !== batchKey) this.lastOrigin = { batchKey, origin: this.deps.store.batchInfo(batchKey)?.origin ?? 'cli' };
+    return this.lastOrigin.origin;
+  }
+
   /**
    * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
    * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
    */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob | undefined {
-    return this.launchAll([job], () => onEnd, requeueOnCancel)[0];
+  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined {
+    return this.launchAll([job], () => onEnd, requeueOnCancel, onWaiting)[0];
   }
 
   /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
-  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean): (LaunchedJob | undefined)[] {
+  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): (LaunchedJob | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
@@ -71,40 +79,40 @@ export class JobLauncher {
     let next = 0;
     return claims.map((claim) => {
       if (!claim || !won[next++]) return undefined;
-      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel);
+      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel, onWaiting);
     });
   }
 
-  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean): LaunchedJob {
+  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const route = this.deps.route(job);
     const { scheduler } = route;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
-    const control = new JobControl((child) => store.markChild(job.id, child && { pid: child.pid, command: child.command }));
+    const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
       route.release?.();
       // Most jobs never create their scratch folder: one check, not a recursive removal.
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
       const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {
-        store.requeue(job.id);
+        store.requeue(job.id, pid);
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
         const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
         const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
-        if (this.deps.finishSoon) store.finishSoon(job.id, pid, report, record, output);
-        else store.finish(job.id, pid, report, record, output);
+        store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);
     };
     const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.inputsOfBatch(job.batchKey) }, signal, reportProgress, {
-          onTemporary: (temp) => (temp === claimedTemp ? store.markRunningSoon(job.id) : store.markRunning(job.id, temp)),
-          onCommit: (result) => store.markCommitting(job.id, result.outputPath, succeededReport(result, route.mode)),
+        converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.inputsOfBatch(job.batchKey) }, signal, reportProgress, {
+          onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
+          onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
         })), settle);
     return { id, scheduler, control };
   }

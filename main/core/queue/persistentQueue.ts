@@ -8,6 +8,7 @@ import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
+import type { UnitStore } from '../jobs/unitOfWork.js';
 import type { BatchOrigin, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
@@ -48,6 +49,8 @@ export interface PersistentQueueDeps {
   scratchRoot: string;
   /** How often a process waiting for another owner's batch looks again. */
   pollMs?: number;
+  /** Each unit of work converted once across processes (every front end's jobs wait for one another's). */
+  units?: UnitStore;
 }
 
 /** A batch with work left that no live process owns. */
@@ -67,12 +70,12 @@ function outputDirOf(input: BatchInput, outputDir: string | null): string | null
 }
 
 /** The same inputs, target, folder and options make the same batch: running it again resumes it instead of converting twice. */
-export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir' | 'options'>): string {
+export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDir' | 'options'>, windowOf?: number): string {
   const inputs = spec.inputs.map((i) => `${inputPathOf(i)}\0${outputDirOf(i, spec.outputDir) ?? ''}`).sort();
   const options = normalizeOptions(spec.options);
   // Default options leave the key as it was before options existed (an interrupted batch of then still resumes).
   const chosen = isDefaultOptions(options) ? {} : { options: `${optionsIdentity(options)}|${options.onConflict}` };
-  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen });
+  const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen, ...(windowOf === undefined ? {} : { windowOf }) });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
@@ -104,9 +107,9 @@ const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
-  launcher(route: JobRouter, options: { finishSoon?: boolean } = {}): JobLauncher {
-    const { store, owner, wallClock, leaseExpiry, scratchRoot, files } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...options });
+  launcher(route: JobRouter): JobLauncher {
+    const { store, owner, wallClock, leaseExpiry, scratchRoot, files, units } = this.deps;
+    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...(units ? { units } : {}) });
   }
 
   private free(job: QueuedJob): boolean {
@@ -136,7 +139,7 @@ export class PersistentQueue {
       store.finish(job.id, owner.pid, outcome.report, telemetryRecord(outcome.report, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }), null);
       return 'completed';
     }
-    store.requeue(job.id);
+    store.requeue(job.id, owner.pid);
     // A claimed job that had begun writing the temporary file recorded with its claim is still `queued`.
     if (job.state === 'queued' && !outcome.partialFileRemoved) return 'untouched';
     return outcome.partialFileRemoved ? 'partial' : 'released';
@@ -170,7 +173,9 @@ export class PersistentQueue {
 
   /** Adds the batch, or returns the unfinished one with the same key so that it is resumed (or joined). */
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] } {
-    const batchKey = spec.batchKey ?? batchKeyOf(spec);
+    // A window's drop is its own batch (two windows, or a window and the command line, never join one another's
+    // batch and lose its files); the units of work keep each file converted once between them.
+    const batchKey = spec.batchKey ?? (spec.origin === 'window' ? batchKeyOf(spec, this.deps.owner.pid) : batchKeyOf(spec));
     const { store } = this.deps;
     if (store.hasUnfinishedJobs(batchKey)) {
       store.setStoppedByUser(batchKey, false);
@@ -197,7 +202,7 @@ export class PersistentQueue {
     onFirstClaim?: (outcome: FirstClaim) => void,
   ): Promise<JobReport[]> {
     const { store } = this.deps;
-    const launcher = this.launcher(route, { finishSoon: true });
+    const launcher = this.launcher(route);
     const ours = new Set<number>();
     let jobs = store.batch(batchKey);
     const seen = new Set(jobs.filter((j) => !isUnfinished(j.state)).map((j) => j.id));
@@ -231,7 +236,6 @@ export class PersistentQueue {
       jobs = store.batch(batchKey);
     }
     await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
-    store.flushFinished();
     return store.batch(batchKey).map((j) => j.report).filter((r): r is JobReport => r !== null);
   }
 }

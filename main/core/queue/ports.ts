@@ -72,24 +72,22 @@ export interface QueueStore {
    */
   claimAll(claims: readonly { job: QueuedJob; scratchDir: string; tempPath?: string }[], ownerPid: number, leaseExpiresAt: number): boolean[];
   renewLeases(ownerPid: number, leaseExpiresAt: number): void;
-  markRunning(id: number, tempPath: string): void;
   /**
-   * The job writes the temporary output recorded with its claim: `running`, written with this store's next
-   * write (within a moment). Until then it is `queued` with that name, and recovery removes the file all the same.
+   * The job writes its temporary output: `tempPath`, or null for the name recorded with its claim (the store
+   * may then write the start later; until then the job is `queued` with that name, and recovery removes the
+   * file all the same). Throws when the job is no longer this owner's.
    */
-  markRunningSoon(id: number): void;
-  markChild(id: number, child: { pid: number; command: string } | null): void;
-  markCommitting(id: number, outputPath: string, report: JobReport): void;
-  requeue(id: number): void;
-  /** Ends the job, records its telemetry row (not for skipped jobs) and its output, atomically; false if the job was not this owner's. */
+  start(id: number, ownerPid: number, tempPath: string | null): void;
+  markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void;
+  /** The output is about to be renamed into place under `outputPath`; throws when the job is no longer this owner's. */
+  commit(id: number, ownerPid: number, outputPath: string, report: JobReport): void;
+  /** Puts a job of this owner back in the queue, dropping any write of it not yet made; false if it was not this owner's. */
+  requeue(id: number, ownerPid: number): boolean;
+  /**
+   * Ends the job, records its telemetry row (not for skipped jobs) and its output, atomically; false if the job
+   * was not this owner's. The end of a job this owner committed may be written a moment later, with others.
+   */
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
-  /**
-   * `finish`, written with the other finishes of the moment (a timer) or by `flushFinished`: a batch of small
-   * files then commits one small transaction per file (its `committing` step) and one per hundred finishes.
-   * Until then the job is `committing` with its report, which recovery completes exactly once after a crash.
-   */
-  finishSoon(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): void;
-  flushFinished(): void;
   setStoppedByUser(batchKey: string, stopped: boolean): void;
   /** Forgets a batch (the queue keeps paths only while it needs them). */
   removeBatch(batchKey: string): void;
@@ -108,6 +106,26 @@ export interface JobRoute {
   lane: string;
   /** Called once the job has ended: gives back what routing took (a hybrid job's budget reservation) when its converter never ran. */
   release?(): void;
+  /** Why the job runs where it does, when the router weighed it. */
+  decision?: RouteDecision;
 }
 
-export type JobRouter = (job: QueuedJob) => JobRoute;
+/** Where a job runs and, for hybrid, why and at what predicted and actual cost. */
+export interface RouteDecision {
+  mode: ConversionMode;
+  /** Hybrid's short reason (the `route` field of a JSON line). */
+  reason: string | undefined;
+  predictedCostUsd: number | undefined;
+  /** Hybrid: what was reserved against the budget (the most the job can be billed). */
+  reservedUsd?: number | undefined;
+  /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
+  localTiming?: 'measured' | 'estimated' | undefined;
+  /** What the job cost once it finished here or on the hosted API. */
+  costUsd?: number | undefined;
+}
+
+
+/** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target' | 'options'>;
+
+export type JobRouter = (job: RoutableJob) => JobRoute;

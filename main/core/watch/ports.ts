@@ -74,11 +74,12 @@ export interface WatchLedger {
   /** Takes an unfinished entry of a dead or expired owner: only one process wins (a conditional update on what was read). */
   takeOver(entry: LedgerEntry, ownerPid: number, leaseExpiresAt: number): boolean;
   renewLeases(ownerPid: number, leaseExpiresAt: number): void;
-  markChild(id: number, child: { pid: number; command: string } | null): void;
+  markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
-  markRunning(id: number, tempPath: string): void;
-  markCommitting(id: number, outputPath: string, report: JobReport): void;
+  /** Both throw when the entry is no longer this owner's (guarded by state and owner). */
+  markRunning(id: number, ownerPid: number, tempPath: string): void;
+  markCommitting(id: number, ownerPid: number, outputPath: string, report: JobReport): void;
   /** Ends the entry and writes its telemetry row in one transaction. */
   succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord | null): void;
   fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { reportFor, succeededReport, type JobReport } from '../jobReport.js';
 import { toAppError } from '../errors.js';
-import { outputKind } from '../formats.js';
-import type { ConversionResult, LocalConverter } from '../localConverter.js';
+import type { ConversionResult } from '../localConverter.js';
+import type { JobRoute, RoutableJob } from '../queue/ports.js';
 import type { Clock } from '../ports.js';
 import { telemetryRecord } from '../queue/persistentQueue.js';
 import { JobControl, runInJob } from '../jobs/jobContext.js';
@@ -16,6 +16,7 @@ import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
 import type { FolderWatch, FolderWatcher, LedgerEntry, WatchLedger } from './ports.js';
 import { scanFolder } from './scanFolder.js';
+import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
 
@@ -35,8 +36,10 @@ export interface WatchRunnerDeps {
   rule: WatchRule;
   ledger: WatchLedger;
   watcher: FolderWatcher;
-  converter: Pick<LocalConverter, 'convert'>;
-  scheduler: Scheduler<ConversionResult>;
+  /** The one router's call for each file (mode, converter, scheduler and lane): a hosted rule's jobs run within the hosted plan's ceilings. */
+  route: (job: RoutableJob) => JobRoute | Promise<JobRoute>;
+  /** Each unit of work converted once across processes (a rule's job waits for a `convert` of the same file, and the reverse). */
+  units?: UnitStore;
   files: RecoveryFileSystem;
   owner: OwnerProbe;
   /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
@@ -66,8 +69,8 @@ export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, p
 export class WatchRuleRunner {
   private readonly accepts: (file: string) => boolean;
   private readonly monitor: StabilityMonitor;
-  private readonly jobs = new Map<number, LedgerEntry>();
-  private readonly unsubscribe: () => void;
+  /** Running jobs: the scheduler each runs on and its id there. */
+  private readonly jobs = new Map<LedgerEntry, { scheduler: Scheduler<ConversionResult>; id: number }>();
   private watch: FolderWatch | undefined;
   private admissions: Promise<void> = Promise.resolve();
   private admitting = 0;
@@ -82,7 +85,6 @@ export class WatchRuleRunner {
     this.accepts = (file) =>
       filter(file) && (rule.recursive || isSameFolder(path.dirname(file), rule.inputDir)) && !skip.some((dir) => isSameOrInside(file, dir));
     this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => this.enqueueAdmission(file));
-    this.unsubscribe = deps.scheduler.onUpdate((snapshot) => this.onJobUpdate(snapshot));
   }
 
   get rule(): WatchRule {
@@ -127,9 +129,8 @@ export class WatchRuleRunner {
     this.monitor.stop();
     await this.watch?.close();
     await this.admissions;
-    for (const id of this.jobs.keys()) this.deps.scheduler.cancel(id);
-    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([this.deps.scheduler.whenIdle(), ...this.afterwork]);
-    this.unsubscribe();
+    for (const { scheduler, id } of this.jobs.values()) scheduler.cancel(id);
+    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([...[...this.jobs.values()].map((job) => job.scheduler.whenIdle()), ...this.afterwork]);
   }
 
   /** Tries failed files again (one path, or all of the rule's failures); returns how many. */
@@ -172,7 +173,7 @@ export class WatchRuleRunner {
     const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomBytes(6).toString('hex')}`);
     const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { pid: this.deps.owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir });
     if (!entry) return this.skip(file.path, 'in-progress');
-    this.run(entry);
+    await this.run(entry);
   }
 
   private known(entry: LedgerEntry, file: string): void {
@@ -199,25 +200,27 @@ export class WatchRuleRunner {
     this.deps.onEvent({ type: 'skipped', path: file, reason });
   }
 
-  private run(entry: LedgerEntry): void {
-    const { rule, ledger, scheduler, converter } = this.deps;
-    const control = new JobControl((child) => ledger.markChild(entry.id, child && { pid: child.pid, command: child.command }));
-    const id = scheduler.enqueue(outputKind(rule.target), ({ signal, reportProgress }) =>
+  private async run(entry: LedgerEntry): Promise<void> {
+    const { rule, ledger, units, owner, leaseExpiry } = this.deps;
+    const route = await this.deps.route({ batchKey: `rule:${rule.id}`, inputPath: entry.path, target: rule.target, options: rule.options });
+    const converter = units ? convertingOnce(route.converter, { units, owner, leaseExpiry, origin: `rule:${rule.id}` }) : route.converter;
+    const control = new JobControl((child) => ledger.markChild(entry.id, this.deps.owner.pid, child && { pid: child.pid, command: child.command }));
+    const id = route.scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
       runInJob(control, () =>
         converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined, options: rule.options }, signal, reportProgress, {
-          onTemporary: (temporary) => ledger.markRunning(entry.id, temporary),
-          onCommit: (result) => ledger.markCommitting(entry.id, result.outputPath, succeededReport(result)),
-        })));
-    this.jobs.set(id, entry);
+          onTemporary: (temporary) => ledger.markRunning(entry.id, this.deps.owner.pid, temporary),
+          onCommit: (result) => ledger.markCommitting(entry.id, this.deps.owner.pid, result.outputPath, succeededReport(result, route.mode)),
+        })), (snapshot) => this.onJobEnd(entry, route, snapshot));
+    this.jobs.set(entry, { scheduler: route.scheduler, id });
     this.deps.onEvent({ type: 'queued', path: entry.path });
   }
 
-  private onJobUpdate(snapshot: JobSnapshot<ConversionResult>): void {
-    const entry = this.jobs.get(snapshot.id);
-    if (!entry || (snapshot.status !== 'succeeded' && snapshot.status !== 'failed' && snapshot.status !== 'cancelled')) return;
+  private onJobEnd(entry: LedgerEntry, route: JobRoute, snapshot: JobSnapshot<ConversionResult>): void {
+    route.release?.();
     const { ledger, rule, cohort, wallClock } = this.deps;
     if (entry.scratchDir) this.deps.files.removeTree(entry.scratchDir);
-    const report = reportFor(entry.path, rule.target, snapshot);
+    // The mode is where the job really ran: the router's, or the converter's own word (a job done elsewhere).
+    const report = reportFor(entry.path, rule.target, snapshot, snapshot.result?.ranOn ?? route.mode);
     const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
     if (report.status === 'cancelled') {
       ledger.release(entry.id);
@@ -231,7 +234,7 @@ export class WatchRuleRunner {
     }
     const moved = report.status === 'succeeded' && rule.sourcePolicy.kind === 'move' ? this.moveSource(entry.path) : Promise.resolve(null);
     this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-    this.jobs.delete(snapshot.id);
+    this.jobs.delete(entry);
   }
 
   private track(work: Promise<void>): void {

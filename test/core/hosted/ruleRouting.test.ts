@@ -44,17 +44,21 @@ describe('batch-folder rules honour their routing', () => {
   }
 
   it.each([
-    ['hosted', false, 1],
-    ['hosted', true, 0],
-  ] as const)('mode %s, never upload %s: %i upload(s), a checked MP3 either way', async (mode, neverUpload, expected) => {
+    ['hosted', false, 1, 0],
+    ['hosted', true, 0, 1],
+  ] as const)('mode %s, never upload %s: %i upload(s), %i job(s) in the local slots (a hosted job counts against the hosted ceilings), a checked MP3 either way', async (mode, neverUpload, expected, localJobs) => {
     const inbox = path.join(dir, `in-${mode}-${neverUpload}`);
     mkdirSync(inbox);
     const before = server.requests.filter((r) => r.path === '/api/convert').length;
+    const local = new Set<number>();
+    const stopListening = runtime.scheduler.onUpdate((snapshot) => local.add(snapshot.id));
     const { id } = await handlers['folders:add']({ inputFolder: inbox, outputFolder: null, target: 'mp3', recursive: false, include: [], exclude: [], doneFolder: null, mode, neverUpload });
     expect((await handlers['folders:list']({})).rules.find((r) => r.id === id)).toMatchObject({ mode, neverUpload });
     copyFileSync(wav, path.join(inbox, 'tone.wav'));
     await converted(id);
     expect(server.requests.filter((r) => r.path === '/api/convert').length - before).toBe(expected);
+    stopListening();
+    expect(local.size).toBe(localJobs);
     expect(ffprobe(path.join(inbox, 'converted', readdirSync(path.join(inbox, 'converted'))[0]!)).streams[0]!.codec_name).toBe('mp3');
     await handlers['folders:remove']({ id });
   }, 60_000);

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ConversionResult } from '../../../main/core/localConverter';
 import { Scheduler } from '../../../main/core/scheduler';
+import { outputKind } from '../../../main/core/formats';
 import { contentHashOf } from '../../../main/core/watch/contentHash';
 import { sampleFile } from '../../../main/core/watch/stabilityMonitor';
 import { validateWatchRule, type WatchRuleInput } from '../../../main/core/watch/watchRule';
@@ -63,7 +64,7 @@ async function startRunner(home: string, ruleInput: WatchRuleInput, stability = 
   const queuedAt = new Map<string, number>();
   const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
   const runner = new WatchRuleRunner({
-    rule, ledger, watcher: new ChokidarFolderWatcher(), converter: engine().converter, scheduler, files: nodeRecoveryFileSystem,
+    rule, ledger, watcher: new ChokidarFolderWatcher(), route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }), files: nodeRecoveryFileSystem,
     owner: { pid: process.pid, isProcessAlive, now: Date.now }, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch'), wallClock: Date.now, clock: systemClock, stability, cohort: null,
     onEvent: (event) => {
       events.push(event);
@@ -262,9 +263,9 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
         const temp = path.join(w.output, `.${name}.0123456789ab.convertr-part`);
         mkdirSync(w.output, { recursive: true });
         writeFileSync(temp, 'half');
-        ledger.markRunning(entry.id, temp);
+        ledger.markRunning(entry.id, process.pid, temp);
         if (name === 'committed') {
-          ledger.markCommitting(entry.id, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
+          ledger.markCommitting(entry.id, process.pid, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
           renameSync(temp, path.join(w.output, 'committed.jpg'));
         }
       }

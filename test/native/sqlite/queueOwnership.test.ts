@@ -63,27 +63,27 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(dbs[0]!.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
   });
 
-  it('a job ended with finishSoon is written by its timer or the flush, once, and stays committing until then (another job\'s step does not carry it)', async () => {
+  it('a job ended with deferred finish is written by its timer or the flush, once, and stays committing until then (another job\'s step does not carry it)', async () => {
     const jobs = a.addBatch('s'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
     a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
-    a.markRunning(jobs[0]!.id, '/out/.a.1.convertr-part');
-    a.markCommitting(jobs[0]!.id, '/out/a.mp3', report);
-    a.finishSoon(jobs[0]!.id, 100, report, record, null);
+    a.start(jobs[0]!.id, 100, '/out/.a.1.convertr-part');
+    a.commit(jobs[0]!.id, 100, '/out/a.mp3', report);
+    a.finish(jobs[0]!.id, 100, report, record, null);
     const count = () => dbs[1]!.prepare('SELECT COUNT(*) AS n FROM conversions').get();
     expect(b.batch('s'.repeat(32))[0]).toMatchObject({ state: 'committing', report });
     expect(count()).toEqual({ n: 0 });
-    a.markRunning(jobs[1]!.id, '/out/.b.1.convertr-part');
+    a.start(jobs[1]!.id, 100, '/out/.b.1.convertr-part');
     expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['committing', 'running']);
     expect(count()).toEqual({ n: 0 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'running']);
     expect(count()).toEqual({ n: 1 });
-    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
-    a.finishSoon(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    a.finish(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
+    a.finish(jobs[1]!.id, 100, { ...report, input: '/in/b.wav' }, record, null);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.batch('s'.repeat(32)).map((j) => j.state)).toEqual(['succeeded', 'succeeded']);
     expect(count()).toEqual({ n: 2 });
-    a.flushFinished();
+    a.flush();
     expect(count()).toEqual({ n: 2 });
   });
 
@@ -91,16 +91,16 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     const jobs = a.addBatch('t'.repeat(32), 'cli', ['a', 'b', 'c'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
     a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}`, tempPath: `/out/.${job.id}.1.convertr-part` })), 100, Date.now() + 30_000);
     expect(b.batch('t'.repeat(32)).map((j) => [j.state, j.tempPath])).toEqual(jobs.map((j) => ['queued', `/out/.${j.id}.1.convertr-part`]));
-    a.markRunningSoon(jobs[0]!.id);
+    a.start(jobs[0]!.id, 100, null);
     expect(b.batch('t'.repeat(32))[0]!.state).toBe('queued');
-    a.markCommitting(jobs[1]!.id, '/out/b.mp3', report);
+    a.commit(jobs[1]!.id, 100, '/out/b.mp3', report);
     expect(b.batch('t'.repeat(32)).map((j) => j.state)).toEqual(['running', 'committing', 'queued']);
-    a.markRunningSoon(jobs[2]!.id);
+    a.start(jobs[2]!.id, 100, null);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(b.batch('t'.repeat(32))[2]!.state).toBe('running');
     // A start never overwrites a later state that was written first.
-    a.markRunningSoon(jobs[1]!.id);
-    a.flushFinished();
+    a.start(jobs[1]!.id, 100, null);
+    a.flush();
     expect(b.batch('t'.repeat(32))[1]!.state).toBe('committing');
 
     // Owner 100 dies with job c claimed but not yet started in the database, its temporary file half-written.
@@ -115,11 +115,58 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('u'.repeat(32))[0]).toMatchObject({ state: 'queued', ownerPid: null, tempPath: null });
   });
 
+  it('a requeue or an end drops the start still waiting to be written: when the timer fires the job stays queued with no owner', () => {
+    let fire: (() => void) | undefined;
+    const timer = { schedule: (flush: () => void) => ((fire = flush), { cancel: () => (fire = undefined) }) };
+    const c = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!), Date.now, timer);
+    const jobs = c.addBatch('r'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    c.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}`, tempPath: `/out/.${job.id}.1.convertr-part` })), 100, Date.now() + 30_000);
+    c.start(jobs[0]!.id, 100, null);
+    c.start(jobs[1]!.id, 100, null);
+    expect(c.requeue(jobs[0]!.id, 100)).toBe(true);
+    c.finish(jobs[1]!.id, 100, { ...report, status: 'cancelled', output: null }, null, null);
+    fire?.();
+    c.flush();
+    expect(b.batch('r'.repeat(32)).map((j) => [j.state, j.ownerPid])).toEqual([['queued', null], ['cancelled', 100]]);
+  });
+
+  it('the end of a committed job waits (the test holds the clock) while others are at work, and quitting flushes it once', () => {
+    const timer = { schedule: () => ({ cancel: () => {} }) };
+    const c = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!), Date.now, timer);
+    const jobs = c.addBatch('q'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    c.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
+    c.start(jobs[0]!.id, 100, '/out/.a.1.convertr-part');
+    c.commit(jobs[0]!.id, 100, '/out/a.mp3', report);
+    expect(c.finish(jobs[0]!.id, 100, report, record, null)).toBe(true);
+    const count = () => dbs[1]!.prepare('SELECT COUNT(*) AS n FROM conversions').get();
+    expect(b.batch('q'.repeat(32))[0]).toMatchObject({ state: 'committing' });
+    expect(count()).toEqual({ n: 0 });
+    c.flush();
+    c.flush();
+    expect(b.batch('q'.repeat(32))[0]).toMatchObject({ state: 'succeeded', ownerPid: 100 });
+    expect(count()).toEqual({ n: 1 });
+  });
+
+  it('every change of state is guarded by the owner it expects: another process can neither start, commit, nor requeue a job it does not hold', () => {
+    const [job] = a.addBatch('g'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
+    a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
+    expect(() => b.start(job!.id, 200, '/out/.a.2.convertr-part')).toThrow(/no longer this process/);
+    expect(() => b.commit(job!.id, 200, '/out/a.mp3', report)).toThrow(/no longer this process/);
+    expect(b.requeue(job!.id, 200)).toBe(false);
+    b.markChild(job!.id, 200, { pid: 4242, command: 'ffmpeg' });
+    expect(a.batch('g'.repeat(32))[0]).toMatchObject({ state: 'queued', ownerPid: 100, tempPath: null, childPid: null });
+    a.start(job!.id, 100, '/out/.a.1.convertr-part');
+    a.commit(job!.id, 100, '/out/a.mp3', report);
+    // A committed job cannot go back to running.
+    expect(() => a.start(job!.id, 100, '/out/.a.3.convertr-part')).toThrow(/no longer this process/);
+    expect(b.batch('g'.repeat(32))[0]).toMatchObject({ state: 'committing', tempPath: '/out/.a.1.convertr-part' });
+  });
+
   it('another process takes over a job only once its owner is dead or its lease has run out', () => {
     const [job] = a.addBatch('e'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     let now = 1_000_000;
     a.claim(job!, 100, now + 30_000, '/scratch/a');
-    a.markRunning(job!.id, '/out/.a.1.convertr-part');
+    a.start(job!.id, 100, '/out/.a.1.convertr-part');
     const files = { exists: () => false, sameFile: () => false, remove: () => {}, removeTree: () => {}, stopOrphan: () => {} };
     const queue = new PersistentQueue({ store: b, files, owner: { pid: 200, isProcessAlive: (pid) => pid === 100, now: () => now }, wallClock: () => now, leaseExpiry: () => now + 30_000, scratchRoot: '/scratch' });
     expect(queue.recover().requeued).toBe(0);

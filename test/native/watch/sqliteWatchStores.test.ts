@@ -53,8 +53,9 @@ describe('SQLite watch rules and ledger', () => {
     expect(claimed.state).toBe('queued');
     expect(ledger.claim(rule.id, { path: '/in/b.png', size: 10, mtimeMs: 2, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeUndefined();
     expect(ledger.claim(other.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeDefined();
-    ledger.markRunning(claimed.id, '/out/.a.123.convertr-part');
-    ledger.markCommitting(claimed.id, '/out/a.jpg', report);
+    ledger.markRunning(claimed.id, 42, '/out/.a.123.convertr-part');
+    expect(() => ledger.markCommitting(claimed.id, 43, '/out/a.jpg', report)).toThrow(/no longer this process/);
+    ledger.markCommitting(claimed.id, 42, '/out/a.jpg', report);
     expect(ledger.unfinished(rule.id)).toMatchObject([{ state: 'committing', tempPath: '/out/.a.123.convertr-part', outputPath: '/out/a.jpg', report }]);
     ledger.succeed(claimed.id, '/out/a.jpg', report, record('succeeded'));
     expect(ledger.findBySighting(rule.id, '/in/a.png', 10, 1.5)?.state).toBe('succeeded');
