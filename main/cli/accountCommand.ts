@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { AppError } from '../core/errors.js';
+import { makeDirectories } from '../core/makeDirectories.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import { UsageError, type LogoutArgs, type RegisterArgs } from './args.js';
@@ -62,7 +62,7 @@ export async function registerCommand(args: RegisterArgs, io: CliIo): Promise<nu
   io.stdout(`Cohort: ${cohort ?? '(none)'} (quote it, with the pair such as HEIC -> JPG, when contacting support)`);
   // The window shows it too (Settings); it is not a secret.
   const home = dataDirectory(process.env, process.platform, homedir());
-  mkdirSync(home, { recursive: true });
+  makeDirectories(home);
   new SettingsStore(home).update({ serviceCohort: cohort ?? null });
   if (saved.location === 'keychain') {
     io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');
