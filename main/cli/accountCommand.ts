@@ -34,6 +34,13 @@ async function readPassword(io: CliIo): Promise<string> {
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   let password = '';
+  // SIGTERM (or SIGINT from elsewhere) while the prompt waits: the terminal gets its echo back and nothing is sent.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    stdin.destroy();
+  };
+  io.onInterrupt(interrupt);
   try {
     for await (const key of stdin) {
       const text = String(key);
@@ -41,11 +48,15 @@ async function readPassword(io: CliIo): Promise<string> {
       if (text === '\r' || text === '\n') break;
       password = text === '\u007f' ? password.slice(0, -1) : password + text;
     }
+  } catch (error) {
+    if (!interrupted) throw error;
   } finally {
+    io.offInterrupt(interrupt);
     stdin.setRawMode(false);
     stdin.pause();
     process.stderr.write('\n');
   }
+  if (interrupted) throw new AppError('CANCELLED', 'Cancelled.');
   return password;
 }
 

@@ -73,6 +73,19 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
     expect(ms).toBeLessThan(2000);
   }, 60_000);
 
+  for (const [command, ready] of [['serve', /serving on/], ['watch', /Press Ctrl-C to stop/]] as const) {
+    it(`${command} ends within 2 s of SIGTERM`, async () => {
+      const watched = path.join(dir, `watched-${command}`);
+      mkdirSync(watched, { recursive: true });
+      const args = command === 'serve' ? ['serve', '--port', '0'] : ['watch', watched, '--to', 'png'];
+      const run = runBounded(args, { CONVERTR_HOME: path.join(dir, `home-${command}`) }, 60_000);
+      await waitFor(() => ready.test(run.output().stdout + run.output().stderr), `${command} to start`, 30_000, 20);
+      const { ms, result } = await stopAndTime(run);
+      expect(result.killed).toBe(false);
+      expect(ms).toBeLessThan(2000);
+    }, 90_000);
+  }
+
   describe('a real batch stopped with SIGTERM at several points', () => {
     let pictures: string;
     let videos: string;

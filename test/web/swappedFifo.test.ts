@@ -48,7 +48,7 @@ describe('convertr serve (the built command) with an input that becomes a named 
     home = tempDir('convertr-fifo-home-');
     dir = tempDir('convertr-fifo-');
     // Noise does not compress: about 120 KB, above what identification reads whole, so the converter opens it again.
-    await sharp({ create: { width: 200, height: 200, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toFile(path.join(dir, 'real.png'));
+    await sharp({ create: { width: 200, height: 200, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toFile(path.join(dir, 'real.png'));
     execFileSync('mkfifo', [path.join(dir, 'pipe')]);
     served = await startServe(home);
     const url = new URL(served.url);
