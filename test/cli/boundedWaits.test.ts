@@ -1,8 +1,9 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBuiltCli, type CliRun } from '../helpers/cli';
+import { BUILT_CLI, startBuiltCli, type CliRun } from '../helpers/cli';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
 import { waitFor } from '../helpers/watchCli';
 
@@ -85,6 +86,27 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
       expect(ms).toBeLessThan(2000);
     }, 90_000);
   }
+
+  it("register's password prompt (on a terminal) ends within 2 s of SIGTERM, cancelled, sending nothing", async () => {
+    // `script` gives the command a terminal, as a user's shell does.
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BUILT_CLI)} register --name Prompted --email prompt@example.com --api-url http://127.0.0.1:9`;
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, CONVERTR_HOME: path.join(dir, 'home-register') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    terminal.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    const closed = new Promise<void>((resolve) => terminal.on('close', () => resolve()));
+    try {
+      await waitFor(() => output.includes('Password:'), 'the prompt', 30_000, 20);
+      const pid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(terminal.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+      const sent = performance.now();
+      process.kill(pid, 'SIGTERM');
+      await waitFor(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 'the command to end', 10_000, 20);
+      expect(performance.now() - sent).toBeLessThan(2000);
+      await closed;
+      expect(output).toMatch(/Cancelled\. \[CANCELLED\]/);
+    } finally {
+      terminal.kill('SIGKILL');
+    }
+  }, 60_000);
 
   describe('a real batch stopped with SIGTERM at several points', () => {
     let pictures: string;
