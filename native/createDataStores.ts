@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../main/core/errors.js';
+import { makeDirectories } from '../main/core/makeDirectories.js';
 import { LeaseKeeper } from '../main/core/jobs/leaseKeeper.js';
 import type { OwnerProbe } from '../main/core/jobs/jobModel.js';
 import { PersistentQueue } from '../main/core/queue/persistentQueue.js';
@@ -76,7 +76,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until), (until) => units.renewLeases(process.pid, until)], Date.now);
   const scratchRoot = path.join(dataDirectory, 'scratch');
   try {
-    mkdirSync(scratchRoot, { recursive: true, mode: 0o700 });
+    makeDirectories(scratchRoot, 0o700);
   } catch (error) {
     db.close();
     throw dataFolderError(error, dataDirectory) ?? error;

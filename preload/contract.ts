@@ -235,6 +235,8 @@ export const interruptedBatchSchema = z.object({
   target: outputFormatSchema,
   total: z.number().int(),
   left: z.number().int(),
+  /** The inputs still to convert. */
+  files: z.array(z.string()),
 });
 export type InterruptedBatchView = z.infer<typeof interruptedBatchSchema>;
 const ruleIdSchema = z.number().int().positive();
@@ -306,6 +308,11 @@ export const invokeChannels = {
   'queue:resume': { request: empty, response: z.object({ paused: z.literal(false) }) },
   'queue:interrupted': { request: empty, response: z.object({ batches: z.array(interruptedBatchSchema) }) },
   'queue:resumeBatch': { request: z.object({ batchKey: z.string().regex(/^[0-9a-f]{32}$/) }).strict(), response: z.object({ started: z.number().int() }) },
+  /** Gives up an interrupted command-line batch: its partial files removed, its jobs cancelled, outputs already in place kept. */
+  'queue:discardInterrupted': {
+    request: z.object({ batchKey: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+    response: z.object({ discarded: z.number().int(), kept: z.number().int(), partialFilesRemoved: z.number().int() }),
+  },
   'stats:get': { request: z.object({ window: windowSchema }).strict(), response: statsSchema },
   'settings:get': { request: empty, response: settingsSchema },
   'settings:set': { request: settingsUpdateSchema, response: settingsSchema },

@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { AppError } from '../core/errors.js';
+import { makeDirectories } from '../core/makeDirectories.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import { UsageError, type LogoutArgs, type RegisterArgs } from './args.js';
@@ -34,6 +34,13 @@ async function readPassword(io: CliIo): Promise<string> {
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   let password = '';
+  // SIGTERM (or SIGINT from elsewhere) while the prompt waits: the terminal gets its echo back and nothing is sent.
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    stdin.destroy();
+  };
+  io.onInterrupt(interrupt);
   try {
     for await (const key of stdin) {
       const text = String(key);
@@ -41,11 +48,15 @@ async function readPassword(io: CliIo): Promise<string> {
       if (text === '\r' || text === '\n') break;
       password = text === '\u007f' ? password.slice(0, -1) : password + text;
     }
+  } catch (error) {
+    if (!interrupted) throw error;
   } finally {
+    io.offInterrupt(interrupt);
     stdin.setRawMode(false);
     stdin.pause();
     process.stderr.write('\n');
   }
+  if (interrupted) throw new AppError('CANCELLED', 'Cancelled.');
   return password;
 }
 
@@ -62,7 +73,7 @@ export async function registerCommand(args: RegisterArgs, io: CliIo): Promise<nu
   io.stdout(`Cohort: ${cohort ?? '(none)'} (quote it, with the pair such as HEIC -> JPG, when contacting support)`);
   // The window shows it too (Settings); it is not a secret.
   const home = dataDirectory(process.env, process.platform, homedir());
-  mkdirSync(home, { recursive: true });
+  makeDirectories(home);
   new SettingsStore(home).update({ serviceCohort: cohort ?? null });
   if (saved.location === 'keychain') {
     io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');

@@ -58,6 +58,10 @@ export interface StatsArgs {
 export interface ResumeArgs {
   command: 'resume';
   json: boolean;
+  /** Only the batch whose id starts with this (as `convertr resume` prints it); every interrupted batch when absent. */
+  batch: string | undefined;
+  /** Give the batches up instead of finishing them. */
+  discard: boolean;
 }
 
 export interface HelpArgs {
@@ -126,8 +130,10 @@ Commands:
       --preset and the option flags work as for convert; the rule keeps them.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
-  resume [--json]
-      Finish every interrupted batch.
+  resume [<batch>] [--discard] [--json]
+      Finish every interrupted batch (or the one whose id is given), after naming each with its files.
+      --discard gives them up instead: partial files and scratch folders are removed and nothing resumes
+      them; outputs already in place are kept.
   stats [--window 14d] [--json]
       Requests, success and error rates, average runtime and conversion minutes per format pair.
   doctor [--json]
@@ -266,8 +272,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         return { command: 'stats', windowDays, json: values.json ?? false };
       }
       case 'resume': {
-        const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });
-        return { command: 'resume', json: values.json ?? false };
+        const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { json: { type: 'boolean', default: false }, discard: { type: 'boolean', default: false } } });
+        if (positionals.length > 1) throw new UsageError('resume takes at most one batch id.');
+        const batch = positionals[0]?.toLowerCase();
+        if (batch !== undefined && !/^[0-9a-f]{6,32}$/.test(batch)) throw new UsageError(`"${positionals[0]}" is not a batch id (the hexadecimal id "convertr resume" prints).`);
+        return { command: 'resume', json: values.json ?? false, batch, discard: values.discard ?? false };
       }
       case 'doctor': {
         const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });

@@ -237,14 +237,39 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
   }
 }
 
-/** `convertr resume`: finishes every interrupted batch (those of the command line and of the window), each routed as it was. */
+/** The id `convertr resume` shows for a batch: the start of its key. */
+const batchIdOf = (batchKey: string) => batchKey.slice(0, 8);
+
+/** One line per interrupted batch, naming its files. */
+function describeBatches(stores: DataStores, keys: readonly string[], io: CliIo): void {
+  const batches = new Map([...stores.queue.interruptedBatches('cli'), ...stores.queue.interruptedBatches('window')].map((b) => [b.batchKey, b]));
+  for (const key of keys) {
+    const batch = batches.get(key);
+    if (!batch) continue;
+    const where = batch.origin === 'cli' ? 'command line' : 'window';
+    io.stderr(`Batch ${batchIdOf(key)} (${where}, to ${batch.target.toUpperCase()}): ${batch.left} of ${batch.total} file(s) left: ${batch.files.join(', ')}`);
+  }
+}
+
+/**
+ * `convertr resume`: names every interrupted batch (those of the command line and of the window) with its files,
+ * then finishes them, each routed as it was; `--discard` gives them up instead. A batch id picks one.
+ */
 export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number> {
   const stores = openStores();
   try {
     reportRecovery(stores, io);
-    const keys = stores.queue.pendingBatches();
+    const keys = stores.queue.pendingBatches().filter((key) => args.batch === undefined || key.startsWith(args.batch));
     if (keys.length === 0) {
-      io.stderr('No interrupted batches.');
+      io.stderr(args.batch === undefined ? 'No interrupted batches.' : `No interrupted batch has the id ${args.batch}.`);
+      return args.batch === undefined ? 0 : 1;
+    }
+    if (args.batch !== undefined && keys.length > 1) throw new UsageError(`The id ${args.batch} matches ${keys.length} batches; give more of it.`);
+    describeBatches(stores, keys, io);
+    if (args.discard) {
+      const totals = keys.map((key) => stores.queue.discard(key)).reduce((sum, r) => ({ discarded: sum.discarded + r.discarded, kept: sum.kept + r.kept, removed: sum.removed + r.partialFilesRemoved }), { discarded: 0, kept: 0, removed: 0 });
+      if (args.json) io.stdout(JSON.stringify({ discardedBatches: keys.map(batchIdOf), discardedFiles: totals.discarded, keptOutputs: totals.kept, partialFilesRemoved: totals.removed }));
+      io.stderr(`Discarded ${keys.length} batch(es): ${totals.discarded} file(s) will not be converted, ${totals.kept} output(s) already in place kept, ${totals.removed} partial file(s) removed.`);
       return 0;
     }
     for (const key of keys) stores.queueStore.setStoppedByUser(key, false);

@@ -38,6 +38,10 @@ export function processIo(): CliIo {
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);
+      if (!process.listeners('SIGINT').includes(stopWithin)) {
+        process.on('SIGINT', stopWithin);
+        process.on('SIGTERM', stopWithin);
+      }
     },
     offInterrupt: (handler) => {
       process.off('SIGINT', handler);
@@ -45,3 +49,20 @@ export function processIo(): CliIo {
     },
   };
 }
+
+/** How long a command may take to wind down after Ctrl-C or SIGTERM before the process ends anyway. */
+export const STOP_GRACE_MS = 1500;
+
+/**
+ * The bound on stopping: a command stops its jobs when interrupted (their partial files removed, the batch
+ * left resumable); if that has not ended the process within the grace period, or a second signal comes, it
+ * ends now, as a crash would, and the next run or `convertr resume` recovers what was left. Stays armed after
+ * the command's own handler is removed: winding down (closing the database, waiting for converters) is bounded too.
+ */
+function stopWithin(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  if (stopping) process.exit(code);
+  stopping = true;
+  setTimeout(() => process.exit(code), STOP_GRACE_MS).unref();
+}
+let stopping = false;

@@ -1,11 +1,11 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from './errors.js';
 import { extensionOf, formatForStreams, inputKind, kindOfStreams, type InputFormat, type MediaKind } from './formats.js';
 import type { MediaProbe } from './media.js';
 import type { SmartFacts } from './smartTarget.js';
 import { SNIFF_HEAD_BYTES, findMp3Start, isAnimatedImage, sniffContainer } from './sniff.js';
+import { openUserInput, openUserInputHandle, readOpened } from './userInputFile.js';
 
 export interface IdentifiedInput {
   path: string;
@@ -28,15 +28,14 @@ const WHOLE_FILE_BYTES = SYNC_HEAD_BYTES;
 /** The first `bytes` bytes of a file (fewer when it is shorter). */
 export async function readFileHead(file: string, bytes: number): Promise<Uint8Array> {
   if (bytes <= SYNC_HEAD_BYTES) {
-    const fd = openSync(file, 'r');
+    const { fd } = openUserInput(file);
     try {
-      const buffer = Buffer.alloc(bytes);
-      return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+      return readOpened(fd, bytes);
     } finally {
       closeSync(fd);
     }
   }
-  const handle = await open(file, 'r');
+  const { handle } = await openUserInputHandle(file);
   try {
     const buffer = Buffer.alloc(bytes);
     const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
@@ -49,27 +48,23 @@ export async function readFileHead(file: string, bytes: number): Promise<Uint8Ar
 /** Decides what a file really is from its content (the name only breaks ties), before any tool runs. */
 export async function identifyInput(inputPath: string): Promise<IdentifiedInput> {
   const absolute = path.resolve(inputPath);
-  let info;
-  try {
-    info = statSync(absolute);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('INPUT_NOT_FOUND', `The file ${inputPath} does not exist.`);
-    throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
-  }
-  if (!info.isFile()) throw new AppError('INPUT_UNREADABLE', `${inputPath} is not a file.`);
-  if (info.size === 0) throw new AppError('INPUT_EMPTY', 'This file is empty (0 bytes): there is nothing to convert.');
+  // Opened once; the size and the kind of file come from the descriptor that is read.
+  const { fd, size } = openUserInput(absolute, inputPath);
   let read: Uint8Array;
   try {
-    read = await readFileHead(absolute, info.size <= WHOLE_FILE_BYTES ? info.size : SNIFF_HEAD_BYTES);
+    if (size === 0) throw new AppError('INPUT_EMPTY', 'This file is empty (0 bytes): there is nothing to convert.');
+    read = readOpened(fd, size <= WHOLE_FILE_BYTES ? size : SNIFF_HEAD_BYTES);
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('INPUT_UNREADABLE', `The file ${inputPath} cannot be read: ${(error as Error).message}`);
+  } finally {
+    closeSync(fd);
   }
   const head = read.subarray(0, SNIFF_HEAD_BYTES);
   const sniff = sniffContainer(head);
   if (sniff.kind === 'media') {
-    const wholeFile = read.length === info.size ? { wholeFile: read } : {};
-    return { path: absolute, sizeBytes: info.size, format: sniff.format, kind: inputKind(sniff.format), demuxer: sniff.demuxer, ...wholeFile };
+    const wholeFile = read.length === size ? { wholeFile: read } : {};
+    return { path: absolute, sizeBytes: size, format: sniff.format, kind: inputKind(sniff.format), demuxer: sniff.demuxer, ...wholeFile };
   }
   if (sniff.kind === 'playlist') {
     throw new AppError('PLAYLIST_REFUSED', `This file is ${sniff.what}, not a media file: it only points to other files or addresses, which are never opened. Convert the media files themselves.`);
@@ -80,7 +75,7 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   if (extensionOf(absolute) === 'mp3') {
     const start = findMp3Start(await readFileHead(absolute, MP3_SEARCH_BYTES));
     if (start !== undefined) {
-      return { path: absolute, sizeBytes: info.size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
+      return { path: absolute, sizeBytes: size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
     }
   }
   if (sniff.kind === 'text') {

@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { NotAFileError, openUserInput } from './userInputFile.js';
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
 
 /**
@@ -346,9 +347,8 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
  * moov, none belongs to a fragmented file, and there is media data; undefined otherwise.
  */
 export function readMovieBox(path: string): Uint8Array | undefined {
-  const fd = openSync(path, 'r');
+  const { fd, size } = openUserInput(path);
   try {
-    const size = fstatSync(fd).size;
     let at = 0;
     let moov: { at: number; size: number } | undefined;
     let mdat = false;
@@ -386,8 +386,9 @@ export function probeMovieForAudio(path: string): MediaProbe | undefined {
   let moov: Uint8Array | undefined;
   try {
     moov = readMovieBox(path);
-  } catch {
-    // A file that cannot be read here gets ffprobe's own, specific error.
+  } catch (error) {
+    // A path that is no longer a file is refused here; any other read failure gets ffprobe's own, specific error.
+    if (error instanceof NotAFileError) throw error;
     return undefined;
   }
   return moov ? parseMovieForAudio(moov) : undefined;

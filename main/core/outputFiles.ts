@@ -1,9 +1,10 @@
-import { accessSync, constants, linkSync, mkdirSync, unlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { accessSync, constants, linkSync, unlinkSync } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
 import { randomHex } from './randomNames.js';
+import { makeDirectories } from './makeDirectories.js';
 import type { ConflictPolicy } from './conversionOptions.js';
 import { committedFileAt, entryIdentityOf, identityOf, nameTaken, sameIdentity, type CommittedFile, type FileIdentity, type FileIdentitySet } from './fileIdentity.js';
 
@@ -57,7 +58,7 @@ export async function ensureDirectory(directory: string): Promise<void> {
   // The common case, a folder that exists and is writable, is one system call.
   if (isWritableDirectory(directory)) return;
   try {
-    mkdirSync(directory, { recursive: true });
+    makeDirectories(directory);
   } catch (error) {
     if (isDiskFull(error)) throw diskFull(directory);
     throw new AppError('OUTPUT_UNWRITABLE', `The output folder ${directory} cannot be created: ${(error as Error).message}`);
@@ -82,7 +83,7 @@ export async function openScratch(recorded: string | undefined): Promise<{ dir: 
 
 /** Creates a job's scratch folder if it does not exist yet (private to this user). */
 export async function ensureScratch(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  makeDirectories(dir, 0o700);
 }
 
 /**

@@ -134,6 +134,10 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     },
     'queue:interrupted': () => ({ batches: service.interruptedBatches() }),
     'queue:resumeBatch': ({ batchKey }) => ({ started: service.resumeBatch(batchKey) }),
+    'queue:discardInterrupted': ({ batchKey }) => {
+      const { discarded, kept, partialFilesRemoved } = service.discardInterrupted(batchKey);
+      return { discarded, kept, partialFilesRemoved };
+    },
     'stats:get': ({ window }) => {
       const month = monthOf(Date.now());
       const spend = account.router.monthSpend();

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeDirectories } from '../core/makeDirectories.js';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -67,7 +68,7 @@ export class UploadInbox {
   async receive(body: Readable, name: string): Promise<string> {
     const folder = path.join(this.directory, `${Date.now().toString(36)}-${process.pid.toString(36)}-${(this.count++).toString(36)}`);
     const safeName = safeUploadName(name);
-    await mkdir(folder, { recursive: true });
+    makeDirectories(folder);
     const file = path.join(folder, safeName);
     try {
       await writeFile(path.join(folder, MARKER), safeName);

@@ -3,14 +3,23 @@ import type { FfmpegRunOptions, FfmpegRunner } from '../../main/core/ports.js';
 import { createProgressParser } from './progressParser.js';
 import { runProcess } from './runProcess.js';
 
+/**
+ * ffmpeg reports progress twice a second; this long without a byte from it (a read stuck on a stalled disk or
+ * mount), it is stopped. Generous: moving a very large file's index to its front (faststart) is silent.
+ */
+export const FFMPEG_SILENCE_LIMIT_MS = 10 * 60_000;
+
 /** Runs the ffmpeg binary; a non-zero exit becomes FFMPEG_FAILED with the tail of stderr. */
 export class ProcessFfmpegRunner implements FfmpegRunner {
-  constructor(private readonly binary: string) {}
+  constructor(private readonly binary: string, private readonly silenceLimitMs = FFMPEG_SILENCE_LIMIT_MS) {}
 
   async run(args: string[], options: FfmpegRunOptions = {}): Promise<void> {
     const parse = createProgressParser((seconds) => options.onProgress?.(seconds));
-    const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false });
+    const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false, idleTimeoutMs: this.silenceLimitMs });
     if (result.aborted) throw cancelledError();
+    if (result.stalled) {
+      throw new AppError('FFMPEG_FAILED', `ffmpeg stopped making progress (nothing for ${Math.round(this.silenceLimitMs / 1000)} s) and was stopped; the file or its disk may be unreachable.`, stderrTail(result.stderr));
+    }
     if (result.code !== 0) {
       const tail = stderrTail(result.stderr);
       throw new AppError('FFMPEG_FAILED', `ffmpeg could not convert this file: ${lastMeaningfulLine(tail)}`, tail);

@@ -10,11 +10,15 @@ export interface ProcessResult {
   stderr: string;
   aborted: boolean;
   timedOut: boolean;
+  /** Stopped after `idleTimeoutMs` without a byte on stdout or stderr. */
+  stalled: boolean;
 }
 
 export interface RunProcessOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Stops the process when it writes nothing for this long while it runs (time suspended by a pause does not count). */
+  idleTimeoutMs?: number;
   onStdout?: (chunk: string) => void;
   /** Keep stdout in the result (off for streams we only parse). */
   collectStdout?: boolean;
@@ -45,23 +49,40 @@ function command(binary: string, args: readonly string[]): [string, string[]] {
 export function runProcess(binary: string, args: readonly string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) {
-      resolve({ code: null, signal: null, stdout: '', stderr: '', aborted: true, timedOut: false });
+      resolve({ code: null, signal: null, stdout: '', stderr: '', aborted: true, timedOut: false, stalled: false });
       return;
     }
     const [program, argv] = command(binary, args);
     const child = spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-    const release = child.pid === undefined ? () => {} : currentJob()?.adopt({
-      pid: child.pid,
-      command: path.basename(binary),
-      suspendable: SUSPENDABLE,
-      suspend: () => SUSPENDABLE && child.kill('SIGSTOP'),
-      resume: () => SUSPENDABLE && child.kill('SIGCONT'),
-    }) ?? (() => {});
     let stdout = '';
     let stderr = '';
     let aborted = false;
     let timedOut = false;
+    let stalled = false;
     let killTimer: NodeJS.Timeout | undefined;
+    let idleTimer: NodeJS.Timeout | undefined;
+    const stopIdleTimer = () => clearTimeout(idleTimer);
+    const startIdleTimer = () => {
+      stopIdleTimer();
+      if (options.idleTimeoutMs === undefined) return;
+      idleTimer = setTimeout(() => {
+        stalled = true;
+        stop();
+      }, options.idleTimeoutMs);
+    };
+    const release = child.pid === undefined ? () => {} : currentJob()?.adopt({
+      pid: child.pid,
+      command: path.basename(binary),
+      suspendable: SUSPENDABLE,
+      suspend: () => {
+        stopIdleTimer();
+        return SUSPENDABLE && child.kill('SIGSTOP');
+      },
+      resume: () => {
+        startIdleTimer();
+        return SUSPENDABLE && child.kill('SIGCONT');
+      },
+    }) ?? (() => {});
 
     const stop = () => {
       child.kill('SIGTERM');
@@ -82,28 +103,33 @@ export function runProcess(binary: string, args: readonly string[], options: Run
         }, options.timeoutMs)
       : undefined;
 
+    startIdleTimer();
     child.stdout.setEncoding('utf8');
     child.stderr.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
+      if (!stalled) startIdleTimer();
       if (options.collectStdout !== false) stdout += chunk;
       options.onStdout?.(chunk);
     });
     child.stderr.on('data', (chunk: string) => {
+      if (!stalled) startIdleTimer();
       stderr += chunk;
       if (stderr.length > MAX_STDERR_CHARS) stderr = stderr.slice(-MAX_STDERR_CHARS);
     });
     child.on('error', (error) => {
       release();
+      stopIdleTimer();
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       reject(error);
     });
     child.on('close', (code, signal) => {
       release();
+      stopIdleTimer();
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
-      resolve({ code, signal, stdout, stderr, aborted, timedOut });
+      resolve({ code, signal, stdout, stderr, aborted, timedOut, stalled });
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { PhotoTag } from '../../main/core/ports.js';
-import { open } from 'node:fs/promises';
+import { openUserInputHandle } from '../../main/core/userInputFile.js';
 /**
  * Small, dependency-free edits of a TIFF-structured EXIF block: read and reset the orientation,
  * and rebuild a block that fits one JPEG APP1 segment by leaving out the maker note and the thumbnail.
@@ -282,7 +282,7 @@ const MAX_ENTRY_BYTES = 64 * 1024;
  * EXIF block, read with small positioned reads; undefined when the file carries no photo facts.
  */
 export async function readTiffFileExif(file: string): Promise<Uint8Array | undefined> {
-  const handle = await open(file, 'r');
+  const { handle } = await openUserInputHandle(file);
   try {
     const read = async (at: number, length: number) => {
       const buffer = new Uint8Array(length);

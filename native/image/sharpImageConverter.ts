@@ -1,8 +1,9 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/identifyInput.js';
+import { NotAFileError, openUserInputHandle, readWholeUserInput } from '../../main/core/userInputFile.js';
 import { apngFrameCount, isAnimatedImage } from '../../main/core/sniff.js';
 import type { ImageOutput } from '../../main/core/formats.js';
 import { ALPHA_TARGETS } from '../../main/core/checkImageOutput.js';
@@ -102,23 +103,16 @@ export function resizedImageSize(width: number, height: number, maxEdge: number 
 /** Inputs up to this size are read into memory once: their header is read from those bytes, and sharp decodes them. */
 const SMALL_INPUT_BYTES = 256 * 1024;
 
-/** The whole file when it is small (read synchronously: a few microseconds, less than a thread-pool round trip). */
+/**
+ * The whole file when it is small (read synchronously: a few microseconds, less than a thread-pool round trip);
+ * a path that is no longer a file is refused here, before sharp would open it.
+ */
 function readSmallFile(file: string): Buffer | undefined {
-  let fd: number;
   try {
-    fd = openSync(file, 'r');
-  } catch {
+    return readWholeUserInput(file, SMALL_INPUT_BYTES);
+  } catch (error) {
+    if (error instanceof NotAFileError) throw error;
     return undefined;
-  }
-  try {
-    const { size } = fstatSync(fd);
-    if (size > SMALL_INPUT_BYTES) return undefined;
-    const buffer = Buffer.alloc(size);
-    return readSync(fd, buffer, 0, size, 0) === size ? buffer : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -298,11 +292,16 @@ export class SharpImageConverter implements ImageConverter {
   }
 
   private async openHeic(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
-    const { size } = await stat(request.inputPath);
-    if (size > MAX_HEIC_BYTES) {
-      throw new AppError('TOO_LARGE', `This HEIC file is ${Math.round(size / 1024 / 1024)} MB, above the ${MAX_HEIC_BYTES / 1024 / 1024} MB that Convertr decodes in memory.`);
+    const { handle, size } = await openUserInputHandle(request.inputPath);
+    let bytes: Buffer;
+    try {
+      if (size > MAX_HEIC_BYTES) {
+        throw new AppError('TOO_LARGE', `This HEIC file is ${Math.round(size / 1024 / 1024)} MB, above the ${MAX_HEIC_BYTES / 1024 / 1024} MB that Convertr decodes in memory.`);
+      }
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
     }
-    const bytes = await readFile(request.inputPath);
     let summary;
     try {
       summary = parseHeif(bytes);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../../main/core/errors.js';
+import { makeDirectories } from '../../main/core/makeDirectories.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -48,7 +48,7 @@ export interface OpenDatabaseOptions {
 
 /** Opens (creating if needed) `convertr.db` in the data folder: WAL, foreign keys, a busy timeout, migrated. */
 export function openDatabase(dataDirectory: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
-  mkdirSync(dataDirectory, { recursive: true });
+  makeDirectories(dataDirectory);
   const db = new Database(path.join(dataDirectory, DATABASE_FILE), { timeout: 5000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) });
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ThumbnailSource } from '../../main/core/app/thumbnails.js';
 import { localInputArgs } from '../../main/core/ffmpegPlan.js';
+import { makeDirectories } from '../../main/core/makeDirectories.js';
 import { identifyInput, type IdentifiedInput } from '../../main/core/identifyInput.js';
 
 /** Longest edge of a row's picture, in pixels (twice the row's 48 px, for sharp screens). */
@@ -145,7 +146,7 @@ export class FileThumbnailMaker implements ThumbnailSource {
 
   private async writeCache(key: string, made: Cached): Promise<void> {
     try {
-      await mkdir(this.options.cacheDirectory, { recursive: true, mode: 0o700 });
+      makeDirectories(this.options.cacheDirectory, 0o700);
       const temporary = `${this.cacheFile(key)}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(temporary, made === 'none' ? Buffer.alloc(0) : Buffer.concat([Buffer.from(`${made.mime}\n`, 'latin1'), made.bytes]));
       await rename(temporary, this.cacheFile(key));

@@ -12,7 +12,7 @@ import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
 import type { QueuedJob } from '../queue/ports.js';
-import type { BatchSpec, InterruptedBatch } from '../queue/persistentQueue.js';
+import type { BatchSpec, DiscardReport, InterruptedBatch } from '../queue/persistentQueue.js';
 import type { JobControl } from '../jobs/jobContext.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TelemetryStore } from '../telemetry/ports.js';
@@ -37,6 +37,8 @@ export interface DurableQueue {
   interruptedBatches(): InterruptedBatch[];
   /** The queued jobs of one batch, to resume it (it is no longer marked as stopped). */
   batchJobs(batchKey: string): QueuedJob[];
+  /** Gives up interrupted command-line batches (all, or one): partial files removed, jobs cancelled, outputs in place kept. */
+  discardInterrupted(batchKey?: string): DiscardReport;
   /**
    * Claims one stored job and puts it on the scheduler; `onEnd` is called once with its report. A cancelled
    * job is put back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
@@ -353,6 +355,11 @@ export class DesktopService {
 
   interruptedBatches(): InterruptedBatch[] {
     return this.deps.queue.interruptedBatches();
+  }
+
+  /** The user asked to discard an interrupted command-line batch (all of them without a key): nothing resumes it. */
+  discardInterrupted(batchKey?: string): DiscardReport {
+    return this.deps.queue.discardInterrupted(batchKey);
   }
 
   /** The user asked to resume an interrupted command-line batch here. Returns how many jobs started. */

@@ -14,6 +14,12 @@ export function durableQueue(queue: PersistentQueue, store: QueueStore, launcher
       return store.unfinished().filter((job) => job.state === 'queued' && own.has(job.batchKey));
     },
     interruptedBatches: () => queue.interruptedBatches('cli'),
+    discardInterrupted: (batchKey) => {
+      const keys = batchKey !== undefined ? [batchKey] : queue.interruptedBatches('cli').map((batch) => batch.batchKey);
+      const reports = keys.filter((key) => store.batchInfo(key)?.origin === 'cli').map((key) => queue.discard(key));
+      return reports.reduce((sum, r) => ({ batches: sum.batches + r.batches, discarded: sum.discarded + r.discarded, kept: sum.kept + r.kept, partialFilesRemoved: sum.partialFilesRemoved + r.partialFilesRemoved }),
+        { batches: 0, discarded: 0, kept: 0, partialFilesRemoved: 0 });
+    },
     batchJobs: (batchKey) => {
       store.setStoppedByUser(batchKey, false);
       return store.batch(batchKey).filter((job) => job.state === 'queued');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { AppError } from '../errors.js';
+import { openUserInputHandle } from '../userInputFile.js';
 import { drained, type BodyWriter } from './httpExchange.js';
 
 export interface MultipartFile {
@@ -35,7 +36,8 @@ export function multipartUpload(fields: readonly [string, string][], file: Multi
   const write: BodyWriter = async (sink, stopped) => {
     if (!sink.write(head)) await drained(sink);
     let sent = 0;
-    const stream = createReadStream(file.path, { start: 0, end: Math.max(0, file.sizeBytes - 1), highWaterMark: 256 * 1024 });
+    const { handle } = await openUserInputHandle(file.path);
+    const stream = createReadStream(file.path, { fd: handle, start: 0, end: Math.max(0, file.sizeBytes - 1), highWaterMark: 256 * 1024 });
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         if (stopped()) return;

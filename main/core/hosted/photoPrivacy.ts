@@ -1,7 +1,8 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFormat } from '../formats.js';
 import { ensureScratch, openScratch } from '../outputFiles.js';
+import { openUserInputHandle } from '../userInputFile.js';
 
 /**
  * Removes where a photo was taken and which camera (by serial number) took it, before the photo leaves this
@@ -119,7 +120,14 @@ export function strippedPhotoBytes(bytes: Uint8Array, format: InputFormat): Uint
 
 /** A stripped copy of a photo in the job's scratch folder (recorded before it exists), and the function that removes it. */
 export async function strippedPhotoCopy(inputPath: string, format: InputFormat, scratchDir: string | undefined): Promise<{ path: string; sizeBytes: number; remove(): Promise<void> } | undefined> {
-  const stripped = strippedPhotoBytes(await readFile(inputPath), format);
+  const { handle } = await openUserInputHandle(inputPath);
+  let bytes: Buffer;
+  try {
+    bytes = await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+  const stripped = strippedPhotoBytes(bytes, format);
   if (!stripped) return undefined;
   const scratch = await openScratch(scratchDir);
   const file = path.join(scratch.dir, `upload.${format}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { JobReport } from '../jobReport.js';
+import { guessPair, type JobReport } from '../jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
 import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
@@ -58,6 +58,18 @@ export interface InterruptedBatch extends StoredBatch {
   target: OutputFormat;
   total: number;
   left: number;
+  /** The inputs still to convert. */
+  files: string[];
+}
+
+/** What discarding interrupted batches did. */
+export interface DiscardReport {
+  batches: number;
+  /** Jobs that will not run (recorded as cancelled). */
+  discarded: number;
+  /** Outputs already renamed into place before the interruption, kept (their jobs completed). */
+  kept: number;
+  partialFilesRemoved: number;
 }
 
 function inputPathOf(input: BatchInput): string {
@@ -157,8 +169,41 @@ export class PersistentQueue {
       const info = this.deps.store.batchInfo(key);
       const jobs = this.deps.store.batch(key);
       if (!info || jobs.length === 0) return [];
-      return [{ ...info, target: jobs[0]!.target, total: jobs.length, left: jobs.filter((j) => isUnfinished(j.state)).length }];
+      const left = jobs.filter((j) => isUnfinished(j.state));
+      return [{ ...info, target: jobs[0]!.target, total: jobs.length, left: left.length, files: left.map((j) => j.inputPath) }];
     });
+  }
+
+  /**
+   * Gives up interrupted batches (every one, or the one with this key) so that nothing resumes them: each of
+   * their jobs no live process owns is claimed, its partial output and scratch folder removed, and it ends
+   * cancelled; an output already renamed into place is kept (its job completes). Not counted in the stats.
+   */
+  discard(batchKey?: string): DiscardReport {
+    const { store, files, owner } = this.deps;
+    const keys = this.pendingBatches().filter((key) => batchKey === undefined || key === batchKey);
+    const report: DiscardReport = { batches: keys.length, discarded: 0, kept: 0, partialFilesRemoved: 0 };
+    for (const key of keys) {
+      for (const job of store.batch(key)) {
+        if (!isUnfinished(job.state) || !this.free(job)) continue;
+        if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
+        const outcome = recoverInterruptedJob(job, files);
+        if (outcome.kind === 'completed') {
+          store.finish(job.id, owner.pid, outcome.report, null, null);
+          report.kept++;
+          continue;
+        }
+        if (outcome.partialFileRemoved) report.partialFilesRemoved++;
+        const discarded: JobReport = {
+          input: job.inputPath, output: null, status: 'cancelled', pair: guessPair(job.inputPath, job.target), mode: 'local',
+          runtimeMs: 0, billableMinutes: 0, error: { code: 'CANCELLED', message: 'Discarded: this interrupted batch will not be resumed.' }, notes: [],
+        };
+        store.finish(job.id, owner.pid, discarded, null, null);
+        report.discarded++;
+      }
+      store.setStoppedByUser(key, false);
+    }
+    return report;
   }
 
   /** A live process other than this one owns some of the batch's unfinished jobs. */

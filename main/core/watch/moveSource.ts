@@ -1,11 +1,12 @@
-import { copyFile, constants, link, mkdir, unlink } from 'node:fs/promises';
+import { copyFile, constants, link, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
 import { candidateName, outputBaseName } from '../outputFiles.js';
+import { makeDirectories } from '../makeDirectories.js';
 
 /** Moves a converted source into the done folder under the first free name (`name (1).ext`); never overwrites. */
 export async function moveWithoutOverwrite(source: string, folder: string): Promise<string> {
-  await mkdir(folder, { recursive: true });
+  makeDirectories(folder);
   const name = path.basename(source);
   const base = outputBaseName(source);
   const extension = name.slice(base.length + 1);

@@ -1,4 +1,5 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { openUserInputHandle } from '../userInputFile.js';
 import type { Clock } from '../ports.js';
 import { StabilityTracker, type FileSample, type StabilityOptions } from './stabilityTracker.js';
 
@@ -22,7 +23,7 @@ export async function sampleFile(file: string): Promise<FileSample | undefined> 
 /** A file another program holds locked (Windows sharing modes) cannot be opened; on POSIX this only checks read access. */
 export async function canOpen(file: string): Promise<boolean> {
   try {
-    const handle = await open(file, 'r');
+    const { handle } = await openUserInputHandle(file);
     await handle.close();
     return true;
   } catch {

@@ -86,10 +86,15 @@ function BatchHeader() {
   );
 }
 
-/** Command-line batches that were interrupted: offered with a Resume button, never resumed by themselves. */
+/** How many of an interrupted batch's files the banner names. */
+const SHOWN_FILES = 5;
+
+const fileName = (file: string) => file.split(/[\\/]/).pop() ?? file;
+
+/** Command-line batches that were interrupted: offered with Resume and Discard, never resumed by themselves. */
 function InterruptedBatches() {
   const interrupted = useQueue((s) => s.interrupted);
-  const { resumeBatch } = useQueue.getState();
+  const { resumeBatch, discardBatch } = useQueue.getState();
   if (interrupted.length === 0) return null;
   return (
     <section className="interrupted" aria-labelledby="interrupted-title">
@@ -99,8 +104,15 @@ function InterruptedBatches() {
           const what = `${batch.left} of ${batch.total} file${batch.total === 1 ? '' : 's'} to ${batch.target.toUpperCase()}`;
           return (
             <li key={batch.batchKey}>
-              <span>{what} left{batch.stoppedByUser ? ', stopped in a terminal' : ''}</span>
+              <div className="interrupted-batch">
+                <span>{what} left{batch.stoppedByUser ? ', stopped in a terminal' : ''}</span>
+                <ul className="interrupted-files" aria-label={`Files of ${what}`}>
+                  {batch.files.slice(0, SHOWN_FILES).map((file) => <li key={file} title={file}>{fileName(file)}</li>)}
+                  {batch.files.length > SHOWN_FILES ? <li>and {batch.files.length - SHOWN_FILES} more</li> : null}
+                </ul>
+              </div>
               <button type="button" aria-label={`Resume ${what}`} onClick={() => void resumeBatch(batch.batchKey)}>Resume</button>
+              <button type="button" aria-label={`Discard ${what}`} onClick={() => void discardBatch(batch.batchKey)}>Discard</button>
             </li>
           );
         })}

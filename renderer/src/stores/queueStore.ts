@@ -26,6 +26,8 @@ interface QueueState {
   interrupted: InterruptedBatchView[];
   load(): Promise<void>;
   resumeBatch(batchKey: string): Promise<void>;
+  /** Gives up an interrupted batch: nothing resumes it; outputs already in place stay. */
+  discardBatch(batchKey: string): Promise<void>;
   refreshInterrupted(): Promise<void>;
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
@@ -71,6 +73,14 @@ export const useQueue = create<QueueState>((set, get) => ({
     try {
       await call('queue:resumeBatch', { batchKey });
       // Its jobs are in the queue now; the list is read again when a batch finishes.
+      set((state) => ({ interrupted: state.interrupted.filter((batch) => batch.batchKey !== batchKey) }));
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  discardBatch: async (batchKey) => {
+    try {
+      await call('queue:discardInterrupted', { batchKey });
       set((state) => ({ interrupted: state.interrupted.filter((batch) => batch.batchKey !== batchKey) }));
     } catch (error) {
       set({ message: errorText(error) });
