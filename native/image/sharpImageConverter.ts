@@ -17,6 +17,7 @@ import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
 import { insertPngMetadata } from './pngMetadata.js';
 import { readPlainPng, type PlainPng } from './plainPng.js';
+import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
 
@@ -251,7 +252,7 @@ export class SharpImageConverter implements ImageConverter {
   private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
     const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
     const options = { limitInputPixels: request.maxPixels, animated };
-    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc'>>;
+    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp'>>;
     try {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
@@ -269,8 +270,9 @@ export class SharpImageConverter implements ImageConverter {
     const cmyk = meta.space === 'cmyk';
     const hasExif = meta.exif !== undefined && meta.exif.length > 0;
     const tiffExif = request.sourceFormat === 'tiff' && !hasExif && typeof input === 'string' ? await readTiffFileExif(input).catch(() => undefined) : undefined;
-    const exifBlock = hasExif ? exifTiffOf(meta.exif!) : tiffExif;
-    const icc = meta.icc !== undefined && meta.icc.length > 0 && !cmyk;
+    const { sound, note } = soundMetadata({ exif: hasExif ? exifTiffOf(meta.exif!) : tiffExif, icc: meta.icc, xmp: meta.xmp });
+    const exifBlock = sound.exif;
+    const icc = sound.icc !== undefined && !cmyk;
     return {
       build: (tolerant) => {
         const image = sharp(input, { ...options, failOn: tolerant ? 'none' : 'warning' }).autoOrient();
@@ -285,8 +287,8 @@ export class SharpImageConverter implements ImageConverter {
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
       exifBlock,
       icc,
-      ...(tiffExif ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
-      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
+      ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
+      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
   }
 
@@ -312,7 +314,9 @@ export class SharpImageConverter implements ImageConverter {
     }
     if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
-    const metadata = carriedMetadataOf(summary.exif, summary.icc);
+    const { sound, note } = soundMetadata({ exif: summary.exif, icc: summary.icc });
+    const metadata = carriedMetadataOf(sound.exif, sound.icc);
+    const metadataNotes = note ? [note] : [];
     // The native decoder writes the finished JPEG itself: only for a plain conversion (no resize, default quality).
     if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha && request.resize === undefined && (request.quality ?? 'balanced') === 'balanced') {
       const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.scratchDir, 90, signal).catch(() => undefined);
@@ -321,7 +325,7 @@ export class SharpImageConverter implements ImageConverter {
       if (jpeg && size?.width === shown.width && size.height === shown.height) {
         return {
           build: () => sharp(jpeg), canRetryTolerant: false, width: shown.width, height: shown.height, hasAlpha: false, pages: 1,
-          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, carriedMetadata: metadata, nativeJpeg: jpeg, notes: [],
+          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, carriedMetadata: metadata, nativeJpeg: jpeg, notes: metadataNotes,
         };
       }
     }
@@ -345,7 +349,7 @@ export class SharpImageConverter implements ImageConverter {
       exifBlock: metadata.exif,
       icc: metadata.icc !== undefined,
       carriedMetadata: metadata,
-      notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
+      notes: [...(summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : []), ...metadataNotes],
     };
   }
 }
