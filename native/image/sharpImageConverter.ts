@@ -20,6 +20,8 @@ import { readPlainPng, type PlainPng } from './plainPng.js';
 import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
+import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/memoryEstimate.js';
+import { readPictureFacts } from '../../main/core/pictureHeader.js';
 
 /** Targets that keep the ICC profile through sharp's keepIccProfile. */
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
@@ -59,9 +61,10 @@ const JPEG_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 7
 const WEBP_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 72 };
 const AVIF_QUALITY: Record<Quality, number> = { high: 75, balanced: 60, small: 45 };
 
-function encode(image: Sharp, target: ImageOutput, quality: Quality): Sharp {
+function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
   switch (target) {
-    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0' });
+    // Optimised Huffman tables hold every coefficient of the picture: a large picture is written line by line instead.
+    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0', optimiseCoding: pixels <= OPTIMISED_JPEG_MAX_PIXELS });
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
     case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
     case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: 4 });
@@ -83,6 +86,13 @@ function carriedMetadataOf(exifBlock: Uint8Array | undefined, icc: Uint8Array | 
   return { exif, icc };
 }
 
+
+/** Bytes per sample of libvips' band formats. */
+const SAMPLE_BYTES: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
+
+function tooMuchMemory(width: number, height: number, target: ImageOutput, bytes: number): AppError {
+  return new AppError('TOO_LARGE', `Converting this ${width}x${height} picture to ${target.toUpperCase()} would take about ${formatBytes(bytes)} of memory, above the ${formatBytes(MAX_JOB_MEMORY_BYTES)} one conversion may use. JPG, PNG and TIFF are written line by line in far less; a resize also helps.`);
+}
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
@@ -191,7 +201,7 @@ export class SharpImageConverter implements ImageConverter {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
-      image = encode(image, request.target, request.quality ?? 'balanced');
+      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
@@ -252,7 +262,7 @@ export class SharpImageConverter implements ImageConverter {
   private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
     const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
     const options = { limitInputPixels: request.maxPixels, animated };
-    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp'>>;
+    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp' | 'channels' | 'depth' | 'isProgressive'>>;
     try {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
@@ -262,6 +272,13 @@ export class SharpImageConverter implements ImageConverter {
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
     if (width * height > request.maxPixels) throw tooLarge(width, height, request.maxPixels);
+    // A plain PNG's facts come from its bytes (sharp was not asked); every frame of an animation is held at once.
+    const facts = (plain && typeof input !== 'string' ? readPictureFacts(input) : undefined) ?? {
+      width, height: animated ? (meta.height ?? height) : height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
+      progressive: meta.isProgressive ?? false, orientation: meta.orientation,
+    };
+    const memory = pictureJobMemory(facts, request.target, request.resize);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
     const firstFrameOnly = !animated && frames > 1
       ? [`This ${request.sourceFormat.toUpperCase()} is an animation of ${frames} frames; ${request.target.toUpperCase()} holds one picture, so this is its first frame.`]

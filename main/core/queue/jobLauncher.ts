@@ -10,6 +10,7 @@ import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
+import { estimateJobMemory } from '../jobMemory.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -91,7 +92,8 @@ export class JobLauncher {
       }
       onEnd(report);
     };
-    const id = scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
+    const memoryBytes = route.mode === 'local' ? estimateJobMemory(job.inputPath, job.target, job.options) : undefined;
+    const id = scheduler.enqueue({ lane: route.lane, memoryBytes }, ({ signal, reportProgress }) =>
       runInJob(control, () =>
         route.converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options }, signal, reportProgress, {
           onTemporary: (temp) => (temp === claimedTemp ? store.markRunningSoon(job.id) : store.markRunning(job.id, temp)),
