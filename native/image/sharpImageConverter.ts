@@ -182,7 +182,8 @@ export class SharpImageConverter implements ImageConverter {
       width: size.width,
       height: size.height,
       hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
-      exif: keepsExif,
+      // A TIFF output carries the photo facts (camera, date, GPS) of the EXIF; one without them has nothing to carry.
+      exif: keepsExif && (request.target !== 'tiff' || source.photoTags.length > 0),
       photoTags: keepsExif ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,

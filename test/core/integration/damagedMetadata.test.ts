@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageOutput } from '../../../main/core/formats';
 import { useRealEngine } from '../../helpers/engine';
-import { removeDir, tempDir } from '../../helpers/media';
+import { corpus, removeDir, tempDir } from '../../helpers/media';
 
 /** A JPEG segment: marker, big-endian length, body. */
 function segment(marker: number, body: Buffer): Buffer {
@@ -77,6 +77,12 @@ describe('damaged photo metadata never fails a conversion', () => {
     ['bad-icc.jpg', /colour profile/],
     ['bad-xmp.jpg', /XMP/],
   ];
+
+  it('a camera JPEG whose EXIF holds no photo facts (only orientation and pixel dimensions) converts to TIFF', async () => {
+    const result = await engine().converter.convert({ inputPath: corpus('image/portrait_6.jpg'), target: 'tiff', outputDir: out });
+    const meta = await sharp(result.outputPath).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['tiff', 450, 600]);
+  });
 
   for (const [name, note] of cases) {
     it(`${name} converts to ${TARGETS.join(', ')}, and the note says what was not carried`, async () => {
