@@ -16,6 +16,8 @@ export interface PictureFacts {
   progressive: boolean;
   /** EXIF orientation: 2 to 8 turn or mirror the picture, which needs all of it in memory. */
   orientation?: number;
+  /** What the decoder itself holds per pixel besides the decoded picture (HEIF's decoder); 0 when absent. */
+  decoderBytesPerPixel?: number;
 }
 
 /** What every picture job holds besides its pixels: libvips' buffers, the encoder's state, the job's bookkeeping. */
@@ -53,7 +55,7 @@ export function pictureJobMemory(facts: PictureFacts, target: OutputFormat, maxE
   const line = facts.width * facts.bands * facts.bytesPerSample;
   const decoded = line * facts.height;
   const whole = facts.progressive || (facts.orientation ?? 1) >= 2;
-  const decoding = whole ? decoded : Math.min(decoded, line * STREAMING_LINES);
+  const decoding = (whole ? decoded : Math.min(decoded, line * STREAMING_LINES)) + facts.width * facts.height * (facts.decoderBytesPerPixel ?? 0);
   const alpha = facts.bands === 2 || facts.bands === 4;
   return Math.round(PICTURE_BASE_BYTES + decoding + wholePictureEncoderBytes(target, outputPixels(facts, maxEdge), alpha));
 }

@@ -1,6 +1,6 @@
 import type { PictureFacts } from './memoryEstimate.js';
 
-/** The size and sample layout of a PNG, JPEG, GIF or WebP from the first bytes of the file; undefined for anything else. */
+/** The size and sample layout of a PNG, JPEG, GIF, WebP or HEIF from the first bytes of the file; undefined for anything else. */
 export function readPictureFacts(head: Uint8Array): PictureFacts | undefined {
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   try {
@@ -8,6 +8,7 @@ export function readPictureFacts(head: Uint8Array): PictureFacts | undefined {
     if (head[0] === 0xff && head[1] === 0xd8) return jpegFacts(head, view);
     if (latin1(head, 0, 4) === 'GIF8') return { width: view.getUint16(6, true), height: view.getUint16(8, true), bands: 4, bytesPerSample: 1, progressive: false };
     if (latin1(head, 0, 4) === 'RIFF' && latin1(head, 8, 4) === 'WEBP') return webpFacts(head, view);
+    if (latin1(head, 4, 4) === 'ftyp' && HEIF_BRANDS.has(latin1(head, 8, 4))) return heifFacts(head, view);
   } catch (error) {
     if (error instanceof RangeError) return undefined;
     throw error;
@@ -86,4 +87,25 @@ function webpFacts(head: Uint8Array, view: DataView): PictureFacts | undefined {
     return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1, bands: (bits >> 28) & 1 ? 4 : 3, bytesPerSample: 1, progressive: false };
   }
   return undefined;
+}
+
+const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
+/** What a HEIF decoder holds besides the RGBA picture: the coded data, the decoded planes and its heap (heic-decode's WebAssembly). */
+const HEIF_DECODER_BYTES_PER_PIXEL = 16;
+
+/**
+ * A HEIF's picture size from its largest image spatial extents ('ispe') property: the primary picture, which
+ * is decoded whole (into RGBA), not its tiles or thumbnail.
+ */
+function heifFacts(head: Uint8Array, view: DataView): PictureFacts | undefined {
+  let width = 0;
+  let height = 0;
+  for (let at = head.indexOf(0x69, 12); at >= 0 && at + 16 <= head.length; at = head.indexOf(0x69, at + 1)) {
+    if (latin1(head, at, 4) !== 'ispe') continue;
+    const w = view.getUint32(at + 8);
+    const h = view.getUint32(at + 12);
+    if (w * h > width * height) [width, height] = [w, h];
+  }
+  if (width === 0 || height === 0) return undefined;
+  return { width, height, bands: 4, bytesPerSample: 1, progressive: true, decoderBytesPerPixel: HEIF_DECODER_BYTES_PER_PIXEL };
 }

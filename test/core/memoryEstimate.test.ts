@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, memoryBudget, memoryBudgetOverride, pictureJobMemory, videoJobMemory, type PictureFacts } from '../../main/core/memoryEstimate';
 import { readPictureFacts } from '../../main/core/pictureHeader';
+import { corpus } from '../helpers/media';
 
 const GB = 1e9;
 const MP196: PictureFacts = { width: 14000, height: 14000, bands: 3, bytesPerSample: 1, progressive: false };
@@ -50,6 +52,12 @@ describe('picture facts from the header', () => {
     expect(readPictureFacts(await make(3).gif().toBuffer())).toMatchObject({ width: 300, height: 200 });
     expect(readPictureFacts(await make(4).webp().toBuffer())).toMatchObject({ width: 300, height: 200, bands: 4 });
     expect(readPictureFacts(await make(3).webp({ lossless: true }).toBuffer())).toMatchObject({ width: 300, height: 200 });
+  });
+
+  it('reads the picture size of a HEIC from its largest ispe property, decoded whole with the memory of the decoder', () => {
+    const facts = readPictureFacts(readFileSync(corpus('heic/IMG_5195.HEIC')).subarray(0, 256 * 1024));
+    expect(facts).toMatchObject({ width: 2566, height: 3313, progressive: true });
+    expect(pictureJobMemory(facts!, 'jpg')).toBeGreaterThan(2566 * 3313 * 4 * 2);
   });
 
   it('gives nothing for a cut header or another format', async () => {
