@@ -1,5 +1,6 @@
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { concurrencyLimits } from '../core/concurrency.js';
+import { memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
 import { dataDirectory, retentionDays } from '../core/dataDirectory.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
@@ -18,6 +19,11 @@ export function openStores(env: NodeJS.ProcessEnv = process.env): DataStores {
   return stores;
 }
 
+/** This machine's slots, and the memory budget its jobs share. */
+function localLimits() {
+  return { ...concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() }), memoryBudget: memoryBudget(totalmem(), memoryBudgetOverride(process.env)) };
+}
+
 export interface ConversionContext {
   engine: NativeEngine;
   scheduler: Scheduler<ConversionResult>;
@@ -26,7 +32,7 @@ export interface ConversionContext {
 export function createConversionContext(): ConversionContext {
   return {
     engine: createNativeEngine(),
-    scheduler: new Scheduler<ConversionResult>(concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() }), systemClock),
+    scheduler: new Scheduler<ConversionResult>(localLimits(), systemClock),
   };
 }
 
@@ -54,7 +60,7 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   const local = tryCreateNativeEngine();
   // A local-only batch on a machine without ffmpeg fails before any job, with the tool's own message.
   if (local instanceof AppError && policy.mode === 'local') throw local;
-  const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
+  const limits = localLimits();
   const localScheduler = new Scheduler<ConversionResult>(limits, systemClock);
   if (policy.mode === 'local' && !(local instanceof AppError)) {
     return {

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { concurrencyLimits } from '../core/concurrency.js';
+import { MAX_JOB_MEMORY_BYTES, formatBytes, memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
 import path from 'node:path';
 import { runProcess } from '../../native/ffmpeg/runProcess.js';
 import { locateNativeHeifDecoder } from '../../native/heic/nativeHeifDecoder.js';
@@ -76,6 +77,9 @@ async function gatherChecks(): Promise<Check[]> {
   }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
   checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one (${availableParallelism()} cores)` });
+  const override = memoryBudgetOverride(process.env);
+  const budget = memoryBudget(totalmem(), override);
+  checks.push({ name: 'memory', ok: true, detail: `running jobs share a budget of ${formatBytes(budget)} (${override ? 'CONVERTR_MEMORY_BUDGET_MB' : `the smaller of ${formatBytes(MAX_JOB_MEMORY_BYTES)} and a quarter of ${formatBytes(totalmem())} RAM`}); a picture needing more than ${formatBytes(MAX_JOB_MEMORY_BYTES)} is refused before decoding` });
   const dataDir = dataDirectory(process.env, process.platform, homedir());
   try {
     const db = openDatabase(dataDir);

@@ -16,6 +16,17 @@ export interface SchedulerLimits {
   total: number;
   /** What one running job of a lane counts against `total`; 1 when absent. */
   share?: Record<string, number>;
+  /**
+   * Bytes the running jobs' estimated memory may add up to; absent, memory is not counted. A job estimated
+   * above the whole budget runs alone.
+   */
+  memoryBudget?: number;
+}
+
+/** A job's lane, and its estimated peak memory (counted against `memoryBudget`; 0 when absent). */
+export interface LaneRequest {
+  lane: string;
+  memoryBytes?: number;
 }
 
 export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
@@ -25,6 +36,7 @@ interface Entry<TResult> {
   task: Task<TResult>;
   controller: AbortController;
   onEnd: JobListener<TResult> | undefined;
+  memoryBytes: number;
 }
 
 /**
@@ -37,6 +49,8 @@ export class Scheduler<TResult> {
   private readonly running = new Map<string, number>();
   /** The running jobs' shares of the total ceiling. */
   private runningShare = 0;
+  /** The running jobs' estimated memory. */
+  private runningMemory = 0;
   private readonly listeners = new Set<JobListener<TResult>>();
   private readonly idleWaiters: (() => void)[] = [];
   private nextId: number;
@@ -56,13 +70,15 @@ export class Scheduler<TResult> {
    * `onEnd` hears this job's last snapshot (succeeded, failed or cancelled), after the `onUpdate` listeners:
    * a caller with one job per file needs no listener per job, each called for every other job's updates.
    */
-  enqueue(lane: string, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
+  enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
+    const { lane, memoryBytes = 0 } = typeof request === 'string' ? { lane: request } : request;
     const id = this.nextId++;
     const entry: Entry<TResult> = {
       snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
       task,
       controller: new AbortController(),
       onEnd,
+      memoryBytes: Math.max(0, memoryBytes),
     };
     this.entries.set(id, entry);
     this.queue.push(entry);
@@ -126,11 +142,29 @@ export class Scheduler<TResult> {
     return this.limits.share?.[lane] ?? 1;
   }
 
+  /**
+   * Whether a job's memory fits beside the running jobs' and what earlier waiting jobs hold in reserve. A job
+   * larger than the budget fits only when nothing runs; the reserve keeps later, smaller jobs from overtaking
+   * a waiting job for ever, so its wait ends when the jobs running now have ended.
+   */
+  private memoryFits(bytes: number, reserved: number): boolean {
+    const budget = this.limits.memoryBudget;
+    if (budget === undefined) return true;
+    if (this.runningCount() === 0 && reserved === 0) return true;
+    return this.runningMemory + reserved + bytes <= budget;
+  }
+
   private pump(): void {
     if (this.paused) return;
+    let reserved = 0;
     for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total; ) {
       const entry = this.queue[i]!;
       if (!this.canStart(entry.snapshot.lane)) {
+        i++;
+        continue;
+      }
+      if (!this.memoryFits(entry.memoryBytes, reserved)) {
+        reserved += Math.min(entry.memoryBytes, this.limits.memoryBudget ?? 0);
         i++;
         continue;
       }
@@ -143,6 +177,7 @@ export class Scheduler<TResult> {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
     this.runningShare += this.shareOf(lane);
+    this.runningMemory += entry.memoryBytes;
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
     const context: TaskContext = {
@@ -170,6 +205,7 @@ export class Scheduler<TResult> {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
     this.runningShare -= this.shareOf(lane);
+    this.runningMemory -= entry.memoryBytes;
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();
     this.settleIdle();

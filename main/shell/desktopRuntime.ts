@@ -3,6 +3,7 @@ import { DesktopService, type DesktopEvents } from '../core/app/desktopService.j
 import { durableQueue } from '../core/app/durableQueue.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
+import { memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
 import { AppError } from '../core/errors.js';
 import type { HostedAccess } from '../core/hosted/hostedAccess.js';
 import { policyFromRecord, routingRecord, type JobRouter, type RoutingPolicy } from '../core/hosted/jobRouter.js';
@@ -60,7 +61,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
   const limits = concurrencyLimits(hardware);
   const lanes = () => settings.get().concurrency ?? limits.perLane;
-  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share }, systemClock);
+  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share, memoryBudget: memoryBudget(hardware.totalMemoryBytes, memoryBudgetOverride(process.env)) }, systemClock);
   stores.queue.recover();
   stores.lease.start();
   const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });

@@ -157,12 +157,15 @@ const GPS_LATITUDE = 0x0002;
 
 /** Which of the photo facts users judge a converter by an EXIF block holds: date taken, GPS position, camera. */
 export function readPhotoTags(tiffBytes: Uint8Array): PhotoTag[] {
-  let tiff: Tiff;
   try {
-    tiff = new Tiff(tiffBytes);
+    return photoTagsOf(new Tiff(tiffBytes));
   } catch {
+    // A block too short for its own header or IFD holds no facts that can be read.
     return [];
   }
+}
+
+function photoTagsOf(tiff: Tiff): PhotoTag[] {
   const ifd0 = tiff.entries(tiff.firstIfd());
   const pointer = (tag: number) => {
     const entry = ifd0.find((e) => e.tag === tag);

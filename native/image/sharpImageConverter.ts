@@ -18,8 +18,11 @@ import type { NativeHeifDecoder } from '../heic/nativeHeifDecoder.js';
 import { MAX_JPEG_EXIF_BYTES, insertJpegMetadata } from './jpegMetadata.js';
 import { insertPngMetadata } from './pngMetadata.js';
 import { readPlainPng, type PlainPng } from './plainPng.js';
+import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
+import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/memoryEstimate.js';
+import { readPictureFacts } from '../../main/core/pictureHeader.js';
 
 /** Targets that keep the ICC profile through sharp's keepIccProfile. */
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
@@ -59,9 +62,10 @@ const JPEG_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 7
 const WEBP_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 72 };
 const AVIF_QUALITY: Record<Quality, number> = { high: 75, balanced: 60, small: 45 };
 
-function encode(image: Sharp, target: ImageOutput, quality: Quality): Sharp {
+function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
   switch (target) {
-    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0' });
+    // Optimised Huffman tables hold every coefficient of the picture: a large picture is written line by line instead.
+    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0', optimiseCoding: pixels <= OPTIMISED_JPEG_MAX_PIXELS });
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
     case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
     case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: 4 });
@@ -83,6 +87,13 @@ function carriedMetadataOf(exifBlock: Uint8Array | undefined, icc: Uint8Array | 
   return { exif, icc };
 }
 
+
+/** Bytes per sample of libvips' band formats. */
+const SAMPLE_BYTES: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
+
+function tooMuchMemory(width: number, height: number, target: ImageOutput, bytes: number): AppError {
+  return new AppError('TOO_LARGE', `Converting this ${width}x${height} picture to ${target.toUpperCase()} would take about ${formatBytes(bytes)} of memory, above the ${formatBytes(MAX_JOB_MEMORY_BYTES)} one conversion may use. JPG, PNG and TIFF are written line by line in far less; a resize also helps.`);
+}
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
@@ -165,7 +176,8 @@ export class SharpImageConverter implements ImageConverter {
       width: size.width,
       height: size.height,
       hasAlpha: source.hasAlpha && ALPHA_TARGETS.has(request.target),
-      exif: keepsExif,
+      // A TIFF output carries the photo facts (camera, date, GPS) of the EXIF; one without them has nothing to carry.
+      exif: keepsExif && (request.target !== 'tiff' || source.photoTags.length > 0),
       photoTags: keepsExif ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
       pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
@@ -184,7 +196,7 @@ export class SharpImageConverter implements ImageConverter {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
-      image = encode(image, request.target, request.quality ?? 'balanced');
+      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
@@ -245,7 +257,7 @@ export class SharpImageConverter implements ImageConverter {
   private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
     const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
     const options = { limitInputPixels: request.maxPixels, animated };
-    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc'>>;
+    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp' | 'channels' | 'depth' | 'isProgressive'>>;
     try {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
@@ -255,6 +267,13 @@ export class SharpImageConverter implements ImageConverter {
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
     if (width * height > request.maxPixels) throw tooLarge(width, height, request.maxPixels);
+    // A plain PNG's facts come from its bytes (sharp was not asked); every frame of an animation is held at once.
+    const facts = (plain && typeof input !== 'string' ? readPictureFacts(input) : undefined) ?? {
+      width, height: animated ? (meta.height ?? height) : height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
+      progressive: meta.isProgressive ?? false, orientation: meta.orientation,
+    };
+    const memory = pictureJobMemory(facts, request.target, request.resize);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
     const firstFrameOnly = !animated && frames > 1
       ? [`This ${request.sourceFormat.toUpperCase()} is an animation of ${frames} frames; ${request.target.toUpperCase()} holds one picture, so this is its first frame.`]
@@ -263,8 +282,9 @@ export class SharpImageConverter implements ImageConverter {
     const cmyk = meta.space === 'cmyk';
     const hasExif = meta.exif !== undefined && meta.exif.length > 0;
     const tiffExif = request.sourceFormat === 'tiff' && !hasExif && typeof input === 'string' ? await readTiffFileExif(input).catch(() => undefined) : undefined;
-    const exifBlock = hasExif ? exifTiffOf(meta.exif!) : tiffExif;
-    const icc = meta.icc !== undefined && meta.icc.length > 0 && !cmyk;
+    const { sound, note } = soundMetadata({ exif: hasExif ? exifTiffOf(meta.exif!) : tiffExif, icc: meta.icc, xmp: meta.xmp });
+    const exifBlock = sound.exif;
+    const icc = sound.icc !== undefined && !cmyk;
     return {
       build: (tolerant) => {
         const image = sharp(input, { ...options, failOn: tolerant ? 'none' : 'warning' }).autoOrient();
@@ -279,8 +299,8 @@ export class SharpImageConverter implements ImageConverter {
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
       exifBlock,
       icc,
-      ...(tiffExif ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
-      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : [])],
+      ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
+      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
   }
 
@@ -311,7 +331,9 @@ export class SharpImageConverter implements ImageConverter {
     }
     if (summary.width * summary.height > request.maxPixels) throw tooLarge(summary.width, summary.height, request.maxPixels);
     const shown = summary.rotation % 180 === 0 ? { width: summary.width, height: summary.height } : { width: summary.height, height: summary.width };
-    const metadata = carriedMetadataOf(summary.exif, summary.icc);
+    const { sound, note } = soundMetadata({ exif: summary.exif, icc: summary.icc });
+    const metadata = carriedMetadataOf(sound.exif, sound.icc);
+    const metadataNotes = note ? [note] : [];
     // The native decoder writes the finished JPEG itself: only for a plain conversion (no resize, default quality).
     if (this.nativeHeif && request.target === 'jpg' && !summary.hasAlpha && request.resize === undefined && (request.quality ?? 'balanced') === 'balanced') {
       const jpeg = await this.nativeHeif.decodeToJpeg(request.inputPath, request.scratchDir, 90, signal).catch(() => undefined);
@@ -320,7 +342,7 @@ export class SharpImageConverter implements ImageConverter {
       if (jpeg && size?.width === shown.width && size.height === shown.height) {
         return {
           build: () => sharp(jpeg), canRetryTolerant: false, width: shown.width, height: shown.height, hasAlpha: false, pages: 1,
-          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, carriedMetadata: metadata, nativeJpeg: jpeg, notes: [],
+          exif: metadata.exif !== undefined, photoTags: metadata.exif ? readPhotoTags(metadata.exif) : [], icc: metadata.icc !== undefined, carriedMetadata: metadata, nativeJpeg: jpeg, notes: metadataNotes,
         };
       }
     }
@@ -344,7 +366,7 @@ export class SharpImageConverter implements ImageConverter {
       exifBlock: metadata.exif,
       icc: metadata.icc !== undefined,
       carriedMetadata: metadata,
-      notes: summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : [],
+      notes: [...(summary.imageCount > 1 ? [`Converted the main picture of the ${summary.imageCount} stored in this file.`] : []), ...metadataNotes],
     };
   }
 }

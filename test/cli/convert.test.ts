@@ -81,6 +81,13 @@ describe('convertr doctor', () => {
     expect(report['sharp']!.ok).toBe(true);
   });
 
+  it('prints the memory budget running jobs share, and the override of the environment', async () => {
+    const plain = JSON.parse((await runCli(['doctor', '--json'])).stdout) as Record<string, { detail: string }>;
+    expect(plain['memory']!.detail).toMatch(/budget of [\d.]+ (GB|MB) \(the smaller of 1.5 GB and a quarter of/);
+    const set = JSON.parse((await runCli(['doctor', '--json'], { CONVERTR_MEMORY_BUDGET_MB: '500' })).stdout) as Record<string, { detail: string }>;
+    expect(set['memory']!.detail).toMatch(/budget of 500 MB \(CONVERTR_MEMORY_BUDGET_MB\)/);
+  });
+
   it('fails clearly when FFMPEG_PATH points nowhere', async () => {
     const run = await runCli(['doctor'], { FFMPEG_PATH: '/nonexistent/ffmpeg' });
     expect(run.code).toBe(1);

@@ -161,3 +161,69 @@ describe('Scheduler', () => {
     expect(order.slice(0, 2)).toEqual([`listener ${waiting} cancelled`, `end ${waiting} cancelled`]);
   });
 });
+
+describe('Scheduler memory budget', () => {
+  const MB = 1e6;
+  const limits = { perLane: { image: 4, audio: 2 }, total: 4, memoryBudget: 1500 * MB };
+
+  it('admits pictures within the budget beside the slots: four 700 MB pictures run two at a time', async () => {
+    const scheduler = new Scheduler<string>(limits, new FakeClock());
+    let peak = 0;
+    scheduler.onUpdate(() => { peak = Math.max(peak, scheduler.runningCount()); });
+    const pictures = Array.from({ length: 4 }, () => deferred());
+    pictures.forEach((p) => scheduler.enqueue({ lane: 'image', memoryBytes: 700 * MB }, p.task));
+    expect(scheduler.runningCount('image')).toBe(2);
+    pictures[0]!.resolve();
+    await flush();
+    expect(scheduler.list().map((j) => j.status)).toEqual(['succeeded', 'running', 'running', 'queued']);
+    for (const p of pictures) p.resolve();
+    await scheduler.whenIdle();
+    expect(peak).toBe(2);
+    expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
+  });
+
+  it('runs a job bigger than the whole budget alone, and later small jobs do not keep it waiting', async () => {
+    const scheduler = new Scheduler<string>(limits, new FakeClock());
+    const small = deferred();
+    const huge = deferred();
+    const later = Array.from({ length: 3 }, () => deferred());
+    scheduler.enqueue({ lane: 'image', memoryBytes: 400 * MB }, small.task);
+    const hugeId = scheduler.enqueue({ lane: 'image', memoryBytes: 2000 * MB }, huge.task);
+    const laterIds = later.map((t) => scheduler.enqueue({ lane: 'image', memoryBytes: 100 * MB }, t.task));
+    // The huge job waits for the one running job only: the small ones behind it do not start before it.
+    expect(scheduler.get(hugeId)!.status).toBe('queued');
+    expect(laterIds.map((id) => scheduler.get(id)!.status)).toEqual(['queued', 'queued', 'queued']);
+    small.resolve();
+    await flush();
+    expect(scheduler.get(hugeId)!.status).toBe('running');
+    expect(scheduler.runningCount()).toBe(1);
+    huge.resolve();
+    await flush();
+    expect(laterIds.map((id) => scheduler.get(id)!.status)).toEqual(['running', 'running', 'running']);
+    for (const t of later) t.resolve();
+    await scheduler.whenIdle();
+  });
+
+  it('a job waiting for a slot of its lane holds no memory back: a sound job behind it starts', async () => {
+    const scheduler = new Scheduler<string>({ ...limits, perLane: { image: 1, audio: 2 } }, new FakeClock());
+    const tasks = Array.from({ length: 3 }, () => deferred());
+    scheduler.enqueue({ lane: 'image', memoryBytes: 1000 * MB }, tasks[0]!.task);
+    const picture = scheduler.enqueue({ lane: 'image', memoryBytes: 400 * MB }, tasks[1]!.task);
+    const sound = scheduler.enqueue({ lane: 'audio', memoryBytes: 400 * MB }, tasks[2]!.task);
+    expect([scheduler.get(picture)!.status, scheduler.get(sound)!.status]).toEqual(['queued', 'running']);
+    tasks[0]!.resolve();
+    await flush();
+    expect(scheduler.get(picture)!.status).toBe('running');
+    for (const t of tasks) t.resolve();
+    await scheduler.whenIdle();
+  });
+
+  it('counts no memory without a budget, and a plain lane name still works', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { image: 4 }, total: 4 }, new FakeClock());
+    const tasks = Array.from({ length: 4 }, () => deferred());
+    tasks.forEach((t, i) => scheduler.enqueue(i % 2 ? 'image' : { lane: 'image', memoryBytes: 5000 * MB }, t.task));
+    expect(scheduler.runningCount('image')).toBe(4);
+    for (const t of tasks) t.resolve();
+    await scheduler.whenIdle();
+  });
+});
