@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { JobReport } from '../core/jobReport.js';
 import { dataDirectory } from '../core/dataDirectory.js';
@@ -14,22 +15,27 @@ import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import type { BatchRouting } from '../core/hosted/hostedRecords.js';
 import { actualCostUsd } from '../core/hosted/hybridDecision.js';
 import { policyFromRecord, routingRecord, type JobRouter, type RoutingPolicy } from '../core/hosted/jobRouter.js';
-import { humanLine, jsonLine, summaryLine } from './formatReport.js';
+import { humanLine, jsonLine, summaryLine, type JobSizes } from './formatReport.js';
+import { ProgressLines } from './progressLines.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
 import { engineOptionsChosen } from '../core/conversionOptions.js';
 import { resolveRequest } from './resolveRequest.js';
 import { checkCommandFolder } from './appFolders.js';
 
+/** A terminal's status lines, one per converting file, redrawn four times a second; the returned function clears them. */
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
   if (!io.stderrIsTty) return () => {};
-  const timer = setInterval(() => {
-    const running = context.schedulers.flatMap((s) => s.list()).filter((j) => j.status === 'running');
-    const detail = running.map((j) => `${Math.round(j.progress * 100)}%${j.etaSeconds !== undefined ? ` (${Math.ceil(j.etaSeconds)}s left)` : ''}`).join('  ');
-    io.progress(`[${finished()}/${total()}] ${detail}`);
-  }, 250);
+  const progress = new ProgressLines(() => systemClock.now());
+  const route = context.route;
+  context.route = (job) => {
+    const routed = route(job);
+    return { ...routed, converter: progress.watch(routed.converter) };
+  };
+  const timer = setInterval(() => io.progress(progress.lines(finished(), total(), io.columns()).join('\n')), 250);
   return () => {
     clearInterval(timer);
+    context.route = route;
     io.progress('');
   };
 }
@@ -44,9 +50,17 @@ function apiUrlOf(flag: string | undefined): URL {
   }
 }
 
+function sizesOf(report: JobReport): JobSizes | undefined {
+  if (report.status !== 'succeeded' || report.output === null) return undefined;
+  try {
+    return { inputBytes: statSync(report.input).size, outputBytes: statSync(report.output).size };
+  } catch {
+    return undefined;
+  }
+}
+
 function printReport(io: CliIo, json: boolean, report: JobReport, route?: string): void {
-  io.progress('');
-  io.stdout(json ? jsonLine(report, route) : humanLine(report, route));
+  io.stdout(json ? jsonLine(report, route) : humanLine(report, route, sizesOf(report)));
 }
 
 function policyOf(routing: BatchRouting): RoutingPolicy {
