@@ -29,6 +29,8 @@ export interface ConvertArgs {
   json: boolean;
   /** Convert folder files again even when their earlier output is still in place. */
   again: boolean;
+  /** Failures also show the tool's own words and the error code. */
+  verbose: boolean;
 }
 
 export interface RegisterArgs {
@@ -58,6 +60,7 @@ export interface StatsArgs {
 export interface ResumeArgs {
   command: 'resume';
   json: boolean;
+  verbose: boolean;
 }
 
 export interface HelpArgs {
@@ -75,7 +78,7 @@ Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
           [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
-          [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
+          [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
       sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
       and files whose earlier output is still in place are skipped (--again converts those once more).
@@ -86,6 +89,7 @@ Commands:
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
+      --verbose      with a failure, also the error code and the tool's or the system's own words.
       --mono         mix the sound down to one channel (speech, podcasts).
       --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
                      ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
@@ -126,7 +130,7 @@ Commands:
       --preset and the option flags work as for convert; the rule keeps them.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
-  resume [--json]
+  resume [--json] [--verbose]
       Finish every interrupted batch.
   stats [--window 14d] [--json]
       Requests, success and error rates, average runtime and conversion minutes per format pair.
@@ -202,6 +206,7 @@ function parseConvert(rest: string[]): ConvertArgs {
       label: { type: 'string' },
       json: { type: 'boolean', default: false },
       again: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
@@ -221,7 +226,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   }
   const isPrivate = values.private ?? false;
   if (isPrivate && mode === 'hosted') throw new UsageError('--private keeps every byte on this machine, so it cannot be combined with --mode hosted.');
-  return { command: 'convert', inputs: positionals, target: target ?? null, preset: values.preset, options, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
+  return { command: 'convert', inputs: positionals, target: target ?? null, preset: values.preset, options, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false, verbose: values.verbose ?? false };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -266,8 +271,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         return { command: 'stats', windowDays, json: values.json ?? false };
       }
       case 'resume': {
-        const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });
-        return { command: 'resume', json: values.json ?? false };
+        const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+        return { command: 'resume', json: values.json ?? false, verbose: values.verbose ?? false };
       }
       case 'doctor': {
         const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });

@@ -11,6 +11,7 @@ import type { ConvertArgs, ResumeArgs } from './args.js';
 import { UsageError } from './args.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';
 import { AppError } from '../core/errors.js';
+import { withoutToolWords } from '../core/errorWords.js';
 import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import type { BatchRouting } from '../core/hosted/hostedRecords.js';
 import { actualCostUsd } from '../core/hosted/hybridDecision.js';
@@ -59,8 +60,19 @@ function sizesOf(report: JobReport): JobSizes | undefined {
   }
 }
 
-function printReport(io: CliIo, json: boolean, report: JobReport, route?: string): void {
-  io.stdout(json ? jsonLine(report, route) : humanLine(report, route, sizesOf(report)));
+/** How finished jobs are printed: `--json` lines, or lines for people (`--verbose`: failures in the tool's words too). */
+interface ReportStyle {
+  json: boolean;
+  verbose: boolean;
+}
+
+function printReport(io: CliIo, style: ReportStyle, report: JobReport, route?: string): void {
+  io.stdout(style.json ? jsonLine(report, route) : humanLine(report, route, sizesOf(report), style.verbose));
+}
+
+/** A notice (no keychain, unreachable API) without the tool's words, unless `--verbose`. */
+function plainNotice(line: string, verbose: boolean): string {
+  return verbose ? line : withoutToolWords(line) ?? line;
 }
 
 function policyOf(routing: BatchRouting): RoutingPolicy {
@@ -110,7 +122,7 @@ const LOCAL_ROUTING: BatchRouting = { mode: 'local', apiUrl: null, neverUpload: 
  * removed) and stay queued, and the batch is recorded as stopped by the user, so that only the command
  * line resumes it (the window lists it). Ctrl-C is handled from the start, even while the router loads.
  */
-async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, label: string | undefined, onFirstClaim?: (claim: FirstClaim) => void): Promise<JobReport[]> {
+async function runBatches(stores: DataStores, batchKeys: string[], style: ReportStyle, io: CliIo, label: string | undefined, onFirstClaim?: (claim: FirstClaim) => void): Promise<JobReport[]> {
   let stopped = false;
   let current: RoutedContext | undefined;
   const cancel = () => {
@@ -128,10 +140,10 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
     for (const key of batchKeys) {
       if (stopped) break;
       const policy = policyOf(stores.hosted.routing(key) ?? LOCAL_ROUTING);
-      const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(line) });
+      const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(plainNotice(line, style.verbose)) });
       current = context;
       const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
-      const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
+      const stopProgress = style.json ? () => {} : startProgress(context, io, total, () => finished);
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
       const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io) : () => {};
       const batch: JobReport[] = [];
@@ -140,7 +152,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           finished++;
           now.push(report);
           batch.push(report);
-          printReport(io, json, report, hybrid?.decisionFor(report.input)?.reason);
+          printReport(io, style, report, hybrid?.decisionFor(report.input)?.reason);
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);
@@ -157,7 +169,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
         await context.close();
       }
     }
-    if (!json) io.stderr(summaryLine(now, systemClock.now() - started));
+    if (!style.json) io.stderr(summaryLine(now, systemClock.now() - started));
     const cancelled = now.filter((r) => r.status === 'cancelled');
     return [...all, ...cancelled];
   } finally {
@@ -213,7 +225,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const resuming = stores.queue.hasUnfinished(batchKey);
     const skipped = resuming ? selection.skipped : [...selection.skipped, ...selection.alreadyConverted];
     const unreadableReports = unreadable.map((item) => unreadableReport(item, target));
-    for (const report of [...unreadableReports, ...skipped]) printReport(io, args.json, report);
+    for (const report of [...unreadableReports, ...skipped]) printReport(io, args, report);
     const inputs = resuming ? selection.requested : selection.inputs;
     if (inputs.length === 0) {
       if (skipped.length > 0 && !args.json) io.stderr(`Nothing new to convert: ${skipped.length} file(s) skipped.`);
@@ -233,7 +245,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
       budgetUsd: args.mode === 'hybrid' ? await budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
     };
     stores.hosted.saveRouting(batch.batchKey, routingRecord(policy), Date.now());
-    const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label, announce);
+    const reports = await runBatches(stores, [batch.batchKey], args, io, args.label, announce);
     const others = new Set(stores.queue.pendingBatches().filter((key) => key !== batch.batchKey));
     if (others.size > 0) io.stderr(`${others.size} other interrupted batch(es) wait; run "convertr resume" to finish them.`);
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');
@@ -254,7 +266,7 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
       return 0;
     }
     for (const key of keys) stores.queueStore.setStoppedByUser(key, false);
-    const reports = await runBatches(stores, keys, args.json, io, undefined);
+    const reports = await runBatches(stores, keys, args, io, undefined);
     return reports.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
     stores.close();

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import type { JobReport } from '../core/jobReport.js';
+import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
+import { plainLine } from '../core/errorWords.js';
 
 /** One `--json` line; hybrid batches add a short `route` reason (why the job ran where it did). */
 export function jsonLine(report: JobReport, route?: string): string {
@@ -31,7 +33,16 @@ export interface JobSizes {
   outputBytes: number;
 }
 
-export function humanLine(report: JobReport, route?: string, sizes?: JobSizes): string {
+const codeOf = (code: string): ErrorCode => ((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL');
+
+/** A failure in plain words and what to do; `--verbose` adds the code and the original words. */
+export function failureLines(error: { code: string; message: string }, verbose: boolean): string {
+  const code = codeOf(error.code);
+  const plain = `    ${plainLine({ code, message: error.message })}`;
+  return verbose ? `${plain}\n    details: [${error.code}] ${error.message}` : plain;
+}
+
+export function humanLine(report: JobReport, route?: string, sizes?: JobSizes, verbose = false): string {
   if (report.status === 'succeeded') {
     const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
     const where = report.mode === 'hosted' ? `, hosted${route ? `: ${route}` : ''}` : route ? `, local: ${route}` : '';
@@ -39,8 +50,7 @@ export function humanLine(report: JobReport, route?: string, sizes?: JobSizes): 
     return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)}${size}${where})${notes}`;
   }
   if (report.status === 'skipped') return `– ${report.input}  skipped: ${report.notes[0] ?? 'nothing to do'}`;
-  const error = report.error ? `${report.error.message} [${report.error.code}]` : report.status;
-  return `✘ ${report.input}\n    ${error}`;
+  return `✘ ${report.input}\n${report.error ? failureLines(report.error, verbose) : `    ${report.status}`}`;
 }
 
 export function summaryLine(reports: readonly JobReport[], elapsedMs: number): string {
