@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { JobReport } from '../core/jobReport.js';
-import { ERROR_CODES, type ErrorCode } from '../core/errors.js';
-import { plainLine } from '../core/errorWords.js';
+import { errorCodeOf, plainLine } from '../core/errorWords.js';
 
 /** One `--json` line; hybrid batches add a short `route` reason (why the job ran where it did). */
 export function jsonLine(report: JobReport, route?: string): string {
@@ -33,12 +32,9 @@ export interface JobSizes {
   outputBytes: number;
 }
 
-const codeOf = (code: string): ErrorCode => ((ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL');
-
 /** A failure in plain words and what to do; `--verbose` adds the code and the original words. */
 export function failureLines(error: { code: string; message: string }, verbose: boolean): string {
-  const code = codeOf(error.code);
-  const plain = `    ${plainLine({ code, message: error.message })}`;
+  const plain = `    ${plainLine({ code: errorCodeOf(error.code), message: error.message })}`;
   return verbose ? `${plain}\n    details: [${error.code}] ${error.message}` : plain;
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from './errors.js';
+import { ERROR_CODES, type ErrorCode } from './errors.js';
 
 /**
  * What each error says to a person: a plain sentence for when the thrown message is in a tool's words
@@ -88,4 +88,17 @@ export function plainMessage(error: { code: ErrorCode; message: string }): strin
 /** The message and what to do, as one line. */
 export function plainLine(error: { code: ErrorCode; message: string }): string {
   return `${plainMessage(error)} ${adviceFor(error.code)}`;
+}
+
+/** An error code as stored (a string), read back as one of the codes; anything else is INTERNAL. */
+export function errorCodeOf(code: string): ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : 'INTERNAL';
+}
+
+/** A job's error as the window shows it: the plain message, what to do, and the original words (`detail`) when they differ. */
+export function errorForPeople(error: { code: string; message: string; detail?: string }): { code: string; message: string; advice: string; detail?: string } {
+  const code = errorCodeOf(error.code);
+  const message = plainMessage({ code, message: error.message });
+  const detail = error.detail ?? (message !== error.message ? error.message : undefined);
+  return { code: error.code, message, advice: adviceFor(code), ...(detail !== undefined ? { detail } : {}) };
 }

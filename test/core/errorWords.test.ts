@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../main/core/errors';
-import { adviceFor, hasToolWords, plainMessage, plainSentenceFor } from '../../main/core/errorWords';
+import { adviceFor, errorForPeople, hasToolWords, plainMessage, plainSentenceFor } from '../../main/core/errorWords';
 
 /** Verbs a piece of advice starts with: it names something the user can do. */
 const DOING = /^(Run|Add|Copy|Check|Open|Download|Pick|Choose|Make|Try|Remove|Free|Reinstall|Retry|Register|Wait|Update|Unlock|Edit|Convert)\b/;
@@ -39,5 +39,15 @@ describe('every error a user can meet, in plain words', () => {
     expect(plainMessage({ code: 'OUTPUT_UNWRITABLE', message: TOOL_MESSAGES[2]! })).toBe('The output folder /tmp/x/sub cannot be created.');
     expect(plainMessage({ code: 'KEYCHAIN_UNAVAILABLE', message: TOOL_MESSAGES[3]! })).toBe('No OS keychain is available.');
     expect(plainMessage({ code: 'DATA_FOLDER_UNWRITABLE', message: TOOL_MESSAGES[5]! })).toBe('Convertr cannot save its own records in its data folder.');
+  });
+
+  it('gives the window the plain message and the advice in the job\'s error, the original words kept for support', () => {
+    expect(errorForPeople({ code: 'INPUT_CORRUPT', message: TOOL_MESSAGES[0]! })).toEqual({
+      code: 'INPUT_CORRUPT', message: 'This file is damaged or incomplete.', advice: adviceFor('INPUT_CORRUPT'), detail: TOOL_MESSAGES[0],
+    });
+    expect(errorForPeople({ code: 'NO_AUDIO_STREAM', message: 'This file has no audio track, so it cannot become MP3.' })).toEqual({
+      code: 'NO_AUDIO_STREAM', message: 'This file has no audio track, so it cannot become MP3.', advice: 'Choose a video format such as MP4 instead.',
+    });
+    expect(errorForPeople({ code: 'SOMETHING_ELSE', message: 'x' }).advice).toBe(adviceFor('INTERNAL'));
   });
 });
