@@ -85,9 +85,13 @@ export function plainMessage(error: { code: ErrorCode; message: string }): strin
   return withoutToolWords(error.message) ?? WORDS[error.code].plain;
 }
 
-/** The message and what to do, as one line. */
+/** A message that already ends by saying what to do ("…; check the connection or convert locally."). */
+const SAYS_WHAT_TO_DO = /;\s+(?:check|convert|choose|pick|try|retry|use|run|add|wait|register|remove|give|make|free|open|update)\b[^;]*\.$/i;
+
+/** The message and what to do, as one line (the code's advice unless the message already gives some). */
 export function plainLine(error: { code: ErrorCode; message: string }): string {
-  return `${plainMessage(error)} ${adviceFor(error.code)}`;
+  const message = plainMessage(error);
+  return SAYS_WHAT_TO_DO.test(message) ? message : `${message} ${adviceFor(error.code)}`;
 }
 
 /** An error code as stored (a string), read back as one of the codes; anything else is INTERNAL. */

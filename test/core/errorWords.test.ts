@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../main/core/errors';
-import { adviceFor, errorForPeople, hasToolWords, plainMessage, plainSentenceFor } from '../../main/core/errorWords';
+import { adviceFor, errorForPeople, plainLine, hasToolWords, plainMessage, plainSentenceFor } from '../../main/core/errorWords';
 
 /** Verbs a piece of advice starts with: it names something the user can do. */
 const DOING = /^(Run|Add|Copy|Check|Open|Download|Pick|Choose|Make|Try|Remove|Free|Reinstall|Retry|Register|Wait|Update|Unlock|Edit|Convert)\b/;
@@ -49,5 +49,10 @@ describe('every error a user can meet, in plain words', () => {
       code: 'NO_AUDIO_STREAM', message: 'This file has no audio track, so it cannot become MP3.', advice: 'Choose a video format such as MP4 instead.',
     });
     expect(errorForPeople({ code: 'SOMETHING_ELSE', message: 'x' }).advice).toBe(adviceFor('INTERNAL'));
+  });
+
+  it('says what to do once: the code\'s advice unless the message already ends with some', () => {
+    expect(plainLine({ code: 'HOSTED_NETWORK', message: TOOL_MESSAGES[1]! })).toBe('The hosted API cannot be reached; check the connection or convert locally.');
+    expect(plainLine({ code: 'INPUT_CORRUPT', message: TOOL_MESSAGES[0]! })).toBe(`This file is damaged or incomplete. ${adviceFor('INPUT_CORRUPT')}`);
   });
 });
