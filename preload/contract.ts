@@ -20,7 +20,8 @@ export type ModeView = z.infer<typeof modeSchema>;
 const conversionModeSchema = z.enum(CONVERSION_MODES);
 export const windowSchema = z.enum(['1d', '7d', '14d', '30d']);
 
-export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional() });
+/** `message` in plain words; `advice`: what to do (from core); `detail`: the tool's or the system's own words. */
+export const errorPayloadSchema = z.object({ code: z.string(), message: z.string(), detail: z.string().optional(), advice: z.string().optional() });
 export type ErrorPayloadView = z.infer<typeof errorPayloadSchema>;
 
 const pathSchema = z.string().min(1).max(4096);

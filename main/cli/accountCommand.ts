@@ -8,6 +8,7 @@ import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import { UsageError, type LogoutArgs, type RegisterArgs } from './args.js';
 import { createTokenVault } from '../shell/hostedRouting.js';
 import type { CliIo } from './io.js';
+import { withoutToolWords } from '../core/errorWords.js';
 
 function apiUrlOf(flag: string | undefined): URL {
   try {
@@ -78,7 +79,7 @@ export async function registerCommand(args: RegisterArgs, io: CliIo): Promise<nu
   if (saved.location === 'keychain') {
     io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');
   } else {
-    io.stderr(`${saved.keychainProblem} The token is kept in memory for this session only and is not written anywhere, so it is gone when this command ends; hosted conversions stay anonymous.`);
+    io.stderr(`${withoutToolWords(saved.keychainProblem ?? 'No OS keychain is available.') ?? saved.keychainProblem} The token is kept in memory for this session only and is not written anywhere, so it is gone when this command ends; hosted conversions stay anonymous.`);
   }
   return 0;
 }

@@ -29,6 +29,8 @@ export interface ConvertArgs {
   json: boolean;
   /** Convert folder files again even when their earlier output is still in place. */
   again: boolean;
+  /** Failures also show the tool's own words and the error code. */
+  verbose: boolean;
 }
 
 export interface RegisterArgs {
@@ -62,6 +64,7 @@ export interface ResumeArgs {
   batch: string | undefined;
   /** Give the batches up instead of finishing them. */
   discard: boolean;
+  verbose: boolean;
 }
 
 export interface HelpArgs {
@@ -79,7 +82,7 @@ Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
           [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
-          [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json]
+          [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
       sub-folders are mirrored). In a folder, Convertr's own outputs, files already in the target format
       and files whose earlier output is still in place are skipped (--again converts those once more).
@@ -90,6 +93,7 @@ Commands:
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
+      --verbose      with a failure, also the error code and the tool's or the system's own words.
       --mono         mix the sound down to one channel (speech, podcasts).
       --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
                      ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
@@ -130,7 +134,7 @@ Commands:
       --preset and the option flags work as for convert; the rule keeps them.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
-  resume [<batch>] [--discard] [--json]
+  resume [<batch>] [--discard] [--json] [--verbose]
       Finish every interrupted batch (or the one whose id is given), after naming each with its files.
       --discard gives them up instead: partial files and scratch folders are removed and nothing resumes
       them; outputs already in place are kept.
@@ -208,6 +212,7 @@ function parseConvert(rest: string[]): ConvertArgs {
       label: { type: 'string' },
       json: { type: 'boolean', default: false },
       again: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
     },
   });
   if (positionals.length === 0) throw new UsageError('convert needs at least one input file or folder.');
@@ -227,7 +232,7 @@ function parseConvert(rest: string[]): ConvertArgs {
   }
   const isPrivate = values.private ?? false;
   if (isPrivate && mode === 'hosted') throw new UsageError('--private keeps every byte on this machine, so it cannot be combined with --mode hosted.');
-  return { command: 'convert', inputs: positionals, target: target ?? null, preset: values.preset, options, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false };
+  return { command: 'convert', inputs: positionals, target: target ?? null, preset: values.preset, options, outputDir: values.out, mode, budgetUsd, private: isPrivate, stripLocation: values['strip-location'] ?? false, apiUrl: values['api-url'], label: values.label, json: values.json ?? false, again: values.again ?? false, verbose: values.verbose ?? false };
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -272,11 +277,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         return { command: 'stats', windowDays, json: values.json ?? false };
       }
       case 'resume': {
-        const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { json: { type: 'boolean', default: false }, discard: { type: 'boolean', default: false } } });
+        const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { json: { type: 'boolean', default: false }, discard: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
         if (positionals.length > 1) throw new UsageError('resume takes at most one batch id.');
         const batch = positionals[0]?.toLowerCase();
         if (batch !== undefined && !/^[0-9a-f]{6,32}$/.test(batch)) throw new UsageError(`"${positionals[0]}" is not a batch id (the hexadecimal id "convertr resume" prints).`);
-        return { command: 'resume', json: values.json ?? false, batch, discard: values.discard ?? false };
+        return { command: 'resume', json: values.json ?? false, batch, discard: values.discard ?? false, verbose: values.verbose ?? false };
       }
       case 'doctor': {
         const { values } = parseArgs({ args: rest, strict: true, options: { json: { type: 'boolean', default: false } } });

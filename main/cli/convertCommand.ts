@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { JobReport, RouteFacts } from '../core/jobReport.js';
 import { dataDirectory } from '../core/dataDirectory.js';
@@ -10,26 +11,32 @@ import type { ConvertArgs, ResumeArgs } from './args.js';
 import { UsageError } from './args.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';
 import { AppError } from '../core/errors.js';
+import { withoutToolWords } from '../core/errorWords.js';
 import { resolveApiUrl } from '../core/hosted/hostedPlan.js';
 import type { BatchRouting } from '../core/hosted/hostedRecords.js';
 import { actualCostUsd } from '../core/hosted/hybridDecision.js';
 import { policyFromRecord, routingRecord, type JobRouter, type RouteDecision, type RoutingPolicy } from '../core/hosted/jobRouter.js';
-import { humanLine, jsonLine, summaryLine } from './formatReport.js';
+import { humanLine, jsonLine, summaryLine, type JobSizes } from './formatReport.js';
+import { ProgressLines } from './progressLines.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
 import { engineOptionsChosen } from '../core/conversionOptions.js';
 import { resolveRequest } from './resolveRequest.js';
 import { checkCommandFolder } from './appFolders.js';
 
+/** A terminal's status lines, one per converting file, redrawn four times a second; the returned function clears them. */
 function startProgress(context: RoutedContext, io: CliIo, total: () => number, finished: () => number): () => void {
   if (!io.stderrIsTty) return () => {};
-  const timer = setInterval(() => {
-    const running = context.schedulers.flatMap((s) => s.list()).filter((j) => j.status === 'running');
-    const detail = running.map((j) => `${Math.round(j.progress * 100)}%${j.etaSeconds !== undefined ? ` (${Math.ceil(j.etaSeconds)}s left)` : ''}`).join('  ');
-    io.progress(`[${finished()}/${total()}] ${detail}`);
-  }, 250);
+  const progress = new ProgressLines(() => systemClock.now());
+  const route = context.route;
+  context.route = (job) => {
+    const routed = route(job);
+    return { ...routed, converter: progress.watch(routed.converter) };
+  };
+  const timer = setInterval(() => io.progress(progress.lines(finished(), total(), io.columns()).join('\n')), 250);
   return () => {
     clearInterval(timer);
+    context.route = route;
     io.progress('');
   };
 }
@@ -44,9 +51,28 @@ function apiUrlOf(flag: string | undefined): URL {
   }
 }
 
-function printReport(io: CliIo, json: boolean, report: JobReport, facts?: RouteFacts): void {
-  io.progress('');
-  io.stdout(json ? jsonLine(report, facts) : humanLine(report, facts?.route));
+function sizesOf(report: JobReport): JobSizes | undefined {
+  if (report.status !== 'succeeded' || report.output === null) return undefined;
+  try {
+    return { inputBytes: statSync(report.input).size, outputBytes: statSync(report.output).size };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How finished jobs are printed: `--json` lines, or lines for people (`--verbose`: failures in the tool's words too). */
+interface ReportStyle {
+  json: boolean;
+  verbose: boolean;
+}
+
+function printReport(io: CliIo, style: ReportStyle, report: JobReport, facts?: RouteFacts): void {
+  io.stdout(style.json ? jsonLine(report, facts) : humanLine(report, facts?.route, sizesOf(report), style.verbose));
+}
+
+/** A notice (no keychain, unreachable API) without the tool's words, unless `--verbose`. */
+function plainNotice(line: string, verbose: boolean): string {
+  return verbose ? line : withoutToolWords(line) ?? line;
 }
 
 function policyOf(routing: BatchRouting): RoutingPolicy {
@@ -96,7 +122,7 @@ const LOCAL_ROUTING: BatchRouting = { mode: 'local', apiUrl: null, neverUpload: 
  * removed) and stay queued, and the batch is recorded as stopped by the user, so that only the command
  * line resumes it (the window lists it). Ctrl-C is handled from the start, even while the router loads.
  */
-async function runBatches(stores: DataStores, batchKeys: string[], json: boolean, io: CliIo, label: string | undefined, onFirstClaim?: (claim: FirstClaim) => void): Promise<JobReport[]> {
+async function runBatches(stores: DataStores, batchKeys: string[], style: ReportStyle, io: CliIo, label: string | undefined, onFirstClaim?: (claim: FirstClaim) => void): Promise<JobReport[]> {
   let stopped = false;
   let current: RoutedContext | undefined;
   const cancel = () => {
@@ -114,10 +140,10 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
     for (const key of batchKeys) {
       if (stopped) break;
       const policy = policyOf(stores.hosted.routing(key) ?? LOCAL_ROUTING);
-      const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(line) });
+      const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(plainNotice(line, style.verbose)) });
       current = context;
       const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
-      const stopProgress = json ? () => {} : startProgress(context, io, total, () => finished);
+      const stopProgress = style.json ? () => {} : startProgress(context, io, total, () => finished);
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
       // Hybrid's reason for each job of this batch, printed with its line.
       const reasons = new Map<string, RouteDecision | undefined>();
@@ -131,7 +157,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
           now.push(report);
           batch.push(report);
           const decision = reasons.get(report.input);
-          printReport(io, json, report, decision?.reason ? { route: decision.reason, localTiming: decision.localTiming, predictedCostUsd: decision.predictedCostUsd, reservedUsd: decision.reservedUsd } : undefined);
+          printReport(io, style, report, decision?.reason ? { route: decision.reason, localTiming: decision.localTiming, predictedCostUsd: decision.predictedCostUsd, reservedUsd: decision.reservedUsd } : undefined);
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);
@@ -148,7 +174,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], json: boolean
         await context.close();
       }
     }
-    if (!json) io.stderr(summaryLine(now, systemClock.now() - started));
+    if (!style.json) io.stderr(summaryLine(now, systemClock.now() - started));
     const cancelled = now.filter((r) => r.status === 'cancelled');
     return [...all, ...cancelled];
   } finally {
@@ -204,7 +230,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const resuming = stores.queue.hasUnfinished(batchKey);
     const skipped = resuming ? selection.skipped : [...selection.skipped, ...selection.alreadyConverted];
     const unreadableReports = unreadable.map((item) => unreadableReport(item, target));
-    for (const report of [...unreadableReports, ...skipped]) printReport(io, args.json, report);
+    for (const report of [...unreadableReports, ...skipped]) printReport(io, args, report);
     const inputs = resuming ? selection.requested : selection.inputs;
     if (inputs.length === 0) {
       if (skipped.length > 0 && !args.json) io.stderr(`Nothing new to convert: ${skipped.length} file(s) skipped.`);
@@ -227,7 +253,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
       budgetUsd: args.mode === 'hybrid' ? await budgetOf(args) : 0, stripPhotoMetadata: args.stripLocation,
     };
     stores.hosted.saveRouting(batch.batchKey, routingRecord(policy), Date.now());
-    const reports = await runBatches(stores, [batch.batchKey], args.json, io, args.label, announce);
+    const reports = await runBatches(stores, [batch.batchKey], args, io, args.label, announce);
     const others = new Set(stores.queue.pendingBatches().filter((key) => key !== batch.batchKey));
     if (others.size > 0) io.stderr(`${others.size} other interrupted batch(es) wait; run "convertr resume" to finish them.`);
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');
@@ -273,7 +299,7 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
       return 0;
     }
     for (const key of keys) stores.queueStore.setStoppedByUser(key, false);
-    const reports = await runBatches(stores, keys, args.json, io, undefined);
+    const reports = await runBatches(stores, keys, args, io, undefined);
     return reports.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
     stores.close();

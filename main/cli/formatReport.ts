@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { routeFields, type JobReport, type RouteFacts } from '../core/jobReport.js';
+import { errorCodeOf, plainLine } from '../core/errorWords.js';
 
 /**
  * One `--json` line; hybrid batches add why the job ran where it did (`route`), whether this machine's time
@@ -15,15 +16,40 @@ function seconds(ms: number): string {
   return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
-export function humanLine(report: JobReport, route?: string): string {
+/** `512 B`, `48.2 KB`, `12.3 MB`, `1.4 GB` (1 MB = 1,000,000 bytes, as `--max-size` counts). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (value >= 999.95 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The sizes of a finished job's input and output, when both could be read. */
+export interface JobSizes {
+  inputBytes: number;
+  outputBytes: number;
+}
+
+/** A failure in plain words and what to do; `--verbose` adds the code and the original words. */
+export function failureLines(error: { code: string; message: string }, verbose: boolean): string {
+  const plain = `    ${plainLine({ code: errorCodeOf(error.code), message: error.message })}`;
+  return verbose ? `${plain}\n    details: [${error.code}] ${error.message}` : plain;
+}
+
+export function humanLine(report: JobReport, route?: string, sizes?: JobSizes, verbose = false): string {
   if (report.status === 'succeeded') {
     const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
     const where = report.mode === 'hosted' ? `, hosted${route ? `: ${route}` : ''}` : route ? `, local: ${route}` : '';
-    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)}${where})${notes}`;
+    const size = sizes ? `, ${formatSize(sizes.inputBytes)} -> ${formatSize(sizes.outputBytes)}` : '';
+    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)}${size}${where})${notes}`;
   }
   if (report.status === 'skipped') return `– ${report.input}  skipped: ${report.notes[0] ?? 'nothing to do'}`;
-  const error = report.error ? `${report.error.message} [${report.error.code}]` : report.status;
-  return `✘ ${report.input}\n    ${error}`;
+  return `✘ ${report.input}\n${report.error ? failureLines(report.error, verbose) : `    ${report.status}`}`;
 }
 
 export function summaryLine(reports: readonly JobReport[], elapsedMs: number): string {

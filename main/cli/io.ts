@@ -2,39 +2,82 @@
 export interface CliIo {
   stdout(line: string): void;
   stderr(line: string): void;
-  /** Rewrites one status line on a terminal; '' clears it. */
-  progress(line: string): void;
+  /** Redraws the status lines at the bottom of a terminal (one per '\n'-separated line); '' clears them. */
+  progress(text: string): void;
   stderrIsTty: boolean;
+  /** The terminal's width in characters (0 when unknown). */
+  columns(): number;
   onInterrupt(handler: () => void): void;
   offInterrupt(handler: () => void): void;
 }
 
 /**
  * Lines written in one turn of the event loop go out in one write (a batch of small files prints a line per
- * file, thousands a second); whatever is left goes out before the process exits.
+ * file, thousands a second); whatever is left goes out before the process exits, or before anything else is
+ * written to the terminal (so that lines keep the order they were printed in).
  */
-function coalescedLines(stream: NodeJS.WritableStream): (line: string) => void {
+function coalescedLines(stream: NodeJS.WritableStream, around: (write: () => void) => void): { write: (line: string) => void; flush: () => void } {
   let pending: string[] = [];
   const flush = () => {
     if (pending.length === 0) return;
     const text = pending.join('');
     pending = [];
-    stream.write(text);
+    around(() => stream.write(text));
   };
   process.once('exit', flush);
-  return (line) => {
-    if (pending.push(`${line}\n`) === 1) setImmediate(flush);
+  return {
+    write: (line) => {
+      if (pending.push(`${line}\n`) === 1) setImmediate(flush);
+    },
+    flush,
+  };
+}
+
+/** The status block on a terminal's last lines: erased before any other output, drawn again at the next update. */
+function statusBlock(stream: NodeJS.WriteStream) {
+  let lines: string[] = [];
+  let drawn = 0;
+  const erase = () => {
+    if (drawn === 0) return;
+    stream.write(`\r${drawn > 1 ? `\x1b[${drawn - 1}A` : ''}\x1b[J`);
+    drawn = 0;
+  };
+  const draw = () => {
+    if (lines.length === 0) return;
+    stream.write(lines.join('\n'));
+    drawn = lines.length;
+  };
+  return {
+    around: (write: () => void) => {
+      erase();
+      write();
+    },
+    set: (text: string) => {
+      erase();
+      lines = text === '' ? [] : text.split('\n');
+      draw();
+    },
   };
 }
 
 export function processIo(): CliIo {
+  const tty = process.stderr.isTTY === true;
+  const block = statusBlock(process.stderr);
+  const around = tty ? block.around : (write: () => void) => write();
+  const stdout = coalescedLines(process.stdout, around);
   return {
-    stdout: coalescedLines(process.stdout),
-    stderr: (line) => process.stderr.write(`${line}\n`),
-    progress: (line) => {
-      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns ?? 80) - 1)}`);
+    stdout: stdout.write,
+    stderr: (line) => {
+      stdout.flush();
+      around(() => process.stderr.write(`${line}\n`));
     },
-    stderrIsTty: process.stderr.isTTY === true,
+    progress: (text) => {
+      if (!tty) return;
+      stdout.flush();
+      block.set(text);
+    },
+    stderrIsTty: tty,
+    columns: () => process.stderr.columns ?? 0,
     onInterrupt: (handler) => {
       process.on('SIGINT', handler);
       process.on('SIGTERM', handler);

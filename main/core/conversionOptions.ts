@@ -109,9 +109,10 @@ export function parseMaxSize(text: string): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-/** `4 MB`, `2.5 MB`. */
+/** `4 MB`, `2.5 MB`; what would round to `0 MB` in kilobytes (`10 KB`). */
 export function formatMegabytes(bytes: number): string {
   const mb = bytes / BYTES_PER_MB;
+  if (mb < 0.05) return `${Math.max(1, Math.round(bytes / 1000))} KB`;
   return `${mb >= 10 ? Math.round(mb) : Math.round(mb * 10) / 10} MB`;
 }
 

@@ -39,6 +39,8 @@ interface AudioCodecChoice {
   container: string;
   codec: string;
   canCopy: (stream: AudioStreamInfo) => boolean;
+  /** Picture codecs the container stores as cover art (none: this ffmpeg cannot write a picture into it). */
+  coverCodecs: readonly string[];
   /** Muxer options whether the stream is copied or encoded (an M4A that starts playing before it is fully downloaded). */
   muxerOptions?: string[];
   /** Lossy codecs: the quality and a bitrate apply; lossless ones only take mono. */
@@ -68,6 +70,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   mp3: {
     muxer: 'mp3', container: 'mp3', codec: 'mp3',
     canCopy: (s) => s.codec === 'mp3' && s.channels <= 2 && s.sampleRate <= 48000,
+    coverCodecs: ['mjpeg', 'png'],
     lossy: true,
     preferredKbps: (s, settings) => mp3Kbps(channelsFor(s, settings, 2), settings),
     bitrateSteps: MP3_BITRATES,
@@ -83,6 +86,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   m4a: {
     muxer: 'mp4', container: 'mp4', codec: 'aac',
     canCopy: (s) => s.codec === 'aac',
+    coverCodecs: ['mjpeg', 'png'],
     muxerOptions: ['-movflags', '+faststart'],
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channelsFor(s, settings, 8)),
@@ -96,6 +100,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   wav: {
     muxer: 'wav', container: 'wav', codec: 'pcm',
     canCopy: (s) => PCM_COPYABLE.has(s.codec),
+    coverCodecs: [],
     lossy: false,
     preferredKbps: () => 0,
     encode: (s, settings) => {
@@ -107,6 +112,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   flac: {
     muxer: 'flac', container: 'flac', codec: 'flac',
     canCopy: (s) => s.codec === 'flac',
+    coverCodecs: ['mjpeg', 'png'],
     lossy: false,
     preferredKbps: () => 0,
     encode: (s, settings) => {
@@ -117,6 +123,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   ogg: {
     muxer: 'ogg', container: 'ogg', codec: 'vorbis',
     canCopy: (s) => s.codec === 'vorbis',
+    coverCodecs: [],
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels({ high: 224, balanced: 160, small: 112 }[settings.quality], channelsFor(s, settings, 8)),
     encode: (s, settings) => {
@@ -129,6 +136,7 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   opus: {
     muxer: 'opus', container: 'ogg', codec: 'opus',
     canCopy: (s) => s.codec === 'opus',
+    coverCodecs: [],
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channelsFor(s, settings, 8)),
     encode: (s, settings) => {
@@ -145,7 +153,20 @@ export function aacBitrate(channels: number): string {
   return channels <= 2 ? '192k' : `${Math.min(512, 64 * channels)}k`;
 }
 
-/** Plans an audio-only output: the first audio track, cover art and video left out. */
+/**
+ * The input's cover art kept as the output's attached picture where the container holds one (copied, never
+ * re-encoded); otherwise a note that it was left out. Tags follow `-map_metadata`.
+ */
+function coverArtPlan(input: ProbedInput, target: AudioOutput, choice: AudioCodecChoice, strip: boolean): { options: string[]; notes: string[] } {
+  const cover = input.probe.coverArt[0];
+  if (!cover || strip) return { options: ['-vn'], notes: [] };
+  if (!choice.coverCodecs.includes(cover.codec)) {
+    return { options: ['-vn'], notes: [`The cover art was left out: ${target.toUpperCase()} files made here cannot hold a picture (MP3, M4A and FLAC can).`] };
+  }
+  return { options: ['-map', `0:${cover.index}`, '-c:v', 'copy', '-disposition:v', 'attached_pic'], notes: [] };
+}
+
+/** Plans an audio-only output: the first audio track and its cover art; video left out. */
 export function planAudioConversion(input: ProbedInput, target: AudioOutput, options: { forceReencode?: boolean; conversion?: ConversionOptions } = {}): FfmpegPlan {
   const stream = input.probe.audio[0];
   if (!stream) {
@@ -165,13 +186,14 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
   const reencode = options.forceReencode || settings.mono || (choice.lossy && (settings.kbps !== undefined || settings.quality === 'small'));
   const copy = !reencode && choice.canCopy(stream);
   const encoded = copy ? undefined : choice.encode(stream, settings);
-  const notes = [...(encoded?.notes ?? [])];
+  const cover = coverArtPlan(input, target, choice, conversion.stripMetadata ?? false);
+  const notes = [...(encoded?.notes ?? []), ...cover.notes];
   if (input.probe.audio.length > 1) notes.push(`Used the first of ${input.probe.audio.length} audio tracks.`);
   return {
     sizeTarget,
     inputOptions: [],
     outputOptions: [
-      '-map', `0:${stream.index}`, '-vn', '-sn', '-dn',
+      '-map', `0:${stream.index}`, ...cover.options, '-sn', '-dn',
       ...(conversion.stripMetadata ? ['-map_metadata', '-1', '-fflags', '+bitexact'] : ['-map_metadata', '0']),
       ...(copy ? ['-c:a', 'copy'] : encoded!.options),
       ...(choice.muxerOptions ?? []),

@@ -182,7 +182,7 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       const { token } = await account.vault.load(url);
       const label = await account.vault.loadLabel();
       const secrets = [token, label].filter((s): s is string => typeof s === 'string');
-      return { text: supportInfoText({ cohort: settings.get().serviceCohort, pair: job.pair, error: job.error, at: job.finishedAt, apiOrigin: url.origin, secrets }) };
+      return { text: supportInfoText({ cohort: settings.get().serviceCohort, pair: job.pair, error: { code: job.error.code, message: job.error.detail ?? job.error.message }, at: job.finishedAt, apiOrigin: url.origin, secrets }) };
     },
     'folders:list': () => ({ rules: watch.status().filter(({ rule }) => rule.origin === 'app').map(ruleView) }),
     'folders:add': async (input) => ({ id: (await watch.add(ruleSpec(input, watch, shell.protectedFolders))).id }),

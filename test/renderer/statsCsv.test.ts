@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixFor, formatBytes, formatEta } from '../../renderer/src/lib/format';
+import { formatBytes, formatEta } from '../../renderer/src/lib/format';
 import { statsToCsv } from '../../renderer/src/lib/statsCsv';
 
 describe('stats CSV export', () => {
@@ -21,11 +21,9 @@ describe('stats CSV export', () => {
 });
 
 describe('display formatting', () => {
-  it('prints sizes, time left and a fix for known errors', () => {
+  it('prints sizes and time left', () => {
     expect(formatBytes(1_234_567)).toBe('1.2 MB');
     expect(formatBytes(null)).toBe('–');
     expect(formatEta(75)).toBe('1m 15s left');
-    expect(fixFor('NO_AUDIO_STREAM')).toMatch(/video format/);
-    expect(fixFor('SOMETHING_ELSE')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import type { JobRouteView } from '../jobReport.js';
 import path from 'node:path';
 import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
+import { errorForPeople } from '../errorWords.js';
 import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
 import { readSmartFacts } from '../identifyInput.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
@@ -82,7 +83,8 @@ export interface JobViewData {
   outputBytes: number | null;
   output: string | null;
   notes: string[];
-  error: { code: string; message: string } | null;
+  /** The message in plain words, what to do, and the original words (`detail`) for support. */
+  error: { code: string; message: string; advice?: string; detail?: string } | null;
   finishedAt: number | null;
   /** The preset the row converts with, when one was picked. */
   preset: string | null;
@@ -449,7 +451,7 @@ export class DesktopService {
       view.pair = report.pair;
       view.mode = report.mode;
       view.notes = report.notes;
-      view.error = report.error;
+      view.error = report.error && errorForPeople(report.error);
       view.finishedAt = this.deps.now();
       view.progress = report.status === 'succeeded' ? 1 : view.progress;
       this.emit(id);

@@ -3,7 +3,7 @@ import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
-import { describeFacts, fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
+import { describeFacts, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue } from '../stores/queueStore';
 import { KindIcon } from './Icons';
 
@@ -68,7 +68,6 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   };
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
-  const fix = job.error ? fixFor(job.error.code) : undefined;
   const detailsId = `job-${job.id}-error`;
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row">
@@ -135,7 +134,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           <dt>What happened</dt>
           <dd data-testid="error-what">{job.error.message}</dd>
           <dt>What to do</dt>
-          <dd data-testid="error-fix">{fix ?? 'Retry; if it fails again, convert the file with another target format or check that it opens in another app.'}</dd>
+          <dd data-testid="error-fix">{job.error.advice ?? 'Retry; if it fails again, convert the file with another target format or check that it opens in another app.'}</dd>
         </dl>
       )}
     </div>

@@ -26,28 +26,6 @@ export function formatPercent(value: number | null): string {
   return value === null ? '–' : `${value.toFixed(1)}%`;
 }
 
-const FIXES: Record<string, string> = {
-  INPUT_NOT_FOUND: 'The file was moved or deleted; add it again from where it is now.',
-  INPUT_EMPTY: 'The file is empty; copy it again from its source.',
-  INPUT_CORRUPT: 'Open the file on the device that made it; if it plays there, export or copy it again.',
-  FORMAT_UNRECOGNIZED: 'This is not audio, video or an image; check that you picked the right file.',
-  PLAYLIST_REFUSED: 'Download the media itself rather than its playlist.',
-  PAIR_UNSUPPORTED: 'Pick another target format for this file.',
-  NO_AUDIO_STREAM: 'Choose a video format such as MP4 instead of an audio format.',
-  NO_VIDEO_STREAM: 'Choose an audio format such as MP3 instead.',
-  TOO_LARGE: 'Make the picture smaller in an editor first.',
-  TOOL_MISSING: 'Reinstall Convertr, or install ffmpeg and set FFMPEG_PATH.',
-  OUTPUT_UNWRITABLE: 'Pick an output folder you can write to in Settings.',
-  HOSTED_AUTH: 'Register again in Settings, or switch to local mode.',
-  HOSTED_RATE_LIMITED: 'Wait a moment and retry.',
-  HOSTED_NETWORK: 'Check your connection, or switch to local mode.',
-};
-
-/** What the user can do about an error, when there is something. */
-export function fixFor(code: string): string | undefined {
-  return FIXES[code];
-}
-
 /** "0:04", "12:30", "1:02:03"; empty when unknown. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
