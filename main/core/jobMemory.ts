@@ -3,6 +3,7 @@ import type { ConversionOptions } from './conversionOptions.js';
 import { isImageOutput, outputKind, type OutputFormat } from './formats.js';
 import { DEFAULT_JOB_MEMORY, pictureJobMemory, type PictureFacts } from './memoryEstimate.js';
 import { readPictureFacts } from './pictureHeader.js';
+import type { LaneRequest } from './scheduler.js';
 
 /** Enough for the header of a PNG, GIF or WebP, and of most JPEGs. */
 const FIRST_READ_BYTES = 4096;
@@ -44,4 +45,9 @@ export function estimateJobMemory(inputPath: string, target: OutputFormat, optio
   if (!isImageOutput(target)) return fallback;
   const facts = readFactsNow(inputPath);
   return facts ? pictureJobMemory(facts, target, options.resize) : fallback;
+}
+
+/** The scheduler request of a routed job, whatever its origin: its lane and, when it runs here, its decode memory. */
+export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): LaneRequest {
+  return { lane: route.lane, memoryBytes: route.mode === 'local' ? estimateJobMemory(inputPath, target, options) : undefined };
 }

@@ -12,7 +12,7 @@ import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
 import { FileIdentitySet } from '../fileIdentity.js';
 import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
-import { estimateJobMemory } from '../jobMemory.js';
+import { laneRequestFor } from '../jobMemory.js';
 
 export interface JobLauncherDeps {
   store: QueueStore;
@@ -109,8 +109,7 @@ export class JobLauncher {
       }
       onEnd(report);
     };
-    const memoryBytes = route.mode === 'local' ? estimateJobMemory(job.inputPath, job.target, job.options) : undefined;
-    const id = scheduler.enqueue({ lane: route.lane, memoryBytes }, ({ signal, reportProgress }) =>
+    const id = scheduler.enqueue(laneRequestFor(route, job.inputPath, job.target, job.options), ({ signal, reportProgress }) =>
       runInJob(control, () =>
         converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.inputsOfBatch(job.batchKey) }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),

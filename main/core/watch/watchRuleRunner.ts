@@ -16,6 +16,7 @@ import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
 import type { FolderWatch, FolderWatcher, LedgerEntry, WatchLedger } from './ports.js';
 import { scanFolder } from './scanFolder.js';
+import { laneRequestFor } from '../jobMemory.js';
 import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
@@ -205,7 +206,7 @@ export class WatchRuleRunner {
     const route = await this.deps.route({ batchKey: `rule:${rule.id}`, inputPath: entry.path, target: rule.target, options: rule.options });
     const converter = units ? convertingOnce(route.converter, { units, owner, leaseExpiry, origin: `rule:${rule.id}` }) : route.converter;
     const control = new JobControl((child) => ledger.markChild(entry.id, this.deps.owner.pid, child && { pid: child.pid, command: child.command }));
-    const id = route.scheduler.enqueue(route.lane, ({ signal, reportProgress }) =>
+    const id = route.scheduler.enqueue(laneRequestFor(route, entry.path, rule.target, rule.options), ({ signal, reportProgress }) =>
       runInJob(control, () =>
         converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined, options: rule.options }, signal, reportProgress, {
           onTemporary: (temporary) => ledger.markRunning(entry.id, this.deps.owner.pid, temporary),

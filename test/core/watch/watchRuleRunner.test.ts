@@ -279,4 +279,24 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     expect(readdirSync(w.output).sort()).toEqual(['committed.jpg', 'partial.jpg']);
     expect(succeededCount(h.db)).toBe(2);
   });
+
+  it("a rule's picture is admitted with its decode memory, as a queued job's is (a 8000x8000 PNG to WEBP is hundreds of MB)", async () => {
+    const w = workspace();
+    const requests: unknown[] = [];
+    const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
+    const enqueue = scheduler.enqueue.bind(scheduler);
+    scheduler.enqueue = (request, task, onEnd) => {
+      requests.push(request);
+      return enqueue(request, task, onEnd);
+    };
+    const h = await startRunner(w.home, { inputDir: w.input, outputDir: w.output, target: 'webp' }, STABILITY, {
+      route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }),
+    });
+    await png(path.join(w.input, 'wide.png'), 3, 8000);
+    await waitFor(() => h.finished().length === 1, 'the picture to convert', 120_000);
+    expect(requests).toHaveLength(1);
+    const request = requests[0] as { lane: string; memoryBytes?: number };
+    expect(request.lane).toBe('image');
+    expect(request.memoryBytes).toBeGreaterThan(8000 * 8000 * 3);
+  }, 180_000);
 });
