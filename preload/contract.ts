@@ -273,6 +273,14 @@ export const folderRuleViewSchema = z.object({
 });
 export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
+const filePlanSchema = z.object({
+  path: z.string(),
+  kind: mediaKindSchema.nullable(),
+  targets: z.array(outputFormatSchema),
+  smart: z.union([z.object({ target: outputFormatSchema }), z.object({ skip: z.string() })]),
+});
+export type FilePlanView = z.infer<typeof filePlanSchema>;
+
 export const invokeChannels = {
   'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string() }) },
   /** Formats, pairs, modes, states, plan ceilings and option limits, from core: the window keeps no copy of them. */
@@ -280,6 +288,11 @@ export const invokeChannels = {
   'queue:enqueue': {
     request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), onConflict: conflictSchema.optional() }).strict(),
     response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
+  },
+  /** Before Start: each file's kind (from its content where it can be read), what it can become, and what Smart would do with it. */
+  'queue:plan': {
+    request: z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict(),
+    response: z.object({ plans: z.array(filePlanSchema) }),
   },
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },

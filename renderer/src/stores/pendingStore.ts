@@ -1,4 +1,8 @@
 import { create } from 'zustand';
+import type { PresetView } from '../../../preload/contract';
+import { call } from '../api/bridge';
+import { choiceForFile, choicesByName, choicesFromPlan, presetFits, type FileChoices } from '../lib/rowChoices';
+import { useFacts } from './factsStore';
 import type { ConflictView, Target } from './queueStore';
 import { useQueue } from './queueStore';
 
@@ -10,12 +14,15 @@ export interface PendingRow {
   /** null: Smart, or the preset's target when a preset is picked. */
   target: Target;
   preset: string | null;
+  /** What the file can become and what Smart would do: by its name, then as core read it. */
+  choices: FileChoices;
 }
 
 interface PendingState {
   rows: PendingRow[];
   starting: boolean;
-  add(paths: string[], choice: { target: Target; preset: string | null }): void;
+  /** Adds dropped files; the toolbar's target and preset apply to the files they fit, the others keep Smart. */
+  add(paths: string[], choice: { target: Target; preset: PresetView | undefined }): void;
   change(key: number, change: Partial<Pick<PendingRow, 'target' | 'preset'>>): void;
   remove(key: number): void;
   clear(): void;
@@ -29,7 +36,31 @@ const baseName = (file: string) => file.split(/[\\/]/).pop() ?? file;
 export const usePending = create<PendingState>((set, get) => ({
   rows: [],
   starting: false,
-  add: (paths, choice) => set((state) => ({ rows: [...state.rows, ...paths.map((path) => ({ key: nextKey++, path, name: baseName(path), ...choice }))] })),
+  add: (paths, choice) => {
+    const facts = useFacts.getState().facts;
+    if (!facts) return;
+    const added = paths.map((path) => {
+      const name = baseName(path);
+      const choices = choicesByName(facts, name);
+      return { key: nextKey++, path, name, choices, ...choiceForFile(choice, choices) };
+    });
+    set((state) => ({ rows: [...state.rows, ...added] }));
+    // Core reads each file and corrects what its name suggested (a .mp4 with sound only, a misnamed picture).
+    void call('queue:plan', { paths }).then(({ plans }) => {
+      const byPath = new Map(plans.map((plan) => [plan.path, plan]));
+      const keys = new Set(added.map((row) => row.key));
+      set((state) => ({
+        rows: state.rows.map((row) => {
+          const plan = byPath.get(row.path);
+          if (!keys.has(row.key) || !plan) return row;
+          const choices = choicesFromPlan(facts, plan);
+          const preset = choice.preset && row.preset === choice.preset.id ? choice.preset : undefined;
+          const fits = (row.target === null || choices.targets.includes(row.target)) && (!preset || presetFits(preset, choices));
+          return fits ? { ...row, choices } : { ...row, choices, ...choiceForFile(choice, choices) };
+        }),
+      }));
+    }, () => undefined);
+  },
   change: (key, change) => set((state) => ({ rows: state.rows.map((row) => (row.key === key ? { ...row, ...change } : row)) })),
   remove: (key) => set((state) => ({ rows: state.rows.filter((row) => row.key !== key) })),
   clear: () => set({ rows: [] }),
