@@ -121,7 +121,7 @@ describe('only what can work is offered, and files Smart skips are rows', () => 
   }, 180_000);
 
   it('a picture preset on a mixed drop converted at once converts the pictures with it and the sound with Smart', async () => {
-    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await page.reload();
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('Start converting at once').check();
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -137,4 +137,17 @@ describe('only what can work is offered, and files Smart skips are rows', () => 
     await expect(page.getByRole('listitem', { name: 'arrow.heic: Done' }).getByText('Thumbnail, 512 px WEBP').count()).resolves.toBe(1);
     expect(readdirSync(outDir)).toEqual(expect.arrayContaining(['arrow.webp', 'six.mp3']));
   }, 120_000);
+
+  it('a file Smart leaves alone (already JPG) is a neutral Skipped row with its reason, not an alert, and is kept after a reload', async () => {
+    await page.getByLabel('Preset', { exact: true }).selectOption('');
+    await page.getByLabel('Target format').selectOption('smart');
+    await dropFiles(page, [{ name: 'already.jpg', bytes: readFileSync(corpus('image/portrait_6.jpg')) }]);
+    const row = page.getByRole('listitem', { name: 'already.jpg: Skipped' });
+    await row.waitFor({ timeout: 30_000 });
+    await expect(row.getByTestId('skip-reason').textContent()).resolves.toBe('Skipped: Already JPG: nothing to convert.');
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await page.reload();
+    await page.getByRole('listitem', { name: 'already.jpg: Skipped' }).waitFor({ timeout: 30_000 });
+    expect(readdirSync(outDir)).not.toContain('already.jpg');
+  }, 60_000);
 });
