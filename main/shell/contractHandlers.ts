@@ -2,7 +2,6 @@ import { AppError } from '../core/errors.js';
 import { appFacts } from '../core/facts.js';
 import { outputKind } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
-import { planFiles } from '../core/app/dropPlan.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
@@ -95,7 +94,7 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       await account.prepare();
       return service.enqueue(paths, target, { preset, onConflict });
     },
-    'queue:plan': async ({ paths }) => ({ plans: await planFiles(paths) }),
+    'queue:plan': async ({ paths }) => ({ plans: await service.plan(paths) }),
     'queue:get': () => service.list(),
     'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
     'queue:retry': async ({ jobId, target, preset }) => {

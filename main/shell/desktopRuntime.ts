@@ -19,6 +19,7 @@ import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.j
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 import { FileThumbnailMaker } from '../../native/thumbnails/fileThumbnailMaker.js';
+import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
 
 export interface DesktopRuntime {
   service: DesktopService;
@@ -89,6 +90,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, events, presets: stores.presets,
     history: stores.history,
     thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine instanceof AppError ? null : engine.tools.ffmpeg.path }),
+    ...(engine instanceof AppError ? {} : { prober: new FfprobeProber(engine.tools.ffprobe.path) }),
   });
   const ledger = stores.ledger;
   const watch = new WatchService({

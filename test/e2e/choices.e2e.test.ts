@@ -138,16 +138,28 @@ describe('only what can work is offered, and files Smart skips are rows', () => 
     expect(readdirSync(outDir)).toEqual(expect.arrayContaining(['arrow.webp', 'six.mp3']));
   }, 120_000);
 
-  it('a file Smart leaves alone (already JPG) is a neutral Skipped row with its reason, not an alert, and is kept after a reload', async () => {
+  it('files Smart leaves alone are neutral Skipped rows whose reason tells already-converted, damaged and HDR apart, not an alert, and are kept after a reload', async () => {
     await page.getByLabel('Preset', { exact: true }).selectOption('');
     await page.getByLabel('Target format').selectOption('smart');
-    await dropFiles(page, [{ name: 'already.jpg', bytes: readFileSync(corpus('image/portrait_6.jpg')) }]);
-    const row = page.getByRole('listitem', { name: 'already.jpg: Skipped' });
-    await row.waitFor({ timeout: 30_000 });
-    await expect(row.getByTestId('skip-reason').textContent()).resolves.toBe('Skipped: Already JPG: nothing to convert.');
+    await dropFiles(page, [
+      { name: 'already.jpg', bytes: readFileSync(corpus('image/portrait_6.jpg')) },
+      { name: 'broken.mp4', bytes: readFileSync(corpus('video/broken.mp4')) },
+      { name: 'hdr.mp4', bytes: readFileSync(corpus('video/hlg10-color-test.mp4')) },
+    ]);
+    const reasons = { 'already.jpg': /^Skipped: Already JPG: nothing to convert\.$/, 'broken.mp4': /damaged/, 'hdr.mp4': /HDR/ };
+    for (const [name, reason] of Object.entries(reasons)) {
+      const row = page.getByRole('listitem', { name: `${name}: Skipped` });
+      await row.waitFor({ timeout: 30_000 });
+      await expect(row.getByTestId('skip-reason').textContent()).resolves.toMatch(reason);
+      await expect(row.getByTestId('skip-reason').textContent()).resolves.not.toMatch(name === 'already.jpg' ? /damaged|HDR/ : /Already/);
+    }
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await page.reload();
-    await page.getByRole('listitem', { name: 'already.jpg: Skipped' }).waitFor({ timeout: 30_000 });
-    expect(readdirSync(outDir)).not.toContain('already.jpg');
+    for (const [name, reason] of Object.entries(reasons)) {
+      const row = page.getByRole('listitem', { name: `${name}: Skipped` });
+      await row.waitFor({ timeout: 30_000 });
+      await expect(row.getByTestId('skip-reason').textContent()).resolves.toMatch(reason);
+    }
+    expect(readdirSync(outDir).filter((f) => /^(already|broken|hdr)/.test(f))).toEqual([]);
   }, 60_000);
 });

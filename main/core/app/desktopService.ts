@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
-import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
+import { formatLabel, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import { smartTargetForKind } from '../smartTarget.js';
-import { smartChoiceFor } from './dropPlan.js';
+import { planFiles, smartChoiceFor, type FilePlan } from './dropPlan.js';
+import type { MediaProber } from '../ports.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
@@ -98,6 +99,8 @@ export interface DesktopServiceDeps {
   history?: JobHistoryStore;
   /** Row pictures, made when the window shows a row; none when absent. */
   thumbnails?: ThumbnailSource;
+  /** Reads the streams of a file Smart would leave alone, to say why (damaged, HDR); the reason is plainer without. */
+  prober?: MediaProber;
 }
 
 /** Rows read back from history get ids above every scheduler's (local from 1, hosted from 1e9). */
@@ -164,7 +167,7 @@ export class DesktopService {
     /** Files Smart leaves as they are: shown as Skipped rows, with the reason, like any finished row. */
     const smartSkips: { path: string; reason: string }[] = [];
     for (const entry of entries) {
-      const smart = target ? { target } : await smartChoiceFor(entry.path);
+      const smart = target ? { target } : await smartChoiceFor(entry.path, this.deps.prober);
       if ('skip' in smart) {
         (inputFormatFromName(entry.path) ? smartSkips : skipped).push({ path: entry.path, reason: smart.skip });
         continue;
@@ -184,9 +187,16 @@ export class DesktopService {
         if (id !== undefined) jobIds.push(id);
       }
     }
-    for (const skip of smartSkips) this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null);
+    // Every skipped row joins the batch before any ends: a batch of skipped files alone finishes once, with all of them.
+    const skippedIds = smartSkips.map((skip) => this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null));
+    for (const id of skippedIds) this.tracker.ended({ jobId: id, status: 'skipped', output: null });
     this.tracker.closeIfEmpty(batchId);
     return { batchId, jobIds, skipped };
+  }
+
+  /** What each file can become and what Smart would do with it, before Start. */
+  plan(paths: readonly string[]): Promise<FilePlan[]> {
+    return planFiles(paths, this.deps.prober);
   }
 
   list(): { jobs: JobViewData[]; paused: boolean } {
@@ -370,12 +380,12 @@ export class DesktopService {
   }
 
   /** A file not converted on purpose, as a finished row with its reason (kept in history like the others). */
-  private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null): void {
+  private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null): number {
     const id = this.nextSkippedId++;
     const format = inputFormatFromName(input)!;
     const target = smartTargetForKind(inputKind(format));
     this.views.set(id, {
-      id, batchId, input, name: path.basename(input), target, pair: guessPair(input, target), mode: 'local', status: 'skipped', pauseNote: null,
+      id, batchId, input, name: path.basename(input), target, pair: formatLabel(format), mode: 'local', status: 'skipped', pauseNote: null,
       progress: 0, etaSeconds: null, inputBytes: fileSize(input), outputBytes: null, output: null, notes: [reason], error: null,
       finishedAt: this.deps.now(), preset, optionsSummary: '', inputFacts: null, outputFacts: null,
     });
@@ -387,7 +397,7 @@ export class DesktopService {
       this.deps.history.add(key, finishedRowOf(this.views.get(id)!));
       this.historyKeyOf.set(id, key);
     }
-    this.tracker.ended({ jobId: id, status: 'skipped', output: null });
+    return id;
   }
 
   private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {
