@@ -273,6 +273,9 @@ export const folderRuleViewSchema = z.object({
 });
 export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
+const reviewRowSchema = z.object({ path: pathSchema, target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable() }).strict();
+export type ReviewRowView = z.infer<typeof reviewRowSchema>;
+
 const filePlanSchema = z.object({
   path: z.string(),
   kind: mediaKindSchema.nullable(),
@@ -294,6 +297,9 @@ export const invokeChannels = {
     request: z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict(),
     response: z.object({ plans: z.array(filePlanSchema) }),
   },
+  /** The review list kept in the data folder (files waiting for Start, each with its target and preset). */
+  'review:get': { request: empty, response: z.object({ rows: z.array(reviewRowSchema) }) },
+  'review:set': { request: z.object({ rows: z.array(reviewRowSchema).max(100_000) }).strict(), response: z.object({ saved: z.literal(true) }) },
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
   /** Another target or preset may be picked for the new attempt (null: no preset). */

@@ -2,6 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { DesktopService, type DesktopEvents } from '../core/app/desktopService.js';
 import { durableQueue } from '../core/app/durableQueue.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
+import { ReviewListStore } from '../core/app/reviewList.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import { AppError } from '../core/errors.js';
 import type { HostedAccess } from '../core/hosted/hostedAccess.js';
@@ -31,6 +32,8 @@ export interface DesktopRuntime {
   access: HostedAccess;
   vault: TokenVault;
   settings: SettingsStore;
+  /** The window's review list (files waiting for Start), kept in the data folder. */
+  reviewList: ReviewListStore;
   stores: DataStores;
   /** The local engine, or why this machine cannot convert locally (ffmpeg missing): hosted and auto still work. */
   engine: NativeEngine | AppError;
@@ -108,7 +111,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   });
   let credentialsFor: string | undefined;
   return {
-    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy,
+    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
     ffmpeg: engine instanceof AppError ? `missing (${engine.message})` : engine.tools.ffmpeg.path,
     prepare: async () => {
       const current = policy();

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { PresetView } from '../../../preload/contract';
+import type { AppFactsView, PresetView, ReviewRowView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 import { choiceForFile, choicesByName, choicesFromPlan, presetFits, type FileChoices } from '../lib/rowChoices';
 import { useFacts } from './factsStore';
@@ -21,6 +21,10 @@ export interface PendingRow {
 interface PendingState {
   rows: PendingRow[];
   starting: boolean;
+  /** Whether the kept review list has been read (nothing is saved before, so that a reload cannot empty it). */
+  loaded: boolean;
+  /** Reads the review list kept in the data folder (a reload, a restart). */
+  load(): Promise<void>;
   /** Adds dropped files; the toolbar's target and preset apply to the files they fit, the others keep Smart. */
   add(paths: string[], choice: { target: Target; preset: PresetView | undefined }): void;
   change(key: number, change: Partial<Pick<PendingRow, 'target' | 'preset'>>): void;
@@ -33,9 +37,36 @@ interface PendingState {
 let nextKey = 1;
 const baseName = (file: string) => file.split(/[\\/]/).pop() ?? file;
 
+/** Core reads each file and corrects what its name suggested (a .mp4 with sound only, a misnamed picture). */
+function correctByContent(
+  added: PendingRow[], facts: AppFactsView, refit: (row: PendingRow, choices: FileChoices) => PendingRow,
+  set: (update: (state: PendingState) => Partial<PendingState>) => void,
+): void {
+  if (added.length === 0) return;
+  void call('queue:plan', { paths: added.map((row) => row.path) }).then(({ plans }) => {
+    const byPath = new Map(plans.map((plan) => [plan.path, plan]));
+    const keys = new Set(added.map((row) => row.key));
+    set((state) => ({
+      rows: state.rows.map((row) => {
+        const plan = byPath.get(row.path);
+        return keys.has(row.key) && plan ? refit(row, choicesFromPlan(facts, plan)) : row;
+      }),
+    }));
+  }, () => undefined);
+}
+
 export const usePending = create<PendingState>((set, get) => ({
   rows: [],
   starting: false,
+  loaded: false,
+  load: async () => {
+    const { rows } = await call('review:get', {}).catch(() => ({ rows: [] as ReviewRowView[] }));
+    const facts = useFacts.getState().facts ?? (await useFacts.getState().load(), useFacts.getState().facts);
+    if (!facts) return set({ loaded: true });
+    const restored = rows.map((row) => ({ key: nextKey++, path: row.path, name: baseName(row.path), target: row.target, preset: row.preset, choices: choicesByName(facts, baseName(row.path)) }));
+    set((state) => ({ rows: [...restored, ...state.rows], loaded: true }));
+    correctByContent(restored, facts, (row, choices) => ({ ...row, choices }), set);
+  },
   add: (paths, choice) => {
     const facts = useFacts.getState().facts;
     if (!facts) return;
@@ -45,21 +76,11 @@ export const usePending = create<PendingState>((set, get) => ({
       return { key: nextKey++, path, name, choices, ...choiceForFile(choice, choices) };
     });
     set((state) => ({ rows: [...state.rows, ...added] }));
-    // Core reads each file and corrects what its name suggested (a .mp4 with sound only, a misnamed picture).
-    void call('queue:plan', { paths }).then(({ plans }) => {
-      const byPath = new Map(plans.map((plan) => [plan.path, plan]));
-      const keys = new Set(added.map((row) => row.key));
-      set((state) => ({
-        rows: state.rows.map((row) => {
-          const plan = byPath.get(row.path);
-          if (!keys.has(row.key) || !plan) return row;
-          const choices = choicesFromPlan(facts, plan);
-          const preset = choice.preset && row.preset === choice.preset.id ? choice.preset : undefined;
-          const fits = (row.target === null || choices.targets.includes(row.target)) && (!preset || presetFits(preset, choices));
-          return fits ? { ...row, choices } : { ...row, choices, ...choiceForFile(choice, choices) };
-        }),
-      }));
-    }, () => undefined);
+    correctByContent(added, facts, (row, choices) => {
+      const preset = choice.preset && row.preset === choice.preset.id ? choice.preset : undefined;
+      const fits = (row.target === null || choices.targets.includes(row.target)) && (!preset || presetFits(preset, choices));
+      return fits ? { ...row, choices } : { ...row, choices, ...choiceForFile(choice, choices) };
+    }, set);
   },
   change: (key, change) => set((state) => ({ rows: state.rows.map((row) => (row.key === key ? { ...row, ...change } : row)) })),
   remove: (key) => set((state) => ({ rows: state.rows.filter((row) => row.key !== key) })),
