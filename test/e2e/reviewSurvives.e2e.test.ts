@@ -30,9 +30,10 @@ describe('the review list survives a reload and a restart', () => {
 
   async function expectRows(): Promise<void> {
     await expect.poll(() => page.getByTestId('pending-row').count(), { timeout: 15_000 }).toBe(2);
-    await expect(page.getByLabel('Target for pug.heic').inputValue()).resolves.toBe('png');
-    await expect(page.getByLabel('Preset for voice.wav').inputValue()).resolves.toBe('podcast-mp3');
-    await expect(page.getByLabel('Target for voice.wav').inputValue()).resolves.toBe('mp3');
+    // The presets' names arrive on their own channel: the choices show once they are there.
+    await expect.poll(() => page.getByLabel('Target for pug.heic').inputValue()).toBe('png');
+    await expect.poll(() => page.getByLabel('Preset for voice.wav').inputValue()).toBe('podcast-mp3');
+    await expect.poll(() => page.getByLabel('Target for voice.wav').inputValue()).toBe('mp3');
   }
 
   it('keeps each waiting file with its target and preset, then converts them with those choices', async () => {
@@ -72,4 +73,23 @@ describe('the review list survives a reload and a restart', () => {
     await page.getByRole('listitem', { name: 'pug.heic: Done' }).waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('pending-row').count()).resolves.toBe(0);
   }, 180_000);
+
+  it('a Retry after a reload keeps the preset of the failed job', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Start converting at once').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Email video, under 25 MB' });
+    await dropFiles(page, [{ name: 'clip.mov', bytes: Buffer.from('not a movie at all, only words '.repeat(64)) }]);
+    const failed = page.getByRole('listitem', { name: 'clip.mov: Failed' });
+    await failed.waitFor({ timeout: 60_000 });
+    await expect(failed.locator('.job-preset').textContent()).resolves.toBe('Email video, under 25 MB');
+
+    await page.reload();
+    await page.getByRole('listitem', { name: 'clip.mov: Failed' }).getByRole('button', { name: 'Retry clip.mov' }).click();
+    const again = page.getByRole('listitem', { name: 'clip.mov: Failed' });
+    await again.waitFor({ timeout: 60_000 });
+    await expect.poll(() => again.locator('.job-preset').textContent(), { timeout: 10_000 }).toBe('Email video, under 25 MB');
+  }, 120_000);
 });

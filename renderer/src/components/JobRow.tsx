@@ -4,7 +4,7 @@ import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
 import { describeFacts, fixFor, formatBytes, formatEta, formatSpeed } from '../lib/format';
-import { useQueue } from '../stores/queueStore';
+import { useQueue, type RetryChange } from '../stores/queueStore';
 import { useAppFacts } from '../stores/factsStore';
 import { choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
@@ -53,6 +53,8 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   const retryTarget = pick?.jobId === job.id ? pick.target : fallbackTarget;
   const retryPreset = pick?.jobId === job.id ? pick.preset : retryPresets.find((p) => p.name === job.preset)?.id ?? '';
   const setRetryTarget = (target: JobView['target']) => setPick({ jobId: job.id, target, preset: retryPreset });
+  // Unless the user picks, the job's own preset and options are kept by core (the window may not know them all).
+  const retryChange: RetryChange = pick?.jobId === job.id ? { target: pick.target, preset: pick.preset === '' ? null : pick.preset } : retryTarget !== job.target ? { target: retryTarget } : {};
   const finished = job.status === 'succeeded' || job.status === 'skipped' || job.status === 'failed' || job.status === 'cancelled';
   const sizes = describeFacts(job.inputFacts, job.outputFacts);
   const download = job.status === 'succeeded' && job.output ? downloadUrl(job.id) : undefined;
@@ -111,7 +113,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
                 <option value="">No preset</option>
                 <PresetOptions presets={retryPresets} />
               </select>
-              <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset })}>Retry</button>
+              <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, retryChange)}>Retry</button>
             </>
           )}
           {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
