@@ -92,4 +92,21 @@ describe('the review list survives a reload and a restart', () => {
     await again.waitFor({ timeout: 60_000 });
     await expect.poll(() => again.locator('.job-preset').textContent(), { timeout: 10_000 }).toBe('Email video, under 25 MB');
   }, 120_000);
+
+  it('a Retry picker belongs to its row: a choice made on one row never shows on the row that takes its place', async () => {
+    await page.getByLabel('Preset', { exact: true }).selectOption('');
+    await page.getByLabel('Target format').selectOption('png');
+    const garbage = Buffer.from('not a picture, only words '.repeat(64));
+    await dropFiles(page, [{ name: 'first.heic', bytes: garbage }, { name: 'second.heic', bytes: garbage }]);
+    await page.getByRole('listitem', { name: 'first.heic: Failed' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('listitem', { name: 'second.heic: Failed' }).waitFor({ timeout: 60_000 });
+    // Only what a HEIC can become is offered for a retry.
+    const offered = await page.getByLabel('Target for retrying first.heic').evaluate((select: HTMLSelectElement) => [...select.options].map((o) => o.value));
+    expect(offered).toContain('webp');
+    expect(offered).not.toContain('mp4');
+    await page.getByLabel('Target for retrying first.heic').selectOption('webp');
+    await page.getByRole('button', { name: 'Remove first.heic from the list' }).click();
+    await page.getByRole('listitem', { name: 'first.heic: Failed' }).waitFor({ state: 'detached' });
+    await expect(page.getByLabel('Target for retrying second.heic').inputValue()).resolves.toBe('png');
+  }, 120_000);
 });
