@@ -5,12 +5,13 @@ import { useFacts } from './factsStore';
 import { useQueue, type ConflictView, type Target } from './queueStore';
 
 /**
- * A drop converted at once: the toolbar's target and preset go to the files they fit (a picture preset to the
- * pictures), the others keep Smart. Core reads each file first, so a misnamed file is placed by what it is.
+ * A drop converted at once: the toolbar's preset goes to the files it fits (a picture preset to the pictures),
+ * the others keep Smart. Core reads each file first, so a misnamed file is placed by what it is.
  */
 export async function enqueueDrop(paths: string[], choice: { target: Target; preset: PresetView | undefined; onConflict: ConflictView }): Promise<void> {
   const facts = useFacts.getState().facts;
-  if (!facts || (choice.target === null && !choice.preset)) {
+  // A format picked for the whole drop is what the user asked for: a file that cannot become it fails with the reason.
+  if (!facts || !choice.preset) {
     await useQueue.getState().enqueue(paths, choice.target, { preset: choice.preset?.id ?? null, onConflict: choice.onConflict });
     return;
   }
