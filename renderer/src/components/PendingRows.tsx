@@ -18,7 +18,7 @@ function PendingItem({ row }: { row: PendingRow }) {
     const preset = presets.find((p) => p.id === id);
     change(row.key, preset ? { preset: preset.id, target: preset.target } : { preset: null });
   };
-  const smartLabel = chosen ? `The preset's: ${formatLabel(facts, chosen.target)}` : 'target' in smart ? `Smart: ${formatLabel(facts, smart.target)}` : 'Smart: skip';
+  const smartLabel = chosen ? `The preset's: ${formatLabel(facts, chosen.target)}` : 'target' in smart ? `Smart: ${formatLabel(facts, smart.target)}` : 'Smart: leave as is';
   const skipReason = !chosen && row.target === null && 'skip' in smart ? smart.skip : null;
   return (
     <li className="pending-row" data-testid="pending-row" aria-label={row.name}>

@@ -60,7 +60,7 @@ export function TargetPicker() {
           value={target ?? 'smart'}
           onChange={(e) => setTarget(e.target.value === 'smart' ? null : (e.target.value as OutputFormatView))}
         >
-          <option value="smart">{chosen ? `The preset's: ${chosen.target.toUpperCase()}` : smartSummary(facts)}</option>
+          <option value="smart">{chosen ? `${chosen.target.toUpperCase()}, others Smart` : smartSummary(facts)}</option>
           <FormatOptions />
         </select>
       </label>
