@@ -284,6 +284,17 @@ export const folderRuleViewSchema = z.object({
 });
 export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
+const reviewRowSchema = z.object({ path: pathSchema, target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable() }).strict();
+export type ReviewRowView = z.infer<typeof reviewRowSchema>;
+
+const filePlanSchema = z.object({
+  path: z.string(),
+  kind: mediaKindSchema.nullable(),
+  targets: z.array(outputFormatSchema),
+  smart: z.union([z.object({ target: outputFormatSchema }), z.object({ skip: z.string() })]),
+});
+export type FilePlanView = z.infer<typeof filePlanSchema>;
+
 export const invokeChannels = {
   'app:info': { request: empty, response: z.object({ version: z.string(), ffmpeg: z.string() }) },
   /** Formats, pairs, modes, states, plan ceilings and option limits, from core: the window keeps no copy of them. */
@@ -292,6 +303,14 @@ export const invokeChannels = {
     request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), onConflict: conflictSchema.optional() }).strict(),
     response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
   },
+  /** Before Start: each file's kind (from its content where it can be read), what it can become, and what Smart would do with it. */
+  'queue:plan': {
+    request: z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict(),
+    response: z.object({ plans: z.array(filePlanSchema) }),
+  },
+  /** The review list kept in the data folder (files waiting for Start, each with its target and preset). */
+  'review:get': { request: empty, response: z.object({ rows: z.array(reviewRowSchema) }) },
+  'review:set': { request: z.object({ rows: z.array(reviewRowSchema).max(100_000) }).strict(), response: z.object({ saved: z.literal(true) }) },
   'queue:get': { request: empty, response: z.object({ jobs: z.array(jobViewSchema), paused: z.boolean() }) },
   'queue:cancel': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ cancelled: z.boolean() }) },
   /** Another target or preset may be picked for the new attempt (null: no preset). */

@@ -57,7 +57,7 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     chooseFolder: async () => null,
     settingsChanged: (settings) => events.host?.broadcast('settings:changed', settings),
     protectedFolders: { code: app.root, renderer: rendererDir, data: dataDir },
-  });
+  }, runtime.reviewList);
   // A failed or cancelled upload is kept for Retry until the user clears it from the queue.
   const clearFinished = handlers['queue:clearFinished'];
   handlers['queue:clearFinished'] = async (request) => {
@@ -71,7 +71,8 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
   const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);
   runtime.service.restore();
-  const stillNeeded = new Set(runtime.service.list().jobs.filter((job) => job.status !== 'succeeded' && job.status !== 'skipped').map((job) => job.input));
+  // Uploads still waiting in the review list are kept too.
+  const stillNeeded = new Set([...runtime.service.list().jobs.filter((job) => job.status !== 'succeeded' && job.status !== 'skipped').map((job) => job.input), ...runtime.reviewList.get().map((row) => row.path)]);
   await host.inbox.clean(stillNeeded);
   await runtime.watch.startEnabled();
   io.stdout(`Convertr is serving on ${host.url}/#token=${host.token}`);

@@ -5,6 +5,8 @@ export interface SmartFacts {
   format: InputFormat;
   kind: MediaKind;
   animated: boolean;
+  /** What a read of the streams found, when one was made: none usable (`damaged`), or HDR pictures. */
+  streams?: 'damaged' | 'hdr';
 }
 
 export type SmartChoice = { target: OutputFormat } | { skip: string };
@@ -29,6 +31,11 @@ export function smartTarget(facts: SmartFacts): SmartChoice {
   if (facts.animated && facts.format === 'gif') return { target: 'mp4' };
   if (facts.animated) return { skip: `This ${formatLabel(facts.format)} is an animation; Smart would keep only its first frame. Pick a target to convert it anyway.` };
   const target = SMART_BY_KIND[facts.kind];
-  if (SAME_AS_TARGET[facts.format] === target) return { skip: `Already ${formatLabel(target)}: nothing to convert.` };
+  if (SAME_AS_TARGET[facts.format] === target) {
+    const label = formatLabel(target);
+    if (facts.streams === 'damaged') return { skip: `This ${label} looks damaged: its sound and pictures cannot be read. Try another copy of the file.` };
+    if (facts.streams === 'hdr') return { skip: `This ${label} is HDR video, which Smart leaves as it is. Pick ${label} to make a copy every screen shows with the right colours.` };
+    return { skip: `Already ${label}: nothing to convert.` };
+  }
   return { target };
 }

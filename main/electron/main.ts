@@ -87,7 +87,7 @@ function start(): void {
       refreshTray();
     },
     protectedFolders: { code: app.getAppPath(), renderer: path.dirname(rendererIndex), data: dataDir },
-  });
+  }, runtime.reviewList);
   registerInvokeHandlers(ipcMain, handlers, trustedSenderCheck(pathToFileURL(rendererIndex).href, process.env['ELECTRON_RENDERER_URL']));
 
   function openWindow(): BrowserWindow {

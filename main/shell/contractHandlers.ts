@@ -2,6 +2,7 @@ import { AppError } from '../core/errors.js';
 import { appFacts } from '../core/facts.js';
 import { outputKind } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
+import type { ReviewListStore } from '../core/app/reviewList.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import type { WatchService, RuleStatus } from '../core/watch/watchService.js';
@@ -82,7 +83,7 @@ function presetView(preset: Preset): PresetView {
   return { id: preset.id, name: preset.name, target: preset.target, kind: outputKind(preset.target), options: preset.options, builtIn: preset.builtIn, summary: describePreset(preset) };
 }
 
-export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions): HandlerMap {
+export function contractHandlers(service: DesktopService, settings: SettingsStore, watch: WatchService, account: HostedAccount, shell: ShellActions, reviewList?: ReviewListStore): HandlerMap {
   const apiUrl = () => new URL(settings.get().apiUrl);
   const view = (): Settings => {
     const stored = settings.get();
@@ -99,6 +100,12 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
         await account.router.estimateInputs(files, { mode: 'hybrid', apiUrl: undefined, neverUpload: false, budgetUsd: 0 });
       }
       return service.enqueue(paths, target, { preset, onConflict });
+    },
+    'queue:plan': async ({ paths }) => ({ plans: await service.plan(paths) }),
+    'review:get': () => ({ rows: reviewList?.get() ?? [] }),
+    'review:set': ({ rows }) => {
+      reviewList?.set(rows);
+      return { saved: true as const };
     },
     'queue:get': () => {
       const listed = service.list();

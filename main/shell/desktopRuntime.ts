@@ -2,6 +2,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { DesktopService, type DesktopEvents } from '../core/app/desktopService.js';
 import { durableQueue } from '../core/app/durableQueue.js';
 import { SettingsStore } from '../core/app/settingsStore.js';
+import { ReviewListStore } from '../core/app/reviewList.js';
 import { concurrencyLimits, type Hardware } from '../core/concurrency.js';
 import { memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
 import { AppError } from '../core/errors.js';
@@ -20,6 +21,7 @@ import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.j
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 import { FileThumbnailMaker } from '../../native/thumbnails/fileThumbnailMaker.js';
+import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
 
 export interface DesktopRuntime {
   service: DesktopService;
@@ -31,6 +33,8 @@ export interface DesktopRuntime {
   access: HostedAccess;
   vault: TokenVault;
   settings: SettingsStore;
+  /** The window's review list (files waiting for Start), kept in the data folder. */
+  reviewList: ReviewListStore;
   stores: DataStores;
   /** The local engine, or why this machine cannot convert locally (ffmpeg missing): hosted and auto still work. */
   engine: NativeEngine | AppError;
@@ -92,6 +96,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     events: { ...events, jobUpdated: (view) => events.jobUpdated({ ...view, route: router.routeView(view.input, view.status === 'succeeded' || view.status === 'failed') }) },
     history: stores.history,
     thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine instanceof AppError ? null : engine.tools.ffmpeg.path }),
+    ...(engine instanceof AppError ? {} : { prober: new FfprobeProber(engine.tools.ffprobe.path) }),
   });
   const ledger = stores.ledger;
   const watch = new WatchService({
@@ -109,7 +114,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   });
   let credentialsFor: string | undefined;
   return {
-    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy,
+    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
     ffmpeg: engine instanceof AppError ? `missing (${engine.message})` : engine.tools.ffmpeg.path,
     prepare: async () => {
       const current = policy();

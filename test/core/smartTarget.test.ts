@@ -22,6 +22,14 @@ describe('smartTarget', () => {
     expect(smartTarget({ format: 'mp4', kind: 'audio', animated: false })).toEqual({ target: 'mp3' });
   });
 
+  it('says why it leaves a file in its target format alone: damaged or HDR, not "already" converted', () => {
+    const damaged = smartTarget({ format: 'mp4', kind: 'video', animated: false, streams: 'damaged' });
+    const hdr = smartTarget({ format: 'mp4', kind: 'video', animated: false, streams: 'hdr' });
+    expect(damaged).toEqual({ skip: expect.stringMatching(/^This MP4 looks damaged/) });
+    expect(hdr).toEqual({ skip: expect.stringMatching(/^This MP4 is HDR video.*Pick MP4/) });
+    expect(smartTarget({ format: 'mp3', kind: 'audio', animated: false, streams: 'damaged' })).toEqual({ skip: expect.stringMatching(/^This MP3 looks damaged/) });
+  });
+
   it('goes by kind alone when the content could not be read, so that the job fails with its reason', () => {
     expect([smartTargetForKind('video'), smartTargetForKind('audio'), smartTargetForKind('image')]).toEqual(['mp4', 'mp3', 'jpg']);
   });

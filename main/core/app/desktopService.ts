@@ -4,11 +4,12 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobReport.js';
 import { AppError } from '../errors.js';
 import { errorForPeople } from '../errorWords.js';
-import { inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
-import { readSmartFacts } from '../identifyInput.js';
+import { formatLabel, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
-import { smartTarget, smartTargetForKind, type SmartChoice } from '../smartTarget.js';
+import { smartTargetForKind } from '../smartTarget.js';
+import { planFiles, smartChoiceFor, type FilePlan } from './dropPlan.js';
+import type { MediaProber } from '../ports.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
 import type { LaunchedJob } from '../queue/jobLauncher.js';
@@ -54,15 +55,6 @@ function notLaunchedReason(job: QueuedJob): string {
   if (job.report) return job.report.notes[0] ?? (job.report.output ? `Already converted to ${job.report.output}.` : 'Already handled.');
   if (job.ownerPid !== null) return `Being converted by convertr, process ${job.ownerPid}.`;
   return 'Already in the queue.';
-}
-
-/** Smart's choice from the content; a file whose content cannot be read goes by its name and fails as a job, with its reason. */
-async function smartChoiceFor(file: string): Promise<SmartChoice> {
-  return readSmartFacts(file).then(smartTarget, () => {
-    const format = inputFormatFromName(file);
-    if (!format) return { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' };
-    return { target: smartTargetForKind(inputKind(format)) };
-  });
 }
 
 export interface JobViewData {
@@ -122,10 +114,14 @@ export interface DesktopServiceDeps {
   history?: JobHistoryStore;
   /** Row pictures, made when the window shows a row; none when absent. */
   thumbnails?: ThumbnailSource;
+  /** Reads the streams of a file Smart would leave alone, to say why (damaged, HDR); the reason is plainer without. */
+  prober?: MediaProber;
 }
 
 /** Rows read back from history get ids above every scheduler's (local from 1, hosted from 1e9). */
 export const HISTORY_ID_BASE = 2_000_000_000;
+/** Rows Smart skipped in this run get ids above history's. */
+const SKIPPED_ID_BASE = 3_000_000_000;
 
 /**
  * What the window can ask of the engine (the invoke channels of preload/contract.ts), free of Electron so
@@ -143,6 +139,8 @@ export class DesktopService {
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
+  /** Ids of rows Smart skipped, apart from the schedulers' and from history's. */
+  private nextSkippedId = SKIPPED_ID_BASE + 1;
 
   constructor(private readonly deps: DesktopServiceDeps) {
     const firstBatch = this.restoreHistory();
@@ -181,10 +179,12 @@ export class DesktopService {
     const skipped = emptyFolders.map((folder) => ({ path: folder, reason: 'No supported files in this folder.' }));
     skipped.push(...unreadable.map((item) => ({ path: item.path, reason: item.message })));
     const byTarget = new Map<OutputFormat, InputEntry[]>();
+    /** Files Smart leaves as they are: shown as Skipped rows, with the reason, like any finished row. */
+    const smartSkips: { path: string; reason: string }[] = [];
     for (const entry of entries) {
-      const smart = target ? { target } : await smartChoiceFor(entry.path);
+      const smart = target ? { target } : await smartChoiceFor(entry.path, this.deps.prober);
       if ('skip' in smart) {
-        skipped.push({ path: entry.path, reason: smart.skip });
+        (inputFormatFromName(entry.path) ? smartSkips : skipped).push({ path: entry.path, reason: smart.skip });
         continue;
       }
       byTarget.set(smart.target, [...(byTarget.get(smart.target) ?? []), entry]);
@@ -203,8 +203,16 @@ export class DesktopService {
         else skipped.push({ path: job.inputPath, reason: notLaunchedReason(job) });
       }
     }
+    // Every skipped row joins the batch before any ends: a batch of skipped files alone finishes once, with all of them.
+    const skippedIds = smartSkips.map((skip) => this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null));
+    for (const id of skippedIds) this.tracker.ended({ jobId: id, status: 'skipped', output: null });
     this.tracker.closeIfEmpty(batchId);
     return { batchId, jobIds, skipped };
+  }
+
+  /** What each file can become and what Smart would do with it, before Start. */
+  plan(paths: readonly string[]): Promise<FilePlan[]> {
+    return planFiles(paths, this.deps.prober);
   }
 
   list(): { jobs: JobViewData[]; paused: boolean } {
@@ -390,6 +398,27 @@ export class DesktopService {
     }
     await Promise.all(this.deps.schedulers.map((scheduler) => scheduler.whenIdle()));
     return active;
+  }
+
+  /** A file not converted on purpose, as a finished row with its reason (kept in history like the others). */
+  private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null): number {
+    const id = this.nextSkippedId++;
+    const format = inputFormatFromName(input)!;
+    const target = smartTargetForKind(inputKind(format));
+    this.views.set(id, {
+      id, batchId, input, name: path.basename(input), target, pair: formatLabel(format), mode: 'local', status: 'skipped', pauseNote: null,
+      progress: 0, etaSeconds: null, inputBytes: fileSize(input), outputBytes: null, output: null, notes: [reason], error: null,
+      finishedAt: this.deps.now(), preset, optionsSummary: '', inputFacts: null, outputFacts: null,
+    });
+    this.presetOf.set(id, preset === null ? null : presetId(preset));
+    this.tracker.add(batchId, id);
+    this.emit(id);
+    if (this.deps.history) {
+      const key = randomBytes(8).toString('hex');
+      this.deps.history.add(key, finishedRowOf(this.views.get(id)!));
+      this.historyKeyOf.set(id, key);
+    }
+    return id;
   }
 
   private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { pathsForDroppedFiles } from '../api/bridge';
 import { useQueue } from '../stores/queueStore';
 import { usePending } from '../stores/pendingStore';
+import { enqueueDrop } from '../stores/dropEnqueue';
+import { usePresets } from '../stores/presetsStore';
 import { useSettings } from '../stores/settingsStore';
 import { useUi } from '../stores/uiStore';
 
@@ -20,8 +22,9 @@ export function DropZone() {
       if (paths.length > 0) {
         useUi.getState().setView('queue');
         const ui = useUi.getState();
-        if (useSettings.getState().settings?.onDrop === 'review') usePending.getState().add(paths, { target: ui.target, preset: ui.preset });
-        else await useQueue.getState().enqueue(paths, ui.target, { preset: ui.preset, onConflict: ui.onConflict });
+        const preset = usePresets.getState().presets.find((p) => p.id === ui.preset);
+        if (useSettings.getState().settings?.onDrop === 'review') usePending.getState().add(paths, { target: ui.target, preset });
+        else await enqueueDrop(paths, { target: ui.target, preset, onConflict: ui.onConflict });
       }
     } finally {
       setBusy(false);

@@ -4,7 +4,9 @@ import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
 import { describeFacts, formatBytes, formatEta, formatSpeed } from '../lib/format';
-import { useQueue } from '../stores/queueStore';
+import { useQueue, type RetryChange } from '../stores/queueStore';
+import { useAppFacts } from '../stores/factsStore';
+import { choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
@@ -55,16 +57,26 @@ interface JobRowProps {
 export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, height, expanded, onToggle }: JobRowProps) {
   const { cancel, retry, reveal, remove, copySupportInfo } = useQueue.getState();
   const presets = usePresets((s) => s.presets);
-  // What a Retry converts with: the row's own target and preset until the user picks others.
-  const [retryTarget, setRetryTarget] = useState<JobView['target']>(job.target);
-  const [retryPreset, setRetryPreset] = useState<string>(presets.find((p) => p.name === job.preset)?.id ?? '');
+  const facts = useAppFacts();
+  // What a Retry converts with: the row's own target and preset until the user picks others. The element is
+  // reused for another job when the list scrolls, so a pick is kept with the id of the job it was made for.
+  const [pick, setPick] = useState<{ jobId: number; target: JobView['target']; preset: string } | null>(null);
+  const retryChoices = choicesByName(facts, job.input);
+  const retryTargets = retryChoices.kind === null ? undefined : retryChoices.targets;
+  const retryPresets = retryChoices.kind === null ? presets : presets.filter((p) => presetFits(p, retryChoices));
+  // A target the file cannot become is not offered again: the file's Smart target (or its first) instead.
+  const fallbackTarget = retryTargets && !retryTargets.includes(job.target) ? ('target' in retryChoices.smart ? retryChoices.smart.target : retryTargets[0] ?? job.target) : job.target;
+  const retryTarget = pick?.jobId === job.id ? pick.target : fallbackTarget;
+  const retryPreset = pick?.jobId === job.id ? pick.preset : retryPresets.find((p) => p.name === job.preset)?.id ?? '';
+  const setRetryTarget = (target: JobView['target']) => setPick({ jobId: job.id, target, preset: retryPreset });
+  // Unless the user picks, the job's own preset and options are kept by core (the window may not know them all).
+  const retryChange: RetryChange = pick?.jobId === job.id ? { target: pick.target, preset: pick.preset === '' ? null : pick.preset } : retryTarget !== job.target ? { target: retryTarget } : {};
   const finished = job.status === 'succeeded' || job.status === 'skipped' || job.status === 'failed' || job.status === 'cancelled';
-  const facts = describeFacts(job.inputFacts, job.outputFacts);
+  const sizes = describeFacts(job.inputFacts, job.outputFacts);
   const download = job.status === 'succeeded' && job.output ? downloadUrl(job.id) : undefined;
   const pickPreset = (id: string) => {
-    setRetryPreset(id);
     const preset = presets.find((p) => p.id === id);
-    if (preset) setRetryTarget(preset.target);
+    setPick({ jobId: job.id, target: preset ? preset.target : retryTarget, preset: id });
   };
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
@@ -101,7 +113,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (
           <span className="job-sizes">
-            {facts && <span data-testid="job-facts">{facts} · </span>}
+            {sizes && <span data-testid="job-facts">{sizes} · </span>}
             <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
             {job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}
           </span>
@@ -111,17 +123,17 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           {(job.status === 'failed' || job.status === 'cancelled') && (
             <>
               <select aria-label={`Target for retrying ${job.name}`} value={retryTarget} onChange={(e) => setRetryTarget(e.target.value as JobView['target'])}>
-                <FormatOptions />
+                <FormatOptions allowed={retryTargets} />
               </select>
               <select aria-label={`Preset for retrying ${job.name}`} value={retryPreset} onChange={(e) => pickPreset(e.target.value)}>
                 <option value="">No preset</option>
-                <PresetOptions presets={presets} />
+                <PresetOptions presets={retryPresets} />
               </select>
-              <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset })}>Retry</button>
+              <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, retryChange)}>Retry</button>
             </>
           )}
           {job.status === 'failed' && job.mode === 'hosted' && (
-            <button type="button" aria-label={`Convert ${job.name} on this computer`} onClick={() => void retry(job.id, { target: retryTarget, preset: retryPreset === '' ? null : retryPreset, mode: 'local' })}>Convert on this computer</button>
+            <button type="button" aria-label={`Convert ${job.name} on this computer`} onClick={() => void retry(job.id, { ...retryChange, mode: 'local' })}>Convert on this computer</button>
           )}
           {job.status === 'failed' && job.mode === 'hosted' && <button type="button" aria-label={`Copy support info for ${job.name}`} onClick={() => void copySupportInfo(job.id)}>Copy support info</button>}
           {download && <a className="button" href={download} download aria-label={`Download ${job.name}`}>Download</a>}

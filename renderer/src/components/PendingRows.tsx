@@ -1,33 +1,41 @@
 import type { JobView } from '../../../preload/contract';
+import { formatLabel } from '../lib/facts';
+import { presetFits } from '../lib/rowChoices';
+import { useAppFacts } from '../stores/factsStore';
 import { usePending, type PendingRow } from '../stores/pendingStore';
 import { usePresets } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
 
 function PendingItem({ row }: { row: PendingRow }) {
+  const facts = useAppFacts();
   const presets = usePresets((s) => s.presets);
   const { change, remove } = usePending.getState();
+  const fitting = presets.filter((p) => presetFits(p, row.choices));
   const chosen = presets.find((p) => p.id === row.preset);
+  const smart = row.choices.smart;
   const pickPreset = (id: string) => {
     const preset = presets.find((p) => p.id === id);
     change(row.key, preset ? { preset: preset.id, target: preset.target } : { preset: null });
   };
+  const smartLabel = chosen ? `The preset's: ${formatLabel(facts, chosen.target)}` : 'target' in smart ? `Smart: ${formatLabel(facts, smart.target)}` : 'Smart: leave as is';
+  const skipReason = !chosen && row.target === null && 'skip' in smart ? smart.skip : null;
   return (
-    <li className="pending-row" data-testid="pending-row">
+    <li className="pending-row" data-testid="pending-row" aria-label={row.name}>
       <span className="job-name" title={row.path}>{row.name}</span>
       <select aria-label={`Target for ${row.name}`} value={row.target ?? 'smart'} onChange={(e) => change(row.key, { target: e.target.value === 'smart' ? null : (e.target.value as JobView['target']) })}>
-        <option value="smart">{chosen ? `The preset's: ${chosen.target.toUpperCase()}` : 'Smart'}</option>
-        <FormatOptions />
+        <option value="smart">{smartLabel}</option>
+        <FormatOptions allowed={row.choices.targets} />
       </select>
       <select aria-label={`Preset for ${row.name}`} value={row.preset ?? ''} onChange={(e) => pickPreset(e.target.value)}>
         <option value="">No preset</option>
-        <PresetOptions presets={presets} />
+        <PresetOptions presets={fitting} />
       </select>
       <button type="button" className="link" aria-label={`Remove ${row.name} before converting`} onClick={() => remove(row.key)}>Remove</button>
+      {skipReason && <span className="pending-skip hint" data-testid="pending-skip">Smart will skip it: {skipReason}</span>}
     </li>
   );
 }
-
 /** Review mode: dropped files wait here, each with its own target and preset, until Start enqueues them all. */
 export function PendingRows() {
   const rows = usePending((s) => s.rows);

@@ -10,12 +10,15 @@ export const CONFLICT_LABEL: Record<ConflictView, string> = {
   overwrite: 'Replace the old file',
 };
 
-/** The format options, grouped by kind, as core lists them. */
-export function FormatOptions() {
+/** The format options, grouped by kind, as core lists them; only `allowed` ones when given (what one file can become). */
+export function FormatOptions({ allowed }: { allowed?: readonly OutputFormatView[] }) {
   const facts = useAppFacts();
+  const groups = formatGroups(facts)
+    .map(({ kind, formats }) => ({ kind, formats: allowed ? formats.filter((f) => allowed.includes(f.format)) : formats }))
+    .filter((g) => g.formats.length > 0);
   return (
     <>
-      {formatGroups(facts).map(({ kind, formats }) => (
+      {groups.map(({ kind, formats }) => (
         <optgroup key={kind} label={kindTitle(kind)}>
           {formats.map((f) => (
             <option key={f.format} value={f.format}>{f.label}</option>
@@ -57,7 +60,7 @@ export function TargetPicker() {
           value={target ?? 'smart'}
           onChange={(e) => setTarget(e.target.value === 'smart' ? null : (e.target.value as OutputFormatView))}
         >
-          <option value="smart">{chosen ? `The preset's: ${chosen.target.toUpperCase()}` : smartSummary(facts)}</option>
+          <option value="smart">{chosen ? `${chosen.target.toUpperCase()}, others Smart` : smartSummary(facts)}</option>
           <FormatOptions />
         </select>
       </label>

@@ -1,6 +1,7 @@
-import { subscribe } from '../api/bridge';
+import { call, subscribe } from '../api/bridge';
 import { useFacts } from './factsStore';
 import { useFolders } from './foldersStore';
+import { usePending } from './pendingStore';
 import { usePresets } from './presetsStore';
 import { useQueue } from './queueStore';
 import { useSettings } from './settingsStore';
@@ -30,7 +31,18 @@ export function connectStores(): () => void {
       }, 300);
     }),
   ];
-  void useFacts.getState().load();
+  // The review list is kept in the data folder: every change is saved (shortly after, once it has been read).
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopSaving = usePending.subscribe((state, previous) => {
+    if (!state.loaded || (state.rows === previous.rows && state.loaded === previous.loaded)) return;
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      const rows = usePending.getState().rows.map(({ path, target, preset }) => ({ path, target, preset }));
+      void call('review:set', { rows }).catch(() => undefined);
+    }, 150);
+  });
+  off.push(stopSaving);
+  void useFacts.getState().load().then(() => usePending.getState().load());
   void useQueue.getState().load();
   void useSettings.getState().load();
   void useStats.getState().refresh();

@@ -1,0 +1,42 @@
+import type { AppFactsView, FilePlanView, MediaKindView, OutputFormatView, PresetView } from '../../../preload/contract';
+import { formatLabel } from './facts';
+
+/** What the window knows of one file before Start: by its name first, then as core read it (`queue:plan`). */
+export interface FileChoices {
+  kind: MediaKindView | null;
+  targets: OutputFormatView[];
+  /** Smart's target, or why Smart leaves the file as it is. */
+  smart: { target: OutputFormatView } | { skip: string };
+}
+
+const extensionOf = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
+
+/** The choices a file's name allows, from the facts' input formats (the browser knows no more before core reads it). */
+export function choicesByName(facts: AppFactsView, name: string): FileChoices {
+  const ext = extensionOf(name);
+  const input = facts.inputFormats.find((f) => f.format === ext);
+  if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' } };
+  const target = facts.smartTargets[input.kind];
+  const smart = input.format === target ? { skip: `Already ${formatLabel(facts, target)}: nothing to convert.` } : { target };
+  return { kind: input.kind, targets: input.targets, smart };
+}
+
+/** Core's answer for a file replaces what its name suggested. */
+export function choicesFromPlan(facts: AppFactsView, plan: FilePlanView): FileChoices {
+  return { kind: plan.kind, targets: plan.kind === null ? facts.outputFormats.map((f) => f.format) : plan.targets, smart: plan.smart };
+}
+
+/**
+ * Whether a preset fits a file: its target is one the file can become, and it makes the file's kind (a video
+ * may also take a sound preset: its sound is kept). A file of unknown kind takes none.
+ */
+export function presetFits(preset: PresetView, choices: Pick<FileChoices, 'kind' | 'targets'>): boolean {
+  if (choices.kind === null || !choices.targets.includes(preset.target)) return false;
+  return preset.kind === choices.kind || (choices.kind === 'video' && preset.kind === 'audio');
+}
+
+/** A drop's choice for one file: the toolbar's preset and target where they fit it, else Smart. */
+export function choiceForFile(choice: { target: OutputFormatView | null; preset: PresetView | undefined }, choices: FileChoices): { target: OutputFormatView | null; preset: string | null } {
+  if (choice.preset) return presetFits(choice.preset, choices) && (choice.target === null || choices.targets.includes(choice.target)) ? { target: choice.target ?? choice.preset.target, preset: choice.preset.id } : { target: null, preset: null };
+  return { target: choice.target !== null && choices.targets.includes(choice.target) ? choice.target : null, preset: null };
+}
