@@ -38,5 +38,9 @@ export function checkMediaOutput(output: MediaProbe, expected: OutputExpectation
       problems.push(`the output lasts ${got.toFixed(2)} s, the input ${expected.durationSeconds.toFixed(2)} s`);
     }
   }
+  const input = expected.inputDurationSeconds;
+  if (input !== undefined && input > 0 && !((output.durationSeconds ?? 0) >= input / 2)) {
+    problems.push(`the output lasts ${(output.durationSeconds ?? 0).toFixed(2)} s, less than half of the input's ${input.toFixed(2)} s`);
+  }
   return problems;
 }
