@@ -53,11 +53,13 @@ interface Frame {
   components: Component[];
 }
 
-/** A Huffman table in canonical form: per code length, the largest code and where its symbols start. */
+/** A Huffman table in canonical form (per code length, the largest code and where its symbols start) and a 9-bit lookup. */
 interface HuffmanTable {
   maxCode: Int32Array;
   valueOffset: Int32Array;
   symbols: Uint8Array;
+  /** For each 9-bit prefix: (code length << 8) | symbol, or 0 when the code is longer. */
+  fast: Int32Array;
 }
 
 /** A scan as the block walk needs it: each component with its tables, in scan order. */
@@ -245,53 +247,74 @@ function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame
   return scan;
 }
 
+const FAST_BITS = 9;
+
 function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
   const maxCode = new Int32Array(18).fill(-1);
   const valueOffset = new Int32Array(18);
+  const fast = new Int32Array(1 << FAST_BITS);
   let code = 0;
   let k = 0;
   for (let length = 1; length <= 16; length++) {
     const n = counts[length - 1]!;
     if (n > 0) {
       valueOffset[length] = k - code;
+      for (let i = 0; i < n && length <= FAST_BITS; i++) {
+        const first = (code + i) << (FAST_BITS - length);
+        fast.fill((length << 8) | symbols[k + i]!, first, first + (1 << (FAST_BITS - length)));
+      }
       code += n;
       k += n;
       maxCode[length] = code - 1;
     }
     code <<= 1;
   }
-  return { maxCode, valueOffset, symbols };
+  return { maxCode, valueOffset, symbols, fast };
 }
 
-/** Entropy-coded bits between `at` and the marker at `end`, stuffed zero bytes removed. */
+/** Entropy-coded bits between `at` and the marker at `end`, stuffed zero bytes removed first. */
 class BitReader {
-  private bits = 0;
-  private count = 0;
-  exhausted = false;
-  constructor(private readonly bytes: Uint8Array, private at: number, private readonly end: number) {}
+  private readonly data: Uint8Array;
+  private readonly bits: number;
+  private position = 0;
 
-  bit(): number {
-    if (this.count === 0) {
-      if (this.at >= this.end) {
-        this.exhausted = true;
-        return 0;
-      }
-      this.bits = this.bytes[this.at]!;
-      this.at += this.bits === 0xff ? 2 : 1;
-      this.count = 8;
+  constructor(bytes: Uint8Array, at: number, end: number) {
+    // Four spare zero bytes, so that a look ahead past the end reads zeros, as libjpeg does.
+    const data = new Uint8Array(end - at + 4);
+    let n = 0;
+    for (let i = at; i < end; i++) {
+      data[n++] = bytes[i]!;
+      if (bytes[i] === 0xff) i++;
     }
-    this.count--;
-    return (this.bits >> this.count) & 1;
+    this.data = data;
+    this.bits = n * 8;
+  }
+
+  get exhausted(): boolean {
+    return this.position > this.bits;
+  }
+
+  private peek(n: number): number {
+    const p = this.position;
+    const byte = p >> 3;
+    const word = ((this.data[byte]! << 16) | (this.data[byte + 1]! << 8) | this.data[byte + 2]!) >>> 0;
+    return (word >>> (24 - (p & 7) - n)) & ((1 << n) - 1);
   }
 
   read(n: number): void {
-    for (let i = 0; i < n; i++) this.bit();
+    this.position += n;
   }
 
   decode(table: HuffmanTable): number {
+    const entry = table.fast[this.peek(FAST_BITS)]!;
+    if (entry !== 0) {
+      this.position += entry >> 8;
+      return entry & 0xff;
+    }
     let code = 0;
     for (let length = 1; length <= 16; length++) {
-      code = (code << 1) | this.bit();
+      code = (code << 1) | this.peek(1);
+      this.position++;
       if (code <= table.maxCode[length]!) return table.symbols[table.valueOffset[length]! + code]!;
     }
     return -1;
@@ -299,7 +322,8 @@ class BitReader {
 
   /** Whether the data ended exactly: every byte used, the unused bits of the last one all ones (padding). */
   endsExactly(): boolean {
-    return !this.exhausted && this.at === this.end && (this.bits & ((1 << this.count) - 1)) === (1 << this.count) - 1;
+    const spare = (8 - (this.position & 7)) & 7;
+    return !this.exhausted && this.position + spare === this.bits && (spare === 0 || this.peek(spare) === (1 << spare) - 1);
   }
 }
 

