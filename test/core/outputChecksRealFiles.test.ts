@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkImageOutput } from '../../main/core/checkImageOutput';
 import { checkMediaOutput } from '../../main/core/checkMediaOutput';
+import { probeMovieForAudio } from '../../main/core/isoBmffProbe';
 import type { OutputExpectation } from '../../main/core/ffmpegPlan';
 import type { MediaProbe } from '../../main/core/media';
 import type { ImageExpectation, ImageInfo } from '../../main/core/ports';
@@ -46,6 +47,8 @@ const MEDIA = {
   yuv444: made('yuv444.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-f', 'mp4', f])),
   fullRange: made('fullRange.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-color_range', 'pc', '-c:a', 'aac', '-f', 'mp4', f])),
   oddSides: made('odd.mp4', (f) => makeMedia([...picture, ...sound(), '-vf', 'scale=65:49', ...x264, '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-f', 'mp4', f])),
+  oddHeight: made('oddHeight.mp4', (f) => makeMedia([...picture, ...sound(), '-vf', 'scale=64:49', ...x264, '-pix_fmt', 'yuv444p', '-c:a', 'aac', '-f', 'mp4', f])),
+  wav: made('sound.wav', (f) => makeMedia([...sound(), '-c:a', 'pcm_s16le', '-f', 'wav', f])),
   rotated: made('rotated.mp4', async (f) => makeMedia(['-i', await goodMovie(), '-c', 'copy', '-metadata:s:v', 'rotate=90', '-f', 'mp4', f])),
   hdr: made('hdr.mp4', (f) => makeMedia([...picture, ...sound(), ...x264, '-pix_fmt', 'yuv420p', '-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', '-c:a', 'aac', '-f', 'mp4', f])),
   twoSounds: made('twoSounds.mp4', (f) => makeMedia([...picture, ...sound(), '-f', 'lavfi', '-i', 'sine=frequency=880:duration=1', '-map', '0:v', '-map', '1:a', '-map', '2:a', ...x264, '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mp4', f])),
@@ -96,13 +99,21 @@ describe('the media output check, on real files that each break one promise', ()
     expect(check('yuv444', plan({}, { pixelFormat: undefined }))).toEqual([]);
   });
 
-  it('refuses a full-range picture, odd sides, another size or rotation, and HDR left in an SDR output', () => {
+  it('refuses a full-range picture, odd sides, another size or rotation, and HDR left in an SDR output', async () => {
     // x264 marks a full-range picture as a JPEG pixel format too.
     expect(check('fullRange', plan())).toEqual(['pixel format is yuvj420p, expected yuv420p', 'the picture is stored in full (JPEG) range, which players show with the wrong contrast']);
     expect(check('fullRange', plan({}, { pixelFormat: undefined }))).toEqual(['the picture is stored in full (JPEG) range, which players show with the wrong contrast']);
     expect(check('fullRange', plan({}, { pixelFormat: undefined, limitedRange: false }))).toEqual([]);
+    // A JPEG pixel format alone says full range, even when no range is flagged.
+    const unflagged = { ...probes.fullRange!, video: [{ ...probes.fullRange!.video[0]!, colorRange: undefined }] };
+    expect(checkMediaOutput(unflagged, plan({}, { pixelFormat: undefined }))).toEqual(['the picture is stored in full (JPEG) range, which players show with the wrong contrast']);
+    // The in-process movie reader leaves the pixel format unknown: no range is read into it.
+    const inProcess = probeMovieForAudio(await goodMovie())!;
+    expect(inProcess.video[0]!.pixelFormat).toBeUndefined();
+    expect(checkMediaOutput(inProcess, plan({ audio: { count: 1 } }, { pixelFormat: undefined }))).toEqual([]);
     expect(check('oddSides', plan({}, { pixelFormat: undefined, width: 65, height: 49 }))).toEqual(['dimensions 65x49 are not even']);
     expect(check('oddSides', plan({}, { pixelFormat: undefined, width: 65, height: 49, evenDimensions: false }))).toEqual([]);
+    expect(check('oddHeight', plan({}, { pixelFormat: undefined, width: 64, height: 49 }))).toEqual(['dimensions 64x49 are not even']);
     expect(check('good', plan({}, { width: 48, height: 64 }))).toEqual(['dimensions are 64x48, expected 48x64']);
     expect(check('good', plan({}, { width: 64, height: 64 }))).toEqual(['dimensions are 64x48, expected 64x64']);
     expect(check('rotated', plan())).toEqual([`rotation is ${probes.rotated!.video[0]!.rotation}°, expected 0°`]);
@@ -114,6 +125,11 @@ describe('the media output check, on real files that each break one promise', ()
   it('refuses another number of audio tracks, another audio codec, more channels or a higher sample rate', () => {
     expect(check('twoSounds', plan())).toEqual(['the output has 2 audio tracks, expected 1']);
     expect(check('mp3Sound', plan())).toEqual(['audio codec is mp3, expected aac']);
+    // A WAV plan names the codec family (pcm); ffprobe names the sample format after it.
+    const wav = plan({ container: 'wav', video: undefined, audio: { count: 1, codec: 'pcm', maxChannels: 2, maxSampleRate: 48000 } });
+    expect(probes.wav!.audio[0]!.codec).toBe('pcm_s16le');
+    expect(check('wav', wav)).toEqual([]);
+    expect(check('wav', { ...wav, audio: { count: 1, codec: 's16le' } })).toEqual(['audio codec is pcm_s16le, expected s16le']);
     expect(check('sixChannels', plan())).toEqual(['audio has 6 channels, at most 2 expected']);
     expect(check('sixChannels', plan({ audio: { count: 1, codec: 'aac', maxChannels: 6, maxSampleRate: 48000 } }))).toEqual([]);
     expect(check('highRate', plan())).toEqual(['audio sample rate is 96000 Hz, at most 48000 Hz expected']);
