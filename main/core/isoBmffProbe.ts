@@ -260,7 +260,7 @@ function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTabl
     const first = view.getUint32(stsc.at + i * 12);
     const perChunk = signed31(view, stsc.at + 4 + i * 12, 'samples per chunk');
     const next = i + 1 < stsc.count ? view.getUint32(stsc.at + (i + 1) * 12) : chunks.count + 1;
-    if (first !== (i === 0 ? 1 : first) || first < 1 || next <= first || next > chunks.count + 1) unsupported('stsc chunks out of order or past stco');
+    if ((i === 0 && first !== 1) || next <= first || next > chunks.count + 1) unsupported('stsc chunks out of order or past stco');
     if (perChunk === 0 || view.getUint32(stsc.at + 8 + i * 12) !== 1) unsupported('an stsc entry ffmpeg would mend');
     for (let chunk = first - 1; chunk < next - 1 && described <= sampleCount; chunk++) {
       let bytesInChunk = 0;
