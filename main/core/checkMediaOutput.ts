@@ -31,15 +31,16 @@ export function checkMediaOutput(output: MediaProbe, expected: OutputExpectation
     if (audio.sampleRate > (expected.audio.maxSampleRate ?? Infinity)) problems.push(`audio sample rate is ${audio.sampleRate} Hz, at most ${expected.audio.maxSampleRate} Hz expected`);
   }
   if (output.subtitles.length !== expected.subtitles) problems.push(`the output has ${output.subtitles.length} subtitle tracks, expected ${expected.subtitles}`);
-  if (expected.durationSeconds !== undefined) {
+  const input = expected.inputDurationSeconds ?? 0;
+  const lasts = output.durationSeconds ?? 0;
+  if (lasts < input / 2) {
+    problems.push(`the output lasts ${lasts.toFixed(2)} s, less than half of the input's ${input.toFixed(2)} s`);
+  } else if (expected.durationSeconds !== undefined) {
     const got = output.durationSeconds;
     if (got === undefined) problems.push('the output has no duration');
     else if (Math.abs(got - expected.durationSeconds) > expected.durationToleranceSeconds) {
       problems.push(`the output lasts ${got.toFixed(2)} s, the input ${expected.durationSeconds.toFixed(2)} s`);
     }
   }
-  const input = expected.inputDurationSeconds ?? 0;
-  const lasts = output.durationSeconds ?? 0;
-  if (lasts < input / 2) problems.push(`the output lasts ${lasts.toFixed(2)} s, less than half of the input's ${input.toFixed(2)} s`);
   return problems;
 }

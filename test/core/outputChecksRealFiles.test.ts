@@ -148,6 +148,9 @@ describe('the media output check, on real files that each break one promise', ()
     expect(check('twoSeconds', plan({ durationToleranceSeconds: 1, inputDurationSeconds: 2 }))).toEqual([]);
     expect(check('good', plan({ durationSeconds: undefined, inputDurationSeconds: 2.5 }))).toEqual(['the output lasts 1.00 s, less than half of the input\'s 2.50 s']);
     expect(check('good', plan({ durationSeconds: undefined, inputDurationSeconds: 2 }))).toEqual([]);
+    // A sliver is said once, as a sliver, not also as a length beyond the tolerance.
+    expect(check('good', plan({ durationSeconds: 2.5, inputDurationSeconds: 2.5 }))).toEqual(['the output lasts 1.00 s, less than half of the input\'s 2.50 s']);
+    expect(check('noDuration', { ...raw, inputDurationSeconds: 1 })).toEqual(['the output lasts 0.00 s, less than half of the input\'s 1.00 s']);
     expect(check('good', plan({ durationSeconds: undefined, inputDurationSeconds: 0 }))).toEqual([]);
   });
 });
