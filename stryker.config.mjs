@@ -1,5 +1,5 @@
 // Mutation testing of the pure core rules (`npm run mutate`, not part of CI): planners, sniffing, format and
-// pair rules, billable minutes, cohort hashing and stats math. Runs only the fast unit tests that cover them.
+// pair rules, the output checks, billable minutes, cohort hashing and stats math. Runs only the fast tests that cover them.
 import { fileURLToPath } from 'node:url';
 
 // Stryker's sandbox sits deeper than the checkout, so tests find the shared corpus through this variable.
@@ -14,6 +14,8 @@ export default {
     'main/core/planVideo.ts',
     'main/core/planAudio.ts',
     'main/core/ffmpegPlan.ts',
+    'main/core/checkMediaOutput.ts',
+    'main/core/checkImageOutput.ts',
     'main/core/sniff.ts',
     'main/core/formats.ts',
     'main/core/pairs.ts',

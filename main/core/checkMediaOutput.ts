@@ -27,11 +27,15 @@ export function checkMediaOutput(output: MediaProbe, expected: OutputExpectation
   if (output.audio.length !== expected.audio.count) problems.push(`the output has ${output.audio.length} audio tracks, expected ${expected.audio.count}`);
   for (const audio of output.audio) {
     if (expected.audio.codec && !audio.codec.startsWith(expected.audio.codec)) problems.push(`audio codec is ${audio.codec}, expected ${expected.audio.codec}`);
-    if (expected.audio.maxChannels !== undefined && audio.channels > expected.audio.maxChannels) problems.push(`audio has ${audio.channels} channels, at most ${expected.audio.maxChannels} expected`);
-    if (expected.audio.maxSampleRate !== undefined && audio.sampleRate > expected.audio.maxSampleRate) problems.push(`audio sample rate is ${audio.sampleRate} Hz, at most ${expected.audio.maxSampleRate} Hz expected`);
+    if (audio.channels > (expected.audio.maxChannels ?? Infinity)) problems.push(`audio has ${audio.channels} channels, at most ${expected.audio.maxChannels} expected`);
+    if (audio.sampleRate > (expected.audio.maxSampleRate ?? Infinity)) problems.push(`audio sample rate is ${audio.sampleRate} Hz, at most ${expected.audio.maxSampleRate} Hz expected`);
   }
   if (output.subtitles.length !== expected.subtitles) problems.push(`the output has ${output.subtitles.length} subtitle tracks, expected ${expected.subtitles}`);
-  if (expected.durationSeconds !== undefined) {
+  const input = expected.inputDurationSeconds ?? 0;
+  const lasts = output.durationSeconds ?? 0;
+  if (lasts < input / 2) {
+    problems.push(`the output lasts ${lasts.toFixed(2)} s, less than half of the input's ${input.toFixed(2)} s`);
+  } else if (expected.durationSeconds !== undefined) {
     const got = output.durationSeconds;
     if (got === undefined) problems.push('the output has no duration');
     else if (Math.abs(got - expected.durationSeconds) > expected.durationToleranceSeconds) {

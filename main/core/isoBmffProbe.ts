@@ -27,6 +27,8 @@ const MAX_MOOV_BYTES = 32 * 2 ** 20;
 const MAX_TOP_LEVEL_BOXES = 10_000;
 const AAC_SAMPLE_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc' };
+/** The decoder configuration each video sample entry must carry. */
+const VIDEO_CONFIGS: Record<string, string> = { avc1: 'avcC', avc3: 'avcC', hvc1: 'hvcC', hev1: 'hvcC' };
 /** Tracks ffprobe lists as data streams, which outputs leave out: timecode and Apple's timed metadata. */
 const DATA_TRACKS: Record<string, string> = { tmcd: 'tmcd', meta: 'mebx' };
 
@@ -187,32 +189,109 @@ interface SampleTable {
   entry: Box;
   sampleCount: number;
   sttsTicks: number;
+  /** The bytes of each chunk in the file: its offset and the sizes of its samples. */
+  chunks: Span[];
 }
 
+/** Bytes [start, end) of the file. */
+type Span = readonly [number, number];
+
+/** A 32-bit count or time ffmpeg reads as a signed int: the top bit set is a field it refuses or replaces. */
+function signed31(view: DataView, at: number, what: string): number {
+  const value = view.getUint32(at);
+  if (value >= 0x80000000) unsupported(`${what} has its top bit set`);
+  return value;
+}
+
+/** A 64-bit time ffmpeg reads as int64_t; beyond what a double holds exactly is not read here. */
+function signed63(view: DataView, at: number, what: string): number {
+  const value = view.getBigInt64(at);
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) unsupported(`${what} is out of range`);
+  return Number(value);
+}
+
+/** A full box's entry count and where its entries start, when exactly `count` entries of `entryBytes` fill it. */
+function entries(view: DataView, box: Box, entryBytes: number, extra = 0): { count: number; at: number } {
+  need(box, 8 + extra);
+  const count = view.getUint32(box.body + 4 + extra);
+  if (box.end - box.body !== 8 + extra + count * entryBytes) unsupported(`box ${box.type} does not hold its ${count} entries exactly`);
+  return { count, at: box.body + 8 + extra };
+}
+
+/**
+ * The sample tables as ffmpeg indexes them: sample times (stts), sizes (stsz), chunks (stsc) and their offsets (stco),
+ * all counts agreeing, nothing ffmpeg reads as negative; any doubt declines.
+ */
 function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTable {
   const boxes = children(view, bytes, stbl.body, stbl.end);
   const stsd = only(boxes, 'stsd', true);
   need(stsd, 8);
   if (view.getUint32(stsd.body + 4) !== 1) unsupported('a track with other than one sample description');
-  const entries = children(view, bytes, stsd.body + 8, stsd.end);
-  if (entries.length !== 1) unsupported('a sample description count that does not match its boxes');
-  const entry = entries[0]!;
-  const stts = only(boxes, 'stts', true);
-  need(stts, 8);
-  const count = view.getUint32(stts.body + 4);
-  if (stts.body + 8 + count * 8 > stts.end) unsupported('a short stts');
+  const descriptions = children(view, bytes, stsd.body + 8, stsd.end);
+  if (descriptions.length !== 1) unsupported('a sample description count that does not match its boxes');
+  const entry = descriptions[0]!;
+  const stts = entries(view, only(boxes, 'stts', true), 8);
   let sampleCount = 0;
   let sttsTicks = 0;
-  for (let i = 0; i < count; i++) {
-    const n = view.getUint32(stts.body + 8 + i * 8);
+  for (let i = 0; i < stts.count; i++) {
+    const n = signed31(view, stts.at + i * 8, 'an stts count');
     sampleCount += n;
-    sttsTicks += n * view.getUint32(stts.body + 12 + i * 8);
+    sttsTicks += n * signed31(view, stts.at + 4 + i * 8, 'an stts duration');
   }
   if (sampleCount === 0) unsupported('a track without samples');
-  for (const type of ['stsc', 'stsz|stz2', 'stco|co64']) {
-    if (!boxes.some((b) => type.split('|').includes(b.type))) unsupported(`no ${type}`);
+  const stsz = only(boxes, 'stsz') ?? unsupported('no stsz');
+  need(stsz, 12);
+  // One size for every sample (timecode, PCM) and no table, or a table of sizes.
+  const sameSize = signed31(view, stsz.body + 4, 'the sample size');
+  const sizes = entries(view, stsz, sameSize ? 0 : 4, 4);
+  if (sizes.count !== sampleCount) unsupported('stsz and stts count other numbers of samples');
+  for (let i = 0; i < (sameSize ? 0 : sizes.count); i++) if (signed31(view, sizes.at + i * 4, 'a sample size') === 0) unsupported('an empty sample');
+  const stco = only(boxes, 'stco');
+  const co64 = only(boxes, 'co64');
+  if ((stco === undefined) === (co64 === undefined)) unsupported('not exactly one chunk offset table');
+  const chunks = entries(view, (stco ?? co64)!, stco ? 4 : 8);
+  if (co64) for (let i = 0; i < chunks.count; i++) signed63(view, chunks.at + i * 8, 'a chunk offset');
+  const stsc = entries(view, only(boxes, 'stsc', true), 12);
+  if (stsc.count === 0 || chunks.count === 0) unsupported('no chunks');
+  let described = 0;
+  const spans: Span[] = [];
+  const sizeOf = (sample: number) => sameSize || view.getUint32(sizes.at + sample * 4);
+  const offsetOf = (chunk: number) => (co64 ? Number(view.getBigUint64(chunks.at + chunk * 8)) : view.getUint32(chunks.at + chunk * 4));
+  for (let i = 0; i < stsc.count; i++) {
+    const first = view.getUint32(stsc.at + i * 12);
+    const perChunk = signed31(view, stsc.at + 4 + i * 12, 'samples per chunk');
+    const next = i + 1 < stsc.count ? view.getUint32(stsc.at + (i + 1) * 12) : chunks.count + 1;
+    if ((i === 0 && first !== 1) || next <= first || next > chunks.count + 1) unsupported('stsc chunks out of order or past stco');
+    if (perChunk === 0 || view.getUint32(stsc.at + 8 + i * 12) !== 1) unsupported('an stsc entry ffmpeg would mend');
+    for (let chunk = first - 1; chunk < next - 1 && described <= sampleCount; chunk++) {
+      let bytesInChunk = 0;
+      for (let k = 0; k < perChunk && described + k < sampleCount; k++) bytesInChunk += sizeOf(described + k);
+      spans.push([offsetOf(chunk), offsetOf(chunk) + bytesInChunk]);
+      described += perChunk;
+    }
   }
-  return { fourcc: entry.type, entry, sampleCount, sttsTicks };
+  if (described !== sampleCount) unsupported('stsc describes other samples than stsz');
+  const stss = only(boxes, 'stss');
+  if (stss) {
+    const sync = entries(view, stss, 4);
+    for (let i = 0, last = 0; i < sync.count; i++) {
+      const n = view.getUint32(sync.at + i * 4);
+      if (n <= last || n > sampleCount) unsupported('a sync sample out of order or range');
+      last = n;
+    }
+  }
+  return { fourcc: entry.type, entry, sampleCount, sttsTicks, chunks: spans };
+}
+
+/** A data reference that says "this file" and nothing else, as every muxer writes it (ffmpeg opens other files for any other). */
+function assertSelfContained(view: DataView, bytes: Uint8Array, minf: Box[]): void {
+  const dinf = only(minf, 'dinf');
+  if (!dinf) return;
+  const dref = only(children(view, bytes, dinf.body, dinf.end), 'dref', true);
+  need(dref, 8);
+  if (view.getUint32(dref.body) !== 0 || view.getUint32(dref.body + 4) !== 1) unsupported('a data reference table of other than one entry');
+  const [reference, ...more] = children(view, bytes, dref.body + 8, dref.end);
+  if (!reference || more.length > 0 || !['url ', 'alis'].includes(reference.type) || reference.end - reference.body !== 4 || view.getUint32(reference.body) !== 1) unsupported('a reference to other files');
 }
 
 type Track =
@@ -222,7 +301,8 @@ type Track =
 
 /** A track's length as ffprobe gives it: the media duration, cut short by the sample times and by one plain edit. */
 function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTicks: number, sttsTicks: number, mediaScale: number, movieScale: number): number {
-  let ticks = Math.min(mediaTicks, sttsTicks);
+  // ffmpeg shortens the media duration to the sample times only when they add up to more than nothing.
+  let ticks = sttsTicks > 0 ? Math.min(mediaTicks, sttsTicks) : mediaTicks;
   const edts = only(trakBoxes, 'edts');
   if (!edts) return ticks;
   const elst = only(children(view, bytes, edts.body, edts.end), 'elst', true);
@@ -232,7 +312,7 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
   if (count !== 1) unsupported('an edit list of other than one segment');
   const at = elst.body + 8;
   need(elst, 8 + (version === 1 ? 20 : 12));
-  const segment = version === 1 ? Number(view.getBigUint64(at)) : view.getUint32(at);
+  const segment = version === 1 ? signed63(view, at, 'an edit') : view.getUint32(at);
   const mediaTime = version === 1 ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4);
   const rate = view.getInt32(at + (version === 1 ? 16 : 8));
   if (mediaTime < 0 || rate !== 0x10000) unsupported('an empty or speed-changing edit');
@@ -241,7 +321,18 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
   return ticks;
 }
 
-function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, movieScale: number): Track {
+/** Whether a box of `type` starts the run of boxes at `from` (QuickTime writers may end the run with padding). */
+function hasChildBox(view: DataView, bytes: Uint8Array, from: number, to: number, type: string): boolean {
+  for (let at = from; at + 8 <= to; ) {
+    const size = view.getUint32(at);
+    if (boxType(bytes, at + 4) === type) return size >= 8 && at + size <= to;
+    if (size < 8) return false;
+    at += size;
+  }
+  return false;
+}
+
+function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, movieScale: number, chunks: Span[]): Track {
   const boxes = children(view, bytes, trak.body, trak.end);
   const tref = only(boxes, 'tref');
   // Timed metadata describing a track (cdsc, cdep) and a timecode track (tmcd) change no stream; chapters and hints do.
@@ -256,16 +347,19 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
   const mdhd = only(mdiaBoxes, 'mdhd', true);
   const mdVersion = bytes[mdhd.body]!;
   need(mdhd, mdVersion === 1 ? 34 : 22);
-  const timescale = view.getUint32(mdhd.body + (mdVersion === 1 ? 20 : 12));
-  const mediaTicks = mdVersion === 1 ? Number(view.getBigUint64(mdhd.body + 24)) : view.getUint32(mdhd.body + 16);
+  const timescale = signed31(view, mdhd.body + (mdVersion === 1 ? 20 : 12), 'the media timescale');
+  const mediaTicks = mdVersion === 1 ? signed63(view, mdhd.body + 24, 'the media duration') : view.getUint32(mdhd.body + 16);
   const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)) & 0x7fff);
   if (timescale === 0) unsupported('a zero media timescale');
   const hdlr = only(mdiaBoxes, 'hdlr', true);
   need(hdlr, 12);
   const handler = boxType(bytes, hdlr.body + 8);
   const minf = only(mdiaBoxes, 'minf', true);
-  const stbl = only(children(view, bytes, minf.body, minf.end), 'stbl', true);
+  const minfBoxes = children(view, bytes, minf.body, minf.end);
+  assertSelfContained(view, bytes, minfBoxes);
+  const stbl = only(minfBoxes, 'stbl', true);
   const table = sampleTableOf(view, bytes, stbl);
+  chunks.push(...table.chunks);
   const ticks = trackTicks(view, bytes, boxes, mediaTicks, table.sttsTicks, timescale, movieScale);
   const durationSeconds = ticks > 0 ? seconds(ticks, timescale) : undefined;
   if (handler === 'vide') {
@@ -274,6 +368,9 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
     const width = view.getUint16(table.entry.body + 24);
     const height = view.getUint16(table.entry.body + 26);
     if (width === 0 || height === 0) unsupported('a video track without a size');
+    if (!hasChildBox(view, bytes, table.entry.body + 78, table.entry.end, VIDEO_CONFIGS[table.fourcc]!)) unsupported('a video sample description without its decoder configuration');
+    // ffprobe gives the size the codec's own headers say; the sample description and the track header must both agree with it.
+    if (view.getUint32(matrixAt + 36) !== width * 0x10000 || view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track size other than its sample description');
     return {
       kind: 'video',
       stream: { index, codec, profile: undefined, pixelFormat: undefined, width, height, rotation, colorTransfer: undefined, colorRange: undefined, bitDepth: undefined, frameRate: undefined, durationSeconds },
@@ -298,7 +395,27 @@ function assertNoCoverArt(bytes: Uint8Array, box: Box): void {
 const MOVIE_CHILDREN = new Set(['mvhd', 'trak', 'udta', 'meta', 'iods', 'free', 'skip']);
 
 /** What ffprobe says of the movie in `moov` (the moov box's bytes, header included), for an audio target; see the module comment. */
-export function parseMovieForAudio(moov: Uint8Array): MediaProbe | undefined {
+/**
+ * Every chunk of every track must lie in the media data, and together they must fill it exactly, as muxers write
+ * them: a sample size or chunk offset that does not add up would have ffmpeg read other bytes as sound.
+ */
+function assertChunksFill(chunks: Span[], mediaData: readonly Span[]): void {
+  const filled: [number, number][] = [];
+  for (const [start, end] of [...chunks].sort((a, b) => a[0] - b[0])) {
+    const last = filled[filled.length - 1];
+    if (last && start < last[1]) unsupported('chunks that overlap');
+    if (last && start === last[1]) last[1] = end;
+    else filled.push([start, end]);
+  }
+  const data = mediaData.filter(([start, end]) => end > start);
+  if (filled.length !== data.length || filled.some(([start, end], i) => start !== data[i]![0] || end !== data[i]![1])) unsupported('chunks that do not fill the media data');
+}
+
+/**
+ * What ffprobe says of the movie in `moov` (the moov box's bytes, header included), for an audio target; see the
+ * module comment. With `mediaData` (the payloads of the file's mdat boxes, in file order) the chunks must fill them.
+ */
+export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]): MediaProbe | undefined {
   try {
     const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
     const [box] = children(view, moov, 0, moov.length);
@@ -310,20 +427,22 @@ export function parseMovieForAudio(moov: Uint8Array): MediaProbe | undefined {
     const version = moov[mvhd.body]!;
     const at = mvhd.body + (version === 1 ? 20 : 12);
     need(mvhd, at - mvhd.body + (version === 1 ? 12 : 8) + 16 + 36);
-    const timescale = view.getUint32(at);
-    const duration = version === 1 ? Number(view.getBigUint64(at + 4)) : view.getUint32(at + 4);
+    const timescale = signed31(view, at, 'the movie timescale');
+    const duration = version === 1 ? signed63(view, at + 4, 'the movie duration') : view.getUint32(at + 4);
     if (timescale === 0) unsupported('a zero movie timescale');
     if (rotationOf(view, at + (version === 1 ? 12 : 8) + 16) !== 0) unsupported('a rotated movie');
     for (const b of boxes) if (b.type === 'udta' || b.type === 'meta') assertNoCoverArt(moov, b);
     const probe: MediaProbe = { container: MOV_FORMAT_NAME, durationSeconds: duration > 0 ? seconds(duration, timescale) : undefined, video: [], coverArt: [], audio: [], subtitles: [], otherStreamCount: 0 };
+    const chunks: Span[] = [];
     boxes.filter((b) => b.type === 'trak').forEach((trak, index) => {
-      const track = readTrack(view, moov, trak, index, timescale);
+      const track = readTrack(view, moov, trak, index, timescale, chunks);
       if (track.kind === 'video') probe.video.push(track.stream);
       else if (track.kind === 'audio') probe.audio.push(track.stream);
       else probe.otherStreamCount++;
     });
     if (probe.video.length === 0 && probe.audio.length === 0) unsupported('no picture or sound track');
     if (probe.durationSeconds === undefined) unsupported('no movie duration');
+    if (mediaData) assertChunksFill(chunks, mediaData);
     return probe;
   } catch (error) {
     if (error instanceof Unsupported || error instanceof RangeError) return undefined;
@@ -347,11 +466,16 @@ function readAt(fd: number, position: number, length: number): Uint8Array {
  * moov, none belongs to a fragmented file, and there is media data; undefined otherwise.
  */
 export function readMovieBox(path: string): Uint8Array | undefined {
+  return readMovie(path)?.moov;
+}
+
+/** The movie header as above, and where the payload of each mdat box lies. */
+export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] } | undefined {
   const { fd, size } = openUserInput(path);
   try {
     let at = 0;
     let moov: { at: number; size: number } | undefined;
-    let mdat = false;
+    const mediaData: Span[] = [];
     // A tail shorter than a box header is ignored, as ffmpeg does (some iPhone files end with two spare bytes).
     for (let count = 0; at + 8 <= size; count++) {
       if (count >= MAX_TOP_LEVEL_BOXES) return undefined;
@@ -367,15 +491,15 @@ export function readMovieBox(path: string): Uint8Array | undefined {
       }
       if (boxSize < 8 || at + boxSize > size) return undefined;
       if (type === 'moof' || type === 'mfra' || type === 'sidx') return undefined;
-      if (type === 'mdat') mdat = true;
+      if (type === 'mdat') mediaData.push([at + (view.getUint32(0) === 1 ? 16 : 8), at + boxSize]);
       if (type === 'moov') {
         if (moov) return undefined;
         moov = { at, size: boxSize };
       }
       at += boxSize;
     }
-    if (!moov || !mdat || moov.size > MAX_MOOV_BYTES) return undefined;
-    return readAt(fd, moov.at, moov.size);
+    if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
+    return { moov: readAt(fd, moov.at, moov.size), mediaData };
   } finally {
     closeSync(fd);
   }
@@ -383,13 +507,13 @@ export function readMovieBox(path: string): Uint8Array | undefined {
 
 /** The probe above for the MP4/MOV file at `path`, or undefined when ffprobe must decide. */
 export function probeMovieForAudio(path: string): MediaProbe | undefined {
-  let moov: Uint8Array | undefined;
+  let movie: ReturnType<typeof readMovie>;
   try {
-    moov = readMovieBox(path);
+    movie = readMovie(path);
   } catch (error) {
     // A path that is no longer a file is refused here; any other read failure gets ffprobe's own, specific error.
     if (error instanceof NotAFileError) throw error;
     return undefined;
   }
-  return moov ? parseMovieForAudio(moov) : undefined;
+  return movie ? parseMovieForAudio(movie.moov, movie.mediaData) : undefined;
 }

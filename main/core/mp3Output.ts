@@ -54,6 +54,13 @@ function id3v2Length(bytes: Uint8Array): number {
   return 10 + size + (bytes[5]! & 0x10 ? 10 : 0);
 }
 
+/** The frame count of a Xing/Info tag whose flags are at `at`; -1 when it gives none (ffprobe then estimates). */
+function xingFrameCount(bytes: Uint8Array, at: number, end: number): number {
+  if (at + 8 > end) return -1;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return view.getUint32(at) & 1 ? view.getUint32(at + 4) : -1;
+}
+
 function hasAscii(bytes: Uint8Array, at: number, text: string): boolean {
   for (let i = 0; i < text.length; i++) if (bytes[at + i] !== text.charCodeAt(i)) return false;
   return true;
@@ -67,12 +74,14 @@ export function readMp3Frames(bytes: Uint8Array): MediaProbe | undefined {
   let first: FrameHeader | undefined;
   let frames = 0;
   let samples = 0;
+  let taggedFrames: number | undefined;
   while (at < end) {
     const header = mp3FrameHeader(bytes, at);
     if (!header || at + header.length > end) return undefined;
     if (first && (header.version !== first.version || header.sampleRate !== first.sampleRate || header.channels !== first.channels)) return undefined;
     const tagAt = at + 4 + header.sideInfoBytes;
     const infoFrame = !first && (hasAscii(bytes, tagAt, 'Xing') || hasAscii(bytes, tagAt, 'Info'));
+    if (infoFrame) taggedFrames = xingFrameCount(bytes, tagAt + 4, at + header.length);
     first ??= header;
     if (!infoFrame) {
       frames++;
@@ -81,6 +90,8 @@ export function readMp3Frames(bytes: Uint8Array): MediaProbe | undefined {
     at += header.length;
   }
   if (!first || frames === 0 || at !== end) return undefined;
+  // ffprobe takes the length from the Xing/Info frame count when there is one: a count that differs is not vouched for.
+  if (taggedFrames !== undefined && taggedFrames !== frames) return undefined;
   const durationSeconds = samples / first.sampleRate;
   return {
     container: 'mp3',

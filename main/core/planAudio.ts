@@ -166,6 +166,10 @@ function coverArtPlan(input: ProbedInput, target: AudioOutput, choice: AudioCode
   return { options: ['-map', `0:${cover.index}`, '-c:v', 'copy', '-disposition:v', 'attached_pic'], notes: [] };
 }
 
+function longest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
 /** Plans an audio-only output: the first audio track and its cover art; video left out. */
 export function planAudioConversion(input: ProbedInput, target: AudioOutput, options: { forceReencode?: boolean; conversion?: ConversionOptions } = {}): FfmpegPlan {
   const stream = input.probe.audio[0];
@@ -211,6 +215,8 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
       subtitles: 0,
       durationSeconds: duration,
       durationToleranceSeconds: durationTolerance(duration),
+      // A file of sound alone lasts as long as its longest reading; a movie's first audio track may end before its picture.
+      inputDurationSeconds: input.probe.video.length > 0 ? duration : longest(stream.durationSeconds, input.probe.durationSeconds),
     },
     notes,
     durationSeconds: duration,

@@ -10,8 +10,11 @@ import { readExifOrientation, readPhotoTags } from './exifTiff.js';
  * component must be coded, and the file must end exactly at its EOI. What it reports is what sharp's header
  * read reports (size, metadata blocks, orientation).
  *
- * A JPEG this reader does not cover (arithmetic, lossless or hierarchical coding, an MPF image appended after
- * the EOI) gives undefined: the caller then reads the file back through sharp as before.
+ * Every sequential scan is Huffman-decoded block by block (the coefficients are read, not transformed), so a
+ * damaged code or a scan that ends early or late is found as libjpeg would find it. What it cannot prove whole
+ * gives undefined, and the caller decodes the file with sharp: progressive scans (a missing refinement scan
+ * leaves a valid-looking file), restart intervals, arithmetic, lossless or hierarchical coding, an MPF image
+ * appended after the EOI.
  */
 
 export class JpegStructureError extends Error {}
@@ -39,6 +42,8 @@ interface Component {
   id: number;
   quantTable: number;
   coded: boolean;
+  h: number;
+  v: number;
 }
 
 interface Frame {
@@ -46,6 +51,20 @@ interface Frame {
   width: number;
   height: number;
   components: Component[];
+}
+
+/** A Huffman table in canonical form (per code length, the largest code and where its symbols start) and a 9-bit lookup. */
+interface HuffmanTable {
+  maxCode: Int32Array;
+  valueOffset: Int32Array;
+  symbols: Uint8Array;
+  /** For each 9-bit prefix: (code length << 8) | symbol, or 0 when the code is longer. */
+  fast: Int32Array;
+}
+
+/** A scan as the block walk needs it: each component with its tables, in scan order. */
+interface Scan {
+  components: { component: Component; dc: HuffmanTable; ac: HuffmanTable }[];
 }
 
 function fail(message: string): never {
@@ -65,8 +84,9 @@ function startsWith(bytes: Uint8Array, at: number, end: number, prefix: string):
 export function readJpegOutput(bytes: Uint8Array): ImageInfo | undefined {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== SOI) fail('it does not start with a JPEG start-of-image marker');
   const quantTables = new Set<number>();
-  const dcTables = new Set<number>();
-  const acTables = new Set<number>();
+  const dcTables = new Map<number, HuffmanTable>();
+  const acTables = new Map<number, HuffmanTable>();
+  let proven = true;
   let frame: Frame | undefined;
   let restartInterval = 0;
   let scans = 0;
@@ -84,6 +104,7 @@ export function readJpegOutput(bytes: Uint8Array): ImageInfo | undefined {
       const uncoded = frame.components.find((c) => !c.coded);
       if (uncoded) fail(`component ${uncoded.id} has no image data`);
       if (at + 2 !== bytes.length) fail(`${bytes.length - at - 2} bytes follow its end-of-image marker`);
+      if (!proven || frame.progressive || restartInterval > 0) return undefined;
       return {
         format: 'jpeg',
         width: frame.width,
@@ -128,9 +149,11 @@ export function readJpegOutput(bytes: Uint8Array): ImageInfo | undefined {
       frame = readFrame(bytes, body, end, marker === 0xc2, quantTables);
     } else if (marker === SOS) {
       if (!frame) fail('a scan comes before the frame header');
-      readScanHeader(bytes, body, end, frame, dcTables, acTables);
+      const scan = readScanHeader(bytes, body, end, frame, dcTables, acTables);
       scans++;
-      at = skipEntropyData(bytes, end, restartInterval);
+      const dataEnd = skipEntropyData(bytes, end, restartInterval);
+      if (!frame.progressive && restartInterval === 0) proven &&= walkScan(bytes, end, dataEnd, frame, scan);
+      at = dataEnd;
       continue;
     } else if (marker !== COM) {
       fail(`it holds marker 0x${marker.toString(16)} at byte ${at}`);
@@ -157,7 +180,7 @@ function readQuantTables(bytes: Uint8Array, at: number, end: number, defined: Se
   }
 }
 
-function readHuffmanTables(bytes: Uint8Array, at: number, end: number, dc: Set<number>, ac: Set<number>): void {
+function readHuffmanTables(bytes: Uint8Array, at: number, end: number, dc: Map<number, HuffmanTable>, ac: Map<number, HuffmanTable>): void {
   if (at === end) fail('a Huffman segment is empty');
   while (at < end) {
     if (at + 17 > end) fail('a Huffman table runs past its segment');
@@ -167,9 +190,9 @@ function readHuffmanTables(bytes: Uint8Array, at: number, end: number, dc: Set<n
     let symbols = 0;
     for (let i = 1; i <= 16; i++) symbols += bytes[at + i]!;
     if (symbols === 0 || symbols > 256) fail(`Huffman table ${tableClass}/${id} has ${symbols} symbols`);
+    if (at + 17 + symbols > end) fail('a Huffman table runs past its segment');
+    (tableClass === 0 ? dc : ac).set(id, huffmanTable(bytes.subarray(at + 1, at + 17), bytes.subarray(at + 17, at + 17 + symbols)));
     at += 17 + symbols;
-    if (at > end) fail('a Huffman table runs past its segment');
-    (tableClass === 0 ? dc : ac).add(id);
   }
 }
 
@@ -192,12 +215,12 @@ function readFrame(bytes: Uint8Array, at: number, end: number, progressive: bool
     if (h < 1 || h > 4 || v < 1 || v > 4) fail(`component ${bytes[c]} has sampling ${h}x${v}`);
     if (!quantTables.has(quantTable)) fail(`component ${bytes[c]} uses quantization table ${quantTable}, which is not defined`);
     if (components.some((o) => o.id === bytes[c])) fail(`component ${bytes[c]} appears twice`);
-    components.push({ id: bytes[c]!, quantTable, coded: false });
+    components.push({ id: bytes[c]!, quantTable, coded: false, h, v });
   }
   return { progressive, width, height, components };
 }
 
-function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame, dc: Set<number>, ac: Set<number>): void {
+function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame, dc: Map<number, HuffmanTable>, ac: Map<number, HuffmanTable>): Scan {
   const count = bytes[at] ?? 0;
   if (count < 1 || count > 4 || end - at !== 4 + 2 * count) fail('a scan header does not match its length');
   const start = bytes[at + 1 + 2 * count]!;
@@ -209,6 +232,7 @@ function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame
   } else if (start !== 0 || stop !== 63 || approximation !== 0) {
     fail(`a sequential scan covers coefficients ${start}..${stop}`);
   }
+  const scan: Scan = { components: [] };
   for (let i = 0; i < count; i++) {
     const id = bytes[at + 1 + 2 * i]!;
     const dcTable = bytes[at + 2 + 2 * i]! >> 4;
@@ -218,7 +242,140 @@ function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame
     if (firstDc && !dc.has(dcTable)) fail(`a scan uses DC table ${dcTable}, which is not defined`);
     if (stop > 0 && !ac.has(acTable)) fail(`a scan uses AC table ${acTable}, which is not defined`);
     if (firstDc) component.coded = true;
+    if (!frame.progressive) scan.components.push({ component, dc: dc.get(dcTable)!, ac: ac.get(acTable)! });
   }
+  return scan;
+}
+
+const FAST_BITS = 9;
+
+function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
+  const maxCode = new Int32Array(18).fill(-1);
+  const valueOffset = new Int32Array(18);
+  const fast = new Int32Array(1 << FAST_BITS);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= 16; length++) {
+    const n = counts[length - 1]!;
+    if (n > 0) {
+      valueOffset[length] = k - code;
+      for (let i = 0; i < n && length <= FAST_BITS; i++) {
+        const first = (code + i) << (FAST_BITS - length);
+        fast.fill((length << 8) | symbols[k + i]!, first, first + (1 << (FAST_BITS - length)));
+      }
+      code += n;
+      k += n;
+      maxCode[length] = code - 1;
+    }
+    code <<= 1;
+  }
+  return { maxCode, valueOffset, symbols, fast };
+}
+
+/** Entropy-coded bits between `at` and the marker at `end`, stuffed zero bytes removed first. */
+class BitReader {
+  private readonly data: Uint8Array;
+  private readonly bits: number;
+  private position = 0;
+
+  constructor(bytes: Uint8Array, at: number, end: number) {
+    // Four spare zero bytes, so that a look ahead past the end reads zeros, as libjpeg does.
+    const data = new Uint8Array(end - at + 4);
+    let n = 0;
+    for (let i = at; i < end; i++) {
+      data[n++] = bytes[i]!;
+      if (bytes[i] === 0xff) i++;
+    }
+    this.data = data;
+    this.bits = n * 8;
+  }
+
+  get exhausted(): boolean {
+    return this.position > this.bits;
+  }
+
+  private peek(n: number): number {
+    const p = this.position;
+    const byte = p >> 3;
+    const word = ((this.data[byte]! << 16) | (this.data[byte + 1]! << 8) | this.data[byte + 2]!) >>> 0;
+    return (word >>> (24 - (p & 7) - n)) & ((1 << n) - 1);
+  }
+
+  read(n: number): void {
+    this.position += n;
+  }
+
+  decode(table: HuffmanTable): number {
+    const entry = table.fast[this.peek(FAST_BITS)]!;
+    if (entry !== 0) {
+      this.position += entry >> 8;
+      return entry & 0xff;
+    }
+    let code = 0;
+    for (let length = 1; length <= 16; length++) {
+      code = (code << 1) | this.peek(1);
+      this.position++;
+      if (code <= table.maxCode[length]!) return table.symbols[table.valueOffset[length]! + code]!;
+    }
+    return -1;
+  }
+
+  /** Whether the data ended exactly: every byte used, the unused bits of the last one all ones (padding). */
+  endsExactly(): boolean {
+    const spare = (8 - (this.position & 7)) & 7;
+    return !this.exhausted && this.position + spare === this.bits && (spare === 0 || this.peek(spare) === (1 << spare) - 1);
+  }
+}
+
+/** Entropy data above this many bytes is left to sharp's decoder, which is faster on a large picture. */
+const MAX_WALKED_BYTES = 4 * 2 ** 20;
+
+/**
+ * Decodes every block of a sequential scan without a restart interval: whether each Huffman code is valid, the
+ * coefficients stay within the block, and the data ends exactly after the last block. False when not proven.
+ */
+function walkScan(bytes: Uint8Array, at: number, end: number, frame: Frame, scan: Scan): boolean {
+  if (end - at > MAX_WALKED_BYTES) return false;
+  const hMax = Math.max(...frame.components.map((c) => c.h));
+  const vMax = Math.max(...frame.components.map((c) => c.v));
+  const reader = new BitReader(bytes, at, end);
+  const blocks: { dc: HuffmanTable; ac: HuffmanTable }[] = [];
+  let mcus: number;
+  if (scan.components.length === 1) {
+    const { component, dc, ac } = scan.components[0]!;
+    const wide = Math.ceil(Math.ceil((frame.width * component.h) / hMax) / 8);
+    const high = Math.ceil(Math.ceil((frame.height * component.v) / vMax) / 8);
+    mcus = wide * high;
+    blocks.push({ dc, ac });
+  } else {
+    mcus = Math.ceil(frame.width / (8 * hMax)) * Math.ceil(frame.height / (8 * vMax));
+    for (const { component, dc, ac } of scan.components) for (let i = 0; i < component.h * component.v; i++) blocks.push({ dc, ac });
+  }
+  for (let mcu = 0; mcu < mcus; mcu++) {
+    for (const { dc, ac } of blocks) {
+      const size = reader.decode(dc);
+      if (size < 0 || size > 16) return false;
+      reader.read(size);
+      for (let k = 1; k < 64; ) {
+        const symbol = reader.decode(ac);
+        if (symbol < 0) return false;
+        const run = symbol >> 4;
+        const bits = symbol & 15;
+        if (bits === 0) {
+          if (run !== 15) break;
+          k += 16;
+        } else {
+          k += run;
+          if (k > 63) return false;
+          reader.read(bits);
+          k++;
+        }
+        if (k > 64) return false;
+      }
+      if (reader.exhausted) return false;
+    }
+  }
+  return reader.endsExactly();
 }
 
 /** The position of the marker that ends a scan's entropy-coded data. */

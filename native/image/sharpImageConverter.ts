@@ -145,14 +145,26 @@ async function writeWithSharp(image: Sharp, file: string): Promise<Uint8Array> {
   return size <= SYNC_READ_BYTES ? readFileSync(file) : readFile(file);
 }
 
-/** The facts of a JPEG just written, from its bytes; undefined when only sharp can tell (it then reads the file back). */
-export function checkWrittenJpeg(bytes: Uint8Array): ImageInfo | undefined {
+/**
+ * The facts of a JPEG just written, from its bytes. When the reader cannot prove every scan whole (progressive,
+ * restart intervals, a large picture) libjpeg decodes it, streaming, any warning a failure; undefined then, and
+ * the caller reads the facts back from the file.
+ */
+export async function checkWrittenJpeg(bytes: Uint8Array): Promise<ImageInfo | undefined> {
+  let facts: ImageInfo | undefined;
   try {
-    return readJpegOutput(bytes);
+    facts = readJpegOutput(bytes);
   } catch (error) {
     if (error instanceof JpegStructureError) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: the JPEG is not whole (${error.message}).`);
     throw error;
   }
+  if (facts) return facts;
+  try {
+    await sharp(bytes, { failOn: 'warning', sequentialRead: true, limitInputPixels: false }).stats();
+  } catch (error) {
+    throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: the JPEG does not decode (${firstLine((error as Error).message)}).`);
+  }
+  return undefined;
 }
 
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
@@ -227,7 +239,7 @@ export class SharpImageConverter implements ImageConverter {
       if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
-    const output = written && checkWrittenJpeg(written);
+    const output = written && await checkWrittenJpeg(written);
     return { expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };
   }
 

@@ -8,6 +8,7 @@ import { factsOfProbe } from '../../main/core/mediaFacts';
 import { planAudioConversion } from '../../main/core/planAudio';
 import { parseFfprobeJson } from '../../main/core/probeParse';
 import type { AudioOutput } from '../../main/core/formats';
+import { m4aWithNegativeTimescale } from '../helpers/brokenMedia';
 import { corpus, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 /** What an audio plan and a row's facts read of a probe: everything but the picture format of video tracks. */
@@ -164,6 +165,25 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     expect(parseMovieForAudio(edited('mdhd', (b, at) => view(b).setUint16(at + 20, 5)))).toBeUndefined();
     // The movie's duration is the header's, not the longest track's.
     expect(parseMovieForAudio(edited('mvhd', (b, at) => view(b).setUint32(at + 16, view(b).getUint32(at + 12) * 7)))!.durationSeconds).toBe(7);
+  });
+
+  it('declines the fields ffmpeg reads as negative or would not read the same: an M4A whose media timescale has its top bit set', () => {
+    const song = m4aWithNegativeTimescale(dir, 3);
+    expect(ffprobe(song).streams[0]).toMatchObject({ codec_type: 'audio' });
+    expect(probeMovieForAudio(song)).toBeUndefined();
+    expect(parseMovieForAudio(edited('mvhd', (bytes, at) => view(bytes).setUint32(at + 12, 0x80000000)))).toBeUndefined();
+    expect(parseMovieForAudio(edited('stsz', (bytes, at) => view(bytes).setUint32(at + 12, 0x80000001)))).toBeUndefined();
+    expect(parseMovieForAudio(edited('stsc', (bytes, at) => view(bytes).setUint32(at + 8, 7)))).toBeUndefined();
+  });
+
+  it('declines a movie whose chunks do not fill its media data (a sample size or chunk offset changed)', () => {
+    const bytes = readFileSync(made['faststart']!);
+    const stsz = bytes.indexOf('stsz') + 4;
+    bytes.writeUInt32BE(bytes.readUInt32BE(stsz + 12) + 1, stsz + 12);
+    const changed = path.join(dir, 'sizeChanged.mp4');
+    writeFileSync(changed, bytes);
+    expect(probeMovieForAudio(made['faststart']!)).toBeDefined();
+    expect(probeMovieForAudio(changed)).toBeUndefined();
   });
 
   it('declines a fragmented movie twice over: by its fragments, and by its movie header alone', () => {

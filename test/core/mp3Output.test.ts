@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readMp3Frames, readMp3Output } from '../../main/core/mp3Output';
+import { mp3FrameHeader, readMp3Frames, readMp3Output } from '../../main/core/mp3Output';
 import { parseFfprobeJson } from '../../main/core/probeParse';
 import { audiosOf, durationOf, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
@@ -52,6 +52,19 @@ describe('reading an MP3 output without ffprobe', () => {
     expect(readMp3Frames(damaged)).toBeUndefined();
     expect(readMp3Frames(whole.subarray(0, whole.length - withoutId3v2(whole).length))).toBeUndefined();
     expect(readMp3Frames(new Uint8Array(0))).toBeUndefined();
+  });
+
+  it('leaves to ffprobe a file whose frames number other than its Xing/Info tag says (frames cut off at a frame boundary)', () => {
+    const whole = readFileSync(files['stereo48k']!);
+    const frames = whole.subarray(whole.length - withoutId3v2(whole).length);
+    const length = mp3FrameHeader(frames, 0)!.length;
+    // CBR frames of one length: cutting whole frames off the end leaves a file whose frames still tile it.
+    const cut = whole.subarray(0, whole.length - 40 * length);
+    expect(mp3FrameHeader(cut, cut.length - length)).toBeDefined();
+    const file = path.join(dir, 'cut.mp3');
+    writeFileSync(file, cut);
+    expect(Math.abs(durationOf(ffprobe(file)) - 7.3)).toBeLessThan(0.06);
+    expect(readMp3Frames(cut)).toBeUndefined();
   });
 
   it('leaves anything else to ffprobe: a WAV named .mp3, another MP3 appended (its own tag, another sample rate)', async () => {

@@ -60,7 +60,7 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
     const surround = plan('mp3', { codec: 'flac', channels: 6, sampleRate: 96000 });
     expect(surround.outputOptions).toEqual([...head, '-c:a', 'libmp3lame', '-b:a', '192k', '-ac', '2', '-ar', '48000', '-id3v2_version', '3']);
     expect(surround.notes).toEqual(['Mixed 6 audio channels down to stereo.']);
-    expect(surround.expectation).toEqual({ container: 'mp3', audio: { count: 1, codec: 'mp3', maxChannels: 2, maxSampleRate: 48000 }, subtitles: 0, durationSeconds: 12, durationToleranceSeconds: 0.5 });
+    expect(surround.expectation).toEqual({ container: 'mp3', audio: { count: 1, codec: 'mp3', maxChannels: 2, maxSampleRate: 48000 }, subtitles: 0, durationSeconds: 12, durationToleranceSeconds: 0.5, inputDurationSeconds: 12 });
     expect(plan('mp3', { codec: 'mp3', channels: 2, sampleRate: 48000 }).strategy).toBe('remux');
     expect(plan('mp3', { codec: 'mp3', channels: 2, sampleRate: 96000 }).strategy).toBe('encode');
     expect(plan('mp3', { codec: 'mp3', channels: 3, sampleRate: 44100 }).strategy).toBe('encode');

@@ -183,7 +183,7 @@ describe('planVideoConversion: the exact arguments of reviewed plans', () => {
     })), 'webm');
     expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'libvpx-vp9', '-crf', '32', '-b:v', '0', '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1', '-vf', 'scale=out_range=tv,format=yuv420p', '-color_range', 'tv', '-map', '0:1', '-c:a:0', 'libopus', '-b:a:0', '384k', '-ac:a:0', '6', '-mapping_family', '1', '-map', '0:2', '-c:s:0', 'webvtt', '-map_metadata', '0', '-max_muxing_queue_size', '4096']);
     expect(plan.notes).toEqual(['Left out 2 subtitle tracks: WEBM cannot hold image-based subtitles (hdmv_pgs_subtitle); WEBM cannot hold image-based subtitles (dvd_subtitle).']);
-    expect(plan.expectation).toEqual({ container: 'webm', video: { codec: 'vp9', pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true, width: 1920, height: 1080, rotation: 0, sdr: true }, audio: { count: 1, codec: 'opus' }, subtitles: 1, durationSeconds: 10, durationToleranceSeconds: 0.5 });
+    expect(plan.expectation).toEqual({ container: 'webm', video: { codec: 'vp9', pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true, width: 1920, height: 1080, rotation: 0, sdr: true }, audio: { count: 1, codec: 'opus' }, subtitles: 1, durationSeconds: 10, durationToleranceSeconds: 0.5, inputDurationSeconds: 10 });
     expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9' })], audio: [audio({ codec: 'vorbis' })] })), 'webm').strategy).toBe('remux');
     expect(argAfter(planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9' })], audio: [audio({ codec: 'aac' })] })), 'webm').outputOptions, '-b:a:0')).toBe('128k');
   });

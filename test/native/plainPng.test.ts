@@ -70,6 +70,26 @@ describe('reading a plain PNG header without sharp', () => {
     expect(readPlainPng(withChunk(rgb, 'acTL', new Uint8Array(8)))).toBeUndefined();
   });
 
+  it('leaves to sharp a PNG whose image data is damaged under a valid checksum, or does not fill the picture', async () => {
+    for (const name of ['rgba', 'palette', 'interlaced']) {
+      const png = pngs[name]!;
+      expect(readPlainPng(png), name).toBeDefined();
+      const idat = png.indexOf('IDAT') - 4;
+      const length = png.readUInt32BE(idat);
+      const damaged = Buffer.from(png);
+      damaged[idat + 8 + Math.floor(length / 2)] = damaged[idat + 8 + Math.floor(length / 2)]! ^ 0x55;
+      damaged.writeUInt32BE(crc32(damaged.subarray(idat + 4, idat + 8 + length)), idat + 8 + length);
+      expect(readPlainPng(damaged), name).toBeUndefined();
+      await expect(sharp(damaged, { failOn: 'warning' }).raw().toBuffer(), name).rejects.toThrow();
+      // The same image data under a header that promises one more row.
+      const taller = Buffer.from(png);
+      taller.writeUInt32BE(taller.readUInt32BE(20) + 1, 20);
+      taller.writeUInt32BE(crc32(taller.subarray(12, 29)), 29);
+      expect(readPlainPng(taller), name).toBeUndefined();
+      await expect(sharp(taller, { failOn: 'warning' }).raw().toBuffer(), name).rejects.toThrow();
+    }
+  });
+
   it('leaves to sharp a PNG that is not whole or not well formed', () => {
     const png = pngs['rgb']!;
     for (const cut of [4, 8, 20, 33, 40, png.length - 12, png.length - 1]) expect(readPlainPng(png.subarray(0, cut)), `cut at ${cut}`).toBeUndefined();
