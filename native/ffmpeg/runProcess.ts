@@ -25,7 +25,11 @@ export interface RunProcessOptions {
 }
 
 const MAX_STDERR_CHARS = 64 * 1024;
-const KILL_GRACE_MS = 2000;
+/**
+ * How long an aborted converter may take to stop on SIGTERM before SIGKILL. Its output is a temporary that is
+ * removed anyway, and a command must end within 2 s of Ctrl-C: libvpx flushing its look-ahead took longer.
+ */
+const KILL_GRACE_MS = 300;
 
 /** POSIX job control: SIGSTOP suspends a process, SIGCONT resumes it (Windows has no such signals). */
 const SUSPENDABLE = process.platform !== 'win32';

@@ -53,11 +53,11 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
   it('an output folder that cannot be made (/proc/nope) fails quickly with OUTPUT_UNWRITABLE naming it, and resume does not hang', async () => {
     const env = { CONVERTR_HOME: path.join(dir, 'home-proc') };
     const started = performance.now();
-    const run = await runBounded(['convert', picture, '--to', 'jpg', '--out', '/proc/nope'], env, 20_000).done;
+    const run = await runBounded(['convert', picture, '--to', 'jpg', '--out', '/proc/nope', '--verbose'], env, 20_000).done;
     const ms = performance.now() - started;
     expect(run.killed, 'the command hung until killed').toBe(false);
     expect(run.code).toBe(1);
-    expect(run.stdout + run.stderr).toMatch(/\/proc\/nope.*\[OUTPUT_UNWRITABLE\]/);
+    expect(run.stdout + run.stderr).toMatch(/The output folder \/proc\/nope cannot be created\. Pick an output folder you can write to\.\n.*\[OUTPUT_UNWRITABLE\]/);
     expect(ms).toBeLessThan(10_000);
 
     const resume = await runBounded(['resume'], env, 20_000).done;
