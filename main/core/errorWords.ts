@@ -80,9 +80,15 @@ export function withoutToolWords(message: string): string | undefined {
   return hasToolWords(text) || text.trim() === '' ? undefined : sentence(text);
 }
 
-/** The message a person reads: the thrown one without the tool's words, else the code's plain sentence. */
+/**
+ * The message a person reads: the thrown one without the tool's words; else the code's plain sentence followed by
+ * the thrown message's sentences that hold no tool words (what else happened is not lost with the jargon).
+ */
 export function plainMessage(error: { code: ErrorCode; message: string }): string {
-  return withoutToolWords(error.message) ?? WORDS[error.code].plain;
+  const whole = withoutToolWords(error.message);
+  if (whole !== undefined) return whole;
+  const kept = error.message.split(/(?<=[.!?)])\s+(?=[A-Z"])/).filter((part) => !hasToolWords(part));
+  return [WORDS[error.code].plain, ...kept.map(sentence)].join(' ');
 }
 
 /** A message that already ends by saying what to do ("…; check the connection or convert locally."). */

@@ -55,4 +55,9 @@ describe('every error a user can meet, in plain words', () => {
     expect(plainLine({ code: 'HOSTED_NETWORK', message: TOOL_MESSAGES[1]! })).toBe('The hosted API cannot be reached; check the connection or convert locally.');
     expect(plainLine({ code: 'INPUT_CORRUPT', message: TOOL_MESSAGES[0]! })).toBe(`This file is damaged or incomplete. ${adviceFor('INPUT_CORRUPT')}`);
   });
+
+  it('keeps the sentences that hold no tool words when the first one cannot be kept (what else happened is not lost)', () => {
+    const message = 'FFMPEG_PATH points to /opt/none, which is not an executable file. The hosted API at https://convertr.org did not answer either, so this job cannot run now; try again when online.';
+    expect(plainMessage({ code: 'TOOL_MISSING', message })).toBe(`${plainSentenceFor('TOOL_MISSING')} The hosted API at https://convertr.org did not answer either, so this job cannot run now; try again when online.`);
+  });
 });

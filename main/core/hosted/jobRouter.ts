@@ -244,8 +244,9 @@ export class JobRouter {
     const local = this.deps.local;
     let converter: FileConverter;
     if (local instanceof AppError) {
-      const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${local.message} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
-        : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${local.message} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
+      const missing = /[.!?]$/.test(local.message) ? local.message : `${local.message}.`;
+      const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
+        : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
       converter = { convert: () => Promise.reject(why) };
     } else if (estimateMs !== undefined) {
       this.backlogMs[kind] += estimateMs;
