@@ -57,7 +57,7 @@ describe('every error a user can meet, in plain words', () => {
   });
 
   it('keeps the sentences that hold no tool words when the first one cannot be kept (what else happened is not lost)', () => {
-    const message = 'FFMPEG_PATH points to /opt/none, which is not an executable file. The hosted API at https://convertr.org did not answer either, so this job cannot run now; try again when online.';
+    const message = 'ffmpeg was not found (set FFMPEG_PATH, install ffmpeg-static, or put ffmpeg on PATH). The hosted API at https://convertr.org did not answer either, so this job cannot run now; try again when online.';
     expect(plainMessage({ code: 'TOOL_MISSING', message })).toBe(`${plainSentenceFor('TOOL_MISSING')} The hosted API at https://convertr.org did not answer either, so this job cannot run now; try again when online.`);
   });
 });
