@@ -18,9 +18,9 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('bridge boundaries', () => {
-  it('the contract imports neither electron nor Node built-ins', () => {
+  it('the contract imports neither electron nor Node built-ins: zod, and the facts core defines once', () => {
     const imports = importsOf(path.join(ROOT, 'preload/contract.ts'));
-    expect(imports).toEqual(['zod']);
+    expect(imports).toEqual(['zod', '../main/core/facts']);
   });
 
   it('the renderer never imports electron, Node built-ins, main or native', () => {
