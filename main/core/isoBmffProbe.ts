@@ -1,5 +1,5 @@
-import { closeSync, readSync } from 'node:fs';
-import { NotAFileError, openUserInput } from './userInputFile.js';
+import { closeSync } from 'node:fs';
+import { NotAFileError, openUserInput, readOpened } from './userInputFile.js';
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
 
 /**
@@ -450,16 +450,7 @@ export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]
   }
 }
 
-function readAt(fd: number, position: number, length: number): Uint8Array {
-  const buffer = new Uint8Array(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, buffer, done, length - done, position + done);
-    if (n === 0) break;
-    done += n;
-  }
-  return done === length ? buffer : buffer.subarray(0, done);
-}
+const readAt = (fd: number, position: number, length: number): Uint8Array => readOpened(fd, length, position);
 
 /**
  * The movie header of the file at `path`, when its top-level boxes tile the whole file, exactly one is a
