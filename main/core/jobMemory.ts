@@ -1,7 +1,8 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ConversionOptions } from './conversionOptions.js';
 import { isImageOutput, outputKind, type OutputFormat } from './formats.js';
-import { DEFAULT_JOB_MEMORY, pictureJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { readVideoFrameSize } from './videoHeader.js';
 import { readPictureFacts } from './pictureHeader.js';
 import type { LaneRequest } from './scheduler.js';
 
@@ -38,10 +39,15 @@ function readFactsNow(file: string): PictureFacts | undefined {
 
 /**
  * What a job is expected to hold in memory at its peak, for the scheduler's memory budget: for a picture
- * into a picture format from its header (no decoding), otherwise the kind's usual need.
+ * into a picture format from its header (no decoding); for a video target from the frame size its container
+ * header states (MP4/MOV, AVI); otherwise the kind's usual need.
  */
 export function estimateJobMemory(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): number {
   const fallback = DEFAULT_JOB_MEMORY[outputKind(target)];
+  if (outputKind(target) === 'video') {
+    const frame = readVideoFrameSize(inputPath);
+    return frame ? videoJobMemory(frame.width, frame.height) : fallback;
+  }
   if (!isImageOutput(target)) return fallback;
   const facts = readFactsNow(inputPath);
   return facts ? pictureJobMemory(facts, target, options.resize) : fallback;

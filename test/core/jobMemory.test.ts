@@ -4,7 +4,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateJobMemory } from '../../main/core/jobMemory';
-import { DEFAULT_JOB_MEMORY } from '../../main/core/memoryEstimate';
+import { DEFAULT_JOB_MEMORY, videoJobMemory } from '../../main/core/memoryEstimate';
+import { readVideoFrameSize } from '../../main/core/videoHeader';
 import { removeDir, tempDir } from '../helpers/media';
 
 describe('a job\'s memory estimate from its input file', () => {
@@ -13,6 +14,13 @@ describe('a job\'s memory estimate from its input file', () => {
     dir = tempDir('convertr-jobmem-');
     writeFileSync(path.join(dir, 'alpha.png'), await sharp({ create: { width: 4000, height: 4000, channels: 4, background: 'red' } }).png().toBuffer());
     execFileSync('mkfifo', [path.join(dir, 'pipe.png')]);
+    const make = (name: string, size: string, extra: string[] = []) =>
+      execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=blue:s=${size}:d=0.2:r=5`, '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '0.2', ...extra, path.join(dir, name)]);
+    make('uhd.mp4', '3840x2160', ['-c:v', 'libx264', '-preset', 'ultrafast']);
+    make('uhd-faststart.mov', '3840x2160', ['-c:v', 'libx264', '-preset', 'ultrafast', '-movflags', '+faststart']);
+    make('small.mp4', '1280x720', ['-c:v', 'libx264', '-preset', 'ultrafast']);
+    make('uhd.avi', '3840x2160', ['-c:v', 'mpeg4']);
+    make('uhd.mkv', '3840x2160', ['-c:v', 'libx264', '-preset', 'ultrafast']);
   });
   afterAll(() => removeDir(dir));
 
@@ -26,5 +34,18 @@ describe('a job\'s memory estimate from its input file', () => {
     expect(estimateJobMemory(path.join(dir, 'alpha.png'), 'mp4')).toBe(DEFAULT_JOB_MEMORY.video);
     expect(estimateJobMemory(path.join(dir, 'none.png'), 'jpg')).toBe(DEFAULT_JOB_MEMORY.image);
     expect(estimateJobMemory(path.join(dir, 'pipe.png'), 'jpg')).toBe(DEFAULT_JOB_MEMORY.image);
+  });
+
+  it('counts a video by the frame size its MP4/MOV or AVI header states (a 4K input several times a 720p one), other containers at the default', () => {
+    expect(readVideoFrameSize(path.join(dir, 'uhd.mp4'))).toEqual({ width: 3840, height: 2160 });
+    expect(readVideoFrameSize(path.join(dir, 'uhd-faststart.mov'))).toEqual({ width: 3840, height: 2160 });
+    expect(readVideoFrameSize(path.join(dir, 'uhd.avi'))).toEqual({ width: 3840, height: 2160 });
+    expect(readVideoFrameSize(path.join(dir, 'small.mp4'))).toEqual({ width: 1280, height: 720 });
+    expect(estimateJobMemory(path.join(dir, 'uhd.mp4'), 'mp4')).toBe(videoJobMemory(3840, 2160));
+    expect(estimateJobMemory(path.join(dir, 'uhd.avi'), 'webm')).toBe(videoJobMemory(3840, 2160));
+    expect(estimateJobMemory(path.join(dir, 'small.mp4'), 'mkv')).toBe(videoJobMemory(1280, 720));
+    expect(estimateJobMemory(path.join(dir, 'uhd.mkv'), 'mp4')).toBe(DEFAULT_JOB_MEMORY.video);
+    expect(estimateJobMemory(path.join(dir, 'uhd.mp4'), 'mp3')).toBe(DEFAULT_JOB_MEMORY.audio);
+    expect(readVideoFrameSize(path.join(dir, 'pipe.png'))).toBeUndefined();
   });
 });
