@@ -9,7 +9,7 @@ import { makeMedia, removeDir, tempDir } from '../helpers/media';
  * Runs `body` (an ES module using the sources through tsx) in its own process: a reader that blocks in open()
  * would freeze this test process for good; here it is killed after `limitMs` and the test fails.
  */
-function runIsolated(body: string, limitMs = 10_000): Promise<{ output: string; killed: boolean; ms: number }> {
+function runIsolated(body: string, limitMs = 40_000): Promise<{ output: string; killed: boolean; ms: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', body], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,7 +63,7 @@ describe('user input files are opened once, without blocking, and judged on the 
       const run = await runIsolated(report(call(pipe)));
       expect(run.killed, `blocked in open(): ${run.output}`).toBe(false);
       expect(run.output).toMatch(/^ERROR INPUT_UNREADABLE .*is not a file \(it is a named pipe\)/);
-    }, 30_000);
+    }, 90_000);
   }
 
   it('follows a link the user named to a regular file, and refuses one that leads to a pipe', async () => {
@@ -76,7 +76,7 @@ describe('user input files are opened once, without blocking, and judged on the 
     const bad = await runIsolated(report(`import('./main/core/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(toPipe)}))`));
     expect(bad.killed).toBe(false);
     expect(bad.output).toMatch(/named pipe/);
-  }, 30_000);
+  }, 90_000);
 
   it('an output folder that cannot be made (/proc/nope) is OUTPUT_UNWRITABLE at once; a file in the way is too; a deep new folder is made', async () => {
     const blocked = path.join(dir, 'a-file');
@@ -93,5 +93,5 @@ for (const folder of ['/proc/nope', '/proc/nope/deeper', ${JSON.stringify(path.j
     expect(lines[1]).toMatch(/^ERROR OUTPUT_UNWRITABLE .*\/proc\/nope\/deeper/);
     expect(lines[2]).toMatch(/^ERROR OUTPUT_UNWRITABLE .*a-file\/sub/);
     expect(lines[3]).toBe(`OK ${deep}`);
-  }, 30_000);
+  }, 90_000);
 });
