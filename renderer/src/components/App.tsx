@@ -56,6 +56,31 @@ function Tabs() {
   );
 }
 
+/**
+ * The conversion choices: inline where the window is wide enough, behind one button (showing the chosen target)
+ * where it is not, so the header stays one row. Escape closes the menu and gives the focus back to its button.
+ */
+function PickerMenu() {
+  const [open, setOpen] = useState(false);
+  const target = useUi((s) => s.target);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !open) return;
+    setOpen(false);
+    toggle.current?.focus();
+  };
+  return (
+    <div className={open ? 'picker-menu open' : 'picker-menu'} onKeyDown={onKey}>
+      <button ref={toggle} type="button" className="picker-toggle" aria-expanded={open} aria-controls="conversion-choices" onClick={() => setOpen(!open)}>
+        Convert to {target ? target.toUpperCase() : 'Smart'} <span aria-hidden="true">▾</span>
+      </button>
+      <div id="conversion-choices" className="picker-panel">
+        <TargetPicker />
+      </div>
+    </div>
+  );
+}
+
 function Message() {
   const message = useQueue((s) => s.message);
   const dismiss = useQueue((s) => s.dismissMessage);
@@ -108,11 +133,11 @@ export function App() {
       <header>
         <h1>
           <img src="./favicon.png" alt="" />
-          Convertr
+          <span className="app-name">Convertr</span>
         </h1>
         <Tabs />
         <div className="header-actions">
-          <TargetPicker />
+          <PickerMenu />
           <DropZone />
         </div>
       </header>
