@@ -13,6 +13,7 @@ import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
 import { SqlitePresetStore } from './sqlite/sqlitePresetStore.js';
 import { SqliteJobHistoryStore } from './sqlite/sqliteJobHistoryStore.js';
 import { SqliteUnitStore } from './sqlite/sqliteUnitStore.js';
+import { SqliteJobIdBlocks } from './sqlite/sqliteJobIdBlocks.js';
 
 export interface DataStores {
   db: SqliteDatabase;
@@ -26,6 +27,8 @@ export interface DataStores {
   presets: SqlitePresetStore;
   /** The window's finished rows, kept until cleared. */
   history: SqliteJobHistoryStore;
+  /** Job ids reserved on this data folder: no run hands out an id an earlier one did. */
+  jobIds: SqliteJobIdBlocks;
   /** Small pictures of the window's rows are cached here, inside the data folder. */
   thumbnailCache: string;
   /** This process as an owner of jobs. */
@@ -84,7 +87,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const history = new SqliteJobHistoryStore(db);
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot, units });
   return {
-    db, telemetry, queueStore: store, queue, ledger, units, presets: new SqlitePresetStore(db), history, thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, ledger, units, presets: new SqlitePresetStore(db), history, jobIds: new SqliteJobIdBlocks(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       try {

@@ -4,6 +4,7 @@ import { memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
 import { dataDirectory, retentionDays } from '../core/dataDirectory.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
+import { JobIds } from '../core/jobs/jobIds.js';
 import { DAY_MS } from '../core/telemetry/stats.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
 import { createNativeEngine, systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
@@ -61,7 +62,8 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   // A local-only batch on a machine without ffmpeg fails before any job, with the tool's own message.
   if (local instanceof AppError && policy.mode === 'local') throw local;
   const limits = localLimits();
-  const localScheduler = new Scheduler<ConversionResult>(limits, systemClock);
+  const ids = new JobIds();
+  const localScheduler = new Scheduler<ConversionResult>(limits, systemClock, ids);
   if (policy.mode === 'local' && !(local instanceof AppError)) {
     return {
       schedulers: [localScheduler],
@@ -71,7 +73,7 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   }
   // The hosted pieces (keytar, the output inspectors with sharp) load only when the batch is routed.
   const { createRouterWiring } = await import('../shell/hostedRouting.js');
-  const wiring = createRouterWiring({ local, localScheduler, localSlots: () => limits.perLane, stores: options.stores, env: options.env });
+  const wiring = createRouterWiring({ local, localScheduler, ids, localSlots: () => limits.perLane, stores: options.stores, env: options.env });
   const close = async () => {
     if (!(local instanceof AppError)) await local.close();
   };

@@ -1,6 +1,7 @@
 import { toAppError } from './errors.js';
 import { canTransition, estimateEta, isFinished, type JobSnapshot, type JobStatus } from './jobState.js';
 import type { Clock } from './ports.js';
+import { JobIds, type JobIdSource } from './jobs/jobIds.js';
 
 export interface TaskContext {
   signal: AbortSignal;
@@ -53,13 +54,10 @@ export class Scheduler<TResult> {
   private runningMemory = 0;
   private readonly listeners = new Set<JobListener<TResult>>();
   private readonly idleWaiters: (() => void)[] = [];
-  private nextId: number;
   private paused = false;
 
-  /** `firstId` keeps job ids unique across several schedulers (local and hosted) shown in one queue. */
-  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock, firstId = 1) {
-    this.nextId = firstId;
-  }
+  /** `ids` is shared by every scheduler (local, hosted) and the window's own rows: one id space for jobs. */
+  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock, private readonly ids: JobIdSource = new JobIds()) {}
 
   onUpdate(listener: JobListener<TResult>): () => void {
     this.listeners.add(listener);
@@ -72,7 +70,7 @@ export class Scheduler<TResult> {
    */
   enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
     const { lane, memoryBytes = 0 } = typeof request === 'string' ? { lane: request } : request;
-    const id = this.nextId++;
+    const id = this.ids.next();
     const entry: Entry<TResult> = {
       snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
       task,

@@ -12,6 +12,7 @@ import type { ConversionResult } from '../core/localConverter.js';
 import { createRouterWiring } from './hostedRouting.js';
 import type { TokenVault } from '../core/hosted/tokenVault.js';
 import { Scheduler } from '../core/scheduler.js';
+import { JobIds } from '../core/jobs/jobIds.js';
 import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
 import { WatchService } from '../core/watch/watchService.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
@@ -65,10 +66,12 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const hardware = { cores: availableParallelism(), totalMemoryBytes: totalmem() };
   const limits = concurrencyLimits(hardware);
   const lanes = () => settings.get().concurrency ?? limits.perLane;
-  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share, memoryBudget: memoryBudget(hardware.totalMemoryBytes, memoryBudgetOverride(process.env)) }, systemClock);
+  // One id space for every job the window and the history show, reserved on the data folder across restarts.
+  const ids = new JobIds(stores.jobIds);
+  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share, memoryBudget: memoryBudget(hardware.totalMemoryBytes, memoryBudgetOverride(process.env)) }, systemClock, ids);
   stores.queue.recover();
   stores.lease.start();
-  const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });
+  const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, ids, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });
   const { router, access, vault } = wiring;
   const policy = (): RoutingPolicy => {
     const current = settings.get();
@@ -91,7 +94,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     return current;
   };
   const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
-  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], telemetry: stores.telemetry, settings, now: Date.now, presets: stores.presets,
+  const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], ids, telemetry: stores.telemetry, settings, now: Date.now, presets: stores.presets,
     // Each row's update carries its route (hybrid): why it runs where it does, with its predicted and actual cost.
     events: { ...events, jobUpdated: (view) => events.jobUpdated({ ...view, route: router.routeView(view.input, view.status === 'succeeded' || view.status === 'failed') }) },
     history: stores.history,

@@ -9,6 +9,7 @@ import { identifyInput } from '../core/identifyInput.js';
 import { TokenVault } from '../core/hosted/tokenVault.js';
 import type { ConversionResult } from '../core/localConverter.js';
 import { Scheduler } from '../core/scheduler.js';
+import type { JobIdSource } from '../core/jobs/jobIds.js';
 import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools.js';
 import { systemClock } from '../../native/createNativeEngine.js';
@@ -27,9 +28,6 @@ export function outputInspectors(): OutputInspectors {
   const inspector = () => import('../../native/image/sharpImageInspector.js').then((module) => module.sharpImageInspector);
   return { prober: 'missing' in tools ? undefined : new FfprobeProber(tools.ffprobe.path), images: { inspect: async (file) => (await inspector()).inspect(file) } };
 }
-
-/** Hosted job ids start here so that one queue can show local and hosted jobs side by side. */
-export const HOSTED_JOB_ID_BASE = 1_000_000_000;
 
 export interface RouterWiring {
   router: JobRouter;
@@ -59,6 +57,8 @@ function inputProbe(): ((inputPath: string) => Promise<ProbedSize | undefined>) 
 export function createRouterWiring(options: {
   local: LocalEngine;
   localScheduler: Scheduler<ConversionResult>;
+  /** The local scheduler's id source: hosted jobs take their ids from the same space. */
+  ids: JobIdSource;
   localSlots: () => Record<MediaKind, number>;
   stores: DataStores;
   env: NodeJS.ProcessEnv;
@@ -66,7 +66,7 @@ export function createRouterWiring(options: {
 }): RouterWiring {
   const vault = options.vault ?? createTokenVault();
   const access = new HostedAccess({ vault, inspectors: outputInspectors(), clock: systemClock, timeoutMs: requestTimeoutMs(options.env), jobTimeoutMs: jobTimeoutMs(options.env) });
-  const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock, HOSTED_JOB_ID_BASE);
+  const hostedScheduler = new Scheduler<ConversionResult>(hostedConcurrencyLimits(), systemClock, options.ids);
   const router = new JobRouter({
     local: options.local, localScheduler: options.localScheduler, localSlots: options.localSlots, hostedScheduler, access,
     reachability: new ReachabilityCache(),

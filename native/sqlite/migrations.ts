@@ -269,4 +269,18 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX work_units_owner ON work_units (owner_pid) WHERE state = 'running';
     `,
   },
+  {
+    version: 11,
+    name: 'one id space for jobs: the last id reserved, so that a restart never hands out an id again; unfinished ledger rows indexed by the unfinished states',
+    sql: `
+      CREATE TABLE job_ids (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        last_reserved INTEGER NOT NULL CHECK (last_reserved >= 0)
+      );
+      INSERT INTO job_ids (only, last_reserved) VALUES (1, 0);
+
+      DROP INDEX watch_ledger_unfinished;
+      CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state IN ('queued', 'running', 'committing');
+    `,
+  },
 ];

@@ -5,7 +5,7 @@ import { normalizeOptions, type ConversionOptions } from '../../main/core/conver
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import { AppError } from '../../main/core/errors.js';
-import { UNFINISHED_SQL } from './jobStates.js';
+import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 interface Row {
@@ -127,7 +127,7 @@ export class SqliteQueueStore implements QueueStore {
     this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
     this.renew = db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setRunning = db.prepare("UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setRunning = db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`);
     this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'");
     this.setChild = db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
     this.setCommitting = db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);

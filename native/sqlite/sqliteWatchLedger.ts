@@ -2,7 +2,8 @@ import type { JobReport } from '../../main/core/jobReport.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { FileFingerprint, LedgerEntry, LedgerState, RuleActivity, WatchLedger } from '../../main/core/watch/ports.js';
 import { AppError } from '../../main/core/errors.js';
-import { UNFINISHED_SQL } from './jobStates.js';
+import { UNFINISHED_STATES } from '../../main/core/jobs/jobModel.js';
+import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 interface Row {
@@ -82,12 +83,12 @@ export class SqliteWatchLedger implements WatchLedger {
     this.setChild = db.prepare(`UPDATE watch_ledger SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`);
     this.byId = db.prepare('SELECT * FROM watch_ledger WHERE id = ?');
     this.setSighting = db.prepare('UPDATE watch_ledger SET path = ?, size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?');
-    this.setRunning = db.prepare("UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ('queued', 'running')");
+    this.setRunning = db.prepare(`UPDATE watch_ledger SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`);
     this.setCommitting = db.prepare(`UPDATE watch_ledger SET state = 'committing', output_path = ?, report_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`);
     this.setSucceeded = db.prepare(`UPDATE watch_ledger SET state = 'succeeded', output_path = ?, report_json = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL}`);
     this.setFailed = db.prepare(`UPDATE watch_ledger SET state = 'failed', error_code = ?, error_message = ?, temp_path = NULL, owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL}`);
     this.deleteEntry = db.prepare('DELETE FROM watch_ledger WHERE id = ?');
-    this.selectUnfinished = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state NOT IN ('succeeded', 'failed') ORDER BY id");
+    this.selectUnfinished = db.prepare(`SELECT * FROM watch_ledger WHERE rule_id = ? AND state IN ${UNFINISHED_SQL} ORDER BY id`);
     this.selectFailures = db.prepare("SELECT * FROM watch_ledger WHERE rule_id = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC");
     this.deleteFailures = db.prepare("DELETE FROM watch_ledger WHERE rule_id = ? AND state = 'failed' AND (? IS NULL OR path = ?) RETURNING path");
     this.touchRule = db.prepare('UPDATE watch_rules SET last_activity_at = ? WHERE id = (SELECT rule_id FROM watch_ledger WHERE id = ?)');
@@ -186,7 +187,7 @@ export class SqliteWatchLedger implements WatchLedger {
       lastActivityAt: (this.lastActivity.get(ruleId) as { at: number | null } | undefined)?.at ?? null,
       converted: byState.get('succeeded') ?? 0,
       failed: byState.get('failed') ?? 0,
-      inProgress: (byState.get('queued') ?? 0) + (byState.get('running') ?? 0) + (byState.get('committing') ?? 0),
+      inProgress: UNFINISHED_STATES.reduce((sum, state) => sum + (byState.get(state) ?? 0), 0),
       failures,
     };
   }

@@ -16,6 +16,7 @@ import type { LaunchedJob } from '../queue/jobLauncher.js';
 import type { QueuedJob } from '../queue/ports.js';
 import type { BatchSpec, DiscardReport, InterruptedBatch } from '../queue/persistentQueue.js';
 import type { JobControl } from '../jobs/jobContext.js';
+import type { JobIdSource } from '../jobs/jobIds.js';
 import type { Scheduler } from '../scheduler.js';
 import type { TelemetryStore } from '../telemetry/ports.js';
 import { buildStats, DAY_MS, dayOf, type Stats } from '../telemetry/stats.js';
@@ -102,8 +103,10 @@ export interface DesktopEvents {
 
 export interface DesktopServiceDeps {
   queue: DurableQueue;
-  /** Every scheduler jobs may run on (local, hosted); their job ids never overlap. */
+  /** Every scheduler jobs may run on (local, hosted), all taking their job ids from `ids`. */
   schedulers: Scheduler<ConversionResult>[];
+  /** The one id space for jobs, shared with the schedulers: skipped rows and history rows without an id take theirs here. */
+  ids: JobIdSource;
   telemetry: TelemetryStore;
   settings: SettingsStore;
   events: DesktopEvents;
@@ -117,11 +120,6 @@ export interface DesktopServiceDeps {
   /** Reads the streams of a file Smart would leave alone, to say why (damaged, HDR); the reason is plainer without. */
   prober?: MediaProber;
 }
-
-/** Rows read back from history get ids above every scheduler's (local from 1, hosted from 1e9). */
-export const HISTORY_ID_BASE = 2_000_000_000;
-/** Rows Smart skipped in this run get ids above history's. */
-const SKIPPED_ID_BASE = 3_000_000_000;
 
 /**
  * What the window can ask of the engine (the invoke channels of preload/contract.ts), free of Electron so
@@ -139,8 +137,6 @@ export class DesktopService {
   private readonly tracker: BatchTracker;
   private paused = false;
   private quitting = false;
-  /** Ids of rows Smart skipped, apart from the schedulers' and from history's. */
-  private nextSkippedId = SKIPPED_ID_BASE + 1;
 
   constructor(private readonly deps: DesktopServiceDeps) {
     const firstBatch = this.restoreHistory();
@@ -148,12 +144,14 @@ export class DesktopService {
     for (const scheduler of deps.schedulers) scheduler.onUpdate((snapshot) => this.onSnapshot(snapshot));
   }
 
-  /** Shows the finished rows of earlier runs, as they ended; returns the first batch id free for this run. */
+  /**
+   * Shows the finished rows of earlier runs, as they ended and with the ids they had (a row kept from before
+   * ids were kept takes a new one); returns the first batch id free for this run.
+   */
   private restoreHistory(): number {
     let lastBatch = 0;
-    let id = HISTORY_ID_BASE;
-    for (const { key, row: { committed, ...row } } of this.deps.history?.list() ?? []) {
-      id++;
+    for (const { key, row: { committed, id: keptId, ...row } } of this.deps.history?.list() ?? []) {
+      const id = keptId !== undefined && !this.views.has(keptId) ? keptId : this.deps.ids.next();
       this.views.set(id, { ...row, id, progress: row.status === 'succeeded' ? 1 : 0, etaSeconds: null, pauseNote: null });
       if (committed) this.committedOf.set(id, committed);
       this.historyKeyOf.set(id, key);
@@ -402,7 +400,7 @@ export class DesktopService {
 
   /** A file not converted on purpose, as a finished row with its reason (kept in history like the others). */
   private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null): number {
-    const id = this.nextSkippedId++;
+    const id = this.deps.ids.next();
     const format = inputFormatFromName(input)!;
     const target = smartTargetForKind(inputKind(format));
     this.views.set(id, {

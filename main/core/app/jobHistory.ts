@@ -5,7 +5,11 @@ import type { CommittedFile } from '../fileIdentity.js';
  * A finished row as history keeps it: what the window shows once a job has ended (no progress, no id of
  * this run), and the output file it committed (device and inode), which alone may be downloaded.
  */
-export type FinishedRow = Omit<JobViewData, 'id' | 'progress' | 'etaSeconds' | 'pauseNote'> & { committed?: CommittedFile };
+export type FinishedRow = Omit<JobViewData, 'id' | 'progress' | 'etaSeconds' | 'pauseNote'> & {
+  /** The row's job id, kept so that the row keeps it after a restart (absent in rows kept before ids were). */
+  id?: number;
+  committed?: CommittedFile;
+};
 
 /**
  * The window's finished rows, kept across restarts until the user clears or removes them. Keys are the
@@ -24,6 +28,6 @@ export interface JobHistoryStore {
 export const FINISHED_STATUSES: ReadonlySet<JobViewData['status']> = new Set(['succeeded', 'skipped', 'failed', 'cancelled']);
 
 export function finishedRowOf(view: JobViewData, committed?: CommittedFile): FinishedRow {
-  const { id: _id, progress: _progress, etaSeconds: _eta, pauseNote: _pause, ...row } = view;
+  const { progress: _progress, etaSeconds: _eta, pauseNote: _pause, ...row } = view;
   return { ...row, notes: [...row.notes], ...(committed ? { committed } : {}) };
 }

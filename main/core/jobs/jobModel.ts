@@ -9,8 +9,11 @@ export type JobState = 'queued' | 'running' | 'committing' | 'succeeded' | 'fail
 
 export const UNFINISHED_STATES = ['queued', 'running', 'committing'] as const;
 
+/** The states in which a job may still record its temporary file: not yet committing. */
+export const BEFORE_COMMIT_STATES = ['queued', 'running'] as const;
+
 export function isUnfinished(state: JobState): boolean {
-  return state === 'queued' || state === 'running' || state === 'committing';
+  return (UNFINISHED_STATES as readonly JobState[]).includes(state);
 }
 
 /** How long an owner's claim holds without renewal; owners renew it every third of that. */

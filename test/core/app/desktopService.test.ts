@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DesktopService, HISTORY_ID_BASE, type JobViewData } from '../../../main/core/app/desktopService';
+import { DesktopService, type JobViewData } from '../../../main/core/app/desktopService';
 import { FileThumbnailMaker } from '../../../native/thumbnails/fileThumbnailMaker';
 import { durableQueue } from '../../../main/core/app/durableQueue';
 import { SettingsStore } from '../../../main/core/app/settingsStore';
@@ -11,6 +11,7 @@ import { outputKind } from '../../../main/core/formats';
 import type { FileConverter } from '../../../main/core/fileConverter';
 import { AppError } from '../../../main/core/errors';
 import { Scheduler } from '../../../main/core/scheduler';
+import { JobIds } from '../../../main/core/jobs/jobIds';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';
 import { systemClock } from '../../../native/createNativeEngine';
 import { useRealEngine } from '../../helpers/engine';
@@ -40,11 +41,13 @@ describe('DesktopService', () => {
   function createService(converter: () => FileConverter = () => engine().converter): { service: DesktopService; scheduler: Scheduler<ConversionResult> } {
     stores = createDataStores(path.join(dir, 'home'));
     stores.queue.recover();
-    const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
+    const ids = new JobIds(stores.jobIds);
+    const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock, ids);
     const launcher = stores.queue.launcher((job) => ({ mode: 'local', converter: converter(), scheduler, lane: outputKind(job.target) }));
     const service = new DesktopService({
       queue: durableQueue(stores.queue, stores.queueStore, launcher),
       schedulers: [scheduler],
+      ids,
       telemetry: stores.telemetry,
       settings: new SettingsStore(path.join(dir, 'home')),
       now: Date.now,
@@ -267,6 +270,7 @@ describe('DesktopService', () => {
     // What a row shows once it has ended (progress and time left belong to the run that made it); oldest end first.
     const ended = (jobs: JobViewData[]) => jobs.map(({ id: _id, progress: _p, etaSeconds: _e, ...rest }) => rest).sort((a, b) => a.finishedAt! - b.finishedAt!);
     const before = ended(first.service.list().jobs);
+    const idsBefore = first.service.list().jobs.map((j) => j.id).sort((a, b) => a - b);
     expect(before.map((j) => j.status).sort()).toEqual(['failed', 'skipped', 'succeeded']);
     await first.service.persistForQuit();
     stores.close();
@@ -276,7 +280,8 @@ describe('DesktopService', () => {
     const kept = second.service.list().jobs;
     expect(ended(kept)).toEqual(before);
     expect(kept.map((j) => j.finishedAt)).toEqual(before.map((j) => j.finishedAt));
-    expect(kept.every((j) => j.id > HISTORY_ID_BASE)).toBe(true);
+    // A kept row keeps the id the window knew it by.
+    expect(kept.map((j) => j.id).sort((a, b) => a - b)).toEqual(idsBefore);
     const converted = kept.find((j) => j.status === 'succeeded')!;
     expect(converted.inputFacts).toMatchObject({ width: expect.any(Number), height: expect.any(Number) });
     // A kept row still shows its file.

@@ -14,6 +14,7 @@ import { ReachabilityCache } from '../../../main/core/hosted/reachability';
 import { TokenVault } from '../../../main/core/hosted/tokenVault';
 import type { ConversionResult } from '../../../main/core/localConverter';
 import { Scheduler } from '../../../main/core/scheduler';
+import { JobIds } from '../../../main/core/jobs/jobIds';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';
 import { createNativeEngine, systemClock, type NativeEngine } from '../../../native/createNativeEngine';
 import { outputInspectors } from '../../../main/shell/hostedRouting';
@@ -88,7 +89,8 @@ describe('hybrid: what routing reserved goes back when the job never runs', () =
   }, 60_000);
 
   it('the queue releases the route of a job cancelled while it waited for a slot', async () => {
-    const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 1, image: 1 }, total: 1 }, systemClock);
+    const ids = new JobIds();
+    const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 1, image: 1 }, total: 1 }, systemClock, ids);
     let unblock = () => {};
     const blocking: FileConverter = { convert: (_request, signal) => new Promise((_resolve, reject) => {
       unblock = () => reject(new AppError('CANCELLED', 'stopped'));
@@ -99,6 +101,7 @@ describe('hybrid: what routing reserved goes back when the job never runs', () =
     const service = new DesktopService({
       queue: durableQueue(stores.queue, stores.queueStore, launcher),
       schedulers: [scheduler],
+      ids,
       telemetry: stores.telemetry,
       settings: new SettingsStore(path.join(dir, 'home')),
       now: Date.now,
