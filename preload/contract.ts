@@ -292,6 +292,8 @@ const filePlanSchema = z.object({
   kind: mediaKindSchema.nullable(),
   targets: z.array(outputFormatSchema),
   smart: z.union([z.object({ target: outputFormatSchema }), z.object({ skip: z.string() })]),
+  /** Estimated output size per preset this file can take (`atMost`: the preset's size limit caps it). */
+  estimates: z.array(z.object({ preset: z.string(), bytes: z.number().nonnegative(), atMost: z.boolean() })).default([]),
 });
 export type FilePlanView = z.infer<typeof filePlanSchema>;
 

@@ -9,6 +9,10 @@ import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import { smartTargetForKind } from '../smartTarget.js';
 import { planFiles, smartChoiceFor, type FilePlan } from './dropPlan.js';
+import { estimateOutputSize, type SizeEstimate } from '../sizeEstimate.js';
+
+/** A preset's estimated output size for one file before Start. */
+export type PresetEstimate = SizeEstimate & { preset: string };
 import type { MediaProber } from '../ports.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
@@ -211,8 +215,19 @@ export class DesktopService {
   }
 
   /** What each file can become and what Smart would do with it, before Start. */
-  plan(paths: readonly string[]): Promise<FilePlan[]> {
-    return planFiles(paths, this.deps.prober);
+  /** Each file's plan, with an output size estimate for every preset it could take (where one can be given). */
+  async plan(paths: readonly string[]): Promise<(FilePlan & { estimates: PresetEstimate[] })[]> {
+    const presets = this.presets();
+    const plans = await planFiles(paths, this.deps.prober);
+    return plans.map((plan) => ({
+      ...plan,
+      estimates: plan.measure
+        ? presets.flatMap((preset) => {
+            const estimate = plan.targets.includes(preset.target) ? estimateOutputSize(plan.measure!, preset.target, preset.options) : null;
+            return estimate ? [{ preset: preset.id, ...estimate }] : [];
+          })
+        : [],
+    }));
   }
 
   list(): { jobs: JobViewData[]; paused: boolean } {
