@@ -234,6 +234,30 @@ export class DesktopService {
     return { jobs: [...this.views.values()].map((v) => ({ ...v })), paused: this.paused };
   }
 
+  /**
+   * Moves a queued row one place up or down among the queued rows, or to the top of them; the scheduler then
+   * starts them in that order. Returns every row's id in list order.
+   */
+  move(jobId: number, where: 'up' | 'down' | 'top'): number[] {
+    const queued = [...this.views.values()].filter((view) => view.status === 'queued').map((view) => view.id);
+    const at = queued.indexOf(jobId);
+    const to = where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
+    const scheduler = this.schedulerOf.get(jobId);
+    if (at >= 0 && to >= 0 && to < queued.length && to !== at && scheduler) {
+      const moved = [...queued];
+      moved.splice(at, 1);
+      moved.splice(to, 0, jobId);
+      const before = moved.slice(to + 1).find((id) => this.schedulerOf.get(id) === scheduler);
+      scheduler.moveQueued(jobId, before);
+      const slots = [...this.views.values()];
+      let next = 0;
+      const reordered = slots.map((view) => (view.status === 'queued' ? this.views.get(moved[next++]!)! : view));
+      this.views.clear();
+      for (const view of reordered) this.views.set(view.id, view);
+    }
+    return [...this.views.keys()];
+  }
+
   cancel(jobId: number): boolean {
     return this.schedulerOf.get(jobId)?.cancel(jobId) ?? false;
   }
