@@ -46,9 +46,16 @@ function choiceByName(file: string): SmartChoice {
   return { target: smartTargetForKind(inputKind(format)) };
 }
 
+/** At most this many ffprobe runs measure files at once (a drop may hold thousands). */
+const MEASURES_AT_ONCE = 4;
+let measuring = 0;
+const waitingToMeasure: (() => void)[] = [];
+
 /** Size, length and picture of sound or video, read with ffprobe; undefined when they cannot be read. */
 async function measure(file: string, prober: MediaProber | undefined): Promise<InputMeasure | undefined> {
   if (!prober) return undefined;
+  while (measuring >= MEASURES_AT_ONCE) await new Promise<void>((resolve) => waitingToMeasure.push(resolve));
+  measuring++;
   try {
     const [input, info] = await Promise.all([identifyInput(file), stat(file)]);
     const probe = await prober.probe({ path: input.path, demuxer: input.demuxer, ...(input.skipBytes ? { skipBytes: input.skipBytes } : {}) });
@@ -56,6 +63,9 @@ async function measure(file: string, prober: MediaProber | undefined): Promise<I
     return { bytes: info.size, ...(probe.durationSeconds ? { seconds: probe.durationSeconds } : {}), ...(picture ? { pixels: picture.width * picture.height } : {}) };
   } catch {
     return undefined;
+  } finally {
+    measuring--;
+    waitingToMeasure.shift()?.();
   }
 }
 
