@@ -3,8 +3,11 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli';
 import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
+
+const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
 
 describe('from the anchors: an estimated size before Start, Download all as one ZIP in the browser, and a queue to reorder', () => {
   let browser: Browser;
@@ -71,6 +74,7 @@ describe('from the anchors: an estimated size before Start, Download all as one 
     await page.getByLabel('Preset for speech.wav').selectOption({ label: 'Podcast MP3, mono 96 kbps' });
     await expect.poll(() => speech.getByTestId('pending-estimate').textContent()).toBe('About 1.4 MB (estimate)');
     await axeBothThemes('review rows with estimates');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'anchors-review-estimates.png') });
   }, 60_000);
 
   it('Download all gives one ZIP holding exactly the converted files, byte for byte', async () => {
@@ -81,6 +85,7 @@ describe('from the anchors: an estimated size before Start, Download all as one 
 
     const link = page.getByRole('link', { name: 'Download all converted files as one ZIP' });
     await axeBothThemes('queue with Download all');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'anchors-download-all.png') });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     expect(download.suggestedFilename()).toBe('Convertr files.zip');
     const zip = path.join(media, 'all.zip');
@@ -129,6 +134,7 @@ describe('from the anchors: an estimated size before Start, Download all as one 
     await page.getByRole('button', { name: 'Move c.wav to the top' }).click();
     await expect.poll(() => shownOrder()).toEqual(['c.wav', 'a.wav', 'd.wav', 'b.wav']);
     await axeBothThemes('queued rows with move buttons');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'anchors-queue-order.png') });
 
     await page.getByRole('button', { name: 'Resume all' }).click();
     for (const name of names) await page.getByRole('listitem', { name: `${name}: Done` }).waitFor({ timeout: 120_000 });
