@@ -66,7 +66,15 @@ export async function serveCommand(args: ServeArgs, io: CliIo): Promise<number> 
     await Promise.all(released.map((input) => events.host?.inbox.release(input)));
     return result;
   };
-  const host = await startWebHost({ handlers, rendererDirectory: rendererDir, inboxDirectory: path.join(dataDir, 'inbox'), maxUploadBytes: uploadLimit(process.env), port: args.port, outputOf: (jobId) => runtime.service.committedOutputOf(jobId) });
+  const host = await startWebHost({
+    handlers,
+    rendererDirectory: rendererDir,
+    inboxDirectory: path.join(dataDir, 'inbox'),
+    maxUploadBytes: uploadLimit(process.env),
+    port: args.port,
+    outputOf: (jobId) => runtime.service.committedOutputOf(jobId),
+    succeededJobIds: () => runtime.service.list().jobs.filter((job) => job.status === 'succeeded' && job.output !== null).map((job) => job.id),
+  });
   events.host = host;
   const keychainProblem = await runtime.prepare();
   if (keychainProblem) io.stderr(`${keychainProblem} Hosted conversions are anonymous until you register in Settings.`);

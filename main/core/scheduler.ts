@@ -112,6 +112,19 @@ export class Scheduler<TResult> {
     return true;
   }
 
+  /**
+   * Puts a queued job just before another queued one (last when `beforeId` is undefined or not queued here):
+   * the order queued jobs start in. False when the job is not queued.
+   */
+  moveQueued(id: number, beforeId: number | undefined): boolean {
+    const at = this.queue.findIndex((entry) => entry.snapshot.id === id);
+    if (at < 0) return false;
+    const [entry] = this.queue.splice(at, 1);
+    const before = beforeId === undefined ? -1 : this.queue.findIndex((other) => other.snapshot.id === beforeId);
+    this.queue.splice(before < 0 ? this.queue.length : before, 0, entry!);
+    return true;
+  }
+
   cancelAll(): void {
     for (const id of [...this.entries.keys()]) this.cancel(id);
   }

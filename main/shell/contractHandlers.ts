@@ -101,6 +101,7 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       }
       return service.enqueue(paths, target, { preset, onConflict });
     },
+    'queue:move': ({ jobId, where }) => ({ order: service.move(jobId, where) }),
     'queue:plan': async ({ paths }) => ({ plans: await service.plan(paths) }),
     'review:get': () => ({ rows: reviewList?.get() ?? [] }),
     'review:set': ({ rows }) => {

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import { INVOKE_CHANNELS, type EventChannel, type EventPayload, type InvokeChann
 import { isCommittedFile, type CommittedFile } from '../core/fileIdentity.js';
 import { CONTENT_SECURITY_POLICY } from '../shell/contentSecurityPolicy.js';
 import { handleInvoke, type Handler, type HandlerMap } from '../shell/handleInvoke.js';
+import { writeZip, type ZipEntry } from './zipStream.js';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, UploadInbox, UploadTooLarge } from './uploadInbox.js';
 
 export { safeUploadName } from './uploadInbox.js';
@@ -28,6 +29,8 @@ export interface WebHostOptions {
    * file, unchanged, can be downloaded; null when the job has none.
    */
   outputOf?: (jobId: number) => { path: string; committed: CommittedFile | null } | null;
+  /** The jobs whose files Download all puts in its ZIP (those that succeeded), in list order. */
+  succeededJobIds?: () => number[];
 }
 
 export interface WebHost {
@@ -53,6 +56,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Content-Disposition for a file name, with an ASCII fallback for old clients. */
+function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 const refusal = (code: string, message: string) => ({ ok: false, error: { code, message } });
@@ -133,6 +142,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (req.method === 'POST' && url.pathname === '/api/upload') return upload(url, req, res);
     const download = /^\/api\/download\/([1-9]\d{0,15})$/.exec(url.pathname);
     if ((req.method === 'GET' || req.method === 'HEAD') && download) return sendOutput(Number(download[1]), req, res);
+    if (req.method === 'GET' && url.pathname === '/api/download-all') return sendAllOutputs(req, res);
     const match = /^\/api\/invoke\/([a-z]+:[a-zA-Z]+)$/.exec(url.pathname);
     if (req.method === 'POST' && match && invokable.has(match[1]!)) {
       const channel = match[1] as InvokeChannel;
@@ -149,33 +159,81 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
 
   /**
-   * A finished job's output as an attachment, named as on disk: opened without following a symlink, then
-   * checked on the open descriptor to be the very file the job committed (a file swapped in since is refused).
+   * The file a job committed, opened without following a symlink and checked on the open descriptor to be
+   * that very file (a file swapped in since is refused); a sentence saying why not otherwise.
    */
-  async function sendOutput(jobId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function openOutput(jobId: number): Promise<{ handle: FileHandle; size: number; modified: Date; name: string } | { refused: string }> {
     const output = options.outputOf?.(jobId) ?? null;
-    if (!output) return refuse(req, res, 404, 'USAGE', 'That job has no converted file to download (it failed, was removed or the file was moved).');
+    if (!output) return { refused: 'That job has no converted file to download (it failed, was removed or the file was moved).' };
     // O_NONBLOCK: a FIFO put in the output's place must not hold the request open.
     const handle = await open(output.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
     const info = handle ? await handle.stat({ bigint: true }).catch(() => undefined) : undefined;
     if (!handle || !info?.isFile() || !isCommittedFile(info, output.committed)) {
       await handle?.close();
-      return refuse(req, res, 404, 'USAGE', `${path.basename(output.path)} is no longer the file this job wrote (it was moved, replaced or removed), so it is not sent.`);
+      return { refused: `${path.basename(output.path)} is no longer the file this job wrote (it was moved, replaced or removed), so it is not sent.` };
     }
-    const name = path.basename(output.path);
-    const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+    return { handle, size: Number(info.size), modified: new Date(Number(info.mtimeMs)), name: path.basename(output.path) };
+  }
+
+  /** A finished job's output as an attachment, named as on disk. */
+  async function sendOutput(jobId: number, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const opened = await openOutput(jobId);
+    if ('refused' in opened) return refuse(req, res, 404, 'USAGE', opened.refused);
     res.writeHead(200, {
       'Content-Type': 'application/octet-stream',
-      'Content-Length': Number(info.size),
-      'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'Content-Length': opened.size,
+      'Content-Disposition': attachment(opened.name),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     });
     if (req.method === 'HEAD') {
-      await handle.close();
+      await opened.handle.close();
       return void res.end();
     }
-    await pipeline(handle.createReadStream(), res).catch(() => res.destroy());
+    await pipeline(opened.handle.createReadStream(), res).catch(() => res.destroy());
+  }
+
+  /**
+   * Every succeeded job's output in one store-only ZIP, streamed one file at a time; each file passes the same
+   * checks as a single download, first all of them before anything is sent, then each again as it is read.
+   */
+  async function sendAllOutputs(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const ids = options.succeededJobIds?.() ?? [];
+    if (ids.length === 0) return refuse(req, res, 404, 'USAGE', 'No converted files to download yet.');
+    for (const id of ids) {
+      const opened = await openOutput(id);
+      if ('refused' in opened) return refuse(req, res, 404, 'USAGE', opened.refused);
+      await opened.handle.close();
+    }
+    res.writeHead(200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': attachment('Convertr files.zip'),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    let gone: Error | undefined;
+    res.once('close', () => (gone ??= new Error('The browser stopped the download.')));
+    const sink = (chunk: Buffer) =>
+      new Promise<void>((resolve, reject) => {
+        if (gone) return reject(gone);
+        if (res.write(chunk)) return resolve();
+        const settle = () => (gone ? reject(gone) : resolve());
+        res.once('drain', settle);
+        res.once('close', settle);
+      });
+    async function* entries(): AsyncGenerator<ZipEntry> {
+      for (const id of ids) {
+        const opened = await openOutput(id);
+        if ('refused' in opened) throw new Error(opened.refused);
+        yield { name: opened.name, size: opened.size, modified: opened.modified, open: () => opened.handle.createReadStream() };
+      }
+    }
+    try {
+      await writeZip(entries(), sink);
+      res.end();
+    } catch {
+      res.destroy();
+    }
   }
 
   async function upload(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {

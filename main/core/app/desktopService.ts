@@ -9,6 +9,10 @@ import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import { smartTargetForKind } from '../smartTarget.js';
 import { planFiles, smartChoiceFor, type FilePlan } from './dropPlan.js';
+import { estimateOutputSize, type SizeEstimate } from '../sizeEstimate.js';
+
+/** A preset's estimated output size for one file before Start. */
+export type PresetEstimate = SizeEstimate & { preset: string };
 import type { MediaProber } from '../ports.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionResult } from '../localConverter.js';
@@ -209,12 +213,47 @@ export class DesktopService {
   }
 
   /** What each file can become and what Smart would do with it, before Start. */
-  plan(paths: readonly string[]): Promise<FilePlan[]> {
-    return planFiles(paths, this.deps.prober);
+  /** Each file's plan, with an output size estimate for every preset it could take (where one can be given). */
+  async plan(paths: readonly string[]): Promise<(FilePlan & { estimates: PresetEstimate[] })[]> {
+    const presets = this.presets();
+    const plans = await planFiles(paths, this.deps.prober);
+    return plans.map((plan) => ({
+      ...plan,
+      estimates: plan.measure
+        ? presets.flatMap((preset) => {
+            const estimate = plan.targets.includes(preset.target) ? estimateOutputSize(plan.measure!, preset.target, preset.options) : null;
+            return estimate ? [{ preset: preset.id, ...estimate }] : [];
+          })
+        : [],
+    }));
   }
 
   list(): { jobs: JobViewData[]; paused: boolean } {
     return { jobs: [...this.views.values()].map((v) => ({ ...v })), paused: this.paused };
+  }
+
+  /**
+   * Moves a queued row one place up or down among the queued rows, or to the top of them; the scheduler then
+   * starts them in that order. Returns every row's id in list order.
+   */
+  move(jobId: number, where: 'up' | 'down' | 'top'): number[] {
+    const queued = [...this.views.values()].filter((view) => view.status === 'queued').map((view) => view.id);
+    const at = queued.indexOf(jobId);
+    const to = where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
+    const scheduler = this.schedulerOf.get(jobId);
+    if (at >= 0 && to >= 0 && to < queued.length && to !== at && scheduler) {
+      const moved = [...queued];
+      moved.splice(at, 1);
+      moved.splice(to, 0, jobId);
+      const before = moved.slice(to + 1).find((id) => this.schedulerOf.get(id) === scheduler);
+      scheduler.moveQueued(jobId, before);
+      const slots = [...this.views.values()];
+      let next = 0;
+      const reordered = slots.map((view) => (view.status === 'queued' ? this.views.get(moved[next++]!)! : view));
+      this.views.clear();
+      for (const view of reordered) this.views.set(view.id, view);
+    }
+    return [...this.views.keys()];
   }
 
   cancel(jobId: number): boolean {

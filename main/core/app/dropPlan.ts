@@ -1,8 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { inputFormatFromName, inputKind, type MediaKind, type OutputFormat } from '../formats.js';
 import { identifyInput, readSmartFacts } from '../identifyInput.js';
 import { isHdr } from '../media.js';
 import { targetsFor } from '../pairs.js';
 import type { MediaProber } from '../ports.js';
+import type { InputMeasure } from '../sizeEstimate.js';
 import { smartTarget, smartTargetForKind, type SmartChoice, type SmartFacts } from '../smartTarget.js';
 
 /** What the window shows for one file before Start: its kind, what it can become, and what Smart would do with it. */
@@ -12,6 +14,8 @@ export interface FilePlan {
   kind: MediaKind | null;
   targets: OutputFormat[];
   smart: SmartChoice;
+  /** The input's size, length and picture, for size estimates (sound and video whose streams could be read). */
+  measure?: InputMeasure;
 }
 
 /**
@@ -42,13 +46,38 @@ function choiceByName(file: string): SmartChoice {
   return { target: smartTargetForKind(inputKind(format)) };
 }
 
+/** At most this many ffprobe runs measure files at once (a drop may hold thousands). */
+const MEASURES_AT_ONCE = 4;
+let measuring = 0;
+const waitingToMeasure: (() => void)[] = [];
+
+/** Size, length and picture of sound or video, read with ffprobe; undefined when they cannot be read. */
+async function measure(file: string, prober: MediaProber | undefined): Promise<InputMeasure | undefined> {
+  if (!prober) return undefined;
+  while (measuring >= MEASURES_AT_ONCE) await new Promise<void>((resolve) => waitingToMeasure.push(resolve));
+  measuring++;
+  try {
+    const [input, info] = await Promise.all([identifyInput(file), stat(file)]);
+    const probe = await prober.probe({ path: input.path, demuxer: input.demuxer, ...(input.skipBytes ? { skipBytes: input.skipBytes } : {}) });
+    const picture = probe.video[0];
+    return { bytes: info.size, ...(probe.durationSeconds ? { seconds: probe.durationSeconds } : {}), ...(picture ? { pixels: picture.width * picture.height } : {}) };
+  } catch {
+    return undefined;
+  } finally {
+    measuring--;
+    waitingToMeasure.shift()?.();
+  }
+}
+
 /** The plan of one file, from its content where it can be read, else from its name. */
 export async function planFile(file: string, prober?: MediaProber): Promise<FilePlan> {
   const facts = await readFacts(file, prober);
   const format = facts?.format ?? inputFormatFromName(file);
   const smart = facts ? smartTarget(facts) : choiceByName(file);
   if (!format) return { path: file, kind: null, targets: [], smart };
-  return { path: file, kind: facts?.kind ?? inputKind(format), targets: [...targetsFor(format)], smart };
+  const kind = facts?.kind ?? inputKind(format);
+  const measured = facts && facts.streams !== 'damaged' && kind !== 'image' ? await measure(file, prober) : undefined;
+  return { path: file, kind, targets: [...targetsFor(format)], smart, ...(measured ? { measure: measured } : {}) };
 }
 
 export function planFiles(files: readonly string[], prober?: MediaProber): Promise<FilePlan[]> {

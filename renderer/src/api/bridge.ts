@@ -1,5 +1,5 @@
 import type { ConvertrBridge, EventChannel, EventPayload, InvokeChannel, InvokeRequest, InvokeResponse } from '../../../preload/contract';
-import { createWebBridge, webDownloadUrl, webTokenPresent } from './webBridge';
+import { createWebBridge, webDownloadAllUrl, webDownloadUrl, webTokenPresent } from './webBridge';
 
 export { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from './webBridge';
 
@@ -42,6 +42,11 @@ export function subscribe<E extends EventChannel>(channel: E, listener: (payload
 /** In the browser, a finished file is downloaded; the desktop app shows it in its folder instead (undefined there). */
 export function downloadUrl(jobId: number): string | undefined {
   return window.convertr === undefined ? webDownloadUrl(jobId) : undefined;
+}
+
+/** The browser window only: every succeeded job's file in one ZIP. */
+export function downloadAllUrl(): string | undefined {
+  return window.convertr === undefined ? webDownloadAllUrl() : undefined;
 }
 
 export function pathsForDroppedFiles(files: readonly File[]): Promise<string[]> {

@@ -22,6 +22,11 @@ export function webDownloadUrl(jobId: number): string {
   return `/api/download/${jobId}?token=${encodeURIComponent(takeToken())}`;
 }
 
+/** Where the browser downloads every succeeded job's file as one ZIP (each checked as a single download is). */
+export function webDownloadAllUrl(): string {
+  return `/api/download-all?token=${encodeURIComponent(takeToken())}`;
+}
+
 /** False when the page was opened without the address's #token=… and this tab never had one. */
 export function webTokenPresent(): boolean {
   return takeToken() !== '';

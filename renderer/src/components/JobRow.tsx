@@ -55,7 +55,15 @@ interface JobRowProps {
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
 export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, height, expanded, onToggle }: JobRowProps) {
-  const { cancel, retry, reveal, remove, copySupportInfo } = useQueue.getState();
+  const { cancel, retry, reveal, remove, copySupportInfo, move } = useQueue.getState();
+  // The row element is reused for another job after a move: focus follows the moved job to its new row.
+  const moveRow = (where: 'up' | 'down' | 'top') =>
+    void move(job.id, where).then(() => requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-job-id="${job.id}"] .move-${where}`)?.focus()));
+  const onRowKey = (event: React.KeyboardEvent) => {
+    if (job.status !== 'queued' || !event.altKey || (event.key !== 'ArrowUp' && event.key !== 'ArrowDown')) return;
+    event.preventDefault();
+    moveRow(event.key === 'ArrowUp' ? 'up' : 'down');
+  };
   const presets = usePresets((s) => s.presets);
   const facts = useAppFacts();
   // What a Retry converts with: the row's own target and preset until the user picks others. The element is
@@ -82,7 +90,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const detailsId = `job-${job.id}-error`;
   return (
-    <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row">
+    <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row" data-job-id={job.id} onKeyDown={onRowKey}>
       <RowPicture job={job} url={thumbnail} />
       <div className="job-main">
         <span className="job-name" title={job.input}>{job.name}</span>
@@ -119,6 +127,13 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           </span>
         )}
         <span className="job-actions">
+          {job.status === 'queued' && (
+            <span className="job-move" role="group" aria-label={`Order of ${job.name} (Alt+Up, Alt+Down)`}>
+              <button type="button" className="move-top" aria-label={`Move ${job.name} to the top`} title="Start first" onClick={() => moveRow('top')}>⤒</button>
+              <button type="button" className="move-up" aria-label={`Move ${job.name} up`} title="Move up (Alt+Up)" onClick={() => moveRow('up')}>↑</button>
+              <button type="button" className="move-down" aria-label={`Move ${job.name} down`} title="Move down (Alt+Down)" onClick={() => moveRow('down')}>↓</button>
+            </span>
+          )}
           {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && (
             <>

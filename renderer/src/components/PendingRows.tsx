@@ -7,6 +7,9 @@ import { usePresets } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
 
+/** Sizes as size limits are stated (1 MB = 1,000,000 bytes, as `--max-size` counts). */
+const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Number((bytes / 1e6).toPrecision(bytes >= 1e7 ? 3 : 2))} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`);
+
 function PendingItem({ row }: { row: PendingRow }) {
   const facts = useAppFacts();
   const presets = usePresets((s) => s.presets);
@@ -19,6 +22,7 @@ function PendingItem({ row }: { row: PendingRow }) {
     change(row.key, preset ? { preset: preset.id, target: preset.target } : { preset: null });
   };
   const smartLabel = chosen ? `The preset's: ${formatLabel(facts, chosen.target)}` : 'target' in smart ? `Smart: ${formatLabel(facts, smart.target)}` : 'Smart: leave as is';
+  const estimate = chosen && row.target === chosen.target ? row.choices.estimates.find((e) => e.preset === chosen.id) : undefined;
   const skipReason = !chosen && row.target === null && 'skip' in smart ? smart.skip : null;
   return (
     <li className="pending-row" data-testid="pending-row" aria-label={row.name}>
@@ -32,6 +36,7 @@ function PendingItem({ row }: { row: PendingRow }) {
         <PresetOptions presets={fitting} />
       </select>
       <button type="button" className="link" aria-label={`Remove ${row.name} before converting`} onClick={() => remove(row.key)}>Remove</button>
+      {estimate && <span className="pending-estimate hint" data-testid="pending-estimate">{estimate.atMost ? `≤ ${megabytes(estimate.bytes)} (size limit)` : `About ${megabytes(estimate.bytes)} (estimate)`}</span>}
       {skipReason && <span className="pending-skip hint" data-testid="pending-skip">Smart will skip it: {skipReason}</span>}
     </li>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { downloadAllUrl } from '../api/bridge';
 import type { MediaKindView } from '../../../preload/contract';
 import { inputLabels } from '../lib/facts';
 import { useAppFacts } from '../stores/factsStore';
@@ -159,6 +160,8 @@ export function QueueView() {
     if (!next.delete(id)) next.add(id);
     return next;
   }), []);
+  const hasSucceeded = useMemo(() => order.some((id) => jobs[id]?.status === 'succeeded' && jobs[id].output), [jobs, order]);
+  const downloadAll = hasSucceeded ? downloadAllUrl() : undefined;
   const hasFinished = useMemo(() => order.some((id) => jobs[id] && jobs[id].status !== 'queued' && jobs[id].status !== 'running' && jobs[id].status !== 'paused'), [jobs, order]);
 
   useEffect(() => {
@@ -201,6 +204,7 @@ export function QueueView() {
       <div className="toolbar">
         <button type="button" onClick={() => void togglePause()}>{paused ? 'Resume all' : 'Pause all'}</button>
         <button type="button" onClick={() => void clearFinished()} disabled={!hasFinished}>Clear finished</button>
+        {downloadAll && <a className="button" href={downloadAll} download aria-label="Download all converted files as one ZIP">Download all</a>}
       </div>
       <InterruptedBatches />
       <PendingRows />

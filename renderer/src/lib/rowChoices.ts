@@ -7,6 +7,8 @@ export interface FileChoices {
   targets: OutputFormatView[];
   /** Smart's target, or why Smart leaves the file as it is. */
   smart: { target: OutputFormatView } | { skip: string };
+  /** Estimated output size per preset, once core has read the file. */
+  estimates: FilePlanView['estimates'];
 }
 
 const extensionOf = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? '';
@@ -15,15 +17,15 @@ const extensionOf = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCa
 export function choicesByName(facts: AppFactsView, name: string): FileChoices {
   const ext = extensionOf(name);
   const input = facts.inputFormats.find((f) => f.format === ext);
-  if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' } };
+  if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' }, estimates: [] };
   const target = facts.smartTargets[input.kind];
   const smart = input.format === target ? { skip: `Already ${formatLabel(facts, target)}: nothing to convert.` } : { target };
-  return { kind: input.kind, targets: input.targets, smart };
+  return { kind: input.kind, targets: input.targets, smart, estimates: [] };
 }
 
 /** Core's answer for a file replaces what its name suggested. */
 export function choicesFromPlan(facts: AppFactsView, plan: FilePlanView): FileChoices {
-  return { kind: plan.kind, targets: plan.kind === null ? facts.outputFormats.map((f) => f.format) : plan.targets, smart: plan.smart };
+  return { kind: plan.kind, targets: plan.kind === null ? facts.outputFormats.map((f) => f.format) : plan.targets, smart: plan.smart, estimates: plan.estimates };
 }
 
 /**

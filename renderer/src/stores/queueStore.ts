@@ -32,6 +32,8 @@ interface QueueState {
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
+  /** A queued row up or down one place among the queued rows, or first: the order they start in. */
+  move(id: number, where: 'up' | 'down' | 'top'): Promise<void>;
   enqueue(paths: string[], target: Target, choice?: { preset: string | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
   retry(id: number, change?: RetryChange): Promise<void>;
@@ -98,6 +100,14 @@ export const useQueue = create<QueueState>((set, get) => ({
     try {
       const { skipped } = await call('queue:enqueue', { paths, target, ...(choice ? { preset: choice.preset, onConflict: choice.onConflict } : {}) });
       if (skipped.length > 0) set({ message: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
+    } catch (error) {
+      set({ message: errorText(error) });
+    }
+  },
+  move: async (id, where) => {
+    try {
+      const { order } = await call('queue:move', { jobId: id, where });
+      set((state) => ({ order: order.filter((o) => state.jobs[o] !== undefined) }));
     } catch (error) {
       set({ message: errorText(error) });
     }
