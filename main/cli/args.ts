@@ -89,6 +89,7 @@ Commands:
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --quality      high, balanced (default) or small: video quality, audio bitrate, image quality.
       --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), using at least 70 % of it;
+                     a GIF from a video gets fewer frames and a smaller picture until it fits;
                      a size too small to watch or hear is refused before any work.
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags

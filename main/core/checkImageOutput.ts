@@ -28,3 +28,12 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
   return problems;
 }
+
+/** A GIF made from a video: it must animate (more than one frame) at the planned picture size. */
+export function checkAnimatedGif(info: ImageInfo, expected: { width: number; height: number }): string[] {
+  const problems: string[] = [];
+  if (info.format !== 'gif') problems.push(`the output is ${info.format}, not gif`);
+  if (info.pages < 2) problems.push(`the GIF has ${info.pages} frame${info.pages === 1 ? '' : 's'}, so it does not move`);
+  if (info.width !== expected.width || info.height !== expected.height) problems.push(`the GIF is ${info.width}x${info.height}, expected ${expected.width}x${expected.height}`);
+  return problems;
+}

@@ -36,9 +36,9 @@ export const MAX_RESIZE_PX = 16_384;
 export const MIN_AUDIO_BITRATE_KBPS = 8;
 export const MAX_AUDIO_BITRATE_KBPS = 512;
 
-/** Targets whose size cannot be chosen: lossless audio and images. */
+/** Targets whose size cannot be chosen: lossless audio and images (a GIF made from a video can: fewer frames, a smaller picture). */
 export function supportsMaxSize(target: OutputFormat): boolean {
-  return !isImageOutput(target) && target !== 'wav' && target !== 'flac';
+  return target === 'gif' || !isImageOutput(target) && target !== 'wav' && target !== 'flac';
 }
 
 /** Why these options cannot apply to this target, in the user's words; undefined when they can. */
@@ -51,7 +51,7 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
   if (options.resize !== undefined && !Number.isInteger(options.resize)) return 'A resize is a whole number of pixels.';
   if (options.resize !== undefined && (options.resize < MIN_RESIZE_PX || options.resize > MAX_RESIZE_PX)) return `A resize is between ${MIN_RESIZE_PX} and ${MAX_RESIZE_PX} pixels.`;
   if (options.maxSizeBytes !== undefined && !(options.maxSizeBytes > 0)) return 'A size limit is more than 0 MB.';
-  if (options.audioBitrateKbps !== undefined && !supportsMaxSize(target)) {
+  if (options.audioBitrateKbps !== undefined && (!supportsMaxSize(target) || isImageOutput(target))) {
     return isImageOutput(target)
       ? `An audio bitrate applies to sound; ${target.toUpperCase()} is a picture.`
       : `${target.toUpperCase()} is lossless, so it has no bitrate to choose; use MP3, M4A, OGG or OPUS for a bitrate.`;

@@ -63,10 +63,12 @@ describe('formats', () => {
 });
 
 describe('pairs follow the streams', () => {
-  it('a file with video can become any video or audio target, never an image', () => {
-    expect(targetsFor('mkv', { video: true })).toEqual([...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS]);
+  it('a file with video can become any video or audio target, and an animated GIF', () => {
+    expect(targetsFor('mkv', { video: true })).toEqual([...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS, 'gif']);
     expect(isPairSupported('ogg', 'avi', { video: true })).toBe(true);
-    expect(isPairSupported('mp4', 'jpg')).toBe(false);
+    expect(isPairSupported('mp4', 'gif')).toBe(true);
+    expect(isPairSupported('mp3', 'gif')).toBe(false);
+    expect(isPairSupported('mp4', 'gif', { video: false })).toBe(false);
   });
 
   it('sound alone can become any audio target and MP4/MOV/MKV/WEBM, not AVI', () => {

@@ -1,0 +1,66 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runBuiltCli } from '../helpers/cli';
+import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
+
+/** Frames ffmpeg decodes from a file, counted by ffprobe itself (not by the engine's check). */
+function framesOf(file: string): number {
+  return Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+}
+
+/** The conversions people ask for, through the installed command (`npx electron-vite build` first): GIFs, frame grabs, trims. */
+describe('convertr turns a video into a GIF, a still and a trimmed clip', () => {
+  let dir: string;
+  let home: string;
+  let clip: string;
+  const cli = (...args: string[]) => runBuiltCli(args, { CONVERTR_HOME: home });
+
+  beforeAll(() => {
+    dir = tempDir('convertr-cli-video-conversions-');
+    home = tempDir('convertr-cli-video-conversions-home-');
+    clip = path.join(dir, 'pan.mp4');
+    // 1280x720 at 30 fps for 4 s, with sound; its first second is black.
+    makeMedia([
+      '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4',
+      '-vf', "drawbox=t=fill:c=black:enable='lt(t,1)'", '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '30', '-c:a', 'aac', '-shortest', clip,
+    ]);
+  });
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(home);
+  });
+
+  it('a video becomes a GIF that animates, capped at 480 px and 15 fps, or at the asked --resize', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--out', path.join(dir, 'gif'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [line] = jsonLines(run.stdout);
+    expect(line).toMatchObject({ status: 'succeeded', pair: 'MP4->GIF' });
+    const gif = String(line!['output']);
+    const probed = ffprobe(gif);
+    expect(probed.format.format_name).toBe('gif');
+    expect(videoOf(probed)).toMatchObject({ codec_name: 'gif', width: 480, height: 270 });
+    expect(probed.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(0);
+    // 4 s at 15 fps.
+    expect(framesOf(gif)).toBeGreaterThanOrEqual(58);
+    expect(framesOf(gif)).toBeLessThanOrEqual(62);
+
+    const small = await cli('convert', clip, '--to', 'gif', '--resize', '200', '--out', path.join(dir, 'gif-small'), '--json');
+    expect(small.code, small.stderr).toBe(0);
+    expect(videoOf(ffprobe(String(jsonLines(small.stdout)[0]!['output'])))).toMatchObject({ width: 200, height: 113 });
+  }, 120_000);
+
+  it('--max-size on a GIF takes fewer frames and a smaller picture until it fits; a limit no GIF can meet is refused before work', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--max-size', '0.3MB', '--out', path.join(dir, 'gif-fit'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const gif = String(jsonLines(run.stdout)[0]!['output']);
+    expect(statSync(gif).size).toBeLessThanOrEqual(300_000);
+    expect(framesOf(gif)).toBeGreaterThan(1);
+    expect(videoOf(ffprobe(gif))!.width).toBeLessThan(480);
+
+    const never = await cli('convert', clip, '--to', 'gif', '--max-size', '0.001MB', '--out', path.join(dir, 'gif-never'), '--json');
+    expect(never.code).toBe(1);
+    expect(jsonLines(never.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'SIZE_UNREACHABLE' } });
+  }, 180_000);
+});
