@@ -1,7 +1,7 @@
 import { AppError, throwIfAborted, toAppError } from './errors.js';
 import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
 import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
-import { checkAnimatedGif, checkImageOutput } from './checkImageOutput.js';
+import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
@@ -16,6 +16,8 @@ import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
 import { planGifConversions } from './planGif.js';
+import { planFrameGrab } from './planFrameGrab.js';
+import { isFrameGrabTarget, type FrameGrabTarget } from './frameGrabTargets.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -149,6 +151,7 @@ export class LocalConverter {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
+    if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
     if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
@@ -173,6 +176,7 @@ export class LocalConverter {
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
+    if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const plans: FfmpegPlan[] = request.target === 'gif'
       ? planGifConversions(probed, options)
@@ -195,6 +199,18 @@ export class LocalConverter {
       if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
     }
     return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
+  }
+
+  /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
+  private async grabFrame(probed: ProbedInput & IdentifiedInput, target: FrameGrabTarget, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
+    const plan = planFrameGrab(probed, target, options);
+    await this.runPlan(plan, probed, temporary, scratchDir, signal);
+    const info = await this.ports.images.inspect(temporary);
+    const luminance = await this.ports.images.meanLuminance(temporary);
+    const problems = checkStillOfVideo(info, target, { ...plan.expectation.video!, chosen: options.at === undefined }, luminance);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The picture taken from the video failed its check: ${problems.join('; ')}.`);
+    const notes = luminance <= BLACK_STILL_LUMINANCE ? [...plan.notes, 'The picture at that moment is black.'] : plan.notes;
+    return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
   }
 
   private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {

@@ -3,12 +3,13 @@ import {
   type ImageOutput, type InputFormat, type MediaKind, type OutputFormat, type VideoOutput,
 } from './formats.js';
 import { AppError } from './errors.js';
+import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
 
 /** Video containers that are also ordinary audio-only files (an MP4 with sound only plays everywhere). */
 export const AUDIO_ONLY_VIDEO_TARGETS: readonly VideoOutput[] = ['mp4', 'mov', 'mkv', 'webm'];
 
-/** Pictures a video can become through ffmpeg: an animated GIF of the clip. */
-export const VIDEO_IMAGE_TARGETS: readonly ImageOutput[] = ['gif'];
+/** Pictures a video can become through ffmpeg: an animated GIF of the clip, or one still of it. */
+export const VIDEO_IMAGE_TARGETS: readonly ImageOutput[] = ['gif', ...FRAME_GRAB_TARGETS];
 
 /** What the probe found, when it has run. */
 export interface StreamFacts {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import sharp from 'sharp';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,11 @@ import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/medi
 /** Frames ffmpeg decodes from a file, counted by ffprobe itself (not by the engine's check). */
 function framesOf(file: string): number {
   return Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+}
+
+/** Mean luminance of a picture, 0 (black) to 255, read by sharp in the test. */
+async function luminanceOf(file: string): Promise<number> {
+  return (await sharp(file).greyscale().stats()).channels[0]!.mean;
 }
 
 /** The conversions people ask for, through the installed command (`npx electron-vite build` first): GIFs, frame grabs, trims. */
@@ -63,4 +69,35 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
     expect(never.code).toBe(1);
     expect(jsonLines(never.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'SIZE_UNREACHABLE' } });
   }, 180_000);
+
+  it('a video becomes a JPG, PNG or WEBP still: by default a representative picture, not the black first frame', async () => {
+    for (const target of ['jpg', 'png', 'webp'] as const) {
+      const run = await cli('convert', clip, '--to', target, '--out', path.join(dir, 'still'), '--json');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [line] = jsonLines(run.stdout);
+      expect(line).toMatchObject({ status: 'succeeded', pair: `MP4->${target.toUpperCase()}` });
+      const still = String(line!['output']);
+      expect(path.extname(still)).toBe(`.${target}`);
+      expect(videoOf(ffprobe(still))).toMatchObject({ width: 1280, height: 720 });
+      expect(await luminanceOf(still)).toBeGreaterThan(40);
+    }
+  }, 120_000);
+
+  it('--at takes the picture at that moment (00:00:00.5 is black here, 00:00:02 is not); past the end is refused', async () => {
+    const dark = await cli('convert', clip, '--to', 'png', '--at', '00:00:00.5', '--resize', '320', '--out', path.join(dir, 'at-dark'), '--json');
+    expect(dark.code, dark.stderr).toBe(0);
+    const darkStill = String(jsonLines(dark.stdout)[0]!['output']);
+    expect(videoOf(ffprobe(darkStill))).toMatchObject({ width: 320, height: 180 });
+    expect(await luminanceOf(darkStill)).toBeLessThan(5);
+    const lit = await cli('convert', clip, '--to', 'jpg', '--at', '2', '--out', path.join(dir, 'at-lit'), '--json');
+    expect(lit.code, lit.stderr).toBe(0);
+    expect(await luminanceOf(String(jsonLines(lit.stdout)[0]!['output']))).toBeGreaterThan(40);
+
+    const late = await cli('convert', clip, '--to', 'jpg', '--at', '00:00:09', '--out', path.join(dir, 'at-late'), '--json');
+    expect(late.code).toBe(1);
+    expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
+    const wrong = await cli('convert', clip, '--to', 'mp4', '--at', '5');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--at picks the moment of a still of a video/);
+  }, 120_000);
 });
