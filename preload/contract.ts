@@ -89,6 +89,8 @@ export const conversionOptionsSchema = z.object({
   mono: z.boolean().optional(),
   audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
   at: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  from: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  until: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
 }).strict();
 export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
 

@@ -81,7 +81,7 @@ export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
-          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--at <time>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
+          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--at <time>] [--from <time>] [--until <time>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -95,6 +95,8 @@ Commands:
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --at <time>    a video to JPG, PNG or WEBP: the picture at 00:00:05 (or 5, in seconds); without it,
                      a representative picture past the start (not a black first frame).
+      --from <time> --until <time>  keep only that part of a video or a sound (either may be left out);
+                     a cut from the start is copied when the file can be, a later start is re-encoded to the frame.
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
       --verbose      with a failure, also the error code and the tool's or the system's own words.
@@ -161,10 +163,12 @@ export const OPTION_FLAGS = {
   mono: { type: 'boolean' },
   'audio-bitrate': { type: 'string' },
   at: { type: 'string' },
+  from: { type: 'string' },
+  until: { type: 'string' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
   if (values.quality !== undefined) {
     if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
@@ -194,6 +198,13 @@ export function parseOptionFlags(values: { quality?: string; 'max-size'?: string
     const seconds = parseMoment(values.at);
     if (seconds === undefined) throw new UsageError(`--at takes a moment such as 00:00:05 or 5 (seconds), not ${values.at}.`);
     options.at = seconds;
+  }
+  for (const flag of ['from', 'until'] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const seconds = parseMoment(text);
+    if (seconds === undefined) throw new UsageError(`--${flag} takes a moment such as 00:01:30 or 90 (seconds), not ${text}.`);
+    options[flag] = seconds;
   }
   if (values['on-conflict'] !== undefined) {
     if (!(CONFLICT_POLICIES as readonly string[]).includes(values['on-conflict'])) {

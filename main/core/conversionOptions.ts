@@ -30,6 +30,9 @@ export interface ConversionOptions {
   // Cuts and stills of a video.
   /** The moment, in seconds from the start, whose picture a still of a video shows (JPG, PNG, WEBP); a representative frame without it. */
   at?: number;
+  /** A cut of a video or a sound: from this many seconds (the start without it) until that many (the end without it). */
+  from?: number;
+  until?: number;
 }
 
 export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
@@ -66,6 +69,11 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
   if (options.mono && isImageOutput(target)) return `Mono applies to sound; ${target.toUpperCase()} is a picture.`;
   if (options.at !== undefined && !isFrameGrabTarget(target)) return `--at picks the moment of a still of a video (JPG, PNG or WEBP), not of ${target.toUpperCase()}.`;
   if (options.at !== undefined && !(options.at >= 0 && options.at <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
+  if ((options.from !== undefined || options.until !== undefined) && isImageOutput(target)) return `A cut (--from, --until) applies to video and audio targets, not to ${target.toUpperCase()}.`;
+  for (const moment of [options.from, options.until]) {
+    if (moment !== undefined && !(moment >= 0 && moment <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
+  }
+  if (options.from !== undefined && options.until !== undefined && options.until <= options.from) return 'A cut ends (--until) after it starts (--from).';
   if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
     return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
   }
@@ -89,6 +97,8 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.mono) out.mono = true;
   if (options?.audioBitrateKbps !== undefined) out.audioBitrateKbps = options.audioBitrateKbps;
   if (options?.at !== undefined) out.at = options.at;
+  if (options?.from !== undefined) out.from = options.from;
+  if (options?.until !== undefined) out.until = options.until;
   return out;
 }
 
@@ -100,7 +110,8 @@ export function optionsIdentity(options: ConversionOptions): string {
   const n = normalizeOptions(options);
   const base = [n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null];
   // Cuts and stills only when chosen, so that the identities of jobs stored before them stay the same.
-  return JSON.stringify(n.at !== undefined ? [...base, { at: n.at }] : base);
+  const cut = { ...(n.at !== undefined ? { at: n.at } : {}), ...(n.from !== undefined ? { from: n.from } : {}), ...(n.until !== undefined ? { until: n.until } : {}) };
+  return JSON.stringify(Object.keys(cut).length > 0 ? [...base, cut] : base);
 }
 
 /** Options that change the output itself (not just where it goes): only this machine's engine applies them. */
@@ -137,6 +148,7 @@ export function describeOptions(options: ConversionOptions): string {
   if (options.mono) parts.push('mono');
   if (options.audioBitrateKbps !== undefined) parts.push(`${options.audioBitrateKbps} kbps`);
   if (options.at !== undefined) parts.push(`at ${options.at} s`);
+  if (options.from !== undefined || options.until !== undefined) parts.push(`cut ${options.from ?? 0}-${options.until ?? 'end'} s`);
   if (options.stripMetadata) parts.push('no metadata');
   if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
   return parts.join(', ');

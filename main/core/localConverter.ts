@@ -16,6 +16,7 @@ import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
 import { planGifConversions } from './planGif.js';
+import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from './trim.js';
 import { planFrameGrab } from './planFrameGrab.js';
 import { isFrameGrabTarget, type FrameGrabTarget } from './frameGrabTargets.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
@@ -178,11 +179,15 @@ export class LocalConverter {
     const probed = { ...refined, probe };
     if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
-    const plans: FfmpegPlan[] = request.target === 'gif'
-      ? planGifConversions(probed, options)
+    const trim = trimOf(options, probe.durationSeconds);
+    const planned = trim ? trimmedInput(probed, trim) : probed;
+    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
+    const plans: FfmpegPlan[] = (request.target === 'gif'
+      ? planGifConversions(planned, options)
       : [isVideoOutput(request.target)
-        ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
-        : planAudioConversion(probed, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode: request.forceReencode, conversion: options })];
+        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
+        : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
+      .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
     let plan = plans[0]!;
     for (const [attempt, next] of plans.entries()) {
       plan = next;

@@ -100,4 +100,38 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/--at picks the moment of a still of a video/);
   }, 120_000);
+
+  it('--from/--until cut a video: exact to the frame when it starts later, a copy when it starts at the beginning', async () => {
+    const frame = 1 / 30;
+    const later = await cli('convert', clip, '--to', 'mp4', '--from', '00:00:01', '--until', '3', '--out', path.join(dir, 'cut-later'), '--json');
+    expect(later.code, later.stdout + later.stderr).toBe(0);
+    const laterFile = String(jsonLines(later.stdout)[0]!['output']);
+    expect(Math.abs(Number(videoOf(ffprobe(laterFile))!.duration) - 2)).toBeLessThanOrEqual(frame);
+    // The cut starts at 1 s, where the black second ends: its first picture is not black.
+    const first = path.join(dir, 'cut-later-first.png');
+    makeMedia(['-i', laterFile, '-frames:v', '1', first]);
+    expect(await luminanceOf(first)).toBeGreaterThan(40);
+
+    const head = await cli('convert', clip, '--to', 'mkv', '--until', '2.5', '--out', path.join(dir, 'cut-head'), '--json');
+    expect(head.code, head.stdout + head.stderr).toBe(0);
+    const headFile = String(jsonLines(head.stdout)[0]!['output']);
+    expect(Math.abs(Number(ffprobe(headFile).format.duration) - 2.5)).toBeLessThanOrEqual(frame + 0.04);
+    expect(framesOf(headFile)).toBe(75);
+
+    const wrong = await cli('convert', clip, '--to', 'mp4', '--from', '3', '--until', '2');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/A cut ends \(--until\) after it starts/);
+    const late = await cli('convert', clip, '--to', 'mp4', '--until', '10', '--out', path.join(dir, 'cut-late'), '--json');
+    expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
+  }, 120_000);
+
+  it('--from/--until cut a sound to the asked length', async () => {
+    const wav = path.join(dir, 'talk.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'anoisesrc=duration=6:color=pink:sample_rate=44100', '-ac', '2', wav]);
+    const run = await cli('convert', wav, '--to', 'mp3', '--from', '1', '--until', '00:00:04.5', '--out', path.join(dir, 'cut-sound'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const probed = ffprobe(String(jsonLines(run.stdout)[0]!['output']));
+    // One MP3 frame is 1152 samples (26 ms at 44.1 kHz).
+    expect(Math.abs(Number(probed.format.duration) - 3.5)).toBeLessThanOrEqual(0.05);
+  }, 60_000);
 });
