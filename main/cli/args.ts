@@ -95,7 +95,7 @@ Commands:
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --at <time>    a video to JPG, PNG or WEBP: the picture at 00:00:05 (or 5, in seconds); without it,
                      a representative picture past the start (not a black first frame).
-      --from <time> --until <time>  keep only that part of a video or a sound (either may be left out);
+      --from <time> --until <time>  keep only that part of a video, a sound or a GIF (either may be left out);
                      a cut from the start is copied when the file can be, a later start is re-encoded to the frame.
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.

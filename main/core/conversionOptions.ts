@@ -69,7 +69,7 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
   if (options.mono && isImageOutput(target)) return `Mono applies to sound; ${target.toUpperCase()} is a picture.`;
   if (options.at !== undefined && !isFrameGrabTarget(target)) return `--at picks the moment of a still of a video (JPG, PNG or WEBP), not of ${target.toUpperCase()}.`;
   if (options.at !== undefined && !(options.at >= 0 && options.at <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
-  if ((options.from !== undefined || options.until !== undefined) && isImageOutput(target)) return `A cut (--from, --until) applies to video and audio targets, not to ${target.toUpperCase()}.`;
+  if ((options.from !== undefined || options.until !== undefined) && isImageOutput(target) && target !== 'gif') return `A cut (--from, --until) applies to video, audio and GIF targets, not to ${target.toUpperCase()}.`;
   for (const moment of [options.from, options.until]) {
     if (moment !== undefined && !(moment >= 0 && moment <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
   }

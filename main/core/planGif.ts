@@ -99,6 +99,7 @@ function planGif(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conv
       subtitles: 0,
       durationSeconds: duration,
       durationToleranceSeconds: durationTolerance(duration) + 1 / rung.fps,
+      frameSeconds: 1 / rung.fps,
       inputDurationSeconds: duration,
     },
     notes,

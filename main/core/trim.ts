@@ -52,7 +52,7 @@ export function trimNeedsEncode(trim: Trim, hasVideo: boolean): boolean {
 /** The plan reading only the cut (input seeking, exact when decoding) and checked to last the cut's length within one frame. */
 export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undefined): FfmpegPlan {
   const round = (n: number) => String(Math.round(n * 1000) / 1000);
-  const frame = frameRate && frameRate > 0 ? 1 / frameRate : AUDIO_FRAME_SECONDS;
+  const frame = plan.expectation.frameSeconds ?? (frameRate && frameRate > 0 ? 1 / frameRate : AUDIO_FRAME_SECONDS);
   return {
     ...plan,
     inputOptions: [...plan.inputOptions, ...(trim.from > 0 ? ['-ss', round(trim.from)] : []), '-t', round(trim.length)],

@@ -125,6 +125,16 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
     expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
   }, 120_000);
 
+  it('--from/--until cut a GIF: only that part of the clip, frames for its length', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--from', '1', '--until', '3', '--resize', '160', '--out', path.join(dir, 'gif-cut'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const gif = String(jsonLines(run.stdout)[0]!['output']);
+    // 2 s at 15 fps.
+    expect(framesOf(gif)).toBeGreaterThanOrEqual(29);
+    expect(framesOf(gif)).toBeLessThanOrEqual(31);
+    expect(Math.abs(Number(ffprobe(gif).format.duration) - 2)).toBeLessThanOrEqual(1 / 15);
+  }, 60_000);
+
   it('--from/--until cut a sound to the asked length', async () => {
     const wav = path.join(dir, 'talk.wav');
     makeMedia(['-f', 'lavfi', '-i', 'anoisesrc=duration=6:color=pink:sample_rate=44100', '-ac', '2', wav]);
