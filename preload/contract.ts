@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
+  CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
   MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, planCeiling,
 } from '../main/core/facts';
 
@@ -88,6 +88,9 @@ export const conversionOptionsSchema = z.object({
   onConflict: conflictSchema,
   mono: z.boolean().optional(),
   audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
+  at: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  from: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  until: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
 }).strict();
 export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
 
@@ -169,6 +172,7 @@ export const appFactsSchema = z.object({
     resizePx: rangeSchema,
     audioBitrateKbps: rangeSchema,
     maxSizeBytes: z.object({ max: z.number() }),
+    atSeconds: z.object({ min: z.number(), max: z.number(), targets: z.array(outputFormatSchema) }),
     bytesPerMb: z.number(),
   }),
   presetNameMaxLength: z.number().int().positive(),

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
 import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
+import { parseMoment } from '../core/moments.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
@@ -80,7 +81,7 @@ export const USAGE = `Usage: convertr <command> [options]
 
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
-          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
+          [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--at <time>] [--from <time>] [--until <time>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -89,8 +90,13 @@ Commands:
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --quality      high, balanced (default) or small: video quality, audio bitrate, image quality.
       --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), using at least 70 % of it;
+                     a GIF from a video gets fewer frames and a smaller picture until it fits;
                      a size too small to watch or hear is refused before any work.
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
+      --at <time>    a video to JPG, PNG or WEBP: the picture at 00:00:05 (or 5, in seconds); without it,
+                     a representative picture past the start (not a black first frame).
+      --from <time> --until <time>  keep only that part of a video, a sound or a GIF (either may be left out);
+                     a cut from the start is copied when the file can be, a later start is re-encoded to the frame.
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
       --verbose      with a failure, also the error code and the tool's or the system's own words.
@@ -156,10 +162,13 @@ export const OPTION_FLAGS = {
   'on-conflict': { type: 'string' },
   mono: { type: 'boolean' },
   'audio-bitrate': { type: 'string' },
+  at: { type: 'string' },
+  from: { type: 'string' },
+  until: { type: 'string' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
   if (values.quality !== undefined) {
     if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
@@ -184,6 +193,18 @@ export function parseOptionFlags(values: { quality?: string; 'max-size'?: string
       throw new UsageError(`--audio-bitrate is between ${MIN_AUDIO_BITRATE_KBPS}k and ${MAX_AUDIO_BITRATE_KBPS}k, not ${values['audio-bitrate']}.`);
     }
     options.audioBitrateKbps = Number(kbps);
+  }
+  if (values.at !== undefined) {
+    const seconds = parseMoment(values.at);
+    if (seconds === undefined) throw new UsageError(`--at takes a moment such as 00:00:05 or 5 (seconds), not ${values.at}.`);
+    options.at = seconds;
+  }
+  for (const flag of ['from', 'until'] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const seconds = parseMoment(text);
+    if (seconds === undefined) throw new UsageError(`--${flag} takes a moment such as 00:01:30 or 90 (seconds), not ${text}.`);
+    options[flag] = seconds;
   }
   if (values['on-conflict'] !== undefined) {
     if (!(CONFLICT_POLICIES as readonly string[]).includes(values['on-conflict'])) {

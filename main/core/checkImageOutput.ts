@@ -28,3 +28,22 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
   return problems;
 }
+
+/** A GIF made from a video: it must animate (more than one frame) at the planned picture size. */
+export function checkAnimatedGif(info: ImageInfo, expected: { width: number; height: number }): string[] {
+  const problems: string[] = [];
+  if (info.format !== 'gif') problems.push(`the output is ${info.format}, not gif`);
+  if (info.pages < 2) problems.push(`the GIF has ${info.pages} frame${info.pages === 1 ? '' : 's'}, so it does not move`);
+  if (info.width !== expected.width || info.height !== expected.height) problems.push(`the GIF is ${info.width}x${info.height}, expected ${expected.width}x${expected.height}`);
+  return problems;
+}
+
+/** A still whose mean luminance (0 to 255) is at most this shows nothing: a black frame. */
+export const BLACK_STILL_LUMINANCE = 12;
+
+/** A still taken from a video: one picture of the planned size and format; a chosen (not asked-for) moment must not be black. */
+export function checkStillOfVideo(info: ImageInfo, target: ImageOutput, expected: { width: number; height: number; chosen: boolean }, luminance: number): string[] {
+  const problems = checkImageOutput(info, target, { width: expected.width, height: expected.height, hasAlpha: false, exif: false, photoTags: [], icc: false, pages: 1 });
+  if (expected.chosen && luminance <= BLACK_STILL_LUMINANCE) problems.push(`the picture is black (mean luminance ${luminance.toFixed(1)} of 255)`);
+  return problems;
+}

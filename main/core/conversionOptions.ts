@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import { isImageOutput, type OutputFormat } from './formats.js';
+import { isFrameGrabTarget } from './frameGrabTargets.js';
 
 export const QUALITIES = ['high', 'balanced', 'small'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -25,6 +26,13 @@ export interface ConversionOptions {
   mono?: boolean;
   /** A fixed audio bitrate in kbps for lossy audio, instead of the quality's. */
   audioBitrateKbps?: number;
+
+  // Cuts and stills of a video.
+  /** The moment, in seconds from the start, whose picture a still of a video shows (JPG, PNG, WEBP); a representative frame without it. */
+  at?: number;
+  /** A cut of a video or a sound: from this many seconds (the start without it) until that many (the end without it). */
+  from?: number;
+  until?: number;
 }
 
 export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
@@ -35,10 +43,12 @@ export const MIN_RESIZE_PX = 16;
 export const MAX_RESIZE_PX = 16_384;
 export const MIN_AUDIO_BITRATE_KBPS = 8;
 export const MAX_AUDIO_BITRATE_KBPS = 512;
+/** The latest moment `--at` takes (a day), whatever the video's length; the video's own length is checked when it is read. */
+export const MAX_MOMENT_SECONDS = 86_400;
 
-/** Targets whose size cannot be chosen: lossless audio and images. */
+/** Targets whose size cannot be chosen: lossless audio and images (a GIF made from a video can: fewer frames, a smaller picture). */
 export function supportsMaxSize(target: OutputFormat): boolean {
-  return !isImageOutput(target) && target !== 'wav' && target !== 'flac';
+  return target === 'gif' || !isImageOutput(target) && target !== 'wav' && target !== 'flac';
 }
 
 /** Why these options cannot apply to this target, in the user's words; undefined when they can. */
@@ -51,12 +61,19 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
   if (options.resize !== undefined && !Number.isInteger(options.resize)) return 'A resize is a whole number of pixels.';
   if (options.resize !== undefined && (options.resize < MIN_RESIZE_PX || options.resize > MAX_RESIZE_PX)) return `A resize is between ${MIN_RESIZE_PX} and ${MAX_RESIZE_PX} pixels.`;
   if (options.maxSizeBytes !== undefined && !(options.maxSizeBytes > 0)) return 'A size limit is more than 0 MB.';
-  if (options.audioBitrateKbps !== undefined && !supportsMaxSize(target)) {
+  if (options.audioBitrateKbps !== undefined && (!supportsMaxSize(target) || isImageOutput(target))) {
     return isImageOutput(target)
       ? `An audio bitrate applies to sound; ${target.toUpperCase()} is a picture.`
       : `${target.toUpperCase()} is lossless, so it has no bitrate to choose; use MP3, M4A, OGG or OPUS for a bitrate.`;
   }
   if (options.mono && isImageOutput(target)) return `Mono applies to sound; ${target.toUpperCase()} is a picture.`;
+  if (options.at !== undefined && !isFrameGrabTarget(target)) return `--at picks the moment of a still of a video (JPG, PNG or WEBP), not of ${target.toUpperCase()}.`;
+  if (options.at !== undefined && !(options.at >= 0 && options.at <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
+  if ((options.from !== undefined || options.until !== undefined) && isImageOutput(target) && target !== 'gif') return `A cut (--from, --until) applies to video, audio and GIF targets, not to ${target.toUpperCase()}.`;
+  for (const moment of [options.from, options.until]) {
+    if (moment !== undefined && !(moment >= 0 && moment <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
+  }
+  if (options.from !== undefined && options.until !== undefined && options.until <= options.from) return 'A cut ends (--until) after it starts (--from).';
   if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
     return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
   }
@@ -79,6 +96,9 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.resize !== undefined) out.resize = options.resize;
   if (options?.mono) out.mono = true;
   if (options?.audioBitrateKbps !== undefined) out.audioBitrateKbps = options.audioBitrateKbps;
+  if (options?.at !== undefined) out.at = options.at;
+  if (options?.from !== undefined) out.from = options.from;
+  if (options?.until !== undefined) out.until = options.until;
   return out;
 }
 
@@ -88,7 +108,10 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
  */
 export function optionsIdentity(options: ConversionOptions): string {
   const n = normalizeOptions(options);
-  return JSON.stringify([n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null]);
+  const base = [n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null];
+  // Cuts and stills only when chosen, so that the identities of jobs stored before them stay the same.
+  const cut = { ...(n.at !== undefined ? { at: n.at } : {}), ...(n.from !== undefined ? { from: n.from } : {}), ...(n.until !== undefined ? { until: n.until } : {}) };
+  return JSON.stringify(Object.keys(cut).length > 0 ? [...base, cut] : base);
 }
 
 /** Options that change the output itself (not just where it goes): only this machine's engine applies them. */
@@ -124,6 +147,8 @@ export function describeOptions(options: ConversionOptions): string {
   if (options.resize !== undefined) parts.push(`${options.resize} px`);
   if (options.mono) parts.push('mono');
   if (options.audioBitrateKbps !== undefined) parts.push(`${options.audioBitrateKbps} kbps`);
+  if (options.at !== undefined) parts.push(`at ${options.at} s`);
+  if (options.from !== undefined || options.until !== undefined) parts.push(`cut ${options.from ?? 0}-${options.until ?? 'end'} s`);
   if (options.stripMetadata) parts.push('no metadata');
   if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
   return parts.join(', ');

@@ -1,15 +1,16 @@
 import { JOB_VIEW_STATUSES } from './app/jobViewStatus.js';
 import { PLAN_CEILINGS } from './concurrency.js';
 import {
-  BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, supportsMaxSize,
+  BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, supportsMaxSize,
 } from './conversionOptions.js';
 import { CONVERSION_MODES, MODE_PREFERENCES } from './modes.js';
 import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
 import { targetsFor, targetsForKind } from './pairs.js';
+import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './smartTarget.js';
 
-export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_PRESET_NAME_LENGTH };
+export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH };
 
 // The facts the window shows and checks, gathered from where each is defined. This module (and what it imports)
 // is bundled into the preload and the contract: it may import no Node built-in.
@@ -40,6 +41,8 @@ export function appFacts() {
       resizePx: { min: MIN_RESIZE_PX, max: MAX_RESIZE_PX },
       audioBitrateKbps: { min: MIN_AUDIO_BITRATE_KBPS, max: MAX_AUDIO_BITRATE_KBPS },
       maxSizeBytes: { max: MAX_SIZE_LIMIT_BYTES },
+      /** `--at`: seconds from the start, for a still of a video. */
+      atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: [...FRAME_GRAB_TARGETS] as OutputFormat[] },
       bytesPerMb: BYTES_PER_MB,
     },
     presetNameMaxLength: MAX_PRESET_NAME_LENGTH,

@@ -42,6 +42,8 @@ export interface OutputExpectation {
   durationSeconds?: number;
   /** Allowed difference to durationSeconds. */
   durationToleranceSeconds: number;
+  /** How long one output frame lasts, when the plan sets the frame rate (a GIF): a cut is held to it. */
+  frameSeconds?: number;
   /** The input's length as probed; an output shorter than half of it is a sliver and fails, whatever else was expected. */
   inputDurationSeconds?: number;
 }

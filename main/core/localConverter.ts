@@ -1,7 +1,7 @@
 import { AppError, throwIfAborted, toAppError } from './errors.js';
-import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan } from './ffmpegPlan.js';
+import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
 import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from './formats.js';
-import { checkImageOutput } from './checkImageOutput.js';
+import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from './checkImageOutput.js';
 import { checkMediaOutput } from './checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from './identifyInput.js';
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
@@ -15,8 +15,13 @@ import { currentJob } from './jobs/jobContext.js';
 import { assertPairSupported } from './pairs.js';
 import { planAudioConversion } from './planAudio.js';
 import { planVideoConversion } from './planVideo.js';
+import { planGifConversions } from './planGif.js';
+import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from './trim.js';
+import { planFrameGrab } from './planFrameGrab.js';
+import { isFrameGrabTarget, type FrameGrabTarget } from './frameGrabTargets.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from './ports.js';
 import { statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { factsOfPicture, factsOfProbe, type MediaFacts } from './mediaFacts.js';
 import type { CommittedFile, FileIdentitySet } from './fileIdentity.js';
 
@@ -147,6 +152,8 @@ export class LocalConverter {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
+    if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
+    if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
     const conversion = await this.ports.images.convert(
@@ -170,9 +177,48 @@ export class LocalConverter {
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
-    const plan: FfmpegPlan = isVideoOutput(request.target)
-      ? planVideoConversion(probed, request.target, { forceReencode: request.forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
-      : planAudioConversion(probed, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode: request.forceReencode, conversion: options });
+    if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
+    // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
+    const trim = trimOf(options, probe.durationSeconds);
+    const planned = trim ? trimmedInput(probed, trim) : probed;
+    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
+    const plans: FfmpegPlan[] = (request.target === 'gif'
+      ? planGifConversions(planned, options)
+      : [isVideoOutput(request.target)
+        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
+        : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
+      .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
+    let plan = plans[0]!;
+    for (const [attempt, next] of plans.entries()) {
+      plan = next;
+      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
+      if (!tooLarge || attempt === plans.length - 1) break;
+      await rm(temporary, { force: true });
+    }
+    const output = await this.readOutput(plan, temporary, signal);
+    const problems = checkMediaOutput(output, plan.expectation);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
+    if (request.target === 'gif') {
+      const animation = checkAnimatedGif(await this.ports.images.inspect(temporary), plan.expectation.video!);
+      if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
+    }
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
+  }
+
+  /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
+  private async grabFrame(probed: ProbedInput & IdentifiedInput, target: FrameGrabTarget, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
+    const plan = planFrameGrab(probed, target, options);
+    await this.runPlan(plan, probed, temporary, scratchDir, signal);
+    const info = await this.ports.images.inspect(temporary);
+    const luminance = await this.ports.images.meanLuminance(temporary);
+    const problems = checkStillOfVideo(info, target, { ...plan.expectation.video!, chosen: options.at === undefined }, luminance);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The picture taken from the video failed its check: ${problems.join('; ')}.`);
+    const notes = luminance <= BLACK_STILL_LUMINANCE ? [...plan.notes, 'The picture at that moment is black.'] : plan.notes;
+    return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
+  }
+
+  private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
     const duration = plan.durationSeconds;
     // Two passes share the progress bar: the analysis pass is the first half.
     const passes = plan.firstPass ? 2 : 1;
@@ -185,13 +231,13 @@ export class LocalConverter {
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
     }
     await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
+  }
+
+  private async readOutput(plan: FfmpegPlan, temporary: string, signal?: AbortSignal): Promise<MediaProbe> {
     const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : undefined;
-    const output = whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
+    return whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
-    const problems = checkMediaOutput(output, plan.expectation);
-    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
 }
 

@@ -1,11 +1,15 @@
 import {
   AUDIO_OUTPUTS, IMAGE_OUTPUTS, VIDEO_OUTPUTS, inputKind, mayHoldVideo, pairLabel,
-  type InputFormat, type MediaKind, type OutputFormat, type VideoOutput,
+  type ImageOutput, type InputFormat, type MediaKind, type OutputFormat, type VideoOutput,
 } from './formats.js';
 import { AppError } from './errors.js';
+import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
 
 /** Video containers that are also ordinary audio-only files (an MP4 with sound only plays everywhere). */
 export const AUDIO_ONLY_VIDEO_TARGETS: readonly VideoOutput[] = ['mp4', 'mov', 'mkv', 'webm'];
+
+/** Pictures a video can become through ffmpeg: an animated GIF of the clip, or one still of it. */
+export const VIDEO_IMAGE_TARGETS: readonly ImageOutput[] = ['gif', ...FRAME_GRAB_TARGETS];
 
 /** What the probe found, when it has run. */
 export interface StreamFacts {
@@ -14,7 +18,7 @@ export interface StreamFacts {
 
 /**
  * What each input can become. Media follows its streams: with video, any video or audio target; with sound only,
- * any audio target and MP4/MOV/MKV/WEBM as an audio-only file. Before the probe, a container that may hold video
+ * any audio target and MP4/MOV/MKV/WEBM as an audio-only file; with video, also the pictures of VIDEO_IMAGE_TARGETS. Before the probe, a container that may hold video
  * is given the benefit of the doubt. GIF is an image that can also become a video.
  */
 export function targetsFor(input: InputFormat, streams?: StreamFacts): readonly OutputFormat[] {
@@ -26,7 +30,7 @@ export function targetsFor(input: InputFormat, streams?: StreamFacts): readonly 
 /** What a file of this kind (as its streams make it: pictures in motion, sound alone, a still) can become. */
 export function targetsForKind(kind: MediaKind): readonly OutputFormat[] {
   if (kind === 'image') return IMAGE_OUTPUTS;
-  return kind === 'video' ? [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS] : [...AUDIO_OUTPUTS, ...AUDIO_ONLY_VIDEO_TARGETS];
+  return kind === 'video' ? [...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS, ...VIDEO_IMAGE_TARGETS] : [...AUDIO_OUTPUTS, ...AUDIO_ONLY_VIDEO_TARGETS];
 }
 
 export function isPairSupported(input: InputFormat, output: OutputFormat, streams?: StreamFacts): boolean {

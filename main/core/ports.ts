@@ -97,4 +97,6 @@ export interface ImageInspector {
 /** Converts images; it inspects too, so that the engine checks its own outputs with the same reader. */
 export interface ImageConverter extends ImageInspector {
   convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion>;
+  /** The mean luminance of a picture, 0 (black) to 255 (white): a still of a video is checked not to be black. */
+  meanLuminance(path: string): Promise<number>;
 }

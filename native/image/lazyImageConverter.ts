@@ -14,6 +14,10 @@ export class LazyImageConverter implements ImageConverter {
     return (await this.get()).inspect(path);
   }
 
+  async meanLuminance(path: string): Promise<number> {
+    return (await this.get()).meanLuminance(path);
+  }
+
   private get(): Promise<ImageConverter> {
     this.loaded ??= this.load();
     return this.loaded;

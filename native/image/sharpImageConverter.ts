@@ -247,6 +247,11 @@ export class SharpImageConverter implements ImageConverter {
     return inspectImage(path);
   }
 
+  async meanLuminance(path: string): Promise<number> {
+    const stats = await sharp(path).greyscale().stats();
+    return stats.channels[0]!.mean;
+  }
+
   private async open(request: ImageRequest, signal?: AbortSignal): Promise<Source> {
     if (request.sourceFormat === 'heic') return this.openHeic(request, signal);
     if (request.sourceFormat === 'bmp') {

@@ -63,10 +63,15 @@ describe('formats', () => {
 });
 
 describe('pairs follow the streams', () => {
-  it('a file with video can become any video or audio target, never an image', () => {
-    expect(targetsFor('mkv', { video: true })).toEqual([...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS]);
+  it('a file with video can become any video or audio target, an animated GIF and a still (JPG, PNG, WEBP)', () => {
+    expect(targetsFor('mkv', { video: true })).toEqual([...VIDEO_OUTPUTS, ...AUDIO_OUTPUTS, 'gif', 'jpg', 'png', 'webp']);
+    expect(isPairSupported('mp4', 'jpg')).toBe(true);
+    expect(isPairSupported('mp4', 'avif')).toBe(false);
+    expect(isPairSupported('mp3', 'png')).toBe(false);
     expect(isPairSupported('ogg', 'avi', { video: true })).toBe(true);
-    expect(isPairSupported('mp4', 'jpg')).toBe(false);
+    expect(isPairSupported('mp4', 'gif')).toBe(true);
+    expect(isPairSupported('mp3', 'gif')).toBe(false);
+    expect(isPairSupported('mp4', 'gif', { video: false })).toBe(false);
   });
 
   it('sound alone can become any audio target and MP4/MOV/MKV/WEBM, not AVI', () => {
@@ -93,7 +98,7 @@ describe('pairs follow the streams', () => {
     expect(() => assertPairSupported('mp4', 'avi', { video: true })).not.toThrow();
     expect(() => assertPairSupported('mp3', 'avi', { video: false })).toThrow(/: a MP3 file can become/);
     expect(() => assertPairSupported('heic', 'mp4')).toThrow(/: a HEIC file can become JPG/);
-    expect(() => assertPairSupported('mkv', 'jpg', { video: true })).toThrow(/: a MKV file can become MP4/);
+    expect(() => assertPairSupported('mkv', 'avif', { video: true })).toThrow(/: a MKV file can become MP4/);
     expect(() => assertPairSupported('png', 'mp3')).toThrow(expect.objectContaining({ code: 'PAIR_UNSUPPORTED' }));
   });
 });

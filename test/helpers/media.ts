@@ -30,6 +30,7 @@ export interface ProbedStream {
   height?: number;
   channels?: number;
   sample_rate?: string;
+  duration?: string;
   color_transfer?: string;
   side_data_list?: { rotation?: number }[];
   disposition?: { attached_pic?: number };

@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import sharp from 'sharp';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runBuiltCli } from '../helpers/cli';
+import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
+
+/** Frames ffmpeg decodes from a file, counted by ffprobe itself (not by the engine's check). */
+function framesOf(file: string): number {
+  return Number(execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+}
+
+/** Mean luminance of a picture, 0 (black) to 255, read by sharp in the test. */
+async function luminanceOf(file: string): Promise<number> {
+  return (await sharp(file).greyscale().stats()).channels[0]!.mean;
+}
+
+/** The conversions people ask for, through the installed command (`npx electron-vite build` first): GIFs, frame grabs, trims. */
+describe('convertr turns a video into a GIF, a still and a trimmed clip', () => {
+  let dir: string;
+  let home: string;
+  let clip: string;
+  const cli = (...args: string[]) => runBuiltCli(args, { CONVERTR_HOME: home });
+
+  beforeAll(() => {
+    dir = tempDir('convertr-cli-video-conversions-');
+    home = tempDir('convertr-cli-video-conversions-home-');
+    clip = path.join(dir, 'pan.mp4');
+    // 1280x720 at 30 fps for 4 s, with sound; its first second is black.
+    makeMedia([
+      '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4',
+      '-vf', "drawbox=t=fill:c=black:enable='lt(t,1)'", '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '30', '-c:a', 'aac', '-shortest', clip,
+    ]);
+  });
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(home);
+  });
+
+  it('a video becomes a GIF that animates, capped at 480 px and 15 fps, or at the asked --resize', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--out', path.join(dir, 'gif'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [line] = jsonLines(run.stdout);
+    expect(line).toMatchObject({ status: 'succeeded', pair: 'MP4->GIF' });
+    const gif = String(line!['output']);
+    const probed = ffprobe(gif);
+    expect(probed.format.format_name).toBe('gif');
+    expect(videoOf(probed)).toMatchObject({ codec_name: 'gif', width: 480, height: 270 });
+    expect(probed.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(0);
+    // 4 s at 15 fps.
+    expect(framesOf(gif)).toBeGreaterThanOrEqual(58);
+    expect(framesOf(gif)).toBeLessThanOrEqual(62);
+
+    const small = await cli('convert', clip, '--to', 'gif', '--resize', '200', '--out', path.join(dir, 'gif-small'), '--json');
+    expect(small.code, small.stderr).toBe(0);
+    expect(videoOf(ffprobe(String(jsonLines(small.stdout)[0]!['output'])))).toMatchObject({ width: 200, height: 113 });
+  }, 120_000);
+
+  it('--max-size on a GIF takes fewer frames and a smaller picture until it fits; a limit no GIF can meet is refused before work', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--max-size', '0.3MB', '--out', path.join(dir, 'gif-fit'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const gif = String(jsonLines(run.stdout)[0]!['output']);
+    expect(statSync(gif).size).toBeLessThanOrEqual(300_000);
+    expect(framesOf(gif)).toBeGreaterThan(1);
+    expect(videoOf(ffprobe(gif))!.width).toBeLessThan(480);
+
+    const never = await cli('convert', clip, '--to', 'gif', '--max-size', '0.001MB', '--out', path.join(dir, 'gif-never'), '--json');
+    expect(never.code).toBe(1);
+    expect(jsonLines(never.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'SIZE_UNREACHABLE' } });
+  }, 180_000);
+
+  it('a video becomes a JPG, PNG or WEBP still: by default a representative picture, not the black first frame', async () => {
+    for (const target of ['jpg', 'png', 'webp'] as const) {
+      const run = await cli('convert', clip, '--to', target, '--out', path.join(dir, 'still'), '--json');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [line] = jsonLines(run.stdout);
+      expect(line).toMatchObject({ status: 'succeeded', pair: `MP4->${target.toUpperCase()}` });
+      const still = String(line!['output']);
+      expect(path.extname(still)).toBe(`.${target}`);
+      expect(videoOf(ffprobe(still))).toMatchObject({ width: 1280, height: 720 });
+      expect(await luminanceOf(still)).toBeGreaterThan(40);
+    }
+  }, 120_000);
+
+  it('--at takes the picture at that moment (00:00:00.5 is black here, 00:00:02 is not); past the end is refused', async () => {
+    const dark = await cli('convert', clip, '--to', 'png', '--at', '00:00:00.5', '--resize', '320', '--out', path.join(dir, 'at-dark'), '--json');
+    expect(dark.code, dark.stderr).toBe(0);
+    const darkStill = String(jsonLines(dark.stdout)[0]!['output']);
+    expect(videoOf(ffprobe(darkStill))).toMatchObject({ width: 320, height: 180 });
+    expect(await luminanceOf(darkStill)).toBeLessThan(5);
+    const lit = await cli('convert', clip, '--to', 'jpg', '--at', '2', '--out', path.join(dir, 'at-lit'), '--json');
+    expect(lit.code, lit.stderr).toBe(0);
+    expect(await luminanceOf(String(jsonLines(lit.stdout)[0]!['output']))).toBeGreaterThan(40);
+
+    const late = await cli('convert', clip, '--to', 'jpg', '--at', '00:00:09', '--out', path.join(dir, 'at-late'), '--json');
+    expect(late.code).toBe(1);
+    expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
+    const wrong = await cli('convert', clip, '--to', 'mp4', '--at', '5');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--at picks the moment of a still of a video/);
+  }, 120_000);
+
+  it('--from/--until cut a video: exact to the frame when it starts later, a copy when it starts at the beginning', async () => {
+    const frame = 1 / 30;
+    const later = await cli('convert', clip, '--to', 'mp4', '--from', '00:00:01', '--until', '3', '--out', path.join(dir, 'cut-later'), '--json');
+    expect(later.code, later.stdout + later.stderr).toBe(0);
+    const laterFile = String(jsonLines(later.stdout)[0]!['output']);
+    expect(Math.abs(Number(videoOf(ffprobe(laterFile))!.duration) - 2)).toBeLessThanOrEqual(frame);
+    // The cut starts at 1 s, where the black second ends: its first picture is not black.
+    const first = path.join(dir, 'cut-later-first.png');
+    makeMedia(['-i', laterFile, '-frames:v', '1', first]);
+    expect(await luminanceOf(first)).toBeGreaterThan(40);
+
+    const head = await cli('convert', clip, '--to', 'mkv', '--until', '2.5', '--out', path.join(dir, 'cut-head'), '--json');
+    expect(head.code, head.stdout + head.stderr).toBe(0);
+    const headFile = String(jsonLines(head.stdout)[0]!['output']);
+    expect(Math.abs(Number(ffprobe(headFile).format.duration) - 2.5)).toBeLessThanOrEqual(frame + 0.04);
+    expect(framesOf(headFile)).toBe(75);
+
+    const wrong = await cli('convert', clip, '--to', 'mp4', '--from', '3', '--until', '2');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/A cut ends \(--until\) after it starts/);
+    const late = await cli('convert', clip, '--to', 'mp4', '--until', '10', '--out', path.join(dir, 'cut-late'), '--json');
+    expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
+  }, 120_000);
+
+  it('--from/--until cut a GIF: only that part of the clip, frames for its length', async () => {
+    const run = await cli('convert', clip, '--to', 'gif', '--from', '1', '--until', '3', '--resize', '160', '--out', path.join(dir, 'gif-cut'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const gif = String(jsonLines(run.stdout)[0]!['output']);
+    // 2 s at 15 fps.
+    expect(framesOf(gif)).toBeGreaterThanOrEqual(29);
+    expect(framesOf(gif)).toBeLessThanOrEqual(31);
+    expect(Math.abs(Number(ffprobe(gif).format.duration) - 2)).toBeLessThanOrEqual(1 / 15);
+  }, 60_000);
+
+  it('--from/--until cut a sound to the asked length', async () => {
+    const wav = path.join(dir, 'talk.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'anoisesrc=duration=6:color=pink:sample_rate=44100', '-ac', '2', wav]);
+    const run = await cli('convert', wav, '--to', 'mp3', '--from', '1', '--until', '00:00:04.5', '--out', path.join(dir, 'cut-sound'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const probed = ffprobe(String(jsonLines(run.stdout)[0]!['output']));
+    // One MP3 frame is 1152 samples (26 ms at 44.1 kHz).
+    expect(Math.abs(Number(probed.format.duration) - 3.5)).toBeLessThanOrEqual(0.05);
+  }, 60_000);
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { checkStillOfVideo } from '../../main/core/checkImageOutput';
+import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/conversionOptions';
+import { formatMoment, parseMoment } from '../../main/core/moments';
+import { planFrameGrab } from '../../main/core/planFrameGrab';
+import type { ImageInfo } from '../../main/core/ports';
+import { probe, probedInput, video } from '../helpers/probes';
+
+const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('planFrameGrab', () => {
+  it('without --at, picks a representative frame from a window past the first tenth of the clip, one picture only', () => {
+    const plan = planFrameGrab(probedInput(probe({ durationSeconds: 60 })), 'jpg', DEFAULT_OPTIONS);
+    expect(plan.inputOptions).toEqual(['-ss', '6', '-t', '10']);
+    expect(argAfter(plan.outputOptions, '-vf')).toMatch(/^fps=2,thumbnail=n=20,scale=1920:1080:flags=lanczos:out_range=pc,format=yuvj420p$/);
+    expect(argAfter(plan.outputOptions, '-frames:v')).toBe('1');
+    expect(argAfter(plan.outputOptions, '-c:v')).toBe('mjpeg');
+    expect(plan.expectation.video).toMatchObject({ width: 1920, height: 1080 });
+  });
+
+  it('with --at, seeks to that moment; refuses a moment past the end; follows --resize and rotation', () => {
+    const plan = planFrameGrab(probedInput(probe({ video: [video({ rotation: 90 })] })), 'png', { ...DEFAULT_OPTIONS, at: 5, resize: 640 });
+    expect(plan.inputOptions).toEqual(['-ss', '5']);
+    expect(argAfter(plan.outputOptions, '-vf')).toBe('scale=360:640:flags=lanczos,format=rgb24');
+    expect(argAfter(plan.outputOptions, '-c:v')).toBe('png');
+    expect(() => planFrameGrab(probedInput(probe({ durationSeconds: 4 })), 'webp', { ...DEFAULT_OPTIONS, at: 9 }))
+      .toThrow(expect.objectContaining({ code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/no picture at 00:00:09/) }));
+  });
+
+  it('--at applies to stills only', () => {
+    expect(optionsProblem({ ...DEFAULT_OPTIONS, at: 5 }, 'mp4')).toMatch(/--at picks the moment of a still/);
+    expect(optionsProblem({ ...DEFAULT_OPTIONS, at: 5 }, 'webp')).toBeUndefined();
+  });
+});
+
+describe('moments', () => {
+  it('reads 00:00:05, 1:30, 5 and 2.5 as seconds, and refuses what is not a moment', () => {
+    expect(parseMoment('00:00:05')).toBe(5);
+    expect(parseMoment('1:30')).toBe(90);
+    expect(parseMoment('01:02:03.5')).toBe(3723.5);
+    expect(parseMoment('2.5')).toBe(2.5);
+    expect(parseMoment('1:75')).toBeUndefined();
+    expect(parseMoment('five')).toBeUndefined();
+    expect(formatMoment(3723.5)).toBe('01:02:03.5');
+  });
+});
+
+describe('checkStillOfVideo', () => {
+  const info: ImageInfo = { format: 'jpeg', width: 1920, height: 1080, hasAlpha: false, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 1 };
+  it('fails a black picture the engine chose, not one the user asked for by its moment', () => {
+    expect(checkStillOfVideo(info, 'jpg', { width: 1920, height: 1080, chosen: true }, 120)).toEqual([]);
+    expect(checkStillOfVideo(info, 'jpg', { width: 1920, height: 1080, chosen: true }, 3).join()).toMatch(/the picture is black/);
+    expect(checkStillOfVideo(info, 'jpg', { width: 1920, height: 1080, chosen: false }, 3)).toEqual([]);
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { checkAnimatedGif } from '../../main/core/checkImageOutput';
+import { DEFAULT_OPTIONS } from '../../main/core/conversionOptions';
+import { gifRungs, planGifConversions } from '../../main/core/planGif';
+import type { ImageInfo } from '../../main/core/ports';
+import { probe, probedInput, video } from '../helpers/probes';
+
+const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
+
+describe('planGifConversions', () => {
+  it('makes one palette for the clip in one filter graph, at most 480 px and 15 fps, without sound', () => {
+    const [plan, ...rest] = planGifConversions(probedInput(probe({ video: [video({ frameRate: 30 })] })), DEFAULT_OPTIONS);
+    expect(rest).toHaveLength(0);
+    const graph = argAfter(plan!.outputOptions, '-vf')!;
+    expect(graph).toMatch(/^fps=15,scale=480:270:flags=lanczos,split\[frames\]\[forPalette\];\[forPalette\]palettegen=stats_mode=diff\[palette\];\[frames\]\[palette\]paletteuse=/);
+    expect(plan!.outputOptions).toContain('-an');
+    expect(plan!.muxer).toBe('gif');
+    expect(plan!.expectation).toMatchObject({ container: 'gif', video: { codec: 'gif', width: 480, height: 270 }, audio: { count: 0 } });
+  });
+
+  it('keeps a small, slow clip as it is and follows --resize, shown the right way up', () => {
+    const [small] = planGifConversions(probedInput(probe({ video: [video({ width: 320, height: 240, frameRate: 10 })] })), DEFAULT_OPTIONS);
+    expect(argAfter(small!.outputOptions, '-vf')).toMatch(/^fps=10,scale=320:240:/);
+    const [turned] = planGifConversions(probedInput(probe({ video: [video({ rotation: 90 })] })), { ...DEFAULT_OPTIONS, resize: 200 });
+    expect(turned!.expectation.video).toMatchObject({ width: 113, height: 200 });
+  });
+
+  it('under a size limit steps down to fewer frames, then smaller pictures, never below 5 fps and 64 px', () => {
+    const rungs = gifRungs(video({ frameRate: 30 }), { maxSizeBytes: 1_000_000 });
+    expect(rungs[0]).toEqual({ width: 480, height: 270, fps: 15 });
+    expect(rungs[1]).toEqual({ width: 480, height: 270, fps: 10 });
+    const bytes = rungs.map((r) => r.width * r.height * r.fps);
+    expect(bytes.every((b, i) => i === 0 || b < bytes[i - 1]!)).toBe(true);
+    expect(rungs.at(-1)).toMatchObject({ width: 64, fps: 5 });
+  });
+
+  it('refuses a limit no GIF of the clip can meet before any work', () => {
+    const input = probedInput(probe({ durationSeconds: 60 }));
+    expect(() => planGifConversions(input, { ...DEFAULT_OPTIONS, maxSizeBytes: 5_000 })).toThrow(expect.objectContaining({ code: 'SIZE_UNREACHABLE' }));
+    expect(planGifConversions(input, { ...DEFAULT_OPTIONS, maxSizeBytes: 500_000 }).length).toBeGreaterThan(3);
+  });
+});
+
+describe('checkAnimatedGif', () => {
+  const info = (over: Partial<ImageInfo>): ImageInfo => ({ format: 'gif', width: 480, height: 270, hasAlpha: false, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 60, ...over });
+  it('passes a GIF that moves at the planned size, and fails one still frame or another size', () => {
+    expect(checkAnimatedGif(info({}), { width: 480, height: 270 })).toEqual([]);
+    expect(checkAnimatedGif(info({ pages: 1 }), { width: 480, height: 270 }).join()).toMatch(/1 frame, so it does not move/);
+    expect(checkAnimatedGif(info({ width: 1280 }), { width: 480, height: 270 }).join()).toMatch(/1280x270/);
+  });
+});

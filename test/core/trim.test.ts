@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/conversionOptions';
+import { planVideoConversion } from '../../main/core/planVideo';
+import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../../main/core/trim';
+import { probe, probedInput } from '../helpers/probes';
+
+describe('trim', () => {
+  it('reads --from/--until against the length, and refuses a cut outside the file', () => {
+    expect(trimOf({}, 10)).toBeUndefined();
+    expect(trimOf({ from: 2 }, 10)).toEqual({ from: 2, length: 8 });
+    expect(trimOf({ until: 4 }, 10)).toEqual({ from: 0, length: 4 });
+    expect(() => trimOf({ until: 12 }, 10)).toThrow(expect.objectContaining({ code: 'OPTION_UNSUPPORTED' }));
+    expect(() => trimOf({ from: 10 }, 10)).toThrow(/cannot start at 00:00:10/);
+    expect(optionsProblem({ ...DEFAULT_OPTIONS, from: 3, until: 2 }, 'mp4')).toMatch(/ends \(--until\) after it starts/);
+    expect(optionsProblem({ ...DEFAULT_OPTIONS, from: 3 }, 'png')).toMatch(/applies to video, audio and GIF/);
+  });
+
+  it('a cut from the start stays a remux; a later start is re-encoded; both are checked against the cut length within one frame', () => {
+    const input = probedInput(probe({ durationSeconds: 10 }));
+    const head = trimOf({ until: 4 }, 10)!;
+    expect(trimNeedsEncode(head, true)).toBe(false);
+    const remux = withTrim(planVideoConversion(trimmedInput(input, head), 'mp4'), head, 30);
+    expect(remux.strategy).toBe('remux');
+    expect(remux.inputOptions).toEqual(['-t', '4']);
+    expect(remux.expectation).toMatchObject({ durationSeconds: 4, inputDurationSeconds: 4 });
+    expect(remux.expectation.durationToleranceSeconds).toBeLessThan(0.06);
+
+    const later = trimOf({ from: 2.5, until: 4 }, 10)!;
+    expect(trimNeedsEncode(later, true)).toBe(true);
+    expect(trimNeedsEncode(later, false)).toBe(false);
+    const encode = withTrim(planVideoConversion(trimmedInput(input, later), 'mp4', { forceReencode: true }), later, 30);
+    expect(encode.strategy).toBe('encode');
+    expect(encode.inputOptions).toEqual(['-ss', '2.5', '-t', '1.5']);
+    expect(encode.durationSeconds).toBe(1.5);
+  });
+});
