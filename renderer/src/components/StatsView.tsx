@@ -115,7 +115,7 @@ function RuntimeChart({ stats }: { stats: Stats }) {
           {pairs.length === 0 && <text x={left} y={17}>No successful conversions in this window yet.</text>}
         </svg>
       </div>
-      <Legend items={[['runtime', 'Average runtime of successful jobs, in seconds']]} />
+      <Legend items={[['runtime', 'Average runtime of successful jobs']]} />
     </figure>
   );
 }
