@@ -94,7 +94,8 @@ describe('Settings and stats for people, in Chromium against the built convertr 
     await expect(page.getByTestId('billable-minutes').textContent()).resolves.toBe('1');
     const headline = await stats.locator('.headline').innerText();
     expect(headline).toMatch(/time spent converting/);
-    expect(headline).toMatch(/billable minutes \(hosted plan's count\)/);
+    expect(headline).toMatch(/billable minutes/);
+    await expect(stats.getByText(/Billable minutes are what the hosted plan would count/).count()).resolves.toBe(1);
     expect(headline).not.toMatch(/conversion minutes|cohort/i);
     await expect(page.getByTestId('cohorts').count()).resolves.toBe(0);
     await expect(page.getByTestId('hosted-spend').count()).resolves.toBe(0);

@@ -153,7 +153,7 @@ export function StatsView() {
             {stats.hostedInUse !== false && stats.cohorts > 0 && <div data-testid="cohorts"><strong>{stats.cohorts}</strong><span>{stats.cohorts === 1 ? 'client label' : 'client labels'} (cohorts)</span></div>}
             <div><strong>{stats.mostUsedPair ?? '–'}</strong><span>most used</span></div>
             <div><strong data-testid="time-spent">{formatRuntime(stats.timeSpentMs ?? 0)}</strong><span>time spent converting</span></div>
-            <div><strong data-testid="billable-minutes">{stats.billableMinutes}</strong><span>billable minutes (hosted plan's count)</span></div>
+            <div><strong data-testid="billable-minutes">{stats.billableMinutes}</strong><span>billable minutes</span></div>
           </div>
           <p className="hint stats-note">Time spent is how long successful conversions took, paused time left out. Billable minutes are what the hosted plan would count: whole minutes per job, pictures up to 10 MB free.</p>
           <p className="cost">{stats.hostedInUse === false ? '' : `Hosted cost $${stats.hostedCost.toFixed(3)} · `}Converting here saved ${stats.localSaving.toFixed(3)} (at $0.002 a minute) · data covers {stats.coveredDays} of {stats.windowDays} days</p>
