@@ -136,9 +136,13 @@ export const statsSchema = z.object({
   pairs: z.array(pairStatsSchema),
   days: z.array(z.object({ date: z.string(), succeeded: z.number(), failed: z.number(), cancelled: z.number() })),
   billableMinutes: z.number(),
+  /** Time the successful conversions took (paused time left out); billable minutes are the plan's rule, not this. */
+  timeSpentMs: z.number().optional(),
   hostedCost: z.number(),
   localSaving: z.number(),
-  /** This calendar month's hosted spend against the hybrid budget. */
+  /** Whether the hosted API plays any part (a hosted mode chosen, hosted jobs or spend): cohorts are shown only then. */
+  hostedInUse: z.boolean().optional(),
+  /** This calendar month's hosted spend against the hybrid budget (only with hybrid chosen or money spent). */
   hostedSpend: z.object({ month: z.string(), spentUsd: z.number(), reservedUsd: z.number(), budgetUsd: z.number() }).optional(),
 });
 export type StatsView = z.infer<typeof statsSchema>;
@@ -347,6 +351,11 @@ export const invokeChannels = {
   'account:register': {
     request: z.object({ name: z.string().min(1).max(200), email: z.string().email(), password: z.string().min(8).max(200) }).strict(),
     response: z.object({ cohort: z.string().nullable(), keychain: z.enum(['stored', 'session-only']) }),
+  },
+  /** Signs in with a token the user already has (`id|secret`): kept in the OS keychain like a registered one, never in settings. */
+  'account:signIn': {
+    request: z.object({ token: z.string().min(1).max(400) }).strict(),
+    response: z.object({ apiOrigin: z.string(), keychain: z.enum(['stored', 'session-only']) }),
   },
   'account:logout': { request: empty, response: z.object({ loggedOut: z.boolean() }) },
   /** What to quote to support about a failed hosted job: never the token or the raw label. */

@@ -5,7 +5,8 @@ import { AppError } from '../core/errors.js';
 import { makeDirectories } from '../core/makeDirectories.js';
 import { HostedClient } from '../core/hosted/hostedClient.js';
 import { requestTimeoutMs, resolveApiUrl } from '../core/hosted/hostedPlan.js';
-import { UsageError, type LogoutArgs, type RegisterArgs } from './args.js';
+import { UsageError, type LoginArgs, type LogoutArgs, type RegisterArgs } from './args.js';
+import { checkSanctumToken } from '../core/hosted/sanctumToken.js';
 import { createTokenVault } from '../shell/hostedRouting.js';
 import type { CliIo } from './io.js';
 import { withoutToolWords } from '../core/errorWords.js';
@@ -19,7 +20,7 @@ function apiUrlOf(flag: string | undefined): URL {
 }
 
 /** The first line of stdin, or a typed password with echo off when stdin is a terminal. */
-async function readPassword(io: CliIo): Promise<string> {
+async function readPassword(io: CliIo, prompt = 'Password: '): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
     let text = '';
@@ -31,7 +32,7 @@ async function readPassword(io: CliIo): Promise<string> {
     return text.split(/\r?\n/)[0] ?? '';
   }
   io.progress('');
-  process.stderr.write('Password: ');
+  process.stderr.write(prompt);
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
   let password = '';
@@ -78,6 +79,21 @@ export async function registerCommand(args: RegisterArgs, io: CliIo): Promise<nu
   new SettingsStore(home).update({ serviceCohort: cohort ?? null });
   if (saved.location === 'keychain') {
     io.stdout('The token is stored in the OS keychain; hosted conversions now use it.');
+  } else {
+    io.stderr(`${withoutToolWords(saved.keychainProblem ?? 'No OS keychain is available.') ?? saved.keychainProblem} The token is kept in memory for this session only and is not written anywhere, so it is gone when this command ends; hosted conversions stay anonymous.`);
+  }
+  return 0;
+}
+
+/** `convertr login`: a token the user already has (stdin or a prompt, never argv) goes to the keychain. */
+export async function loginCommand(args: LoginArgs, io: CliIo): Promise<number> {
+  const apiUrl = apiUrlOf(args.apiUrl);
+  const typed = await readPassword(io, 'API token: ');
+  if (typed.trim() === '') throw new UsageError('login needs a token (one line on stdin, or pasted at the prompt).');
+  const token = checkSanctumToken(typed);
+  const saved = await createTokenVault().save(apiUrl, token);
+  if (saved.location === 'keychain') {
+    io.stdout(`Signed in to ${apiUrl.origin}: the token is stored in the OS keychain; hosted conversions now use it.`);
   } else {
     io.stderr(`${withoutToolWords(saved.keychainProblem ?? 'No OS keychain is available.') ?? saved.keychainProblem} The token is kept in memory for this session only and is not written anywhere, so it is gone when this command ends; hosted conversions stay anonymous.`);
   }

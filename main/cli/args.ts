@@ -42,6 +42,11 @@ export interface RegisterArgs {
   label: string | undefined;
 }
 
+export interface LoginArgs {
+  command: 'login';
+  apiUrl: string | undefined;
+}
+
 export interface LogoutArgs {
   command: 'logout';
   apiUrl: string | undefined;
@@ -73,7 +78,7 @@ export interface HelpArgs {
   topic: string | undefined;
 }
 
-export type CliArgs = ConvertArgs | RegisterArgs | LogoutArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
+export type CliArgs = ConvertArgs | RegisterArgs | LoginArgs | LogoutArgs | DoctorArgs | StatsArgs | ResumeArgs | HelpArgs;
 
 const isModePreference = (text: string): text is ModePreference => (MODE_PREFERENCES as readonly string[]).includes(text);
 
@@ -126,6 +131,9 @@ Commands:
   register --name <name> --email <email> [--api-url <url>] [--label <text>]
       Register with the hosted API; the password is read from stdin (one line) or asked for.
       The token is kept in the OS keychain, never in a file.
+  login [--api-url <url>]
+      Sign in with a token you already have (id|secret); it is read from stdin (one line) or asked for,
+      never from the command line, and kept in the OS keychain.
   logout [--api-url <url>]
       Remove the hosted API token from the keychain; conversions become anonymous.
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
@@ -272,7 +280,7 @@ function parseRegister(rest: string[]): RegisterArgs {
   return { command: 'register', name, email, apiUrl: values['api-url'], label: values.label };
 }
 
-export const COMMANDS = ['convert', 'presets', 'register', 'logout', 'watch', 'serve', 'resume', 'stats', 'doctor', 'help'] as const;
+export const COMMANDS = ['convert', 'presets', 'register', 'login', 'logout', 'watch', 'serve', 'resume', 'stats', 'doctor', 'help'] as const;
 
 /** Parses argv after the program name. Throws UsageError with a message meant for the user. */
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -283,6 +291,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         return parseConvert(rest);
       case 'register':
         return parseRegister(rest);
+      case 'login': {
+        const { values, positionals } = parseArgs({ args: rest, strict: true, allowPositionals: true, options: { 'api-url': { type: 'string' } } });
+        if (positionals.length > 0) throw new UsageError('login reads the token from stdin or asks for it; it is never given on the command line, where the shell history would keep it.');
+        return { command: 'login', apiUrl: values['api-url'] };
+      }
       case 'logout': {
         const { values } = parseArgs({ args: rest, strict: true, options: { 'api-url': { type: 'string' } } });
         return { command: 'logout', apiUrl: values['api-url'] };

@@ -63,6 +63,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await (await import('./convertCommand.js')).convertCommand(args, io);
       case 'register':
         return await (await import('./accountCommand.js')).registerCommand(args, io);
+      case 'login':
+        return await (await import('./accountCommand.js')).loginCommand(args, io);
       case 'logout':
         return await (await import('./accountCommand.js')).logoutCommand(args, io);
       case 'doctor':

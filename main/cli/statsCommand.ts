@@ -3,7 +3,7 @@ import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { monthOf } from '../core/hosted/hostedRecords.js';
 import { formatRuntime } from '../core/billing.js';
-import { buildStats, dayOf, DAY_MS, type Stats } from '../core/telemetry/stats.js';
+import { buildStats, dayOf, DAY_MS, hostedFacts, type HostedFacts, type Stats } from '../core/telemetry/stats.js';
 import type { StatsArgs } from './args.js';
 import { openStores } from './context.js';
 import type { CliIo } from './io.js';
@@ -12,15 +12,9 @@ const pct = (value: number | null) => (value === null ? '-' : `${value.toFixed(1
 const usd = (value: number) => `$${value.toFixed(3)}`;
 const runtime = (ms: number | null) => (ms === null ? '-' : formatRuntime(ms));
 
-export interface HostedSpend {
-  month: string;
-  spentUsd: number;
-  reservedUsd: number;
-  budgetUsd: number;
-}
 
 /** The table the hosted service shows, with honest numbers, plus median and 95th percentile per mode, minutes and cost. */
-export function formatStatsTable(stats: Stats & { hostedSpend?: HostedSpend }): string {
+export function formatStatsTable(stats: Stats & Partial<HostedFacts>): string {
   const header = ['Pair', 'Mode', 'Requests', 'Success', 'Errors', 'Avg runtime', 'Median', 'p95', 'Window'];
   const rows = [header];
   for (const p of stats.pairs) {
@@ -36,8 +30,11 @@ export function formatStatsTable(stats: Stats & { hostedSpend?: HostedSpend }): 
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   if (stats.pairs.length === 0) lines.push('(no conversions in this window)');
   lines.push('');
-  lines.push(`Requests: ${stats.totalRequests}   Cohorts: ${stats.cohorts}   Most used: ${stats.mostUsedPair ?? '-'}   Data covers ${stats.coveredDays} of ${stats.windowDays} days`);
-  lines.push(`Conversion minutes: ${stats.billableMinutes}   Hosted cost: ${usd(stats.hostedCost)}   Saved by converting locally: ${usd(stats.localSaving)} (at $0.002 per minute)`);
+  const cohorts = stats.hostedInUse !== false && stats.cohorts > 0 ? `   Cohorts: ${stats.cohorts}` : '';
+  lines.push(`Conversions: ${stats.totalRequests}${cohorts}   Most used: ${stats.mostUsedPair ?? '-'}   Data covers ${stats.coveredDays} of ${stats.windowDays} days`);
+  lines.push(`Time spent converting: ${formatRuntime(stats.timeSpentMs)} (successful jobs, paused time left out)`);
+  const hostedCost = stats.hostedInUse === false ? '' : `   Hosted cost: ${usd(stats.hostedCost)}`;
+  lines.push(`Billable minutes: ${stats.billableMinutes} (the hosted plan's count: whole minutes per job, images up to 10 MB free)${hostedCost}   Saved by converting locally: ${usd(stats.localSaving)} (at $0.002 per minute)`);
   if (stats.hostedSpend) {
     const s = stats.hostedSpend;
     lines.push(`Hosted spend ${s.month}: ${usd(s.spentUsd)}${s.reservedUsd > 0 ? ` (+${usd(s.reservedUsd)} reserved)` : ''} of the ${usd(s.budgetUsd)} hybrid budget`);
@@ -54,9 +51,12 @@ export async function statsCommand(args: StatsArgs, io: CliIo): Promise<number> 
     const stats = buildStats(stores.telemetry.totals(from, today), args.windowDays, today, stores.telemetry.runtimes(from * DAY_MS, (today + 1) * DAY_MS));
     const month = monthOf(now);
     const spend = stores.hosted.month(month);
-    const budgetUsd = new SettingsStore(dataDirectory(process.env, process.platform, homedir())).get().hybridBudgetUsd;
-    const withSpend = { ...stats, hostedSpend: { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd } };
-    io.stdout(args.json ? JSON.stringify(withSpend) : formatStatsTable(withSpend));
+    const saved = new SettingsStore(dataDirectory(process.env, process.platform, homedir())).get();
+    const spent = { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd: saved.hybridBudgetUsd };
+    const facts = hostedFacts(stats, saved.mode, spent);
+    // --json keeps the month's spend whatever the mode; the table shows the budget line only where it means something.
+    const withSpend = { ...stats, ...facts, hostedSpend: spent };
+    io.stdout(args.json ? JSON.stringify(withSpend) : formatStatsTable({ ...stats, ...facts }));
     return 0;
   } finally {
     stores.close();

@@ -1,7 +1,8 @@
 import { billableMinutes } from './billing.js';
 import { COST_PER_MINUTE } from './telemetry/stats.js';
 import type { ErrorPayload } from './errors.js';
-import { inputFormatFromName, pairLabel, formatLabel, type OutputFormat } from './formats.js';
+import type { OutputFormat } from './formats.js';
+import { pairFromContent, pairFromName } from './pairName.js';
 import type { JobSnapshot } from './jobState.js';
 import type { ConversionMode } from './fileConverter.js';
 import type { ConversionResult } from './localConverter.js';
@@ -30,8 +31,7 @@ export interface JobReport {
 
 /** The pair a job will be, from the input's name, until its content says otherwise. */
 export function guessPair(input: string, target: OutputFormat): string {
-  const format = inputFormatFromName(input);
-  return format ? pairLabel(format, target) : `UNKNOWN->${formatLabel(target)}`;
+  return pairFromName(input, target);
 }
 
 /** The plan's rule, unless the hosted API named the minutes it billed (whole minutes, rounded up). */
@@ -66,7 +66,7 @@ export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<
     input,
     output: null,
     status: job.status === 'cancelled' ? 'cancelled' : 'failed',
-    pair: guessPair(input, target),
+    pair: pairFromContent(input, target),
     mode,
     runtimeMs: Math.round((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)),
     billableMinutes: 0,

@@ -104,6 +104,10 @@ export class LocalConverter {
 
   async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}): Promise<ConversionResult> {
     const started = this.ports.clock.now();
+    const job = currentJob();
+    const pausedBefore = job?.pausedMs() ?? 0;
+    // Time the user held the job paused is not conversion time.
+    const runtime = () => this.ports.clock.now() - started - ((job?.pausedMs() ?? 0) - pausedBefore);
     const options = normalizeOptions(request.options);
     const identified = await identifyInput(request.inputPath);
     assertPairSupported(identified.format, request.target);
@@ -134,7 +138,7 @@ export class LocalConverter {
         notes: done.notes,
         inputBytes: identified.sizeBytes,
         outputBytes,
-        runtimeMs: this.ports.clock.now() - started,
+        runtimeMs: runtime(),
         ...(done.inputFacts ? { inputFacts: done.inputFacts } : {}),
         outputFacts: done.outputFacts,
       };

@@ -1,5 +1,7 @@
 import { AppError } from '../core/errors.js';
 import { appFacts } from '../core/facts.js';
+import { hostedFacts } from '../core/telemetry/stats.js';
+import { checkSanctumToken } from '../core/hosted/sanctumToken.js';
 import { outputKind } from '../core/formats.js';
 import type { DesktopService } from '../core/app/desktopService.js';
 import type { ReviewListStore } from '../core/app/reviewList.js';
@@ -149,7 +151,8 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
     'stats:get': ({ window }) => {
       const month = monthOf(Date.now());
       const spend = account.router.monthSpend();
-      return { ...service.stats(Number(window.replace('d', ''))), hostedSpend: { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd: settings.get().hybridBudgetUsd } };
+      const stats = service.stats(Number(window.replace('d', '')));
+      return { ...stats, ...hostedFacts(stats, settings.get().mode, { month, spentUsd: spend.settledUsd, reservedUsd: spend.reservedUsd, budgetUsd: settings.get().hybridBudgetUsd }) };
     },
     'settings:get': () => view(),
     'settings:set': async (change) => {
@@ -176,6 +179,13 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       settings.update({ serviceCohort: registration.user.anonymous_api_client_cohort ?? null });
       shell.settingsChanged(view());
       return { cohort: registration.user.anonymous_api_client_cohort ?? null, keychain: saved.location === 'keychain' ? ('stored' as const) : ('session-only' as const) };
+    },
+    'account:signIn': async ({ token }) => {
+      const url = apiUrl();
+      const checked = checkSanctumToken(token);
+      const saved = await account.vault.save(url, checked);
+      account.access.setToken(url, checked);
+      return { apiOrigin: url.origin, keychain: saved.location === 'keychain' ? ('stored' as const) : ('session-only' as const) };
     },
     'account:logout': async () => {
       const url = apiUrl();

@@ -20,4 +20,11 @@ describe('formatRuntime', () => {
     expect(formatRuntime(4_400)).toBe('0m 4s');
     expect(formatRuntime(3_600_000)).toBe('60m 0s');
   });
+
+  it('prints a sub-second runtime in milliseconds, not "0m 0s"', () => {
+    expect(formatRuntime(340)).toBe('340 ms');
+    expect(formatRuntime(0)).toBe('0 ms');
+    expect(formatRuntime(999.4)).toBe('999 ms');
+    expect(formatRuntime(999.6)).toBe('0m 1s');
+  });
 });

@@ -21,8 +21,15 @@ export class JobControl {
   private readonly children = new Set<JobChild>();
   private paused = false;
   private readonly waiters: (() => void)[] = [];
+  private pausedTotalMs = 0;
+  private pausedSince: number | undefined;
 
-  constructor(private readonly onChild: (child: JobChild | null) => void = () => {}) {}
+  constructor(private readonly onChild: (child: JobChild | null) => void = () => {}, private readonly now: () => number = Date.now) {}
+
+  /** How long the job has been held paused so far (time that is not its runtime). */
+  pausedMs(): number {
+    return this.pausedTotalMs + (this.pausedSince === undefined ? 0 : this.now() - this.pausedSince);
+  }
 
   /** Returns the function to call when the child has exited. */
   adopt(child: JobChild): () => void {
@@ -38,12 +45,15 @@ export class JobControl {
   /** Suspends the job's processes; `cannot-pause` when its current work runs inside this process. */
   pause(): PauseState {
     this.paused = true;
+    this.pausedSince ??= this.now();
     for (const child of this.children) child.suspend();
     return this.state;
   }
 
   resume(): void {
     this.paused = false;
+    if (this.pausedSince !== undefined) this.pausedTotalMs += this.now() - this.pausedSince;
+    this.pausedSince = undefined;
     for (const child of this.children) child.resume();
     for (const wake of this.waiters.splice(0)) wake();
   }

@@ -1,5 +1,5 @@
 import { formatRuntime } from '../billing.js';
-import { CONVERSION_MODES, type ConversionMode } from '../modes.js';
+import { CONVERSION_MODES, type ConversionMode, type ModePreference } from '../modes.js';
 import type { RangeTotals, RuntimeRow } from './ports.js';
 
 export const COST_PER_MINUTE = 0.002;
@@ -83,7 +83,10 @@ export interface Stats {
   pairs: PairStats[];
   /** Every day of the window, oldest first, zeros included: for the chart of conversions per day. */
   days: DayStats[];
+  /** What the hosted plan's rule counts (whole minutes per job, images up to 10 MB free): not time spent. */
   billableMinutes: number;
+  /** Time the successful conversions took, paused time left out. */
+  timeSpentMs: number;
   /** What the hosted plan bills for the hosted minutes. */
   hostedCost: number;
   /** What the hosted plan would have billed for the conversions done locally. */
@@ -146,7 +149,33 @@ export function buildStats(totals: RangeTotals, windowDays: number, today: numbe
       return { date: new Date(day * DAY_MS).toISOString().slice(0, 10), succeeded: found?.succeeded ?? 0, failed: found?.failed ?? 0, cancelled: found?.cancelled ?? 0 };
     }),
     billableMinutes: local + hosted,
+    timeSpentMs: totals.pairs.reduce((n, p) => n + p.succeededRuntimeMs, 0),
     hostedCost: money(hosted * COST_PER_MINUTE),
     localSaving: money(local * COST_PER_MINUTE),
+  };
+}
+
+/** This month's hosted spend against the hybrid budget. */
+export interface HostedSpend {
+  month: string;
+  spentUsd: number;
+  reservedUsd: number;
+  budgetUsd: number;
+}
+
+/** What the stats show about the hosted API, if anything: nothing (no cohorts, no budget) for someone who only converts here. */
+export interface HostedFacts {
+  /** A mode that uses the hosted API is chosen, or hosted jobs or spend are on record. */
+  hostedInUse: boolean;
+  /** The hybrid budget line: when hybrid is chosen or money was spent or reserved this month. */
+  hostedSpend?: HostedSpend;
+}
+
+export function hostedFacts(stats: Stats, mode: ModePreference, spend: HostedSpend): HostedFacts {
+  const spent = spend.spentUsd > 0 || spend.reservedUsd > 0;
+  const hostedJobs = stats.pairs.some((p) => p.byMode.some((m) => m.mode === 'hosted')) || stats.hostedCost > 0;
+  return {
+    hostedInUse: mode !== 'local' || hostedJobs || spent,
+    ...(mode === 'hybrid' || spent ? { hostedSpend: spend } : {}),
   };
 }

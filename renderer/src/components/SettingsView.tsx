@@ -7,6 +7,9 @@ import { useSettings, type Feedback } from '../stores/settingsStore';
 import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
 
+/** Modes that send files to the hosted API, so its address, label, upload options and account matter. */
+const usesHosted = (mode: ModeView) => mode !== 'local';
+
 const MODE_LABEL: Record<ModeView, string> = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' };
 
 function Note({ id, feedback }: { id: string; feedback: Feedback | null }) {
@@ -22,11 +25,12 @@ function FieldError({ id, text }: { id: string; text: string | undefined }) {
 }
 
 export function SettingsView() {
-  const { settings, status, accountStatus, save, register, logout } = useSettings();
+  const { settings, status, accountStatus, save, register, logout, signIn } = useSettings();
   const facts = useAppFacts();
   const [draft, setDraft] = useState<Settings | null>(settings);
   const [label, setLabel] = useState('');
   const [account, setAccount] = useState({ name: '', email: '', password: '' });
+  const [token, setToken] = useState('');
   const [problems, setProblems] = useState<Problems>({});
   useEffect(() => setDraft(settings), [settings]);
   if (!draft) return <p>Loading settings…</p>;
@@ -61,13 +65,19 @@ export function SettingsView() {
           {draft.mode === 'hybrid' && (
             <label>Monthly hosted budget (USD) <input type="number" min={0} step={0.01} value={draft.hybridBudgetUsd} onChange={(e) => setDraft({ ...draft, hybridBudgetUsd: Math.max(0, Number(e.target.value) || 0) })} /></label>
           )}
-          <label><input type="checkbox" checked={draft.stripPhotoLocation} onChange={(e) => setDraft({ ...draft, stripPhotoLocation: e.target.checked })} /> Remove location and camera serial numbers from photos before upload</label>
-          <div className="field">
-            <label>API URL <input type="url" value={draft.apiUrl} {...invalid('apiUrl')} onChange={(e) => setDraft({ ...draft, apiUrl: e.target.value })} /></label>
-            <FieldError id="error-apiUrl" text={problems.apiUrl} />
-          </div>
-          <label>Client label <input type="text" value={label} placeholder={draft.clientCohort ? `set (stored as ${draft.clientCohort})` : 'optional'} onChange={(e) => setLabel(e.target.value)} /></label>
-          <p className="hint">The label is sent to the hosted API and kept in the system keychain; only its hash (a cohort) is stored with your conversions.</p>
+          {usesHosted(draft.mode) ? (
+            <div className="hosted-fields" data-testid="hosted-fields">
+              <label><input type="checkbox" checked={draft.stripPhotoLocation} onChange={(e) => setDraft({ ...draft, stripPhotoLocation: e.target.checked })} /> Remove location and camera serial numbers from photos before upload</label>
+              <div className="field">
+                <label>API URL <input type="url" value={draft.apiUrl} {...invalid('apiUrl')} onChange={(e) => setDraft({ ...draft, apiUrl: e.target.value })} /></label>
+                <FieldError id="error-apiUrl" text={problems.apiUrl} />
+              </div>
+              <label>Client label <input type="text" value={label} placeholder={draft.clientCohort ? `set (stored as ${draft.clientCohort})` : 'optional'} onChange={(e) => setLabel(e.target.value)} /></label>
+              <p className="hint">The label is sent to the hosted API and kept in the system keychain; only its hash (a cohort) is stored with your conversions.</p>
+            </div>
+          ) : (
+            <p className="hint" data-testid="local-only-hint">Files stay on this computer. The hosted API's settings and account appear when you choose a mode that uses it.</p>
+          )}
         </fieldset>
         <fieldset>
           <legend>When files are dropped</legend>
@@ -101,20 +111,43 @@ export function SettingsView() {
           <Note id="settings-status" feedback={status} />
         </div>
       </form>
-      <form onSubmit={(e) => { e.preventDefault(); void register(account); }}>
-        <fieldset>
-          <legend>Hosted account</legend>
+      {usesHosted(draft.mode) && (
+        <section className="hosted-account" aria-labelledby="hosted-account-title">
+          <h2 id="hosted-account-title" className="fieldset-title">Hosted account</h2>
           {draft.serviceCohort && <p className="hint" data-testid="service-cohort">Support cohort: {draft.serviceCohort}</p>}
-          <label>Name <input type="text" value={account.name} autoComplete="name" onChange={(e) => setAccount({ ...account, name: e.target.value })} /></label>
-          <label>Email <input type="email" value={account.email} autoComplete="email" onChange={(e) => setAccount({ ...account, email: e.target.value })} /></label>
-          <label>Password <input type="password" value={account.password} autoComplete="new-password" onChange={(e) => setAccount({ ...account, password: e.target.value })} /></label>
+          <form aria-label="Sign in with a token" onSubmit={(e) => {
+            e.preventDefault();
+            // The token leaves the window's state as soon as it is sent: the keychain holds it from here.
+            const sent = token;
+            setToken('');
+            void signIn(sent);
+          }}>
+            <fieldset>
+              <legend>I already have a token</legend>
+              <label>API token <input type="password" value={token} autoComplete="off" spellCheck={false} placeholder="12|…" aria-describedby="token-hint" onChange={(e) => setToken(e.target.value)} /></label>
+              <p className="hint" id="token-hint">Paste the token from your hosted account page. It is kept in the system keychain, never in the settings file.</p>
+              <div className="toolbar">
+                <button type="submit" disabled={token.trim() === ''}>Sign in</button>
+              </div>
+            </fieldset>
+          </form>
+          <form aria-label="Register" onSubmit={(e) => { e.preventDefault(); void register(account); }}>
+            <fieldset>
+              <legend>New here: register</legend>
+              <label>Name <input type="text" value={account.name} autoComplete="name" onChange={(e) => setAccount({ ...account, name: e.target.value })} /></label>
+              <label>Email <input type="email" value={account.email} autoComplete="email" onChange={(e) => setAccount({ ...account, email: e.target.value })} /></label>
+              <label>Password <input type="password" value={account.password} autoComplete="new-password" onChange={(e) => setAccount({ ...account, password: e.target.value })} /></label>
+              <div className="toolbar">
+                <button type="submit">Register</button>
+              </div>
+            </fieldset>
+          </form>
           <div className="toolbar">
-            <button type="submit">Register</button>
             <button type="button" onClick={() => void logout()}>Log out</button>
             <Note id="account-status" feedback={accountStatus} />
           </div>
-        </fieldset>
-      </form>
+        </section>
+      )}
       <PresetsEditor />
     </section>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StatsView as Stats } from '../../../preload/contract';
 import { niceTicks } from '../lib/chartScale';
-import { formatPercent } from '../lib/format';
+import { formatPercent, formatRuntime } from '../lib/format';
 import { statsToCsv } from '../lib/statsCsv';
 import { useStats, type StatsWindow } from '../stores/statsStore';
 
@@ -115,7 +115,7 @@ function RuntimeChart({ stats }: { stats: Stats }) {
           {pairs.length === 0 && <text x={left} y={17}>No successful conversions in this window yet.</text>}
         </svg>
       </div>
-      <Legend items={[['runtime', 'Average runtime of successful jobs, in seconds']]} />
+      <Legend items={[['runtime', 'Average runtime of successful jobs']]} />
     </figure>
   );
 }
@@ -129,7 +129,7 @@ function exportCsv(stats: Stats) {
   URL.revokeObjectURL(url);
 }
 
-const runtimeText = (ms: number | null | undefined) => (ms === null || ms === undefined ? '–' : `${Math.floor(Math.round(ms / 1000) / 60)}m ${Math.round(ms / 1000) % 60}s`);
+const runtimeText = formatRuntime;
 const byModeText = (modes: Stats['pairs'][number]['byMode']) => (modes ?? []).map((m) => `${m.mode}: median ${runtimeText(m.p50RuntimeMs)}, p95 ${runtimeText(m.p95RuntimeMs)}`).join('; ');
 
 export function StatsView() {
@@ -149,16 +149,18 @@ export function StatsView() {
       {stats && (
         <>
           <div className="headline">
-            <div><strong data-testid="total-requests">{stats.totalRequests}</strong><span>requests</span></div>
-            <div><strong>{stats.cohorts}</strong><span>{stats.cohorts === 1 ? 'cohort' : 'cohorts'}</span></div>
+            <div><strong data-testid="total-requests">{stats.totalRequests}</strong><span>{stats.totalRequests === 1 ? 'conversion' : 'conversions'}</span></div>
+            {stats.hostedInUse !== false && stats.cohorts > 0 && <div data-testid="cohorts"><strong>{stats.cohorts}</strong><span>{stats.cohorts === 1 ? 'client label' : 'client labels'} (cohorts)</span></div>}
             <div><strong>{stats.mostUsedPair ?? '–'}</strong><span>most used</span></div>
-            <div><strong>{stats.billableMinutes}</strong><span>conversion minutes</span></div>
+            <div><strong data-testid="time-spent">{formatRuntime(stats.timeSpentMs ?? 0)}</strong><span>time spent converting</span></div>
+            <div><strong data-testid="billable-minutes">{stats.billableMinutes}</strong><span>billable minutes</span></div>
           </div>
-          <p className="cost">Hosted cost ${stats.hostedCost.toFixed(3)} · converting locally saved ${stats.localSaving.toFixed(3)} (at $0.002 a minute) · data covers {stats.coveredDays} of {stats.windowDays} days</p>
+          <p className="hint stats-note">Time spent is how long successful conversions took, paused time left out. Billable minutes are what the hosted plan would count: whole minutes per job, pictures up to 10 MB free.</p>
+          <p className="cost">{stats.hostedInUse === false ? '' : `Hosted cost $${stats.hostedCost.toFixed(3)} · `}Converting here saved ${stats.localSaving.toFixed(3)} (at $0.002 a minute) · data covers {stats.coveredDays} of {stats.windowDays} days</p>
           {stats.hostedSpend && <p className="cost" data-testid="hosted-spend">Hosted spend {stats.hostedSpend.month}: ${stats.hostedSpend.spentUsd.toFixed(3)}{stats.hostedSpend.reservedUsd > 0 ? ` (+$${stats.hostedSpend.reservedUsd.toFixed(3)} reserved)` : ''} of the ${stats.hostedSpend.budgetUsd.toFixed(3)} hybrid budget</p>}
           <table>
             <thead>
-              <tr><th scope="col">Pair</th><th scope="col">Requests</th><th scope="col">Success</th><th scope="col">Errors</th><th scope="col">Avg runtime</th><th scope="col">Median</th><th scope="col">p95</th><th scope="col">Window</th></tr>
+              <tr><th scope="col">Pair</th><th scope="col">Conversions</th><th scope="col">Success</th><th scope="col">Errors</th><th scope="col">Avg runtime</th><th scope="col">Median</th><th scope="col">p95</th><th scope="col">Window</th></tr>
             </thead>
             <tbody>
               {stats.pairs.map((p) => (

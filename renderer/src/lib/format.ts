@@ -52,3 +52,11 @@ export function describeFacts(input: Facts | null | undefined, output: Facts | n
   const duration = formatDuration(input?.durationSeconds ?? output?.durationSeconds);
   return [size, duration].filter((part) => part !== '').join(' · ');
 }
+
+/** A job's runtime: `340 ms` under a second, else `1m 35s` (the same words as the command line). */
+export function formatRuntime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '–';
+  if (ms < 999.5) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+}

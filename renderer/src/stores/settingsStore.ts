@@ -19,6 +19,8 @@ interface SettingsState {
   save(change: SettingsUpdate): Promise<boolean>;
   register(details: { name: string; email: string; password: string }): Promise<void>;
   logout(): Promise<void>;
+  /** True when the token was kept; the caller clears its field either way so the token does not linger in the window. */
+  signIn(token: string): Promise<boolean>;
 }
 
 const problem = (error: unknown): Feedback => ({ text: (error as Error).message, ok: false });
@@ -44,6 +46,16 @@ export const useSettings = create<SettingsState>((set) => ({
       set({ accountStatus: { ok: true, text: `Registered${result.cohort ? ` (cohort ${result.cohort})` : ''}; the token is ${result.keychain === 'stored' ? 'kept in the system keychain' : 'kept for this session only: no keychain is available'}.` } });
     } catch (error) {
       set({ accountStatus: problem(error) });
+    }
+  },
+  signIn: async (token) => {
+    try {
+      const result = await call('account:signIn', { token });
+      set({ accountStatus: { ok: true, text: `Signed in to ${result.apiOrigin}; the token is ${result.keychain === 'stored' ? 'kept in the system keychain' : 'kept for this session only: no keychain is available'}.` } });
+      return true;
+    } catch (error) {
+      set({ accountStatus: problem(error) });
+      return false;
     }
   },
   logout: async () => {

@@ -193,6 +193,23 @@ describe('DesktopService', () => {
     expect(row()).toMatchObject({ status: 'succeeded', pair: 'MKV->WEBM' });
   }, 180_000);
 
+  it("a job's runtime in the stats leaves out the time it was paused", async () => {
+    const input = path.join(dir, 'drop', 'held.mkv');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=6', '-c:v', 'libx264', '-preset', 'ultrafast', input]);
+    const { service, scheduler } = createService();
+    const started = Date.now();
+    await service.enqueue([input], 'webm');
+    await until(() => updates.some((u) => u.status === 'running' && u.progress > 0.02));
+    service.pause();
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    service.resume();
+    await scheduler.whenIdle();
+    const wallMs = Date.now() - started;
+    const runtimeMs = service.stats(1).pairs.find((p) => p.pair === 'MKV->WEBM')!.avgRuntimeMs!;
+    expect(runtimeMs).toBeGreaterThan(0);
+    expect(runtimeMs).toBeLessThanOrEqual(wallMs - 4000);
+  }, 180_000);
+
   it('a paused job whose work runs inside this process says on its row that it cannot pause', async () => {
     const input = path.join(dir, 'drop', 'inproc.mkv');
     writeFileSync(input, 'fake');

@@ -62,7 +62,7 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
     expect(stats.days).toHaveLength(14);
     expect(stats.days.at(-1)).toEqual({ date: new Date(TODAY * DAY_MS).toISOString().slice(0, 10), succeeded: 1, failed: 1, cancelled: 1 });
     expect(stats.days.at(-3)).toMatchObject({ succeeded: 1, failed: 1 });
-    expect(stats.pairs[1]).toMatchObject({ pair: 'HEIC->JPG', requests: 2, successRate: 50, errorRate: 50, avgRuntimeMs: 400, avgRuntime: '0m 0s', billableMinutes: 0 });
+    expect(stats.pairs[1]).toMatchObject({ pair: 'HEIC->JPG', requests: 2, successRate: 50, errorRate: 50, avgRuntimeMs: 400, avgRuntime: '400 ms', billableMinutes: 0 });
   });
 
   it('counts a day at the window edge in and the day before it out', () => {

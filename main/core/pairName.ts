@@ -1,0 +1,41 @@
+import { openSync, readSync, closeSync } from 'node:fs';
+import { extname } from 'node:path';
+import { formatLabel, inputFormatFromName, pairLabel, type OutputFormat } from './formats.js';
+import { SNIFF_HEAD_BYTES, sniffContainer } from './sniff.js';
+
+/** What a pair's input is called when nothing recognised it. */
+export const UNRECOGNISED_INPUT = 'Unrecognised file';
+
+/** The input side of a pair from the file's name: its known format, else its extension in capitals, else "Unrecognised file". */
+export function inputNameOf(input: string): string {
+  const format = inputFormatFromName(input);
+  if (format) return formatLabel(format);
+  const extension = extname(input).slice(1);
+  return /^[A-Za-z0-9]{1,8}$/.test(extension) ? extension.toUpperCase() : UNRECOGNISED_INPUT;
+}
+
+/** The pair a job will be from the input's name, until its content says otherwise. */
+export function pairFromName(input: string, target: OutputFormat): string {
+  const format = inputFormatFromName(input);
+  return format ? pairLabel(format, target) : `${inputNameOf(input)}->${formatLabel(target)}`;
+}
+
+function headOf(input: string): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(input, 'r');
+    const buffer = new Uint8Array(SNIFF_HEAD_BYTES);
+    return buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_HEAD_BYTES, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The pair of a job that ended without a result: named by what its first bytes are when they are a known format, else by its name. */
+export function pairFromContent(input: string, target: OutputFormat): string {
+  const head = headOf(input);
+  const sniffed = head ? sniffContainer(head) : undefined;
+  return sniffed?.kind === 'media' ? pairLabel(sniffed.format, target) : pairFromName(input, target);
+}
