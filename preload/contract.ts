@@ -259,6 +259,10 @@ export const folderRuleInputSchema = z.object({
   neverUpload: z.boolean().optional(),
   /** A hosted rule with the API unreachable: convert here (default), or leave the files until it answers. */
   whenOffline: z.enum(['local', 'wait']).optional(),
+  /** Quality, size limit, resize, metadata, mono, bitrate and conflict policy for every file; omitted: the rule keeps the ones it has. */
+  options: conversionOptionsSchema.optional(),
+  /** The preset the rule was made from (a name shown beside it); omitted: kept, null: none. */
+  preset: z.string().trim().min(1).max(200).nullable().optional(),
 }).strict();
 export type FolderRuleInput = z.infer<typeof folderRuleInputSchema>;
 
@@ -274,6 +278,10 @@ export const folderRuleViewSchema = z.object({
   mode: modeSchema.optional(),
   neverUpload: z.boolean().optional(),
   whenOffline: z.enum(['local', 'wait']).optional(),
+  options: conversionOptionsSchema,
+  preset: z.string().nullable(),
+  /** Its options in words ("under 25 MB, 1024 px"); empty when they are the defaults. */
+  optionsSummary: z.string(),
   enabled: z.boolean(),
   running: z.boolean(),
   lastActivityAt: z.number().nullable(),
