@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
   MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, planCeiling,
+  MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem,
 } from '../main/core/facts';
 
 /**
@@ -79,6 +80,11 @@ export type QualityView = z.infer<typeof qualitySchema>;
 export const conflictSchema = z.enum(CONFLICT_POLICIES);
 export type ConflictView = z.infer<typeof conflictSchema>;
 
+export const nameTemplateSchema = z.string().max(MAX_NAME_TEMPLATE_LENGTH).superRefine((template, context) => {
+  const problem = nameTemplateProblem(template);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
 /** Quality, size limit, resize, metadata and conflict policy, as a preset holds them. */
 export const conversionOptionsSchema = z.object({
   quality: qualitySchema,
@@ -88,6 +94,8 @@ export const conversionOptionsSchema = z.object({
   onConflict: conflictSchema,
   mono: z.boolean().optional(),
   audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
+  /** The output's name before its extension, such as "{name}-{preset}"; the input's name when absent. */
+  nameTemplate: nameTemplateSchema.optional(),
 }).strict();
 export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
 
@@ -170,6 +178,7 @@ export const appFactsSchema = z.object({
     audioBitrateKbps: rangeSchema,
     maxSizeBytes: z.object({ max: z.number() }),
     bytesPerMb: z.number(),
+    nameTemplate: z.object({ placeholders: z.array(z.string()), maxLength: z.number().int().positive() }),
   }),
   presetNameMaxLength: z.number().int().positive(),
 });
@@ -196,6 +205,8 @@ export const settingsSchema = z.object({
   clientLabelSet: z.boolean(),
   /** What dropped files do: start converting at once, or wait as pending rows for Start. */
   onDrop: onDropSchema,
+  /** The output name template of the window's conversions ("{name}-{preset}"); null: the input's name. */
+  nameTemplate: z.string().nullable().optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -210,6 +221,8 @@ export const settingsUpdateSchema = z.object({
   hybridBudgetUsd: z.number().min(0).max(1_000_000),
   stripPhotoLocation: z.boolean(),
   onDrop: onDropSchema,
+  /** '' or null: the input's name. */
+  nameTemplate: z.union([z.literal(''), nameTemplateSchema]).nullable(),
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -4,6 +4,7 @@ import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
+import { nameTemplateProblem } from '../core/outputName.js';
 
 export class UsageError extends Error {}
 
@@ -81,6 +82,7 @@ export const USAGE = `Usage: convertr <command> [options]
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
           [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
+          [--name <template>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -99,6 +101,10 @@ Commands:
                      ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
                      overwrite (replaced only after the new file passed its check; never the input).
+      --name <template>  the output's name before its extension, from {name} (the input's), {preset}
+                     (the preset's id, else the format), {target}, {ext} and {quality}: --name "{name}-{preset}".
+                     Without it: the input's name; a same-format output beside its input gets "-converted"
+                     ("clip.mp4" -> "clip-converted.mp4") rather than "clip (1).mp4".
       --preset <name> a named target with its options ("convertr presets" lists them); --to and the
                      options above change it for this run.
       --mode local   on this machine (default); hosted: through the hosted Convertr API;
@@ -125,7 +131,7 @@ Commands:
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
         [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
         [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--mono]
-        [--audio-bitrate <kbps>] [--on-conflict ...]
+        [--audio-bitrate <kbps>] [--on-conflict ...] [--name <template>]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
       first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
@@ -156,11 +162,17 @@ export const OPTION_FLAGS = {
   'on-conflict': { type: 'string' },
   mono: { type: 'boolean' },
   'audio-bitrate': { type: 'string' },
+  name: { type: 'string' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; name?: string }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
+  if (values.name !== undefined) {
+    const problem = nameTemplateProblem(values.name);
+    if (problem) throw new UsageError(`--name: ${problem}`);
+    options.nameTemplate = values.name;
+  }
   if (values.quality !== undefined) {
     if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
     options.quality = values.quality as Quality;

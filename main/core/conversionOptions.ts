@@ -1,5 +1,6 @@
 import { AppError } from './errors.js';
 import { isImageOutput, type OutputFormat } from './formats.js';
+import { nameTemplateProblem } from './outputName.js';
 
 export const QUALITIES = ['high', 'balanced', 'small'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -25,6 +26,8 @@ export interface ConversionOptions {
   mono?: boolean;
   /** A fixed audio bitrate in kbps for lossy audio, instead of the quality's. */
   audioBitrateKbps?: number;
+  /** The output's name without its extension, such as `{name}-{preset}` (outputName.ts); the input's name when absent. */
+  nameTemplate?: string;
 }
 
 export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
@@ -43,6 +46,10 @@ export function supportsMaxSize(target: OutputFormat): boolean {
 
 /** Why these options cannot apply to this target, in the user's words; undefined when they can. */
 export function optionsProblem(options: ConversionOptions, target: OutputFormat): string | undefined {
+  if (options.nameTemplate !== undefined) {
+    const problem = nameTemplateProblem(options.nameTemplate);
+    if (problem) return problem;
+  }
   if (options.maxSizeBytes !== undefined && !supportsMaxSize(target)) {
     return isImageOutput(target)
       ? `A size limit applies to video and audio; for ${target.toUpperCase()} use a quality or a resize instead.`
@@ -79,12 +86,13 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.resize !== undefined) out.resize = options.resize;
   if (options?.mono) out.mono = true;
   if (options?.audioBitrateKbps !== undefined) out.audioBitrateKbps = options.audioBitrateKbps;
+  if (options?.nameTemplate !== undefined && options.nameTemplate !== '') out.nameTemplate = options.nameTemplate;
   return out;
 }
 
 /**
  * What an output depends on, as a stable string: two requests with the same key make the same file. The
- * conflict policy decides where a file goes, not what it is, so it is left out.
+ * conflict policy and the name template decide where a file goes, not what it is, so they are left out.
  */
 export function optionsIdentity(options: ConversionOptions): string {
   const n = normalizeOptions(options);
@@ -98,7 +106,7 @@ export function engineOptionsChosen(options: ConversionOptions): boolean {
 
 /** Options at their defaults, nothing chosen. */
 export function isDefaultOptions(options: ConversionOptions): boolean {
-  return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict;
+  return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict && options.nameTemplate === undefined;
 }
 
 /** `--max-size 25MB`, `25`, `7.5mb`: bytes (MB = 1,000,000 bytes); undefined when it is not a size. */
@@ -126,6 +134,7 @@ export function describeOptions(options: ConversionOptions): string {
   if (options.audioBitrateKbps !== undefined) parts.push(`${options.audioBitrateKbps} kbps`);
   if (options.stripMetadata) parts.push('no metadata');
   if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
+  if (options.nameTemplate !== undefined) parts.push(`named ${options.nameTemplate}`);
   return parts.join(', ');
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from './outputName.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES } from './conversionOptions.js';
 
 // Apart from conversionOptions.ts: a conversion never needs zod, which costs every command a few milliseconds to load.
@@ -11,4 +12,8 @@ export const conversionOptionsSchema = z.object({
   onConflict: z.enum(CONFLICT_POLICIES).default('keep-both'),
   mono: z.boolean().optional(),
   audioBitrateKbps: z.number().int().min(MIN_AUDIO_BITRATE_KBPS).max(MAX_AUDIO_BITRATE_KBPS).optional(),
+  nameTemplate: z.string().max(MAX_NAME_TEMPLATE_LENGTH).optional().superRefine((template, context) => {
+    const problem = template === undefined ? undefined : nameTemplateProblem(template);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
 });

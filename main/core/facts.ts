@@ -8,7 +8,9 @@ import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, out
 import { targetsFor, targetsForKind } from './pairs.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './smartTarget.js';
+import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './outputName.js';
 
+export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
 export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_PRESET_NAME_LENGTH };
 
 // The facts the window shows and checks, gathered from where each is defined. This module (and what it imports)
@@ -41,6 +43,8 @@ export function appFacts() {
       audioBitrateKbps: { min: MIN_AUDIO_BITRATE_KBPS, max: MAX_AUDIO_BITRATE_KBPS },
       maxSizeBytes: { max: MAX_SIZE_LIMIT_BYTES },
       bytesPerMb: BYTES_PER_MB,
+      /** An output name template's placeholders ({name}, ...) and longest length. */
+      nameTemplate: { placeholders: [...NAME_PLACEHOLDERS], maxLength: MAX_NAME_TEMPLATE_LENGTH },
     },
     presetNameMaxLength: MAX_PRESET_NAME_LENGTH,
   };

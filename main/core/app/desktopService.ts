@@ -23,6 +23,7 @@ import { BatchTracker, type BatchOutcome } from './batchTracker.js';
 import type { SettingsStore } from './settingsStore.js';
 import { assertOptionsFit, describeOptions, normalizeOptions, type ConflictPolicy, type ConversionOptions } from '../conversionOptions.js';
 import { allPresets, findPreset, presetId, type Preset, type PresetStore } from '../presets/presets.js';
+import { withPreset } from '../outputName.js';
 import type { MediaFacts } from '../mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
@@ -168,6 +169,9 @@ export class DesktopService {
     const preset = choice.preset ? findPreset(choice.preset, allPresets(this.deps.presets.list())) : undefined;
     if (choice.preset && !preset) throw new AppError('USAGE', `There is no preset "${choice.preset}" any more; pick another.`);
     const options = normalizeOptions({ ...(preset?.options ?? {}), ...(choice.onConflict ? { onConflict: choice.onConflict } : {}) });
+    // A preset's own template is the more specific choice; the Settings one names every other conversion of the window.
+    const template = options.nameTemplate ?? this.deps.settings.get().nameTemplate;
+    if (template) options.nameTemplate = preset ? withPreset(template, preset.id) : template;
     return { preset, options };
   }
 

@@ -28,6 +28,10 @@ export function OptionsFields({ form, onChange, problems, idPrefix }: { form: Op
         {problem('audioKbps')}
       </div>
       <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => onChange({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
+      <div className="field">
+        <label>File name <input type="text" placeholder={`the input's name; or a template from ${facts.options.nameTemplate.placeholders.map((p) => `{${p}}`).join(' ')}`} value={form.nameTemplate} {...invalid('nameTemplate')} onChange={(e) => onChange({ ...form, nameTemplate: e.target.value })} /></label>
+        {problem('nameTemplate')}
+      </div>
       <label>If the name is taken <select value={form.onConflict} onChange={(e) => onChange({ ...form, onConflict: e.target.value as OptionsForm['onConflict'] })}>{facts.options.conflictPolicies.map((c) => <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>)}</select></label>
     </>
   );

@@ -6,6 +6,7 @@ import { useAppFacts } from '../stores/factsStore';
 import { useSettings, type Feedback } from '../stores/settingsStore';
 import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
+import { NameTemplateSetting } from './NameTemplateSetting';
 
 const MODE_LABEL: Record<ModeView, string> = { local: 'On this computer', hosted: 'Hosted Convertr API', auto: 'Automatic', hybrid: 'Hybrid: here first, hosted when that finishes sooner, within a budget' };
 
@@ -115,6 +116,7 @@ export function SettingsView() {
           </div>
         </fieldset>
       </form>
+      <NameTemplateSetting />
       <PresetsEditor />
     </section>
   );
