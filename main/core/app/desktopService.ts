@@ -133,6 +133,8 @@ export class DesktopService {
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly controlOf = new Map<number, JobControl>();
   private readonly presetOf = new Map<number, string | null>();
+  /** The name template each row's job was made with (its options travel with the job; a Retry with the same preset keeps it). */
+  private readonly nameTemplateOf = new Map<number, string>();
   /** The history key of each finished row that is kept. */
   private readonly historyKeyOf = new Map<number, string>();
   /** The output file each finished job committed (device and inode). */
@@ -237,6 +239,8 @@ export class DesktopService {
     if (view.status !== 'failed' && view.status !== 'cancelled') throw new AppError('USAGE', 'Only a failed or cancelled job can be retried.');
     const presetChoice = change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null;
     const { preset, options } = this.choiceOptions({ preset: presetChoice });
+    const kept = this.nameTemplateOf.get(jobId);
+    if (kept !== undefined && change.preset === undefined) options.nameTemplate = kept;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
     assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
@@ -268,6 +272,7 @@ export class DesktopService {
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
     this.presetOf.delete(jobId);
+    this.nameTemplateOf.delete(jobId);
     this.committedOf.delete(jobId);
   }
 
@@ -434,6 +439,7 @@ export class DesktopService {
     this.schedulerOf.set(id, scheduler);
     this.controlOf.set(id, launched.control);
     this.presetOf.set(id, preset === null ? null : presetId(preset));
+    if (job.options.nameTemplate !== undefined) this.nameTemplateOf.set(id, job.options.nameTemplate);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
