@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
   MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, planCeiling,
+  MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem,
 } from '../main/core/facts';
 
 /**
@@ -79,6 +80,11 @@ export type QualityView = z.infer<typeof qualitySchema>;
 export const conflictSchema = z.enum(CONFLICT_POLICIES);
 export type ConflictView = z.infer<typeof conflictSchema>;
 
+export const nameTemplateSchema = z.string().max(MAX_NAME_TEMPLATE_LENGTH).superRefine((template, context) => {
+  const problem = nameTemplateProblem(template);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
 /** Quality, size limit, resize, metadata and conflict policy, as a preset holds them. */
 export const conversionOptionsSchema = z.object({
   quality: qualitySchema,
@@ -91,6 +97,8 @@ export const conversionOptionsSchema = z.object({
   at: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   from: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   until: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  /** The output's name before its extension, such as "{name}-{preset}"; the input's name when absent. */
+  nameTemplate: nameTemplateSchema.optional(),
 }).strict();
 export type ConversionOptionsView = z.infer<typeof conversionOptionsSchema>;
 
@@ -178,6 +186,7 @@ export const appFactsSchema = z.object({
     maxSizeBytes: z.object({ max: z.number() }),
     atSeconds: z.object({ min: z.number(), max: z.number(), targets: z.array(outputFormatSchema) }),
     bytesPerMb: z.number(),
+    nameTemplate: z.object({ placeholders: z.array(z.string()), maxLength: z.number().int().positive() }),
   }),
   presetNameMaxLength: z.number().int().positive(),
 });
@@ -204,6 +213,8 @@ export const settingsSchema = z.object({
   clientLabelSet: z.boolean(),
   /** What dropped files do: start converting at once, or wait as pending rows for Start. */
   onDrop: onDropSchema,
+  /** The output name template of the window's conversions ("{name}-{preset}"); null: the input's name. */
+  nameTemplate: z.string().nullable().optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -218,6 +229,8 @@ export const settingsUpdateSchema = z.object({
   hybridBudgetUsd: z.number().min(0).max(1_000_000),
   stripPhotoLocation: z.boolean(),
   onDrop: onDropSchema,
+  /** '' or null: the input's name. */
+  nameTemplate: z.union([z.literal(''), nameTemplateSchema]).nullable(),
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -267,6 +280,10 @@ export const folderRuleInputSchema = z.object({
   neverUpload: z.boolean().optional(),
   /** A hosted rule with the API unreachable: convert here (default), or leave the files until it answers. */
   whenOffline: z.enum(['local', 'wait']).optional(),
+  /** Quality, size limit, resize, metadata, mono, bitrate and conflict policy for every file; omitted: the rule keeps the ones it has. */
+  options: conversionOptionsSchema.optional(),
+  /** The preset the rule was made from (a name shown beside it); omitted: kept, null: none. */
+  preset: z.string().trim().min(1).max(200).nullable().optional(),
 }).strict();
 export type FolderRuleInput = z.infer<typeof folderRuleInputSchema>;
 
@@ -282,6 +299,10 @@ export const folderRuleViewSchema = z.object({
   mode: modeSchema.optional(),
   neverUpload: z.boolean().optional(),
   whenOffline: z.enum(['local', 'wait']).optional(),
+  options: conversionOptionsSchema,
+  preset: z.string().nullable(),
+  /** Its options in words ("under 25 MB, 1024 px"); empty when they are the defaults. */
+  optionsSummary: z.string(),
   enabled: z.boolean(),
   running: z.boolean(),
   lastActivityAt: z.number().nullable(),

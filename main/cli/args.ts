@@ -5,6 +5,7 @@ import { parseMoment } from '../core/moments.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
+import { nameTemplateProblem } from '../core/outputName.js';
 
 export class UsageError extends Error {}
 
@@ -87,6 +88,7 @@ export const USAGE = `Usage: convertr <command> [options]
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
           [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--at <time>] [--from <time>] [--until <time>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
+          [--name <template>]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -110,6 +112,10 @@ Commands:
                      ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
                      overwrite (replaced only after the new file passed its check; never the input).
+      --name <template>  the output's name before its extension, from {name} (the input's), {preset}
+                     (the preset's id, else the format), {target}, {ext} and {quality}: --name "{name}-{preset}".
+                     Without it: the input's name; a same-format output beside its input gets "-converted"
+                     ("clip.mp4" -> "clip-converted.mp4") rather than "clip (1).mp4".
       --preset <name> a named target with its options ("convertr presets" lists them); --to and the
                      options above change it for this run.
       --mode local   on this machine (default); hosted: through the hosted Convertr API;
@@ -139,7 +145,7 @@ Commands:
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
         [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
         [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--mono]
-        [--audio-bitrate <kbps>] [--on-conflict ...]
+        [--audio-bitrate <kbps>] [--on-conflict ...] [--name <template>]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
       first; a file is taken only when its size stays unchanged for --stable-for. Output goes to --out
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
@@ -173,11 +179,17 @@ export const OPTION_FLAGS = {
   at: { type: 'string' },
   from: { type: 'string' },
   until: { type: 'string' },
+  name: { type: 'string' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string; name?: string }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
+  if (values.name !== undefined) {
+    const problem = nameTemplateProblem(values.name);
+    if (problem) throw new UsageError(`--name: ${problem}`);
+    options.nameTemplate = values.name;
+  }
   if (values.quality !== undefined) {
     if (!(QUALITIES as readonly string[]).includes(values.quality)) throw new UsageError(`--quality must be high, balanced or small, not ${values.quality}.${didYouMean(values.quality, QUALITIES)}`);
     options.quality = values.quality as Quality;

@@ -1,5 +1,6 @@
 import { normalizeOptions, optionsProblem, type ConversionOptions } from '../core/conversionOptions.js';
 import type { OutputFormat } from '../core/formats.js';
+import { withPreset } from '../core/outputName.js';
 import { allPresets, findPreset, presetId, type Preset } from '../core/presets/presets.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './didYouMean.js';
@@ -23,7 +24,8 @@ export function resolveRequest(args: RequestArgs, userPresets: readonly Preset[]
   }
   const target = args.target ?? base.target;
   if (!target) throw new UsageError('convert needs --to <format> or --preset <name>.');
-  const options = normalizeOptions({ ...base.options, ...args.options });
+  const merged = normalizeOptions({ ...base.options, ...args.options });
+  const options = chosen && merged.nameTemplate !== undefined ? { ...merged, nameTemplate: withPreset(merged.nameTemplate, chosen.id) } : merged;
   const problem = optionsProblem(options, target);
   if (problem) throw new UsageError(problem);
   return { target, options, preset: chosen };

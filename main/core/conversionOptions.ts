@@ -1,6 +1,7 @@
 import { AppError } from './errors.js';
 import { isImageOutput, type OutputFormat } from './formats.js';
 import { isFrameGrabTarget } from './frameGrabTargets.js';
+import { nameTemplateProblem } from './outputName.js';
 
 export const QUALITIES = ['high', 'balanced', 'small'] as const;
 export type Quality = (typeof QUALITIES)[number];
@@ -33,6 +34,8 @@ export interface ConversionOptions {
   /** A cut of a video or a sound: from this many seconds (the start without it) until that many (the end without it). */
   from?: number;
   until?: number;
+  /** The output's name without its extension, such as `{name}-{preset}` (outputName.ts); the input's name when absent. */
+  nameTemplate?: string;
 }
 
 export const DEFAULT_OPTIONS: ConversionOptions = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' };
@@ -53,6 +56,10 @@ export function supportsMaxSize(target: OutputFormat): boolean {
 
 /** Why these options cannot apply to this target, in the user's words; undefined when they can. */
 export function optionsProblem(options: ConversionOptions, target: OutputFormat): string | undefined {
+  if (options.nameTemplate !== undefined) {
+    const problem = nameTemplateProblem(options.nameTemplate);
+    if (problem) return problem;
+  }
   if (options.maxSizeBytes !== undefined && !supportsMaxSize(target)) {
     return isImageOutput(target)
       ? `A size limit applies to video and audio; for ${target.toUpperCase()} use a quality or a resize instead.`
@@ -99,12 +106,13 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.at !== undefined) out.at = options.at;
   if (options?.from !== undefined) out.from = options.from;
   if (options?.until !== undefined) out.until = options.until;
+  if (options?.nameTemplate !== undefined && options.nameTemplate !== '') out.nameTemplate = options.nameTemplate;
   return out;
 }
 
 /**
  * What an output depends on, as a stable string: two requests with the same key make the same file. The
- * conflict policy decides where a file goes, not what it is, so it is left out.
+ * conflict policy and the name template decide where a file goes, not what it is, so they are left out.
  */
 export function optionsIdentity(options: ConversionOptions): string {
   const n = normalizeOptions(options);
@@ -121,7 +129,7 @@ export function engineOptionsChosen(options: ConversionOptions): boolean {
 
 /** Options at their defaults, nothing chosen. */
 export function isDefaultOptions(options: ConversionOptions): boolean {
-  return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict;
+  return optionsIdentity(options) === optionsIdentity(DEFAULT_OPTIONS) && options.onConflict === DEFAULT_OPTIONS.onConflict && options.nameTemplate === undefined;
 }
 
 /** `--max-size 25MB`, `25`, `7.5mb`: bytes (MB = 1,000,000 bytes); undefined when it is not a size. */
@@ -151,6 +159,7 @@ export function describeOptions(options: ConversionOptions): string {
   if (options.from !== undefined || options.until !== undefined) parts.push(`cut ${options.from ?? 0}-${options.until ?? 'end'} s`);
   if (options.stripMetadata) parts.push('no metadata');
   if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
+  if (options.nameTemplate !== undefined) parts.push(`named ${options.nameTemplate}`);
   return parts.join(', ');
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from './outputName.js';
 import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES } from './conversionOptions.js';
 
 // Apart from conversionOptions.ts: a conversion never needs zod, which costs every command a few milliseconds to load.
@@ -14,4 +15,8 @@ export const conversionOptionsSchema = z.object({
   at: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   from: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   until: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  nameTemplate: z.string().max(MAX_NAME_TEMPLATE_LENGTH).optional().superRefine((template, context) => {
+    const problem = template === undefined ? undefined : nameTemplateProblem(template);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  }),
 });

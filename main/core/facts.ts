@@ -9,7 +9,9 @@ import { targetsFor, targetsForKind } from './pairs.js';
 import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './smartTarget.js';
+import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './outputName.js';
 
+export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
 export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH };
 
 // The facts the window shows and checks, gathered from where each is defined. This module (and what it imports)
@@ -44,6 +46,8 @@ export function appFacts() {
       /** `--at`: seconds from the start, for a still of a video. */
       atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: [...FRAME_GRAB_TARGETS] as OutputFormat[] },
       bytesPerMb: BYTES_PER_MB,
+      /** An output name template's placeholders ({name}, ...) and longest length. */
+      nameTemplate: { placeholders: [...NAME_PLACEHOLDERS], maxLength: MAX_NAME_TEMPLATE_LENGTH },
     },
     presetNameMaxLength: MAX_PRESET_NAME_LENGTH,
   };

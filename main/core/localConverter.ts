@@ -113,7 +113,7 @@ export class LocalConverter {
     assertPairSupported(identified.format, request.target);
     assertOptionsFit(options, request.target);
     throwIfAborted(signal);
-    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath, request.batchInputs);
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath, request.batchInputs, { ...(options.nameTemplate === undefined ? {} : { template: options.nameTemplate }), target: request.target, quality: options.quality });
     const existing = await conflictToSkip(place);
     if (existing) return skippedResult(identified, request.target, existing, this.ports.clock.now() - started);
     const { temporary } = place;

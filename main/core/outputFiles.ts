@@ -5,7 +5,8 @@ import path from 'node:path';
 import { AppError, cancelledError, toAppError } from './errors.js';
 import { randomHex } from './randomNames.js';
 import { makeDirectories } from './makeDirectories.js';
-import type { ConflictPolicy } from './conversionOptions.js';
+import type { ConflictPolicy, ConversionOptions } from './conversionOptions.js';
+import { applyNameTemplate, SAME_FORMAT_SUFFIX } from './outputName.js';
 import { committedFileAt, entryIdentityOf, identityOf, nameTaken, sameIdentity, type CommittedFile, type FileIdentity, type FileIdentitySet } from './fileIdentity.js';
 
 /** `photo.jpg`, `photo (1).jpg`, `photo (2).jpg`, ... */
@@ -18,6 +19,36 @@ export function outputBaseName(inputPath: string): string {
   const base = path.basename(inputPath);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** What an output's name is made from, besides its input: the template (none: the input's name), the target and the quality. */
+export interface OutputNaming {
+  template?: string;
+  target: string;
+  quality: ConversionOptions['quality'];
+}
+
+/**
+ * The output's name without its extension: the template's when there is one, else the input's; a name that
+ * would be the input itself (a same-format conversion beside its input) gets SAME_FORMAT_SUFFIX instead of "(1)".
+ * True collisions still get "(1)" when the file is committed.
+ */
+export function outputNameFor(inputPath: string, directory: string, extension: string, naming?: OutputNaming): string {
+  const name = outputBaseName(inputPath);
+  if (naming?.template !== undefined) {
+    return applyNameTemplate(naming.template, { name, preset: naming.target, target: naming.target, ext: extension, quality: naming.quality });
+  }
+  const own = path.join(directory, candidateName(name, extension, 0));
+  return own === path.resolve(inputPath) || isTheInput(own, inputPath) ? `${name}${SAME_FORMAT_SUFFIX}` : name;
+}
+
+/** The file at `target` exists and is the input (a case-insensitive disk, a hard link, a symlinked folder). */
+function isTheInput(target: string, inputPath: string): boolean {
+  if (path.extname(target).toLowerCase() !== path.extname(inputPath).toLowerCase()) return false;
+  const entry = entryIdentityOf(target);
+  if (entry === undefined) return false;
+  const input = identityOf(inputPath);
+  return sameIdentity(entry, input) || sameIdentity(identityOf(target), input);
 }
 
 /** A hidden temporary file beside the final output; renamed into place only on success. */
@@ -140,10 +171,10 @@ export interface OutputPlace {
 }
 
 /** The folder (created if needed), the name and the hidden temporary file (`planned` when it lies in that folder) of a job's output. */
-export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both', planned?: string, batchInputs?: () => FileIdentitySet): Promise<OutputPlace> {
+export async function prepareOutput(inputPath: string, outputDir: string | undefined, extension: string, onConflict: ConflictPolicy = 'keep-both', planned?: string, batchInputs?: () => FileIdentitySet, naming?: OutputNaming): Promise<OutputPlace> {
   const directory = path.resolve(outputDir ?? path.dirname(inputPath));
   await ensureDirectory(directory);
-  const base = outputBaseName(inputPath);
+  const base = outputNameFor(inputPath, directory, extension, naming);
   const temporary = planned !== undefined && path.dirname(planned) === directory && planned.endsWith(TEMPORARY_SUFFIX) ? planned : temporaryOutputPath(directory, base);
   const inputIdentity = onConflict === 'keep-both' ? undefined : identityOf(inputPath);
   return { directory, base, extension, temporary, onConflict, inputPath: path.resolve(inputPath), ...(inputIdentity ? { inputIdentity } : {}), ...(batchInputs ? { batchInputs } : {}) };

@@ -3,6 +3,7 @@ import { appFacts } from '../core/facts.js';
 import { hostedFacts } from '../core/telemetry/stats.js';
 import { checkSanctumToken } from '../core/hosted/sanctumToken.js';
 import { outputKind } from '../core/formats.js';
+import { describeOptions } from '../core/conversionOptions.js';
 import type { DesktopService } from '../core/app/desktopService.js';
 import type { ReviewListStore } from '../core/app/reviewList.js';
 import type { SettingsStore } from '../core/app/settingsStore.js';
@@ -42,6 +43,7 @@ function ruleView(status: RuleStatus): FolderRuleView {
     id: rule.id, inputFolder: rule.inputDir, outputFolder: rule.outputDir, target: rule.target, recursive: rule.recursive,
     include: rule.include, exclude: rule.exclude, doneFolder: rule.sourcePolicy.kind === 'move' ? rule.sourcePolicy.doneDir : null,
     mode: rule.mode, neverUpload: rule.neverUpload, whenOffline: rule.whenOffline,
+    options: rule.options, preset: rule.preset ?? null, optionsSummary: describeOptions(rule.options),
     enabled: rule.enabled, running, lastActivityAt: activity.lastActivityAt, converted: activity.converted, failed: activity.failed,
     inProgress: activity.inProgress, failures: activity.failures,
   };
@@ -58,6 +60,9 @@ function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders:
   if (twin) throw new AppError('RULE_INVALID', `${inputDir} is already watched by another rule (→ ${twin.rule.target.toUpperCase()}); edit that rule instead.`);
   const outputDir = input.outputFolder === null ? path.join(inputDir, 'converted') : checkWritableFolder('The output folder', input.outputFolder, protectedFolders);
   const doneDir = input.doneFolder === null ? null : checkWritableFolder('The folder for converted originals', input.doneFolder, protectedFolders);
+  const before = id === undefined ? undefined : watch.status().find(({ rule }) => rule.id === id)?.rule;
+  const options = input.options ?? before?.options;
+  const preset = input.preset === undefined ? before?.preset : input.preset ?? undefined;
   return {
     inputDir,
     target: input.target,
@@ -69,6 +74,8 @@ function ruleSpec(input: FolderRuleInput, watch: WatchService, protectedFolders:
     ...(input.mode ? { mode: input.mode } : {}),
     ...(input.neverUpload !== undefined ? { neverUpload: input.neverUpload } : {}),
     ...(input.whenOffline ? { whenOffline: input.whenOffline } : {}),
+    ...(options ? { options } : {}),
+    ...(preset ? { preset } : {}),
   };
 }
 

@@ -34,7 +34,7 @@ describe('the installed command never overwrites its input, however the path is 
     const [report] = jsonLines(run.stdout);
     expect(report).toMatchObject({ status: 'succeeded' });
     const output = report!['output'] as string;
-    expect(path.basename(output)).toBe('IMG_5195 (1).jpg');
+    expect(path.basename(output), 'a same-format output that would be its input takes the -converted name').toBe('IMG_5195-converted.jpg');
     expect(readFileSync(output).subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff])), 'the output is a JPEG').toBe(true);
   });
 
@@ -52,7 +52,7 @@ describe('the installed command never overwrites its input, however the path is 
     expect(statSync(twin).ino, 'the hard link still names the input').toBe(statSync(input).ino);
     expect(statSync(input).nlink).toBe(2);
     expect(readFileSync(twin).equals(heic)).toBe(true);
-    expect(existsSync(path.join(outbox, 'IMG_5195 (1).jpg'))).toBe(true);
+    expect(existsSync(path.join(outbox, 'IMG_5195-converted.jpg'))).toBe(true);
   });
 
   it('does not replace another input of the batch that has the output\'s name', async () => {
@@ -68,7 +68,7 @@ describe('the installed command never overwrites its input, however the path is 
     expect(readFileSync(path.join(folder, 'x.webp')).equals(jpeg), 'the JPEG input, unchanged').toBe(true);
     const reports = jsonLines(run.stdout);
     expect(reports.map((r) => r['status'])).toEqual(['succeeded', 'succeeded']);
-    expect(reports.map((r) => path.basename(r['output'] as string)).sort()).toEqual(['x (1).webp', 'x (2).webp']);
+    expect(reports.map((r) => path.basename(r['output'] as string)).sort()).toEqual(['x (1).webp', 'x-converted.webp']);
   });
 
   it('still overwrites an earlier output that is not the input', async () => {

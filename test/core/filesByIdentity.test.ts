@@ -35,7 +35,7 @@ describe('files by identity, not by string', () => {
     expect(sameIdentity(identityOf(path.join(dir, 'missing')), identityOf(path.join(dir, 'missing')))).toBe(false);
   });
 
-  it('overwrite never replaces the input reached through a symlinked folder: the output takes a free name', async () => {
+  it('overwrite never replaces the input reached through a symlinked folder: the output takes the same-format name', async () => {
     mkdirSync(path.join(dir, 'photos'));
     const input = path.join(dir, 'photos', 'IMG.jpg');
     writeFileSync(input, 'the original');
@@ -44,7 +44,7 @@ describe('files by identity, not by string', () => {
     writeFileSync(place.temporary, 'the output');
     const result = await commitResult(place.temporary, place, { outputPath: '' });
     expect(readFileSync(input, 'utf8')).toBe('the original');
-    expect(result.outputPath).toBe(path.join(dir, 'link', 'IMG (1).jpg'));
+    expect(result.outputPath).toBe(path.join(dir, 'link', 'IMG-converted.jpg'));
   });
 
   it('overwrite never replaces a hard link to the input, but does replace another file of that name', async () => {

@@ -28,6 +28,7 @@ import { BatchTracker, type BatchOutcome } from './batchTracker.js';
 import type { SettingsStore } from './settingsStore.js';
 import { assertOptionsFit, describeOptions, normalizeOptions, type ConflictPolicy, type ConversionOptions } from '../conversionOptions.js';
 import { allPresets, findPreset, presetId, type Preset, type PresetStore } from '../presets/presets.js';
+import { withPreset } from '../outputName.js';
 import type { MediaFacts } from '../mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
@@ -134,6 +135,8 @@ export class DesktopService {
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly controlOf = new Map<number, JobControl>();
   private readonly presetOf = new Map<number, string | null>();
+  /** The name template each row's job was made with (its options travel with the job; a Retry with the same preset keeps it). */
+  private readonly nameTemplateOf = new Map<number, string>();
   /** The history key of each finished row that is kept. */
   private readonly historyKeyOf = new Map<number, string>();
   /** The output file each finished job committed (device and inode). */
@@ -170,6 +173,9 @@ export class DesktopService {
     const preset = choice.preset ? findPreset(choice.preset, allPresets(this.deps.presets.list())) : undefined;
     if (choice.preset && !preset) throw new AppError('USAGE', `There is no preset "${choice.preset}" any more; pick another.`);
     const options = normalizeOptions({ ...(preset?.options ?? {}), ...(choice.onConflict ? { onConflict: choice.onConflict } : {}) });
+    // A preset's own template is the more specific choice; the Settings one names every other conversion of the window.
+    const template = options.nameTemplate ?? this.deps.settings.get().nameTemplate;
+    if (template) options.nameTemplate = preset ? withPreset(template, preset.id) : template;
     return { preset, options };
   }
 
@@ -270,6 +276,8 @@ export class DesktopService {
     if (view.status !== 'failed' && view.status !== 'cancelled') throw new AppError('USAGE', 'Only a failed or cancelled job can be retried.');
     const presetChoice = change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null;
     const { preset, options } = this.choiceOptions({ preset: presetChoice });
+    const kept = this.nameTemplateOf.get(jobId);
+    if (kept !== undefined && change.preset === undefined) options.nameTemplate = kept;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
     assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
@@ -301,6 +309,7 @@ export class DesktopService {
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
     this.presetOf.delete(jobId);
+    this.nameTemplateOf.delete(jobId);
     this.committedOf.delete(jobId);
   }
 
@@ -467,6 +476,7 @@ export class DesktopService {
     this.schedulerOf.set(id, scheduler);
     this.controlOf.set(id, launched.control);
     this.presetOf.set(id, preset === null ? null : presetId(preset));
+    if (job.options.nameTemplate !== undefined) this.nameTemplateOf.set(id, job.options.nameTemplate);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,

@@ -1,11 +1,13 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { AppError } from '../errors.js';
 import { PLAN_CEILINGS } from '../concurrency.js';
 import type { MediaKind } from '../formats.js';
 import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
 import { MODE_PREFERENCES } from '../modes.js';
 import { cohortOf } from '../telemetry/cohort.js';
+import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from '../outputName.js';
 
 /** Jobs at once for a kind: at least 1, at most the hosted plan's ceiling (none for pictures). */
 const lane = (kind: MediaKind) => z.number().int().min(1).max(PLAN_CEILINGS[kind]);
@@ -25,6 +27,8 @@ const storedSettingsSchema = z.object({
   /** Dropped files start at once, or wait in the window for Start. */
   onDrop: z.enum(['start', 'review']).default('start'),
   concurrency: z.object({ video: lane('video'), audio: lane('audio'), image: lane('image') }).nullable().default(null),
+  /** The window's output name template ("{name}-{preset}"); null: the input's name. */
+  nameTemplate: z.string().max(MAX_NAME_TEMPLATE_LENGTH).refine((t) => nameTemplateProblem(t) === undefined).nullable().default(null),
 });
 
 /** Earlier versions defaulted to this address, where no service answers; a stored copy of it means the default. */
@@ -43,6 +47,7 @@ export interface SettingsChange {
   outputFolder?: string | null;
   onDrop?: StoredSettings['onDrop'];
   concurrency?: NonNullable<StoredSettings['concurrency']>;
+  nameTemplate?: string | null;
 }
 
 /** settings.json in the data folder: no secrets, and a client label only as its cohort hash. */
@@ -63,6 +68,9 @@ export class SettingsStore {
     const { clientLabel, ...rest } = change;
     // Throws a USAGE error for plain HTTP to another machine, before anything is saved.
     if (rest.apiUrl !== undefined) rest.apiUrl = parseApiUrl(rest.apiUrl).href.replace(/\/$/, '');
+    if (rest.nameTemplate === '') rest.nameTemplate = null;
+    const nameProblem = rest.nameTemplate ? nameTemplateProblem(rest.nameTemplate) : undefined;
+    if (nameProblem) throw new AppError('USAGE', nameProblem);
     const next = storedSettingsSchema.parse({ ...this.current, ...rest, ...(clientLabel !== undefined ? { clientCohort: cohortOf(clientLabel) } : {}) });
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);

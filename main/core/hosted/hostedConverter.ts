@@ -64,7 +64,7 @@ export class HostedConverter implements FileConverter {
       throw new AppError('HOSTED_TOO_LARGE', `This file is ${(input.sizeBytes / 1024 ** 3).toFixed(2)} GB; the hosted API takes files up to ${(limit / 1024 ** 3).toFixed(0)} GB. Convert it locally with --mode local.`);
     }
     throwIfAborted(signal);
-    const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target), options.onConflict, undefined, request.batchInputs);
+    const place = await prepareOutput(input.path, request.outputDir, outputExtension(request.target), options.onConflict, undefined, request.batchInputs, { ...(options.nameTemplate === undefined ? {} : { template: options.nameTemplate }), target: request.target, quality: options.quality });
     const existing = await conflictToSkip(place);
     if (existing) return { ...skippedResult(input, request.target, existing, this.deps.clock.now() - started), hostedCost: {}, transfer: { uploadBytes: 0, uploadMs: 0, serviceMs: 0, downloadBytes: 0, downloadMs: 0 }, ranOn: 'hosted' };
     const { temporary } = place;

@@ -86,7 +86,7 @@ export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDi
   const inputs = spec.inputs.map((i) => `${inputPathOf(i)}\0${outputDirOf(i, spec.outputDir) ?? ''}`).sort();
   const options = normalizeOptions(spec.options);
   // Default options leave the key as it was before options existed (an interrupted batch of then still resumes).
-  const chosen = isDefaultOptions(options) ? {} : { options: `${optionsIdentity(options)}|${options.onConflict}` };
+  const chosen = isDefaultOptions(options) ? {} : { options: `${optionsIdentity(options)}|${options.onConflict}${options.nameTemplate === undefined ? '' : `|${options.nameTemplate}`}` };
   const canonical = JSON.stringify({ inputs, target: spec.target, outputDir: spec.outputDir ? path.resolve(spec.outputDir) : null, ...chosen, ...(windowOf === undefined ? {} : { windowOf }) });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }

@@ -5,6 +5,11 @@ import { useFolders } from '../stores/foldersStore';
 import { isFullPath } from '../lib/validation';
 import { FolderPickButton } from './FolderPickButton';
 import { FormatOptions } from './TargetPicker';
+import { OptionsFields } from './OptionsFields';
+import { optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
+
+/** A new rule's options: core's defaults (balanced quality, keep both on a taken name). */
+const NEW_RULE_OPTIONS = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' } as const;
 
 const MODE_LABEL: Record<ModeView, string> = { local: 'on this computer', hosted: 'with the hosted API', auto: 'automatically', hybrid: 'hybrid (within the monthly budget)' };
 const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean);
@@ -27,9 +32,15 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
   const [draft, setDraft] = useState(initial);
   const [include, setInclude] = useState(initial.include.join(', '));
   const [exclude, setExclude] = useState(initial.exclude.join(', '));
+  const mb = facts.options.bytesPerMb;
+  const [options, setOptions] = useState(() => optionsFormOf(initial.options ?? NEW_RULE_OPTIONS, mb));
+  const optionProblems = optionsFormProblems(options, facts);
+  const [showProblems, setShowProblems] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const rule = { ...draft, inputFolder: draft.inputFolder.trim(), outputFolder: draft.outputFolder?.trim() || null, doneFolder: draft.doneFolder?.trim() || null, include: list(include), exclude: list(exclude) };
+    setShowProblems(true);
+    if (Object.keys(optionProblems).length > 0) return setFormError(Object.values(optionProblems)[0]!);
+    const rule = { ...draft, options: optionsOfForm(options, mb), inputFolder: draft.inputFolder.trim(), outputFolder: draft.outputFolder?.trim() || null, doneFolder: draft.doneFolder?.trim() || null, include: list(include), exclude: list(exclude) };
     const problem = ruleProblem(rule);
     if (problem) return setFormError(problem);
     void save(rule, id).then((ok) => ok && onDone());
@@ -47,6 +58,8 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
             <FormatOptions />
           </select>
         </label>
+        {draft.preset && <p className="hint">Made from the preset “{draft.preset}”; its options are below.</p>}
+        <OptionsFields form={options} onChange={setOptions} problems={showProblems ? optionProblems : {}} idPrefix={`rule-${id ?? 'new'}`} />
         <label><input type="checkbox" checked={draft.recursive} onChange={(e) => setDraft({ ...draft, recursive: e.target.checked })} /> Include sub-folders</label>
         <label>Where files convert
           <select value={draft.mode ?? 'local'} onChange={(e) => setDraft({ ...draft, mode: e.target.value as NonNullable<FolderRuleInput['mode']> })}>
@@ -80,14 +93,15 @@ function RuleItem({ rule }: { rule: FolderRuleView }) {
   const [editing, setEditing] = useState(false);
   const name = rule.inputFolder.split(/[\\/]/).filter(Boolean).pop() ?? rule.inputFolder;
   if (editing) {
-    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder, mode: rule.mode ?? 'local', neverUpload: rule.neverUpload ?? false, whenOffline: rule.whenOffline ?? 'local' };
+    const initial: FolderRuleInput = { inputFolder: rule.inputFolder, outputFolder: rule.outputFolder, target: rule.target, recursive: rule.recursive, include: rule.include, exclude: rule.exclude, doneFolder: rule.doneFolder, mode: rule.mode ?? 'local', neverUpload: rule.neverUpload ?? false, whenOffline: rule.whenOffline ?? 'local', options: rule.options, preset: rule.preset };
     return <li><RuleForm initial={initial} id={rule.id} onDone={() => setEditing(false)} /></li>;
   }
   return (
     <li className="rule" aria-label={`Rule ${rule.inputFolder}`}>
       <div className="job-main">
         <span className="job-name">{rule.inputFolder}</span>
-        <span className="job-pair">→ {rule.target.toUpperCase()} in {rule.outputFolder}</span>
+        <span className="job-pair">→ {rule.target.toUpperCase()}{rule.preset ? ` (${rule.preset})` : ''} in {rule.outputFolder}</span>
+        {rule.optionsSummary && <span className="job-options" data-testid="rule-options">{rule.optionsSummary}</span>}
         <span className={`badge ${rule.enabled ? 'badge-succeeded' : ''}`}>{rule.enabled ? (rule.running ? 'Watching' : 'Enabled') : 'Paused'}</span>
       </div>
       <div className="job-detail">

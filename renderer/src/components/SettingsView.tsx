@@ -6,6 +6,7 @@ import { useAppFacts } from '../stores/factsStore';
 import { useSettings, type Feedback } from '../stores/settingsStore';
 import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
+import { NameTemplateSetting } from './NameTemplateSetting';
 
 /** Modes that send files to the hosted API, so its address, label, upload options and account matter. */
 const usesHosted = (mode: ModeView) => mode !== 'local';
@@ -148,6 +149,7 @@ export function SettingsView() {
           </div>
         </section>
       )}
+      <NameTemplateSetting />
       <PresetsEditor />
     </section>
   );
