@@ -84,11 +84,10 @@ function policyOf(routing: BatchRouting): RoutingPolicy {
 }
 
 /** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
-function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, RouteDecision | undefined>): () => void {
+function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, RouteDecision | undefined>, jobs: number): () => void {
   let routed = 0;
   let hosted = 0;
   let predicted = 0;
-  let scheduled = false;
   const route = context.route;
   context.route = (job, moment) => {
     const result = route(job, moment);
@@ -99,14 +98,10 @@ function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: R
       hosted++;
       predicted += result.decision?.predictedCostUsd ?? 0;
     }
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(() => {
-        const spend = router.monthSpend();
-        io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
-        scheduled = false;
-        routed = hosted = predicted = 0;
-      });
+    // Jobs are routed as slots take them: the plan is told once the batch's last job has its route.
+    if (routed === jobs) {
+      const spend = router.monthSpend();
+      io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
     }
     return result;
   };
@@ -150,7 +145,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], style: Report
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
       // Hybrid's reason for each job of this batch, printed with its line.
       const reasons = new Map<string, RouteDecision | undefined>();
-      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons) : () => {};
+      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons, queuedAtStart) : () => {};
       const batch: JobReport[] = [];
       try {
         // Before the first job is routed: an estimate of this machine's time for pairs it has never timed.
