@@ -106,6 +106,8 @@ export class JobRouter {
   private readonly probed = new BoundedMap<string, ProbedSize>(FILES_REMEMBERED);
   private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
+  /** Why a job waited for a slot here when the hosted API would have been sooner (over budget, plan ceiling): its route says so. */
+  private readonly waitedBecause = new BoundedMap<string, 'over-budget' | 'plan-ceiling'>(FILES_REMEMBERED);
   private readonly here = new Set<string>();
 
   constructor(private readonly deps: JobRouterDeps) {
@@ -221,14 +223,25 @@ export class JobRouter {
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
       if (reservation !== null) {
         this.probed.delete(job.inputPath);
+        this.waitedBecause.delete(job.inputPath);
         return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
       }
-      if (waits) return undefined;
+      if (waits) {
+        this.waitedBecause.set(job.inputPath, 'over-budget');
+        return undefined;
+      }
       this.probed.delete(job.inputPath);
+      this.waitedBecause.delete(job.inputPath);
       return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming }, localMs, apiUrl, undefined);
     }
-    if (waits) return undefined;
+    if (waits) {
+      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
+      return undefined;
+    }
     this.probed.delete(job.inputPath);
+    const waited = this.waitedBecause.get(job.inputPath);
+    this.waitedBecause.delete(job.inputPath);
+    if (waited && choice.reason === 'local-sooner') choice.reason = waited;
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
