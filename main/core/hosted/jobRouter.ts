@@ -214,7 +214,7 @@ export class JobRouter {
     const spend = this.deps.ledger.month(monthOf(now));
     const choice = decideHybrid({
       kind, neverUpload: policy.neverUpload, reachable, overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
-      localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind], localSlots: this.deps.localSlots()[kind],
+      localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind] + (moment?.ahead ?? 0) * (localMs ?? 0), localSlots: this.deps.localSlots()[kind],
       hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
       costUsd, budgetLeftUsd: policy.budgetUsd - spend.settledUsd - spend.reservedUsd,
     });

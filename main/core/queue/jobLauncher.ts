@@ -15,6 +15,9 @@ import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { laneRequestFor } from '../jobMemory.js';
 import { outputKind } from '../formats.js';
 
+/** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */
+const ASKED_WAITING_PER_PUMP = 32;
+
 /** A claimed job waiting for its route, and what its end is reported to. */
 interface Admitted {
   job: QueuedJob;
@@ -129,14 +132,15 @@ export class JobLauncher {
   }
 
   /**
-   * Routes waiting jobs in arrival order. Once a job of a kind is told to wait for a slot here, later jobs of
-   * that kind wait behind it; with nothing of ours under way the first job is routed whatever it would wait for.
+   * Routes waiting jobs in arrival order; a job told to wait for a slot here counts as ahead of the later jobs
+   * of its kind. With nothing of ours under way the first job is routed whatever it would wait for.
    */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      const held = new Set<string>();
+      // Jobs of a kind told to wait so far: each later one is asked with them ahead of it, up to a bound per pump.
+      const held = new Map<string, number>();
       for (let i = 0; i < this.waiting.length; ) {
         const admitted = this.waiting[i]!;
         if (admitted.stopped()) {
@@ -145,13 +149,14 @@ export class JobLauncher {
           continue;
         }
         const kind = outputKind(admitted.job.target);
-        if (held.has(kind)) {
+        const ahead = held.get(kind) ?? 0;
+        if (ahead >= ASKED_WAITING_PER_PUMP) {
           i++;
           continue;
         }
-        const route = this.deps.route(admitted.job, { mayWait: this.inFlight > 0 });
+        const route = this.deps.route(admitted.job, { mayWait: this.inFlight > 0, ahead });
         if (!route) {
-          held.add(kind);
+          held.set(kind, ahead + 1);
           i++;
           continue;
         }

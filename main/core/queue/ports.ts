@@ -136,6 +136,8 @@ export type JobRouter = (job: RoutableJob) => JobRoute;
  */
 export interface RouteMoment {
   mayWait: boolean;
+  /** Jobs of its kind and batch that wait ahead of it for a slot here (their turns add to its wait). */
+  ahead?: number;
 }
 
 /**
