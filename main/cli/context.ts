@@ -10,7 +10,7 @@ import { createDataStores, type DataStores } from '../../native/createDataStores
 import { createNativeEngine, systemClock, tryCreateNativeEngine, type NativeEngine } from '../../native/createNativeEngine.js';
 import { AppError } from '../core/errors.js';
 import { outputKind } from '../core/formats.js';
-import type { JobRouter as RouteJob } from '../core/queue/ports.js';
+import type { LateRouter as RouteJob } from '../core/queue/ports.js';
 import type { JobRouter, RoutingPolicy } from '../core/hosted/jobRouter.js';
 
 /** Opens the data folder's stores and prunes telemetry past its retention. */
@@ -90,7 +90,7 @@ export async function createRoutedContext(options: RoutingOptions): Promise<Rout
   return {
     schedulers: [localScheduler, wiring.hostedScheduler],
     router: wiring.router,
-    route: (job) => wiring.router.route(job, policy),
+    route: (job, moment) => wiring.router.route(job, policy, moment),
     close,
   };
 }

@@ -29,9 +29,9 @@ function startProgress(context: RoutedContext, io: CliIo, total: () => number, f
   if (!io.stderrIsTty) return () => {};
   const progress = new ProgressLines(() => systemClock.now());
   const route = context.route;
-  context.route = (job) => {
-    const routed = route(job);
-    return { ...routed, converter: progress.watch(routed.converter) };
+  context.route = (job, moment) => {
+    const routed = route(job, moment);
+    return routed && { ...routed, converter: progress.watch(routed.converter) };
   };
   const timer = setInterval(() => io.progress(progress.lines(finished(), total(), io.columns()).join('\n')), 250);
   return () => {
@@ -84,28 +84,24 @@ function policyOf(routing: BatchRouting): RoutingPolicy {
 }
 
 /** Hybrid says what it plans to spend before anything is uploaded (the launch loop routes every job synchronously first). */
-function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, RouteDecision | undefined>): () => void {
+function announceHybridPlan(context: RoutedContext, router: JobRouter, policy: RoutingPolicy, io: CliIo, reasons: Map<string, RouteDecision | undefined>, jobs: number): () => void {
   let routed = 0;
   let hosted = 0;
   let predicted = 0;
-  let scheduled = false;
   const route = context.route;
-  context.route = (job) => {
-    const result = route(job);
+  context.route = (job, moment) => {
+    const result = route(job, moment);
+    if (!result) return undefined;
     routed++;
     reasons.set(job.inputPath, result.decision);
     if (result.mode === 'hosted') {
       hosted++;
       predicted += result.decision?.predictedCostUsd ?? 0;
     }
-    if (!scheduled) {
-      scheduled = true;
-      queueMicrotask(() => {
-        const spend = router.monthSpend();
-        io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
-        scheduled = false;
-        routed = hosted = predicted = 0;
-      });
+    // Jobs are routed as slots take them: the plan is told once the batch's last job has its route.
+    if (routed === jobs) {
+      const spend = router.monthSpend();
+      io.stderr(`Hybrid: ${hosted} of ${routed} job(s) to the hosted API, predicted cost ${usd(predicted)} (reserved; this month ${usd(spend.settledUsd + spend.reservedUsd)} of the ${usd(policy.budgetUsd)} budget).`);
     }
     return result;
   };
@@ -142,17 +138,19 @@ async function runBatches(stores: DataStores, batchKeys: string[], style: Report
       const policy = policyOf(stores.hosted.routing(key) ?? LOCAL_ROUTING);
       const context = await createRoutedContext({ policy, label, stores, env: process.env, notice: (line) => io.stderr(plainNotice(line, style.verbose)) });
       current = context;
-      const total = () => context.schedulers.reduce((sum, s) => sum + s.list().length, 0);
+      // Jobs waiting for their route are on no scheduler yet.
+      const queuedAtStart = stores.queueStore.batch(key).filter((j) => j.state === 'queued').length;
+      const total = () => Math.max(queuedAtStart, context.schedulers.reduce((sum, s) => sum + s.list().length, 0));
       const stopProgress = style.json ? () => {} : startProgress(context, io, total, () => finished);
       const hybrid = policy.mode === 'hybrid' ? context.router : undefined;
       // Hybrid's reason for each job of this batch, printed with its line.
       const reasons = new Map<string, RouteDecision | undefined>();
-      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons) : () => {};
+      const stopAnnouncing = hybrid ? announceHybridPlan(context, hybrid, policy, io, reasons, queuedAtStart) : () => {};
       const batch: JobReport[] = [];
       try {
         // Before the first job is routed: an estimate of this machine's time for pairs it has never timed.
         if (hybrid) await hybrid.estimateInputs(stores.queueStore.batch(key).filter((j) => j.state === 'queued'), policy);
-        const running = stores.queue.run(key, (job) => context.route(job), (report) => {
+        const running = stores.queue.run(key, (job, moment) => context.route(job, moment), (report) => {
           finished++;
           now.push(report);
           batch.push(report);

@@ -7,6 +7,7 @@ import { DEFAULT_STABILITY, WatchRuleRunner, type WatchEvent } from '../core/wat
 import { checkCommandFolder } from './appFolders.js';
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../core/watch/watchRule.js';
 import type { WatchRuleStore } from '../core/watch/ports.js';
+import { routeNow } from '../core/queue/ports.js';
 import { systemClock } from '../../native/createNativeEngine.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
@@ -185,7 +186,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
       ledger: stores.ledger,
       units: stores.units,
       watcher: new ChokidarFolderWatcher(),
-      route: context.route,
+      route: (job) => routeNow(context.route, job),
       files: nodeRecoveryFileSystem,
       owner: stores.owner,
       leaseExpiry: () => stores.lease.expiry(),

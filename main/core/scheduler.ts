@@ -99,6 +99,11 @@ export class Scheduler<TResult> {
     return [...this.running.values()].reduce((a, b) => a + b, 0);
   }
 
+  /** A job of this lane enqueued now would start at once: nothing of the lane waits and its ceilings leave room. */
+  hasRoom(lane: string): boolean {
+    return !this.paused && this.canStart(lane) && !this.queue.some((entry) => entry.snapshot.lane === lane);
+  }
+
   cancel(id: number): boolean {
     const entry = this.entries.get(id);
     if (!entry || isFinished(entry.snapshot.status)) return false;

@@ -45,7 +45,9 @@ describe('hybrid on a first run, and a service that bills more than predicted', 
     expect(hosted.length).toBeGreaterThan(0);
     expect(hosted.length).toBeLessThan(8);
     expect(uploads(server)).toBe(hosted.length);
-    expect(lines.every((l) => l['route'] !== 'no-local-timing' && l['localTiming'] === 'estimated')).toBe(true);
+    // Jobs are routed as slots take them: the first from the probe's estimate, later ones from jobs finished meanwhile.
+    expect(lines.every((l) => l['route'] !== 'no-local-timing' && (l['localTiming'] === 'estimated' || l['localTiming'] === 'measured'))).toBe(true);
+    expect(lines.some((l) => l['localTiming'] === 'estimated')).toBe(true);
     for (const line of hosted) expect(line).toMatchObject({ route: 'hosted-sooner', predictedCostUsd: 0.002, reservedUsd: 0.002, costUsd: 0.002 });
     for (const line of lines.filter((l) => l['mode'] === 'local')) expect(line).toMatchObject({ route: 'local-sooner', costUsd: 0 });
     console.log(`first run, 8 x 8 s 720p MPEG-4 AVI -> MP4: local-only ${(localMs / 1000).toFixed(1)} s, hybrid ${(hybridMs / 1000).toFixed(1)} s; routes: ${routes(lines)}`);

@@ -44,6 +44,8 @@ function throughput(samples: readonly HostedSample[], bytes: (s: HostedSample) =
 export class HybridEstimator {
   private readonly localCache = new Map<string, RuntimeSample[]>();
   private hostedCache: HostedSample[] | undefined;
+  /** Local jobs that finished in this process, whose rows the history may not hold yet (their writes are batched). */
+  private readonly finishedHere = new Map<string, RuntimeSample[]>();
 
   constructor(private readonly history: RoutingHistory) {}
 
@@ -53,7 +55,16 @@ export class HybridEstimator {
       samples = this.history.localSamples(pair, LOCAL_SAMPLES);
       this.localCache.set(pair, samples);
     }
-    return runtimeForSize(samples, bytes);
+    const here = this.finishedHere.get(pair);
+    return runtimeForSize(here ? [...here, ...samples] : samples, bytes);
+  }
+
+  /** A local job of the pair just finished: its timing counts from now on, before its row is written. */
+  finishedLocally(pair: string, sample: RuntimeSample): void {
+    if (!this.finishedHere.has(pair) && this.finishedHere.size >= LOCAL_SAMPLES) this.finishedHere.delete(this.finishedHere.keys().next().value!);
+    const samples = this.finishedHere.get(pair) ?? [];
+    samples.unshift(sample);
+    this.finishedHere.set(pair, samples.slice(0, NEAREST));
   }
 
   hosted(pair: string, bytes: number, localMs: number | undefined): HostedEstimate {

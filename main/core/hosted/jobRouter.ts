@@ -7,7 +7,7 @@ import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../f
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
 import type { ConversionResult } from '../localConverter.js';
-import type { JobRoute, QueuedJob, RouteDecision } from '../queue/ports.js';
+import type { JobRoute, QueuedJob, RouteDecision, RouteMoment } from '../queue/ports.js';
 import type { Scheduler } from '../scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
 import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
@@ -106,6 +106,8 @@ export class JobRouter {
   private readonly probed = new BoundedMap<string, ProbedSize>(FILES_REMEMBERED);
   private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
+  /** Why a job waited for a slot here when the hosted API would have been sooner (over budget, plan ceiling): its route says so. */
+  private readonly waitedBecause = new BoundedMap<string, 'over-budget' | 'plan-ceiling'>(FILES_REMEMBERED);
   private readonly here = new Set<string>();
 
   constructor(private readonly deps: JobRouterDeps) {
@@ -166,17 +168,30 @@ export class JobRouter {
     return this.deps.ledger.month(monthOf(now));
   }
 
-  route(job: RoutableJob, requested: RoutingPolicy): JobRoute {
+  /**
+   * Where the job runs. With a `moment` the job is routed as a slot would take it: a free local slot means no
+   * wait here; with none free the wait is this machine's backlog, and a job that would run here anyway and may
+   * wait gets no route (undefined) and no reservation: it is asked again when a slot frees.
+   */
+  route(job: RoutableJob, requested: RoutingPolicy): JobRoute;
+  route(job: RoutableJob, requested: RoutingPolicy, moment: RouteMoment | undefined): JobRoute | undefined;
+  route(job: RoutableJob, requested: RoutingPolicy, moment?: RouteMoment): JobRoute | undefined {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
-    if (this.here.delete(job.inputPath)) policy = LOCAL_ONLY;
-    if (policy.mode === 'local' || !apiUrl) return this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
+    const slotFree = moment ? this.deps.localScheduler.hasRoom(kind) : undefined;
+    const waits = moment?.mayWait === true && slotFree === false;
+    if (this.here.has(job.inputPath)) {
+      if (waits) return undefined;
+      this.here.delete(job.inputPath);
+      policy = LOCAL_ONLY;
+    }
+    if (policy.mode === 'local' || !apiUrl) return waits ? undefined : this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
     if (job.options && engineOptionsChosen(job.options)) policy = { ...policy, neverUpload: true };
-    const reachable = !policy.neverUpload && this.deps.reachability.known(apiUrl) === true;
+    const reachable = !policy.neverUpload && (moment ? this.deps.reachability.latest(apiUrl) : this.deps.reachability.known(apiUrl)) === true;
     // A job the server already accepted is finished there, whatever a new decision would say.
     if (!policy.neverUpload && this.deps.work.job(hostedJobKey(job))?.apiOrigin === apiUrl.origin) {
       return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: policy.mode === 'hybrid' ? 'accepted-earlier' : undefined, predictedCostUsd: undefined }, undefined, policy);
@@ -184,12 +199,12 @@ export class JobRouter {
     if (policy.mode !== 'hybrid') {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: () => reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
+      if (mode === 'local' && waits) return undefined;
       return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto' ? (policy.neverUpload ? 'private' : 'unanswered') : undefined);
     }
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
     const probed = this.probed.get(job.inputPath);
-    this.probed.delete(job.inputPath);
     const localMs = measuredMs ?? (this.localCapable && probed ? estimateFromProbe(probed, job.target, kind === 'video') : undefined);
     const localTiming = measuredMs !== undefined ? 'measured' as const : localMs !== undefined ? 'estimated' as const : undefined;
     const hosted = this.estimator.hosted(pair, bytes, localMs);
@@ -199,16 +214,34 @@ export class JobRouter {
     const spend = this.deps.ledger.month(monthOf(now));
     const choice = decideHybrid({
       kind, neverUpload: policy.neverUpload, reachable, overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
-      localRuntimeMs: localMs, localBacklogMs: this.backlogMs[kind], localSlots: this.deps.localSlots()[kind],
+      localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind] + (moment?.ahead ?? 0) * (localMs ?? 0), localSlots: this.deps.localSlots()[kind],
       hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
       costUsd, budgetLeftUsd: policy.budgetUsd - spend.settledUsd - spend.reservedUsd,
     });
     if (choice.mode === 'hosted') {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
-      if (reservation !== null) return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
+      if (reservation !== null) {
+        this.probed.delete(job.inputPath);
+        this.waitedBecause.delete(job.inputPath);
+        return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
+      }
+      if (waits) {
+        this.waitedBecause.set(job.inputPath, 'over-budget');
+        return undefined;
+      }
+      this.probed.delete(job.inputPath);
+      this.waitedBecause.delete(job.inputPath);
       return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming }, localMs, apiUrl, undefined);
     }
+    if (waits) {
+      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
+      return undefined;
+    }
+    this.probed.delete(job.inputPath);
+    const waited = this.waitedBecause.get(job.inputPath);
+    this.waitedBecause.delete(job.inputPath);
+    if (waited && choice.reason === 'local-sooner') choice.reason = waited;
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
@@ -248,12 +281,16 @@ export class JobRouter {
       const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
         : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
       converter = { convert: () => Promise.reject(why) };
-    } else if (estimateMs !== undefined) {
-      this.backlogMs[kind] += estimateMs;
+    } else if (decision.reason !== undefined) {
+      // A hybrid job: its backlog counts until it ends, and its timing counts for the jobs routed after it.
+      this.backlogMs[kind] += estimateMs ?? 0;
       converter = {
         convert: (request, signal, onProgress, hooks) =>
-          local.converter.convert(request, signal, onProgress, hooks).finally(() => {
-            this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - estimateMs);
+          local.converter.convert(request, signal, onProgress, hooks).then((result) => {
+            if (!result.skippedBecause && result.inputBytes > 0) this.estimator.finishedLocally(result.pair, { runtimeMs: result.runtimeMs, inputBytes: result.inputBytes });
+            return result;
+          }).finally(() => {
+            this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - (estimateMs ?? 0));
             this.estimator.refresh();
           }),
       };

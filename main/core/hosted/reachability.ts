@@ -39,6 +39,17 @@ export class ReachabilityCache {
     return this.now() - result.at <= ttl ? result.reachable : undefined;
   }
 
+  /**
+   * The last answer however old, for a job routed long after its batch was checked; a stale one is checked
+   * again meanwhile (in the background), for the jobs routed after it.
+   */
+  latest(apiUrl: URL): boolean | undefined {
+    const fresh = this.known(apiUrl);
+    if (fresh !== undefined) return fresh;
+    void this.check(apiUrl);
+    return this.results.get(apiUrl.origin)?.reachable;
+  }
+
   async check(apiUrl: URL): Promise<boolean> {
     const fresh = this.known(apiUrl);
     if (fresh !== undefined) return fresh;

@@ -6,18 +6,35 @@ import type { ConversionResult } from '../localConverter.js';
 import type { Scheduler } from '../scheduler.js';
 import type { JobSnapshot } from '../jobState.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { ConvertedOutput, JobRouter, QueueStore, QueuedJob } from './ports.js';
+import { routeNow, type ConvertedOutput, type JobRoute, type LateRouter, type QueueStore, type QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
 import { randomHex } from '../randomNames.js';
 import { FileIdentitySet } from '../fileIdentity.js';
 import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { laneRequestFor } from '../jobMemory.js';
+import { outputKind } from '../formats.js';
+
+/** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */
+const ASKED_WAITING_PER_PUMP = 32;
+
+/** A claimed job waiting for its route, and what its end is reported to. */
+interface Admitted {
+  job: QueuedJob;
+  scratchDir: string;
+  tempPath: string;
+  onEnd: (report: JobReport) => void;
+  requeueOnCancel: () => boolean;
+  stopped: () => boolean;
+}
 
 export interface JobLauncherDeps {
   store: QueueStore;
-  /** Where each job runs: local or hosted, on which scheduler and lane. */
-  route: JobRouter;
+  /**
+   * Where each job runs: local or hosted, on which scheduler and lane. Asked without a moment it always
+   * routes (`launch`); an admitted job is asked when a slot could take it and may be told to wait.
+   */
+  route: LateRouter;
   /** This process, and how to tell whether another owner is alive. */
   owner: OwnerProbe;
   wallClock: () => number;
@@ -49,6 +66,13 @@ export class JobLauncher {
   /** The last batch's origin: a batch's jobs start one after another. */
   private lastOrigin: { batchKey: string; origin: string } | undefined;
 
+  /** Claimed jobs not routed yet, in arrival order. */
+  private readonly waiting: Admitted[] = [];
+  /** Admitted jobs routed and not ended yet. */
+  private inFlight = 0;
+  private pumping = false;
+  private readonly idleWaiters: (() => void)[] = [];
+
   constructor(private readonly deps: JobLauncherDeps) {}
 
   private inputsOfBatch(batchKey: string): FileIdentitySet {
@@ -71,6 +95,32 @@ export class JobLauncher {
 
   /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
   launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): (LaunchedJob | undefined)[] {
+    return this.claimAll(jobs).map((claim) => {
+      if (!claim) return undefined;
+      return this.start(claim.job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, claim.job), onEnd(claim.job), requeueOnCancel, onWaiting);
+    });
+  }
+
+  /**
+   * Claims the jobs (one transaction, as `launchAll`) but routes each only when a slot could take it: they
+   * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
+   * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
+   * once `stopped()` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
+   */
+  admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: () => boolean): boolean[] {
+    const claims = this.claimAll(jobs);
+    for (const claim of claims) if (claim) this.waiting.push({ ...claim, onEnd: onEnd(claim.job), requeueOnCancel, stopped });
+    this.pump();
+    return claims.map((claim) => claim !== undefined);
+  }
+
+  /** Resolves once every admitted job has been routed and has ended. */
+  whenIdle(): Promise<void> {
+    if (this.waiting.length === 0 && this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private claimAll(jobs: readonly QueuedJob[]): ({ job: QueuedJob; scratchDir: string; tempPath: string } | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
@@ -78,16 +128,68 @@ export class JobLauncher {
       : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
     let next = 0;
-    return claims.map((claim) => {
-      if (!claim || !won[next++]) return undefined;
-      return this.start(claim.job, claim.scratchDir, claim.tempPath, onEnd(claim.job), requeueOnCancel, onWaiting);
-    });
+    return claims.map((claim) => (claim && won[next++] ? claim : undefined));
   }
 
-  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob {
+  /**
+   * Routes waiting jobs in arrival order; a job told to wait for a slot here counts as ahead of the later jobs
+   * of its kind. With nothing of ours under way the first job is routed whatever it would wait for.
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      // Jobs of a kind told to wait so far: each later one is asked with them ahead of it, up to a bound per pump.
+      const held = new Map<string, number>();
+      for (let i = 0; i < this.waiting.length; ) {
+        const admitted = this.waiting[i]!;
+        if (admitted.stopped()) {
+          this.waiting.splice(i, 1);
+          this.dropWaiting(admitted);
+          continue;
+        }
+        const kind = outputKind(admitted.job.target);
+        const ahead = held.get(kind) ?? 0;
+        if (ahead >= ASKED_WAITING_PER_PUMP) {
+          i++;
+          continue;
+        }
+        const route = this.deps.route(admitted.job, { mayWait: this.inFlight > 0, ahead });
+        if (!route) {
+          held.set(kind, ahead + 1);
+          i++;
+          continue;
+        }
+        this.waiting.splice(i, 1);
+        this.inFlight++;
+        this.start(admitted.job, admitted.scratchDir, admitted.tempPath, route, (report) => {
+          this.inFlight--;
+          admitted.onEnd(report);
+          this.pump();
+        }, admitted.requeueOnCancel);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (this.waiting.length === 0 && this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** A job stopped before it was routed: nothing ran, so it goes back to the queue (or ends cancelled). */
+  private dropWaiting({ job, onEnd, requeueOnCancel }: Admitted): void {
+    const { store, owner } = this.deps;
+    const now = this.deps.wallClock();
+    const report = reportFor(job.inputPath, job.target, {
+      id: job.id, lane: outputKind(job.target), status: 'cancelled', progress: 0, etaSeconds: undefined, queuedAt: now, startedAt: undefined, finishedAt: undefined, result: undefined,
+      error: { code: 'CANCELLED', message: 'Cancelled.' },
+    });
+    if (requeueOnCancel()) store.requeue(job.id, owner.pid);
+    else store.finish(job.id, owner.pid, report, this.deps.telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
+    onEnd(report);
+  }
+
+  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, route: JobRoute, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
-    const route = this.deps.route(job);
     const { scheduler } = route;
     const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
     const input = inputFingerprint(job.inputPath);

@@ -4,12 +4,10 @@ import { guessPair, type JobReport } from '../jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
 import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
-import type { ConversionResult } from '../localConverter.js';
-import type { Scheduler } from '../scheduler.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
 import type { UnitStore } from '../jobs/unitOfWork.js';
-import type { BatchOrigin, JobRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
+import type { BatchOrigin, LateRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
 export type BatchInput = string | { path: string; subfolder: string };
@@ -119,7 +117,7 @@ const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
-  launcher(route: JobRouter): JobLauncher {
+  launcher(route: LateRouter): JobLauncher {
     const { store, owner, wallClock, leaseExpiry, scratchRoot, files, units } = this.deps;
     return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...(units ? { units } : {}) });
   }
@@ -234,14 +232,14 @@ export class PersistentQueue {
   }
 
   /**
-   * Runs the queued jobs of a batch that no live process owns, each where `route` says; a cancelled job stays
-   * queued. Jobs another live process owns are waited for (and taken over if it dies); `onReport` hears
+   * Runs the queued jobs of a batch that no live process owns, each where `route` says when a slot could take
+   * it (the jobs wait for their route in the launcher, in order); a cancelled job stays queued. Jobs another live process owns are waited for (and taken over if it dies); `onReport` hears
    * every job that ends meanwhile, ours and theirs. Resolves with the reports of every finished job in the
    * batch, earlier runs included.
    */
   async run(
     batchKey: string,
-    route: JobRouter,
+    route: LateRouter,
     onReport: (report: JobReport, ranHere: boolean) => void,
     stopped: () => boolean = () => false,
     onFirstClaim?: (outcome: FirstClaim) => void,
@@ -251,17 +249,14 @@ export class PersistentQueue {
     const ours = new Set<number>();
     let jobs = store.batch(batchKey);
     const seen = new Set(jobs.filter((j) => !isUnfinished(j.state)).map((j) => j.id));
-    const running = new Set<Scheduler<ConversionResult>>();
     const othersLeft = (j: QueuedJob) => isUnfinished(j.state) && !ours.has(j.id);
     for (;;) {
       const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
-      launcher.launchAll(queued, (job) => (report) => {
+      launcher.admitAll(queued, (job) => (report) => {
         seen.add(job.id);
         onReport(report, true);
-      }, () => true).forEach((launched, i) => {
-        if (!launched) return;
-        ours.add(queued[i]!.id);
-        running.add(launched.scheduler);
+      }, () => true, stopped).forEach((claimed, i) => {
+        if (claimed) ours.add(queued[i]!.id);
       });
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
@@ -280,7 +275,7 @@ export class PersistentQueue {
       for (const job of waitingFor) if (job.state !== 'queued') this.takeOver(job);
       jobs = store.batch(batchKey);
     }
-    await Promise.all([...running].map((scheduler) => scheduler.whenIdle()));
+    await launcher.whenIdle();
     return store.batch(batchKey).map((j) => j.report).filter((r): r is JobReport => r !== null);
   }
 }

@@ -129,3 +129,26 @@ export interface RouteDecision {
 export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target' | 'options'>;
 
 export type JobRouter = (job: RoutableJob) => JobRoute;
+
+/**
+ * When a waiting job is asked about: `mayWait` while other jobs of its batch are under way (a job that would
+ * only wait for a slot here stays unrouted), false when nothing else would free a slot for it.
+ */
+export interface RouteMoment {
+  mayWait: boolean;
+  /** Jobs of its kind and batch that wait ahead of it for a slot here (their turns add to its wait). */
+  ahead?: number;
+}
+
+/**
+ * Routes a job at the moment a slot could take it: its route, or undefined when it does better waiting for a
+ * slot on this machine (only when `moment.mayWait`). Without a moment it always routes, as a `JobRouter`.
+ */
+export type LateRouter = (job: RoutableJob, moment?: RouteMoment) => JobRoute | undefined;
+
+/** The route of a job that cannot wait (asked without a moment, a late router always answers). */
+export function routeNow(router: LateRouter, job: RoutableJob): JobRoute {
+  const route = router(job);
+  if (!route) throw new Error(`${job.inputPath}: a router asked without a moment must route`);
+  return route;
+}
