@@ -191,13 +191,14 @@ export class JobRouter {
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
     if (job.options && engineOptionsChosen(job.options)) policy = { ...policy, neverUpload: true };
-    const reachable = !policy.neverUpload && (moment ? this.deps.reachability.latest(apiUrl) : this.deps.reachability.known(apiUrl)) === true;
+    // Asked only by the modes that choose by it: a hosted job goes hosted without a look at the network first.
+    const reachable = () => !policy.neverUpload && (moment ? this.deps.reachability.latest(apiUrl) : this.deps.reachability.known(apiUrl)) === true;
     // A job the server already accepted is finished there, whatever a new decision would say.
     if (!policy.neverUpload && this.deps.work.job(hostedJobKey(job))?.apiOrigin === apiUrl.origin) {
       return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: policy.mode === 'hybrid' ? 'accepted-earlier' : undefined, predictedCostUsd: undefined }, undefined, policy);
     }
     if (policy.mode !== 'hybrid') {
-      const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: () => reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
+      const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
       if (mode === 'local' && waits) return undefined;
       return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto' ? (policy.neverUpload ? 'private' : 'unanswered') : undefined);
@@ -213,7 +214,7 @@ export class JobRouter {
     const now = this.deps.wallClock();
     const spend = this.deps.ledger.month(monthOf(now));
     const choice = decideHybrid({
-      kind, neverUpload: policy.neverUpload, reachable, overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
+      kind, neverUpload: policy.neverUpload, reachable: reachable(), overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
       localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind] + (moment?.ahead ?? 0) * (localMs ?? 0), localSlots: this.deps.localSlots()[kind],
       hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
       costUsd, budgetLeftUsd: policy.budgetUsd - spend.settledUsd - spend.reservedUsd,
