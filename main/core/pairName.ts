@@ -1,7 +1,8 @@
-import { openSync, readSync, closeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { extname } from 'node:path';
 import { formatLabel, inputFormatFromName, pairLabel, type OutputFormat } from './formats.js';
 import { SNIFF_HEAD_BYTES, sniffContainer } from './sniff.js';
+import { openUserInput, readOpened } from './userInputFile.js';
 
 /** What a pair's input is called when nothing recognised it. */
 export const UNRECOGNISED_INPUT = 'Unrecognised file';
@@ -20,12 +21,12 @@ export function pairFromName(input: string, target: OutputFormat): string {
   return format ? pairLabel(format, target) : `${inputNameOf(input)}->${formatLabel(target)}`;
 }
 
+/** The file's first bytes, opened as every user input is (never waiting on a pipe); undefined when it is not a readable file. */
 function headOf(input: string): Uint8Array | undefined {
   let fd: number | undefined;
   try {
-    fd = openSync(input, 'r');
-    const buffer = new Uint8Array(SNIFF_HEAD_BYTES);
-    return buffer.subarray(0, readSync(fd, buffer, 0, SNIFF_HEAD_BYTES, 0));
+    fd = openUserInput(input).fd;
+    return readOpened(fd, SNIFF_HEAD_BYTES);
   } catch {
     return undefined;
   } finally {
