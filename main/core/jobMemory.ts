@@ -1,8 +1,9 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import type { ConversionOptions } from './conversionOptions.js';
 import { isImageOutput, outputKind, type OutputFormat } from './formats.js';
 import { DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
 import { readVideoFrameSize } from './videoHeader.js';
+import { openUserInput } from './userInputFile.js';
 import { readPictureFacts } from './pictureHeader.js';
 import type { LaneRequest } from './scheduler.js';
 
@@ -20,12 +21,11 @@ const scratch = Buffer.allocUnsafe(HEADER_BYTES);
 function readFactsNow(file: string): PictureFacts | undefined {
   let fd: number;
   try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openUserInput(file).fd;
   } catch {
     return undefined;
   }
   try {
-    if (!fstatSync(fd).isFile()) return undefined;
     const first = scratch.subarray(0, readSync(fd, scratch, 0, FIRST_READ_BYTES, 0));
     const facts = readPictureFacts(first);
     if (facts || first.length < FIRST_READ_BYTES || first[0] !== 0xff || first[1] !== 0xd8) return facts;
