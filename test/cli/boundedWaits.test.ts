@@ -39,6 +39,22 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => statSync(path.join(dir, name)).isFile());
 }
 
+/** The process under `root` whose command line names `needle`: `script` runs the command through $SHELL, and /bin/sh (dash) does not exec it. */
+function descendantRunning(root: number, needle: string): number {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' }).trim().split('\n').map((line) => {
+    const [pid, ppid, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), args: args.join(' ') };
+  });
+  const under = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of rows) if (under.has(row.ppid) && !under.has(row.pid)) { under.add(row.pid); grew = true; }
+  }
+  const found = rows.find((row) => under.has(row.pid) && row.pid !== root && row.args.includes(needle) && !/^(\S*\/)?(sh|bash|dash) /.test(row.args));
+  if (!found) throw new Error(`no process under ${root} runs ${needle}`);
+  return found.pid;
+}
+
 describe('every wait is bounded, every signal is heard (built command)', () => {
   let dir: string;
   let picture: string;
@@ -90,13 +106,13 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
   it("register's password prompt (on a terminal) ends within 2 s of SIGTERM, cancelled, sending nothing", async () => {
     // `script` gives the command a terminal, as a user's shell does.
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BUILT_CLI)} register --name Prompted --email prompt@example.com --api-url http://127.0.0.1:9`;
-    const terminal = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, CONVERTR_HOME: path.join(dir, 'home-register') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const terminal = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, SHELL: '/bin/sh', CONVERTR_HOME: path.join(dir, 'home-register') }, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     terminal.stdout.on('data', (c: Buffer) => (output += c.toString()));
     const closed = new Promise<void>((resolve) => terminal.on('close', () => resolve()));
     try {
       await waitFor(() => output.includes('Password:'), 'the prompt', 30_000, 20);
-      const pid = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', String(terminal.pid)], { encoding: 'utf8' }).trim().split('\n')[0]);
+      const pid = descendantRunning(terminal.pid!, BUILT_CLI);
       const sent = performance.now();
       process.kill(pid, 'SIGTERM');
       await waitFor(() => { try { process.kill(pid, 0); return false; } catch { return true; } }, 'the command to end', 10_000, 20);
@@ -123,15 +139,17 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
       videos = path.join(dir, 'videos');
       mkdirSync(videos);
       for (const name of ['a', 'b', 'c']) {
-        makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-t', '12', '-pix_fmt', 'yuv444p', '-c:v', 'libx264', '-preset', 'ultrafast', path.join(videos, `${name}.mkv`)]);
+        makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-t', '30', '-pix_fmt', 'yuv444p', '-c:v', 'libx264', '-preset', 'ultrafast', path.join(videos, `${name}.mkv`)]);
       }
     }, 180_000);
 
+    /** A partial output is being written: the batch is mid-encode, however fast this machine is. */
+    const encodingBegan = (out: string) => waitFor(() => filesUnder(out).some((name) => name.includes('.convertr-part')), 'a partial output', 60_000, 10);
     type Output = () => { stdout: string; stderr: string };
     const points: { name: string; folder: () => string; target: string; when: (out: Output) => Promise<void> }[] = [
       { name: 'while starting and listing', folder: () => pictures, target: 'jpg', when: () => new Promise((resolve) => setTimeout(resolve, 150)) },
       { name: 'while pictures are committed one after another', folder: () => pictures, target: 'jpg', when: (out) => waitFor(() => (out().stdout.match(/✔/g) ?? []).length >= 20, 'the first outputs', 60_000, 5) },
-      { name: 'while videos convert', folder: () => videos, target: 'mp4', when: () => new Promise((resolve) => setTimeout(resolve, 2500)) },
+      { name: 'while videos convert', folder: () => videos, target: 'mp4', when: () => encodingBegan(path.join(dir, 'out-2')) },
     ];
 
     for (const [index, point] of points.entries()) {
@@ -158,7 +176,7 @@ describe('every wait is bounded, every signal is heard (built command)', () => {
       const home = path.join(dir, 'home-discard');
       const out = path.join(dir, 'out-discard');
       const first = runBounded(['convert', videos, '--to', 'mp4', '--out', out], { CONVERTR_HOME: home }, 120_000);
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await encodingBegan(out);
       await stopAndTime(first);
 
       const discard = await runBounded(['resume', '--discard'], { CONVERTR_HOME: home }, 60_000).done;

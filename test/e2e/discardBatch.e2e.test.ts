@@ -57,7 +57,8 @@ describe('an interrupted command-line batch named file by file in the window, an
     const section = page.getByRole('region', { name: 'Interrupted command-line batches' });
     const what = `${left} of 3 files to MP4`;
     const files = section.getByRole('list', { name: `Files of ${what}` });
-    await expect(files.getByRole('listitem').allTextContents()).resolves.toEqual(['take0.mkv', 'take1.mkv', 'take2.mkv'].filter((name) => !convertedNames.includes(name)));
+    await files.waitFor();
+    await expect.poll(() => files.getByRole('listitem').allTextContents()).toEqual(['take0.mkv', 'take1.mkv', 'take2.mkv'].filter((name) => !convertedNames.includes(name)));
     await expect(section.getByRole('button', { name: `Resume ${what}` }).count()).resolves.toBe(1);
     const discard = section.getByRole('button', { name: `Discard ${what}` });
     await expect(discard.isVisible()).resolves.toBe(true);
