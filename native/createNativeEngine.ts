@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { AppError } from '../main/core/errors.js';
-import { LocalConverter, DEFAULT_MAX_IMAGE_PIXELS } from '../main/core/localConverter.js';
-import type { Clock } from '../main/core/ports.js';
+import { LocalConverter, DEFAULT_MAX_IMAGE_PIXELS } from '../main/core/engine/run/localConverter.js';
+import type { Clock } from '../main/core/engine/ports.js';
 import { ProcessFfmpegRunner } from './ffmpeg/ffmpegRunner.js';
 import { FfprobeProber } from './ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/locateTools.js';

@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from '../core/formats.js';
 import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
-import { parseMoment } from '../core/moments.js';
+import { parseMoment } from '../core/engine/plan/moments.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
-import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/conversionOptions.js';
-import { nameTemplateProblem } from '../core/outputName.js';
+import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/engine/plan/conversionOptions.js';
+import { nameTemplateProblem } from '../core/engine/run/outputName.js';
 
 export class UsageError extends Error {}
 

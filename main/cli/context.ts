@@ -1,9 +1,9 @@
 import { availableParallelism, homedir, totalmem } from 'node:os';
-import { concurrencyLimits } from '../core/concurrency.js';
-import { memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
+import { concurrencyLimits } from '../core/scheduling/concurrency.js';
+import { memoryBudget, memoryBudgetOverride } from '../core/scheduling/memoryEstimate.js';
 import { dataDirectory, retentionDays } from '../core/dataDirectory.js';
-import type { ConversionResult } from '../core/localConverter.js';
-import { Scheduler } from '../core/scheduler.js';
+import type { ConversionResult } from '../core/engine/run/localConverter.js';
+import { Scheduler } from '../core/scheduling/scheduler.js';
 import { JobIds } from '../core/jobs/jobIds.js';
 import { DAY_MS } from '../core/telemetry/stats.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';

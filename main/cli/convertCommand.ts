@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { JobReport, RouteFacts } from '../core/jobReport.js';
+import type { JobReport, RouteFacts } from '../core/jobs/jobReport.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
@@ -20,7 +20,7 @@ import { humanLine, jsonLine, summaryLine, type JobSizes } from './formatReport.
 import { ProgressLines } from './progressLines.js';
 import type { CliIo } from './io.js';
 import type { DataStores } from '../../native/createDataStores.js';
-import { engineOptionsChosen } from '../core/conversionOptions.js';
+import { engineOptionsChosen } from '../core/engine/plan/conversionOptions.js';
 import { resolveRequest } from './resolveRequest.js';
 import { checkCommandFolder } from './appFolders.js';
 

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { dataDirectory } from '../core/dataDirectory.js';
-import { concurrencyLimits } from '../core/concurrency.js';
-import { MAX_JOB_MEMORY_BYTES, formatBytes, memoryBudget, memoryBudgetOverride } from '../core/memoryEstimate.js';
+import { concurrencyLimits } from '../core/scheduling/concurrency.js';
+import { MAX_JOB_MEMORY_BYTES, formatBytes, memoryBudget, memoryBudgetOverride } from '../core/scheduling/memoryEstimate.js';
 import path from 'node:path';
 import { runProcess } from '../../native/ffmpeg/runProcess.js';
 import { locateNativeHeifDecoder } from '../../native/heic/nativeHeifDecoder.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { routeFields, type JobReport, type RouteFacts } from '../core/jobReport.js';
+import { routeFields, type JobReport, type RouteFacts } from '../core/jobs/jobReport.js';
 import { errorCodeOf, plainLine } from '../core/errorWords.js';
 
 /**

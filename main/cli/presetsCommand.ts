@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { normalizeOptions } from '../core/conversionOptions.js';
+import { normalizeOptions } from '../core/engine/plan/conversionOptions.js';
 import { OUTPUT_FORMATS, parseOutputFormat } from '../core/formats.js';
 import { allPresets, describePreset, findPreset, presetId, type Preset } from '../core/presets/presets.js';
 import { OPTION_FLAGS, UsageError, parseOptionFlags } from './args.js';

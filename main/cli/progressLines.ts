@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FileConverter } from '../core/fileConverter.js';
+import type { FileConverter } from '../core/engine/run/fileConverter.js';
 
 export interface Running {
   name: string;

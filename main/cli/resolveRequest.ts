@@ -1,6 +1,6 @@
-import { normalizeOptions, optionsProblem, type ConversionOptions } from '../core/conversionOptions.js';
+import { normalizeOptions, optionsProblem, type ConversionOptions } from '../core/engine/plan/conversionOptions.js';
 import type { OutputFormat } from '../core/formats.js';
-import { withPreset } from '../core/outputName.js';
+import { withPreset } from '../core/engine/run/outputName.js';
 import { allPresets, findPreset, presetId, type Preset } from '../core/presets/presets.js';
 import { UsageError } from './args.js';
 import { didYouMean } from './didYouMean.js';

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { SettingsStore } from '../core/app/settingsStore.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { monthOf } from '../core/hosted/hostedRecords.js';
-import { formatRuntime } from '../core/billing.js';
+import { formatRuntime } from '../core/telemetry/billing.js';
 import { buildStats, dayOf, DAY_MS, hostedFacts, type HostedFacts, type Stats } from '../core/telemetry/stats.js';
 import type { StatsArgs } from './args.js';
 import { openStores } from './context.js';

@@ -13,7 +13,7 @@ import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
 import { ChokidarFolderWatcher } from '../../native/watch/chokidarFolderWatcher.js';
 import { OPTION_FLAGS, UsageError, parseOptionFlags } from './args.js';
-import type { ConversionOptions } from '../core/conversionOptions.js';
+import type { ConversionOptions } from '../core/engine/plan/conversionOptions.js';
 import type { Preset } from '../core/presets/presets.js';
 import { resolveRequest } from './resolveRequest.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';

@@ -1,15 +1,15 @@
 import { JOB_VIEW_STATUSES } from './app/jobViewStatus.js';
-import { PLAN_CEILINGS } from './concurrency.js';
+import { PLAN_CEILINGS } from './scheduling/concurrency.js';
 import {
   BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, supportsMaxSize,
-} from './conversionOptions.js';
+} from './engine/plan/conversionOptions.js';
 import { CONVERSION_MODES, MODE_PREFERENCES } from './modes.js';
 import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
 import { targetsFor, targetsForKind } from './pairs.js';
-import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
+import { FRAME_GRAB_TARGETS } from './engine/plan/frameGrabTargets.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
-import { smartTargetForKind } from './smartTarget.js';
-import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './outputName.js';
+import { smartTargetForKind } from './engine/plan/smartTarget.js';
+import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './engine/run/outputName.js';
 
 export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
 export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH };

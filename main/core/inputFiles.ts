@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSupportedInputName } from './formats.js';
-import { TEMPORARY_SUFFIX } from './outputFiles.js';
+import { TEMPORARY_SUFFIX } from './engine/run/outputFiles.js';
 
 /** A file to convert; `subfolder` is where it was found below a folder given as input (null: named explicitly). */
 export interface InputEntry {

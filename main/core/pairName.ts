@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import { extname } from 'node:path';
 import { formatLabel, inputFormatFromName, pairLabel, type OutputFormat } from './formats.js';
-import { SNIFF_HEAD_BYTES, sniffContainer } from './sniff.js';
+import { SNIFF_HEAD_BYTES, sniffContainer } from './engine/identify/sniff.js';
 import { openUserInput, readOpened } from './userInputFile.js';
 
 /** What a pair's input is called when nothing recognised it. */

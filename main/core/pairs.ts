@@ -3,7 +3,7 @@ import {
   type ImageOutput, type InputFormat, type MediaKind, type OutputFormat, type VideoOutput,
 } from './formats.js';
 import { AppError } from './errors.js';
-import { FRAME_GRAB_TARGETS } from './frameGrabTargets.js';
+import { FRAME_GRAB_TARGETS } from './engine/plan/frameGrabTargets.js';
 
 /** Video containers that are also ordinary audio-only files (an MP4 with sound only plays everywhere). */
 export const AUDIO_ONLY_VIDEO_TARGETS: readonly VideoOutput[] = ['mp4', 'mov', 'mkv', 'webm'];

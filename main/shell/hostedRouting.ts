@@ -5,10 +5,10 @@ import { hostedConcurrencyLimits, jobTimeoutMs, requestTimeoutMs } from '../core
 import { JobRouter, type LocalEngine } from '../core/hosted/jobRouter.js';
 import { ReachabilityCache } from '../core/hosted/reachability.js';
 import type { ProbedSize } from '../core/hosted/hybridEstimates.js';
-import { identifyInput } from '../core/identifyInput.js';
+import { identifyInput } from '../core/engine/identify/identifyInput.js';
 import { TokenVault } from '../core/hosted/tokenVault.js';
-import type { ConversionResult } from '../core/localConverter.js';
-import { Scheduler } from '../core/scheduler.js';
+import type { ConversionResult } from '../core/engine/run/localConverter.js';
+import { Scheduler } from '../core/scheduling/scheduler.js';
 import type { JobIdSource } from '../core/jobs/jobIds.js';
 import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools.js';

@@ -1,5 +1,5 @@
 import { AppError, cancelledError, stderrTail } from '../../main/core/errors.js';
-import type { FfmpegRunOptions, FfmpegRunner } from '../../main/core/ports.js';
+import type { FfmpegRunOptions, FfmpegRunner } from '../../main/core/engine/ports.js';
 import { createProgressParser } from './progressParser.js';
 import { runProcess } from './runProcess.js';
 

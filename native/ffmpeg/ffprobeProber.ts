@@ -1,6 +1,6 @@
 import { AppError, cancelledError, stderrTail } from '../../main/core/errors.js';
-import type { MediaProbe } from '../../main/core/media.js';
-import type { MediaProber, ProbeTarget } from '../../main/core/ports.js';
+import type { MediaProbe } from '../../main/core/engine/identify/media.js';
+import type { MediaProber, ProbeTarget } from '../../main/core/engine/ports.js';
 import { lastMeaningfulLine } from './ffmpegRunner.js';
 import { runProcess } from './runProcess.js';
 
@@ -37,7 +37,7 @@ export class FfprobeProber implements MediaProber {
       throw new AppError('INPUT_CORRUPT', 'ffprobe returned output that is not JSON.', stderrTail(result.stdout));
     }
     // Loaded on the first probe: a batch of pictures never needs it (nor zod, which it validates with).
-    const { parseFfprobeJson } = await import('../../main/core/probeParse.js');
+    const { parseFfprobeJson } = await import('../../main/core/engine/identify/probeParse.js');
     try {
       return parseFfprobeJson(json);
     } catch (error) {

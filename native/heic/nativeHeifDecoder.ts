@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { ensureScratch } from '../../main/core/outputFiles.js';
+import { ensureScratch } from '../../main/core/engine/run/outputFiles.js';
 import path from 'node:path';
 import { cancelledError } from '../../main/core/errors.js';
 import { isExecutableFile } from '../ffmpeg/locateTools.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { rm } from 'node:fs/promises';
-import type { FfmpegRunner } from '../../main/core/ports.js';
+import type { FfmpegRunner } from '../../main/core/engine/ports.js';
 import { AppError } from '../../main/core/errors.js';
-import { ensureScratch } from '../../main/core/outputFiles.js';
+import { ensureScratch } from '../../main/core/engine/run/outputFiles.js';
 
 export interface BmpDecoder {
   /** Decodes a BMP to a PNG in the job's scratch folder and returns its path; the caller removes it. */

@@ -1,4 +1,4 @@
-import type { PhotoTag } from '../../main/core/ports.js';
+import type { PhotoTag } from '../../main/core/engine/ports.js';
 import { openUserInputHandle } from '../../main/core/userInputFile.js';
 /**
  * Small, dependency-free edits of a TIFF-structured EXIF block: read and reset the orientation,

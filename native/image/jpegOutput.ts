@@ -1,4 +1,4 @@
-import type { ImageInfo } from '../../main/core/ports.js';
+import type { ImageInfo } from '../../main/core/engine/ports.js';
 import { readExifOrientation, readPhotoTags } from './exifTiff.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ImageConverter, ImageConversion, ImageInfo, ImageRequest } from '../../main/core/ports.js';
+import type { ImageConverter, ImageConversion, ImageInfo, ImageRequest } from '../../main/core/engine/ports.js';
 
 /** Loads sharp and the HEIC decoders on the first image job, so that audio and video batches start faster. */
 export class LazyImageConverter implements ImageConverter {

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
-import { readFileHead } from '../../main/core/identifyInput.js';
-import type { ImageInfo, ImageInspector } from '../../main/core/ports.js';
+import { readFileHead } from '../../main/core/engine/identify/identifyInput.js';
+import type { ImageInfo, ImageInspector } from '../../main/core/engine/ports.js';
 import { readBmpHeader } from './bmp.js';
 import { readPhotoTags, readTiffFilePhotoTags } from './exifTiff.js';
 

@@ -1,6 +1,6 @@
 import { AppError } from '../../main/core/errors.js';
 import type { OutputFormat } from '../../main/core/formats.js';
-import { normalizeOptions, type ConversionOptions } from '../../main/core/conversionOptions.js';
+import { normalizeOptions, type ConversionOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import { presetId, presetProblem, type Preset, type PresetStore } from '../../main/core/presets/presets.js';
 import type { SqliteDatabase } from './openDatabase.js';
 

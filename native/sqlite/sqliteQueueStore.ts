@@ -1,7 +1,7 @@
-import type { JobReport } from '../../main/core/jobReport.js';
+import type { JobReport } from '../../main/core/jobs/jobReport.js';
 import type { OutputFormat } from '../../main/core/formats.js';
 import type { JobState } from '../../main/core/jobs/jobModel.js';
-import { normalizeOptions, type ConversionOptions } from '../../main/core/conversionOptions.js';
+import { normalizeOptions, type ConversionOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import { AppError } from '../../main/core/errors.js';

@@ -1,4 +1,4 @@
-import type { ConversionResult } from '../../main/core/localConverter.js';
+import type { ConversionResult } from '../../main/core/engine/run/localConverter.js';
 import type { UnitHolder, UnitStore } from '../../main/core/jobs/unitOfWork.js';
 import type { SqliteDatabase } from './openDatabase.js';
 

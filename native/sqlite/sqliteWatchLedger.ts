@@ -1,4 +1,4 @@
-import type { JobReport } from '../../main/core/jobReport.js';
+import type { JobReport } from '../../main/core/jobs/jobReport.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
 import type { FileFingerprint, LedgerEntry, LedgerState, RuleActivity, WatchLedger } from '../../main/core/watch/ports.js';
 import { AppError } from '../../main/core/errors.js';

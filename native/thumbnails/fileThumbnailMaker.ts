@@ -3,9 +3,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ThumbnailSource } from '../../main/core/app/thumbnails.js';
-import { localInputArgs } from '../../main/core/ffmpegPlan.js';
+import { localInputArgs } from '../../main/core/engine/plan/ffmpegPlan.js';
 import { makeDirectories } from '../../main/core/makeDirectories.js';
-import { identifyInput, type IdentifiedInput } from '../../main/core/identifyInput.js';
+import { identifyInput, type IdentifiedInput } from '../../main/core/engine/identify/identifyInput.js';
 
 /** Longest edge of a row's picture, in pixels (twice the row's 48 px, for sharp screens). */
 export const THUMBNAIL_EDGE = 96;

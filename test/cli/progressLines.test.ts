@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ConversionResult } from '../../main/core/localConverter';
+import type { ConversionResult } from '../../main/core/engine/run/localConverter';
 import { ProgressLines } from '../../main/cli/progressLines';
 
 /** A converter whose progress the test drives, on a clock the test moves. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billableMinutes, formatRuntime } from '../../main/core/billing';
+import { billableMinutes, formatRuntime } from '../../main/core/telemetry/billing';
 
 describe('billableMinutes', () => {
   it('rounds a success up to whole minutes, at least one', () => {

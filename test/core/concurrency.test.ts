@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLAN_CEILINGS, concurrencyLimits } from '../../main/core/concurrency';
+import { PLAN_CEILINGS, concurrencyLimits } from '../../main/core/scheduling/concurrency';
 
 const GiB = 2 ** 30;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildFirstPassArgs } from '../../main/core/ffmpegPlan';
-import { normalizeOptions, optionsIdentity, optionsProblem, parseMaxSize } from '../../main/core/conversionOptions';
-import { planAudioConversion } from '../../main/core/planAudio';
-import { planVideoConversion, resizedVideoSize } from '../../main/core/planVideo';
-import { checkOutputSize, planAudioBudget, planVideoBudget } from '../../main/core/sizeBudget';
+import { buildFirstPassArgs } from '../../main/core/engine/plan/ffmpegPlan';
+import { normalizeOptions, optionsIdentity, optionsProblem, parseMaxSize } from '../../main/core/engine/plan/conversionOptions';
+import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
+import { planVideoConversion, resizedVideoSize } from '../../main/core/engine/plan/planVideo';
+import { checkOutputSize, planAudioBudget, planVideoBudget } from '../../main/core/engine/plan/sizeBudget';
 import { batchKeyOf } from '../../main/core/queue/persistentQueue';
 import { requestKeyOf } from '../../main/core/queue/convertedOutputs';
 import { BUILT_IN_PRESETS, findPreset, presetId, presetProblem } from '../../main/core/presets/presets';

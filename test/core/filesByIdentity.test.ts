@@ -2,7 +2,7 @@ import { linkSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync, s
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { committedFileAt, FileIdentitySet, identityOf, isCommittedFile, realFolderPath, sameIdentity } from '../../main/core/fileIdentity';
-import { commitResult, conflictToSkip, prepareOutput } from '../../main/core/outputFiles';
+import { commitResult, conflictToSkip, prepareOutput } from '../../main/core/engine/run/outputFiles';
 import { excludedFolders, validateWatchRule } from '../../main/core/watch/watchRule';
 import { checkWritableFolder } from '../../main/shell/folderPolicy';
 import { removeDir, tempDir } from '../helpers/media';

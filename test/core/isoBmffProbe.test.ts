@@ -1,12 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identifyInput, refineFormat } from '../../main/core/identifyInput';
-import { parseMovieForAudio, probeMovieForAudio, readMovieBox } from '../../main/core/isoBmffProbe';
-import type { MediaProbe } from '../../main/core/media';
-import { factsOfProbe } from '../../main/core/mediaFacts';
-import { planAudioConversion } from '../../main/core/planAudio';
-import { parseFfprobeJson } from '../../main/core/probeParse';
+import { identifyInput, refineFormat } from '../../main/core/engine/identify/identifyInput';
+import { parseMovieForAudio, probeMovieForAudio, readMovieBox } from '../../main/core/engine/identify/isoBmffProbe';
+import type { MediaProbe } from '../../main/core/engine/identify/media';
+import { factsOfProbe } from '../../main/core/engine/identify/mediaFacts';
+import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
+import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
 import type { AudioOutput } from '../../main/core/formats';
 import { m4aWithNegativeTimescale } from '../helpers/brokenMedia';
 import { corpus, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';

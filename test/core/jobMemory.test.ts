@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateJobMemory } from '../../main/core/jobMemory';
-import { DEFAULT_JOB_MEMORY, videoJobMemory } from '../../main/core/memoryEstimate';
-import { readVideoFrameSize } from '../../main/core/videoHeader';
+import { estimateJobMemory } from '../../main/core/scheduling/jobMemory';
+import { DEFAULT_JOB_MEMORY, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
+import { readVideoFrameSize } from '../../main/core/engine/identify/videoHeader';
 import { removeDir, tempDir } from '../helpers/media';
 
 describe('a job\'s memory estimate from its input file', () => {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, memoryBudget, memoryBudgetOverride, pictureJobMemory, videoJobMemory, type PictureFacts } from '../../main/core/memoryEstimate';
-import { readPictureFacts } from '../../main/core/pictureHeader';
+import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, memoryBudget, memoryBudgetOverride, pictureJobMemory, videoJobMemory, type PictureFacts } from '../../main/core/scheduling/memoryEstimate';
+import { readPictureFacts } from '../../main/core/engine/identify/pictureHeader';
 import { corpus } from '../helpers/media';
 
 const GB = 1e9;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mp3FrameHeader, readMp3Frames, readMp3Output } from '../../main/core/mp3Output';
-import { parseFfprobeJson } from '../../main/core/probeParse';
+import { mp3FrameHeader, readMp3Frames, readMp3Output } from '../../main/core/engine/plan/mp3Output';
+import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
 import { audiosOf, durationOf, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 function withoutId3v2(bytes: Buffer): Buffer {

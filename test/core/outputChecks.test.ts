@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkImageOutput } from '../../main/core/checkImageOutput';
-import { checkMediaOutput } from '../../main/core/checkMediaOutput';
-import type { ImageExpectation, ImageInfo } from '../../main/core/ports';
+import { checkImageOutput } from '../../main/core/engine/check/checkImageOutput';
+import { checkMediaOutput } from '../../main/core/engine/check/checkMediaOutput';
+import type { ImageExpectation, ImageInfo } from '../../main/core/engine/ports';
 import { probe, video } from '../helpers/probes';
 
 const info = (overrides: Partial<ImageInfo> = {}): ImageInfo => ({

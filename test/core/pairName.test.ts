@@ -1,7 +1,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { guessPair, reportFor } from '../../main/core/jobReport';
+import { guessPair, reportFor } from '../../main/core/jobs/jobReport';
 import { JobControl } from '../../main/core/jobs/jobContext';
 import { corpus, removeDir, tempDir } from '../helpers/media';
 

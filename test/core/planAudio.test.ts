@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mp3SampleRate, planAudioConversion } from '../../main/core/planAudio';
+import { mp3SampleRate, planAudioConversion } from '../../main/core/engine/plan/planAudio';
 import { audio, probe, probedInput, video } from '../helpers/probes';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

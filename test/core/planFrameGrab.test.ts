@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkStillOfVideo } from '../../main/core/checkImageOutput';
-import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/conversionOptions';
-import { formatMoment, parseMoment } from '../../main/core/moments';
-import { planFrameGrab } from '../../main/core/planFrameGrab';
-import type { ImageInfo } from '../../main/core/ports';
+import { checkStillOfVideo } from '../../main/core/engine/check/checkImageOutput';
+import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/engine/plan/conversionOptions';
+import { formatMoment, parseMoment } from '../../main/core/engine/plan/moments';
+import { planFrameGrab } from '../../main/core/engine/plan/planFrameGrab';
+import type { ImageInfo } from '../../main/core/engine/ports';
 import { probe, probedInput, video } from '../helpers/probes';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnimatedGif } from '../../main/core/checkImageOutput';
-import { DEFAULT_OPTIONS } from '../../main/core/conversionOptions';
-import { gifRungs, planGifConversions } from '../../main/core/planGif';
-import type { ImageInfo } from '../../main/core/ports';
+import { checkAnimatedGif } from '../../main/core/engine/check/checkImageOutput';
+import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
+import { gifRungs, planGifConversions } from '../../main/core/engine/plan/planGif';
+import type { ImageInfo } from '../../main/core/engine/ports';
 import { probe, probedInput, video } from '../helpers/probes';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

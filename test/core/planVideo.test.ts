@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildFfmpegArgs, durationTolerance } from '../../main/core/ffmpegPlan';
-import { planVideoConversion } from '../../main/core/planVideo';
+import { buildFfmpegArgs, durationTolerance } from '../../main/core/engine/plan/ffmpegPlan';
+import { planVideoConversion } from '../../main/core/engine/plan/planVideo';
 import { audio, probe, probedInput, subtitle, video } from '../helpers/probes';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];

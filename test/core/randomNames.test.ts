@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomHex } from '../../main/core/randomNames';
+import { randomHex } from '../../main/core/engine/run/randomNames';
 
 describe('randomHex', () => {
   it('gives names of the asked length that never repeat, across many refills of its pool', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../main/core/errors';
-import { Scheduler, type TaskContext } from '../../main/core/scheduler';
+import { Scheduler, type TaskContext } from '../../main/core/scheduling/scheduler';
 
 class FakeClock {
   time = 0;

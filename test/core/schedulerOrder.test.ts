@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Scheduler } from '../../main/core/scheduler';
+import { Scheduler } from '../../main/core/scheduling/scheduler';
 
 describe('reordering queued jobs', () => {
   it('starts queued jobs in the order they were moved to, and leaves running ones alone', async () => {

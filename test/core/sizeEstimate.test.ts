@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateOutputSize } from '../../main/core/sizeEstimate';
+import { estimateOutputSize } from '../../main/core/engine/plan/sizeEstimate';
 
 const minuteOf1080p = { bytes: 400_000_000, seconds: 60, pixels: 1920 * 1080 };
 

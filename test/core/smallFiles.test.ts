@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { identifyInput } from '../../main/core/identifyInput';
-import { ensureDirectory } from '../../main/core/outputFiles';
+import { identifyInput } from '../../main/core/engine/identify/identifyInput';
+import { ensureDirectory } from '../../main/core/engine/run/outputFiles';
 
 describe('small files and output folders, with the fewest reads', () => {
   let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smartTarget, smartTargetForKind } from '../../main/core/smartTarget';
+import { smartTarget, smartTargetForKind } from '../../main/core/engine/plan/smartTarget';
 
 describe('smartTarget', () => {
   it('sends video to MP4, audio to MP3 and images to JPG', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apngFrameCount, findMp3Start, isAnimatedImage, mp3FrameLength, sniffContainer } from '../../main/core/sniff';
+import { apngFrameCount, findMp3Start, isAnimatedImage, mp3FrameLength, sniffContainer } from '../../main/core/engine/identify/sniff';
 import { corpus } from '../helpers/media';
 
 const head = (file: string) => new Uint8Array(readFileSync(corpus(file)).subarray(0, 4096));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/conversionOptions';
-import { planVideoConversion } from '../../main/core/planVideo';
-import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../../main/core/trim';
+import { DEFAULT_OPTIONS, optionsProblem } from '../../main/core/engine/plan/conversionOptions';
+import { planVideoConversion } from '../../main/core/engine/plan/planVideo';
+import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../../main/core/engine/plan/trim';
 import { probe, probedInput } from '../helpers/probes';
 
 describe('trim', () => {

@@ -52,10 +52,10 @@ describe('user input files are opened once, without blocking, and judged on the 
   afterAll(() => removeDir(dir));
 
   const readers: [string, (file: string) => string][] = [
-    ['the small-file reader (readFileHead)', (file) => `import('./main/core/identifyInput.ts').then((m) => m.readFileHead(${JSON.stringify(file)}, 4096))`],
-    ['the movie-box reader (probeMovieForAudio)', (file) => `import('./main/core/isoBmffProbe.ts').then((m) => m.probeMovieForAudio(${JSON.stringify(file)}))`],
-    ['the movie-box reader (readMovieBox)', (file) => `import('./main/core/isoBmffProbe.ts').then((m) => m.readMovieBox(${JSON.stringify(file)}))`],
-    ['identification (identifyInput)', (file) => `import('./main/core/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(file)}))`],
+    ['the small-file reader (readFileHead)', (file) => `import('./main/core/engine/identify/identifyInput.ts').then((m) => m.readFileHead(${JSON.stringify(file)}, 4096))`],
+    ['the movie-box reader (probeMovieForAudio)', (file) => `import('./main/core/engine/identify/isoBmffProbe.ts').then((m) => m.probeMovieForAudio(${JSON.stringify(file)}))`],
+    ['the movie-box reader (readMovieBox)', (file) => `import('./main/core/engine/identify/isoBmffProbe.ts').then((m) => m.readMovieBox(${JSON.stringify(file)}))`],
+    ['identification (identifyInput)', (file) => `import('./main/core/engine/identify/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(file)}))`],
   ];
 
   for (const [name, call] of readers) {
@@ -71,9 +71,9 @@ describe('user input files are opened once, without blocking, and judged on the 
     symlinkSync(movie, linked);
     const toPipe = path.join(dir, 'to-pipe.m4a');
     symlinkSync(pipe, toPipe);
-    const good = await runIsolated(report(`import('./main/core/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(linked)}))`));
+    const good = await runIsolated(report(`import('./main/core/engine/identify/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(linked)}))`));
     expect(good.output).toMatch(/^OK \d+/);
-    const bad = await runIsolated(report(`import('./main/core/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(toPipe)}))`));
+    const bad = await runIsolated(report(`import('./main/core/engine/identify/identifyInput.ts').then((m) => m.identifyInput(${JSON.stringify(toPipe)}))`));
     expect(bad.killed).toBe(false);
     expect(bad.output).toMatch(/named pipe/);
   }, 90_000);
@@ -83,7 +83,7 @@ describe('user input files are opened once, without blocking, and judged on the 
     writeFileSync(blocked, 'x');
     const deep = path.join(dir, 'new', 'deeper', 'deepest');
     const run = await runIsolated(`
-const { ensureDirectory } = await import('./main/core/outputFiles.ts');
+const { ensureDirectory } = await import('./main/core/engine/run/outputFiles.ts');
 for (const folder of ['/proc/nope', '/proc/nope/deeper', ${JSON.stringify(path.join(blocked, 'sub'))}, ${JSON.stringify(deep)}]) {
   try { await ensureDirectory(folder); console.log('OK', folder); } catch (error) { console.log('ERROR', error.code, error.message); }
 }`);

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTPUT_FORMATS, outputKind } from '../../main/core/formats';
-import { PLAN_CEILINGS } from '../../main/core/concurrency';
+import { PLAN_CEILINGS } from '../../main/core/scheduling/concurrency';
 import { launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { removeDir, tempDir } from '../helpers/media';
 

@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { probeMovieForAudio } from '../../main/core/isoBmffProbe';
-import type { MediaProbe } from '../../main/core/media';
-import { readMp3Frames } from '../../main/core/mp3Output';
-import { parseFfprobeJson } from '../../main/core/probeParse';
+import { probeMovieForAudio } from '../../main/core/engine/identify/isoBmffProbe';
+import type { MediaProbe } from '../../main/core/engine/identify/media';
+import { readMp3Frames } from '../../main/core/engine/plan/mp3Output';
+import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
 import { JpegStructureError, readJpegOutput } from '../../native/image/jpegOutput';
 import { readPlainPng } from '../../native/image/plainPng';
 

@@ -1,5 +1,5 @@
-import type { AudioStreamInfo, MediaProbe, SubtitleStreamInfo, VideoStreamInfo } from '../../main/core/media';
-import type { ProbedInput } from '../../main/core/ffmpegPlan';
+import type { AudioStreamInfo, MediaProbe, SubtitleStreamInfo, VideoStreamInfo } from '../../main/core/engine/identify/media';
+import type { ProbedInput } from '../../main/core/engine/plan/ffmpegPlan';
 
 export function video(overrides: Partial<VideoStreamInfo> = {}): VideoStreamInfo {
   return { index: 0, codec: 'h264', profile: 'High', pixelFormat: 'yuv420p', width: 1920, height: 1080, rotation: 0, colorTransfer: 'bt709', colorRange: 'tv', bitDepth: 8, frameRate: 30, durationSeconds: 10, ...overrides };

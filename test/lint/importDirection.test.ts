@@ -36,7 +36,7 @@ describe('import direction (docs/ARCHITECTURE.md), decided on resolved paths', (
   });
 
   it('lets native/ import main/core (also one folder deep, also through import()) but no shell or electron', async () => {
-    expect(await importProblems('native/x/y.ts', "export async function load() {\n  return import('../../main/core/probeParse.js');\n}\n")).toEqual([]);
+    expect(await importProblems('native/x/y.ts', "export async function load() {\n  return import('../../main/core/engine/identify/probeParse.js');\n}\n")).toEqual([]);
     expect(await importProblems('native/x/y.ts', "export async function load() {\n  return import('../../main/shell/handleInvoke.js');\n}\n")).toEqual([expect.stringContaining('reaches main/shell/handleInvoke.js')]);
     expect(await importProblems('native/x/y.ts', "import { app } from 'electron';\nexport const b = app;\n")).toHaveLength(1);
   });

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { inputFormatFromName, inputKind, type MediaKind, type OutputFormat } from '../formats.js';
-import { identifyInput, readSmartFacts } from '../identifyInput.js';
-import { isHdr } from '../media.js';
+import { identifyInput, readSmartFacts } from '../engine/identify/identifyInput.js';
+import { isHdr } from '../engine/identify/media.js';
 import { targetsFor } from '../pairs.js';
-import type { MediaProber } from '../ports.js';
-import type { InputMeasure } from '../sizeEstimate.js';
-import { smartTarget, smartTargetForKind, type SmartChoice, type SmartFacts } from '../smartTarget.js';
+import type { MediaProber } from '../engine/ports.js';
+import type { InputMeasure } from '../engine/plan/sizeEstimate.js';
+import { smartTarget, smartTargetForKind, type SmartChoice, type SmartFacts } from '../engine/plan/smartTarget.js';
 
 /** What the window shows for one file before Start: its kind, what it can become, and what Smart would do with it. */
 export interface FilePlan {

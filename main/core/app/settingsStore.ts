@@ -2,12 +2,12 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { PLAN_CEILINGS } from '../concurrency.js';
+import { PLAN_CEILINGS } from '../scheduling/concurrency.js';
 import type { MediaKind } from '../formats.js';
 import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
 import { MODE_PREFERENCES } from '../modes.js';
 import { cohortOf } from '../telemetry/cohort.js';
-import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from '../outputName.js';
+import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from '../engine/run/outputName.js';
 
 /** Jobs at once for a kind: at least 1, at most the hosted plan's ceiling (none for pictures). */
 const lane = (kind: MediaKind) => z.number().int().min(1).max(PLAN_CEILINGS[kind]);

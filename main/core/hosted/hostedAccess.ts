@@ -1,4 +1,4 @@
-import type { Clock } from '../ports.js';
+import type { Clock } from '../engine/ports.js';
 import { HostedClient } from './hostedClient.js';
 import { HostedConverter } from './hostedConverter.js';
 import type { OutputInspectors } from './hostedOutputCheck.js';

@@ -1,12 +1,12 @@
-import type { FileConverter } from '../fileConverter.js';
+import type { FileConverter } from '../engine/run/fileConverter.js';
 import { AppError, throwIfAborted } from '../errors.js';
 import { isImageOutput, outputExtension, pairLabel } from '../formats.js';
-import { identifyInput } from '../identifyInput.js';
-import { skippedResult, type ConversionHooks, type ConversionRequest, type ConversionResult, type ProgressListener } from '../localConverter.js';
-import { abandonOutput, commitResult, conflictToSkip, prepareOutput } from '../outputFiles.js';
-import { describeOptions, engineOptionsChosen, normalizeOptions } from '../conversionOptions.js';
+import { identifyInput } from '../engine/identify/identifyInput.js';
+import { skippedResult, type ConversionHooks, type ConversionRequest, type ConversionResult, type ProgressListener } from '../engine/run/localConverter.js';
+import { abandonOutput, commitResult, conflictToSkip, prepareOutput } from '../engine/run/outputFiles.js';
+import { describeOptions, engineOptionsChosen, normalizeOptions } from '../engine/plan/conversionOptions.js';
 import { assertPairSupported } from '../pairs.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../engine/ports.js';
 import { HostedJobUnknown, type AcceptedJob, type HostedClient } from './hostedClient.js';
 import { checkHostedOutput, type OutputInspectors } from './hostedOutputCheck.js';
 import { strippedPhotoCopy } from './photoPrivacy.js';

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { outputKind, type InputFormat, type OutputFormat } from '../formats.js';
-import { identifyInput } from '../identifyInput.js';
-import type { ImageInspector, MediaProber } from '../ports.js';
+import { identifyInput } from '../engine/identify/identifyInput.js';
+import type { ImageInspector, MediaProber } from '../engine/ports.js';
 
 /** Local tools that can look inside a file the hosted API sent back; absent ones are skipped (e.g. no ffprobe). */
 export interface OutputInspectors {

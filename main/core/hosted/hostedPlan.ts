@@ -1,7 +1,7 @@
-import { PLAN_CEILINGS } from '../concurrency.js';
+import { PLAN_CEILINGS } from '../scheduling/concurrency.js';
 import { AppError } from '../errors.js';
 import type { MediaKind } from '../formats.js';
-import type { SchedulerLimits } from '../scheduler.js';
+import type { SchedulerLimits } from '../scheduling/scheduler.js';
 
 /** The hosted API's upload limit: 1 GB, counted in binary units like the service's own limit. */
 export const HOSTED_UPLOAD_LIMIT_BYTES = 1024 ** 3;

@@ -1,5 +1,5 @@
-import { FREE_IMAGE_BYTES } from '../billing.js';
-import type { ConversionMode } from '../fileConverter.js';
+import { FREE_IMAGE_BYTES } from '../telemetry/billing.js';
+import type { ConversionMode } from '../engine/run/fileConverter.js';
 import type { MediaKind } from '../formats.js';
 import { COST_PER_MINUTE } from '../telemetry/stats.js';
 

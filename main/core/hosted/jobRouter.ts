@@ -1,14 +1,14 @@
-import { engineOptionsChosen, type ConversionOptions } from '../conversionOptions.js';
+import { engineOptionsChosen, type ConversionOptions } from '../engine/plan/conversionOptions.js';
 import { BoundedMap } from '../boundedMap.js';
-import { guessPair, succeededReport, type JobRouteView } from '../jobReport.js';
-import { type FileConverter } from '../fileConverter.js';
+import { guessPair, succeededReport, type JobRouteView } from '../jobs/jobReport.js';
+import { type FileConverter } from '../engine/run/fileConverter.js';
 import { AppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
-import type { ConversionResult } from '../localConverter.js';
+import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { JobRoute, QueuedJob, RouteDecision, RouteMoment } from '../queue/ports.js';
-import type { Scheduler } from '../scheduler.js';
+import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
 import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
 import { monthOf, type BatchRouting, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
@@ -21,7 +21,7 @@ import { PairBilling } from './pairBilling.js';
 import { COST_PER_MINUTE } from '../telemetry/stats.js';
 import type { ReachabilityCache } from './reachability.js';
 import { chooseMode, type ModePreference } from './routing.js';
-import { PLAN_CEILINGS } from '../concurrency.js';
+import { PLAN_CEILINGS } from '../scheduling/concurrency.js';
 
 /** How one batch asks to be routed: from the command line, the settings, or a batch-folder rule. */
 export interface RoutingPolicy {

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { InputFormat } from '../formats.js';
-import { ensureScratch, openScratch } from '../outputFiles.js';
+import { ensureScratch, openScratch } from '../engine/run/outputFiles.js';
 import { openUserInputHandle } from '../userInputFile.js';
 
 /**

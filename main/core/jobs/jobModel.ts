@@ -1,4 +1,4 @@
-import type { JobReport } from '../jobReport.js';
+import type { JobReport } from './jobReport.js';
 
 /**
  * The one job state machine of the queue and of batch folders:

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { normalizeOptions, optionsIdentity } from '../conversionOptions.js';
-import type { FileConverter } from '../fileConverter.js';
-import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from '../localConverter.js';
+import { normalizeOptions, optionsIdentity } from '../engine/plan/conversionOptions.js';
+import type { FileConverter } from '../engine/run/fileConverter.js';
+import type { ConversionHooks, ConversionRequest, ConversionResult, ProgressListener } from '../engine/run/localConverter.js';
 import { heldByAnotherOwner, type OwnerProbe } from './jobModel.js';
 
 /**

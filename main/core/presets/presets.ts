@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../formats.js';
-import { BYTES_PER_MB, describeOptions, normalizeOptions, optionsProblem, type ConversionOptions } from '../conversionOptions.js';
+import { BYTES_PER_MB, describeOptions, normalizeOptions, optionsProblem, type ConversionOptions } from '../engine/plan/conversionOptions.js';
 
 /** A named target with its options: built into the app, or the user's own (kept in the database). */
 export interface Preset {

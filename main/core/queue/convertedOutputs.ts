@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { OutputFormat } from '../formats.js';
-import { DEFAULT_OPTIONS, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
+import { DEFAULT_OPTIONS, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { ConvertedOutput } from './ports.js';
 
 /**

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { guessPair, type JobReport } from '../jobReport.js';
+import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import { formatLabel, inputFormatFromName, type OutputFormat } from '../formats.js';
 import type { InputEntry } from '../inputFiles.js';
 import { inputFingerprint, outputStillInPlace, requestKeyOf } from './convertedOutputs.js';
-import type { ConversionOptions } from '../conversionOptions.js';
+import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { BatchInput } from './persistentQueue.js';
 import type { ConvertedOutput } from './ports.js';
 

@@ -1,18 +1,18 @@
 import path from 'node:path';
-import { reportFor, succeededReport, type JobReport } from '../jobReport.js';
+import { reportFor, succeededReport, type JobReport } from '../jobs/jobReport.js';
 import { JobControl, runInJob } from '../jobs/jobContext.js';
 import { heldByAnotherOwner, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
-import type { ConversionResult } from '../localConverter.js';
-import type { Scheduler } from '../scheduler.js';
-import type { JobSnapshot } from '../jobState.js';
+import type { ConversionResult } from '../engine/run/localConverter.js';
+import type { Scheduler } from '../scheduling/scheduler.js';
+import type { JobSnapshot } from '../jobs/jobState.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { routeNow, type ConvertedOutput, type JobRoute, type LateRouter, type QueueStore, type QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
-import { outputBaseName, temporaryOutputPath } from '../outputFiles.js';
-import { randomHex } from '../randomNames.js';
+import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
+import { randomHex } from '../engine/run/randomNames.js';
 import { FileIdentitySet } from '../fileIdentity.js';
 import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
-import { laneRequestFor } from '../jobMemory.js';
+import { laneRequestFor } from '../scheduling/jobMemory.js';
 import { outputKind } from '../formats.js';
 
 /** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */

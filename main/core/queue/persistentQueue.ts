@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { guessPair, type JobReport } from '../jobReport.js';
+import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import type { OutputFormat } from '../formats.js';
-import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../conversionOptions.js';
+import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
 import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';

@@ -1,10 +1,10 @@
 import type { OutputFormat } from '../formats.js';
-import type { ConversionOptions } from '../conversionOptions.js';
+import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobReport } from '../jobReport.js';
-import type { ConversionMode, FileConverter } from '../fileConverter.js';
-import type { ConversionResult } from '../localConverter.js';
-import type { Scheduler } from '../scheduler.js';
+import type { JobReport } from '../jobs/jobReport.js';
+import type { ConversionMode, FileConverter } from '../engine/run/fileConverter.js';
+import type { ConversionResult } from '../engine/run/localConverter.js';
+import type { Scheduler } from '../scheduling/scheduler.js';
 import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
 
 export type { RecoveryFileSystem } from '../jobs/jobModel.js';

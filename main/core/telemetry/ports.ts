@@ -1,4 +1,4 @@
-import type { ConversionMode } from '../fileConverter.js';
+import type { ConversionMode } from '../engine/run/fileConverter.js';
 
 export type ConversionStatus = 'succeeded' | 'failed' | 'cancelled';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { isSupportedInputName } from '../formats.js';
-import { TEMPORARY_SUFFIX } from '../outputFiles.js';
+import { TEMPORARY_SUFFIX } from '../engine/run/outputFiles.js';
 
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { nocase: true, dot: true, strictBrackets: true };
 

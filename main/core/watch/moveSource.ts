@@ -1,7 +1,7 @@
 import { copyFile, constants, link, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import { candidateName, outputBaseName } from '../outputFiles.js';
+import { candidateName, outputBaseName } from '../engine/run/outputFiles.js';
 import { makeDirectories } from '../makeDirectories.js';
 
 /** Moves a converted source into the done folder under the first free name (`name (1).ext`); never overwrites. */

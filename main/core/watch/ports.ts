@@ -1,4 +1,4 @@
-import type { JobReport } from '../jobReport.js';
+import type { JobReport } from '../jobs/jobReport.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import type { InterruptedJob } from '../jobs/jobModel.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { openUserInputHandle } from '../userInputFile.js';
-import type { Clock } from '../ports.js';
+import type { Clock } from '../engine/ports.js';
 import { StabilityTracker, type FileSample, type StabilityOptions } from './stabilityTracker.js';
 
 export interface StableFile extends FileSample {

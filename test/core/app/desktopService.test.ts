@@ -6,11 +6,11 @@ import { FileThumbnailMaker } from '../../../native/thumbnails/fileThumbnailMake
 import { durableQueue } from '../../../main/core/app/durableQueue';
 import { SettingsStore } from '../../../main/core/app/settingsStore';
 import type { BatchOutcome } from '../../../main/core/app/batchTracker';
-import type { ConversionResult } from '../../../main/core/localConverter';
+import type { ConversionResult } from '../../../main/core/engine/run/localConverter';
 import { outputKind } from '../../../main/core/formats';
-import type { FileConverter } from '../../../main/core/fileConverter';
+import type { FileConverter } from '../../../main/core/engine/run/fileConverter';
 import { AppError } from '../../../main/core/errors';
-import { Scheduler } from '../../../main/core/scheduler';
+import { Scheduler } from '../../../main/core/scheduling/scheduler';
 import { JobIds } from '../../../main/core/jobs/jobIds';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';
 import { systemClock } from '../../../native/createNativeEngine';

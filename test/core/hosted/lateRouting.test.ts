@@ -1,15 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversionRequest } from '../../../main/core/localConverter';
+import type { ConversionRequest } from '../../../main/core/engine/run/localConverter';
 import type { HostedAccess } from '../../../main/core/hosted/hostedAccess';
 import { hostedConcurrencyLimits } from '../../../main/core/hosted/hostedPlan';
 import { JobRouter, type RoutingPolicy } from '../../../main/core/hosted/jobRouter';
 import { ReachabilityCache } from '../../../main/core/hosted/reachability';
-import type { JobReport } from '../../../main/core/jobReport';
-import type { ConversionResult } from '../../../main/core/localConverter';
+import type { JobReport } from '../../../main/core/jobs/jobReport';
+import type { ConversionResult } from '../../../main/core/engine/run/localConverter';
 import type { RoutableJob, RouteMoment } from '../../../main/core/queue/ports';
-import { Scheduler } from '../../../main/core/scheduler';
+import { Scheduler } from '../../../main/core/scheduling/scheduler';
 import { createDataStores, type DataStores } from '../../../native/createDataStores';
 import { removeDir, tempDir } from '../../helpers/media';
 

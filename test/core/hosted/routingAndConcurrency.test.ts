@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostedConcurrencyLimits, hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from '../../../main/core/hosted/hostedPlan';
 import { chooseMode } from '../../../main/core/hosted/routing';
-import { Scheduler } from '../../../main/core/scheduler';
+import { Scheduler } from '../../../main/core/scheduling/scheduler';
 
 describe('chooseMode', () => {
   const facts = { localCapable: true, hostedReachable: () => true, inputBytes: 1000 };

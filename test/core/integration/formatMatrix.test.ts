@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '../../../main/core/errors';
 import type { OutputFormat } from '../../../main/core/formats';
-import type { ConversionResult } from '../../../main/core/localConverter';
+import type { ConversionResult } from '../../../main/core/engine/run/localConverter';
 import { useRealEngine } from '../../helpers/engine';
 import { audiosOf, ffprobe, removeDir, tempDir, videoOf } from '../../helpers/media';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalConverter } from '../../../main/core/localConverter';
-import type { MediaProber, ProbeTarget } from '../../../main/core/ports';
+import { LocalConverter } from '../../../main/core/engine/run/localConverter';
+import type { MediaProber, ProbeTarget } from '../../../main/core/engine/ports';
 import { systemClock } from '../../../native/createNativeEngine';
 import { ProcessFfmpegRunner } from '../../../native/ffmpeg/ffmpegRunner';
 import { FfprobeProber } from '../../../native/ffmpeg/ffprobeProber';

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FileConverter } from '../../../main/core/fileConverter';
-import type { ConversionRequest, ConversionResult } from '../../../main/core/localConverter';
+import type { FileConverter } from '../../../main/core/engine/run/fileConverter';
+import type { ConversionRequest, ConversionResult } from '../../../main/core/engine/run/localConverter';
 import { convertingOnce } from '../../../main/core/jobs/unitOfWork';
 import { openDatabase } from '../../../native/sqlite/openDatabase';
 import { SqliteUnitStore } from '../../../native/sqlite/sqliteUnitStore';

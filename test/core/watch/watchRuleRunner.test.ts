@@ -3,8 +3,8 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ConversionResult } from '../../../main/core/localConverter';
-import { Scheduler } from '../../../main/core/scheduler';
+import type { ConversionResult } from '../../../main/core/engine/run/localConverter';
+import { Scheduler } from '../../../main/core/scheduling/scheduler';
 import { outputKind } from '../../../main/core/formats';
 import { contentHashOf } from '../../../main/core/watch/contentHash';
 import { sampleFile } from '../../../main/core/watch/stabilityMonitor';

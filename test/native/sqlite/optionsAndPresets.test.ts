@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeOptions } from '../../../main/core/conversionOptions';
+import { normalizeOptions } from '../../../main/core/engine/plan/conversionOptions';
 import { openDatabase } from '../../../native/sqlite/openDatabase';
 import { SqlitePresetStore } from '../../../native/sqlite/sqlitePresetStore';
 import { SqliteQueueStore } from '../../../native/sqlite/sqliteQueueStore';

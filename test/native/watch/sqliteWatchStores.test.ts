@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { JobReport } from '../../../main/core/jobReport';
+import type { JobReport } from '../../../main/core/jobs/jobReport';
 import type { ConversionRecord } from '../../../main/core/telemetry/ports';
 import { validateWatchRule } from '../../../main/core/watch/watchRule';
 import { migrate, openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';

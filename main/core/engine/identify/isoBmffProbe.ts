@@ -1,0 +1,510 @@
+import { closeSync } from 'node:fs';
+import { NotAFileError, openUserInput, readOpened } from '../../userInputFile.js';
+import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
+
+/**
+ * The input probe of an MP4/MOV/M4A/3GP for an audio target, read in this process instead of starting
+ * ffprobe (a dynamically linked ffprobe takes about as long to start as a 10 s clip takes to become MP3).
+ *
+ * It reads the movie header and gives what ffprobe would say for the fields an audio plan and a row's
+ * facts (picture size as viewed, length) use: the container, the duration, every stream's index and type,
+ * and all of ffprobe's audio fields. Video tracks are listed with their codec, the size their sample
+ * description gives, rotation and duration; their picture format (profile, pixel format, colour, bit
+ * depth, frame rate) needs the codec's own headers decoded and is left undefined, so this probe must not
+ * feed a video plan.
+ *
+ * It is strict: anything it does not understand gives undefined and the caller asks ffprobe. That
+ * includes fragmented files, files whose boxes do not tile the file (truncated), more than one sample
+ * description, cover art (ffprobe adds a stream for it), tracks other than pictures, sound, and Apple's
+ * timed metadata or timecode, video other than H.264/HEVC, sound other than AAC-LC above 24 kHz with 1-6
+ * channels (below that rate the decoder may find SBR and report twice the rate), edit lists other than one
+ * plain segment, a movie matrix or a track matrix other than a plain rotation, and old Macintosh language codes.
+ */
+
+export const MOV_FORMAT_NAME = 'mov,mp4,m4a,3gp,3g2,mj2';
+
+const MAX_MOOV_BYTES = 32 * 2 ** 20;
+const MAX_TOP_LEVEL_BOXES = 10_000;
+const AAC_SAMPLE_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
+const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc' };
+/** The decoder configuration each video sample entry must carry. */
+const VIDEO_CONFIGS: Record<string, string> = { avc1: 'avcC', avc3: 'avcC', hvc1: 'hvcC', hev1: 'hvcC' };
+/** Tracks ffprobe lists as data streams, which outputs leave out: timecode and Apple's timed metadata. */
+const DATA_TRACKS: Record<string, string> = { tmcd: 'tmcd', meta: 'mebx' };
+
+const HARMLESS_REFERENCES = new Set(['cdsc', 'cdep', 'tmcd']);
+
+/** Thrown inside the parser for anything it does not fully understand; the entry points turn it into undefined. */
+class Unsupported extends Error {}
+
+function unsupported(why: string): never {
+  throw new Unsupported(why);
+}
+
+interface Box {
+  type: string;
+  /** First byte of the payload (after the size, type and any 64-bit size). */
+  body: number;
+  end: number;
+}
+
+function boxType(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!, bytes[at + 3]!);
+}
+
+/** The boxes that exactly tile bytes [from, to); a size that overruns or leaves a gap is not understood. */
+function children(view: DataView, bytes: Uint8Array, from: number, to: number): Box[] {
+  const out: Box[] = [];
+  let at = from;
+  while (at < to) {
+    if (at + 8 > to) unsupported('a box header runs past its parent');
+    let size = view.getUint32(at);
+    const type = boxType(bytes, at + 4);
+    let header = 8;
+    if (size === 1) {
+      if (at + 16 > to) unsupported('a box header runs past its parent');
+      size = Number(view.getBigUint64(at + 8));
+      header = 16;
+    } else if (size === 0) {
+      size = to - at;
+    }
+    if (size < header || at + size > to) unsupported(`box ${type} does not fit its parent`);
+    out.push({ type, body: at + header, end: at + size });
+    at += size;
+  }
+  return out;
+}
+
+function only(boxes: Box[], type: string, required: true): Box;
+function only(boxes: Box[], type: string, required?: false): Box | undefined;
+function only(boxes: Box[], type: string, required = false): Box | undefined {
+  const found = boxes.filter((b) => b.type === type);
+  if (found.length > 1) unsupported(`more than one ${type}`);
+  if (required && found.length === 0) unsupported(`no ${type}`);
+  return found[0];
+}
+
+function need(box: Box, bytes: number): void {
+  if (box.end - box.body < bytes) unsupported(`box ${box.type} is too short`);
+}
+
+/** A movie header matrix (a b u c d v x y w, a-d and x-y in 16.16, u v w in 2.30) as clockwise degrees, when it is a plain rotation. */
+function rotationOf(view: DataView, at: number): number {
+  const m = Array.from({ length: 9 }, (_, i) => view.getInt32(at + i * 4));
+  const [a, b, u, c, d, v, , , w] = m as [number, number, number, number, number, number, number, number, number];
+  if (u !== 0 || v !== 0 || w !== 0x40000000) unsupported('a perspective matrix');
+  const one = 0x10000;
+  // ffprobe's rotation is -atan2(b, a) counter-clockwise; the engine stores its opposite, clockwise.
+  if (a === one && b === 0 && c === 0 && d === one) return 0;
+  if (a === 0 && b === one && c === -one && d === 0) return 90;
+  if (a === -one && b === 0 && c === 0 && d === -one) return 180;
+  if (a === 0 && b === -one && c === one && d === 0) return 270;
+  return unsupported('a matrix that is not a plain rotation');
+}
+
+/** ffmpeg's seconds from a count of ticks, rounded to its microsecond time base as ffprobe prints it. */
+function seconds(ticks: number, timescale: number): number {
+  return Math.round((ticks * 1e6) / timescale) / 1e6;
+}
+
+function languageOf(code: number): string | undefined {
+  if (code === 0x7fff) return undefined;
+  if (code === 0) return 'eng';
+  if (code < 0x400) unsupported('an old Macintosh language code');
+  return String.fromCharCode(0x60 + ((code >> 10) & 0x1f), 0x60 + ((code >> 5) & 0x1f), 0x60 + (code & 0x1f));
+}
+
+/** An MPEG-4 descriptor's tag, length (up to four 7-bit bytes) and where its body starts. */
+function descriptor(bytes: Uint8Array, at: number, end: number): { tag: number; body: number; end: number } {
+  if (at + 2 > end) unsupported('a short descriptor');
+  const tag = bytes[at]!;
+  let length = 0;
+  let p = at + 1;
+  for (let i = 0; i < 4; i++) {
+    if (p >= end) unsupported('a short descriptor');
+    const byte = bytes[p++]!;
+    length = (length << 7) | (byte & 0x7f);
+    if ((byte & 0x80) === 0) break;
+    if (i === 3) unsupported('a descriptor length over four bytes');
+  }
+  if (p + length > end) unsupported('a descriptor runs past its box');
+  return { tag, body: p, end: p + length };
+}
+
+/** Three bytes: the sync extension 0x2b7, extension object type 5 (SBR), SBR present 0, then zero padding. */
+function isNoSbrExtension(extension: Uint8Array): boolean {
+  const bits = (extension[0]! << 16) | (extension[1]! << 8) | extension[2]!;
+  return bits >> 13 === 0x2b7 && ((bits >> 8) & 0x1f) === 5 && (bits & 0xff) === 0;
+}
+
+/** The AAC AudioSpecificConfig from an esds box, checked to be MPEG-4 AAC-LC without SBR or PS signalled. */
+function aacConfigOf(bytes: Uint8Array, esds: Box): { sampleRate: number; channels: number } {
+  need(esds, 4);
+  const es = descriptor(bytes, esds.body + 4, esds.end);
+  if (es.tag !== 3 || es.body + 3 > es.end) unsupported('no ES descriptor');
+  const flags = bytes[es.body + 2]!;
+  let p = es.body + 3;
+  if (flags & 0x80) p += 2;
+  if (flags & 0x40) p += 1 + (bytes[p] ?? 0);
+  if (flags & 0x20) p += 2;
+  const config = descriptor(bytes, p, es.end);
+  if (config.tag !== 4 || config.body + 13 > config.end) unsupported('no decoder config descriptor');
+  if (bytes[config.body] !== 0x40) unsupported('not MPEG-4 audio');
+  const specific = descriptor(bytes, config.body + 13, config.end);
+  if (specific.tag !== 5) unsupported('no decoder specific info');
+  const length = specific.end - specific.body;
+  // The two bytes of AAC-LC, perhaps followed by the extension that says "no SBR" (as ffmpeg's encoder writes it); any other extension is declined.
+  if (length !== 2 && !(length === 5 && isNoSbrExtension(bytes.subarray(specific.body + 2, specific.end)))) unsupported('an audio specific config other than plain AAC-LC');
+  const bits = (bytes[specific.body]! << 8) | bytes[specific.body + 1]!;
+  const objectType = bits >> 11;
+  const rateIndex = (bits >> 7) & 0xf;
+  const channelConfig = (bits >> 3) & 0xf;
+  const dependsOnCoreCoder = (bits >> 1) & 1;
+  const extension = bits & 1;
+  if (objectType !== 2) unsupported('an AAC object type other than LC');
+  if (dependsOnCoreCoder || extension) unsupported('AAC with core coder or extension flags');
+  const sampleRate = AAC_SAMPLE_RATES[rateIndex];
+  if (sampleRate === undefined) unsupported('an AAC sample rate index out of the table');
+  if (sampleRate <= 24000) unsupported('AAC at 24 kHz or less (the decoder may find SBR)');
+  if (channelConfig < 1 || channelConfig > 6) unsupported('an AAC channel configuration other than 1-6');
+  return { sampleRate, channels: channelConfig };
+}
+
+/** The esds of an mp4a sample entry: directly inside it, or inside QuickTime's wave box. */
+function esdsOf(view: DataView, bytes: Uint8Array, entry: Box): Box {
+  need(entry, 28);
+  const version = view.getUint16(entry.body + 8);
+  if (version > 1) unsupported('a version 2 sound description');
+  const boxes = children(view, bytes, entry.body + (version === 1 ? 44 : 28), entry.end);
+  const direct = only(boxes, 'esds');
+  const wave = only(boxes, 'wave');
+  if (direct && wave) unsupported('esds both inside and outside wave');
+  if (direct) return direct;
+  if (!wave) unsupported('no esds');
+  return only(children(view, bytes, wave.body, wave.end), 'esds', true);
+}
+
+interface SampleTable {
+  fourcc: string;
+  entry: Box;
+  sampleCount: number;
+  sttsTicks: number;
+  /** The bytes of each chunk in the file: its offset and the sizes of its samples. */
+  chunks: Span[];
+}
+
+/** Bytes [start, end) of the file. */
+type Span = readonly [number, number];
+
+/** A 32-bit count or time ffmpeg reads as a signed int: the top bit set is a field it refuses or replaces. */
+function signed31(view: DataView, at: number, what: string): number {
+  const value = view.getUint32(at);
+  if (value >= 0x80000000) unsupported(`${what} has its top bit set`);
+  return value;
+}
+
+/** A 64-bit time ffmpeg reads as int64_t; beyond what a double holds exactly is not read here. */
+function signed63(view: DataView, at: number, what: string): number {
+  const value = view.getBigInt64(at);
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) unsupported(`${what} is out of range`);
+  return Number(value);
+}
+
+/** A full box's entry count and where its entries start, when exactly `count` entries of `entryBytes` fill it. */
+function entries(view: DataView, box: Box, entryBytes: number, extra = 0): { count: number; at: number } {
+  need(box, 8 + extra);
+  const count = view.getUint32(box.body + 4 + extra);
+  if (box.end - box.body !== 8 + extra + count * entryBytes) unsupported(`box ${box.type} does not hold its ${count} entries exactly`);
+  return { count, at: box.body + 8 + extra };
+}
+
+/**
+ * The sample tables as ffmpeg indexes them: sample times (stts), sizes (stsz), chunks (stsc) and their offsets (stco),
+ * all counts agreeing, nothing ffmpeg reads as negative; any doubt declines.
+ */
+function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTable {
+  const boxes = children(view, bytes, stbl.body, stbl.end);
+  const stsd = only(boxes, 'stsd', true);
+  need(stsd, 8);
+  if (view.getUint32(stsd.body + 4) !== 1) unsupported('a track with other than one sample description');
+  const descriptions = children(view, bytes, stsd.body + 8, stsd.end);
+  if (descriptions.length !== 1) unsupported('a sample description count that does not match its boxes');
+  const entry = descriptions[0]!;
+  const stts = entries(view, only(boxes, 'stts', true), 8);
+  let sampleCount = 0;
+  let sttsTicks = 0;
+  for (let i = 0; i < stts.count; i++) {
+    const n = signed31(view, stts.at + i * 8, 'an stts count');
+    sampleCount += n;
+    sttsTicks += n * signed31(view, stts.at + 4 + i * 8, 'an stts duration');
+  }
+  if (sampleCount === 0) unsupported('a track without samples');
+  const stsz = only(boxes, 'stsz') ?? unsupported('no stsz');
+  need(stsz, 12);
+  // One size for every sample (timecode, PCM) and no table, or a table of sizes.
+  const sameSize = signed31(view, stsz.body + 4, 'the sample size');
+  const sizes = entries(view, stsz, sameSize ? 0 : 4, 4);
+  if (sizes.count !== sampleCount) unsupported('stsz and stts count other numbers of samples');
+  for (let i = 0; i < (sameSize ? 0 : sizes.count); i++) if (signed31(view, sizes.at + i * 4, 'a sample size') === 0) unsupported('an empty sample');
+  const stco = only(boxes, 'stco');
+  const co64 = only(boxes, 'co64');
+  if ((stco === undefined) === (co64 === undefined)) unsupported('not exactly one chunk offset table');
+  const chunks = entries(view, (stco ?? co64)!, stco ? 4 : 8);
+  if (co64) for (let i = 0; i < chunks.count; i++) signed63(view, chunks.at + i * 8, 'a chunk offset');
+  const stsc = entries(view, only(boxes, 'stsc', true), 12);
+  if (stsc.count === 0 || chunks.count === 0) unsupported('no chunks');
+  let described = 0;
+  const spans: Span[] = [];
+  const sizeOf = (sample: number) => sameSize || view.getUint32(sizes.at + sample * 4);
+  const offsetOf = (chunk: number) => (co64 ? Number(view.getBigUint64(chunks.at + chunk * 8)) : view.getUint32(chunks.at + chunk * 4));
+  for (let i = 0; i < stsc.count; i++) {
+    const first = view.getUint32(stsc.at + i * 12);
+    const perChunk = signed31(view, stsc.at + 4 + i * 12, 'samples per chunk');
+    const next = i + 1 < stsc.count ? view.getUint32(stsc.at + (i + 1) * 12) : chunks.count + 1;
+    if ((i === 0 && first !== 1) || next <= first || next > chunks.count + 1) unsupported('stsc chunks out of order or past stco');
+    if (perChunk === 0 || view.getUint32(stsc.at + 8 + i * 12) !== 1) unsupported('an stsc entry ffmpeg would mend');
+    for (let chunk = first - 1; chunk < next - 1 && described <= sampleCount; chunk++) {
+      let bytesInChunk = 0;
+      for (let k = 0; k < perChunk && described + k < sampleCount; k++) bytesInChunk += sizeOf(described + k);
+      spans.push([offsetOf(chunk), offsetOf(chunk) + bytesInChunk]);
+      described += perChunk;
+    }
+  }
+  if (described !== sampleCount) unsupported('stsc describes other samples than stsz');
+  const stss = only(boxes, 'stss');
+  if (stss) {
+    const sync = entries(view, stss, 4);
+    for (let i = 0, last = 0; i < sync.count; i++) {
+      const n = view.getUint32(sync.at + i * 4);
+      if (n <= last || n > sampleCount) unsupported('a sync sample out of order or range');
+      last = n;
+    }
+  }
+  return { fourcc: entry.type, entry, sampleCount, sttsTicks, chunks: spans };
+}
+
+/** A data reference that says "this file" and nothing else, as every muxer writes it (ffmpeg opens other files for any other). */
+function assertSelfContained(view: DataView, bytes: Uint8Array, minf: Box[]): void {
+  const dinf = only(minf, 'dinf');
+  if (!dinf) return;
+  const dref = only(children(view, bytes, dinf.body, dinf.end), 'dref', true);
+  need(dref, 8);
+  if (view.getUint32(dref.body) !== 0 || view.getUint32(dref.body + 4) !== 1) unsupported('a data reference table of other than one entry');
+  const [reference, ...more] = children(view, bytes, dref.body + 8, dref.end);
+  if (!reference || more.length > 0 || !['url ', 'alis'].includes(reference.type) || reference.end - reference.body !== 4 || view.getUint32(reference.body) !== 1) unsupported('a reference to other files');
+}
+
+type Track =
+  | { kind: 'video'; stream: VideoStreamInfo }
+  | { kind: 'audio'; stream: AudioStreamInfo }
+  | { kind: 'data' };
+
+/** A track's length as ffprobe gives it: the media duration, cut short by the sample times and by one plain edit. */
+function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTicks: number, sttsTicks: number, mediaScale: number, movieScale: number): number {
+  // ffmpeg shortens the media duration to the sample times only when they add up to more than nothing.
+  let ticks = sttsTicks > 0 ? Math.min(mediaTicks, sttsTicks) : mediaTicks;
+  const edts = only(trakBoxes, 'edts');
+  if (!edts) return ticks;
+  const elst = only(children(view, bytes, edts.body, edts.end), 'elst', true);
+  need(elst, 8);
+  const version = bytes[elst.body]!;
+  const count = view.getUint32(elst.body + 4);
+  if (count !== 1) unsupported('an edit list of other than one segment');
+  const at = elst.body + 8;
+  need(elst, 8 + (version === 1 ? 20 : 12));
+  const segment = version === 1 ? signed63(view, at, 'an edit') : view.getUint32(at);
+  const mediaTime = version === 1 ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4);
+  const rate = view.getInt32(at + (version === 1 ? 16 : 8));
+  if (mediaTime < 0 || rate !== 0x10000) unsupported('an empty or speed-changing edit');
+  const edited = Math.round((segment * mediaScale) / movieScale);
+  if (segment > 0) ticks = Math.min(ticks, edited);
+  return ticks;
+}
+
+/** Whether a box of `type` starts the run of boxes at `from` (QuickTime writers may end the run with padding). */
+function hasChildBox(view: DataView, bytes: Uint8Array, from: number, to: number, type: string): boolean {
+  for (let at = from; at + 8 <= to; ) {
+    const size = view.getUint32(at);
+    if (boxType(bytes, at + 4) === type) return size >= 8 && at + size <= to;
+    if (size < 8) return false;
+    at += size;
+  }
+  return false;
+}
+
+function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, movieScale: number, chunks: Span[]): Track {
+  const boxes = children(view, bytes, trak.body, trak.end);
+  const tref = only(boxes, 'tref');
+  // Timed metadata describing a track (cdsc, cdep) and a timecode track (tmcd) change no stream; chapters and hints do.
+  if (tref && children(view, bytes, tref.body, tref.end).some((b) => !HARMLESS_REFERENCES.has(b.type))) unsupported('a track that refers to others (chapters, hints)');
+  const tkhd = only(boxes, 'tkhd', true);
+  const tkVersion = bytes[tkhd.body]!;
+  const matrixAt = tkhd.body + (tkVersion === 1 ? 52 : 40);
+  need(tkhd, matrixAt - tkhd.body + 44);
+  const rotation = rotationOf(view, matrixAt);
+  const mdia = only(boxes, 'mdia', true);
+  const mdiaBoxes = children(view, bytes, mdia.body, mdia.end);
+  const mdhd = only(mdiaBoxes, 'mdhd', true);
+  const mdVersion = bytes[mdhd.body]!;
+  need(mdhd, mdVersion === 1 ? 34 : 22);
+  const timescale = signed31(view, mdhd.body + (mdVersion === 1 ? 20 : 12), 'the media timescale');
+  const mediaTicks = mdVersion === 1 ? signed63(view, mdhd.body + 24, 'the media duration') : view.getUint32(mdhd.body + 16);
+  const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)) & 0x7fff);
+  if (timescale === 0) unsupported('a zero media timescale');
+  const hdlr = only(mdiaBoxes, 'hdlr', true);
+  need(hdlr, 12);
+  const handler = boxType(bytes, hdlr.body + 8);
+  const minf = only(mdiaBoxes, 'minf', true);
+  const minfBoxes = children(view, bytes, minf.body, minf.end);
+  assertSelfContained(view, bytes, minfBoxes);
+  const stbl = only(minfBoxes, 'stbl', true);
+  const table = sampleTableOf(view, bytes, stbl);
+  chunks.push(...table.chunks);
+  const ticks = trackTicks(view, bytes, boxes, mediaTicks, table.sttsTicks, timescale, movieScale);
+  const durationSeconds = ticks > 0 ? seconds(ticks, timescale) : undefined;
+  if (handler === 'vide') {
+    const codec = VIDEO_CODECS[table.fourcc] ?? unsupported(`video codec ${table.fourcc}`);
+    need(table.entry, 28);
+    const width = view.getUint16(table.entry.body + 24);
+    const height = view.getUint16(table.entry.body + 26);
+    if (width === 0 || height === 0) unsupported('a video track without a size');
+    if (!hasChildBox(view, bytes, table.entry.body + 78, table.entry.end, VIDEO_CONFIGS[table.fourcc]!)) unsupported('a video sample description without its decoder configuration');
+    // ffprobe gives the size the codec's own headers say; the sample description and the track header must both agree with it.
+    if (view.getUint32(matrixAt + 36) !== width * 0x10000 || view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track size other than its sample description');
+    return {
+      kind: 'video',
+      stream: { index, codec, profile: undefined, pixelFormat: undefined, width, height, rotation, colorTransfer: undefined, colorRange: undefined, bitDepth: undefined, frameRate: undefined, durationSeconds },
+    };
+  }
+  if (handler === 'soun') {
+    if (table.fourcc !== 'mp4a') unsupported(`sound codec ${table.fourcc}`);
+    const { sampleRate, channels } = aacConfigOf(bytes, esdsOf(view, bytes, table.entry));
+    return { kind: 'audio', stream: { index, codec: 'aac', profile: 'LC', channels, sampleRate, sampleFormat: 'fltp', bitsPerSample: undefined, language, durationSeconds } };
+  }
+  if (DATA_TRACKS[handler] === table.fourcc) return { kind: 'data' };
+  return unsupported(`a ${handler} track of ${table.fourcc}`);
+}
+
+/** Cover art anywhere under udta or meta becomes a stream of its own in ffprobe: not handled here. */
+function assertNoCoverArt(bytes: Uint8Array, box: Box): void {
+  for (let at = box.body; at + 4 <= box.end; at++) {
+    if (bytes[at] === 0x63 && boxType(bytes, at) === 'covr') unsupported('cover art');
+  }
+}
+
+const MOVIE_CHILDREN = new Set(['mvhd', 'trak', 'udta', 'meta', 'iods', 'free', 'skip']);
+
+/** What ffprobe says of the movie in `moov` (the moov box's bytes, header included), for an audio target; see the module comment. */
+/**
+ * Every chunk of every track must lie in the media data, and together they must fill it exactly, as muxers write
+ * them: a sample size or chunk offset that does not add up would have ffmpeg read other bytes as sound.
+ */
+function assertChunksFill(chunks: Span[], mediaData: readonly Span[]): void {
+  const filled: [number, number][] = [];
+  for (const [start, end] of [...chunks].sort((a, b) => a[0] - b[0])) {
+    const last = filled[filled.length - 1];
+    if (last && start < last[1]) unsupported('chunks that overlap');
+    if (last && start === last[1]) last[1] = end;
+    else filled.push([start, end]);
+  }
+  const data = mediaData.filter(([start, end]) => end > start);
+  if (filled.length !== data.length || filled.some(([start, end], i) => start !== data[i]![0] || end !== data[i]![1])) unsupported('chunks that do not fill the media data');
+}
+
+/**
+ * What ffprobe says of the movie in `moov` (the moov box's bytes, header included), for an audio target; see the
+ * module comment. With `mediaData` (the payloads of the file's mdat boxes, in file order) the chunks must fill them.
+ */
+export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]): MediaProbe | undefined {
+  try {
+    const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
+    const [box] = children(view, moov, 0, moov.length);
+    if (!box || box.type !== 'moov') unsupported('not a moov box');
+    const boxes = children(view, moov, box.body, box.end);
+    const stranger = boxes.find((b) => !MOVIE_CHILDREN.has(b.type));
+    if (stranger) unsupported(`a ${stranger.type} box in the movie`);
+    const mvhd = only(boxes, 'mvhd', true);
+    const version = moov[mvhd.body]!;
+    const at = mvhd.body + (version === 1 ? 20 : 12);
+    need(mvhd, at - mvhd.body + (version === 1 ? 12 : 8) + 16 + 36);
+    const timescale = signed31(view, at, 'the movie timescale');
+    const duration = version === 1 ? signed63(view, at + 4, 'the movie duration') : view.getUint32(at + 4);
+    if (timescale === 0) unsupported('a zero movie timescale');
+    if (rotationOf(view, at + (version === 1 ? 12 : 8) + 16) !== 0) unsupported('a rotated movie');
+    for (const b of boxes) if (b.type === 'udta' || b.type === 'meta') assertNoCoverArt(moov, b);
+    const probe: MediaProbe = { container: MOV_FORMAT_NAME, durationSeconds: duration > 0 ? seconds(duration, timescale) : undefined, video: [], coverArt: [], audio: [], subtitles: [], otherStreamCount: 0 };
+    const chunks: Span[] = [];
+    boxes.filter((b) => b.type === 'trak').forEach((trak, index) => {
+      const track = readTrack(view, moov, trak, index, timescale, chunks);
+      if (track.kind === 'video') probe.video.push(track.stream);
+      else if (track.kind === 'audio') probe.audio.push(track.stream);
+      else probe.otherStreamCount++;
+    });
+    if (probe.video.length === 0 && probe.audio.length === 0) unsupported('no picture or sound track');
+    if (probe.durationSeconds === undefined) unsupported('no movie duration');
+    if (mediaData) assertChunksFill(chunks, mediaData);
+    return probe;
+  } catch (error) {
+    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+const readAt = (fd: number, position: number, length: number): Uint8Array => readOpened(fd, length, position);
+
+/**
+ * The movie header of the file at `path`, when its top-level boxes tile the whole file, exactly one is a
+ * moov, none belongs to a fragmented file, and there is media data; undefined otherwise.
+ */
+export function readMovieBox(path: string): Uint8Array | undefined {
+  return readMovie(path)?.moov;
+}
+
+/** The movie header as above, and where the payload of each mdat box lies. */
+export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] } | undefined {
+  const { fd, size } = openUserInput(path);
+  try {
+    let at = 0;
+    let moov: { at: number; size: number } | undefined;
+    const mediaData: Span[] = [];
+    // A tail shorter than a box header is ignored, as ffmpeg does (some iPhone files end with two spare bytes).
+    for (let count = 0; at + 8 <= size; count++) {
+      if (count >= MAX_TOP_LEVEL_BOXES) return undefined;
+      const head = readAt(fd, at, 16);
+      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      let boxSize = view.getUint32(0);
+      const type = boxType(head, 4);
+      if (boxSize === 1) {
+        if (head.length < 16) return undefined;
+        boxSize = Number(view.getBigUint64(8));
+      } else if (boxSize === 0) {
+        boxSize = size - at;
+      }
+      if (boxSize < 8 || at + boxSize > size) return undefined;
+      if (type === 'moof' || type === 'mfra' || type === 'sidx') return undefined;
+      if (type === 'mdat') mediaData.push([at + (view.getUint32(0) === 1 ? 16 : 8), at + boxSize]);
+      if (type === 'moov') {
+        if (moov) return undefined;
+        moov = { at, size: boxSize };
+      }
+      at += boxSize;
+    }
+    if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
+    return { moov: readAt(fd, moov.at, moov.size), mediaData };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The probe above for the MP4/MOV file at `path`, or undefined when ffprobe must decide. */
+export function probeMovieForAudio(path: string): MediaProbe | undefined {
+  let movie: ReturnType<typeof readMovie>;
+  try {
+    movie = readMovie(path);
+  } catch (error) {
+    // A path that is no longer a file is refused here; any other read failure gets ffprobe's own, specific error.
+    if (error instanceof NotAFileError) throw error;
+    return undefined;
+  }
+  return movie ? parseMovieForAudio(movie.moov, movie.mediaData) : undefined;
+}

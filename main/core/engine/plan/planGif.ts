@@ -1,0 +1,109 @@
+import { AppError } from '../../errors.js';
+import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
+import { displayedSize, isHdr, type VideoStreamInfo } from '../identify/media.js';
+import { formatMegabytes, type ConversionOptions } from './conversionOptions.js';
+import { toneMapFilters } from './planVideo.js';
+
+/** A GIF is a picture per frame with 256 colours: past these it grows large and slow to show, so they cap it unless `--resize` asks otherwise. */
+export const GIF_MAX_EDGE = 480;
+export const GIF_MAX_FPS = 15;
+/** The smallest picture and frame rate a size limit may step down to: below them a GIF no longer shows what the clip showed. */
+export const GIF_MIN_EDGE = 64;
+export const GIF_MIN_FPS = 5;
+/** What a GIF holds besides its frames (header, palette, loop block), and what each frame costs at the very least. */
+const GIF_HEADER_BYTES = 800;
+const GIF_FRAME_BYTES = 24;
+
+/** One attempt at a GIF: its picture size and frames per second. */
+export interface GifRung {
+  width: number;
+  height: number;
+  fps: number;
+}
+
+/** The picture size for a longest edge of `edge`, aspect kept; the picture itself when already that small (never upscaled). */
+export function gifSize(shown: { width: number; height: number }, edge: number): { width: number; height: number } {
+  const longest = Math.max(shown.width, shown.height);
+  if (longest <= edge) return shown;
+  const scale = edge / longest;
+  return { width: Math.max(1, Math.round(shown.width * scale)), height: Math.max(1, Math.round(shown.height * scale)) };
+}
+
+/**
+ * The attempts a GIF is made with, best first: the capped size and frame rate, then, under a size limit, fewer
+ * frames (10 fps), smaller pictures, fewer frames again (down to 5 fps), smaller pictures again (down to 64 px).
+ */
+export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>): GifRung[] {
+  const shown = displayedSize(video);
+  let edge = Math.min(conversion.resize ?? GIF_MAX_EDGE, Math.max(shown.width, shown.height));
+  let fps = Math.min(GIF_MAX_FPS, video.frameRate && video.frameRate > 0 ? video.frameRate : GIF_MAX_FPS);
+  const rung = () => ({ ...gifSize(shown, edge), fps: Math.round(fps * 1000) / 1000 });
+  const rungs = [rung()];
+  if (conversion.maxSizeBytes === undefined) return rungs;
+  const step = (next: () => boolean) => {
+    while (next()) rungs.push(rung());
+  };
+  step(() => fps > 10 ? (fps = 10, true) : false);
+  step(() => edge > 160 ? (edge = Math.max(160, Math.round(edge * 0.75)), true) : false);
+  step(() => fps > GIF_MIN_FPS ? (fps = GIF_MIN_FPS, true) : false);
+  step(() => edge > GIF_MIN_EDGE ? (edge = Math.max(GIF_MIN_EDGE, Math.round(edge * 0.75)), true) : false);
+  return rungs;
+}
+
+/** Fewer bytes than this cannot hold the clip as a GIF at all, whatever its pictures show. */
+export function gifFloorBytes(durationSeconds: number, fps: number): number {
+  return GIF_HEADER_BYTES + Math.ceil(durationSeconds * fps) * GIF_FRAME_BYTES;
+}
+
+/**
+ * The GIFs to try for a video, best first; a size limit no GIF of the clip can meet is refused before any work.
+ * One filter graph makes the palette of this clip (`palettegen`) and maps its frames onto it (`paletteuse`).
+ */
+export function planGifConversions(input: ProbedInput, conversion: ConversionOptions): FfmpegPlan[] {
+  const video = input.probe.video[0];
+  if (!video) throw new AppError('NO_VIDEO_STREAM', 'This file has no video picture, so it cannot become GIF.');
+  const duration = input.probe.durationSeconds;
+  const rungs = gifRungs(video, conversion);
+  if (conversion.maxSizeBytes !== undefined) {
+    if (!duration || duration <= 0) {
+      throw new AppError('SIZE_UNREACHABLE', 'This file does not say how long it is, so a size limit cannot be planned; convert it without --max-size.');
+    }
+    const floor = gifFloorBytes(duration, GIF_MIN_FPS);
+    if (conversion.maxSizeBytes < floor) {
+      throw new AppError('SIZE_UNREACHABLE', `A GIF of ${Math.round(duration)} s cannot fit in ${formatMegabytes(conversion.maxSizeBytes)}; even at ${GIF_MIN_FPS} frames a second it needs at least ${formatMegabytes(Math.ceil(floor / 1000) * 1000)}.`);
+    }
+  }
+  return rungs.map((rung) => planGif(input, video, rung, conversion));
+}
+
+function planGif(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions): FfmpegPlan {
+  const duration = input.probe.durationSeconds;
+  const picture = [
+    ...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []),
+    `fps=${rung.fps}`,
+    `scale=${rung.width}:${rung.height}:flags=lanczos`,
+  ].join(',');
+  const graph = `${picture},split[frames][forPalette];[forPalette]palettegen=stats_mode=diff[palette];[frames][palette]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle`;
+  const shown = displayedSize(video);
+  const notes = [`Made a GIF of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
+  if (rung.width !== shown.width || rung.height !== shown.height) notes.push(`The video is ${shown.width}x${shown.height}; a GIF that large would be slow and heavy.`);
+  return {
+    inputOptions: input.demuxer === 'avi' ? ['-fflags', '+genpts'] : [],
+    outputOptions: ['-map', `0:${video.index}`, '-an', '-sn', '-dn', '-vf', graph, '-c:v', 'gif', '-loop', '0', '-map_metadata', '-1'],
+    muxer: 'gif',
+    strategy: 'encode',
+    expectation: {
+      container: 'gif',
+      video: { codec: 'gif', evenDimensions: false, width: rung.width, height: rung.height, rotation: 0, sdr: true },
+      audio: { count: 0 },
+      subtitles: 0,
+      durationSeconds: duration,
+      durationToleranceSeconds: durationTolerance(duration) + 1 / rung.fps,
+      frameSeconds: 1 / rung.fps,
+      inputDurationSeconds: duration,
+    },
+    notes,
+    durationSeconds: duration,
+    ...(conversion.maxSizeBytes !== undefined ? { sizeTarget: { maxBytes: conversion.maxSizeBytes } } : {}),
+  };
+}

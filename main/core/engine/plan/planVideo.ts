@@ -1,0 +1,374 @@
+import { AppError } from '../../errors.js';
+import type { VideoOutput } from '../../formats.js';
+import { TEXT_SUBTITLE_CODECS, displayedSize, isHdr, type AudioStreamInfo, type SubtitleStreamInfo, type VideoStreamInfo } from '../identify/media.js';
+import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
+import { aacBitrate, bitrateForChannels, mp3SampleRate } from './planAudio.js';
+import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
+import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
+
+/** How each audio track is encoded: a bitrate per track when a size limit or a preset chose one, mono when asked. */
+interface AudioSettings {
+  quality: Quality;
+  kbps?: number;
+  mono: boolean;
+}
+
+type SubtitleAction = { keep: false; reason: string } | { keep: true; codec: string };
+
+interface VideoProfile {
+  muxer: string;
+  container: string;
+  videoCodec: string;
+  canCopyVideo: (stream: VideoStreamInfo) => boolean;
+  videoEncoder: (quality: Quality) => string[];
+  /** An average bitrate instead of a constant quality (a size limit), for two passes. */
+  bitrateEncoder: (kbps: number, quality: Quality) => string[];
+  audioCodec: string;
+  canCopyAudio: (stream: AudioStreamInfo) => boolean;
+  audioEncoder: (stream: AudioStreamInfo, outIndex: number, settings: AudioSettings) => string[];
+  /** The audio bitrate per track a size limit starts from (stereo). */
+  preferredAudioKbps: (quality: Quality) => number;
+  subtitle: (stream: SubtitleStreamInfo) => SubtitleAction;
+  muxerOptions: string[];
+}
+
+const H264_PROFILES = new Set(['Baseline', 'Constrained Baseline', 'Main', 'High']);
+const MKV_AUDIO = new Set(['aac', 'mp3', 'opus', 'vorbis', 'flac', 'ac3', 'eac3', 'dts', 'truehd', 'alac', 'pcm_s16le', 'pcm_s24le', 'pcm_f32le']);
+/** x264 per quality: balanced is the fast everyday setting; high and small spend more time for a better or smaller picture. */
+const X264_QUALITY: Record<Quality, { preset: string; crf: number }> = {
+  high: { preset: 'medium', crf: 18 },
+  balanced: { preset: 'veryfast', crf: 20 },
+  small: { preset: 'medium', crf: 26 },
+};
+const x264 = (q: Quality) => ['-c:v', 'libx264', '-preset', X264_QUALITY[q].preset, '-crf', String(X264_QUALITY[q].crf), '-profile:v', 'high'];
+const x264Bitrate = (kbps: number, q: Quality) => ['-c:v', 'libx264', '-preset', X264_QUALITY[q].preset, '-b:v', `${kbps}k`, '-profile:v', 'high'];
+const VP9_CRF: Record<Quality, number> = { high: 28, balanced: 32, small: 38 };
+const MPEG4_Q: Record<Quality, number> = { high: 2, balanced: 3, small: 6 };
+/** AAC and Opus bitrates for stereo per quality; more channels get half of it per channel beyond two. */
+const AAC_STEREO_KBPS: Record<Quality, number> = { high: 256, balanced: 192, small: 128 };
+const OPUS_STEREO_KBPS: Record<Quality, number> = { high: 160, balanced: 128, small: 96 };
+const AVI_MP3_KBPS: Record<Quality, number> = { high: 256, balanced: 192, small: 128 };
+
+function even(n: number): boolean {
+  return n % 2 === 0;
+}
+
+/** An H.264 stream every phone, browser and TV plays as it is. */
+function isPlayableH264(stream: VideoStreamInfo): boolean {
+  return stream.codec === 'h264' && stream.pixelFormat === 'yuv420p' && H264_PROFILES.has(stream.profile ?? '') &&
+    even(stream.width) && even(stream.height) && !isHdr(stream);
+}
+
+function channelsOf(stream: AudioStreamInfo, settings: AudioSettings, most: number): number {
+  return settings.mono ? 1 : Math.min(most, stream.channels);
+}
+
+function aacEncoder(stream: AudioStreamInfo, i: number, settings: AudioSettings): string[] {
+  const channels = channelsOf(stream, settings, 8);
+  const rate = stream.sampleRate > 96000 ? ['-ar:a:' + i, '48000'] : [];
+  const bitrate = settings.kbps !== undefined ? `${settings.kbps}k` : settings.quality === 'balanced' && !settings.mono ? aacBitrate(channels) : `${bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channels)}k`;
+  return [`-c:a:${i}`, 'aac', `-b:a:${i}`, bitrate, `-ac:a:${i}`, String(channels), ...rate];
+}
+
+function imageSubtitleDropped(container: string) {
+  return (stream: SubtitleStreamInfo): SubtitleAction =>
+    TEXT_SUBTITLE_CODECS.has(stream.codec)
+      ? { keep: true, codec: container === 'webm' ? 'webvtt' : 'mov_text' }
+      : { keep: false, reason: `${container.toUpperCase()} cannot hold image-based subtitles (${stream.codec})` };
+}
+
+const MP4_LIKE: Omit<VideoProfile, 'muxer' | 'container'> = {
+  videoCodec: 'h264',
+  canCopyVideo: isPlayableH264,
+  videoEncoder: x264,
+  bitrateEncoder: x264Bitrate,
+  audioCodec: 'aac',
+  canCopyAudio: (s) => s.codec === 'aac',
+  audioEncoder: aacEncoder,
+  preferredAudioKbps: (q) => AAC_STEREO_KBPS[q] / 1.5,
+  subtitle: imageSubtitleDropped('mp4'),
+  muxerOptions: ['-movflags', '+faststart+use_metadata_tags', '-map_chapters', '0'],
+};
+
+const PROFILES: Record<VideoOutput, VideoProfile> = {
+  mp4: { ...MP4_LIKE, muxer: 'mp4', container: 'mp4' },
+  mov: { ...MP4_LIKE, muxer: 'mov', container: 'mov', subtitle: imageSubtitleDropped('mov') },
+  mkv: {
+    muxer: 'matroska', container: 'matroska', videoCodec: 'h264',
+    canCopyVideo: (s) => ['h264', 'hevc', 'vp8', 'vp9', 'av1'].includes(s.codec) && (s.codec !== 'h264' || even(s.width) && even(s.height)),
+    videoEncoder: x264,
+    bitrateEncoder: x264Bitrate,
+    audioCodec: 'aac',
+    canCopyAudio: (s) => MKV_AUDIO.has(s.codec),
+    audioEncoder: aacEncoder,
+    preferredAudioKbps: (q) => AAC_STEREO_KBPS[q] / 1.5,
+    subtitle: (s) => ({ keep: true, codec: s.codec === 'mov_text' ? 'srt' : 'copy' }),
+    muxerOptions: ['-map_chapters', '0'],
+  },
+  webm: {
+    muxer: 'webm', container: 'webm', videoCodec: 'vp9',
+    canCopyVideo: (s) => ['vp8', 'vp9', 'av1'].includes(s.codec) && !isHdr(s),
+    videoEncoder: (q) => ['-c:v', 'libvpx-vp9', '-crf', String(VP9_CRF[q]), '-b:v', '0', '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1'],
+    bitrateEncoder: (kbps) => ['-c:v', 'libvpx-vp9', '-b:v', `${kbps}k`, '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1'],
+    audioCodec: 'opus',
+    canCopyAudio: (s) => s.codec === 'opus' || s.codec === 'vorbis',
+    audioEncoder: (s, i, settings) => {
+      const channels = channelsOf(s, settings, 8);
+      const kbps = settings.kbps ?? (settings.quality === 'balanced' && channels > 2 ? 64 * channels : bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channels));
+      return [`-c:a:${i}`, 'libopus', `-b:a:${i}`, `${kbps}k`, `-ac:a:${i}`, String(channels), ...(channels > 2 ? ['-mapping_family', '1'] : [])];
+    },
+    preferredAudioKbps: (q) => OPUS_STEREO_KBPS[q] * 0.75,
+    subtitle: imageSubtitleDropped('webm'),
+    muxerOptions: [],
+  },
+  avi: {
+    muxer: 'avi', container: 'avi', videoCodec: 'mpeg4',
+    canCopyVideo: (s) => s.codec === 'mpeg4' && s.pixelFormat === 'yuv420p' && even(s.width) && even(s.height),
+    videoEncoder: (q) => ['-c:v', 'mpeg4', '-q:v', String(MPEG4_Q[q]), '-tag:v', 'XVID'],
+    bitrateEncoder: (kbps) => ['-c:v', 'mpeg4', '-b:v', `${kbps}k`, '-tag:v', 'XVID'],
+    audioCodec: 'mp3',
+    canCopyAudio: (s) => s.codec === 'mp3' && s.channels <= 2,
+    audioEncoder: (s, i, settings) => {
+      const channels = channelsOf(s, settings, 2);
+      return [`-c:a:${i}`, 'libmp3lame', `-b:a:${i}`, `${settings.kbps ?? bitrateForChannels(AVI_MP3_KBPS[settings.quality], Math.max(2, channels))}k`, `-ac:a:${i}`, String(channels), `-ar:a:${i}`, String(mp3SampleRate(s.sampleRate))];
+    },
+    preferredAudioKbps: () => 128,
+    subtitle: () => ({ keep: false, reason: 'AVI cannot hold subtitles' }),
+    muxerOptions: [],
+  },
+};
+
+/** ffmpeg filters that turn HLG or PQ HDR into SDR BT.709 that H.264 players show with the right colours. */
+export function toneMapFilters(transfer: string): string[] {
+  return [
+    `zscale=tin=${transfer}:pin=bt2020:min=bt2020nc:t=linear:npl=100`,
+    'format=gbrpf32le',
+    'zscale=p=bt709',
+    'tonemap=tonemap=hable:desat=0',
+    'zscale=t=bt709:m=bt709:r=tv',
+  ];
+}
+
+/** Pixel formats stored as RGB or a palette: turning them into YUV needs a matrix, and BT.709 is what players assume for them. */
+export function isRgbLike(pixelFormat: string | undefined): boolean {
+  return /^(rgb|bgr|argb|abgr|gbr|pal8|0rgb|0bgr|rgb0|bgr0|x2rgb|x2bgr)/.test(pixelFormat ?? '');
+}
+
+/**
+ * Every encoded picture ends as 8-bit 4:2:0 in limited (TV) range with even sides: JPEG-range (yuvj*), 4:2:2,
+ * 4:4:4, 10/12-bit, paletted and RGB inputs included. RGB and paletted pictures are converted with BT.709.
+ */
+export function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }, resized?: { width: number; height: number }): string[] {
+  const filters = isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [];
+  const scale: string[] = [];
+  if (resized) scale.push(`w=${resized.width}`, `h=${resized.height}`);
+  else if (!even(shown.width) || !even(shown.height)) scale.push('w=trunc(iw/2)*2', 'h=trunc(ih/2)*2');
+  if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
+  scale.push('out_range=tv');
+  filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
+  return filters;
+}
+
+/**
+ * The picture size for a longest edge of at most `maxEdge`, aspect kept, even sides (what H.264 in 4:2:0
+ * needs); undefined when the picture is already that small (never upscaled).
+ */
+export function resizedVideoSize(shown: { width: number; height: number }, maxEdge: number | undefined): { width: number; height: number } | undefined {
+  if (maxEdge === undefined) return undefined;
+  const longest = Math.max(shown.width, shown.height);
+  if (longest <= maxEdge) return undefined;
+  const scale = maxEdge / longest;
+  const evenRound = (n: number) => Math.max(2, 2 * Math.round((n * scale) / 2));
+  const size = { width: evenRound(shown.width), height: evenRound(shown.height) };
+  // Rounding up to even may pass the limit by one pixel on an odd limit.
+  if (size.width > maxEdge) size.width -= 2;
+  if (size.height > maxEdge) size.height -= 2;
+  return size;
+}
+
+/** H.264 level 6.2's largest frame; larger frames neither play on devices nor decode within a sane amount of memory. */
+export const MAX_VIDEO_FRAME_PIXELS = 35_651_584;
+
+function assertFrameWithinLimit(video: VideoStreamInfo): void {
+  if (video.width * video.height > MAX_VIDEO_FRAME_PIXELS) {
+    throw new AppError(
+      'TOO_LARGE',
+      `This video's pictures are ${video.width}x${video.height} (${(video.width * video.height / 1e6).toFixed(1)} megapixels), above the ${(MAX_VIDEO_FRAME_PIXELS / 1e6).toFixed(1)}-megapixel limit of H.264 that also protects your computer's memory.`,
+    );
+  }
+}
+
+/** Sound only, into a container that is usually a video (an MP4 with audio alone is a valid, widely played file). */
+function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean, conversion: ConversionOptions): FfmpegPlan {
+  const probe = input.probe;
+  const out: string[] = ['-vn', '-sn', '-dn'];
+  let copied = 0;
+  let sizeTarget: SizeTarget | undefined;
+  const settings: AudioSettings = { quality: conversion.quality, mono: conversion.mono ?? false, kbps: conversion.audioBitrateKbps };
+  if (conversion.maxSizeBytes !== undefined) {
+    const tracks = Math.max(1, probe.audio.length);
+    const budget = planAudioBudget(conversion.maxSizeBytes / tracks, probe.durationSeconds, settings.kbps ?? profile.preferredAudioKbps(conversion.quality));
+    settings.kbps = budget.kbps;
+    sizeTarget = { maxBytes: conversion.maxSizeBytes, minBytes: budget.target.minBytes === undefined ? undefined : budget.target.minBytes * tracks };
+  }
+  const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small';
+  probe.audio.forEach((stream, i) => {
+    out.push('-map', `0:${stream.index}`);
+    if (!reencode && profile.canCopyAudio(stream)) {
+      out.push(`-c:a:${i}`, 'copy');
+      copied++;
+    } else {
+      out.push(...profile.audioEncoder(stream, i, settings));
+    }
+  });
+  out.push(...metadataOptions(conversion), ...muxerOptionsFor(profile, conversion));
+  return {
+    inputOptions: [],
+    outputOptions: out,
+    muxer: profile.muxer,
+    strategy: copied === probe.audio.length ? 'remux' : 'encode',
+    expectation: {
+      container: profile.container,
+      audio: { count: probe.audio.length, codec: copied === 0 ? profile.audioCodec : undefined },
+      subtitles: 0,
+      durationSeconds: probe.durationSeconds,
+      durationToleranceSeconds: durationTolerance(probe.durationSeconds),
+      inputDurationSeconds: probe.durationSeconds,
+    },
+    notes: [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`],
+    durationSeconds: probe.durationSeconds,
+    sizeTarget,
+  };
+}
+
+/** Chapters are kept with the rest of the metadata; stripping drops them too. */
+function muxerOptionsFor(profile: VideoProfile, conversion: Pick<ConversionOptions, 'stripMetadata'>): string[] {
+  if (!conversion.stripMetadata) return profile.muxerOptions;
+  const kept: string[] = [];
+  for (let i = 0; i < profile.muxerOptions.length; i += 2) {
+    if (profile.muxerOptions[i] !== '-map_chapters') kept.push(profile.muxerOptions[i]!, profile.muxerOptions[i + 1]!);
+  }
+  return kept;
+}
+
+/** Tags and chapters copied from the input, or none of them (global, per-stream and chapter titles) when stripping. */
+export function metadataOptions(conversion: Pick<ConversionOptions, 'stripMetadata'>): string[] {
+  return conversion.stripMetadata ? ['-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact'] : ['-map_metadata', '0'];
+}
+
+/** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
+export interface VideoPlanOptions {
+  forceReencode?: boolean;
+  conversion?: ConversionOptions;
+  /** Where a two-pass encode keeps its statistics (the job's scratch folder); without it a size limit uses one pass. */
+  passLogFile?: string;
+}
+
+/** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
+export function planVideoConversion(input: ProbedInput, target: VideoOutput, options: VideoPlanOptions = {}): FfmpegPlan {
+  const probe = input.probe;
+  const video = probe.video[0];
+  const profile = PROFILES[target];
+  const conversion = options.conversion ?? DEFAULT_OPTIONS;
+  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, profile, options.forceReencode ?? false, conversion);
+  if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
+  assertFrameWithinLimit(video);
+  const notes: string[] = [];
+  const out: string[] = ['-map', `0:${video.index}`];
+  const shown = displayedSize(video);
+  const resized = resizedVideoSize(shown, conversion.resize);
+  const encodedSize = resized ?? { width: shown.width - (shown.width % 2), height: shown.height - (shown.height % 2) };
+  const audioSettings: AudioSettings = { quality: conversion.quality, mono: conversion.mono ?? false, kbps: conversion.audioBitrateKbps };
+  let videoKbps: number | undefined;
+  let sizeTarget: SizeTarget | undefined;
+  if (conversion.maxSizeBytes !== undefined) {
+    const budget = planVideoBudget({
+      maxBytes: conversion.maxSizeBytes, durationSeconds: probe.durationSeconds, width: encodedSize.width, height: encodedSize.height,
+      frameRate: video.frameRate, audioTracks: probe.audio.length, preferredAudioKbps: audioSettings.kbps ?? profile.preferredAudioKbps(conversion.quality), quality: conversion.quality,
+    });
+    videoKbps = budget.videoKbps;
+    audioSettings.kbps = budget.audioKbps;
+    sizeTarget = budget.target;
+  }
+  // A chosen size, picture size or smaller quality needs new pictures; high and balanced keep a stream that already plays.
+  const reencodeVideo = options.forceReencode || videoKbps !== undefined || resized !== undefined || conversion.quality === 'small';
+  const reencodeAudio = options.forceReencode || audioSettings.kbps !== undefined || audioSettings.mono || conversion.quality === 'small';
+  const copyVideo = !reencodeVideo && profile.canCopyVideo(video);
+  const twoPass = videoKbps !== undefined && options.passLogFile !== undefined;
+
+  let expectedVideo;
+  let firstPass: string[] | undefined;
+  if (copyVideo) {
+    out.push('-c:v', 'copy');
+    expectedVideo = { codec: video.codec, evenDimensions: false, width: video.width, height: video.height, rotation: video.rotation, sdr: !isHdr(video) };
+  } else {
+    const encoder = videoKbps !== undefined ? profile.bitrateEncoder(videoKbps, conversion.quality) : profile.videoEncoder(conversion.quality);
+    const picture = [...encoder, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
+    if (twoPass) {
+      firstPass = ['-map', `0:${video.index}`, ...picture, '-pass', '1', '-passlogfile', options.passLogFile!, '-an', '-sn', '-dn'];
+      picture.push('-pass', '2', '-passlogfile', options.passLogFile!);
+    }
+    out.push(...picture);
+    if (isHdr(video) || isRgbLike(video.pixelFormat)) {
+      out.push('-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709');
+    }
+    if (isHdr(video)) {
+      notes.push('Converted HDR to SDR so that every screen shows the right colours.');
+    }
+    if (resized) notes.push(`Made the picture ${resized.width}x${resized.height}.`);
+    expectedVideo = {
+      codec: profile.videoCodec, pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true,
+      width: encodedSize.width, height: encodedSize.height, rotation: 0, sdr: true,
+    };
+  }
+
+  let audioOut = 0;
+  let copiedAudio = 0;
+  probe.audio.forEach((stream) => {
+    out.push('-map', `0:${stream.index}`);
+    if (!reencodeAudio && profile.canCopyAudio(stream)) {
+      out.push(`-c:a:${audioOut}`, 'copy');
+      copiedAudio++;
+    } else {
+      out.push(...profile.audioEncoder(stream, audioOut, audioSettings));
+    }
+    audioOut++;
+  });
+
+  let subtitlesOut = 0;
+  const dropped: string[] = [];
+  for (const stream of probe.subtitles) {
+    const action = profile.subtitle(stream);
+    if (!action.keep) {
+      dropped.push(action.reason);
+      continue;
+    }
+    out.push('-map', `0:${stream.index}`, `-c:s:${subtitlesOut}`, action.codec);
+    subtitlesOut++;
+  }
+  if (dropped.length > 0) notes.push(`Left out ${dropped.length} subtitle track${dropped.length > 1 ? 's' : ''}: ${[...new Set(dropped)].join('; ')}.`);
+
+  const remux = copyVideo && copiedAudio === probe.audio.length;
+  out.push(...metadataOptions(conversion), ...muxerOptionsFor(profile, conversion), '-max_muxing_queue_size', '4096');
+  if (remux) out.push('-avoid_negative_ts', 'make_zero');
+
+  return {
+    inputOptions: input.demuxer === 'avi' ? ['-fflags', '+genpts'] : [],
+    outputOptions: out,
+    muxer: profile.muxer,
+    strategy: remux ? 'remux' : 'encode',
+    expectation: {
+      container: profile.container,
+      video: expectedVideo,
+      audio: { count: probe.audio.length, codec: copiedAudio === 0 ? profile.audioCodec : undefined },
+      subtitles: subtitlesOut,
+      durationSeconds: probe.durationSeconds,
+      durationToleranceSeconds: durationTolerance(probe.durationSeconds),
+      inputDurationSeconds: probe.durationSeconds,
+    },
+    notes,
+    durationSeconds: probe.durationSeconds,
+    sizeTarget,
+    firstPass,
+  };
+}

@@ -1,0 +1,64 @@
+import { AppError } from '../../errors.js';
+import type { FfmpegPlan, ProbedInput } from './ffmpegPlan.js';
+import { formatMoment } from './moments.js';
+import type { ConversionOptions } from './conversionOptions.js';
+
+/** The part of a clip a job keeps: from `from` seconds, for `length` seconds. */
+export interface Trim {
+  from: number;
+  length: number;
+}
+
+/** How far a cut audio output may end from the asked length: about one AAC/MP3/Opus frame and the encoder's padding. */
+const AUDIO_FRAME_SECONDS = 0.05;
+
+/** The trim `--from`/`--until` ask for, checked against the input's length; undefined when neither is given. */
+export function trimOf(conversion: Pick<ConversionOptions, 'from' | 'until'>, durationSeconds: number | undefined): Trim | undefined {
+  if (conversion.from === undefined && conversion.until === undefined) return undefined;
+  const from = conversion.from ?? 0;
+  const end = conversion.until ?? durationSeconds;
+  if (end === undefined) throw new AppError('OPTION_UNSUPPORTED', 'This file does not say how long it is, so a cut needs --until as well.');
+  if (durationSeconds !== undefined && from >= durationSeconds) {
+    throw new AppError('OPTION_UNSUPPORTED', `This file lasts ${formatMoment(durationSeconds)}, so it cannot start at ${formatMoment(from)}.`);
+  }
+  if (durationSeconds !== undefined && end > durationSeconds + 0.001) {
+    throw new AppError('OPTION_UNSUPPORTED', `This file lasts ${formatMoment(durationSeconds)}, so it cannot end at ${formatMoment(end)}.`);
+  }
+  return { from, length: end - from };
+}
+
+/** The input as a plan sees it once cut: as long as the cut, so that size limits, progress and checks count the cut's seconds. */
+export function trimmedInput(input: ProbedInput, trim: Trim): ProbedInput {
+  const probe = input.probe;
+  return {
+    ...input,
+    probe: {
+      ...probe,
+      durationSeconds: trim.length,
+      video: probe.video.map((s) => ({ ...s, durationSeconds: trim.length })),
+      audio: probe.audio.map((s) => ({ ...s, durationSeconds: trim.length })),
+    },
+  };
+}
+
+/**
+ * A cut starting at 0 is a key frame, so a plan that copies streams stays a remux (`-t` ends on the last frame before
+ * the cut); a cut starting later re-encodes video so that it starts at that exact frame, not the key frame before it.
+ */
+export function trimNeedsEncode(trim: Trim, hasVideo: boolean): boolean {
+  return hasVideo && trim.from > 0;
+}
+
+/** The plan reading only the cut (input seeking, exact when decoding) and checked to last the cut's length within one frame. */
+export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undefined): FfmpegPlan {
+  const round = (n: number) => String(Math.round(n * 1000) / 1000);
+  const frame = plan.expectation.frameSeconds ?? (frameRate && frameRate > 0 ? 1 / frameRate : AUDIO_FRAME_SECONDS);
+  return {
+    ...plan,
+    inputOptions: [...plan.inputOptions, ...(trim.from > 0 ? ['-ss', round(trim.from)] : []), '-t', round(trim.length)],
+    expectation: { ...plan.expectation, durationSeconds: trim.length, durationToleranceSeconds: Math.max(frame, AUDIO_FRAME_SECONDS) + 0.001, inputDurationSeconds: trim.length },
+    notes: [...plan.notes, `Cut from ${formatMoment(trim.from)} to ${formatMoment(trim.from + trim.length)}.`],
+    durationSeconds: trim.length,
+    ...(plan.firstPass ? { firstPass: plan.firstPass } : {}),
+  };
+}

@@ -1,0 +1,102 @@
+import type { ImageOutput, InputFormat } from '../formats.js';
+import type { MediaProbe } from './identify/media.js';
+import type { Quality } from './plan/conversionOptions.js';
+
+/** The core's view of the outside world. native/ implements these; tests hand in fakes. */
+
+export interface Clock {
+  now(): number;
+}
+
+export interface ProbeTarget {
+  path: string;
+  demuxer: string;
+  skipBytes?: number;
+}
+
+export interface MediaProber {
+  probe(target: ProbeTarget, signal?: AbortSignal): Promise<MediaProbe>;
+}
+
+export interface FfmpegRunOptions {
+  signal?: AbortSignal;
+  /** Called with the seconds of output written so far. */
+  onProgress?: (outputSeconds: number) => void;
+}
+
+export interface FfmpegRunner {
+  run(args: string[], options?: FfmpegRunOptions): Promise<void>;
+}
+
+export interface ImageRequest {
+  inputPath: string;
+  sourceFormat: InputFormat;
+  target: ImageOutput;
+  outputPath: string;
+  maxPixels: number;
+  /** The job's private folder for intermediate files (never the output folder). */
+  scratchDir: string;
+  quality?: Quality;
+  /** Longest edge at most this many pixels; never upscaled. */
+  resize?: number;
+  /** Write no EXIF, XMP or IPTC (the ICC colour profile stays: it is colour, not personal data). */
+  stripMetadata?: boolean;
+  /** The whole input, when identifying it read all of it (a small file): not read again. */
+  inputBytes?: Uint8Array;
+}
+
+/** Photo facts users judge a converter by: date taken, GPS position, camera make and model. */
+export type PhotoTag = 'dateTaken' | 'gps' | 'camera';
+
+/** What a correct image output must look like. */
+export interface ImageExpectation {
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  /** The output must carry EXIF (date taken, GPS, camera) because the input had it and the target can hold it. */
+  exif: boolean;
+  /** The photo facts the input's EXIF held, each of which the output must hold too (empty when exif is false). */
+  photoTags: PhotoTag[];
+  icc: boolean;
+  pages: number;
+  /** The output must hold no EXIF, XMP or IPTC at all (metadata stripped). */
+  noMetadata?: boolean;
+}
+
+export interface ImageConversion {
+  expectation: ImageExpectation;
+  notes: string[];
+  /** The input picture's size as decoded (upright), when the converter read it. */
+  source?: { width: number; height: number };
+  /** What the converter read from the very bytes it wrote, when it can (the file is then not read back). */
+  output?: ImageInfo;
+}
+
+/** What an image file holds, as read back after writing it. */
+export interface ImageInfo {
+  format: string;
+  width: number;
+  height: number;
+  hasAlpha: boolean;
+  /** EXIF orientation tag; undefined when absent. */
+  orientation: number | undefined;
+  hasExif: boolean;
+  /** Photo facts found in the EXIF. */
+  photoTags: PhotoTag[];
+  hasIcc: boolean;
+  pages: number;
+  /** XMP or IPTC blocks present (they may hold a position, a name, a serial number). */
+  hasXmpOrIptc?: boolean;
+}
+
+/** Reads what an image file is (format, size, alpha, orientation, metadata) without decoding its pixels. */
+export interface ImageInspector {
+  inspect(path: string): Promise<ImageInfo>;
+}
+
+/** Converts images; it inspects too, so that the engine checks its own outputs with the same reader. */
+export interface ImageConverter extends ImageInspector {
+  convert(request: ImageRequest, signal?: AbortSignal): Promise<ImageConversion>;
+  /** The mean luminance of a picture, 0 (black) to 255 (white): a still of a video is checked not to be black. */
+  meanLuminance(path: string): Promise<number>;
+}

@@ -1,0 +1,261 @@
+import { AppError, throwIfAborted, toAppError } from '../../errors.js';
+import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from '../plan/ffmpegPlan.js';
+import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
+import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
+import { checkMediaOutput } from '../check/checkMediaOutput.js';
+import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
+import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
+import { assertOptionsFit, normalizeOptions, type ConversionOptions } from '../plan/conversionOptions.js';
+import { checkOutputSize } from '../plan/sizeBudget.js';
+import path from 'node:path';
+import { readMp3Output } from '../plan/mp3Output.js';
+import { probeMovieForAudio } from '../identify/isoBmffProbe.js';
+import type { MediaProbe } from '../identify/media.js';
+import { currentJob } from '../../jobs/jobContext.js';
+import { assertPairSupported } from '../../pairs.js';
+import { planAudioConversion } from '../plan/planAudio.js';
+import { planVideoConversion } from '../plan/planVideo.js';
+import { planGifConversions } from '../plan/planGif.js';
+import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
+import { planFrameGrab } from '../plan/planFrameGrab.js';
+import { isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
+import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
+import { statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { factsOfPicture, factsOfProbe, type MediaFacts } from '../identify/mediaFacts.js';
+import type { CommittedFile, FileIdentitySet } from '../../fileIdentity.js';
+
+export interface ConversionRequest {
+  inputPath: string;
+  target: OutputFormat;
+  /** Folder for the output; beside the input when absent. */
+  outputDir?: string;
+  /** Re-encode even when a remux would do (benchmarks and tests). */
+  forceReencode?: boolean;
+  /**
+   * The job's private folder for every file other than its one temporary output (decoder pictures, BMP
+   * intermediates, downloads); created by the step that first needs it, removed when the job ends. A folder of its own under the
+   * system's temporary folder when the caller has none.
+   */
+  scratchDir?: string;
+  /** The temporary output's name, recorded when the job was claimed; used when it lies in the output folder. */
+  temporaryPath?: string;
+  /** Quality, size limit, resize, metadata and conflict policy; the defaults when absent. */
+  options?: ConversionOptions;
+  /** The inputs of the job's batch, which no output replaces (asked only when an output would replace a file). */
+  batchInputs?: () => FileIdentitySet;
+}
+
+export interface ConversionResult {
+  inputPath: string;
+  outputPath: string;
+  inputFormat: InputFormat;
+  target: OutputFormat;
+  pair: string;
+  kind: MediaKind;
+  strategy: 'remux' | 'encode' | 'image';
+  notes: string[];
+  inputBytes: number;
+  outputBytes: number;
+  runtimeMs: number;
+  /** Set by the hosted converter; absent means this machine. */
+  ranOn?: 'hosted';
+  /** Set when nothing was converted on purpose (the conflict policy said skip): why, in the user's words. */
+  skippedBecause?: string;
+  /** Picture size and length of the input and the output, from the reads the job made anyway (absent for hosted jobs). */
+  inputFacts?: MediaFacts;
+  outputFacts?: MediaFacts;
+  /** The output file as committed (device and inode): only this file is ever served as the job's output. */
+  committed?: CommittedFile;
+}
+
+export interface LocalConverterPorts {
+  prober: MediaProber;
+  ffmpeg: FfmpegRunner;
+  images: ImageConverter;
+  clock: Clock;
+}
+
+export interface LocalConverterOptions {
+  /** Images above this many pixels are refused (decompression bombs). */
+  maxImagePixels: number;
+}
+
+export const DEFAULT_MAX_IMAGE_PIXELS = 200_000_000;
+
+const MUXER_DEMUXER: Record<string, string> = {
+  mp4: 'mov', mov: 'mov', matroska: 'matroska', webm: 'matroska', avi: 'avi',
+  mp3: 'mp3', wav: 'wav', flac: 'flac', ogg: 'ogg', opus: 'ogg',
+};
+
+export type ProgressListener = (fraction: number) => void;
+
+/** Moments a persistent queue needs to know about to guarantee exactly-once outputs across crashes. */
+export interface ConversionHooks {
+  /** The temporary file is about to be written. */
+  onTemporary?: (temporaryPath: string) => void;
+  /** The temporary file is about to become `result.outputPath` (called again if that name is taken). */
+  onCommit?: (result: ConversionResult, temporaryPath: string) => void;
+}
+
+/** Converts one file on this machine: identify, plan, run, check the output, then move it into place. */
+export class LocalConverter {
+  constructor(private readonly ports: LocalConverterPorts, private readonly options: LocalConverterOptions = { maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS }) {}
+
+  async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks: ConversionHooks = {}): Promise<ConversionResult> {
+    const started = this.ports.clock.now();
+    const job = currentJob();
+    const pausedBefore = job?.pausedMs() ?? 0;
+    // Time the user held the job paused is not conversion time.
+    const runtime = () => this.ports.clock.now() - started - ((job?.pausedMs() ?? 0) - pausedBefore);
+    const options = normalizeOptions(request.options);
+    const identified = await identifyInput(request.inputPath);
+    assertPairSupported(identified.format, request.target);
+    assertOptionsFit(options, request.target);
+    throwIfAborted(signal);
+    const place = await prepareOutput(identified.path, request.outputDir, outputExtension(request.target), options.onConflict, request.temporaryPath, request.batchInputs, { ...(options.nameTemplate === undefined ? {} : { template: options.nameTemplate }), target: request.target, quality: options.quality });
+    const existing = await conflictToSkip(place);
+    if (existing) return skippedResult(identified, request.target, existing, this.ports.clock.now() - started);
+    const { temporary } = place;
+    hooks.onTemporary?.(temporary);
+    const scratch = await openScratch(request.scratchDir);
+    try {
+      const done = isImageOutput(request.target) && identified.kind === 'image'
+        ? await this.convertImage(identified, request, options, temporary, scratch.dir, signal)
+        : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress);
+      throwIfAborted(signal);
+      const outputBytes = statSync(temporary).size;
+      const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
+      if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
+      const result: ConversionResult = {
+        inputPath: identified.path,
+        outputPath: '',
+        inputFormat: done.format,
+        target: request.target,
+        pair: pairLabel(done.format, request.target),
+        kind: done.kind,
+        strategy: done.strategy,
+        notes: done.notes,
+        inputBytes: identified.sizeBytes,
+        outputBytes,
+        runtimeMs: runtime(),
+        ...(done.inputFacts ? { inputFacts: done.inputFacts } : {}),
+        outputFacts: done.outputFacts,
+      };
+      await commitResult(temporary, place, result, hooks.onCommit);
+      onProgress?.(1);
+      return result;
+    } catch (error) {
+      return await abandonOutput(temporary, signal, error, place.directory);
+    } finally {
+      await scratch.remove();
+    }
+  }
+
+  private async convertImage(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
+    const target = request.target;
+    if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
+    // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
+    if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
+    if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
+    await currentJob()?.checkpoint(signal);
+    throwIfAborted(signal);
+    const conversion = await this.ports.images.convert(
+      {
+        inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir,
+        quality: options.quality, resize: options.resize, stripMetadata: options.stripMetadata,
+        ...(input.wholeFile ? { inputBytes: input.wholeFile } : {}),
+      },
+      signal,
+    );
+    const info = conversion.output ?? await this.ports.images.inspect(temporary);
+    const problems = checkImageOutput(info, target, conversion.expectation);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted image failed its check: ${problems.join('; ')}.`);
+    const outputFacts = factsOfPicture(info.width, info.height);
+    const inputFacts = conversion.source ? factsOfPicture(conversion.source.width, conversion.source.height) : undefined;
+    return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes, sizeTarget: undefined, inputFacts, outputFacts };
+  }
+
+  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
+    const probe = inProcessProbe(input, request.target) ?? await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const refined = refineFormat(input, probe);
+    assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
+    const probed = { ...refined, probe };
+    if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
+    // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
+    const trim = trimOf(options, probe.durationSeconds);
+    const planned = trim ? trimmedInput(probed, trim) : probed;
+    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
+    const plans: FfmpegPlan[] = (request.target === 'gif'
+      ? planGifConversions(planned, options)
+      : [isVideoOutput(request.target)
+        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
+        : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
+      .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
+    let plan = plans[0]!;
+    for (const [attempt, next] of plans.entries()) {
+      plan = next;
+      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
+      if (!tooLarge || attempt === plans.length - 1) break;
+      await rm(temporary, { force: true });
+    }
+    const output = await this.readOutput(plan, temporary, signal);
+    const problems = checkMediaOutput(output, plan.expectation);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
+    if (request.target === 'gif') {
+      const animation = checkAnimatedGif(await this.ports.images.inspect(temporary), plan.expectation.video!);
+      if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
+    }
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
+  }
+
+  /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
+  private async grabFrame(probed: ProbedInput & IdentifiedInput, target: FrameGrabTarget, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
+    const plan = planFrameGrab(probed, target, options);
+    await this.runPlan(plan, probed, temporary, scratchDir, signal);
+    const info = await this.ports.images.inspect(temporary);
+    const luminance = await this.ports.images.meanLuminance(temporary);
+    const problems = checkStillOfVideo(info, target, { ...plan.expectation.video!, chosen: options.at === undefined }, luminance);
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The picture taken from the video failed its check: ${problems.join('; ')}.`);
+    const notes = luminance <= BLACK_STILL_LUMINANCE ? [...plan.notes, 'The picture at that moment is black.'] : plan.notes;
+    return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
+  }
+
+  private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
+    const duration = plan.durationSeconds;
+    // Two passes share the progress bar: the analysis pass is the first half.
+    const passes = plan.firstPass ? 2 : 1;
+    const progressOfPass = (pass: number) => (seconds: number) => {
+      if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
+    };
+    if (plan.firstPass) {
+      await ensureScratch(scratchDir);
+      await currentJob()?.checkpoint(signal);
+      await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
+    }
+    await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
+  }
+
+  private async readOutput(plan: FfmpegPlan, temporary: string, signal?: AbortSignal): Promise<MediaProbe> {
+    const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : undefined;
+    return whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
+      throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
+    });
+  }
+}
+
+/** An MP4/MOV read in this process when the target is audio (see isoBmffProbe); undefined leaves it to ffprobe. */
+function inProcessProbe(input: IdentifiedInput, target: OutputFormat): MediaProbe | undefined {
+  if (isVideoOutput(target) || input.demuxer !== 'mov' || input.skipBytes) return undefined;
+  return probeMovieForAudio(input.path);
+}
+
+/** A job the conflict policy skipped: the file with the output's name stays as it is, and no work is done. */
+export function skippedResult(input: IdentifiedInput, target: OutputFormat, existing: string, runtimeMs: number): ConversionResult {
+  return {
+    inputPath: input.path, outputPath: existing, inputFormat: input.format, target, pair: pairLabel(input.format, target), kind: input.kind,
+    strategy: isImageOutput(target) && input.kind === 'image' ? 'image' : 'encode', notes: [], inputBytes: input.sizeBytes, outputBytes: 0, runtimeMs,
+    skippedBecause: `${path.basename(existing)} already exists; left as it is (on conflict: skip).`,
+  };
+}

@@ -1,0 +1,59 @@
+import { closeSync, readSync } from 'node:fs';
+import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
+import { isImageOutput, outputKind, type OutputFormat } from '../formats.js';
+import { DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { readVideoFrameSize } from '../engine/identify/videoHeader.js';
+import { openUserInput } from '../userInputFile.js';
+import { readPictureFacts } from '../engine/identify/pictureHeader.js';
+import type { LaneRequest } from './scheduler.js';
+
+/** Enough for the header of a PNG, GIF or WebP, and of most JPEGs. */
+const FIRST_READ_BYTES = 4096;
+/** Enough of a JPEG for its start-of-frame after an EXIF segment and an ICC profile of several segments. */
+const HEADER_BYTES = 256 * 1024;
+/** One buffer for every read: the header is parsed before the next read, on the same thread. */
+const scratch = Buffer.allocUnsafe(HEADER_BYTES);
+
+/**
+ * The picture facts of a regular file's header, read without blocking (a FIFO gives nothing rather than
+ * waiting for a writer); undefined when it cannot be read or is not a picture this reads.
+ */
+function readFactsNow(file: string): PictureFacts | undefined {
+  let fd: number;
+  try {
+    fd = openUserInput(file).fd;
+  } catch {
+    return undefined;
+  }
+  try {
+    const first = scratch.subarray(0, readSync(fd, scratch, 0, FIRST_READ_BYTES, 0));
+    const facts = readPictureFacts(first);
+    if (facts || first.length < FIRST_READ_BYTES || first[0] !== 0xff || first[1] !== 0xd8) return facts;
+    return readPictureFacts(scratch.subarray(0, readSync(fd, scratch, 0, HEADER_BYTES, 0)));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What a job is expected to hold in memory at its peak, for the scheduler's memory budget: for a picture
+ * into a picture format from its header (no decoding); for a video target from the frame size its container
+ * header states (MP4/MOV, AVI); otherwise the kind's usual need.
+ */
+export function estimateJobMemory(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): number {
+  const fallback = DEFAULT_JOB_MEMORY[outputKind(target)];
+  if (outputKind(target) === 'video') {
+    const frame = readVideoFrameSize(inputPath);
+    return frame ? videoJobMemory(frame.width, frame.height) : fallback;
+  }
+  if (!isImageOutput(target)) return fallback;
+  const facts = readFactsNow(inputPath);
+  return facts ? pictureJobMemory(facts, target, options.resize) : fallback;
+}
+
+/** The scheduler request of a routed job, whatever its origin: its lane and, when it runs here, its decode memory. */
+export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): LaneRequest {
+  return { lane: route.lane, memoryBytes: route.mode === 'local' ? estimateJobMemory(inputPath, target, options) : undefined };
+}

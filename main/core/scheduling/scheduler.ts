@@ -1,0 +1,250 @@
+import { toAppError } from '../errors.js';
+import { canTransition, estimateEta, isFinished, type JobSnapshot, type JobStatus } from '../jobs/jobState.js';
+import type { Clock } from '../engine/ports.js';
+import { JobIds, type JobIdSource } from '../jobs/jobIds.js';
+
+export interface TaskContext {
+  signal: AbortSignal;
+  reportProgress(fraction: number): void;
+}
+
+export type Task<TResult> = (context: TaskContext) => Promise<TResult>;
+
+export interface SchedulerLimits {
+  /** Most jobs of one lane running at once. */
+  perLane: Record<string, number>;
+  /** Most jobs running at once over all lanes. */
+  total: number;
+  /** What one running job of a lane counts against `total`; 1 when absent. */
+  share?: Record<string, number>;
+  /**
+   * Bytes the running jobs' estimated memory may add up to; absent, memory is not counted. A job estimated
+   * above the whole budget runs alone.
+   */
+  memoryBudget?: number;
+}
+
+/** A job's lane, and its estimated peak memory (counted against `memoryBudget`; 0 when absent). */
+export interface LaneRequest {
+  lane: string;
+  memoryBytes?: number;
+}
+
+export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
+
+interface Entry<TResult> {
+  snapshot: JobSnapshot<TResult>;
+  task: Task<TResult>;
+  controller: AbortController;
+  onEnd: JobListener<TResult> | undefined;
+  memoryBytes: number;
+}
+
+/**
+ * Runs jobs in arrival order within per-lane ceilings (video, audio, image) and a total ceiling.
+ * A failing job never stops the others; cancelling a queued job removes it, a running one is aborted.
+ */
+export class Scheduler<TResult> {
+  private readonly entries = new Map<number, Entry<TResult>>();
+  private readonly queue: Entry<TResult>[] = [];
+  private readonly running = new Map<string, number>();
+  /** The running jobs' shares of the total ceiling. */
+  private runningShare = 0;
+  /** The running jobs' estimated memory. */
+  private runningMemory = 0;
+  private readonly listeners = new Set<JobListener<TResult>>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private paused = false;
+
+  /** `ids` is shared by every scheduler (local, hosted) and the window's own rows: one id space for jobs. */
+  constructor(private readonly limits: SchedulerLimits, private readonly clock: Clock, private readonly ids: JobIdSource = new JobIds()) {}
+
+  onUpdate(listener: JobListener<TResult>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * `onEnd` hears this job's last snapshot (succeeded, failed or cancelled), after the `onUpdate` listeners:
+   * a caller with one job per file needs no listener per job, each called for every other job's updates.
+   */
+  enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
+    const { lane, memoryBytes = 0 } = typeof request === 'string' ? { lane: request } : request;
+    const id = this.ids.next();
+    const entry: Entry<TResult> = {
+      snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
+      task,
+      controller: new AbortController(),
+      onEnd,
+      memoryBytes: Math.max(0, memoryBytes),
+    };
+    this.entries.set(id, entry);
+    this.queue.push(entry);
+    this.emit(entry);
+    this.pump();
+    return id;
+  }
+
+  get(id: number): JobSnapshot<TResult> | undefined {
+    const entry = this.entries.get(id);
+    return entry ? { ...entry.snapshot } : undefined;
+  }
+
+  list(): JobSnapshot<TResult>[] {
+    return [...this.entries.values()].map((e) => ({ ...e.snapshot }));
+  }
+
+  runningCount(lane?: string): number {
+    if (lane !== undefined) return this.running.get(lane) ?? 0;
+    return [...this.running.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** A job of this lane enqueued now would start at once: nothing of the lane waits and its ceilings leave room. */
+  hasRoom(lane: string): boolean {
+    return !this.paused && this.canStart(lane) && !this.queue.some((entry) => entry.snapshot.lane === lane);
+  }
+
+  cancel(id: number): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || isFinished(entry.snapshot.status)) return false;
+    if (entry.snapshot.status === 'queued') {
+      this.queue.splice(this.queue.indexOf(entry), 1);
+      this.transition(entry, 'cancelled', { error: { code: 'CANCELLED', message: 'Cancelled.' } });
+      this.settleIdle();
+    } else {
+      entry.controller.abort();
+    }
+    return true;
+  }
+
+  /**
+   * Puts a queued job just before another queued one (last when `beforeId` is undefined or not queued here):
+   * the order queued jobs start in. False when the job is not queued.
+   */
+  moveQueued(id: number, beforeId: number | undefined): boolean {
+    const at = this.queue.findIndex((entry) => entry.snapshot.id === id);
+    if (at < 0) return false;
+    const [entry] = this.queue.splice(at, 1);
+    const before = beforeId === undefined ? -1 : this.queue.findIndex((other) => other.snapshot.id === beforeId);
+    this.queue.splice(before < 0 ? this.queue.length : before, 0, entry!);
+    return true;
+  }
+
+  cancelAll(): void {
+    for (const id of [...this.entries.keys()]) this.cancel(id);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.pump();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.queue.length === 0 && this.runningCount() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private canStart(lane: string): boolean {
+    const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
+    return this.runningShare + this.shareOf(lane) <= this.limits.total && this.runningCount(lane) < laneLimit;
+  }
+
+  private shareOf(lane: string): number {
+    return this.limits.share?.[lane] ?? 1;
+  }
+
+  /**
+   * Whether a job's memory fits beside the running jobs' and what earlier waiting jobs hold in reserve. A job
+   * larger than the budget fits only when nothing runs; the reserve keeps later, smaller jobs from overtaking
+   * a waiting job for ever, so its wait ends when the jobs running now have ended.
+   */
+  private memoryFits(bytes: number, reserved: number): boolean {
+    const budget = this.limits.memoryBudget;
+    if (budget === undefined) return true;
+    if (this.runningCount() === 0 && reserved === 0) return true;
+    return this.runningMemory + reserved + bytes <= budget;
+  }
+
+  private pump(): void {
+    if (this.paused) return;
+    let reserved = 0;
+    for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total; ) {
+      const entry = this.queue[i]!;
+      if (!this.canStart(entry.snapshot.lane)) {
+        i++;
+        continue;
+      }
+      if (!this.memoryFits(entry.memoryBytes, reserved)) {
+        reserved += Math.min(entry.memoryBytes, this.limits.memoryBudget ?? 0);
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      this.start(entry);
+    }
+  }
+
+  private start(entry: Entry<TResult>): void {
+    const lane = entry.snapshot.lane;
+    this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
+    this.runningShare += this.shareOf(lane);
+    this.runningMemory += entry.memoryBytes;
+    const startedAt = this.clock.now();
+    this.transition(entry, 'running', { startedAt });
+    const context: TaskContext = {
+      signal: entry.controller.signal,
+      reportProgress: (fraction) => {
+        if (entry.snapshot.status !== 'running') return;
+        const progress = Math.max(entry.snapshot.progress, Math.min(1, fraction));
+        entry.snapshot = { ...entry.snapshot, progress, etaSeconds: estimateEta(this.clock.now() - startedAt, progress) };
+        this.emit(entry);
+      },
+    };
+    Promise.resolve()
+      .then(() => entry.task(context))
+      .then(
+        (result) => this.finish(entry, entry.controller.signal.aborted ? 'cancelled' : 'succeeded', { result, progress: 1, etaSeconds: 0 }),
+        (error: unknown) => {
+          const appError = toAppError(error);
+          const status = entry.controller.signal.aborted || appError.code === 'CANCELLED' ? 'cancelled' : 'failed';
+          this.finish(entry, status, { error: appError.toPayload() });
+        },
+      );
+  }
+
+  private finish(entry: Entry<TResult>, status: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
+    const lane = entry.snapshot.lane;
+    this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
+    this.runningShare -= this.shareOf(lane);
+    this.runningMemory -= entry.memoryBytes;
+    this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
+    this.pump();
+    this.settleIdle();
+  }
+
+  private transition(entry: Entry<TResult>, to: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
+    if (!canTransition(entry.snapshot.status, to)) throw new Error(`job ${entry.snapshot.id}: ${entry.snapshot.status} -> ${to} is not allowed`);
+    entry.snapshot = { ...entry.snapshot, ...patch, status: to };
+    this.emit(entry);
+  }
+
+  private settleIdle(): void {
+    if (this.queue.length > 0 || this.runningCount() > 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private emit(entry: Entry<TResult>): void {
+    const snapshot = { ...entry.snapshot };
+    for (const listener of this.listeners) listener(snapshot);
+    if (entry.onEnd && isFinished(snapshot.status)) {
+      const onEnd = entry.onEnd;
+      entry.onEnd = undefined;
+      onEnd({ ...snapshot });
+    }
+  }
+}
