@@ -4,7 +4,7 @@ import { MODE_PREFERENCES, type ModePreference } from '../core/modes.js';
 import { parseMoment } from '../core/engine/plan/moments.js';
 import { parseWindow } from '../core/telemetry/stats.js';
 import { didYouMean } from './didYouMean.js';
-import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality } from '../core/engine/plan/conversionOptions.js';
+import { CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MIN_AUDIO_BITRATE_KBPS, QUALITIES, SPEEDS, VIDEO_CODECS, parseMaxSize, type ConflictPolicy, type ConversionOptions, type Quality, type Speed, type VideoCodec } from '../core/engine/plan/conversionOptions.js';
 import { nameTemplateProblem } from '../core/engine/run/outputName.js';
 
 export class UsageError extends Error {}
@@ -88,7 +88,7 @@ export const USAGE = `Usage: convertr <command> [options]
 Commands:
   convert <input...> --to <format> [--out <dir>] [--quality ${QUALITIES.join('|')}] [--max-size <N>MB] [--resize <px>]
           [--strip-metadata] [--mono] [--audio-bitrate <kbps>] [--at <time>] [--from <time>] [--until <time>] [--on-conflict ${CONFLICT_POLICIES.join('|')}] [--preset <name>]
-          [--name <template>]
+          [--name <template>] [--speed ${SPEEDS.join('|')}] [--codec ${VIDEO_CODECS.join('|')}] [--normalize]
           [--mode ${MODE_PREFERENCES.join('|')}] [--budget <USD>] [--private]
           [--strip-location] [--api-url <url>] [--label <text>] [--again] [--json] [--verbose]
       Convert files or folders (folders are searched recursively for supported files; with --out their
@@ -108,6 +108,10 @@ Commands:
                      such as a video's recording location; without it, metadata is kept.
       --verbose      with a failure, also the error code and the tool's or the system's own words.
       --mono         mix the sound down to one channel (speech, podcasts).
+      --speed        fast, balanced (default) or thorough: how long the video encoder may take for a smaller file.
+      --codec        h264 (default, plays everywhere), h265 (smaller; tagged hvc1 for Apple devices) or av1,
+                     for MP4, MKV and MOV.
+      --normalize    loudness evened out (EBU R128 loudnorm, two passes), for sound and the sound of a video.
       --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
                      ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
@@ -180,10 +184,13 @@ export const OPTION_FLAGS = {
   from: { type: 'string' },
   until: { type: 'string' },
   name: { type: 'string' },
+  speed: { type: 'string' },
+  codec: { type: 'string' },
+  normalize: { type: 'boolean' },
 } as const;
 
 /** The conversion options given as flags; only those given (a preset's fill the rest). */
-export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string; name?: string }): Partial<ConversionOptions> {
+export function parseOptionFlags(values: { quality?: string; 'max-size'?: string; resize?: string; 'strip-metadata'?: boolean; 'on-conflict'?: string; mono?: boolean; 'audio-bitrate'?: string; at?: string; from?: string; until?: string; name?: string; speed?: string; codec?: string; normalize?: boolean }): Partial<ConversionOptions> {
   const options: Partial<ConversionOptions> = {};
   if (values.name !== undefined) {
     const problem = nameTemplateProblem(values.name);
@@ -226,6 +233,15 @@ export function parseOptionFlags(values: { quality?: string; 'max-size'?: string
     if (seconds === undefined) throw new UsageError(`--${flag} takes a moment such as 00:01:30 or 90 (seconds), not ${text}.`);
     options[flag] = seconds;
   }
+  if (values.speed !== undefined) {
+    if (!(SPEEDS as readonly string[]).includes(values.speed)) throw new UsageError(`--speed must be fast, balanced or thorough, not ${values.speed}.${didYouMean(values.speed, SPEEDS)}`);
+    options.speed = values.speed as Speed;
+  }
+  if (values.codec !== undefined) {
+    if (!(VIDEO_CODECS as readonly string[]).includes(values.codec)) throw new UsageError(`--codec must be h264, h265 or av1, not ${values.codec}.${didYouMean(values.codec, VIDEO_CODECS)}`);
+    options.videoCodec = values.codec as VideoCodec;
+  }
+  if (values.normalize) options.normalize = true;
   if (values['on-conflict'] !== undefined) {
     if (!(CONFLICT_POLICIES as readonly string[]).includes(values['on-conflict'])) {
       throw new UsageError(`--on-conflict must be keep-both, skip or overwrite, not ${values['on-conflict']}.${didYouMean(values['on-conflict'], CONFLICT_POLICIES)}`);

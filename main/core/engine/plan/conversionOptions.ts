@@ -1,10 +1,21 @@
 import { AppError } from '../../errors.js';
-import { isImageOutput, type OutputFormat } from '../../formats.js';
+import { isImageOutput, isVideoOutput, type OutputFormat } from '../../formats.js';
+
+/** The containers that hold an H.265 or AV1 picture as well as H.264. */
+const CODEC_CONTAINERS: readonly OutputFormat[] = ['mp4', 'mkv', 'mov'];
 import { isFrameGrabTarget } from './frameGrabTargets.js';
 import { nameTemplateProblem } from '../run/outputName.js';
 
 export const QUALITIES = ['high', 'balanced', 'small'] as const;
 export type Quality = (typeof QUALITIES)[number];
+
+/** How long the video encoder may take: the x264/x265/VP9/AV1 speed setting (`--speed`). */
+export const SPEEDS = ['fast', 'balanced', 'thorough'] as const;
+export type Speed = (typeof SPEEDS)[number];
+
+/** The picture codec of a video output (`--codec`): H.264 plays everywhere; H.265 and AV1 are smaller where they play. */
+export const VIDEO_CODECS = ['h264', 'h265', 'av1'] as const;
+export type VideoCodec = (typeof VIDEO_CODECS)[number];
 
 export const CONFLICT_POLICIES = ['keep-both', 'skip', 'overwrite'] as const;
 /** What happens when the output's name is taken: `name (1).ext` (default), leave it and skip the job, or replace it once the new output passed its check. */
@@ -34,6 +45,12 @@ export interface ConversionOptions {
   /** A cut of a video or a sound: from this many seconds (the start without it) until that many (the end without it). */
   from?: number;
   until?: number;
+  /** The video encoder's speed; `balanced` when absent. */
+  speed?: Speed;
+  /** The picture codec of an MP4, MKV or MOV output; H.264 when absent. */
+  videoCodec?: VideoCodec;
+  /** Loudness normalised to EBU R128 (two-pass loudnorm) for sound. */
+  normalize?: boolean;
   /** The output's name without its extension, such as `{name}-{preset}` (outputName.ts); the input's name when absent. */
   nameTemplate?: string;
 }
@@ -81,6 +98,9 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
     if (moment !== undefined && !(moment >= 0 && moment <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
   }
   if (options.from !== undefined && options.until !== undefined && options.until <= options.from) return 'A cut ends (--until) after it starts (--from).';
+  if (options.speed !== undefined && !isVideoOutput(target) && target !== 'gif') return `A speed applies to video encoding, not to ${target.toUpperCase()}.`;
+  if (options.videoCodec !== undefined && options.videoCodec !== 'h264' && !CODEC_CONTAINERS.includes(target)) return `A video codec (--codec) applies to MP4, MKV and MOV, not to ${target.toUpperCase()}.`;
+  if (options.normalize && isImageOutput(target)) return `Loudness normalisation applies to sound; ${target.toUpperCase()} is a picture.`;
   if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
     return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
   }
@@ -106,6 +126,9 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.at !== undefined) out.at = options.at;
   if (options?.from !== undefined) out.from = options.from;
   if (options?.until !== undefined) out.until = options.until;
+  if (options?.speed !== undefined && options.speed !== 'balanced') out.speed = options.speed;
+  if (options?.videoCodec !== undefined && options.videoCodec !== 'h264') out.videoCodec = options.videoCodec;
+  if (options?.normalize) out.normalize = true;
   if (options?.nameTemplate !== undefined && options.nameTemplate !== '') out.nameTemplate = options.nameTemplate;
   return out;
 }
@@ -119,7 +142,9 @@ export function optionsIdentity(options: ConversionOptions): string {
   const base = [n.quality, n.maxSizeBytes ?? null, n.resize ?? null, n.stripMetadata, n.mono ?? false, n.audioBitrateKbps ?? null];
   // Cuts and stills only when chosen, so that the identities of jobs stored before them stay the same.
   const cut = { ...(n.at !== undefined ? { at: n.at } : {}), ...(n.from !== undefined ? { from: n.from } : {}), ...(n.until !== undefined ? { until: n.until } : {}) };
-  return JSON.stringify(Object.keys(cut).length > 0 ? [...base, cut] : base);
+  // Likewise speed, codec and loudness only when chosen.
+  const more = { ...cut, ...(n.speed !== undefined ? { speed: n.speed } : {}), ...(n.videoCodec !== undefined ? { videoCodec: n.videoCodec } : {}), ...(n.normalize ? { normalize: true } : {}) };
+  return JSON.stringify(Object.keys(more).length > 0 ? [...base, more] : base);
 }
 
 /** Options that change the output itself (not just where it goes): only this machine's engine applies them. */
@@ -157,6 +182,9 @@ export function describeOptions(options: ConversionOptions): string {
   if (options.audioBitrateKbps !== undefined) parts.push(`${options.audioBitrateKbps} kbps`);
   if (options.at !== undefined) parts.push(`at ${options.at} s`);
   if (options.from !== undefined || options.until !== undefined) parts.push(`cut ${options.from ?? 0}-${options.until ?? 'end'} s`);
+  if (options.speed !== undefined && options.speed !== 'balanced') parts.push(`${options.speed} encoding`);
+  if (options.videoCodec !== undefined && options.videoCodec !== 'h264') parts.push(options.videoCodec.toUpperCase());
+  if (options.normalize) parts.push('loudness normalised');
   if (options.stripMetadata) parts.push('no metadata');
   if (options.onConflict !== 'keep-both') parts.push(options.onConflict === 'skip' ? 'skip existing' : 'overwrite existing');
   if (options.nameTemplate !== undefined) parts.push(`named ${options.nameTemplate}`);
