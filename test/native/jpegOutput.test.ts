@@ -42,6 +42,16 @@ function segmentStarts(bytes: Buffer): { marker: number; at: number }[] {
   return out;
 }
 
+/** Whether the reader answers for these bytes itself: undefined (left to libjpeg) and a structure error both mean no. */
+function vouchedFor(bytes: Uint8Array): boolean {
+  try {
+    return readJpegOutput(bytes) !== undefined;
+  } catch (error) {
+    if (error instanceof JpegStructureError) return false;
+    throw error;
+  }
+}
+
 function rejected(bytes: Uint8Array): string {
   try {
     readJpegOutput(bytes);
@@ -114,12 +124,12 @@ describe('reading a JPEG output from its bytes', () => {
     const data = sos + 2 + bytes.readUInt16BE(sos + 2);
     const damaged = Buffer.from(bytes);
     for (let at = data + 10; at < bytes.length - 20; at += 40) if (damaged[at] !== 0xff && damaged[at - 1] !== 0xff && (damaged[at]! ^ 0x5a) !== 0xff) damaged[at] = damaged[at]! ^ 0x5a;
-    expect(readJpegOutput(damaged)).toBeUndefined();
+    expect(vouchedFor(damaged)).toBe(false);
     // The picture is noise: whether libjpeg notices each damaged byte varies, and the check says what libjpeg says.
     const libjpeg = await sharp(damaged, { failOn: 'warning' }).stats().then(() => 'decodes', () => 'refuses');
     expect(await checkWrittenJpeg(damaged).then(() => 'decodes', (error: AppError) => error.code)).toBe(libjpeg === 'decodes' ? 'decodes' : 'OUTPUT_CHECK_FAILED');
     const short = Buffer.concat([bytes.subarray(0, bytes.length - 40), bytes.subarray(bytes.length - 2)]);
-    expect(readJpegOutput(short)).toBeUndefined();
+    expect(vouchedFor(short)).toBe(false);
     await expect(checkWrittenJpeg(short)).rejects.toMatchObject({ code: 'OUTPUT_CHECK_FAILED' });
   });
 
