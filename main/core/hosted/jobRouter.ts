@@ -252,25 +252,24 @@ export class JobRouter {
     return !(await this.deps.reachability.check(policy.apiUrl));
   }
 
+  /** Checks (or re-uses a fresh check of) the API a rule's jobs may go to, so that `routeRule` reads a fresh answer. */
+  async checkReachable(policy: RoutingPolicy): Promise<void> {
+    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) await this.deps.reachability.check(policy.apiUrl);
+  }
+
   /**
-   * `route` after a (cached) reachability check, for batch-folder rules, whose files arrive one by one. A hosted
-   * rule with the API unreachable converts here when `whenOffline` is `local`; with `wait` the rule's runner leaves
-   * files unclaimed while offline (`mustWaitForNetwork`), and a file routed just as the network goes fails with
-   * HOSTED_NETWORK.
+   * `route` for a batch-folder rule's job. A hosted rule with the API unreachable converts here when `whenOffline`
+   * is `local`; with `wait` the rule leaves files unclaimed while offline (`mustWaitForNetwork`), and a file
+   * routed just as the network goes fails with HOSTED_NETWORK.
    */
-  async routeWhenReachable(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<JobRoute> {
-    let policy = requested;
-    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {
-      const reachable = await this.deps.reachability.check(policy.apiUrl);
-      if (!reachable && policy.mode === 'hosted') {
-        if (whenOffline === 'wait') {
-          const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${policy.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-          return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
-        }
-        policy = { ...policy, mode: 'local' };
-      }
+  routeRule(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait', moment?: RouteMoment): JobRoute | undefined {
+    const apiUrl = requested.apiUrl;
+    if (requested.mode === 'hosted' && apiUrl && !requested.neverUpload && this.deps.reachability.latest(apiUrl) === false) {
+      if (whenOffline === 'local') return this.route(job, { ...requested, mode: 'local' }, moment);
+      const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+      return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
     }
-    return this.route(job, policy);
+    return this.route(job, requested, moment);
   }
 
   private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
