@@ -43,6 +43,8 @@ export interface DesktopRuntime {
   /** Which ffmpeg is in use, or what is missing. */
   ffmpeg: string;
   scheduler: Scheduler<ConversionResult>;
+  /** Where hosted jobs run, within the hosted plan's ceilings, whatever their origin. */
+  hostedScheduler: Scheduler<ConversionResult>;
   hardware: Hardware;
   /** The routing the settings ask for now. */
   policy(): RoutingPolicy;
@@ -124,7 +126,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   });
   let credentialsFor: string | undefined;
   return {
-    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
+    service, watch, router, access, vault, settings, stores, engine, scheduler, hostedScheduler: wiring.hostedScheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
     ffmpeg: engine instanceof AppError ? `missing (${engine.message})` : engine.tools.ffmpeg.path,
     prepare: async () => {
       const current = policy();
