@@ -119,7 +119,6 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
       new WatchRuleRunner({
         rule, jobs: stores.ruleJobs, queue: stores.queue, launcher, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
         mustWaitForNetwork: () => router.mustWaitForNetwork(rulePolicy(rule), rule.whenOffline),
-        beforeRoute: () => router.checkReachable(rulePolicy(rule)),
         owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),

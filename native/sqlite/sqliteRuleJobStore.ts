@@ -1,7 +1,8 @@
 import type { JobReport } from '../../main/core/jobs/jobReport.js';
 import { isUnfinished, UNFINISHED_STATES, type JobState } from '../../main/core/jobs/jobModel.js';
-import { ruleBatchKey, type QueuedJob } from '../../main/core/queue/ports.js';
-import type { FileFingerprint, RuleActivity, RuleJobClaim, RuleJobSighting, RuleJobStore } from '../../main/core/watch/ports.js';
+import { ruleBatchKey, type NewJob, type QueuedJob } from '../../main/core/queue/ports.js';
+import type { FileFingerprint, RuleActivity, RuleJobSighting, RuleJobStore } from '../../main/core/watch/ports.js';
+import { normalizeOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { SqliteDatabase } from './openDatabase.js';
 import { toJob, type Row } from './sqliteQueueStore.js';
 
@@ -64,12 +65,12 @@ export class SqliteRuleJobStore implements RuleJobStore {
     this.setSighting.run(path, size, mtimeMs, id);
   }
 
-  add(ruleId: number, file: FileFingerprint, claim: RuleJobClaim): QueuedJob | undefined {
+  add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined {
     const key = ruleBatchKey(ruleId);
     const now = this.now();
     return this.db.transaction(() => {
       this.insertBatch.run(key, ruleId, now);
-      const result = this.insert.run(key, key, file.path, claim.target, claim.outputDir, claim.cohort, JSON.stringify(claim.options), claim.ownerPid, claim.leaseExpiresAt, claim.scratchDir, claim.tempPath,
+      const result = this.insert.run(key, key, file.path, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), claim.ownerPid, claim.leaseExpiresAt, claim.scratchDir, claim.tempPath,
         file.hash, file.size, file.mtimeMs, now, now);
       return result.changes === 0 ? undefined : toJob(this.byId.get(result.lastInsertRowid) as Row);
     }).immediate();

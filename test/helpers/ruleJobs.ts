@@ -18,9 +18,8 @@ export function ruleJobStores(db: SqliteDatabase) {
 
 /** A rule's job for this content, claimed by `pid`, its temporary output beside `outputDir`. */
 export function addRuleJob(ruleJobs: SqliteRuleJobStore, ruleId: number, file: FileFingerprint, pid = 1, outputDir = '/out', tempPath = path.join(outputDir, `.${path.parse(file.path).name}.0123456789ab.convertr-part`)): QueuedJob {
-  const job = ruleJobs.add(ruleId, file, {
-    target: 'jpg', outputDir, options: normalizeOptions(undefined), cohort: null, ownerPid: pid, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch'), tempPath,
-  });
+  const job = ruleJobs.add(ruleId, file, { target: 'jpg', outputDir, options: normalizeOptions(undefined), cohort: null },
+    { ownerPid: pid, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch'), tempPath });
   if (!job) throw new Error(`${file.path}: the rule already has a job for this content`);
   return job;
 }

@@ -1,4 +1,4 @@
-import { engineOptionsChosen, type ConversionOptions } from '../engine/plan/conversionOptions.js';
+import { engineOptionsChosen } from '../engine/plan/conversionOptions.js';
 import { BoundedMap } from '../boundedMap.js';
 import { guessPair, succeededReport, type JobRouteView } from '../jobs/jobReport.js';
 import { type FileConverter } from '../engine/run/fileConverter.js';
@@ -7,7 +7,7 @@ import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../f
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
-import type { JobRoute, QueuedJob, RouteDecision, RouteMoment } from '../queue/ports.js';
+import type { JobRoute, QueuedJob, RoutableJob, RouteDecision, RouteMoment } from '../queue/ports.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
 import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
@@ -54,9 +54,6 @@ export function policyFromRecord(record: BatchRouting): RoutingPolicy {
 
 /** Which stored hosted job belongs to a queued job: one per input of a batch. */
 export const hostedJobKey = (job: Pick<QueuedJob, 'batchKey' | 'inputPath'>): string => `${job.batchKey}\n${job.inputPath}`;
-
-/** What routing needs to know of a job. */
-export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
 /** This machine's engine, or why there is none (ffmpeg missing). */
 export type LocalEngine = { converter: FileConverter } | AppError;
@@ -246,15 +243,13 @@ export class JobRouter {
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
-  /** A hosted rule that waits while offline must not start a conversion now: the API does not answer. */
+  /**
+   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `routeRule`
+   * reads a fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
+   */
   async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
-    if (whenOffline !== 'wait' || policy.mode !== 'hosted' || !policy.apiUrl || policy.neverUpload) return false;
-    return !(await this.deps.reachability.check(policy.apiUrl));
-  }
-
-  /** Checks (or re-uses a fresh check of) the API a rule's jobs may go to, so that `routeRule` reads a fresh answer. */
-  async checkReachable(policy: RoutingPolicy): Promise<void> {
-    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) await this.deps.reachability.check(policy.apiUrl);
+    if (policy.mode === 'local' || !policy.apiUrl || policy.neverUpload) return false;
+    return !(await this.deps.reachability.check(policy.apiUrl)) && whenOffline === 'wait' && policy.mode === 'hosted';
   }
 
   /**

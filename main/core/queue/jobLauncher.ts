@@ -106,19 +106,12 @@ export class JobLauncher {
    * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
    */
   launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined {
-    return this.launchAll([job], () => onEnd, requeueOnCancel, onWaiting)[0];
-  }
-
-  /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
-  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): (LaunchedJob | undefined)[] {
-    return this.claimAll(jobs).map((claim) => {
-      if (!claim) return undefined;
-      return this.start(claim.job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, claim.job), onEnd(claim.job), requeueOnCancel, onWaiting);
-    });
+    const claim = this.claimAll([job])[0];
+    return claim && this.start(job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, job), onEnd, requeueOnCancel, onWaiting);
   }
 
   /**
-   * Claims the jobs (one transaction, as `launchAll`) but routes each only when a slot could take it: they
+   * Claims the jobs in one transaction (a folder of 10,000 files is one commit, not 10,000) but routes each only when a slot could take it: they
    * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
    * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
    * once `stopped()` ends as cancelled jobs do (requeued when `requeueOnCancel()`).

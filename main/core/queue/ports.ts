@@ -134,7 +134,7 @@ export interface RouteDecision {
 
 
 /** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
-export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target' | 'options'>;
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
 export type JobRouter = (job: RoutableJob) => JobRoute;
 

@@ -1,6 +1,4 @@
-import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
-import type { OutputFormat } from '../formats.js';
-import type { QueuedJob } from '../queue/ports.js';
+import type { NewJob, QueuedJob } from '../queue/ports.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
@@ -41,18 +39,6 @@ export interface RuleJobSighting {
   state: RuleJobState;
 }
 
-/** How a rule's new job is born: already claimed by this process, its scratch folder and temporary name recorded. */
-export interface RuleJobClaim {
-  target: OutputFormat;
-  outputDir: string;
-  options: ConversionOptions;
-  cohort: string | null;
-  ownerPid: number;
-  leaseExpiresAt: number;
-  scratchDir: string;
-  tempPath: string;
-}
-
 /**
  * A rule's questions to the one job table: each distinct content (SHA-256) is one job of the rule's batch
  * (queue/ports.ts `ruleBatchKey`), so a renamed or re-dropped file is recognised and a changed file is new work.
@@ -65,8 +51,11 @@ export interface RuleJobStore {
   isOwnOutput(ruleId: number, path: string): boolean;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
-  /** Adds the content's job to the rule's batch, claimed by this process; undefined when the content already has a job. */
-  add(ruleId: number, file: FileFingerprint, claim: RuleJobClaim): QueuedJob | undefined;
+  /**
+   * Adds the content's job to the rule's batch, already claimed by this process with its scratch folder and
+   * temporary name; undefined when the content already has a job.
+   */
+  add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined;
   /** Forgets jobs put back in the queue (stopped, or left by a dead owner): their files are looked at again as new. */
   forgetReleased(ruleId: number): number;
   /** Forgets failures (of one path, or all) so that they are tried again; returns the paths. */

@@ -52,12 +52,10 @@ export interface WatchRunnerDeps {
   stability: StabilityMonitorOptions;
   cohort: string | null;
   onEvent: (event: WatchEvent) => void;
-  /** True while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
+  /** Checks the API a rule's jobs may go to (cached); true while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
   mustWaitForNetwork?: () => Promise<boolean>;
   /** How long a file left for the network waits before it is looked at again. */
   networkRetryMs?: number;
-  /** Checks (or re-uses a fresh check of) the hosted API's reachability, so that routing a job reads a fresh answer. */
-  beforeRoute?: () => Promise<void>;
 }
 
 export const NETWORK_RETRY_MS = 30_000;
@@ -176,13 +174,11 @@ export class WatchRuleRunner {
       return this.known(same, file.path);
     }
     if (await this.deps.mustWaitForNetwork?.()) return this.waitForNetwork(file.path);
-    await this.deps.beforeRoute?.();
     const outputDir = outputFolderFor(rule, file.path);
     const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomHex(6)}`);
     const tempPath = temporaryOutputPath(outputDir, outputBaseName(file.path));
-    const job = jobs.add(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, {
-      target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort, ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath,
-    });
+    const job = jobs.add(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
+      { ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath });
     if (!job) return this.skip(file.path, 'in-progress');
     this.run({ job, scratchDir, tempPath });
   }
