@@ -9,7 +9,7 @@ import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './s
 import { SqliteHostedStore } from './sqlite/sqliteHostedStore.js';
 import { SqliteQueueStore } from './sqlite/sqliteQueueStore.js';
 import { SqliteTelemetryStore } from './sqlite/sqliteTelemetryStore.js';
-import { SqliteWatchLedger } from './sqlite/sqliteWatchLedger.js';
+import { SqliteRuleJobStore } from './sqlite/sqliteRuleJobStore.js';
 import { SqlitePresetStore } from './sqlite/sqlitePresetStore.js';
 import { SqliteJobHistoryStore } from './sqlite/sqliteJobHistoryStore.js';
 import { SqliteUnitStore } from './sqlite/sqliteUnitStore.js';
@@ -20,7 +20,8 @@ export interface DataStores {
   telemetry: SqliteTelemetryStore;
   queueStore: SqliteQueueStore;
   queue: PersistentQueue;
-  ledger: SqliteWatchLedger;
+  /** Batch-folder rules' questions to the job table ("already converted", failures, activity). */
+  ruleJobs: SqliteRuleJobStore;
   /** Units of work, each converted once across every process on this data folder. */
   units: SqliteUnitStore;
   /** The user's own presets. */
@@ -33,7 +34,7 @@ export interface DataStores {
   thumbnailCache: string;
   /** This process as an owner of jobs. */
   owner: OwnerProbe;
-  /** Renews this process's leases on its queue jobs and batch-folder entries while it lives. */
+  /** Renews this process's leases on its jobs and units of work while it lives. */
   lease: LeaseKeeper;
   /** Per-job scratch folders live here, inside the data folder. */
   scratchRoot: string;
@@ -63,7 +64,7 @@ export function dataFolderError(error: unknown, dataDirectory: string): AppError
   return new AppError('DATA_FOLDER_UNWRITABLE', `The data folder ${dataDirectory} ${problem}; free some space, fix its permissions or set CONVERTR_HOME to another folder.`);
 }
 
-/** Opens `convertr.db` in the data folder and wires the telemetry store, the durable queue and the watch ledger onto it. */
+/** Opens `convertr.db` in the data folder and wires the telemetry store, the durable queue and the rules' view of it onto it. */
 export function createDataStores(dataDirectory: string, options: OpenDatabaseOptions = {}): DataStores {
   let db: SqliteDatabase;
   try {
@@ -73,10 +74,10 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   }
   const telemetry = new SqliteTelemetryStore(db);
   const store = new SqliteQueueStore(db, telemetry);
-  const ledger = new SqliteWatchLedger(db, telemetry);
+  const ruleJobs = new SqliteRuleJobStore(db, () => store.flush());
   const units = new SqliteUnitStore(db);
   const owner: OwnerProbe = { pid: process.pid, isProcessAlive, now: Date.now };
-  const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => ledger.renewLeases(process.pid, until), (until) => units.renewLeases(process.pid, until)], Date.now);
+  const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => units.renewLeases(process.pid, until)], Date.now);
   const scratchRoot = path.join(dataDirectory, 'scratch');
   try {
     makeDirectories(scratchRoot, 0o700);
@@ -87,7 +88,7 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   const history = new SqliteJobHistoryStore(db);
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot, units });
   return {
-    db, telemetry, queueStore: store, queue, ledger, units, presets: new SqlitePresetStore(db), history, jobIds: new SqliteJobIdBlocks(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, ruleJobs, units, presets: new SqlitePresetStore(db), history, jobIds: new SqliteJobIdBlocks(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
       lease.stop();
       try {

@@ -7,7 +7,6 @@ import { DEFAULT_STABILITY, WatchRuleRunner, type WatchEvent } from '../core/wat
 import { checkCommandFolder } from './appFolders.js';
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../core/watch/watchRule.js';
 import type { WatchRuleStore } from '../core/watch/ports.js';
-import { routeNow } from '../core/queue/ports.js';
 import { systemClock } from '../../native/createNativeEngine.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
 import { SqliteWatchRuleStore } from '../../native/sqlite/sqliteWatchRuleStore.js';
@@ -118,7 +117,7 @@ export function ruleSpecFrom(args: WatchArgs, userPresets: readonly Preset[] = [
 const IDENTITY_KEYS = ['inputDir', 'recursive', 'include', 'exclude', 'target', 'outputDir', 'mirrorSubfolders', 'sourcePolicy', 'options'] as const;
 
 /**
- * The same command finds the same rule again, and with it the ledger of what it already converted.
+ * The same command finds the same rule again, and with it the jobs of what it already converted.
  * `--save` turns a one-off rule into a batch folder of the app (enabled); a saved rule stays saved.
  */
 export function findOrAddRule(store: WatchRuleStore, spec: WatchRuleSpec): { rule: WatchRule; created: boolean } {
@@ -183,15 +182,15 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
     if (!created && !rule.enabled && rule.origin === 'app') io.stderr(`Rule #${rule.id} is paused in the app; running it here in the foreground anyway.`);
     const runner = new WatchRuleRunner({
       rule,
-      ledger: stores.ledger,
-      units: stores.units,
+      jobs: stores.ruleJobs,
+      queue: stores.queue,
+      // The one launcher and routing call of `convert`: the rule's files are jobs of its batch, routed when a slot would take them.
+      launcher: stores.queue.launcher(context.route),
       watcher: new ChokidarFolderWatcher(),
-      route: (job) => routeNow(context.route, job),
       files: nodeRecoveryFileSystem,
       owner: stores.owner,
       leaseExpiry: () => stores.lease.expiry(),
       scratchRoot: stores.scratchRoot,
-      wallClock: Date.now,
       clock: systemClock,
       stability: { ...DEFAULT_STABILITY, stableForMs: args.stableForMs, pollMs: Math.min(DEFAULT_STABILITY.pollMs, Math.max(50, Math.round(args.stableForMs / 4))) },
       cohort: null,

@@ -15,6 +15,7 @@ import { Scheduler } from '../core/scheduling/scheduler.js';
 import { JobIds } from '../core/jobs/jobIds.js';
 import { DEFAULT_STABILITY, WatchRuleRunner } from '../core/watch/watchRuleRunner.js';
 import { WatchService } from '../core/watch/watchService.js';
+import type { WatchRule } from '../core/watch/watchRule.js';
 import { createDataStores, type DataStores } from '../../native/createDataStores.js';
 import type { OpenDatabaseOptions } from '../../native/sqlite/openDatabase.js';
 import { nodeRecoveryFileSystem } from '../../native/queueFileSystem.js';
@@ -42,6 +43,8 @@ export interface DesktopRuntime {
   /** Which ffmpeg is in use, or what is missing. */
   ffmpeg: string;
   scheduler: Scheduler<ConversionResult>;
+  /** Where hosted jobs run, within the hosted plan's ceilings, whatever their origin. */
+  hostedScheduler: Scheduler<ConversionResult>;
   hardware: Hardware;
   /** The routing the settings ask for now. */
   policy(): RoutingPolicy;
@@ -93,7 +96,15 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     stores.hosted.saveRouting(batchKey, routingRecord(current), Date.now());
     return current;
   };
-  const launcher = stores.queue.launcher((job) => router.route(job, batchPolicy(job.batchKey)));
+  const rules = new SqliteWatchRuleStore(stores.db);
+  // A batch-folder rule's routing: its own mode and "never upload", the API URL and budget from the settings.
+  const rulePolicy = (rule: WatchRule): RoutingPolicy => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload });
+  // The one launcher and the one routing call for every origin; a rule's jobs are routed as its rule says.
+  const launcher = stores.queue.launcher((job, moment) => {
+    const ruleId = stores.queueStore.batchInfo(job.batchKey)?.ruleId;
+    const rule = ruleId === undefined ? undefined : rules.get(ruleId);
+    return rule ? router.routeRule(job, rulePolicy(rule), rule.whenOffline, moment) : router.route(job, batchPolicy(job.batchKey), moment);
+  });
   const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], ids, telemetry: stores.telemetry, settings, now: Date.now, presets: stores.presets,
     // Each row's update carries its route (hybrid): why it runs where it does, with its predicted and actual cost.
     events: { ...events, jobUpdated: (view) => events.jobUpdated({ ...view, route: router.routeView(view.input, view.status === 'succeeded' || view.status === 'failed') }) },
@@ -101,23 +112,20 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     thumbnails: new FileThumbnailMaker({ cacheDirectory: stores.thumbnailCache, ffmpeg: engine instanceof AppError ? null : engine.tools.ffmpeg.path }),
     ...(engine instanceof AppError ? {} : { prober: new FfprobeProber(engine.tools.ffprobe.path) }),
   });
-  const ledger = stores.ledger;
   const watch = new WatchService({
-    rules: new SqliteWatchRuleStore(stores.db),
-    ledger,
+    rules,
+    jobs: stores.ruleJobs,
     createRunner: (rule) =>
       new WatchRuleRunner({
-        rule, ledger, units: stores.units, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
-        // The one routing call, with the rule's own mode and "never upload" and the API URL and budget from the settings.
-        route: (job) => router.routeWhenReachable(job, { ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),
-        mustWaitForNetwork: () => router.mustWaitForNetwork({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload }, rule.whenOffline),
-        owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, wallClock: Date.now, clock: systemClock, stability: DEFAULT_STABILITY,
+        rule, jobs: stores.ruleJobs, queue: stores.queue, launcher, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
+        mustWaitForNetwork: () => router.mustWaitForNetwork(rulePolicy(rule), rule.whenOffline),
+        owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),
   });
   let credentialsFor: string | undefined;
   return {
-    service, watch, router, access, vault, settings, stores, engine, scheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
+    service, watch, router, access, vault, settings, stores, engine, scheduler, hostedScheduler: wiring.hostedScheduler, hardware, policy, reviewList: new ReviewListStore(dataDirectory),
     ffmpeg: engine instanceof AppError ? `missing (${engine.message})` : engine.tools.ffmpeg.path,
     prepare: async () => {
       const current = policy();

@@ -283,4 +283,68 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state IN ('queued', 'running', 'committing');
     `,
   },
+  {
+    // 12 is another branch's; this one depends on no other after 11.
+    version: 13,
+    name: "one job table for every origin: a batch-folder rule's files are jobs of its own batch (origin 'rule'), its ledger moved into them",
+    sql: `
+      CREATE TABLE queue_jobs_kept AS SELECT * FROM queue_jobs;
+      DROP TABLE queue_jobs;
+      CREATE TABLE queue_batches_v13 (
+        batch_key TEXT PRIMARY KEY,
+        origin TEXT NOT NULL CHECK (origin IN ('cli', 'window', 'rule')),
+        rule_id INTEGER REFERENCES watch_rules (id) ON DELETE CASCADE CHECK ((origin = 'rule') = (rule_id IS NOT NULL)),
+        stopped_by_user INTEGER NOT NULL DEFAULT 0 CHECK (stopped_by_user IN (0, 1)),
+        created_at INTEGER NOT NULL
+      );
+      INSERT INTO queue_batches_v13 (batch_key, origin, stopped_by_user, created_at) SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches;
+      DROP TABLE queue_batches;
+      ALTER TABLE queue_batches_v13 RENAME TO queue_batches;
+      INSERT INTO queue_batches (batch_key, origin, rule_id, created_at) SELECT 'rule:' || id, 'rule', id, created_at FROM watch_rules;
+
+      CREATE TABLE queue_jobs (
+        id INTEGER PRIMARY KEY,
+        batch_key TEXT NOT NULL REFERENCES queue_batches (batch_key) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        input_path TEXT NOT NULL,
+        target TEXT NOT NULL,
+        output_dir TEXT,
+        cohort TEXT,
+        options_json TEXT,
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'committing', 'succeeded', 'failed', 'cancelled', 'skipped')),
+        owner_pid INTEGER,
+        lease_expires_at INTEGER,
+        scratch_dir TEXT,
+        child_pid INTEGER,
+        child_command TEXT,
+        temp_path TEXT,
+        output_path TEXT,
+        result_json TEXT,
+        content_hash TEXT CHECK (content_hash IS NULL OR length(content_hash) = 64),
+        input_size INTEGER,
+        input_mtime_ms REAL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      INSERT INTO queue_jobs (id, batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path, result_json, created_at, updated_at)
+        SELECT id, batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path, result_json, created_at, updated_at
+        FROM queue_jobs_kept;
+      DROP TABLE queue_jobs_kept;
+      INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path,
+                              result_json, content_hash, input_size, input_mtime_ms, created_at, updated_at)
+        SELECT 'rule:' || l.rule_id, l.id, l.path, json_extract(r.spec_json, '$.target'), json_extract(r.spec_json, '$.outputDir'), json_extract(r.spec_json, '$.options'), l.state,
+               l.owner_pid, l.lease_expires_at, l.scratch_dir, l.child_pid, l.child_command, l.temp_path, l.output_path,
+               CASE WHEN l.state = 'failed' THEN json_object('input', l.path, 'output', NULL, 'status', 'failed', 'pair', '', 'mode', 'local', 'runtimeMs', 0, 'billableMinutes', 0,
+                                                          'error', json_object('code', l.error_code, 'message', COALESCE(l.error_message, '')), 'notes', json_array())
+                    ELSE l.report_json END,
+               l.content_hash, l.size, l.mtime_ms, l.updated_at, l.updated_at
+        FROM watch_ledger l JOIN watch_rules r ON r.id = l.rule_id;
+      DROP TABLE watch_ledger;
+      CREATE INDEX queue_jobs_unfinished ON queue_jobs (state) WHERE state IN ('queued', 'running', 'committing');
+      CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
+      CREATE UNIQUE INDEX queue_jobs_content ON queue_jobs (batch_key, content_hash) WHERE content_hash IS NOT NULL;
+      CREATE INDEX queue_jobs_sighting ON queue_jobs (batch_key, input_path) WHERE content_hash IS NOT NULL;
+      CREATE INDEX queue_jobs_output ON queue_jobs (batch_key, output_path) WHERE content_hash IS NOT NULL AND output_path IS NOT NULL;
+    `,
+  },
 ];

@@ -8,7 +8,7 @@ import { AppError } from '../../main/core/errors.js';
 import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
+export interface Row {
   id: number;
   batch_key: string;
   input_path: string;
@@ -36,7 +36,7 @@ interface OutputRow {
   output_size: number;
 }
 
-function toJob(row: Row): QueuedJob {
+export function toJob(row: Row): QueuedJob {
   return {
     id: row.id,
     batchKey: row.batch_key,
@@ -122,7 +122,7 @@ export class SqliteQueueStore implements QueueStore {
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
     this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
     this.selectUnfinishedOfBatch = db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED} LIMIT 1`);
-    this.selectBatchInfo = db.prepare('SELECT batch_key, origin, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
+    this.selectBatchInfo = db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
     this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
     this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
@@ -137,7 +137,7 @@ export class SqliteQueueStore implements QueueStore {
       lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED} AND (owner_pid IS NULL OR owner_pid = ?)`);
     this.setStopped = db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?');
     this.deleteBatch = db.prepare('DELETE FROM queue_batches WHERE batch_key = ?');
-    this.deleteFinished = db.prepare(`DELETE FROM queue_batches WHERE NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED} OR j.updated_at >= ?))`);
+    this.deleteFinished = db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED} OR j.updated_at >= ?))`);
     this.insertOutput = db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
       request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`);
@@ -166,8 +166,8 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   batchInfo(batchKey: string): StoredBatch | undefined {
-    const row = this.selectBatchInfo.get(batchKey) as { batch_key: string; origin: BatchOrigin; stopped_by_user: number; created_at: number } | undefined;
-    return row ? { batchKey: row.batch_key, origin: row.origin, stoppedByUser: row.stopped_by_user === 1, createdAt: row.created_at } : undefined;
+    const row = this.selectBatchInfo.get(batchKey) as { batch_key: string; origin: BatchOrigin; rule_id: number | null; stopped_by_user: number; created_at: number } | undefined;
+    return row ? { batchKey: row.batch_key, origin: row.origin, ...(row.rule_id === null ? {} : { ruleId: row.rule_id }), stoppedByUser: row.stopped_by_user === 1, createdAt: row.created_at } : undefined;
   }
 
   unfinished(): QueuedJob[] {

@@ -24,7 +24,7 @@ describe('convertr watch', () => {
     const home = path.join(dir, 'crash-home');
     mkdirSync(input);
     const names = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
-    // Inputs must differ in content: the ledger knows a file by its hash. ffmpeg metadata makes each copy unique.
+    // Inputs must differ in content: a rule knows a file by its hash. ffmpeg metadata makes each copy unique.
     for (const name of names) makeMedia(['-i', path.join(dir, 'seed.mkv'), '-c', 'copy', '-metadata', `title=${name}`, path.join(input, `${name}.mkv`)]);
     const args = [input, '--to', 'mp4', '--out', out, '--json', '--stable-for', '300ms'];
     const env = { CONVERTR_HOME: home };
@@ -58,7 +58,9 @@ describe('convertr watch', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.prepare("SELECT COUNT(*) AS n FROM conversions WHERE status = 'succeeded'").get()).toEqual({ n: total });
-      expect(db.prepare("SELECT state, COUNT(*) AS n FROM watch_ledger GROUP BY state").all()).toEqual([{ state: 'succeeded', n: total }]);
+      // The rule's files are jobs of its batch in the one job table, each converted once, none left unfinished.
+      expect(db.prepare("SELECT state, COUNT(*) AS n FROM queue_jobs GROUP BY state").all()).toEqual([{ state: 'succeeded', n: total }]);
+      expect(db.prepare("SELECT origin, rule_id AS ruleId FROM queue_batches").all()).toEqual([{ origin: 'rule', ruleId: 1 }]);
       expect(db.prepare('SELECT COUNT(*) AS n FROM watch_rules').get()).toEqual({ n: 1 });
     } finally {
       db.close();

@@ -1,4 +1,4 @@
-import { engineOptionsChosen, type ConversionOptions } from '../engine/plan/conversionOptions.js';
+import { engineOptionsChosen } from '../engine/plan/conversionOptions.js';
 import { BoundedMap } from '../boundedMap.js';
 import { guessPair, succeededReport, type JobRouteView } from '../jobs/jobReport.js';
 import { type FileConverter } from '../engine/run/fileConverter.js';
@@ -7,7 +7,7 @@ import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../f
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
-import type { JobRoute, QueuedJob, RouteDecision, RouteMoment } from '../queue/ports.js';
+import type { JobRoute, QueuedJob, RoutableJob, RouteDecision, RouteMoment } from '../queue/ports.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
 import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
@@ -54,9 +54,6 @@ export function policyFromRecord(record: BatchRouting): RoutingPolicy {
 
 /** Which stored hosted job belongs to a queued job: one per input of a batch. */
 export const hostedJobKey = (job: Pick<QueuedJob, 'batchKey' | 'inputPath'>): string => `${job.batchKey}\n${job.inputPath}`;
-
-/** What routing needs to know of a job. */
-export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
 /** This machine's engine, or why there is none (ffmpeg missing). */
 export type LocalEngine = { converter: FileConverter } | AppError;
@@ -246,31 +243,28 @@ export class JobRouter {
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
   }
 
-  /** A hosted rule that waits while offline must not start a conversion now: the API does not answer. */
+  /**
+   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `routeRule`
+   * reads a fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
+   */
   async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
-    if (whenOffline !== 'wait' || policy.mode !== 'hosted' || !policy.apiUrl || policy.neverUpload) return false;
-    return !(await this.deps.reachability.check(policy.apiUrl));
+    if (policy.mode === 'local' || !policy.apiUrl || policy.neverUpload) return false;
+    return !(await this.deps.reachability.check(policy.apiUrl)) && whenOffline === 'wait' && policy.mode === 'hosted';
   }
 
   /**
-   * `route` after a (cached) reachability check, for batch-folder rules, whose files arrive one by one. A hosted
-   * rule with the API unreachable converts here when `whenOffline` is `local`; with `wait` the rule's runner leaves
-   * files unclaimed while offline (`mustWaitForNetwork`), and a file routed just as the network goes fails with
-   * HOSTED_NETWORK.
+   * `route` for a batch-folder rule's job. A hosted rule with the API unreachable converts here when `whenOffline`
+   * is `local`; with `wait` the rule leaves files unclaimed while offline (`mustWaitForNetwork`), and a file
+   * routed just as the network goes fails with HOSTED_NETWORK.
    */
-  async routeWhenReachable(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<JobRoute> {
-    let policy = requested;
-    if (policy.mode !== 'local' && policy.apiUrl && !policy.neverUpload) {
-      const reachable = await this.deps.reachability.check(policy.apiUrl);
-      if (!reachable && policy.mode === 'hosted') {
-        if (whenOffline === 'wait') {
-          const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${policy.apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-          return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
-        }
-        policy = { ...policy, mode: 'local' };
-      }
+  routeRule(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait', moment?: RouteMoment): JobRoute | undefined {
+    const apiUrl = requested.apiUrl;
+    if (requested.mode === 'hosted' && apiUrl && !requested.neverUpload && this.deps.reachability.latest(apiUrl) === false) {
+      if (whenOffline === 'local') return this.route(job, { ...requested, mode: 'local' }, moment);
+      const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+      return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
     }
-    return this.route(job, policy);
+    return this.route(job, requested, moment);
   }
 
   private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {

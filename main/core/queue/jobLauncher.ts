@@ -26,6 +26,14 @@ interface Admitted {
   onEnd: (report: JobReport) => void;
   requeueOnCancel: () => boolean;
   stopped: () => boolean;
+  onStarted: ((launched: LaunchedJob) => void) | undefined;
+}
+
+/** A job this process holds, with the scratch folder and temporary name recorded with its claim. */
+export interface ClaimedJob {
+  job: QueuedJob;
+  scratchDir: string;
+  tempPath: string;
 }
 
 export interface JobLauncherDeps {
@@ -63,7 +71,7 @@ export interface LaunchedJob {
 export class JobLauncher {
   /** The identities of the last batch asked about (one batch at a time: nothing grows with the app's life). */
   private batchInputs: { key: string; set: FileIdentitySet } | undefined;
-  /** The last batch's origin: a batch's jobs start one after another. */
+  /** The last batch's origin (`cli`, `window`, `rule:<id>`): a batch's jobs start one after another. */
   private lastOrigin: { batchKey: string; origin: string } | undefined;
 
   /** Claimed jobs not routed yet, in arrival order. */
@@ -81,8 +89,16 @@ export class JobLauncher {
   }
 
   private originOf(batchKey: string): string {
-    if (this.lastOrigin?.batchKey !== batchKey) this.lastOrigin = { batchKey, origin: this.deps.store.batchInfo(batchKey)?.origin ?? 'cli' };
+    if (this.lastOrigin?.batchKey !== batchKey) {
+      const info = this.deps.store.batchInfo(batchKey);
+      this.lastOrigin = { batchKey, origin: info?.origin === 'rule' ? `rule:${info.ruleId}` : info?.origin ?? 'cli' };
+    }
     return this.lastOrigin.origin;
+  }
+
+  /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
+  private protectedInputs(job: QueuedJob): FileIdentitySet {
+    return this.originOf(job.batchKey).startsWith('rule:') ? new FileIdentitySet([job.inputPath]) : this.inputsOfBatch(job.batchKey);
   }
 
   /**
@@ -90,28 +106,34 @@ export class JobLauncher {
    * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
    */
   launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined {
-    return this.launchAll([job], () => onEnd, requeueOnCancel, onWaiting)[0];
-  }
-
-  /** Launches several jobs with one claim transaction (a folder of 10,000 files is one commit, not 10,000). */
-  launchAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): (LaunchedJob | undefined)[] {
-    return this.claimAll(jobs).map((claim) => {
-      if (!claim) return undefined;
-      return this.start(claim.job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, claim.job), onEnd(claim.job), requeueOnCancel, onWaiting);
-    });
+    const claim = this.claimAll([job])[0];
+    return claim && this.start(job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, job), onEnd, requeueOnCancel, onWaiting);
   }
 
   /**
-   * Claims the jobs (one transaction, as `launchAll`) but routes each only when a slot could take it: they
+   * Claims the jobs in one transaction (a folder of 10,000 files is one commit, not 10,000) but routes each only when a slot could take it: they
    * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
    * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
    * once `stopped()` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
    */
   admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: () => boolean): boolean[] {
     const claims = this.claimAll(jobs);
-    for (const claim of claims) if (claim) this.waiting.push({ ...claim, onEnd: onEnd(claim.job), requeueOnCancel, stopped });
-    this.pump();
+    this.admitClaimed(claims.filter((claim) => claim !== undefined), onEnd, requeueOnCancel, stopped);
     return claims.map((claim) => claim !== undefined);
+  }
+
+  /**
+   * `admitAll` for jobs this process already holds (a rule's job is claimed as it is added); `onStarted` hears
+   * where each one runs once it is routed.
+   */
+  admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: () => boolean, onStarted?: (job: QueuedJob, launched: LaunchedJob) => void): void {
+    for (const claim of claims) this.waiting.push({ ...claim, onEnd: onEnd(claim.job), requeueOnCancel, stopped, onStarted: onStarted && ((launched) => onStarted(claim.job, launched)) });
+    this.pump();
+  }
+
+  /** Looks at the waiting jobs again now (a caller stopped some of them). */
+  wake(): void {
+    this.pump();
   }
 
   /** Resolves once every admitted job has been routed and has ended. */
@@ -120,7 +142,7 @@ export class JobLauncher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private claimAll(jobs: readonly QueuedJob[]): ({ job: QueuedJob; scratchDir: string; tempPath: string } | undefined)[] {
+  private claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
@@ -162,11 +184,12 @@ export class JobLauncher {
         }
         this.waiting.splice(i, 1);
         this.inFlight++;
-        this.start(admitted.job, admitted.scratchDir, admitted.tempPath, route, (report) => {
+        const launched = this.start(admitted.job, admitted.scratchDir, admitted.tempPath, route, (report) => {
           this.inFlight--;
           admitted.onEnd(report);
           this.pump();
         }, admitted.requeueOnCancel);
+        admitted.onStarted?.(launched);
       }
     } finally {
       this.pumping = false;
@@ -198,7 +221,8 @@ export class JobLauncher {
       route.release?.();
       // Most jobs never create their scratch folder: one check, not a recursive removal.
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
-      const report = reportFor(job.inputPath, job.target, snapshot, route.mode);
+      // The mode is where the job really ran: the router's, or the converter's own word (a job done elsewhere).
+      const report = reportFor(job.inputPath, job.target, snapshot, snapshot.result?.ranOn ?? route.mode);
       if (snapshot.status === 'cancelled' && requeueOnCancel()) {
         store.requeue(job.id, pid);
       } else {
@@ -213,7 +237,7 @@ export class JobLauncher {
     };
     const id = scheduler.enqueue(laneRequestFor(route, job.inputPath, job.target, job.options), ({ signal, reportProgress }) =>
       runInJob(control, () =>
-        converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.inputsOfBatch(job.batchKey) }, signal, reportProgress, {
+        converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.protectedInputs(job) }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
           onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
         })), settle);

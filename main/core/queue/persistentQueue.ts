@@ -51,8 +51,9 @@ export interface PersistentQueueDeps {
   units?: UnitStore;
 }
 
-/** A batch with work left that no live process owns. */
-export interface InterruptedBatch extends StoredBatch {
+/** A batch with work left that no live process owns (a rule's batch is resumed by its rule, never listed). */
+export interface InterruptedBatch extends Omit<StoredBatch, 'origin' | 'ruleId'> {
+  origin: 'cli' | 'window';
   target: OutputFormat;
   total: number;
   left: number;
@@ -126,11 +127,12 @@ export class PersistentQueue {
     return !heldByAnotherOwner(job, this.deps.owner);
   }
 
-  /** Takes over what dead or expired owners left: completes, or releases to run again, each of their jobs. */
-  recover(): RecoveryReport {
+  /** Takes over what dead or expired owners left (of every batch, or of one): completes, or releases to run again, each of their jobs. */
+  recover(batchKey?: string): RecoveryReport {
     const report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 };
-    this.deps.store.removeFinishedBatches(this.deps.wallClock() - FINISHED_BATCH_KEPT_MS);
+    if (batchKey === undefined) this.deps.store.removeFinishedBatches(this.deps.wallClock() - FINISHED_BATCH_KEPT_MS);
     for (const job of this.deps.store.unfinished()) {
+      if (batchKey !== undefined && job.batchKey !== batchKey) continue;
       const outcome = this.takeOver(job);
       if (outcome === 'completed') report.completed++;
       if (outcome === 'released' || outcome === 'partial') report.requeued++;
@@ -155,20 +157,26 @@ export class PersistentQueue {
     return outcome.partialFileRemoved ? 'partial' : 'released';
   }
 
-  /** Keys of batches with work left that no live process owns, oldest first; only those of `origin` when given. */
+  /**
+   * Keys of batches with work left that no live process owns, oldest first; only those of `origin` when given.
+   * Rules' batches only when asked for: a rule resumes its own.
+   */
   pendingBatches(origin?: BatchOrigin): string[] {
     const keys = [...new Set(this.deps.store.unfinished().filter((j) => this.free(j)).map((j) => j.batchKey))];
-    return origin ? keys.filter((key) => this.deps.store.batchInfo(key)?.origin === origin) : keys;
+    return keys.filter((key) => {
+      const found = this.deps.store.batchInfo(key)?.origin;
+      return origin ? found === origin : found !== 'rule';
+    });
   }
 
   /** Interrupted batches the window did not start (it lists them with a Resume action, never runs them by itself). */
-  interruptedBatches(origin: BatchOrigin): InterruptedBatch[] {
+  interruptedBatches(origin: 'cli' | 'window'): InterruptedBatch[] {
     return this.pendingBatches(origin).flatMap((key) => {
       const info = this.deps.store.batchInfo(key);
       const jobs = this.deps.store.batch(key);
       if (!info || jobs.length === 0) return [];
       const left = jobs.filter((j) => isUnfinished(j.state));
-      return [{ ...info, target: jobs[0]!.target, total: jobs.length, left: left.length, files: left.map((j) => j.inputPath) }];
+      return [{ batchKey: info.batchKey, origin, stoppedByUser: info.stoppedByUser, createdAt: info.createdAt, target: jobs[0]!.target, total: jobs.length, left: left.length, files: left.map((j) => j.inputPath) }];
     });
   }
 

@@ -9,8 +9,14 @@ import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
 
 export type { RecoveryFileSystem } from '../jobs/jobModel.js';
 
-/** Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never silently). */
-export type BatchOrigin = 'cli' | 'window';
+/**
+ * Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never
+ * silently). A batch-folder rule's files are jobs of the rule's own batch (`ruleBatchKey`), which the rule resumes.
+ */
+export type BatchOrigin = 'cli' | 'window' | 'rule';
+
+/** The one batch of a batch-folder rule: every file it converts is a job of it. */
+export const ruleBatchKey = (ruleId: number): string => `rule:${ruleId}`;
 
 export interface QueuedJob extends InterruptedJob {
   id: number;
@@ -36,6 +42,8 @@ export interface NewJob {
 export interface StoredBatch {
   batchKey: string;
   origin: BatchOrigin;
+  /** The rule of a batch whose origin is `rule`. */
+  ruleId?: number;
   /** Stopped with Ctrl-C or SIGTERM in a terminal. */
   stoppedByUser: boolean;
   createdAt: number;
@@ -91,7 +99,7 @@ export interface QueueStore {
   setStoppedByUser(batchKey: string, stopped: boolean): void;
   /** Forgets a batch (the queue keeps paths only while it needs them). */
   removeBatch(batchKey: string): void;
-  /** Forgets finished batches last touched before `before`. */
+  /** Forgets finished batches last touched before `before` (a rule's batch is its memory and stays while the rule does). */
   removeFinishedBatches(before: number): void;
   /** An earlier output of this input and request, when one was recorded. */
   findOutputs(inputPath: string, requestKey: string): ConvertedOutput[];
@@ -126,7 +134,7 @@ export interface RouteDecision {
 
 
 /** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
-export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target' | 'options'>;
+export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
 export type JobRouter = (job: RoutableJob) => JobRoute;
 

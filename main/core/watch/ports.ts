@@ -1,6 +1,4 @@
-import type { JobReport } from '../jobs/jobReport.js';
-import type { ConversionRecord } from '../telemetry/ports.js';
-import type { InterruptedJob } from '../jobs/jobModel.js';
+import type { NewJob, QueuedJob } from '../queue/ports.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
@@ -25,10 +23,7 @@ export interface FolderWatch {
   close(): Promise<void>;
 }
 
-/** The job states (jobs/jobModel.ts) a ledger entry goes through; an entry that does not finish is released. */
-export type LedgerState = 'queued' | 'running' | 'committing' | 'succeeded' | 'failed';
-
-/** A file's identity for the ledger: where it was last seen and what it holds. */
+/** A file's identity for a rule: where it was last seen and what it holds. */
 export interface FileFingerprint {
   path: string;
   size: number;
@@ -36,12 +31,36 @@ export interface FileFingerprint {
   hash: string;
 }
 
-export interface LedgerEntry extends FileFingerprint, InterruptedJob {
+/** What a rule's job for one content is: being converted (or about to be), done (converted, or left alone by the conflict policy), or failed. */
+export type RuleJobState = 'unfinished' | 'done' | 'failed';
+
+export interface RuleJobSighting {
   id: number;
-  ruleId: number;
-  state: LedgerState;
-  error: { code: string; message: string } | null;
-  updatedAt: number;
+  state: RuleJobState;
+}
+
+/**
+ * A rule's questions to the one job table: each distinct content (SHA-256) is one job of the rule's batch
+ * (queue/ports.ts `ruleBatchKey`), so a renamed or re-dropped file is recognised and a changed file is new work.
+ * The jobs themselves are claimed, started, committed and finished through the QueueStore like any other.
+ */
+export interface RuleJobStore {
+  findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): RuleJobSighting | undefined;
+  findByHash(ruleId: number, hash: string): RuleJobSighting | undefined;
+  /** The path is an output this rule wrote. */
+  isOwnOutput(ruleId: number, path: string): boolean;
+  /** The same content was seen again under this path (a rename or a copy). */
+  noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
+  /**
+   * Adds the content's job to the rule's batch, already claimed by this process with its scratch folder and
+   * temporary name; undefined when the content already has a job.
+   */
+  add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined;
+  /** Forgets jobs put back in the queue (stopped, or left by a dead owner): their files are looked at again as new. */
+  forgetReleased(ruleId: number): number;
+  /** Forgets failures (of one path, or all) so that they are tried again; returns the paths. */
+  forgetFailures(ruleId: number, path?: string): string[];
+  activity(ruleId: number, failureLimit?: number): RuleActivity;
 }
 
 export interface RuleFailure {
@@ -58,37 +77,6 @@ export interface RuleActivity {
   inProgress: number;
   /** Most recent failures first. */
   failures: RuleFailure[];
-}
-
-/**
- * What each rule has seen, converted and failed: one entry per distinct content (SHA-256), so a renamed
- * or re-dropped file is recognised, and a changed file (new content) is new work.
- */
-export interface WatchLedger {
-  findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): LedgerEntry | undefined;
-  findByHash(ruleId: number, hash: string): LedgerEntry | undefined;
-  /** The path is an output this rule wrote. */
-  isOwnOutput(ruleId: number, path: string): boolean;
-  /** Claims content for conversion by this process (with a lease and a scratch folder); undefined when the content already has an entry. */
-  claim(ruleId: number, file: FileFingerprint, owner: { pid: number; leaseExpiresAt: number; scratchDir: string }): LedgerEntry | undefined;
-  /** Takes an unfinished entry of a dead or expired owner: only one process wins (a conditional update on what was read). */
-  takeOver(entry: LedgerEntry, ownerPid: number, leaseExpiresAt: number): boolean;
-  renewLeases(ownerPid: number, leaseExpiresAt: number): void;
-  markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void;
-  /** The same content was seen again under this path (a rename or a copy). */
-  noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
-  /** Both throw when the entry is no longer this owner's (guarded by state and owner). */
-  markRunning(id: number, ownerPid: number, tempPath: string): void;
-  markCommitting(id: number, ownerPid: number, outputPath: string, report: JobReport): void;
-  /** Ends the entry and writes its telemetry row in one transaction. */
-  succeed(id: number, outputPath: string, report: JobReport, record: ConversionRecord | null): void;
-  fail(id: number, error: { code: string; message: string }, record: ConversionRecord): void;
-  /** Drops a claim whose job did not finish (cancelled, or crashed before its output existed). */
-  release(id: number): void;
-  unfinished(ruleId: number): LedgerEntry[];
-  /** Forgets failures (of one path, or all) so that they are tried again; returns the paths. */
-  forgetFailures(ruleId: number, path?: string): string[];
-  activity(ruleId: number, failureLimit?: number): RuleActivity;
 }
 
 /** Rules as the app and the CLI manage them. */

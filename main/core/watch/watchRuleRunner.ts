@@ -1,23 +1,19 @@
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { reportFor, succeededReport, type JobReport } from '../jobs/jobReport.js';
+import type { JobReport } from '../jobs/jobReport.js';
 import { toAppError } from '../errors.js';
-import type { ConversionResult } from '../engine/run/localConverter.js';
-import type { JobRoute, RoutableJob } from '../queue/ports.js';
 import type { Clock } from '../engine/ports.js';
-import { telemetryRecord } from '../queue/persistentQueue.js';
-import { JobControl, runInJob } from '../jobs/jobContext.js';
-import { heldByAnotherOwner, recoverInterruptedJob, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
-import type { Scheduler } from '../scheduling/scheduler.js';
-import type { JobSnapshot } from '../jobs/jobState.js';
+import type { OwnerProbe, RecoveryFileSystem } from '../jobs/jobModel.js';
+import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
+import { randomHex } from '../engine/run/randomNames.js';
+import type { ClaimedJob, JobLauncher, LaunchedJob } from '../queue/jobLauncher.js';
+import type { PersistentQueue } from '../queue/persistentQueue.js';
+import { ruleBatchKey } from '../queue/ports.js';
 import { contentHashOf } from './contentHash.js';
 import { createFileFilter } from './fileFilter.js';
 import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
-import type { FolderWatch, FolderWatcher, LedgerEntry, WatchLedger } from './ports.js';
+import type { FolderWatch, FolderWatcher, RuleJobSighting, RuleJobStore } from './ports.js';
 import { scanFolder } from './scanFolder.js';
-import { laneRequestFor } from '../scheduling/jobMemory.js';
-import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
 
@@ -35,24 +31,28 @@ export type WatchEvent =
 
 export interface WatchRunnerDeps {
   rule: WatchRule;
-  ledger: WatchLedger;
+  /** The rule's questions to the one job table ("already converted", failures, activity). */
+  jobs: RuleJobStore;
+  /** Recovers what dead owners left of the rule's batch. */
+  queue: Pick<PersistentQueue, 'recover'>;
+  /**
+   * The one launcher: routes each job when a slot could take it (the router's mode, converter, scheduler and
+   * lane: a hosted rule's jobs run within the hosted plan's ceilings), converts each unit once across processes,
+   * and records start, commit and end in the job table.
+   */
+  launcher: Pick<JobLauncher, 'admitClaimed' | 'wake'>;
   watcher: FolderWatcher;
-  /** The one router's call for each file (mode, converter, scheduler and lane): a hosted rule's jobs run within the hosted plan's ceilings. */
-  route: (job: RoutableJob) => JobRoute | Promise<JobRoute>;
-  /** Each unit of work converted once across processes (a rule's job waits for a `convert` of the same file, and the reverse). */
-  units?: UnitStore;
   files: RecoveryFileSystem;
   owner: OwnerProbe;
   /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
   leaseExpiry: () => number;
   /** Per-job scratch folders go in here (inside the data folder). */
   scratchRoot: string;
-  wallClock: () => number;
   clock: Clock;
   stability: StabilityMonitorOptions;
   cohort: string | null;
   onEvent: (event: WatchEvent) => void;
-  /** True while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
+  /** Checks the API a rule's jobs may go to (cached); true while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
   mustWaitForNetwork?: () => Promise<boolean>;
   /** How long a file left for the network waits before it is looked at again. */
   networkRetryMs?: number;
@@ -63,15 +63,16 @@ export const NETWORK_RETRY_MS = 30_000;
 export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, pollMs: 250, emptyFileFactor: 4 };
 
 /**
- * Runs one rule: recovers what a crash left, watches the folder, scans it for what arrived while it was
- * stopped, waits for each file to be stable, and converts each distinct content exactly once, through the
- * converter the router gives the rule (local, hosted, auto or hybrid, as the rule says).
+ * Feeds one rule's files to the one job lifecycle: recovers what a crash left of the rule's batch, watches
+ * the folder, scans it for what arrived while it was stopped, waits for each file to be stable, and adds
+ * each distinct content once as a job of the rule's batch, which the launcher routes (local, hosted, auto or
+ * hybrid, as the rule says), runs and records. After a job commits, the source moves to the done folder.
  */
 export class WatchRuleRunner {
   private readonly accepts: (file: string) => boolean;
   private readonly monitor: StabilityMonitor;
-  /** Running jobs: the scheduler each runs on and its id there. */
-  private readonly jobs = new Map<LedgerEntry, { scheduler: Scheduler<ConversionResult>; id: number }>();
+  /** The rule's jobs not ended yet, and where each runs once routed. */
+  private readonly jobs = new Map<number, { ended: Promise<void>; end: () => void; launched?: LaunchedJob }>();
   private watch: FolderWatch | undefined;
   private admissions: Promise<void> = Promise.resolve();
   private admitting = 0;
@@ -116,13 +117,13 @@ export class WatchRuleRunner {
   /** A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own. */
   private async catchUpKnown(file: string): Promise<boolean> {
     const sample = await sampleFile(file);
-    const entry = sample && this.deps.ledger.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
-    if (!entry || (entry.state !== 'succeeded' && entry.state !== 'failed')) return false;
-    if (entry.state === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    const job = sample && this.deps.jobs.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
+    if (!job || job.state === 'unfinished') return false;
+    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
     return true;
   }
 
-  /** Stops watching, cancels conversions not yet finished (their claims are released for the next start) and waits for them. */
+  /** Stops watching, cancels conversions not yet finished (their files are looked at again at the next start) and waits for them. */
   async stop(): Promise<void> {
     this.stopping = true;
     for (const timer of this.retryTimers) clearTimeout(timer);
@@ -130,13 +131,15 @@ export class WatchRuleRunner {
     this.monitor.stop();
     await this.watch?.close();
     await this.admissions;
-    for (const { scheduler, id } of this.jobs.values()) scheduler.cancel(id);
-    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([...[...this.jobs.values()].map((job) => job.scheduler.whenIdle()), ...this.afterwork]);
+    this.deps.launcher.wake();
+    for (const { launched } of this.jobs.values()) launched?.scheduler.cancel(launched.id);
+    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([...[...this.jobs.values()].map((job) => job.ended), ...this.afterwork]);
+    this.deps.jobs.forgetReleased(this.deps.rule.id);
   }
 
   /** Tries failed files again (one path, or all of the rule's failures); returns how many. */
   retry(file?: string): number {
-    const paths = this.deps.ledger.forgetFailures(this.deps.rule.id, file === undefined ? undefined : path.resolve(file));
+    const paths = this.deps.jobs.forgetFailures(this.deps.rule.id, file === undefined ? undefined : path.resolve(file));
     for (const failed of paths) this.consider(failed);
     return paths.length;
   }
@@ -145,7 +148,7 @@ export class WatchRuleRunner {
     if (!this.stopping && this.accepts(file)) this.monitor.announce(file);
   }
 
-  /** Admissions run one at a time: hashing is disk-bound and the ledger checks must not race. */
+  /** Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race. */
   private enqueueAdmission(file: StableFile): void {
     this.admitting++;
     this.admissions = this.admissions
@@ -155,9 +158,9 @@ export class WatchRuleRunner {
   }
 
   private async admit(file: StableFile): Promise<void> {
-    const { ledger, rule } = this.deps;
-    if (ledger.isOwnOutput(rule.id, file.path)) return this.skip(file.path, 'own-output');
-    const seen = ledger.findBySighting(rule.id, file.path, file.size, file.mtimeMs);
+    const { jobs, rule, owner } = this.deps;
+    if (jobs.isOwnOutput(rule.id, file.path)) return this.skip(file.path, 'own-output');
+    const seen = jobs.findBySighting(rule.id, file.path, file.size, file.mtimeMs);
     if (seen) return this.known(seen, file.path);
     const hash = await contentHashOf(file.path).catch(() => undefined);
     const after = await sampleFile(file.path);
@@ -165,24 +168,27 @@ export class WatchRuleRunner {
       if (after) this.consider(file.path);
       return;
     }
-    const same = ledger.findByHash(rule.id, hash);
+    const same = jobs.findByHash(rule.id, hash);
     if (same) {
-      if (same.state === 'succeeded' || same.state === 'failed') ledger.noteSighting(same.id, file.path, file.size, file.mtimeMs);
+      if (same.state !== 'unfinished') jobs.noteSighting(same.id, file.path, file.size, file.mtimeMs);
       return this.known(same, file.path);
     }
     if (await this.deps.mustWaitForNetwork?.()) return this.waitForNetwork(file.path);
-    const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomBytes(6).toString('hex')}`);
-    const entry = ledger.claim(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { pid: this.deps.owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir });
-    if (!entry) return this.skip(file.path, 'in-progress');
-    await this.run(entry);
+    const outputDir = outputFolderFor(rule, file.path);
+    const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomHex(6)}`);
+    const tempPath = temporaryOutputPath(outputDir, outputBaseName(file.path));
+    const job = jobs.add(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
+      { ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath });
+    if (!job) return this.skip(file.path, 'in-progress');
+    this.run({ job, scratchDir, tempPath });
   }
 
-  private known(entry: LedgerEntry, file: string): void {
-    if (entry.state === 'succeeded') {
+  private known(job: RuleJobSighting, file: string): void {
+    if (job.state === 'done') {
       this.skip(file, 'already-converted');
       if (this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
     } else {
-      this.skip(file, entry.state === 'failed' ? 'failed-before' : 'in-progress');
+      this.skip(file, job.state === 'failed' ? 'failed-before' : 'in-progress');
     }
   }
 
@@ -201,41 +207,25 @@ export class WatchRuleRunner {
     this.deps.onEvent({ type: 'skipped', path: file, reason });
   }
 
-  private async run(entry: LedgerEntry): Promise<void> {
-    const { rule, ledger, units, owner, leaseExpiry } = this.deps;
-    const route = await this.deps.route({ batchKey: `rule:${rule.id}`, inputPath: entry.path, target: rule.target, options: rule.options });
-    const converter = units ? convertingOnce(route.converter, { units, owner, leaseExpiry, origin: `rule:${rule.id}` }) : route.converter;
-    const control = new JobControl((child) => ledger.markChild(entry.id, this.deps.owner.pid, child && { pid: child.pid, command: child.command }));
-    const id = route.scheduler.enqueue(laneRequestFor(route, entry.path, rule.target, rule.options), ({ signal, reportProgress }) =>
-      runInJob(control, () =>
-        converter.convert({ inputPath: entry.path, target: rule.target, outputDir: outputFolderFor(rule, entry.path), scratchDir: entry.scratchDir ?? undefined, options: rule.options }, signal, reportProgress, {
-          onTemporary: (temporary) => ledger.markRunning(entry.id, this.deps.owner.pid, temporary),
-          onCommit: (result) => ledger.markCommitting(entry.id, this.deps.owner.pid, result.outputPath, succeededReport(result, route.mode)),
-        })), (snapshot) => this.onJobEnd(entry, route, snapshot));
-    this.jobs.set(entry, { scheduler: route.scheduler, id });
-    this.deps.onEvent({ type: 'queued', path: entry.path });
+  private run(claim: ClaimedJob): void {
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    const entry: { ended: Promise<void>; end: () => void; launched?: LaunchedJob } = { ended, end };
+    this.jobs.set(claim.job.id, entry);
+    this.deps.onEvent({ type: 'queued', path: claim.job.inputPath });
+    // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
+    this.deps.launcher.admitClaimed([claim], (job) => (report) => this.onJobEnd(job.id, report), () => true, () => this.stopping, (_job, launched) => {
+      entry.launched = launched;
+      if (this.stopping) launched.scheduler.cancel(launched.id);
+    });
   }
 
-  private onJobEnd(entry: LedgerEntry, route: JobRoute, snapshot: JobSnapshot<ConversionResult>): void {
-    route.release?.();
-    const { ledger, rule, cohort, wallClock } = this.deps;
-    if (entry.scratchDir) this.deps.files.removeTree(entry.scratchDir);
-    // The mode is where the job really ran: the router's, or the converter's own word (a job done elsewhere).
-    const report = reportFor(entry.path, rule.target, snapshot, snapshot.result?.ranOn ?? route.mode);
-    const sizes = { inputBytes: snapshot.result?.inputBytes ?? entry.size, outputBytes: snapshot.result?.outputBytes ?? null };
-    if (report.status === 'cancelled') {
-      ledger.release(entry.id);
-    } else if (report.status === 'skipped' && report.output) {
-      // The conflict policy left an existing file alone: done for this rule, not a conversion in the stats.
-      ledger.succeed(entry.id, report.output, report, null);
-    } else if (report.status === 'succeeded' && report.output) {
-      ledger.succeed(entry.id, report.output, report, telemetryRecord(report, cohort, wallClock(), sizes));
-    } else {
-      ledger.fail(entry.id, report.error ?? { code: 'INTERNAL', message: 'The conversion failed.' }, telemetryRecord(report, cohort, wallClock(), sizes));
-    }
-    const moved = report.status === 'succeeded' && rule.sourcePolicy.kind === 'move' ? this.moveSource(entry.path) : Promise.resolve(null);
+  /** The after-commit step of a rule: a converted source moves to the done folder. */
+  private onJobEnd(id: number, report: JobReport): void {
+    const moved = report.status === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move' ? this.moveSource(report.input) : Promise.resolve(null);
     this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-    this.jobs.delete(entry);
+    this.jobs.get(id)?.end();
+    this.jobs.delete(id);
   }
 
   private track(work: Promise<void>): void {
@@ -254,24 +244,11 @@ export class WatchRuleRunner {
     }
   }
 
-  /** After a crash: finish jobs caught between rename and bookkeeping, remove partial outputs, release the rest (jobs/jobModel.ts). */
+  /** After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new. */
   private recover(): void {
-    const { ledger, files, rule, owner, cohort, wallClock } = this.deps;
-    let completed = 0;
-    let released = 0;
-    let partialFilesRemoved = 0;
-    for (const entry of ledger.unfinished(rule.id)) {
-      if (heldByAnotherOwner(entry, owner) || !ledger.takeOver(entry, owner.pid, this.deps.leaseExpiry())) continue;
-      const outcome = recoverInterruptedJob(entry, files);
-      if (outcome.kind === 'completed') {
-        ledger.succeed(entry.id, outcome.report.output, outcome.report, telemetryRecord(outcome.report, cohort, wallClock(), { inputBytes: entry.size, outputBytes: null }));
-        completed++;
-        continue;
-      }
-      if (outcome.partialFileRemoved) partialFilesRemoved++;
-      ledger.release(entry.id);
-      released++;
-    }
+    const key = ruleBatchKey(this.deps.rule.id);
+    const { completed, partialFilesRemoved } = this.deps.queue.recover(key);
+    const released = this.deps.jobs.forgetReleased(this.deps.rule.id);
     if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
   }
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AppError } from '../errors.js';
-import type { RuleActivity, WatchLedger, WatchRuleStore } from './ports.js';
+import type { RuleActivity, RuleJobStore, WatchRuleStore } from './ports.js';
 import { validateWatchRule, type WatchRule } from './watchRule.js';
 
 /** What the service needs of a running rule (WatchRuleRunner in production). */
@@ -18,7 +18,8 @@ export interface RuleStatus {
 
 export interface WatchServiceDeps {
   rules: WatchRuleStore;
-  ledger: WatchLedger;
+  /** The rules' jobs in the one job table. */
+  jobs: RuleJobStore;
   createRunner: (rule: WatchRule) => RuleRunner;
 }
 
@@ -73,11 +74,11 @@ export class WatchService {
     this.existing(id);
     const runner = this.runners.get(id);
     if (runner) return runner.retry(file);
-    return this.deps.ledger.forgetFailures(id, file === undefined ? undefined : path.resolve(file)).length;
+    return this.deps.jobs.forgetFailures(id, file === undefined ? undefined : path.resolve(file)).length;
   }
 
   status(): RuleStatus[] {
-    return this.deps.rules.list().map((rule) => ({ rule, running: this.runners.has(rule.id), activity: this.deps.ledger.activity(rule.id) }));
+    return this.deps.rules.list().map((rule) => ({ rule, running: this.runners.has(rule.id), activity: this.deps.jobs.activity(rule.id) }));
   }
 
   async stopAll(): Promise<void> {

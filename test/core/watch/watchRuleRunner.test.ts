@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -8,20 +7,26 @@ import { Scheduler } from '../../../main/core/scheduling/scheduler';
 import { outputKind } from '../../../main/core/formats';
 import { contentHashOf } from '../../../main/core/watch/contentHash';
 import { sampleFile } from '../../../main/core/watch/stabilityMonitor';
+import { PersistentQueue } from '../../../main/core/queue/persistentQueue';
+import type { LateRouter } from '../../../main/core/queue/ports';
 import { validateWatchRule, type WatchRuleInput } from '../../../main/core/watch/watchRule';
 import { WatchRuleRunner, type WatchEvent, type WatchRunnerDeps } from '../../../main/core/watch/watchRuleRunner';
 import { systemClock } from '../../../native/createNativeEngine';
 import { isProcessAlive, nodeRecoveryFileSystem } from '../../../native/queueFileSystem';
-import { openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
-import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
-import { SqliteWatchLedger } from '../../../native/sqlite/sqliteWatchLedger';
+import Database from 'better-sqlite3';
+import { migrate, openDatabase, DATABASE_FILE, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
+import { MIGRATIONS } from '../../../native/sqlite/migrations';
+import type { SqliteRuleJobStore } from '../../../native/sqlite/sqliteRuleJobStore';
 import { SqliteWatchRuleStore } from '../../../native/sqlite/sqliteWatchRuleStore';
 import { ChokidarFolderWatcher } from '../../../native/watch/chokidarFolderWatcher';
 import { useRealEngine } from '../../helpers/engine';
 import { removeDir, tempDir } from '../../helpers/media';
 import { waitFor } from '../../helpers/watchCli';
+import { addRuleJob, ruleJobStores } from '../../helpers/ruleJobs';
 
 const engine = useRealEngine();
+/** A process id no process has (above Linux's pid_max): what a killed owner leaves behind. */
+const DEAD_PID = 4_194_304 + 17;
 const STABILITY = { stableForMs: 400, pollMs: 100, emptyFileFactor: 4 };
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -42,7 +47,7 @@ interface Harness {
   queuedAt: Map<string, number>;
   finished: () => WatchEvent[];
   db: SqliteDatabase;
-  ledger: SqliteWatchLedger;
+  jobs: SqliteRuleJobStore;
   stop: () => Promise<void>;
 }
 
@@ -52,20 +57,22 @@ function workspace() {
   return { root, input: path.join(root, 'in'), output: path.join(root, 'out'), home: path.join(root, 'home') };
 }
 
-/** A runner over real chokidar, a real SQLite file and the real engine; the same home means the same ledger. */
-async function startRunner(home: string, ruleInput: WatchRuleInput, stability = STABILITY, extra: Partial<WatchRunnerDeps> = {}): Promise<Harness> {
+/** A runner over real chokidar, a real SQLite file, the one launcher and the real engine; the same home means the same job table. */
+async function startRunner(home: string, ruleInput: WatchRuleInput, stability = STABILITY, extra: Partial<WatchRunnerDeps> = {}, route?: LateRouter): Promise<Harness> {
   const db = openDatabase(home);
-  const telemetry = new SqliteTelemetryStore(db);
   const rules = new SqliteWatchRuleStore(db);
   const spec = validateWatchRule(ruleInput);
   const rule = rules.list().find((r) => r.inputDir === spec.inputDir) ?? rules.add(spec);
-  const ledger = new SqliteWatchLedger(db, telemetry);
+  const { queueStore, ruleJobs: jobs } = ruleJobStores(db);
   const events: WatchEvent[] = [];
   const queuedAt = new Map<string, number>();
   const scheduler = new Scheduler<ConversionResult>({ perLane: { video: 1, audio: 2, image: 2 }, total: 2 }, systemClock);
+  const owner = { pid: process.pid, isProcessAlive, now: Date.now };
+  const queue = new PersistentQueue({ store: queueStore, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch') });
+  const launcher = queue.launcher(route ?? ((job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) })));
   const runner = new WatchRuleRunner({
-    rule, ledger, watcher: new ChokidarFolderWatcher(), route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }), files: nodeRecoveryFileSystem,
-    owner: { pid: process.pid, isProcessAlive, now: Date.now }, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch'), wallClock: Date.now, clock: systemClock, stability, cohort: null,
+    rule, jobs, queue, launcher, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
+    owner, leaseExpiry: () => Date.now() + 30_000, scratchRoot: path.join(home, 'scratch'), clock: systemClock, stability, cohort: null,
     onEvent: (event) => {
       events.push(event);
       if (event.type === 'queued') queuedAt.set(event.path, Date.now());
@@ -76,7 +83,7 @@ async function startRunner(home: string, ruleInput: WatchRuleInput, stability = 
   await runner.start();
   let stopped = false;
   const harness: Harness = {
-    runner, events, queuedAt, db, ledger,
+    runner, events, queuedAt, db, jobs,
     finished: () => events.filter((e) => e.type === 'finished'),
     stop: async () => {
       if (stopped) return;
@@ -138,7 +145,7 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     await png(path.join(w.input, 'later.png'), 9);
     await waitFor(() => h.events.filter((e) => e.type === 'waiting').length >= 2, 'the file to be looked at again while offline', 30_000);
     expect(h.events.filter((e) => e.type === 'queued' || e.type === 'finished')).toEqual([]);
-    expect((h.db.prepare('SELECT COUNT(*) AS n FROM watch_ledger').get() as { n: number }).n).toBe(0);
+    expect((h.db.prepare('SELECT COUNT(*) AS n FROM queue_jobs').get() as { n: number }).n).toBe(0);
     expect(succeededCount(h.db) + (h.db.prepare("SELECT COUNT(*) AS n FROM conversions WHERE status = 'failed'").get() as { n: number }).n).toBe(0);
     offline = false;
     await waitFor(() => h.finished().length === 1, 'the conversion once online', 30_000);
@@ -215,7 +222,7 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     const failed = h.finished().filter((e) => e.type === 'finished' && e.report.status === 'failed');
     expect(failed).toHaveLength(1);
     expect(files(w.output)).toEqual(['ok0.jpg', 'ok1.jpg', 'ok2.jpg', 'ok3.jpg']);
-    const activity = h.ledger.activity(h.runner.rule.id);
+    const activity = h.jobs.activity(h.runner.rule.id);
     expect(activity).toMatchObject({ converted: 4, failed: 1, failures: [{ path: bad }] });
     expect(activity.failures[0]!.message).not.toBe('');
 
@@ -252,20 +259,20 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     await png(path.join(w.input, 'committed.png'), 1);
     await png(path.join(w.input, 'partial.png'), 2);
     const spec = { inputDir: w.input, target: 'jpg' as const, outputDir: w.output };
-    // Leave the ledger as a killed process would: one job renamed into place, one mid-write.
+    // Leave the rule's jobs as a killed process would: one renamed into place, one mid-write (the owner is dead).
     {
       const db = openDatabase(w.home);
       const rule = new SqliteWatchRuleStore(db).add(validateWatchRule(spec));
-      const ledger = new SqliteWatchLedger(db, new SqliteTelemetryStore(db));
+      const { queueStore, ruleJobs } = ruleJobStores(db);
       for (const name of ['committed', 'partial']) {
         const file = path.join(w.input, `${name}.png`);
-        const entry = ledger.claim(rule.id, { path: file, ...(await sampleFile(file))!, hash: await contentHashOf(file) }, { pid: process.pid, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
         const temp = path.join(w.output, `.${name}.0123456789ab.convertr-part`);
+        const job = addRuleJob(ruleJobs, rule.id, { path: file, ...(await sampleFile(file))!, hash: await contentHashOf(file) }, DEAD_PID, w.output, temp);
         mkdirSync(w.output, { recursive: true });
         writeFileSync(temp, 'half');
-        ledger.markRunning(entry.id, process.pid, temp);
+        queueStore.start(job.id, DEAD_PID, temp);
         if (name === 'committed') {
-          ledger.markCommitting(entry.id, process.pid, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
+          queueStore.commit(job.id, DEAD_PID, path.join(w.output, 'committed.jpg'), { input: file, output: path.join(w.output, 'committed.jpg'), status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
           renameSync(temp, path.join(w.output, 'committed.jpg'));
         }
       }
@@ -280,6 +287,49 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
     expect(succeededCount(h.db)).toBe(2);
   });
 
+  it('after an upgrade from a database whose rule kept a ledger (schema 11), converts none of the files it recorded, and converts a new one', async () => {
+    const w = workspace();
+    const spec = validateWatchRule({ inputDir: w.input, target: 'jpg', outputDir: w.output });
+    await png(path.join(w.input, 'done.png'), 1);
+    await png(path.join(w.input, 'broken.png'), 2);
+    await png(path.join(w.input, 'renamed.png'), 3);
+    mkdirSync(w.home, { recursive: true });
+    mkdirSync(w.output, { recursive: true });
+    writeFileSync(path.join(w.output, 'done.jpg'), 'converted before the upgrade');
+    writeFileSync(path.join(w.output, 'renamed.jpg'), 'converted before the upgrade');
+    {
+      const old = new Database(path.join(w.home, DATABASE_FILE));
+      migrate(old, MIGRATIONS.filter((m) => m.version <= 11));
+      const ruleId = Number(old.prepare('INSERT INTO watch_rules (spec_json, enabled, created_at, updated_at) VALUES (?, 1, 1, 1)').run(JSON.stringify(spec)).lastInsertRowid);
+      const row = old.prepare(`INSERT INTO watch_ledger (rule_id, content_hash, path, size, mtime_ms, state, output_path, report_json, error_code, error_message, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 5)`);
+      const ledgerRow = async (name: string, seenAs: string, state: 'succeeded' | 'failed') => {
+        const file = path.join(w.input, name);
+        const { size, mtimeMs } = (await sampleFile(file))!;
+        const output = state === 'succeeded' ? path.join(w.output, name.replace('.png', '.jpg')) : null;
+        const report = output && JSON.stringify({ input: file, output, status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 3, billableMinutes: 0, error: null, notes: [] });
+        row.run(ruleId, await contentHashOf(file), path.join(w.input, seenAs), size, mtimeMs, state, output, report, state === 'failed' ? 'INPUT_CORRUPT' : null, state === 'failed' ? 'The image is damaged.' : null);
+      };
+      await ledgerRow('done.png', 'done.png', 'succeeded');
+      await ledgerRow('broken.png', 'broken.png', 'failed');
+      // Seen under another name before the upgrade: the same content is recognised by its hash.
+      await ledgerRow('renamed.png', 'before-rename.png', 'succeeded');
+      old.close();
+    }
+    const h = await startRunner(w.home, spec);
+    expect(h.db.prepare("SELECT name FROM sqlite_master WHERE name = 'watch_ledger'").all()).toEqual([]);
+    expect(h.jobs.activity(h.runner.rule.id)).toMatchObject({ converted: 2, failed: 1, failures: [{ path: path.join(w.input, 'broken.png'), code: 'INPUT_CORRUPT', message: 'The image is damaged.' }] });
+    await png(path.join(w.input, 'new.png'), 4);
+    await waitFor(() => h.finished().length === 1, 'the new file', 30_000);
+    await settled(h);
+    expect(h.events.find((e) => e.type === 'watching')).toMatchObject({ known: 2, catchUp: 1 });
+    expect(h.finished()).toMatchObject([{ report: { input: path.join(w.input, 'new.png'), status: 'succeeded' } }]);
+    expect(h.events.filter((e) => e.type === 'skipped')).toEqual([{ type: 'skipped', path: path.join(w.input, 'renamed.png'), reason: 'already-converted' }]);
+    expect(files(w.output)).toEqual(['done.jpg', 'new.jpg', 'renamed.jpg']);
+    expect(readFileSync(path.join(w.output, 'done.jpg'), 'utf8')).toBe('converted before the upgrade');
+    expect(succeededCount(h.db)).toBe(1);
+  });
+
   it("a rule's picture is admitted with its decode memory, as a queued job's is (a 8000x8000 PNG to WEBP is hundreds of MB)", async () => {
     const w = workspace();
     const requests: unknown[] = [];
@@ -289,9 +339,7 @@ describe('watch rule runner (real files, chokidar, SQLite, sharp)', () => {
       requests.push(request);
       return enqueue(request, task, onEnd);
     };
-    const h = await startRunner(w.home, { inputDir: w.input, outputDir: w.output, target: 'webp' }, STABILITY, {
-      route: (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }),
-    });
+    const h = await startRunner(w.home, { inputDir: w.input, outputDir: w.output, target: 'webp' }, STABILITY, {}, (job) => ({ mode: 'local', converter: engine().converter, scheduler, lane: outputKind(job.target) }));
     await png(path.join(w.input, 'wide.png'), 3, 8000);
     await waitFor(() => h.finished().length === 1, 'the picture to convert', 120_000);
     expect(requests).toHaveLength(1);

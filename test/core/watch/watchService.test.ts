@@ -1,13 +1,12 @@
-import path from 'node:path';
-import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WatchRule } from '../../../main/core/watch/watchRule';
 import { WatchService, type RuleRunner } from '../../../main/core/watch/watchService';
 import { openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
-import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
-import { SqliteWatchLedger } from '../../../native/sqlite/sqliteWatchLedger';
+import type { SqliteRuleJobStore } from '../../../native/sqlite/sqliteRuleJobStore';
+import type { SqliteQueueStore } from '../../../native/sqlite/sqliteQueueStore';
 import { SqliteWatchRuleStore } from '../../../native/sqlite/sqliteWatchRuleStore';
 import { removeDir, tempDir } from '../../helpers/media';
+import { addRuleJob, failedReport, ruleJobStores } from '../../helpers/ruleJobs';
 
 class FakeRunner implements RuleRunner {
   running = false;
@@ -30,15 +29,16 @@ describe('watch service (real rule store, fake runners)', () => {
   let db: SqliteDatabase;
   let runners: FakeRunner[];
   let service: WatchService;
-  let ledger: SqliteWatchLedger;
+  let jobs: SqliteRuleJobStore;
+  let queueStore: SqliteQueueStore;
   const input = { inputDir: '/in', target: 'jpg', outputDir: '/out' };
 
   beforeEach(() => {
     dir = tempDir('convertr-watchsvc-');
     db = openDatabase(dir);
     runners = [];
-    ledger = new SqliteWatchLedger(db, new SqliteTelemetryStore(db));
-    service = new WatchService({ rules: new SqliteWatchRuleStore(db), ledger, createRunner: (rule) => {
+    ({ ruleJobs: jobs, queueStore } = ruleJobStores(db));
+    service = new WatchService({ rules: new SqliteWatchRuleStore(db), jobs, createRunner: (rule) => {
       const runner = new FakeRunner(rule);
       runners.push(runner);
       return runner;
@@ -64,7 +64,7 @@ describe('watch service (real rule store, fake runners)', () => {
   it('survives a restart of the app: rules come back from SQLite and enabled ones start', async () => {
     await service.add(input);
     await service.stopAll();
-    const again = new WatchService({ rules: new SqliteWatchRuleStore(db), ledger, createRunner: (rule) => new FakeRunner(rule) });
+    const again = new WatchService({ rules: new SqliteWatchRuleStore(db), jobs, createRunner: (rule) => new FakeRunner(rule) });
     await again.startEnabled();
     expect(again.status().map((s) => s.running)).toEqual([true]);
   });
@@ -74,8 +74,9 @@ describe('watch service (real rule store, fake runners)', () => {
     expect(service.retry(rule.id, '/in/a.png')).toBe(1);
     expect(runners[0]!.retried).toEqual(['/in/a.png']);
     await service.pause(rule.id);
-    const entry = ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: 'e'.repeat(64) }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
-    ledger.fail(entry.id, { code: 'INPUT_CORRUPT', message: 'bad' }, { finishedAt: Date.now(), pair: 'PNG->JPG', mode: 'local', status: 'failed', errorCode: 'INPUT_CORRUPT', runtimeMs: 1, inputBytes: 1, outputBytes: null, billableMinutes: 0, cohort: null });
+    const job = addRuleJob(jobs, rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: 'e'.repeat(64) });
+    expect(queueStore.finish(job.id, 1, failedReport('/in/a.png', 'INPUT_CORRUPT', 'bad'), { finishedAt: Date.now(), pair: 'PNG->JPG', mode: 'local', status: 'failed', errorCode: 'INPUT_CORRUPT', runtimeMs: 1, inputBytes: 1, outputBytes: null, billableMinutes: 0, cohort: null }, null)).toBe(true);
+    expect(service.status()[0]!.activity.failed).toBe(1);
     expect(service.retry(rule.id)).toBe(1);
     expect(service.status()[0]!.activity.failed).toBe(0);
   });

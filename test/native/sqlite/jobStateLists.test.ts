@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
 import { SqliteQueueStore } from '../../../native/sqlite/sqliteQueueStore';
-import { SqliteWatchLedger } from '../../../native/sqlite/sqliteWatchLedger';
+import { SqliteRuleJobStore } from '../../../native/sqlite/sqliteRuleJobStore';
 import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
 import { removeDir, tempDir } from '../../helpers/media';
 
@@ -22,7 +22,7 @@ describe('job state lists in the SQL stores', () => {
     if (dir) removeDir(dir);
   });
 
-  it('builds every state list of the queue store and the batch-folder ledger from the constants', () => {
+  it('builds every state list of the queue store and of the rules\' view of it from the constants', () => {
     dir = tempDir('convertr-states-');
     db = openDatabase(path.join(dir, 'home'));
     const statements: string[] = [];
@@ -32,15 +32,15 @@ describe('job state lists in the SQL stores', () => {
       return prepare(sql);
     }) as typeof db.prepare);
     const telemetry = new SqliteTelemetryStore(db);
-    new SqliteQueueStore(db, telemetry);
-    new SqliteWatchLedger(db, telemetry);
+    const store = new SqliteQueueStore(db, telemetry);
+    new SqliteRuleJobStore(db, () => store.flush());
 
     const lists = statements.flatMap((sql) => [...sql.matchAll(/state\s+(?:NOT\s+)?IN\s*(\([^)]*\))/gi)].map((m) => m[1]!));
     const unfinished = "('queued', 'running', 'committing', 'verifying')";
     const beforeCommit = "('queued', 'running', 'warming')";
     expect(lists.filter((list) => list !== unfinished && list !== beforeCommit)).toEqual([]);
-    expect(lists.filter((list) => list === unfinished).length).toBeGreaterThanOrEqual(10);
-    // Recording a temporary file: once in the queue, once in the ledger.
-    expect(lists.filter((list) => list === beforeCommit)).toHaveLength(2);
+    expect(lists.filter((list) => list === unfinished).length).toBeGreaterThanOrEqual(6);
+    // Recording a temporary file: once, in the one job table (batch-folder rules have no lifecycle of their own).
+    expect(lists.filter((list) => list === beforeCommit)).toHaveLength(1);
   });
 });

@@ -14,15 +14,14 @@ describe('indexes of unfinished jobs', () => {
     if (dir) removeDir(dir);
   });
 
-  it('are on the list the stores query, and the queries of the queue and the ledger use them', () => {
+  it('are on the list the stores query, and the queue\'s query uses it (rules\' jobs are in the same table)', () => {
     expect(UNFINISHED_SQL).toBe(sqlStateList(UNFINISHED_STATES));
     dir = tempDir('convertr-indexes-');
     db = openDatabase(path.join(dir, 'home'));
     const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE '%unfinished'").all() as { name: string; sql: string }[];
-    expect(indexes.map((i) => i.name).sort()).toEqual(['queue_jobs_unfinished', 'watch_ledger_unfinished']);
+    expect(indexes.map((i) => i.name).sort()).toEqual(['queue_jobs_unfinished']);
     for (const index of indexes) expect(index.sql).toContain(`WHERE state IN ${UNFINISHED_SQL}`);
     const plan = (sql: string) => (db!.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('\n');
     expect(plan(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`)).toContain('queue_jobs_unfinished');
-    expect(plan(`SELECT * FROM watch_ledger WHERE rule_id = 1 AND state IN ${UNFINISHED_SQL} ORDER BY id`)).toContain('watch_ledger_unfinished');
   });
 });

@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,27 +6,29 @@ import type { ConversionRecord } from '../../../main/core/telemetry/ports';
 import { validateWatchRule } from '../../../main/core/watch/watchRule';
 import { migrate, openDatabase, type SqliteDatabase } from '../../../native/sqlite/openDatabase';
 import { MIGRATIONS } from '../../../native/sqlite/migrations';
-import { SqliteTelemetryStore } from '../../../native/sqlite/sqliteTelemetryStore';
-import { SqliteWatchLedger } from '../../../native/sqlite/sqliteWatchLedger';
+import type { SqliteQueueStore } from '../../../native/sqlite/sqliteQueueStore';
+import type { SqliteRuleJobStore } from '../../../native/sqlite/sqliteRuleJobStore';
 import { SqliteWatchRuleStore } from '../../../native/sqlite/sqliteWatchRuleStore';
 import { removeDir, tempDir } from '../../helpers/media';
+import { addRuleJob, failedReport, ruleJobStores } from '../../helpers/ruleJobs';
 
 const spec = validateWatchRule({ inputDir: '/in', target: 'jpg', outputDir: '/out' });
 const hash = (c: string) => c.repeat(64);
 const report: JobReport = { input: '/in/a.png', output: '/out/a.jpg', status: 'succeeded', pair: 'PNG->JPG', mode: 'local', runtimeMs: 5, billableMinutes: 0, error: null, notes: [] };
 const record = (status: 'succeeded' | 'failed'): ConversionRecord => ({ finishedAt: Date.now(), pair: 'PNG->JPG', mode: 'local', status, errorCode: status === 'failed' ? 'INPUT_CORRUPT' : null, runtimeMs: 5, inputBytes: 1, outputBytes: null, billableMinutes: 0, cohort: null });
 
-describe('SQLite watch rules and ledger', () => {
+describe('SQLite watch rules and their jobs in the one job table', () => {
   let dir: string;
   let db: SqliteDatabase;
   let rules: SqliteWatchRuleStore;
-  let ledger: SqliteWatchLedger;
+  let jobs: SqliteRuleJobStore;
+  let queue: SqliteQueueStore;
 
   beforeEach(() => {
     dir = tempDir('convertr-watchstore-');
     db = openDatabase(dir);
     rules = new SqliteWatchRuleStore(db);
-    ledger = new SqliteWatchLedger(db, new SqliteTelemetryStore(db));
+    ({ ruleJobs: jobs, queueStore: queue } = ruleJobStores(db));
   });
   afterEach(() => {
     db.close();
@@ -46,44 +47,51 @@ describe('SQLite watch rules and ledger', () => {
     expect(rules.list()).toEqual([]);
   });
 
-  it('claims each content once per rule and recognises it by sighting or by hash', () => {
+  it('adds each content once per rule as a claimed job of its batch, and recognises it by sighting or by hash', () => {
     const rule = rules.add(spec);
     const other = rules.add({ ...spec, target: 'webp' });
-    const claimed = ledger.claim(rule.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
-    expect(claimed.state).toBe('queued');
-    expect(ledger.claim(rule.id, { path: '/in/b.png', size: 10, mtimeMs: 2, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeUndefined();
-    expect(ledger.claim(other.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, { pid: 42, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })).toBeDefined();
-    ledger.markRunning(claimed.id, 42, '/out/.a.123.convertr-part');
-    expect(() => ledger.markCommitting(claimed.id, 43, '/out/a.jpg', report)).toThrow(/no longer this process/);
-    ledger.markCommitting(claimed.id, 42, '/out/a.jpg', report);
-    expect(ledger.unfinished(rule.id)).toMatchObject([{ state: 'committing', tempPath: '/out/.a.123.convertr-part', outputPath: '/out/a.jpg', report }]);
-    ledger.succeed(claimed.id, '/out/a.jpg', report, record('succeeded'));
-    expect(ledger.findBySighting(rule.id, '/in/a.png', 10, 1.5)?.state).toBe('succeeded');
-    expect(ledger.findByHash(rule.id, hash('a'))?.outputPath).toBe('/out/a.jpg');
-    expect(ledger.isOwnOutput(rule.id, '/out/a.jpg')).toBe(true);
-    expect(ledger.unfinished(rule.id)).toEqual([]);
+    const claimed = addRuleJob(jobs, rule.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, 42);
+    expect(claimed).toMatchObject({ state: 'queued', ownerPid: 42, batchKey: `rule:${rule.id}` });
+    expect(queue.batchInfo(`rule:${rule.id}`)).toMatchObject({ origin: 'rule', ruleId: rule.id });
+    expect(() => addRuleJob(jobs, rule.id, { path: '/in/b.png', size: 10, mtimeMs: 2, hash: hash('a') }, 42)).toThrow(/already has a job/);
+    expect(addRuleJob(jobs, other.id, { path: '/in/a.png', size: 10, mtimeMs: 1.5, hash: hash('a') }, 42)).toBeDefined();
+    queue.start(claimed.id, 42, '/out/.a.123.convertr-part');
+    expect(() => queue.commit(claimed.id, 43, '/out/a.jpg', report)).toThrow(/no longer this process/);
+    queue.commit(claimed.id, 42, '/out/a.jpg', report);
+    expect(jobs.findByHash(rule.id, hash('a'))?.state).toBe('unfinished');
+    expect(queue.unfinished().filter((j) => j.id === claimed.id)).toMatchObject([{ state: 'committing', tempPath: '/out/.a.123.convertr-part', outputPath: '/out/a.jpg', report }]);
+    expect(queue.finish(claimed.id, 42, report, record('succeeded'), null)).toBe(true);
+    expect(jobs.findBySighting(rule.id, '/in/a.png', 10, 1.5)?.state).toBe('done');
+    expect(jobs.findByHash(rule.id, hash('a'))).toEqual({ id: claimed.id, state: 'done' });
+    expect(jobs.isOwnOutput(rule.id, '/out/a.jpg')).toBe(true);
+    expect(jobs.isOwnOutput(other.id, '/out/a.jpg')).toBe(false);
+    expect(jobs.activity(rule.id)).toMatchObject({ converted: 1, failed: 0, inProgress: 0 });
     expect(db.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 1 });
+    // A rule's batch is its memory: finished long ago, it is not forgotten as other finished batches are.
+    queue.removeFinishedBatches(Date.now() + 60_000);
+    expect(jobs.findByHash(rule.id, hash('a'))?.state).toBe('done');
   });
 
   it('keeps failures with their reason until they are forgotten for a retry; reports activity per rule', () => {
     const rule = rules.add(spec);
-    const bad = ledger.claim(rule.id, { path: '/in/bad.png', size: 3, mtimeMs: 1, hash: hash('b') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
-    ledger.fail(bad.id, { code: 'INPUT_CORRUPT', message: 'The image is damaged.' }, record('failed'));
-    const good = ledger.claim(rule.id, { path: '/in/a.png', size: 3, mtimeMs: 1, hash: hash('c') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') })!;
-    ledger.succeed(good.id, '/out/a.jpg', report, record('succeeded'));
-    const activity = ledger.activity(rule.id);
+    const bad = addRuleJob(jobs, rule.id, { path: '/in/bad.png', size: 3, mtimeMs: 1, hash: hash('b') });
+    queue.finish(bad.id, 1, failedReport('/in/bad.png'), record('failed'), null);
+    const good = addRuleJob(jobs, rule.id, { path: '/in/a.png', size: 3, mtimeMs: 1, hash: hash('c') });
+    queue.finish(good.id, 1, report, record('succeeded'), null);
+    const activity = jobs.activity(rule.id);
     expect(activity).toMatchObject({ converted: 1, failed: 1, inProgress: 0, failures: [{ path: '/in/bad.png', code: 'INPUT_CORRUPT', message: 'The image is damaged.' }] });
     expect(activity.lastActivityAt).toBeGreaterThan(0);
-    expect(ledger.forgetFailures(rule.id, '/in/other.png')).toEqual([]);
-    expect(ledger.forgetFailures(rule.id)).toEqual(['/in/bad.png']);
-    expect(ledger.activity(rule.id).failed).toBe(0);
+    expect(jobs.forgetFailures(rule.id, '/in/other.png')).toEqual([]);
+    expect(jobs.forgetFailures(rule.id)).toEqual(['/in/bad.png']);
+    expect(jobs.activity(rule.id).failed).toBe(0);
   });
 
-  it('removing a rule removes its ledger', () => {
+  it('removing a rule removes its batch and its jobs', () => {
     const rule = rules.add(spec);
-    ledger.claim(rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: hash('d') }, { pid: 1, leaseExpiresAt: Date.now() + 30_000, scratchDir: path.join(tmpdir(), 'convertr-no-scratch') });
+    addRuleJob(jobs, rule.id, { path: '/in/a.png', size: 1, mtimeMs: 1, hash: hash('d') });
     rules.remove(rule.id);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM watch_ledger').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM queue_jobs').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM queue_batches').get()).toEqual({ n: 0 });
   });
 
   it('migrates a version-2 database without touching its queue or telemetry', () => {
