@@ -12,7 +12,7 @@ describe('trim', () => {
     expect(() => trimOf({ until: 12 }, 10)).toThrow(expect.objectContaining({ code: 'OPTION_UNSUPPORTED' }));
     expect(() => trimOf({ from: 10 }, 10)).toThrow(/cannot start at 00:00:10/);
     expect(optionsProblem({ ...DEFAULT_OPTIONS, from: 3, until: 2 }, 'mp4')).toMatch(/ends \(--until\) after it starts/);
-    expect(optionsProblem({ ...DEFAULT_OPTIONS, from: 3 }, 'png')).toMatch(/applies to video, audio and GIF/);
+    expect(optionsProblem({ ...DEFAULT_OPTIONS, from: 3 }, 'png')).toMatch(/applies to video, audio, GIF and animated WEBP targets, not to PNG/);
   });
 
   it('a cut from the start stays a remux; a later start is re-encoded; both are checked against the cut length within one frame', () => {

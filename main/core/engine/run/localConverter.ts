@@ -18,7 +18,9 @@ import { planVideoConversion } from '../plan/planVideo.js';
 import { planGifConversions } from '../plan/planGif.js';
 import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
-import { isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
+import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
+import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
+import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -157,6 +159,7 @@ export class LocalConverter {
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
     if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
+    if (options.from !== undefined || options.until !== undefined) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
     if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
@@ -181,14 +184,15 @@ export class LocalConverter {
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
-    if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
+    const animatedWebp = isAnimatedWebp(request.target, options);
+    if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const trim = trimOf(options, probe.durationSeconds);
     const planned = trim ? trimmedInput(probed, trim) : probed;
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
     const plans: FfmpegPlan[] = (request.target === 'gif'
       ? planGifConversions(planned, options)
-      : [isVideoOutput(request.target)
+      : animatedWebp ? planAnimatedWebpConversions(planned, options) : [isVideoOutput(request.target)
         ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
         : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
       .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
@@ -200,6 +204,7 @@ export class LocalConverter {
       if (!tooLarge || attempt === plans.length - 1) break;
       await rm(temporary, { force: true });
     }
+    if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
     const output = await this.readOutput(plan, temporary, signal);
     const problems = checkMediaOutput(output, plan.expectation);
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
@@ -243,6 +248,17 @@ export class LocalConverter {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
   }
+}
+
+/** An animated WEBP read back in this process (ffprobe decodes none of its frames) and held to its plan. */
+async function checkedAnimatedWebp(temporary: string, plan: FfmpegPlan): Promise<MediaFacts> {
+  const expected = plan.expectation;
+  const facts = await readAnimatedWebp(temporary).catch((error: unknown) => {
+    throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${(error as Error).message}.`);
+  });
+  const problems = checkAnimatedWebp(facts, { width: expected.video!.width!, height: expected.video!.height!, durationSeconds: expected.durationSeconds, toleranceSeconds: expected.durationToleranceSeconds });
+  if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted WEBP failed its check: ${problems.join('; ')}.`);
+  return { width: facts.width, height: facts.height, durationSeconds: facts.durationSeconds };
 }
 
 /** An MP4/MOV read in this process when the target is audio (see isoBmffProbe); undefined leaves it to ffprobe. */
