@@ -16,7 +16,7 @@ import { assertPairSupported } from '../../pairs.js';
 import { planAudioConversion } from '../plan/planAudio.js';
 import { planVideoConversion } from '../plan/planVideo.js';
 import { planGifConversions } from '../plan/planGif.js';
-import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
+import { keyFrameWindow, trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
@@ -189,7 +189,12 @@ export class LocalConverter {
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const trim = trimOf(options, probe.durationSeconds);
     const planned = trim ? trimmedInput(probed, trim) : probed;
-    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
+    const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
+    // A cut's start is looked up among the key frames only when a copy could keep it.
+    const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
+      ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
+      : undefined;
+    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
     const plans: FfmpegPlan[] = (request.target === 'gif'
       ? planGifConversions(planned, options)
       : animatedWebp ? planAnimatedWebpConversions(planned, options) : [isVideoOutput(request.target)
