@@ -1,0 +1,84 @@
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
+
+/** The options each saved rule holds, read from the data folder's SQLite file as the app keeps them. */
+function savedOptions(home: string): Record<string, unknown>[] {
+  const db = new Database(path.join(home, 'convertr.db'), { readonly: true });
+  try {
+    return (db.prepare('SELECT spec_json FROM watch_rules ORDER BY id').all() as { spec_json: string }[]).map((r) => (JSON.parse(r.spec_json) as { options: Record<string, unknown> }).options);
+  } finally {
+    db.close();
+  }
+}
+
+describe('a cut and a codec chosen in the window, offered only where the target takes them', () => {
+  let browser: Browser;
+  let served: ServedApp;
+  let home: string;
+  let mine: string;
+  let clip: string;
+
+  beforeAll(async () => {
+    home = tempDir('convertr-cut-codec-');
+    mine = tempDir('convertr-cut-codec-folders-');
+    clip = path.join(mine, 'walk.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+    served = await startServe(home);
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    removeDir(home);
+    removeDir(mine);
+  });
+
+  it('a batch folder to MP4 takes a cut and H.265, its output lasts the cut; for a picture target the cut and codec are not offered', async () => {
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(served.url);
+    await page.getByRole('tab', { name: 'Batch folders' }).click();
+    const watched = path.join(mine, 'clips');
+    mkdirSync(watched);
+    const form = page.getByRole('form', { name: 'New batch folder' });
+    await form.getByLabel('Watch folder').fill(watched);
+    await form.getByLabel('Convert to').selectOption('jpg');
+    await form.getByLabel('Picture at (a still of a video)').waitFor();
+    for (const absent of ['From', 'Until', 'Video codec', 'Encoding speed']) await expect(form.getByLabel(absent, { exact: true }).count(), absent).resolves.toBe(0);
+
+    await form.getByLabel('Convert to').selectOption('mp4');
+    await expect(form.getByLabel('Picture at (a still of a video)').count()).resolves.toBe(0);
+    await form.getByLabel('From', { exact: true }).fill('soon');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+    await expect.poll(() => form.getByTestId('rule-error').textContent()).toMatch(/A cut starts at a time such as 00:00:05/);
+    await expect(form.getByLabel('From', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await axeProblems(page), `axe, ${scheme}`).toEqual([]);
+    }
+    // Keyboard: the codec is chosen from the keyboard like any select.
+    await form.getByLabel('From', { exact: true }).fill('1');
+    await form.getByLabel('Until', { exact: true }).fill('00:00:03');
+    await form.getByLabel('Video codec').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(form.getByLabel('Video codec').inputValue()).resolves.toBe('h265');
+    await form.getByRole('button', { name: 'Add rule' }).click();
+
+    const rule = page.getByRole('listitem', { name: `Rule ${watched}` });
+    await rule.getByText('Watching').waitFor();
+    expect(savedOptions(home)).toEqual([expect.objectContaining({ from: 1, until: 3, videoCodec: 'h265' })]);
+    await expect(rule.getByTestId('rule-options').textContent()).resolves.toBe('cut 1-3 s, H265');
+
+    copyFileSync(clip, path.join(watched, 'walk.mp4'));
+    await rule.getByText(/^1 converted, 0 failed/).waitFor({ timeout: 60_000 });
+    const output = path.join(watched, 'converted', 'walk.mp4');
+    expect(existsSync(output)).toBe(true);
+    expect(Math.abs(Number(videoOf(ffprobe(output))!.duration) - 2)).toBeLessThanOrEqual(1 / 30);
+    await page.close();
+  }, 120_000);
+});
