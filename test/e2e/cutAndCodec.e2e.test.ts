@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeProblems, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
 import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
 
 /** The options each saved rule holds, read from the data folder's SQLite file as the app keeps them. */
@@ -79,6 +79,41 @@ describe('a cut and a codec chosen in the window, offered only where the target 
     const output = path.join(watched, 'converted', 'walk.mp4');
     expect(existsSync(output)).toBe(true);
     expect(Math.abs(Number(videoOf(ffprobe(output))!.duration) - 2)).toBeLessThanOrEqual(1 / 30);
+    await page.close();
+  }, 120_000);
+
+  it('a preset holds a cut and a codec for video; a video dropped with it lasts the cut; a picture preset offers neither', async () => {
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(served.url);
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const outDir = path.join(mine, 'out');
+    mkdirSync(outDir);
+    await page.getByLabel('In one folder:').check();
+    await page.getByLabel('Output folder', { exact: true }).fill(outDir);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
+
+    const editor = page.getByRole('region', { name: 'Presets' });
+    const form = editor.getByRole('form', { name: 'New preset' });
+    await form.getByLabel('Format', { exact: true }).selectOption('png');
+    for (const absent of ['From', 'Until', 'Video codec']) await expect(form.getByLabel(absent, { exact: true }).count(), absent).resolves.toBe(0);
+    await form.getByLabel('Format', { exact: true }).selectOption('mp4');
+    await form.getByLabel('Name', { exact: true }).fill('Middle in H.265');
+    await form.getByLabel('From', { exact: true }).fill('0:01');
+    await form.getByLabel('Until', { exact: true }).fill('3');
+    await form.getByLabel('Video codec').selectOption('h265');
+    expect(await axeProblems(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Save preset' }).click();
+    await expect.poll(() => editor.getByTestId('presets-status').textContent()).toBe('Saved the preset "Middle in H.265".');
+    await expect(editor.getByTestId('preset-item').filter({ hasText: 'Middle in H.265' }).textContent()).resolves.toMatch(/cut 1-3 s, H265/);
+
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Middle in H.265' });
+    await dropFiles(page, [{ name: 'walk.mp4', bytes: readFileSync(clip) }]);
+    await page.getByRole('listitem', { name: 'walk.mp4: Done' }).waitFor({ timeout: 60_000 });
+    const outputs = readdirSync(outDir).filter((f) => f.endsWith('.mp4'));
+    expect(outputs).toHaveLength(1);
+    expect(Math.abs(Number(videoOf(ffprobe(path.join(outDir, outputs[0]!)))!.duration) - 2)).toBeLessThanOrEqual(1 / 30);
     await page.close();
   }, 120_000);
 });
