@@ -45,4 +45,17 @@ describe('a cut that starts on a key frame is a remux; between key frames, an ex
     expect(Math.abs(Number(videoOf(ffprobe(between.outputPath))!.duration) - 3.5)).toBeLessThanOrEqual(FRAME);
     expect(onKey.runtimeMs / between.runtimeMs).toBeLessThan(0.5);
   }, 180_000);
+
+  it('a copy that would end past the cut (B-frames come along in decoding order) is made again by re-encoding, 120 frames for 4 s', async () => {
+    const bframes = path.join(dir, 'bframes.mp4');
+    makeMedia([
+      '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=12', '-f', 'lavfi', '-i', 'sine=duration=12',
+      '-c:v', 'libx264', '-preset', 'fast', '-bf', '3', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', bframes,
+    ]);
+    const result = await engine().converter.convert({ inputPath: bframes, target: 'mkv', outputDir: path.join(dir, 'bframes'), options: { ...DEFAULT_OPTIONS, from: 4, until: 8 } });
+    expect(result.strategy).toBe('encode');
+    expect(result.notes).toContain('A copy could not end exactly at the cut, so the video was re-encoded.');
+    const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', result.outputPath], { encoding: 'utf8' }).trim();
+    expect(Number(frames)).toBe(120);
+  }, 180_000);
 });

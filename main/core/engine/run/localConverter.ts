@@ -194,13 +194,13 @@ export class LocalConverter {
     const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
       ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
       : undefined;
-    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
-    const plans: FfmpegPlan[] = (request.target === 'gif'
+    const plansFor = (forceReencode: boolean): FfmpegPlan[] => (request.target === 'gif'
       ? planGifConversions(planned, options)
       : animatedWebp ? planAnimatedWebpConversions(planned, options) : [isVideoOutput(request.target)
         ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
         : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
       .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
+    const plans = plansFor(request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate)));
     let plan = plans[0]!;
     for (const [attempt, next] of plans.entries()) {
       plan = next;
@@ -210,8 +210,18 @@ export class LocalConverter {
       await rm(temporary, { force: true });
     }
     if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
-    const output = await this.readOutput(plan, temporary, signal);
-    const problems = checkMediaOutput(output, plan.expectation);
+    let output = await this.readOutput(plan, temporary, signal);
+    let problems = checkMediaOutput(output, plan.expectation);
+    if (problems.length > 0 && trim && cutsVideo && plan.strategy === 'remux') {
+      // A copy ends on the packets before the cut's end in decoding order: with B-frames a few later pictures come
+      // along. Such a cut is made again by re-encoding, exact to the frame.
+      await rm(temporary, { force: true });
+      const exact = plansFor(true)[0]!;
+      plan = { ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] };
+      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      output = await this.readOutput(plan, temporary, signal);
+      problems = checkMediaOutput(output, plan.expectation);
+    }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
     if (request.target === 'gif') {
       const animation = checkAnimatedGif(await this.ports.images.inspect(temporary), plan.expectation.video!);
