@@ -14,7 +14,7 @@ const CODEC_LABEL: Record<NonNullable<ConversionOptionsView['videoCodec']>, stri
 export function OptionsFields({ form, onChange, problems, idPrefix, target }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView }) {
   const facts = useAppFacts();
   const offered = offeredOptions(facts, target);
-  const momentHint = 'such as 00:00:05 or 2.5';
+  const momentHint = 'a time such as 00:00:05 or 2.5';
   const { resizePx, audioBitrateKbps } = facts.options;
   const invalid = (field: OptionsField) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${idPrefix}-${field}` } : {});
   const problem = (field: OptionsField) => problems[field] && <span id={`${idPrefix}-${field}`} className="field-error">{problems[field]}</span>;
@@ -36,7 +36,7 @@ export function OptionsFields({ form, onChange, problems, idPrefix, target }: { 
       </div>
       {offered.at && (
         <div className="field">
-          <label>Picture at (a still of a video) <input type="text" inputMode="decimal" placeholder={`a representative moment; or ${momentHint}`} value={form.at} {...invalid('at')} onChange={(e) => onChange({ ...form, at: e.target.value })} /></label>
+          <label>Picture at (a still of a video) <input type="text" inputMode="decimal" placeholder={`a representative picture; or ${momentHint}`} value={form.at} {...invalid('at')} onChange={(e) => onChange({ ...form, at: e.target.value })} /></label>
           {problem('at')}
         </div>
       )}
