@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import {
   CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
-  MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, planCeiling,
+  MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, SPEEDS, VIDEO_CODECS, planCeiling,
   MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem,
 } from '../main/core/facts';
 
@@ -97,6 +97,9 @@ export const conversionOptionsSchema = z.object({
   at: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   from: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
   until: z.number().min(0).max(MAX_MOMENT_SECONDS).optional(),
+  speed: z.enum(SPEEDS).optional(),
+  videoCodec: z.enum(VIDEO_CODECS).optional(),
+  normalize: z.boolean().optional(),
   /** The output's name before its extension, such as "{name}-{preset}"; the input's name when absent. */
   nameTemplate: nameTemplateSchema.optional(),
 }).strict();
@@ -185,6 +188,10 @@ export const appFactsSchema = z.object({
     audioBitrateKbps: rangeSchema,
     maxSizeBytes: z.object({ max: z.number() }),
     atSeconds: z.object({ min: z.number(), max: z.number(), targets: z.array(outputFormatSchema) }),
+    speeds: z.array(z.enum(SPEEDS)),
+    videoCodecs: z.array(z.enum(VIDEO_CODECS)),
+    /** The targets each option applies to; the window offers it only there. */
+    appliesTo: z.object({ at: z.array(outputFormatSchema), cut: z.array(outputFormatSchema), speed: z.array(outputFormatSchema), videoCodec: z.array(outputFormatSchema), normalize: z.array(outputFormatSchema) }),
     bytesPerMb: z.number(),
     nameTemplate: z.object({ placeholders: z.array(z.string()), maxLength: z.number().int().positive() }),
   }),

@@ -97,13 +97,14 @@ Commands:
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --quality      high, balanced (default) or small: video quality, audio bitrate, image quality.
       --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), using at least 70 % of it;
-                     a GIF from a video gets fewer frames and a smaller picture until it fits;
+                     a GIF or an animated WEBP from a video gets fewer frames and a smaller picture until it fits;
                      a size too small to watch or hear is refused before any work.
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).
       --at <time>    a video to JPG, PNG or WEBP: the picture at 00:00:05 (or 5, in seconds); without it,
                      a representative picture past the start (not a black first frame).
       --from <time> --until <time>  keep only that part of a video, a sound or a GIF (either may be left out);
-                     a cut from the start is copied when the file can be, a later start is re-encoded to the frame.
+                     a cut starting on a key frame is copied when the file can be, another is re-encoded to the frame.
+                     A video to WEBP with a cut is an animated WEBP (--from 0 for the whole clip).
       --strip-metadata  remove EXIF, XMP and IPTC (GPS position, camera serial numbers) and container tags
                      such as a video's recording location; without it, metadata is kept.
       --verbose      with a failure, also the error code and the tool's or the system's own words.

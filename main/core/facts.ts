@@ -1,18 +1,18 @@
 import { JOB_VIEW_STATUSES } from './app/jobViewStatus.js';
 import { PLAN_CEILINGS } from './scheduling/concurrency.js';
 import {
-  BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, supportsMaxSize,
+  BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, SPEEDS, VIDEO_CODECS, supportsMaxSize,
+  atApplies, cutApplies, normalizeApplies, speedApplies, videoCodecApplies,
 } from './engine/plan/conversionOptions.js';
 import { CONVERSION_MODES, MODE_PREFERENCES } from './modes.js';
 import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
 import { targetsFor, targetsForKind } from './pairs.js';
-import { FRAME_GRAB_TARGETS } from './engine/plan/frameGrabTargets.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './engine/plan/smartTarget.js';
 import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './engine/run/outputName.js';
 
 export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
-export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH };
+export { MEDIA_KINDS, JOB_VIEW_STATUSES, CONVERSION_MODES, MODE_PREFERENCES, INPUT_FORMATS, OUTPUT_FORMATS, QUALITIES, SPEEDS, VIDEO_CODECS, CONFLICT_POLICIES, MIN_RESIZE_PX, MAX_RESIZE_PX, MIN_AUDIO_BITRATE_KBPS, MAX_AUDIO_BITRATE_KBPS, MAX_SIZE_LIMIT_BYTES, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH };
 
 // The facts the window shows and checks, gathered from where each is defined. This module (and what it imports)
 // is bundled into the preload and the contract: it may import no Node built-in.
@@ -44,7 +44,17 @@ export function appFacts() {
       audioBitrateKbps: { min: MIN_AUDIO_BITRATE_KBPS, max: MAX_AUDIO_BITRATE_KBPS },
       maxSizeBytes: { max: MAX_SIZE_LIMIT_BYTES },
       /** `--at`: seconds from the start, for a still of a video. */
-      atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: [...FRAME_GRAB_TARGETS] as OutputFormat[] },
+      atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: OUTPUT_FORMATS.filter(atApplies) },
+      speeds: [...SPEEDS],
+      videoCodecs: [...VIDEO_CODECS],
+      /** The targets each option applies to, by the same rules that refuse it elsewhere (`optionsProblem`). */
+      appliesTo: {
+        at: OUTPUT_FORMATS.filter(atApplies),
+        cut: OUTPUT_FORMATS.filter(cutApplies),
+        speed: OUTPUT_FORMATS.filter(speedApplies),
+        videoCodec: OUTPUT_FORMATS.filter(videoCodecApplies),
+        normalize: OUTPUT_FORMATS.filter(normalizeApplies),
+      } satisfies Record<'at' | 'cut' | 'speed' | 'videoCodec' | 'normalize', OutputFormat[]>,
       bytesPerMb: BYTES_PER_MB,
       /** An output name template's placeholders ({name}, ...) and longest length. */
       nameTemplate: { placeholders: [...NAME_PLACEHOLDERS], maxLength: MAX_NAME_TEMPLATE_LENGTH },

@@ -18,6 +18,36 @@ export function ffprobeArgs(target: ProbeTarget): string[] {
   ];
 }
 
+/**
+ * The video packets of a window of the file (`-read_intervals`, absolute times: the file's start time is added), with
+ * their key flags and the file's start time: only the packets from the key frame before the window to its end are read.
+ */
+export function keyFrameArgs(target: ProbeTarget, window: { from: number; to: number }, startSeconds: number): string[] {
+  const at = (seconds: number) => String(Math.round((Math.max(0, seconds) + startSeconds) * 1_000_000) / 1_000_000);
+  return [
+    '-v', 'error', '-hide_banner', '-print_format', 'json',
+    '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time',
+    '-read_intervals', `${at(window.from)}%${at(window.to)}`,
+    '-protocol_whitelist', 'file',
+    ...(target.skipBytes ? ['-skip_initial_bytes', String(target.skipBytes)] : []),
+    '-f', target.demuxer,
+    '-i', `file:${target.path}`,
+  ];
+}
+
+/** Key frame times from ffprobe's packet report, from the file's start, within the window. */
+export function keyFrameTimesOf(json: unknown, window: { from: number; to: number }): { times: number[]; startSeconds: number } {
+  const report = (json ?? {}) as { packets?: unknown; format?: { start_time?: unknown } };
+  const start = Number(report.format?.start_time ?? 0);
+  const startSeconds = Number.isFinite(start) ? start : 0;
+  const packets = Array.isArray(report.packets) ? report.packets as { pts_time?: unknown; flags?: unknown }[] : [];
+  const times = packets
+    .filter((p) => typeof p.flags === 'string' && p.flags.startsWith('K') && typeof p.pts_time === 'string' && Number.isFinite(Number(p.pts_time)))
+    .map((p) => Number(p.pts_time) - startSeconds)
+    .filter((t) => t >= window.from && t <= window.to);
+  return { times, startSeconds };
+}
+
 /** Probes with the ffprobe binary; a file ffprobe cannot read becomes INPUT_CORRUPT with ffprobe's own words. */
 export class FfprobeProber implements MediaProber {
   constructor(private readonly binary: string) {}
@@ -42,6 +72,24 @@ export class FfprobeProber implements MediaProber {
       return parseFfprobeJson(json);
     } catch (error) {
       throw new AppError('INTERNAL', `ffprobe's report has an unexpected shape: ${(error as Error).message}`);
+    }
+  }
+
+  async keyFrameTimes(target: ProbeTarget, window: { from: number; to: number }, signal?: AbortSignal): Promise<number[]> {
+    // Most files start at 0; one that starts later (an MPEG-TS capture) is asked again at its own times.
+    let read = await this.readKeyFrames(target, window, 0, signal);
+    if (Math.abs(read.startSeconds) > 0.0005) read = await this.readKeyFrames(target, window, read.startSeconds, signal);
+    return read.times;
+  }
+
+  private async readKeyFrames(target: ProbeTarget, window: { from: number; to: number }, startSeconds: number, signal?: AbortSignal): Promise<{ times: number[]; startSeconds: number }> {
+    const result = await runProcess(this.binary, keyFrameArgs(target, window, startSeconds), { signal, timeoutMs: PROBE_TIMEOUT_MS });
+    if (result.aborted) throw cancelledError();
+    if (result.timedOut || result.code !== 0) return { times: [], startSeconds };
+    try {
+      return keyFrameTimesOf(JSON.parse(result.stdout), window);
+    } catch {
+      return { times: [], startSeconds };
     }
   }
 }

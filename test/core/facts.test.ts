@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appFacts } from '../../main/core/facts';
+import { DEFAULT_OPTIONS, optionsProblem, type ConversionOptions } from '../../main/core/engine/plan/conversionOptions';
 import { OUTPUT_FORMATS, outputKind } from '../../main/core/formats';
 import { targetsFor } from '../../main/core/pairs';
 import { BUILT_IN_PRESETS } from '../../main/core/presets/presets';
@@ -28,5 +29,15 @@ describe('the facts core gives the window (app:facts)', () => {
     expect(facts.planCeilings).toEqual({ video: 20, audio: 40, image: null });
     expect(concurrencySchema.safeParse({ video: 20, audio: 40, image: 300 }).success).toBe(true);
     expect(concurrencySchema.safeParse({ video: 21, audio: 40, image: 1 }).success).toBe(false);
+  });
+
+  it('offer each option (a still\'s moment, a cut, speed, codec, loudness) for exactly the targets the engine takes it for', () => {
+    const asked: Record<keyof typeof facts.options.appliesTo, Partial<ConversionOptions>> = { at: { at: 1 }, cut: { from: 1, until: 2 }, speed: { speed: 'fast' }, videoCodec: { videoCodec: 'h265' }, normalize: { normalize: true } };
+    for (const [option, options] of Object.entries(asked) as [keyof typeof asked, Partial<ConversionOptions>][]) {
+      expect(facts.options.appliesTo[option], option).toEqual(OUTPUT_FORMATS.filter((target) => optionsProblem({ ...DEFAULT_OPTIONS, ...options }, target) === undefined));
+    }
+    expect(facts.options.appliesTo.cut).toEqual(expect.arrayContaining(['mp4', 'mp3', 'gif', 'webp']));
+    expect(facts.options.appliesTo.cut).not.toContain('jpg');
+    expect([...facts.options.appliesTo.videoCodec].sort()).toEqual(['mkv', 'mov', 'mp4']);
   });
 });

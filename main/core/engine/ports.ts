@@ -16,6 +16,11 @@ export interface ProbeTarget {
 
 export interface MediaProber {
   probe(target: ProbeTarget, signal?: AbortSignal): Promise<MediaProbe>;
+  /**
+   * The times, in seconds from the file's start, of the first video stream's key frames between `window.from` and
+   * `window.to`; a prober without it leaves every later cut to be re-encoded.
+   */
+  keyFrameTimes?(target: ProbeTarget, window: { from: number; to: number }, signal?: AbortSignal): Promise<number[]>;
 }
 
 export interface FfmpegRunOptions {

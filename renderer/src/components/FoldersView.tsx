@@ -6,7 +6,7 @@ import { isFullPath } from '../lib/validation';
 import { FolderPickButton } from './FolderPickButton';
 import { FormatOptions } from './TargetPicker';
 import { OptionsFields } from './OptionsFields';
-import { optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
 
 /** A new rule's options: core's defaults (balanced quality, keep both on a taken name). */
 const NEW_RULE_OPTIONS = { quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' } as const;
@@ -34,13 +34,14 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
   const [exclude, setExclude] = useState(initial.exclude.join(', '));
   const mb = facts.options.bytesPerMb;
   const [options, setOptions] = useState(() => optionsFormOf(initial.options ?? NEW_RULE_OPTIONS, mb));
-  const optionProblems = optionsFormProblems(options, facts);
+  const offered = offeredOptions(facts, draft.target);
+  const optionProblems = optionsFormProblems(options, facts, offered);
   const [showProblems, setShowProblems] = useState(false);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setShowProblems(true);
     if (Object.keys(optionProblems).length > 0) return setFormError(Object.values(optionProblems)[0]!);
-    const rule = { ...draft, options: optionsOfForm(options, mb), inputFolder: draft.inputFolder.trim(), outputFolder: draft.outputFolder?.trim() || null, doneFolder: draft.doneFolder?.trim() || null, include: list(include), exclude: list(exclude) };
+    const rule = { ...draft, options: optionsOfForm(options, mb, offered), inputFolder: draft.inputFolder.trim(), outputFolder: draft.outputFolder?.trim() || null, doneFolder: draft.doneFolder?.trim() || null, include: list(include), exclude: list(exclude) };
     const problem = ruleProblem(rule);
     if (problem) return setFormError(problem);
     void save(rule, id).then((ok) => ok && onDone());
@@ -59,7 +60,7 @@ function RuleForm({ initial, id, onDone }: { initial: FolderRuleInput; id?: numb
           </select>
         </label>
         {draft.preset && <p className="hint">Made from the preset “{draft.preset}”; its options are below.</p>}
-        <OptionsFields form={options} onChange={setOptions} problems={showProblems ? optionProblems : {}} idPrefix={`rule-${id ?? 'new'}`} />
+        <OptionsFields form={options} onChange={setOptions} problems={showProblems ? optionProblems : {}} idPrefix={`rule-${id ?? 'new'}`} target={draft.target} />
         <label><input type="checkbox" checked={draft.recursive} onChange={(e) => setDraft({ ...draft, recursive: e.target.checked })} /> Include sub-folders</label>
         <label>Where files convert
           <select value={draft.mode ?? 'local'} onChange={(e) => setDraft({ ...draft, mode: e.target.value as NonNullable<FolderRuleInput['mode']> })}>

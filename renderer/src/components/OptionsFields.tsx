@@ -1,13 +1,20 @@
-import type { QualityView } from '../../../preload/contract';
-import type { OptionsField, OptionsForm } from '../lib/optionsForm';
+import type { ConversionOptionsView, OutputFormatView, QualityView } from '../../../preload/contract';
+import { offeredOptions, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 import { useAppFacts } from '../stores/factsStore';
 import { CONFLICT_LABEL } from './TargetPicker';
 
 const QUALITY_LABEL: Record<QualityView, string> = { high: 'High', balanced: 'Balanced', small: 'Small files' };
+const SPEED_LABEL: Record<NonNullable<ConversionOptionsView['speed']>, string> = { fast: 'Fast (larger files)', balanced: 'Balanced', thorough: 'Thorough (smaller files, slower)' };
+const CODEC_LABEL: Record<NonNullable<ConversionOptionsView['videoCodec']>, string> = { h264: 'H.264 (plays everywhere)', h265: 'H.265 (smaller; Apple devices, recent TVs)', av1: 'AV1 (smallest; recent browsers and devices)' };
 
-/** Quality, size limit, resize, mono, bitrate, metadata and conflict policy; choices and limits from core's facts. */
-export function OptionsFields({ form, onChange, problems, idPrefix }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string }) {
+/**
+ * Quality, size limit, resize, mono, bitrate, metadata and conflict policy; a still's moment, a cut, the encoder's
+ * speed, the video codec and loudness only for the targets core says take them. Choices and limits from core's facts.
+ */
+export function OptionsFields({ form, onChange, problems, idPrefix, target }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView }) {
   const facts = useAppFacts();
+  const offered = offeredOptions(facts, target);
+  const momentHint = 'a time such as 00:00:05 or 2.5';
   const { resizePx, audioBitrateKbps } = facts.options;
   const invalid = (field: OptionsField) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${idPrefix}-${field}` } : {});
   const problem = (field: OptionsField) => problems[field] && <span id={`${idPrefix}-${field}`} className="field-error">{problems[field]}</span>;
@@ -27,6 +34,32 @@ export function OptionsFields({ form, onChange, problems, idPrefix }: { form: Op
         <label>Audio bitrate in kbps (lossy sound) <input type="text" inputMode="numeric" placeholder={`from the quality (${audioBitrateKbps.min} to ${audioBitrateKbps.max})`} value={form.audioKbps} {...invalid('audioKbps')} onChange={(e) => onChange({ ...form, audioKbps: e.target.value })} /></label>
         {problem('audioKbps')}
       </div>
+      {offered.at && (
+        <div className="field">
+          <label>Picture at (a still of a video) <input type="text" inputMode="decimal" placeholder={`a representative picture; or ${momentHint}`} value={form.at} {...invalid('at')} onChange={(e) => onChange({ ...form, at: e.target.value })} /></label>
+          {problem('at')}
+        </div>
+      )}
+      {offered.cut && (
+        <fieldset>
+          <legend>Cut{target === 'webp' ? ' (a WEBP of a cut moves)' : ''}</legend>
+          <div className="field">
+            <label>From <input type="text" inputMode="decimal" placeholder={`the start; or ${momentHint}`} value={form.from} {...invalid('from')} onChange={(e) => onChange({ ...form, from: e.target.value })} /></label>
+            {problem('from')}
+          </div>
+          <div className="field">
+            <label>Until <input type="text" inputMode="decimal" placeholder={`the end; or ${momentHint}`} value={form.until} {...invalid('until')} onChange={(e) => onChange({ ...form, until: e.target.value })} /></label>
+            {problem('until')}
+          </div>
+        </fieldset>
+      )}
+      {offered.videoCodec && (
+        <label>Video codec <select value={form.videoCodec || 'h264'} onChange={(e) => onChange({ ...form, videoCodec: e.target.value === 'h264' ? '' : e.target.value as OptionsForm['videoCodec'] })}>{facts.options.videoCodecs.map((c) => <option key={c} value={c}>{CODEC_LABEL[c]}</option>)}</select></label>
+      )}
+      {offered.speed && (
+        <label>Encoding speed <select value={form.speed || 'balanced'} onChange={(e) => onChange({ ...form, speed: e.target.value === 'balanced' ? '' : e.target.value as OptionsForm['speed'] })}>{facts.options.speeds.map((sp) => <option key={sp} value={sp}>{SPEED_LABEL[sp]}</option>)}</select></label>
+      )}
+      {offered.normalize && <label><input type="checkbox" checked={form.normalize} onChange={(e) => onChange({ ...form, normalize: e.target.checked })} /> Even loudness (EBU R128)</label>}
       <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => onChange({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>
       <div className="field">
         <label>File name <input type="text" placeholder={`the input's name; or a template from ${facts.options.nameTemplate.placeholders.map((p) => `{${p}}`).join(' ')}`} value={form.nameTemplate} {...invalid('nameTemplate')} onChange={(e) => onChange({ ...form, nameTemplate: e.target.value })} /></label>

@@ -1,4 +1,4 @@
-import type { AppFactsView, ConversionOptionsView } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, OutputFormatView } from '../../../preload/contract';
 
 /** Conversion options as a form holds them: numbers as typed text, empty for "not set". */
 export interface OptionsForm {
@@ -11,14 +11,42 @@ export interface OptionsForm {
   audioKbps: string;
   /** Empty: the input's name. */
   nameTemplate: string;
+  /** Moments as typed (`00:00:05`, `1:30`, `2.5`); empty: not set. */
+  at: string;
+  from: string;
+  until: string;
+  /** Empty: the default (balanced speed, H.264). */
+  speed: '' | NonNullable<ConversionOptionsView['speed']>;
+  videoCodec: '' | NonNullable<ConversionOptionsView['videoCodec']>;
+  normalize: boolean;
 }
-export type OptionsField = 'maxSizeMb' | 'resize' | 'audioKbps' | 'nameTemplate';
+export type OptionsField = 'maxSizeMb' | 'resize' | 'audioKbps' | 'nameTemplate' | 'at' | 'from' | 'until';
+
+/** The options a target takes among those core limits to some targets (a still's moment, a cut, speed, codec, loudness). */
+export type OfferedOptions = Record<keyof AppFactsView['options']['appliesTo'], boolean>;
+
+/** What core says applies to this target (`app:facts`). */
+export function offeredOptions(facts: AppFactsView, target: OutputFormatView): OfferedOptions {
+  const { appliesTo } = facts.options;
+  return { at: appliesTo.at.includes(target), cut: appliesTo.cut.includes(target), speed: appliesTo.speed.includes(target), videoCodec: appliesTo.videoCodec.includes(target), normalize: appliesTo.normalize.includes(target) };
+}
+
+/** A typed moment in seconds: `00:00:05`, `1:30`, `5`, `2.5`; undefined when it is not one. */
+export function parseMomentText(text: string): number | undefined {
+  const match = /^\s*(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!match) return undefined;
+  const [, hours, minutes, seconds] = match;
+  if ((hours !== undefined || minutes !== undefined) && Number(seconds) >= 60) return undefined;
+  return Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(seconds);
+}
 
 export function optionsFormOf(o: ConversionOptionsView, bytesPerMb: number): OptionsForm {
   return {
     quality: o.quality, maxSizeMb: o.maxSizeBytes ? String(o.maxSizeBytes / bytesPerMb) : '', resize: o.resize ? String(o.resize) : '',
     stripMetadata: o.stripMetadata, onConflict: o.onConflict, mono: o.mono ?? false, audioKbps: o.audioBitrateKbps ? String(o.audioBitrateKbps) : '',
     nameTemplate: o.nameTemplate ?? '',
+    at: o.at !== undefined ? String(o.at) : '', from: o.from !== undefined ? String(o.from) : '', until: o.until !== undefined ? String(o.until) : '',
+    speed: o.speed ?? '', videoCodec: o.videoCodec ?? '', normalize: o.normalize ?? false,
   };
 }
 
@@ -38,7 +66,7 @@ export function nameTemplateFormProblem(text: string, options: AppFactsView['opt
 }
 
 /** What is wrong with the typed numbers, by field, against core's limits (the engine checks the rest). */
-export function optionsFormProblems(form: OptionsForm, { options }: AppFactsView): Partial<Record<OptionsField, string>> {
+export function optionsFormProblems(form: OptionsForm, { options }: AppFactsView, offered?: OfferedOptions): Partial<Record<OptionsField, string>> {
   const problems: Partial<Record<OptionsField, string>> = {};
   const { resizePx, audioBitrateKbps, maxSizeBytes, bytesPerMb } = options;
   if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0 && Number(form.maxSizeMb) * bytesPerMb <= maxSizeBytes.max)) problems.maxSizeMb = `A size limit is a number of MB above 0 and at most ${maxSizeBytes.max / bytesPerMb}.`;
@@ -46,14 +74,33 @@ export function optionsFormProblems(form: OptionsForm, { options }: AppFactsView
   const nameProblem = nameTemplateFormProblem(form.nameTemplate, options);
   if (nameProblem) problems.nameTemplate = nameProblem;
   if (form.audioKbps.trim() !== '' && !within(form.audioKbps, audioBitrateKbps)) problems.audioKbps = `An audio bitrate is a whole number of kbps from ${audioBitrateKbps.min} to ${audioBitrateKbps.max}.`;
+  const moment = (text: string) => parseMomentText(text) ?? NaN;
+  const badMoment = (text: string) => text.trim() !== '' && !(moment(text) >= options.atSeconds.min && moment(text) <= options.atSeconds.max);
+  const momentWords = 'a time such as 00:00:05, 1:30 or 2.5 (seconds)';
+  if (offered?.at && badMoment(form.at)) problems.at = `The picture's moment is ${momentWords}.`;
+  if (offered?.cut && badMoment(form.from)) problems.from = `A cut starts at ${momentWords}.`;
+  if (offered?.cut && badMoment(form.until)) problems.until = `A cut ends at ${momentWords}.`;
+  else if (offered?.cut && !problems.from && form.from.trim() !== '' && form.until.trim() !== '' && moment(form.until) <= moment(form.from)) problems.until = 'A cut ends after it starts.';
+  if (offered?.at && offered.cut && form.at.trim() !== '' && (form.from.trim() !== '' || form.until.trim() !== '')) problems.at = 'A moment makes a still and a cut an animation: leave one of them empty.';
   return problems;
 }
 
-export function optionsOfForm(form: OptionsForm, bytesPerMb: number): ConversionOptionsView {
+/** The options to send: those the target does not take (hidden in the form) are left out. */
+export function optionsOfForm(form: OptionsForm, bytesPerMb: number, offered?: OfferedOptions): ConversionOptionsView {
   const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...(form.mono ? { mono: true } : {}) };
   if (form.audioKbps.trim() !== '') options.audioBitrateKbps = Number(form.audioKbps);
   if (form.maxSizeMb.trim() !== '') options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * bytesPerMb);
   if (form.resize.trim() !== '') options.resize = Number(form.resize);
   if (form.nameTemplate !== '') options.nameTemplate = form.nameTemplate;
+  const moment = (text: string) => (text.trim() === '' ? undefined : parseMomentText(text));
+  const at = offered?.at ? moment(form.at) : undefined;
+  const from = offered?.cut ? moment(form.from) : undefined;
+  const until = offered?.cut ? moment(form.until) : undefined;
+  if (at !== undefined) options.at = at;
+  if (from !== undefined) options.from = from;
+  if (until !== undefined) options.until = until;
+  if (offered?.speed && form.speed !== '') options.speed = form.speed;
+  if (offered?.videoCodec && form.videoCodec !== '') options.videoCodec = form.videoCodec;
+  if (offered?.normalize && form.normalize) options.normalize = true;
   return options;
 }

@@ -3,7 +3,7 @@ import { isImageOutput, isVideoOutput, type OutputFormat } from '../../formats.j
 
 /** The containers that hold an H.265 or AV1 picture as well as H.264. */
 const CODEC_CONTAINERS: readonly OutputFormat[] = ['mp4', 'mkv', 'mov'];
-import { isFrameGrabTarget } from './frameGrabTargets.js';
+import { isAnimatedWebp, isFrameGrabTarget } from './frameGrabTargets.js';
 import { nameTemplateProblem } from '../run/outputName.js';
 
 export const QUALITIES = ['high', 'balanced', 'small'] as const;
@@ -71,13 +71,35 @@ export function supportsMaxSize(target: OutputFormat): boolean {
   return target === 'gif' || !isImageOutput(target) && target !== 'wav' && target !== 'flac';
 }
 
+// Which targets each option applies to: `optionsProblem` refuses the others, and the window offers each only there.
+/** `--at`: the stills of a video (JPG, PNG, WEBP). */
+export function atApplies(target: OutputFormat): boolean {
+  return isFrameGrabTarget(target);
+}
+/** A cut: video and sound, and the moving pictures of a video (GIF, and WEBP, which a cut makes animated). */
+export function cutApplies(target: OutputFormat): boolean {
+  return !isImageOutput(target) || target === 'gif' || target === 'webp';
+}
+/** The encoder's speed: video encoding, a GIF included. */
+export function speedApplies(target: OutputFormat): boolean {
+  return isVideoOutput(target) || target === 'gif';
+}
+/** A picture codec other than H.264: the containers that hold H.265 and AV1. */
+export function videoCodecApplies(target: OutputFormat): boolean {
+  return CODEC_CONTAINERS.includes(target);
+}
+/** Loudness normalisation: anything with sound. */
+export function normalizeApplies(target: OutputFormat): boolean {
+  return !isImageOutput(target);
+}
+
 /** Why these options cannot apply to this target, in the user's words; undefined when they can. */
 export function optionsProblem(options: ConversionOptions, target: OutputFormat): string | undefined {
   if (options.nameTemplate !== undefined) {
     const problem = nameTemplateProblem(options.nameTemplate);
     if (problem) return problem;
   }
-  if (options.maxSizeBytes !== undefined && !supportsMaxSize(target)) {
+  if (options.maxSizeBytes !== undefined && !supportsMaxSize(target) && !isAnimatedWebp(target, options)) {
     return isImageOutput(target)
       ? `A size limit applies to video and audio; for ${target.toUpperCase()} use a quality or a resize instead.`
       : `${target.toUpperCase()} is lossless, so its size cannot be chosen; use MP3, M4A, OGG or OPUS for a size limit.`;
@@ -91,16 +113,17 @@ export function optionsProblem(options: ConversionOptions, target: OutputFormat)
       : `${target.toUpperCase()} is lossless, so it has no bitrate to choose; use MP3, M4A, OGG or OPUS for a bitrate.`;
   }
   if (options.mono && isImageOutput(target)) return `Mono applies to sound; ${target.toUpperCase()} is a picture.`;
-  if (options.at !== undefined && !isFrameGrabTarget(target)) return `--at picks the moment of a still of a video (JPG, PNG or WEBP), not of ${target.toUpperCase()}.`;
+  if (options.at !== undefined && !atApplies(target)) return `--at picks the moment of a still of a video (JPG, PNG or WEBP), not of ${target.toUpperCase()}.`;
   if (options.at !== undefined && !(options.at >= 0 && options.at <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
-  if ((options.from !== undefined || options.until !== undefined) && isImageOutput(target) && target !== 'gif') return `A cut (--from, --until) applies to video, audio and GIF targets, not to ${target.toUpperCase()}.`;
+  if ((options.from !== undefined || options.until !== undefined) && !cutApplies(target)) return `A cut (--from, --until) applies to video, audio, GIF and animated WEBP targets, not to ${target.toUpperCase()}.`;
+  if (options.at !== undefined && isAnimatedWebp(target, options)) return '--at makes a still WEBP and a cut (--from, --until) an animated one: choose one of them.';
   for (const moment of [options.from, options.until]) {
     if (moment !== undefined && !(moment >= 0 && moment <= MAX_MOMENT_SECONDS)) return 'A moment is between 00:00:00 and 24:00:00.';
   }
   if (options.from !== undefined && options.until !== undefined && options.until <= options.from) return 'A cut ends (--until) after it starts (--from).';
-  if (options.speed !== undefined && !isVideoOutput(target) && target !== 'gif') return `A speed applies to video encoding, not to ${target.toUpperCase()}.`;
-  if (options.videoCodec !== undefined && options.videoCodec !== 'h264' && !CODEC_CONTAINERS.includes(target)) return `A video codec (--codec) applies to MP4, MKV and MOV, not to ${target.toUpperCase()}.`;
-  if (options.normalize && isImageOutput(target)) return `Loudness normalisation applies to sound; ${target.toUpperCase()} is a picture.`;
+  if (options.speed !== undefined && !speedApplies(target)) return `A speed applies to video encoding, not to ${target.toUpperCase()}.`;
+  if (options.videoCodec !== undefined && options.videoCodec !== 'h264' && !videoCodecApplies(target)) return `A video codec (--codec) applies to MP4, MKV and MOV, not to ${target.toUpperCase()}.`;
+  if (options.normalize && !normalizeApplies(target)) return `Loudness normalisation applies to sound; ${target.toUpperCase()} is a picture.`;
   if (options.audioBitrateKbps !== undefined && (options.audioBitrateKbps < MIN_AUDIO_BITRATE_KBPS || options.audioBitrateKbps > MAX_AUDIO_BITRATE_KBPS)) {
     return `An audio bitrate is between ${MIN_AUDIO_BITRATE_KBPS} and ${MAX_AUDIO_BITRATE_KBPS} kbps.`;
   }

@@ -7,3 +7,11 @@ export type FrameGrabTarget = (typeof FRAME_GRAB_TARGETS)[number];
 export function isFrameGrabTarget(target: string): target is FrameGrabTarget {
   return (FRAME_GRAB_TARGETS as readonly string[]).includes(target);
 }
+
+/**
+ * A video to WEBP is a still (a frame grab, `--at` its moment); with a cut (`--from`, `--until`; `--from 0` for the
+ * whole clip) it is an animated WEBP of that part instead, as a GIF would be.
+ */
+export function isAnimatedWebp(target: string, cut: { from?: number | undefined; until?: number | undefined }): boolean {
+  return target === 'webp' && (cut.from !== undefined || cut.until !== undefined);
+}

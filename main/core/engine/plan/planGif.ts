@@ -29,14 +29,25 @@ export function gifSize(shown: { width: number; height: number }, edge: number):
   return { width: Math.max(1, Math.round(shown.width * scale)), height: Math.max(1, Math.round(shown.height * scale)) };
 }
 
+/** The largest picture and frame rate of an animation, and the smallest a size limit may step down to. */
+export interface AnimationCaps {
+  maxEdge: number;
+  maxFps: number;
+  minEdge: number;
+  minFps: number;
+}
+
+export const GIF_CAPS: AnimationCaps = { maxEdge: GIF_MAX_EDGE, maxFps: GIF_MAX_FPS, minEdge: GIF_MIN_EDGE, minFps: GIF_MIN_FPS };
+
 /**
- * The attempts a GIF is made with, best first: the capped size and frame rate, then, under a size limit, fewer
- * frames (10 fps), smaller pictures, fewer frames again (down to 5 fps), smaller pictures again (down to 64 px).
+ * The attempts an animation is made with, best first: the capped size and frame rate, then, under a size limit,
+ * fewer frames (10 fps), smaller pictures, fewer frames again (down to the least frame rate), smaller pictures again
+ * (down to the least edge).
  */
-export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>): GifRung[] {
+export function animationRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>, caps: AnimationCaps): GifRung[] {
   const shown = displayedSize(video);
-  let edge = Math.min(conversion.resize ?? GIF_MAX_EDGE, Math.max(shown.width, shown.height));
-  let fps = Math.min(GIF_MAX_FPS, video.frameRate && video.frameRate > 0 ? video.frameRate : GIF_MAX_FPS);
+  let edge = Math.min(conversion.resize ?? caps.maxEdge, Math.max(shown.width, shown.height));
+  let fps = Math.min(caps.maxFps, video.frameRate && video.frameRate > 0 ? video.frameRate : caps.maxFps);
   const rung = () => ({ ...gifSize(shown, edge), fps: Math.round(fps * 1000) / 1000 });
   const rungs = [rung()];
   if (conversion.maxSizeBytes === undefined) return rungs;
@@ -45,9 +56,14 @@ export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rota
   };
   step(() => fps > 10 ? (fps = 10, true) : false);
   step(() => edge > 160 ? (edge = Math.max(160, Math.round(edge * 0.75)), true) : false);
-  step(() => fps > GIF_MIN_FPS ? (fps = GIF_MIN_FPS, true) : false);
-  step(() => edge > GIF_MIN_EDGE ? (edge = Math.max(GIF_MIN_EDGE, Math.round(edge * 0.75)), true) : false);
+  step(() => fps > caps.minFps ? (fps = caps.minFps, true) : false);
+  step(() => edge > caps.minEdge ? (edge = Math.max(caps.minEdge, Math.round(edge * 0.75)), true) : false);
   return rungs;
+}
+
+/** The attempts a GIF is made with, best first (480 px and 15 fps at most, down to 64 px and 5 fps under a size limit). */
+export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>): GifRung[] {
+  return animationRungs(video, conversion, GIF_CAPS);
 }
 
 /** Fewer bytes than this cannot hold the clip as a GIF at all, whatever its pictures show. */

@@ -41,12 +41,22 @@ export function trimmedInput(input: ProbedInput, trim: Trim): ProbedInput {
   };
 }
 
+/** Where to look for a key frame that starts the cut: within half a frame of its start (a frame of 30 fps when the rate is unknown). */
+export function keyFrameWindow(trim: Trim, frameRate: number | undefined): { from: number; to: number } {
+  const half = 0.5 / (frameRate && frameRate > 0 ? frameRate : 30);
+  return { from: Math.max(0, trim.from - half), to: trim.from + half };
+}
+
 /**
- * A cut starting at 0 is a key frame, so a plan that copies streams stays a remux (`-t` ends on the last frame before
- * the cut); a cut starting later re-encodes video so that it starts at that exact frame, not the key frame before it.
+ * A cut that starts on a key frame (at 0, or within half a frame of one of `keyFrames`) keeps a plan that copies
+ * streams a remux: the input is read from that key frame (`-ss` before `-i`) and `-t` ends on the last frame
+ * before the cut's end. A cut starting between key frames re-encodes video so that it starts at that exact frame,
+ * not at the key frame before it.
  */
-export function trimNeedsEncode(trim: Trim, hasVideo: boolean): boolean {
-  return hasVideo && trim.from > 0;
+export function trimNeedsEncode(trim: Trim, hasVideo: boolean, keyFrames: readonly number[] = [], frameRate?: number): boolean {
+  if (!hasVideo || trim.from === 0) return false;
+  const window = keyFrameWindow(trim, frameRate);
+  return !keyFrames.some((t) => t >= window.from && t <= window.to);
 }
 
 /** The plan reading only the cut (input seeking, exact when decoding) and checked to last the cut's length within one frame. */
@@ -57,7 +67,7 @@ export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undef
     ...plan,
     inputOptions: [...plan.inputOptions, ...(trim.from > 0 ? ['-ss', round(trim.from)] : []), '-t', round(trim.length)],
     expectation: { ...plan.expectation, durationSeconds: trim.length, durationToleranceSeconds: Math.max(frame, AUDIO_FRAME_SECONDS) + 0.001, inputDurationSeconds: trim.length },
-    notes: [...plan.notes, `Cut from ${formatMoment(trim.from)} to ${formatMoment(trim.from + trim.length)}.`],
+    notes: [...plan.notes, `Cut from ${formatMoment(trim.from)} to ${formatMoment(trim.from + trim.length)}${plan.strategy === 'remux' ? ', copied from a key frame without re-encoding' : ''}.`],
     durationSeconds: trim.length,
     ...(plan.firstPass ? { firstPass: plan.firstPass } : {}),
   };

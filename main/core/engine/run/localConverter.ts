@@ -16,9 +16,11 @@ import { assertPairSupported } from '../../pairs.js';
 import { planAudioConversion } from '../plan/planAudio.js';
 import { planVideoConversion } from '../plan/planVideo.js';
 import { planGifConversions } from '../plan/planGif.js';
-import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
+import { keyFrameWindow, trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
-import { isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
+import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
+import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
+import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -157,6 +159,7 @@ export class LocalConverter {
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
     if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
+    if (options.from !== undefined || options.until !== undefined) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
     if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
@@ -181,17 +184,23 @@ export class LocalConverter {
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
-    if (isFrameGrabTarget(request.target)) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
+    const animatedWebp = isAnimatedWebp(request.target, options);
+    if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const trim = trimOf(options, probe.durationSeconds);
     const planned = trim ? trimmedInput(probed, trim) : probed;
-    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
-    const plans: FfmpegPlan[] = (request.target === 'gif'
+    const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
+    // A cut's start is looked up among the key frames only when a copy could keep it.
+    const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
+      ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
+      : undefined;
+    const plansFor = (forceReencode: boolean): FfmpegPlan[] => (request.target === 'gif'
       ? planGifConversions(planned, options)
-      : [isVideoOutput(request.target)
+      : animatedWebp ? planAnimatedWebpConversions(planned, options) : [isVideoOutput(request.target)
         ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
         : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
       .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
+    const plans = plansFor(request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate)));
     let plan = plans[0]!;
     for (const [attempt, next] of plans.entries()) {
       plan = next;
@@ -200,8 +209,19 @@ export class LocalConverter {
       if (!tooLarge || attempt === plans.length - 1) break;
       await rm(temporary, { force: true });
     }
-    const output = await this.readOutput(plan, temporary, signal);
-    const problems = checkMediaOutput(output, plan.expectation);
+    if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
+    let output = await this.readOutput(plan, temporary, signal);
+    let problems = checkMediaOutput(output, plan.expectation);
+    if (problems.length > 0 && trim && cutsVideo && plan.strategy === 'remux') {
+      // A copy ends on the packets before the cut's end in decoding order: with B-frames a few later pictures come
+      // along. Such a cut is made again by re-encoding, exact to the frame.
+      await rm(temporary, { force: true });
+      const exact = plansFor(true)[0]!;
+      plan = { ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] };
+      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      output = await this.readOutput(plan, temporary, signal);
+      problems = checkMediaOutput(output, plan.expectation);
+    }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
     if (request.target === 'gif') {
       const animation = checkAnimatedGif(await this.ports.images.inspect(temporary), plan.expectation.video!);
@@ -243,6 +263,17 @@ export class LocalConverter {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
   }
+}
+
+/** An animated WEBP read back in this process (ffprobe decodes none of its frames) and held to its plan. */
+async function checkedAnimatedWebp(temporary: string, plan: FfmpegPlan): Promise<MediaFacts> {
+  const expected = plan.expectation;
+  const facts = await readAnimatedWebp(temporary).catch((error: unknown) => {
+    throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${(error as Error).message}.`);
+  });
+  const problems = checkAnimatedWebp(facts, { width: expected.video!.width!, height: expected.video!.height!, durationSeconds: expected.durationSeconds, toleranceSeconds: expected.durationToleranceSeconds });
+  if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted WEBP failed its check: ${problems.join('; ')}.`);
+  return { width: facts.width, height: facts.height, durationSeconds: facts.durationSeconds };
 }
 
 /** An MP4/MOV read in this process when the target is audio (see isoBmffProbe); undefined leaves it to ffprobe. */

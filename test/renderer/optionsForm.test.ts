@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { appFacts } from '../../main/core/facts';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, parseMomentText } from '../../renderer/src/lib/optionsForm';
+
+const facts = appFacts();
+const MB = facts.options.bytesPerMb;
+const blank = optionsFormOf({ quality: 'balanced', stripMetadata: false, onConflict: 'keep-both' }, MB);
+
+describe('the options form: a still\'s moment, a cut, speed, codec and loudness where core says they apply', () => {
+  it('offers each by target, from the facts', () => {
+    expect(offeredOptions(facts, 'mp4')).toEqual({ at: false, cut: true, speed: true, videoCodec: true, normalize: true });
+    expect(offeredOptions(facts, 'mp3')).toEqual({ at: false, cut: true, speed: false, videoCodec: false, normalize: true });
+    expect(offeredOptions(facts, 'jpg')).toEqual({ at: true, cut: false, speed: false, videoCodec: false, normalize: false });
+    expect(offeredOptions(facts, 'webp')).toMatchObject({ at: true, cut: true, videoCodec: false });
+  });
+
+  it('reads typed moments, sends only what the target takes, and round-trips saved options', () => {
+    expect(parseMomentText('00:01:05.5')).toBe(65.5);
+    expect(parseMomentText('1:30')).toBe(90);
+    expect(parseMomentText('1:75')).toBeUndefined();
+    const form = { ...blank, at: '2', from: '00:00:01', until: '3.5', speed: 'fast' as const, videoCodec: 'h265' as const, normalize: true };
+    expect(optionsOfForm(form, MB, offeredOptions(facts, 'mp4'))).toEqual({ quality: 'balanced', stripMetadata: false, onConflict: 'keep-both', from: 1, until: 3.5, speed: 'fast', videoCodec: 'h265', normalize: true });
+    expect(optionsOfForm(form, MB, offeredOptions(facts, 'png'))).toEqual({ quality: 'balanced', stripMetadata: false, onConflict: 'keep-both', at: 2 });
+    expect(optionsFormOf({ quality: 'small', stripMetadata: false, onConflict: 'skip', from: 1, until: 3.5, videoCodec: 'av1' }, MB)).toMatchObject({ from: '1', until: '3.5', videoCodec: 'av1', speed: '' });
+  });
+
+  it('names what is wrong with a typed moment or cut, only where it is offered', () => {
+    const mp4 = offeredOptions(facts, 'mp4');
+    expect(optionsFormProblems({ ...blank, from: 'soon' }, facts, mp4)).toEqual({ from: expect.stringMatching(/A cut starts at a time such as 00:00:05/) });
+    expect(optionsFormProblems({ ...blank, from: '4', until: '2' }, facts, mp4)).toEqual({ until: 'A cut ends after it starts.' });
+    expect(optionsFormProblems({ ...blank, from: 'soon' }, facts, offeredOptions(facts, 'jpg'))).toEqual({});
+    expect(optionsFormProblems({ ...blank, at: '2', from: '1' }, facts, offeredOptions(facts, 'webp'))).toEqual({ at: expect.stringMatching(/leave one of them empty/) });
+  });
+});
