@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type JpegOptions } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FfmpegBmpDecoder } from '../../native/image/bmpDecoder';
 import { SharpImageConverter } from '../../native/image/sharpImageConverter';
@@ -17,7 +17,7 @@ function ssim(file: string, source: string): number {
 }
 
 /** What each level wrote before mozjpeg: libjpeg's tables at 95 (4:4:4), 90 and 75, optimised Huffman tables. */
-const BEFORE: Record<Quality, sharp.JpegOptions> = {
+const BEFORE: Record<Quality, JpegOptions> = {
   high: { quality: 95, chromaSubsampling: '4:4:4', optimiseCoding: true },
   balanced: { quality: 90, chromaSubsampling: '4:2:0', optimiseCoding: true },
   small: { quality: 75, chromaSubsampling: '4:2:0', optimiseCoding: true },
