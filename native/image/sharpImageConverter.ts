@@ -68,13 +68,18 @@ const MOZJPEG_QUALITY: Partial<Record<Quality, number>> = { balanced: 92, small:
 const MOZJPEG_MIN_PIXELS = 100_000;
 const WEBP_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 72 };
 const AVIF_QUALITY: Record<Quality, number> = { high: 75, balanced: 60, small: 45 };
+/**
+ * aom's speed through libheif: effort 3 took a fifth of the CPU of 4 on phone photos for 4 % more bytes at the
+ * same SSIM (1.3 times avifenc's default speed, where 4 took 6 times); effort 4 and up save little more.
+ */
+const AVIF_EFFORT = 3;
 
 function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
   switch (target) {
     case 'jpg': return image.jpeg(jpegOptions(quality, pixels));
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
     case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
-    case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: 4 });
+    case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: AVIF_EFFORT });
     case 'tiff': return image.tiff({ compression: quality === 'small' ? 'deflate' : 'lzw' });
     case 'gif': return image.gif();
     case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();

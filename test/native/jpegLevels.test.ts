@@ -23,7 +23,7 @@ const BEFORE: Record<Quality, JpegOptions> = {
   small: { quality: 75, chromaSubsampling: '4:2:0', optimiseCoding: true },
 };
 
-/** A real photo (a phone portrait, 450x600) to JPEG at each level, against what the same level wrote before. */
+/** A real photo (a phone portrait, 450x600) to JPEG at each level and to AVIF, against what the same level wrote before. */
 describe('JPEG levels', () => {
   const pool = new HeicDecoderPool(1);
   let dir: string;
@@ -55,6 +55,32 @@ describe('JPEG levels', () => {
     expect(now.bytes).toBeLessThan(now.beforeBytes * 0.97);
     expect(now.ssim).toBeGreaterThanOrEqual(now.beforeSsim);
   }, 60_000);
+
+  it('AVIF takes under half the CPU of effort 4 (what it used before) for a file at most 8 % larger and the same SSIM within 0.003', async () => {
+    const images = new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('ffmpeg')));
+    const scratchDir = path.join(dir, 'scratch-avif');
+    mkdirSync(scratchDir);
+    const decoded = path.join(dir, 'decoded.png');
+    const measure = async (write: () => Promise<unknown>) => {
+      const start = process.cpuUsage();
+      await write();
+      const used = process.cpuUsage(start);
+      return used.user + used.system;
+    };
+    const before = path.join(dir, 'before.avif');
+    const beforeCpu = await measure(() => sharp(source).avif({ quality: 60, effort: 4 }).toFile(before));
+    const now = path.join(dir, 'now.avif');
+    const nowCpu = await measure(() => images.convert({ inputPath: source, sourceFormat: 'png', target: 'avif', outputPath: now, maxPixels: 2e8, scratchDir }));
+    // ffmpeg here may not read AVIF: both are compared as PNGs decoded by sharp.
+    const ssimOf = async (avif: string) => {
+      await sharp(avif).png().toFile(decoded);
+      return ssim(decoded, source);
+    };
+    console.log(`AVIF: effort 4 ${statSync(before).size} bytes in ${Math.round(beforeCpu / 1000)} ms CPU, now ${statSync(now).size} bytes in ${Math.round(nowCpu / 1000)} ms`);
+    expect(nowCpu).toBeLessThan(beforeCpu / 2);
+    expect(statSync(now).size).toBeLessThan(statSync(before).size * 1.08);
+    expect(await ssimOf(now)).toBeGreaterThan(await ssimOf(before) - 0.003);
+  }, 120_000);
 
   it('high keeps libjpeg at 95 with full-resolution colour (mozjpeg was not smaller at the same SSIM there)', async () => {
     const now = await convert('high');
