@@ -14,6 +14,15 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
   constructor(private readonly binary: string, private readonly silenceLimitMs = FFMPEG_SILENCE_LIMIT_MS) {}
 
   async run(args: string[], options: FfmpegRunOptions = {}): Promise<void> {
+    await this.runFfmpeg(args, options);
+  }
+
+  async analyse(args: string[], options: FfmpegRunOptions = {}): Promise<string> {
+    return (await this.runFfmpeg(args, options)).stderr;
+  }
+
+  /** Cancellable by the signal, and stopped when silent for the silence limit, as every ffmpeg run is. */
+  private async runFfmpeg(args: string[], options: FfmpegRunOptions): Promise<{ stderr: string }> {
     const parse = createProgressParser((seconds) => options.onProgress?.(seconds));
     const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false, idleTimeoutMs: this.silenceLimitMs });
     if (result.aborted) throw cancelledError();
@@ -24,6 +33,7 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
       const tail = stderrTail(result.stderr);
       throw new AppError('FFMPEG_FAILED', `ffmpeg could not convert this file: ${lastMeaningfulLine(tail)}`, tail);
     }
+    return result;
   }
 }
 

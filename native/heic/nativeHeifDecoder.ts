@@ -4,6 +4,7 @@ import path from 'node:path';
 import { cancelledError } from '../../main/core/errors.js';
 import { isExecutableFile } from '../ffmpeg/locateTools.js';
 import { runProcess } from '../ffmpeg/runProcess.js';
+import { optimiseJpegHuffman } from '../image/jpegHuffman.js';
 
 const TIMEOUT_MS = 120_000;
 
@@ -19,7 +20,8 @@ export class NativeHeifDecoder {
   /**
    * Decodes the primary image to a JPEG file and returns its bytes; throws on any failure (the caller falls
    * back). The decoder writes one file per picture of a multi-image HEIC (`heif-1.jpg`, `heif-2.jpg`...),
-   * so it writes into a folder of its own inside the job's scratch folder, removed whole afterwards.
+   * so it writes into a folder of its own inside the job's scratch folder, removed whole afterwards. libheif
+   * writes libjpeg's standard Huffman tables; they are replaced by the picture's optimal ones (2-4 % smaller, same pixels).
    */
   async decodeToJpeg(input: string, scratchDir: string, quality: number, signal?: AbortSignal): Promise<Buffer> {
     await ensureScratch(scratchDir);
@@ -29,7 +31,8 @@ export class NativeHeifDecoder {
       const result = await runProcess(this.binary, ['-q', String(quality), input, output], { signal, timeoutMs: TIMEOUT_MS });
       if (result.aborted) throw cancelledError();
       if (result.code !== 0) throw new Error(`${path.basename(this.binary)} exited with ${result.code ?? result.signal}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
-      return await readFile(output);
+      const jpeg = optimiseJpegHuffman(await readFile(output));
+      return Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -54,7 +54,7 @@ interface Frame {
 }
 
 /** A Huffman table in canonical form (per code length, the largest code and where its symbols start) and a 9-bit lookup. */
-interface HuffmanTable {
+export interface HuffmanTable {
   maxCode: Int32Array;
   valueOffset: Int32Array;
   symbols: Uint8Array;
@@ -249,7 +249,7 @@ function readScanHeader(bytes: Uint8Array, at: number, end: number, frame: Frame
 
 const FAST_BITS = 9;
 
-function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
+export function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
   const maxCode = new Int32Array(18).fill(-1);
   const valueOffset = new Int32Array(18);
   const fast = new Int32Array(1 << FAST_BITS);
@@ -273,7 +273,7 @@ function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
 }
 
 /** Entropy-coded bits between `at` and the marker at `end`, stuffed zero bytes removed first. */
-class BitReader {
+export class BitReader {
   private readonly data: Uint8Array;
   private readonly bits: number;
   private position = 0;
@@ -303,6 +303,14 @@ class BitReader {
 
   read(n: number): void {
     this.position += n;
+  }
+
+  /** The next `n` bits (at most 16) as a number, consumed. */
+  take(n: number): number {
+    if (n === 0) return 0;
+    const value = this.peek(n);
+    this.position += n;
+    return value;
   }
 
   decode(table: HuffmanTable): number {

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type JpegOptions, type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
 import { readFileHead } from '../../main/core/engine/identify/identifyInput.js';
 import { NotAFileError, openUserInputHandle, readWholeUserInput } from '../../main/core/userInputFile.js';
@@ -57,22 +57,43 @@ interface Source {
   notes: string[];
 }
 
-/** Encoder quality per choice; balanced is what every conversion used before there was a choice. */
+/** libjpeg's quality per choice (high everywhere; balanced and small for pictures mozjpeg does not write). */
 const JPEG_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 75 };
+/**
+ * mozjpeg's quality (trellis quantisation, its own tables, progressive scans) for the SSIM of libjpeg's 90 and 75
+ * (within 0.001 on four phone photos, higher on two), 5-21 % smaller. At high (95, 4:4:4) it saved nothing at equal SSIM.
+ */
+const MOZJPEG_QUALITY: Partial<Record<Quality, number>> = { balanced: 92, small: 80 };
+/** Below this, mozjpeg saves a few hundred bytes and its time (2-6 times libjpeg's) is most of the job's. */
+const MOZJPEG_MIN_PIXELS = 100_000;
 const WEBP_QUALITY: Record<Quality, number> = { high: 95, balanced: 90, small: 72 };
 const AVIF_QUALITY: Record<Quality, number> = { high: 75, balanced: 60, small: 45 };
+/**
+ * aom's speed through libheif: effort 3 took a fifth of the CPU of 4 on phone photos for 4 % more bytes at the
+ * same SSIM (1.3 times avifenc's default speed, where 4 took 6 times); effort 4 and up save little more.
+ */
+const AVIF_EFFORT = 3;
 
 function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
   switch (target) {
-    // Optimised Huffman tables hold every coefficient of the picture: a large picture is written line by line instead.
-    case 'jpg': return image.jpeg({ quality: JPEG_QUALITY[quality], chromaSubsampling: quality === 'high' ? '4:4:4' : '4:2:0', optimiseCoding: pixels <= OPTIMISED_JPEG_MAX_PIXELS });
+    case 'jpg': return image.jpeg(jpegOptions(quality, pixels));
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
     case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
-    case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: 4 });
+    case 'avif': return image.avif({ quality: AVIF_QUALITY[quality], effort: AVIF_EFFORT });
     case 'tiff': return image.tiff({ compression: quality === 'small' ? 'deflate' : 'lzw' });
     case 'gif': return image.gif();
     case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();
   }
+}
+
+/** How a JPEG is written at each quality and picture size. */
+export function jpegOptions(quality: Quality, pixels: number): JpegOptions {
+  const chromaSubsampling = quality === 'high' ? '4:4:4' : '4:2:0';
+  // Optimised Huffman tables and progressive scans hold every coefficient of the picture: a large picture is written line by line instead.
+  const whole = pixels <= OPTIMISED_JPEG_MAX_PIXELS;
+  const moz = MOZJPEG_QUALITY[quality];
+  if (moz !== undefined && whole && pixels >= MOZJPEG_MIN_PIXELS) return { quality: moz, chromaSubsampling, mozjpeg: true };
+  return { quality: JPEG_QUALITY[quality], chromaSubsampling, optimiseCoding: whole };
 }
 
 function isTruncation(error: unknown): boolean {

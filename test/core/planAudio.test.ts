@@ -56,9 +56,9 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
   const head = ['-map', '0:0', '-vn', '-sn', '-dn', '-map_metadata', '0'];
 
   it('MP3: 128k mono, 192k stereo, at most 2 channels and 48 kHz, ID3v2.3 tags', () => {
-    expect(plan('mp3', { codec: 'aac', channels: 1, sampleRate: 22050 }).outputOptions).toEqual([...head, '-c:a', 'libmp3lame', '-b:a', '128k', '-ac', '1', '-ar', '22050', '-id3v2_version', '3']);
+    expect(plan('mp3', { codec: 'aac', channels: 1, sampleRate: 22050 }).outputOptions).toEqual([...head, '-c:a', 'libmp3lame', '-q:a', '2', '-ac', '1', '-ar', '22050', '-id3v2_version', '3']);
     const surround = plan('mp3', { codec: 'flac', channels: 6, sampleRate: 96000 });
-    expect(surround.outputOptions).toEqual([...head, '-c:a', 'libmp3lame', '-b:a', '192k', '-ac', '2', '-ar', '48000', '-id3v2_version', '3']);
+    expect(surround.outputOptions).toEqual([...head, '-c:a', 'libmp3lame', '-q:a', '2', '-ac', '2', '-ar', '48000', '-id3v2_version', '3']);
     expect(surround.notes).toEqual(['Mixed 6 audio channels down to stereo.']);
     expect(surround.expectation).toEqual({ container: 'mp3', audio: { count: 1, codec: 'mp3', maxChannels: 2, maxSampleRate: 48000 }, subtitles: 0, durationSeconds: 12, durationToleranceSeconds: 0.5, inputDurationSeconds: 12 });
     expect(plan('mp3', { codec: 'mp3', channels: 2, sampleRate: 48000 }).strategy).toBe('remux');

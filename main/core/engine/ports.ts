@@ -31,6 +31,8 @@ export interface FfmpegRunOptions {
 
 export interface FfmpegRunner {
   run(args: string[], options?: FfmpegRunOptions): Promise<void>;
+  /** Runs an analysis that writes no file (a loudness measurement) and returns what ffmpeg logged. */
+  analyse(args: string[], options?: FfmpegRunOptions): Promise<string>;
 }
 
 export interface ImageRequest {

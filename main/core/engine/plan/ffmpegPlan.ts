@@ -1,6 +1,7 @@
 import type { InputFormat } from '../../formats.js';
 import type { MediaProbe } from '../identify/media.js';
 import type { SizeTarget } from './sizeBudget.js';
+import type { LoudnessTrack } from './loudness.js';
 
 /** A probed input: where it is, what it really is and how ffmpeg must open it. */
 export interface ProbedInput {
@@ -66,6 +67,8 @@ export interface FfmpegPlan {
   sizeTarget?: SizeTarget;
   /** Output options of an analysis pass run before this plan (two-pass encoding to a size); it writes no file. */
   firstPass?: string[];
+  /** Sound tracks to measure before this plan runs and normalise in it (loudness.ts); their filters are added then. */
+  loudness?: LoudnessTrack[];
 }
 
 type PlannedInput = Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>;

@@ -2,7 +2,8 @@ import { AppError } from '../../errors.js';
 import type { VideoOutput } from '../../formats.js';
 import { TEXT_SUBTITLE_CODECS, displayedSize, isHdr, type AudioStreamInfo, type SubtitleStreamInfo, type VideoStreamInfo } from '../identify/media.js';
 import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
-import { aacBitrate, bitrateForChannels, mp3SampleRate } from './planAudio.js';
+import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './planAudio.js';
+import type { LoudnessTrack } from './loudness.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
 
@@ -211,7 +212,8 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
     settings.kbps = budget.kbps;
     sizeTarget = { maxBytes: conversion.maxSizeBytes, minBytes: budget.target.minBytes === undefined ? undefined : budget.target.minBytes * tracks };
   }
-  const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small';
+  const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
+  const loudness: LoudnessTrack[] = [];
   probe.audio.forEach((stream, i) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencode && profile.canCopyAudio(stream)) {
@@ -219,6 +221,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
       copied++;
     } else {
       out.push(...profile.audioEncoder(stream, i, settings));
+      if (conversion.normalize) loudness.push(loudnessTrack(stream, i, audioChannels(stream, settings, target)));
     }
   });
   out.push(...metadataOptions(conversion), ...muxerOptionsFor(profile, conversion));
@@ -238,6 +241,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
     notes: [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`],
     durationSeconds: probe.durationSeconds,
     sizeTarget,
+    ...(loudness.length > 0 ? { loudness } : {}),
   };
 }
 
@@ -292,7 +296,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   }
   // A chosen size, picture size or smaller quality needs new pictures; high and balanced keep a stream that already plays.
   const reencodeVideo = options.forceReencode || videoKbps !== undefined || resized !== undefined || conversion.quality === 'small';
-  const reencodeAudio = options.forceReencode || audioSettings.kbps !== undefined || audioSettings.mono || conversion.quality === 'small';
+  const reencodeAudio = options.forceReencode || audioSettings.kbps !== undefined || audioSettings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const copyVideo = !reencodeVideo && profile.canCopyVideo(video);
   const twoPass = videoKbps !== undefined && options.passLogFile !== undefined;
 
@@ -324,6 +328,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
 
   let audioOut = 0;
   let copiedAudio = 0;
+  const loudness: LoudnessTrack[] = [];
   probe.audio.forEach((stream) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencodeAudio && profile.canCopyAudio(stream)) {
@@ -331,6 +336,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
       copiedAudio++;
     } else {
       out.push(...profile.audioEncoder(stream, audioOut, audioSettings));
+      if (conversion.normalize) loudness.push(loudnessTrack(stream, audioOut, audioChannels(stream, audioSettings, target)));
     }
     audioOut++;
   });
@@ -370,5 +376,11 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     durationSeconds: probe.durationSeconds,
     sizeTarget,
     firstPass,
+    ...(loudness.length > 0 ? { loudness } : {}),
   };
+}
+
+/** The channels a track's encoder writes: mono when asked, at most stereo in AVI's MP3, else up to eight. */
+function audioChannels(stream: AudioStreamInfo, settings: AudioSettings, target: VideoOutput): number {
+  return channelsOf(stream, settings, target === 'avi' ? 2 : 8);
 }

@@ -21,6 +21,7 @@ import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
+import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -203,8 +204,7 @@ export class LocalConverter {
     const plans = plansFor(request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate)));
     let plan = plans[0]!;
     for (const [attempt, next] of plans.entries()) {
-      plan = next;
-      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      plan = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress);
       const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
       if (!tooLarge || attempt === plans.length - 1) break;
       await rm(temporary, { force: true });
@@ -242,19 +242,30 @@ export class LocalConverter {
     return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
   }
 
-  private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
-    const duration = plan.durationSeconds;
-    // Two passes share the progress bar: the analysis pass is the first half.
-    const passes = plan.firstPass ? 2 : 1;
+  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<FfmpegPlan> {
+    const duration = planned.durationSeconds;
+    // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
+    const measurements = planned.loudness ?? [];
+    const passes = measurements.length + (planned.firstPass ? 2 : 1);
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
+    let plan = planned;
+    if (measurements.length > 0) {
+      const measured = [];
+      for (const [i, track] of measurements.entries()) {
+        await currentJob()?.checkpoint(signal);
+        measured.push(parseLoudnorm(await this.ports.ffmpeg.analyse(loudnessAnalysisArgs(plan, probed, track), { signal, onProgress: progressOfPass(i) })));
+      }
+      plan = withLoudness(plan, measured);
+    }
     if (plan.firstPass) {
       await ensureScratch(scratchDir);
       await currentJob()?.checkpoint(signal);
-      await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
+      await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(passes - 2) });
     }
     await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
+    return plan;
   }
 
   private async readOutput(plan: FfmpegPlan, temporary: string, signal?: AbortSignal): Promise<MediaProbe> {
