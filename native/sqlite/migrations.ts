@@ -283,4 +283,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state IN ('queued', 'running', 'committing');
     `,
   },
+  {
+    version: 12,
+    name: 'a finished row keeps the options its job converted with, so that a Retry after a restart converts the same way',
+    sql: `
+      ALTER TABLE job_history ADD COLUMN options_json TEXT;
+    `,
+  },
 ];
