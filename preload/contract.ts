@@ -351,8 +351,11 @@ export const invokeChannels = {
   /** Another target or preset may be picked for the new attempt (null: no preset). */
   /** `mode: 'local'`: "Convert on this computer" for a failed hosted row; nothing is uploaded. */
   'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional(), mode: z.literal('local').optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
-  /** A queued row one place up or down among the queued rows, or first of them: the order they start in. Answers every row's id in order. */
-  'queue:move': { request: z.object({ jobId: jobIdSchema, where: z.enum(['up', 'down', 'top']) }).strict(), response: z.object({ order: z.array(jobIdSchema) }) },
+  /** A queued row one place up or down among the queued rows, first of them, or just before or after another (a drop): the order they start in. Answers every row's id in order. */
+  'queue:move': {
+    request: z.object({ jobId: jobIdSchema, where: z.union([z.enum(['up', 'down', 'top']), z.object({ before: jobIdSchema }).strict(), z.object({ after: jobIdSchema }).strict()]) }).strict(),
+    response: z.object({ order: z.array(jobIdSchema) }),
+  },
   'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   /** A small picture of a row's file (a video's frame, the image), made when the row is shown; null when it has none. */
   'queue:thumbnail': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ url: z.string().startsWith('data:image/').nullable() }) },

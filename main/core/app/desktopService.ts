@@ -107,6 +107,9 @@ export interface RowChoice {
   onConflict?: ConflictPolicy;
 }
 
+/** Where a queued row goes: one place up or down, first, or beside another queued row (where it was dropped). */
+export type MoveWhere = 'up' | 'down' | 'top' | { before: number } | { after: number };
+
 export interface DesktopEvents {
   jobUpdated(view: JobViewData): void;
   batchFinished(outcome: BatchOutcome): void;
@@ -243,17 +246,18 @@ export class DesktopService {
   }
 
   /**
-   * Moves a queued row one place up or down among the queued rows, or to the top of them; the scheduler then
-   * starts them in that order. Returns every row's id in list order.
+   * Moves a queued row one place up or down among the queued rows, to the top of them, or just before or after
+   * another queued row (a drop); the scheduler then starts them in that order. Returns every row's id in list order.
    */
-  move(jobId: number, where: 'up' | 'down' | 'top'): number[] {
+  move(jobId: number, where: MoveWhere): number[] {
     const queued = [...this.views.values()].filter((view) => view.status === 'queued').map((view) => view.id);
     const at = queued.indexOf(jobId);
-    const to = where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
+    const rest = queued.filter((id) => id !== jobId);
+    const beside = typeof where === 'object' ? rest.indexOf('before' in where ? where.before : where.after) : -1;
+    const to = typeof where === 'object' ? (beside < 0 ? -1 : 'before' in where ? beside : beside + 1) : where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
     const scheduler = this.schedulerOf.get(jobId);
     if (at >= 0 && to >= 0 && to < queued.length && to !== at && scheduler) {
-      const moved = [...queued];
-      moved.splice(at, 1);
+      const moved = rest;
       moved.splice(to, 0, jobId);
       const before = moved.slice(to + 1).find((id) => this.schedulerOf.get(id) === scheduler);
       scheduler.moveQueued(jobId, before);

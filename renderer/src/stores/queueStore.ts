@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BatchSummary, ConflictView, ConversionOptionsView, InterruptedBatchView, JobView } from '../../../preload/contract';
+import type { BatchSummary, ConflictView, ConversionOptionsView, InterruptedBatchView, InvokeRequest, JobView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 
 export type Target = JobView['target'] | null;
@@ -32,8 +32,8 @@ interface QueueState {
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
-  /** A queued row up or down one place among the queued rows, or first: the order they start in. */
-  move(id: number, where: 'up' | 'down' | 'top'): Promise<void>;
+  /** A queued row up or down one place among the queued rows, first, or beside another (a drop): the order they start in. */
+  move(id: number, where: InvokeRequest<'queue:move'>['where']): Promise<void>;
   /** `options`: set by hand for these files, over the preset's. */
   enqueue(paths: string[], target: Target, choice?: { preset: string | null; options?: ConversionOptionsView | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
