@@ -57,6 +57,8 @@ export const jobViewSchema = z.object({
   preset: z.string().nullable(),
   /** Its options in words ("under 25 MB, 1280 px"); empty when none. */
   optionsSummary: z.string(),
+  /** The options the job converts with (a Retry converts with them again); null on rows kept before they were. */
+  options: z.lazy(() => conversionOptionsSchema.strip()).nullable().optional(),
   /** The input's and the output's picture size and length, once the job has read them. */
   inputFacts: mediaFactsSchema.nullable().optional(),
   outputFacts: mediaFactsSchema.nullable().optional(),
@@ -320,7 +322,8 @@ export const folderRuleViewSchema = z.object({
 });
 export type FolderRuleView = z.infer<typeof folderRuleViewSchema>;
 
-const reviewRowSchema = z.object({ path: pathSchema, target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable() }).strict();
+/** `options`: set by hand on the row (null: the preset's, or the defaults). */
+const reviewRowSchema = z.object({ path: pathSchema, target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable(), options: conversionOptionsSchema.nullable().optional() }).strict();
 export type ReviewRowView = z.infer<typeof reviewRowSchema>;
 
 const filePlanSchema = z.object({
@@ -338,7 +341,8 @@ export const invokeChannels = {
   /** Formats, pairs, modes, states, plan ceilings and option limits, from core: the window keeps no copy of them. */
   'app:facts': { request: empty, response: appFactsSchema },
   'queue:enqueue': {
-    request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), onConflict: conflictSchema.optional() }).strict(),
+    /** `options`: set by hand for these files (a review row's), over the preset's. */
+    request: z.object({ paths: z.array(pathSchema).min(1).max(100_000), target: outputFormatSchema.nullable(), preset: presetIdSchema.nullable().optional(), options: conversionOptionsSchema.optional(), onConflict: conflictSchema.optional() }).strict(),
     response: z.object({ batchId: z.number().int().positive(), jobIds: z.array(jobIdSchema), skipped: z.array(z.object({ path: z.string(), reason: z.string() })) }),
   },
   /** Before Start: each file's kind (from its content where it can be read), what it can become, and what Smart would do with it. */
@@ -354,8 +358,11 @@ export const invokeChannels = {
   /** Another target or preset may be picked for the new attempt (null: no preset). */
   /** `mode: 'local'`: "Convert on this computer" for a failed hosted row; nothing is uploaded. */
   'queue:retry': { request: z.object({ jobId: jobIdSchema, target: outputFormatSchema.optional(), preset: presetIdSchema.nullable().optional(), mode: z.literal('local').optional() }).strict(), response: z.object({ jobId: jobIdSchema }) },
-  /** A queued row one place up or down among the queued rows, or first of them: the order they start in. Answers every row's id in order. */
-  'queue:move': { request: z.object({ jobId: jobIdSchema, where: z.enum(['up', 'down', 'top']) }).strict(), response: z.object({ order: z.array(jobIdSchema) }) },
+  /** A queued row one place up or down among the queued rows, first of them, or just before or after another (a drop): the order they start in. Answers every row's id in order. */
+  'queue:move': {
+    request: z.object({ jobId: jobIdSchema, where: z.union([z.enum(['up', 'down', 'top']), z.object({ before: jobIdSchema }).strict(), z.object({ after: jobIdSchema }).strict()]) }).strict(),
+    response: z.object({ order: z.array(jobIdSchema) }),
+  },
   'queue:remove': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ removed: z.boolean() }) },
   /** A small picture of a row's file (a video's frame, the image), made when the row is shown; null when it has none. */
   'queue:thumbnail': { request: z.object({ jobId: jobIdSchema }).strict(), response: z.object({ url: z.string().startsWith('data:image/').nullable() }) },

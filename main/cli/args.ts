@@ -148,7 +148,7 @@ Commands:
   logout [--api-url <url>]
       Remove the hosted API token from the keychain; conversions become anonymous.
   watch <folder> --to <format> [--out <dir>] [--recursive] [--include <glob>]... [--exclude <glob>]...
-        [--move-to <dir>] [--stable-for 1.5s] [--save] [--json]
+        [--move-to <dir>] [--stable-for 1.5s] [--save] [--json] [--verbose]
         [--preset <name>] [--quality ...] [--max-size <N>MB] [--resize <px>] [--strip-metadata] [--mono]
         [--audio-bitrate <kbps>] [--on-conflict ...] [--name <template>]
       Convert every file that arrives in a folder, once, until Ctrl-C. Files already there are converted
@@ -156,7 +156,8 @@ Commands:
       (default <folder>/converted, never watched). --move-to moves each converted source to a done folder.
       What it converted is remembered, so running the same command again converts only what is new or
       changed. --save also keeps the rule as a batch folder that the app runs whenever it is open.
-      --preset and the option flags work as for convert; the rule keeps them.
+      --preset and the option flags work as for convert; the rule keeps them. Failures are printed in
+      plain words; --verbose adds the error code and the tool's or the system's own words.
   serve [--port <n>]
       The whole app in a browser on 127.0.0.1 (prints the address with its one-time token), until Ctrl-C.
   resume [<batch>] [--discard] [--json] [--verbose]

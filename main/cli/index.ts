@@ -7,6 +7,7 @@ import { COMMANDS, USAGE, UsageError, parseCliArgs } from './args.js';
 import { commandHelp, usageHint } from './commandHelp.js';
 import { didYouMean } from './didYouMean.js';
 import { processIo, type CliIo } from './io.js';
+import { topLevelErrorText } from './topLevelError.js';
 
 const wantsHelp = (argv: readonly string[]) => argv.includes('--help') || argv.includes('-h');
 
@@ -82,19 +83,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stderr(`convertr: ${friendlyUsageMessage(error.message, argv[0])}\n${usageHint(argv[0])}`);
       return 2;
     }
-    if (error instanceof AppError) {
-      io.stderr(`convertr: ${error.message} [${error.code}]`);
-      return 1;
-    }
+    const where = { verbose: argv.includes('--verbose'), dataDirectory: dataDirectory(process.env, process.platform, homedir()) };
     // The database failing mid-run (a full disk, a folder made read-only): its transactions keep it consistent.
     const code = (error as { code?: unknown } | null)?.code;
-    const { dataFolderError } = await import('../../native/createDataStores.js');
-    const dataProblem = typeof code === 'string' && code.startsWith('SQLITE_') ? dataFolderError(error, dataDirectory(process.env, process.platform, homedir())) : undefined;
-    if (dataProblem) {
-      io.stderr(`convertr: ${dataProblem.message} [${dataProblem.code}]`);
-      return 1;
-    }
-    throw error;
+    const { dataFolderError } = error instanceof AppError ? { dataFolderError: undefined } : await import('../../native/createDataStores.js');
+    const dataProblem = typeof code === 'string' && code.startsWith('SQLITE_') ? dataFolderError?.(error, where.dataDirectory) : undefined;
+    io.stderr(topLevelErrorText(dataProblem ?? error, where));
+    return 1;
   }
 }
 
@@ -103,7 +98,7 @@ main(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`convertr: unexpected error: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(`${topLevelErrorText(error, { verbose: process.argv.includes('--verbose'), dataDirectory: dataDirectory(process.env, process.platform, homedir()) })}\n`);
     process.exitCode = 1;
   },
 );

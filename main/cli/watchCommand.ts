@@ -18,6 +18,7 @@ import { resolveRequest } from './resolveRequest.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';
 import { LOCAL_ONLY } from '../core/hosted/jobRouter.js';
 import { humanLine, jsonLine } from './formatReport.js';
+import { plainMessage, withoutToolWords } from '../core/errorWords.js';
 import type { CliIo } from './io.js';
 
 export interface WatchArgs {
@@ -34,6 +35,8 @@ export interface WatchArgs {
   moveTo: string | undefined;
   stableForMs: number;
   json: boolean;
+  /** Failures also in the tool's or the system's own words (with their code), as `convert --verbose` prints them. */
+  verbose: boolean;
   /** Keep the rule as a batch folder the app runs; without it the rule lives only while this command runs. */
   save: boolean;
 }
@@ -66,6 +69,7 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
         'move-to': { type: 'string' },
         'stable-for': { type: 'string' },
         json: { type: 'boolean', default: false },
+        verbose: { type: 'boolean', default: false },
         save: { type: 'boolean', default: false },
       },
     });
@@ -92,6 +96,7 @@ export function parseWatchArgs(rest: string[]): WatchArgs {
     moveTo: values['move-to'],
     stableForMs: values['stable-for'] ? parseDuration(values['stable-for']) : DEFAULT_STABILITY.stableForMs,
     json: values.json ?? false,
+    verbose: values.verbose ?? false,
     save: values.save ?? false,
   };
 }
@@ -132,16 +137,22 @@ export function findOrAddRule(store: WatchRuleStore, spec: WatchRuleSpec): { rul
 
 const SKIP_TEXT = { 'already-converted': 'already converted', 'failed-before': 'failed before; unchanged since', 'in-progress': 'already being converted', 'own-output': 'an output of this rule' } as const;
 
-function eventLine(event: WatchEvent, json: boolean): { line: string; stream: 'stdout' | 'stderr' } | undefined {
+/** A problem of the rule (not of one conversion) in plain words; `--verbose` adds the original words. */
+function problemText(message: string, verbose: boolean): string {
+  const plain = withoutToolWords(message) ?? plainMessage({ code: 'INTERNAL', message });
+  return verbose && plain !== message ? `${plain}\n    details: ${message}` : plain;
+}
+
+function eventLine(event: WatchEvent, json: boolean, verbose: boolean): { line: string; stream: 'stdout' | 'stderr' } | undefined {
   switch (event.type) {
     case 'finished':
-      return { stream: 'stdout', line: json ? JSON.stringify({ event: 'finished', ...JSON.parse(jsonLine(event.report)), movedTo: event.movedTo }) : `${humanLine(event.report)}${event.movedTo ? `\n    source moved to ${event.movedTo}` : ''}` };
+      return { stream: 'stdout', line: json ? JSON.stringify({ event: 'finished', ...JSON.parse(jsonLine(event.report)), movedTo: event.movedTo }) : `${humanLine(event.report, undefined, undefined, verbose)}${event.movedTo ? `\n    source moved to ${event.movedTo}` : ''}` };
     case 'queued':
       return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'queued', input: event.path }) : `… ${path.basename(event.path)} queued` };
     case 'skipped':
       return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'skipped', input: event.path, reason: event.reason }) : `· ${path.basename(event.path)}: ${SKIP_TEXT[event.reason]}` };
     case 'problem':
-      return { stream: 'stderr', line: `! ${event.path ? `${event.path}: ` : ''}${event.message}` };
+      return { stream: 'stderr', line: `! ${event.path ? `${event.path}: ` : ''}${problemText(event.message, verbose)}` };
     case 'waiting':
       return { stream: json ? 'stdout' : 'stderr', line: json ? JSON.stringify({ event: 'waiting', input: event.path }) : `… ${path.basename(event.path)} waits for the hosted API to be reachable` };
     case 'recovered':
@@ -168,7 +179,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
   let context: RoutedContext;
   try {
     // A rule's files go through the same routing call as `convert` (local: `convertr watch` takes no API address).
-    context = await createRoutedContext({ policy: LOCAL_ONLY, label: undefined, stores, env: process.env, notice: (line) => io.stderr(line) });
+    context = await createRoutedContext({ policy: LOCAL_ONLY, label: undefined, stores, env: process.env, notice: (line) => io.stderr(args.verbose ? line : withoutToolWords(line) ?? line) });
   } catch (error) {
     stores.close();
     throw error;
@@ -195,7 +206,7 @@ export async function watchCommand(args: WatchArgs, io: CliIo): Promise<number> 
       stability: { ...DEFAULT_STABILITY, stableForMs: args.stableForMs, pollMs: Math.min(DEFAULT_STABILITY.pollMs, Math.max(50, Math.round(args.stableForMs / 4))) },
       cohort: null,
       onEvent: (event) => {
-        const out = eventLine(event, args.json);
+        const out = eventLine(event, args.json, args.verbose);
         if (out) io[out.stream](out.line);
       },
     });

@@ -101,14 +101,14 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
   return {
     'app:info': () => ({ version: shell.version, ffmpeg: shell.ffmpeg }),
     'app:facts': () => appFacts(),
-    'queue:enqueue': async ({ paths, target, preset, onConflict }) => {
+    'queue:enqueue': async ({ paths, target, preset, options, onConflict }) => {
       await account.prepare();
       // Hybrid's first batch of a pair: an estimate of this machine from each dropped file's probe (folders are listed later).
       if (target && settings.get().mode === 'hybrid') {
         const files = paths.slice(0, 500).filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile()).map((inputPath) => ({ inputPath, target }));
         await account.router.estimateInputs(files, { mode: 'hybrid', apiUrl: undefined, neverUpload: false, budgetUsd: 0 });
       }
-      return service.enqueue(paths, target, { preset, onConflict });
+      return service.enqueue(paths, target, { preset, options, onConflict });
     },
     'queue:move': ({ jobId, where }) => ({ order: service.move(jobId, where) }),
     'queue:plan': async ({ paths }) => ({ plans: await service.plan(paths) }),

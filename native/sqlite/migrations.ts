@@ -284,7 +284,13 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // 12 is another branch's; this one depends on no other after 11.
+    version: 12,
+    name: 'a finished row keeps the options its job converted with, so that a Retry after a restart converts the same way',
+    sql: `
+      ALTER TABLE job_history ADD COLUMN options_json TEXT;
+    `,
+  },
+  {
     version: 13,
     name: "one job table for every origin: a batch-folder rule's files are jobs of its own batch (origin 'rule'), its ledger moved into them",
     sql: `

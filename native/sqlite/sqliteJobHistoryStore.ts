@@ -1,4 +1,5 @@
 import type { FinishedRow, JobHistoryStore } from '../../main/core/app/jobHistory.js';
+import type { ConversionOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
 /** How long an ended row may wait for others before it is written on its own (a batch of small files is one commit). */
@@ -14,17 +15,19 @@ export class SqliteJobHistoryStore implements JobHistoryStore {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.insert = db.prepare('INSERT OR REPLACE INTO job_history (key, finished_at, row_json) VALUES (?, ?, ?)');
-    this.selectAll = db.prepare('SELECT key, row_json FROM job_history ORDER BY finished_at, rowid');
+    this.insert = db.prepare('INSERT OR REPLACE INTO job_history (key, finished_at, row_json, options_json) VALUES (?, ?, ?, ?)');
+    this.selectAll = db.prepare('SELECT key, row_json, options_json FROM job_history ORDER BY finished_at, rowid');
     this.deleteOne = db.prepare('DELETE FROM job_history WHERE key = ?');
     this.deleteAll = db.prepare('DELETE FROM job_history');
   }
 
   list(): { key: string; row: FinishedRow }[] {
     this.flush();
-    return (this.selectAll.all() as { key: string; row_json: string }[]).flatMap(({ key, row_json }) => {
+    return (this.selectAll.all() as { key: string; row_json: string; options_json: string | null }[]).flatMap(({ key, row_json, options_json }) => {
       try {
-        return [{ key, row: JSON.parse(row_json) as FinishedRow }];
+        const row = JSON.parse(row_json) as Omit<FinishedRow, 'options'>;
+        // Rows kept before options were have none: a Retry then rebuilds them from the row's preset.
+        return [{ key, row: { ...row, options: options_json === null ? null : (JSON.parse(options_json) as ConversionOptions) } }];
       } catch {
         // A row that cannot be read back is left out rather than hiding the others.
         return [];
@@ -55,7 +58,7 @@ export class SqliteJobHistoryStore implements JobHistoryStore {
     const pending = this.pending;
     this.pending = [];
     this.db.transaction(() => {
-      for (const [key, row] of pending) this.insert.run(key, row.finishedAt ?? Date.now(), JSON.stringify(row));
+      for (const [key, { options, ...row }] of pending) this.insert.run(key, row.finishedAt ?? Date.now(), JSON.stringify(row), options ? JSON.stringify(options) : null);
     })();
   }
 }

@@ -88,6 +88,8 @@ export interface JobViewData {
   preset: string | null;
   /** Options that differ from the defaults, in words ("under 25 MB, 1280 px"); empty when none. */
   optionsSummary: string;
+  /** The options the job converts with (a Retry converts with them again); null on rows kept before they were. */
+  options: ConversionOptions | null;
   /** Picture size and length of the input and of the output, once the job has read them; null until then (and for hosted jobs). */
   inputFacts: MediaFacts | null;
   outputFacts: MediaFacts | null;
@@ -95,11 +97,18 @@ export interface JobViewData {
   route?: JobRouteView | null;
 }
 
-/** What a drop or a Retry converts with: a preset's id (its target is the default target), and the conflict policy. */
+/**
+ * What a drop or a Retry converts with: a preset's id (its target is the default target), options set by hand
+ * for the row (over the preset's), and the conflict policy.
+ */
 export interface RowChoice {
   preset?: string | null;
+  options?: Partial<ConversionOptions>;
   onConflict?: ConflictPolicy;
 }
+
+/** Where a queued row goes: one place up or down, first, or beside another queued row (where it was dropped). */
+export type MoveWhere = 'up' | 'down' | 'top' | { before: number } | { after: number };
 
 export interface DesktopEvents {
   jobUpdated(view: JobViewData): void;
@@ -135,8 +144,6 @@ export class DesktopService {
   private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
   private readonly controlOf = new Map<number, JobControl>();
   private readonly presetOf = new Map<number, string | null>();
-  /** The name template each row's job was made with (its options travel with the job; a Retry with the same preset keeps it). */
-  private readonly nameTemplateOf = new Map<number, string>();
   /** The history key of each finished row that is kept. */
   private readonly historyKeyOf = new Map<number, string>();
   /** The output file each finished job committed (device and inode). */
@@ -159,7 +166,7 @@ export class DesktopService {
     let lastBatch = 0;
     for (const { key, row: { committed, id: keptId, ...row } } of this.deps.history?.list() ?? []) {
       const id = keptId !== undefined && !this.views.has(keptId) ? keptId : this.deps.ids.next();
-      this.views.set(id, { ...row, id, progress: row.status === 'succeeded' ? 1 : 0, etaSeconds: null, pauseNote: null });
+      this.views.set(id, { ...row, options: row.options ?? null, id, progress: row.status === 'succeeded' ? 1 : 0, etaSeconds: null, pauseNote: null });
       if (committed) this.committedOf.set(id, committed);
       this.historyKeyOf.set(id, key);
       this.presetOf.set(id, row.preset === null ? null : presetId(row.preset));
@@ -172,7 +179,7 @@ export class DesktopService {
   private choiceOptions(choice: RowChoice): { preset: Preset | undefined; options: ConversionOptions } {
     const preset = choice.preset ? findPreset(choice.preset, allPresets(this.deps.presets.list())) : undefined;
     if (choice.preset && !preset) throw new AppError('USAGE', `There is no preset "${choice.preset}" any more; pick another.`);
-    const options = normalizeOptions({ ...(preset?.options ?? {}), ...(choice.onConflict ? { onConflict: choice.onConflict } : {}) });
+    const options = normalizeOptions({ ...(preset?.options ?? {}), ...(choice.onConflict ? { onConflict: choice.onConflict } : {}), ...(choice.options ?? {}) });
     // A preset's own template is the more specific choice; the Settings one names every other conversion of the window.
     const template = options.nameTemplate ?? this.deps.settings.get().nameTemplate;
     if (template) options.nameTemplate = preset ? withPreset(template, preset.id) : template;
@@ -212,7 +219,7 @@ export class DesktopService {
       }
     }
     // Every skipped row joins the batch before any ends: a batch of skipped files alone finishes once, with all of them.
-    const skippedIds = smartSkips.map((skip) => this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null));
+    const skippedIds = smartSkips.map((skip) => this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null, options));
     for (const id of skippedIds) this.tracker.ended({ jobId: id, status: 'skipped', output: null });
     this.tracker.closeIfEmpty(batchId);
     return { batchId, jobIds, skipped };
@@ -239,17 +246,18 @@ export class DesktopService {
   }
 
   /**
-   * Moves a queued row one place up or down among the queued rows, or to the top of them; the scheduler then
-   * starts them in that order. Returns every row's id in list order.
+   * Moves a queued row one place up or down among the queued rows, to the top of them, or just before or after
+   * another queued row (a drop); the scheduler then starts them in that order. Returns every row's id in list order.
    */
-  move(jobId: number, where: 'up' | 'down' | 'top'): number[] {
+  move(jobId: number, where: MoveWhere): number[] {
     const queued = [...this.views.values()].filter((view) => view.status === 'queued').map((view) => view.id);
     const at = queued.indexOf(jobId);
-    const to = where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
+    const rest = queued.filter((id) => id !== jobId);
+    const beside = typeof where === 'object' ? rest.indexOf('before' in where ? where.before : where.after) : -1;
+    const to = typeof where === 'object' ? (beside < 0 ? -1 : 'before' in where ? beside : beside + 1) : where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
     const scheduler = this.schedulerOf.get(jobId);
     if (at >= 0 && to >= 0 && to < queued.length && to !== at && scheduler) {
-      const moved = [...queued];
-      moved.splice(at, 1);
+      const moved = rest;
       moved.splice(to, 0, jobId);
       const before = moved.slice(to + 1).find((id) => this.schedulerOf.get(id) === scheduler);
       scheduler.moveQueued(jobId, before);
@@ -268,23 +276,25 @@ export class DesktopService {
 
   /**
    * Converts a failed or cancelled row again, with another target or preset when the user picked one (a
-   * wrong target fails the same way again otherwise).
+   * wrong target fails the same way again otherwise). Without another preset it converts with the options
+   * the job had, hand-set ones included, after a restart too.
    */
   async retry(jobId: number, change: { target?: OutputFormat; preset?: string | null } = {}): Promise<number> {
     const view = this.views.get(jobId);
     if (!view) throw new AppError('USAGE', 'That job is no longer in the queue.');
     if (view.status !== 'failed' && view.status !== 'cancelled') throw new AppError('USAGE', 'Only a failed or cancelled job can be retried.');
-    const presetChoice = change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null;
-    const { preset, options } = this.choiceOptions({ preset: presetChoice });
-    const kept = this.nameTemplateOf.get(jobId);
-    if (kept !== undefined && change.preset === undefined) options.nameTemplate = kept;
+    const keep = change.preset === undefined && view.options !== null;
+    const { preset, options } = keep
+      ? { preset: undefined, options: normalizeOptions(view.options) }
+      : this.choiceOptions({ preset: change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null });
+    const presetName = keep ? view.preset : preset?.name ?? null;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
     assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
     const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
-    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), preset?.name ?? null);
+    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), presetName);
     if (id === undefined) throw new AppError('USAGE', 'That file is being converted by another Convertr process.');
     this.forget(jobId);
     return id;
@@ -309,7 +319,6 @@ export class DesktopService {
     this.schedulerOf.delete(jobId);
     this.controlOf.delete(jobId);
     this.presetOf.delete(jobId);
-    this.nameTemplateOf.delete(jobId);
     this.committedOf.delete(jobId);
   }
 
@@ -447,14 +456,14 @@ export class DesktopService {
   }
 
   /** A file not converted on purpose, as a finished row with its reason (kept in history like the others). */
-  private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null): number {
+  private addSkippedRow(batchId: number, input: string, reason: string, preset: string | null, options: ConversionOptions): number {
     const id = this.deps.ids.next();
     const format = inputFormatFromName(input)!;
     const target = smartTargetForKind(inputKind(format));
     this.views.set(id, {
       id, batchId, input, name: path.basename(input), target, pair: formatLabel(format), mode: 'local', status: 'skipped', pauseNote: null,
       progress: 0, etaSeconds: null, inputBytes: fileSize(input), outputBytes: null, output: null, notes: [reason], error: null,
-      finishedAt: this.deps.now(), preset, optionsSummary: '', inputFacts: null, outputFacts: null,
+      finishedAt: this.deps.now(), preset, optionsSummary: '', options, inputFacts: null, outputFacts: null,
     });
     this.presetOf.set(id, preset === null ? null : presetId(preset));
     this.tracker.add(batchId, id);
@@ -476,12 +485,11 @@ export class DesktopService {
     this.schedulerOf.set(id, scheduler);
     this.controlOf.set(id, launched.control);
     this.presetOf.set(id, preset === null ? null : presetId(preset));
-    if (job.options.nameTemplate !== undefined) this.nameTemplateOf.set(id, job.options.nameTemplate);
     this.views.set(id, {
       id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
       pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
       inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
-      preset, optionsSummary: describeOptions(job.options), inputFacts: null, outputFacts: null,
+      preset, optionsSummary: describeOptions(job.options), options: job.options, inputFacts: null, outputFacts: null,
     });
     this.tracker.add(batchId, id);
     const current = scheduler.get(id);

@@ -3,7 +3,8 @@ import type { CommittedFile } from '../fileIdentity.js';
 
 /**
  * A finished row as history keeps it: what the window shows once a job has ended (no progress, no id of
- * this run), and the output file it committed (device and inode), which alone may be downloaded.
+ * this run), the options its job converted with (for a Retry after a restart), and the output file it
+ * committed (device and inode), which alone may be downloaded.
  */
 export type FinishedRow = Omit<JobViewData, 'id' | 'progress' | 'etaSeconds' | 'pauseNote'> & {
   /** The row's job id, kept so that the row keeps it after a restart (absent in rows kept before ids were). */

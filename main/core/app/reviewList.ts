@@ -2,12 +2,15 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { OUTPUT_FORMATS } from '../formats.js';
+import { conversionOptionsSchema } from '../engine/plan/conversionOptionsSchema.js';
 
-/** One file waiting for Start in the window's review list, with the target and preset picked for it. */
+/** One file waiting for Start in the window's review list, with the target, preset and options picked for it. */
 const reviewRowSchema = z.object({
   path: z.string().min(1),
   target: z.enum(OUTPUT_FORMATS).nullable(),
   preset: z.string().min(1).nullable(),
+  /** Set by hand on the row; null or absent: the preset's, or the defaults. */
+  options: conversionOptionsSchema.nullable().optional(),
 });
 export type ReviewRow = z.infer<typeof reviewRowSchema>;
 const reviewFileSchema = z.object({ rows: z.array(reviewRowSchema) });

@@ -1,3 +1,4 @@
+import { startRowDrag } from '../lib/rowDrag';
 import { memo, useState } from 'react';
 import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
@@ -127,6 +128,9 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           </span>
         )}
         <span className="job-actions">
+          {job.status === 'queued' && (
+            <span className="drag-handle" aria-hidden="true" title="Drag to reorder" data-testid="drag-handle" onPointerDown={(e) => startRowDrag(e, job.id, (place) => void move(job.id, place))}>⠿</span>
+          )}
           {job.status === 'queued' && (
             <span className="job-move" role="group" aria-label={`Order of ${job.name} (Alt+Up, Alt+Down)`}>
               <button type="button" className="move-top" aria-label={`Move ${job.name} to the top`} title="Start first" onClick={() => moveRow('top')}>⤒</button>

@@ -1,16 +1,47 @@
-import type { JobView } from '../../../preload/contract';
+import { useState } from 'react';
+import type { ConversionOptionsView, JobView, PresetView } from '../../../preload/contract';
+import { optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
 import { formatLabel } from '../lib/facts';
 import { presetFits } from '../lib/rowChoices';
 import { useAppFacts } from '../stores/factsStore';
 import { usePending, type PendingRow } from '../stores/pendingStore';
 import { usePresets } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
+import { OptionsFields } from './OptionsFields';
 import { FormatOptions, PresetOptions } from './TargetPicker';
 
 /** Sizes as size limits are stated (1 MB = 1,000,000 bytes, as `--max-size` counts). */
 const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Number((bytes / 1e6).toPrecision(bytes >= 1e7 ? 3 : 2))} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`);
 
+/**
+ * One row's own options, from its preset's (or the defaults) until changed by hand; every valid change is the
+ * row's choice at once (and is kept with the review list), a typing mistake is named under its field.
+ */
+function RowOptions({ row, preset }: { row: PendingRow; preset: PresetView | undefined }) {
+  const facts = useAppFacts();
+  const onConflict = useUi((s) => s.onConflict);
+  const mb = facts.options.bytesPerMb;
+  const base: ConversionOptionsView = preset?.options ?? { quality: 'balanced', stripMetadata: false, onConflict };
+  const [form, setForm] = useState(() => optionsFormOf(row.options ?? base, mb));
+  const problems = optionsFormProblems(form, facts);
+  const edit = (next: typeof form) => {
+    setForm(next);
+    if (Object.keys(optionsFormProblems(next, facts)).length > 0) return;
+    const options = optionsOfForm(next, mb);
+    // Back to what the row had anyway: nothing of its own.
+    const same = JSON.stringify(options) === JSON.stringify(optionsOfForm(optionsFormOf(base, mb), mb));
+    usePending.getState().change(row.key, { options: same ? null : options });
+  };
+  return (
+    <fieldset className="pending-options" id={`review-options-${row.key}`}>
+      <legend>Options for {row.name}</legend>
+      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} />
+    </fieldset>
+  );
+}
+
 function PendingItem({ row }: { row: PendingRow }) {
+  const [open, setOpen] = useState(false);
   const facts = useAppFacts();
   const presets = usePresets((s) => s.presets);
   const { change, remove } = usePending.getState();
@@ -19,10 +50,12 @@ function PendingItem({ row }: { row: PendingRow }) {
   const smart = row.choices.smart;
   const pickPreset = (id: string) => {
     const preset = presets.find((p) => p.id === id);
-    change(row.key, preset ? { preset: preset.id, target: preset.target } : { preset: null });
+    // A new preset brings its own options: what was set by hand for the old one is dropped.
+    change(row.key, preset ? { preset: preset.id, target: preset.target, options: null } : { preset: null, options: null });
   };
   const smartLabel = chosen ? `The preset's: ${formatLabel(facts, chosen.target)}` : 'target' in smart ? `Smart: ${formatLabel(facts, smart.target)}` : 'Smart: leave as is';
-  const estimate = chosen && row.target === chosen.target ? row.choices.estimates.find((e) => e.preset === chosen.id) : undefined;
+  // The estimate is the preset's: options changed by hand make another file.
+  const estimate = chosen && !row.options && row.target === chosen.target ? row.choices.estimates.find((e) => e.preset === chosen.id) : undefined;
   const skipReason = !chosen && row.target === null && 'skip' in smart ? smart.skip : null;
   return (
     <li className="pending-row" data-testid="pending-row" aria-label={row.name}>
@@ -35,9 +68,13 @@ function PendingItem({ row }: { row: PendingRow }) {
         <option value="">No preset</option>
         <PresetOptions presets={fitting} />
       </select>
+      <button type="button" aria-expanded={open} aria-controls={open ? `review-options-${row.key}` : undefined} onClick={() => setOpen(!open)}>
+        Options<span className="visually-hidden"> for {row.name}</span>{row.options ? ' (changed)' : ''}
+      </button>
       <button type="button" className="link" aria-label={`Remove ${row.name} before converting`} onClick={() => remove(row.key)}>Remove</button>
       {estimate && <span className="pending-estimate hint" data-testid="pending-estimate">{estimate.atMost ? `≤ ${megabytes(estimate.bytes)} (size limit)` : `About ${megabytes(estimate.bytes)} (estimate)`}</span>}
       {skipReason && <span className="pending-skip hint" data-testid="pending-skip">Smart will skip it: {skipReason}</span>}
+      {open && <RowOptions key={row.preset ?? ''} row={row} preset={chosen} />}
     </li>
   );
 }

@@ -29,6 +29,9 @@ export function FormatOptions({ allowed }: { allowed?: readonly OutputFormatView
   );
 }
 
+/** The header's shorter words for the same choices: its visible label already says "If taken". */
+const CONFLICT_SHORT: Record<ConflictView, string> = { 'keep-both': 'Keep both', skip: 'Skip it', overwrite: 'Replace it' };
+
 /** Built-in presets, then the user's. */
 export function PresetOptions({ presets }: { presets: PresetView[] }) {
   const groups: [string, PresetView[]][] = [['Built in', presets.filter((p) => p.builtIn)], ['Yours', presets.filter((p) => !p.builtIn)]];
@@ -54,7 +57,7 @@ export function TargetPicker() {
   return (
     <div className="target-picker">
       <label>
-        Convert to
+        <span className="picker-label">Convert to</span>
         <select
           aria-label="Target format"
           value={target ?? 'smart'}
@@ -65,17 +68,17 @@ export function TargetPicker() {
         </select>
       </label>
       <label>
-        Preset
+        <span className="picker-label">Preset</span>
         <select aria-label="Preset" value={preset ?? ''} onChange={(e) => setPreset(e.target.value === '' ? null : e.target.value)}>
-          <option value="">None</option>
+          <option value="">No preset</option>
           <PresetOptions presets={presets} />
         </select>
       </label>
       <label>
-        If the name is taken
-        <select aria-label="If the output's name is taken" value={onConflict} onChange={(e) => setOnConflict(e.target.value as ConflictView)}>
+        <span className="picker-label">If taken</span>
+        <select aria-label="If the output's name is taken" title={CONFLICT_LABEL[onConflict]} value={onConflict} onChange={(e) => setOnConflict(e.target.value as ConflictView)}>
           {facts.options.conflictPolicies.map((c) => (
-            <option key={c} value={c}>{CONFLICT_LABEL[c]}</option>
+            <option key={c} value={c}>{CONFLICT_SHORT[c]}</option>
           ))}
         </select>
       </label>

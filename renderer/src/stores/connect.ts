@@ -37,7 +37,7 @@ export function connectStores(): () => void {
     if (!state.loaded || (state.rows === previous.rows && state.loaded === previous.loaded)) return;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
-      const rows = usePending.getState().rows.map(({ path, target, preset }) => ({ path, target, preset }));
+      const rows = usePending.getState().rows.map(({ path, target, preset, options }) => ({ path, target, preset, options }));
       void call('review:set', { rows }).catch(() => undefined);
     }, 150);
   });

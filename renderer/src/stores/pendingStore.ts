@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppFactsView, PresetView, ReviewRowView } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, PresetView, ReviewRowView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 import { choiceForFile, choicesByName, choicesFromPlan, presetFits, type FileChoices } from '../lib/rowChoices';
 import { useFacts } from './factsStore';
@@ -14,6 +14,8 @@ export interface PendingRow {
   /** null: Smart, or the preset's target when a preset is picked. */
   target: Target;
   preset: string | null;
+  /** Set by hand on this row (null: the preset's, or the defaults); a new preset starts from its own. */
+  options: ConversionOptionsView | null;
   /** What the file can become and what Smart would do: by its name, then as core read it. */
   choices: FileChoices;
 }
@@ -27,10 +29,10 @@ interface PendingState {
   load(): Promise<void>;
   /** Adds dropped files; the toolbar's target and preset apply to the files they fit, the others keep Smart. */
   add(paths: string[], choice: { target: Target; preset: PresetView | undefined }): void;
-  change(key: number, change: Partial<Pick<PendingRow, 'target' | 'preset'>>): void;
+  change(key: number, change: Partial<Pick<PendingRow, 'target' | 'preset' | 'options'>>): void;
   remove(key: number): void;
   clear(): void;
-  /** Enqueues every row with its own target and preset: one batch per distinct choice. */
+  /** Enqueues every row with its own target, preset and options: one batch per distinct choice. */
   start(onConflict: ConflictView): Promise<void>;
 }
 
@@ -63,7 +65,7 @@ export const usePending = create<PendingState>((set, get) => ({
     const { rows } = await call('review:get', {}).catch(() => ({ rows: [] as ReviewRowView[] }));
     const facts = useFacts.getState().facts ?? (await useFacts.getState().load(), useFacts.getState().facts);
     if (!facts) return set({ loaded: true });
-    const restored = rows.map((row) => ({ key: nextKey++, path: row.path, name: baseName(row.path), target: row.target, preset: row.preset, choices: choicesByName(facts, baseName(row.path)) }));
+    const restored = rows.map((row) => ({ key: nextKey++, path: row.path, name: baseName(row.path), target: row.target, preset: row.preset, options: row.options ?? null, choices: choicesByName(facts, baseName(row.path)) }));
     set((state) => ({ rows: [...restored, ...state.rows], loaded: true }));
     correctByContent(restored, facts, (row, choices) => ({ ...row, choices }), set);
   },
@@ -73,7 +75,7 @@ export const usePending = create<PendingState>((set, get) => ({
     const added = paths.map((path) => {
       const name = baseName(path);
       const choices = choicesByName(facts, name);
-      return { key: nextKey++, path, name, choices, ...choiceForFile(choice, choices) };
+      return { key: nextKey++, path, name, choices, options: null, ...choiceForFile(choice, choices) };
     });
     set((state) => ({ rows: [...state.rows, ...added] }));
     correctByContent(added, facts, (row, choices) => {
@@ -92,12 +94,12 @@ export const usePending = create<PendingState>((set, get) => ({
     try {
       const groups = new Map<string, PendingRow[]>();
       for (const row of rows) {
-        const id = `${row.target ?? ''}\n${row.preset ?? ''}`;
+        const id = `${row.target ?? ''}\n${row.preset ?? ''}\n${JSON.stringify(row.options)}`;
         groups.set(id, [...(groups.get(id) ?? []), row]);
       }
       for (const group of groups.values()) {
-        const { target, preset } = group[0]!;
-        await useQueue.getState().enqueue(group.map((row) => row.path), target, { preset, onConflict });
+        const { target, preset, options } = group[0]!;
+        await useQueue.getState().enqueue(group.map((row) => row.path), target, { preset, options, onConflict });
       }
       const started = new Set(rows.map((row) => row.key));
       set((state) => ({ rows: state.rows.filter((row) => !started.has(row.key)) }));

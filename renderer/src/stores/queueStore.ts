@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { BatchSummary, ConflictView, InterruptedBatchView, JobView } from '../../../preload/contract';
+import type { BatchSummary, ConflictView, ConversionOptionsView, InterruptedBatchView, InvokeRequest, JobView } from '../../../preload/contract';
 import { call } from '../api/bridge';
 
 export type Target = JobView['target'] | null;
@@ -32,9 +32,10 @@ interface QueueState {
   apply(view: JobView): void;
   batchFinished(summary: BatchSummary): void;
   focusBatch(batchId: number): void;
-  /** A queued row up or down one place among the queued rows, or first: the order they start in. */
-  move(id: number, where: 'up' | 'down' | 'top'): Promise<void>;
-  enqueue(paths: string[], target: Target, choice?: { preset: string | null; onConflict: ConflictView }): Promise<void>;
+  /** A queued row up or down one place among the queued rows, first, or beside another (a drop): the order they start in. */
+  move(id: number, where: InvokeRequest<'queue:move'>['where']): Promise<void>;
+  /** `options`: set by hand for these files, over the preset's. */
+  enqueue(paths: string[], target: Target, choice?: { preset: string | null; options?: ConversionOptionsView | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
   retry(id: number, change?: RetryChange): Promise<void>;
   remove(id: number): Promise<void>;
@@ -98,7 +99,7 @@ export const useQueue = create<QueueState>((set, get) => ({
   focusBatch: (batchId) => set({ focusedBatch: batchId }),
   enqueue: async (paths, target, choice) => {
     try {
-      const { skipped } = await call('queue:enqueue', { paths, target, ...(choice ? { preset: choice.preset, onConflict: choice.onConflict } : {}) });
+      const { skipped } = await call('queue:enqueue', { paths, target, ...(choice ? { preset: choice.preset, onConflict: choice.onConflict, ...(choice.options ? { options: choice.options } : {}) } : {}) });
       if (skipped.length > 0) set({ message: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
     } catch (error) {
       set({ message: errorText(error) });

@@ -237,6 +237,25 @@ describe('DesktopService', () => {
     expect(service.list().jobs.map((j) => [j.id, j.status])).toEqual([[retried, 'succeeded']]);
   });
 
+  it('a Retry after a restart converts with the options set by hand for the failed job', async () => {
+    const file = path.join(dir, 'drop', 'later.png');
+    writeFileSync(file, 'not yet');
+    const first = createService();
+    const { jobIds } = await first.service.enqueue([file], 'webp', { options: { resize: 64 } });
+    await first.scheduler.whenIdle();
+    expect(first.service.list().jobs[0]).toMatchObject({ status: 'failed', optionsSummary: expect.stringContaining('64'), options: { resize: 64 } });
+    stores.close();
+
+    copyFileSync(corpus('image/portrait_6.jpg'), file);
+    const { service, scheduler } = createService();
+    const retried = await service.retry(jobIds[0]!);
+    await scheduler.whenIdle();
+    const row = service.list().jobs.find((j) => j.id === retried)!;
+    expect(row).toMatchObject({ status: 'succeeded', options: { resize: 64 } });
+    const { width, height } = await import('sharp').then(({ default: sharp }) => sharp(row.output!).metadata());
+    expect(Math.max(width!, height!)).toBe(64);
+  }, 60_000);
+
   it("rows carry the input's and the output's picture size and length, and a row's picture is made on demand", async () => {
     const video = path.join(dir, 'drop', 'clip.mp4');
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', video]);

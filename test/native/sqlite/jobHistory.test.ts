@@ -8,7 +8,7 @@ function row(name: string, finishedAt: number, status: FinishedRow['status'] = '
   return {
     batchId: 1, input: `/in/${name}`, name, target: 'mp4', pair: 'MOV->MP4', mode: 'local', status,
     inputBytes: 12_400_000, outputBytes: 3_100_000, output: status === 'succeeded' ? `/in/${name}.mp4` : null, notes: [], error: null,
-    finishedAt, preset: null, optionsSummary: '', inputFacts: { width: 1920, height: 1080, durationSeconds: 40 }, outputFacts: { width: 1280, height: 720, durationSeconds: 40 },
+    finishedAt, preset: null, optionsSummary: '', options: null, inputFacts: { width: 1920, height: 1080, durationSeconds: 40 }, outputFacts: { width: 1280, height: 720, durationSeconds: 40 },
   };
 }
 
@@ -47,6 +47,15 @@ describe('the window\'s finished rows in SQLite', () => {
     expect(reopened.clear()).toBe(2);
     reopened = reopen();
     expect(reopened.list()).toEqual([]);
+  });
+
+  it('keeps the options a row\'s job converted with, beside the row', () => {
+    const store = new SqliteJobHistoryStore(db);
+    const options = { quality: 'small' as const, resize: 1024, maxSizeBytes: 8_000_000, stripMetadata: false, onConflict: 'keep-both' as const };
+    store.add('a', { ...row('a.mov', 1000), preset: 'Email video, under 25 MB', options });
+    store.flush();
+    expect(db.prepare("SELECT options_json FROM job_history WHERE key = 'a'").get()).toEqual({ options_json: JSON.stringify(options) });
+    expect(reopen().list()[0]!.row).toMatchObject({ preset: 'Email video, under 25 MB', options });
   });
 
   it('writes rows that end close together in one transaction, and before any read or delete', () => {
