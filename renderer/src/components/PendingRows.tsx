@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { ConversionOptionsView, JobView, PresetView } from '../../../preload/contract';
-import { optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
+import type { ConversionOptionsView, JobView, OutputFormatView, PresetView } from '../../../preload/contract';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
 import { formatLabel } from '../lib/facts';
 import { presetFits } from '../lib/rowChoices';
 import { useAppFacts } from '../stores/factsStore';
@@ -17,25 +17,26 @@ const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Number((bytes / 1e6).toP
  * One row's own options, from its preset's (or the defaults) until changed by hand; every valid change is the
  * row's choice at once (and is kept with the review list), a typing mistake is named under its field.
  */
-function RowOptions({ row, preset }: { row: PendingRow; preset: PresetView | undefined }) {
+function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetView | undefined; target: OutputFormatView }) {
   const facts = useAppFacts();
   const onConflict = useUi((s) => s.onConflict);
   const mb = facts.options.bytesPerMb;
   const base: ConversionOptionsView = preset?.options ?? { quality: 'balanced', stripMetadata: false, onConflict };
   const [form, setForm] = useState(() => optionsFormOf(row.options ?? base, mb));
-  const problems = optionsFormProblems(form, facts);
+  const offered = offeredOptions(facts, target);
+  const problems = optionsFormProblems(form, facts, offered);
   const edit = (next: typeof form) => {
     setForm(next);
-    if (Object.keys(optionsFormProblems(next, facts)).length > 0) return;
-    const options = optionsOfForm(next, mb);
+    if (Object.keys(optionsFormProblems(next, facts, offered)).length > 0) return;
+    const options = optionsOfForm(next, mb, offered);
     // Back to what the row had anyway: nothing of its own.
-    const same = JSON.stringify(options) === JSON.stringify(optionsOfForm(optionsFormOf(base, mb), mb));
+    const same = JSON.stringify(options) === JSON.stringify(optionsOfForm(optionsFormOf(base, mb), mb, offered));
     usePending.getState().change(row.key, { options: same ? null : options });
   };
   return (
     <fieldset className="pending-options" id={`review-options-${row.key}`}>
       <legend>Options for {row.name}</legend>
-      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} />
+      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} target={target} />
     </fieldset>
   );
 }
@@ -57,6 +58,7 @@ function PendingItem({ row }: { row: PendingRow }) {
   // The estimate is the preset's: options changed by hand make another file.
   const estimate = chosen && !row.options && row.target === chosen.target ? row.choices.estimates.find((e) => e.preset === chosen.id) : undefined;
   const skipReason = !chosen && row.target === null && 'skip' in smart ? smart.skip : null;
+  const target = row.target ?? chosen?.target ?? ('target' in smart ? smart.target : undefined);
   return (
     <li className="pending-row" data-testid="pending-row" aria-label={row.name}>
       <span className="job-name" title={row.path}>{row.name}</span>
@@ -68,13 +70,13 @@ function PendingItem({ row }: { row: PendingRow }) {
         <option value="">No preset</option>
         <PresetOptions presets={fitting} />
       </select>
-      <button type="button" aria-expanded={open} aria-controls={open ? `review-options-${row.key}` : undefined} onClick={() => setOpen(!open)}>
+      {target && <button type="button" aria-expanded={open} aria-controls={open ? `review-options-${row.key}` : undefined} onClick={() => setOpen(!open)}>
         Options<span className="visually-hidden"> for {row.name}</span>{row.options ? ' (changed)' : ''}
-      </button>
+      </button>}
       <button type="button" className="link" aria-label={`Remove ${row.name} before converting`} onClick={() => remove(row.key)}>Remove</button>
       {estimate && <span className="pending-estimate hint" data-testid="pending-estimate">{estimate.atMost ? `≤ ${megabytes(estimate.bytes)} (size limit)` : `About ${megabytes(estimate.bytes)} (estimate)`}</span>}
       {skipReason && <span className="pending-skip hint" data-testid="pending-skip">Smart will skip it: {skipReason}</span>}
-      {open && <RowOptions key={row.preset ?? ''} row={row} preset={chosen} />}
+      {open && target && <RowOptions key={`${row.preset ?? ''}:${target}`} row={row} preset={chosen} target={target} />}
     </li>
   );
 }
