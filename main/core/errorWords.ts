@@ -44,7 +44,7 @@ const WORDS: Record<ErrorCode, { plain: string; advice: string }> = {
 };
 
 /** Words of tools and of the operating system: errno codes, ffmpeg's and the network's and the desktop's (D-Bus) terms. */
-const TOOL_WORDS = /\bE[A-Z]{4,}\b|getaddrinfo|\bmoov\b|\batom\b|D-Bus|dbus|org\.freedesktop|autolaunch|given address is empty|libsecret|\bX11\b|\$DISPLAY|\berrno\b|\bsyscall\b|ffmpeg|ffprobe|\bmkdir\b|\bopen '|Invalid data found|\bstderr\b|\bat \S+ \(|\bundefined\b|\bnull\b|\bNaN\b/;
+const TOOL_WORDS = /\bE[A-Z]{4,}\b|getaddrinfo|\bmoov\b|\batom\b|D-Bus|dbus|org\.freedesktop|autolaunch|given address is empty|libsecret|\bX11\b|\$DISPLAY|\berrno\b|\bsyscall\b|ffmpeg|ffprobe|\bmkdir\b|\bopen '|Invalid data found|Invalid argument|Operation not permitted|No such file or directory|Permission denied|Input\/output error|Cannot allocate memory|Resource temporarily unavailable|End of file|Conversion failed|Error while (?:de|en)coding|Could not find codec parameters|\bstderr\b|\bat \S+ \(|\bundefined\b|\bnull\b|\bNaN\b/;
 
 /** True when a message holds a tool's or the system's own words. */
 export function hasToolWords(message: string): boolean {

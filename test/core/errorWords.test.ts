@@ -15,6 +15,8 @@ const TOOL_MESSAGES = [
   'No OS keychain is available (The given address is empty).',
   'ffmpeg exited with code 1: Invalid data found when processing input',
   "EACCES: permission denied, open '/data/convertr.db'",
+  'This file is damaged or incomplete: Invalid argument',
+  'ffmpeg stopped: Error while decoding stream #0:1: Invalid data',
 ];
 
 describe('every error a user can meet, in plain words', () => {
@@ -36,6 +38,7 @@ describe('every error a user can meet, in plain words', () => {
 
   it('keeps what the message says in the user\'s terms and takes out only the tool\'s words', () => {
     expect(plainMessage({ code: 'INPUT_CORRUPT', message: TOOL_MESSAGES[0]! })).toBe('This file is damaged or incomplete.');
+    expect(plainMessage({ code: 'INPUT_CORRUPT', message: 'This file is damaged or incomplete: Invalid argument' })).toBe('This file is damaged or incomplete.');
     expect(plainMessage({ code: 'OUTPUT_UNWRITABLE', message: TOOL_MESSAGES[2]! })).toBe('The output folder /tmp/x/sub cannot be created.');
     expect(plainMessage({ code: 'KEYCHAIN_UNAVAILABLE', message: TOOL_MESSAGES[3]! })).toBe('No OS keychain is available.');
     expect(plainMessage({ code: 'DATA_FOLDER_UNWRITABLE', message: TOOL_MESSAGES[5]! })).toBe('Convertr cannot save its own records in its data folder.');
