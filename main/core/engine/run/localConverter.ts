@@ -7,6 +7,7 @@ import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/i
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from '../plan/conversionOptions.js';
 import { checkOutputSize } from '../plan/sizeBudget.js';
+import { runWithinSizeLimit } from './sizeLimitedRun.js';
 import path from 'node:path';
 import { readMp3Output } from '../plan/mp3Output.js';
 import { probeMovieForAudio } from '../identify/isoBmffProbe.js';
@@ -186,19 +187,33 @@ export class LocalConverter {
     const trim = trimOf(options, probe.durationSeconds);
     const planned = trim ? trimmedInput(probed, trim) : probed;
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
-    const plans: FfmpegPlan[] = (request.target === 'gif'
-      ? planGifConversions(planned, options)
-      : [isVideoOutput(request.target)
-        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
-        : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
-      .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
-    let plan = plans[0]!;
-    for (const [attempt, next] of plans.entries()) {
-      plan = next;
-      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
-      const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
-      if (!tooLarge || attempt === plans.length - 1) break;
-      await rm(temporary, { force: true });
+    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p;
+    let plan: FfmpegPlan;
+    if (request.target === 'gif') {
+      const plans = planGifConversions(planned, options).map(cut);
+      plan = plans[0]!;
+      for (const [attempt, next] of plans.entries()) {
+        plan = next;
+        await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+        const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
+        if (!tooLarge || attempt === plans.length - 1) break;
+        await rm(temporary, { force: true });
+      }
+    } else {
+      const target = request.target;
+      const planMedia = (conversion: ConversionOptions, bitrateScale?: number) => cut(isVideoOutput(target)
+        ? planVideoConversion(planned, target, { forceReencode, conversion, passLogFile: path.join(scratchDir, 'pass'), bitrateScale })
+        : planAudioConversion(planned, target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion, bitrateScale }));
+      let written = false;
+      plan = await runWithinSizeLimit(planMedia(options), {
+        atBitrateScale: (scale) => planMedia(options, scale),
+        atQuality: () => planMedia({ ...options, maxSizeBytes: undefined }),
+      }, async (next, reuseFirstPass) => {
+        if (written) await rm(temporary, { force: true });
+        written = true;
+        await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress, reuseFirstPass);
+        return statSync(temporary).size;
+      });
     }
     const output = await this.readOutput(plan, temporary, signal);
     const problems = checkMediaOutput(output, plan.expectation);
@@ -222,14 +237,16 @@ export class LocalConverter {
     return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
   }
 
-  private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<void> {
+  /** `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding pass runs. */
+  private async runPlan(plan: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false): Promise<void> {
     const duration = plan.durationSeconds;
+    const firstPass = plan.firstPass !== undefined && !reuseFirstPass;
     // Two passes share the progress bar: the analysis pass is the first half.
-    const passes = plan.firstPass ? 2 : 1;
+    const passes = firstPass ? 2 : 1;
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
-    if (plan.firstPass) {
+    if (firstPass) {
       await ensureScratch(scratchDir);
       await currentJob()?.checkpoint(signal);
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(0) });
