@@ -4,7 +4,8 @@ import { formatMegabytes, type Quality } from './conversionOptions.js';
 /**
  * How a size limit becomes bitrates. The output aims a little under the limit (the container, its index and
  * the encoder's rate control take a few per cent), and is checked afterwards to be under it and, when the
- * limit decided the bitrate, to use at least MIN_FILL of it.
+ * limit decided the bitrate, to use at least MIN_FILL of it (an input too easy to use that much is encoded at its
+ * quality level instead, and that output only has to fit: see sizeLimitedRun).
  */
 export const SIZE_TARGET_SHARE = 0.95;
 /** Fixed bytes a container adds whatever the length (headers, index, tags). */
