@@ -96,7 +96,9 @@ Commands:
       and files whose earlier output is still in place are skipped (--again converts those once more).
       Formats: ${OUTPUT_FORMATS.join(', ')}
       --quality      high, balanced (default) or small: video quality, audio bitrate, image quality.
-      --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), using at least 70 % of it;
+      --max-size     video and lossy audio under N MB (1 MB = 1,000,000 bytes), never over it: video in two
+                     x264 medium passes, encoded again at a lower bitrate when it misses; it uses at least
+                     70 % of the limit unless the quality level's own encode fits in less (an easy file stays small);
                      a GIF or an animated WEBP from a video gets fewer frames and a smaller picture until it fits;
                      a size too small to watch or hear is refused before any work.
       --resize <px>  the longest edge of pictures and video at most px (never enlarged).

@@ -184,7 +184,7 @@ function longest(a: number | undefined, b: number | undefined): number | undefin
 }
 
 /** Plans an audio-only output: the first audio track and its cover art; video left out. */
-export function planAudioConversion(input: ProbedInput, target: AudioOutput, options: { forceReencode?: boolean; conversion?: ConversionOptions } = {}): FfmpegPlan {
+export function planAudioConversion(input: ProbedInput, target: AudioOutput, options: { forceReencode?: boolean; conversion?: ConversionOptions; bitrateScale?: number } = {}): FfmpegPlan {
   const stream = input.probe.audio[0];
   if (!stream) {
     throw new AppError('NO_AUDIO_STREAM', `This file has no audio track, so it cannot become ${target.toUpperCase()}.`);
@@ -195,7 +195,7 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
   const settings: AudioEncodeSettings = { quality: conversion.quality, mono: (conversion.mono ?? false) && stream.channels > 1, kbps: choice.lossy ? conversion.audioBitrateKbps : undefined };
   let sizeTarget: SizeTarget | undefined;
   if (conversion.maxSizeBytes !== undefined && choice.lossy) {
-    const budget = planAudioBudget(conversion.maxSizeBytes, duration, choice.preferredKbps(stream, settings), choice.bitrateSteps);
+    const budget = planAudioBudget(conversion.maxSizeBytes, duration, choice.preferredKbps(stream, settings), choice.bitrateSteps, options.bitrateScale);
     settings.kbps = budget.kbps;
     sizeTarget = budget.target;
   }

@@ -6,6 +6,7 @@ import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './
 import type { LoudnessTrack } from './loudness.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
+import { x264AtBitrate } from './sizeTargetEncoder.js';
 
 /** How each audio track is encoded: a bitrate per track when a size limit or a preset chose one, mono when asked. */
 interface AudioSettings {
@@ -42,7 +43,6 @@ const X264_QUALITY: Record<Quality, { preset: string; crf: number }> = {
   small: { preset: 'medium', crf: 26 },
 };
 const x264 = (q: Quality) => ['-c:v', 'libx264', '-preset', X264_QUALITY[q].preset, '-crf', String(X264_QUALITY[q].crf), '-profile:v', 'high'];
-const x264Bitrate = (kbps: number, q: Quality) => ['-c:v', 'libx264', '-preset', X264_QUALITY[q].preset, '-b:v', `${kbps}k`, '-profile:v', 'high'];
 const VP9_CRF: Record<Quality, number> = { high: 28, balanced: 32, small: 38 };
 const MPEG4_Q: Record<Quality, number> = { high: 2, balanced: 3, small: 6 };
 /** AAC and Opus bitrates for stereo per quality; more channels get half of it per channel beyond two. */
@@ -82,7 +82,7 @@ const MP4_LIKE: Omit<VideoProfile, 'muxer' | 'container'> = {
   videoCodec: 'h264',
   canCopyVideo: isPlayableH264,
   videoEncoder: x264,
-  bitrateEncoder: x264Bitrate,
+  bitrateEncoder: x264AtBitrate,
   audioCodec: 'aac',
   canCopyAudio: (s) => s.codec === 'aac',
   audioEncoder: aacEncoder,
@@ -98,7 +98,7 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     muxer: 'matroska', container: 'matroska', videoCodec: 'h264',
     canCopyVideo: (s) => ['h264', 'hevc', 'vp8', 'vp9', 'av1'].includes(s.codec) && (s.codec !== 'h264' || even(s.width) && even(s.height)),
     videoEncoder: x264,
-    bitrateEncoder: x264Bitrate,
+    bitrateEncoder: x264AtBitrate,
     audioCodec: 'aac',
     canCopyAudio: (s) => MKV_AUDIO.has(s.codec),
     audioEncoder: aacEncoder,
@@ -200,7 +200,7 @@ function assertFrameWithinLimit(video: VideoStreamInfo): void {
 }
 
 /** Sound only, into a container that is usually a video (an MP4 with audio alone is a valid, widely played file). */
-function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean, conversion: ConversionOptions): FfmpegPlan {
+function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean, conversion: ConversionOptions, bitrateScale?: number): FfmpegPlan {
   const probe = input.probe;
   const out: string[] = ['-vn', '-sn', '-dn'];
   let copied = 0;
@@ -208,7 +208,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
   const settings: AudioSettings = { quality: conversion.quality, mono: conversion.mono ?? false, kbps: conversion.audioBitrateKbps };
   if (conversion.maxSizeBytes !== undefined) {
     const tracks = Math.max(1, probe.audio.length);
-    const budget = planAudioBudget(conversion.maxSizeBytes / tracks, probe.durationSeconds, settings.kbps ?? profile.preferredAudioKbps(conversion.quality));
+    const budget = planAudioBudget(conversion.maxSizeBytes / tracks, probe.durationSeconds, settings.kbps ?? profile.preferredAudioKbps(conversion.quality), undefined, bitrateScale);
     settings.kbps = budget.kbps;
     sizeTarget = { maxBytes: conversion.maxSizeBytes, minBytes: budget.target.minBytes === undefined ? undefined : budget.target.minBytes * tracks };
   }
@@ -266,6 +266,8 @@ export interface VideoPlanOptions {
   conversion?: ConversionOptions;
   /** Where a two-pass encode keeps its statistics (the job's scratch folder); without it a size limit uses one pass. */
   passLogFile?: string;
+  /** Below 1: the bitrates a size limit chose, lowered for another try after an output came out over the limit. */
+  bitrateScale?: number;
 }
 
 /** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
@@ -274,7 +276,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   const video = probe.video[0];
   const profile = PROFILES[target];
   const conversion = options.conversion ?? DEFAULT_OPTIONS;
-  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, profile, options.forceReencode ?? false, conversion);
+  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, profile, options.forceReencode ?? false, conversion, options.bitrateScale);
   if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
   assertFrameWithinLimit(video);
   const notes: string[] = [];
@@ -289,6 +291,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     const budget = planVideoBudget({
       maxBytes: conversion.maxSizeBytes, durationSeconds: probe.durationSeconds, width: encodedSize.width, height: encodedSize.height,
       frameRate: video.frameRate, audioTracks: probe.audio.length, preferredAudioKbps: audioSettings.kbps ?? profile.preferredAudioKbps(conversion.quality), quality: conversion.quality,
+      bitrateScale: options.bitrateScale,
     });
     videoKbps = budget.videoKbps;
     audioSettings.kbps = budget.audioKbps;

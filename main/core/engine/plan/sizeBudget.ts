@@ -4,7 +4,8 @@ import { formatMegabytes, type Quality } from './conversionOptions.js';
 /**
  * How a size limit becomes bitrates. The output aims a little under the limit (the container, its index and
  * the encoder's rate control take a few per cent), and is checked afterwards to be under it and, when the
- * limit decided the bitrate, to use at least MIN_FILL of it.
+ * limit decided the bitrate, to use at least MIN_FILL of it (an input too easy to use that much is encoded at its
+ * quality level instead, and that output only has to fit: see sizeLimitedRun).
  */
 export const SIZE_TARGET_SHARE = 0.95;
 /** Fixed bytes a container adds whatever the length (headers, index, tags). */
@@ -53,15 +54,18 @@ export interface AudioBudget {
 
 /**
  * Audio alone under a limit: the limit's bitrate, rounded down to one the encoder offers (`steps`), or the
- * quality's own bitrate when the limit allows more (then only the upper bound holds).
+ * quality's own bitrate when the limit allows more (then only the upper bound holds). `bitrateScale` (below 1)
+ * lowers the chosen bitrate for another try after an output came out over the limit.
  */
-export function planAudioBudget(maxBytes: number, durationSeconds: number | undefined, preferredKbps: number, steps?: readonly number[]): AudioBudget {
+export function planAudioBudget(maxBytes: number, durationSeconds: number | undefined, preferredKbps: number, steps?: readonly number[], bitrateScale = 1): AudioBudget {
   const duration = seconds(durationSeconds);
   const budget = budgetKbps(maxBytes, duration);
-  if (budget >= preferredKbps) return { kbps: preferredKbps, target: { maxBytes } };
-  const kbps = steps ? [...steps].reverse().find((s) => s <= budget) : Math.floor(budget);
+  if (budget >= preferredKbps && bitrateScale === 1) return { kbps: preferredKbps, target: { maxBytes } };
+  const offered = (wanted: number) => steps ? [...steps].reverse().find((s) => s <= wanted) : Math.floor(wanted);
+  const chosen = budget >= preferredKbps ? preferredKbps : offered(budget);
+  const kbps = chosen === undefined ? undefined : offered(chosen * bitrateScale);
   if (kbps === undefined || kbps < MIN_AUDIO_KBPS) throw unreachable('Sound', duration, maxBytes, Math.max(MIN_AUDIO_KBPS, steps?.find((s) => s >= MIN_AUDIO_KBPS) ?? MIN_AUDIO_KBPS), '');
-  return { kbps, target: { maxBytes, minBytes: Math.floor(maxBytes * MIN_FILL) } };
+  return { kbps, target: budget >= preferredKbps ? { maxBytes } : { maxBytes, minBytes: Math.floor(maxBytes * MIN_FILL) } };
 }
 
 export interface VideoBudgetInput {
@@ -75,6 +79,8 @@ export interface VideoBudgetInput {
   /** What each audio track gets when the budget is generous. */
   preferredAudioKbps: number;
   quality: Quality;
+  /** Below 1: the picture's bitrate lowered for another try after an output came out over the limit. */
+  bitrateScale?: number;
 }
 
 export interface VideoBudget {
@@ -95,12 +101,13 @@ export function planVideoBudget(input: VideoBudgetInput): VideoBudget {
   const pixelsPerSecond = input.width * input.height * (input.frameRate && input.frameRate > 0 ? Math.min(input.frameRate, 120) : 30);
   const floor = Math.max(MIN_VIDEO_KBPS, (pixelsPerSecond * MIN_BITS_PER_PIXEL) / 1000);
   const ceiling = Math.max(floor, (pixelsPerSecond * MAX_BITS_PER_PIXEL[input.quality]) / 1000);
-  const videoKbps = Math.floor(total - audioKbps * tracks);
+  const limited = total - audioKbps * tracks;
+  const videoKbps = Math.floor(Math.min(limited, ceiling) * (input.bitrateScale ?? 1));
   if (videoKbps < floor) {
     const hint = input.width * input.height > 640 * 360 ? `, or less with a smaller picture (--resize)` : '';
     throw unreachable(`A ${input.width}x${input.height} video`, duration, input.maxBytes, floor + MIN_AUDIO_KBPS * tracks, hint);
   }
-  if (videoKbps > ceiling) return { videoKbps: Math.floor(ceiling), audioKbps, target: { maxBytes: input.maxBytes } };
+  if (limited > ceiling) return { videoKbps, audioKbps, target: { maxBytes: input.maxBytes } };
   return { videoKbps, audioKbps, target: { maxBytes: input.maxBytes, minBytes: Math.floor(input.maxBytes * MIN_FILL) } };
 }
 

@@ -7,6 +7,7 @@ import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/i
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from '../plan/conversionOptions.js';
 import { checkOutputSize } from '../plan/sizeBudget.js';
+import { runWithinSizeLimit } from './sizeLimitedRun.js';
 import path from 'node:path';
 import { readMp3Output } from '../plan/mp3Output.js';
 import { probeMovieForAudio } from '../identify/isoBmffProbe.js';
@@ -195,19 +196,36 @@ export class LocalConverter {
     const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
       ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
       : undefined;
-    const plansFor = (forceReencode: boolean): FfmpegPlan[] => (request.target === 'gif'
-      ? planGifConversions(planned, options)
-      : animatedWebp ? planAnimatedWebpConversions(planned, options) : [isVideoOutput(request.target)
-        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
-        : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
-      .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
-    const plans = plansFor(request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate)));
-    let plan = plans[0]!;
-    for (const [attempt, next] of plans.entries()) {
-      plan = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress);
-      const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
-      if (!tooLarge || attempt === plans.length - 1) break;
-      await rm(temporary, { force: true });
+    const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
+    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p;
+    const target = request.target;
+    const planMedia = (reencode: boolean, conversion: ConversionOptions, bitrateScale?: number) => cut(isVideoOutput(target)
+      ? planVideoConversion(planned, target, { forceReencode: reencode, conversion, passLogFile: path.join(scratchDir, 'pass'), bitrateScale })
+      : planAudioConversion(planned, target as Parameters<typeof planAudioConversion>[1], { forceReencode: reencode, conversion, bitrateScale }));
+    let plan: FfmpegPlan;
+    if (target === 'gif' || animatedWebp) {
+      const plans = (target === 'gif' ? planGifConversions(planned, options) : planAnimatedWebpConversions(planned, options)).map(cut);
+      plan = plans[0]!;
+      for (const [attempt, next] of plans.entries()) {
+        plan = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress);
+        const tooLarge = plan.sizeTarget !== undefined && statSync(temporary).size > plan.sizeTarget.maxBytes;
+        if (!tooLarge || attempt === plans.length - 1) break;
+        await rm(temporary, { force: true });
+      }
+    } else {
+      let written = false;
+      let ran: FfmpegPlan | undefined;
+      const chosen = await runWithinSizeLimit(planMedia(forceReencode, options), {
+        atBitrateScale: (scale) => planMedia(forceReencode, options, scale),
+        atQuality: () => planMedia(forceReencode, { ...options, maxSizeBytes: undefined }),
+      }, async (next, reuseFirstPass) => {
+        if (written) await rm(temporary, { force: true });
+        written = true;
+        ran = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress, reuseFirstPass);
+        return statSync(temporary).size;
+      });
+      // What ran holds the measured loudness; the size runner's answer holds the limit the output is checked against.
+      plan = { ...ran!, sizeTarget: chosen.sizeTarget, notes: [...new Set([...chosen.notes, ...ran!.notes])] };
     }
     if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
     let output = await this.readOutput(plan, temporary, signal);
@@ -216,9 +234,8 @@ export class LocalConverter {
       // A copy ends on the packets before the cut's end in decoding order: with B-frames a few later pictures come
       // along. Such a cut is made again by re-encoding, exact to the frame.
       await rm(temporary, { force: true });
-      const exact = plansFor(true)[0]!;
-      plan = { ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] };
-      await this.runPlan(plan, probed, temporary, scratchDir, signal, onProgress);
+      const exact = planMedia(true, options);
+      plan = await this.runPlan({ ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] }, probed, temporary, scratchDir, signal, onProgress);
       output = await this.readOutput(plan, temporary, signal);
       problems = checkMediaOutput(output, plan.expectation);
     }
@@ -242,11 +259,13 @@ export class LocalConverter {
     return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
   }
 
-  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener): Promise<FfmpegPlan> {
+  /** `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding pass runs. */
+  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false): Promise<FfmpegPlan> {
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
-    const passes = measurements.length + (planned.firstPass ? 2 : 1);
+    const firstPass = planned.firstPass !== undefined && !reuseFirstPass;
+    const passes = measurements.length + (firstPass ? 2 : 1);
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
@@ -259,7 +278,7 @@ export class LocalConverter {
       }
       plan = withLoudness(plan, measured);
     }
-    if (plan.firstPass) {
+    if (firstPass) {
       await ensureScratch(scratchDir);
       await currentJob()?.checkpoint(signal);
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(passes - 2) });
