@@ -27,6 +27,8 @@ export interface AvcPicture {
   parameterSets: Uint8Array[];
   /** Bytes of each NAL unit's length in the samples. */
   lengthSize: number;
+  /** The ids of the picture parameter sets. */
+  ppsIds: number[];
 }
 
 /** ffmpeg's names of the transfer characteristics it knows (2 = unspecified, omitted by ffprobe). */
@@ -78,6 +80,16 @@ class Bits {
   se(): number {
     const k = this.ue();
     return k % 2 === 1 ? (k + 1) / 2 : -k / 2;
+  }
+  /** Whether syntax elements remain before the stop bit (H.264's more_rbsp_data). */
+  moreData(): boolean {
+    let last = this.bytes.length - 1;
+    while (last >= 0 && this.bytes[last] === 0) last--;
+    if (last < 0) return false;
+    const byte = this.bytes[last]!;
+    let stop = last * 8 + 7;
+    for (let b = 0; (byte >> b & 1) === 0; b++) stop--;
+    return this.at < stop;
   }
   /** The stop bit and zero bits to the end: anything else means a field was misread. */
   trailing(): void {
@@ -222,11 +234,40 @@ function readSps(nal: Uint8Array): Sps {
   return { id, profile, profileIdc, width, height, fullRange, transfer, primaries, matrix };
 }
 
-/** The start of a picture parameter set: its id and the sequence parameter set it uses (the rest is left to the decoder). */
-function ppsReference(nal: Uint8Array): number {
+/** A picture parameter set read whole, with the limits ffmpeg's decoder holds it to: its id and its sequence's. */
+function readPps(nal: Uint8Array): { id: number; spsId: number } {
   if (nal.length < 2 || (nal[0]! & 0x1f) !== 8 || (nal[0]! & 0x80) !== 0) unsupported('not a picture parameter set');
   const bits = new Bits(rbsp(nal.subarray(1)));
-  if (bits.ue() >= 256) unsupported('a picture parameter set id out of range');
+  const id = bits.ue();
+  if (id >= 256) unsupported('a picture parameter set id out of range');
+  const spsId = bits.ue();
+  bits.bit();
+  bits.bit();
+  if (bits.ue() !== 0) unsupported('slice groups');
+  if (bits.ue() > 31 || bits.ue() > 31) unsupported('more reference pictures than H.264 allows');
+  bits.bit();
+  if (bits.bits(2) === 3) unsupported('a reserved weighted prediction');
+  const qp = 26 + bits.se();
+  const qs = 26 + bits.se();
+  if (qp < 0 || qp > 51 || qs < 0 || qs > 51) unsupported('an initial quantiser out of range');
+  const chromaOffset = bits.se();
+  if (chromaOffset < -12 || chromaOffset > 12) unsupported('a chroma offset out of range');
+  bits.bits(3);
+  if (bits.moreData()) {
+    const transform8x8 = bits.bit();
+    if (bits.bit()) for (let i = 0; i < 6 + 2 * transform8x8; i++) if (bits.bit()) skipScalingList(bits, i < 6 ? 16 : 64);
+    const second = bits.se();
+    if (second < -12 || second > 12) unsupported('a chroma offset out of range');
+  }
+  bits.trailing();
+  return { id, spsId };
+}
+
+/** The picture parameter set a slice NAL unit (coded slice or IDR) names in its header. */
+export function slicePpsId(nal: Uint8Array): number {
+  const bits = new Bits(rbsp(nal.subarray(1, 64)));
+  bits.ue();
+  if (bits.ue() > 9) unsupported('a slice type out of range');
   return bits.ue();
 }
 
@@ -252,10 +293,14 @@ export function readAvcConfig(config: Uint8Array): AvcPicture {
   const ppsCount = config[at++]!;
   if (ppsCount === 0) unsupported('no picture parameter set');
   const parameterSets = [spsNal];
+  const ppsIds: number[] = [];
   for (let i = 0; i < ppsCount; i++) {
-    const pps = take();
-    if (ppsReference(pps) !== sps.id) unsupported('a picture parameter set for another sequence');
-    parameterSets.push(pps);
+    const nal = take();
+    const pps = readPps(nal);
+    if (pps.spsId !== sps.id) unsupported('a picture parameter set for another sequence');
+    if (ppsIds.includes(pps.id)) unsupported('two picture parameter sets with one id');
+    ppsIds.push(pps.id);
+    parameterSets.push(nal);
   }
   // High profiles may add their chroma format and bit depths after the sets; any other bytes are not understood.
   if (at !== config.length && !(HIGH_PROFILES.has(sps.profileIdc) && config.length - at === 4 && config[at] === 0xfd && config[at + 1] === 0xf8 && config[at + 2] === 0xf8 && config[at + 3] === 0x00)) {
@@ -265,5 +310,5 @@ export function readAvcConfig(config: Uint8Array): AvcPicture {
     if (value !== undefined && value !== 2 && !known.has(value)) unsupported('a reserved colour description');
   }
   if (sps.transfer !== undefined && sps.transfer !== 2 && TRANSFER_NAMES[sps.transfer] === undefined) unsupported('a reserved transfer characteristic');
-  return { profile: sps.profile, width: sps.width, height: sps.height, fullRange: sps.fullRange, transfer: sps.transfer, primaries: sps.primaries, matrix: sps.matrix, parameterSets, lengthSize };
+  return { profile: sps.profile, width: sps.width, height: sps.height, fullRange: sps.fullRange, transfer: sps.transfer, primaries: sps.primaries, matrix: sps.matrix, parameterSets, lengthSize, ppsIds };
 }

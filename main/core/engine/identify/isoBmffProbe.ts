@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import { NotAFileError, openUserInput, readOpened } from '../../userInputFile.js';
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
-import { AvcUnsupported, readAvcConfig, TRANSFER_NAMES } from './avcConfig.js';
+import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avcConfig.js';
 
 /**
  * The input probe of an MP4/MOV/M4A/3GP for an audio target, read in this process instead of starting
@@ -67,7 +67,8 @@ function children(view: DataView, bytes: Uint8Array, from: number, to: number): 
       size = Number(view.getBigUint64(at + 8));
       header = 16;
     } else if (size === 0) {
-      size = to - at;
+      // "To the end of the file" is for the file's last box; inside the movie ffmpeg refuses some and reads others.
+      unsupported(`box ${type} of size 0 inside the movie`);
     }
     if (size < header || at + size > to) unsupported(`box ${type} does not fit its parent`);
     out.push({ type, body: at + header, end: at + size });
@@ -83,6 +84,14 @@ function only(boxes: Box[], type: string, required = false): Box | undefined {
   if (found.length > 1) unsupported(`more than one ${type}`);
   if (required && found.length === 0) unsupported(`no ${type}`);
   return found[0];
+}
+
+/** A full box's version, 0 or 1: ffmpeg refuses the others ("not yet implemented"). */
+function fullBoxVersion(box: Box, bytes: Uint8Array): 0 | 1 {
+  need(box, 4);
+  const version = bytes[box.body]!;
+  if (version > 1) unsupported(`a version ${version} ${box.type}`);
+  return version as 0 | 1;
 }
 
 function need(box: Box, bytes: number): void {
@@ -310,7 +319,7 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
   if (!edts) return ticks;
   const elst = only(children(view, bytes, edts.body, edts.end), 'elst', true);
   need(elst, 8);
-  const version = bytes[elst.body]!;
+  const version = fullBoxVersion(elst, bytes);
   const count = view.getUint32(elst.body + 4);
   const entryBytes = version === 1 ? 20 : 12;
   const edit = (i: number) => {
@@ -390,6 +399,7 @@ export interface FirstSampleCheck {
   span: Span;
   lengthSize: number;
   parameterSets: Uint8Array[];
+  ppsIds: number[];
 }
 
 /**
@@ -410,7 +420,7 @@ function pictureOf(view: DataView, bytes: Uint8Array, table: SampleTable, timesc
   const colour = containerColour(view, bytes, only(boxes, 'colr'));
   const fullRange = avc.fullRange ?? colour.fullRange;
   const transfer = avc.transfer ?? colour.transfer;
-  checks.push({ span: table.firstSample, lengthSize: avc.lengthSize, parameterSets: avc.parameterSets });
+  checks.push({ span: table.firstSample, lengthSize: avc.lengthSize, parameterSets: avc.parameterSets, ppsIds: avc.ppsIds });
   return {
     profile: avc.profile,
     width: avc.width,
@@ -429,14 +439,14 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
   // Timed metadata describing a track (cdsc, cdep) and a timecode track (tmcd) change no stream; chapters and hints do.
   if (tref && children(view, bytes, tref.body, tref.end).some((b) => !HARMLESS_REFERENCES.has(b.type))) unsupported('a track that refers to others (chapters, hints)');
   const tkhd = only(boxes, 'tkhd', true);
-  const tkVersion = bytes[tkhd.body]!;
+  const tkVersion = fullBoxVersion(tkhd, bytes);
   const matrixAt = tkhd.body + (tkVersion === 1 ? 52 : 40);
   need(tkhd, matrixAt - tkhd.body + 44);
   const rotation = rotationOf(view, matrixAt);
   const mdia = only(boxes, 'mdia', true);
   const mdiaBoxes = children(view, bytes, mdia.body, mdia.end);
   const mdhd = only(mdiaBoxes, 'mdhd', true);
-  const mdVersion = bytes[mdhd.body]!;
+  const mdVersion = fullBoxVersion(mdhd, bytes);
   need(mdhd, mdVersion === 1 ? 34 : 22);
   const timescale = signed31(view, mdhd.body + (mdVersion === 1 ? 20 : 12), 'the media timescale');
   const mediaTicks = mdVersion === 1 ? signed63(view, mdhd.body + 24, 'the media duration') : view.getUint32(mdhd.body + 16);
@@ -485,7 +495,28 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
 function assertNoCoverArt(bytes: Uint8Array, box: Box): void {
   for (let at = box.body; at + 4 <= box.end; at++) {
     if (bytes[at] === 0x63 && boxType(bytes, at) === 'covr') unsupported('cover art');
+    if (bytes[at] === 0x6b && boxType(bytes, at) === 'keys') assertKeysWhole(bytes, at - 4, box.end);
   }
+}
+
+/**
+ * The metadata key table (`keys`, written with ffmpeg's use_metadata_tags) whose header starts at `at`: its keys
+ * must fill it exactly, each at least a header long, or ffmpeg refuses the whole file.
+ */
+function assertKeysWhole(bytes: Uint8Array, at: number, end: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (at < 0 || at + 16 > end) unsupported('a keys table cut short');
+  const size = view.getUint32(at);
+  if (size < 16 || at + size > end) unsupported('a keys table that does not fit');
+  const count = view.getUint32(at + 12);
+  let p = at + 16;
+  for (let i = 0; i < count; i++) {
+    if (p + 8 > at + size) unsupported('a keys table with fewer keys than it counts');
+    const keySize = view.getUint32(p);
+    if (keySize < 8 || p + keySize > at + size) unsupported('a metadata key of a size ffmpeg refuses');
+    p += keySize;
+  }
+  if (p !== at + size) unsupported('bytes after the metadata keys');
 }
 
 const MOVIE_CHILDREN = new Set(['mvhd', 'trak', 'udta', 'meta', 'iods', 'free', 'skip']);
@@ -533,7 +564,7 @@ function parseMovie(moov: Uint8Array, mediaData: readonly Span[] | undefined, pi
     const stranger = boxes.find((b) => !MOVIE_CHILDREN.has(b.type));
     if (stranger) unsupported(`a ${stranger.type} box in the movie`);
     const mvhd = only(boxes, 'mvhd', true);
-    const version = moov[mvhd.body]!;
+    const version = fullBoxVersion(mvhd, moov);
     const at = mvhd.body + (version === 1 ? 20 : 12);
     need(mvhd, at - mvhd.body + (version === 1 ? 12 : 8) + 16 + 36);
     const timescale = signed31(view, at, 'the movie timescale');
@@ -625,11 +656,13 @@ function readMovieOrDecline(path: string): ReturnType<typeof readMovie> {
 const MAX_FIRST_SAMPLE_BYTES = 8 * 2 ** 20;
 
 /**
- * The first sample's NAL units tile it, and any parameter set among them is one of the configuration's, byte
- * for byte: the decoder would otherwise take the picture format from the sample instead.
+ * The first sample's NAL units tile it, any parameter set among them is one of the configuration's, byte for
+ * byte (the decoder would otherwise take the picture format from the sample instead), and its first slice
+ * names one of the configuration's picture parameter sets.
  */
 export function firstSampleAgrees(sample: Uint8Array, check: FirstSampleCheck): boolean {
   const sets = check.parameterSets.map((s) => Buffer.from(s));
+  let sliceSeen = false;
   for (let at = 0; at < sample.length; ) {
     if (at + check.lengthSize > sample.length) return false;
     let length = 0;
@@ -639,9 +672,18 @@ export function firstSampleAgrees(sample: Uint8Array, check: FirstSampleCheck): 
     const nal = sample.subarray(at, at + length);
     const type = nal[0]! & 0x1f;
     if ([13, 15].includes(type) || ((type === 7 || type === 8) && !sets.some((s) => s.equals(nal)))) return false;
+    if ((type === 1 || type === 5) && !sliceSeen) {
+      sliceSeen = true;
+      try {
+        if (!check.ppsIds.includes(slicePpsId(nal))) return false;
+      } catch (error) {
+        if (error instanceof AvcUnsupported) return false;
+        throw error;
+      }
+    }
     at += length;
   }
-  return true;
+  return sliceSeen;
 }
 
 /**
