@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalConverter } from '../../../main/core/engine/run/localConverter';
+import { DEFAULT_OPTIONS } from '../../../main/core/engine/plan/conversionOptions';
 import type { MediaProber, ProbeTarget } from '../../../main/core/engine/ports';
 import { systemClock } from '../../../native/createNativeEngine';
 import { ProcessFfmpegRunner } from '../../../native/ffmpeg/ffmpegRunner';
@@ -66,7 +67,7 @@ describe('MP4 and MOV read in process: no ffprobe for an audio target, nor for a
 
   it('encodes a phone clip (quality small) reading its input and checking its H.264 output in process', async () => {
     prober.asked.length = 0;
-    const result = await converter.convert({ inputPath: path.join(dir, 'phone.mp4'), target: 'mp4', outputDir: out, options: { quality: 'small' } });
+    const result = await converter.convert({ inputPath: path.join(dir, 'phone.mp4'), target: 'mp4', outputDir: out, options: { ...DEFAULT_OPTIONS, quality: 'small' } });
     expect(result.strategy).toBe('encode');
     expect(videoOf(ffprobe(result.outputPath))?.pix_fmt).toBe('yuv420p');
     expect(prober.asked).toEqual([]);
