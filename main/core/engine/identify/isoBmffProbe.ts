@@ -332,13 +332,17 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
   };
   if (count !== 1 && count !== 2) unsupported('an edit list of more than two segments');
   need(elst, 8 + count * entryBytes);
-  // A remux that moved a track's start (ffmpeg's -avoid_negative_ts) writes one empty edit before the plain one; ffprobe's length ignores it.
+  const { segment, mediaTime, rate } = edit(count - 1);
+  if (mediaTime < 0 || rate !== 0x10000) unsupported('an empty or speed-changing edit');
+  // A remux that moved a track's start (ffmpeg's -avoid_negative_ts) writes one empty edit before the plain one. ffmpeg
+  // then ends the track at the two edits' end, which is read here only when it does not cut the track short.
   if (count === 2) {
     const empty = edit(0);
     if (empty.mediaTime !== -1 || empty.rate !== 0x10000) unsupported('an edit list of two segments that does not start with one empty edit');
+    const editsEnd = Math.round((empty.segment * mediaScale) / movieScale) + Math.round((segment * mediaScale) / movieScale);
+    if (editsEnd < ticks) unsupported('an empty edit before a segment that cuts the track short');
+    return ticks;
   }
-  const { segment, mediaTime, rate } = edit(count - 1);
-  if (mediaTime < 0 || rate !== 0x10000) unsupported('an empty or speed-changing edit');
   const edited = Math.round((segment * mediaScale) / movieScale);
   if (segment > 0) ticks = Math.min(ticks, edited);
   return ticks;
@@ -377,6 +381,18 @@ function containerColour(view: DataView, bytes: Uint8Array, colr: Box | undefine
   const transfer = view.getUint16(colr.body + 6);
   if (transfer !== 2 && TRANSFER_NAMES[transfer] === undefined) unsupported('a colr transfer ffprobe names otherwise');
   return { transfer, ...(kind === 'nclx' ? { fullRange: (bytes[colr.body + 10]! & 0x80) !== 0 } : {}) };
+}
+
+/** The size the avcC's parameter set gives equals the sample description's. */
+function assertAvcSize(view: DataView, bytes: Uint8Array, entry: Box, width: number, height: number): void {
+  const avcC = only(sampleEntryBoxes(view, bytes, entry), 'avcC', true);
+  try {
+    const avc = readAvcConfig(bytes.subarray(avcC.body, avcC.end));
+    if (avc.width !== width || avc.height !== height) unsupported('a picture size other than its sample description');
+  } catch (error) {
+    if (error instanceof AvcUnsupported) unsupported(error.message);
+    throw error;
+  }
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -474,6 +490,8 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
     if (view.getUint32(matrixAt + 36) !== width * 0x10000 || view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track size other than its sample description');
     const picture = pictures ? pictureOf(view, bytes, table, timescale, pictures) : undefined;
     if (picture && (picture.width !== width || picture.height !== height)) unsupported('a picture size other than its sample description');
+    // ffprobe gives an H.264 track the size its parameter set says: without the pictures' format, that much is still checked.
+    if (!picture && table.fourcc !== 'hvc1' && table.fourcc !== 'hev1') assertAvcSize(view, bytes, table.entry, width, height);
     return {
       kind: 'video',
       stream: {
@@ -514,6 +532,8 @@ function assertKeysWhole(bytes: Uint8Array, at: number, end: number): void {
     if (p + 8 > at + size) unsupported('a keys table with fewer keys than it counts');
     const keySize = view.getUint32(p);
     if (keySize < 8 || p + keySize > at + size) unsupported('a metadata key of a size ffmpeg refuses');
+    // Some ffmpeg versions skip a key of another type twice over.
+    if (boxType(bytes, p + 4) !== 'mdta') unsupported('a metadata key other than mdta');
     p += keySize;
   }
   if (p !== at + size) unsupported('bytes after the metadata keys');
