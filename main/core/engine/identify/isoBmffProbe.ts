@@ -4,15 +4,15 @@ import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
 import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avcConfig.js';
 
 /**
- * The input probe of an MP4/MOV/M4A/3GP for an audio target, read in this process instead of starting
- * ffprobe (a dynamically linked ffprobe takes about as long to start as a 10 s clip takes to become MP3).
+ * The probe of an MP4/MOV/M4A/3GP read in this process instead of starting ffprobe (a dynamically linked
+ * ffprobe takes about as long to start as a 10 s clip takes to become MP3, or as ffmpeg takes to remux it).
  *
  * It reads the movie header and gives what ffprobe would say for the fields an audio plan and a row's
  * facts (picture size as viewed, length) use: the container, the duration, every stream's index and type,
  * and all of ffprobe's audio fields. Video tracks are listed with their codec, the size their sample
- * description gives, rotation and duration; their picture format (profile, pixel format, colour, bit
- * depth, frame rate) needs the codec's own headers decoded and is left undefined, so this probe must not
- * feed a video plan.
+ * description gives, rotation and duration. probeMovieForAudio leaves their picture format (profile, pixel
+ * format, colour, bit depth, frame rate) undefined, so it must not feed a video plan; probeMovieWithPictures
+ * reads it too, for H.264 in avc1 only (see avcConfig.ts), and serves video plans and the output checks.
  *
  * It is strict: anything it does not understand gives undefined and the caller asks ffprobe. That
  * includes fragmented files, files whose boxes do not tile the file (truncated), more than one sample
