@@ -118,6 +118,8 @@ function seconds(ticks: number, timescale: number): number {
 }
 
 function languageOf(code: number): string | undefined {
+  // ffmpeg reads all 16 bits: with the pad bit set, a code is letters of its own.
+  if (code & 0x8000) unsupported('a language code with its pad bit set');
   if (code === 0x7fff) return undefined;
   if (code === 0) return 'eng';
   if (code < 0x400) unsupported('an old Macintosh language code');
@@ -283,6 +285,12 @@ function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTabl
     }
   }
   if (described !== sampleCount) unsupported('stsc describes other samples than stsz');
+  // Composition offsets (B-frames): ffmpeg refuses a table that runs past its box.
+  const ctts = only(boxes, 'ctts');
+  if (ctts) {
+    fullBoxVersion(ctts, bytes);
+    entries(view, ctts, 8);
+  }
   const stss = only(boxes, 'stss');
   if (stss) {
     const sync = entries(view, stss, 4);
@@ -344,6 +352,8 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
     return ticks;
   }
   const edited = Math.round((segment * mediaScale) / movieScale);
+  // An edit that starts past the media, runs to its end (0), or rounds to nothing: ffmpeg's lengths for them are its own.
+  if (mediaTime >= ticks || (segment === 0 && mediaTime > 0) || (segment > 0 && edited === 0)) unsupported('an edit that starts past the media or rounds to nothing');
   if (segment > 0) ticks = Math.min(ticks, edited);
   return ticks;
 }
@@ -466,7 +476,7 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
   need(mdhd, mdVersion === 1 ? 34 : 22);
   const timescale = signed31(view, mdhd.body + (mdVersion === 1 ? 20 : 12), 'the media timescale');
   const mediaTicks = mdVersion === 1 ? signed63(view, mdhd.body + 24, 'the media duration') : view.getUint32(mdhd.body + 16);
-  const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)) & 0x7fff);
+  const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)));
   if (timescale === 0) unsupported('a zero media timescale');
   const hdlr = only(mdiaBoxes, 'hdlr', true);
   need(hdlr, 12);
