@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identifyInput, refineFormat } from '../../main/core/engine/identify/identifyInput';
-import { parseMovieForAudio, probeMovieForAudio, readMovieBox } from '../../main/core/engine/identify/isoBmffProbe';
+import { parseMovieForAudio, probeMovieForAudio, probeMovieWithPictures, readMovieBox } from '../../main/core/engine/identify/isoBmffProbe';
 import type { MediaProbe } from '../../main/core/engine/identify/media';
 import { factsOfProbe } from '../../main/core/engine/identify/mediaFacts';
 import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
 import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
-import type { AudioOutput } from '../../main/core/formats';
+import type { AudioOutput, VideoOutput } from '../../main/core/formats';
+import { planVideoConversion } from '../../main/core/engine/plan/planVideo';
+import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
 import { m4aWithNegativeTimescale } from '../helpers/brokenMedia';
 import { corpus, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
@@ -37,8 +39,8 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
   let dir: string;
   const made: Record<string, string> = {};
   /** Files the probe must read, and files it must leave to ffprobe. */
-  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound', 'timecode', 'noEdits', 'longMediaNoEdits', 'shortMediaNoEdits', 'longMedia'];
-  const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'truncatedData', 'mp3InMp4', 'subtitles', 'mpeg4Video', 'startCut'];
+  const readable = ['faststart', 'moovLast', 'rotated90', 'rotated270', 'hevc', 'twoAudio', 'm4a', 'mov', 'stereo44k', 'sixChannels', 'longerVideo', 'trimmed', 'trimmedSound', 'timecode', 'noEdits', 'longMediaNoEdits', 'shortMediaNoEdits', 'longMedia', 'startCut'];
+  const declined = ['aac22k', 'coverArt', 'fragmented', 'truncated', 'truncatedData', 'mp3InMp4', 'subtitles', 'mpeg4Video'];
   beforeAll(() => {
     dir = tempDir('convertr-isobmff-');
     const clip = (name: string, ext: string, args: string[], inputs: string[] = []) => {
@@ -209,5 +211,85 @@ describe('probing an MP4/MOV for an audio target without ffprobe', () => {
     }
     console.log(outcome);
     expect(outcome['video/broken.mp4']).toBe(false);
+  });
+});
+
+const VIDEO_TARGETS: VideoOutput[] = ['mp4', 'mov', 'mkv', 'webm', 'avi'];
+
+async function videoPlansOf(file: string, probe: MediaProbe) {
+  const input = refineFormat(await identifyInput(file), probe);
+  return VIDEO_TARGETS.map((target) => [planVideoConversion({ ...input, probe }, target), planVideoConversion({ ...input, probe }, target, { conversion: { ...DEFAULT_OPTIONS, quality: 'small' } })]);
+}
+
+describe('reading the pictures of an H.264 MP4/MOV for a video plan and an output check, without ffprobe', () => {
+  let dir: string;
+  const made: Record<string, string> = {};
+  const readable = ['baseline', 'main', 'highBFrames', 'jpegRange', 'fullRangeFlag', 'bt709', 'hlgTagged', 'colrOnly', 'colrFull', 'ntsc', 'interlaced', 'remuxed', 'rotated'];
+  const declined = ['tenBit', 'fourTwoTwo', 'hevc', 'sixteenNine'];
+  beforeAll(() => {
+    dir = tempDir('convertr-avc-');
+    const clip = (name: string, ext: string, video: string[]) => {
+      made[name] = path.join(dir, `${name}.${ext}`);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=1.5', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1.5:sample_rate=48000', ...video, '-c:a', 'aac', made[name]!]);
+    };
+    const copy = (name: string, from: string, args: string[]) => {
+      made[name] = path.join(dir, `${name}.mp4`);
+      makeMedia(['-i', made[from]!, '-c', 'copy', ...args, made[name]!]);
+    };
+    const x264 = (...args: string[]) => ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', ...args];
+    clip('baseline', 'mp4', x264('-profile:v', 'baseline'));
+    clip('main', 'mp4', ['-c:v', 'libx264', '-profile:v', 'main', '-pix_fmt', 'yuv420p']);
+    clip('highBFrames', 'mp4', ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart']);
+    clip('jpegRange', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuvj420p']);
+    clip('bt709', 'mp4', x264('-color_range', 'tv', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709'));
+    clip('hlgTagged', 'mp4', x264('-color_primaries', 'bt2020', '-color_trc', 'arib-std-b67', '-colorspace', 'bt2020nc'));
+    clip('ntsc', 'mov', x264('-r', '30000/1001'));
+    clip('interlaced', 'mp4', ['-c:v', 'libx264', '-flags', '+ildct+ilme', '-pix_fmt', 'yuv420p']);
+    clip('tenBit', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le']);
+    clip('fourTwoTwo', 'mp4', ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv422p']);
+    clip('hevc', 'mp4', ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1']);
+    clip('sixteenNine', 'mp4', x264('-vf', 'scale=640:360'));
+    copy('fullRangeFlag', 'baseline', ['-bsf:v', 'h264_metadata=video_full_range_flag=1']);
+    // Colour only in the container's colr box (the parameter set says nothing), in limited and in full range.
+    copy('colrOnly', 'baseline', ['-color_primaries', 'bt2020', '-color_trc', 'smpte2084', '-colorspace', 'bt2020nc', '-movflags', '+write_colr']);
+    copy('colrFull', 'baseline', ['-color_range', 'pc', '-movflags', '+write_colr']);
+    // What the converter's own remux writes: an empty edit before each track's one plain edit.
+    copy('remuxed', 'highBFrames', ['-avoid_negative_ts', 'make_zero', '-movflags', '+faststart+use_metadata_tags']);
+    copy('rotated', 'main', ['-metadata:s:v', 'rotate=90']);
+  });
+  afterAll(() => removeDir(dir));
+
+  it('gives every field ffprobe gives (profile, pixel format, range, transfer, frame rate, sizes, durations) and the same video plans', async () => {
+    for (const name of readable) {
+      const mine = probeMovieWithPictures(made[name]!);
+      expect(mine, name).toBeDefined();
+      const theirs = parseFfprobeJson(ffprobe(made[name]!));
+      expect(mine, name).toEqual(theirs);
+      expect(await videoPlansOf(made[name]!, mine!), name).toEqual(await videoPlansOf(made[name]!, theirs));
+    }
+    const video = (name: string) => probeMovieWithPictures(made[name]!)!.video[0]!;
+    expect(['jpegRange', 'fullRangeFlag', 'colrFull'].map((name) => video(name).pixelFormat)).toEqual(['yuvj420p', 'yuvj420p', 'yuvj420p']);
+    expect(['hlgTagged', 'colrOnly'].map((name) => video(name).colorTransfer)).toEqual(['arib-std-b67', 'smpte2084']);
+    expect(video('ntsc').frameRate).toBeCloseTo(29.97, 2);
+  });
+
+  it('leaves to ffprobe what a remux decision cannot take from it: 10-bit, 4:2:2, HEVC, a picture whose track size is its display size', () => {
+    for (const name of declined) expect(probeMovieWithPictures(made[name]!), name).toBeUndefined();
+    // The audio reader still lists the HEVC track without its picture format.
+    expect(probeMovieForAudio(made['hevc']!)?.video[0]?.codec).toBe('hevc');
+  });
+
+  it('agrees with ffprobe on every movie in the corpus it reads', async () => {
+    const outcome: Record<string, boolean> = {};
+    for (const relative of CORPUS_MOVIES) {
+      const file = corpus(relative);
+      const mine = probeMovieWithPictures(file);
+      outcome[relative] = mine !== undefined;
+      if (!mine) continue;
+      const theirs = parseFfprobeJson(ffprobe(file));
+      expect(mine, relative).toEqual(theirs);
+      expect(await videoPlansOf(file, mine), relative).toEqual(await videoPlansOf(file, theirs));
+    }
+    expect(outcome).toMatchObject({ 'video/ios9.mov': true, 'video/iphone4s-portrait.MOV': true, 'video/vfr-rotated.mp4': true, 'video/hlg10-color-test.mp4': false, 'video/broken.mp4': false });
   });
 });

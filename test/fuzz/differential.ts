@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { probeMovieForAudio } from '../../main/core/engine/identify/isoBmffProbe';
+import { probeMovieForAudio, probeMovieWithPictures } from '../../main/core/engine/identify/isoBmffProbe';
 import type { MediaProbe } from '../../main/core/engine/identify/media';
 import { readMp3Frames } from '../../main/core/engine/plan/mp3Output';
 import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
@@ -22,7 +22,7 @@ import { readPlainPng } from '../../native/image/plainPng';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../fixtures/fuzz', import.meta.url));
 
-export type ReaderName = 'mp4' | 'mp3' | 'jpeg' | 'png';
+export type ReaderName = 'mp4' | 'mp4video' | 'mp3' | 'jpeg' | 'png';
 
 /** What the in-process reader said: facts it vouches for, "ask the real decoder", or "this file is damaged". */
 type ReaderVerdict = { kind: 'accepted'; facts: unknown } | { kind: 'declined' } | { kind: 'refused'; why: string };
@@ -120,6 +120,17 @@ export const READERS: Record<ReaderName, Reader> = {
       const probed = await ffprobe(file, 'mov');
       return 'facts' in probed ? { facts: audioRelevant(probed.facts) } : probed;
     },
+    span: (bytes) => boxAt(bytes, 'moov') ?? [0, bytes.length],
+    same: deepEqual,
+  },
+  // The same movie reader with the pictures' format (a video plan, the check of an MP4/MOV output): every field ffprobe gives.
+  mp4video: {
+    extensions: ['.mp4', '.mov'],
+    read: (file) => {
+      const probe = probeMovieWithPictures(file);
+      return probe ? { kind: 'accepted', facts: probe } : { kind: 'declined' };
+    },
+    real: (file) => ffprobe(file, 'mov'),
     span: (bytes) => boxAt(bytes, 'moov') ?? [0, bytes.length],
     same: deepEqual,
   },

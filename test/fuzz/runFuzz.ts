@@ -2,7 +2,7 @@ import { fuzzReaders, type ReaderName } from './differential';
 
 /**
  * `npm run fuzz`: the differential fuzz of the in-process readers, bounded by FUZZ_COUNT mutants (default 2000)
- * and FUZZ_SECONDS (default 600); FUZZ_SEED picks the mutants, FUZZ_READERS (mp4,mp3,jpeg,png) the readers.
+ * and FUZZ_SECONDS (default 600); FUZZ_SEED picks the mutants, FUZZ_READERS (mp4,mp4video,mp3,jpeg,png) the readers.
  * Prints the counts and every disagreement as JSON; exits 1 when a reader vouched for what its decoder refuses.
  */
 const env = process.env;

@@ -1,17 +1,18 @@
 import { closeSync } from 'node:fs';
 import { NotAFileError, openUserInput, readOpened } from '../../userInputFile.js';
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
+import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avcConfig.js';
 
 /**
- * The input probe of an MP4/MOV/M4A/3GP for an audio target, read in this process instead of starting
- * ffprobe (a dynamically linked ffprobe takes about as long to start as a 10 s clip takes to become MP3).
+ * The probe of an MP4/MOV/M4A/3GP read in this process instead of starting ffprobe (a dynamically linked
+ * ffprobe takes about as long to start as a 10 s clip takes to become MP3, or as ffmpeg takes to remux it).
  *
  * It reads the movie header and gives what ffprobe would say for the fields an audio plan and a row's
  * facts (picture size as viewed, length) use: the container, the duration, every stream's index and type,
  * and all of ffprobe's audio fields. Video tracks are listed with their codec, the size their sample
- * description gives, rotation and duration; their picture format (profile, pixel format, colour, bit
- * depth, frame rate) needs the codec's own headers decoded and is left undefined, so this probe must not
- * feed a video plan.
+ * description gives, rotation and duration. probeMovieForAudio leaves their picture format (profile, pixel
+ * format, colour, bit depth, frame rate) undefined, so it must not feed a video plan; probeMovieWithPictures
+ * reads it too, for H.264 in avc1 only (see avcConfig.ts), and serves video plans and the output checks.
  *
  * It is strict: anything it does not understand gives undefined and the caller asks ffprobe. That
  * includes fragmented files, files whose boxes do not tile the file (truncated), more than one sample
@@ -66,7 +67,8 @@ function children(view: DataView, bytes: Uint8Array, from: number, to: number): 
       size = Number(view.getBigUint64(at + 8));
       header = 16;
     } else if (size === 0) {
-      size = to - at;
+      // "To the end of the file" is for the file's last box; inside the movie ffmpeg refuses some and reads others.
+      unsupported(`box ${type} of size 0 inside the movie`);
     }
     if (size < header || at + size > to) unsupported(`box ${type} does not fit its parent`);
     out.push({ type, body: at + header, end: at + size });
@@ -82,6 +84,14 @@ function only(boxes: Box[], type: string, required = false): Box | undefined {
   if (found.length > 1) unsupported(`more than one ${type}`);
   if (required && found.length === 0) unsupported(`no ${type}`);
   return found[0];
+}
+
+/** A full box's version, 0 or 1: ffmpeg refuses the others ("not yet implemented"). */
+function fullBoxVersion(box: Box, bytes: Uint8Array): 0 | 1 {
+  need(box, 4);
+  const version = bytes[box.body]!;
+  if (version > 1) unsupported(`a version ${version} ${box.type}`);
+  return version as 0 | 1;
 }
 
 function need(box: Box, bytes: number): void {
@@ -108,6 +118,8 @@ function seconds(ticks: number, timescale: number): number {
 }
 
 function languageOf(code: number): string | undefined {
+  // ffmpeg reads all 16 bits: with the pad bit set, a code is letters of its own.
+  if (code & 0x8000) unsupported('a language code with its pad bit set');
   if (code === 0x7fff) return undefined;
   if (code === 0) return 'eng';
   if (code < 0x400) unsupported('an old Macintosh language code');
@@ -189,6 +201,8 @@ interface SampleTable {
   entry: Box;
   sampleCount: number;
   sttsTicks: number;
+  /** Where the first sample lies in the file. */
+  firstSample: Span;
   /** The bytes of each chunk in the file: its offset and the sizes of its samples. */
   chunks: Span[];
 }
@@ -271,6 +285,12 @@ function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTabl
     }
   }
   if (described !== sampleCount) unsupported('stsc describes other samples than stsz');
+  // Composition offsets (B-frames): ffmpeg refuses a table that runs past its box.
+  const ctts = only(boxes, 'ctts');
+  if (ctts) {
+    fullBoxVersion(ctts, bytes);
+    entries(view, ctts, 8);
+  }
   const stss = only(boxes, 'stss');
   if (stss) {
     const sync = entries(view, stss, 4);
@@ -280,7 +300,7 @@ function sampleTableOf(view: DataView, bytes: Uint8Array, stbl: Box): SampleTabl
       last = n;
     }
   }
-  return { fourcc: entry.type, entry, sampleCount, sttsTicks, chunks: spans };
+  return { fourcc: entry.type, entry, sampleCount, sttsTicks, firstSample: [offsetOf(0), offsetOf(0) + sizeOf(0)], chunks: spans };
 }
 
 /** A data reference that says "this file" and nothing else, as every muxer writes it (ffmpeg opens other files for any other). */
@@ -307,16 +327,33 @@ function trackTicks(view: DataView, bytes: Uint8Array, trakBoxes: Box[], mediaTi
   if (!edts) return ticks;
   const elst = only(children(view, bytes, edts.body, edts.end), 'elst', true);
   need(elst, 8);
-  const version = bytes[elst.body]!;
+  const version = fullBoxVersion(elst, bytes);
   const count = view.getUint32(elst.body + 4);
-  if (count !== 1) unsupported('an edit list of other than one segment');
-  const at = elst.body + 8;
-  need(elst, 8 + (version === 1 ? 20 : 12));
-  const segment = version === 1 ? signed63(view, at, 'an edit') : view.getUint32(at);
-  const mediaTime = version === 1 ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4);
-  const rate = view.getInt32(at + (version === 1 ? 16 : 8));
+  const entryBytes = version === 1 ? 20 : 12;
+  const edit = (i: number) => {
+    const at = elst.body + 8 + i * entryBytes;
+    return {
+      segment: version === 1 ? signed63(view, at, 'an edit') : view.getUint32(at),
+      mediaTime: version === 1 ? Number(view.getBigInt64(at + 8)) : view.getInt32(at + 4),
+      rate: view.getInt32(at + (version === 1 ? 16 : 8)),
+    };
+  };
+  if (count !== 1 && count !== 2) unsupported('an edit list of more than two segments');
+  need(elst, 8 + count * entryBytes);
+  const { segment, mediaTime, rate } = edit(count - 1);
   if (mediaTime < 0 || rate !== 0x10000) unsupported('an empty or speed-changing edit');
+  // A remux that moved a track's start (ffmpeg's -avoid_negative_ts) writes one empty edit before the plain one. ffmpeg
+  // then ends the track at the two edits' end, which is read here only when it does not cut the track short.
+  if (count === 2) {
+    const empty = edit(0);
+    if (empty.mediaTime !== -1 || empty.rate !== 0x10000) unsupported('an edit list of two segments that does not start with one empty edit');
+    const editsEnd = Math.round((empty.segment * mediaScale) / movieScale) + Math.round((segment * mediaScale) / movieScale);
+    if (editsEnd < ticks) unsupported('an empty edit before a segment that cuts the track short');
+    return ticks;
+  }
   const edited = Math.round((segment * mediaScale) / movieScale);
+  // An edit that starts past the media, runs to its end (0), or rounds to nothing: ffmpeg's lengths for them are its own.
+  if (mediaTime >= ticks || (segment === 0 && mediaTime > 0) || (segment > 0 && edited === 0)) unsupported('an edit that starts past the media or rounds to nothing');
   if (segment > 0) ticks = Math.min(ticks, edited);
   return ticks;
 }
@@ -332,24 +369,114 @@ function hasChildBox(view: DataView, bytes: Uint8Array, from: number, to: number
   return false;
 }
 
-function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, movieScale: number, chunks: Span[]): Track {
+/** The boxes inside a visual sample description, after its 78 bytes of fields, up to any padding that is not a box. */
+function sampleEntryBoxes(view: DataView, bytes: Uint8Array, entry: Box): Box[] {
+  const out: Box[] = [];
+  for (let at = entry.body + 78; at + 8 <= entry.end; ) {
+    const size = view.getUint32(at);
+    if (size < 8 || at + size > entry.end) break;
+    out.push({ type: boxType(bytes, at + 4), body: at + 8, end: at + size });
+    at += size;
+  }
+  return out;
+}
+
+/** The colour a `colr` box of type nclx or nclc gives the track (an ICC profile or an unknown type gives none). */
+function containerColour(view: DataView, bytes: Uint8Array, colr: Box | undefined): { transfer?: number; fullRange?: boolean } {
+  if (!colr) return {};
+  need(colr, 4);
+  const kind = boxType(bytes, colr.body);
+  if (kind !== 'nclx' && kind !== 'nclc') return {};
+  need(colr, kind === 'nclx' ? 11 : 10);
+  const transfer = view.getUint16(colr.body + 6);
+  if (transfer !== 2 && TRANSFER_NAMES[transfer] === undefined) unsupported('a colr transfer ffprobe names otherwise');
+  return { transfer, ...(kind === 'nclx' ? { fullRange: (bytes[colr.body + 10]! & 0x80) !== 0 } : {}) };
+}
+
+/** The size the avcC's parameter set gives equals the sample description's. */
+function assertAvcSize(view: DataView, bytes: Uint8Array, entry: Box, width: number, height: number): void {
+  const avcC = only(sampleEntryBoxes(view, bytes, entry), 'avcC', true);
+  try {
+    const avc = readAvcConfig(bytes.subarray(avcC.body, avcC.end));
+    if (avc.width !== width || avc.height !== height) unsupported('a picture size other than its sample description');
+  } catch (error) {
+    if (error instanceof AvcUnsupported) unsupported(error.message);
+    throw error;
+  }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** ffmpeg's average frame rate of a track: its samples over the sum of their times, reduced, when it fits 31 bits. */
+function frameRateOf(sampleCount: number, sttsTicks: number, timescale: number): number | undefined {
+  if (sttsTicks <= 0) return undefined;
+  const num = BigInt(timescale) * BigInt(sampleCount);
+  const den = BigInt(sttsTicks);
+  const divisor = gcd(num, den);
+  if (num / divisor > 0x7fffffffn || den / divisor > 0x7fffffffn) unsupported('a frame rate ffmpeg rounds');
+  return Number(num / divisor) / Number(den / divisor);
+}
+
+/** What the first sample of an H.264 track must hold for the decoder to see only the configuration read here. */
+export interface FirstSampleCheck {
+  span: Span;
+  lengthSize: number;
+  parameterSets: Uint8Array[];
+  ppsIds: number[];
+}
+
+/**
+ * An H.264 track's picture format from its sample description (see avcConfig.ts), as ffprobe gives it: the
+ * parameter set's colour wins over the container's `colr`, field by field, as in ffmpeg's decoder.
+ */
+function pictureOf(view: DataView, bytes: Uint8Array, table: SampleTable, timescale: number, checks: FirstSampleCheck[]) {
+  if (table.fourcc !== 'avc1') unsupported(`pictures of ${table.fourcc} are left to ffprobe`);
+  const boxes = sampleEntryBoxes(view, bytes, table.entry);
+  const avcC = only(boxes, 'avcC', true);
+  let avc;
+  try {
+    avc = readAvcConfig(bytes.subarray(avcC.body, avcC.end));
+  } catch (error) {
+    if (error instanceof AvcUnsupported) unsupported(error.message);
+    throw error;
+  }
+  const colour = containerColour(view, bytes, only(boxes, 'colr'));
+  const fullRange = avc.fullRange ?? colour.fullRange;
+  const transfer = avc.transfer ?? colour.transfer;
+  checks.push({ span: table.firstSample, lengthSize: avc.lengthSize, parameterSets: avc.parameterSets, ppsIds: avc.ppsIds });
+  return {
+    profile: avc.profile,
+    width: avc.width,
+    height: avc.height,
+    pixelFormat: fullRange ? 'yuvj420p' : 'yuv420p',
+    colorRange: fullRange === undefined ? undefined : fullRange ? 'pc' : 'tv',
+    colorTransfer: transfer === undefined ? undefined : TRANSFER_NAMES[transfer],
+    bitDepth: 8,
+    frameRate: frameRateOf(table.sampleCount, table.sttsTicks, timescale),
+  };
+}
+
+function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, movieScale: number, chunks: Span[], pictures: FirstSampleCheck[] | undefined): Track {
   const boxes = children(view, bytes, trak.body, trak.end);
   const tref = only(boxes, 'tref');
   // Timed metadata describing a track (cdsc, cdep) and a timecode track (tmcd) change no stream; chapters and hints do.
   if (tref && children(view, bytes, tref.body, tref.end).some((b) => !HARMLESS_REFERENCES.has(b.type))) unsupported('a track that refers to others (chapters, hints)');
   const tkhd = only(boxes, 'tkhd', true);
-  const tkVersion = bytes[tkhd.body]!;
+  const tkVersion = fullBoxVersion(tkhd, bytes);
   const matrixAt = tkhd.body + (tkVersion === 1 ? 52 : 40);
   need(tkhd, matrixAt - tkhd.body + 44);
   const rotation = rotationOf(view, matrixAt);
   const mdia = only(boxes, 'mdia', true);
   const mdiaBoxes = children(view, bytes, mdia.body, mdia.end);
   const mdhd = only(mdiaBoxes, 'mdhd', true);
-  const mdVersion = bytes[mdhd.body]!;
+  const mdVersion = fullBoxVersion(mdhd, bytes);
   need(mdhd, mdVersion === 1 ? 34 : 22);
   const timescale = signed31(view, mdhd.body + (mdVersion === 1 ? 20 : 12), 'the media timescale');
   const mediaTicks = mdVersion === 1 ? signed63(view, mdhd.body + 24, 'the media duration') : view.getUint32(mdhd.body + 16);
-  const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)) & 0x7fff);
+  const language = languageOf(view.getUint16(mdhd.body + (mdVersion === 1 ? 32 : 20)));
   if (timescale === 0) unsupported('a zero media timescale');
   const hdlr = only(mdiaBoxes, 'hdlr', true);
   need(hdlr, 12);
@@ -371,9 +498,16 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
     if (!hasChildBox(view, bytes, table.entry.body + 78, table.entry.end, VIDEO_CONFIGS[table.fourcc]!)) unsupported('a video sample description without its decoder configuration');
     // ffprobe gives the size the codec's own headers say; the sample description and the track header must both agree with it.
     if (view.getUint32(matrixAt + 36) !== width * 0x10000 || view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track size other than its sample description');
+    const picture = pictures ? pictureOf(view, bytes, table, timescale, pictures) : undefined;
+    if (picture && (picture.width !== width || picture.height !== height)) unsupported('a picture size other than its sample description');
+    // ffprobe gives an H.264 track the size its parameter set says: without the pictures' format, that much is still checked.
+    if (!picture && table.fourcc !== 'hvc1' && table.fourcc !== 'hev1') assertAvcSize(view, bytes, table.entry, width, height);
     return {
       kind: 'video',
-      stream: { index, codec, profile: undefined, pixelFormat: undefined, width, height, rotation, colorTransfer: undefined, colorRange: undefined, bitDepth: undefined, frameRate: undefined, durationSeconds },
+      stream: {
+        index, codec, profile: picture?.profile, pixelFormat: picture?.pixelFormat, width, height, rotation, colorTransfer: picture?.colorTransfer,
+        colorRange: picture?.colorRange, bitDepth: picture?.bitDepth, frameRate: picture?.frameRate, durationSeconds,
+      },
     };
   }
   if (handler === 'soun') {
@@ -389,7 +523,30 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
 function assertNoCoverArt(bytes: Uint8Array, box: Box): void {
   for (let at = box.body; at + 4 <= box.end; at++) {
     if (bytes[at] === 0x63 && boxType(bytes, at) === 'covr') unsupported('cover art');
+    if (bytes[at] === 0x6b && boxType(bytes, at) === 'keys') assertKeysWhole(bytes, at - 4, box.end);
   }
+}
+
+/**
+ * The metadata key table (`keys`, written with ffmpeg's use_metadata_tags) whose header starts at `at`: its keys
+ * must fill it exactly, each at least a header long, or ffmpeg refuses the whole file.
+ */
+function assertKeysWhole(bytes: Uint8Array, at: number, end: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (at < 0 || at + 16 > end) unsupported('a keys table cut short');
+  const size = view.getUint32(at);
+  if (size < 16 || at + size > end) unsupported('a keys table that does not fit');
+  const count = view.getUint32(at + 12);
+  let p = at + 16;
+  for (let i = 0; i < count; i++) {
+    if (p + 8 > at + size) unsupported('a keys table with fewer keys than it counts');
+    const keySize = view.getUint32(p);
+    if (keySize < 8 || p + keySize > at + size) unsupported('a metadata key of a size ffmpeg refuses');
+    // Some ffmpeg versions skip a key of another type twice over.
+    if (boxType(bytes, p + 4) !== 'mdta') unsupported('a metadata key other than mdta');
+    p += keySize;
+  }
+  if (p !== at + size) unsupported('bytes after the metadata keys');
 }
 
 const MOVIE_CHILDREN = new Set(['mvhd', 'trak', 'udta', 'meta', 'iods', 'free', 'skip']);
@@ -416,6 +573,19 @@ function assertChunksFill(chunks: Span[], mediaData: readonly Span[]): void {
  * module comment. With `mediaData` (the payloads of the file's mdat boxes, in file order) the chunks must fill them.
  */
 export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]): MediaProbe | undefined {
+  return parseMovie(moov, mediaData, undefined);
+}
+
+/**
+ * The movie as parseMovieForAudio reads it, with the picture format of each video track as well (H.264 only,
+ * see avcConfig.ts), so that a video plan and an output check can use it; `checks` gets what the first
+ * sample of each video track must hold (see firstSamplesAgree).
+ */
+export function parseMovieWithPictures(moov: Uint8Array, mediaData: readonly Span[] | undefined, checks: FirstSampleCheck[]): MediaProbe | undefined {
+  return parseMovie(moov, mediaData, checks);
+}
+
+function parseMovie(moov: Uint8Array, mediaData: readonly Span[] | undefined, pictures: FirstSampleCheck[] | undefined): MediaProbe | undefined {
   try {
     const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
     const [box] = children(view, moov, 0, moov.length);
@@ -424,7 +594,7 @@ export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]
     const stranger = boxes.find((b) => !MOVIE_CHILDREN.has(b.type));
     if (stranger) unsupported(`a ${stranger.type} box in the movie`);
     const mvhd = only(boxes, 'mvhd', true);
-    const version = moov[mvhd.body]!;
+    const version = fullBoxVersion(mvhd, moov);
     const at = mvhd.body + (version === 1 ? 20 : 12);
     need(mvhd, at - mvhd.body + (version === 1 ? 12 : 8) + 16 + 36);
     const timescale = signed31(view, at, 'the movie timescale');
@@ -435,7 +605,7 @@ export function parseMovieForAudio(moov: Uint8Array, mediaData?: readonly Span[]
     const probe: MediaProbe = { container: MOV_FORMAT_NAME, durationSeconds: duration > 0 ? seconds(duration, timescale) : undefined, video: [], coverArt: [], audio: [], subtitles: [], otherStreamCount: 0 };
     const chunks: Span[] = [];
     boxes.filter((b) => b.type === 'trak').forEach((trak, index) => {
-      const track = readTrack(view, moov, trak, index, timescale, chunks);
+      const track = readTrack(view, moov, trak, index, timescale, chunks, pictures);
       if (track.kind === 'video') probe.video.push(track.stream);
       else if (track.kind === 'audio') probe.audio.push(track.stream);
       else probe.otherStreamCount++;
@@ -498,13 +668,80 @@ export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] }
 
 /** The probe above for the MP4/MOV file at `path`, or undefined when ffprobe must decide. */
 export function probeMovieForAudio(path: string): MediaProbe | undefined {
-  let movie: ReturnType<typeof readMovie>;
+  const movie = readMovieOrDecline(path);
+  return movie ? parseMovieForAudio(movie.moov, movie.mediaData) : undefined;
+}
+
+function readMovieOrDecline(path: string): ReturnType<typeof readMovie> {
   try {
-    movie = readMovie(path);
+    return readMovie(path);
   } catch (error) {
     // A path that is no longer a file is refused here; any other read failure gets ffprobe's own, specific error.
     if (error instanceof NotAFileError) throw error;
     return undefined;
   }
-  return movie ? parseMovieForAudio(movie.moov, movie.mediaData) : undefined;
+}
+
+/** A first sample larger than this is not read to check it (a keyframe of a 4K clip is well under it). */
+const MAX_FIRST_SAMPLE_BYTES = 8 * 2 ** 20;
+
+/**
+ * The first sample's NAL units tile it, any parameter set among them is one of the configuration's, byte for
+ * byte (the decoder would otherwise take the picture format from the sample instead), and its first slice
+ * names one of the configuration's picture parameter sets.
+ */
+export function firstSampleAgrees(sample: Uint8Array, check: FirstSampleCheck): boolean {
+  const sets = check.parameterSets.map((s) => Buffer.from(s));
+  let sliceSeen = false;
+  for (let at = 0; at < sample.length; ) {
+    if (at + check.lengthSize > sample.length) return false;
+    let length = 0;
+    for (let i = 0; i < check.lengthSize; i++) length = length * 256 + sample[at + i]!;
+    at += check.lengthSize;
+    if (length === 0 || at + length > sample.length) return false;
+    const nal = sample.subarray(at, at + length);
+    const type = nal[0]! & 0x1f;
+    if ([13, 15].includes(type) || ((type === 7 || type === 8) && !sets.some((s) => s.equals(nal)))) return false;
+    if ((type === 1 || type === 5) && !sliceSeen) {
+      sliceSeen = true;
+      try {
+        if (!check.ppsIds.includes(slicePpsId(nal))) return false;
+      } catch (error) {
+        if (error instanceof AvcUnsupported) return false;
+        throw error;
+      }
+    }
+    at += length;
+  }
+  return sliceSeen;
+}
+
+/**
+ * The probe of the MP4/MOV file at `path` with its pictures' format (H.264 in avc1 only), for a video plan or
+ * the check of a video output; undefined when ffprobe must decide.
+ */
+export function probeMovieWithPictures(path: string): MediaProbe | undefined {
+  const movie = readMovieOrDecline(path);
+  if (!movie) return undefined;
+  const checks: FirstSampleCheck[] = [];
+  const probe = parseMovieWithPictures(movie.moov, movie.mediaData, checks);
+  if (!probe) return undefined;
+  for (const check of checks) {
+    const [start, end] = check.span;
+    if (end - start > MAX_FIRST_SAMPLE_BYTES) return undefined;
+    let sample: Uint8Array;
+    try {
+      const { fd } = openUserInput(path);
+      try {
+        sample = readOpened(fd, end - start, start);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      if (error instanceof NotAFileError) throw error;
+      return undefined;
+    }
+    if (sample.length !== end - start || !firstSampleAgrees(sample, check)) return undefined;
+  }
+  return probe;
 }

@@ -16,8 +16,11 @@ export function readPictureFacts(head: Uint8Array): PictureFacts | undefined {
   return undefined;
 }
 
+/** Four-character codes and signatures, read without spreading the bytes (that costs more than the rest of the header read). */
 function latin1(bytes: Uint8Array, at: number, length: number): string {
-  return String.fromCharCode(...bytes.subarray(at, at + length));
+  let text = '';
+  for (let i = at; i < at + length && i < bytes.length; i++) text += String.fromCharCode(bytes[i]!);
+  return text;
 }
 
 const PNG_BANDS: Record<number, number> = { 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 };

@@ -1,6 +1,6 @@
 import { AppError, throwIfAborted, toAppError } from '../../errors.js';
 import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from '../plan/ffmpegPlan.js';
-import { isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
+import { isAudioOutput, isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
 import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
 import { checkMediaOutput } from '../check/checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
@@ -10,7 +10,7 @@ import { checkOutputSize } from '../plan/sizeBudget.js';
 import { runWithinSizeLimit } from './sizeLimitedRun.js';
 import path from 'node:path';
 import { readMp3Output } from '../plan/mp3Output.js';
-import { probeMovieForAudio } from '../identify/isoBmffProbe.js';
+import { probeMovieForAudio, probeMovieWithPictures } from '../identify/isoBmffProbe.js';
 import type { MediaProbe } from '../identify/media.js';
 import { currentJob } from '../../jobs/jobContext.js';
 import { assertPairSupported } from '../../pairs.js';
@@ -288,7 +288,7 @@ export class LocalConverter {
   }
 
   private async readOutput(plan: FfmpegPlan, temporary: string, signal?: AbortSignal): Promise<MediaProbe> {
-    const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : undefined;
+    const whole = plan.muxer === 'mp3' ? await readMp3Output(temporary).catch(() => undefined) : MOVIE_MUXERS.has(plan.muxer) ? readMovieOutput(temporary) : undefined;
     return whole ?? await this.ports.prober.probe({ path: temporary, demuxer: MUXER_DEMUXER[plan.muxer] ?? plan.muxer }, signal).catch((error: unknown) => {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
@@ -306,10 +306,24 @@ async function checkedAnimatedWebp(temporary: string, plan: FfmpegPlan): Promise
   return { width: facts.width, height: facts.height, durationSeconds: facts.durationSeconds };
 }
 
-/** An MP4/MOV read in this process when the target is audio (see isoBmffProbe); undefined leaves it to ffprobe. */
+/**
+ * An MP4/MOV read in this process (see isoBmffProbe): for an audio target without the pictures' format, for any
+ * other with it (H.264 only); undefined leaves it to ffprobe.
+ */
 function inProcessProbe(input: IdentifiedInput, target: OutputFormat): MediaProbe | undefined {
-  if (isVideoOutput(target) || input.demuxer !== 'mov' || input.skipBytes) return undefined;
-  return probeMovieForAudio(input.path);
+  if (input.demuxer !== 'mov' || input.skipBytes) return undefined;
+  return isAudioOutput(target) ? probeMovieForAudio(input.path) : probeMovieWithPictures(input.path);
+}
+
+const MOVIE_MUXERS = new Set(['mp4', 'mov']);
+
+/** An MP4/MOV output read back in this process when the movie reader vouches for all of it; undefined leaves it to ffprobe. */
+function readMovieOutput(temporary: string): MediaProbe | undefined {
+  try {
+    return probeMovieWithPictures(temporary);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A job the conflict policy skipped: the file with the output's name stays as it is, and no work is done. */
