@@ -28,6 +28,11 @@ export interface FfmpegRunner {
   run(args: string[], options?: FfmpegRunOptions): Promise<void>;
 }
 
+/** Which encoders the ffmpeg in use has (asked once); undefined when it could not say. */
+export interface EncoderLister {
+  encoders(): Promise<ReadonlySet<string> | undefined>;
+}
+
 export interface ImageRequest {
   inputPath: string;
   sourceFormat: InputFormat;

@@ -19,7 +19,7 @@ import { planGifConversions } from '../plan/planGif.js';
 import { trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
-import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
+import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { factsOfPicture, factsOfProbe, type MediaFacts } from '../identify/mediaFacts.js';
@@ -72,6 +72,8 @@ export interface ConversionResult {
 export interface LocalConverterPorts {
   prober: MediaProber;
   ffmpeg: FfmpegRunner;
+  /** Asked before planning an H.265 or AV1 picture; without it the usual encoders are assumed. */
+  encoders?: EncoderLister;
   images: ImageConverter;
   clock: Clock;
 }
@@ -186,10 +188,11 @@ export class LocalConverter {
     const trim = trimOf(options, probe.durationSeconds);
     const planned = trim ? trimmedInput(probed, trim) : probed;
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, isVideoOutput(request.target) && probe.video.length > 0));
+    const encoders = options.videoCodec !== undefined && isVideoOutput(request.target) ? await this.ports.encoders?.encoders() : undefined;
     const plans: FfmpegPlan[] = (request.target === 'gif'
       ? planGifConversions(planned, options)
       : [isVideoOutput(request.target)
-        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass') })
+        ? planVideoConversion(planned, request.target, { forceReencode, conversion: options, passLogFile: path.join(scratchDir, 'pass'), encoders })
         : planAudioConversion(planned, request.target as Parameters<typeof planAudioConversion>[1], { forceReencode, conversion: options })])
       .map((p) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p);
     let plan = plans[0]!;
