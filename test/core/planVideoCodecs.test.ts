@@ -29,14 +29,13 @@ describe('--speed picks the encoder preset; the quality stays the quality', () =
     expect(Number(argAfter(planned('fast'), '-crf'))).toBeLessThan(Number(argAfter(planned(), '-crf')));
   });
 
-  it('VP9: thorough spends more effort (lower cpu-used); every speed uses row multithreading and tile columns', () => {
+  it('VP9: thorough spends more effort (lower cpu-used), fast takes the realtime deadline; every speed uses row multithreading', () => {
     const planned = (speed?: 'fast' | 'thorough') => planVideoConversion(probedInput(probe()), 'webm', { conversion: options({ speed }) }).outputOptions;
     expect(Number(argAfter(planned('thorough'), '-cpu-used'))).toBeLessThan(Number(argAfter(planned(), '-cpu-used')));
     expect(argAfter(planned('fast'), '-deadline')).toBe('realtime');
     expect(argAfter(planned(), '-deadline')).toBe('good');
     for (const args of [planned('fast'), planned(), planned('thorough')]) {
       expect(argAfter(args, '-row-mt')).toBe('1');
-      expect(argAfter(args, '-tile-columns')).toBe('2');
     }
   });
 

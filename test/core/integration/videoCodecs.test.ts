@@ -7,9 +7,13 @@ import { FfmpegEncoderList } from '../../../native/ffmpeg/ffmpegEncoders';
 import { useRealEngine } from '../../helpers/engine';
 import { corpus, ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../../helpers/media';
 
-/** SSIM of a file against the lossless source, by ffmpeg itself (1 is identical); ffmpeg prints it on stderr. */
+/**
+ * SSIM of a file against the lossless source, by ffmpeg itself (1 is identical; printed on stderr). Frames are
+ * paired by their number: MKV's millisecond timestamps and MP4's would pair neighbours otherwise.
+ */
 function ssimOf(file: string, source: string): number {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-i', source, '-lavfi', '[0:v][1:v]ssim', '-f', 'null', '-'], { encoding: 'utf8' });
+  const byNumber = 'setpts=N/FRAME_RATE/TB';
+  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-i', file, '-i', source, '-lavfi', `[0:v]${byNumber}[a];[1:v]${byNumber}[b];[a][b]ssim`, '-f', 'null', '-'], { encoding: 'utf8' });
   const ssim = /All:([0-9.]+)/.exec(run.stderr)?.[1];
   if (ssim === undefined) throw new Error(`ffmpeg gave no SSIM: ${run.stderr}`);
   return Number(ssim);

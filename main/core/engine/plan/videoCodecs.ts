@@ -27,8 +27,8 @@ export function x264Args(quality: Quality, speed: Speed): string[] {
 }
 
 const X265_PRESET: Record<Speed, string> = { fast: 'veryfast', balanced: 'medium', thorough: 'slow' };
-/** x265 reaches x264's picture at a higher CRF number. */
-const X265_CRF_OVER_X264 = 4;
+/** x265 medium at x264's CRF + 4 kept 36 % of the bits but lost about two x264 CRF steps of SSIM: + 2 keeps the look. */
+const X265_CRF_OVER_X264 = 2;
 
 /** x265 in 8-bit Main, quiet on stderr (it prints its own banner otherwise). */
 export function x265Args(quality: Quality, speed: Speed): string[] {
@@ -55,12 +55,17 @@ function av1Args(encoder: 'libsvtav1' | 'libaom-av1', quality: Quality, speed: S
 }
 
 const VP9_CRF: Record<Quality, number> = { high: 28, balanced: 32, small: 38 };
-const VP9_CPU_USED: Record<Speed, number> = { fast: 5, balanced: 5, thorough: 2 };
+/** The good deadline stops getting faster above cpu-used 5; fast is the realtime deadline (0.4x the CPU, larger files). */
+const VP9_SPEED: Record<Speed, { deadline: string; cpuUsed: number }> = {
+  fast: { deadline: 'realtime', cpuUsed: 7 },
+  balanced: { deadline: 'good', cpuUsed: 5 },
+  thorough: { deadline: 'good', cpuUsed: 2 },
+};
 
-/** VP9 with row multithreading and tile columns (both let more than one core work on a picture). */
+/** VP9 with row multithreading (libvpx already splits the picture into as many tile columns as it may). */
 export function vp9Args(quality: Quality, speed: Speed): string[] {
-  const deadline = speed === 'fast' ? 'realtime' : 'good';
-  return ['-c:v', 'libvpx-vp9', '-crf', String(VP9_CRF[quality]), '-b:v', '0', '-deadline', deadline, '-cpu-used', String(VP9_CPU_USED[speed]), '-row-mt', '1', '-tile-columns', '2'];
+  const { deadline, cpuUsed } = VP9_SPEED[speed];
+  return ['-c:v', 'libvpx-vp9', '-crf', String(VP9_CRF[quality]), '-b:v', '0', '-deadline', deadline, '-cpu-used', String(cpuUsed), '-row-mt', '1'];
 }
 
 const MPEG4_Q: Record<Quality, number> = { high: 2, balanced: 3, small: 6 };
