@@ -98,7 +98,7 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     muxer: 'matroska', container: 'matroska', videoCodec: 'h264',
     canCopyVideo: (s) => ['h264', 'hevc', 'vp8', 'vp9', 'av1'].includes(s.codec) && (s.codec !== 'h264' || even(s.width) && even(s.height)),
     videoEncoder: x264Args,
-  videoTag: [],
+    videoTag: [],
     bitrateEncoder: x264Bitrate,
     audioCodec: 'aac',
     canCopyAudio: (s) => MKV_AUDIO.has(s.codec),
