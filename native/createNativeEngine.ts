@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../main/core/errors.js';
 import { LocalConverter, DEFAULT_MAX_IMAGE_PIXELS } from '../main/core/engine/run/localConverter.js';
 import type { Clock } from '../main/core/engine/ports.js';
+import { FfmpegEncoderList } from './ffmpeg/ffmpegEncoders.js';
 import { ProcessFfmpegRunner } from './ffmpeg/ffmpegRunner.js';
 import { FfprobeProber } from './ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/locateTools.js';
@@ -31,6 +32,7 @@ export function createNativeEngine(options: { maxImagePixels?: number; heicWorke
     {
       prober: new FfprobeProber(tools.ffprobe.path),
       ffmpeg,
+      encoders: new FfmpegEncoderList(tools.ffmpeg.path),
       images: new LazyImageConverter(async () => new (await import('./image/sharpImageConverter.js')).SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), nativeHeif)),
       clock: systemClock,
     },

@@ -35,6 +35,11 @@ export interface FfmpegRunner {
   analyse(args: string[], options?: FfmpegRunOptions): Promise<string>;
 }
 
+/** Which encoders the ffmpeg in use has (asked once); undefined when it could not say. */
+export interface EncoderLister {
+  encoders(): Promise<ReadonlySet<string> | undefined>;
+}
+
 export interface ImageRequest {
   inputPath: string;
   sourceFormat: InputFormat;

@@ -4,7 +4,8 @@ import { TEXT_SUBTITLE_CODECS, displayedSize, isHdr, type AudioStreamInfo, type 
 import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
 import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './planAudio.js';
 import type { LoudnessTrack } from './loudness.js';
-import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
+import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
+import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
 import { x264AtBitrate } from './sizeTargetEncoder.js';
 
@@ -22,7 +23,9 @@ interface VideoProfile {
   container: string;
   videoCodec: string;
   canCopyVideo: (stream: VideoStreamInfo) => boolean;
-  videoEncoder: (quality: Quality) => string[];
+  videoEncoder: (quality: Quality, speed: Speed) => string[];
+  /** Options for the picture whether copied or encoded (a codec tag). */
+  videoTag: string[];
   /** An average bitrate instead of a constant quality (a size limit), for two passes. */
   bitrateEncoder: (kbps: number, quality: Quality) => string[];
   audioCodec: string;
@@ -36,15 +39,6 @@ interface VideoProfile {
 
 const H264_PROFILES = new Set(['Baseline', 'Constrained Baseline', 'Main', 'High']);
 const MKV_AUDIO = new Set(['aac', 'mp3', 'opus', 'vorbis', 'flac', 'ac3', 'eac3', 'dts', 'truehd', 'alac', 'pcm_s16le', 'pcm_s24le', 'pcm_f32le']);
-/** x264 per quality: balanced is the fast everyday setting; high and small spend more time for a better or smaller picture. */
-const X264_QUALITY: Record<Quality, { preset: string; crf: number }> = {
-  high: { preset: 'medium', crf: 18 },
-  balanced: { preset: 'veryfast', crf: 20 },
-  small: { preset: 'medium', crf: 26 },
-};
-const x264 = (q: Quality) => ['-c:v', 'libx264', '-preset', X264_QUALITY[q].preset, '-crf', String(X264_QUALITY[q].crf), '-profile:v', 'high'];
-const VP9_CRF: Record<Quality, number> = { high: 28, balanced: 32, small: 38 };
-const MPEG4_Q: Record<Quality, number> = { high: 2, balanced: 3, small: 6 };
 /** AAC and Opus bitrates for stereo per quality; more channels get half of it per channel beyond two. */
 const AAC_STEREO_KBPS: Record<Quality, number> = { high: 256, balanced: 192, small: 128 };
 const OPUS_STEREO_KBPS: Record<Quality, number> = { high: 160, balanced: 128, small: 96 };
@@ -81,7 +75,8 @@ function imageSubtitleDropped(container: string) {
 const MP4_LIKE: Omit<VideoProfile, 'muxer' | 'container'> = {
   videoCodec: 'h264',
   canCopyVideo: isPlayableH264,
-  videoEncoder: x264,
+  videoEncoder: x264Args,
+  videoTag: [],
   bitrateEncoder: x264AtBitrate,
   audioCodec: 'aac',
   canCopyAudio: (s) => s.codec === 'aac',
@@ -97,7 +92,8 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
   mkv: {
     muxer: 'matroska', container: 'matroska', videoCodec: 'h264',
     canCopyVideo: (s) => ['h264', 'hevc', 'vp8', 'vp9', 'av1'].includes(s.codec) && (s.codec !== 'h264' || even(s.width) && even(s.height)),
-    videoEncoder: x264,
+    videoEncoder: x264Args,
+    videoTag: [],
     bitrateEncoder: x264AtBitrate,
     audioCodec: 'aac',
     canCopyAudio: (s) => MKV_AUDIO.has(s.codec),
@@ -109,7 +105,8 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
   webm: {
     muxer: 'webm', container: 'webm', videoCodec: 'vp9',
     canCopyVideo: (s) => ['vp8', 'vp9', 'av1'].includes(s.codec) && !isHdr(s),
-    videoEncoder: (q) => ['-c:v', 'libvpx-vp9', '-crf', String(VP9_CRF[q]), '-b:v', '0', '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1'],
+    videoEncoder: vp9Args,
+    videoTag: [],
     bitrateEncoder: (kbps) => ['-c:v', 'libvpx-vp9', '-b:v', `${kbps}k`, '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1'],
     audioCodec: 'opus',
     canCopyAudio: (s) => s.codec === 'opus' || s.codec === 'vorbis',
@@ -125,7 +122,8 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
   avi: {
     muxer: 'avi', container: 'avi', videoCodec: 'mpeg4',
     canCopyVideo: (s) => s.codec === 'mpeg4' && s.pixelFormat === 'yuv420p' && even(s.width) && even(s.height),
-    videoEncoder: (q) => ['-c:v', 'mpeg4', '-q:v', String(MPEG4_Q[q]), '-tag:v', 'XVID'],
+    videoEncoder: mpeg4Args,
+    videoTag: [],
     bitrateEncoder: (kbps) => ['-c:v', 'mpeg4', '-b:v', `${kbps}k`, '-tag:v', 'XVID'],
     audioCodec: 'mp3',
     canCopyAudio: (s) => s.codec === 'mp3' && s.channels <= 2,
@@ -268,16 +266,33 @@ export interface VideoPlanOptions {
   passLogFile?: string;
   /** Below 1: the bitrates a size limit chose, lowered for another try after an output came out over the limit. */
   bitrateScale?: number;
+  /** The encoders this ffmpeg has (asked only for H.265 and AV1); without it the usual ones are assumed. */
+  encoders?: EncoderNames;
+}
+
+/** The container's profile with the picture codec `--codec` chose: H.265 or AV1 instead of H.264 in MP4, MOV and MKV. */
+function profileWithCodec(target: VideoOutput, conversion: ConversionOptions, encoders: EncoderNames | undefined): VideoProfile {
+  const profile = PROFILES[target];
+  const codec = conversion.videoCodec;
+  if (codec === undefined || codec === 'h264') return profile;
+  if (target !== 'mp4' && target !== 'mov' && target !== 'mkv') {
+    throw new AppError('OPTION_UNSUPPORTED', `A video codec (--codec) applies to MP4, MKV and MOV, not to ${target.toUpperCase()}.`);
+  }
+  if (conversion.maxSizeBytes !== undefined) {
+    throw new AppError('OPTION_UNSUPPORTED', 'A size limit (--max-size) is met with H.264, the default codec; leave out --codec or the size limit.');
+  }
+  const choice = codecChoice(codec, target, encoders);
+  return { ...profile, videoCodec: choice.codec, canCopyVideo: choice.canCopy, videoEncoder: choice.encoder, videoTag: choice.tag };
 }
 
 /** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
 export function planVideoConversion(input: ProbedInput, target: VideoOutput, options: VideoPlanOptions = {}): FfmpegPlan {
   const probe = input.probe;
   const video = probe.video[0];
-  const profile = PROFILES[target];
   const conversion = options.conversion ?? DEFAULT_OPTIONS;
-  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, profile, options.forceReencode ?? false, conversion, options.bitrateScale);
+  if (!video && probe.audio.length > 0 && target !== 'avi') return planAudioOnly(input, target, PROFILES[target], options.forceReencode ?? false, conversion, options.bitrateScale);
   if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
+  const profile = profileWithCodec(target, conversion, options.encoders);
   assertFrameWithinLimit(video);
   const notes: string[] = [];
   const out: string[] = ['-map', `0:${video.index}`];
@@ -306,11 +321,11 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   let expectedVideo;
   let firstPass: string[] | undefined;
   if (copyVideo) {
-    out.push('-c:v', 'copy');
+    out.push('-c:v', 'copy', ...profile.videoTag);
     expectedVideo = { codec: video.codec, evenDimensions: false, width: video.width, height: video.height, rotation: video.rotation, sdr: !isHdr(video) };
   } else {
-    const encoder = videoKbps !== undefined ? profile.bitrateEncoder(videoKbps, conversion.quality) : profile.videoEncoder(conversion.quality);
-    const picture = [...encoder, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
+    const encoder = videoKbps !== undefined ? profile.bitrateEncoder(videoKbps, conversion.quality) : profile.videoEncoder(conversion.quality, conversion.speed ?? 'balanced');
+    const picture = [...encoder, ...profile.videoTag, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
     if (twoPass) {
       firstPass = ['-map', `0:${video.index}`, ...picture, '-pass', '1', '-passlogfile', options.passLogFile!, '-an', '-sn', '-dn'];
       picture.push('-pass', '2', '-passlogfile', options.passLogFile!);

@@ -23,7 +23,7 @@ import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
-import type { Clock, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
+import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { factsOfPicture, factsOfProbe, type MediaFacts } from '../identify/mediaFacts.js';
@@ -76,6 +76,8 @@ export interface ConversionResult {
 export interface LocalConverterPorts {
   prober: MediaProber;
   ffmpeg: FfmpegRunner;
+  /** Asked before planning an H.265 or AV1 picture; without it the usual encoders are assumed. */
+  encoders?: EncoderLister;
   images: ImageConverter;
   clock: Clock;
 }
@@ -199,8 +201,9 @@ export class LocalConverter {
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
     const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p;
     const target = request.target;
+    const encoders = options.videoCodec !== undefined && isVideoOutput(target) ? await this.ports.encoders?.encoders() : undefined;
     const planMedia = (reencode: boolean, conversion: ConversionOptions, bitrateScale?: number) => cut(isVideoOutput(target)
-      ? planVideoConversion(planned, target, { forceReencode: reencode, conversion, passLogFile: path.join(scratchDir, 'pass'), bitrateScale })
+      ? planVideoConversion(planned, target, { forceReencode: reencode, conversion, passLogFile: path.join(scratchDir, 'pass'), bitrateScale, encoders })
       : planAudioConversion(planned, target as Parameters<typeof planAudioConversion>[1], { forceReencode: reencode, conversion, bitrateScale }));
     let plan: FfmpegPlan;
     if (target === 'gif' || animatedWebp) {
