@@ -91,8 +91,10 @@ export function encoderArgs(args: string[]): string {
   return kept.join(' ');
 }
 
+const SHARP_METHOD: Record<string, string> = { jpg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff', gif: 'gif' };
+
 /** What the built command ran to encode: its ffmpeg encodes, the native HEIC decoder's call and the sharp encoder options. */
-export function settingsFromLogs(toolLog: string, sharpLog: string): string {
+export function settingsFromLogs(toolLog: string, sharpLog: string, target: string): string {
   const parts: string[] = [];
   if (existsSync(toolLog)) {
     for (const line of readFileSync(toolLog, 'utf8').split('\n').filter(Boolean)) {
@@ -105,6 +107,8 @@ export function settingsFromLogs(toolLog: string, sharpLog: string): string {
   if (existsSync(sharpLog)) {
     for (const line of readFileSync(sharpLog, 'utf8').split('\n').filter(Boolean)) {
       const { method, options } = JSON.parse(line) as { method: string; options: unknown };
+      // Pictures decoded on the way (a HEIC to PNG) are not the target's encoder.
+      if (method !== SHARP_METHOD[target]) continue;
       const call = `sharp.${method}(${JSON.stringify(options ?? {})})`;
       if (!parts.includes(call)) parts.push(call);
     }
@@ -127,18 +131,23 @@ export function convertOurs(input: string, target: string, level: Level, outDir:
   });
   const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { status: string; output: string | null; error: { message: string } | null };
   if (report.status !== 'succeeded' || !report.output) throw new Error(`convertr ${input} --to ${target} --quality ${level}: ${report.error?.message ?? report.status}`);
-  return { ...run, output: report.output, settings: settingsFromLogs(spies.log, sharpLog) };
+  return { ...run, output: report.output, settings: settingsFromLogs(spies.log, sharpLog, target) };
 }
 
 export function requireBuild(): void {
   if (!existsSync(path.join(ROOT, 'out/main/cli.js'))) throw new Error('out/ is missing: run "npx electron-vite build" first.');
 }
 
-/** A photo (HEIC, or JPEG with its EXIF orientation) as the upright PNG the built command decodes it to: the reference. */
-export function referencePng(photo: string, work: string): string {
+/**
+ * A photo (HEIC, or JPEG with its EXIF orientation) as the reference: the upright PNG the built command decodes it
+ * to, then turned into sRGB the way sharp shows a picture with its colour profile (and without it, as the peers write).
+ */
+export async function referencePng(photo: string, work: string): Promise<string> {
   const dir = path.join(work, `ref-${path.basename(photo)}`);
-  const run = convertOurs(photo, 'png', 'high', dir, work);
-  return run.output;
+  const decoded = convertOurs(photo, 'png', 'high', dir, work).output;
+  const srgb = path.join(dir, `${path.basename(photo)}.srgb.png`);
+  await sharp(readFileSync(decoded)).png({ compressionLevel: 1 }).toFile(srgb);
+  return srgb;
 }
 
 export interface ClipMotion {
@@ -177,11 +186,11 @@ export interface PictureScore {
 
 /**
  * SSIM (ffmpeg's `ssim`, the All figure over Y, U and V) of a video against its reference, the output scaled to the
- * reference's size when a peer changed it; VMAF too when this ffmpeg has libvmaf.
+ * reference's size when a peer changed it, frames paired by their order (every clip here is a constant 30 fps); VMAF too when this ffmpeg has libvmaf.
  */
 export function videoScore(distorted: string, reference: string, vmaf: boolean): PictureScore {
   const { width, height } = videoSize(reference);
-  const prep = `[0:v]scale=${width}:${height}:flags=bicubic,format=yuv420p,setpts=PTS-STARTPTS[d];[1:v]format=yuv420p,setpts=PTS-STARTPTS[r]`;
+  const prep = `[0:v]scale=${width}:${height}:flags=bicubic,format=yuv420p,settb=1/30,setpts=N[d];[1:v]format=yuv420p,settb=1/30,setpts=N[r]`;
   const ssimLog = ffmpeg(['-i', distorted, '-i', reference, '-lavfi', `${prep};[d][r]ssim`, '-f', 'null', '-']);
   const ssim = Number(/SSIM .*All:([\d.]+)/.exec(ssimLog)?.[1]);
   if (!vmaf) return { ssim };
@@ -189,10 +198,11 @@ export function videoScore(distorted: string, reference: string, vmaf: boolean):
   return { ssim, vmaf: Number(/VMAF score[:=]\s*([\d.]+)/.exec(vmafLog)?.[1]) };
 }
 
-/** SSIM of a picture against its reference PNG, both decoded to RGB as a viewer shows them (sharp), then compared in the same YUV 4:4:4. */
+/** SSIM of a picture against its sRGB reference PNG: the picture decoded to sRGB as a viewer shows it (sharp applies its profile), both compared in the same YUV 4:4:4. */
 export async function pictureSsim(distorted: string, referencePngFile: string, work: string): Promise<number> {
   const decoded = path.join(work, `decoded-${path.basename(distorted)}.png`);
-  await sharp(distorted).png({ compressionLevel: 1 }).toFile(decoded);
+  // From the bytes, not the path: libvips caches a decoded file by its name, and outputs reuse names.
+  await sharp(readFileSync(distorted)).png({ compressionLevel: 1 }).toFile(decoded);
   const log = ffmpeg(['-i', decoded, '-i', referencePngFile, '-lavfi', '[0:v]format=rgb24,format=yuv444p[d];[1:v]format=rgb24,format=yuv444p[r];[d][r]ssim', '-f', 'null', '-']);
   rmSync(decoded, { force: true });
   return Number(/SSIM .*All:([\d.]+)/.exec(log)?.[1]);
