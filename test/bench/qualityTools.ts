@@ -59,15 +59,16 @@ export function makeToolSpies(dir: string): { env: NodeJS.ProcessEnv; log: strin
   fresh(dir);
   const log = path.join(dir, 'calls.log');
   const env: NodeJS.ProcessEnv = { QUALITY_BENCH_LOG: log };
-  const spy = (name: string, real: string | undefined, envVar: string) => {
+  const spy = (real: string | undefined, envVar: string) => {
     if (!real) return;
+    const name = path.basename(real);
     const file = path.join(dir, name);
     writeFileSync(file, `#!/bin/sh\n{ printf '%s\\037' ${name}; for a in "$@"; do printf '%s\\037' "$a"; done; printf '\\n'; } >> "$QUALITY_BENCH_LOG"\nexec '${real}' "$@"\n`);
     chmodSync(file, 0o755);
     env[envVar] = file;
   };
-  spy('ffmpeg', process.env['FFMPEG_PATH'] || which('ffmpeg'), 'FFMPEG_PATH');
-  spy('heif-dec', process.env['HEIF_DECODER_PATH'] || which('heif-dec') || which('heif-convert'), 'HEIF_DECODER_PATH');
+  spy(process.env['FFMPEG_PATH'] || which('ffmpeg'), 'FFMPEG_PATH');
+  spy(process.env['HEIF_DECODER_PATH'] || which('heif-dec') || which('heif-convert'), 'HEIF_DECODER_PATH');
   return { env, log };
 }
 
@@ -99,7 +100,7 @@ export function settingsFromLogs(toolLog: string, sharpLog: string, target: stri
   if (existsSync(toolLog)) {
     for (const line of readFileSync(toolLog, 'utf8').split('\n').filter(Boolean)) {
       const [tool, ...args] = line.split('\x1f').filter((a, i, all) => i < all.length - 1 || a !== '');
-      if (tool === 'ffmpeg' && !args.some((a) => /^-c(odec)?(:[av])?(:\d+)?$/.test(a))) continue;
+      if (tool?.startsWith('ffmpeg') && !args.some((a) => /^-c(odec)?(:[av])?(:\d+)?$/.test(a))) continue;
       const settings = encoderArgs(args);
       if (settings && !parts.includes(`${tool} ${settings}`)) parts.push(`${tool} ${settings}`);
     }
