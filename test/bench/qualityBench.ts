@@ -4,7 +4,7 @@
 // as a ratio to the format's first peer in the same run. Writes test/bench/QUALITY.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import {
@@ -311,6 +311,7 @@ async function main(): Promise<void> {
   fresh(work);
   const vmaf = hasVmaf();
   const started = new Date();
+  const loadAtStart = loadavg()[0]!;
   const sections: string[] = [];
   const at = (file: string) => path.join(SOURCES, file);
   if (options.sections.has('video')) {
@@ -333,7 +334,7 @@ async function main(): Promise<void> {
   const header = [
     '# Quality per byte: our levels against the peers',
     '',
-    `Made by \`npm run bench:quality${options.quick ? ' -- --quick' : ''}\` (test/bench/qualityBench.ts) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes.toFixed(0)} min: ${availableParallelism()} cores; ${version('ffmpeg', ['-version'])}; Node ${process.version}.`,
+    `Made by \`npm run bench:quality${options.quick ? ' -- --quick' : ''}\` (test/bench/qualityBench.ts) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in ${minutes.toFixed(0)} min: ${availableParallelism()} cores (load average ${loadAtStart.toFixed(1)} at the start); ${version('ffmpeg', ['-version'])}; Node ${process.version}.`,
     `Our rows run the built command (\`node bin/convertr.js convert <file> --to <format> --quality <level> --json\`); their settings are what it ran, recorded as it ran (ffmpeg and heif-dec arguments, sharp's encoder options). CPU is user + system time of the command and its children (GNU time); "CPU / peer" divides by the first peer row of the same source and format (n/a where that peer took under 0.05 s).`,
     `Clips: ${options.seconds} s${options.quick ? ' (--quick; the default is 10 s)' : ''}. VMAF: ${vmaf ? 'libvmaf' : 'this ffmpeg has no libvmaf, so SSIM only'}.`,
     ...(missing.length > 0 ? [`Missing here: ${missing.join('; ')}.`] : ['Every peer tool was installed.']),
