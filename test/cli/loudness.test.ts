@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runBuiltCli } from '../helpers/cli';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import { corpus, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 /** Integrated loudness (EBU R128) of a file's first sound track, as ffmpeg's ebur128 filter reads it. */
 function loudnessOf(file: string): number {
@@ -55,5 +55,10 @@ describe('the installed command with --normalize', () => {
     expect(Math.abs(loudnessOf(flac.output) - -16)).toBeLessThanOrEqual(1);
     const rate = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=sample_rate', '-of', 'csv=p=0', flac.output], { encoding: 'utf8' }).stdout.trim();
     expect(rate).toBe('44100');
+  }, 120_000);
+
+  it('a camera\'s six-channel WAV mixed to stereo MP3 is measured as it will be heard, and comes out at -16 LUFS', async () => {
+    const mp3 = await convert(corpus('audio/sixchan.wav'), 'mp3', ['--normalize'], 'sixchan');
+    expect(Math.abs(loudnessOf(mp3.output) - -16)).toBeLessThanOrEqual(1);
   }, 120_000);
 });

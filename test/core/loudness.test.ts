@@ -12,8 +12,9 @@ describe('loudness normalisation plans', () => {
   it('reads loudnorm\'s measurement and feeds it back for one linear gain, at the track\'s own sample rate', () => {
     const measured = parseLoudnorm(`Stream mapping: ...\n${LOG}`)!;
     expect(measured).toEqual({ integrated: -35.26, truePeak: -21.07, range: 6.7, threshold: -45.44, offset: 0.41 });
-    expect(loudnormFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, measured)).toBe(
-      'loudnorm=I=-16:TP=-1.5:LRA=11:measured_I=-35.26:measured_TP=-21.07:measured_LRA=6.70:measured_thresh=-45.44:offset=0.41:linear=true,aresample=44100');
+    expect(loudnormFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, measured)).toBe('volume=19.26dB,aresample=44100');
+    // Peaks that one gain would push past -1.5 dBTP are held there by a limiter.
+    expect(loudnormFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, { ...measured, truePeak: -10 })).toBe('volume=19.26dB,alimiter=limit=0.841:level=false,aresample=44100');
     expect(parseLoudnorm(LOG.replace('"-35.26"', '"-inf"'))).toBeUndefined();
     expect(() => parseLoudnorm('no measurement here')).toThrow(expect.objectContaining({ code: 'FFMPEG_FAILED' }));
   });
@@ -26,9 +27,9 @@ describe('loudness normalisation plans', () => {
     expect(plan.strategy).toBe('encode');
     expect(plan.loudness).toEqual([{ inputIndex: 2, outIndex: 0, sampleRate: 44100, downmixTo: 1 }]);
     const analysis = loudnessAnalysisArgs({ inputOptions: ['-t', '5'] }, input, plan.loudness![0]!);
-    expect(analysis.join(' ')).toMatch(/-t 5 -f mov -i file:\S+ -map 0:2 .*-af aresample=ocl=mono,loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json -f null -$/);
+    expect(analysis.join(' ')).toMatch(/-t 5 -f mov -i file:\S+ -map 0:2 .*-af aformat=channel_layouts=mono,loudnorm=I=-16:TP=-1.5:LRA=11:print_format=json -f null -$/);
     const ready = withLoudness(plan, [parseLoudnorm(LOG)]);
-    expect(ready.outputOptions.slice(-2)).toEqual(['-filter:a:0', expect.stringMatching(/^aresample=ocl=mono,loudnorm=.*linear=true,aresample=44100$/)]);
+    expect(ready.outputOptions.slice(-2)).toEqual(['-filter:a:0', expect.stringMatching(/^aformat=channel_layouts=mono,volume=19\.26dB,aresample=44100$/)]);
     expect(ready.notes).toContain('Made the sound -16 LUFS loud (EBU R128; it was -35.3 LUFS).');
     expect(withLoudness(plan, [undefined]).outputOptions).not.toContain('-filter:a:0');
   });

@@ -2,10 +2,10 @@ import { AppError } from '../../errors.js';
 import { localInputArgs, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
 
 /**
- * Loudness normalisation (EBU R128, ffmpeg's loudnorm in two passes): the first pass measures each sound track,
- * the second applies one gain computed from that measurement (`linear=true`), so the music keeps its dynamics.
- * -16 LUFS integrated with peaks at most -1.5 dBTP is what music and podcast platforms play at; loudnorm falls
- * back to its dynamic mode only where one gain would push peaks past that ceiling.
+ * Loudness normalisation (EBU R128) in two passes: ffmpeg's loudnorm measures each sound track as it will be heard
+ * (after its downmix), then one gain brings it to the target, so the music keeps its dynamics. -16 LUFS integrated
+ * with peaks at most -1.5 dBTP is what music and podcast platforms play at; a limiter holds the peaks only where
+ * one gain would push them past that ceiling.
  */
 export const LOUDNESS_TARGET = { integrated: -16, truePeak: -1.5, range: 11 } as const;
 
@@ -32,7 +32,7 @@ export interface LoudnessMeasurement {
 const TARGET = `I=${LOUDNESS_TARGET.integrated}:TP=${LOUDNESS_TARGET.truePeak}:LRA=${LOUDNESS_TARGET.range}`;
 
 function downmix(track: LoudnessTrack): string[] {
-  return track.downmixTo ? [`aresample=ocl=${track.downmixTo === 1 ? 'mono' : 'stereo'}`] : [];
+  return track.downmixTo ? [`aformat=channel_layouts=${track.downmixTo === 1 ? 'mono' : 'stereo'}`] : [];
 }
 
 /** The first pass over one track: what the plan reads (a cut included), measured, nothing written. */
@@ -71,12 +71,16 @@ export function parseLoudnorm(log: string): LoudnessMeasurement | undefined {
   return values;
 }
 
-/** The second pass's filter for a track: the measured values fed back, one gain, back to the track's own sample rate. */
+/**
+ * The second pass's filter for a track, back at the track's own sample rate: one gain to the target, as loudnorm's
+ * linear mode would apply (exact also for sounds shorter than its 3 s window, which its second pass misjudges), and
+ * where that gain would push peaks past the ceiling, a limiter holding them there (a 2.4 s six-channel WAV mixed to
+ * stereo peaks at +3.4 dBTP before any gain).
+ */
 export function loudnormFilter(track: LoudnessTrack, measured: LoudnessMeasurement): string {
-  const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value)).toFixed(2);
-  const loudnorm = `loudnorm=${TARGET}:measured_I=${clamp(measured.integrated, -99, 0)}:measured_TP=${clamp(measured.truePeak, -99, 99)}`
-    + `:measured_LRA=${clamp(measured.range, 0, 99)}:measured_thresh=${clamp(measured.threshold, -99, 0)}:offset=${clamp(measured.offset, -99, 99)}:linear=true`;
-  return [...downmix(track), loudnorm, `aresample=${track.sampleRate}`].join(',');
+  const gain = LOUDNESS_TARGET.integrated - measured.integrated;
+  const limit = measured.truePeak + gain > LOUDNESS_TARGET.truePeak ? [`alimiter=limit=${(10 ** (LOUDNESS_TARGET.truePeak / 20)).toFixed(3)}:level=false`] : [];
+  return [...downmix(track), `volume=${gain.toFixed(2)}dB`, ...limit, `aresample=${track.sampleRate}`].join(',');
 }
 
 /** The plan with each normalised track's filter, and a note of what changed; a silent track is left as it is. */
