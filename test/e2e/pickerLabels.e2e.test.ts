@@ -69,6 +69,8 @@ describe('the conversion choices show whole names at 1280x800 and 800x600', () =
     expect(cut).toEqual([]);
     // The longest built-in preset chosen: what the window looks like with it.
     await page.getByLabel('Preset', { exact: true }).selectOption({ label: 'Web video, 1080p MP4 without metadata' });
+    // Folded, the button says what the choices say: the preset's format, the rest Smart.
+    if (await toggle.isVisible()) await expect.poll(() => toggle.textContent()).toMatch(/^Convert to MP4, others Smart/);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       expect((await axeProblems(page)).map((p) => `pickers ${size.width}x${size.height} (${scheme}): ${p}`)).toEqual([]);

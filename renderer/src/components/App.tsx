@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { UNAUTHORIZED_EVENT, UPLOAD_FAILED_EVENT } from '../api/bridge';
 import { useFacts } from '../stores/factsStore';
+import { usePresets } from '../stores/presetsStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi, type View } from '../stores/uiStore';
 import { DropZone } from './DropZone';
@@ -63,6 +64,10 @@ function Tabs() {
 function PickerMenu() {
   const [open, setOpen] = useState(false);
   const target = useUi((s) => s.target);
+  const presetId = useUi((s) => s.preset);
+  const presets = usePresets((s) => s.presets);
+  // A preset's target names the button when no target is chosen, as the picker's own first choice does.
+  const chosen = presets.find((p) => p.id === presetId);
   const toggle = useRef<HTMLButtonElement>(null);
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== 'Escape' || !open) return;
@@ -72,7 +77,7 @@ function PickerMenu() {
   return (
     <div className={open ? 'picker-menu open' : 'picker-menu'} onKeyDown={onKey}>
       <button ref={toggle} type="button" className="picker-toggle" aria-expanded={open} aria-controls="conversion-choices" onClick={() => setOpen(!open)}>
-        Convert to {target ? target.toUpperCase() : 'Smart'} <span aria-hidden="true">▾</span>
+        Convert to {target ? target.toUpperCase() : chosen ? `${chosen.target.toUpperCase()}, others Smart` : 'Smart'} <span aria-hidden="true">▾</span>
       </button>
       <div id="conversion-choices" className="picker-panel">
         <TargetPicker />
