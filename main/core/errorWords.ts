@@ -63,7 +63,8 @@ export function plainSentenceFor(code: ErrorCode): string {
 
 const sentence = (text: string) => {
   const trimmed = text.trim().replace(/[;,:\s]+$/, '');
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+  // "… taken. (request id: req-1)" is a finished sentence with a note after it.
+  return /[.!?]$|[.!?]\s*\([^()]*\)$/.test(trimmed) ? trimmed : `${trimmed}.`;
 };
 
 /**

@@ -102,7 +102,7 @@ describe('convertr register / logout with the token in a real keychain', () => {
     const noBus = { CONVERTR_HOME: home, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
     const run = await runCliWithInput(['register', '--name', 'Bo', '--email', 'bo@example.test', '--api-url', server.url], 'another password\n', noBus);
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/No OS keychain is available .*memory for this session only/);
+    expect(run.stderr).toMatch(/No OS keychain is available\. .*memory for this session only/);
     const token = server.tokens().at(-1)!;
     expect(run.stdout + run.stderr).not.toContain(token.split('|')[1]);
     expect(allFileText(home)).not.toContain(token.split('|')[1]);
