@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli, startCli } from '../helpers/cli';
 import { corpus, listAll, makeMedia, removeDir, tempDir } from '../helpers/media';
+import { waitFor } from '../helpers/watchCli';
 
 describe('convertr convert', () => {
   let dir: string;
@@ -63,7 +64,8 @@ describe('convertr convert', () => {
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', input]);
     const out = path.join(dir, 'out-cancel');
     const { child, done } = startCli(['convert', input, '--to', 'webm', '--out', out, '--json']);
-    await new Promise((r) => setTimeout(r, 2500));
+    // Mid-batch: the encode has begun writing (a fixed wait lands before the handlers on a slow start).
+    await waitFor(() => existsSync(out) && listAll(out).length > 0, 'the encode to begin', 60_000, 50);
     child.kill('SIGINT');
     const run = await done;
     expect(run.code).toBe(1);
