@@ -71,46 +71,50 @@ export function gifFloorBytes(durationSeconds: number, fps: number): number {
   return GIF_HEADER_BYTES + Math.ceil(durationSeconds * fps) * GIF_FRAME_BYTES;
 }
 
-/**
- * The GIFs to try for a video, best first; a size limit no GIF of the clip can meet is refused before any work.
- * One filter graph makes the palette of this clip (`palettegen`) and maps its frames onto it (`paletteuse`).
- */
-export function planGifConversions(input: ProbedInput, conversion: ConversionOptions): FfmpegPlan[] {
+/** How one kind of animation differs from another: its name in messages, its container and codec, its smallest file, its encoder. */
+export interface AnimationKind {
+  /** "GIF", "animated WEBP", after its article. */
+  name: string;
+  article: 'a' | 'an';
+  container: string;
+  caps: AnimationCaps;
+  floorBytes: (durationSeconds: number, fps: number) => number;
+  /** The output options for the frames once `pictureFilters` (tone map, frame rate, scale) made them. */
+  outputOptions: (video: VideoStreamInfo, pictureFilters: string[], conversion: ConversionOptions) => string[];
+}
+
+/** The animations to try for a video (or its cut), best first; a size limit no animation of the clip can meet is refused before any work. */
+export function planAnimations(input: ProbedInput, conversion: ConversionOptions, kind: AnimationKind): FfmpegPlan[] {
   const video = input.probe.video[0];
-  if (!video) throw new AppError('NO_VIDEO_STREAM', 'This file has no video picture, so it cannot become GIF.');
+  if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${kind.article} ${kind.name}.`);
   const duration = input.probe.durationSeconds;
-  const rungs = gifRungs(video, conversion);
   if (conversion.maxSizeBytes !== undefined) {
     if (!duration || duration <= 0) {
       throw new AppError('SIZE_UNREACHABLE', 'This file does not say how long it is, so a size limit cannot be planned; convert it without --max-size.');
     }
-    const floor = gifFloorBytes(duration, GIF_MIN_FPS);
+    const floor = kind.floorBytes(duration, kind.caps.minFps);
     if (conversion.maxSizeBytes < floor) {
-      throw new AppError('SIZE_UNREACHABLE', `A GIF of ${Math.round(duration)} s cannot fit in ${formatMegabytes(conversion.maxSizeBytes)}; even at ${GIF_MIN_FPS} frames a second it needs at least ${formatMegabytes(Math.ceil(floor / 1000) * 1000)}.`);
+      const what = `${kind.article === 'a' ? 'A' : 'An'} ${kind.name}`;
+      throw new AppError('SIZE_UNREACHABLE', `${what} of ${Math.round(duration)} s cannot fit in ${formatMegabytes(conversion.maxSizeBytes)}; even at ${kind.caps.minFps} frames a second it needs at least ${formatMegabytes(Math.ceil(floor / 1000) * 1000)}.`);
     }
   }
-  return rungs.map((rung) => planGif(input, video, rung, conversion));
+  return animationRungs(video, conversion, kind.caps).map((rung) => planAnimation(input, video, rung, conversion, kind));
 }
 
-function planGif(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions): FfmpegPlan {
+function planAnimation(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions, kind: AnimationKind): FfmpegPlan {
   const duration = input.probe.durationSeconds;
-  const picture = [
-    ...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []),
-    `fps=${rung.fps}`,
-    `scale=${rung.width}:${rung.height}:flags=lanczos`,
-  ].join(',');
-  const graph = `${picture},split[frames][forPalette];[forPalette]palettegen=stats_mode=diff[palette];[frames][palette]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle`;
+  const picture = [...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`];
   const shown = displayedSize(video);
-  const notes = [`Made a GIF of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
-  if (rung.width !== shown.width || rung.height !== shown.height) notes.push(`The video is ${shown.width}x${shown.height}; a GIF that large would be slow and heavy.`);
+  const notes = [`Made ${kind.article} ${kind.name} of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
+  if (rung.width !== shown.width || rung.height !== shown.height) notes.push(`The video is ${shown.width}x${shown.height}; ${kind.article} ${kind.name} that large would be slow and heavy.`);
   return {
     inputOptions: input.demuxer === 'avi' ? ['-fflags', '+genpts'] : [],
-    outputOptions: ['-map', `0:${video.index}`, '-an', '-sn', '-dn', '-vf', graph, '-c:v', 'gif', '-loop', '0', '-map_metadata', '-1'],
-    muxer: 'gif',
+    outputOptions: ['-map', `0:${video.index}`, '-an', '-sn', '-dn', ...kind.outputOptions(video, picture, conversion), '-loop', '0', '-map_metadata', '-1'],
+    muxer: kind.container,
     strategy: 'encode',
     expectation: {
-      container: 'gif',
-      video: { codec: 'gif', evenDimensions: false, width: rung.width, height: rung.height, rotation: 0, sdr: true },
+      container: kind.container,
+      video: { codec: kind.container, evenDimensions: false, width: rung.width, height: rung.height, rotation: 0, sdr: true },
       audio: { count: 0 },
       subtitles: 0,
       durationSeconds: duration,
@@ -122,4 +126,22 @@ function planGif(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conv
     durationSeconds: duration,
     ...(conversion.maxSizeBytes !== undefined ? { sizeTarget: { maxBytes: conversion.maxSizeBytes } } : {}),
   };
+}
+
+/** One filter graph makes the palette of this clip (`palettegen`) and maps its frames onto it (`paletteuse`). */
+const GIF: AnimationKind = {
+  name: 'GIF',
+  article: 'a',
+  container: 'gif',
+  caps: GIF_CAPS,
+  floorBytes: gifFloorBytes,
+  outputOptions: (_video, picture) => [
+    '-vf', `${picture.join(',')},split[frames][forPalette];[forPalette]palettegen=stats_mode=diff[palette];[frames][palette]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle`,
+    '-c:v', 'gif',
+  ],
+};
+
+/** The GIFs to try for a video, best first (480 px and 15 fps at most, down to 64 px and 5 fps under a size limit). */
+export function planGifConversions(input: ProbedInput, conversion: ConversionOptions): FfmpegPlan[] {
+  return planAnimations(input, conversion, GIF);
 }
