@@ -75,9 +75,9 @@ function inputPathOf(input: BatchInput): string {
   return path.resolve(typeof input === 'string' ? input : input.path);
 }
 
-function outputDirOf(input: BatchInput, outputDir: string | null): string | null {
-  if (!outputDir) return null;
-  return typeof input === 'string' || input.subfolder === '' ? path.resolve(outputDir) : path.resolve(outputDir, input.subfolder);
+/** The output folder a job records (null: beside the input): the batch's, plus the sub-folder its input was found in. */
+export function outputDirOf(input: BatchInput, outputDir: string | null): string | null {
+  return outputDir ? path.resolve(outputDir, typeof input === 'string' ? '' : input.subfolder) : null;
 }
 
 /** The same inputs, target, folder and options make the same batch: running it again resumes it instead of converting twice. */
