@@ -203,7 +203,7 @@ export class JobRouter {
     const costUsd = reservationUsd(kind, bytes, hosted.serviceMs, probed?.durationSeconds, this.billing.floor(pair));
     const now = this.deps.wallClock();
     const spend = this.deps.ledger.month(monthOf(now));
-    const choice = decideHybrid({
+    let choice = decideHybrid({
       kind, neverUpload: policy.neverUpload, reachable: reachable(), overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
       localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind] + (moment?.ahead ?? 0) * (localMs ?? 0), localSlots: this.deps.localSlots()[kind],
       hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
@@ -216,12 +216,8 @@ export class JobRouter {
         this.forgetFile(job.inputPath);
         return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
       }
-      if (waits) {
-        this.waitedBecause.set(job.inputPath, 'over-budget');
-        return undefined;
-      }
-      this.forgetFile(job.inputPath);
-      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming }, localMs, apiUrl, undefined);
+      // Spent meanwhile: the job is over budget, and waits or runs here as such.
+      choice = { mode: 'local', reason: 'over-budget' };
     }
     if (waits) {
       if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
