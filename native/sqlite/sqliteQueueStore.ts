@@ -38,22 +38,10 @@ interface OutputRow {
 
 export function toJob(row: Row): QueuedJob {
   return {
-    id: row.id,
-    batchKey: row.batch_key,
-    inputPath: row.input_path,
-    target: row.target as OutputFormat,
-    outputDir: row.output_dir,
-    cohort: row.cohort,
+    id: row.id, batchKey: row.batch_key, inputPath: row.input_path, target: row.target as OutputFormat, outputDir: row.output_dir, cohort: row.cohort,
     options: normalizeOptions(row.options_json ? (JSON.parse(row.options_json) as Partial<ConversionOptions>) : undefined),
-    state: row.state,
-    ownerPid: row.owner_pid,
-    leaseExpiresAt: row.lease_expires_at,
-    scratchDir: row.scratch_dir,
-    childPid: row.child_pid,
-    childCommand: row.child_command,
-    tempPath: row.temp_path,
-    outputPath: row.output_path,
-    report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
+    state: row.state, ownerPid: row.owner_pid, leaseExpiresAt: row.lease_expires_at, scratchDir: row.scratch_dir, childPid: row.child_pid, childCommand: row.child_command,
+    tempPath: row.temp_path, outputPath: row.output_path, report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
   };
 }
 

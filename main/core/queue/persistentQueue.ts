@@ -92,18 +92,8 @@ export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDi
 
 export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
   if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
-  return {
-    finishedAt,
-    pair: report.pair,
-    mode: report.mode,
-    status: report.status,
-    errorCode: report.error?.code ?? null,
-    runtimeMs: report.runtimeMs,
-    inputBytes: sizes.inputBytes,
-    outputBytes: sizes.outputBytes,
-    billableMinutes: report.billableMinutes,
-    cohort,
-  };
+  const { pair, mode, status, runtimeMs, billableMinutes } = report;
+  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
 }
 
 /** Finished batches are kept a little while so that a process waiting on another's batch can read its reports. */

@@ -30,11 +30,7 @@ export interface QueuedJob extends InterruptedJob {
   state: JobState;
 }
 
-export interface NewJob {
-  inputPath: string;
-  target: OutputFormat;
-  outputDir: string | null;
-  cohort: string | null;
+export interface NewJob extends Pick<QueuedJob, 'inputPath' | 'target' | 'outputDir' | 'cohort'> {
   /** The defaults when absent. */
   options?: ConversionOptions;
 }
