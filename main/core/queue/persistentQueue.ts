@@ -109,8 +109,7 @@ export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
   launcher(route: LateRouter): JobLauncher {
-    const { store, owner, wallClock, leaseExpiry, scratchRoot, files, units } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...(units ? { units } : {}) });
+    return new JobLauncher({ ...this.deps, route, telemetryRecord });
   }
 
   private free(job: QueuedJob): boolean {
