@@ -27,15 +27,6 @@ export interface Row {
   options_json: string | null;
 }
 
-interface OutputRow {
-  output_path: string;
-  input_path: string;
-  input_size: number;
-  input_mtime_ms: number;
-  request_key: string;
-  output_size: number;
-}
-
 export function toJob(row: Row): QueuedJob {
   return {
     id: row.id, batchKey: row.batch_key, inputPath: row.input_path, target: row.target as OutputFormat, outputDir: row.output_dir, cohort: row.cohort,
@@ -43,10 +34,6 @@ export function toJob(row: Row): QueuedJob {
     state: row.state, ownerPid: row.owner_pid, leaseExpiresAt: row.lease_expires_at, scratchDir: row.scratch_dir, childPid: row.child_pid, childCommand: row.child_command,
     tempPath: row.temp_path, outputPath: row.output_path, report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
   };
-}
-
-function toOutput(row: OutputRow): ConvertedOutput {
-  return { outputPath: row.output_path, inputPath: row.input_path, inputSize: row.input_size, inputMtimeMs: row.input_mtime_ms, requestKey: row.request_key, outputSize: row.output_size };
 }
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
@@ -93,7 +80,8 @@ function statements(db: SqliteDatabase) {
     insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
       request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`),
-    selectOutputs: db.prepare('SELECT * FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC'),
+    selectOutputs: db.prepare(`SELECT output_path AS outputPath, input_path AS inputPath, input_size AS inputSize, input_mtime_ms AS inputMtimeMs, request_key AS requestKey,
+      output_size AS outputSize FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC`),
     selectOutput: db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?'),
   };
 }
@@ -276,7 +264,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   findOutputs(inputPath: string, requestKey: string): ConvertedOutput[] {
-    return (this.sql.selectOutputs.all(inputPath, requestKey) as OutputRow[]).map(toOutput);
+    return this.sql.selectOutputs.all(inputPath, requestKey) as ConvertedOutput[];
   }
 
   isConvertedOutput(file: string): boolean {
