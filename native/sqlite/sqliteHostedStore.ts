@@ -26,9 +26,8 @@ export class SqliteHostedStore implements SpendLedger, Omit<RoutingHistory, 'loc
   }
 
   month(month: string): MonthSpend {
-    const row = this.db.prepare(`SELECT COALESCE(SUM(CASE WHEN state = 'settled' THEN usd END), 0) AS settledUsd,
+    return this.db.prepare(`SELECT COALESCE(SUM(CASE WHEN state = 'settled' THEN usd END), 0) AS settledUsd,
       COALESCE(SUM(CASE WHEN state = 'reserved' THEN usd END), 0) AS reservedUsd FROM hosted_spend WHERE month = ?`).get(month) as MonthSpend;
-    return row;
   }
 
   releaseAbandoned(isAlive: (pid: number) => boolean): number {

@@ -27,41 +27,14 @@ export interface Row {
   options_json: string | null;
 }
 
-interface OutputRow {
-  output_path: string;
-  input_path: string;
-  input_size: number;
-  input_mtime_ms: number;
-  request_key: string;
-  output_size: number;
-}
-
 export function toJob(row: Row): QueuedJob {
   return {
-    id: row.id,
-    batchKey: row.batch_key,
-    inputPath: row.input_path,
-    target: row.target as OutputFormat,
-    outputDir: row.output_dir,
-    cohort: row.cohort,
+    id: row.id, batchKey: row.batch_key, inputPath: row.input_path, target: row.target as OutputFormat, outputDir: row.output_dir, cohort: row.cohort,
     options: normalizeOptions(row.options_json ? (JSON.parse(row.options_json) as Partial<ConversionOptions>) : undefined),
-    state: row.state,
-    ownerPid: row.owner_pid,
-    leaseExpiresAt: row.lease_expires_at,
-    scratchDir: row.scratch_dir,
-    childPid: row.child_pid,
-    childCommand: row.child_command,
-    tempPath: row.temp_path,
-    outputPath: row.output_path,
-    report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
+    state: row.state, ownerPid: row.owner_pid, leaseExpiresAt: row.lease_expires_at, scratchDir: row.scratch_dir, childPid: row.child_pid, childCommand: row.child_command,
+    tempPath: row.temp_path, outputPath: row.output_path, report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
   };
 }
-
-function toOutput(row: OutputRow): ConvertedOutput {
-  return { outputPath: row.output_path, inputPath: row.input_path, inputSize: row.input_size, inputMtimeMs: row.input_mtime_ms, requestKey: row.request_key, outputSize: row.output_size };
-}
-
-const UNFINISHED = UNFINISHED_SQL;
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
 const DEFER_MS = 100;
@@ -80,6 +53,39 @@ const realTimer: DeferTimer = {
   },
 };
 
+/** Every statement of the store, prepared once. */
+function statements(db: SqliteDatabase) {
+  return {
+    insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
+    insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
+    selectBatch: db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position'),
+    selectUnfinishedOfBatch: db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED_SQL} LIMIT 1`),
+    selectBatchInfo: db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?'),
+    selectUnfinished: db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
+    claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
+      WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
+    renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
+    setStarted: db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'"),
+    setChild: db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+    setCommitting: db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+    setQueued: db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+    setFinished: db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+      lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL} AND (owner_pid IS NULL OR owner_pid = ?)`),
+    setStopped: db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?'),
+    deleteBatch: db.prepare('DELETE FROM queue_batches WHERE batch_key = ?'),
+    deleteFinished: db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED_SQL} OR j.updated_at >= ?))`),
+    insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
+      request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`),
+    selectOutputs: db.prepare(`SELECT output_path AS outputPath, input_path AS inputPath, input_size AS inputSize, input_mtime_ms AS inputMtimeMs, request_key AS requestKey,
+      output_size AS outputSize FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC`),
+    selectOutput: db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?'),
+  };
+}
+
 /**
  * The durable queue. Every change of state is guarded by the state and owner it expects (a WHERE on both and
  * a check of the rows changed). Two writes are deferred, the store's own business: a start whose temporary
@@ -88,26 +94,7 @@ const realTimer: DeferTimer = {
  * write, by a timer, before any read of jobs, and at `flush` (quit). A requeue or an end drops the job's deferred start.
  */
 export class SqliteQueueStore implements QueueStore {
-  private readonly insertBatch;
-  private readonly insert;
-  private readonly selectBatch;
-  private readonly selectBatchInfo;
-  private readonly selectUnfinishedOfBatch;
-  private readonly selectUnfinished;
-  private readonly claimJob;
-  private readonly renew;
-  private readonly setRunning;
-  private readonly setStarted;
-  private readonly setChild;
-  private readonly setCommitting;
-  private readonly setQueued;
-  private readonly setFinished;
-  private readonly setStopped;
-  private readonly deleteBatch;
-  private readonly deleteFinished;
-  private readonly insertOutput;
-  private readonly selectOutputs;
-  private readonly selectOutput;
+  private readonly sql: ReturnType<typeof statements>;
   /** Deferred starts and ends by job id; at most one of each per job. */
   private readonly starts = new Map<number, number>();
   private readonly finishes = new Map<number, Finish>();
@@ -117,39 +104,14 @@ export class SqliteQueueStore implements QueueStore {
   private timer: { cancel(): void } | undefined;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now, private readonly deferTimer: DeferTimer = realTimer) {
-    this.insertBatch = db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING');
-    this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`);
-    this.selectBatch = db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position');
-    this.selectUnfinishedOfBatch = db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED} LIMIT 1`);
-    this.selectBatchInfo = db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?');
-    this.selectUnfinished = db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED} ORDER BY id`);
-    this.claimJob = db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
-      WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`);
-    this.renew = db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setRunning = db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`);
-    this.setStarted = db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'");
-    this.setChild = db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setCommitting = db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setQueued = db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
-      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED}`);
-    this.setFinished = db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
-      lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED} AND (owner_pid IS NULL OR owner_pid = ?)`);
-    this.setStopped = db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?');
-    this.deleteBatch = db.prepare('DELETE FROM queue_batches WHERE batch_key = ?');
-    this.deleteFinished = db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED} OR j.updated_at >= ?))`);
-    this.insertOutput = db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
-      request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`);
-    this.selectOutputs = db.prepare('SELECT * FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC');
-    this.selectOutput = db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?');
+    this.sql = statements(db);
   }
 
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {
     const now = this.now();
     const created = this.withDeferred(() => {
-      if (this.insertBatch.run(batchKey, origin, now).changes === 0) return false;
-      jobs.forEach((job, position) => this.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
+      if (this.sql.insertBatch.run(batchKey, origin, now).changes === 0) return false;
+      jobs.forEach((job, position) => this.sql.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
       return true;
     }, true);
     return { created, jobs: this.batch(batchKey) };
@@ -157,26 +119,26 @@ export class SqliteQueueStore implements QueueStore {
 
   batch(batchKey: string): QueuedJob[] {
     this.flush();
-    return (this.selectBatch.all(batchKey) as Row[]).map(toJob);
+    return (this.sql.selectBatch.all(batchKey) as Row[]).map(toJob);
   }
 
   hasUnfinishedJobs(batchKey: string): boolean {
     this.flush();
-    return this.selectUnfinishedOfBatch.get(batchKey) !== undefined;
+    return this.sql.selectUnfinishedOfBatch.get(batchKey) !== undefined;
   }
 
   batchInfo(batchKey: string): StoredBatch | undefined {
-    const row = this.selectBatchInfo.get(batchKey) as { batch_key: string; origin: BatchOrigin; rule_id: number | null; stopped_by_user: number; created_at: number } | undefined;
+    const row = this.sql.selectBatchInfo.get(batchKey) as { batch_key: string; origin: BatchOrigin; rule_id: number | null; stopped_by_user: number; created_at: number } | undefined;
     return row ? { batchKey: row.batch_key, origin: row.origin, ...(row.rule_id === null ? {} : { ruleId: row.rule_id }), stoppedByUser: row.stopped_by_user === 1, createdAt: row.created_at } : undefined;
   }
 
   unfinished(): QueuedJob[] {
     this.flush();
-    return (this.selectUnfinished.all() as Row[]).map(toJob);
+    return (this.sql.selectUnfinished.all() as Row[]).map(toJob);
   }
 
   claim(job: QueuedJob, ownerPid: number, leaseExpiresAt: number, scratchDir: string | null, tempPath: string | null = null): boolean {
-    const won = this.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, tempPath, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
+    const won = this.sql.claimJob.run(ownerPid, leaseExpiresAt, scratchDir, tempPath, this.now(), job.id, job.state, job.ownerPid, job.leaseExpiresAt).changes === 1;
     if (won) this.claimed.add(job.id);
     return won;
   }
@@ -187,7 +149,7 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
-    this.renew.run(leaseExpiresAt, ownerPid);
+    this.sql.renew.run(leaseExpiresAt, ownerPid);
   }
 
   start(id: number, ownerPid: number, tempPath: string | null): void {
@@ -197,23 +159,23 @@ export class SqliteQueueStore implements QueueStore {
       return;
     }
     this.starts.delete(id);
-    this.withDeferred(() => this.expect(this.setRunning.run(tempPath, this.now(), id, ownerPid).changes, id, 'start'));
+    this.withDeferred(() => this.expect(this.sql.setRunning.run(tempPath, this.now(), id, ownerPid).changes, id, 'start'));
   }
 
   markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void {
-    this.setChild.run(child?.pid ?? null, child?.command ?? null, id, ownerPid);
+    this.sql.setChild.run(child?.pid ?? null, child?.command ?? null, id, ownerPid);
   }
 
   commit(id: number, ownerPid: number, outputPath: string, report: JobReport): void {
     // A start still waiting to be written is superseded by this later state.
     this.starts.delete(id);
-    this.withDeferred(() => this.expect(this.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit'));
+    this.withDeferred(() => this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit'));
     this.committed.set(id, ownerPid);
   }
 
   requeue(id: number, ownerPid: number): boolean {
     this.forget(id);
-    return this.setQueued.run(this.now(), id, ownerPid).changes === 1;
+    return this.sql.setQueued.run(this.now(), id, ownerPid).changes === 1;
   }
 
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
@@ -270,7 +232,7 @@ export class SqliteQueueStore implements QueueStore {
     try {
       return this.db.transaction(() => {
         const now = this.now();
-        for (const [id, ownerPid] of starts) this.setStarted.run(now, id, ownerPid);
+        for (const [id, ownerPid] of starts) this.sql.setStarted.run(now, id, ownerPid);
         for (const [id, finish] of finishes) this.writeFinish(id, ...finish);
         return write();
       }).immediate();
@@ -283,29 +245,29 @@ export class SqliteQueueStore implements QueueStore {
 
   private writeFinish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
     const now = this.now();
-    if (this.setFinished.run(report.status, report.output, JSON.stringify(report), now, id, ownerPid).changes === 0) return false;
+    if (this.sql.setFinished.run(report.status, report.output, JSON.stringify(report), now, id, ownerPid).changes === 0) return false;
     if (record) this.telemetry.record(record);
-    if (output) this.insertOutput.run(output.outputPath, output.inputPath, output.inputSize, output.inputMtimeMs, output.requestKey, output.outputSize, now);
+    if (output) this.sql.insertOutput.run(output.outputPath, output.inputPath, output.inputSize, output.inputMtimeMs, output.requestKey, output.outputSize, now);
     return true;
   }
 
   setStoppedByUser(batchKey: string, stopped: boolean): void {
-    this.setStopped.run(stopped ? 1 : 0, batchKey);
+    this.sql.setStopped.run(stopped ? 1 : 0, batchKey);
   }
 
   removeBatch(batchKey: string): void {
-    this.deleteBatch.run(batchKey);
+    this.sql.deleteBatch.run(batchKey);
   }
 
   removeFinishedBatches(before: number): void {
-    this.deleteFinished.run(before);
+    this.sql.deleteFinished.run(before);
   }
 
   findOutputs(inputPath: string, requestKey: string): ConvertedOutput[] {
-    return (this.selectOutputs.all(inputPath, requestKey) as OutputRow[]).map(toOutput);
+    return this.sql.selectOutputs.all(inputPath, requestKey) as ConvertedOutput[];
   }
 
   isConvertedOutput(file: string): boolean {
-    return this.selectOutput.get(file) !== undefined;
+    return this.sql.selectOutput.get(file) !== undefined;
   }
 }

@@ -12,86 +12,83 @@ function sighting(row: { id: number; state: JobState } | undefined): RuleJobSigh
   return { id: row.id, state };
 }
 
+/** Every statement of the store, prepared once. */
+function statements(db: SqliteDatabase) {
+  return {
+    bySighting: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL'),
+    byHash: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND content_hash = ?'),
+    byOutput: db.prepare('SELECT 1 FROM queue_jobs WHERE batch_key = ? AND output_path = ? AND content_hash IS NOT NULL LIMIT 1'),
+    setSighting: db.prepare('UPDATE queue_jobs SET input_path = ?, input_size = ?, input_mtime_ms = ? WHERE id = ?'),
+    insertBatch: db.prepare("INSERT INTO queue_batches (batch_key, origin, rule_id, created_at) VALUES (?, 'rule', ?, ?) ON CONFLICT (batch_key) DO NOTHING"),
+    insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, temp_path,
+        content_hash, input_size, input_mtime_ms, created_at, updated_at)
+      VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
+    byId: db.prepare('SELECT * FROM queue_jobs WHERE id = ?'),
+    deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
+    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'failed' AND (? IS NULL OR input_path = ?) RETURNING input_path AS path"),
+    counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),
+    failures: db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?"),
+  };
+}
+
 /**
  * A rule's questions to `queue_jobs`: its jobs are those of its batch, one per distinct content. Reads first
  * write what the queue store deferred (`flush`), so that a job just committed reads as done.
  */
 export class SqliteRuleJobStore implements RuleJobStore {
-  private readonly bySighting;
-  private readonly byHash;
-  private readonly byOutput;
-  private readonly setSighting;
-  private readonly insertBatch;
-  private readonly insert;
-  private readonly byId;
-  private readonly deleteReleased;
-  private readonly deleteFailures;
-  private readonly counts;
-  private readonly failures;
+  private readonly sql: ReturnType<typeof statements>;
 
   constructor(private readonly db: SqliteDatabase, private readonly flush: () => void, private readonly now: () => number = Date.now) {
-    this.bySighting = db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL');
-    this.byHash = db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND content_hash = ?');
-    this.byOutput = db.prepare('SELECT 1 FROM queue_jobs WHERE batch_key = ? AND output_path = ? AND content_hash IS NOT NULL LIMIT 1');
-    this.setSighting = db.prepare('UPDATE queue_jobs SET input_path = ?, input_size = ?, input_mtime_ms = ? WHERE id = ?');
-    this.insertBatch = db.prepare("INSERT INTO queue_batches (batch_key, origin, rule_id, created_at) VALUES (?, 'rule', ?, ?) ON CONFLICT (batch_key) DO NOTHING");
-    this.insert = db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, temp_path,
-        content_hash, input_size, input_mtime_ms, created_at, updated_at)
-      VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`);
-    this.byId = db.prepare('SELECT * FROM queue_jobs WHERE id = ?');
-    this.deleteReleased = db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL");
-    this.deleteFailures = db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'failed' AND (? IS NULL OR input_path = ?) RETURNING input_path AS path");
-    this.counts = db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state');
-    this.failures = db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?");
+    this.sql = statements(db);
   }
 
   findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): RuleJobSighting | undefined {
     this.flush();
-    return sighting(this.bySighting.get(ruleBatchKey(ruleId), path, size, mtimeMs) as { id: number; state: JobState } | undefined);
+    return sighting(this.sql.bySighting.get(ruleBatchKey(ruleId), path, size, mtimeMs) as { id: number; state: JobState } | undefined);
   }
 
   findByHash(ruleId: number, hash: string): RuleJobSighting | undefined {
     this.flush();
-    return sighting(this.byHash.get(ruleBatchKey(ruleId), hash) as { id: number; state: JobState } | undefined);
+    return sighting(this.sql.byHash.get(ruleBatchKey(ruleId), hash) as { id: number; state: JobState } | undefined);
   }
 
   isOwnOutput(ruleId: number, path: string): boolean {
     this.flush();
-    return this.byOutput.get(ruleBatchKey(ruleId), path) !== undefined;
+    return this.sql.byOutput.get(ruleBatchKey(ruleId), path) !== undefined;
   }
 
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void {
-    this.setSighting.run(path, size, mtimeMs, id);
+    this.sql.setSighting.run(path, size, mtimeMs, id);
   }
 
   add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined {
     const key = ruleBatchKey(ruleId);
     const now = this.now();
     return this.db.transaction(() => {
-      this.insertBatch.run(key, ruleId, now);
-      const result = this.insert.run(key, key, file.path, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), claim.ownerPid, claim.leaseExpiresAt, claim.scratchDir, claim.tempPath,
+      this.sql.insertBatch.run(key, ruleId, now);
+      const result = this.sql.insert.run(key, key, file.path, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), claim.ownerPid, claim.leaseExpiresAt, claim.scratchDir, claim.tempPath,
         file.hash, file.size, file.mtimeMs, now, now);
-      return result.changes === 0 ? undefined : toJob(this.byId.get(result.lastInsertRowid) as Row);
+      return result.changes === 0 ? undefined : toJob(this.sql.byId.get(result.lastInsertRowid) as Row);
     }).immediate();
   }
 
   forgetReleased(ruleId: number): number {
-    return this.deleteReleased.run(ruleBatchKey(ruleId)).changes;
+    return this.sql.deleteReleased.run(ruleBatchKey(ruleId)).changes;
   }
 
   forgetFailures(ruleId: number, path?: string): string[] {
     const only = path ?? null;
-    return (this.deleteFailures.all(ruleBatchKey(ruleId), only, only) as { path: string }[]).map((r) => r.path);
+    return (this.sql.deleteFailures.all(ruleBatchKey(ruleId), only, only) as { path: string }[]).map((r) => r.path);
   }
 
   activity(ruleId: number, failureLimit = 20): RuleActivity {
     this.flush();
     const key = ruleBatchKey(ruleId);
-    const rows = this.counts.all(key) as { state: JobState; n: number; at: number }[];
+    const rows = this.sql.counts.all(key) as { state: JobState; n: number; at: number }[];
     const count = (states: readonly string[]) => rows.filter((r) => states.includes(r.state)).reduce((sum, r) => sum + r.n, 0);
     const finished = rows.filter((r) => !isUnfinished(r.state));
-    const failures = (this.failures.all(key, failureLimit) as { path: string; result_json: string | null; at: number }[]).map((row) => {
+    const failures = (this.sql.failures.all(key, failureLimit) as { path: string; result_json: string | null; at: number }[]).map((row) => {
       const error = row.result_json ? (JSON.parse(row.result_json) as JobReport).error : null;
       return { path: row.path, code: error?.code ?? 'INTERNAL', message: error?.message ?? '', at: row.at };
     });

@@ -2,7 +2,7 @@ import { engineOptionsChosen } from '../engine/plan/conversionOptions.js';
 import { BoundedMap } from '../boundedMap.js';
 import { guessPair, succeededReport, type JobRouteView } from '../jobs/jobReport.js';
 import { type FileConverter } from '../engine/run/fileConverter.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { inputFormatFromName, inputKind, outputKind, type MediaKind } from '../formats.js';
 import { STRIPPABLE_PHOTO_FORMATS } from './photoPrivacy.js';
 import { fileSize } from '../inputFiles.js';
@@ -10,10 +10,8 @@ import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { JobRoute, QueuedJob, RoutableJob, RouteDecision, RouteMoment } from '../queue/ports.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
-import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
+import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES, parseApiUrl } from './hostedPlan.js';
 import { monthOf, type BatchRouting, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
-import { parseApiUrl } from './hostedPlan.js';
-import { isAppError } from '../errors.js';
 import { actualCostUsd, decideHybrid, predictedCostUsd, reservationUsd } from './hybridDecision.js';
 import { estimateFromProbe, HybridEstimator, type ProbedSize } from './hybridEstimates.js';
 import { leavesAcceptedJobPending } from './hostedErrors.js';
@@ -115,11 +113,6 @@ export class JobRouter {
     return !(this.deps.local instanceof AppError);
   }
 
-  /** Why this machine cannot convert, when it cannot. */
-  get localProblem(): AppError | undefined {
-    return this.deps.local instanceof AppError ? this.deps.local : undefined;
-  }
-
   /** Checks (or re-uses a fresh check of) the API's reachability, and frees budget held by processes that died. */
   async prepare(policy: RoutingPolicy): Promise<boolean | undefined> {
     if (policy.mode === 'hybrid') this.deps.ledger.releaseAbandoned(this.deps.isProcessAlive);
@@ -210,7 +203,7 @@ export class JobRouter {
     const costUsd = reservationUsd(kind, bytes, hosted.serviceMs, probed?.durationSeconds, this.billing.floor(pair));
     const now = this.deps.wallClock();
     const spend = this.deps.ledger.month(monthOf(now));
-    const choice = decideHybrid({
+    let choice = decideHybrid({
       kind, neverUpload: policy.neverUpload, reachable: reachable(), overUploadLimit: bytes > HOSTED_UPLOAD_LIMIT_BYTES, localCapable: this.localCapable,
       localRuntimeMs: localMs, localBacklogMs: slotFree === true ? 0 : this.backlogMs[kind] + (moment?.ahead ?? 0) * (localMs ?? 0), localSlots: this.deps.localSlots()[kind],
       hostedRuntimeMs: hosted.totalMs, hostedInFlight: this.hostedInFlight[kind], hostedCeiling: PLAN_CEILINGS[kind],
@@ -220,27 +213,26 @@ export class JobRouter {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
       if (reservation !== null) {
-        this.probed.delete(job.inputPath);
-        this.waitedBecause.delete(job.inputPath);
+        this.forgetFile(job.inputPath);
         return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
       }
-      if (waits) {
-        this.waitedBecause.set(job.inputPath, 'over-budget');
-        return undefined;
-      }
-      this.probed.delete(job.inputPath);
-      this.waitedBecause.delete(job.inputPath);
-      return this.localRoute(job, kind, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming }, localMs, apiUrl, undefined);
+      // Spent meanwhile: the job is over budget, and waits or runs here as such.
+      choice = { mode: 'local', reason: 'over-budget' };
     }
     if (waits) {
       if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
       return undefined;
     }
-    this.probed.delete(job.inputPath);
     const waited = this.waitedBecause.get(job.inputPath);
-    this.waitedBecause.delete(job.inputPath);
+    this.forgetFile(job.inputPath);
     if (waited && choice.reason === 'local-sooner') choice.reason = waited;
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
+  }
+
+  /** A routed job's input: its probe and why it waited are no longer needed. */
+  private forgetFile(inputPath: string): void {
+    this.probed.delete(inputPath);
+    this.waitedBecause.delete(inputPath);
   }
 
   /**

@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import { formatLabel, inputFormatFromName, type OutputFormat } from '../formats.js';
 import type { InputEntry } from '../inputFiles.js';
 import { inputFingerprint, outputStillInPlace, requestKeyOf } from './convertedOutputs.js';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
-import type { BatchInput } from './persistentQueue.js';
+import { outputDirOf, type BatchInput } from './persistentQueue.js';
 import type { ConvertedOutput } from './ports.js';
 
 /** What the app remembers of the outputs it wrote. */
@@ -30,11 +29,6 @@ export function skippedReport(input: string, target: OutputFormat, reason: strin
 
 export function unreadableReport(item: { path: string; message: string }, target: OutputFormat): JobReport {
   return { input: item.path, output: null, status: 'failed', pair: guessPair(item.path, target), mode: 'local', runtimeMs: 0, billableMinutes: 0, error: { code: 'INPUT_UNREADABLE', message: item.message }, notes: [] };
-}
-
-function outputFolderOf(entry: InputEntry, outputDir: string | null): string {
-  if (!outputDir) return path.dirname(entry.path);
-  return path.resolve(outputDir, entry.subfolder ?? '');
 }
 
 /**
@@ -66,7 +60,7 @@ export function selectInputs(entries: readonly InputEntry[], target: OutputForma
     const input: BatchInput = outputDir ? { path: entry.path, subfolder: entry.subfolder } : entry.path;
     requested.push(input);
     // The input is read only when an earlier output was recorded for it (most files of a new folder have none).
-    const outputs = again ? [] : memory.findOutputs(entry.path, requestKeyFor(outputDirFor(entry, outputDir)));
+    const outputs = again ? [] : memory.findOutputs(entry.path, requestKeyFor(outputDirOf(input, outputDir)));
     const fingerprint = outputs.length > 0 ? inputFingerprint(entry.path) : undefined;
     const earlier = fingerprint ? outputStillInPlace(outputs, fingerprint) : undefined;
     if (earlier) {
@@ -76,9 +70,4 @@ export function selectInputs(entries: readonly InputEntry[], target: OutputForma
     inputs.push(input);
   }
   return { requested, inputs, skipped, alreadyConverted };
-}
-
-/** The output folder a job records (null: beside the input), as the queue stores it. */
-export function outputDirFor(entry: InputEntry, outputDir: string | null): string | null {
-  return outputDir ? outputFolderOf(entry, outputDir) : null;
 }

@@ -19,10 +19,7 @@ import { outputKind } from '../formats.js';
 const ASKED_WAITING_PER_PUMP = 32;
 
 /** A claimed job waiting for its route, and what its end is reported to. */
-interface Admitted {
-  job: QueuedJob;
-  scratchDir: string;
-  tempPath: string;
+interface Admitted extends ClaimedJob {
   onEnd: (report: JobReport) => void;
   requeueOnCancel: () => boolean;
   stopped: () => boolean;

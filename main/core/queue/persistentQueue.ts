@@ -75,9 +75,9 @@ function inputPathOf(input: BatchInput): string {
   return path.resolve(typeof input === 'string' ? input : input.path);
 }
 
-function outputDirOf(input: BatchInput, outputDir: string | null): string | null {
-  if (!outputDir) return null;
-  return typeof input === 'string' || input.subfolder === '' ? path.resolve(outputDir) : path.resolve(outputDir, input.subfolder);
+/** The output folder a job records (null: beside the input): the batch's, plus the sub-folder its input was found in. */
+export function outputDirOf(input: BatchInput, outputDir: string | null): string | null {
+  return outputDir ? path.resolve(outputDir, typeof input === 'string' ? '' : input.subfolder) : null;
 }
 
 /** The same inputs, target, folder and options make the same batch: running it again resumes it instead of converting twice. */
@@ -92,18 +92,8 @@ export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDi
 
 export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
   if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
-  return {
-    finishedAt,
-    pair: report.pair,
-    mode: report.mode,
-    status: report.status,
-    errorCode: report.error?.code ?? null,
-    runtimeMs: report.runtimeMs,
-    inputBytes: sizes.inputBytes,
-    outputBytes: sizes.outputBytes,
-    billableMinutes: report.billableMinutes,
-    cohort,
-  };
+  const { pair, mode, status, runtimeMs, billableMinutes } = report;
+  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
 }
 
 /** Finished batches are kept a little while so that a process waiting on another's batch can read its reports. */
@@ -119,8 +109,7 @@ export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
   launcher(route: LateRouter): JobLauncher {
-    const { store, owner, wallClock, leaseExpiry, scratchRoot, files, units } = this.deps;
-    return new JobLauncher({ store, route, owner, wallClock, leaseExpiry, scratchRoot, files, telemetryRecord, ...(units ? { units } : {}) });
+    return new JobLauncher({ ...this.deps, route, telemetryRecord });
   }
 
   private free(job: QueuedJob): boolean {

@@ -30,11 +30,7 @@ export interface QueuedJob extends InterruptedJob {
   state: JobState;
 }
 
-export interface NewJob {
-  inputPath: string;
-  target: OutputFormat;
-  outputDir: string | null;
-  cohort: string | null;
+export interface NewJob extends Pick<QueuedJob, 'inputPath' | 'target' | 'outputDir' | 'cohort'> {
   /** The defaults when absent. */
   options?: ConversionOptions;
 }
@@ -136,8 +132,6 @@ export interface RouteDecision {
 /** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
 export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
 
-export type JobRouter = (job: RoutableJob) => JobRoute;
-
 /**
  * When a waiting job is asked about: `mayWait` while other jobs of its batch are under way (a job that would
  * only wait for a slot here stays unrouted), false when nothing else would free a slot for it.
@@ -150,7 +144,7 @@ export interface RouteMoment {
 
 /**
  * Routes a job at the moment a slot could take it: its route, or undefined when it does better waiting for a
- * slot on this machine (only when `moment.mayWait`). Without a moment it always routes, as a `JobRouter`.
+ * slot on this machine (only when `moment.mayWait`). Without a moment it always routes.
  */
 export type LateRouter = (job: RoutableJob, moment?: RouteMoment) => JobRoute | undefined;
 

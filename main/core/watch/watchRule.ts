@@ -9,13 +9,9 @@ import { compileGlob, createFileFilter } from './fileFilter.js';
 import { isInsideFolder, isSameFolder, isSameOrInside } from './folderRelations.js';
 import { realFolderPath } from '../fileIdentity.js';
 
-const folder = (what: string) =>
-  z.string({ error: `${what} must be a folder path.` }).trim().min(1, `${what} must not be empty.`);
+const folder = (what: string) => z.string({ error: `${what} must be a folder path.` }).trim().min(1, `${what} must not be empty.`);
 
-const pattern = z
-  .string()
-  .trim()
-  .min(1, 'A pattern must not be empty.')
+const pattern = z.string().trim().min(1, 'A pattern must not be empty.')
   .refine((p) => !path.isAbsolute(p) && !p.split('/').includes('..'), 'A pattern is relative to the watched folder and cannot contain "..".')
   .refine((p) => {
     try {

@@ -184,12 +184,8 @@ export class WatchRuleRunner {
   }
 
   private known(job: RuleJobSighting, file: string): void {
-    if (job.state === 'done') {
-      this.skip(file, 'already-converted');
-      if (this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
-    } else {
-      this.skip(file, job.state === 'failed' ? 'failed-before' : 'in-progress');
-    }
+    this.skip(file, job.state === 'done' ? 'already-converted' : job.state === 'failed' ? 'failed-before' : 'in-progress');
+    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
   }
 
   /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
