@@ -16,7 +16,7 @@ import type { ConversionOptions } from '../core/engine/plan/conversionOptions.js
 import type { Preset } from '../core/presets/presets.js';
 import { resolveRequest } from './resolveRequest.js';
 import { createRoutedContext, openStores, type RoutedContext } from './context.js';
-import { LOCAL_ONLY } from '../core/hosted/jobRouter.js';
+import { LOCAL_ONLY } from '../core/hosted/routingPolicy.js';
 import { humanLine, jsonLine } from './formatReport.js';
 import { plainMessage, withoutToolWords } from '../core/errorWords.js';
 import type { CliIo } from './io.js';

@@ -10,45 +10,19 @@ import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { JobRoute, QueuedJob, RoutableJob, RouteDecision, RouteMoment } from '../queue/ports.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { HostedAccess } from './hostedAccess.js';
-import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES, parseApiUrl } from './hostedPlan.js';
-import { monthOf, type BatchRouting, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
+import { hostedLane, HOSTED_UPLOAD_LIMIT_BYTES } from './hostedPlan.js';
+import { monthOf, type HostedWorkStore, type MonthSpend, type RoutingHistory, type SpendLedger } from './hostedRecords.js';
 import { actualCostUsd, decideHybrid, predictedCostUsd, reservationUsd } from './hybridDecision.js';
 import { estimateFromProbe, HybridEstimator, type ProbedSize } from './hybridEstimates.js';
 import { leavesAcceptedJobPending } from './hostedErrors.js';
 import { PairBilling } from './pairBilling.js';
 import { COST_PER_MINUTE } from '../telemetry/stats.js';
 import type { ReachabilityCache } from './reachability.js';
-import { chooseMode, type ModePreference } from './routing.js';
+import { chooseMode } from './routing.js';
+import { LOCAL_ONLY, type RoutingPolicy } from './routingPolicy.js';
 import { PLAN_CEILINGS } from '../scheduling/concurrency.js';
 
-/** How one batch asks to be routed: from the command line, the settings, or a batch-folder rule. */
-export interface RoutingPolicy {
-  mode: ModePreference;
-  /** Needed by every mode but `local`. */
-  apiUrl: URL | undefined;
-  /** `--private`, or a rule's "never upload": every byte stays on this machine. */
-  neverUpload: boolean;
-  /** Hybrid: what hosted jobs may spend in a calendar month, in USD. */
-  budgetUsd: number;
-  /** Strip GPS and camera serial numbers from photos before upload; photos that cannot be stripped stay here. */
-  stripPhotoMetadata?: boolean;
-}
-
-export const LOCAL_ONLY: RoutingPolicy = { mode: 'local', apiUrl: undefined, neverUpload: false, budgetUsd: 0 };
-
-/** A policy as a batch stores it, so that resuming the batch routes it the same way. */
-export function routingRecord(policy: RoutingPolicy): BatchRouting {
-  return {
-    mode: policy.mode, apiUrl: policy.mode === 'local' ? null : policy.apiUrl?.href ?? null, neverUpload: policy.neverUpload,
-    budgetUsd: policy.mode === 'hybrid' ? policy.budgetUsd : null, stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
-  };
-}
-
-/** The policy a stored batch asked for; throws a USAGE error if its API URL is no longer acceptable. */
-export function policyFromRecord(record: BatchRouting): RoutingPolicy {
-  if (record.mode === 'local' || record.apiUrl === null) return LOCAL_ONLY;
-  return { mode: record.mode, apiUrl: parseApiUrl(record.apiUrl), neverUpload: record.neverUpload, budgetUsd: record.budgetUsd ?? 0, stripPhotoMetadata: record.stripPhotoMetadata };
-}
+export { LOCAL_ONLY, policyFromRecord, routingRecord, type RoutingPolicy } from './routingPolicy.js';
 
 /** Which stored hosted job belongs to a queued job: one per input of a batch. */
 export const hostedJobKey = (job: Pick<QueuedJob, 'batchKey' | 'inputPath'>): string => `${job.batchKey}\n${job.inputPath}`;
