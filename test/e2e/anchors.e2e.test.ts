@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
-import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp, saveOutputSettings } from '../helpers/browser';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -47,13 +47,7 @@ describe('from the anchors: an estimated size before Start, Download all as one 
   };
 
   it('shows each review row the size its preset will make, labelled as an estimate or as the size limit', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('Let me review them first').check();
-    await page.getByLabel('In one folder:').check();
-    await page.getByLabel('Output folder').fill(outDir);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
-    await page.getByRole('tab', { name: 'Queue' }).click();
+    await saveOutputSettings(page, outDir, { review: true });
 
     await dropFiles(page, [
       { name: 'clip.mp4', bytes: readFileSync(path.join(media, 'clip.mp4')) },

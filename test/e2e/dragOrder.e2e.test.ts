@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
-import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp, saveOutputSettings } from '../helpers/browser';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -26,12 +26,7 @@ describe('the queue reordered with the pointer: a drag handle on each queued row
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('In one folder:').check();
-    await page.getByLabel('Output folder').fill(outDir);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
-    await page.getByRole('tab', { name: 'Queue' }).click();
+    await saveOutputSettings(page, outDir);
   }, 60_000);
 
   afterAll(async () => {

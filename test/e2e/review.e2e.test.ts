@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
-import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp, saveOutputSettings } from '../helpers/browser';
 import { corpus, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -35,14 +35,7 @@ describe('review step: dropped files wait for Start, each with its own target an
   });
 
   it('holds a drop as pending rows, converts each with the target and preset picked before Start, and shows a skipped file as Skipped', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('Let me review them first').check();
-    await page.getByLabel('In one folder:').check();
-    await page.getByLabel('Output folder').fill(outDir);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
-
-    await page.getByRole('tab', { name: 'Queue' }).click();
+    await saveOutputSettings(page, outDir, { review: true });
     await dropFiles(page, [
       { name: 'pug.heic', bytes: readFileSync(corpus('heic/pug.heic')) },
       { name: 'portrait.jpg', bytes: readFileSync(corpus('image/portrait_6.jpg')) },

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { dropFiles, launchChromium, startServe, type ServedApp, saveOutputSettings } from '../helpers/browser';
 import { corpus, removeDir, tempDir } from '../helpers/media';
 
 describe('the review list survives a reload and a restart', () => {
@@ -37,13 +37,7 @@ describe('the review list survives a reload and a restart', () => {
   }
 
   it('keeps each waiting file with its target and preset, then converts them with those choices', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('Let me review them first').check();
-    await page.getByLabel('In one folder:').check();
-    await page.getByLabel('Output folder').fill(outDir);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
-    await page.getByRole('tab', { name: 'Queue' }).click();
+    await saveOutputSettings(page, outDir, { review: true });
     await dropFiles(page, [
       { name: 'pug.heic', bytes: readFileSync(corpus('heic/pug.heic')) },
       { name: 'voice.wav', bytes: readFileSync(corpus('audio/ms-adpcm.wav')) },

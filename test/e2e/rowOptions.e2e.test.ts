@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/cli';
-import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
+import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp, saveOutputSettings } from '../helpers/browser';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
 
 const SCREENSHOTS = path.join(ROOT, 'test/e2e/screenshots');
@@ -32,13 +32,7 @@ describe('options of their own on review rows, and a Retry after a restart that 
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(served.url);
-    await page.getByRole('tab', { name: 'Settings' }).click();
-    await page.getByLabel('Let me review them first').check();
-    await page.getByLabel('In one folder:').check();
-    await page.getByLabel('Output folder').fill(outDir);
-    await page.getByRole('button', { name: 'Save settings' }).click();
-    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
-    await page.getByRole('tab', { name: 'Queue' }).click();
+    await saveOutputSettings(page, outDir, { review: true });
   }, 60_000);
 
   afterAll(async () => {

@@ -79,3 +79,14 @@ export async function dropFiles(page: Page, files: { name: string; bytes: Buffer
   await page.dispatchEvent('body', 'dragenter', { dataTransfer });
   await page.dispatchEvent('body', 'drop', { dataTransfer });
 }
+
+/** Settings, as a user sets them before dropping: every output into `outDir`, and (with `review`) drops wait for Start. Back on the Queue tab. */
+export async function saveOutputSettings(page: Page, outDir: string, { review = false }: { review?: boolean } = {}): Promise<void> {
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  if (review) await page.getByLabel('Let me review them first').check();
+  await page.getByLabel('In one folder:').check();
+  await page.getByLabel('Output folder').fill(outDir);
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
+  await page.getByRole('tab', { name: 'Queue' }).click();
+}
