@@ -224,6 +224,8 @@ export const settingsSchema = z.object({
   onDrop: onDropSchema,
   /** The output name template of the window's conversions ("{name}-{preset}"); null: the input's name. */
   nameTemplate: z.string().nullable().optional(),
+  /** The video encoder's speed for conversions whose preset or row chooses none. */
+  encodingSpeed: z.enum(SPEEDS),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -240,6 +242,7 @@ export const settingsUpdateSchema = z.object({
   onDrop: onDropSchema,
   /** '' or null: the input's name. */
   nameTemplate: z.union([z.literal(''), nameTemplateSchema]).nullable(),
+  encodingSpeed: z.enum(SPEEDS),
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -33,6 +33,7 @@ import type { MediaFacts } from '../engine/identify/mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
 import type { CommittedFile } from '../fileIdentity.js';
+import { withDefaultSpeed } from './defaultSpeed.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -208,10 +209,11 @@ export class DesktopService {
     const jobIds: number[] = [];
     const settings = this.deps.settings.get();
     for (const [format, group] of byTarget) {
-      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, options);
+      const formatOptions = withDefaultSpeed(options, format, settings.encodingSpeed);
+      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, formatOptions);
       for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
-      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
+      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options: formatOptions });
       for (const job of jobs) {
         const id = job.state === 'queued' ? this.launch(job, batchId, preset?.name ?? null) : undefined;
         if (id !== undefined) jobIds.push(id);
@@ -289,9 +291,10 @@ export class DesktopService {
       : this.choiceOptions({ preset: change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null });
     const presetName = keep ? view.preset : preset?.name ?? null;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
-    assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
-    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
+    const jobOptions = withDefaultSpeed(options, target, keep ? 'balanced' : settings.encodingSpeed);
+    assertOptionsFit(jobOptions, target);
+    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options: jobOptions });
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
     const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), presetName);
