@@ -70,6 +70,8 @@ export const jobViewSchema = z.object({
     reservedUsd: z.number().nullable(),
     costUsd: z.number().nullable(),
   }).nullable().optional(),
+  /** A row that ended without a result: what its bytes are, null when they are no media (a text file named .mp4). */
+  inputFormat: z.enum(INPUT_FORMATS).nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import { AppError } from '../errors.js';
 import { errorForPeople } from '../errorWords.js';
-import { formatLabel, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
+import { formatLabel, inputFormatFromName, inputKind, type InputFormat, type OutputFormat } from '../formats.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import { smartTargetForKind } from '../engine/plan/smartTarget.js';
@@ -96,6 +96,8 @@ export interface JobViewData {
   outputFacts: MediaFacts | null;
   /** Hybrid: why the row runs where it does, with its predicted and actual cost. */
   route?: JobRouteView | null;
+  /** A row that ended without a result: what its bytes are, null when no media (JobReport.inputFormat). */
+  inputFormat?: InputFormat | null;
 }
 
 /**
@@ -536,6 +538,7 @@ export class DesktopService {
       view.output = report.status === 'skipped' ? null : report.output;
       if (report.status === 'succeeded' && report.committed) this.committedOf.set(id, report.committed);
       view.pair = report.pair;
+      view.inputFormat = report.inputFormat;
       view.mode = report.mode;
       view.notes = report.notes;
       view.error = report.error && errorForPeople(report.error);
