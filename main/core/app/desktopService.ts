@@ -33,7 +33,7 @@ import type { MediaFacts } from '../engine/identify/mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
 import type { CommittedFile } from '../fileIdentity.js';
-import { withDefaultSpeed } from './defaultSpeed.js';
+import { settingsSpeed, withDefaultSpeed } from './defaultSpeed.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -211,7 +211,7 @@ export class DesktopService {
     const jobIds: number[] = [];
     const settings = this.deps.settings.get();
     for (const [format, group] of byTarget) {
-      const formatOptions = withDefaultSpeed(options, format, settings.encodingSpeed);
+      const formatOptions = withDefaultSpeed(options, format, settingsSpeed(settings));
       const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, formatOptions);
       for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
@@ -294,7 +294,7 @@ export class DesktopService {
     const presetName = keep ? view.preset : preset?.name ?? null;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
     const settings = this.deps.settings.get();
-    const jobOptions = withDefaultSpeed(options, target, keep ? 'balanced' : settings.encodingSpeed);
+    const jobOptions = withDefaultSpeed(options, target, keep ? 'balanced' : settingsSpeed(settings));
     assertOptionsFit(jobOptions, target);
     const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options: jobOptions });
     const job = jobs.find((j) => j.state === 'queued');

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ConversionOptionsView, JobView, OutputFormatView, PresetView } from '../../../preload/contract';
-import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, settingsSpeedOf } from '../lib/optionsForm';
 import { formatLabel } from '../lib/facts';
 import { presetFits } from '../lib/rowChoices';
 import { useAppFacts } from '../stores/factsStore';
@@ -21,7 +21,7 @@ const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Number((bytes / 1e6).toP
 function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetView | undefined; target: OutputFormatView }) {
   const facts = useAppFacts();
   const onConflict = useUi((s) => s.onConflict);
-  const speedDefault = useSettings((s) => s.settings?.encodingSpeed ?? 'balanced');
+  const speedDefault = useSettings((s) => settingsSpeedOf(s.settings));
   const mb = facts.options.bytesPerMb;
   const base: ConversionOptionsView = preset?.options ?? { quality: 'balanced', stripMetadata: false, onConflict };
   const [form, setForm] = useState(() => optionsFormOf(row.options ?? base, mb));

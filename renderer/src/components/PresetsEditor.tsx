@@ -6,7 +6,7 @@ import { useUi } from '../stores/uiStore';
 import { useSettings } from '../stores/settingsStore';
 import { FormatOptions } from './TargetPicker';
 import { OptionsFields } from './OptionsFields';
-import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, type OptionsField, type OptionsForm } from '../lib/optionsForm';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, settingsSpeedOf, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 
 interface Form {
   name: string;
@@ -36,7 +36,7 @@ function draftOf(form: Form, facts: AppFactsView): PresetDraft {
 export function PresetsEditor() {
   const { presets, status, save, remove } = usePresets();
   const facts = useAppFacts();
-  const speedDefault = useSettings((s) => s.settings?.encodingSpeed ?? 'balanced');
+  const speedDefault = useSettings((s) => settingsSpeedOf(s.settings));
   const mb = facts.options.bytesPerMb;
   const empty = emptyForm(facts);
   const [form, setForm] = useState<Form>(empty);

@@ -102,7 +102,11 @@ export function SettingsView() {
         <fieldset>
           <legend>Video encoding</legend>
           <label>Encoding speed <select value={draft.encodingSpeed} aria-describedby="encoding-speed-hint" onChange={(e) => setDraft({ ...draft, encodingSpeed: e.target.value as Settings['encodingSpeed'] })}>{facts.options.speeds.map((speed) => <option key={speed} value={speed}>{SPEED_LABEL[speed]}</option>)}</select></label>
-          <p className="hint" id="encoding-speed-hint">For video and GIF conversions whose preset or row options choose no speed of their own: slower makes smaller files.</p>
+          <p className="hint" id="encoding-speed-hint">
+            {draft.mode === 'local'
+              ? 'For video and GIF conversions whose preset or row options choose no speed of their own: slower makes smaller files.'
+              : 'Used when conversions run “On this computer”. In this mode the hosted API encodes with its own settings: a speed chosen on a preset or a row keeps that file on this computer, and the others convert at Balanced.'}
+          </p>
         </fieldset>
         <fieldset>
           <legend>Simultaneous conversions</legend>

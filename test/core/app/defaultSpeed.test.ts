@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withDefaultSpeed } from '../../../main/core/app/defaultSpeed';
+import { settingsSpeed, withDefaultSpeed } from '../../../main/core/app/defaultSpeed';
 import { normalizeOptions, optionsIdentity } from '../../../main/core/engine/plan/conversionOptions';
 
 const plain = normalizeOptions({});
@@ -23,5 +23,10 @@ describe("the window's default encoding speed", () => {
   it('Balanced named makes the same file as no speed: "already converted" is unchanged', () => {
     expect(optionsIdentity(normalizeOptions({ speed: 'balanced' }))).toBe(optionsIdentity(plain));
     expect(optionsIdentity(normalizeOptions({ speed: 'fast' }))).not.toBe(optionsIdentity(plain));
+  });
+
+  it('is Settings\' speed on this computer only: in the modes that may upload a default would keep every video here', () => {
+    expect(settingsSpeed({ mode: 'local', encodingSpeed: 'thorough' })).toBe('thorough');
+    for (const mode of ['hosted', 'auto', 'hybrid'] as const) expect(settingsSpeed({ mode, encodingSpeed: 'thorough' }), mode).toBe('balanced');
   });
 });
