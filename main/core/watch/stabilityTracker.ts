@@ -13,16 +13,12 @@ export interface StabilityOptions {
   emptyFileFactor: number;
 }
 
-interface Observation extends FileSample {
-  since: number;
-}
-
 /**
  * Decides when a file has finished arriving: its size and mtime have not changed for `stableForMs`.
  * Pure: the caller supplies samples and the time, so tests drive it with a fake clock.
  */
 export class StabilityTracker {
-  private readonly seen = new Map<string, Observation>();
+  private readonly seen = new Map<string, FileSample & { since: number }>();
 
   constructor(private readonly options: StabilityOptions) {}
 
