@@ -71,12 +71,12 @@ export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, p
 export class WatchRuleRunner {
   private readonly accepts: (file: string) => boolean;
   private readonly monitor: StabilityMonitor;
-  /** The rule's jobs not ended yet, and where each runs once routed. */
-  private readonly jobs = new Map<number, { ended: Promise<void>; end: () => void; launched?: LaunchedJob }>();
+  /** The rule's jobs routed and not ended yet. */
+  private readonly launched = new Map<number, LaunchedJob>();
   private watch: FolderWatch | undefined;
   private admissions: Promise<void> = Promise.resolve();
-  private admitting = 0;
-  private readonly afterwork = new Set<Promise<void>>();
+  /** Admissions, jobs not ended yet and moves under way. */
+  private readonly work = new Set<Promise<unknown>>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
 
@@ -95,7 +95,7 @@ export class WatchRuleRunner {
 
   /** Nothing is waiting to settle, being admitted, converting or being moved. */
   get idle(): boolean {
-    return this.monitor.pendingCount === 0 && this.admitting === 0 && this.jobs.size === 0 && this.afterwork.size === 0;
+    return this.monitor.pendingCount === 0 && this.work.size === 0;
   }
 
   async start(): Promise<void> {
@@ -119,7 +119,7 @@ export class WatchRuleRunner {
     const sample = await sampleFile(file);
     const job = sample && this.deps.jobs.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
     if (!job || job.state === 'unfinished') return false;
-    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    this.moveIfDone(job, file);
     return true;
   }
 
@@ -132,8 +132,8 @@ export class WatchRuleRunner {
     await this.watch?.close();
     await this.admissions;
     this.deps.launcher.wake();
-    for (const { launched } of this.jobs.values()) launched?.scheduler.cancel(launched.id);
-    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([...[...this.jobs.values()].map((job) => job.ended), ...this.afterwork]);
+    for (const job of this.launched.values()) job.scheduler.cancel(job.id);
+    while (this.work.size > 0) await Promise.all(this.work);
     this.deps.jobs.forgetReleased(this.deps.rule.id);
   }
 
@@ -150,11 +150,10 @@ export class WatchRuleRunner {
 
   /** Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race. */
   private enqueueAdmission(file: StableFile): void {
-    this.admitting++;
     this.admissions = this.admissions
       .then(() => (this.stopping ? undefined : this.admit(file)))
-      .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }))
-      .finally(() => this.admitting--);
+      .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }));
+    this.track(this.admissions);
   }
 
   private async admit(file: StableFile): Promise<void> {
@@ -185,7 +184,7 @@ export class WatchRuleRunner {
 
   private known(job: RuleJobSighting, file: string): void {
     this.skip(file, job.state === 'done' ? 'already-converted' : job.state === 'failed' ? 'failed-before' : 'in-progress');
-    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    this.moveIfDone(job, file);
   }
 
   /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
@@ -204,29 +203,28 @@ export class WatchRuleRunner {
   }
 
   private run(claim: ClaimedJob): void {
-    let end!: () => void;
-    const ended = new Promise<void>((resolve) => (end = resolve));
-    const entry: { ended: Promise<void>; end: () => void; launched?: LaunchedJob } = { ended, end };
-    this.jobs.set(claim.job.id, entry);
-    this.deps.onEvent({ type: 'queued', path: claim.job.inputPath });
+    const { id, inputPath } = claim.job;
+    this.deps.onEvent({ type: 'queued', path: inputPath });
     // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
-    this.deps.launcher.admitClaimed([claim], (job) => (report) => this.onJobEnd(job.id, report), () => true, () => this.stopping, (_job, launched) => {
-      entry.launched = launched;
+    this.track(new Promise<void>((ended) => this.deps.launcher.admitClaimed([claim], () => (report) => {
+      this.launched.delete(id);
+      // The after-commit step of a rule: a converted source moves to the done folder.
+      const moved = report.status === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move' ? this.moveSource(report.input) : Promise.resolve(null);
+      this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
+      ended();
+    }, () => true, () => this.stopping, (_job, launched) => {
+      this.launched.set(id, launched);
       if (this.stopping) launched.scheduler.cancel(launched.id);
-    });
+    })));
   }
 
-  /** The after-commit step of a rule: a converted source moves to the done folder. */
-  private onJobEnd(id: number, report: JobReport): void {
-    const moved = report.status === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move' ? this.moveSource(report.input) : Promise.resolve(null);
-    this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-    this.jobs.get(id)?.end();
-    this.jobs.delete(id);
+  private track(work: Promise<unknown>): void {
+    this.work.add(work);
+    void work.finally(() => this.work.delete(work));
   }
 
-  private track(work: Promise<void>): void {
-    this.afterwork.add(work);
-    void work.finally(() => this.afterwork.delete(work));
+  private moveIfDone(job: RuleJobSighting, file: string): void {
+    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file));
   }
 
   private async moveSource(file: string): Promise<string | null> {
@@ -242,8 +240,7 @@ export class WatchRuleRunner {
 
   /** After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new. */
   private recover(): void {
-    const key = ruleBatchKey(this.deps.rule.id);
-    const { completed, partialFilesRemoved } = this.deps.queue.recover(key);
+    const { completed, partialFilesRemoved } = this.deps.queue.recover(ruleBatchKey(this.deps.rule.id));
     const released = this.deps.jobs.forgetReleased(this.deps.rule.id);
     if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
   }
