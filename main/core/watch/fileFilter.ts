@@ -14,11 +14,6 @@ export function compileGlob(glob: string): (relativePath: string) => boolean {
   return picomatch(glob, GLOB_OPTIONS);
 }
 
-/** A pattern with no `/` matches the file name; one with `/` matches the path relative to the watched folder. */
-export function matchesPattern(relativePath: string, matches: (relativePath: string) => boolean, hasSlash: boolean): boolean {
-  return matches(hasSlash ? relativePath : path.posix.basename(relativePath));
-}
-
 export interface FileFilterSpec {
   inputDir: string;
   include: readonly string[];
@@ -30,7 +25,11 @@ export interface FileFilterSpec {
  * temporary files, matching an include pattern (all when there is none) and no exclude pattern.
  */
 export function createFileFilter(spec: FileFilterSpec): (absolutePath: string) => boolean {
-  const compile = (patterns: readonly string[]) => patterns.map((p) => ({ matches: compileGlob(p), hasSlash: p.includes('/') }));
+  // A pattern with no `/` matches the file name; one with `/` matches the path relative to the watched folder.
+  const compile = (patterns: readonly string[]) => patterns.map((p) => {
+    const matches = compileGlob(p);
+    return p.includes('/') ? matches : (relative: string) => matches(path.posix.basename(relative));
+  });
   const include = compile(spec.include);
   const exclude = compile(spec.exclude);
   return (absolutePath) => {
@@ -38,7 +37,7 @@ export function createFileFilter(spec: FileFilterSpec): (absolutePath: string) =
     if (relative === '' || relative.startsWith('..')) return false;
     if (relative.split('/').some((segment) => segment.startsWith('.'))) return false;
     if (relative.endsWith(TEMPORARY_SUFFIX) || !isSupportedInputName(relative)) return false;
-    if (include.length > 0 && !include.some((p) => matchesPattern(relative, p.matches, p.hasSlash))) return false;
-    return !exclude.some((p) => matchesPattern(relative, p.matches, p.hasSlash));
+    if (include.length > 0 && !include.some((matches) => matches(relative))) return false;
+    return !exclude.some((matches) => matches(relative));
   };
 }

@@ -64,7 +64,6 @@ export const watchRuleSpecSchema = z.object({
 
 export type WatchRuleInput = z.input<typeof watchRuleSpecSchema>;
 export type WatchRuleSpec = z.output<typeof watchRuleSpecSchema>;
-export type SourcePolicy = WatchRuleSpec['sourcePolicy'];
 
 export interface WatchRule extends WatchRuleSpec {
   id: number;
@@ -74,11 +73,6 @@ export interface WatchRule extends WatchRuleSpec {
 
 function invalid(message: string): AppError {
   return new AppError('RULE_INVALID', message);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
 }
 
 /** The rule's folders as they really are: symlinks resolved, a folder not created yet by its nearest existing one. */
@@ -122,12 +116,15 @@ function checkFolders(spec: WatchRuleSpec): void {
 /** Parses a rule from any input (CLI, app, database) and checks its folders; throws RULE_INVALID with the reason. */
 export function validateWatchRule(input: unknown): WatchRuleSpec {
   const parsed = watchRuleSpecSchema.safeParse(input);
-  if (!parsed.success) throw invalid(`The watch rule is not valid: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-  const spec = parsed.data;
-  for (const key of ['inputDir', 'outputDir'] as const) {
-    if (!path.isAbsolute(spec[key])) throw invalid(`${key === 'inputDir' ? 'The input folder' : 'The output folder'} must be an absolute path, not ${spec[key]}.`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+    throw invalid(`The watch rule is not valid: ${issues.join('; ')}`);
   }
-  if (spec.sourcePolicy.kind === 'move' && !path.isAbsolute(spec.sourcePolicy.doneDir)) throw invalid(`The done folder must be an absolute path, not ${spec.sourcePolicy.doneDir}.`);
+  const spec = parsed.data;
+  const doneDir = spec.sourcePolicy.kind === 'move' ? spec.sourcePolicy.doneDir : undefined;
+  for (const [label, folder] of [['The input folder', spec.inputDir], ['The output folder', spec.outputDir], ['The done folder', doneDir]] as const) {
+    if (folder !== undefined && !path.isAbsolute(folder)) throw invalid(`${label} must be an absolute path, not ${folder}.`);
+  }
   const normalized: WatchRuleSpec = {
     ...spec,
     inputDir: path.resolve(spec.inputDir),
@@ -150,14 +147,12 @@ export function excludedFolders(spec: WatchRuleSpec): string[] {
   return own.filter((dir) => isInsideFolder(dir, real.inputDir)).map((dir) => path.join(spec.inputDir, path.relative(real.inputDir, dir)));
 }
 
-/** Where the output of a file goes: the output folder, plus the file's sub-folder when mirroring. */
-export function outputFolderFor(spec: WatchRuleSpec, inputPath: string): string {
-  return spec.mirrorSubfolders ? path.join(spec.outputDir, path.relative(spec.inputDir, path.dirname(inputPath))) : spec.outputDir;
+/** Where the output of a file goes (or, from `folder`, its source): that folder, plus the file's sub-folder when mirroring. */
+export function outputFolderFor(spec: WatchRuleSpec, inputPath: string, folder = spec.outputDir): string {
+  return spec.mirrorSubfolders ? path.join(folder, path.relative(spec.inputDir, path.dirname(inputPath))) : folder;
 }
 
 /** Where a converted source goes under the "move" policy. */
 export function doneFolderFor(spec: WatchRuleSpec, inputPath: string): string | undefined {
-  if (spec.sourcePolicy.kind !== 'move') return undefined;
-  const base = spec.sourcePolicy.doneDir;
-  return spec.mirrorSubfolders ? path.join(base, path.relative(spec.inputDir, path.dirname(inputPath))) : base;
+  return spec.sourcePolicy.kind === 'move' ? outputFolderFor(spec, inputPath, spec.sourcePolicy.doneDir) : undefined;
 }
