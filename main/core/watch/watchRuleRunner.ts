@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobReport } from '../jobs/jobReport.js';
 import { toAppError } from '../errors.js';
 import type { Clock } from '../engine/ports.js';
@@ -31,15 +32,9 @@ export type WatchEvent =
 
 export interface WatchRunnerDeps {
   rule: WatchRule;
-  /** The rule's questions to the one job table ("already converted", failures, activity). */
   jobs: RuleJobStore;
-  /** Recovers what dead owners left of the rule's batch. */
   queue: Pick<PersistentQueue, 'recover'>;
-  /**
-   * The one launcher: routes each job when a slot could take it (the router's mode, converter, scheduler and
-   * lane: a hosted rule's jobs run within the hosted plan's ceilings), converts each unit once across processes,
-   * and records start, commit and end in the job table.
-   */
+  /** The one launcher: routes each job when a slot could take it (a hosted rule's within the hosted plan's ceilings). */
   launcher: Pick<JobLauncher, 'admitClaimed' | 'wake'>;
   watcher: FolderWatcher;
   files: RecoveryFileSystem;
@@ -69,6 +64,7 @@ export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, p
  * hybrid, as the rule says), runs and records. After a job commits, the source moves to the done folder.
  */
 export class WatchRuleRunner {
+  readonly rule: WatchRule;
   private readonly accepts: (file: string) => boolean;
   private readonly monitor: StabilityMonitor;
   /** The rule's jobs routed and not ended yet. */
@@ -77,20 +73,23 @@ export class WatchRuleRunner {
   private admissions: Promise<void> = Promise.resolve();
   /** Admissions, jobs not ended yet and moves under way. */
   private readonly work = new Set<Promise<unknown>>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Aborted at stop: ends the waits for the network. */
+  private readonly stopped = new AbortController();
   private stopping = false;
 
   constructor(private readonly deps: WatchRunnerDeps) {
-    const rule = deps.rule;
+    const rule = (this.rule = deps.rule);
     const filter = createFileFilter(rule);
     const skip = excludedFolders(rule);
     this.accepts = (file) =>
       filter(file) && (rule.recursive || isSameFolder(path.dirname(file), rule.inputDir)) && !skip.some((dir) => isSameOrInside(file, dir));
-    this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => this.enqueueAdmission(file));
-  }
-
-  get rule(): WatchRule {
-    return this.deps.rule;
+    // Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race.
+    this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => {
+      this.admissions = this.admissions
+        .then(() => (this.stopping ? undefined : this.admit(file)))
+        .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }));
+      this.track(this.admissions);
+    });
   }
 
   /** Nothing is waiting to settle, being admitted, converting or being moved. */
@@ -99,8 +98,11 @@ export class WatchRuleRunner {
   }
 
   async start(): Promise<void> {
-    const { rule, watcher } = this.deps;
-    this.recover();
+    const { rule, watcher, jobs } = this.deps;
+    // After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new.
+    const { completed, partialFilesRemoved } = this.deps.queue.recover(ruleBatchKey(rule.id));
+    const released = jobs.forgetReleased(rule.id);
+    if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
     this.watch = await watcher.watch(
       { root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule) },
       { onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }) },
@@ -108,52 +110,41 @@ export class WatchRuleRunner {
     const existing = (await scanFolder(rule.inputDir, rule.recursive, excludedFolders(rule))).filter(this.accepts);
     let known = 0;
     for (const file of existing) {
-      if (await this.catchUpKnown(file)) known++;
-      else this.consider(file);
+      // A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own.
+      const sample = await sampleFile(file);
+      const job = sample && jobs.findBySighting(rule.id, file, sample.size, sample.mtimeMs);
+      if (!job || job.state === 'unfinished') {
+        this.consider(file);
+        continue;
+      }
+      known++;
+      if (job.state === 'done') this.track(this.moveSource(file));
     }
     this.deps.onEvent({ type: 'watching', rule, catchUp: existing.length - known, known });
-  }
-
-  /** A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own. */
-  private async catchUpKnown(file: string): Promise<boolean> {
-    const sample = await sampleFile(file);
-    const job = sample && this.deps.jobs.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
-    if (!job || job.state === 'unfinished') return false;
-    this.moveIfDone(job, file);
-    return true;
   }
 
   /** Stops watching, cancels conversions not yet finished (their files are looked at again at the next start) and waits for them. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
+    this.stopped.abort();
     this.monitor.stop();
     await this.watch?.close();
     await this.admissions;
     this.deps.launcher.wake();
     for (const job of this.launched.values()) job.scheduler.cancel(job.id);
     while (this.work.size > 0) await Promise.all(this.work);
-    this.deps.jobs.forgetReleased(this.deps.rule.id);
+    this.deps.jobs.forgetReleased(this.rule.id);
   }
 
   /** Tries failed files again (one path, or all of the rule's failures); returns how many. */
   retry(file?: string): number {
-    const paths = this.deps.jobs.forgetFailures(this.deps.rule.id, file === undefined ? undefined : path.resolve(file));
+    const paths = this.deps.jobs.forgetFailures(this.rule.id, file === undefined ? undefined : path.resolve(file));
     for (const failed of paths) this.consider(failed);
     return paths.length;
   }
 
   private consider(file: string): void {
     if (!this.stopping && this.accepts(file)) this.monitor.announce(file);
-  }
-
-  /** Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race. */
-  private enqueueAdmission(file: StableFile): void {
-    this.admissions = this.admissions
-      .then(() => (this.stopping ? undefined : this.admit(file)))
-      .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }));
-    this.track(this.admissions);
   }
 
   private async admit(file: StableFile): Promise<void> {
@@ -184,18 +175,14 @@ export class WatchRuleRunner {
 
   private known(job: RuleJobSighting, file: string): void {
     this.skip(file, job.state === 'done' ? 'already-converted' : job.state === 'failed' ? 'failed-before' : 'in-progress');
-    this.moveIfDone(job, file);
+    if (job.state === 'done') this.track(this.moveSource(file));
   }
 
   /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
   private waitForNetwork(file: string): void {
     this.deps.onEvent({ type: 'waiting', path: file });
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.consider(file);
-    }, this.deps.networkRetryMs ?? NETWORK_RETRY_MS);
-    timer.unref();
-    this.retryTimers.add(timer);
+    sleep(this.deps.networkRetryMs ?? NETWORK_RETRY_MS, undefined, { signal: this.stopped.signal, ref: false })
+      .then(() => this.consider(file), () => undefined);
   }
 
   private skip(file: string, reason: SkipReason): void {
@@ -209,7 +196,7 @@ export class WatchRuleRunner {
     this.track(new Promise<void>((ended) => this.deps.launcher.admitClaimed([claim], () => (report) => {
       this.launched.delete(id);
       // The after-commit step of a rule: a converted source moves to the done folder.
-      const moved = report.status === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move' ? this.moveSource(report.input) : Promise.resolve(null);
+      const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
       this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
       ended();
     }, () => true, () => this.stopping, (_job, launched) => {
@@ -223,12 +210,9 @@ export class WatchRuleRunner {
     void work.finally(() => this.work.delete(work));
   }
 
-  private moveIfDone(job: RuleJobSighting, file: string): void {
-    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file));
-  }
-
+  /** Null when the rule keeps its sources, or the source is gone. */
   private async moveSource(file: string): Promise<string | null> {
-    const folder = doneFolderFor(this.deps.rule, file);
+    const folder = doneFolderFor(this.rule, file);
     if (!folder || !this.deps.files.exists(file)) return null;
     try {
       return await moveWithoutOverwrite(file, folder);
@@ -236,12 +220,5 @@ export class WatchRuleRunner {
       this.deps.onEvent({ type: 'problem', path: file, message: `Converted, but the source could not be moved: ${toAppError(error).message}` });
       return null;
     }
-  }
-
-  /** After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new. */
-  private recover(): void {
-    const { completed, partialFilesRemoved } = this.deps.queue.recover(ruleBatchKey(this.deps.rule.id));
-    const released = this.deps.jobs.forgetReleased(this.deps.rule.id);
-    if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
   }
 }
