@@ -31,12 +31,10 @@ export interface FileFingerprint {
   hash: string;
 }
 
-/** What a rule's job for one content is: being converted (or about to be), done (converted, or left alone by the conflict policy), or failed. */
-export type RuleJobState = 'unfinished' | 'done' | 'failed';
-
+/** A rule's job for one content: being converted (or about to be), done (converted, or left alone by the conflict policy), or failed. */
 export interface RuleJobSighting {
   id: number;
-  state: RuleJobState;
+  state: 'unfinished' | 'done' | 'failed';
 }
 
 /**
@@ -51,10 +49,7 @@ export interface RuleJobStore {
   isOwnOutput(ruleId: number, path: string): boolean;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
-  /**
-   * Adds the content's job to the rule's batch, already claimed by this process with its scratch folder and
-   * temporary name; undefined when the content already has a job.
-   */
+  /** Adds the content's job to the rule's batch, already claimed by this process; undefined when the content already has a job. */
   add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined;
   /** Forgets jobs put back in the queue (stopped, or left by a dead owner): their files are looked at again as new. */
   forgetReleased(ruleId: number): number;
