@@ -29,11 +29,6 @@ const target = z.string().transform((text, context): OutputFormat => {
   return z.NEVER;
 });
 
-export const sourcePolicySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('keep') }),
-  z.object({ kind: z.literal('move'), doneDir: folder('The done folder') }),
-]);
-
 /**
  * What a user asks of a batch folder. `mode` routes jobs like `convert --mode` (through the one router);
  * `whenOffline` says whether a hosted rule's jobs run locally or wait while the API cannot be reached;
@@ -48,7 +43,10 @@ export const watchRuleSpecSchema = z.object({
   target,
   outputDir: folder('The output folder'),
   mirrorSubfolders: z.boolean().default(true),
-  sourcePolicy: sourcePolicySchema.default({ kind: 'keep' }),
+  sourcePolicy: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('keep') }),
+    z.object({ kind: z.literal('move'), doneDir: folder('The done folder') }),
+  ]).default({ kind: 'keep' }),
   enabled: z.boolean().default(true),
   /** 'command': made by a one-off `convertr watch` (no --save); kept only so the same command remembers what it converted. */
   origin: z.enum(['app', 'command']).default('app'),
@@ -93,11 +91,9 @@ function realFolders(spec: WatchRuleSpec): { inputDir: string; outputDir: string
 function checkFolders(spec: WatchRuleSpec): void {
   const { recursive, mirrorSubfolders, sourcePolicy } = spec;
   const { inputDir, outputDir, doneDir } = realFolders(spec);
-  if (isSameFolder(outputDir, inputDir)) {
-    const takesOwnOutputs = createFileFilter(spec)(path.join(spec.inputDir, `output.${outputExtension(spec.target)}`));
-    if (takesOwnOutputs) {
-      throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(spec.inputDir, 'converted')}) or exclude *.${spec.target}.`);
-    }
+  const anOutput = path.join(spec.inputDir, `output.${outputExtension(spec.target)}`);
+  if (isSameFolder(outputDir, inputDir) && createFileFilter(spec)(anOutput)) {
+    throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(spec.inputDir, 'converted')}) or exclude *.${spec.target}.`);
   }
   if (recursive && mirrorSubfolders && isInsideFolder(inputDir, outputDir)) {
     throw invalid(`The output folder ${spec.outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${spec.inputDir} or inside it.`);
