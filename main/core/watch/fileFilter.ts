@@ -10,7 +10,6 @@ const GLOB_OPTIONS: picomatch.PicomatchOptions = { nocase: true, dot: true, stri
  * `{a,b}` alternatives, `[0-9]` classes. Throws on an unclosed brace or bracket.
  */
 export function compileGlob(glob: string): (relativePath: string) => boolean {
-  picomatch.makeRe(glob, GLOB_OPTIONS);
   return picomatch(glob, GLOB_OPTIONS);
 }
 

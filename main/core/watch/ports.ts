@@ -45,7 +45,6 @@ export interface RuleJobSighting {
 export interface RuleJobStore {
   findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): RuleJobSighting | undefined;
   findByHash(ruleId: number, hash: string): RuleJobSighting | undefined;
-  /** The path is an output this rule wrote. */
   isOwnOutput(ruleId: number, path: string): boolean;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;

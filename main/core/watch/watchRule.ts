@@ -52,9 +52,7 @@ export const watchRuleSpecSchema = z.object({
   origin: z.enum(['app', 'command']).default('app'),
   mode: z.enum(MODE_PREFERENCES).default('local'),
   whenOffline: z.enum(['local', 'wait']).default('local'),
-  /** No byte of this folder leaves the machine, whatever the mode. */
   neverUpload: z.boolean().default(false),
-  /** Quality, size limit, resize, metadata and conflict policy for every file of the rule. */
   options: conversionOptionsSchema.default(DEFAULT_OPTIONS),
   /** The preset the rule was made from, shown beside it (its options are copied into the rule). */
   preset: z.string().trim().min(1).max(200).optional(),
@@ -98,14 +96,13 @@ function checkFolders(spec: WatchRuleSpec): void {
   if (recursive && mirrorSubfolders && isInsideFolder(inputDir, outputDir)) {
     throw invalid(`The output folder ${spec.outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${spec.inputDir} or inside it.`);
   }
-  if (sourcePolicy.kind === 'move' && doneDir !== undefined) {
-    if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
-    if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
-      throw invalid(`The done folder ${sourcePolicy.doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
-    }
-    if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
-      throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
-    }
+  if (sourcePolicy.kind !== 'move' || doneDir === undefined) return;
+  if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
+  if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
+    throw invalid(`The done folder ${sourcePolicy.doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
+  }
+  if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
+    throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
   }
 }
 

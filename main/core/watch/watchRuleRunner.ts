@@ -58,10 +58,9 @@ export const NETWORK_RETRY_MS = 30_000;
 export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, pollMs: 250, emptyFileFactor: 4 };
 
 /**
- * Feeds one rule's files to the one job lifecycle: recovers what a crash left of the rule's batch, watches
- * the folder, scans it for what arrived while it was stopped, waits for each file to be stable, and adds
- * each distinct content once as a job of the rule's batch, which the launcher routes (local, hosted, auto or
- * hybrid, as the rule says), runs and records. After a job commits, the source moves to the done folder.
+ * Feeds one rule's files to the one job lifecycle: after recovering the rule's batch, watching and catching up on
+ * its folder, each stable file's distinct content becomes once a job of that batch, which the launcher routes (as
+ * the rule says), runs and records. After a job commits, the source moves to the done folder.
  */
 export class WatchRuleRunner {
   readonly rule: WatchRule;
@@ -73,8 +72,7 @@ export class WatchRuleRunner {
   private admissions: Promise<void> = Promise.resolve();
   /** Admissions, jobs not ended yet and moves under way. */
   private readonly work = new Set<Promise<unknown>>();
-  /** Aborted at stop: ends the waits for the network. */
-  private readonly stopped = new AbortController();
+  private readonly networkWaits = new AbortController();
   private stopping = false;
 
   constructor(private readonly deps: WatchRunnerDeps) {
@@ -126,7 +124,7 @@ export class WatchRuleRunner {
   /** Stops watching, cancels conversions not yet finished (their files are looked at again at the next start) and waits for them. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.stopped.abort();
+    this.networkWaits.abort();
     this.monitor.stop();
     await this.watch?.close();
     await this.admissions;
@@ -181,7 +179,7 @@ export class WatchRuleRunner {
   /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
   private waitForNetwork(file: string): void {
     this.deps.onEvent({ type: 'waiting', path: file });
-    sleep(this.deps.networkRetryMs ?? NETWORK_RETRY_MS, undefined, { signal: this.stopped.signal, ref: false })
+    sleep(this.deps.networkRetryMs ?? NETWORK_RETRY_MS, undefined, { signal: this.networkWaits.signal, ref: false })
       .then(() => this.consider(file), () => undefined);
   }
 

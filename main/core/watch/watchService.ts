@@ -4,7 +4,6 @@ import type { RuleActivity, RuleJobStore, WatchRuleStore } from './ports.js';
 import { validateWatchRule, type WatchRule } from './watchRule.js';
 import type { WatchRuleRunner } from './watchRuleRunner.js';
 
-/** What the service needs of a running rule. */
 export type RuleRunner = Pick<WatchRuleRunner, 'start' | 'stop' | 'retry'>;
 
 export interface RuleStatus {
@@ -15,7 +14,6 @@ export interface RuleStatus {
 
 export interface WatchServiceDeps {
   rules: WatchRuleStore;
-  /** The rules' jobs in the one job table. */
   jobs: RuleJobStore;
   createRunner: (rule: WatchRule) => RuleRunner;
 }
