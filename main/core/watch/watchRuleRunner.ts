@@ -92,7 +92,7 @@ export class WatchRuleRunner {
 
   /** Nothing is waiting to settle, being admitted, converting or being moved. */
   get idle(): boolean {
-    return this.monitor.pendingCount === 0 && this.work.size === 0;
+    return this.monitor.pending.size === 0 && this.work.size === 0;
   }
 
   async start(): Promise<void> {
@@ -111,12 +111,9 @@ export class WatchRuleRunner {
       // A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own.
       const sample = await sampleFile(file);
       const job = sample && jobs.findBySighting(rule.id, file, sample.size, sample.mtimeMs);
-      if (!job || job.state === 'unfinished') {
-        this.consider(file);
-        continue;
-      }
-      known++;
-      if (job.state === 'done') this.track(this.moveSource(file));
+      if (job && job.state !== 'unfinished') known++;
+      else this.consider(file);
+      if (job?.state === 'done') this.track(this.moveSource(file));
     }
     this.deps.onEvent({ type: 'watching', rule, catchUp: existing.length - known, known });
   }
@@ -165,7 +162,7 @@ export class WatchRuleRunner {
     const outputDir = outputFolderFor(rule, file.path);
     const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomHex(6)}`);
     const tempPath = temporaryOutputPath(outputDir, outputBaseName(file.path));
-    const job = jobs.add(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
+    const job = jobs.add(rule.id, { ...file, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
       { ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath });
     if (!job) return this.skip(file.path, 'in-progress');
     this.run({ job, scratchDir, tempPath });
@@ -212,11 +209,9 @@ export class WatchRuleRunner {
   private async moveSource(file: string): Promise<string | null> {
     const folder = doneFolderFor(this.rule, file);
     if (!folder || !this.deps.files.exists(file)) return null;
-    try {
-      return await moveWithoutOverwrite(file, folder);
-    } catch (error) {
+    return moveWithoutOverwrite(file, folder).catch((error: unknown) => {
       this.deps.onEvent({ type: 'problem', path: file, message: `Converted, but the source could not be moved: ${toAppError(error).message}` });
       return null;
-    }
+    });
   }
 }
