@@ -2,6 +2,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { isSupportedInputName } from '../formats.js';
 import { TEMPORARY_SUFFIX } from '../engine/run/outputFiles.js';
+import type { WatchRuleSpec } from './watchRule.js';
 
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { nocase: true, dot: true, strictBrackets: true };
 
@@ -13,17 +14,11 @@ export function compileGlob(glob: string): (relativePath: string) => boolean {
   return picomatch(glob, GLOB_OPTIONS);
 }
 
-export interface FileFilterSpec {
-  inputDir: string;
-  include: readonly string[];
-  exclude: readonly string[];
-}
-
 /**
  * Which files under the watched folder a rule takes: supported media names, not hidden, not our own
  * temporary files, matching an include pattern (all when there is none) and no exclude pattern.
  */
-export function createFileFilter(spec: FileFilterSpec): (absolutePath: string) => boolean {
+export function createFileFilter(spec: Pick<WatchRuleSpec, 'inputDir' | 'include' | 'exclude'>): (absolutePath: string) => boolean {
   // A pattern with no `/` matches the file name; one with `/` matches the path relative to the watched folder.
   const compile = (patterns: readonly string[]) => patterns.map((p) => {
     const matches = compileGlob(p);

@@ -1,4 +1,5 @@
 import type { NewJob, QueuedJob } from '../queue/ports.js';
+import type { StableFile } from './stabilityMonitor.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
@@ -24,10 +25,7 @@ export interface FolderWatch {
 }
 
 /** A file's identity for a rule: where it was last seen and what it holds. */
-export interface FileFingerprint {
-  path: string;
-  size: number;
-  mtimeMs: number;
+export interface FileFingerprint extends StableFile {
   hash: string;
 }
 

@@ -19,7 +19,7 @@ function canOpen(file: string): Promise<boolean> {
 /** Polls files that were announced until each is stable and openable, then hands it on once. */
 export class StabilityMonitor {
   private readonly tracker: StabilityTracker;
-  private readonly pending = new Set<string>();
+  readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -32,10 +32,6 @@ export class StabilityMonitor {
     this.pending.add(file);
     this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
     if (this.pending.size === 1) void this.poll();
-  }
-
-  get pendingCount(): number {
-    return this.pending.size;
   }
 
   stop(): void {
