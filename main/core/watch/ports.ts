@@ -4,8 +4,8 @@ import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
 export interface FolderWatcher {
-  /** Resolves once the watch is in place; `onFile` gets absolute paths of files added or changed. */
-  watch(options: FolderWatchOptions, listener: FolderWatchListener): Promise<FolderWatch>;
+  /** Resolves, once the watch is in place, to what closes it; `onFile` gets absolute paths of files added or changed. */
+  watch(options: FolderWatchOptions): Promise<() => Promise<void>>;
 }
 
 export interface FolderWatchOptions {
@@ -13,15 +13,8 @@ export interface FolderWatchOptions {
   recursive: boolean;
   /** Folders (absolute) never looked into. */
   ignoreFolders: readonly string[];
-}
-
-export interface FolderWatchListener {
   onFile(absolutePath: string): void;
   onError(error: Error): void;
-}
-
-export interface FolderWatch {
-  close(): Promise<void>;
 }
 
 /** A file's identity for a rule: where it was last seen and what it holds. */
@@ -71,7 +64,6 @@ export interface RuleActivity {
   failures: RuleFailure[];
 }
 
-/** Rules as the app and the CLI manage them. */
 export interface WatchRuleStore {
   list(): WatchRule[];
   get(id: number): WatchRule | undefined;

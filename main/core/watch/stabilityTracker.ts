@@ -1,13 +1,11 @@
+import type { Stats } from 'node:fs';
+
 /** What one look at a file tells: its size and modification time, or that it is gone. */
-export interface FileSample {
-  size: number;
-  mtimeMs: number;
-}
+export type FileSample = Pick<Stats, 'size' | 'mtimeMs'>;
 
 export type Stability = 'settling' | 'stable' | 'gone';
 
 export interface StabilityOptions {
-  /** How long size and mtime must stay the same. */
   stableForMs: number;
   /** An empty file is usually a copy that has not started writing; it must stay empty this many times longer. */
   emptyFileFactor: number;

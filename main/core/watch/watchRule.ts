@@ -67,9 +67,7 @@ export interface WatchRule extends WatchRuleSpec {
   updatedAt: number;
 }
 
-function invalid(message: string): AppError {
-  return new AppError('RULE_INVALID', message);
-}
+const invalid = (message: string) => new AppError('RULE_INVALID', message);
 
 /** The rule's folders as they really are: symlinks resolved, a folder not created yet by its nearest existing one. */
 function realFolders(spec: WatchRuleSpec): { inputDir: string; outputDir: string; doneDir: string | undefined } {

@@ -13,7 +13,7 @@ import { contentHashOf } from './contentHash.js';
 import { createFileFilter } from './fileFilter.js';
 import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
-import type { FolderWatch, FolderWatcher, RuleJobSighting, RuleJobStore } from './ports.js';
+import type { FolderWatcher, RuleJobSighting, RuleJobStore } from './ports.js';
 import { scanFolder } from './scanFolder.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
@@ -41,7 +41,6 @@ export interface WatchRunnerDeps {
   owner: OwnerProbe;
   /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
   leaseExpiry: () => number;
-  /** Per-job scratch folders go in here (inside the data folder). */
   scratchRoot: string;
   clock: Clock;
   stability: StabilityMonitorOptions;
@@ -49,7 +48,6 @@ export interface WatchRunnerDeps {
   onEvent: (event: WatchEvent) => void;
   /** Checks the API a rule's jobs may go to (cached); true while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
   mustWaitForNetwork?: () => Promise<boolean>;
-  /** How long a file left for the network waits before it is looked at again. */
   networkRetryMs?: number;
 }
 
@@ -68,9 +66,8 @@ export class WatchRuleRunner {
   private readonly monitor: StabilityMonitor;
   /** The rule's jobs routed and not ended yet. */
   private readonly launched = new Map<number, LaunchedJob>();
-  private watch: FolderWatch | undefined;
+  private closeWatch: (() => Promise<void>) | undefined;
   private admissions: Promise<void> = Promise.resolve();
-  /** Admissions, jobs not ended yet and moves under way. */
   private readonly work = new Set<Promise<unknown>>();
   private readonly networkWaits = new AbortController();
   private stopping = false;
@@ -101,10 +98,10 @@ export class WatchRuleRunner {
     const { completed, partialFilesRemoved } = this.deps.queue.recover(ruleBatchKey(rule.id));
     const released = jobs.forgetReleased(rule.id);
     if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
-    this.watch = await watcher.watch(
-      { root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule) },
-      { onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }) },
-    );
+    this.closeWatch = await watcher.watch({
+      root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule),
+      onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }),
+    });
     const existing = (await scanFolder(rule.inputDir, rule.recursive, excludedFolders(rule))).filter(this.accepts);
     let known = 0;
     for (const file of existing) {
@@ -123,8 +120,7 @@ export class WatchRuleRunner {
     this.stopping = true;
     this.networkWaits.abort();
     this.monitor.stop();
-    await this.watch?.close();
-    await this.admissions;
+    await this.closeWatch?.();
     this.deps.launcher.wake();
     for (const job of this.launched.values()) job.scheduler.cancel(job.id);
     while (this.work.size > 0) await Promise.all(this.work);
