@@ -7,8 +7,6 @@ import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
 
-export type { RecoveryFileSystem } from '../jobs/jobModel.js';
-
 /**
  * Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never
  * silently). A batch-folder rule's files are jobs of the rule's own batch (`ruleBatchKey`), which the rule resumes.
@@ -127,7 +125,6 @@ export interface RouteDecision {
   /** What the job cost once it finished here or on the hosted API. */
   costUsd?: number | undefined;
 }
-
 
 /** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
 export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
