@@ -1,6 +1,4 @@
 import type { JobReport } from '../../main/core/jobs/jobReport.js';
-import type { OutputFormat } from '../../main/core/formats.js';
-import type { JobState } from '../../main/core/jobs/jobModel.js';
 import { normalizeOptions, type ConversionOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
@@ -8,32 +6,16 @@ import { AppError } from '../../main/core/errors.js';
 import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-export interface Row {
-  id: number;
-  batch_key: string;
-  input_path: string;
-  target: string;
-  output_dir: string | null;
-  cohort: string | null;
-  state: JobState;
-  owner_pid: number | null;
-  lease_expires_at: number | null;
-  scratch_dir: string | null;
-  child_pid: number | null;
-  child_command: string | null;
-  temp_path: string | null;
-  output_path: string | null;
-  result_json: string | null;
-  options_json: string | null;
-}
+/** A job's columns under the names `QueuedJob` gives them; its options and report still JSON. */
+export const JOB_COLUMNS = `id, batch_key AS batchKey, input_path AS inputPath, target, output_dir AS outputDir, cohort, options_json AS options, state,
+  owner_pid AS ownerPid, lease_expires_at AS leaseExpiresAt, scratch_dir AS scratchDir, child_pid AS childPid, child_command AS childCommand,
+  temp_path AS tempPath, output_path AS outputPath, result_json AS report`;
+
+export type Row = Omit<QueuedJob, 'options' | 'report'> & { options: string | null; report: string | null };
 
 export function toJob(row: Row): QueuedJob {
-  return {
-    id: row.id, batchKey: row.batch_key, inputPath: row.input_path, target: row.target as OutputFormat, outputDir: row.output_dir, cohort: row.cohort,
-    options: normalizeOptions(row.options_json ? (JSON.parse(row.options_json) as Partial<ConversionOptions>) : undefined),
-    state: row.state, ownerPid: row.owner_pid, leaseExpiresAt: row.lease_expires_at, scratchDir: row.scratch_dir, childPid: row.child_pid, childCommand: row.child_command,
-    tempPath: row.temp_path, outputPath: row.output_path, report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
-  };
+  const options = row.options ? (JSON.parse(row.options) as Partial<ConversionOptions>) : undefined;
+  return { ...row, options: normalizeOptions(options), report: row.report ? (JSON.parse(row.report) as JobReport) : null };
 }
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
@@ -59,10 +41,10 @@ function statements(db: SqliteDatabase) {
     insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
     insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
-    selectBatch: db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position'),
+    selectBatch: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE batch_key = ? ORDER BY position`),
     selectUnfinishedOfBatch: db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED_SQL} LIMIT 1`),
     selectBatchInfo: db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?'),
-    selectUnfinished: db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
+    selectUnfinished: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
     claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
     renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),

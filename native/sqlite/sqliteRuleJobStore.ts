@@ -4,7 +4,7 @@ import { ruleBatchKey, type NewJob, type QueuedJob } from '../../main/core/queue
 import type { FileFingerprint, RuleActivity, RuleJobSighting, RuleJobStore } from '../../main/core/watch/ports.js';
 import { normalizeOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { SqliteDatabase } from './openDatabase.js';
-import { toJob, type Row } from './sqliteQueueStore.js';
+import { JOB_COLUMNS, toJob, type Row } from './sqliteQueueStore.js';
 
 function sighting(row: { id: number; state: JobState } | undefined): RuleJobSighting | undefined {
   if (!row) return undefined;
@@ -24,7 +24,7 @@ function statements(db: SqliteDatabase) {
         content_hash, input_size, input_mtime_ms, created_at, updated_at)
       VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
-    byId: db.prepare('SELECT * FROM queue_jobs WHERE id = ?'),
+    byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE id = ?`),
     deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
     deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'failed' AND (? IS NULL OR input_path = ?) RETURNING input_path AS path"),
     counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),

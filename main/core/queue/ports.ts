@@ -1,7 +1,7 @@
 import type { OutputFormat } from '../formats.js';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobReport } from '../jobs/jobReport.js';
+import type { JobReport, RouteFacts } from '../jobs/jobReport.js';
 import type { ConversionMode, FileConverter } from '../engine/run/fileConverter.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
@@ -112,16 +112,11 @@ export interface JobRoute {
   decision?: RouteDecision;
 }
 
-/** Where a job runs and, for hybrid, why and at what predicted and actual cost. */
-export interface RouteDecision {
+/** Where a job runs and, for hybrid, why (the `route` of its report's facts) and at what predicted and actual cost. */
+export interface RouteDecision extends Pick<RouteFacts, 'localTiming' | 'reservedUsd'> {
   mode: ConversionMode;
-  /** Hybrid's short reason (the `route` field of a JSON line). */
   reason: string | undefined;
   predictedCostUsd: number | undefined;
-  /** Hybrid: what was reserved against the budget (the most the job can be billed). */
-  reservedUsd?: number | undefined;
-  /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
-  localTiming?: 'measured' | 'estimated' | undefined;
   /** What the job cost once it finished here or on the hosted API. */
   costUsd?: number | undefined;
 }
