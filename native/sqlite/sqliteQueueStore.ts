@@ -204,7 +204,6 @@ export class SqliteQueueStore implements QueueStore {
   private withDeferred<T>(write: () => T, withEnds = false): T {
     const starts = [...this.starts];
     const finishes = withEnds ? [...this.finishes] : [];
-    if (starts.length === 0 && finishes.length === 0) return this.db.transaction(write).immediate();
     this.starts.clear();
     if (withEnds) this.finishes.clear();
     if (this.starts.size === 0 && this.finishes.size === 0) {
