@@ -38,6 +38,7 @@ const realTimer: DeferTimer = {
 /** Every statement of the store, prepared once. */
 function statements(db: SqliteDatabase) {
   return {
+    deleteFinishedBatch: db.prepare(`DELETE FROM queue_batches WHERE batch_key = @key AND NOT EXISTS (SELECT 1 FROM queue_jobs WHERE batch_key = @key AND state IN ${UNFINISHED_SQL})`),
     insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
     insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
@@ -57,7 +58,6 @@ function statements(db: SqliteDatabase) {
     setFinished: db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
       lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL} AND (owner_pid IS NULL OR owner_pid = ?)`),
     setStopped: db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?'),
-    deleteBatch: db.prepare('DELETE FROM queue_batches WHERE batch_key = ?'),
     deleteFinished: db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED_SQL} OR j.updated_at >= ?))`),
     insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
@@ -92,6 +92,7 @@ export class SqliteQueueStore implements QueueStore {
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {
     const now = this.now();
     const created = this.withDeferred(() => {
+      this.sql.deleteFinishedBatch.run({ key: batchKey });
       if (this.sql.insertBatch.run(batchKey, origin, now).changes === 0) return false;
       jobs.forEach((job, position) => this.sql.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
       return true;
@@ -234,10 +235,6 @@ export class SqliteQueueStore implements QueueStore {
 
   setStoppedByUser(batchKey: string, stopped: boolean): void {
     this.sql.setStopped.run(stopped ? 1 : 0, batchKey);
-  }
-
-  removeBatch(batchKey: string): void {
-    this.sql.deleteBatch.run(batchKey);
   }
 
   removeFinishedBatches(before: number): void {

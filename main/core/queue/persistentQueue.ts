@@ -211,7 +211,6 @@ export class PersistentQueue {
       store.setStoppedByUser(batchKey, false);
       return { batchKey, resumed: true, jobs: store.batch(batchKey) };
     }
-    if (store.batchInfo(batchKey)) store.removeBatch(batchKey);
     const options = normalizeOptions(spec.options);
     const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort, options }));
     const added = store.addBatch(batchKey, spec.origin, jobs);

@@ -55,7 +55,7 @@ export interface ConvertedOutput {
 
 /** Where queued and running jobs live so that a crash or a quit loses none of them. */
 export interface QueueStore {
-  /** Adds the batch unless one with this key exists (atomically); returns the batch's jobs and whether it was new. */
+  /** Adds the batch, in place of a finished one with this key, unless that one has work left (atomically); returns its jobs and whether it was new. */
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] };
   batch(batchKey: string): QueuedJob[];
   /** Some job of the batch is queued, running or committing (without reading the batch). */
@@ -91,8 +91,6 @@ export interface QueueStore {
    */
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
   setStoppedByUser(batchKey: string, stopped: boolean): void;
-  /** Forgets a batch (the queue keeps paths only while it needs them). */
-  removeBatch(batchKey: string): void;
   /** Forgets finished batches last touched before `before` (a rule's batch is its memory and stays while the rule does). */
   removeFinishedBatches(before: number): void;
   /** An earlier output of this input and request, when one was recorded. */
