@@ -4,15 +4,10 @@ import { normalizeOptions, type ConversionOptions } from '../../main/core/engine
 import { presetId, presetProblem, type Preset, type PresetStore } from '../../main/core/presets/presets.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  id: number;
-  name: string;
-  target: string;
-  options_json: string;
-}
+type Row = Pick<Preset, 'name' | 'target'> & { id: number; options_json: string };
 
 function toPreset(row: Row): Preset {
-  return { id: presetId(row.name), name: row.name, target: row.target as OutputFormat, options: normalizeOptions(JSON.parse(row.options_json) as Partial<ConversionOptions>), builtIn: false };
+  return { id: presetId(row.name), name: row.name, target: row.target, options: normalizeOptions(JSON.parse(row.options_json) as Partial<ConversionOptions>), builtIn: false };
 }
 
 /** The user's presets in `convertr.db`; names are unique whatever their case, ids are derived from them. */

@@ -2,15 +2,7 @@ import type { ConversionResult } from '../../main/core/engine/run/localConverter
 import type { UnitHolder, UnitStore } from '../../main/core/jobs/unitOfWork.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  state: 'running' | 'done';
-  owner_pid: number | null;
-  token: string;
-  lease_expires_at: number | null;
-  origin: string;
-  result_json: string | null;
-  updated_at: number;
-}
+type Row = Omit<UnitHolder, 'result'> & { result: string | null };
 
 /** Units of work claimed across processes; each write is conditional on the holder read (one taker wins). */
 export class SqliteUnitStore implements UnitStore {
@@ -18,7 +10,8 @@ export class SqliteUnitStore implements UnitStore {
 
   constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
     this.sql = {
-      select: db.prepare('SELECT state, owner_pid, token, lease_expires_at, origin, result_json, updated_at FROM work_units WHERE unit_key = ?'),
+      select: db.prepare(`SELECT state, owner_pid AS ownerPid, token, lease_expires_at AS leaseExpiresAt, origin, result_json AS result, updated_at AS updatedAt
+        FROM work_units WHERE unit_key = ?`),
       insert: db.prepare("INSERT INTO work_units (unit_key, state, owner_pid, token, lease_expires_at, origin, updated_at) VALUES (?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (unit_key) DO NOTHING"),
       replace: db.prepare("UPDATE work_units SET state = 'running', owner_pid = ?, token = ?, lease_expires_at = ?, origin = ?, result_json = NULL, updated_at = ? WHERE unit_key = ? AND token = ? AND state = ?"),
       setDone: db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ? AND state = 'running'"),
@@ -29,7 +22,7 @@ export class SqliteUnitStore implements UnitStore {
 
   read(key: string): UnitHolder | undefined {
     const row = this.sql.select.get(key) as Row | undefined;
-    return row && { state: row.state, ownerPid: row.owner_pid, token: row.token, leaseExpiresAt: row.lease_expires_at, origin: row.origin, updatedAt: row.updated_at, result: row.result_json ? (JSON.parse(row.result_json) as ConversionResult) : null };
+    return row && { ...row, result: row.result ? (JSON.parse(row.result) as ConversionResult) : null };
   }
 
   take(key: string, expected: UnitHolder | undefined, holder: { ownerPid: number; token: string; leaseExpiresAt: number; origin: string }): boolean {

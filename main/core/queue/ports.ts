@@ -5,7 +5,7 @@ import type { JobReport, RouteFacts } from '../jobs/jobReport.js';
 import type { ConversionMode, FileConverter } from '../engine/run/fileConverter.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
-import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
+import type { InterruptedJob } from '../jobs/jobModel.js';
 
 /**
  * Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never
@@ -25,7 +25,6 @@ export interface QueuedJob extends InterruptedJob {
   cohort: string | null;
   /** Quality, size limit, resize, metadata and conflict policy, kept with the job so that resume and retry use them. */
   options: ConversionOptions;
-  state: JobState;
 }
 
 export interface NewJob extends Pick<QueuedJob, 'inputPath' | 'target' | 'outputDir' | 'cohort'> {
