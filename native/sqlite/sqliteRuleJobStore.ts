@@ -26,7 +26,7 @@ function statements(db: SqliteDatabase) {
       ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
     byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE id = ?`),
     deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
-    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'failed' AND (? IS NULL OR input_path = ?) RETURNING input_path AS path"),
+    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = @key AND state = 'failed' AND (@path IS NULL OR input_path = @path) RETURNING input_path AS path"),
     counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),
     failures: db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?"),
   };
@@ -78,8 +78,7 @@ export class SqliteRuleJobStore implements RuleJobStore {
   }
 
   forgetFailures(ruleId: number, path?: string): string[] {
-    const only = path ?? null;
-    return (this.sql.deleteFailures.all(ruleBatchKey(ruleId), only, only) as { path: string }[]).map((r) => r.path);
+    return (this.sql.deleteFailures.all({ key: ruleBatchKey(ruleId), path: path ?? null }) as { path: string }[]).map((r) => r.path);
   }
 
   activity(ruleId: number, failureLimit = 20): RuleActivity {

@@ -3,13 +3,9 @@ import type { WatchRuleStore } from '../../main/core/watch/ports.js';
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../../main/core/watch/watchRule.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  id: number;
-  spec_json: string;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}
+type Row = Pick<WatchRule, 'id' | 'createdAt' | 'updatedAt'> & { spec: string; enabled: number };
+
+const SELECT_RULES = 'SELECT id, spec_json AS spec, enabled, created_at AS createdAt, updated_at AS updatedAt FROM watch_rules';
 
 /** Rules as JSON validated on the way in and on the way out, so that a hand-edited row cannot run unchecked. */
 export class SqliteWatchRuleStore implements WatchRuleStore {
@@ -17,8 +13,8 @@ export class SqliteWatchRuleStore implements WatchRuleStore {
 
   constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
     this.sql = {
-      selectAll: db.prepare('SELECT * FROM watch_rules ORDER BY id'),
-      selectOne: db.prepare('SELECT * FROM watch_rules WHERE id = ?'),
+      selectAll: db.prepare(`${SELECT_RULES} ORDER BY id`),
+      selectOne: db.prepare(`${SELECT_RULES} WHERE id = ?`),
       insert: db.prepare('INSERT INTO watch_rules (spec_json, enabled, created_at, updated_at) VALUES (?, ?, ?, ?)'),
       updateRow: db.prepare('UPDATE watch_rules SET spec_json = ?, enabled = ?, updated_at = ? WHERE id = ?'),
       deleteRow: db.prepare('DELETE FROM watch_rules WHERE id = ?'),
@@ -26,8 +22,8 @@ export class SqliteWatchRuleStore implements WatchRuleStore {
   }
 
   private toRule(row: Row): WatchRule {
-    const spec = validateWatchRule({ ...(JSON.parse(row.spec_json) as object), enabled: row.enabled === 1 });
-    return { ...spec, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
+    const spec = validateWatchRule({ ...(JSON.parse(row.spec) as object), enabled: row.enabled === 1 });
+    return { ...spec, id: row.id, createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
   list(): WatchRule[] {
@@ -59,7 +55,7 @@ export class SqliteWatchRuleStore implements WatchRuleStore {
     return this.update(id, { ...spec, enabled });
   }
 
-  /** Removes the rule and its ledger (cascade). */
+  /** Removes the rule, its batch and its jobs (cascade). */
   remove(id: number): boolean {
     return this.sql.deleteRow.run(id).changes > 0;
   }
