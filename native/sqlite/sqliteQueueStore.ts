@@ -49,8 +49,7 @@ function statements(db: SqliteDatabase) {
     claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
     renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
-    setStarted: db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'"),
+    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = COALESCE(?, temp_path), updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
     setChild: db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
     setCommitting: db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
     setQueued: db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
@@ -162,16 +161,14 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
-    this.starts.delete(id);
     // Deferred only while other jobs claimed here are still at work: the last end of a batch writes them all.
-    if (this.committed.get(id) === ownerPid && report.status === 'succeeded' && this.claimed.size > 1) {
-      this.committed.delete(id);
-      this.claimed.delete(id);
+    const defer = this.committed.get(id) === ownerPid && report.status === 'succeeded' && this.claimed.size > 1;
+    this.forget(id);
+    if (defer) {
       this.finishes.set(id, [ownerPid, report, record, output]);
       this.schedule();
       return true;
     }
-    this.forget(id);
     return this.withDeferred(() => this.writeFinish(id, ownerPid, report, record, output), true);
   }
 
@@ -214,7 +211,7 @@ export class SqliteQueueStore implements QueueStore {
     try {
       return this.db.transaction(() => {
         const now = this.now();
-        for (const [id, ownerPid] of starts) this.sql.setStarted.run(now, id, ownerPid);
+        for (const [id, ownerPid] of starts) this.sql.setRunning.run(null, now, id, ownerPid);
         for (const [id, finish] of finishes) this.writeFinish(id, ...finish);
         return write();
       }).immediate();
