@@ -35,7 +35,6 @@ const realTimer: DeferTimer = {
   },
 };
 
-/** Every statement of the store, prepared once. */
 function statements(db: SqliteDatabase) {
   return {
     deleteFinishedBatch: db.prepare(`DELETE FROM queue_batches WHERE batch_key = @key AND NOT EXISTS (SELECT 1 FROM queue_jobs WHERE batch_key = @key AND state IN ${UNFINISHED_SQL})`),

@@ -12,7 +12,6 @@ function sighting(row: { id: number; state: JobState } | undefined): RuleJobSigh
   return { id: row.id, state };
 }
 
-/** Every statement of the store, prepared once. */
 function statements(db: SqliteDatabase) {
   return {
     bySighting: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL'),

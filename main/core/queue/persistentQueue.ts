@@ -61,7 +61,6 @@ export interface InterruptedBatch extends Omit<StoredBatch, 'origin' | 'ruleId'>
   files: string[];
 }
 
-/** What discarding interrupted batches did. */
 export interface DiscardReport {
   batches: number;
   /** Jobs that will not run (recorded as cancelled). */
