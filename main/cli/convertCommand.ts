@@ -258,7 +258,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');
     return !failed && reports.length === inputs.length ? 0 : 1;
   } finally {
-    stores.close();
+    stores.flushForExit();
   }
 }
 
@@ -301,6 +301,6 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
     const reports = await runBatches(stores, keys, args, io, undefined);
     return reports.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
-    stores.close();
+    stores.flushForExit();
   }
 }
