@@ -126,12 +126,13 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       await account.prepare();
       const input = mode === 'local' ? service.list().jobs.find((j) => j.id === jobId)?.input : undefined;
       if (input === undefined) return { jobId: await service.retry(jobId, { target, preset }) };
-      // "Convert on this computer": the retry is routed here, whatever the settings' mode.
+      // "Convert on this computer": the retry is routed here, whatever the settings' mode, when a slot takes it (the router then forgets the mark).
       account.router.convertHere(input, true);
       try {
         return { jobId: await service.retry(jobId, { target, preset }) };
-      } finally {
+      } catch (error) {
         account.router.convertHere(input, false);
+        throw error;
       }
     },
     'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),
