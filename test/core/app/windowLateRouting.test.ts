@@ -176,12 +176,13 @@ describe('a window drop is routed when a slot would take each job', () => {
     expect(storedState('c')).toBe('cancelled');
     expect(service.cancel(c)).toBe(false);
 
-    // Paused, the end of a starts nothing.
+    // Paused, the end of a starts nothing, and nothing is routed while the slots it would see are held.
     service.pause();
     localRuns[0]!.finish(1_000);
     await until(() => row('a').status === 'succeeded', 'a to end');
     await settle();
     expect(localRuns.map((r) => r.name)).toEqual(['a']);
+    expect(routed.map((r) => r.name)).toEqual(['a']);
     expect(row('d').status).toBe('queued');
 
     service.resume();
