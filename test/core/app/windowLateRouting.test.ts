@@ -6,6 +6,7 @@ import { durableQueue } from '../../../main/core/app/durableQueue';
 import { SettingsStore } from '../../../main/core/app/settingsStore';
 import type { BatchOutcome } from '../../../main/core/app/batchTracker';
 import type { ConversionRequest, ConversionResult } from '../../../main/core/engine/run/localConverter';
+import { AppError } from '../../../main/core/errors';
 import { HostedAccess } from '../../../main/core/hosted/hostedAccess';
 import { hostedConcurrencyLimits } from '../../../main/core/hosted/hostedPlan';
 import { JobRouter, type RoutingPolicy } from '../../../main/core/hosted/jobRouter';
@@ -102,8 +103,9 @@ describe('a window drop is routed when a slot would take each job', () => {
     const router = new JobRouter({
       local: {
         converter: {
-          convert: (request) => new Promise<ConversionResult>((resolve) => {
+          convert: (request, signal) => new Promise<ConversionResult>((resolve, reject) => {
             localRuns.push({ name: path.parse(request.inputPath).name, finish: (runtimeMs) => resolve(fakeResult(request, runtimeMs)) });
+            signal?.addEventListener('abort', () => reject(new AppError('CANCELLED', 'Cancelled.')), { once: true });
           }),
         },
       },
@@ -194,6 +196,25 @@ describe('a window drop is routed when a slot would take each job', () => {
     expect(localRuns.map((r) => r.name)).toEqual(['a', 'd', 'b']);
     expect(routed.map((r) => r.name)).toEqual(['a', 'd', 'b']);
     expect(batches).toEqual([expect.objectContaining({ total: 4, succeeded: 3, cancelled: 1 })]);
+  }, 60_000);
+
+  it('quitting keeps a row not routed yet queued, like the running one, and the next start converts both', async () => {
+    const first = await windowWith({ mode: 'local', apiUrl: undefined, neverUpload: false, budgetUsd: 0 }, 1);
+    await first.service.enqueue(clips(['a', 'b']), 'mp4');
+    await settle();
+    expect(first.localRuns.map((r) => r.name)).toEqual(['a']);
+    expect(await first.service.persistForQuit()).toBe(2);
+    expect([first.storedState('a'), first.storedState('b')]).toEqual(['queued', 'queued']);
+    stores.close();
+
+    const second = await windowWith({ mode: 'local', apiUrl: undefined, neverUpload: false, budgetUsd: 0 }, 1);
+    expect(second.service.restore()).toBe(2);
+    await until(() => second.localRuns.length === 1, 'a to start again');
+    second.localRuns[0]!.finish(1_000);
+    await until(() => second.localRuns.length === 2, 'b to start');
+    second.localRuns[1]!.finish(1_000);
+    await until(() => second.service.list().jobs.filter((j) => j.status === 'succeeded').length === 2, 'both to end');
+    expect(second.localRuns.map((r) => r.name)).toEqual(['a', 'b']);
   }, 60_000);
 });
 
