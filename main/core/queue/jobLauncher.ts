@@ -25,6 +25,8 @@ interface Admitted extends ClaimedJob {
   stopped: () => boolean;
   onStarted: ((launched: LaunchedJob) => void) | undefined;
   onWaiting: ((ownerPid: number) => void) | undefined;
+  /** When it was admitted (its unit of work counts what other jobs finished since then). */
+  admittedAt: number;
 }
 
 /** A job this process holds, with the scratch folder and temporary name recorded with its claim. */
@@ -119,8 +121,13 @@ export class JobLauncher {
    */
   admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean,
     onStarted?: (job: QueuedJob, launched: LaunchedJob) => void, onWaiting?: (job: QueuedJob, ownerPid: number) => void): void {
+    const admittedAt = this.deps.owner.now();
     for (const claim of claims) {
-      this.waiting.push({ ...claim, onEnd: onEnd(claim.job), requeueOnCancel, stopped: () => stopped(claim.job), onStarted: onStarted && ((launched) => onStarted(claim.job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(claim.job, pid)) });
+      const { job } = claim;
+      this.waiting.push({
+        ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
+        onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)),
+      });
     }
     this.pump();
   }
@@ -221,11 +228,11 @@ export class JobLauncher {
     onEnd(report);
   }
 
-  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, requeueOnCancel, onWaiting }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
+  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, requeueOnCancel, onWaiting, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
