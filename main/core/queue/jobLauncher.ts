@@ -122,13 +122,8 @@ export class JobLauncher {
   admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean,
     onStarted?: (job: QueuedJob, launched: LaunchedJob) => void, onWaiting?: (job: QueuedJob, ownerPid: number) => void): void {
     const admittedAt = this.deps.owner.now();
-    for (const claim of claims) {
-      const { job } = claim;
-      this.waiting.push({
-        ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
-        onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)),
-      });
-    }
+    for (const { job, ...claim } of claims) this.waiting.push({ job, ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
+      onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)) });
     this.pump();
   }
 
