@@ -121,7 +121,13 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       const listed = service.list();
       return { ...listed, jobs: listed.jobs.map((job) => ({ ...job, route: account.router.routeView(job.input, job.status === 'succeeded' || job.status === 'failed') })) };
     },
-    'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
+    'queue:cancel': ({ jobId }) => {
+      const row = service.list().jobs.find((j) => j.id === jobId);
+      const cancelled = service.cancel(jobId);
+      // A "Convert on this computer" retry cancelled before it was routed leaves no mark for the next job of its file.
+      if (cancelled && row?.status === 'queued') account.router.convertHere(row.input, false);
+      return { cancelled };
+    },
     'queue:retry': async ({ jobId, target, preset, mode }) => {
       await account.prepare();
       const input = mode === 'local' ? service.list().jobs.find((j) => j.id === jobId)?.input : undefined;

@@ -234,12 +234,12 @@ describe('Convert on this computer while this machine is busy', () => {
     removeDir(dir);
   });
 
-  it('the second retry waits for the first one\'s slot, then converts here too and uploads nothing', async () => {
+  it('the second retry waits for the first one\'s slot, then converts here too and uploads nothing; a cancelled one leaves no mark', async () => {
     const home = path.join(dir, 'home');
     mkdirSync(home);
     // One sound at a time on this machine.
     new SettingsStore(home).update({ concurrency: { video: 1, audio: 1, image: 1 } });
-    const sounds = ['one', 'two'].map((name) => path.join(dir, `${name}.wav`));
+    const sounds = ['one', 'two', 'three'].map((name) => path.join(dir, `${name}.wav`));
     for (const sound of sounds) makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=120', sound]);
     const live = createDesktopRuntime(home, { jobUpdated: () => {}, batchFinished: () => {} }, {}, { vault: new TokenVault(memoryKeychain()) });
     runtime = live;
@@ -252,7 +252,7 @@ describe('Convert on this computer while this machine is busy', () => {
     const rowOf = (id: number) => live.service.list().jobs.find((j) => j.id === id);
     const ended = (id: number) => ['succeeded', 'failed', 'cancelled'].includes(rowOf(id)?.status ?? '');
     await until(() => jobIds.every(ended), 'the hosted jobs to fail');
-    expect(jobIds.map((id) => rowOf(id)!.status)).toEqual(['failed', 'failed']);
+    expect(jobIds.map((id) => rowOf(id)!.status)).toEqual(['failed', 'failed', 'failed']);
     const uploads = () => server.requests.filter((r) => r.method === 'POST' && r.path === '/api/convert').length;
     const before = uploads();
 
@@ -260,11 +260,20 @@ describe('Convert on this computer while this machine is busy', () => {
     const second = await handlers['queue:retry']({ jobId: jobIds[1]!, mode: 'local' });
     expect(rowOf(first.jobId)!.status).toBe('running');
     expect(rowOf(second.jobId)!.status).toBe('queued');
+    // A third one cancelled while it waits leaves nothing behind: a later plain Retry goes where the settings say.
+    const third = await handlers['queue:retry']({ jobId: jobIds[2]!, mode: 'local' });
+    expect((await handlers['queue:cancel']({ jobId: third.jobId })).cancelled).toBe(true);
+    expect(rowOf(third.jobId)!.status).toBe('cancelled');
+    const plain = await handlers['queue:retry']({ jobId: third.jobId });
+    await until(() => ended(plain.jobId), 'the plain retry to end');
+    expect(rowOf(plain.jobId)).toMatchObject({ status: 'failed', mode: 'hosted' });
+    const hostedTries = uploads() - before;
     await until(() => ended(first.jobId) && ended(second.jobId), 'both retries to end');
     for (const id of [first.jobId, second.jobId]) {
       expect(rowOf(id)).toMatchObject({ status: 'succeeded', mode: 'local', error: null });
       expect(existsSync(rowOf(id)!.output!)).toBe(true);
     }
-    expect(uploads()).toBe(before);
+    expect(uploads() - before).toBe(hostedTries);
+    expect(hostedTries).toBe(1);
   }, 120_000);
 });
