@@ -137,9 +137,3 @@ export interface RouteMoment {
  */
 export type LateRouter = (job: RoutableJob, moment?: RouteMoment) => JobRoute | undefined;
 
-/** The route of a job that cannot wait (asked without a moment, a late router always answers). */
-export function routeNow(router: LateRouter, job: RoutableJob): JobRoute {
-  const route = router(job);
-  if (!route) throw new Error(`${job.inputPath}: a router asked without a moment must route`);
-  return route;
-}
