@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli';
+import { jsonLines, runCli } from '../helpers/cli';
 import { makeMedia, removeDir, tempDir } from '../helpers/media';
 
 describe('convertr stats in words for people (a local-only user)', () => {
@@ -19,7 +19,8 @@ describe('convertr stats in words for people (a local-only user)', () => {
     writeFileSync(path.join(dir, 'notes.xyz'), 'not a sound');
     const converted = await runCli(['convert', wav, path.join(dir, 'notes.xyz'), '--to', 'mp3', '--out', path.join(dir, 'out'), '--json'], env());
     expect(converted.stdout).toContain('"status":"succeeded"');
-    runtimeMs = Number(/"runtimeMs":(\d+)/.exec(converted.stdout)![1]);
+    const wavLine = jsonLines(converted.stdout).find((line) => String(line['input']).endsWith('beep.wav'))!;
+    runtimeMs = Number(wavLine['runtimeMs']);
   }, 120_000);
   afterAll(() => {
     removeDir(dir);
