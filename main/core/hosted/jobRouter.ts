@@ -143,6 +143,14 @@ export class JobRouter {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
+    // A batch-folder rule's hosted job while the API does not answer converts here, or fails with HOSTED_NETWORK when
+    // the rule waits for the network (its files stay unclaimed while offline: `mustWaitForNetwork`).
+    const offline = policy.whenOffline !== undefined && policy.mode === 'hosted' && apiUrl && !policy.neverUpload && this.deps.reachability.latest(apiUrl) === false;
+    if (offline && policy.whenOffline === 'wait') {
+      const error = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+      return { mode: 'hosted', converter: { convert: () => Promise.reject(error) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind) };
+    }
+    if (offline) policy = LOCAL_ONLY;
     const slotFree = moment ? this.deps.localScheduler.hasRoom(kind) : undefined;
     const waits = moment?.mayWait === true && slotFree === false;
     if (this.here.has(job.inputPath)) {
@@ -210,27 +218,12 @@ export class JobRouter {
   }
 
   /**
-   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `routeRule`
-   * reads a fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
+   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `route` reads a
+   * fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
    */
-  async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
+  async mustWaitForNetwork(policy: RoutingPolicy): Promise<boolean> {
     if (policy.mode === 'local' || !policy.apiUrl || policy.neverUpload) return false;
-    return !(await this.deps.reachability.check(policy.apiUrl)) && whenOffline === 'wait' && policy.mode === 'hosted';
-  }
-
-  /**
-   * `route` for a batch-folder rule's job. A hosted rule with the API unreachable converts here when `whenOffline`
-   * is `local`; with `wait` the rule leaves files unclaimed while offline (`mustWaitForNetwork`), and a file
-   * routed just as the network goes fails with HOSTED_NETWORK.
-   */
-  routeRule(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait', moment?: RouteMoment): JobRoute | undefined {
-    const apiUrl = requested.apiUrl;
-    if (requested.mode === 'hosted' && apiUrl && !requested.neverUpload && this.deps.reachability.latest(apiUrl) === false) {
-      if (whenOffline === 'local') return this.route(job, { ...requested, mode: 'local' }, moment);
-      const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-      return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
-    }
-    return this.route(job, requested, moment);
+    return !(await this.deps.reachability.check(policy.apiUrl)) && policy.whenOffline === 'wait' && policy.mode === 'hosted';
   }
 
   private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
