@@ -150,15 +150,10 @@ export class JobRouter {
       const error = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
       return { mode: 'hosted', converter: { convert: () => Promise.reject(error) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind) };
     }
-    if (offline) policy = LOCAL_ONLY;
+    if (offline || this.here.has(job.inputPath)) policy = LOCAL_ONLY;
     const slotFree = moment ? this.deps.localScheduler.hasRoom(kind) : undefined;
     const waits = moment?.mayWait === true && slotFree === false;
-    if (this.here.has(job.inputPath)) {
-      if (waits) return undefined;
-      this.here.delete(job.inputPath);
-      policy = LOCAL_ONLY;
-    }
-    if (policy.mode === 'local' || !apiUrl) return waits ? undefined : this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
+    if (policy.mode === 'local' || !apiUrl) return waits ? undefined : this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, LOCAL_ONLY);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
@@ -173,7 +168,7 @@ export class JobRouter {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
       if (mode === 'local' && waits) return undefined;
-      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto' ? (policy.neverUpload ? 'private' : 'unanswered') : undefined);
+      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, policy);
     }
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
@@ -208,7 +203,7 @@ export class JobRouter {
     const waited = this.waitedBecause.get(job.inputPath);
     this.forgetFile(job.inputPath);
     if (waited && choice.reason === 'local-sooner') choice.reason = waited;
-    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
+    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, policy);
   }
 
   /** A routed job's input: its probe and why it waited are no longer needed. */
@@ -226,32 +221,31 @@ export class JobRouter {
     return !(await this.deps.reachability.check(policy.apiUrl)) && policy.whenOffline === 'wait' && policy.mode === 'hosted';
   }
 
-  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
+  /** Runs the job here; with no engine here, its error says why no hosted API took it either (by `policy`). */
+  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, policy: RoutingPolicy): JobRoute {
     this.decisions.set(job.inputPath, decision);
+    this.here.delete(job.inputPath);
     const local = this.deps.local;
-    let converter: FileConverter;
+    const route = (converter: FileConverter): JobRoute => ({ mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision });
     if (local instanceof AppError) {
       const missing = /[.!?]$/.test(local.message) ? local.message : `${local.message}.`;
-      const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
-        : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
-      converter = { convert: () => Promise.reject(why) };
-    } else if (decision.reason !== undefined) {
-      // A hybrid job: its backlog counts until it ends, and its timing counts for the jobs routed after it.
-      this.backlogMs[kind] += estimateMs ?? 0;
-      converter = {
-        convert: (request, signal, onProgress, hooks) =>
-          local.converter.convert(request, signal, onProgress, hooks).then((result) => {
-            if (!result.skippedBecause && result.inputBytes > 0) this.estimator.finishedLocally(result.pair, { runtimeMs: result.runtimeMs, inputBytes: result.inputBytes });
-            return result;
-          }).finally(() => {
-            this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - (estimateMs ?? 0));
-            this.estimator.refresh();
-          }),
-      };
-    } else {
-      converter = local.converter;
+      const why = policy.neverUpload && policy.mode !== 'hosted' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
+        : policy.mode === 'auto' && policy.apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${policy.apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
+      return route({ convert: () => Promise.reject(why) });
     }
-    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision };
+    if (decision.reason === undefined) return route(local.converter);
+    // A hybrid job: its backlog counts until it ends, and its timing counts for the jobs routed after it.
+    this.backlogMs[kind] += estimateMs ?? 0;
+    return route({
+      convert: (request, signal, onProgress, hooks) =>
+        local.converter.convert(request, signal, onProgress, hooks).then((result) => {
+          if (!result.skippedBecause && result.inputBytes > 0) this.estimator.finishedLocally(result.pair, { runtimeMs: result.runtimeMs, inputBytes: result.inputBytes });
+          return result;
+        }).finally(() => {
+          this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - (estimateMs ?? 0));
+          this.estimator.refresh();
+        }),
+    });
   }
 
   private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, held: { id: number; usd: number; pair: string; bytes: number } | undefined, policy: RoutingPolicy): JobRoute {
