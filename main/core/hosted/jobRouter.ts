@@ -249,36 +249,31 @@ export class JobRouter {
   }
 
   private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, held: { id: number; usd: number; pair: string; bytes: number } | undefined, policy: RoutingPolicy): JobRoute {
-    const reservation = held?.id;
     this.decisions.set(job.inputPath, decision);
     const hosted = this.deps.access.converterFor(apiUrl);
     this.hostedInFlight[kind]++;
     const jobKey = hostedJobKey(job);
     const work = this.deps.work;
-    let started = false;
-    let released = false;
-    // A job cancelled while it waited for a slot never converts: its reservation and in-flight count go back here.
-    const release = () => {
-      if (started || released) return;
-      released = true;
+    let settled = false;
+    // Once per job, when it ends or is released (cancelled before it started): its hosted place and its reservation go back.
+    const settle = (usd: number, at = this.deps.wallClock()) => {
+      if (settled) return;
+      settled = true;
       this.hostedInFlight[kind]--;
-      if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
+      if (held) this.deps.ledger.settle(held.id, usd, at);
     };
     const converter: FileConverter = {
       convert: async (request, signal, onProgress, hooks) => {
-        if (released) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
-        started = true;
+        // A job cancelled while it waited for a slot never converts.
+        if (settled) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
         const stored = work.job(jobKey);
-        // Budgeted jobs of a pair not billed yet start one at a time; later ones reserve what the service really billed.
-        const billing = held && stored?.apiOrigin !== apiUrl.origin ? await this.budgetTurn(held, policy, signal).catch((error: unknown) => {
-          this.hostedInFlight[kind]--;
-          this.deps.ledger.settle(held.id, 0, this.deps.wallClock());
-          throw error;
-        }) : undefined;
+        const resumeFrom = stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined;
+        // Budgeted jobs of a pair not billed yet start one at a time (one cancelled meanwhile is released by the queue);
+        // later ones reserve what the service really billed.
+        const billing = held && !resumeFrom ? await this.budgetTurn(held, policy, signal) : undefined;
         if (billing === 'refused') {
           // The service billed the pair more than reserved and this job no longer fits the budget: it runs here instead.
-          this.hostedInFlight[kind]--;
-          this.deps.ledger.settle(held!.id, 0, this.deps.wallClock());
+          settle(0);
           const local = this.deps.local;
           if (local instanceof AppError) throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held!.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}; ${local.message}`);
           route.mode = 'local';
@@ -287,7 +282,7 @@ export class JobRouter {
         }
         const durable = {
           stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
-          resumeFrom: stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined,
+          resumeFrom,
           accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
         };
         try {
@@ -295,11 +290,11 @@ export class JobRouter {
           work.forgetJob(jobKey);
           const now = this.deps.wallClock();
           const cost = actualCostUsd(succeededReport(result, 'hosted').billableMinutes);
-          if (reservation !== undefined) this.deps.ledger.settle(reservation, cost, now);
-          else this.deps.ledger.record(monthOf(now), cost, now);
+          if (!held) this.deps.ledger.record(monthOf(now), cost, now);
+          settle(cost, now);
           if (held) this.billing.settled(held.pair, held.bytes, cost);
           decision.costUsd = cost;
-          billing?.end(true);
+          billing?.(true);
           // A job polled after a restart measured no upload and only part of the service's time.
           if (result.transfer.uploadBytes > 0) {
             this.deps.history.recordHosted({ pair: result.pair, inputBytes: result.transfer.uploadBytes, outputBytes: result.transfer.downloadBytes, uploadMs: result.transfer.uploadMs, serviceMs: result.transfer.serviceMs, downloadMs: result.transfer.downloadMs }, now);
@@ -311,30 +306,30 @@ export class JobRouter {
           // the service failed it or no longer knows it: only then may the file be uploaded again.
           if (!(isAppError(error) && (error.code === 'CANCELLED' || leavesAcceptedJobPending(error)))) work.forgetJob(jobKey);
           // Failures (and cancelled jobs) cost nothing.
-          if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
-          billing?.end(false);
+          settle(0);
+          billing?.(false);
           throw error;
-        } finally {
-          if (billing?.topUp !== undefined) this.deps.ledger.settle(billing.topUp, 0, this.deps.wallClock());
-          this.hostedInFlight[kind]--;
         }
       },
     };
-    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release, decision };
+    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release: () => settle(0), decision };
     return route;
   }
 
-  /** Waits for the pair's billing to be known, then tops the reservation up to it; refuses when the budget cannot hold that. */
-  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<{ end: (billed: boolean) => void; topUp: number | undefined } | 'refused'> {
+  /** Waits for the pair's billing to be known, then tops the reservation up to it until the turn ends; refuses when the budget cannot hold that. */
+  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<((billed: boolean) => void) | 'refused'> {
     const end = await this.billing.turn(held.pair, signal);
     const needed = Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd;
-    if (needed <= 1e-9) return { end, topUp: undefined };
+    if (needed <= 1e-9) return end;
     const now = this.deps.wallClock();
     const topUp = this.deps.ledger.reserve(monthOf(now), needed, policy.budgetUsd, this.deps.pid, now);
     if (topUp === null) {
       end(false);
       return 'refused';
     }
-    return { end, topUp };
+    return (billed) => {
+      this.deps.ledger.settle(topUp, 0, this.deps.wallClock());
+      end(billed);
+    };
   }
 }
