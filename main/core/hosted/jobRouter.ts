@@ -72,11 +72,10 @@ export class JobRouter {
   private readonly hostedInFlight = kinds();
   private readonly estimator: HybridEstimator;
   // Per-file facts live only as long as a window's rows could ask for them: bounded, never growing with the app's life.
-  private readonly probed = new BoundedMap<string, ProbedSize>(FILES_REMEMBERED);
+  // A file's probe, and why its job waited for a slot here when the hosted API was sooner (its route says so).
+  private readonly files = new BoundedMap<string, { probed?: ProbedSize; waited?: 'over-budget' | 'plan-ceiling' }>(FILES_REMEMBERED);
   private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
-  /** Why a job waited for a slot here when the hosted API would have been sooner (over budget, plan ceiling): its route says so. */
-  private readonly waitedBecause = new BoundedMap<string, 'over-budget' | 'plan-ceiling'>(FILES_REMEMBERED);
   private readonly here = new Set<string>();
 
   constructor(private readonly deps: JobRouterDeps) {
@@ -99,11 +98,11 @@ export class JobRouter {
   async estimateInputs(jobs: readonly Pick<RoutableJob, 'inputPath' | 'target'>[], policy: RoutingPolicy): Promise<void> {
     const probe = this.deps.probe;
     if (policy.mode !== 'hybrid' || policy.neverUpload || !probe || !this.localCapable) return;
-    const wanted = jobs.filter((j) => !this.probed.has(j.inputPath) && this.estimator.localRuntimeMs(guessPair(j.inputPath, j.target), fileSize(j.inputPath) ?? 0) === undefined).slice(0, 500);
+    const wanted = jobs.filter((j) => !this.files.get(j.inputPath)?.probed && this.estimator.localRuntimeMs(guessPair(j.inputPath, j.target), fileSize(j.inputPath) ?? 0) === undefined).slice(0, 500);
     for (let i = 0; i < wanted.length; i += 4) {
       await Promise.all(wanted.slice(i, i + 4).map(async (j) => {
         const facts = await probe(j.inputPath).catch(() => undefined);
-        if (facts) this.probed.set(j.inputPath, facts);
+        if (facts) this.files.set(j.inputPath, { ...this.files.get(j.inputPath), probed: facts });
       }));
     }
   }
@@ -172,7 +171,8 @@ export class JobRouter {
     }
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
-    const probed = this.probed.get(job.inputPath);
+    const file = this.files.get(job.inputPath);
+    const probed = file?.probed;
     const localMs = measuredMs ?? (this.localCapable && probed ? estimateFromProbe(probed, job.target, kind === 'video') : undefined);
     const localTiming = measuredMs !== undefined ? 'measured' as const : localMs !== undefined ? 'estimated' as const : undefined;
     const hosted = this.estimator.hosted(pair, bytes, localMs);
@@ -190,26 +190,19 @@ export class JobRouter {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
       if (reservation !== null) {
-        this.forgetFile(job.inputPath);
+        this.files.delete(job.inputPath);
         return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
       }
       // Spent meanwhile: the job is over budget, and waits or runs here as such.
       choice = { mode: 'local', reason: 'over-budget' };
     }
     if (waits) {
-      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
+      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.files.set(job.inputPath, { ...file, waited: choice.reason });
       return undefined;
     }
-    const waited = this.waitedBecause.get(job.inputPath);
-    this.forgetFile(job.inputPath);
-    if (waited && choice.reason === 'local-sooner') choice.reason = waited;
+    this.files.delete(job.inputPath);
+    if (file?.waited && choice.reason === 'local-sooner') choice.reason = file.waited;
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, policy);
-  }
-
-  /** A routed job's input: its probe and why it waited are no longer needed. */
-  private forgetFile(inputPath: string): void {
-    this.probed.delete(inputPath);
-    this.waitedBecause.delete(inputPath);
   }
 
   /**
