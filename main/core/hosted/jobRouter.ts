@@ -77,20 +77,19 @@ export class JobRouter {
   private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
   private readonly here = new Set<string>();
+  private readonly localCapable: boolean;
 
   constructor(private readonly deps: JobRouterDeps) {
     this.estimator = new HybridEstimator(deps.history);
-  }
-
-  get localCapable(): boolean {
-    return !(this.deps.local instanceof AppError);
+    this.localCapable = !(deps.local instanceof AppError);
   }
 
   /** Checks (or re-uses a fresh check of) the API's reachability, and frees budget held by processes that died. */
   async prepare(policy: RoutingPolicy): Promise<boolean | undefined> {
     if (policy.mode === 'hybrid') this.deps.ledger.releaseAbandoned(this.deps.isProcessAlive);
-    // Only auto and hybrid choose by reachability; hosted goes hosted and reports what the network says.
-    if ((policy.mode !== 'auto' && policy.mode !== 'hybrid') || !policy.apiUrl || policy.neverUpload) return undefined;
+    // Only auto, hybrid and a rule's hosted jobs (here or waiting while offline) go by reachability; other hosted jobs
+    // go hosted and report what the network says.
+    if (policy.mode === 'local' || (policy.mode === 'hosted' && !policy.whenOffline) || !policy.apiUrl || policy.neverUpload) return undefined;
     return this.deps.reachability.check(policy.apiUrl);
   }
 
@@ -205,13 +204,9 @@ export class JobRouter {
     return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, policy);
   }
 
-  /**
-   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `route` reads a
-   * fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
-   */
+  /** Before a rule's job is added (prepared, so that `route` reads a fresh answer): a hosted rule waiting while offline starts nothing. */
   async mustWaitForNetwork(policy: RoutingPolicy): Promise<boolean> {
-    if (policy.mode === 'local' || !policy.apiUrl || policy.neverUpload) return false;
-    return !(await this.deps.reachability.check(policy.apiUrl)) && policy.whenOffline === 'wait' && policy.mode === 'hosted';
+    return (await this.prepare(policy)) === false && policy.mode === 'hosted' && policy.whenOffline === 'wait';
   }
 
   /** Runs the job here; with no engine here, its error says why no hosted API took it either (by `policy`). */
