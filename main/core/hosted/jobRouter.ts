@@ -243,12 +243,14 @@ export class JobRouter {
     const jobKey = hostedJobKey(job);
     const work = this.deps.work;
     let settled = false;
-    // Once per job, when it ends or is released (cancelled before it started): its hosted place and its reservation go back.
+    let topUp: number | null | undefined;
+    // Once per job, when it ends or is released (cancelled before it started): its hosted place and its reservations go back.
     const settle = (usd: number, at = this.deps.wallClock()) => {
       if (settled) return;
       settled = true;
       this.hostedInFlight[kind]--;
       if (held) this.deps.ledger.settle(held.id, usd, at);
+      if (topUp != null) this.deps.ledger.settle(topUp, 0, at);
     };
     const converter: FileConverter = {
       convert: async (request, signal, onProgress, hooks) => {
@@ -257,10 +259,14 @@ export class JobRouter {
         const stored = work.job(jobKey);
         const resumeFrom = stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined;
         // Budgeted jobs of a pair not billed yet start one at a time (one cancelled meanwhile is released by the queue);
-        // later ones reserve what the service really billed.
-        const billing = held && !resumeFrom ? await this.budgetTurn(held, policy, signal) : undefined;
-        if (billing === 'refused') {
+        // later ones top their reservation up to what the service really billed.
+        const end = held && !resumeFrom ? await this.billing.turn(held.pair, signal) : undefined;
+        const needed = held && end ? Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd : 0;
+        const at = this.deps.wallClock();
+        topUp = needed > 1e-9 ? this.deps.ledger.reserve(monthOf(at), needed, policy.budgetUsd, this.deps.pid, at) : undefined;
+        if (topUp === null) {
           // The service billed the pair more than reserved and this job no longer fits the budget: it runs here instead.
+          end?.(false);
           settle(0);
           const local = this.deps.local;
           if (local instanceof AppError) throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held!.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}; ${local.message}`);
@@ -282,7 +288,7 @@ export class JobRouter {
           settle(cost, now);
           if (held) this.billing.settled(held.pair, held.bytes, cost);
           decision.costUsd = cost;
-          billing?.(true);
+          end?.(true);
           // A job polled after a restart measured no upload and only part of the service's time.
           if (result.transfer.uploadBytes > 0) {
             this.deps.history.recordHosted({ pair: result.pair, inputBytes: result.transfer.uploadBytes, outputBytes: result.transfer.downloadBytes, uploadMs: result.transfer.uploadMs, serviceMs: result.transfer.serviceMs, downloadMs: result.transfer.downloadMs }, now);
@@ -295,29 +301,12 @@ export class JobRouter {
           if (!(isAppError(error) && (error.code === 'CANCELLED' || leavesAcceptedJobPending(error)))) work.forgetJob(jobKey);
           // Failures (and cancelled jobs) cost nothing.
           settle(0);
-          billing?.(false);
+          end?.(false);
           throw error;
         }
       },
     };
     const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release: () => settle(0), decision };
     return route;
-  }
-
-  /** Waits for the pair's billing to be known, then tops the reservation up to it until the turn ends; refuses when the budget cannot hold that. */
-  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<((billed: boolean) => void) | 'refused'> {
-    const end = await this.billing.turn(held.pair, signal);
-    const needed = Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd;
-    if (needed <= 1e-9) return end;
-    const now = this.deps.wallClock();
-    const topUp = this.deps.ledger.reserve(monthOf(now), needed, policy.budgetUsd, this.deps.pid, now);
-    if (topUp === null) {
-      end(false);
-      return 'refused';
-    }
-    return (billed) => {
-      this.deps.ledger.settle(topUp, 0, this.deps.wallClock());
-      end(billed);
-    };
   }
 }
