@@ -59,14 +59,14 @@ function photoThatCannotBeStripped(inputPath: string): boolean {
   return format !== undefined && inputKind(format) === 'image' && !STRIPPABLE_PHOTO_FORMATS.includes(format);
 }
 
+const FILES_REMEMBERED = 10_000;
+
 /**
  * The one router (CLI, window, batch-folder rules): decides per job where it runs. `local`, `hosted` and
  * `auto` follow `chooseMode`; `hybrid` follows `decideHybrid` with estimates from this machine's
  * measurements, and reserves a hosted job's cost against the month's budget before its upload. The hosted
  * API's reachability is read from a cache that `prepare()` fills before a batch is launched.
  */
-const FILES_REMEMBERED = 10_000;
-
 export class JobRouter {
   private readonly backlogMs = kinds();
   private readonly hostedInFlight = kinds();
@@ -165,8 +165,8 @@ export class JobRouter {
     if (policy.mode !== 'hybrid') {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
-      if (mode === 'local' && waits) return undefined;
-      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, policy);
+      if (mode === 'hosted') return this.hostedRoute(job, kind, apiUrl, decision, undefined, policy);
+      return waits ? undefined : this.localRoute(job, kind, decision, undefined, policy);
     }
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
@@ -274,13 +274,12 @@ export class JobRouter {
           this.decisions.set(job.inputPath, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming: decision.localTiming });
           return local.converter.convert(request, signal, onProgress, hooks);
         }
-        const durable = {
-          stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
-          resumeFrom,
-          accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
-        };
         try {
-          const result = await hosted.convert(request, signal, onProgress, hooks, durable);
+          const result = await hosted.convert(request, signal, onProgress, hooks, {
+            stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
+            resumeFrom,
+            accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
+          });
           work.forgetJob(jobKey);
           const now = this.deps.wallClock();
           const cost = actualCostUsd(succeededReport(result, 'hosted').billableMinutes);
