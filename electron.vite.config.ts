@@ -1,21 +1,51 @@
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { resolve } from 'node:path';
+import { build, type Plugin } from 'vite';
+
+/**
+ * The `convertr` command, built after the main process as CommonJS (out/main/cli.cjs and out/main/cli-chunks):
+ * Node loads CommonJS modules with less work than ES modules, and only CommonJS code can be compiled with a
+ * cache of V8's code on Node 20 (main/cli/codeCache.ts). Each command still loads only its own chunks.
+ */
+function commandLineBuild(): Plugin {
+  return {
+    name: 'convertr-command-line',
+    apply: 'build',
+    async closeBundle() {
+      await build({
+        configFile: false,
+        logLevel: 'warn',
+        build: {
+          ssr: true,
+          outDir: 'out/main',
+          emptyOutDir: false,
+          target: 'node20',
+          rollupOptions: {
+            input: { cli: resolve('main/cli/launch.ts') },
+            output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'cli-chunks/[name]-[hash].cjs' },
+          },
+        },
+        // zod is bundled: resolving and reading its sixty files cost a command about 30 ms at start.
+        ssr: { noExternal: ['zod'] },
+      });
+    },
+  };
+}
 
 export default defineConfig({
   main: {
     build: {
-      // zod is bundled: resolving and reading its sixty files cost every command about 30 ms at start.
       externalizeDeps: { exclude: ['zod'] },
       outDir: 'out/main',
       rollupOptions: {
         input: {
           index: resolve('main/electron/main.ts'),
-          cli: resolve('main/cli/index.ts'),
           heicDecodeWorker: resolve('native/heic/heicDecodeWorker.js'),
         },
       },
     },
+    plugins: [commandLineBuild()],
   },
   preload: {
     build: {

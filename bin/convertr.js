@@ -1,3 +1,5 @@
 #!/usr/bin/env node
 // The installed `convertr` command: the built CLI (run `npm run build` first in a checkout).
-await import('../out/main/cli.js');
+import { createRequire } from 'node:module';
+
+createRequire(import.meta.url)('../out/main/cli.cjs');

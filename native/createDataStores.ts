@@ -41,6 +41,12 @@ export interface DataStores {
   /** Hosted spend and timings, batch routing, accepted hosted jobs. */
   hosted: SqliteHostedStore;
   close(): void;
+  /**
+   * For a process about to exit: writes what is deferred and stops the lease, but leaves the connection to the
+   * exit, which skips the WAL checkpoint close() does (two fsyncs and the WAL's removal, 5-20 ms at the end of
+   * every command). The WAL stays beside the database; the next opener reads it.
+   */
+  flushForExit(): void;
 }
 
 const DATA_FOLDER_PROBLEMS: Record<string, string> = {
@@ -86,17 +92,21 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     throw dataFolderError(error, dataDirectory) ?? error;
   }
   const history = new SqliteJobHistoryStore(db);
+  const flushForExit = () => {
+    lease.stop();
+    store.flush();
+    history.flush();
+  };
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot, units });
   return {
     db, telemetry, queueStore: store, queue, ruleJobs, units, presets: new SqlitePresetStore(db), history, jobIds: new SqliteJobIdBlocks(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
     close: () => {
-      lease.stop();
       try {
-        store.flush();
-        history.flush();
+        flushForExit();
       } finally {
         db.close();
       }
     },
+    flushForExit,
   };
 }

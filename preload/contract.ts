@@ -70,6 +70,8 @@ export const jobViewSchema = z.object({
     reservedUsd: z.number().nullable(),
     costUsd: z.number().nullable(),
   }).nullable().optional(),
+  /** A row that ended without a result: what its bytes are, null when they are no media (a text file named .mp4). */
+  inputFormat: z.enum(INPUT_FORMATS).nullable().optional(),
 });
 export type JobView = z.infer<typeof jobViewSchema>;
 
@@ -224,6 +226,8 @@ export const settingsSchema = z.object({
   onDrop: onDropSchema,
   /** The output name template of the window's conversions ("{name}-{preset}"); null: the input's name. */
   nameTemplate: z.string().nullable().optional(),
+  /** The video encoder's speed for conversions whose preset or row chooses none. */
+  encodingSpeed: z.enum(SPEEDS),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -240,6 +244,7 @@ export const settingsUpdateSchema = z.object({
   onDrop: onDropSchema,
   /** '' or null: the input's name. */
   nameTemplate: z.union([z.literal(''), nameTemplateSchema]).nullable(),
+  encodingSpeed: z.enum(SPEEDS),
 }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 

@@ -7,7 +7,7 @@ import { checkWritableFolder, type ProtectedFolders } from '../shell/folderPolic
 
 /**
  * The app's folder (the one holding package.json) and its built renderer, found by walking up from this
- * module: the built CLI runs from a chunk in out/main/chunks, the sources from main/cli.
+ * module: the built CLI runs from a chunk in out/main/cli-chunks, the sources from main/cli.
  */
 export function locateApp(from: string = path.dirname(fileURLToPath(import.meta.url))): { root: string | null; renderer: string | null } {
   let root: string | null = null;

@@ -160,7 +160,7 @@ async function runBatches(stores: DataStores, batchKeys: string[], style: Report
         }, () => stopped, onFirstClaim);
         if (stopped) context.schedulers.forEach((s) => s.cancelAll());
         for (const report of await running) all.push(report);
-        if (!stores.queue.hasUnfinished(key)) stores.hosted.forgetRouting(key);
+        if (!stores.queueStore.hasUnfinishedJobs(key)) stores.hosted.forgetRouting(key);
         if (hybrid) {
           const spent = batch.filter((r) => r.mode === 'hosted').reduce((sum, r) => sum + actualCostUsd(r.billableMinutes), 0);
           const month = hybrid.monthSpend();
@@ -226,7 +226,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const selection = selectInputs(entries, target, outputDir, stores.queueStore, args.again, options);
     // An interrupted run of the same request resumes: what it already converted is not skipped, just not redone.
     const batchKey = batchKeyOf({ inputs: selection.requested, target, outputDir, options });
-    const resuming = stores.queue.hasUnfinished(batchKey);
+    const resuming = stores.queueStore.hasUnfinishedJobs(batchKey);
     const skipped = resuming ? selection.skipped : [...selection.skipped, ...selection.alreadyConverted];
     const unreadableReports = unreadable.map((item) => unreadableReport(item, target));
     for (const report of [...unreadableReports, ...skipped]) printReport(io, args, report);
@@ -258,7 +258,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
     const failed = unreadableReports.length > 0 || reports.some((r) => r.status === 'failed' || r.status === 'cancelled');
     return !failed && reports.length === inputs.length ? 0 : 1;
   } finally {
-    stores.close();
+    stores.flushForExit();
   }
 }
 
@@ -301,6 +301,6 @@ export async function resumeCommand(args: ResumeArgs, io: CliIo): Promise<number
     const reports = await runBatches(stores, keys, args, io, undefined);
     return reports.every((r) => r.status === 'succeeded') ? 0 : 1;
   } finally {
-    stores.close();
+    stores.flushForExit();
   }
 }

@@ -93,10 +93,25 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/**
+ * Ends the process once what was written has gone out, without waiting for the event loop to drain: the
+ * database connection a command leaves open (`flushForExit`) then goes without its WAL checkpoint.
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  // After the coalesced stdout lines' own flush (setImmediate); each empty write calls back once those before it are out.
+  setImmediate(() => {
+    let left = 2;
+    const written = () => {
+      if (--left === 0) process.exit(code);
+    };
+    process.stdout.write('', written);
+    process.stderr.write('', written);
+  });
+}
+
 main(process.argv.slice(2), processIo()).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  exitWhenWritten,
   (error: unknown) => {
     process.stderr.write(`${topLevelErrorText(error, { verbose: process.argv.includes('--verbose'), dataDirectory: dataDirectory(process.env, process.platform, homedir()) })}\n`);
     process.exitCode = 1;

@@ -1,7 +1,7 @@
 import { closeSync } from 'node:fs';
 import { extname } from 'node:path';
-import { formatLabel, inputFormatFromName, pairLabel, type OutputFormat } from './formats.js';
-import { SNIFF_HEAD_BYTES, sniffContainer } from './engine/identify/sniff.js';
+import { formatLabel, inputFormatFromName, pairLabel, type InputFormat, type OutputFormat } from './formats.js';
+import { SNIFF_HEAD_BYTES, sniffContainer, type Sniff } from './engine/identify/sniff.js';
 import { openUserInput, readOpened } from './userInputFile.js';
 
 /** What a pair's input is called when nothing recognised it. */
@@ -34,9 +34,32 @@ function headOf(input: string): Uint8Array | undefined {
   }
 }
 
-/** The pair of a job that ended without a result: named by what its first bytes are when they are a known format, else by its name. */
-export function pairFromContent(input: string, target: OutputFormat): string {
+/** What bytes that are no media are called in a pair ("Text file->MP4"). */
+const NOT_MEDIA_LABEL: Record<Exclude<Sniff['kind'], 'media'>, string> = { text: 'Text file', program: 'Program', playlist: 'Playlist', empty: 'Empty file', unknown: UNRECOGNISED_INPUT };
+
+/**
+ * What a job that ended without a result knows its input's bytes to be: a known format, or no media at all
+ * (with what they are instead); undefined when its name is all there is (an unreadable file, or bytes only
+ * identification could judge and it did not refuse, such as an MP3 behind junk bytes).
+ */
+export type InputContent = { format: InputFormat } | { notMedia: string } | undefined;
+
+export function contentOf(input: string, errorCode?: string): InputContent {
   const head = headOf(input);
-  const sniffed = head ? sniffContainer(head) : undefined;
-  return sniffed?.kind === 'media' ? pairLabel(sniffed.format, target) : pairFromName(input, target);
+  if (!head) return undefined;
+  const sniffed = sniffContainer(head);
+  if (sniffed.kind === 'media') return { format: sniffed.format };
+  // Identification refuses every file whose first bytes are not a known format, an MP3 behind junk bytes excepted.
+  if (sniffed.kind === 'unknown' && errorCode !== 'FORMAT_UNRECOGNIZED') return undefined;
+  return { notMedia: NOT_MEDIA_LABEL[sniffed.kind] };
+}
+
+/**
+ * The pair of a job that ended without a result: named by what its first bytes are when they are a known
+ * format, by what they are instead when its name claims a format they are not ("Text file->MP4"), else by its name.
+ */
+export function pairFromContent(input: string, target: OutputFormat, content: InputContent = contentOf(input)): string {
+  if (content && 'format' in content) return pairLabel(content.format, target);
+  if (content && inputFormatFromName(input)) return `${content.notMedia}->${formatLabel(target)}`;
+  return pairFromName(input, target);
 }

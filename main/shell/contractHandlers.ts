@@ -121,17 +121,24 @@ export function contractHandlers(service: DesktopService, settings: SettingsStor
       const listed = service.list();
       return { ...listed, jobs: listed.jobs.map((job) => ({ ...job, route: account.router.routeView(job.input, job.status === 'succeeded' || job.status === 'failed') })) };
     },
-    'queue:cancel': ({ jobId }) => ({ cancelled: service.cancel(jobId) }),
+    'queue:cancel': ({ jobId }) => {
+      const row = service.list().jobs.find((j) => j.id === jobId);
+      const cancelled = service.cancel(jobId);
+      // A "Convert on this computer" retry cancelled before it was routed leaves no mark for the next job of its file.
+      if (cancelled && row?.status === 'queued') account.router.convertHere(row.input, false);
+      return { cancelled };
+    },
     'queue:retry': async ({ jobId, target, preset, mode }) => {
       await account.prepare();
       const input = mode === 'local' ? service.list().jobs.find((j) => j.id === jobId)?.input : undefined;
       if (input === undefined) return { jobId: await service.retry(jobId, { target, preset }) };
-      // "Convert on this computer": the retry is routed here, whatever the settings' mode.
+      // "Convert on this computer": the retry is routed here, whatever the settings' mode, when a slot takes it (the router then forgets the mark).
       account.router.convertHere(input, true);
       try {
         return { jobId: await service.retry(jobId, { target, preset }) };
-      } finally {
+      } catch (error) {
         account.router.convertHere(input, false);
+        throw error;
       }
     },
     'queue:remove': ({ jobId }) => ({ removed: service.remove(jobId) }),

@@ -1,4 +1,7 @@
-/** Numbered schema changes, applied in order; PRAGMA user_version holds the last one applied. */
+/**
+ * Numbered schema changes, applied in order; PRAGMA user_version holds the last one applied. A table that a
+ * later migration rebuilds or drops (queue_jobs before 13, watch_ledger) gets only the columns that migration reads.
+ */
 export interface Migration {
   version: number;
   name: string;
@@ -80,8 +83,6 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
       );
-      CREATE INDEX queue_jobs_unfinished ON queue_jobs (state) WHERE state <> 'done';
-      CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
     `,
   },
   {
@@ -114,14 +115,11 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL,
         UNIQUE (rule_id, content_hash)
       );
-      CREATE INDEX watch_ledger_sighting ON watch_ledger (rule_id, path, size, mtime_ms);
-      CREATE INDEX watch_ledger_output ON watch_ledger (rule_id, output_path) WHERE output_path IS NOT NULL;
-      CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state NOT IN ('succeeded', 'failed');
     `,
   },
   {
     version: 4,
-    name: 'one job model: outcomes, batches with an origin, owners with a lease, scratch folders, child processes, outputs already made',
+    name: 'one job model: batches with an origin, owners with a lease, scratch folders, child processes, outputs already made',
     sql: `
       CREATE TABLE queue_batches (
         batch_key TEXT PRIMARY KEY,
@@ -131,36 +129,10 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       INSERT INTO queue_batches (batch_key, origin, created_at) SELECT batch_key, 'cli', MIN(created_at) FROM queue_jobs GROUP BY batch_key;
 
-      CREATE TABLE queue_jobs_v4 (
-        id INTEGER PRIMARY KEY,
-        batch_key TEXT NOT NULL REFERENCES queue_batches (batch_key) ON DELETE CASCADE,
-        position INTEGER NOT NULL,
-        input_path TEXT NOT NULL,
-        target TEXT NOT NULL,
-        output_dir TEXT,
-        cohort TEXT,
-        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'committing', 'succeeded', 'failed', 'cancelled', 'skipped')),
-        owner_pid INTEGER,
-        lease_expires_at INTEGER,
-        scratch_dir TEXT,
-        child_pid INTEGER,
-        child_command TEXT,
-        temp_path TEXT,
-        output_path TEXT,
-        result_json TEXT,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      INSERT INTO queue_jobs_v4 (id, batch_key, position, input_path, target, output_dir, cohort, state, owner_pid, temp_path, output_path, result_json, created_at, updated_at)
-        SELECT id, batch_key, position, input_path, target, output_dir, cohort,
-               CASE WHEN state = 'done' THEN COALESCE(json_extract(result_json, '$.status'), 'succeeded') ELSE state END,
-               owner_pid, temp_path, output_path, result_json, created_at, updated_at
-        FROM queue_jobs;
-      DROP TABLE queue_jobs;
-      ALTER TABLE queue_jobs_v4 RENAME TO queue_jobs;
-      CREATE INDEX queue_jobs_unfinished ON queue_jobs (state) WHERE state IN ('queued', 'running', 'committing');
-      CREATE INDEX queue_jobs_batch ON queue_jobs (batch_key, position);
-
+      ALTER TABLE queue_jobs ADD COLUMN lease_expires_at INTEGER;
+      ALTER TABLE queue_jobs ADD COLUMN scratch_dir TEXT;
+      ALTER TABLE queue_jobs ADD COLUMN child_pid INTEGER;
+      ALTER TABLE queue_jobs ADD COLUMN child_command TEXT;
       ALTER TABLE watch_ledger ADD COLUMN lease_expires_at INTEGER;
       ALTER TABLE watch_ledger ADD COLUMN scratch_dir TEXT;
       ALTER TABLE watch_ledger ADD COLUMN child_pid INTEGER;
@@ -271,16 +243,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: 'one id space for jobs: the last id reserved, so that a restart never hands out an id again; unfinished ledger rows indexed by the unfinished states',
+    name: 'one id space for jobs: the last id reserved, so that a restart never hands out an id again',
     sql: `
       CREATE TABLE job_ids (
         only INTEGER PRIMARY KEY CHECK (only = 1),
         last_reserved INTEGER NOT NULL CHECK (last_reserved >= 0)
       );
       INSERT INTO job_ids (only, last_reserved) VALUES (1, 0);
-
-      DROP INDEX watch_ledger_unfinished;
-      CREATE INDEX watch_ledger_unfinished ON watch_ledger (rule_id, state) WHERE state IN ('queued', 'running', 'committing');
     `,
   },
   {
@@ -292,7 +261,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 13,
-    name: "one job table for every origin: a batch-folder rule's files are jobs of its own batch (origin 'rule'), its ledger moved into them",
+    name: "one job table for every origin: a batch-folder rule's files are jobs of its own batch (origin 'rule'), its ledger moved into them; finished jobs of before 4 get their outcome",
     sql: `
       CREATE TABLE queue_jobs_kept AS SELECT * FROM queue_jobs;
       DROP TABLE queue_jobs;
@@ -333,7 +302,9 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at INTEGER NOT NULL
       );
       INSERT INTO queue_jobs (id, batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path, result_json, created_at, updated_at)
-        SELECT id, batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path, result_json, created_at, updated_at
+        SELECT id, batch_key, position, input_path, target, output_dir, cohort, options_json,
+               CASE WHEN state = 'done' THEN COALESCE(json_extract(result_json, '$.status'), 'succeeded') ELSE state END,
+               owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path, result_json, created_at, updated_at
         FROM queue_jobs_kept;
       DROP TABLE queue_jobs_kept;
       INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, options_json, state, owner_pid, lease_expires_at, scratch_dir, child_pid, child_command, temp_path, output_path,

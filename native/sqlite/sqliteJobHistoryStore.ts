@@ -7,23 +7,22 @@ const WRITE_SOON_MS = 200;
 
 /** The window's finished rows in SQLite; rows that end close together are written in one transaction. */
 export class SqliteJobHistoryStore implements JobHistoryStore {
-  private readonly insert;
-  private readonly selectAll;
-  private readonly deleteOne;
-  private readonly deleteAll;
+  private readonly sql;
   private pending: [key: string, row: FinishedRow][] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.insert = db.prepare('INSERT OR REPLACE INTO job_history (key, finished_at, row_json, options_json) VALUES (?, ?, ?, ?)');
-    this.selectAll = db.prepare('SELECT key, row_json, options_json FROM job_history ORDER BY finished_at, rowid');
-    this.deleteOne = db.prepare('DELETE FROM job_history WHERE key = ?');
-    this.deleteAll = db.prepare('DELETE FROM job_history');
+    this.sql = {
+      insert: db.prepare('INSERT OR REPLACE INTO job_history (key, finished_at, row_json, options_json) VALUES (?, ?, ?, ?)'),
+      selectAll: db.prepare('SELECT key, row_json, options_json FROM job_history ORDER BY finished_at, rowid'),
+      deleteOne: db.prepare('DELETE FROM job_history WHERE key = ?'),
+      deleteAll: db.prepare('DELETE FROM job_history'),
+    };
   }
 
   list(): { key: string; row: FinishedRow }[] {
     this.flush();
-    return (this.selectAll.all() as { key: string; row_json: string; options_json: string | null }[]).flatMap(({ key, row_json, options_json }) => {
+    return (this.sql.selectAll.all() as { key: string; row_json: string; options_json: string | null }[]).flatMap(({ key, row_json, options_json }) => {
       try {
         const row = JSON.parse(row_json) as Omit<FinishedRow, 'options'>;
         // Rows kept before options were have none: a Retry then rebuilds them from the row's preset.
@@ -42,12 +41,12 @@ export class SqliteJobHistoryStore implements JobHistoryStore {
 
   remove(key: string): void {
     this.flush();
-    this.deleteOne.run(key);
+    this.sql.deleteOne.run(key);
   }
 
   clear(): number {
     this.flush();
-    return this.deleteAll.run().changes;
+    return this.sql.deleteAll.run().changes;
   }
 
   /** Writes the rows waiting to be written (also called when the data folder closes). */
@@ -58,7 +57,7 @@ export class SqliteJobHistoryStore implements JobHistoryStore {
     const pending = this.pending;
     this.pending = [];
     this.db.transaction(() => {
-      for (const [key, { options, ...row }] of pending) this.insert.run(key, row.finishedAt ?? Date.now(), JSON.stringify(row), options ? JSON.stringify(options) : null);
+      for (const [key, { options, ...row }] of pending) this.sql.insert.run(key, row.finishedAt ?? Date.now(), JSON.stringify(row), options ? JSON.stringify(options) : null);
     })();
   }
 }

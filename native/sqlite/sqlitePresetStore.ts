@@ -4,15 +4,10 @@ import { normalizeOptions, type ConversionOptions } from '../../main/core/engine
 import { presetId, presetProblem, type Preset, type PresetStore } from '../../main/core/presets/presets.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  id: number;
-  name: string;
-  target: string;
-  options_json: string;
-}
+type Row = Pick<Preset, 'name' | 'target'> & { id: number; options_json: string };
 
 function toPreset(row: Row): Preset {
-  return { id: presetId(row.name), name: row.name, target: row.target as OutputFormat, options: normalizeOptions(JSON.parse(row.options_json) as Partial<ConversionOptions>), builtIn: false };
+  return { id: presetId(row.name), name: row.name, target: row.target, options: normalizeOptions(JSON.parse(row.options_json) as Partial<ConversionOptions>), builtIn: false };
 }
 
 /** The user's presets in `convertr.db`; names are unique whatever their case, ids are derived from them. */
@@ -36,16 +31,13 @@ export class SqlitePresetStore implements PresetStore {
 
   save(name: string, target: OutputFormat, options: ConversionOptions): Preset {
     const checked = this.check(name, target, options);
+    const id = presetId(checked.name);
     const now = this.now();
-    this.db.transaction(() => {
-      const existing = this.rowOf(presetId(checked.name));
-      if (existing) {
-        this.db.prepare('UPDATE presets SET name = ?, target = ?, options_json = ?, updated_at = ? WHERE id = ?').run(checked.name, target, JSON.stringify(checked.options), now, existing.id);
-      } else {
-        this.db.prepare('INSERT INTO presets (name, target, options_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(checked.name, target, JSON.stringify(checked.options), now, now);
-      }
+    return this.db.transaction(() => {
+      if (this.rowOf(id)) return this.update(id, name, target, options);
+      this.db.prepare('INSERT INTO presets (name, target, options_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(checked.name, target, JSON.stringify(checked.options), now, now);
+      return this.list().find((p) => p.id === id)!;
     }).immediate();
-    return this.list().find((p) => p.id === presetId(checked.name))!;
   }
 
   update(id: string, name: string, target: OutputFormat, options: ConversionOptions): Preset {

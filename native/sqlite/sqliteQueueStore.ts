@@ -1,6 +1,4 @@
 import type { JobReport } from '../../main/core/jobs/jobReport.js';
-import type { OutputFormat } from '../../main/core/formats.js';
-import type { JobState } from '../../main/core/jobs/jobModel.js';
 import { normalizeOptions, type ConversionOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { BatchOrigin, ConvertedOutput, NewJob, QueueStore, QueuedJob, StoredBatch } from '../../main/core/queue/ports.js';
 import type { ConversionRecord, TelemetryStore } from '../../main/core/telemetry/ports.js';
@@ -8,32 +6,16 @@ import { AppError } from '../../main/core/errors.js';
 import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-export interface Row {
-  id: number;
-  batch_key: string;
-  input_path: string;
-  target: string;
-  output_dir: string | null;
-  cohort: string | null;
-  state: JobState;
-  owner_pid: number | null;
-  lease_expires_at: number | null;
-  scratch_dir: string | null;
-  child_pid: number | null;
-  child_command: string | null;
-  temp_path: string | null;
-  output_path: string | null;
-  result_json: string | null;
-  options_json: string | null;
-}
+/** A job's columns under the names `QueuedJob` gives them; its options and report still JSON. */
+export const JOB_COLUMNS = `id, batch_key AS batchKey, input_path AS inputPath, target, output_dir AS outputDir, cohort, options_json AS options, state,
+  owner_pid AS ownerPid, lease_expires_at AS leaseExpiresAt, scratch_dir AS scratchDir, child_pid AS childPid, child_command AS childCommand,
+  temp_path AS tempPath, output_path AS outputPath, result_json AS report`;
+
+export type Row = Omit<QueuedJob, 'options' | 'report'> & { options: string | null; report: string | null };
 
 export function toJob(row: Row): QueuedJob {
-  return {
-    id: row.id, batchKey: row.batch_key, inputPath: row.input_path, target: row.target as OutputFormat, outputDir: row.output_dir, cohort: row.cohort,
-    options: normalizeOptions(row.options_json ? (JSON.parse(row.options_json) as Partial<ConversionOptions>) : undefined),
-    state: row.state, ownerPid: row.owner_pid, leaseExpiresAt: row.lease_expires_at, scratchDir: row.scratch_dir, childPid: row.child_pid, childCommand: row.child_command,
-    tempPath: row.temp_path, outputPath: row.output_path, report: row.result_json ? (JSON.parse(row.result_json) as JobReport) : null,
-  };
+  const options = row.options ? (JSON.parse(row.options) as Partial<ConversionOptions>) : undefined;
+  return { ...row, options: normalizeOptions(options), report: row.report ? (JSON.parse(row.report) as JobReport) : null };
 }
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
@@ -53,21 +35,20 @@ const realTimer: DeferTimer = {
   },
 };
 
-/** Every statement of the store, prepared once. */
 function statements(db: SqliteDatabase) {
   return {
+    deleteFinishedBatch: db.prepare(`DELETE FROM queue_batches WHERE batch_key = @key AND NOT EXISTS (SELECT 1 FROM queue_jobs WHERE batch_key = @key AND state IN ${UNFINISHED_SQL})`),
     insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
     insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
-    selectBatch: db.prepare('SELECT * FROM queue_jobs WHERE batch_key = ? ORDER BY position'),
+    selectBatch: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE batch_key = ? ORDER BY position`),
     selectUnfinishedOfBatch: db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED_SQL} LIMIT 1`),
     selectBatchInfo: db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?'),
-    selectUnfinished: db.prepare(`SELECT * FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
+    selectUnfinished: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
     claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
       WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
     renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
-    setStarted: db.prepare("UPDATE queue_jobs SET state = 'running', updated_at = ? WHERE id = ? AND owner_pid = ? AND state = 'queued'"),
+    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = COALESCE(?, temp_path), updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
     setChild: db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
     setCommitting: db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
     setQueued: db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
@@ -75,7 +56,6 @@ function statements(db: SqliteDatabase) {
     setFinished: db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
       lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL} AND (owner_pid IS NULL OR owner_pid = ?)`),
     setStopped: db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?'),
-    deleteBatch: db.prepare('DELETE FROM queue_batches WHERE batch_key = ?'),
     deleteFinished: db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED_SQL} OR j.updated_at >= ?))`),
     insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
@@ -110,6 +90,7 @@ export class SqliteQueueStore implements QueueStore {
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {
     const now = this.now();
     const created = this.withDeferred(() => {
+      this.sql.deleteFinishedBatch.run({ key: batchKey });
       if (this.sql.insertBatch.run(batchKey, origin, now).changes === 0) return false;
       jobs.forEach((job, position) => this.sql.insert.run(batchKey, position, job.inputPath, job.target, job.outputDir, job.cohort, JSON.stringify(normalizeOptions(job.options)), now, now));
       return true;
@@ -179,16 +160,14 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean {
-    this.starts.delete(id);
     // Deferred only while other jobs claimed here are still at work: the last end of a batch writes them all.
-    if (this.committed.get(id) === ownerPid && report.status === 'succeeded' && this.claimed.size > 1) {
-      this.committed.delete(id);
-      this.claimed.delete(id);
+    const defer = this.committed.get(id) === ownerPid && report.status === 'succeeded' && this.claimed.size > 1;
+    this.forget(id);
+    if (defer) {
       this.finishes.set(id, [ownerPid, report, record, output]);
       this.schedule();
       return true;
     }
-    this.forget(id);
     return this.withDeferred(() => this.writeFinish(id, ownerPid, report, record, output), true);
   }
 
@@ -222,7 +201,6 @@ export class SqliteQueueStore implements QueueStore {
   private withDeferred<T>(write: () => T, withEnds = false): T {
     const starts = [...this.starts];
     const finishes = withEnds ? [...this.finishes] : [];
-    if (starts.length === 0 && finishes.length === 0) return this.db.transaction(write).immediate();
     this.starts.clear();
     if (withEnds) this.finishes.clear();
     if (this.starts.size === 0 && this.finishes.size === 0) {
@@ -232,7 +210,7 @@ export class SqliteQueueStore implements QueueStore {
     try {
       return this.db.transaction(() => {
         const now = this.now();
-        for (const [id, ownerPid] of starts) this.sql.setStarted.run(now, id, ownerPid);
+        for (const [id, ownerPid] of starts) this.sql.setRunning.run(null, now, id, ownerPid);
         for (const [id, finish] of finishes) this.writeFinish(id, ...finish);
         return write();
       }).immediate();
@@ -253,10 +231,6 @@ export class SqliteQueueStore implements QueueStore {
 
   setStoppedByUser(batchKey: string, stopped: boolean): void {
     this.sql.setStopped.run(stopped ? 1 : 0, batchKey);
-  }
-
-  removeBatch(batchKey: string): void {
-    this.sql.deleteBatch.run(batchKey);
   }
 
   removeFinishedBatches(before: number): void {

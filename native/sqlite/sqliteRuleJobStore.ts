@@ -4,7 +4,7 @@ import { ruleBatchKey, type NewJob, type QueuedJob } from '../../main/core/queue
 import type { FileFingerprint, RuleActivity, RuleJobSighting, RuleJobStore } from '../../main/core/watch/ports.js';
 import { normalizeOptions } from '../../main/core/engine/plan/conversionOptions.js';
 import type { SqliteDatabase } from './openDatabase.js';
-import { toJob, type Row } from './sqliteQueueStore.js';
+import { JOB_COLUMNS, toJob, type Row } from './sqliteQueueStore.js';
 
 function sighting(row: { id: number; state: JobState } | undefined): RuleJobSighting | undefined {
   if (!row) return undefined;
@@ -12,7 +12,6 @@ function sighting(row: { id: number; state: JobState } | undefined): RuleJobSigh
   return { id: row.id, state };
 }
 
-/** Every statement of the store, prepared once. */
 function statements(db: SqliteDatabase) {
   return {
     bySighting: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL'),
@@ -24,9 +23,9 @@ function statements(db: SqliteDatabase) {
         content_hash, input_size, input_mtime_ms, created_at, updated_at)
       VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
-    byId: db.prepare('SELECT * FROM queue_jobs WHERE id = ?'),
+    byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE id = ?`),
     deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
-    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'failed' AND (? IS NULL OR input_path = ?) RETURNING input_path AS path"),
+    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = @key AND state = 'failed' AND (@path IS NULL OR input_path = @path) RETURNING input_path AS path"),
     counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),
     failures: db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?"),
   };
@@ -78,8 +77,7 @@ export class SqliteRuleJobStore implements RuleJobStore {
   }
 
   forgetFailures(ruleId: number, path?: string): string[] {
-    const only = path ?? null;
-    return (this.sql.deleteFailures.all(ruleBatchKey(ruleId), only, only) as { path: string }[]).map((r) => r.path);
+    return (this.sql.deleteFailures.all({ key: ruleBatchKey(ruleId), path: path ?? null }) as { path: string }[]).map((r) => r.path);
   }
 
   activity(ruleId: number, failureLimit = 20): RuleActivity {

@@ -5,37 +5,35 @@ import type { SqliteDatabase } from './openDatabase.js';
 
 /** Telemetry in SQLite: one row per conversion, daily aggregates kept by a trigger so rollups stay fast at millions of rows. */
 export class SqliteTelemetryStore implements TelemetryStore {
-  private readonly insert;
-  private readonly pairTotals;
-  private readonly cohortCount;
-  private readonly dayTotals;
-  private readonly pruneRows;
+  private readonly sql;
 
   constructor(private readonly db: SqliteDatabase) {
-    this.insert = db.prepare(`
+    this.sql = {
+      insert: db.prepare(`
       INSERT INTO conversions (finished_at, day, pair, mode, status, error_code, runtime_ms, input_bytes, output_bytes, billable_minutes, cohort)
-      VALUES (@finishedAt, @day, @pair, @mode, @status, @errorCode, @runtimeMs, @inputBytes, @outputBytes, @billableMinutes, @cohort)`);
-    this.pairTotals = db.prepare(`
+      VALUES (@finishedAt, @day, @pair, @mode, @status, @errorCode, @runtimeMs, @inputBytes, @outputBytes, @billableMinutes, @cohort)`),
+      pairTotals: db.prepare(`
       SELECT pair,
              SUM(succeeded + failed) AS requests, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled,
              SUM(succeeded_runtime_ms) AS succeededRuntimeMs, SUM(billable_minutes) AS billableMinutes,
              SUM(CASE WHEN mode = 'local' THEN billable_minutes ELSE 0 END) AS localBillableMinutes,
              SUM(CASE WHEN mode = 'hosted' THEN billable_minutes ELSE 0 END) AS hostedBillableMinutes
-      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY pair`);
-    this.cohortCount = db.prepare('SELECT COUNT(DISTINCT cohort) AS n FROM cohort_days WHERE day BETWEEN ? AND ?');
-    this.dayTotals = db.prepare(`SELECT day, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled
-      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`);
-    this.pruneRows = db.prepare('DELETE FROM conversions WHERE finished_at < ?');
+      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY pair`),
+      cohortCount: db.prepare('SELECT COUNT(DISTINCT cohort) AS n FROM cohort_days WHERE day BETWEEN ? AND ?'),
+      dayTotals: db.prepare(`SELECT day, SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(cancelled) AS cancelled
+      FROM conversion_daily WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`),
+      pruneRows: db.prepare('DELETE FROM conversions WHERE finished_at < ?'),
+    };
   }
 
   record(record: ConversionRecord): void {
-    this.insert.run({ ...record, day: dayOf(record.finishedAt), runtimeMs: Math.max(0, Math.round(record.runtimeMs)) });
+    this.sql.insert.run({ ...record, day: dayOf(record.finishedAt), runtimeMs: Math.max(0, Math.round(record.runtimeMs)) });
   }
 
   totals(fromDay: number, toDay: number): RangeTotals {
-    const pairs = this.pairTotals.all(fromDay, toDay) as PairTotals[];
-    const cohorts = (this.cohortCount.get(fromDay, toDay) as { n: number }).n;
-    const days = this.dayTotals.all(fromDay, toDay) as DayTotals[];
+    const pairs = this.sql.pairTotals.all(fromDay, toDay) as PairTotals[];
+    const cohorts = (this.sql.cohortCount.get(fromDay, toDay) as { n: number }).n;
+    const days = this.sql.dayTotals.all(fromDay, toDay) as DayTotals[];
     return { pairs, days, cohorts, firstDay: days[0]?.day };
   }
 
@@ -52,6 +50,6 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   prune(beforeMs: number): number {
-    return this.pruneRows.run(beforeMs).changes;
+    return this.sql.pruneRows.run(beforeMs).changes;
   }
 }

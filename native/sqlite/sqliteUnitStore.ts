@@ -2,54 +2,44 @@ import type { ConversionResult } from '../../main/core/engine/run/localConverter
 import type { UnitHolder, UnitStore } from '../../main/core/jobs/unitOfWork.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  state: 'running' | 'done';
-  owner_pid: number | null;
-  token: string;
-  lease_expires_at: number | null;
-  origin: string;
-  result_json: string | null;
-  updated_at: number;
-}
+type Row = Omit<UnitHolder, 'result'> & { result: string | null };
 
 /** Units of work claimed across processes; each write is conditional on the holder read (one taker wins). */
 export class SqliteUnitStore implements UnitStore {
-  private readonly select;
-  private readonly insert;
-  private readonly replace;
-  private readonly setDone;
-  private readonly remove;
-  private readonly renew;
+  private readonly sql;
 
   constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
-    this.select = db.prepare('SELECT state, owner_pid, token, lease_expires_at, origin, result_json, updated_at FROM work_units WHERE unit_key = ?');
-    this.insert = db.prepare("INSERT INTO work_units (unit_key, state, owner_pid, token, lease_expires_at, origin, updated_at) VALUES (?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (unit_key) DO NOTHING");
-    this.replace = db.prepare("UPDATE work_units SET state = 'running', owner_pid = ?, token = ?, lease_expires_at = ?, origin = ?, result_json = NULL, updated_at = ? WHERE unit_key = ? AND token = ? AND state = ?");
-    this.setDone = db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ? AND state = 'running'");
-    this.remove = db.prepare("DELETE FROM work_units WHERE unit_key = ? AND token = ? AND state = 'running'");
-    this.renew = db.prepare("UPDATE work_units SET lease_expires_at = ? WHERE owner_pid = ? AND state = 'running'");
+    this.sql = {
+      select: db.prepare(`SELECT state, owner_pid AS ownerPid, token, lease_expires_at AS leaseExpiresAt, origin, result_json AS result, updated_at AS updatedAt
+        FROM work_units WHERE unit_key = ?`),
+      insert: db.prepare("INSERT INTO work_units (unit_key, state, owner_pid, token, lease_expires_at, origin, updated_at) VALUES (?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (unit_key) DO NOTHING"),
+      replace: db.prepare("UPDATE work_units SET state = 'running', owner_pid = ?, token = ?, lease_expires_at = ?, origin = ?, result_json = NULL, updated_at = ? WHERE unit_key = ? AND token = ? AND state = ?"),
+      setDone: db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ? AND state = 'running'"),
+      remove: db.prepare("DELETE FROM work_units WHERE unit_key = ? AND token = ? AND state = 'running'"),
+      renew: db.prepare("UPDATE work_units SET lease_expires_at = ? WHERE owner_pid = ? AND state = 'running'"),
+    };
   }
 
   read(key: string): UnitHolder | undefined {
-    const row = this.select.get(key) as Row | undefined;
-    return row && { state: row.state, ownerPid: row.owner_pid, token: row.token, leaseExpiresAt: row.lease_expires_at, origin: row.origin, updatedAt: row.updated_at, result: row.result_json ? (JSON.parse(row.result_json) as ConversionResult) : null };
+    const row = this.sql.select.get(key) as Row | undefined;
+    return row && { ...row, result: row.result ? (JSON.parse(row.result) as ConversionResult) : null };
   }
 
   take(key: string, expected: UnitHolder | undefined, holder: { ownerPid: number; token: string; leaseExpiresAt: number; origin: string }): boolean {
     const { ownerPid, token, leaseExpiresAt, origin } = holder;
-    if (!expected) return this.insert.run(key, ownerPid, token, leaseExpiresAt, origin, this.now()).changes === 1;
-    return this.replace.run(ownerPid, token, leaseExpiresAt, origin, this.now(), key, expected.token, expected.state).changes === 1;
+    if (!expected) return this.sql.insert.run(key, ownerPid, token, leaseExpiresAt, origin, this.now()).changes === 1;
+    return this.sql.replace.run(ownerPid, token, leaseExpiresAt, origin, this.now(), key, expected.token, expected.state).changes === 1;
   }
 
   complete(key: string, token: string, result: ConversionResult): void {
-    this.setDone.run(JSON.stringify(result), this.now(), key, token);
+    this.sql.setDone.run(JSON.stringify(result), this.now(), key, token);
   }
 
   release(key: string, token: string): void {
-    this.remove.run(key, token);
+    this.sql.remove.run(key, token);
   }
 
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
-    this.renew.run(leaseExpiresAt, ownerPid);
+    this.sql.renew.run(leaseExpiresAt, ownerPid);
   }
 }

@@ -3,54 +3,48 @@ import type { WatchRuleStore } from '../../main/core/watch/ports.js';
 import { validateWatchRule, type WatchRule, type WatchRuleSpec } from '../../main/core/watch/watchRule.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-interface Row {
-  id: number;
-  spec_json: string;
-  enabled: number;
-  created_at: number;
-  updated_at: number;
-}
+type Row = Pick<WatchRule, 'id' | 'createdAt' | 'updatedAt'> & { spec: string; enabled: number };
+
+const SELECT_RULES = 'SELECT id, spec_json AS spec, enabled, created_at AS createdAt, updated_at AS updatedAt FROM watch_rules';
 
 /** Rules as JSON validated on the way in and on the way out, so that a hand-edited row cannot run unchecked. */
 export class SqliteWatchRuleStore implements WatchRuleStore {
-  private readonly selectAll;
-  private readonly selectOne;
-  private readonly insert;
-  private readonly updateRow;
-  private readonly deleteRow;
+  private readonly sql;
 
   constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
-    this.selectAll = db.prepare('SELECT * FROM watch_rules ORDER BY id');
-    this.selectOne = db.prepare('SELECT * FROM watch_rules WHERE id = ?');
-    this.insert = db.prepare('INSERT INTO watch_rules (spec_json, enabled, created_at, updated_at) VALUES (?, ?, ?, ?)');
-    this.updateRow = db.prepare('UPDATE watch_rules SET spec_json = ?, enabled = ?, updated_at = ? WHERE id = ?');
-    this.deleteRow = db.prepare('DELETE FROM watch_rules WHERE id = ?');
+    this.sql = {
+      selectAll: db.prepare(`${SELECT_RULES} ORDER BY id`),
+      selectOne: db.prepare(`${SELECT_RULES} WHERE id = ?`),
+      insert: db.prepare('INSERT INTO watch_rules (spec_json, enabled, created_at, updated_at) VALUES (?, ?, ?, ?)'),
+      updateRow: db.prepare('UPDATE watch_rules SET spec_json = ?, enabled = ?, updated_at = ? WHERE id = ?'),
+      deleteRow: db.prepare('DELETE FROM watch_rules WHERE id = ?'),
+    };
   }
 
   private toRule(row: Row): WatchRule {
-    const spec = validateWatchRule({ ...(JSON.parse(row.spec_json) as object), enabled: row.enabled === 1 });
-    return { ...spec, id: row.id, createdAt: row.created_at, updatedAt: row.updated_at };
+    const spec = validateWatchRule({ ...(JSON.parse(row.spec) as object), enabled: row.enabled === 1 });
+    return { ...spec, id: row.id, createdAt: row.createdAt, updatedAt: row.updatedAt };
   }
 
   list(): WatchRule[] {
-    return (this.selectAll.all() as Row[]).map((row) => this.toRule(row));
+    return (this.sql.selectAll.all() as Row[]).map((row) => this.toRule(row));
   }
 
   get(id: number): WatchRule | undefined {
-    const row = this.selectOne.get(id) as Row | undefined;
+    const row = this.sql.selectOne.get(id) as Row | undefined;
     return row ? this.toRule(row) : undefined;
   }
 
   add(spec: WatchRuleSpec): WatchRule {
     const valid = validateWatchRule(spec);
     const now = this.now();
-    const id = Number(this.insert.run(JSON.stringify(valid), valid.enabled ? 1 : 0, now, now).lastInsertRowid);
+    const id = Number(this.sql.insert.run(JSON.stringify(valid), valid.enabled ? 1 : 0, now, now).lastInsertRowid);
     return this.get(id)!;
   }
 
   update(id: number, spec: WatchRuleSpec): WatchRule {
     const valid = validateWatchRule(spec);
-    if (this.updateRow.run(JSON.stringify(valid), valid.enabled ? 1 : 0, this.now(), id).changes === 0) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
+    if (this.sql.updateRow.run(JSON.stringify(valid), valid.enabled ? 1 : 0, this.now(), id).changes === 0) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
     return this.get(id)!;
   }
 
@@ -61,8 +55,8 @@ export class SqliteWatchRuleStore implements WatchRuleStore {
     return this.update(id, { ...spec, enabled });
   }
 
-  /** Removes the rule and its ledger (cascade). */
+  /** Removes the rule, its batch and its jobs (cascade). */
   remove(id: number): boolean {
-    return this.deleteRow.run(id).changes > 0;
+    return this.sql.deleteRow.run(id).changes > 0;
   }
 }

@@ -1,6 +1,6 @@
 import { watch } from 'chokidar';
 import path from 'node:path';
-import type { FolderWatch, FolderWatcher, FolderWatchListener, FolderWatchOptions } from '../../main/core/watch/ports.js';
+import type { FolderWatcher, FolderWatchOptions } from '../../main/core/watch/ports.js';
 
 function isSameOrInside(child: string, parent: string): boolean {
   const relative = path.relative(parent, child);
@@ -13,7 +13,7 @@ function isSameOrInside(child: string, parent: string): boolean {
  * left to the core's catch-up scan (`ignoreInitial`).
  */
 export class ChokidarFolderWatcher implements FolderWatcher {
-  async watch(options: FolderWatchOptions, listener: FolderWatchListener): Promise<FolderWatch> {
+  async watch(options: FolderWatchOptions): Promise<() => Promise<void>> {
     const root = path.resolve(options.root);
     const watcher = watch(root, {
       ignoreInitial: true,
@@ -25,10 +25,10 @@ export class ChokidarFolderWatcher implements FolderWatcher {
         return options.ignoreFolders.some((folder) => isSameOrInside(absolute, folder));
       },
     });
-    watcher.on('add', (file: string) => listener.onFile(path.resolve(file)));
-    watcher.on('change', (file: string) => listener.onFile(path.resolve(file)));
-    watcher.on('error', (error: unknown) => listener.onError(error instanceof Error ? error : new Error(String(error))));
+    watcher.on('add', (file: string) => options.onFile(path.resolve(file)));
+    watcher.on('change', (file: string) => options.onFile(path.resolve(file)));
+    watcher.on('error', (error: unknown) => options.onError(error instanceof Error ? error : new Error(String(error))));
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-    return { close: () => watcher.close() };
+    return () => watcher.close();
   }
 }

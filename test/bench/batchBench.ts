@@ -16,7 +16,9 @@ const CORPUS = path.resolve(ROOT, '../shared/corpus');
 const CORES = availableParallelism();
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
 const work = path.join(tmpdir(), `convertr-bench-${process.pid}`);
-const CLI = path.join(ROOT, 'out/main/cli.js');
+const CLI = path.join(ROOT, 'out/main/cli.cjs');
+/** BENCH_BEFORE=<another build's out/main/cli.cjs, or cli.js before it was CommonJS>: rows 5, 6 and 8 also run it, interleaved, in a "before" column. */
+const BEFORE = process.env['BENCH_BEFORE'] ? path.resolve(process.env['BENCH_BEFORE']) : undefined;
 /** BENCH_ONLY=5,7 runs those rows only (and makes only their inputs); every row when unset. */
 const ONLY = process.env['BENCH_ONLY'] ? new Set(process.env['BENCH_ONLY'].split(',').map((n) => Number(n.trim()))) : undefined;
 const wanted = (row: number) => !ONLY || ONLY.has(row);
@@ -37,28 +39,39 @@ function copies(source: string, dir: string, count: number, ext: string): string
   return dir;
 }
 
-/** Wall time and peak RSS (GNU time) of one command, and how long it took to list and queue its inputs when it says (CONVERTR_TIMINGS=1). */
-function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { seconds: number; maxRssMb: number; queuedAfter?: number } {
+interface Timing {
+  seconds: number;
+  /** User and system time of the command and the processes it waited for (GNU time: 10 ms steps). */
+  cpuSeconds: number;
+  maxRssMb: number;
+  queuedAfter?: number;
+}
+
+/** Wall time, CPU time and peak RSS (GNU time) of one command, and how long it took to list and queue its inputs when it says (CONVERTR_TIMINGS=1). */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Timing {
   const start = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr.slice(-2000)}`);
-  const maxRssKb = Number(result.stderr.trim().split('\n').at(-1));
+  const [maxRssKb, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
   const queued = /queued ([\d.]+) s after the process started/.exec(result.stderr);
-  return { seconds, maxRssMb: maxRssKb / 1024, ...(queued ? { queuedAfter: Number(queued[1]) } : {}) };
+  return { seconds, cpuSeconds: user! + system!, maxRssMb: maxRssKb! / 1024, ...(queued ? { queuedAfter: Number(queued[1]) } : {}) };
 }
 
 /** The native tools over every file of a folder with xargs -P <cores>. */
-function nativeBatch(inputDir: string, outputDir: string, template: string): { seconds: number } {
+function nativeBatch(inputDir: string, outputDir: string, template: string): Timing {
   fresh(outputDir);
   const script = `cd '${inputDir}' && ls | xargs -P ${CORES} -I{} sh -c '${template.replace(/'/g, "'\\''")}'`;
   return timed('sh', ['-c', script]);
 }
 
-function ours(input: string, target: string, outputDir: string): { seconds: number; maxRssMb: number; queuedAfter?: number } {
+function ours(input: string, target: string, outputDir: string, cli = CLI): Timing {
   fresh(outputDir);
-  return timed(process.execPath, [CLI, 'convert', input, '--to', target, '--out', outputDir, '--json'], { CONVERTR_HOME: path.join(work, 'home'), CONVERTR_TIMINGS: '1' });
+  return timed(process.execPath, [cli, 'convert', input, '--to', target, '--out', outputDir, '--json'], { CONVERTR_HOME: path.join(work, cli === CLI ? 'home' : 'home-before'), CONVERTR_TIMINGS: '1' });
 }
+
+/** The same run with the BENCH_BEFORE build, when one is given. */
+const before = (input: string, target: string, outputDir: string) => (BEFORE ? () => ours(input, target, `${outputDir}-before`, BEFORE) : undefined);
 
 /** A shell word. */
 const quoted = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
@@ -85,18 +98,44 @@ interface Row {
   ours: number;
   baseline: number;
   target: string;
+  /** The BENCH_BEFORE build's median, run interleaved with ours and the baseline. */
+  before?: number;
+  /** Median CPU time of ours, the baseline and the BENCH_BEFORE build: steadier than wall time on a busy machine. */
+  cpu: { ours: number; baseline: number; before?: number };
 }
 
-function compare(name: string, target: string, runOurs: () => { seconds: number; maxRssMb?: number }, runBaseline: () => { seconds: number }, rss?: number[]): Row {
-  const a: number[] = [];
-  const b: number[] = [];
+function compare(name: string, target: string, runOurs: () => Timing, runBaseline: () => Timing, rss?: number[], runBefore?: () => Timing): Row {
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  const c: Timing[] = [];
   for (let i = 0; i < RUNS; i++) {
+    if (runBefore) c.push(runBefore());
     const mine = runOurs();
-    a.push(mine.seconds);
-    if (rss && mine.maxRssMb !== undefined) rss.push(mine.maxRssMb);
-    b.push(runBaseline().seconds);
+    a.push(mine);
+    if (rss) rss.push(mine.maxRssMb);
+    b.push(runBaseline());
   }
-  return { name, ours: median(a), baseline: median(b), target };
+  const wall = (runs: Timing[]) => median(runs.map((t) => t.seconds));
+  const cpu = (runs: Timing[]) => median(runs.map((t) => t.cpuSeconds));
+  return {
+    name, ours: wall(a), baseline: wall(b), target,
+    ...(c.length > 0 ? { before: wall(c) } : {}),
+    cpu: { ours: cpu(a), baseline: cpu(b), ...(c.length > 0 ? { before: cpu(c) } : {}) },
+  };
+}
+
+/** `node -e 0` with NODE_EXTRA_CA_CERTS as set and without it (medians, interleaved): Node 20 reads that file at every start. */
+function extraCaCertsCost(): string | undefined {
+  if (!process.env['NODE_EXTRA_CA_CERTS']) return undefined;
+  const without = { ...process.env };
+  delete without['NODE_EXTRA_CA_CERTS'];
+  const set: number[] = [];
+  const unset: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    set.push(timed(process.execPath, ['-e', '0']).seconds);
+    unset.push(timed('env', ['-u', 'NODE_EXTRA_CA_CERTS', process.execPath, '-e', '0']).seconds);
+  }
+  return `NODE_EXTRA_CA_CERTS is set here: Node's start takes ${(median(set) * 1000).toFixed(0)} ms with it and ${(median(unset) * 1000).toFixed(0)} ms without (\`node -e 0\`, medians of 11); every row of ours pays that difference.`;
 }
 
 async function generate(): Promise<Record<string, string>> {
@@ -157,7 +196,7 @@ async function main(): Promise<void> {
   if (wanted(1) || wanted(6)) {
     // The baseline runs the very arguments our planner gives these files (encoder, bitrate or quality, tags), under xargs.
     const mp3Command = await plannedCommand(path.join(inputs.mp4!, 'f0000.mp4'), 'mp3', out('mp3n'));
-    const mp3Row = compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), mp3Command), rss);
+    const mp3Row = compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), mp3Command), rss, before(inputs.mp4!, 'mp3', out('mp3')));
     mp3 = { ...mp3Row, name: `6. 20 MP4->MP3 vs ffmpeg under xargs -P ${CORES} (same binaries, the planner's arguments)`, target: '<= 1.10' };
   }
   if (wanted(1)) {
@@ -167,7 +206,8 @@ async function main(): Promise<void> {
       compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss),
       compare('PNG->WEBP x100', '', () => ours(inputs.png!, 'webp', out('png')), () => nativeBatch(inputs.png!, out('pngn'), `vips copy {} ${out('pngn')}/{}.webp[Q=90]`), rss),
     ];
-    const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: mixed.reduce((n, r) => n + r.ours, 0), baseline: mixed.reduce((n, r) => n + r.baseline, 0), target: '<= 1.10' };
+    const sum = (pick: (r: Row) => number) => mixed.reduce((n, r) => n + pick(r), 0);
+    const mixedRow: Row = { name: '1. mixed batch (sum of the four)', ours: sum((r) => r.ours), baseline: sum((r) => r.baseline), target: '<= 1.10', cpu: { ours: sum((r) => r.cpu.ours), baseline: sum((r) => r.cpu.baseline) } };
     rows.push({ ...mixed[0]!, name: 'MP4->MP3 x20', target: '' }, ...mixed.slice(1), mixedRow);
   }
   if (wanted(2)) rows.push(compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`])));
@@ -181,7 +221,7 @@ async function main(): Promise<void> {
     rows.push(compare('5. 1000 small PNG->JPG vs sharp direct (one in flight per core)', '<= 1.10', () => ours(inputs.thousand!, 'jpg', out('k')), () => {
       fresh(out('kn'));
       return timed(process.execPath, [path.join(ROOT, 'test/bench/sharpDirect.mjs'), inputs.thousand!, out('kn'), 'jpg']);
-    }));
+    }, undefined, before(inputs.thousand!, 'jpg', out('k'))));
   }
   if (mp3 && wanted(6)) rows.push(mp3);
   // The fixed cost of a video job: the whole command (Node's start, reading the input, the check) against ffmpeg alone.
@@ -189,7 +229,7 @@ async function main(): Promise<void> {
     rows.push(compare('8. MP4->MP4 remux of a compatible 20 s 720p clip vs ffmpeg -c copy', '<= 2', () => ours(inputs.clip720!, 'mp4', out('copy')), () => {
       fresh(out('copyn'));
       return timed('ffmpeg', ['-nostdin', '-v', 'error', '-i', inputs.clip720!, '-c', 'copy', path.join(out('copyn'), 'clip720.mp4')]);
-    }));
+    }, undefined, before(inputs.clip720!, 'mp4', out('copy'))));
   }
   const queued10k: number[] = [];
   if (wanted(7)) {
@@ -199,13 +239,19 @@ async function main(): Promise<void> {
       return run;
     }, () => ours(inputs.thousand!, 'jpg', out('1k')), rss10k));
   }
+  const caCerts = extraCaCertsCost();
+  const withBefore = rows.some((r) => r.before !== undefined);
+  const ratio = (a: number | undefined, b: number) => (a === undefined || b === 0 ? '' : (a / b).toFixed(2));
+  const beforeCells = (r: Row) => (withBefore ? ` ${r.before?.toFixed(2) ?? ''} | ${ratio(r.before, r.baseline)} | ${ratio(r.cpu.before, r.cpu.baseline)} |` : '');
   const lines = [
     `Machine: ${CORES} cores; ${version('ffmpeg', ['-version'])}; heif-convert ${version('heif-convert', ['--help'])}; ${version('vips', ['--version'])}; Node ${process.version}; median of ${RUNS} runs`,
+    ...(withBefore ? [`"before" runs ${path.relative(ROOT, BEFORE!)}, interleaved with ours and the baseline in the same runs`] : []),
     '',
-    '| benchmark | ours (s) | baseline (s) | ours / baseline | target |',
-    '|---|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.ours.toFixed(2)} | ${r.baseline.toFixed(2)} | ${(r.ours / r.baseline).toFixed(2)}${r === remux ? ` (${(r.baseline / r.ours).toFixed(1)}x faster)` : ''} | ${r.target} |`),
+    `| benchmark | ours (s) | baseline (s) | ours / baseline | CPU ours / baseline |${withBefore ? ' before (s) | before / baseline | CPU before / baseline |' : ''} target |`,
+    `|---|---:|---:|---:|---:|${withBefore ? '---:|---:|---:|' : ''}---|`,
+    ...rows.map((r) => `| ${r.name} | ${r.ours.toFixed(2)} | ${r.baseline.toFixed(2)} | ${(r.ours / r.baseline).toFixed(2)}${r === remux ? ` (${(r.baseline / r.ours).toFixed(1)}x faster)` : ''} | ${ratio(r.cpu.ours, r.cpu.baseline)} |${beforeCells(r)} ${r.target} |`),
     '',
+    ...(caCerts ? [caCerts] : []),
     ...(rss.length > 0 ? [`Peak RSS of the CLI on the mixed batch: ${Math.max(...rss).toFixed(0)} MB (target < 1024 MB)`] : []),
     ...(rss10k.length > 0 ? [
       `Peak RSS of the CLI on 10,000 files: ${Math.max(...rss10k).toFixed(0)} MB (target < 400 MB)`,

@@ -136,7 +136,7 @@ export function convertOurs(input: string, target: string, level: Level, outDir:
 }
 
 export function requireBuild(): void {
-  if (!existsSync(path.join(ROOT, 'out/main/cli.js'))) throw new Error('out/ is missing: run "npx electron-vite build" first.');
+  if (!existsSync(path.join(ROOT, 'out/main/cli.cjs'))) throw new Error('out/ is missing: run "npx electron-vite build" first.');
 }
 
 /**

@@ -39,6 +39,26 @@ async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void
   }
 }
 
+/** Sends a signal to a process that may have ended meanwhile. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // It ended.
+  }
+}
+
+/** Polls `read` until `done` holds of its value or `timeoutMs` has passed; the last value either way. */
+async function settled<T>(read: () => T, done: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const started = Date.now();
+  let value = read();
+  while (!done(value) && Date.now() - started < timeoutMs) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    value = read();
+  }
+  return value;
+}
+
 const HAS_HEIF_CONVERT = (() => {
   try {
     execFileSync('sh', ['-c', 'command -v heif-convert || command -v heif-dec']);
@@ -75,10 +95,14 @@ describe('jobs you can trust (real processes)', () => {
     const args = ['convert', input, '--to', 'jpg', '--out', out, '--json'];
     const first = startCli(args, { CONVERTR_HOME: home });
     await until(() => processesMentioning(input).some((pid) => /heif-(convert|dec)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))));
+    // Frozen, a decoder cannot finish on its own: only the signal its parent's death sends can end it, however
+    // long the wait, so the wait below can be generous without letting a decoder that outlives the command pass.
+    for (const pid of processesMentioning(input).filter((pid) => pid !== first.child.pid)) signal(pid, 'SIGSTOP');
     first.child.kill('SIGKILL');
     await first.done;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(processesMentioning(input), 'a decoder outlived the killed command').toEqual([]);
+    const outlived = await settled(() => processesMentioning(input), (pids) => pids.length === 0, 10_000);
+    for (const pid of outlived) signal(pid, 'SIGKILL');
+    expect(outlived, 'a decoder outlived the killed command').toEqual([]);
 
     const second = await runCli(args, { CONVERTR_HOME: home });
     expect(second.code, second.stderr).toBe(0);

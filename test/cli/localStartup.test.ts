@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
@@ -7,8 +7,8 @@ import { makeMedia, removeDir, tempDir } from '../helpers/media';
 const RECORDER = path.resolve('test/helpers/moduleRecorder.mjs');
 
 // What a short local job must not pay for at start: the hosted routing (and zod, which its response schemas build
-// at load), sharp for a video, keytar and the folder watcher.
-const NOT_FOR_A_LOCAL_VIDEO = /\/node_modules\/(zod|sharp|keytar|chokidar)\/|\/main\/core\/hosted\/(jobRouter|hostedResponses|hostedErrors|hostedAccess|httpExchange)\.ts$/;
+// at load), sharp for a video, keytar, the folder watcher, and the search of `bindings` for SQLite's addon.
+const NOT_FOR_A_LOCAL_VIDEO = /\/node_modules\/(zod|sharp|keytar|chokidar|bindings)\/|\/main\/core\/hosted\/(jobRouter|hostedResponses|hostedErrors|hostedAccess|httpExchange)\.ts$/;
 
 describe('a local convert at start', () => {
   let dir: string;
@@ -18,12 +18,24 @@ describe('a local convert at start', () => {
   });
   afterAll(() => removeDir(dir));
 
-  it('remuxes an MP4 without loading the hosted routing, zod, sharp, keytar or the watcher', async () => {
+  it('remuxes an MP4 without loading the hosted routing, zod, sharp, keytar, the watcher or bindings', async () => {
     const log = path.join(dir, 'modules.log');
     const run = await runCli(['convert', path.join(dir, 'clip.mp4'), '--to', 'mp4', '--out', path.join(dir, 'out')], { NODE_OPTIONS: `--import ${RECORDER}`, CONVERTR_TEST_MODULE_LOG: log });
     expect(run.code, run.stderr).toBe(0);
     const loaded = [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))];
     expect(loaded.some((url) => url.endsWith('/main/cli/convertCommand.ts'))).toBe(true);
     expect(loaded.filter((url) => NOT_FOR_A_LOCAL_VIDEO.test(url))).toEqual([]);
+  });
+
+  it('ends without checkpointing the database: the next command reads what the first left in the WAL', async () => {
+    const home = path.join(dir, 'home-wal');
+    const first = await runCli(['convert', path.join(dir, 'clip.mp4'), '--to', 'mp4', '--out', path.join(dir, 'out-wal'), '--json'], { CONVERTR_HOME: home });
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'succeeded' });
+    expect(existsSync(path.join(home, 'convertr.db-wal'))).toBe(true);
+    const again = await runCli(['convert', path.join(dir, 'clip.mp4'), '--to', 'mp4', '--out', path.join(dir, 'out-wal'), '--json'], { CONVERTR_HOME: home });
+    expect(again.code, again.stderr).toBe(0);
+    const stats = await runCli(['stats', '--json'], { CONVERTR_HOME: home });
+    expect(JSON.parse(stats.stdout)).toMatchObject({ totalRequests: 2, pairs: [{ pair: 'MP4->MP4', succeeded: 2 }] });
   });
 });

@@ -25,6 +25,23 @@ describe('pairs are named by what was recognised, never UNKNOWN', () => {
     writeFileSync(text, 'just words');
     expect(failed(text).pair).toBe('DOC->MP3');
     expect(failed(path.join(dir, 'gone'))).toMatchObject({ pair: 'Unrecognised file->MP3' });
+    expect(failed(path.join(dir, 'gone'))).not.toHaveProperty('inputFormat');
+  });
+
+  it('names bytes that are not the format their name claims by what they are, and the report carries what they are', () => {
+    const text = path.join(dir, 'holiday.mp4');
+    writeFileSync(text, 'These are my holiday notes, not a video.\n');
+    expect(failed(text)).toMatchObject({ pair: 'Text file->MP3', inputFormat: null });
+    const junk = path.join(dir, 'junk.wav');
+    writeFileSync(junk, Buffer.from([0x00, 0x13, 0x37, 0xfe, 0x80, 0x01, 0x02, 0x9c, 0x44, 0x00, 0xaa, 0x55, 0x10, 0x20, 0x30, 0x40]));
+    expect(failed(junk)).toMatchObject({ pair: 'Unrecognised file->MP3', inputFormat: null });
+    const renamed = path.join(dir, 'clip.mp4');
+    copyFileSync(corpus('audio/sixchan.wav'), renamed);
+    expect(failed(renamed)).toMatchObject({ pair: 'WAV->MP3', inputFormat: 'wav' });
+    // A name that claims no format stays the name (XYZ->MP3), but the report still knows the bytes are no media.
+    const letter = path.join(dir, 'letter.xyz');
+    writeFileSync(letter, 'just words');
+    expect(failed(letter)).toMatchObject({ pair: 'XYZ->MP3', inputFormat: null });
   });
 });
 

@@ -127,7 +127,10 @@ describe('the window fits 1280x800 and 800x600, light and dark', () => {
   });
 
   it('keeps "Add files…" on one line and the toolbar on one row with rows in the queue, and a failed row\'s error, advice and actions apart', async () => {
-    await dropFiles(page, [{ name: 'holiday-notes-from-the-summer-trip.mp4', bytes: Buffer.from('These are my holiday notes, not a video.\n') }]);
+    // An MP4 cut off after its first box: damaged, so it fails (Smart would skip it), and Retry offers what an MP4 can become.
+    const cutOff = Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from('ftypisom'), Buffer.from([0, 0, 2, 0]), Buffer.from('isommp41'), Buffer.alloc(64)]);
+    await page.getByLabel('Target format').selectOption('mp3');
+    await dropFiles(page, [{ name: 'holiday-notes-from-the-summer-trip.mp4', bytes: cutOff }]);
     const row = page.getByRole('listitem', { name: 'holiday-notes-from-the-summer-trip.mp4: Failed' });
     await row.waitFor({ timeout: 30_000 });
     const problems: string[] = [];

@@ -55,7 +55,7 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 export const BUILT_CLI = fileURLToPath(new URL('../../bin/convertr.js', import.meta.url));
 
 export function startBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<CliRun> } {
-  if (!existsSync(fileURLToPath(new URL('../../out/main/cli.js', import.meta.url)))) throw new Error('out/ is missing: run "npx electron-vite build" (npm test does) before these tests.');
+  if (!existsSync(fileURLToPath(new URL('../../out/main/cli.cjs', import.meta.url)))) throw new Error('out/ is missing: run "npx electron-vite build" (npm test does) before these tests.');
   const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd: ROOT, env: { ...process.env, CONVERTR_HOME: TEST_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return collectOutput(child);
 }

@@ -6,7 +6,7 @@ import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation'
 import { describeFacts, formatDuration } from '../../renderer/src/lib/format';
 
 const facts = appFacts();
-const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 } };
+const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 }, encodingSpeed: 'balanced' };
 
 describe('chart axis steps', () => {
   it('starts at 0 and reaches the maximum in at most five round steps', () => {

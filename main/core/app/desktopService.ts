@@ -4,7 +4,7 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import { AppError } from '../errors.js';
 import { errorForPeople } from '../errorWords.js';
-import { formatLabel, inputFormatFromName, inputKind, type OutputFormat } from '../formats.js';
+import { formatLabel, inputFormatFromName, inputKind, type InputFormat, type OutputFormat } from '../formats.js';
 import { expandInputs, fileSize, type InputEntry } from '../inputFiles.js';
 import { selectInputs, type OutputMemory } from '../queue/folderInputs.js';
 import { smartTargetForKind } from '../engine/plan/smartTarget.js';
@@ -16,10 +16,9 @@ export type PresetEstimate = SizeEstimate & { preset: string };
 import type { MediaProber } from '../engine/ports.js';
 import type { JobSnapshot } from '../jobs/jobState.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
-import type { LaunchedJob } from '../queue/jobLauncher.js';
+import type { ClaimedJob, LaunchedJob } from '../queue/jobLauncher.js';
 import type { QueuedJob } from '../queue/ports.js';
 import type { BatchSpec, DiscardReport, InterruptedBatch } from '../queue/persistentQueue.js';
-import type { JobControl } from '../jobs/jobContext.js';
 import type { JobIdSource } from '../jobs/jobIds.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { TelemetryStore } from '../telemetry/ports.js';
@@ -33,6 +32,7 @@ import type { MediaFacts } from '../engine/identify/mediaFacts.js';
 import { FINISHED_STATUSES, finishedRowOf, type JobHistoryStore } from './jobHistory.js';
 import type { ThumbnailSource } from './thumbnails.js';
 import type { CommittedFile } from '../fileIdentity.js';
+import { settingsSpeed, withDefaultSpeed } from './defaultSpeed.js';
 
 /** The durable queue as the desktop needs it (PersistentQueue implements it). */
 export interface DurableQueue {
@@ -47,13 +47,33 @@ export interface DurableQueue {
   batchJobs(batchKey: string): QueuedJob[];
   /** Gives up interrupted command-line batches (all, or one): partial files removed, jobs cancelled, outputs in place kept. */
   discardInterrupted(batchKey?: string): DiscardReport;
+  /** Claims the jobs for this process in one transaction: undefined where another process owns one. */
+  claim(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[];
   /**
-   * Claims one stored job and puts it on the scheduler; `onEnd` is called once with its report. A cancelled
-   * job is put back in the queue when `requeueOnCancel()` says so (quitting), else recorded as cancelled.
-   * Undefined when another process owns the job.
+   * The claimed jobs wait in the launcher, in order, each routed when a slot could take it (the router then sees
+   * the backlog and the timings finished so far); `id` is the job's row, which its scheduler job takes.
    */
-  /** `onWaiting` hears that the job waits for another process converting the same file (its pid). */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined;
+  admit(claims: readonly (ClaimedJob & { id: number })[], hooks: RowHooks): void;
+  /** Puts a job not routed yet just before another one not routed yet (last without one). */
+  moveWaiting(jobId: number, beforeJobId: number | undefined): boolean;
+  /** Looks at the waiting jobs again now (one was cancelled, or the app quits). */
+  wake(): void;
+  /** While held (paused), no waiting job is routed. */
+  hold(held: boolean): void;
+}
+
+/** What the window hears of each job it admitted, by the job's row id. */
+export interface RowHooks {
+  /** Called once with its report. */
+  onEnd(id: number, report: JobReport): void;
+  /** Routed: the scheduler it runs on (under the row's id) and its process control. */
+  onStarted(id: number, launched: LaunchedJob): void;
+  /** It waits for another process converting the same file (that process's pid). */
+  onWaiting(id: number, ownerPid: number): void;
+  /** No longer wanted before it was routed: it ends as a cancelled job does. */
+  stopped(id: number): boolean;
+  /** A cancelled job goes back to the queue (quitting) instead of ending cancelled. */
+  requeueOnCancel(): boolean;
 }
 
 /** Why a file of a drop got no row of its own: every file of a drop is accounted for. */
@@ -95,6 +115,8 @@ export interface JobViewData {
   outputFacts: MediaFacts | null;
   /** Hybrid: why the row runs where it does, with its predicted and actual cost. */
   route?: JobRouteView | null;
+  /** A row that ended without a result: what its bytes are, null when no media (JobReport.inputFormat). */
+  inputFormat?: InputFormat | null;
 }
 
 /**
@@ -141,8 +163,12 @@ export interface DesktopServiceDeps {
  */
 export class DesktopService {
   private readonly views = new Map<number, JobViewData>();
-  private readonly schedulerOf = new Map<number, Scheduler<ConversionResult>>();
-  private readonly controlOf = new Map<number, JobControl>();
+  /** Rows whose job is routed and not ended: its scheduler (the job has the row's id there) and its process control. */
+  private readonly runOf = new Map<number, LaunchedJob>();
+  /** Rows whose job waits in the launcher for its route: the stored job's id. */
+  private readonly waitingJobOf = new Map<number, number>();
+  /** Waiting rows the user cancelled: the launcher ends them when it looks again. */
+  private readonly cancelledRows = new Set<number>();
   private readonly presetOf = new Map<number, string | null>();
   /** The history key of each finished row that is kept. */
   private readonly historyKeyOf = new Map<number, string>();
@@ -208,15 +234,17 @@ export class DesktopService {
     const jobIds: number[] = [];
     const settings = this.deps.settings.get();
     for (const [format, group] of byTarget) {
-      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, options);
+      const formatOptions = withDefaultSpeed(options, format, settingsSpeed(settings));
+      const selection = selectInputs(group, format, settings.outputFolder, this.deps.queue.outputs, false, formatOptions);
       for (const report of [...selection.skipped, ...selection.alreadyConverted]) skipped.push({ path: report.input, reason: report.notes[0] ?? 'Skipped.' });
       if (selection.inputs.length === 0) continue;
-      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
-      for (const job of jobs) {
-        const id = job.state === 'queued' ? this.launch(job, batchId, preset?.name ?? null) : undefined;
+      const { jobs } = this.deps.queue.submit({ inputs: selection.inputs, target: format, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options: formatOptions });
+      const ids = this.admit(jobs, batchId, preset?.name ?? null);
+      jobs.forEach((job, i) => {
+        const id = ids[i];
         if (id !== undefined) jobIds.push(id);
         else skipped.push({ path: job.inputPath, reason: notLaunchedReason(job) });
-      }
+      });
     }
     // Every skipped row joins the batch before any ends: a batch of skipped files alone finishes once, with all of them.
     const skippedIds = smartSkips.map((skip) => this.addSkippedRow(batchId, skip.path, skip.reason, preset?.name ?? null, options));
@@ -255,12 +283,15 @@ export class DesktopService {
     const rest = queued.filter((id) => id !== jobId);
     const beside = typeof where === 'object' ? rest.indexOf('before' in where ? where.before : where.after) : -1;
     const to = typeof where === 'object' ? (beside < 0 ? -1 : 'before' in where ? beside : beside + 1) : where === 'top' ? 0 : where === 'up' ? at - 1 : at + 1;
-    const scheduler = this.schedulerOf.get(jobId);
-    if (at >= 0 && to >= 0 && to < queued.length && to !== at && scheduler) {
+    const scheduler = this.runOf.get(jobId)?.scheduler;
+    const waitingJob = this.waitingJobOf.get(jobId);
+    if (at >= 0 && to >= 0 && to < queued.length && to !== at && (scheduler || waitingJob !== undefined)) {
       const moved = rest;
       moved.splice(to, 0, jobId);
-      const before = moved.slice(to + 1).find((id) => this.schedulerOf.get(id) === scheduler);
-      scheduler.moveQueued(jobId, before);
+      const after = moved.slice(to + 1);
+      // A row routed already moves among its scheduler's queued jobs; one not routed yet, in the launcher's waiting order.
+      if (scheduler) scheduler.moveQueued(jobId, after.find((id) => this.runOf.get(id)?.scheduler === scheduler));
+      else this.deps.queue.moveWaiting(waitingJob!, this.waitingJobOf.get(after.find((id) => this.waitingJobOf.has(id)) ?? -1));
       const slots = [...this.views.values()];
       let next = 0;
       const reordered = slots.map((view) => (view.status === 'queued' ? this.views.get(moved[next++]!)! : view));
@@ -271,7 +302,12 @@ export class DesktopService {
   }
 
   cancel(jobId: number): boolean {
-    return this.schedulerOf.get(jobId)?.cancel(jobId) ?? false;
+    const run = this.runOf.get(jobId);
+    if (run) return run.scheduler.cancel(jobId);
+    if (!this.waitingJobOf.has(jobId)) return false;
+    this.cancelledRows.add(jobId);
+    this.deps.queue.wake();
+    return true;
   }
 
   /**
@@ -289,12 +325,13 @@ export class DesktopService {
       : this.choiceOptions({ preset: change.preset !== undefined ? change.preset : this.presetOf.get(jobId) ?? null });
     const presetName = keep ? view.preset : preset?.name ?? null;
     const target = change.target ?? (change.preset ? preset?.target : undefined) ?? view.target;
-    assertOptionsFit(options, target);
     const settings = this.deps.settings.get();
-    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options });
+    const jobOptions = withDefaultSpeed(options, target, keep ? 'balanced' : settingsSpeed(settings));
+    assertOptionsFit(jobOptions, target);
+    const { jobs } = this.deps.queue.submit({ inputs: [view.input], target, outputDir: settings.outputFolder, cohort: settings.clientCohort, origin: 'window', options: jobOptions });
     const job = jobs.find((j) => j.state === 'queued');
     if (!job) throw new AppError('USAGE', 'That file is already queued.');
-    const id = this.launch(job, this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), presetName);
+    const [id] = this.admit([job], this.tracker.isOpen(view.batchId) ? view.batchId : this.tracker.open(), presetName);
     if (id === undefined) throw new AppError('USAGE', 'That file is being converted by another Convertr process.');
     this.forget(jobId);
     return id;
@@ -316,8 +353,7 @@ export class DesktopService {
       this.historyKeyOf.delete(jobId);
     }
     this.views.delete(jobId);
-    this.schedulerOf.delete(jobId);
-    this.controlOf.delete(jobId);
+    this.runOf.delete(jobId);
     this.presetOf.delete(jobId);
     this.committedOf.delete(jobId);
   }
@@ -362,13 +398,14 @@ export class DesktopService {
   /** Nothing new starts, and running jobs stop where they are: their processes are suspended (POSIX). */
   pause(): void {
     this.paused = true;
+    this.deps.queue.hold(true);
     for (const scheduler of this.deps.schedulers) scheduler.pause();
-    for (const [id, control] of this.controlOf) if (this.views.get(id)?.status === 'running') this.applyPause(id, control.pause());
+    for (const [id, { control }] of this.runOf) if (this.views.get(id)?.status === 'running') this.applyPause(id, control.pause());
   }
 
   resume(): void {
     this.paused = false;
-    for (const [id, control] of this.controlOf) {
+    for (const [id, { control }] of this.runOf) {
       const view = this.views.get(id);
       control.resume();
       if (view && view.status === 'paused') view.status = 'running';
@@ -376,6 +413,7 @@ export class DesktopService {
       if (view) this.emit(id);
     }
     for (const scheduler of this.deps.schedulers) scheduler.resume();
+    this.deps.queue.hold(false);
   }
 
   private applyPause(id: number, state: 'running' | 'paused' | 'cannot-pause'): void {
@@ -435,9 +473,9 @@ export class DesktopService {
   private launchAll(jobs: readonly QueuedJob[]): number {
     if (jobs.length === 0) return 0;
     const batchId = this.tracker.open();
-    const launched = jobs.filter((job) => this.launch(job, batchId) !== undefined).length;
+    const admitted = this.admit(jobs, batchId).filter((id) => id !== undefined).length;
     this.tracker.closeIfEmpty(batchId);
-    return launched;
+    return admitted;
   }
 
   /**
@@ -447,6 +485,8 @@ export class DesktopService {
   async persistForQuit(): Promise<number> {
     this.quitting = true;
     const active = this.activeCount();
+    // Jobs not routed yet stay queued for the next start.
+    this.deps.queue.wake();
     for (const scheduler of this.deps.schedulers) {
       scheduler.pause();
       scheduler.cancelAll();
@@ -476,26 +516,44 @@ export class DesktopService {
     return id;
   }
 
-  private launch(job: QueuedJob, batchId: number, preset: string | null = null): number | undefined {
-    let id = 0;
-    const launched = this.deps.queue.launch(job, (report) => this.onEnd(id, report), () => this.quitting, (ownerPid) => this.onWaiting(id, ownerPid));
-    if (!launched) return undefined;
-    id = launched.id;
-    const { scheduler } = launched;
-    this.schedulerOf.set(id, scheduler);
-    this.controlOf.set(id, launched.control);
-    this.presetOf.set(id, preset === null ? null : presetId(preset));
-    this.views.set(id, {
-      id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
-      pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
-      inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
-      preset, optionsSummary: describeOptions(job.options), options: job.options, inputFacts: null, outputFacts: null,
+  /**
+   * Claims the queued jobs and shows a row for each this process won, before any is routed; the launcher routes
+   * them when a slot could take them. The row id of each job, undefined where it is not queued or another process owns it.
+   */
+  private admit(jobs: readonly QueuedJob[], batchId: number, preset: string | null = null): (number | undefined)[] {
+    const claims = this.deps.queue.claim(jobs.filter((job) => job.state === 'queued'));
+    const rows = new Map<number, number>();
+    const admitted = claims.filter((claim) => claim !== undefined).map((claim) => {
+      const { job } = claim;
+      const id = this.deps.ids.next();
+      rows.set(job.id, id);
+      this.waitingJobOf.set(id, job.id);
+      this.presetOf.set(id, preset === null ? null : presetId(preset));
+      this.views.set(id, {
+        id, batchId, input: job.inputPath, name: path.basename(job.inputPath), target: job.target,
+        pair: guessPair(job.inputPath, job.target), mode: 'local', status: 'queued', pauseNote: null, progress: 0, etaSeconds: null,
+        inputBytes: fileSize(job.inputPath), outputBytes: null, output: null, notes: [], error: null, finishedAt: null,
+        preset, optionsSummary: describeOptions(job.options), options: job.options, inputFacts: null, outputFacts: null,
+      });
+      this.tracker.add(batchId, id);
+      this.emit(id);
+      return { ...claim, id };
     });
-    this.tracker.add(batchId, id);
-    const current = scheduler.get(id);
+    this.deps.queue.admit(admitted, {
+      onEnd: (id, report) => this.onEnd(id, report),
+      onStarted: (id, launched) => this.onStarted(id, launched),
+      onWaiting: (id, ownerPid) => this.onWaiting(id, ownerPid),
+      stopped: (id) => this.quitting || this.cancelledRows.has(id),
+      requeueOnCancel: () => this.quitting,
+    });
+    return jobs.map((job) => rows.get(job.id));
+  }
+
+  private onStarted(id: number, launched: LaunchedJob): void {
+    this.waitingJobOf.delete(id);
+    this.runOf.set(id, launched);
+    const current = launched.scheduler.get(id);
     if (current) this.onSnapshot(current);
-    else this.emit(id);
-    return id;
   }
 
   /** The row says who converts its file meanwhile; it becomes that conversion's result. */
@@ -509,7 +567,7 @@ export class DesktopService {
   private onSnapshot(snapshot: JobSnapshot<ConversionResult>): void {
     const view = this.views.get(snapshot.id);
     if (!view) return;
-    const control = this.controlOf.get(snapshot.id);
+    const control = this.runOf.get(snapshot.id)?.control;
     view.status = snapshot.status === 'running' && control?.state === 'paused' ? 'paused' : snapshot.status;
     view.progress = snapshot.progress;
     view.etaSeconds = snapshot.etaSeconds ?? null;
@@ -525,7 +583,9 @@ export class DesktopService {
 
   private onEnd(id: number, report: JobReport): void {
     const view = this.views.get(id);
-    this.controlOf.delete(id);
+    this.runOf.delete(id);
+    this.waitingJobOf.delete(id);
+    this.cancelledRows.delete(id);
     if (view) {
       view.status = report.status;
       view.pauseNote = null;
@@ -533,6 +593,7 @@ export class DesktopService {
       view.output = report.status === 'skipped' ? null : report.output;
       if (report.status === 'succeeded' && report.committed) this.committedOf.set(id, report.committed);
       view.pair = report.pair;
+      view.inputFormat = report.inputFormat;
       view.mode = report.mode;
       view.notes = report.notes;
       view.error = report.error && errorForPeople(report.error);

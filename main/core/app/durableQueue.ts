@@ -1,9 +1,9 @@
 import type { PersistentQueue } from '../queue/persistentQueue.js';
 import type { JobLauncher } from '../queue/jobLauncher.js';
-import type { QueueStore } from '../queue/ports.js';
+import type { QueueStore, QueuedJob } from '../queue/ports.js';
 import type { DurableQueue } from './desktopService.js';
 
-/** The desktop's view of the durable queue: batches from PersistentQueue, jobs started one by one by the JobLauncher. */
+/** The desktop's view of the durable queue: batches from PersistentQueue, jobs claimed and routed late by the JobLauncher. */
 export function durableQueue(queue: PersistentQueue, store: QueueStore, launcher: JobLauncher): DurableQueue {
   const windowBatches = () => new Set(queue.pendingBatches('window'));
   return {
@@ -24,6 +24,15 @@ export function durableQueue(queue: PersistentQueue, store: QueueStore, launcher
       store.setStoppedByUser(batchKey, false);
       return store.batch(batchKey).filter((job) => job.state === 'queued');
     },
-    launch: (job, onEnd, requeueOnCancel, onWaiting) => launcher.launch(job, onEnd, requeueOnCancel, onWaiting),
+    claim: (jobs) => launcher.claimAll(jobs),
+    admit: (claims, hooks) => {
+      const rowOf = new Map(claims.map((claim) => [claim.job.id, claim.id]));
+      const row = (job: QueuedJob) => rowOf.get(job.id)!;
+      launcher.admitClaimed(claims, (job) => (report) => hooks.onEnd(row(job), report), hooks.requeueOnCancel, (job) => hooks.stopped(row(job)),
+        (job, launched) => hooks.onStarted(row(job), launched), (job, ownerPid) => hooks.onWaiting(row(job), ownerPid));
+    },
+    moveWaiting: (jobId, beforeJobId) => launcher.move(jobId, beforeJobId),
+    wake: () => launcher.wake(),
+    hold: (held) => launcher.hold(held),
   };
 }

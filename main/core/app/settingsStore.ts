@@ -8,6 +8,7 @@ import { DEFAULT_API_URL, parseApiUrl } from '../hosted/hostedPlan.js';
 import { MODE_PREFERENCES } from '../modes.js';
 import { cohortOf } from '../telemetry/cohort.js';
 import { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem } from '../engine/run/outputName.js';
+import { SPEEDS } from '../engine/plan/conversionOptions.js';
 
 /** Jobs at once for a kind: at least 1, at most the hosted plan's ceiling (none for pictures). */
 const lane = (kind: MediaKind) => z.number().int().min(1).max(PLAN_CEILINGS[kind]);
@@ -29,6 +30,8 @@ const storedSettingsSchema = z.object({
   concurrency: z.object({ video: lane('video'), audio: lane('audio'), image: lane('image') }).nullable().default(null),
   /** The window's output name template ("{name}-{preset}"); null: the input's name. */
   nameTemplate: z.string().max(MAX_NAME_TEMPLATE_LENGTH).refine((t) => nameTemplateProblem(t) === undefined).nullable().default(null),
+  /** The video encoder's speed for the window's conversions whose preset or row chooses none. */
+  encodingSpeed: z.enum(SPEEDS).default('balanced'),
 });
 
 /** Earlier versions defaulted to this address, where no service answers; a stored copy of it means the default. */
@@ -48,6 +51,7 @@ export interface SettingsChange {
   onDrop?: StoredSettings['onDrop'];
   concurrency?: NonNullable<StoredSettings['concurrency']>;
   nameTemplate?: string | null;
+  encodingSpeed?: StoredSettings['encodingSpeed'];
 }
 
 /** settings.json in the data folder: no secrets, and a client label only as its cohort hash. */

@@ -1,8 +1,8 @@
 import { billableMinutes } from '../telemetry/billing.js';
 import { COST_PER_MINUTE } from '../telemetry/stats.js';
 import type { ErrorPayload } from '../errors.js';
-import type { OutputFormat } from '../formats.js';
-import { pairFromContent, pairFromName } from '../pairName.js';
+import type { InputFormat, OutputFormat } from '../formats.js';
+import { contentOf, pairFromContent, pairFromName } from '../pairName.js';
 import type { JobSnapshot } from './jobState.js';
 import type { ConversionMode } from '../engine/run/fileConverter.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
@@ -27,6 +27,11 @@ export interface JobReport {
   notes: string[];
   /** The output file the job committed (device and inode), when it wrote one. */
   committed?: CommittedFile;
+  /**
+   * A job that ended without a result: what its bytes were found to be, a format, or null when they are no
+   * media at all (a text file named .mp4); absent when only its name is known.
+   */
+  inputFormat?: InputFormat | null;
 }
 
 /** The pair a job will be, from the input's name, until its content says otherwise. */
@@ -62,11 +67,13 @@ export function succeededReport(result: ConversionResult, mode: ConversionMode =
 export function reportFor(input: string, target: OutputFormat, job: JobSnapshot<ConversionResult>, mode: ConversionMode = 'local'): JobReport {
   if (job.status === 'succeeded' && job.result) return succeededReport(job.result, mode);
   const error: ErrorPayload | undefined = job.error;
+  const content = contentOf(input, error?.code);
   return {
     input,
     output: null,
     status: job.status === 'cancelled' ? 'cancelled' : 'failed',
-    pair: pairFromContent(input, target),
+    pair: pairFromContent(input, target, content),
+    ...(content ? { inputFormat: 'format' in content ? content.format : null } : {}),
     mode,
     runtimeMs: Math.round((job.finishedAt ?? 0) - (job.startedAt ?? job.finishedAt ?? 0)),
     billableMinutes: 0,

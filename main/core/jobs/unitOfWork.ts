@@ -44,6 +44,8 @@ export interface UnitDeps {
   pollMs?: number;
   /** Tells that this job now waits for a unit another process converts (the window shows it as a row). */
   onWaiting?: (request: ConversionRequest, ownerPid: number) => void;
+  /** When the job was asked for (admitted, before it waited for its route); now when absent. */
+  since?: number;
 }
 
 /** The unit a request is: the input's identity (device, inode, size, mtime), the target, the output folder and the options. */
@@ -73,8 +75,8 @@ function cancelled(signal: AbortSignal | undefined): boolean {
  */
 export function convertingOnce(converter: FileConverter, deps: UnitDeps): FileConverter {
   const { units, owner } = deps;
-  // Made for one job when it is started (queued on its scheduler), not when a slot takes it.
-  const since = owner.now();
+  // A unit another job of its front end finished after this one was asked for is not converted again.
+  const since = deps.since ?? owner.now();
   return {
     async convert(request: ConversionRequest, signal?: AbortSignal, onProgress?: ProgressListener, hooks?: ConversionHooks): Promise<ConversionResult> {
       const key = unitKeyOf(request);

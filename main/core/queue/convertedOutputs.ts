@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import type { OutputFormat } from '../formats.js';
 import { DEFAULT_OPTIONS, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { ConvertedOutput } from './ports.js';
@@ -12,16 +12,10 @@ export function requestKeyOf(target: OutputFormat, outputDir: string | null, opt
   return JSON.stringify({ target, outputDir, ...chosen });
 }
 
-export interface Fingerprint {
-  size: number;
-  mtimeMs: number;
-}
-
-export function inputFingerprint(file: string): Fingerprint | undefined {
+export function inputFingerprint(file: string): Stats | undefined {
   try {
     // A missing file is the common answer (an earlier output since deleted): no exception for it.
-    const info = statSync(file, { throwIfNoEntry: false });
-    return info && { size: info.size, mtimeMs: info.mtimeMs };
+    return statSync(file, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
@@ -31,6 +25,6 @@ export function inputFingerprint(file: string): Fingerprint | undefined {
  * The earlier output of this input for this request, when it is still in place: the input has the size and
  * modification time it had then (unchanged content) and the output file is still there with its size.
  */
-export function outputStillInPlace(outputs: readonly ConvertedOutput[], input: Fingerprint): ConvertedOutput | undefined {
+export function outputStillInPlace(outputs: readonly ConvertedOutput[], input: Pick<Stats, 'size' | 'mtimeMs'>): ConvertedOutput | undefined {
   return outputs.find((o) => o.inputSize === input.size && o.inputMtimeMs === input.mtimeMs && inputFingerprint(o.outputPath)?.size === o.outputSize);
 }

@@ -4,13 +4,10 @@ import type { InputEntry } from '../inputFiles.js';
 import { inputFingerprint, outputStillInPlace, requestKeyOf } from './convertedOutputs.js';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import { outputDirOf, type BatchInput } from './persistentQueue.js';
-import type { ConvertedOutput } from './ports.js';
+import type { QueueStore } from './ports.js';
 
 /** What the app remembers of the outputs it wrote. */
-export interface OutputMemory {
-  isConvertedOutput(file: string): boolean;
-  findOutputs(inputPath: string, requestKey: string): ConvertedOutput[];
-}
+export type OutputMemory = Pick<QueueStore, 'isConvertedOutput' | 'findOutputs'>;
 
 export interface InputSelection {
   /** What the request covers (its batch key): every input except our own outputs and files already in the target format. */

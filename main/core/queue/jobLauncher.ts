@@ -6,7 +6,7 @@ import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
 import type { JobSnapshot } from '../jobs/jobState.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import { routeNow, type ConvertedOutput, type JobRoute, type LateRouter, type QueueStore, type QueuedJob } from './ports.js';
+import { type ConvertedOutput, type JobRoute, type LateRouter, type QueueStore, type QueuedJob } from './ports.js';
 import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
 import { randomHex } from '../engine/run/randomNames.js';
@@ -24,6 +24,9 @@ interface Admitted extends ClaimedJob {
   requeueOnCancel: () => boolean;
   stopped: () => boolean;
   onStarted: ((launched: LaunchedJob) => void) | undefined;
+  onWaiting: ((ownerPid: number) => void) | undefined;
+  /** When it was admitted (its unit of work counts what other jobs finished since then). */
+  admittedAt: number;
 }
 
 /** A job this process holds, with the scratch folder and temporary name recorded with its claim. */
@@ -31,14 +34,13 @@ export interface ClaimedJob {
   job: QueuedJob;
   scratchDir: string;
   tempPath: string;
+  /** The id its scheduler job takes (a window row shown before the job is routed); a new one when absent. */
+  id?: number;
 }
 
 export interface JobLauncherDeps {
   store: QueueStore;
-  /**
-   * Where each job runs: local or hosted, on which scheduler and lane. Asked without a moment it always
-   * routes (`launch`); an admitted job is asked when a slot could take it and may be told to wait.
-   */
+  /** Where each job runs: local or hosted, on which scheduler and lane; asked when a slot could take the job, it may be told to wait. */
   route: LateRouter;
   /** This process, and how to tell whether another owner is alive. */
   owner: OwnerProbe;
@@ -76,6 +78,8 @@ export class JobLauncher {
   /** Admitted jobs routed and not ended yet. */
   private inFlight = 0;
   private pumping = false;
+  /** No waiting job is routed meanwhile (the window is paused). */
+  private onHold = false;
   private readonly idleWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: JobLauncherDeps) {}
@@ -99,32 +103,43 @@ export class JobLauncher {
   }
 
   /**
-   * `requeueOnCancel()` decides whether a cancelled job stays queued for the next run (Ctrl-C, quitting) or
-   * ends cancelled. Undefined when the job is not free: another process owns it, or this one runs it already.
-   */
-  launch(job: QueuedJob, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob | undefined {
-    const claim = this.claimAll([job])[0];
-    return claim && this.start(job, claim.scratchDir, claim.tempPath, routeNow(this.deps.route, job), onEnd, requeueOnCancel, onWaiting);
-  }
-
-  /**
    * Claims the jobs in one transaction (a folder of 10,000 files is one commit, not 10,000) but routes each only when a slot could take it: they
    * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
    * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
-   * once `stopped()` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
+   * once `stopped(job)` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
    */
-  admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: () => boolean): boolean[] {
+  admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean): boolean[] {
     const claims = this.claimAll(jobs);
     this.admitClaimed(claims.filter((claim) => claim !== undefined), onEnd, requeueOnCancel, stopped);
     return claims.map((claim) => claim !== undefined);
   }
 
   /**
-   * `admitAll` for jobs this process already holds (a rule's job is claimed as it is added); `onStarted` hears
-   * where each one runs once it is routed.
+   * `admitAll` for jobs this process already holds (a rule's job is claimed as it is added, a window's before its
+   * row is shown); `onStarted` hears where each one runs once it is routed, `onWaiting` that it waits for another
+   * process converting the same unit of work.
    */
-  admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: () => boolean, onStarted?: (job: QueuedJob, launched: LaunchedJob) => void): void {
-    for (const claim of claims) this.waiting.push({ ...claim, onEnd: onEnd(claim.job), requeueOnCancel, stopped, onStarted: onStarted && ((launched) => onStarted(claim.job, launched)) });
+  admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean,
+    onStarted?: (job: QueuedJob, launched: LaunchedJob) => void, onWaiting?: (job: QueuedJob, ownerPid: number) => void): void {
+    const admittedAt = this.deps.owner.now();
+    for (const { job, ...claim } of claims) this.waiting.push({ job, ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
+      onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)) });
+    this.pump();
+  }
+
+  /** Puts a waiting job just before another waiting one (last without one): the order they are routed in. */
+  move(jobId: number, beforeJobId: number | undefined): boolean {
+    const at = this.waiting.findIndex((admitted) => admitted.job.id === jobId);
+    if (at < 0) return false;
+    const [admitted] = this.waiting.splice(at, 1);
+    const before = this.waiting.findIndex((other) => other.job.id === beforeJobId);
+    this.waiting.splice(before < 0 ? this.waiting.length : before, 0, admitted!);
+    return true;
+  }
+
+  /** While held, waiting jobs are not routed (stopped ones still end). */
+  hold(held: boolean): void {
+    this.onHold = held;
     this.pump();
   }
 
@@ -139,7 +154,8 @@ export class JobLauncher {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
+  /** Claims the jobs for this process in one transaction: undefined where another process holds one, or it is not queued. */
+  claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
     const { store, owner } = this.deps;
     const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
     const claims = jobs.map((job, i) => (free[i]
@@ -169,7 +185,7 @@ export class JobLauncher {
         }
         const kind = outputKind(admitted.job.target);
         const ahead = held.get(kind) ?? 0;
-        if (ahead >= ASKED_WAITING_PER_PUMP) {
+        if (this.onHold || ahead >= ASKED_WAITING_PER_PUMP) {
           i++;
           continue;
         }
@@ -181,11 +197,11 @@ export class JobLauncher {
         }
         this.waiting.splice(i, 1);
         this.inFlight++;
-        const launched = this.start(admitted.job, admitted.scratchDir, admitted.tempPath, route, (report) => {
+        const launched = this.start(admitted, route, (report) => {
           this.inFlight--;
           admitted.onEnd(report);
           this.pump();
-        }, admitted.requeueOnCancel);
+        });
         admitted.onStarted?.(launched);
       }
     } finally {
@@ -207,11 +223,11 @@ export class JobLauncher {
     onEnd(report);
   }
 
-  private start(job: QueuedJob, scratchDir: string, claimedTemp: string, route: JobRoute, onEnd: (report: JobReport) => void, requeueOnCancel: () => boolean, onWaiting?: (ownerPid: number) => void): LaunchedJob {
+  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, requeueOnCancel, onWaiting, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
@@ -237,7 +253,7 @@ export class JobLauncher {
         converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.protectedInputs(job) }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
           onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
-        })), settle);
+        })), settle, runId);
     return { id, scheduler, control };
   }
 }

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
-import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe } from '../jobs/jobModel.js';
+import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
 import { JobLauncher } from './jobLauncher.js';
 import type { UnitStore } from '../jobs/unitOfWork.js';
-import type { BatchOrigin, LateRouter, NewJob, QueueStore, QueuedJob, RecoveryFileSystem, StoredBatch } from './ports.js';
+import type { BatchOrigin, LateRouter, NewJob, QueueStore, QueuedJob, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
 export type BatchInput = string | { path: string; subfolder: string };
@@ -61,7 +61,6 @@ export interface InterruptedBatch extends Omit<StoredBatch, 'origin' | 'ruleId'>
   files: string[];
 }
 
-/** What discarding interrupted batches did. */
 export interface DiscardReport {
   batches: number;
   /** Jobs that will not run (recorded as cancelled). */
@@ -201,16 +200,6 @@ export class PersistentQueue {
     return report;
   }
 
-  /** A live process other than this one owns some of the batch's unfinished jobs. */
-  ownerOf(batchKey: string): number | undefined {
-    return this.deps.store.batch(batchKey).find((j) => isUnfinished(j.state) && !this.free(j))?.ownerPid ?? undefined;
-  }
-
-  /** The batch with this key still has work left (it resumes instead of starting again). */
-  hasUnfinished(batchKey: string): boolean {
-    return this.deps.store.hasUnfinishedJobs(batchKey);
-  }
-
   /** Adds the batch, or returns the unfinished one with the same key so that it is resumed (or joined). */
   submit(spec: BatchSpec): { batchKey: string; resumed: boolean; jobs: QueuedJob[] } {
     // A window's drop is its own batch (two windows, or a window and the command line, never join one another's
@@ -221,7 +210,6 @@ export class PersistentQueue {
       store.setStoppedByUser(batchKey, false);
       return { batchKey, resumed: true, jobs: store.batch(batchKey) };
     }
-    if (store.batchInfo(batchKey)) store.removeBatch(batchKey);
     const options = normalizeOptions(spec.options);
     const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort, options }));
     const added = store.addBatch(batchKey, spec.origin, jobs);

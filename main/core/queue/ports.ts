@@ -1,13 +1,11 @@
 import type { OutputFormat } from '../formats.js';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import type { ConversionRecord } from '../telemetry/ports.js';
-import type { JobReport } from '../jobs/jobReport.js';
+import type { JobReport, RouteFacts } from '../jobs/jobReport.js';
 import type { ConversionMode, FileConverter } from '../engine/run/fileConverter.js';
 import type { ConversionResult } from '../engine/run/localConverter.js';
 import type { Scheduler } from '../scheduling/scheduler.js';
-import type { InterruptedJob, JobState } from '../jobs/jobModel.js';
-
-export type { RecoveryFileSystem } from '../jobs/jobModel.js';
+import type { InterruptedJob } from '../jobs/jobModel.js';
 
 /**
  * Where a batch came from: it resumes there (the window may offer to resume a command-line batch, never
@@ -27,7 +25,6 @@ export interface QueuedJob extends InterruptedJob {
   cohort: string | null;
   /** Quality, size limit, resize, metadata and conflict policy, kept with the job so that resume and retry use them. */
   options: ConversionOptions;
-  state: JobState;
 }
 
 export interface NewJob extends Pick<QueuedJob, 'inputPath' | 'target' | 'outputDir' | 'cohort'> {
@@ -57,7 +54,7 @@ export interface ConvertedOutput {
 
 /** Where queued and running jobs live so that a crash or a quit loses none of them. */
 export interface QueueStore {
-  /** Adds the batch unless one with this key exists (atomically); returns the batch's jobs and whether it was new. */
+  /** Adds the batch, in place of a finished one with this key, unless that one has work left (atomically); returns its jobs and whether it was new. */
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] };
   batch(batchKey: string): QueuedJob[];
   /** Some job of the batch is queued, running or committing (without reading the batch). */
@@ -93,8 +90,6 @@ export interface QueueStore {
    */
   finish(id: number, ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null): boolean;
   setStoppedByUser(batchKey: string, stopped: boolean): void;
-  /** Forgets a batch (the queue keeps paths only while it needs them). */
-  removeBatch(batchKey: string): void;
   /** Forgets finished batches last touched before `before` (a rule's batch is its memory and stays while the rule does). */
   removeFinishedBatches(before: number): void;
   /** An earlier output of this input and request, when one was recorded. */
@@ -114,20 +109,14 @@ export interface JobRoute {
   decision?: RouteDecision;
 }
 
-/** Where a job runs and, for hybrid, why and at what predicted and actual cost. */
-export interface RouteDecision {
+/** Where a job runs and, for hybrid, why (the `route` of its report's facts) and at what predicted and actual cost. */
+export interface RouteDecision extends Pick<RouteFacts, 'localTiming' | 'reservedUsd'> {
   mode: ConversionMode;
-  /** Hybrid's short reason (the `route` field of a JSON line). */
   reason: string | undefined;
   predictedCostUsd: number | undefined;
-  /** Hybrid: what was reserved against the budget (the most the job can be billed). */
-  reservedUsd?: number | undefined;
-  /** Hybrid: whether this machine's time came from finished jobs of the pair or from the probe's estimate. */
-  localTiming?: 'measured' | 'estimated' | undefined;
   /** What the job cost once it finished here or on the hosted API. */
   costUsd?: number | undefined;
 }
-
 
 /** What routing reads of a job, whatever its origin (a queued job, a rule's file). */
 export type RoutableJob = Pick<QueuedJob, 'batchKey' | 'inputPath' | 'target'> & { options?: ConversionOptions };
@@ -148,9 +137,3 @@ export interface RouteMoment {
  */
 export type LateRouter = (job: RoutableJob, moment?: RouteMoment) => JobRoute | undefined;
 
-/** The route of a job that cannot wait (asked without a moment, a late router always answers). */
-export function routeNow(router: LateRouter, job: RoutableJob): JobRoute {
-  const route = router(job);
-  if (!route) throw new Error(`${job.inputPath}: a router asked without a moment must route`);
-  return route;
-}

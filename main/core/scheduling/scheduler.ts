@@ -67,10 +67,10 @@ export class Scheduler<TResult> {
   /**
    * `onEnd` hears this job's last snapshot (succeeded, failed or cancelled), after the `onUpdate` listeners:
    * a caller with one job per file needs no listener per job, each called for every other job's updates.
+   * `id` is one taken from the same id source earlier (a window row shown before its job was routed).
    */
-  enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>): number {
+  enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>, id = this.ids.next()): number {
     const { lane, memoryBytes = 0 } = typeof request === 'string' ? { lane: request } : request;
-    const id = this.ids.next();
     const entry: Entry<TResult> = {
       snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
       task,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { isSupportedInputName } from '../formats.js';
 import { TEMPORARY_SUFFIX } from '../engine/run/outputFiles.js';
+import type { WatchRuleSpec } from './watchRule.js';
 
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { nocase: true, dot: true, strictBrackets: true };
 
@@ -10,27 +11,19 @@ const GLOB_OPTIONS: picomatch.PicomatchOptions = { nocase: true, dot: true, stri
  * `{a,b}` alternatives, `[0-9]` classes. Throws on an unclosed brace or bracket.
  */
 export function compileGlob(glob: string): (relativePath: string) => boolean {
-  picomatch.makeRe(glob, GLOB_OPTIONS);
   return picomatch(glob, GLOB_OPTIONS);
-}
-
-/** A pattern with no `/` matches the file name; one with `/` matches the path relative to the watched folder. */
-export function matchesPattern(relativePath: string, matches: (relativePath: string) => boolean, hasSlash: boolean): boolean {
-  return matches(hasSlash ? relativePath : path.posix.basename(relativePath));
-}
-
-export interface FileFilterSpec {
-  inputDir: string;
-  include: readonly string[];
-  exclude: readonly string[];
 }
 
 /**
  * Which files under the watched folder a rule takes: supported media names, not hidden, not our own
  * temporary files, matching an include pattern (all when there is none) and no exclude pattern.
  */
-export function createFileFilter(spec: FileFilterSpec): (absolutePath: string) => boolean {
-  const compile = (patterns: readonly string[]) => patterns.map((p) => ({ matches: compileGlob(p), hasSlash: p.includes('/') }));
+export function createFileFilter(spec: Pick<WatchRuleSpec, 'inputDir' | 'include' | 'exclude'>): (absolutePath: string) => boolean {
+  // A pattern with no `/` matches the file name; one with `/` matches the path relative to the watched folder.
+  const compile = (patterns: readonly string[]) => patterns.map((p) => {
+    const matches = compileGlob(p);
+    return p.includes('/') ? matches : (relative: string) => matches(path.posix.basename(relative));
+  });
   const include = compile(spec.include);
   const exclude = compile(spec.exclude);
   return (absolutePath) => {
@@ -38,7 +31,7 @@ export function createFileFilter(spec: FileFilterSpec): (absolutePath: string) =
     if (relative === '' || relative.startsWith('..')) return false;
     if (relative.split('/').some((segment) => segment.startsWith('.'))) return false;
     if (relative.endsWith(TEMPORARY_SUFFIX) || !isSupportedInputName(relative)) return false;
-    if (include.length > 0 && !include.some((p) => matchesPattern(relative, p.matches, p.hasSlash))) return false;
-    return !exclude.some((p) => matchesPattern(relative, p.matches, p.hasSlash));
+    if (include.length > 0 && !include.some((matches) => matches(relative))) return false;
+    return !exclude.some((matches) => matches(relative));
   };
 }

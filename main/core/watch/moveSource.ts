@@ -13,19 +13,14 @@ export async function moveWithoutOverwrite(source: string, folder: string): Prom
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const target = path.join(folder, extension ? candidateName(base, extension, attempt) : attempt === 0 ? base : `${base} (${attempt})`);
     try {
-      await link(source, target);
+      await link(source, target).catch((error: NodeJS.ErrnoException) => {
+        // Across devices, or a file system without links: an exclusive copy instead.
+        if (!['EXDEV', 'EPERM', 'ENOTSUP', 'ENOSYS'].includes(error.code ?? '')) throw error;
+        return copyFile(source, target, constants.COPYFILE_EXCL);
+      });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') continue;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') {
-        throw new AppError('OUTPUT_UNWRITABLE', `The source could not be moved to ${folder}: ${(error as Error).message}`);
-      }
-      try {
-        await copyFile(source, target, constants.COPYFILE_EXCL);
-      } catch (copyError) {
-        if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw new AppError('OUTPUT_UNWRITABLE', `The source could not be moved to ${folder}: ${(copyError as Error).message}`);
-      }
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new AppError('OUTPUT_UNWRITABLE', `The source could not be moved to ${folder}: ${(error as Error).message}`);
     }
     await unlink(source);
     return target;

@@ -1,10 +1,11 @@
 import type { NewJob, QueuedJob } from '../queue/ports.js';
+import type { StableFile } from './stabilityMonitor.js';
 import type { WatchRule, WatchRuleSpec } from './watchRule.js';
 
 /** A live file-system watch; native/ implements it (chokidar). */
 export interface FolderWatcher {
-  /** Resolves once the watch is in place; `onFile` gets absolute paths of files added or changed. */
-  watch(options: FolderWatchOptions, listener: FolderWatchListener): Promise<FolderWatch>;
+  /** Resolves, once the watch is in place, to what closes it; `onFile` gets absolute paths of files added or changed. */
+  watch(options: FolderWatchOptions): Promise<() => Promise<void>>;
 }
 
 export interface FolderWatchOptions {
@@ -12,31 +13,19 @@ export interface FolderWatchOptions {
   recursive: boolean;
   /** Folders (absolute) never looked into. */
   ignoreFolders: readonly string[];
-}
-
-export interface FolderWatchListener {
   onFile(absolutePath: string): void;
   onError(error: Error): void;
 }
 
-export interface FolderWatch {
-  close(): Promise<void>;
-}
-
 /** A file's identity for a rule: where it was last seen and what it holds. */
-export interface FileFingerprint {
-  path: string;
-  size: number;
-  mtimeMs: number;
+export interface FileFingerprint extends StableFile {
   hash: string;
 }
 
-/** What a rule's job for one content is: being converted (or about to be), done (converted, or left alone by the conflict policy), or failed. */
-export type RuleJobState = 'unfinished' | 'done' | 'failed';
-
+/** A rule's job for one content: being converted (or about to be), done (converted, or left alone by the conflict policy), or failed. */
 export interface RuleJobSighting {
   id: number;
-  state: RuleJobState;
+  state: 'unfinished' | 'done' | 'failed';
 }
 
 /**
@@ -47,14 +36,10 @@ export interface RuleJobSighting {
 export interface RuleJobStore {
   findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): RuleJobSighting | undefined;
   findByHash(ruleId: number, hash: string): RuleJobSighting | undefined;
-  /** The path is an output this rule wrote. */
   isOwnOutput(ruleId: number, path: string): boolean;
   /** The same content was seen again under this path (a rename or a copy). */
   noteSighting(id: number, path: string, size: number, mtimeMs: number): void;
-  /**
-   * Adds the content's job to the rule's batch, already claimed by this process with its scratch folder and
-   * temporary name; undefined when the content already has a job.
-   */
+  /** Adds the content's job to the rule's batch, already claimed by this process; undefined when the content already has a job. */
   add(ruleId: number, file: FileFingerprint, job: Omit<NewJob, 'inputPath'>, claim: { ownerPid: number; leaseExpiresAt: number; scratchDir: string; tempPath: string }): QueuedJob | undefined;
   /** Forgets jobs put back in the queue (stopped, or left by a dead owner): their files are looked at again as new. */
   forgetReleased(ruleId: number): number;
@@ -79,7 +64,6 @@ export interface RuleActivity {
   failures: RuleFailure[];
 }
 
-/** Rules as the app and the CLI manage them. */
 export interface WatchRuleStore {
   list(): WatchRule[];
   get(id: number): WatchRule | undefined;

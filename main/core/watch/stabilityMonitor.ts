@@ -3,41 +3,25 @@ import { openUserInputHandle } from '../userInputFile.js';
 import type { Clock } from '../engine/ports.js';
 import { StabilityTracker, type FileSample, type StabilityOptions } from './stabilityTracker.js';
 
-export interface StableFile extends FileSample {
-  path: string;
-}
-
-export interface StabilityMonitorOptions extends StabilityOptions {
-  pollMs: number;
-}
+export type StableFile = FileSample & { path: string };
+export type StabilityMonitorOptions = StabilityOptions & { pollMs: number };
 
 export async function sampleFile(file: string): Promise<FileSample | undefined> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : undefined;
-  } catch {
-    return undefined;
-  }
+  const info = await stat(file).catch(() => undefined);
+  return info?.isFile() ? { size: info.size, mtimeMs: info.mtimeMs } : undefined;
 }
 
 /** A file another program holds locked (Windows sharing modes) cannot be opened; on POSIX this only checks read access. */
-export async function canOpen(file: string): Promise<boolean> {
-  try {
-    const { handle } = await openUserInputHandle(file);
-    await handle.close();
-    return true;
-  } catch {
-    return false;
-  }
+function canOpen(file: string): Promise<boolean> {
+  return openUserInputHandle(file).then(({ handle }) => handle.close()).then(() => true, () => false);
 }
 
 /** Polls files that were announced until each is stable and openable, then hands it on once. */
 export class StabilityMonitor {
   private readonly tracker: StabilityTracker;
-  private readonly pending = new Set<string>();
+  readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
-  private stopped = false;
 
   constructor(private readonly options: StabilityMonitorOptions, private readonly clock: Clock, private readonly onStable: (file: StableFile) => void) {
     this.tracker = new StabilityTracker(options);
@@ -45,20 +29,14 @@ export class StabilityMonitor {
 
   /** Starts (or keeps) watching a file; a change while pending simply shows up in the next sample. */
   announce(file: string): void {
-    if (this.stopped) return;
     this.pending.add(file);
     this.timer ??= setInterval(() => void this.poll(), this.options.pollMs);
     if (this.pending.size === 1) void this.poll();
   }
 
-  get pendingCount(): number {
-    return this.pending.size;
-  }
-
   stop(): void {
-    this.stopped = true;
     this.pending.clear();
-    if (this.timer) clearInterval(this.timer);
+    clearInterval(this.timer);
     this.timer = undefined;
   }
 
@@ -68,7 +46,8 @@ export class StabilityMonitor {
     try {
       for (const file of [...this.pending]) {
         const sample = await sampleFile(file);
-        if (this.stopped) return;
+        // Stopped meanwhile.
+        if (!this.pending.has(file)) return;
         const state = this.tracker.observe(file, sample, this.clock.now());
         if (state === 'gone') this.pending.delete(file);
         if (state !== 'stable' || !sample || !(await canOpen(file))) continue;
@@ -78,10 +57,7 @@ export class StabilityMonitor {
       }
     } finally {
       this.polling = false;
-      if (this.pending.size === 0 && this.timer) {
-        clearInterval(this.timer);
-        this.timer = undefined;
-      }
+      if (this.pending.size === 0) this.stop();
     }
   }
 }

@@ -1,20 +1,14 @@
+import type { Stats } from 'node:fs';
+
 /** What one look at a file tells: its size and modification time, or that it is gone. */
-export interface FileSample {
-  size: number;
-  mtimeMs: number;
-}
+export type FileSample = Pick<Stats, 'size' | 'mtimeMs'>;
 
 export type Stability = 'settling' | 'stable' | 'gone';
 
 export interface StabilityOptions {
-  /** How long size and mtime must stay the same. */
   stableForMs: number;
   /** An empty file is usually a copy that has not started writing; it must stay empty this many times longer. */
   emptyFileFactor: number;
-}
-
-interface Observation extends FileSample {
-  since: number;
 }
 
 /**
@@ -22,7 +16,7 @@ interface Observation extends FileSample {
  * Pure: the caller supplies samples and the time, so tests drive it with a fake clock.
  */
 export class StabilityTracker {
-  private readonly seen = new Map<string, Observation>();
+  private readonly seen = new Map<string, FileSample & { since: number }>();
 
   constructor(private readonly options: StabilityOptions) {}
 

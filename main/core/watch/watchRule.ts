@@ -29,11 +29,6 @@ const target = z.string().transform((text, context): OutputFormat => {
   return z.NEVER;
 });
 
-export const sourcePolicySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('keep') }),
-  z.object({ kind: z.literal('move'), doneDir: folder('The done folder') }),
-]);
-
 /**
  * What a user asks of a batch folder. `mode` routes jobs like `convert --mode` (through the one router);
  * `whenOffline` says whether a hosted rule's jobs run locally or wait while the API cannot be reached;
@@ -48,15 +43,16 @@ export const watchRuleSpecSchema = z.object({
   target,
   outputDir: folder('The output folder'),
   mirrorSubfolders: z.boolean().default(true),
-  sourcePolicy: sourcePolicySchema.default({ kind: 'keep' }),
+  sourcePolicy: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('keep') }),
+    z.object({ kind: z.literal('move'), doneDir: folder('The done folder') }),
+  ]).default({ kind: 'keep' }),
   enabled: z.boolean().default(true),
   /** 'command': made by a one-off `convertr watch` (no --save); kept only so the same command remembers what it converted. */
   origin: z.enum(['app', 'command']).default('app'),
   mode: z.enum(MODE_PREFERENCES).default('local'),
   whenOffline: z.enum(['local', 'wait']).default('local'),
-  /** No byte of this folder leaves the machine, whatever the mode. */
   neverUpload: z.boolean().default(false),
-  /** Quality, size limit, resize, metadata and conflict policy for every file of the rule. */
   options: conversionOptionsSchema.default(DEFAULT_OPTIONS),
   /** The preset the rule was made from, shown beside it (its options are copied into the rule). */
   preset: z.string().trim().min(1).max(200).optional(),
@@ -64,7 +60,6 @@ export const watchRuleSpecSchema = z.object({
 
 export type WatchRuleInput = z.input<typeof watchRuleSpecSchema>;
 export type WatchRuleSpec = z.output<typeof watchRuleSpecSchema>;
-export type SourcePolicy = WatchRuleSpec['sourcePolicy'];
 
 export interface WatchRule extends WatchRuleSpec {
   id: number;
@@ -72,14 +67,7 @@ export interface WatchRule extends WatchRuleSpec {
   updatedAt: number;
 }
 
-function invalid(message: string): AppError {
-  return new AppError('RULE_INVALID', message);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  return `${where}${issue.message}`;
-}
+const invalid = (message: string) => new AppError('RULE_INVALID', message);
 
 /** The rule's folders as they really are: symlinks resolved, a folder not created yet by its nearest existing one. */
 function realFolders(spec: WatchRuleSpec): { inputDir: string; outputDir: string; doneDir: string | undefined } {
@@ -99,35 +87,35 @@ function realFolders(spec: WatchRuleSpec): { inputDir: string; outputDir: string
 function checkFolders(spec: WatchRuleSpec): void {
   const { recursive, mirrorSubfolders, sourcePolicy } = spec;
   const { inputDir, outputDir, doneDir } = realFolders(spec);
-  if (isSameFolder(outputDir, inputDir)) {
-    const takesOwnOutputs = createFileFilter(spec)(path.join(spec.inputDir, `output.${outputExtension(spec.target)}`));
-    if (takesOwnOutputs) {
-      throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(spec.inputDir, 'converted')}) or exclude *.${spec.target}.`);
-    }
+  const anOutput = path.join(spec.inputDir, `output.${outputExtension(spec.target)}`);
+  if (isSameFolder(outputDir, inputDir) && createFileFilter(spec)(anOutput)) {
+    throw invalid(`The output folder is the watched folder and this rule takes .${spec.target} files, so its outputs would be converted again and could be taken for inputs. Choose another output folder (for example ${path.join(spec.inputDir, 'converted')}) or exclude *.${spec.target}.`);
   }
   if (recursive && mirrorSubfolders && isInsideFolder(inputDir, outputDir)) {
     throw invalid(`The output folder ${spec.outputDir} contains the watched folder; with sub-folders mirrored, outputs could land inside the watched folder and overwrite or loop on inputs. Choose an output folder outside ${spec.inputDir} or inside it.`);
   }
-  if (sourcePolicy.kind === 'move' && doneDir !== undefined) {
-    if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
-    if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
-      throw invalid(`The done folder ${sourcePolicy.doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
-    }
-    if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
-      throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
-    }
+  if (sourcePolicy.kind !== 'move' || doneDir === undefined) return;
+  if (isSameFolder(doneDir, inputDir)) throw invalid('The done folder is the watched folder: sources would never leave it. Choose another done folder.');
+  if (recursive && mirrorSubfolders && isInsideFolder(inputDir, doneDir)) {
+    throw invalid(`The done folder ${sourcePolicy.doneDir} contains the watched folder; with sub-folders mirrored, moved sources could land back inside it. Choose another done folder.`);
+  }
+  if (isSameOrInside(doneDir, outputDir) || isSameOrInside(outputDir, doneDir)) {
+    throw invalid('The done folder and the output folder overlap: moved sources would sit among (and could be confused with) the outputs. Choose separate folders.');
   }
 }
 
 /** Parses a rule from any input (CLI, app, database) and checks its folders; throws RULE_INVALID with the reason. */
 export function validateWatchRule(input: unknown): WatchRuleSpec {
   const parsed = watchRuleSpecSchema.safeParse(input);
-  if (!parsed.success) throw invalid(`The watch rule is not valid: ${parsed.error.issues.map(describeIssue).join('; ')}`);
-  const spec = parsed.data;
-  for (const key of ['inputDir', 'outputDir'] as const) {
-    if (!path.isAbsolute(spec[key])) throw invalid(`${key === 'inputDir' ? 'The input folder' : 'The output folder'} must be an absolute path, not ${spec[key]}.`);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+    throw invalid(`The watch rule is not valid: ${issues.join('; ')}`);
   }
-  if (spec.sourcePolicy.kind === 'move' && !path.isAbsolute(spec.sourcePolicy.doneDir)) throw invalid(`The done folder must be an absolute path, not ${spec.sourcePolicy.doneDir}.`);
+  const spec = parsed.data;
+  const doneDir = spec.sourcePolicy.kind === 'move' ? spec.sourcePolicy.doneDir : undefined;
+  for (const [label, folder] of [['The input folder', spec.inputDir], ['The output folder', spec.outputDir], ['The done folder', doneDir]] as const) {
+    if (folder !== undefined && !path.isAbsolute(folder)) throw invalid(`${label} must be an absolute path, not ${folder}.`);
+  }
   const normalized: WatchRuleSpec = {
     ...spec,
     inputDir: path.resolve(spec.inputDir),
@@ -150,14 +138,12 @@ export function excludedFolders(spec: WatchRuleSpec): string[] {
   return own.filter((dir) => isInsideFolder(dir, real.inputDir)).map((dir) => path.join(spec.inputDir, path.relative(real.inputDir, dir)));
 }
 
-/** Where the output of a file goes: the output folder, plus the file's sub-folder when mirroring. */
-export function outputFolderFor(spec: WatchRuleSpec, inputPath: string): string {
-  return spec.mirrorSubfolders ? path.join(spec.outputDir, path.relative(spec.inputDir, path.dirname(inputPath))) : spec.outputDir;
+/** Where the output of a file goes (or, from `folder`, its source): that folder, plus the file's sub-folder when mirroring. */
+export function outputFolderFor(spec: WatchRuleSpec, inputPath: string, folder = spec.outputDir): string {
+  return spec.mirrorSubfolders ? path.join(folder, path.relative(spec.inputDir, path.dirname(inputPath))) : folder;
 }
 
 /** Where a converted source goes under the "move" policy. */
 export function doneFolderFor(spec: WatchRuleSpec, inputPath: string): string | undefined {
-  if (spec.sourcePolicy.kind !== 'move') return undefined;
-  const base = spec.sourcePolicy.doneDir;
-  return spec.mirrorSubfolders ? path.join(base, path.relative(spec.inputDir, path.dirname(inputPath))) : base;
+  return spec.sourcePolicy.kind === 'move' ? outputFolderFor(spec, inputPath, spec.sourcePolicy.doneDir) : undefined;
 }

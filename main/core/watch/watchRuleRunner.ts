@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobReport } from '../jobs/jobReport.js';
 import { toAppError } from '../errors.js';
 import type { Clock } from '../engine/ports.js';
@@ -12,7 +13,7 @@ import { contentHashOf } from './contentHash.js';
 import { createFileFilter } from './fileFilter.js';
 import { isSameFolder, isSameOrInside } from './folderRelations.js';
 import { moveWithoutOverwrite } from './moveSource.js';
-import type { FolderWatch, FolderWatcher, RuleJobSighting, RuleJobStore } from './ports.js';
+import type { FolderWatcher, RuleJobSighting, RuleJobStore } from './ports.js';
 import { scanFolder } from './scanFolder.js';
 import { sampleFile, StabilityMonitor, type StabilityMonitorOptions, type StableFile } from './stabilityMonitor.js';
 import { doneFolderFor, excludedFolders, outputFolderFor, type WatchRule } from './watchRule.js';
@@ -31,22 +32,15 @@ export type WatchEvent =
 
 export interface WatchRunnerDeps {
   rule: WatchRule;
-  /** The rule's questions to the one job table ("already converted", failures, activity). */
   jobs: RuleJobStore;
-  /** Recovers what dead owners left of the rule's batch. */
   queue: Pick<PersistentQueue, 'recover'>;
-  /**
-   * The one launcher: routes each job when a slot could take it (the router's mode, converter, scheduler and
-   * lane: a hosted rule's jobs run within the hosted plan's ceilings), converts each unit once across processes,
-   * and records start, commit and end in the job table.
-   */
+  /** The one launcher: routes each job when a slot could take it (a hosted rule's within the hosted plan's ceilings). */
   launcher: Pick<JobLauncher, 'admitClaimed' | 'wake'>;
   watcher: FolderWatcher;
   files: RecoveryFileSystem;
   owner: OwnerProbe;
   /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
   leaseExpiry: () => number;
-  /** Per-job scratch folders go in here (inside the data folder). */
   scratchRoot: string;
   clock: Clock;
   stability: StabilityMonitorOptions;
@@ -54,7 +48,6 @@ export interface WatchRunnerDeps {
   onEvent: (event: WatchEvent) => void;
   /** Checks the API a rule's jobs may go to (cached); true while this rule must not start a conversion: hosted, set to wait while offline, and the API unreachable. */
   mustWaitForNetwork?: () => Promise<boolean>;
-  /** How long a file left for the network waits before it is looked at again. */
   networkRetryMs?: number;
 }
 
@@ -63,98 +56,86 @@ export const NETWORK_RETRY_MS = 30_000;
 export const DEFAULT_STABILITY: StabilityMonitorOptions = { stableForMs: 1500, pollMs: 250, emptyFileFactor: 4 };
 
 /**
- * Feeds one rule's files to the one job lifecycle: recovers what a crash left of the rule's batch, watches
- * the folder, scans it for what arrived while it was stopped, waits for each file to be stable, and adds
- * each distinct content once as a job of the rule's batch, which the launcher routes (local, hosted, auto or
- * hybrid, as the rule says), runs and records. After a job commits, the source moves to the done folder.
+ * Feeds one rule's files to the one job lifecycle: after recovering the rule's batch, watching and catching up on
+ * its folder, each stable file's distinct content becomes once a job of that batch, which the launcher routes (as
+ * the rule says), runs and records. After a job commits, the source moves to the done folder.
  */
 export class WatchRuleRunner {
+  readonly rule: WatchRule;
   private readonly accepts: (file: string) => boolean;
   private readonly monitor: StabilityMonitor;
-  /** The rule's jobs not ended yet, and where each runs once routed. */
-  private readonly jobs = new Map<number, { ended: Promise<void>; end: () => void; launched?: LaunchedJob }>();
-  private watch: FolderWatch | undefined;
+  /** The rule's jobs routed and not ended yet. */
+  private readonly launched = new Map<number, LaunchedJob>();
+  private closeWatch: (() => Promise<void>) | undefined;
   private admissions: Promise<void> = Promise.resolve();
-  private admitting = 0;
-  private readonly afterwork = new Set<Promise<void>>();
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly work = new Set<Promise<unknown>>();
+  private readonly networkWaits = new AbortController();
   private stopping = false;
 
   constructor(private readonly deps: WatchRunnerDeps) {
-    const rule = deps.rule;
+    const rule = (this.rule = deps.rule);
     const filter = createFileFilter(rule);
     const skip = excludedFolders(rule);
     this.accepts = (file) =>
       filter(file) && (rule.recursive || isSameFolder(path.dirname(file), rule.inputDir)) && !skip.some((dir) => isSameOrInside(file, dir));
-    this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => this.enqueueAdmission(file));
-  }
-
-  get rule(): WatchRule {
-    return this.deps.rule;
+    // Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race.
+    this.monitor = new StabilityMonitor(deps.stability, deps.clock, (file) => {
+      this.admissions = this.admissions
+        .then(() => (this.stopping ? undefined : this.admit(file)))
+        .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }));
+      this.track(this.admissions);
+    });
   }
 
   /** Nothing is waiting to settle, being admitted, converting or being moved. */
   get idle(): boolean {
-    return this.monitor.pendingCount === 0 && this.admitting === 0 && this.jobs.size === 0 && this.afterwork.size === 0;
+    return this.monitor.pending.size === 0 && this.work.size === 0;
   }
 
   async start(): Promise<void> {
-    const { rule, watcher } = this.deps;
-    this.recover();
-    this.watch = await watcher.watch(
-      { root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule) },
-      { onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }) },
-    );
+    const { rule, watcher, jobs } = this.deps;
+    // After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new.
+    const { completed, partialFilesRemoved } = this.deps.queue.recover(ruleBatchKey(rule.id));
+    const released = jobs.forgetReleased(rule.id);
+    if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
+    this.closeWatch = await watcher.watch({
+      root: rule.inputDir, recursive: rule.recursive, ignoreFolders: excludedFolders(rule),
+      onFile: (file) => this.consider(file), onError: (error) => this.deps.onEvent({ type: 'problem', path: null, message: error.message }),
+    });
     const existing = (await scanFolder(rule.inputDir, rule.recursive, excludedFolders(rule))).filter(this.accepts);
     let known = 0;
     for (const file of existing) {
-      if (await this.catchUpKnown(file)) known++;
+      // A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own.
+      const sample = await sampleFile(file);
+      const job = sample && jobs.findBySighting(rule.id, file, sample.size, sample.mtimeMs);
+      if (job && job.state !== 'unfinished') known++;
       else this.consider(file);
+      if (job?.state === 'done') this.track(this.moveSource(file));
     }
     this.deps.onEvent({ type: 'watching', rule, catchUp: existing.length - known, known });
-  }
-
-  /** A file still where it was, unchanged since it was handled, needs neither a stability wait nor a line of its own. */
-  private async catchUpKnown(file: string): Promise<boolean> {
-    const sample = await sampleFile(file);
-    const job = sample && this.deps.jobs.findBySighting(this.deps.rule.id, file, sample.size, sample.mtimeMs);
-    if (!job || job.state === 'unfinished') return false;
-    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
-    return true;
   }
 
   /** Stops watching, cancels conversions not yet finished (their files are looked at again at the next start) and waits for them. */
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const timer of this.retryTimers) clearTimeout(timer);
-    this.retryTimers.clear();
+    this.networkWaits.abort();
     this.monitor.stop();
-    await this.watch?.close();
-    await this.admissions;
+    await this.closeWatch?.();
     this.deps.launcher.wake();
-    for (const { launched } of this.jobs.values()) launched?.scheduler.cancel(launched.id);
-    while (this.jobs.size > 0 || this.afterwork.size > 0) await Promise.all([...[...this.jobs.values()].map((job) => job.ended), ...this.afterwork]);
-    this.deps.jobs.forgetReleased(this.deps.rule.id);
+    for (const job of this.launched.values()) job.scheduler.cancel(job.id);
+    while (this.work.size > 0) await Promise.all(this.work);
+    this.deps.jobs.forgetReleased(this.rule.id);
   }
 
   /** Tries failed files again (one path, or all of the rule's failures); returns how many. */
   retry(file?: string): number {
-    const paths = this.deps.jobs.forgetFailures(this.deps.rule.id, file === undefined ? undefined : path.resolve(file));
+    const paths = this.deps.jobs.forgetFailures(this.rule.id, file === undefined ? undefined : path.resolve(file));
     for (const failed of paths) this.consider(failed);
     return paths.length;
   }
 
   private consider(file: string): void {
     if (!this.stopping && this.accepts(file)) this.monitor.announce(file);
-  }
-
-  /** Admissions run one at a time: hashing is disk-bound and the "already converted" checks must not race. */
-  private enqueueAdmission(file: StableFile): void {
-    this.admitting++;
-    this.admissions = this.admissions
-      .then(() => (this.stopping ? undefined : this.admit(file)))
-      .catch((error: unknown) => this.deps.onEvent({ type: 'problem', path: file.path, message: toAppError(error).message }))
-      .finally(() => this.admitting--);
   }
 
   private async admit(file: StableFile): Promise<void> {
@@ -177,7 +158,7 @@ export class WatchRuleRunner {
     const outputDir = outputFolderFor(rule, file.path);
     const scratchDir = path.join(this.deps.scratchRoot, `rule-${rule.id}-${randomHex(6)}`);
     const tempPath = temporaryOutputPath(outputDir, outputBaseName(file.path));
-    const job = jobs.add(rule.id, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
+    const job = jobs.add(rule.id, { ...file, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
       { ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath });
     if (!job) return this.skip(file.path, 'in-progress');
     this.run({ job, scratchDir, tempPath });
@@ -185,18 +166,14 @@ export class WatchRuleRunner {
 
   private known(job: RuleJobSighting, file: string): void {
     this.skip(file, job.state === 'done' ? 'already-converted' : job.state === 'failed' ? 'failed-before' : 'in-progress');
-    if (job.state === 'done' && this.deps.rule.sourcePolicy.kind === 'move') this.track(this.moveSource(file).then(() => undefined));
+    if (job.state === 'done') this.track(this.moveSource(file));
   }
 
   /** Nothing is claimed or recorded: the file is simply looked at again later, as if it had just arrived. */
   private waitForNetwork(file: string): void {
     this.deps.onEvent({ type: 'waiting', path: file });
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.consider(file);
-    }, this.deps.networkRetryMs ?? NETWORK_RETRY_MS);
-    timer.unref();
-    this.retryTimers.add(timer);
+    sleep(this.deps.networkRetryMs ?? NETWORK_RETRY_MS, undefined, { signal: this.networkWaits.signal, ref: false })
+      .then(() => this.consider(file), () => undefined);
   }
 
   private skip(file: string, reason: SkipReason): void {
@@ -204,47 +181,33 @@ export class WatchRuleRunner {
   }
 
   private run(claim: ClaimedJob): void {
-    let end!: () => void;
-    const ended = new Promise<void>((resolve) => (end = resolve));
-    const entry: { ended: Promise<void>; end: () => void; launched?: LaunchedJob } = { ended, end };
-    this.jobs.set(claim.job.id, entry);
-    this.deps.onEvent({ type: 'queued', path: claim.job.inputPath });
+    const { id, inputPath } = claim.job;
+    this.deps.onEvent({ type: 'queued', path: inputPath });
     // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
-    this.deps.launcher.admitClaimed([claim], (job) => (report) => this.onJobEnd(job.id, report), () => true, () => this.stopping, (_job, launched) => {
-      entry.launched = launched;
+    this.track(new Promise<void>((ended) => this.deps.launcher.admitClaimed([claim], () => (report) => {
+      this.launched.delete(id);
+      // The after-commit step of a rule: a converted source moves to the done folder.
+      const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
+      this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
+      ended();
+    }, () => true, () => this.stopping, (_job, launched) => {
+      this.launched.set(id, launched);
       if (this.stopping) launched.scheduler.cancel(launched.id);
-    });
+    })));
   }
 
-  /** The after-commit step of a rule: a converted source moves to the done folder. */
-  private onJobEnd(id: number, report: JobReport): void {
-    const moved = report.status === 'succeeded' && this.deps.rule.sourcePolicy.kind === 'move' ? this.moveSource(report.input) : Promise.resolve(null);
-    this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-    this.jobs.get(id)?.end();
-    this.jobs.delete(id);
+  private track(work: Promise<unknown>): void {
+    this.work.add(work);
+    void work.finally(() => this.work.delete(work));
   }
 
-  private track(work: Promise<void>): void {
-    this.afterwork.add(work);
-    void work.finally(() => this.afterwork.delete(work));
-  }
-
+  /** Null when the rule keeps its sources, or the source is gone. */
   private async moveSource(file: string): Promise<string | null> {
-    const folder = doneFolderFor(this.deps.rule, file);
+    const folder = doneFolderFor(this.rule, file);
     if (!folder || !this.deps.files.exists(file)) return null;
-    try {
-      return await moveWithoutOverwrite(file, folder);
-    } catch (error) {
+    return moveWithoutOverwrite(file, folder).catch((error: unknown) => {
       this.deps.onEvent({ type: 'problem', path: file, message: `Converted, but the source could not be moved: ${toAppError(error).message}` });
       return null;
-    }
-  }
-
-  /** After a crash: what dead owners left of the rule's batch is completed or put back (jobs/jobModel.ts); put back, it is looked at again as new. */
-  private recover(): void {
-    const key = ruleBatchKey(this.deps.rule.id);
-    const { completed, partialFilesRemoved } = this.deps.queue.recover(key);
-    const released = this.deps.jobs.forgetReleased(this.deps.rule.id);
-    if (completed + released > 0) this.deps.onEvent({ type: 'recovered', completed, released, partialFilesRemoved });
+    });
   }
 }

@@ -2,13 +2,9 @@ import path from 'node:path';
 import { AppError } from '../errors.js';
 import type { RuleActivity, RuleJobStore, WatchRuleStore } from './ports.js';
 import { validateWatchRule, type WatchRule } from './watchRule.js';
+import type { WatchRuleRunner } from './watchRuleRunner.js';
 
-/** What the service needs of a running rule (WatchRuleRunner in production). */
-export interface RuleRunner {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  retry(file?: string): number;
-}
+export type RuleRunner = Pick<WatchRuleRunner, 'start' | 'stop' | 'retry'>;
 
 export interface RuleStatus {
   rule: WatchRule;
@@ -18,7 +14,6 @@ export interface RuleStatus {
 
 export interface WatchServiceDeps {
   rules: WatchRuleStore;
-  /** The rules' jobs in the one job table. */
   jobs: RuleJobStore;
   createRunner: (rule: WatchRule) => RuleRunner;
 }
@@ -52,13 +47,11 @@ export class WatchService {
   }
 
   async pause(id: number): Promise<WatchRule> {
-    this.existing(id);
     await this.halt(id);
     return this.deps.rules.setEnabled(id, false);
   }
 
   async resume(id: number): Promise<WatchRule> {
-    this.existing(id);
     const rule = this.deps.rules.setEnabled(id, true);
     if (!this.runners.has(id)) await this.launch(rule);
     return rule;
@@ -85,21 +78,17 @@ export class WatchService {
     await Promise.all([...this.runners.keys()].map((id) => this.halt(id)));
   }
 
-  private existing(id: number): WatchRule {
-    const rule = this.deps.rules.get(id);
-    if (!rule) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
-    return rule;
+  private existing(id: number): void {
+    if (!this.deps.rules.get(id)) throw new AppError('RULE_INVALID', `There is no watch rule #${id}.`);
   }
 
   private async launch(rule: WatchRule): Promise<void> {
     const runner = this.deps.createRunner(rule);
     this.runners.set(rule.id, runner);
-    try {
-      await runner.start();
-    } catch (error) {
+    await runner.start().catch((error: unknown) => {
       this.runners.delete(rule.id);
       throw error;
-    }
+    });
   }
 
   private async halt(id: number): Promise<void> {

@@ -7,7 +7,7 @@ import { FormatOptions, PresetOptions } from './TargetPicker';
 import { describeFacts, formatBytes, formatEta, formatSpeed } from '../lib/format';
 import { useQueue, type RetryChange } from '../stores/queueStore';
 import { useAppFacts } from '../stores/factsStore';
-import { choicesByName, presetFits } from '../lib/rowChoices';
+import { choicesByFormat, choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
@@ -70,7 +70,10 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   // What a Retry converts with: the row's own target and preset until the user picks others. The element is
   // reused for another job when the list scrolls, so a pick is kept with the id of the job it was made for.
   const [pick, setPick] = useState<{ jobId: number; target: JobView['target']; preset: string } | null>(null);
-  const retryChoices = choicesByName(facts, job.input);
+  // What core found the bytes to be wins over the name; bytes that are no media can become nothing, so nothing is
+  // offered: Retry (once the file is replaced) keeps the row's target.
+  const noMedia = job.inputFormat === null;
+  const retryChoices = job.inputFormat ? choicesByFormat(facts, job.inputFormat) : choicesByName(facts, job.input);
   const retryTargets = retryChoices.kind === null ? undefined : retryChoices.targets;
   const retryPresets = retryChoices.kind === null ? presets : presets.filter((p) => presetFits(p, retryChoices));
   // A target the file cannot become is not offered again: the file's Smart target (or its first) instead.
@@ -79,7 +82,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   const retryPreset = pick?.jobId === job.id ? pick.preset : retryPresets.find((p) => p.name === job.preset)?.id ?? '';
   const setRetryTarget = (target: JobView['target']) => setPick({ jobId: job.id, target, preset: retryPreset });
   // Unless the user picks, the job's own preset and options are kept by core (the window may not know them all).
-  const retryChange: RetryChange = pick?.jobId === job.id ? { target: pick.target, preset: pick.preset === '' ? null : pick.preset } : retryTarget !== job.target ? { target: retryTarget } : {};
+  const retryChange: RetryChange = noMedia ? {} : pick?.jobId === job.id ? { target: pick.target, preset: pick.preset === '' ? null : pick.preset } : retryTarget !== job.target ? { target: retryTarget } : {};
   const finished = job.status === 'succeeded' || job.status === 'skipped' || job.status === 'failed' || job.status === 'cancelled';
   const sizes = describeFacts(job.inputFacts, job.outputFacts);
   const download = job.status === 'succeeded' && job.output ? downloadUrl(job.id) : undefined;
@@ -141,13 +144,17 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && (
             <>
-              <select aria-label={`Target for retrying ${job.name}`} value={retryTarget} onChange={(e) => setRetryTarget(e.target.value as JobView['target'])}>
-                <FormatOptions allowed={retryTargets} />
-              </select>
-              <select aria-label={`Preset for retrying ${job.name}`} value={retryPreset} onChange={(e) => pickPreset(e.target.value)}>
-                <option value="">No preset</option>
-                <PresetOptions presets={retryPresets} />
-              </select>
+              {!noMedia && (
+                <>
+                  <select aria-label={`Target for retrying ${job.name}`} value={retryTarget} onChange={(e) => setRetryTarget(e.target.value as JobView['target'])}>
+                    <FormatOptions allowed={retryTargets} />
+                  </select>
+                  <select aria-label={`Preset for retrying ${job.name}`} value={retryPreset} onChange={(e) => pickPreset(e.target.value)}>
+                    <option value="">No preset</option>
+                    <PresetOptions presets={retryPresets} />
+                  </select>
+                </>
+              )}
               <button type="button" aria-label={`Retry ${job.name}`} onClick={() => void retry(job.id, retryChange)}>Retry</button>
             </>
           )}

@@ -1,17 +1,19 @@
 import type { ConversionOptionsView, OutputFormatView, QualityView } from '../../../preload/contract';
+
+type SpeedView = NonNullable<ConversionOptionsView['speed']>;
 import { offeredOptions, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 import { useAppFacts } from '../stores/factsStore';
 import { CONFLICT_LABEL } from './TargetPicker';
 
 const QUALITY_LABEL: Record<QualityView, string> = { high: 'High', balanced: 'Balanced', small: 'Small files' };
-const SPEED_LABEL: Record<NonNullable<ConversionOptionsView['speed']>, string> = { fast: 'Fast (larger files)', balanced: 'Balanced', thorough: 'Thorough (smaller files, slower)' };
+export const SPEED_LABEL: Record<SpeedView, string> = { fast: 'Fast (larger files)', balanced: 'Balanced', thorough: 'Thorough (smaller files, slower)' };
 const CODEC_LABEL: Record<NonNullable<ConversionOptionsView['videoCodec']>, string> = { h264: 'H.264 (plays everywhere)', h265: 'H.265 (smaller; Apple devices, recent TVs)', av1: 'AV1 (smallest; recent browsers and devices)' };
 
 /**
  * Quality, size limit, resize, mono, bitrate, metadata and conflict policy; a still's moment, a cut, the encoder's
  * speed, the video codec and loudness only for the targets core says take them. Choices and limits from core's facts.
  */
-export function OptionsFields({ form, onChange, problems, idPrefix, target }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView }) {
+export function OptionsFields({ form, onChange, problems, idPrefix, target, speedDefault }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView; speedDefault?: SpeedView }) {
   const facts = useAppFacts();
   const offered = offeredOptions(facts, target);
   const momentHint = 'a time such as 00:00:05 or 2.5';
@@ -57,7 +59,9 @@ export function OptionsFields({ form, onChange, problems, idPrefix, target }: { 
         <label>Video codec <select value={form.videoCodec || 'h264'} onChange={(e) => onChange({ ...form, videoCodec: e.target.value === 'h264' ? '' : e.target.value as OptionsForm['videoCodec'] })}>{facts.options.videoCodecs.map((c) => <option key={c} value={c}>{CODEC_LABEL[c]}</option>)}</select></label>
       )}
       {offered.speed && (
-        <label>Encoding speed <select value={form.speed || 'balanced'} onChange={(e) => onChange({ ...form, speed: e.target.value === 'balanced' ? '' : e.target.value as OptionsForm['speed'] })}>{facts.options.speeds.map((sp) => <option key={sp} value={sp}>{SPEED_LABEL[sp]}</option>)}</select></label>
+        speedDefault
+          ? <label>Encoding speed <select value={form.speed} onChange={(e) => onChange({ ...form, speed: e.target.value as OptionsForm['speed'] })}><option value="">{`As in Settings: ${SPEED_LABEL[speedDefault]}`}</option>{facts.options.speeds.map((sp) => <option key={sp} value={sp}>{SPEED_LABEL[sp]}</option>)}</select></label>
+          : <label>Encoding speed <select value={form.speed || 'balanced'} onChange={(e) => onChange({ ...form, speed: e.target.value === 'balanced' ? '' : e.target.value as OptionsForm['speed'] })}>{facts.options.speeds.map((sp) => <option key={sp} value={sp}>{SPEED_LABEL[sp]}</option>)}</select></label>
       )}
       {offered.normalize && <label><input type="checkbox" checked={form.normalize} onChange={(e) => onChange({ ...form, normalize: e.target.checked })} /> Even loudness (EBU R128)</label>}
       <label><input type="checkbox" checked={form.stripMetadata} onChange={(e) => onChange({ ...form, stripMetadata: e.target.checked })} /> Remove metadata (location, camera serial numbers)</label>

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { ConversionOptionsView, JobView, OutputFormatView, PresetView } from '../../../preload/contract';
-import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm } from '../lib/optionsForm';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, settingsSpeedOf } from '../lib/optionsForm';
 import { formatLabel } from '../lib/facts';
 import { presetFits } from '../lib/rowChoices';
 import { useAppFacts } from '../stores/factsStore';
 import { usePending, type PendingRow } from '../stores/pendingStore';
 import { usePresets } from '../stores/presetsStore';
+import { useSettings } from '../stores/settingsStore';
 import { useUi } from '../stores/uiStore';
 import { OptionsFields } from './OptionsFields';
 import { FormatOptions, PresetOptions } from './TargetPicker';
@@ -20,6 +21,7 @@ const megabytes = (bytes: number) => (bytes >= 1e6 ? `${Number((bytes / 1e6).toP
 function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetView | undefined; target: OutputFormatView }) {
   const facts = useAppFacts();
   const onConflict = useUi((s) => s.onConflict);
+  const speedDefault = useSettings((s) => settingsSpeedOf(s.settings));
   const mb = facts.options.bytesPerMb;
   const base: ConversionOptionsView = preset?.options ?? { quality: 'balanced', stripMetadata: false, onConflict };
   const [form, setForm] = useState(() => optionsFormOf(row.options ?? base, mb));
@@ -36,7 +38,7 @@ function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetVi
   return (
     <fieldset className="pending-options" id={`review-options-${row.key}`}>
       <legend>Options for {row.name}</legend>
-      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} target={target} />
+      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} target={target} speedDefault={speedDefault} />
     </fieldset>
   );
 }

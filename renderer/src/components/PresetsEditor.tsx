@@ -3,9 +3,10 @@ import type { AppFactsView, PresetView } from '../../../preload/contract';
 import { useAppFacts } from '../stores/factsStore';
 import { usePresets, type PresetDraft } from '../stores/presetsStore';
 import { useUi } from '../stores/uiStore';
+import { useSettings } from '../stores/settingsStore';
 import { FormatOptions } from './TargetPicker';
 import { OptionsFields } from './OptionsFields';
-import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, type OptionsField, type OptionsForm } from '../lib/optionsForm';
+import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, settingsSpeedOf, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 
 interface Form {
   name: string;
@@ -35,6 +36,7 @@ function draftOf(form: Form, facts: AppFactsView): PresetDraft {
 export function PresetsEditor() {
   const { presets, status, save, remove } = usePresets();
   const facts = useAppFacts();
+  const speedDefault = useSettings((s) => settingsSpeedOf(s.settings));
   const mb = facts.options.bytesPerMb;
   const empty = emptyForm(facts);
   const [form, setForm] = useState<Form>(empty);
@@ -92,7 +94,7 @@ export function PresetsEditor() {
             {problems.name && <span id="preset-error-name" className="field-error">{problems.name}</span>}
           </div>
           <label>Format <select aria-label="Format" value={form.target} onChange={(e) => setForm({ ...form, target: e.target.value as PresetView['target'] })}><FormatOptions /></select></label>
-          <OptionsFields form={form.options} onChange={(options) => setForm({ ...form, options })} problems={problems} idPrefix="preset-error" target={form.target} />
+          <OptionsFields form={form.options} onChange={(options) => setForm({ ...form, options })} problems={problems} idPrefix="preset-error" target={form.target} speedDefault={speedDefault} />
           <div className="toolbar">
             <button type="submit" className="primary">{editing ? 'Save changes' : 'Save preset'}</button>
             {editing && <button type="button" onClick={() => { setForm(empty); setEditing(null); }}>Cancel editing</button>}

@@ -7,6 +7,7 @@ import { useSettings, type Feedback } from '../stores/settingsStore';
 import { FolderPickButton } from './FolderPickButton';
 import { PresetsEditor } from './PresetsEditor';
 import { NameTemplateSetting } from './NameTemplateSetting';
+import { SPEED_LABEL } from './OptionsFields';
 
 /** Modes that send files to the hosted API, so its address, label, upload options and account matter. */
 const usesHosted = (mode: ModeView) => mode !== 'local';
@@ -45,7 +46,7 @@ export function SettingsView() {
       return;
     }
     const outputFolder = draft.outputFolder === null ? null : draft.outputFolder.trim();
-    void save({ mode: draft.mode, apiUrl: draft.apiUrl, hybridBudgetUsd: draft.hybridBudgetUsd, stripPhotoLocation: draft.stripPhotoLocation, notifications: draft.notifications, onDrop: draft.onDrop, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
+    void save({ mode: draft.mode, apiUrl: draft.apiUrl, hybridBudgetUsd: draft.hybridBudgetUsd, stripPhotoLocation: draft.stripPhotoLocation, notifications: draft.notifications, onDrop: draft.onDrop, encodingSpeed: draft.encodingSpeed, outputFolder, concurrency: draft.concurrency, ...(label !== '' ? { clientLabel: label } : {}) }).then((ok) => {
       if (ok) setLabel('');
       else {
         const message = useSettings.getState().status?.text ?? '';
@@ -97,6 +98,15 @@ export function SettingsView() {
             </div>
           )}
           <label><input type="checkbox" checked={draft.notifications} onChange={(e) => setDraft({ ...draft, notifications: e.target.checked })} /> Notify me when a batch finishes</label>
+        </fieldset>
+        <fieldset>
+          <legend>Video encoding</legend>
+          <label>Encoding speed <select value={draft.encodingSpeed} aria-describedby="encoding-speed-hint" onChange={(e) => setDraft({ ...draft, encodingSpeed: e.target.value as Settings['encodingSpeed'] })}>{facts.options.speeds.map((speed) => <option key={speed} value={speed}>{SPEED_LABEL[speed]}</option>)}</select></label>
+          <p className="hint" id="encoding-speed-hint">
+            {draft.mode === 'local'
+              ? 'For video and GIF conversions whose preset or row options choose no speed of their own: slower makes smaller files.'
+              : 'Used when conversions run “On this computer”. In this mode the hosted API encodes with its own settings: a speed chosen on a preset or a row keeps that file on this computer, and the others convert at Balanced.'}
+          </p>
         </fieldset>
         <fieldset>
           <legend>Simultaneous conversions</legend>

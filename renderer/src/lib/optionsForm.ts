@@ -1,4 +1,4 @@
-import type { AppFactsView, ConversionOptionsView, OutputFormatView } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, OutputFormatView, Settings } from '../../../preload/contract';
 
 /** Conversion options as a form holds them: numbers as typed text, empty for "not set". */
 export interface OptionsForm {
@@ -103,4 +103,12 @@ export function optionsOfForm(form: OptionsForm, bytesPerMb: number, offered?: O
   if (offered?.videoCodec && form.videoCodec !== '') options.videoCodec = form.videoCodec;
   if (offered?.normalize && form.normalize) options.normalize = true;
   return options;
+}
+
+/**
+ * The speed a form's "As in Settings" stands for: Settings' encoding speed in the "on this computer" mode (core's
+ * `settingsSpeed`); undefined in the modes that may upload, where no default applies and Balanced is the default.
+ */
+export function settingsSpeedOf(settings: Settings | null): NonNullable<ConversionOptionsView['speed']> | undefined {
+  return settings?.mode === 'local' ? settings.encodingSpeed : undefined;
 }

@@ -15,8 +15,12 @@ const extensionOf = (name: string) => /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCa
 
 /** The choices a file's name allows, from the facts' input formats (the browser knows no more before core reads it). */
 export function choicesByName(facts: AppFactsView, name: string): FileChoices {
-  const ext = extensionOf(name);
-  const input = facts.inputFormats.find((f) => f.format === ext);
+  return choicesByFormat(facts, extensionOf(name));
+}
+
+/** The choices of a file in this format (its name's, or what core found its bytes to be). */
+export function choicesByFormat(facts: AppFactsView, format: string): FileChoices {
+  const input = facts.inputFormats.find((f) => f.format === format);
   if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' }, estimates: [] };
   const target = facts.smartTargets[input.kind];
   const smart = input.format === target ? { skip: `Already ${formatLabel(facts, target)}: nothing to convert.` } : { target };

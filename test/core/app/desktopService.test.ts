@@ -88,7 +88,7 @@ describe('DesktopService', () => {
     expect(batches).toEqual([{ batchId, total: 3, succeeded: 2, skipped: 0, failed: 1, cancelled: 0, outputFolder: path.join(dir, 'drop') }]);
     const stats = service.stats(14);
     expect(stats.totalRequests).toBe(3);
-    expect(stats.pairs.map((p) => p.pair).sort()).toEqual(['HEIC->JPG', 'PNG->JPG', 'WAV->MP3']);
+    expect(stats.pairs.map((p) => p.pair).sort()).toEqual(['HEIC->JPG', 'Text file->JPG', 'WAV->MP3']);
   });
 
   /** A converter that writes its temporary file and then waits: aborted (quit), or told to finish. */

@@ -61,4 +61,20 @@ describe('discarding an interrupted batch (real SQLite, real files)', () => {
     // Discarding is not a conversion: nothing in the stats.
     expect(db.prepare('SELECT COUNT(*) AS n FROM conversions').get()).toEqual({ n: 0 });
   });
+
+  it('resumes a batch submitted again while it has work left, and starts it anew once it has finished', () => {
+    const spec = { inputs: [path.join(dir, 'a.wav'), path.join(dir, 'b.wav')], target: 'mp3' as const, outputDir: null, cohort: null, origin: 'cli' as const };
+    const first = queue.submit(spec);
+    expect(first.resumed).toBe(false);
+    const again = queue.submit(spec);
+    expect(again).toMatchObject({ batchKey: first.batchKey, resumed: true });
+    expect(again.jobs.map((j) => j.id)).toEqual(first.jobs.map((j) => j.id));
+    for (const job of first.jobs) {
+      store.claimAll([{ job, scratchDir: path.join(dir, 'scratch') }], process.pid, Date.now() + 30_000);
+      store.finish(job.id, process.pid, { input: job.inputPath, output: null, status: 'failed', pair: 'WAV->MP3', mode: 'local', runtimeMs: 1, billableMinutes: 0, error: { code: 'INPUT_CORRUPT', message: 'damaged' }, notes: [] }, null, null);
+    }
+    const anew = queue.submit(spec);
+    expect(anew).toMatchObject({ batchKey: first.batchKey, resumed: false });
+    expect(anew.jobs.map((j) => j.state)).toEqual(['queued', 'queued']);
+  });
 });

@@ -170,7 +170,7 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     const files = { exists: () => false, sameFile: () => false, remove: () => {}, removeTree: () => {}, stopOrphan: () => {} };
     const queue = new PersistentQueue({ store: b, files, owner: { pid: 200, isProcessAlive: (pid) => pid === 100, now: () => now }, wallClock: () => now, leaseExpiry: () => now + 30_000, scratchRoot: '/scratch' });
     expect(queue.recover().requeued).toBe(0);
-    expect(queue.ownerOf('e'.repeat(32))).toBe(100);
+    expect(b.batch('e'.repeat(32))[0]).toMatchObject({ state: 'running', ownerPid: 100 });
     now += 31_000;
     expect(queue.recover().requeued).toBe(1);
     expect(b.batch('e'.repeat(32))[0]).toMatchObject({ state: 'queued', ownerPid: null });

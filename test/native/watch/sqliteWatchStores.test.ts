@@ -59,6 +59,7 @@ describe('SQLite watch rules and their jobs in the one job table', () => {
     expect(() => queue.commit(claimed.id, 43, '/out/a.jpg', report)).toThrow(/no longer this process/);
     queue.commit(claimed.id, 42, '/out/a.jpg', report);
     expect(jobs.findByHash(rule.id, hash('a'))?.state).toBe('unfinished');
+    expect(jobs.activity(rule.id)).toEqual({ lastActivityAt: null, converted: 0, failed: 0, inProgress: 1, failures: [] });
     expect(queue.unfinished().filter((j) => j.id === claimed.id)).toMatchObject([{ state: 'committing', tempPath: '/out/.a.123.convertr-part', outputPath: '/out/a.jpg', report }]);
     expect(queue.finish(claimed.id, 42, report, record('succeeded'), null)).toBe(true);
     expect(jobs.findBySighting(rule.id, '/in/a.png', 10, 1.5)?.state).toBe('done');

@@ -149,7 +149,8 @@ export function normalizeOptions(options: Partial<ConversionOptions> | null | un
   if (options?.at !== undefined) out.at = options.at;
   if (options?.from !== undefined) out.from = options.from;
   if (options?.until !== undefined) out.until = options.until;
-  if (options?.speed !== undefined && options.speed !== 'balanced') out.speed = options.speed;
+  // `balanced` named is kept apart from none: the window's default speed fills only a speed nobody chose.
+  if (options?.speed !== undefined) out.speed = options.speed;
   if (options?.videoCodec !== undefined && options.videoCodec !== 'h264') out.videoCodec = options.videoCodec;
   if (options?.normalize) out.normalize = true;
   if (options?.nameTemplate !== undefined && options.nameTemplate !== '') out.nameTemplate = options.nameTemplate;
@@ -166,7 +167,7 @@ export function optionsIdentity(options: ConversionOptions): string {
   // Cuts and stills only when chosen, so that the identities of jobs stored before them stay the same.
   const cut = { ...(n.at !== undefined ? { at: n.at } : {}), ...(n.from !== undefined ? { from: n.from } : {}), ...(n.until !== undefined ? { until: n.until } : {}) };
   // Likewise speed, codec and loudness only when chosen.
-  const more = { ...cut, ...(n.speed !== undefined ? { speed: n.speed } : {}), ...(n.videoCodec !== undefined ? { videoCodec: n.videoCodec } : {}), ...(n.normalize ? { normalize: true } : {}) };
+  const more = { ...cut, ...(n.speed !== undefined && n.speed !== 'balanced' ? { speed: n.speed } : {}), ...(n.videoCodec !== undefined ? { videoCodec: n.videoCodec } : {}), ...(n.normalize ? { normalize: true } : {}) };
   return JSON.stringify(Object.keys(more).length > 0 ? [...base, more] : base);
 }
 
