@@ -98,12 +98,12 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   };
   const rules = new SqliteWatchRuleStore(stores.db);
   // A batch-folder rule's routing: its own mode and "never upload", the API URL and budget from the settings.
-  const rulePolicy = (rule: WatchRule): RoutingPolicy => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload });
+  const rulePolicy = (rule: WatchRule): RoutingPolicy => ({ ...policy(), mode: rule.mode, neverUpload: rule.neverUpload, whenOffline: rule.whenOffline });
   // The one launcher and the one routing call for every origin; a rule's jobs are routed as its rule says.
   const launcher = stores.queue.launcher((job, moment) => {
     const ruleId = stores.queueStore.batchInfo(job.batchKey)?.ruleId;
     const rule = ruleId === undefined ? undefined : rules.get(ruleId);
-    return rule ? router.routeRule(job, rulePolicy(rule), rule.whenOffline, moment) : router.route(job, batchPolicy(job.batchKey), moment);
+    return router.route(job, rule ? rulePolicy(rule) : batchPolicy(job.batchKey), moment);
   });
   const service = new DesktopService({ queue: durableQueue(stores.queue, stores.queueStore, launcher), schedulers: [scheduler, wiring.hostedScheduler], ids, telemetry: stores.telemetry, settings, now: Date.now, presets: stores.presets,
     // Each row's update carries its route (hybrid): why it runs where it does, with its predicted and actual cost.
@@ -118,7 +118,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
     createRunner: (rule) =>
       new WatchRuleRunner({
         rule, jobs: stores.ruleJobs, queue: stores.queue, launcher, watcher: new ChokidarFolderWatcher(), files: nodeRecoveryFileSystem,
-        mustWaitForNetwork: () => router.mustWaitForNetwork(rulePolicy(rule), rule.whenOffline),
+        mustWaitForNetwork: () => router.mustWaitForNetwork(rulePolicy(rule)),
         owner: stores.owner, leaseExpiry: () => stores.lease.expiry(), scratchRoot: stores.scratchRoot, clock: systemClock, stability: DEFAULT_STABILITY,
         cohort: settings.get().clientCohort, onEvent: () => events.foldersChanged?.(),
       }),

@@ -59,39 +59,37 @@ function photoThatCannotBeStripped(inputPath: string): boolean {
   return format !== undefined && inputKind(format) === 'image' && !STRIPPABLE_PHOTO_FORMATS.includes(format);
 }
 
+const FILES_REMEMBERED = 10_000;
+
 /**
  * The one router (CLI, window, batch-folder rules): decides per job where it runs. `local`, `hosted` and
  * `auto` follow `chooseMode`; `hybrid` follows `decideHybrid` with estimates from this machine's
  * measurements, and reserves a hosted job's cost against the month's budget before its upload. The hosted
  * API's reachability is read from a cache that `prepare()` fills before a batch is launched.
  */
-const FILES_REMEMBERED = 10_000;
-
 export class JobRouter {
   private readonly backlogMs = kinds();
   private readonly hostedInFlight = kinds();
   private readonly estimator: HybridEstimator;
   // Per-file facts live only as long as a window's rows could ask for them: bounded, never growing with the app's life.
-  private readonly probed = new BoundedMap<string, ProbedSize>(FILES_REMEMBERED);
+  // A file's probe, and why its job waited for a slot here when the hosted API was sooner (its route says so).
+  private readonly files = new BoundedMap<string, { probed?: ProbedSize; waited?: 'over-budget' | 'plan-ceiling' }>(FILES_REMEMBERED);
   private readonly decisions = new BoundedMap<string, RouteDecision>(FILES_REMEMBERED);
   private readonly billing = new PairBilling();
-  /** Why a job waited for a slot here when the hosted API would have been sooner (over budget, plan ceiling): its route says so. */
-  private readonly waitedBecause = new BoundedMap<string, 'over-budget' | 'plan-ceiling'>(FILES_REMEMBERED);
   private readonly here = new Set<string>();
+  private readonly localCapable: boolean;
 
   constructor(private readonly deps: JobRouterDeps) {
     this.estimator = new HybridEstimator(deps.history);
-  }
-
-  get localCapable(): boolean {
-    return !(this.deps.local instanceof AppError);
+    this.localCapable = !(deps.local instanceof AppError);
   }
 
   /** Checks (or re-uses a fresh check of) the API's reachability, and frees budget held by processes that died. */
   async prepare(policy: RoutingPolicy): Promise<boolean | undefined> {
     if (policy.mode === 'hybrid') this.deps.ledger.releaseAbandoned(this.deps.isProcessAlive);
-    // Only auto and hybrid choose by reachability; hosted goes hosted and reports what the network says.
-    if ((policy.mode !== 'auto' && policy.mode !== 'hybrid') || !policy.apiUrl || policy.neverUpload) return undefined;
+    // Only auto, hybrid and a rule's hosted jobs (here or waiting while offline) go by reachability; other hosted jobs
+    // go hosted and report what the network says.
+    if (policy.mode === 'local' || (policy.mode === 'hosted' && !policy.whenOffline) || !policy.apiUrl || policy.neverUpload) return undefined;
     return this.deps.reachability.check(policy.apiUrl);
   }
 
@@ -99,11 +97,11 @@ export class JobRouter {
   async estimateInputs(jobs: readonly Pick<RoutableJob, 'inputPath' | 'target'>[], policy: RoutingPolicy): Promise<void> {
     const probe = this.deps.probe;
     if (policy.mode !== 'hybrid' || policy.neverUpload || !probe || !this.localCapable) return;
-    const wanted = jobs.filter((j) => !this.probed.has(j.inputPath) && this.estimator.localRuntimeMs(guessPair(j.inputPath, j.target), fileSize(j.inputPath) ?? 0) === undefined).slice(0, 500);
+    const wanted = jobs.filter((j) => !this.files.get(j.inputPath)?.probed && this.estimator.localRuntimeMs(guessPair(j.inputPath, j.target), fileSize(j.inputPath) ?? 0) === undefined).slice(0, 500);
     for (let i = 0; i < wanted.length; i += 4) {
       await Promise.all(wanted.slice(i, i + 4).map(async (j) => {
         const facts = await probe(j.inputPath).catch(() => undefined);
-        if (facts) this.probed.set(j.inputPath, facts);
+        if (facts) this.files.set(j.inputPath, { ...this.files.get(j.inputPath), probed: facts });
       }));
     }
   }
@@ -143,14 +141,17 @@ export class JobRouter {
     let policy = requested;
     const kind = outputKind(job.target);
     const apiUrl = policy.apiUrl;
+    // A batch-folder rule's hosted job while the API does not answer converts here, or fails with HOSTED_NETWORK when
+    // the rule waits for the network (its files stay unclaimed while offline: `mustWaitForNetwork`).
+    const offline = policy.whenOffline !== undefined && policy.mode === 'hosted' && apiUrl && !policy.neverUpload && this.deps.reachability.latest(apiUrl) === false;
+    if (offline && policy.whenOffline === 'wait') {
+      const error = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
+      return { mode: 'hosted', converter: { convert: () => Promise.reject(error) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind) };
+    }
+    if (offline || this.here.has(job.inputPath)) policy = LOCAL_ONLY;
     const slotFree = moment ? this.deps.localScheduler.hasRoom(kind) : undefined;
     const waits = moment?.mayWait === true && slotFree === false;
-    if (this.here.has(job.inputPath)) {
-      if (waits) return undefined;
-      this.here.delete(job.inputPath);
-      policy = LOCAL_ONLY;
-    }
-    if (policy.mode === 'local' || !apiUrl) return waits ? undefined : this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, apiUrl, undefined);
+    if (policy.mode === 'local' || !apiUrl) return waits ? undefined : this.localRoute(job, kind, { mode: 'local', reason: undefined, predictedCostUsd: undefined }, undefined, LOCAL_ONLY);
     const bytes = fileSize(job.inputPath) ?? 0;
     if (policy.stripPhotoMetadata && photoThatCannotBeStripped(job.inputPath)) policy = { ...policy, neverUpload: true };
     // Quality, size limits, resize and metadata stripping are this machine's: the hosted API takes none of them.
@@ -164,12 +165,13 @@ export class JobRouter {
     if (policy.mode !== 'hybrid') {
       const mode = chooseMode(policy.mode, { localCapable: this.localCapable, hostedReachable: reachable, inputBytes: bytes, neverUpload: policy.neverUpload });
       const decision: RouteDecision = { mode, reason: undefined, predictedCostUsd: undefined };
-      if (mode === 'local' && waits) return undefined;
-      return mode === 'hosted' ? this.hostedRoute(job, kind, apiUrl, decision, undefined, policy) : this.localRoute(job, kind, decision, undefined, apiUrl, policy.mode === 'auto' ? (policy.neverUpload ? 'private' : 'unanswered') : undefined);
+      if (mode === 'hosted') return this.hostedRoute(job, kind, apiUrl, decision, undefined, policy);
+      return waits ? undefined : this.localRoute(job, kind, decision, undefined, policy);
     }
     const pair = guessPair(job.inputPath, job.target);
     const measuredMs = this.localCapable ? this.estimator.localRuntimeMs(pair, bytes) : undefined;
-    const probed = this.probed.get(job.inputPath);
+    const file = this.files.get(job.inputPath);
+    const probed = file?.probed;
     const localMs = measuredMs ?? (this.localCapable && probed ? estimateFromProbe(probed, job.target, kind === 'video') : undefined);
     const localTiming = measuredMs !== undefined ? 'measured' as const : localMs !== undefined ? 'estimated' as const : undefined;
     const hosted = this.estimator.hosted(pair, bytes, localMs);
@@ -187,132 +189,105 @@ export class JobRouter {
       // Reserved before the upload, atomically: another process may have spent the budget meanwhile.
       const reservation = this.deps.ledger.reserve(monthOf(now), costUsd, policy.budgetUsd, this.deps.pid, now);
       if (reservation !== null) {
-        this.forgetFile(job.inputPath);
+        this.files.delete(job.inputPath);
         return this.hostedRoute(job, kind, apiUrl, { mode: 'hosted', reason: choice.reason, predictedCostUsd: predictedUsd, reservedUsd: costUsd, localTiming }, { id: reservation, usd: costUsd, pair, bytes }, policy);
       }
       // Spent meanwhile: the job is over budget, and waits or runs here as such.
       choice = { mode: 'local', reason: 'over-budget' };
     }
     if (waits) {
-      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.waitedBecause.set(job.inputPath, choice.reason);
+      if (choice.reason === 'over-budget' || choice.reason === 'plan-ceiling') this.files.set(job.inputPath, { ...file, waited: choice.reason });
       return undefined;
     }
-    const waited = this.waitedBecause.get(job.inputPath);
-    this.forgetFile(job.inputPath);
-    if (waited && choice.reason === 'local-sooner') choice.reason = waited;
-    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, apiUrl, choice.reason === 'private' ? 'private' : undefined);
+    this.files.delete(job.inputPath);
+    if (file?.waited && choice.reason === 'local-sooner') choice.reason = file.waited;
+    return this.localRoute(job, kind, { mode: 'local', reason: choice.reason, predictedCostUsd: undefined, localTiming }, localMs, policy);
   }
 
-  /** A routed job's input: its probe and why it waited are no longer needed. */
-  private forgetFile(inputPath: string): void {
-    this.probed.delete(inputPath);
-    this.waitedBecause.delete(inputPath);
+  /** Before a rule's job is added (prepared, so that `route` reads a fresh answer): a hosted rule waiting while offline starts nothing. */
+  async mustWaitForNetwork(policy: RoutingPolicy): Promise<boolean> {
+    return (await this.prepare(policy)) === false && policy.mode === 'hosted' && policy.whenOffline === 'wait';
   }
 
-  /**
-   * Before a rule's job is added: checks (or re-uses a fresh check of) the API it may go to, so that `routeRule`
-   * reads a fresh answer; true when the rule must not start a conversion now (hosted, waiting while offline, and the API does not answer).
-   */
-  async mustWaitForNetwork(policy: RoutingPolicy, whenOffline: 'local' | 'wait'): Promise<boolean> {
-    if (policy.mode === 'local' || !policy.apiUrl || policy.neverUpload) return false;
-    return !(await this.deps.reachability.check(policy.apiUrl)) && whenOffline === 'wait' && policy.mode === 'hosted';
-  }
-
-  /**
-   * `route` for a batch-folder rule's job. A hosted rule with the API unreachable converts here when `whenOffline`
-   * is `local`; with `wait` the rule leaves files unclaimed while offline (`mustWaitForNetwork`), and a file
-   * routed just as the network goes fails with HOSTED_NETWORK.
-   */
-  routeRule(job: RoutableJob, requested: RoutingPolicy, whenOffline: 'local' | 'wait', moment?: RouteMoment): JobRoute | undefined {
-    const apiUrl = requested.apiUrl;
-    if (requested.mode === 'hosted' && apiUrl && !requested.neverUpload && this.deps.reachability.latest(apiUrl) === false) {
-      if (whenOffline === 'local') return this.route(job, { ...requested, mode: 'local' }, moment);
-      const offline = new AppError('HOSTED_NETWORK', `The hosted API at ${apiUrl.origin} cannot be reached and this folder waits for the network; retry the file once online.`);
-      return { mode: 'hosted', converter: { convert: () => Promise.reject(offline) }, scheduler: this.deps.hostedScheduler, lane: hostedLane(outputKind(job.target)) };
-    }
-    return this.route(job, requested, moment);
-  }
-
-  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, apiUrl: URL | undefined, hostedNot: 'private' | 'unanswered' | undefined): JobRoute {
+  /** Runs the job here; with no engine here, its error says why no hosted API took it either (by `policy`). */
+  private localRoute(job: RoutableJob, kind: MediaKind, decision: RouteDecision, estimateMs: number | undefined, policy: RoutingPolicy): JobRoute {
     this.decisions.set(job.inputPath, decision);
+    this.here.delete(job.inputPath);
     const local = this.deps.local;
-    let converter: FileConverter;
+    const route = (converter: FileConverter): JobRoute => ({ mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision });
     if (local instanceof AppError) {
       const missing = /[.!?]$/.test(local.message) ? local.message : `${local.message}.`;
-      const why = hostedNot === 'private' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
-        : hostedNot === 'unanswered' && apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
-      converter = { convert: () => Promise.reject(why) };
-    } else if (decision.reason !== undefined) {
-      // A hybrid job: its backlog counts until it ends, and its timing counts for the jobs routed after it.
-      this.backlogMs[kind] += estimateMs ?? 0;
-      converter = {
-        convert: (request, signal, onProgress, hooks) =>
-          local.converter.convert(request, signal, onProgress, hooks).then((result) => {
-            if (!result.skippedBecause && result.inputBytes > 0) this.estimator.finishedLocally(result.pair, { runtimeMs: result.runtimeMs, inputBytes: result.inputBytes });
-            return result;
-          }).finally(() => {
-            this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - (estimateMs ?? 0));
-            this.estimator.refresh();
-          }),
-      };
-    } else {
-      converter = local.converter;
+      const why = policy.neverUpload && policy.mode !== 'hosted' ? new AppError('TOOL_MISSING', `${missing} The job is private (--private), so no hosted API was asked; install ffmpeg, or convert it without --private.`)
+        : policy.mode === 'auto' && policy.apiUrl ? new AppError('TOOL_MISSING', `${missing} The hosted API at ${policy.apiUrl.origin} did not answer either, so this job cannot run now; try again when online.`) : local;
+      return route({ convert: () => Promise.reject(why) });
     }
-    return { mode: 'local', converter, scheduler: this.deps.localScheduler, lane: kind, decision };
+    if (decision.reason === undefined) return route(local.converter);
+    // A hybrid job: its backlog counts until it ends, and its timing counts for the jobs routed after it.
+    this.backlogMs[kind] += estimateMs ?? 0;
+    return route({
+      convert: (request, signal, onProgress, hooks) =>
+        local.converter.convert(request, signal, onProgress, hooks).then((result) => {
+          if (!result.skippedBecause && result.inputBytes > 0) this.estimator.finishedLocally(result.pair, { runtimeMs: result.runtimeMs, inputBytes: result.inputBytes });
+          return result;
+        }).finally(() => {
+          this.backlogMs[kind] = Math.max(0, this.backlogMs[kind] - (estimateMs ?? 0));
+          this.estimator.refresh();
+        }),
+    });
   }
 
   private hostedRoute(job: RoutableJob, kind: MediaKind, apiUrl: URL, decision: RouteDecision, held: { id: number; usd: number; pair: string; bytes: number } | undefined, policy: RoutingPolicy): JobRoute {
-    const reservation = held?.id;
     this.decisions.set(job.inputPath, decision);
     const hosted = this.deps.access.converterFor(apiUrl);
     this.hostedInFlight[kind]++;
     const jobKey = hostedJobKey(job);
     const work = this.deps.work;
-    let started = false;
-    let released = false;
-    // A job cancelled while it waited for a slot never converts: its reservation and in-flight count go back here.
-    const release = () => {
-      if (started || released) return;
-      released = true;
+    let settled = false;
+    let topUp: number | null | undefined;
+    // Once per job, when it ends or is released (cancelled before it started): its hosted place and its reservations go back.
+    const settle = (usd: number, at = this.deps.wallClock()) => {
+      if (settled) return;
+      settled = true;
       this.hostedInFlight[kind]--;
-      if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
+      if (held) this.deps.ledger.settle(held.id, usd, at);
+      if (topUp != null) this.deps.ledger.settle(topUp, 0, at);
     };
     const converter: FileConverter = {
       convert: async (request, signal, onProgress, hooks) => {
-        if (released) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
-        started = true;
+        // A job cancelled while it waited for a slot never converts.
+        if (settled) throw new AppError('CANCELLED', 'The job was cancelled before it started.');
         const stored = work.job(jobKey);
-        // Budgeted jobs of a pair not billed yet start one at a time; later ones reserve what the service really billed.
-        const billing = held && stored?.apiOrigin !== apiUrl.origin ? await this.budgetTurn(held, policy, signal).catch((error: unknown) => {
-          this.hostedInFlight[kind]--;
-          this.deps.ledger.settle(held.id, 0, this.deps.wallClock());
-          throw error;
-        }) : undefined;
-        if (billing === 'refused') {
+        const resumeFrom = stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined;
+        // Budgeted jobs of a pair not billed yet start one at a time (one cancelled meanwhile is released by the queue);
+        // later ones top their reservation up to what the service really billed.
+        const end = held && !resumeFrom ? await this.billing.turn(held.pair, signal) : undefined;
+        const needed = held && end ? Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd : 0;
+        const at = this.deps.wallClock();
+        topUp = needed > 1e-9 ? this.deps.ledger.reserve(monthOf(at), needed, policy.budgetUsd, this.deps.pid, at) : undefined;
+        if (topUp === null) {
           // The service billed the pair more than reserved and this job no longer fits the budget: it runs here instead.
-          this.hostedInFlight[kind]--;
-          this.deps.ledger.settle(held!.id, 0, this.deps.wallClock());
+          end?.(false);
+          settle(0);
           const local = this.deps.local;
           if (local instanceof AppError) throw new AppError('HOSTED_OUT_OF_CREDIT', `Not sent to the hosted API: it billed ${held!.pair} more than predicted, and this job could pass the month's budget of $${policy.budgetUsd.toFixed(3)}; ${local.message}`);
           route.mode = 'local';
           this.decisions.set(job.inputPath, { mode: 'local', reason: 'over-budget', predictedCostUsd: undefined, localTiming: decision.localTiming });
           return local.converter.convert(request, signal, onProgress, hooks);
         }
-        const durable = {
-          stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
-          resumeFrom: stored?.apiOrigin === apiUrl.origin ? { serverId: stored.serverId, statusUrl: stored.statusUrl } : undefined,
-          accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
-        };
         try {
-          const result = await hosted.convert(request, signal, onProgress, hooks, durable);
+          const result = await hosted.convert(request, signal, onProgress, hooks, {
+            stripPhotoMetadata: policy.stripPhotoMetadata ?? false,
+            resumeFrom,
+            accepted: (accepted: { serverId: string; statusUrl: string }) => work.saveJob(jobKey, { apiOrigin: apiUrl.origin, ...accepted }, this.deps.wallClock()),
+          });
           work.forgetJob(jobKey);
           const now = this.deps.wallClock();
           const cost = actualCostUsd(succeededReport(result, 'hosted').billableMinutes);
-          if (reservation !== undefined) this.deps.ledger.settle(reservation, cost, now);
-          else this.deps.ledger.record(monthOf(now), cost, now);
+          if (!held) this.deps.ledger.record(monthOf(now), cost, now);
+          settle(cost, now);
           if (held) this.billing.settled(held.pair, held.bytes, cost);
           decision.costUsd = cost;
-          billing?.end(true);
+          end?.(true);
           // A job polled after a restart measured no upload and only part of the service's time.
           if (result.transfer.uploadBytes > 0) {
             this.deps.history.recordHosted({ pair: result.pair, inputBytes: result.transfer.uploadBytes, outputBytes: result.transfer.downloadBytes, uploadMs: result.transfer.uploadMs, serviceMs: result.transfer.serviceMs, downloadMs: result.transfer.downloadMs }, now);
@@ -324,30 +299,13 @@ export class JobRouter {
           // the service failed it or no longer knows it: only then may the file be uploaded again.
           if (!(isAppError(error) && (error.code === 'CANCELLED' || leavesAcceptedJobPending(error)))) work.forgetJob(jobKey);
           // Failures (and cancelled jobs) cost nothing.
-          if (reservation !== undefined) this.deps.ledger.settle(reservation, 0, this.deps.wallClock());
-          billing?.end(false);
+          settle(0);
+          end?.(false);
           throw error;
-        } finally {
-          if (billing?.topUp !== undefined) this.deps.ledger.settle(billing.topUp, 0, this.deps.wallClock());
-          this.hostedInFlight[kind]--;
         }
       },
     };
-    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release, decision };
+    const route: JobRoute = { mode: 'hosted', converter, scheduler: this.deps.hostedScheduler, lane: hostedLane(kind), release: () => settle(0), decision };
     return route;
-  }
-
-  /** Waits for the pair's billing to be known, then tops the reservation up to it; refuses when the budget cannot hold that. */
-  private async budgetTurn(held: { id: number; usd: number; pair: string; bytes: number }, policy: RoutingPolicy, signal: AbortSignal | undefined): Promise<{ end: (billed: boolean) => void; topUp: number | undefined } | 'refused'> {
-    const end = await this.billing.turn(held.pair, signal);
-    const needed = Math.ceil((this.billing.floor(held.pair) * held.bytes) / COST_PER_MINUTE - 1e-9) * COST_PER_MINUTE - held.usd;
-    if (needed <= 1e-9) return { end, topUp: undefined };
-    const now = this.deps.wallClock();
-    const topUp = this.deps.ledger.reserve(monthOf(now), needed, policy.budgetUsd, this.deps.pid, now);
-    if (topUp === null) {
-      end(false);
-      return 'refused';
-    }
-    return { end, topUp };
   }
 }

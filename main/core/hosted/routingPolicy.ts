@@ -13,6 +13,8 @@ export interface RoutingPolicy {
   budgetUsd: number;
   /** Strip GPS and camera serial numbers from photos before upload; photos that cannot be stripped stay here. */
   stripPhotoMetadata?: boolean;
+  /** A batch-folder rule's hosted jobs while the API does not answer: converted here, or left to wait for the network. */
+  whenOffline?: 'local' | 'wait';
 }
 
 export const LOCAL_ONLY: RoutingPolicy = { mode: 'local', apiUrl: undefined, neverUpload: false, budgetUsd: 0 };
