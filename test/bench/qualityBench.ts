@@ -186,7 +186,7 @@ interface PhotoPeer {
 const PHOTO_PEERS: PhotoPeer[] = [
   ...[75, 90].map((q): PhotoPeer => ({ format: 'JPG', tool: 'cjpeg', settings: ['-quality', String(q), '-optimize'], args: (_png, ppm, out) => ['-quality', String(q), '-optimize', '-outfile', out, ppm], ext: 'jpg' })),
   ...[75, 90].map((q): PhotoPeer => ({ format: 'WEBP', tool: 'cwebp', settings: ['-q', String(q), '-m', '4'], args: (png, _ppm, out) => ['-quiet', '-q', String(q), '-m', '4', png, '-o', out], ext: 'webp' })),
-  ...[[20, 30], [30, 40]].map(([min, max]): PhotoPeer => ({
+  ...[[10, 20], [20, 30], [30, 40]].map(([min, max]): PhotoPeer => ({
     format: 'AVIF', tool: 'avifenc', settings: ['-s', '6', '-j', '1', '-y', '420', '--min', String(min), '--max', String(max)],
     args: (png, _ppm, out) => ['-s', '6', '-j', '1', '-y', '420', '--min', String(min), '--max', String(max), png, out], ext: 'avif',
   })),

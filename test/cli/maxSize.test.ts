@@ -32,6 +32,27 @@ describe('convertr convert --max-size', () => {
     expect(settings).toMatch(/ subme=7 /);
   }, 900_000);
 
+  it('H.265 under a limit: two passes of x265 write a file under the limit, tagged hvc1 for Apple devices', async () => {
+    const clip = path.join(dir, 'grainy-hevc.mkv');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30:duration=6', '-f', 'lavfi', '-i', 'anoisesrc=duration=6:color=pink:sample_rate=48000',
+      '-vf', 'noise=alls=40:allf=t', '-ac', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'flac', '-shortest', clip]);
+    const run = await cli('convert', clip, '--to', 'mp4', '--codec', 'h265', '--max-size', '0.5MB', '--out', path.join(dir, 'hevc'), '--json');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const [line] = jsonLines(run.stdout);
+    expect(line).toMatchObject({ status: 'succeeded' });
+    const output = String(line!['output']);
+    const bytes = statSync(output).size;
+    expect(bytes).toBeLessThanOrEqual(500_000);
+    expect(bytes).toBeGreaterThanOrEqual(350_000);
+    const probed = ffprobe(output);
+    expect(probed.streams[0]).toMatchObject({ codec_name: 'hevc', codec_tag_string: 'hvc1', pix_fmt: 'yuv420p', width: 640, height: 360 });
+    expect(Number(probed.format.duration)).toBeCloseTo(6, 0);
+    // x265 writes its settings into the stream: an average bitrate whose second pass read the first pass's statistics.
+    const settings = /x265 \(build [^\0]*/.exec(readFileSync(output).toString('latin1'))?.[0] ?? '';
+    expect(settings).toMatch(/ rc=abr /);
+    expect(settings).toMatch(/ stats-read=2 /);
+  }, 900_000);
+
   it('an easy clip (one still picture for 20 s) under a generous limit is kept small: its quality level needs no more', async () => {
     const still = path.join(dir, 'still.png');
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=640x360', '-frames:v', '1', still]);

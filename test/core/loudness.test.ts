@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeOptions } from '../../main/core/engine/plan/conversionOptions';
-import { loudnessAnalysisArgs, loudnormFilter, parseLoudnorm, withLoudness } from '../../main/core/engine/plan/loudness';
+import { loudnessAnalysisArgs, gainAndLimiterFilter, parseLoudnorm, withLoudness } from '../../main/core/engine/plan/loudness';
 import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
 import { planVideoConversion } from '../../main/core/engine/plan/planVideo';
 import { audio, probe, probedInput } from '../helpers/probes';
@@ -11,10 +11,10 @@ const normalize = normalizeOptions({ normalize: true });
 describe('loudness normalisation plans', () => {
   it('reads loudnorm\'s measurement and feeds it back for one linear gain, at the track\'s own sample rate', () => {
     const measured = parseLoudnorm(`Stream mapping: ...\n${LOG}`)!;
-    expect(measured).toEqual({ integrated: -35.26, truePeak: -21.07, range: 6.7, threshold: -45.44, offset: 0.41 });
-    expect(loudnormFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, measured)).toBe('volume=19.26dB,aresample=44100');
+    expect(measured).toEqual({ integrated: -35.26, truePeak: -21.07 });
+    expect(gainAndLimiterFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, measured)).toBe('volume=19.26dB,aresample=44100');
     // Peaks that one gain would push past -1.5 dBTP are held there by a limiter.
-    expect(loudnormFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, { ...measured, truePeak: -10 })).toBe('volume=19.26dB,alimiter=limit=0.841:level=false,aresample=44100');
+    expect(gainAndLimiterFilter({ inputIndex: 1, outIndex: 0, sampleRate: 44100 }, { ...measured, truePeak: -10 })).toBe('volume=19.26dB,alimiter=limit=0.841:level=false,aresample=44100');
     expect(parseLoudnorm(LOG.replace('"-35.26"', '"-inf"'))).toBeUndefined();
     expect(() => parseLoudnorm('no measurement here')).toThrow(expect.objectContaining({ code: 'FFMPEG_FAILED' }));
   });

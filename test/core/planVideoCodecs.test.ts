@@ -86,9 +86,19 @@ describe('--codec h265 and av1', () => {
     expect(noH265.message).toMatch(/no H\.265 encoder \(libx265\)/);
   });
 
-  it('a size limit with H.265 is refused rather than met with a codec it does not name', () => {
-    const error = refusal(() => planVideoConversion(probedInput(probe()), 'mp4', { conversion: options({ videoCodec: 'h265', maxSizeBytes: 5e6 }), encoders: EVERY_ENCODER }));
+  it('a size limit with H.265 is two passes of x265 sharing one statistics file; with AV1 it is refused in a sentence', () => {
+    const plan = planVideoConversion(probedInput(probe()), 'mp4', { conversion: options({ videoCodec: 'h265', maxSizeBytes: 5e6 }), encoders: EVERY_ENCODER, passLogFile: '/scratch/pass' });
+    expect(argAfter(plan.firstPass!, '-c:v')).toBe('libx265');
+    expect(argAfter(plan.firstPass!, '-x265-params')).toBe('log-level=error:pass=1:stats=/scratch/pass');
+    expect(argAfter(plan.outputOptions, '-x265-params')).toBe('log-level=error:pass=2:stats=/scratch/pass');
+    expect(argAfter(plan.outputOptions, '-tag:v')).toBe('hvc1');
+    expect(plan.outputOptions).not.toContain('-crf');
+    // x265's parameter list has no escape for ':': such a scratch path gets one pass at the bitrate.
+    const onePass = planVideoConversion(probedInput(probe()), 'mp4', { conversion: options({ videoCodec: 'h265', maxSizeBytes: 5e6 }), encoders: EVERY_ENCODER, passLogFile: '/scratch:1/pass' });
+    expect(onePass.firstPass).toBeUndefined();
+    expect(argAfter(onePass.outputOptions, '-x265-params')).toBe('log-level=error');
+    const error = refusal(() => planVideoConversion(probedInput(probe()), 'mp4', { conversion: options({ videoCodec: 'av1', maxSizeBytes: 5e6 }), encoders: EVERY_ENCODER }));
     expect(error.code).toBe('OPTION_UNSUPPORTED');
-    expect(error.message).toMatch(/--max-size/);
+    expect(error.message).toBe('A size limit (--max-size) needs an encode in two passes, which Convertr makes with H.264 or H.265 but not with AV1; choose --codec h265 or h264, or leave out the size limit.');
   });
 });

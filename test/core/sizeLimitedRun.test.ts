@@ -40,6 +40,14 @@ describe('a size limit as the runner keeps it', () => {
     }
   });
 
+  it('honours --speed in both passes: veryfast when fast, slow when thorough', () => {
+    for (const [speed, preset] of [['fast', 'veryfast'], ['thorough', 'slow']] as const) {
+      const { first } = videoReplans(normalizeOptions({ maxSizeBytes: limit, speed }));
+      expect(argAfter(buildFirstPassArgs(first, clip), '-preset'), speed).toBe(preset);
+      expect(argAfter(buildFfmpegArgs(first, clip, '/out/.tmp'), '-preset'), speed).toBe(preset);
+    }
+  });
+
   it('an output over the limit is encoded again at a bitrate scaled by limit / actual, reusing the analysis pass, until it fits', async () => {
     const { first, replans } = videoReplans(normalizeOptions({ maxSizeBytes: limit }));
     const fake = fakeRuns([1_600_000, 1_510_000, 1_420_000]);

@@ -20,13 +20,10 @@ export interface LoudnessTrack {
   downmixTo?: 1 | 2;
 }
 
-/** What loudnorm's first pass reports of a track. */
+/** What loudnorm's first pass reports of a track that the gain needs: its integrated loudness and true peak. */
 export interface LoudnessMeasurement {
   integrated: number;
   truePeak: number;
-  range: number;
-  threshold: number;
-  offset: number;
 }
 
 const TARGET = `I=${LOUDNESS_TARGET.integrated}:TP=${LOUDNESS_TARGET.truePeak}:LRA=${LOUDNESS_TARGET.range}`;
@@ -47,7 +44,7 @@ export function loudnessAnalysisArgs(plan: Pick<FfmpegPlan, 'inputOptions'>, inp
   ];
 }
 
-const FIELDS = { integrated: 'input_i', truePeak: 'input_tp', range: 'input_lra', threshold: 'input_thresh', offset: 'target_offset' } as const;
+const FIELDS = { integrated: 'input_i', truePeak: 'input_tp' } as const;
 
 /**
  * The measurement in loudnorm's JSON (the last `{...}` of its log); undefined for silence, whose loudness is
@@ -77,7 +74,7 @@ export function parseLoudnorm(log: string): LoudnessMeasurement | undefined {
  * where that gain would push peaks past the ceiling, a limiter holding them there (a 2.4 s six-channel WAV mixed to
  * stereo peaks at +3.4 dBTP before any gain).
  */
-export function loudnormFilter(track: LoudnessTrack, measured: LoudnessMeasurement): string {
+export function gainAndLimiterFilter(track: LoudnessTrack, measured: LoudnessMeasurement): string {
   const gain = LOUDNESS_TARGET.integrated - measured.integrated;
   const limit = measured.truePeak + gain > LOUDNESS_TARGET.truePeak ? [`alimiter=limit=${(10 ** (LOUDNESS_TARGET.truePeak / 20)).toFixed(3)}:level=false`] : [];
   return [...downmix(track), `volume=${gain.toFixed(2)}dB`, ...limit, `aresample=${track.sampleRate}`].join(',');
@@ -93,7 +90,7 @@ export function withLoudness(plan: FfmpegPlan, measured: ReadonlyArray<LoudnessM
       notes.push('The sound is silent, so its loudness was left as it is.');
       return;
     }
-    filters.push(`-filter:a:${track.outIndex}`, loudnormFilter(track, m));
+    filters.push(`-filter:a:${track.outIndex}`, gainAndLimiterFilter(track, m));
     notes.push(`Made the sound ${LOUDNESS_TARGET.integrated} LUFS loud (EBU R128; it was ${m.integrated.toFixed(1)} LUFS).`);
   });
   return { ...plan, outputOptions: [...plan.outputOptions, ...filters], notes: [...plan.notes, ...new Set(notes)] };

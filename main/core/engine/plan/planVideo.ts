@@ -7,7 +7,7 @@ import type { LoudnessTrack } from './loudness.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
 import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
-import { x264AtBitrate } from './sizeTargetEncoder.js';
+import { CODEC_AT_BITRATE, MPEG4_AT_BITRATE, VP9_AT_BITRATE, X264_AT_BITRATE, type BitrateEncoder, type EncodePass } from './sizeTargetEncoder.js';
 
 /** How each audio track is encoded: a bitrate per track when a size limit or a preset chose one, mono when asked. */
 interface AudioSettings {
@@ -27,7 +27,7 @@ interface VideoProfile {
   /** Options for the picture whether copied or encoded (a codec tag). */
   videoTag: string[];
   /** An average bitrate instead of a constant quality (a size limit), for two passes. */
-  bitrateEncoder: (kbps: number, quality: Quality) => string[];
+  bitrateEncoder: BitrateEncoder;
   audioCodec: string;
   canCopyAudio: (stream: AudioStreamInfo) => boolean;
   audioEncoder: (stream: AudioStreamInfo, outIndex: number, settings: AudioSettings) => string[];
@@ -77,7 +77,7 @@ const MP4_LIKE: Omit<VideoProfile, 'muxer' | 'container'> = {
   canCopyVideo: isPlayableH264,
   videoEncoder: x264Args,
   videoTag: [],
-  bitrateEncoder: x264AtBitrate,
+  bitrateEncoder: X264_AT_BITRATE,
   audioCodec: 'aac',
   canCopyAudio: (s) => s.codec === 'aac',
   audioEncoder: aacEncoder,
@@ -94,7 +94,7 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     canCopyVideo: (s) => ['h264', 'hevc', 'vp8', 'vp9', 'av1'].includes(s.codec) && (s.codec !== 'h264' || even(s.width) && even(s.height)),
     videoEncoder: x264Args,
     videoTag: [],
-    bitrateEncoder: x264AtBitrate,
+    bitrateEncoder: X264_AT_BITRATE,
     audioCodec: 'aac',
     canCopyAudio: (s) => MKV_AUDIO.has(s.codec),
     audioEncoder: aacEncoder,
@@ -107,7 +107,7 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     canCopyVideo: (s) => ['vp8', 'vp9', 'av1'].includes(s.codec) && !isHdr(s),
     videoEncoder: vp9Args,
     videoTag: [],
-    bitrateEncoder: (kbps) => ['-c:v', 'libvpx-vp9', '-b:v', `${kbps}k`, '-deadline', 'good', '-cpu-used', '5', '-row-mt', '1'],
+    bitrateEncoder: VP9_AT_BITRATE,
     audioCodec: 'opus',
     canCopyAudio: (s) => s.codec === 'opus' || s.codec === 'vorbis',
     audioEncoder: (s, i, settings) => {
@@ -124,7 +124,7 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     canCopyVideo: (s) => s.codec === 'mpeg4' && s.pixelFormat === 'yuv420p' && even(s.width) && even(s.height),
     videoEncoder: mpeg4Args,
     videoTag: [],
-    bitrateEncoder: (kbps) => ['-c:v', 'mpeg4', '-b:v', `${kbps}k`, '-tag:v', 'XVID'],
+    bitrateEncoder: MPEG4_AT_BITRATE,
     audioCodec: 'mp3',
     canCopyAudio: (s) => s.codec === 'mp3' && s.channels <= 2,
     audioEncoder: (s, i, settings) => {
@@ -278,11 +278,12 @@ function profileWithCodec(target: VideoOutput, conversion: ConversionOptions, en
   if (target !== 'mp4' && target !== 'mov' && target !== 'mkv') {
     throw new AppError('OPTION_UNSUPPORTED', `A video codec (--codec) applies to MP4, MKV and MOV, not to ${target.toUpperCase()}.`);
   }
-  if (conversion.maxSizeBytes !== undefined) {
-    throw new AppError('OPTION_UNSUPPORTED', 'A size limit (--max-size) is met with H.264, the default codec; leave out --codec or the size limit.');
-  }
   const choice = codecChoice(codec, target, encoders);
-  return { ...profile, videoCodec: choice.codec, canCopyVideo: choice.canCopy, videoEncoder: choice.encoder, videoTag: choice.tag };
+  const bitrateEncoder = CODEC_AT_BITRATE[choice.codec];
+  if (conversion.maxSizeBytes !== undefined && !bitrateEncoder) {
+    throw new AppError('OPTION_UNSUPPORTED', 'A size limit (--max-size) needs an encode in two passes, which Convertr makes with H.264 or H.265 but not with AV1; choose --codec h265 or h264, or leave out the size limit.');
+  }
+  return { ...profile, videoCodec: choice.codec, canCopyVideo: choice.canCopy, videoEncoder: choice.encoder, videoTag: choice.tag, bitrateEncoder: bitrateEncoder ?? profile.bitrateEncoder };
 }
 
 /** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
@@ -316,7 +317,8 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   const reencodeVideo = options.forceReencode || videoKbps !== undefined || resized !== undefined || conversion.quality === 'small';
   const reencodeAudio = options.forceReencode || audioSettings.kbps !== undefined || audioSettings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const copyVideo = !reencodeVideo && profile.canCopyVideo(video);
-  const twoPass = videoKbps !== undefined && options.passLogFile !== undefined;
+  const speed = conversion.speed ?? 'balanced';
+  const statsFile = videoKbps !== undefined && options.passLogFile !== undefined && profile.bitrateEncoder.canKeepStatsIn(options.passLogFile) ? options.passLogFile : undefined;
 
   let expectedVideo;
   let firstPass: string[] | undefined;
@@ -324,13 +326,10 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     out.push('-c:v', 'copy', ...profile.videoTag);
     expectedVideo = { codec: video.codec, evenDimensions: false, width: video.width, height: video.height, rotation: video.rotation, sdr: !isHdr(video) };
   } else {
-    const encoder = videoKbps !== undefined ? profile.bitrateEncoder(videoKbps, conversion.quality) : profile.videoEncoder(conversion.quality, conversion.speed ?? 'balanced');
-    const picture = [...encoder, ...profile.videoTag, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
-    if (twoPass) {
-      firstPass = ['-map', `0:${video.index}`, ...picture, '-pass', '1', '-passlogfile', options.passLogFile!, '-an', '-sn', '-dn'];
-      picture.push('-pass', '2', '-passlogfile', options.passLogFile!);
-    }
-    out.push(...picture);
+    const encoder = (pass?: EncodePass) => videoKbps !== undefined ? profile.bitrateEncoder.args(videoKbps, speed, pass) : profile.videoEncoder(conversion.quality, speed);
+    const picture = (pass?: EncodePass) => [...encoder(pass), ...profile.videoTag, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
+    if (statsFile !== undefined) firstPass = ['-map', `0:${video.index}`, ...picture({ pass: 1, statsFile }), '-an', '-sn', '-dn'];
+    out.push(...picture(statsFile === undefined ? undefined : { pass: 2, statsFile }));
     if (isHdr(video) || isRgbLike(video.pixelFormat)) {
       out.push('-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709');
     }
