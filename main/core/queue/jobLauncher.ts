@@ -18,14 +18,19 @@ import { outputKind } from '../formats.js';
 /** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */
 const ASKED_WAITING_PER_PUMP = 32;
 
-/** A claimed job waiting for its route, and what its end is reported to. */
+/** What the caller of `admit` hears of one job, and asks of it while it waits for its route. */
+export interface JobHooks {
+  onEnd(report: JobReport): void;
+  stopped(): boolean;
+  requeueOnCancel(): boolean;
+  onStarted?(launched: LaunchedJob): void;
+  /** It waits for another process converting the same unit of work (that process's pid). */
+  onWaiting?(ownerPid: number): void;
+}
+
+/** A claimed job waiting for its route; `admittedAt` because its unit of work counts what other jobs finished since then. */
 interface Admitted extends ClaimedJob {
-  onEnd: (report: JobReport) => void;
-  requeueOnCancel: () => boolean;
-  stopped: () => boolean;
-  onStarted: ((launched: LaunchedJob) => void) | undefined;
-  onWaiting: ((ownerPid: number) => void) | undefined;
-  /** When it was admitted (its unit of work counts what other jobs finished since then). */
+  hooks: JobHooks;
   admittedAt: number;
 }
 
@@ -103,27 +108,14 @@ export class JobLauncher {
   }
 
   /**
-   * Claims the jobs in one transaction (a folder of 10,000 files is one commit, not 10,000) but routes each only when a slot could take it: they
-   * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
-   * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
-   * once `stopped(job)` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
+   * Jobs this process holds (`claimAll`; a rule's job is claimed as it is added) wait here in arrival order, each
+   * routed only when a slot could take it: they are asked again whenever one of them ends, so that the router sees
+   * the slots busy and the timings finished at that moment. Jobs still waiting once `stopped()` end as cancelled
+   * jobs do (requeued when `requeueOnCancel()`).
    */
-  admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean): boolean[] {
-    const claims = this.claimAll(jobs);
-    this.admitClaimed(claims.filter((claim) => claim !== undefined), onEnd, requeueOnCancel, stopped);
-    return claims.map((claim) => claim !== undefined);
-  }
-
-  /**
-   * `admitAll` for jobs this process already holds (a rule's job is claimed as it is added, a window's before its
-   * row is shown); `onStarted` hears where each one runs once it is routed, `onWaiting` that it waits for another
-   * process converting the same unit of work.
-   */
-  admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean,
-    onStarted?: (job: QueuedJob, launched: LaunchedJob) => void, onWaiting?: (job: QueuedJob, ownerPid: number) => void): void {
+  admit<Claim extends ClaimedJob>(claims: readonly Claim[], hooksOf: (claim: Claim) => JobHooks): void {
     const admittedAt = this.deps.owner.now();
-    for (const { job, ...claim } of claims) this.waiting.push({ job, ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
-      onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)) });
+    for (const claim of claims) this.waiting.push({ ...claim, hooks: hooksOf(claim), admittedAt });
     this.pump();
   }
 
@@ -178,7 +170,7 @@ export class JobLauncher {
       const held = new Map<string, number>();
       for (let i = 0; i < this.waiting.length; ) {
         const admitted = this.waiting[i]!;
-        if (admitted.stopped()) {
+        if (admitted.hooks.stopped()) {
           this.waiting.splice(i, 1);
           this.dropWaiting(admitted);
           continue;
@@ -199,10 +191,10 @@ export class JobLauncher {
         this.inFlight++;
         const launched = this.start(admitted, route, (report) => {
           this.inFlight--;
-          admitted.onEnd(report);
+          admitted.hooks.onEnd(report);
           this.pump();
         });
-        admitted.onStarted?.(launched);
+        admitted.hooks.onStarted?.(launched);
       }
     } finally {
       this.pumping = false;
@@ -211,23 +203,23 @@ export class JobLauncher {
   }
 
   /** A job stopped before it was routed: nothing ran, so it goes back to the queue (or ends cancelled). */
-  private dropWaiting({ job, onEnd, requeueOnCancel }: Admitted): void {
+  private dropWaiting({ job, hooks }: Admitted): void {
     const { store, owner } = this.deps;
     const now = this.deps.wallClock();
     const report = reportFor(job.inputPath, job.target, {
       id: job.id, lane: outputKind(job.target), status: 'cancelled', progress: 0, etaSeconds: undefined, queuedAt: now, startedAt: undefined, finishedAt: undefined, result: undefined,
       error: { code: 'CANCELLED', message: 'Cancelled.' },
     });
-    if (requeueOnCancel()) store.requeue(job.id, owner.pid);
+    if (hooks.requeueOnCancel()) store.requeue(job.id, owner.pid);
     else store.finish(job.id, owner.pid, report, this.deps.telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
-    onEnd(report);
+    hooks.onEnd(report);
   }
 
-  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, requeueOnCancel, onWaiting, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
+  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, hooks, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
@@ -236,7 +228,7 @@ export class JobLauncher {
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
       // The mode is where the job really ran: the router's, or the converter's own word (a job done elsewhere).
       const report = reportFor(job.inputPath, job.target, snapshot, snapshot.result?.ranOn ?? route.mode);
-      if (snapshot.status === 'cancelled' && requeueOnCancel()) {
+      if (snapshot.status === 'cancelled' && hooks.requeueOnCancel()) {
         store.requeue(job.id, pid);
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };

@@ -237,12 +237,12 @@ export class PersistentQueue {
     const othersLeft = (j: QueuedJob) => isUnfinished(j.state) && !ours.has(j.id);
     for (;;) {
       const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
-      launcher.admitAll(queued, (job) => (report) => {
+      const claims = launcher.claimAll(queued).filter((claim) => claim !== undefined);
+      for (const { job } of claims) ours.add(job.id);
+      launcher.admit(claims, ({ job }) => ({ stopped, requeueOnCancel: () => true, onEnd: (report) => {
         seen.add(job.id);
         onReport(report, true);
-      }, () => true, stopped).forEach((claimed, i) => {
-        if (claimed) ours.add(queued[i]!.id);
-      });
+      } }));
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
       if (onFirstClaim) {

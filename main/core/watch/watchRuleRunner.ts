@@ -35,7 +35,7 @@ export interface WatchRunnerDeps {
   jobs: RuleJobStore;
   queue: Pick<PersistentQueue, 'recover'>;
   /** The one launcher: routes each job when a slot could take it (a hosted rule's within the hosted plan's ceilings). */
-  launcher: Pick<JobLauncher, 'admitClaimed' | 'wake'>;
+  launcher: Pick<JobLauncher, 'admit' | 'wake'>;
   watcher: FolderWatcher;
   files: RecoveryFileSystem;
   owner: OwnerProbe;
@@ -184,16 +184,20 @@ export class WatchRuleRunner {
     const { id, inputPath } = claim.job;
     this.deps.onEvent({ type: 'queued', path: inputPath });
     // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
-    this.track(new Promise<void>((ended) => this.deps.launcher.admitClaimed([claim], () => (report) => {
-      this.launched.delete(id);
-      // The after-commit step of a rule: a converted source moves to the done folder.
-      const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
-      this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-      ended();
-    }, () => true, () => this.stopping, (_job, launched) => {
-      this.launched.set(id, launched);
-      if (this.stopping) launched.scheduler.cancel(launched.id);
-    })));
+    this.track(new Promise<void>((ended) => this.deps.launcher.admit([claim], () => ({
+      stopped: () => this.stopping, requeueOnCancel: () => true,
+      onStarted: (launched) => {
+        this.launched.set(id, launched);
+        if (this.stopping) launched.scheduler.cancel(launched.id);
+      },
+      onEnd: (report) => {
+        this.launched.delete(id);
+        // The after-commit step of a rule: a converted source moves to the done folder.
+        const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
+        this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
+        ended();
+      },
+    }))));
   }
 
   private track(work: Promise<unknown>): void {
