@@ -29,10 +29,7 @@ export interface JobHooks {
 }
 
 /** A claimed job waiting for its route; `admittedAt` because its unit of work counts what other jobs finished since then. */
-interface Admitted extends ClaimedJob {
-  hooks: JobHooks;
-  admittedAt: number;
-}
+type Admitted = ClaimedJob & { hooks: JobHooks; admittedAt: number };
 
 /** A job this process holds, with the scratch folder and temporary name recorded with its claim. */
 export interface ClaimedJob {
@@ -57,7 +54,6 @@ export interface JobLauncherDeps {
   files: RecoveryFileSystem;
   /** Each unit of work converted once across processes: a job whose unit another holds waits and reports its output. */
   units?: UnitStore;
-  telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
 }
 
 export interface LaunchedJob {
@@ -65,6 +61,12 @@ export interface LaunchedJob {
   scheduler: Scheduler<ConversionResult>;
   /** Pauses and resumes the job's processes. */
   control: JobControl;
+}
+
+export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
+  if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
+  const { pair, mode, status, runtimeMs, billableMinutes } = report;
+  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
 }
 
 /**
@@ -211,7 +213,7 @@ export class JobLauncher {
       error: { code: 'CANCELLED', message: 'Cancelled.' },
     });
     if (hooks.requeueOnCancel()) store.requeue(job.id, owner.pid);
-    else store.finish(job.id, owner.pid, report, this.deps.telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
+    else store.finish(job.id, owner.pid, report, telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
     hooks.onEnd(report);
   }
 
@@ -235,7 +237,7 @@ export class JobLauncher {
         const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
-        const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
+        const record = report.status === 'skipped' ? null : telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
         store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);

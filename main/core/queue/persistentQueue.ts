@@ -3,11 +3,9 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
-import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
-import type { ConversionRecord } from '../telemetry/ports.js';
-import { JobLauncher } from './jobLauncher.js';
-import type { UnitStore } from '../jobs/unitOfWork.js';
-import type { BatchOrigin, LateRouter, NewJob, QueueStore, QueuedJob, StoredBatch } from './ports.js';
+import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob } from '../jobs/jobModel.js';
+import { JobLauncher, telemetryRecord, type JobLauncherDeps } from './jobLauncher.js';
+import type { BatchOrigin, LateRouter, NewJob, QueuedJob, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
 export type BatchInput = string | { path: string; subfolder: string };
@@ -38,17 +36,9 @@ export interface RecoveryReport {
   partialFilesRemoved: number;
 }
 
-export interface PersistentQueueDeps {
-  store: QueueStore;
-  files: RecoveryFileSystem;
-  owner: OwnerProbe;
-  wallClock: () => number;
-  leaseExpiry: () => number;
-  scratchRoot: string;
+export interface PersistentQueueDeps extends Omit<JobLauncherDeps, 'route'> {
   /** How often a process waiting for another owner's batch looks again. */
   pollMs?: number;
-  /** Each unit of work converted once across processes (every front end's jobs wait for one another's). */
-  units?: UnitStore;
 }
 
 /** A batch with work left that no live process owns (a rule's batch is resumed by its rule, never listed). */
@@ -89,12 +79,6 @@ export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDi
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
-export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
-  if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
-  const { pair, mode, status, runtimeMs, billableMinutes } = report;
-  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
-}
-
 /** Finished batches are kept a little while so that a process waiting on another's batch can read its reports. */
 const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 
@@ -108,11 +92,7 @@ export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
   launcher(route: LateRouter): JobLauncher {
-    return new JobLauncher({ ...this.deps, route, telemetryRecord });
-  }
-
-  private free(job: QueuedJob): boolean {
-    return !heldByAnotherOwner(job, this.deps.owner);
+    return new JobLauncher({ ...this.deps, route });
   }
 
   /** Takes over what dead or expired owners left (of every batch, or of one): completes, or releases to run again, each of their jobs. */
@@ -132,7 +112,7 @@ export class PersistentQueue {
   /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again. */
   private takeOver(job: QueuedJob): 'completed' | 'released' | 'partial' | 'untouched' {
     const { store, files, owner } = this.deps;
-    if ((job.state === 'queued' && job.ownerPid === null) || !this.free(job)) return 'untouched';
+    if ((job.state === 'queued' && job.ownerPid === null) || heldByAnotherOwner(job, owner)) return 'untouched';
     if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return 'untouched';
     const outcome = recoverInterruptedJob(job, files);
     if (outcome.kind === 'completed') {
@@ -150,7 +130,7 @@ export class PersistentQueue {
    * Rules' batches only when asked for: a rule resumes its own.
    */
   pendingBatches(origin?: BatchOrigin): string[] {
-    const keys = [...new Set(this.deps.store.unfinished().filter((j) => this.free(j)).map((j) => j.batchKey))];
+    const keys = [...new Set(this.deps.store.unfinished().filter((j) => !heldByAnotherOwner(j, this.deps.owner)).map((j) => j.batchKey))];
     return keys.filter((key) => {
       const found = this.deps.store.batchInfo(key)?.origin;
       return origin ? found === origin : found !== 'rule';
@@ -179,7 +159,7 @@ export class PersistentQueue {
     const report: DiscardReport = { batches: keys.length, discarded: 0, kept: 0, partialFilesRemoved: 0 };
     for (const key of keys) {
       for (const job of store.batch(key)) {
-        if (!isUnfinished(job.state) || !this.free(job)) continue;
+        if (!isUnfinished(job.state) || heldByAnotherOwner(job, owner)) continue;
         if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
         const outcome = recoverInterruptedJob(job, files);
         if (outcome.kind === 'completed') {
@@ -246,7 +226,7 @@ export class PersistentQueue {
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
       if (onFirstClaim) {
-        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => !this.free(j))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
+        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => heldByAnotherOwner(j, this.deps.owner))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
         onFirstClaim = undefined;
       }
       if (waitingFor.length === 0 || stopped()) break;
