@@ -151,8 +151,7 @@ export class JobLauncher {
   /** Claims the jobs for this process in one transaction: undefined where another process holds one, or it is not queued. */
   claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
     const { store, owner } = this.deps;
-    const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
-    const claims = jobs.map((job, i) => (free[i]
+    const claims = jobs.map((job) => (job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner)
       ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomHex(4)}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
       : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());

@@ -99,30 +99,26 @@ export class PersistentQueue {
   recover(batchKey?: string): RecoveryReport {
     const report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 };
     if (batchKey === undefined) this.deps.store.removeFinishedBatches(this.deps.wallClock() - FINISHED_BATCH_KEPT_MS);
-    for (const job of this.deps.store.unfinished()) {
-      if (batchKey !== undefined && job.batchKey !== batchKey) continue;
-      const outcome = this.takeOver(job);
-      if (outcome === 'completed') report.completed++;
-      if (outcome === 'released' || outcome === 'partial') report.requeued++;
-      if (outcome === 'partial') report.partialFilesRemoved++;
-    }
+    const left = this.deps.store.unfinished().filter((job) => batchKey === undefined || job.batchKey === batchKey);
+    for (const job of left) this.takeOver(job, report);
     return report;
   }
 
-  /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again. */
-  private takeOver(job: QueuedJob): 'completed' | 'released' | 'partial' | 'untouched' {
+  /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again; counted in `report`. */
+  private takeOver(job: QueuedJob, report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 }): void {
     const { store, files, owner } = this.deps;
-    if ((job.state === 'queued' && job.ownerPid === null) || heldByAnotherOwner(job, owner)) return 'untouched';
-    if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return 'untouched';
+    if ((job.state === 'queued' && job.ownerPid === null) || heldByAnotherOwner(job, owner)) return;
+    if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return;
     const outcome = recoverInterruptedJob(job, files);
     if (outcome.kind === 'completed') {
       store.finish(job.id, owner.pid, outcome.report, telemetryRecord(outcome.report, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }), null);
-      return 'completed';
+      report.completed++;
+      return;
     }
     store.requeue(job.id, owner.pid);
+    if (outcome.partialFileRemoved) report.partialFilesRemoved++;
     // A claimed job that had begun writing the temporary file recorded with its claim is still `queued`.
-    if (job.state === 'queued' && !outcome.partialFileRemoved) return 'untouched';
-    return outcome.partialFileRemoved ? 'partial' : 'released';
+    if (job.state !== 'queued' || outcome.partialFileRemoved) report.requeued++;
   }
 
   /**
