@@ -80,7 +80,6 @@ export class JobLauncher {
   /** The last batch's origin (`cli`, `window`, `rule:<id>`): a batch's jobs start one after another. */
   private lastOrigin: { batchKey: string; origin: string } | undefined;
 
-  /** Claimed jobs not routed yet, in arrival order. */
   private readonly waiting: Admitted[] = [];
   /** Admitted jobs routed and not ended yet. */
   private inFlight = 0;

@@ -3,10 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobReport } from '../jobs/jobReport.js';
 import { toAppError } from '../errors.js';
 import type { Clock } from '../engine/ports.js';
-import type { OwnerProbe, RecoveryFileSystem } from '../jobs/jobModel.js';
 import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
 import { randomHex } from '../engine/run/randomNames.js';
-import type { ClaimedJob, JobLauncher, LaunchedJob } from '../queue/jobLauncher.js';
+import type { ClaimedJob, JobLauncher, JobLauncherDeps, LaunchedJob } from '../queue/jobLauncher.js';
 import type { PersistentQueue } from '../queue/persistentQueue.js';
 import { ruleBatchKey } from '../queue/ports.js';
 import { contentHashOf } from './contentHash.js';
@@ -30,18 +29,13 @@ export type WatchEvent =
   /** A hosted rule that waits while offline left this file for later: it is looked at again after NETWORK_RETRY_MS. */
   | { type: 'waiting'; path: string };
 
-export interface WatchRunnerDeps {
+export interface WatchRunnerDeps extends Pick<JobLauncherDeps, 'files' | 'owner' | 'leaseExpiry' | 'scratchRoot'> {
   rule: WatchRule;
   jobs: RuleJobStore;
   queue: Pick<PersistentQueue, 'recover'>;
   /** The one launcher: routes each job when a slot could take it (a hosted rule's within the hosted plan's ceilings). */
   launcher: Pick<JobLauncher, 'admit' | 'wake'>;
   watcher: FolderWatcher;
-  files: RecoveryFileSystem;
-  owner: OwnerProbe;
-  /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
-  leaseExpiry: () => number;
-  scratchRoot: string;
   clock: Clock;
   stability: StabilityMonitorOptions;
   cohort: string | null;
