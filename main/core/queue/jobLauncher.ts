@@ -77,8 +77,6 @@ export function telemetryRecord(report: JobReport, cohort: string | null, finish
 export class JobLauncher {
   /** The identities of the last batch asked about (one batch at a time: nothing grows with the app's life). */
   private batchInputs: { key: string; set: FileIdentitySet } | undefined;
-  /** The last batch's origin (`cli`, `window`, `rule:<id>`): a batch's jobs start one after another. */
-  private lastOrigin: { batchKey: string; origin: string } | undefined;
 
   private readonly waiting: Admitted[] = [];
   /** Admitted jobs routed and not ended yet. */
@@ -95,17 +93,9 @@ export class JobLauncher {
     return this.batchInputs.set;
   }
 
-  private originOf(batchKey: string): string {
-    if (this.lastOrigin?.batchKey !== batchKey) {
-      const info = this.deps.store.batchInfo(batchKey);
-      this.lastOrigin = { batchKey, origin: info?.origin === 'rule' ? `rule:${info.ruleId}` : info?.origin ?? 'cli' };
-    }
-    return this.lastOrigin.origin;
-  }
-
   /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
   private protectedInputs(job: QueuedJob): FileIdentitySet {
-    return this.originOf(job.batchKey).startsWith('rule:') ? new FileIdentitySet([job.inputPath]) : this.inputsOfBatch(job.batchKey);
+    return job.origin === 'rule' ? new FileIdentitySet([job.inputPath]) : this.inputsOfBatch(job.batchKey);
   }
 
   /**
@@ -219,7 +209,7 @@ export class JobLauncher {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: job.origin === 'rule' ? job.batchKey : job.origin, since: admittedAt, onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {

@@ -126,11 +126,8 @@ export class PersistentQueue {
    * Rules' batches only when asked for: a rule resumes its own.
    */
   pendingBatches(origin?: BatchOrigin): string[] {
-    const keys = [...new Set(this.deps.store.unfinished().filter((j) => !heldByAnotherOwner(j, this.deps.owner)).map((j) => j.batchKey))];
-    return keys.filter((key) => {
-      const found = this.deps.store.batchInfo(key)?.origin;
-      return origin ? found === origin : found !== 'rule';
-    });
+    const free = this.deps.store.unfinished().filter((j) => !heldByAnotherOwner(j, this.deps.owner) && (origin ? j.origin === origin : j.origin !== 'rule'));
+    return [...new Set(free.map((j) => j.batchKey))];
   }
 
   /** Interrupted batches the window did not start (it lists them with a Resume action, never runs them by itself). */

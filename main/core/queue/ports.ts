@@ -18,6 +18,7 @@ export const ruleBatchKey = (ruleId: number): string => `rule:${ruleId}`;
 export interface QueuedJob extends InterruptedJob {
   id: number;
   batchKey: string;
+  origin: BatchOrigin;
   inputPath: string;
   target: OutputFormat;
   outputDir: string | null;
