@@ -142,34 +142,32 @@ export class PersistentQueue {
   }
 
   /**
-   * Gives up interrupted batches (every one, or the one with this key) so that nothing resumes them: each of
-   * their jobs no live process owns is claimed, its partial output and scratch folder removed, and it ends
-   * cancelled; an output already renamed into place is kept (its job completes). Not counted in the stats.
+   * Gives up an interrupted batch so that nothing resumes it: each of its jobs no live process owns is claimed,
+   * its partial output and scratch folder removed, and it ends cancelled; an output already renamed into place
+   * is kept (its job completes). Not counted in the stats.
    */
-  discard(batchKey?: string): DiscardReport {
+  discard(batchKey: string): DiscardReport {
     const { store, files, owner } = this.deps;
-    const keys = this.pendingBatches().filter((key) => batchKey === undefined || key === batchKey);
-    const report: DiscardReport = { batches: keys.length, discarded: 0, kept: 0, partialFilesRemoved: 0 };
-    for (const key of keys) {
-      for (const job of store.batch(key)) {
-        if (!isUnfinished(job.state) || heldByAnotherOwner(job, owner)) continue;
-        if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
-        const outcome = recoverInterruptedJob(job, files);
-        if (outcome.kind === 'completed') {
-          store.finish(job.id, owner.pid, outcome.report, null, null);
-          report.kept++;
-          continue;
-        }
-        if (outcome.partialFileRemoved) report.partialFilesRemoved++;
-        const discarded: JobReport = {
-          input: job.inputPath, output: null, status: 'cancelled', pair: guessPair(job.inputPath, job.target), mode: 'local',
-          runtimeMs: 0, billableMinutes: 0, error: { code: 'CANCELLED', message: 'Discarded: this interrupted batch will not be resumed.' }, notes: [],
-        };
-        store.finish(job.id, owner.pid, discarded, null, null);
-        report.discarded++;
+    const pending = this.pendingBatches().includes(batchKey);
+    const report: DiscardReport = { batches: pending ? 1 : 0, discarded: 0, kept: 0, partialFilesRemoved: 0 };
+    for (const job of pending ? store.batch(batchKey) : []) {
+      if (!isUnfinished(job.state) || heldByAnotherOwner(job, owner)) continue;
+      if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
+      const outcome = recoverInterruptedJob(job, files);
+      if (outcome.kind === 'completed') {
+        store.finish(job.id, owner.pid, outcome.report, null, null);
+        report.kept++;
+        continue;
       }
-      store.setStoppedByUser(key, false);
+      if (outcome.partialFileRemoved) report.partialFilesRemoved++;
+      const discarded: JobReport = {
+        input: job.inputPath, output: null, status: 'cancelled', pair: guessPair(job.inputPath, job.target), mode: 'local',
+        runtimeMs: 0, billableMinutes: 0, error: { code: 'CANCELLED', message: 'Discarded: this interrupted batch will not be resumed.' }, notes: [],
+      };
+      store.finish(job.id, owner.pid, discarded, null, null);
+      report.discarded++;
     }
+    if (pending) store.setStoppedByUser(batchKey, false);
     return report;
   }
 
