@@ -88,14 +88,11 @@ export class JobLauncher {
 
   constructor(private readonly deps: JobLauncherDeps) {}
 
-  private inputsOfBatch(batchKey: string): FileIdentitySet {
+  /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
+  private protectedInputs({ origin, batchKey, inputPath }: QueuedJob): FileIdentitySet {
+    if (origin === 'rule') return new FileIdentitySet([inputPath]);
     if (this.batchInputs?.key !== batchKey) this.batchInputs = { key: batchKey, set: new FileIdentitySet(this.deps.store.batch(batchKey).map((j) => j.inputPath)) };
     return this.batchInputs.set;
-  }
-
-  /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
-  private protectedInputs(job: QueuedJob): FileIdentitySet {
-    return job.origin === 'rule' ? new FileIdentitySet([job.inputPath]) : this.inputsOfBatch(job.batchKey);
   }
 
   /**

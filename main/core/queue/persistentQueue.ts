@@ -189,9 +189,9 @@ export class PersistentQueue {
 
   /**
    * Runs the queued jobs of a batch that no live process owns, each where `route` says when a slot could take
-   * it (the jobs wait for their route in the launcher, in order); a cancelled job stays queued. Jobs another live process owns are waited for (and taken over if it dies); `onReport` hears
-   * every job that ends meanwhile, ours and theirs. Resolves with the reports of every finished job in the
-   * batch, earlier runs included.
+   * it (the jobs wait for their route in the launcher, in order); a cancelled job stays queued. Jobs another live
+   * process owns are waited for (and taken over if it dies); `onReport` hears every job that ends meanwhile, ours
+   * and theirs. Resolves with the reports of every finished job in the batch, earlier runs included.
    */
   async run(
     batchKey: string,
@@ -210,10 +210,7 @@ export class PersistentQueue {
       const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
       const claims = launcher.claimAll(queued).filter((claim) => claim !== undefined);
       for (const { job } of claims) ours.add(job.id);
-      launcher.admit(claims, ({ job }) => ({ stopped, requeueOnCancel: () => true, onEnd: (report) => {
-        seen.add(job.id);
-        onReport(report, true);
-      } }));
+      launcher.admit(claims, () => ({ stopped, requeueOnCancel: () => true, onEnd: (report) => onReport(report, true) }));
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
       if (onFirstClaim) {
