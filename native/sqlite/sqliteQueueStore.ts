@@ -6,10 +6,11 @@ import { AppError } from '../../main/core/errors.js';
 import { BEFORE_COMMIT_SQL, UNFINISHED_SQL } from './jobStates.js';
 import type { SqliteDatabase } from './openDatabase.js';
 
-/** A job's columns under the names `QueuedJob` gives them; its options and report still JSON. */
+/** A job's columns under the names `QueuedJob` gives them, its batch's origin too; its options and report still JSON. */
 export const JOB_COLUMNS = `id, batch_key AS batchKey, input_path AS inputPath, target, output_dir AS outputDir, cohort, options_json AS options, state,
   owner_pid AS ownerPid, lease_expires_at AS leaseExpiresAt, scratch_dir AS scratchDir, child_pid AS childPid, child_command AS childCommand,
-  temp_path AS tempPath, output_path AS outputPath, result_json AS report`;
+  temp_path AS tempPath, output_path AS outputPath, result_json AS report,
+  (SELECT origin FROM queue_batches b WHERE b.batch_key = queue_jobs.batch_key) AS origin`;
 
 export type Row = Omit<QueuedJob, 'options' | 'report'> & { options: string | null; report: string | null };
 

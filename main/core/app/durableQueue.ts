@@ -1,6 +1,6 @@
 import type { PersistentQueue } from '../queue/persistentQueue.js';
 import type { JobLauncher } from '../queue/jobLauncher.js';
-import type { QueueStore, QueuedJob } from '../queue/ports.js';
+import type { QueueStore } from '../queue/ports.js';
 import type { DurableQueue } from './desktopService.js';
 
 /** The desktop's view of the durable queue: batches from PersistentQueue, jobs claimed and routed late by the JobLauncher. */
@@ -25,12 +25,13 @@ export function durableQueue(queue: PersistentQueue, store: QueueStore, launcher
       return store.batch(batchKey).filter((job) => job.state === 'queued');
     },
     claim: (jobs) => launcher.claimAll(jobs),
-    admit: (claims, hooks) => {
-      const rowOf = new Map(claims.map((claim) => [claim.job.id, claim.id]));
-      const row = (job: QueuedJob) => rowOf.get(job.id)!;
-      launcher.admitClaimed(claims, (job) => (report) => hooks.onEnd(row(job), report), hooks.requeueOnCancel, (job) => hooks.stopped(row(job)),
-        (job, launched) => hooks.onStarted(row(job), launched), (job, ownerPid) => hooks.onWaiting(row(job), ownerPid));
-    },
+    admit: (claims, hooks) => launcher.admit(claims, ({ id }) => ({
+      onEnd: (report) => hooks.onEnd(id, report),
+      stopped: () => hooks.stopped(id),
+      requeueOnCancel: () => hooks.requeueOnCancel(),
+      onStarted: (launched) => hooks.onStarted(id, launched),
+      onWaiting: (ownerPid) => hooks.onWaiting(id, ownerPid),
+    })),
     moveWaiting: (jobId, beforeJobId) => launcher.move(jobId, beforeJobId),
     wake: () => launcher.wake(),
     hold: (held) => launcher.hold(held),

@@ -18,16 +18,18 @@ import { outputKind } from '../formats.js';
 /** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */
 const ASKED_WAITING_PER_PUMP = 32;
 
-/** A claimed job waiting for its route, and what its end is reported to. */
-interface Admitted extends ClaimedJob {
-  onEnd: (report: JobReport) => void;
-  requeueOnCancel: () => boolean;
-  stopped: () => boolean;
-  onStarted: ((launched: LaunchedJob) => void) | undefined;
-  onWaiting: ((ownerPid: number) => void) | undefined;
-  /** When it was admitted (its unit of work counts what other jobs finished since then). */
-  admittedAt: number;
+/** What the caller of `admit` hears of one job, and asks of it while it waits for its route. */
+export interface JobHooks {
+  onEnd(report: JobReport): void;
+  stopped(): boolean;
+  requeueOnCancel(): boolean;
+  onStarted?(launched: LaunchedJob): void;
+  /** It waits for another process converting the same unit of work (that process's pid). */
+  onWaiting?(ownerPid: number): void;
 }
+
+/** A claimed job waiting for its route; `admittedAt` because its unit of work counts what other jobs finished since then. */
+type Admitted = ClaimedJob & { hooks: JobHooks; admittedAt: number };
 
 /** A job this process holds, with the scratch folder and temporary name recorded with its claim. */
 export interface ClaimedJob {
@@ -52,7 +54,6 @@ export interface JobLauncherDeps {
   files: RecoveryFileSystem;
   /** Each unit of work converted once across processes: a job whose unit another holds waits and reports its output. */
   units?: UnitStore;
-  telemetryRecord: (report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }) => ConversionRecord;
 }
 
 export interface LaunchedJob {
@@ -60,6 +61,12 @@ export interface LaunchedJob {
   scheduler: Scheduler<ConversionResult>;
   /** Pauses and resumes the job's processes. */
   control: JobControl;
+}
+
+export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
+  if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
+  const { pair, mode, status, runtimeMs, billableMinutes } = report;
+  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
 }
 
 /**
@@ -70,10 +77,7 @@ export interface LaunchedJob {
 export class JobLauncher {
   /** The identities of the last batch asked about (one batch at a time: nothing grows with the app's life). */
   private batchInputs: { key: string; set: FileIdentitySet } | undefined;
-  /** The last batch's origin (`cli`, `window`, `rule:<id>`): a batch's jobs start one after another. */
-  private lastOrigin: { batchKey: string; origin: string } | undefined;
 
-  /** Claimed jobs not routed yet, in arrival order. */
   private readonly waiting: Admitted[] = [];
   /** Admitted jobs routed and not ended yet. */
   private inFlight = 0;
@@ -84,46 +88,22 @@ export class JobLauncher {
 
   constructor(private readonly deps: JobLauncherDeps) {}
 
-  private inputsOfBatch(batchKey: string): FileIdentitySet {
+  /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
+  private protectedInputs({ origin, batchKey, inputPath }: QueuedJob): FileIdentitySet {
+    if (origin === 'rule') return new FileIdentitySet([inputPath]);
     if (this.batchInputs?.key !== batchKey) this.batchInputs = { key: batchKey, set: new FileIdentitySet(this.deps.store.batch(batchKey).map((j) => j.inputPath)) };
     return this.batchInputs.set;
   }
 
-  private originOf(batchKey: string): string {
-    if (this.lastOrigin?.batchKey !== batchKey) {
-      const info = this.deps.store.batchInfo(batchKey);
-      this.lastOrigin = { batchKey, origin: info?.origin === 'rule' ? `rule:${info.ruleId}` : info?.origin ?? 'cli' };
-    }
-    return this.lastOrigin.origin;
-  }
-
-  /** The inputs an output must never replace: the batch's, or for a rule (whose batch grows file by file) the job's own. */
-  private protectedInputs(job: QueuedJob): FileIdentitySet {
-    return this.originOf(job.batchKey).startsWith('rule:') ? new FileIdentitySet([job.inputPath]) : this.inputsOfBatch(job.batchKey);
-  }
-
   /**
-   * Claims the jobs in one transaction (a folder of 10,000 files is one commit, not 10,000) but routes each only when a slot could take it: they
-   * wait here in arrival order and are asked again whenever one of them ends, so that the router sees the
-   * slots busy and the timings finished at that moment. True where the job was claimed. Jobs still waiting
-   * once `stopped(job)` ends as cancelled jobs do (requeued when `requeueOnCancel()`).
+   * Jobs this process holds (`claimAll`; a rule's job is claimed as it is added) wait here in arrival order, each
+   * routed only when a slot could take it: they are asked again whenever one of them ends, so that the router sees
+   * the slots busy and the timings finished at that moment. Jobs still waiting once `stopped()` end as cancelled
+   * jobs do (requeued when `requeueOnCancel()`).
    */
-  admitAll(jobs: readonly QueuedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean): boolean[] {
-    const claims = this.claimAll(jobs);
-    this.admitClaimed(claims.filter((claim) => claim !== undefined), onEnd, requeueOnCancel, stopped);
-    return claims.map((claim) => claim !== undefined);
-  }
-
-  /**
-   * `admitAll` for jobs this process already holds (a rule's job is claimed as it is added, a window's before its
-   * row is shown); `onStarted` hears where each one runs once it is routed, `onWaiting` that it waits for another
-   * process converting the same unit of work.
-   */
-  admitClaimed(claims: readonly ClaimedJob[], onEnd: (job: QueuedJob) => (report: JobReport) => void, requeueOnCancel: () => boolean, stopped: (job: QueuedJob) => boolean,
-    onStarted?: (job: QueuedJob, launched: LaunchedJob) => void, onWaiting?: (job: QueuedJob, ownerPid: number) => void): void {
+  admit<Claim extends ClaimedJob>(claims: readonly Claim[], hooksOf: (claim: Claim) => JobHooks): void {
     const admittedAt = this.deps.owner.now();
-    for (const { job, ...claim } of claims) this.waiting.push({ job, ...claim, admittedAt, onEnd: onEnd(job), requeueOnCancel, stopped: () => stopped(job),
-      onStarted: onStarted && ((launched) => onStarted(job, launched)), onWaiting: onWaiting && ((pid) => onWaiting(job, pid)) });
+    for (const claim of claims) this.waiting.push({ ...claim, hooks: hooksOf(claim), admittedAt });
     this.pump();
   }
 
@@ -157,8 +137,7 @@ export class JobLauncher {
   /** Claims the jobs for this process in one transaction: undefined where another process holds one, or it is not queued. */
   claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
     const { store, owner } = this.deps;
-    const free = jobs.map((job) => job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner));
-    const claims = jobs.map((job, i) => (free[i]
+    const claims = jobs.map((job) => (job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner)
       ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomHex(4)}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
       : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
@@ -178,7 +157,7 @@ export class JobLauncher {
       const held = new Map<string, number>();
       for (let i = 0; i < this.waiting.length; ) {
         const admitted = this.waiting[i]!;
-        if (admitted.stopped()) {
+        if (admitted.hooks.stopped()) {
           this.waiting.splice(i, 1);
           this.dropWaiting(admitted);
           continue;
@@ -199,10 +178,10 @@ export class JobLauncher {
         this.inFlight++;
         const launched = this.start(admitted, route, (report) => {
           this.inFlight--;
-          admitted.onEnd(report);
+          admitted.hooks.onEnd(report);
           this.pump();
         });
-        admitted.onStarted?.(launched);
+        admitted.hooks.onStarted?.(launched);
       }
     } finally {
       this.pumping = false;
@@ -211,23 +190,23 @@ export class JobLauncher {
   }
 
   /** A job stopped before it was routed: nothing ran, so it goes back to the queue (or ends cancelled). */
-  private dropWaiting({ job, onEnd, requeueOnCancel }: Admitted): void {
+  private dropWaiting({ job, hooks }: Admitted): void {
     const { store, owner } = this.deps;
     const now = this.deps.wallClock();
     const report = reportFor(job.inputPath, job.target, {
       id: job.id, lane: outputKind(job.target), status: 'cancelled', progress: 0, etaSeconds: undefined, queuedAt: now, startedAt: undefined, finishedAt: undefined, result: undefined,
       error: { code: 'CANCELLED', message: 'Cancelled.' },
     });
-    if (requeueOnCancel()) store.requeue(job.id, owner.pid);
-    else store.finish(job.id, owner.pid, report, this.deps.telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
-    onEnd(report);
+    if (hooks.requeueOnCancel()) store.requeue(job.id, owner.pid);
+    else store.finish(job.id, owner.pid, report, telemetryRecord(report, job.cohort, now, { inputBytes: null, outputBytes: null }), null);
+    hooks.onEnd(report);
   }
 
-  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, requeueOnCancel, onWaiting, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
+  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, hooks, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: this.originOf(job.batchKey), since: admittedAt, ...(onWaiting ? { onWaiting: (_request, pid) => onWaiting(pid) } : {}) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: job.origin === 'rule' ? job.batchKey : job.origin, since: admittedAt, onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
@@ -236,14 +215,14 @@ export class JobLauncher {
       if (files.exists(scratchDir)) files.removeTree(scratchDir);
       // The mode is where the job really ran: the router's, or the converter's own word (a job done elsewhere).
       const report = reportFor(job.inputPath, job.target, snapshot, snapshot.result?.ranOn ?? route.mode);
-      if (snapshot.status === 'cancelled' && requeueOnCancel()) {
+      if (snapshot.status === 'cancelled' && hooks.requeueOnCancel()) {
         store.requeue(job.id, pid);
       } else {
         const sizes = { inputBytes: snapshot.result?.inputBytes ?? null, outputBytes: snapshot.result?.outputBytes ?? null };
         const output: ConvertedOutput | null = report.status === 'succeeded' && report.output && input
           ? { outputPath: report.output, inputPath: job.inputPath, inputSize: input.size, inputMtimeMs: input.mtimeMs, requestKey: requestKeyOf(job.target, job.outputDir, job.options), outputSize: sizes.outputBytes ?? 0 }
           : null;
-        const record = report.status === 'skipped' ? null : this.deps.telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
+        const record = report.status === 'skipped' ? null : telemetryRecord(report, job.cohort, this.deps.wallClock(), sizes);
         store.finish(job.id, pid, report, record, output);
       }
       onEnd(report);

@@ -3,11 +3,9 @@ import path from 'node:path';
 import { guessPair, type JobReport } from '../jobs/jobReport.js';
 import type { OutputFormat } from '../formats.js';
 import { isDefaultOptions, normalizeOptions, optionsIdentity, type ConversionOptions } from '../engine/plan/conversionOptions.js';
-import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob, type OwnerProbe, type RecoveryFileSystem } from '../jobs/jobModel.js';
-import type { ConversionRecord } from '../telemetry/ports.js';
-import { JobLauncher } from './jobLauncher.js';
-import type { UnitStore } from '../jobs/unitOfWork.js';
-import type { BatchOrigin, LateRouter, NewJob, QueueStore, QueuedJob, StoredBatch } from './ports.js';
+import { heldByAnotherOwner, isUnfinished, recoverInterruptedJob } from '../jobs/jobModel.js';
+import { JobLauncher, telemetryRecord, type JobLauncherDeps } from './jobLauncher.js';
+import type { BatchOrigin, LateRouter, NewJob, QueuedJob, StoredBatch } from './ports.js';
 
 /** An input of a batch; `subfolder` mirrors where it was found under a folder given as input. */
 export type BatchInput = string | { path: string; subfolder: string };
@@ -38,17 +36,9 @@ export interface RecoveryReport {
   partialFilesRemoved: number;
 }
 
-export interface PersistentQueueDeps {
-  store: QueueStore;
-  files: RecoveryFileSystem;
-  owner: OwnerProbe;
-  wallClock: () => number;
-  leaseExpiry: () => number;
-  scratchRoot: string;
+export interface PersistentQueueDeps extends Omit<JobLauncherDeps, 'route'> {
   /** How often a process waiting for another owner's batch looks again. */
   pollMs?: number;
-  /** Each unit of work converted once across processes (every front end's jobs wait for one another's). */
-  units?: UnitStore;
 }
 
 /** A batch with work left that no live process owns (a rule's batch is resumed by its rule, never listed). */
@@ -89,12 +79,6 @@ export function batchKeyOf(spec: Pick<BatchSpec, 'inputs' | 'target' | 'outputDi
   return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
 }
 
-export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
-  if (report.status === 'skipped') throw new Error('A skipped file is not a conversion and has no telemetry row.');
-  const { pair, mode, status, runtimeMs, billableMinutes } = report;
-  return { finishedAt, pair, mode, status, errorCode: report.error?.code ?? null, runtimeMs, inputBytes: sizes.inputBytes, outputBytes: sizes.outputBytes, billableMinutes, cohort };
-}
-
 /** Finished batches are kept a little while so that a process waiting on another's batch can read its reports. */
 const FINISHED_BATCH_KEPT_MS = 10 * 60_000;
 
@@ -108,41 +92,33 @@ export class PersistentQueue {
   constructor(private readonly deps: PersistentQueueDeps) {}
 
   launcher(route: LateRouter): JobLauncher {
-    return new JobLauncher({ ...this.deps, route, telemetryRecord });
-  }
-
-  private free(job: QueuedJob): boolean {
-    return !heldByAnotherOwner(job, this.deps.owner);
+    return new JobLauncher({ ...this.deps, route });
   }
 
   /** Takes over what dead or expired owners left (of every batch, or of one): completes, or releases to run again, each of their jobs. */
   recover(batchKey?: string): RecoveryReport {
     const report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 };
     if (batchKey === undefined) this.deps.store.removeFinishedBatches(this.deps.wallClock() - FINISHED_BATCH_KEPT_MS);
-    for (const job of this.deps.store.unfinished()) {
-      if (batchKey !== undefined && job.batchKey !== batchKey) continue;
-      const outcome = this.takeOver(job);
-      if (outcome === 'completed') report.completed++;
-      if (outcome === 'released' || outcome === 'partial') report.requeued++;
-      if (outcome === 'partial') report.partialFilesRemoved++;
-    }
+    const left = this.deps.store.unfinished().filter((job) => batchKey === undefined || job.batchKey === batchKey);
+    for (const job of left) this.takeOver(job, report);
     return report;
   }
 
-  /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again. */
-  private takeOver(job: QueuedJob): 'completed' | 'released' | 'partial' | 'untouched' {
+  /** One job of a dead or expired owner: claimed (one process wins), then completed or released to run again; counted in `report`. */
+  private takeOver(job: QueuedJob, report: RecoveryReport = { requeued: 0, completed: 0, partialFilesRemoved: 0 }): void {
     const { store, files, owner } = this.deps;
-    if ((job.state === 'queued' && job.ownerPid === null) || !this.free(job)) return 'untouched';
-    if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return 'untouched';
+    if ((job.state === 'queued' && job.ownerPid === null) || heldByAnotherOwner(job, owner)) return;
+    if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) return;
     const outcome = recoverInterruptedJob(job, files);
     if (outcome.kind === 'completed') {
       store.finish(job.id, owner.pid, outcome.report, telemetryRecord(outcome.report, job.cohort, this.deps.wallClock(), { inputBytes: null, outputBytes: null }), null);
-      return 'completed';
+      report.completed++;
+      return;
     }
     store.requeue(job.id, owner.pid);
+    if (outcome.partialFileRemoved) report.partialFilesRemoved++;
     // A claimed job that had begun writing the temporary file recorded with its claim is still `queued`.
-    if (job.state === 'queued' && !outcome.partialFileRemoved) return 'untouched';
-    return outcome.partialFileRemoved ? 'partial' : 'released';
+    if (job.state !== 'queued' || outcome.partialFileRemoved) report.requeued++;
   }
 
   /**
@@ -150,11 +126,8 @@ export class PersistentQueue {
    * Rules' batches only when asked for: a rule resumes its own.
    */
   pendingBatches(origin?: BatchOrigin): string[] {
-    const keys = [...new Set(this.deps.store.unfinished().filter((j) => this.free(j)).map((j) => j.batchKey))];
-    return keys.filter((key) => {
-      const found = this.deps.store.batchInfo(key)?.origin;
-      return origin ? found === origin : found !== 'rule';
-    });
+    const free = this.deps.store.unfinished().filter((j) => !heldByAnotherOwner(j, this.deps.owner) && (origin ? j.origin === origin : j.origin !== 'rule'));
+    return [...new Set(free.map((j) => j.batchKey))];
   }
 
   /** Interrupted batches the window did not start (it lists them with a Resume action, never runs them by itself). */
@@ -169,34 +142,32 @@ export class PersistentQueue {
   }
 
   /**
-   * Gives up interrupted batches (every one, or the one with this key) so that nothing resumes them: each of
-   * their jobs no live process owns is claimed, its partial output and scratch folder removed, and it ends
-   * cancelled; an output already renamed into place is kept (its job completes). Not counted in the stats.
+   * Gives up an interrupted batch so that nothing resumes it: each of its jobs no live process owns is claimed,
+   * its partial output and scratch folder removed, and it ends cancelled; an output already renamed into place
+   * is kept (its job completes). Not counted in the stats.
    */
-  discard(batchKey?: string): DiscardReport {
+  discard(batchKey: string): DiscardReport {
     const { store, files, owner } = this.deps;
-    const keys = this.pendingBatches().filter((key) => batchKey === undefined || key === batchKey);
-    const report: DiscardReport = { batches: keys.length, discarded: 0, kept: 0, partialFilesRemoved: 0 };
-    for (const key of keys) {
-      for (const job of store.batch(key)) {
-        if (!isUnfinished(job.state) || !this.free(job)) continue;
-        if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
-        const outcome = recoverInterruptedJob(job, files);
-        if (outcome.kind === 'completed') {
-          store.finish(job.id, owner.pid, outcome.report, null, null);
-          report.kept++;
-          continue;
-        }
-        if (outcome.partialFileRemoved) report.partialFilesRemoved++;
-        const discarded: JobReport = {
-          input: job.inputPath, output: null, status: 'cancelled', pair: guessPair(job.inputPath, job.target), mode: 'local',
-          runtimeMs: 0, billableMinutes: 0, error: { code: 'CANCELLED', message: 'Discarded: this interrupted batch will not be resumed.' }, notes: [],
-        };
-        store.finish(job.id, owner.pid, discarded, null, null);
-        report.discarded++;
+    const pending = this.pendingBatches().includes(batchKey);
+    const report: DiscardReport = { batches: pending ? 1 : 0, discarded: 0, kept: 0, partialFilesRemoved: 0 };
+    for (const job of pending ? store.batch(batchKey) : []) {
+      if (!isUnfinished(job.state) || heldByAnotherOwner(job, owner)) continue;
+      if (!store.claim(job, owner.pid, this.deps.leaseExpiry(), null)) continue;
+      const outcome = recoverInterruptedJob(job, files);
+      if (outcome.kind === 'completed') {
+        store.finish(job.id, owner.pid, outcome.report, null, null);
+        report.kept++;
+        continue;
       }
-      store.setStoppedByUser(key, false);
+      if (outcome.partialFileRemoved) report.partialFilesRemoved++;
+      const discarded: JobReport = {
+        input: job.inputPath, output: null, status: 'cancelled', pair: guessPair(job.inputPath, job.target), mode: 'local',
+        runtimeMs: 0, billableMinutes: 0, error: { code: 'CANCELLED', message: 'Discarded: this interrupted batch will not be resumed.' }, notes: [],
+      };
+      store.finish(job.id, owner.pid, discarded, null, null);
+      report.discarded++;
     }
+    if (pending) store.setStoppedByUser(batchKey, false);
     return report;
   }
 
@@ -218,9 +189,9 @@ export class PersistentQueue {
 
   /**
    * Runs the queued jobs of a batch that no live process owns, each where `route` says when a slot could take
-   * it (the jobs wait for their route in the launcher, in order); a cancelled job stays queued. Jobs another live process owns are waited for (and taken over if it dies); `onReport` hears
-   * every job that ends meanwhile, ours and theirs. Resolves with the reports of every finished job in the
-   * batch, earlier runs included.
+   * it (the jobs wait for their route in the launcher, in order); a cancelled job stays queued. Jobs another live
+   * process owns are waited for (and taken over if it dies); `onReport` hears every job that ends meanwhile, ours
+   * and theirs. Resolves with the reports of every finished job in the batch, earlier runs included.
    */
   async run(
     batchKey: string,
@@ -237,16 +208,13 @@ export class PersistentQueue {
     const othersLeft = (j: QueuedJob) => isUnfinished(j.state) && !ours.has(j.id);
     for (;;) {
       const queued = stopped() ? [] : jobs.filter((j) => j.state === 'queued' && !ours.has(j.id));
-      launcher.admitAll(queued, (job) => (report) => {
-        seen.add(job.id);
-        onReport(report, true);
-      }, () => true, stopped).forEach((claimed, i) => {
-        if (claimed) ours.add(queued[i]!.id);
-      });
+      const claims = launcher.claimAll(queued).filter((claim) => claim !== undefined);
+      for (const { job } of claims) ours.add(job.id);
+      launcher.admit(claims, () => ({ stopped, requeueOnCancel: () => true, onEnd: (report) => onReport(report, true) }));
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
       if (onFirstClaim) {
-        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => !this.free(j))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
+        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => heldByAnotherOwner(j, this.deps.owner))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
         onFirstClaim = undefined;
       }
       if (waitingFor.length === 0 || stopped()) break;

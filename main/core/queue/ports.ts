@@ -13,12 +13,12 @@ import type { InterruptedJob } from '../jobs/jobModel.js';
  */
 export type BatchOrigin = 'cli' | 'window' | 'rule';
 
-/** The one batch of a batch-folder rule: every file it converts is a job of it. */
 export const ruleBatchKey = (ruleId: number): string => `rule:${ruleId}`;
 
 export interface QueuedJob extends InterruptedJob {
   id: number;
   batchKey: string;
+  origin: BatchOrigin;
   inputPath: string;
   target: OutputFormat;
   outputDir: string | null;

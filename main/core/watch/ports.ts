@@ -48,20 +48,13 @@ export interface RuleJobStore {
   activity(ruleId: number, failureLimit?: number): RuleActivity;
 }
 
-export interface RuleFailure {
-  path: string;
-  code: string;
-  message: string;
-  at: number;
-}
-
 export interface RuleActivity {
   lastActivityAt: number | null;
   converted: number;
   failed: number;
   inProgress: number;
   /** Most recent failures first. */
-  failures: RuleFailure[];
+  failures: { path: string; code: string; message: string; at: number }[];
 }
 
 export interface WatchRuleStore {

@@ -3,8 +3,6 @@ import type { Stats } from 'node:fs';
 /** What one look at a file tells: its size and modification time, or that it is gone. */
 export type FileSample = Pick<Stats, 'size' | 'mtimeMs'>;
 
-export type Stability = 'settling' | 'stable' | 'gone';
-
 export interface StabilityOptions {
   stableForMs: number;
   /** An empty file is usually a copy that has not started writing; it must stay empty this many times longer. */
@@ -20,7 +18,7 @@ export class StabilityTracker {
 
   constructor(private readonly options: StabilityOptions) {}
 
-  observe(file: string, sample: FileSample | undefined, now: number): Stability {
+  observe(file: string, sample: FileSample | undefined, now: number): 'settling' | 'stable' | 'gone' {
     if (!sample) {
       this.seen.delete(file);
       return 'gone';

@@ -3,10 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobReport } from '../jobs/jobReport.js';
 import { toAppError } from '../errors.js';
 import type { Clock } from '../engine/ports.js';
-import type { OwnerProbe, RecoveryFileSystem } from '../jobs/jobModel.js';
 import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
 import { randomHex } from '../engine/run/randomNames.js';
-import type { ClaimedJob, JobLauncher, LaunchedJob } from '../queue/jobLauncher.js';
+import type { JobLauncher, JobLauncherDeps, LaunchedJob } from '../queue/jobLauncher.js';
 import type { PersistentQueue } from '../queue/persistentQueue.js';
 import { ruleBatchKey } from '../queue/ports.js';
 import { contentHashOf } from './contentHash.js';
@@ -30,18 +29,13 @@ export type WatchEvent =
   /** A hosted rule that waits while offline left this file for later: it is looked at again after NETWORK_RETRY_MS. */
   | { type: 'waiting'; path: string };
 
-export interface WatchRunnerDeps {
+export interface WatchRunnerDeps extends Pick<JobLauncherDeps, 'files' | 'owner' | 'leaseExpiry' | 'scratchRoot'> {
   rule: WatchRule;
   jobs: RuleJobStore;
   queue: Pick<PersistentQueue, 'recover'>;
   /** The one launcher: routes each job when a slot could take it (a hosted rule's within the hosted plan's ceilings). */
-  launcher: Pick<JobLauncher, 'admitClaimed' | 'wake'>;
+  launcher: Pick<JobLauncher, 'admit' | 'wake'>;
   watcher: FolderWatcher;
-  files: RecoveryFileSystem;
-  owner: OwnerProbe;
-  /** When a lease taken now runs out (a LeaseKeeper renews it while this process lives). */
-  leaseExpiry: () => number;
-  scratchRoot: string;
   clock: Clock;
   stability: StabilityMonitorOptions;
   cohort: string | null;
@@ -161,7 +155,22 @@ export class WatchRuleRunner {
     const job = jobs.add(rule.id, { ...file, hash }, { target: rule.target, outputDir, options: rule.options, cohort: this.deps.cohort },
       { ownerPid: owner.pid, leaseExpiresAt: this.deps.leaseExpiry(), scratchDir, tempPath });
     if (!job) return this.skip(file.path, 'in-progress');
-    this.run({ job, scratchDir, tempPath });
+    this.deps.onEvent({ type: 'queued', path: job.inputPath });
+    // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
+    this.track(new Promise<void>((ended) => this.deps.launcher.admit([{ job, scratchDir, tempPath }], () => ({
+      stopped: () => this.stopping, requeueOnCancel: () => true,
+      onStarted: (launched) => {
+        this.launched.set(job.id, launched);
+        if (this.stopping) launched.scheduler.cancel(launched.id);
+      },
+      onEnd: (report) => {
+        this.launched.delete(job.id);
+        // The after-commit step of a rule: a converted source moves to the done folder.
+        const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
+        this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
+        ended();
+      },
+    }))));
   }
 
   private known(job: RuleJobSighting, file: string): void {
@@ -178,22 +187,6 @@ export class WatchRuleRunner {
 
   private skip(file: string, reason: SkipReason): void {
     this.deps.onEvent({ type: 'skipped', path: file, reason });
-  }
-
-  private run(claim: ClaimedJob): void {
-    const { id, inputPath } = claim.job;
-    this.deps.onEvent({ type: 'queued', path: inputPath });
-    // A stopped rule's jobs go back to the queue; their files are looked at again at its next start.
-    this.track(new Promise<void>((ended) => this.deps.launcher.admitClaimed([claim], () => (report) => {
-      this.launched.delete(id);
-      // The after-commit step of a rule: a converted source moves to the done folder.
-      const moved = report.status === 'succeeded' ? this.moveSource(report.input) : Promise.resolve(null);
-      this.track(moved.then((movedTo) => this.deps.onEvent({ type: 'finished', report, movedTo })));
-      ended();
-    }, () => true, () => this.stopping, (_job, launched) => {
-      this.launched.set(id, launched);
-      if (this.stopping) launched.scheduler.cancel(launched.id);
-    })));
   }
 
   private track(work: Promise<unknown>): void {
