@@ -37,12 +37,18 @@ const SUSPENDABLE = process.platform !== 'win32';
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((candidate) => process.platform === 'linux' && existsSync(candidate));
 
 /**
+ * Run between setpriv and the binary: a parent that died before setpriv asked for the death signal sends none,
+ * so the child checks that its parent is still this process, and ends instead of running as an orphan.
+ */
+export const PARENT_CHECK = '[ "$PPID" = "$1" ] || exit 129; shift; exec "$@"';
+
+/**
  * On Linux the child is started through util-linux's `setpriv --pdeathsig KILL`, which asks the kernel to
  * kill it the moment this process dies (kill -9 included) and then becomes the binary itself (same pid).
  * Elsewhere, and as a second line, the pid is recorded with the job and recovery stops it.
  */
 function command(binary: string, args: readonly string[]): [string, string[]] {
-  if (SETPRIV && path.isAbsolute(binary) && existsSync(binary)) return [SETPRIV, ['--pdeathsig', 'KILL', '--', binary, ...args]];
+  if (SETPRIV && path.isAbsolute(binary) && existsSync(binary)) return [SETPRIV, ['--pdeathsig', 'KILL', '--', '/bin/sh', '-c', PARENT_CHECK, 'sh', String(process.pid), binary, ...args]];
   return [binary, [...args]];
 }
 
