@@ -176,14 +176,11 @@ export class PersistentQueue {
     // A window's drop is its own batch (two windows, or a window and the command line, never join one another's
     // batch and lose its files); the units of work keep each file converted once between them.
     const batchKey = spec.batchKey ?? (spec.origin === 'window' ? batchKeyOf(spec, this.deps.owner.pid) : batchKeyOf(spec));
-    const { store } = this.deps;
-    if (store.hasUnfinishedJobs(batchKey)) {
-      store.setStoppedByUser(batchKey, false);
-      return { batchKey, resumed: true, jobs: store.batch(batchKey) };
-    }
     const options = normalizeOptions(spec.options);
     const jobs: NewJob[] = spec.inputs.map((input) => ({ inputPath: inputPathOf(input), target: spec.target, outputDir: outputDirOf(input, spec.outputDir), cohort: spec.cohort, options }));
-    const added = store.addBatch(batchKey, spec.origin, jobs);
+    // A batch with unfinished jobs is kept as it is (not created again), and resumed.
+    const added = this.deps.store.addBatch(batchKey, spec.origin, jobs);
+    if (!added.created) this.deps.store.setStoppedByUser(batchKey, false);
     return { batchKey, resumed: !added.created, jobs: added.jobs };
   }
 
