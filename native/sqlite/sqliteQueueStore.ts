@@ -36,37 +36,6 @@ const realTimer: DeferTimer = {
   },
 };
 
-function statements(db: SqliteDatabase) {
-  return {
-    deleteFinishedBatch: db.prepare(`DELETE FROM queue_batches WHERE batch_key = @key AND NOT EXISTS (SELECT 1 FROM queue_jobs WHERE batch_key = @key AND state IN ${UNFINISHED_SQL})`),
-    insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
-    insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
-    selectBatch: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE batch_key = ? ORDER BY position`),
-    selectUnfinishedOfBatch: db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED_SQL} LIMIT 1`),
-    selectBatchInfo: db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?'),
-    selectUnfinished: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
-    claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
-      WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
-    renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = COALESCE(?, temp_path), updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
-    setChild: db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setCommitting: db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setQueued: db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
-      temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
-    setFinished: db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
-      lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL} AND (owner_pid IS NULL OR owner_pid = ?)`),
-    setStopped: db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?'),
-    deleteFinished: db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED_SQL} OR j.updated_at >= ?))`),
-    insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
-      request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`),
-    selectOutputs: db.prepare(`SELECT output_path AS outputPath, input_path AS inputPath, input_size AS inputSize, input_mtime_ms AS inputMtimeMs, request_key AS requestKey,
-      output_size AS outputSize FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC`),
-    selectOutput: db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?'),
-  };
-}
-
 /**
  * The durable queue. Every change of state is guarded by the state and owner it expects (a WHERE on both and
  * a check of the rows changed). Two writes are deferred, the store's own business: a start whose temporary
@@ -75,7 +44,7 @@ function statements(db: SqliteDatabase) {
  * write, by a timer, before any read of jobs, and at `flush` (quit). A requeue or an end drops the job's deferred start.
  */
 export class SqliteQueueStore implements QueueStore {
-  private readonly sql: ReturnType<typeof statements>;
+  private readonly sql;
   /** Deferred starts and ends by job id; at most one of each per job. */
   private readonly starts = new Map<number, number>();
   private readonly finishes = new Map<number, Finish>();
@@ -85,7 +54,34 @@ export class SqliteQueueStore implements QueueStore {
   private timer: { cancel(): void } | undefined;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now, private readonly deferTimer: DeferTimer = realTimer) {
-    this.sql = statements(db);
+    this.sql = {
+      deleteFinishedBatch: db.prepare(`DELETE FROM queue_batches WHERE batch_key = @key AND NOT EXISTS (SELECT 1 FROM queue_jobs WHERE batch_key = @key AND state IN ${UNFINISHED_SQL})`),
+      insertBatch: db.prepare('INSERT INTO queue_batches (batch_key, origin, created_at) VALUES (?, ?, ?) ON CONFLICT (batch_key) DO NOTHING'),
+      insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`),
+      selectBatch: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE batch_key = ? ORDER BY position`),
+      selectUnfinishedOfBatch: db.prepare(`SELECT 1 FROM queue_jobs WHERE batch_key = ? AND state IN ${UNFINISHED_SQL} LIMIT 1`),
+      selectBatchInfo: db.prepare('SELECT batch_key, origin, rule_id, stopped_by_user, created_at FROM queue_batches WHERE batch_key = ?'),
+      selectUnfinished: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE state IN ${UNFINISHED_SQL} ORDER BY id`),
+      claimJob: db.prepare(`UPDATE queue_jobs SET owner_pid = ?, lease_expires_at = ?, scratch_dir = COALESCE(?, scratch_dir), temp_path = COALESCE(?, temp_path), updated_at = ?
+        WHERE id = ? AND state = ? AND owner_pid IS ? AND lease_expires_at IS ?`),
+      renew: db.prepare(`UPDATE queue_jobs SET lease_expires_at = ? WHERE owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+      setRunning: db.prepare(`UPDATE queue_jobs SET state = 'running', temp_path = COALESCE(?, temp_path), updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${BEFORE_COMMIT_SQL}`),
+      setChild: db.prepare(`UPDATE queue_jobs SET child_pid = ?, child_command = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+      setCommitting: db.prepare(`UPDATE queue_jobs SET state = 'committing', output_path = ?, result_json = ?, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+      setQueued: db.prepare(`UPDATE queue_jobs SET state = 'queued', owner_pid = NULL, lease_expires_at = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+        temp_path = NULL, output_path = NULL, result_json = NULL, updated_at = ? WHERE id = ? AND owner_pid = ? AND state IN ${UNFINISHED_SQL}`),
+      setFinished: db.prepare(`UPDATE queue_jobs SET state = ?, output_path = ?, result_json = ?, temp_path = NULL, scratch_dir = NULL, child_pid = NULL, child_command = NULL,
+        lease_expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ${UNFINISHED_SQL} AND (owner_pid IS NULL OR owner_pid = ?)`),
+      setStopped: db.prepare('UPDATE queue_batches SET stopped_by_user = ? WHERE batch_key = ?'),
+      deleteFinished: db.prepare(`DELETE FROM queue_batches WHERE origin <> 'rule' AND NOT EXISTS (SELECT 1 FROM queue_jobs j WHERE j.batch_key = queue_batches.batch_key AND (j.state IN ${UNFINISHED_SQL} OR j.updated_at >= ?))`),
+      insertOutput: db.prepare(`INSERT INTO converted_outputs (output_path, input_path, input_size, input_mtime_ms, request_key, output_size, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (output_path) DO UPDATE SET input_path = excluded.input_path, input_size = excluded.input_size, input_mtime_ms = excluded.input_mtime_ms,
+        request_key = excluded.request_key, output_size = excluded.output_size, created_at = excluded.created_at`),
+      selectOutputs: db.prepare(`SELECT output_path AS outputPath, input_path AS inputPath, input_size AS inputSize, input_mtime_ms AS inputMtimeMs, request_key AS requestKey,
+        output_size AS outputSize FROM converted_outputs WHERE input_path = ? AND request_key = ? ORDER BY created_at DESC`),
+      selectOutput: db.prepare('SELECT 1 FROM converted_outputs WHERE output_path = ?'),
+    };
   }
 
   addBatch(batchKey: string, origin: BatchOrigin, jobs: readonly NewJob[]): { created: boolean; jobs: QueuedJob[] } {

@@ -12,34 +12,30 @@ function sighting(row: { id: number; state: JobState } | undefined): RuleJobSigh
   return { id: row.id, state };
 }
 
-function statements(db: SqliteDatabase) {
-  return {
-    bySighting: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL'),
-    byHash: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND content_hash = ?'),
-    byOutput: db.prepare('SELECT 1 FROM queue_jobs WHERE batch_key = ? AND output_path = ? AND content_hash IS NOT NULL LIMIT 1'),
-    setSighting: db.prepare('UPDATE queue_jobs SET input_path = ?, input_size = ?, input_mtime_ms = ? WHERE id = ?'),
-    insertBatch: db.prepare("INSERT INTO queue_batches (batch_key, origin, rule_id, created_at) VALUES (?, 'rule', ?, ?) ON CONFLICT (batch_key) DO NOTHING"),
-    insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, temp_path,
-        content_hash, input_size, input_mtime_ms, created_at, updated_at)
-      VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
-    byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE id = ?`),
-    deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
-    deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = @key AND state = 'failed' AND (@path IS NULL OR input_path = @path) RETURNING input_path AS path"),
-    counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),
-    failures: db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?"),
-  };
-}
-
 /**
  * A rule's questions to `queue_jobs`: its jobs are those of its batch, one per distinct content. Reads first
  * write what the queue store deferred (`flush`), so that a job just committed reads as done.
  */
 export class SqliteRuleJobStore implements RuleJobStore {
-  private readonly sql: ReturnType<typeof statements>;
+  private readonly sql;
 
   constructor(private readonly db: SqliteDatabase, private readonly flush: () => void, private readonly now: () => number = Date.now) {
-    this.sql = statements(db);
+    this.sql = {
+      bySighting: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND input_path = ? AND input_size = ? AND input_mtime_ms = ? AND content_hash IS NOT NULL'),
+      byHash: db.prepare('SELECT id, state FROM queue_jobs WHERE batch_key = ? AND content_hash = ?'),
+      byOutput: db.prepare('SELECT 1 FROM queue_jobs WHERE batch_key = ? AND output_path = ? AND content_hash IS NOT NULL LIMIT 1'),
+      setSighting: db.prepare('UPDATE queue_jobs SET input_path = ?, input_size = ?, input_mtime_ms = ? WHERE id = ?'),
+      insertBatch: db.prepare("INSERT INTO queue_batches (batch_key, origin, rule_id, created_at) VALUES (?, 'rule', ?, ?) ON CONFLICT (batch_key) DO NOTHING"),
+      insert: db.prepare(`INSERT INTO queue_jobs (batch_key, position, input_path, target, output_dir, cohort, options_json, state, owner_pid, lease_expires_at, scratch_dir, temp_path,
+          content_hash, input_size, input_mtime_ms, created_at, updated_at)
+        VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM queue_jobs WHERE batch_key = ?), ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (batch_key, content_hash) WHERE content_hash IS NOT NULL DO NOTHING`),
+      byId: db.prepare(`SELECT ${JOB_COLUMNS} FROM queue_jobs WHERE id = ?`),
+      deleteReleased: db.prepare("DELETE FROM queue_jobs WHERE batch_key = ? AND state = 'queued' AND owner_pid IS NULL"),
+      deleteFailures: db.prepare("DELETE FROM queue_jobs WHERE batch_key = @key AND state = 'failed' AND (@path IS NULL OR input_path = @path) RETURNING input_path AS path"),
+      counts: db.prepare('SELECT state, COUNT(*) AS n, MAX(updated_at) AS at FROM queue_jobs WHERE batch_key = ? GROUP BY state'),
+      failures: db.prepare("SELECT input_path AS path, result_json, updated_at AS at FROM queue_jobs WHERE batch_key = ? AND state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?"),
+    };
   }
 
   findBySighting(ruleId: number, path: string, size: number, mtimeMs: number): RuleJobSighting | undefined {
