@@ -210,10 +210,8 @@ export class PersistentQueue {
       launcher.admit(claims, () => ({ stopped, requeueOnCancel: () => true, onEnd: (report) => onReport(report, true) }));
       // Read again only when some job is someone else's: a batch this process claimed whole needs no second read.
       const waitingFor = jobs.some(othersLeft) ? store.batch(batchKey).filter(othersLeft) : [];
-      if (onFirstClaim) {
-        onFirstClaim({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => heldByAnotherOwner(j, this.deps.owner))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
-        onFirstClaim = undefined;
-      }
+      onFirstClaim?.({ claimedHere: ours.size, otherOwner: waitingFor.find((j) => heldByAnotherOwner(j, this.deps.owner))?.ownerPid ?? undefined, left: ours.size + waitingFor.length });
+      onFirstClaim = undefined;
       if (waitingFor.length === 0 || stopped()) break;
       await new Promise((resolve) => setTimeout(resolve, this.deps.pollMs ?? 250));
       for (const job of store.batch(batchKey)) {

@@ -93,8 +93,7 @@ export class WatchService {
 
   private async halt(id: number): Promise<void> {
     const runner = this.runners.get(id);
-    if (!runner) return;
     this.runners.delete(id);
-    await runner.stop();
+    await runner?.stop();
   }
 }
