@@ -38,15 +38,18 @@ const realTimer: DeferTimer = {
 
 /**
  * The durable queue. Every change of state is guarded by the state and owner it expects (a WHERE on both and
- * a check of the rows changed). Two writes are deferred, the store's own business: a start whose temporary
- * name was recorded with the claim, and the end of a job this process committed (recovery completes such a
- * job exactly once after a crash) while other jobs claimed here are at work; they are written with the next
- * write, by a timer, before any read of jobs, and at `flush` (quit). A requeue or an end drops the job's deferred start.
+ * a check of the rows changed). Three writes are deferred, the store's own business: a start whose temporary
+ * name was recorded with the claim; the child process a job runs (recovery stops it only if it still runs that
+ * command, and the process runner ties each child's life to this process's); and the end of a job this process
+ * committed (recovery completes such a job exactly once after a crash) while other jobs claimed here are at work.
+ * They are written with the next write, by a timer, before any read of jobs, and at `flush` (quit). A requeue or
+ * an end drops the job's deferred start and child.
  */
 export class SqliteQueueStore implements QueueStore {
   private readonly sql;
-  /** Deferred starts and ends by job id; at most one of each per job. */
+  /** Deferred starts, child processes and ends by job id; at most one of each per job. */
   private readonly starts = new Map<number, number>();
+  private readonly children = new Map<number, [ownerPid: number, pid: number | null, command: string | null]>();
   private readonly finishes = new Map<number, Finish>();
   /** Jobs this store claimed and has not ended, and those of them it committed (for an owner): their end may be deferred. */
   private readonly claimed = new Set<number>();
@@ -141,13 +144,17 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void {
-    this.sql.setChild.run(child?.pid ?? null, child?.command ?? null, id, ownerPid);
+    this.children.set(id, [ownerPid, child?.pid ?? null, child?.command ?? null]);
+    this.schedule();
   }
 
-  commit(id: number, ownerPid: number, outputPath: string, report: JobReport): void {
+  commit(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): void {
     // A start still waiting to be written is superseded by this later state.
     this.starts.delete(id);
-    this.withDeferred(() => this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit'));
+    this.withDeferred(() => {
+      this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit');
+      alongside?.();
+    });
     this.committed.set(id, ownerPid);
   }
 
@@ -170,11 +177,12 @@ export class SqliteQueueStore implements QueueStore {
 
   /** Writes every deferred start and end now (quit, or before a read). */
   flush(): void {
-    if (this.starts.size > 0 || this.finishes.size > 0) this.withDeferred(() => undefined, true);
+    if (this.starts.size > 0 || this.children.size > 0 || this.finishes.size > 0) this.withDeferred(() => undefined, true);
   }
 
   private forget(id: number): void {
     this.starts.delete(id);
+    this.children.delete(id);
     this.finishes.delete(id);
     this.committed.delete(id);
     this.claimed.delete(id);
@@ -192,15 +200,17 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   /**
-   * Runs a write in one transaction with the deferred starts (a start never overwrites the later state), and
+   * Runs a write in one transaction with the deferred starts and children (a start never overwrites the later state), and
    * with the deferred ends when `withEnds` (a job's own step stays a few rows; a hundred ends share one commit).
    */
   private withDeferred<T>(write: () => T, withEnds = false): T {
     const starts = [...this.starts];
+    const children = [...this.children];
     const finishes = withEnds ? [...this.finishes] : [];
     this.starts.clear();
+    this.children.clear();
     if (withEnds) this.finishes.clear();
-    if (this.starts.size === 0 && this.finishes.size === 0) {
+    if (this.finishes.size === 0) {
       this.timer?.cancel();
       this.timer = undefined;
     }
@@ -208,11 +218,13 @@ export class SqliteQueueStore implements QueueStore {
       return this.db.transaction(() => {
         const now = this.now();
         for (const [id, ownerPid] of starts) this.sql.setRunning.run(null, now, id, ownerPid);
+        for (const [id, [ownerPid, pid, command]] of children) this.sql.setChild.run(pid, command, id, ownerPid);
         for (const [id, finish] of finishes) this.writeFinish(id, ...finish);
         return write();
       }).immediate();
     } catch (error) {
       for (const [id, ownerPid] of starts) if (!this.starts.has(id)) this.starts.set(id, ownerPid);
+      for (const [id, child] of children) if (!this.children.has(id)) this.children.set(id, child);
       for (const [id, finish] of finishes) if (!this.finishes.has(id)) this.finishes.set(id, finish);
       throw error;
     }

@@ -8,14 +8,14 @@ type Row = Omit<UnitHolder, 'result'> & { result: string | null };
 export class SqliteUnitStore implements UnitStore {
   private readonly sql;
 
-  constructor(db: SqliteDatabase, private readonly now: () => number = Date.now) {
+  constructor(private readonly db: SqliteDatabase, private readonly now: () => number = Date.now) {
     this.sql = {
       select: db.prepare(`SELECT state, owner_pid AS ownerPid, token, lease_expires_at AS leaseExpiresAt, origin, result_json AS result, updated_at AS updatedAt
         FROM work_units WHERE unit_key = ?`),
       insert: db.prepare("INSERT INTO work_units (unit_key, state, owner_pid, token, lease_expires_at, origin, updated_at) VALUES (?, 'running', ?, ?, ?, ?, ?) ON CONFLICT (unit_key) DO NOTHING"),
       replace: db.prepare("UPDATE work_units SET state = 'running', owner_pid = ?, token = ?, lease_expires_at = ?, origin = ?, result_json = NULL, updated_at = ? WHERE unit_key = ? AND token = ? AND state = ?"),
-      setDone: db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ? AND state = 'running'"),
-      remove: db.prepare("DELETE FROM work_units WHERE unit_key = ? AND token = ? AND state = 'running'"),
+      setDone: db.prepare("UPDATE work_units SET state = 'done', lease_expires_at = NULL, result_json = ?, updated_at = ? WHERE unit_key = ? AND token = ?"),
+      remove: db.prepare('DELETE FROM work_units WHERE unit_key = ? AND token = ?'),
       renew: db.prepare("UPDATE work_units SET lease_expires_at = ? WHERE owner_pid = ? AND state = 'running'"),
     };
   }
@@ -41,5 +41,9 @@ export class SqliteUnitStore implements UnitStore {
 
   renewLeases(ownerPid: number, leaseExpiresAt: number): void {
     this.sql.renew.run(leaseExpiresAt, ownerPid);
+  }
+
+  together<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
   }
 }

@@ -11,7 +11,7 @@ import { inputFingerprint, requestKeyOf } from './convertedOutputs.js';
 import { outputBaseName, temporaryOutputPath } from '../engine/run/outputFiles.js';
 import { randomHex } from '../engine/run/randomNames.js';
 import { FileIdentitySet } from '../fileIdentity.js';
-import { convertingOnce, type UnitStore } from '../jobs/unitOfWork.js';
+import { convertingOnce, takeUnitsAtClaim, type UnitAtClaim, type UnitStore } from '../jobs/unitOfWork.js';
 import { laneRequestFor } from '../scheduling/jobMemory.js';
 import { outputKind } from '../formats.js';
 
@@ -38,6 +38,8 @@ export interface ClaimedJob {
   tempPath: string;
   /** The id its scheduler job takes (a window row shown before the job is routed); a new one when absent. */
   id?: number;
+  /** Its unit of work as its claim found it: taken with the claim, or held by another live job. */
+  unit?: UnitAtClaim;
 }
 
 export interface JobLauncherDeps {
@@ -61,6 +63,11 @@ export interface LaunchedJob {
   scheduler: Scheduler<ConversionResult>;
   /** Pauses and resumes the job's processes. */
   control: JobControl;
+}
+
+/** The front end a job's unit of work is held for: a rule's batch, or the job's origin. */
+function unitOrigin(job: QueuedJob): string {
+  return job.origin === 'rule' ? job.batchKey : job.origin;
 }
 
 export function telemetryRecord(report: JobReport, cohort: string | null, finishedAt: number, sizes: { inputBytes: number | null; outputBytes: number | null }): ConversionRecord {
@@ -136,13 +143,21 @@ export class JobLauncher {
 
   /** Claims the jobs for this process in one transaction: undefined where another process holds one, or it is not queued. */
   claimAll(jobs: readonly QueuedJob[]): (ClaimedJob | undefined)[] {
-    const { store, owner } = this.deps;
+    const { store, owner, units } = this.deps;
     const claims = jobs.map((job) => (job.state === 'queued' && job.ownerPid !== owner.pid && !heldByAnotherOwner(job, owner)
       ? { job, scratchDir: path.join(this.deps.scratchRoot, `job-${job.id}-${randomHex(4)}`), tempPath: temporaryOutputPath(path.resolve(job.outputDir ?? path.dirname(job.inputPath)), outputBaseName(job.inputPath)) }
       : undefined));
     const won = store.claimAll(claims.filter((c) => c !== undefined), owner.pid, this.deps.leaseExpiry());
     let next = 0;
-    return claims.map((claim) => (claim && won[next++] ? claim : undefined));
+    const result = claims.map((claim) => (claim && won[next++] ? claim : undefined));
+    const ours = result.filter((claim): claim is ClaimedJob => claim !== undefined);
+    if (units && ours.length > 0) {
+      const taken = takeUnitsAtClaim(units, ours.map(({ job }) => ({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, options: job.options, origin: unitOrigin(job) })), this.deps);
+      ours.forEach((claim, i) => {
+        if (taken[i]) claim.unit = taken[i];
+      });
+    }
+    return result;
   }
 
   /**
@@ -190,8 +205,9 @@ export class JobLauncher {
   }
 
   /** A job stopped before it was routed: nothing ran, so it goes back to the queue (or ends cancelled). */
-  private dropWaiting({ job, hooks }: Admitted): void {
+  private dropWaiting({ job, hooks, unit }: Admitted): void {
     const { store, owner } = this.deps;
+    if (unit?.token !== undefined) this.deps.units?.release(unit.key, unit.token);
     const now = this.deps.wallClock();
     const report = reportFor(job.inputPath, job.target, {
       id: job.id, lane: outputKind(job.target), status: 'cancelled', progress: 0, etaSeconds: undefined, queuedAt: now, startedAt: undefined, finishedAt: undefined, result: undefined,
@@ -202,11 +218,11 @@ export class JobLauncher {
     hooks.onEnd(report);
   }
 
-  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, hooks, admittedAt }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
+  private start({ job, scratchDir, tempPath: claimedTemp, id: runId, hooks, admittedAt, unit }: Admitted, route: JobRoute, onEnd: (report: JobReport) => void): LaunchedJob {
     const { store, files, owner } = this.deps;
     const pid = owner.pid;
     const { scheduler } = route;
-    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: job.origin === 'rule' ? job.batchKey : job.origin, since: admittedAt, onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
+    const converter = this.deps.units ? convertingOnce(route.converter, { units: this.deps.units, owner, leaseExpiry: this.deps.leaseExpiry, origin: unitOrigin(job), since: admittedAt, ...(unit ? { atClaim: unit } : {}), onWaiting: (_request, pid) => hooks.onWaiting?.(pid) }) : route.converter;
     const input = inputFingerprint(job.inputPath);
     const control = new JobControl((child) => store.markChild(job.id, pid, child && { pid: child.pid, command: child.command }));
     const settle = (snapshot: JobSnapshot<ConversionResult>) => {
@@ -231,7 +247,7 @@ export class JobLauncher {
       runInJob(control, () =>
         converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.protectedInputs(job) }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
-          onCommit: (result) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode)),
+          onCommit: (result, _temporary, alongside) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode), alongside),
         })), settle, runId);
     return { id, scheduler, control };
   }

@@ -173,7 +173,11 @@ describe('a window drop is routed when a slot would take each job', () => {
     // Dragged above b, d is the next to start; c is cancelled while it waits, and ends at once.
     const order = service.move(d, { before: b });
     expect(order.map((id) => service.list().jobs.find((j) => j.id === id)!.name)).toEqual(['a.avi', 'd.avi', 'b.avi', 'c.avi']);
+    // Each row took its file's unit of work with its claim; the cancelled one frees its unit for any other process.
+    const unitsHeld = () => (stores.db.prepare("SELECT count(*) AS n FROM work_units WHERE state = 'running'").get() as { n: number }).n;
+    expect(unitsHeld()).toBe(4);
     expect(service.cancel(c)).toBe(true);
+    expect(unitsHeld()).toBe(3);
     expect(row('c')).toMatchObject({ status: 'cancelled', error: { code: 'CANCELLED' } });
     expect(storedState('c')).toBe('cancelled');
     expect(service.cancel(c)).toBe(false);
@@ -195,6 +199,7 @@ describe('a window drop is routed when a slot would take each job', () => {
     await until(() => row('b').status === 'succeeded', 'b to end');
     expect(localRuns.map((r) => r.name)).toEqual(['a', 'd', 'b']);
     expect(routed.map((r) => r.name)).toEqual(['a', 'd', 'b']);
+    expect(unitsHeld()).toBe(0);
     expect(batches).toEqual([expect.objectContaining({ total: 4, succeeded: 3, cancelled: 1 })]);
   }, 60_000);
 

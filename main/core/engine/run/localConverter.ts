@@ -100,8 +100,11 @@ export type ProgressListener = (fraction: number) => void;
 export interface ConversionHooks {
   /** The temporary file is about to be written. */
   onTemporary?: (temporaryPath: string) => void;
-  /** The temporary file is about to become `result.outputPath` (called again if that name is taken). */
-  onCommit?: (result: ConversionResult, temporaryPath: string) => void;
+  /**
+   * The temporary file is about to become `result.outputPath` (called again if that name is taken); a hook that
+   * records it durably writes `alongside` in the same transaction.
+   */
+  onCommit?: (result: ConversionResult, temporaryPath: string, alongside?: () => void) => void;
 }
 
 /** Converts one file on this machine: identify, plan, run, check the output, then move it into place. */
