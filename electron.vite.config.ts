@@ -26,8 +26,10 @@ function commandLineBuild(): Plugin {
             output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'cli-chunks/[name]-[hash].cjs' },
           },
         },
-        // zod is bundled: resolving and reading its sixty files cost a command about 30 ms at start.
-        ssr: { noExternal: ['zod'] },
+        // zod and better-sqlite3's JavaScript are bundled, so they compile with the code cache and are not resolved
+        // file by file (zod's sixty files cost a command about 30 ms at start); better-sqlite3's addon is still
+        // loaded by its path (native/sqlite/openDatabase.ts).
+        ssr: { noExternal: ['zod', 'better-sqlite3'] },
       });
     },
   };

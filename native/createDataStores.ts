@@ -80,7 +80,6 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
   }
   const telemetry = new SqliteTelemetryStore(db);
   const store = new SqliteQueueStore(db, telemetry);
-  const ruleJobs = new SqliteRuleJobStore(db, () => store.flush());
   const units = new SqliteUnitStore(db);
   const owner: OwnerProbe = { pid: process.pid, isProcessAlive, now: Date.now };
   const lease = new LeaseKeeper([(until) => store.renewLeases(process.pid, until), (until) => units.renewLeases(process.pid, until)], Date.now);
@@ -91,15 +90,28 @@ export function createDataStores(dataDirectory: string, options: OpenDatabaseOpt
     db.close();
     throw dataFolderError(error, dataDirectory) ?? error;
   }
-  const history = new SqliteJobHistoryStore(db);
+  // Made on first use: a convert never asks the rules' view, the window's history or the id blocks, and each
+  // store prepares its statements when it is made.
+  let ruleJobs: SqliteRuleJobStore | undefined;
+  let history: SqliteJobHistoryStore | undefined;
+  let jobIds: SqliteJobIdBlocks | undefined;
   const flushForExit = () => {
     lease.stop();
     store.flush();
-    history.flush();
+    history?.flush();
   };
   const queue = new PersistentQueue({ store, files: nodeRecoveryFileSystem, owner, wallClock: Date.now, leaseExpiry: () => lease.expiry(), scratchRoot, units });
   return {
-    db, telemetry, queueStore: store, queue, ruleJobs, units, presets: new SqlitePresetStore(db), history, jobIds: new SqliteJobIdBlocks(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    db, telemetry, queueStore: store, queue, units, presets: new SqlitePresetStore(db), thumbnailCache: path.join(dataDirectory, 'cache', 'thumbs'), owner, lease, scratchRoot, hosted: new SqliteHostedStore(db),
+    get ruleJobs() {
+      return (ruleJobs ??= new SqliteRuleJobStore(db, () => store.flush()));
+    },
+    get history() {
+      return (history ??= new SqliteJobHistoryStore(db));
+    },
+    get jobIds() {
+      return (jobIds ??= new SqliteJobIdBlocks(db));
+    },
     close: () => {
       try {
         flushForExit();

@@ -6,39 +6,47 @@ import { FfmpegEncoderList } from './ffmpeg/ffmpegEncoders.js';
 import { ProcessFfmpegRunner } from './ffmpeg/ffmpegRunner.js';
 import { FfprobeProber } from './ffmpeg/ffprobeProber.js';
 import { locateFfmpegToolsFromEnvironment, type FfmpegTools } from './ffmpeg/locateTools.js';
-import { HeicDecoderPool } from './heic/heicDecoderPool.js';
-import { locateNativeHeifDecoder } from './heic/nativeHeifDecoder.js';
+import type { HeicDecoderPool } from './heic/heicDecoderPool.js';
 import { FfmpegBmpDecoder } from './image/bmpDecoder.js';
 import { LazyImageConverter } from './image/lazyImageConverter.js';
 
 export interface NativeEngine {
   converter: LocalConverter;
   tools: FfmpegTools;
-  /** The native HEIC decoder used as a fast path for HEIC->JPG, when one is installed. */
-  nativeHeif: string | undefined;
   close(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => performance.now() };
 
-/** Wires the real adapters (ffmpeg, ffprobe, sharp, heic-decode) into the core's LocalConverter. */
+/**
+ * Wires the real adapters (ffmpeg, ffprobe, sharp, heic-decode) into the core's LocalConverter. The image side
+ * (sharp, the HEIC worker pool and the search of PATH for libheif's decoder) is set up on the first image job.
+ */
 export function createNativeEngine(options: { maxImagePixels?: number; heicWorkers?: number } = {}): NativeEngine {
   const tools = locateFfmpegToolsFromEnvironment();
   if ('missing' in tools) throw new AppError('TOOL_MISSING', tools.missing);
   const ffmpeg = new ProcessFfmpegRunner(tools.ffmpeg.path);
-  const heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
-  const nativeHeif = locateNativeHeifDecoder();
+  let heic: HeicDecoderPool | undefined;
+  const images = async () => {
+    const [{ SharpImageConverter }, { HeicDecoderPool }, { locateNativeHeifDecoder }] = await Promise.all([
+      import('./image/sharpImageConverter.js'),
+      import('./heic/heicDecoderPool.js'),
+      import('./heic/nativeHeifDecoder.js'),
+    ]);
+    heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
+    return new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), locateNativeHeifDecoder());
+  };
   const converter = new LocalConverter(
     {
       prober: new FfprobeProber(tools.ffprobe.path),
       ffmpeg,
       encoders: new FfmpegEncoderList(tools.ffmpeg.path),
-      images: new LazyImageConverter(async () => new (await import('./image/sharpImageConverter.js')).SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), nativeHeif)),
+      images: new LazyImageConverter(images),
       clock: systemClock,
     },
     { maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS },
   );
-  return { converter, tools, nativeHeif: nativeHeif?.binary, close: () => heic.close() };
+  return { converter, tools, close: async () => heic?.close() };
 }
 
 /** The engine, or why this machine cannot convert locally (ffmpeg or ffprobe missing): hosted routing can still run. */

@@ -3,6 +3,7 @@ import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { chunkRequire } from './chunkRequire.js';
 
 /**
  * V8's compiled code for the built command's own modules, kept in the data folder (`cache/code`): a command then
@@ -71,6 +72,7 @@ export function installCodeCache(modulesFolder: string, cacheFolder: string): vo
   type Compile = (this: Module, content: string, filename: string) => unknown;
   const prototype = Module.prototype as unknown as { _compile: Compile };
   const original = prototype._compile;
+  let base: NodeJS.Require | undefined;
   prototype._compile = function compileWithCache(this: Module, content: string, filename: string): unknown {
     // A dynamic import() from a vm.Script needs an experimental loader option on Node 20: such modules compile as usual.
     if (!filename.startsWith(prefix) || content.includes('import(')) return original.call(this, content, filename);
@@ -79,7 +81,9 @@ export function installCodeCache(modulesFolder: string, cacheFolder: string): vo
     const script = new vm.Script(Module.wrap(content), { filename, cachedData });
     compiled.push({ script, file, stale: cachedData === undefined || script.cachedDataRejected === true });
     const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
-    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
+    // Every such module lies in the one folder: one of Node's require functions serves them all.
+    base ??= Module.createRequire(filename);
+    return wrapper.call(this.exports, this.exports, chunkRequire(this, path.dirname(filename), base), this, filename, path.dirname(filename));
   };
   process.once('exit', () => {
     const stale = compiled.filter((c) => c.stale);

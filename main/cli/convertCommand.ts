@@ -217,7 +217,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
 
   const stores = openStores();
   try {
-    const { target, options } = resolveRequest(args, stores.presets.list());
+    const { target, options } = resolveRequest(args, args.preset === undefined ? [] : stores.presets.list());
     if (args.mode === 'hosted' && engineOptionsChosen(options)) {
       throw new UsageError('The hosted API converts with its own settings: --quality, --max-size, --resize, --strip-metadata, --mono, --audio-bitrate and presets with them need --mode local, auto or hybrid (they then run on this machine).');
     }

@@ -26,7 +26,8 @@ export interface LocateDeps {
 
 export function isExecutableFile(file: string): boolean {
   try {
-    if (!statSync(file).isFile()) return false;
+    // A missing file answers undefined rather than an error: most PATH folders do not hold the tool, and an error each costs its stack.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) return false;
     accessSync(file, constants.X_OK);
     return true;
   } catch {

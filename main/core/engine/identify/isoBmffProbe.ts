@@ -634,36 +634,40 @@ export function readMovieBox(path: string): Uint8Array | undefined {
 export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] } | undefined {
   const { fd, size } = openUserInput(path);
   try {
-    let at = 0;
-    let moov: { at: number; size: number } | undefined;
-    const mediaData: Span[] = [];
-    // A tail shorter than a box header is ignored, as ffmpeg does (some iPhone files end with two spare bytes).
-    for (let count = 0; at + 8 <= size; count++) {
-      if (count >= MAX_TOP_LEVEL_BOXES) return undefined;
-      const head = readAt(fd, at, 16);
-      const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-      let boxSize = view.getUint32(0);
-      const type = boxType(head, 4);
-      if (boxSize === 1) {
-        if (head.length < 16) return undefined;
-        boxSize = Number(view.getBigUint64(8));
-      } else if (boxSize === 0) {
-        boxSize = size - at;
-      }
-      if (boxSize < 8 || at + boxSize > size) return undefined;
-      if (type === 'moof' || type === 'mfra' || type === 'sidx') return undefined;
-      if (type === 'mdat') mediaData.push([at + (view.getUint32(0) === 1 ? 16 : 8), at + boxSize]);
-      if (type === 'moov') {
-        if (moov) return undefined;
-        moov = { at, size: boxSize };
-      }
-      at += boxSize;
-    }
-    if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
-    return { moov: readAt(fd, moov.at, moov.size), mediaData };
+    return readOpenedMovie(fd, size);
   } finally {
     closeSync(fd);
   }
+}
+
+function readOpenedMovie(fd: number, size: number): { moov: Uint8Array; mediaData: Span[] } | undefined {
+  let at = 0;
+  let moov: { at: number; size: number } | undefined;
+  const mediaData: Span[] = [];
+  // A tail shorter than a box header is ignored, as ffmpeg does (some iPhone files end with two spare bytes).
+  for (let count = 0; at + 8 <= size; count++) {
+    if (count >= MAX_TOP_LEVEL_BOXES) return undefined;
+    const head = readAt(fd, at, 16);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+    let boxSize = view.getUint32(0);
+    const type = boxType(head, 4);
+    if (boxSize === 1) {
+      if (head.length < 16) return undefined;
+      boxSize = Number(view.getBigUint64(8));
+    } else if (boxSize === 0) {
+      boxSize = size - at;
+    }
+    if (boxSize < 8 || at + boxSize > size) return undefined;
+    if (type === 'moof' || type === 'mfra' || type === 'sidx') return undefined;
+    if (type === 'mdat') mediaData.push([at + (view.getUint32(0) === 1 ? 16 : 8), at + boxSize]);
+    if (type === 'moov') {
+      if (moov) return undefined;
+      moov = { at, size: boxSize };
+    }
+    at += boxSize;
+  }
+  if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
+  return { moov: readAt(fd, moov.at, moov.size), mediaData };
 }
 
 /** The probe above for the MP4/MOV file at `path`, or undefined when ffprobe must decide. */
@@ -721,27 +725,36 @@ export function firstSampleAgrees(sample: Uint8Array, check: FirstSampleCheck): 
  * the check of a video output; undefined when ffprobe must decide.
  */
 export function probeMovieWithPictures(path: string): MediaProbe | undefined {
-  const movie = readMovieOrDecline(path);
-  if (!movie) return undefined;
-  const checks: FirstSampleCheck[] = [];
-  const probe = parseMovieWithPictures(movie.moov, movie.mediaData, checks);
-  if (!probe) return undefined;
-  for (const check of checks) {
-    const [start, end] = check.span;
-    if (end - start > MAX_FIRST_SAMPLE_BYTES) return undefined;
-    let sample: Uint8Array;
+  let opened: { fd: number; size: number };
+  try {
+    opened = openUserInput(path);
+  } catch (error) {
+    // A path that is no longer a file is refused here; any other read failure gets ffprobe's own, specific error.
+    if (error instanceof NotAFileError) throw error;
+    return undefined;
+  }
+  // One descriptor for the movie header and the first samples it points at; a failed read leaves the file to ffprobe.
+  const read = <T>(what: () => T): T | undefined => {
     try {
-      const { fd } = openUserInput(path);
-      try {
-        sample = readOpened(fd, end - start, start);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (error) {
-      if (error instanceof NotAFileError) throw error;
+      return what();
+    } catch {
       return undefined;
     }
-    if (sample.length !== end - start || !firstSampleAgrees(sample, check)) return undefined;
+  };
+  try {
+    const movie = read(() => readOpenedMovie(opened.fd, opened.size));
+    if (!movie) return undefined;
+    const checks: FirstSampleCheck[] = [];
+    const probe = parseMovieWithPictures(movie.moov, movie.mediaData, checks);
+    if (!probe) return undefined;
+    for (const check of checks) {
+      const [start, end] = check.span;
+      if (end - start > MAX_FIRST_SAMPLE_BYTES) return undefined;
+      const sample = read(() => readOpened(opened.fd, end - start, start));
+      if (sample?.length !== end - start || !firstSampleAgrees(sample, check)) return undefined;
+    }
+    return probe;
+  } finally {
+    closeSync(opened.fd);
   }
-  return probe;
 }
