@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runBuiltCli } from '../helpers/cli';
-import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
+import { corpus, ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../helpers/media';
 
 /** Frames ffmpeg decodes from a file, counted by ffprobe itself (not by the engine's check). */
 function framesOf(file: string): number {
@@ -81,6 +81,26 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
       expect(videoOf(ffprobe(still))).toMatchObject({ width: 1280, height: 720 });
       expect(await luminanceOf(still)).toBeGreaterThan(40);
     }
+  }, 120_000);
+
+  it('real clips become stills too: a phone\'s half-second MOV, a 0.3 s HLG HEVC clip, an MKV whose pictures end in its first 50 ms while its sound runs on', async () => {
+    const clips = [
+      { file: 'video/ios9.mov', width: 720, height: 1280 },
+      { file: 'video/hlg10-color-test.mp4', width: 1920, height: 1080 },
+      { file: 'video/sample_with_pgs_subtitles.mkv', width: 1080, height: 720 },
+    ];
+    for (const { file, width, height } of clips) {
+      for (const target of ['jpg', 'webp'] as const) {
+        const run = await cli('convert', corpus(file), '--to', target, '--out', path.join(dir, 'real-stills', target), '--json');
+        expect(run.code, `${file} -> ${target}: ${run.stdout}${run.stderr}`).toBe(0);
+        const still = String(jsonLines(run.stdout)[0]!['output']);
+        expect(videoOf(ffprobe(still)), `${file} -> ${target}`).toMatchObject({ width, height });
+        expect(await luminanceOf(still), `${file} -> ${target}`).toBeGreaterThan(40);
+      }
+    }
+    const past = await cli('convert', corpus('video/sample_with_pgs_subtitles.mkv'), '--to', 'jpg', '--at', '1', '--out', path.join(dir, 'real-stills', 'late'), '--json');
+    expect(past.code).toBe(1);
+    expect(jsonLines(past.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/no picture at 00:00:01: its pictures end earlier/) } });
   }, 120_000);
 
   it('--at takes the picture at that moment (00:00:00.5 is black here, 00:00:02 is not); past the end is refused', async () => {

@@ -26,8 +26,14 @@ const ENCODERS: Record<FrameGrabTarget, { codec: (q: Quality) => string[]; pixel
   webp: { codec: (q) => ['-c:v', 'libwebp', '-quality', String(WEBP_QUALITY[q])], pixelFormat: 'yuv420p', muxer: 'webp' },
 };
 
-/** Plans one still from a video: at `--at`, or a representative frame past the start. */
-export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conversion: ConversionOptions): FfmpegPlan {
+/** ffmpeg's `thumbnail` filter compares at least two frames (it keeps the one it has when the window holds fewer). */
+const MIN_THUMBNAIL_FRAMES = 2;
+
+/**
+ * Plans one still from a video: at `--at`, or a representative frame past the start; `fromStart` takes the first
+ * picture (a video track that ends before that window, or too early for the sampling to keep any of its frames).
+ */
+export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conversion: ConversionOptions, fromStart = false): FfmpegPlan {
   const video = input.probe.video[0];
   if (!video) throw new AppError('NO_VIDEO_STREAM', `This file has no video picture, so it cannot become ${target.toUpperCase()}.`);
   const duration = input.probe.durationSeconds;
@@ -46,11 +52,14 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
   if (at !== undefined) {
     seek = at;
     note = `The picture at ${formatMoment(at)}.`;
+  } else if (fromStart) {
+    seek = 0;
+    note = 'The first picture: the video\'s pictures end early in the file (--at chooses the moment).';
   } else {
     seek = Math.min(WINDOW_START_MAX_SECONDS, (duration ?? 0) * WINDOW_START_SHARE);
     const seconds = duration !== undefined ? Math.min(WINDOW_SECONDS, duration - seek) : WINDOW_SECONDS;
     window = ['-t', String(Math.round(seconds * 1000) / 1000)];
-    filters.push(`fps=${SAMPLES_PER_SECOND}`, `thumbnail=n=${Math.max(1, Math.ceil(seconds * SAMPLES_PER_SECOND))}`);
+    filters.push(`fps=${SAMPLES_PER_SECOND}`, `thumbnail=n=${Math.max(MIN_THUMBNAIL_FRAMES, Math.ceil(seconds * SAMPLES_PER_SECOND))}`);
     note = `A representative picture from ${formatMoment(Math.round(seek * 10) / 10)} on (--at chooses the moment).`;
   }
   filters.push(`scale=${size.width}:${size.height}:flags=lanczos${target === 'jpg' ? ':out_range=pc' : ''}`, `format=${encoder.pixelFormat}`);

@@ -19,6 +19,7 @@ import { planVideoConversion } from '../plan/planVideo.js';
 import { planGifConversions } from '../plan/planGif.js';
 import { keyFrameWindow, trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
+import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
@@ -105,6 +106,14 @@ export interface ConversionHooks {
    * records it durably writes `alongside` in the same transaction.
    */
   onCommit?: (result: ConversionResult, temporaryPath: string, alongside?: () => void) => void;
+}
+
+/** Smaller than any picture: with no frame to encode, ffmpeg writes no JPEG or PNG and an 8-byte stub of a WEBP. */
+const NO_PICTURE_BYTES = 16;
+
+/** Whether ffmpeg wrote a picture. */
+function pictureWritten(file: string): boolean {
+  return (statSync(file, { throwIfNoEntry: false })?.size ?? 0) > NO_PICTURE_BYTES;
 }
 
 /** Converts one file on this machine: identify, plan, run, check the output, then move it into place. */
@@ -255,8 +264,17 @@ export class LocalConverter {
 
   /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
   private async grabFrame(probed: ProbedInput & IdentifiedInput, target: FrameGrabTarget, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
-    const plan = planFrameGrab(probed, target, options);
+    let plan = planFrameGrab(probed, target, options);
     await this.runPlan(plan, probed, temporary, scratchDir, signal);
+    // ffmpeg ends without a picture when the moment or window lies past the video track's last one (the file's
+    // sound or subtitles going on longer).
+    if (!pictureWritten(temporary)) {
+      if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `This video has no picture at ${formatMoment(options.at)}: its pictures end earlier in the file.`);
+      plan = planFrameGrab(probed, target, options, true);
+      await rm(temporary, { force: true });
+      await this.runPlan(plan, probed, temporary, scratchDir, signal);
+      if (!pictureWritten(temporary)) throw new AppError('INPUT_CORRUPT', 'No picture of this video could be decoded.');
+    }
     const info = await this.ports.images.inspect(temporary);
     const luminance = await this.ports.images.meanLuminance(temporary);
     const problems = checkStillOfVideo(info, target, { ...plan.expectation.video!, chosen: options.at === undefined }, luminance);
