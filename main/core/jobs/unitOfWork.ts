@@ -103,7 +103,7 @@ function cancelled(signal: AbortSignal | undefined): boolean {
  * A converter for one job that converts each unit once across every process and front end on this data folder: a job
  * whose unit another live job holds waits for it and reports its output (skipped: not a second conversion),
  * never converting it again; so does a job meeting a unit done (its output still in place) by another front
- * end, or by any job since this one was started. A unit its own front end did before is converted again when
+ * end, by any job since this one was started, or by the job its claim found holding it. A unit its own front end did before is converted again when
  * asked (files named explicitly, `--again`: each front end keeps its own "already converted"); a unit whose
  * holder died or failed is taken over.
  */
