@@ -57,6 +57,15 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
     expect(videoOf(ffprobe(String(jsonLines(small.stdout)[0]!['output'])))).toMatchObject({ width: 200, height: 113 });
   }, 120_000);
 
+  it('a one-picture video becomes a GIF of that picture, and says so', async () => {
+    const single = path.join(dir, 'single.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=0.034', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', single]);
+    const run = await cli('convert', single, '--to', 'gif', '--out', path.join(dir, 'gif-single'));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/single picture, so the GIF is one picture and does not move/);
+    expect(framesOf(path.join(dir, 'gif-single', 'single.gif'))).toBe(1);
+  }, 120_000);
+
   it('--max-size on a GIF takes fewer frames and a smaller picture until it fits; a limit no GIF can meet is refused before work', async () => {
     const run = await cli('convert', clip, '--to', 'gif', '--max-size', '0.3MB', '--out', path.join(dir, 'gif-fit'), '--json');
     expect(run.code, run.stdout + run.stderr).toBe(0);

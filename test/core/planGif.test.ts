@@ -48,4 +48,8 @@ describe('checkAnimatedGif', () => {
     expect(checkAnimatedGif(info({ pages: 1 }), { width: 480, height: 270 }).join()).toMatch(/1 frame, so it does not move/);
     expect(checkAnimatedGif(info({ width: 1280 }), { width: 480, height: 270 }).join()).toMatch(/1280x270/);
   });
+  it('passes one frame only when the clip is shorter than two of the GIF\'s frames', () => {
+    expect(checkAnimatedGif(info({ pages: 1 }), { width: 480, height: 270, oneFrame: true })).toEqual([]);
+    expect(checkAnimatedGif(info({ pages: 0 }), { width: 480, height: 270, oneFrame: true }).join()).toMatch(/0 frames/);
+  });
 });

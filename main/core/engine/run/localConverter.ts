@@ -256,8 +256,13 @@ export class LocalConverter {
     }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
     if (request.target === 'gif') {
-      const animation = checkAnimatedGif(await this.ports.images.inspect(temporary), plan.expectation.video!);
+      // A clip shorter than two of the GIF's frames (a single picture) makes a GIF of one picture, said in a note.
+      const frameSeconds = plan.expectation.frameSeconds;
+      const oneFrame = frameSeconds !== undefined && plan.durationSeconds !== undefined && plan.durationSeconds < 2 * frameSeconds;
+      const info = await this.ports.images.inspect(temporary);
+      const animation = checkAnimatedGif(info, { ...plan.expectation.video!, oneFrame });
       if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
+      if (info.pages === 1) plan = { ...plan, notes: [...plan.notes, 'The video is a single picture, so the GIF is one picture and does not move.'] };
     }
     return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
