@@ -272,7 +272,9 @@ export class SharpImageConverter implements ImageConverter {
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
     const output = written && await checkWrittenJpeg(written);
-    return { expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };
+    const opaque = expectation.hasAlpha && request.target === 'webp' && !(await sharp(request.outputPath).metadata()).hasAlpha && (await source.build(true).stats()).isOpaque;
+    // libwebp stores a picture whose alpha channel is opaque everywhere without that channel: nothing was lost.
+    return { expectation: opaque ? { ...expectation, hasAlpha: false } : expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };
   }
 
   inspect(path: string): Promise<ImageInfo> {

@@ -44,10 +44,25 @@ describe('conversion rules', () => {
     writeFileSync(input('notes.mp4'), 'These are my meeting notes, not a video.\n');
     writeFileSync(input('stream.avi'), '#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:10,\nhttp://example.invalid/segment0.ts\n#EXTINF:10,\nfile:///etc/passwd\n');
     copyFileSync(corpus('video/iphone4s-portrait.MOV'), input('-rf dash.mov'));
+    // Pictures with an alpha channel that is opaque everywhere: a screenshot-style RGBA PNG, a GIF, a 1-bit BMP.
+    await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 30, g: 90, b: 200, alpha: 1 } } }).png().toFile(input('opaque-rgba.png'));
+    await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 30, g: 90, b: 200, alpha: 0.4 } } }).png().toFile(input('half-clear.png'));
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 30, g: 90, b: 200 } } }).gif().toFile(input('still.gif'));
+    makeMedia([...lavfi('color=c=red:s=50x40'), '-frames:v', '1', '-pix_fmt', 'monob', input('mono.bmp')]);
   });
   afterAll(() => {
     removeDir(inputs);
     removeDir(out);
+  });
+
+  it('a picture whose alpha channel is opaque everywhere becomes a WEBP (libwebp drops that channel); a transparent one keeps it', async () => {
+    for (const name of ['opaque-rgba.png', 'still.gif', 'mono.bmp']) {
+      const result = await convert(name, 'webp');
+      expect((await sharp(result.outputPath).metadata()).format, name).toBe('webp');
+    }
+    const clear = await convert('half-clear.png', 'webp');
+    expect((await sharp(clear.outputPath).metadata()).hasAlpha).toBe(true);
+    expect((await sharp(clear.outputPath).extractChannel(3).stats()).channels[0]!.mean).toBeLessThan(128);
   });
 
   it('odd dimensions become even in MP4 (321x241 -> 320x240)', async () => {
