@@ -66,6 +66,8 @@ export async function axeProblems(page: Page): Promise<string[]> {
 
 /** Drops real files on the window the way a user's drag-and-drop does: a DataTransfer with File objects. */
 export async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
+  // The window listens for drops once its drop zone is in the page (a drop before that is the page's, not ours).
+  await page.getByTestId('file-input').waitFor({ state: 'attached' });
   const dataTransfer = await page.evaluateHandle((items) => {
     const transfer = new DataTransfer();
     for (const item of items) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { pathsForDroppedFiles } from '../api/bridge';
 import { useQueue } from '../stores/queueStore';
 import { usePending } from '../stores/pendingStore';
@@ -36,7 +36,8 @@ export function DropZone() {
     return () => useUi.setState({ pickFiles: null });
   }, []);
 
-  useEffect(() => {
+  // Listening from the moment the window shows: a drop right after it opens is not lost.
+  useLayoutEffect(() => {
     const enter = (e: DragEvent) => {
       e.preventDefault();
       depth.current++;
