@@ -29,7 +29,8 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
     if (result.stalled) {
       throw new AppError('FFMPEG_FAILED', `ffmpeg stopped making progress (nothing for ${Math.round(this.silenceLimitMs / 1000)} s) and was stopped; the file or its disk may be unreachable.`, stderrTail(result.stderr));
     }
-    if (result.code !== 0) {
+    // ffmpeg 5 exits 0 when it could not write a file's end (an MP4 index that does not fit the room kept for it).
+    if (result.code !== 0 || /^Error writing trailer/m.test(result.stderr)) {
       const tail = stderrTail(result.stderr);
       throw new AppError('FFMPEG_FAILED', `ffmpeg could not convert this file: ${lastMeaningfulLine(tail)}`, tail);
     }

@@ -630,6 +630,20 @@ export function readMovieBox(path: string): Uint8Array | undefined {
   return readMovie(path)?.moov;
 }
 
+/** The size of the moov box of the MP4/MOV at `path` as readMovie finds it; undefined where readMovie declines. */
+export function movieIndexBytes(path: string): number | undefined {
+  try {
+    const { fd, size } = openUserInput(path);
+    try {
+      return topLevelBoxes(fd, size)?.moov.size;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 /** The movie header as above, and where the payload of each mdat box lies. */
 export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] } | undefined {
   const { fd, size } = openUserInput(path);
@@ -641,6 +655,12 @@ export function readMovie(path: string): { moov: Uint8Array; mediaData: Span[] }
 }
 
 function readOpenedMovie(fd: number, size: number): { moov: Uint8Array; mediaData: Span[] } | undefined {
+  const boxes = topLevelBoxes(fd, size);
+  return boxes && { moov: readAt(fd, boxes.moov.at, boxes.moov.size), mediaData: boxes.mediaData };
+}
+
+/** Where the moov box and the payload of each mdat box lie, when the top-level boxes tile the file as readMovie requires. */
+function topLevelBoxes(fd: number, size: number): { moov: { at: number; size: number }; mediaData: Span[] } | undefined {
   let at = 0;
   let moov: { at: number; size: number } | undefined;
   const mediaData: Span[] = [];
@@ -667,7 +687,7 @@ function readOpenedMovie(fd: number, size: number): { moov: Uint8Array; mediaDat
     at += boxSize;
   }
   if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
-  return { moov: readAt(fd, moov.at, moov.size), mediaData };
+  return { moov, mediaData };
 }
 
 /** The probe above for the MP4/MOV file at `path`, or undefined when ffprobe must decide. */

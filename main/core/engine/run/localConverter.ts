@@ -10,7 +10,7 @@ import { checkOutputSize } from '../plan/sizeBudget.js';
 import { runWithinSizeLimit } from './sizeLimitedRun.js';
 import path from 'node:path';
 import { readMp3Output } from '../plan/mp3Output.js';
-import { probeMovieForAudio, probeMovieWithPictures } from '../identify/isoBmffProbe.js';
+import { movieIndexBytes, probeMovieForAudio, probeMovieWithPictures } from '../identify/isoBmffProbe.js';
 import type { MediaProbe } from '../identify/media.js';
 import { currentJob } from '../../jobs/jobContext.js';
 import { assertPairSupported } from '../../pairs.js';
@@ -22,6 +22,7 @@ import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
+import { isReservedIndexTooSmall, withReservedIndex } from '../plan/reservedIndex.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
@@ -312,7 +313,18 @@ export class LocalConverter {
       await currentJob()?.checkpoint(signal);
       await this.ports.ffmpeg.run(buildFirstPassArgs(plan, probed), { signal, onProgress: progressOfPass(passes - 2) });
     }
-    await this.ports.ffmpeg.run(buildFfmpegArgs(plan, probed, temporary), { signal, onProgress: progressOfPass(passes - 1) });
+    const args = buildFfmpegArgs(plan, probed, temporary);
+    const reserved = plan.strategy === 'remux' && probed.demuxer === 'mov' && !probed.skipBytes ? withReservedIndex(args, movieIndexBytes(probed.path)) : undefined;
+    if (reserved) {
+      try {
+        await this.ports.ffmpeg.run(reserved, { signal, onProgress: progressOfPass(passes - 1) });
+        return plan;
+      } catch (error) {
+        if (!isReservedIndexTooSmall(error)) throw error;
+        await rm(temporary, { force: true });
+      }
+    }
+    await this.ports.ffmpeg.run(args, { signal, onProgress: progressOfPass(passes - 1) });
     return plan;
   }
 
