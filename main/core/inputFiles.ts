@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isSupportedInputName } from './formats.js';
 import { TEMPORARY_SUFFIX } from './engine/run/outputFiles.js';
+import { sortByFileName } from './fileNameOrder.js';
 
 /** A file to convert; `subfolder` is where it was found below a folder given as input (null: named explicitly). */
 export interface InputEntry {
@@ -27,7 +28,7 @@ async function walk(root: string, directory: string, into: InputEntry[], unreada
     unreadable.push({ path: directory, message: `The folder ${directory} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.` });
     return;
   }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
+  sortByFileName(entries, (entry) => entry.name);
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const full = path.join(directory, entry.name);

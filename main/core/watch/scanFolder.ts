@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { sortByFileName } from '../fileNameOrder.js';
 import path from 'node:path';
 import { isSameOrInside } from './folderRelations.js';
 
@@ -7,7 +8,7 @@ export async function scanFolder(root: string, recursive: boolean, skipFolders: 
   const found: string[] = [];
   const walk = async (directory: string): Promise<void> => {
     const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
-    entries.sort((a, b) => a.name.localeCompare(b.name));
+    sortByFileName(entries, (entry) => entry.name);
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(directory, entry.name);

@@ -43,8 +43,9 @@ class RecordingRunner implements FfmpegRunner {
 describe('an MP4 copy keeps room for its index at the front instead of writing the file twice (faststart)', () => {
   let dir: string;
   let input: string;
-  const tools = locateFfmpegToolsFromEnvironment();
-  if ('missing' in tools) throw new Error(tools.missing);
+  const located = locateFfmpegToolsFromEnvironment();
+  if ('missing' in located) throw new Error(located.missing);
+  const tools = located;
 
   function converterWith(runner: FfmpegRunner): LocalConverter {
     const images = { convert: () => Promise.reject(new Error('no pictures here')), inspect: () => Promise.reject(new Error('no pictures here')), meanLuminance: () => Promise.reject(new Error('no pictures here')) };
