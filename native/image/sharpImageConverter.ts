@@ -108,7 +108,23 @@ export function jpegOptions(quality: Quality, pixels: number): JpegOptions {
 }
 
 function isTruncation(error: unknown): boolean {
-  return /premature end|truncated|corrupt|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+  // libpng names no cause: a PNG cut short (a download or copy that stopped) fails with "libpng read error".
+  return /premature end|truncated|corrupt|unexpected end|libpng read error/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** libvips' decoder warned (a read error, a row it could not decode) and the strict first attempt stopped there. */
+function isDecoderWarning(error: unknown): boolean {
+  return /Warning treated as error/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** The widest and tallest picture each target holds (WebP's 14-bit sizes; AVIF, JPEG and GIF as sharp writes them). */
+const MAX_EDGE: Partial<Record<ImageOutput, number>> = { webp: 16383, avif: 16384, jpg: 65535, gif: 65535 };
+
+/** Refuses, before any work, a picture larger than the target can hold, naming the size that fits. */
+function assertFitsTarget(width: number, height: number, target: ImageOutput): void {
+  const limit = MAX_EDGE[target];
+  if (limit === undefined || (width <= limit && height <= limit)) return;
+  throw new AppError('TOO_LARGE', `This picture is ${width}x${height} pixels; ${target.toUpperCase()} pictures are at most ${limit} pixels wide and high. Resize it to at most ${limit} pixels on its longest edge (--resize ${limit}), or convert it to PNG or TIFF, which hold it whole.`);
 }
 
 /** EXIF with orientation reset (the pixels come out upright) and small enough for one JPEG segment, and the ICC profile. */
@@ -141,6 +157,16 @@ export function resizedImageSize(width: number, height: number, maxEdge: number 
   if (maxEdge === undefined || longest <= maxEdge) return { width, height };
   const scale = maxEdge / longest;
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** Why a picture of several frames or pages became one picture. */
+function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
+  const to = target.toUpperCase();
+  // A TIFF of several pages is a scan or a fax, not an animation.
+  if (format === 'tiff') return `This TIFF has ${frames} pages; the ${to} holds its first page.`;
+  const from = format.toUpperCase();
+  if (ANIMATED_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; Convertr reads only the first frame of an animated ${from}, so the ${to} is that one picture.`;
+  return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
 }
 
 /** Inputs up to this size are read into memory once: their header is read from those bytes, and sharp decodes them. */
@@ -213,6 +239,7 @@ export class SharpImageConverter implements ImageConverter {
     const keepsExif = source.exif && EXIF_TARGETS.has(request.target) && !strip;
     const size = resizedImageSize(source.width, source.height, request.resize);
     const resized = size.width !== source.width || size.height !== source.height;
+    assertFitsTarget(size.width, size.height, request.target);
     if (resized) source.notes.push(`Made the picture ${size.width}x${size.height}.`);
     // Without EXIF, XMP and IPTC the colour profile stays: it is colour, not personal data.
     const carriedMetadata = source.carriedMetadata && strip ? { icc: source.carriedMetadata.icc } : source.carriedMetadata;
@@ -259,11 +286,12 @@ export class SharpImageConverter implements ImageConverter {
       try {
         written = await write(false);
       } catch (error) {
-        if (!source.canRetryTolerant || !isTruncation(error)) throw error;
+        const truncated = isTruncation(error);
+        if (!source.canRetryTolerant || !(truncated || isDecoderWarning(error))) throw error;
         await rm(request.outputPath, { force: true });
         throwIfAborted(signal);
         written = await write(true);
-        source.notes.push('The file is incomplete; converted the part of the picture that could be read.');
+        source.notes.push(truncated ? 'The file is incomplete; converted the part of the picture that could be read.' : 'The file is incomplete or damaged; converted the part of the picture that could be read.');
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
@@ -313,7 +341,9 @@ export class SharpImageConverter implements ImageConverter {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
     } catch (error) {
-      throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine((error as Error).message)}`);
+      const words = (error as Error).message;
+      if (/corrupt header/i.test(words)) throw new AppError('INPUT_CORRUPT', `This ${request.sourceFormat.toUpperCase()} file is damaged: its header, which gives the picture's size and colours, cannot be read, so there is no picture to convert.`, words);
+      throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(words)}`);
     }
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
@@ -326,9 +356,7 @@ export class SharpImageConverter implements ImageConverter {
     const memory = pictureJobMemory(facts, request.target, request.resize);
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
-    const firstFrameOnly = !animated && frames > 1
-      ? [`This ${request.sourceFormat.toUpperCase()} is an animation of ${frames} frames; ${request.target.toUpperCase()} holds one picture, so this is its first frame.`]
-      : [];
+    const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
     const swap = (meta.orientation ?? 1) >= 5;
     const cmyk = meta.space === 'cmyk';
     const hasExif = meta.exif !== undefined && meta.exif.length > 0;

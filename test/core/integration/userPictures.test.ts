@@ -1,0 +1,108 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppError } from '../../../main/core/errors';
+import type { OutputFormat } from '../../../main/core/formats';
+import { normalizeOptions, type ConversionOptions } from '../../../main/core/engine/plan/conversionOptions';
+import { useRealEngine } from '../../helpers/engine';
+import { corpus, listAll, makeMedia, removeDir, tempDir } from '../../helpers/media';
+
+/** Pictures as people have them (cut-off downloads, scans, very long strips, drawings), through the real engine. */
+describe('pictures users have', () => {
+  const engine = useRealEngine();
+  let inputs: string;
+  let out: string;
+  const input = (name: string) => path.join(inputs, name);
+  const convert = (name: string, target: OutputFormat, options: Partial<ConversionOptions> = {}) =>
+    engine().converter.convert({ inputPath: input(name), target, outputDir: out, options: normalizeOptions(options) });
+  const failure = async (name: string, target: OutputFormat): Promise<AppError> => {
+    const before = listAll(out);
+    const error = await convert(name, target).then(() => undefined, (e: AppError) => e);
+    expect(error, `${name} -> ${target} should fail`).toBeDefined();
+    expect(listAll(out), 'a failed job leaves nothing behind').toEqual(before);
+    return error!;
+  };
+  const cutAt = (name: string, bytes: Buffer, share: number) => writeFileSync(input(name), bytes.subarray(0, Math.floor(bytes.length * share)));
+
+  beforeAll(async () => {
+    inputs = tempDir('convertr-user-pictures-in-');
+    out = tempDir('convertr-user-pictures-out-');
+    // A PNG whose download stopped at 60 %: a small one (read from memory) and a phone photo (read from the file).
+    const small = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 40, g: 160, b: 90 } } })
+      .composite([{ input: Buffer.from('<svg width="400" height="300"><circle cx="200" cy="150" r="120" fill="#c03030"/></svg>') }])
+      .toColourspace('rgb16').png().toBuffer();
+    cutAt('cut-small.png', small, 0.6);
+    const photo = await sharp(corpus('image/portrait_6.jpg')).png().toBuffer();
+    expect(photo.length, 'the photo PNG is read from its file, not from memory').toBeGreaterThan(256 * 1024);
+    cutAt('cut-photo.png', photo, 0.6);
+    await sharp({ create: { width: 20000, height: 50, channels: 3, background: { r: 200, g: 120, b: 30 } } }).png().toFile(input('strip.png'));
+    // A three-page scan.
+    const pages = await Promise.all([10, 120, 240].map((grey) => sharp({ create: { width: 60, height: 80, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toBuffer()));
+    await sharp(pages, { join: { animated: true } }).tiff().toFile(input('scan.tif'));
+    pages.forEach((page, i) => writeFileSync(input(`frame${i}.png`), page));
+    makeMedia(['-framerate', '5', '-i', input('frame%d.png'), '-plays', '0', '-f', 'apng', input('moving.png')]);
+    writeFileSync(input('header.png'), Buffer.concat([readFileSync(input('frame0.png')).subarray(0, 8), Buffer.alloc(200, 0x78)]));
+    writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
+  });
+  afterAll(() => {
+    removeDir(inputs);
+    removeDir(out);
+  });
+
+  it('a PNG cut short converts the part that arrived, at its full size, with a note', async () => {
+    // libvips stops with "libpng read error" or with a warning, depending on the target's writer.
+    for (const [name, width, height, target] of [['cut-small.png', 400, 300, 'jpg'], ['cut-photo.png', 600, 450, 'jpg'], ['cut-photo.png', 600, 450, 'webp']] as const) {
+      const result = await convert(name, target);
+      expect(result.notes.join(' '), name).toMatch(/incomplete/);
+      const meta = await sharp(result.outputPath).metadata();
+      expect([meta.width, meta.height], name).toEqual([width, height]);
+      // The top of the picture, which arrived, is the picture's: not black, not grey.
+      const top = await sharp(result.outputPath).extract({ left: 0, top: 0, width, height: Math.round(height / 4) }).stats();
+      expect(top.channels[0]!.mean + top.channels[1]!.mean + top.channels[2]!.mean, name).toBeGreaterThan(90);
+    }
+  });
+
+  it('cut-short PNGs converted side by side all convert (libvips then reports the cut as a warning, not a read error)', async () => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => convert('cut-photo.png', i % 2 === 0 ? 'jpg' : 'webp')));
+    for (const result of results) expect(result.notes.join(' ')).toMatch(/incomplete/);
+  });
+
+  it('a picture wider than WEBP or AVIF can hold is refused before any work, naming the size that fits; resized, it converts', async () => {
+    for (const [target, limit] of [['webp', 16383], ['avif', 16384]] as const) {
+      const error = await failure('strip.png', target);
+      expect(error.code).toBe('TOO_LARGE');
+      expect(error.message).toContain('20000x50');
+      expect(error.message).toContain(`at most ${limit} pixels`);
+    }
+    const resized = await convert('strip.png', 'webp', { resize: 16383 });
+    expect((await sharp(resized.outputPath).metadata()).width).toBe(16383);
+  });
+
+  it('a scan of several pages keeps its first page and says pages, not an animation', async () => {
+    for (const target of ['jpg', 'gif'] as const) {
+      const result = await convert('scan.tif', target);
+      expect(result.notes.join(' '), target).toBe(`This TIFF has 3 pages; the ${target.toUpperCase()} holds its first page.`);
+      expect((await sharp(result.outputPath).stats()).channels[0]!.mean, target).toBeLessThan(30);
+    }
+  });
+
+  it('an animated PNG to GIF does not claim that a GIF holds one picture', async () => {
+    const result = await convert('moving.png', 'gif');
+    const note = result.notes.join(' ');
+    expect(note).toMatch(/animation of 3 frames/);
+    expect(note).not.toMatch(/GIF holds one picture/);
+  });
+
+  it('a PNG whose header is damaged gets a sentence naming the header, not the decoder\'s words', async () => {
+    const error = await failure('header.png', 'jpg');
+    expect(error.code).toBe('INPUT_CORRUPT');
+    expect(error.message).toBe('This PNG file is damaged: its header, which gives the picture\'s size and colours, cannot be read, so there is no picture to convert.');
+  });
+
+  it('an SVG drawing is named as one, not as a text file', async () => {
+    const error = await failure('logo.svg', 'png');
+    expect(error.code).toBe('FORMAT_UNRECOGNIZED');
+    expect(error.message).toMatch(/^This is an SVG drawing/);
+  });
+});
