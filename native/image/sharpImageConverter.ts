@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import sharp, { type AvifOptions, type JpegOptions, type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
@@ -21,6 +21,7 @@ import { readPlainPng, type PlainPng } from './plainPng.js';
 import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
+import { readApngTiming, type ApngDecoder, type ApngTiming } from './apngFrames.js';
 import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/scheduling/memoryEstimate.js';
 import { readPictureFacts } from '../../main/core/engine/identify/pictureHeader.js';
 
@@ -54,6 +55,10 @@ interface Source {
   carriedMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
   /** A finished JPEG from the native decoder: written as it is, with our metadata. */
   nativeJpeg?: Buffer;
+  /** Frame delays and loops for a GIF or WEBP made from frames that carry none of their own (an APNG's). */
+  timing?: ApngTiming;
+  /** `build` already gives the planned size (frames joined into an animation are resized one by one). */
+  presized?: boolean;
   notes: string[];
 }
 
@@ -85,14 +90,15 @@ export function avifOptions(quality: Quality, pixels: number): AvifOptions {
   return { quality: AVIF_QUALITY[quality], effort: AVIF_EFFORT, chromaSubsampling, tune: 'ssim' };
 }
 
-function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
+function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number, timing?: ApngTiming): Sharp {
+  const animation = timing ? { delay: timing.delaysMs, loop: timing.loops } : {};
   switch (target) {
     case 'jpg': return image.jpeg(jpegOptions(quality, pixels));
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
-    case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
+    case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4, ...animation });
     case 'avif': return image.avif(avifOptions(quality, pixels));
     case 'tiff': return image.tiff({ compression: quality === 'small' ? 'deflate' : 'lzw' });
-    case 'gif': return image.gif();
+    case 'gif': return image.gif(animation);
     case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();
   }
 }
@@ -169,6 +175,9 @@ function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutpu
   return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
 }
 
+/** Animated PNGs above this size keep their first frame: their frames are read into memory whole. */
+const MAX_APNG_BYTES = 64 * 1024 * 1024;
+
 /** Inputs up to this size are read into memory once: their header is read from those bytes, and sharp decodes them. */
 const SMALL_INPUT_BYTES = 256 * 1024;
 
@@ -227,7 +236,7 @@ export async function checkWrittenJpeg(bytes: Uint8Array): Promise<ImageInfo | u
 
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
-  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {
+  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder, private readonly apng?: ApngDecoder) {
     // Each conversion reads another file: libvips' operation cache would only hold memory and cost a lookup per step.
     sharp.cache(false);
   }
@@ -258,7 +267,7 @@ export class SharpImageConverter implements ImageConverter {
     const write = async (tolerant: boolean): Promise<Uint8Array | undefined> => {
       if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true));
       let image = source.build(tolerant);
-      if (resized) image = image.resize(size.width, size.height, { fit: 'fill' });
+      if (resized && !source.presized) image = image.resize(size.width, size.height, { fit: 'fill' });
       const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
@@ -267,7 +276,7 @@ export class SharpImageConverter implements ImageConverter {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
-      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height);
+      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height, source.timing);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
@@ -326,6 +335,8 @@ export class SharpImageConverter implements ImageConverter {
         await rm(png, { force: true });
       }
     }
+    const apng = await this.openApng(request, signal);
+    if (apng) return apng;
     // A small plain PNG is read once, here: its header from those bytes, and sharp decodes the same bytes.
     const small = request.sourceFormat !== 'png' ? undefined
       : request.inputBytes ? Buffer.from(request.inputBytes.buffer, request.inputBytes.byteOffset, request.inputBytes.byteLength) : readSmallFile(request.inputPath);
@@ -381,6 +392,39 @@ export class SharpImageConverter implements ImageConverter {
       ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
       notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
+  }
+
+  /** An animated PNG to GIF or WEBP: every frame, from ffmpeg's APNG decoder, with its delays; undefined for any other picture. */
+  private async openApng(request: ImageRequest, signal?: AbortSignal): Promise<Source | undefined> {
+    if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_TARGETS.has(request.target)) return undefined;
+    if (!isAnimatedImage(await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
+    if ((await stat(request.inputPath)).size > MAX_APNG_BYTES) return undefined;
+    const bytes = await readFile(request.inputPath);
+    const timing = readApngTiming(bytes);
+    const facts = readPictureFacts(bytes);
+    if (!timing || !facts) return undefined;
+    const frames = timing.delaysMs.length;
+    if (facts.width * facts.height > request.maxPixels) throw tooLarge(facts.width, facts.height, request.maxPixels);
+    // Every frame is held at once, as for an animated GIF.
+    const memory = pictureJobMemory({ ...facts, bands: 4, height: facts.height * frames }, request.target, request.resize);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(facts.width, facts.height, request.target, memory);
+    const files = await this.apng.decodeFrames(request.inputPath, request.scratchDir, signal);
+    try {
+      // A frame ffmpeg could not compose leaves the animation short: its first frame then, as before.
+      if (files.length !== frames) return undefined;
+      // sharp resizes a joined animation as one tall picture: each frame is resized before the join.
+      const size = resizedImageSize(facts.width, facts.height, request.resize);
+      const presized = size.width !== facts.width || size.height !== facts.height;
+      const pixels = await Promise.all(files.map(async (file) => presized
+        ? sharp(file).resize(size.width, size.height, { fit: 'fill' }).png({ compressionLevel: 0 }).toBuffer()
+        : readFile(file)));
+      const build = () => sharp(pixels, { join: { animated: true }, limitInputPixels: request.maxPixels });
+      // sharp's stats read no joined input: frame by frame.
+      const hasAlpha = (await Promise.all(pixels.map(async (frame) => (await sharp(frame).stats()).isOpaque))).includes(false);
+      return { build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: frames, exif: false, photoTags: [], icc: false, timing, presized, notes: [] };
+    } finally {
+      await Promise.all(files.map((file) => rm(file, { force: true })));
+    }
   }
 
   /** Frames of an animated GIF or WebP (sharp counts them), or of an APNG (sharp reads only its first frame). */

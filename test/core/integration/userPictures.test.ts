@@ -41,7 +41,14 @@ describe('pictures users have', () => {
     const pages = await Promise.all([10, 120, 240].map((grey) => sharp({ create: { width: 60, height: 80, channels: 3, background: { r: grey, g: grey, b: grey } } }).png().toBuffer()));
     await sharp(pages, { join: { animated: true } }).tiff().toFile(input('scan.tif'));
     pages.forEach((page, i) => writeFileSync(input(`frame${i}.png`), page));
-    makeMedia(['-framerate', '5', '-i', input('frame%d.png'), '-plays', '0', '-f', 'apng', input('moving.png')]);
+    // A sticker-like animated PNG: three frames of 200 ms, the last one with a transparent half, looping for ever.
+    const sticker = await Promise.all([[200, 30, 30, 255], [30, 200, 30, 255], [30, 30, 200, 0]].map(([r, g, b, leftAlpha]) => {
+      const rgba = Buffer.alloc(60 * 80 * 4);
+      for (let i = 0; i < 60 * 80; i++) rgba.set([r!, g!, b!, i % 60 < 30 ? leftAlpha! : 255], i * 4);
+      return sharp(rgba, { raw: { width: 60, height: 80, channels: 4 } }).png().toBuffer();
+    }));
+    sticker.forEach((frame, i) => writeFileSync(input(`sticker${i}.png`), frame));
+    makeMedia(['-framerate', '5', '-i', input('sticker%d.png'), '-plays', '0', '-f', 'apng', input('moving.png')]);
     writeFileSync(input('header.png'), Buffer.concat([readFileSync(input('frame0.png')).subarray(0, 8), Buffer.alloc(200, 0x78)]));
     writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
   });
@@ -87,11 +94,21 @@ describe('pictures users have', () => {
     }
   });
 
-  it('an animated PNG to GIF does not claim that a GIF holds one picture', async () => {
-    const result = await convert('moving.png', 'gif');
-    const note = result.notes.join(' ');
-    expect(note).toMatch(/animation of 3 frames/);
-    expect(note).not.toMatch(/GIF holds one picture/);
+  it('an animated PNG becomes a GIF or WEBP that moves: every frame, its timing, its loop and its transparency; resized too', async () => {
+    for (const [target, resize, width, height] of [['gif', undefined, 60, 80], ['webp', undefined, 60, 80], ['gif', 40, 30, 40], ['webp', 40, 30, 40]] as const) {
+      const result = await convert('moving.png', target, resize === undefined ? {} : { resize });
+      const key = `${target} ${resize ?? ''}`;
+      expect(result.notes.join(' '), key).not.toMatch(/first frame|one picture/);
+      const meta = await sharp(result.outputPath, { pages: -1 }).metadata();
+      expect([meta.pages, meta.width, meta.pageHeight, meta.delay, meta.loop, meta.hasAlpha], key).toEqual([3, width, height, [200, 200, 200], 0, true]);
+      // The frames are the sticker's, in order: red, green, then blue with a clear left half.
+      const frames = await Promise.all([0, 1, 2].map((page) => sharp(result.outputPath, { page }).raw().toBuffer({ resolveWithObject: true })));
+      const pixel = (frame: number, x: number) => { const { data, info } = frames[frame]!; const at = (Math.floor(info.height / 2) * info.width + x) * info.channels; return [...data.subarray(at, at + info.channels)]; };
+      expect(pixel(0, width - 1)[0], key).toBeGreaterThan(150);
+      expect(pixel(1, width - 1)[1], key).toBeGreaterThan(150);
+      expect(pixel(2, width - 1)[2], key).toBeGreaterThan(150);
+      expect(pixel(2, 0)[3], key).toBe(0);
+    }
   });
 
   it('a PNG whose header is damaged gets a sentence naming the header, not the decoder\'s words', async () => {
