@@ -165,6 +165,16 @@ export function resizedImageSize(width: number, height: number, maxEdge: number 
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
+/** Whether any pixel is partly transparent (GIF keeps each pixel clear or solid); false when sharp cannot say. */
+async function hasPartialAlpha(image: Sharp): Promise<boolean> {
+  try {
+    const alpha = await image.toColourspace('srgb').ensureAlpha().extractChannel(3).raw().toBuffer();
+    return alpha.some((value) => value > 0 && value < 255);
+  } catch {
+    return false;
+  }
+}
+
 /** Why a picture of several frames or pages became one picture. */
 function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
   const to = target.toUpperCase();
@@ -309,6 +319,9 @@ export class SharpImageConverter implements ImageConverter {
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
     const output = written && await checkWrittenJpeg(written);
+    if (request.target === 'gif' && source.hasAlpha && await hasPartialAlpha(source.build(true))) {
+      source.notes.push('A GIF pixel is either clear or solid: the partly transparent parts of the picture (soft edges, shadows) became clear or solid.');
+    }
     const opaque = expectation.hasAlpha && request.target === 'webp' && !(await sharp(request.outputPath).metadata()).hasAlpha && (await source.build(true).stats()).isOpaque;
     // libwebp stores a picture whose alpha channel is opaque everywhere without that channel: nothing was lost.
     return { expectation: opaque ? { ...expectation, hasAlpha: false } : expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };

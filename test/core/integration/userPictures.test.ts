@@ -50,6 +50,7 @@ describe('pictures users have', () => {
     sticker.forEach((frame, i) => writeFileSync(input(`sticker${i}.png`), frame));
     makeMedia(['-framerate', '5', '-i', input('sticker%d.png'), '-plays', '0', '-f', 'apng', input('moving.png')]);
     writeFileSync(input('header.png'), Buffer.concat([readFileSync(input('frame0.png')).subarray(0, 8), Buffer.alloc(200, 0x78)]));
+    await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 30, g: 90, b: 200, alpha: 0.5 } } }).png().toFile(input('shadow.png'));
     writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
   });
   afterAll(() => {
@@ -109,6 +110,14 @@ describe('pictures users have', () => {
       expect(pixel(2, width - 1)[2], key).toBeGreaterThan(150);
       expect(pixel(2, 0)[3], key).toBe(0);
     }
+  });
+
+  it('a GIF made from a partly transparent picture says that its soft transparency became clear or solid; clear-or-solid pictures get no such note', async () => {
+    const soft = await convert('shadow.png', 'gif');
+    expect(soft.notes.join(' ')).toMatch(/either clear or solid/);
+    const alphaValues = await sharp(soft.outputPath).extractChannel(3).raw().toBuffer();
+    expect(alphaValues.every((value) => value === 0 || value === 255), 'the GIF itself is clear or solid').toBe(true);
+    expect((await convert('moving.png', 'gif')).notes.join(' ')).not.toMatch(/clear or solid/);
   });
 
   it('a PNG whose header is damaged gets a sentence naming the header, not the decoder\'s words', async () => {
