@@ -175,6 +175,39 @@ async function hasPartialAlpha(image: Sharp): Promise<boolean> {
   }
 }
 
+/** Decoders' words for a file that stops before its picture data does. */
+const CUT_SHORT = /bad seek|premature end|unexpected end|truncated/i;
+
+function cutShortError(format: ImageRequest['sourceFormat'], words: string): AppError {
+  return new AppError('INPUT_CORRUPT', `This ${format.toUpperCase()} file is incomplete: it ends before its picture does (a copy or download that stopped early), so there is nothing to convert.`, words);
+}
+
+/** Whether a GIF lacks its closing byte (the trailer, 0x3B): the file stops before its last frame ended. */
+async function gifCutShort(input: string | Buffer): Promise<boolean> {
+  if (typeof input !== 'string') return input.length > 0 && input[input.length - 1] !== 0x3b;
+  const { handle, size } = await openUserInputHandle(input);
+  try {
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x3b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether the header of a WEBP (its RIFF length) or a TIFF (where its first directory is) points past the end of the file. */
+async function headerPointsPastEnd(input: string | Buffer): Promise<boolean> {
+  const head = typeof input === 'string' ? await readFileHead(input, 12).catch(() => undefined) : input.subarray(0, 12);
+  if (!head || head.length < 12) return false;
+  const size = typeof input === 'string' ? (await stat(input)).size : input.length;
+  const view = new DataView(head.buffer, head.byteOffset, 12);
+  const magic = Buffer.from(head.subarray(0, 4)).toString('latin1');
+  if (magic === 'RIFF') return view.getUint32(4, true) + 8 > size;
+  if (magic === 'II*\0' || magic === 'MM\0*') return view.getUint32(4, magic === 'II*\0') >= size;
+  return false;
+}
+
 /** Why a picture of several frames or pages became one picture. */
 function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
   const to = target.toUpperCase();
@@ -315,7 +348,8 @@ export class SharpImageConverter implements ImageConverter {
     } catch (error) {
       if (error instanceof AppError) throw error;
       const message = (error as Error).message;
-      if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
+      if (CUT_SHORT.test(message)) throw cutShortError(request.sourceFormat, message);
+      if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This ${request.sourceFormat.toUpperCase()} file is damaged and cannot be read.`, message);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
     const output = written && await checkWrittenJpeg(written);
@@ -366,8 +400,10 @@ export class SharpImageConverter implements ImageConverter {
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
     } catch (error) {
       const words = (error as Error).message;
-      if (/corrupt header/i.test(words)) throw new AppError('INPUT_CORRUPT', `This ${request.sourceFormat.toUpperCase()} file is damaged: its header, which gives the picture's size and colours, cannot be read, so there is no picture to convert.`, words);
-      throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(words)}`);
+      const format = request.sourceFormat.toUpperCase();
+      if (CUT_SHORT.test(words) || await headerPointsPastEnd(input)) throw cutShortError(request.sourceFormat, words);
+      if (/corrupt header/i.test(words)) throw new AppError('INPUT_CORRUPT', `This ${format} file is damaged: its header, which gives the picture's size and colours, cannot be read, so there is no picture to convert.`, words);
+      throw new AppError('INPUT_CORRUPT', `This ${format} file is damaged and cannot be read.`, words);
     }
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
@@ -381,6 +417,10 @@ export class SharpImageConverter implements ImageConverter {
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
     const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
+    // libvips keeps the frames of a GIF cut short that arrived whole, and says nothing of the rest.
+    const cutShort = animated && request.sourceFormat === 'gif' && await gifCutShort(input)
+      ? [`The file is incomplete; converted the ${frames} frame${frames === 1 ? '' : 's'} that could be read.`]
+      : [];
     const swap = (meta.orientation ?? 1) >= 5;
     const cmyk = meta.space === 'cmyk';
     const hasExif = meta.exif !== undefined && meta.exif.length > 0;
@@ -403,7 +443,7 @@ export class SharpImageConverter implements ImageConverter {
       exifBlock,
       icc,
       ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
-      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
+      notes: [...firstFrameOnly, ...cutShort, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
   }
 

@@ -51,6 +51,12 @@ describe('pictures users have', () => {
     makeMedia(['-framerate', '5', '-i', input('sticker%d.png'), '-plays', '0', '-f', 'apng', input('moving.png')]);
     writeFileSync(input('header.png'), Buffer.concat([readFileSync(input('frame0.png')).subarray(0, 8), Buffer.alloc(200, 0x78)]));
     await sharp({ create: { width: 64, height: 48, channels: 4, background: { r: 30, g: 90, b: 200, alpha: 0.5 } } }).png().toFile(input('shadow.png'));
+    // Pictures whose copy stopped at 60 %: an animated GIF from the corpus, a WEBP, an AVIF and a TIFF.
+    cutAt('cut-animation.gif', readFileSync(corpus('image/pigs_in_a_polka.gif')), 0.6);
+    const photoPixels = sharp(corpus('image/portrait_6.jpg')).resize(300);
+    cutAt('cut.webp', await photoPixels.clone().webp().toBuffer(), 0.6);
+    cutAt('cut.avif', await photoPixels.clone().avif().toBuffer(), 0.6);
+    cutAt('cut.tif', await photoPixels.clone().tiff().toBuffer(), 0.6);
     writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
   });
   afterAll(() => {
@@ -118,6 +124,23 @@ describe('pictures users have', () => {
     const alphaValues = await sharp(soft.outputPath).extractChannel(3).raw().toBuffer();
     expect(alphaValues.every((value) => value === 0 || value === 255), 'the GIF itself is clear or solid').toBe(true);
     expect((await convert('moving.png', 'gif')).notes.join(' ')).not.toMatch(/clear or solid/);
+  });
+
+  it('a WEBP, AVIF or TIFF cut short is called incomplete in a sentence, without the decoder\'s words or the file\'s path', async () => {
+    for (const [name, format] of [['cut.webp', 'WEBP'], ['cut.avif', 'AVIF'], ['cut.tif', 'TIFF']] as const) {
+      const error = await failure(name, 'jpg');
+      expect(error.code, name).toBe('INPUT_CORRUPT');
+      expect(error.message, name).toBe(`This ${format} file is incomplete: it ends before its picture does (a copy or download that stopped early), so there is nothing to convert.`);
+    }
+  });
+
+  it('an animated GIF cut short keeps the frames that arrived and says so', async () => {
+    const result = await convert('cut-animation.gif', 'gif');
+    const frames = (await sharp(result.outputPath).metadata()).pages!;
+    expect(frames).toBeGreaterThan(1);
+    expect(frames).toBeLessThan((await sharp(corpus('image/pigs_in_a_polka.gif')).metadata()).pages!);
+    expect(result.notes).toContain(`The file is incomplete; converted the ${frames} frames that could be read.`);
+    expect((await convert('moving.png', 'gif')).notes.join(' ')).not.toMatch(/incomplete/);
   });
 
   it('a PNG whose header is damaged gets a sentence naming the header, not the decoder\'s words', async () => {
