@@ -214,7 +214,7 @@ function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutpu
   // A TIFF of several pages is a scan or a fax, not an animation.
   if (format === 'tiff') return `This TIFF has ${frames} pages; the ${to} holds its first page.`;
   const from = format.toUpperCase();
-  if (ANIMATED_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; Convertr reads only the first frame of an animated ${from}, so the ${to} is that one picture.`;
+  if (ANIMATED_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; only its first frame could be read, so the ${to} is that one picture.`;
   return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
 }
 
@@ -463,8 +463,9 @@ export class SharpImageConverter implements ImageConverter {
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(facts.width, facts.height, request.target, memory);
     const files = await this.apng.decodeFrames(request.inputPath, request.scratchDir, signal);
     try {
-      // A frame ffmpeg could not compose leaves the animation short: its first frame then, as before.
-      if (files.length !== frames) return undefined;
+      // A file cut short gives the frames that arrived; with fewer than two there is no animation to keep.
+      if (files.length < 2 || files.length > frames) return undefined;
+      const kept = files.length;
       // sharp resizes a joined animation as one tall picture: each frame is resized before the join.
       const size = resizedImageSize(facts.width, facts.height, request.resize);
       const presized = size.width !== facts.width || size.height !== facts.height;
@@ -474,7 +475,11 @@ export class SharpImageConverter implements ImageConverter {
       const build = () => sharp(pixels, { join: { animated: true }, limitInputPixels: request.maxPixels });
       // sharp's stats read no joined input: frame by frame.
       const hasAlpha = (await Promise.all(pixels.map(async (frame) => (await sharp(frame).stats()).isOpaque))).includes(false);
-      return { build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: frames, exif: false, photoTags: [], icc: false, timing, presized, notes: [] };
+      const notes = kept < frames ? [`The file is incomplete or damaged; converted the ${kept} of its ${frames} frames that could be read.`] : [];
+      return {
+        build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: kept, exif: false, photoTags: [], icc: false,
+        timing: { ...timing, delaysMs: timing.delaysMs.slice(0, kept) }, presized, notes,
+      };
     } finally {
       await Promise.all(files.map((file) => rm(file, { force: true })));
     }

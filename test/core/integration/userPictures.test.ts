@@ -118,6 +118,13 @@ describe('pictures users have', () => {
     }
   });
 
+  it('an animated PNG cut short keeps the frames that arrived as a GIF that moves, and says so', async () => {
+    cutAt('cut-moving.png', readFileSync(input('moving.png')), 0.9);
+    const result = await convert('cut-moving.png', 'gif');
+    expect((await sharp(result.outputPath).metadata()).pages).toBe(2);
+    expect(result.notes).toContain('The file is incomplete or damaged; converted the 2 of its 3 frames that could be read.');
+  });
+
   it('a GIF made from a partly transparent picture says that its soft transparency became clear or solid; clear-or-solid pictures get no such note', async () => {
     const soft = await convert('shadow.png', 'gif');
     expect(soft.notes.join(' ')).toMatch(/either clear or solid/);
