@@ -451,8 +451,14 @@ export class SharpImageConverter implements ImageConverter {
   private async openApng(request: ImageRequest, signal?: AbortSignal): Promise<Source | undefined> {
     if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_TARGETS.has(request.target)) return undefined;
     if (!isAnimatedImage(await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
-    if ((await stat(request.inputPath)).size > MAX_APNG_BYTES) return undefined;
-    const bytes = await readFile(request.inputPath);
+    const { handle, size: fileSize } = await openUserInputHandle(request.inputPath);
+    let bytes: Buffer;
+    try {
+      if (fileSize > MAX_APNG_BYTES) return undefined;
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
     const timing = readApngTiming(bytes);
     const facts = readPictureFacts(bytes);
     if (!timing || !facts) return undefined;
