@@ -57,6 +57,8 @@ describe('pictures users have', () => {
     cutAt('cut.webp', await photoPixels.clone().webp().toBuffer(), 0.6);
     cutAt('cut.avif', await photoPixels.clone().avif().toBuffer(), 0.6);
     cutAt('cut.tif', await photoPixels.clone().tiff().toBuffer(), 0.6);
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=120x80', '-frames:v', '1', '-pix_fmt', 'bgra', input('whole.bmp')]);
+    cutAt('cut.bmp', readFileSync(input('whole.bmp')), 0.6);
     writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
   });
   afterAll(() => {
@@ -133,8 +135,8 @@ describe('pictures users have', () => {
     expect((await convert('moving.png', 'gif')).notes.join(' ')).not.toMatch(/clear or solid/);
   });
 
-  it('a WEBP, AVIF or TIFF cut short is called incomplete in a sentence, without the decoder\'s words or the file\'s path', async () => {
-    for (const [name, format] of [['cut.webp', 'WEBP'], ['cut.avif', 'AVIF'], ['cut.tif', 'TIFF']] as const) {
+  it('a WEBP, AVIF, TIFF or BMP cut short is called incomplete in a sentence, without the decoder\'s words or the file\'s path', async () => {
+    for (const [name, format] of [['cut.webp', 'WEBP'], ['cut.avif', 'AVIF'], ['cut.tif', 'TIFF'], ['cut.bmp', 'BMP']] as const) {
       const error = await failure(name, 'jpg');
       expect(error.code, name).toBe('INPUT_CORRUPT');
       expect(error.message, name).toBe(`This ${format} file is incomplete: it ends before its picture does (a copy or download that stopped early), so there is nothing to convert.`);
