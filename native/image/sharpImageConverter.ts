@@ -353,7 +353,8 @@ export class SharpImageConverter implements ImageConverter {
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
     const output = written && await checkWrittenJpeg(written);
-    if (request.target === 'gif' && source.hasAlpha && await hasPartialAlpha(source.build(true))) {
+    // A GIF's own transparency is already clear or solid: only other pictures are read again for it.
+    if (request.target === 'gif' && request.sourceFormat !== 'gif' && source.hasAlpha && await hasPartialAlpha(source.build(true))) {
       source.notes.push('A GIF pixel is either clear or solid: the partly transparent parts of the picture (soft edges, shadows) became clear or solid.');
     }
     const opaque = expectation.hasAlpha && request.target === 'webp' && !(await sharp(request.outputPath).metadata()).hasAlpha && (await source.build(true).stats()).isOpaque;
