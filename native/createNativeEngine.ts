@@ -28,13 +28,14 @@ export function createNativeEngine(options: { maxImagePixels?: number; heicWorke
   const ffmpeg = new ProcessFfmpegRunner(tools.ffmpeg.path);
   let heic: HeicDecoderPool | undefined;
   const images = async () => {
-    const [{ SharpImageConverter }, { HeicDecoderPool }, { locateNativeHeifDecoder }] = await Promise.all([
+    const [{ SharpImageConverter }, { HeicDecoderPool }, { locateNativeHeifDecoder }, { FfmpegApngDecoder }] = await Promise.all([
       import('./image/sharpImageConverter.js'),
       import('./heic/heicDecoderPool.js'),
       import('./heic/nativeHeifDecoder.js'),
+      import('./image/apngFrames.js'),
     ]);
     heic = new HeicDecoderPool(options.heicWorkers ?? availableParallelism());
-    return new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), locateNativeHeifDecoder());
+    return new SharpImageConverter(heic, new FfmpegBmpDecoder(ffmpeg), locateNativeHeifDecoder(), new FfmpegApngDecoder(ffmpeg));
   };
   const converter = new LocalConverter(
     {

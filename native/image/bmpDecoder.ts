@@ -25,7 +25,13 @@ export class FfmpegBmpDecoder implements BmpDecoder {
       return out;
     } catch (error) {
       await rm(out, { force: true });
-      if (error instanceof AppError && error.code === 'FFMPEG_FAILED') throw new AppError('INPUT_CORRUPT', `This BMP image is damaged: ${error.message}`, error.detail);
+      if (error instanceof AppError && error.code === 'FFMPEG_FAILED') {
+        // ffmpeg's BMP decoder says "not enough data" when the pixel rows stop before the header's size.
+        if (/not enough data/i.test(`${error.message} ${error.detail ?? ''}`)) {
+          throw new AppError('INPUT_CORRUPT', 'This BMP file is incomplete: it ends before its picture does (a copy or download that stopped early), so there is nothing to convert.', error.detail ?? error.message);
+        }
+        throw new AppError('INPUT_CORRUPT', `This BMP image is damaged: ${error.message}`, error.detail);
+      }
       throw error;
     }
   }

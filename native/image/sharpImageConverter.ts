@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import sharp, { type AvifOptions, type JpegOptions, type Metadata, type Sharp } from 'sharp';
 import { AppError, cancelledError, throwIfAborted } from '../../main/core/errors.js';
@@ -21,6 +21,7 @@ import { readPlainPng, type PlainPng } from './plainPng.js';
 import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
+import { readApngTiming, type ApngDecoder, type ApngTiming } from './apngFrames.js';
 import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/scheduling/memoryEstimate.js';
 import { readPictureFacts } from '../../main/core/engine/identify/pictureHeader.js';
 
@@ -54,6 +55,10 @@ interface Source {
   carriedMetadata?: { exif?: Uint8Array; icc?: Uint8Array };
   /** A finished JPEG from the native decoder: written as it is, with our metadata. */
   nativeJpeg?: Buffer;
+  /** Frame delays and loops for a GIF or WEBP made from frames that carry none of their own (an APNG's). */
+  timing?: ApngTiming;
+  /** `build` already gives the planned size (frames joined into an animation are resized one by one). */
+  presized?: boolean;
   notes: string[];
 }
 
@@ -85,14 +90,15 @@ export function avifOptions(quality: Quality, pixels: number): AvifOptions {
   return { quality: AVIF_QUALITY[quality], effort: AVIF_EFFORT, chromaSubsampling, tune: 'ssim' };
 }
 
-function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number): Sharp {
+function encode(image: Sharp, target: ImageOutput, quality: Quality, pixels: number, timing?: ApngTiming): Sharp {
+  const animation = timing ? { delay: timing.delaysMs, loop: timing.loops } : {};
   switch (target) {
     case 'jpg': return image.jpeg(jpegOptions(quality, pixels));
     case 'png': return image.png({ compressionLevel: quality === 'small' ? 9 : 6 });
-    case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4 });
+    case 'webp': return image.webp({ quality: WEBP_QUALITY[quality], effort: 4, ...animation });
     case 'avif': return image.avif(avifOptions(quality, pixels));
     case 'tiff': return image.tiff({ compression: quality === 'small' ? 'deflate' : 'lzw' });
-    case 'gif': return image.gif();
+    case 'gif': return image.gif(animation);
     case 'bmp': return image.removeAlpha().toColourspace('srgb').raw();
   }
 }
@@ -108,7 +114,23 @@ export function jpegOptions(quality: Quality, pixels: number): JpegOptions {
 }
 
 function isTruncation(error: unknown): boolean {
-  return /premature end|truncated|corrupt|unexpected end/i.test(error instanceof Error ? error.message : String(error));
+  // libpng names no cause: a PNG cut short (a download or copy that stopped) fails with "libpng read error".
+  return /premature end|truncated|corrupt|unexpected end|libpng read error/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** libvips' decoder warned (a read error, a row it could not decode) and the strict first attempt stopped there. */
+function isDecoderWarning(error: unknown): boolean {
+  return /Warning treated as error/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/** The widest and tallest picture each target holds (WebP's 14-bit sizes; AVIF, JPEG and GIF as sharp writes them). */
+const MAX_EDGE: Partial<Record<ImageOutput, number>> = { webp: 16383, avif: 16384, jpg: 65535, gif: 65535 };
+
+/** Refuses, before any work, a picture larger than the target can hold, naming the size that fits. */
+function assertFitsTarget(width: number, height: number, target: ImageOutput): void {
+  const limit = MAX_EDGE[target];
+  if (limit === undefined || (width <= limit && height <= limit)) return;
+  throw new AppError('TOO_LARGE', `This picture is ${width}x${height} pixels; ${target.toUpperCase()} pictures are at most ${limit} pixels wide and high. Resize it to at most ${limit} pixels on its longest edge (--resize ${limit}), or convert it to PNG or TIFF, which hold it whole.`);
 }
 
 /** EXIF with orientation reset (the pixels come out upright) and small enough for one JPEG segment, and the ICC profile. */
@@ -142,6 +164,62 @@ export function resizedImageSize(width: number, height: number, maxEdge: number 
   const scale = maxEdge / longest;
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
+
+/** Whether any pixel is partly transparent (GIF keeps each pixel clear or solid); false when sharp cannot say. */
+async function hasPartialAlpha(image: Sharp): Promise<boolean> {
+  try {
+    const alpha = await image.toColourspace('srgb').ensureAlpha().extractChannel(3).raw().toBuffer();
+    return alpha.some((value) => value > 0 && value < 255);
+  } catch {
+    return false;
+  }
+}
+
+/** Decoders' words for a file that stops before its picture data does. */
+const CUT_SHORT = /bad seek|premature end|unexpected end|truncated/i;
+
+function cutShortError(format: ImageRequest['sourceFormat'], words: string): AppError {
+  return new AppError('INPUT_CORRUPT', `This ${format.toUpperCase()} file is incomplete: it ends before its picture does (a copy or download that stopped early), so there is nothing to convert.`, words);
+}
+
+/** Whether a GIF lacks its closing byte (the trailer, 0x3B): the file stops before its last frame ended. */
+async function gifCutShort(input: string | Buffer): Promise<boolean> {
+  if (typeof input !== 'string') return input.length > 0 && input[input.length - 1] !== 0x3b;
+  const { handle, size } = await openUserInputHandle(input);
+  try {
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x3b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Whether the header of a WEBP (its RIFF length) or a TIFF (where its first directory is) points past the end of the file. */
+async function headerPointsPastEnd(input: string | Buffer): Promise<boolean> {
+  const head = typeof input === 'string' ? await readFileHead(input, 12).catch(() => undefined) : input.subarray(0, 12);
+  if (!head || head.length < 12) return false;
+  const size = typeof input === 'string' ? (await stat(input)).size : input.length;
+  const view = new DataView(head.buffer, head.byteOffset, 12);
+  const magic = Buffer.from(head.subarray(0, 4)).toString('latin1');
+  if (magic === 'RIFF') return view.getUint32(4, true) + 8 > size;
+  if (magic === 'II*\0' || magic === 'MM\0*') return view.getUint32(4, magic === 'II*\0') >= size;
+  return false;
+}
+
+/** Why a picture of several frames or pages became one picture. */
+function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
+  const to = target.toUpperCase();
+  // A TIFF of several pages is a scan or a fax, not an animation.
+  if (format === 'tiff') return `This TIFF has ${frames} pages; the ${to} holds its first page.`;
+  const from = format.toUpperCase();
+  if (ANIMATED_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; only its first frame could be read, so the ${to} is that one picture.`;
+  return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
+}
+
+/** Animated PNGs above this size keep their first frame: their frames are read into memory whole. */
+const MAX_APNG_BYTES = 64 * 1024 * 1024;
 
 /** Inputs up to this size are read into memory once: their header is read from those bytes, and sharp decodes them. */
 const SMALL_INPUT_BYTES = 256 * 1024;
@@ -201,7 +279,7 @@ export async function checkWrittenJpeg(bytes: Uint8Array): Promise<ImageInfo | u
 
 /** Images through sharp (libvips), HEIC through heic-decode workers, BMP through ffmpeg. */
 export class SharpImageConverter implements ImageConverter {
-  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder) {
+  constructor(private readonly heic: HeicDecoderPool, private readonly bmp: BmpDecoder, private readonly nativeHeif?: NativeHeifDecoder, private readonly apng?: ApngDecoder) {
     // Each conversion reads another file: libvips' operation cache would only hold memory and cost a lookup per step.
     sharp.cache(false);
   }
@@ -213,6 +291,7 @@ export class SharpImageConverter implements ImageConverter {
     const keepsExif = source.exif && EXIF_TARGETS.has(request.target) && !strip;
     const size = resizedImageSize(source.width, source.height, request.resize);
     const resized = size.width !== source.width || size.height !== source.height;
+    assertFitsTarget(size.width, size.height, request.target);
     if (resized) source.notes.push(`Made the picture ${size.width}x${size.height}.`);
     // Without EXIF, XMP and IPTC the colour profile stays: it is colour, not personal data.
     const carriedMetadata = source.carriedMetadata && strip ? { icc: source.carriedMetadata.icc } : source.carriedMetadata;
@@ -231,7 +310,7 @@ export class SharpImageConverter implements ImageConverter {
     const write = async (tolerant: boolean): Promise<Uint8Array | undefined> => {
       if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true));
       let image = source.build(tolerant);
-      if (resized) image = image.resize(size.width, size.height, { fit: 'fill' });
+      if (resized && !source.presized) image = image.resize(size.width, size.height, { fit: 'fill' });
       const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
@@ -240,7 +319,7 @@ export class SharpImageConverter implements ImageConverter {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
-      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height);
+      image = encode(image, request.target, request.quality ?? 'balanced', size.width * size.height, source.timing);
       if (request.target === 'bmp') {
         const { data, info } = await image.toBuffer({ resolveWithObject: true });
         await writeFile(request.outputPath, encodeBmp(data, info.width, info.height), { flag: 'wx' });
@@ -259,19 +338,25 @@ export class SharpImageConverter implements ImageConverter {
       try {
         written = await write(false);
       } catch (error) {
-        if (!source.canRetryTolerant || !isTruncation(error)) throw error;
+        const truncated = isTruncation(error);
+        if (!source.canRetryTolerant || !(truncated || isDecoderWarning(error))) throw error;
         await rm(request.outputPath, { force: true });
         throwIfAborted(signal);
         written = await write(true);
-        source.notes.push('The file is incomplete; converted the part of the picture that could be read.');
+        source.notes.push(truncated ? 'The file is incomplete; converted the part of the picture that could be read.' : 'The file is incomplete or damaged; converted the part of the picture that could be read.');
       }
     } catch (error) {
       if (error instanceof AppError) throw error;
       const message = (error as Error).message;
-      if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine(message)}`);
+      if (CUT_SHORT.test(message)) throw cutShortError(request.sourceFormat, message);
+      if (isTruncation(error) || /VipsJpeg|bad|invalid/i.test(message)) throw new AppError('INPUT_CORRUPT', `This ${request.sourceFormat.toUpperCase()} file is damaged and cannot be read.`, message);
       throw new AppError('IMAGE_FAILED', `The image could not be converted: ${firstLine(message)}`);
     }
     const output = written && await checkWrittenJpeg(written);
+    // A GIF's own transparency is already clear or solid: only other pictures are read again for it.
+    if (request.target === 'gif' && request.sourceFormat !== 'gif' && source.hasAlpha && await hasPartialAlpha(source.build(true))) {
+      source.notes.push('A GIF pixel is either clear or solid: the partly transparent parts of the picture (soft edges, shadows) became clear or solid.');
+    }
     const opaque = expectation.hasAlpha && request.target === 'webp' && !(await sharp(request.outputPath).metadata()).hasAlpha && (await source.build(true).stats()).isOpaque;
     // libwebp stores a picture whose alpha channel is opaque everywhere without that channel: nothing was lost.
     return { expectation: opaque ? { ...expectation, hasAlpha: false } : expectation, notes: source.notes, source: { width: source.width, height: source.height }, ...(output ? { output } : {}) };
@@ -298,6 +383,8 @@ export class SharpImageConverter implements ImageConverter {
         await rm(png, { force: true });
       }
     }
+    const apng = await this.openApng(request, signal);
+    if (apng) return apng;
     // A small plain PNG is read once, here: its header from those bytes, and sharp decodes the same bytes.
     const small = request.sourceFormat !== 'png' ? undefined
       : request.inputBytes ? Buffer.from(request.inputBytes.buffer, request.inputBytes.byteOffset, request.inputBytes.byteLength) : readSmallFile(request.inputPath);
@@ -313,7 +400,11 @@ export class SharpImageConverter implements ImageConverter {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
     } catch (error) {
-      throw new AppError('INPUT_CORRUPT', `This image is damaged and cannot be read: ${firstLine((error as Error).message)}`);
+      const words = (error as Error).message;
+      const format = request.sourceFormat.toUpperCase();
+      if (CUT_SHORT.test(words) || await headerPointsPastEnd(input)) throw cutShortError(request.sourceFormat, words);
+      if (/corrupt header/i.test(words)) throw new AppError('INPUT_CORRUPT', `This ${format} file is damaged: its header, which gives the picture's size and colours, cannot be read, so there is no picture to convert.`, words);
+      throw new AppError('INPUT_CORRUPT', `This ${format} file is damaged and cannot be read.`, words);
     }
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
@@ -326,8 +417,10 @@ export class SharpImageConverter implements ImageConverter {
     const memory = pictureJobMemory(facts, request.target, request.resize);
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
-    const firstFrameOnly = !animated && frames > 1
-      ? [`This ${request.sourceFormat.toUpperCase()} is an animation of ${frames} frames; ${request.target.toUpperCase()} holds one picture, so this is its first frame.`]
+    const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
+    // libvips keeps the frames of a GIF cut short that arrived whole, and says nothing of the rest.
+    const cutShort = animated && request.sourceFormat === 'gif' && await gifCutShort(input)
+      ? [`The file is incomplete; converted the ${frames} frame${frames === 1 ? '' : 's'} that could be read.`]
       : [];
     const swap = (meta.orientation ?? 1) >= 5;
     const cmyk = meta.space === 'cmyk';
@@ -351,8 +444,52 @@ export class SharpImageConverter implements ImageConverter {
       exifBlock,
       icc,
       ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
-      notes: [...firstFrameOnly, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
+      notes: [...firstFrameOnly, ...cutShort, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
+  }
+
+  /** An animated PNG to GIF or WEBP: every frame, from ffmpeg's APNG decoder, with its delays; undefined for any other picture. */
+  private async openApng(request: ImageRequest, signal?: AbortSignal): Promise<Source | undefined> {
+    if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_TARGETS.has(request.target)) return undefined;
+    if (!isAnimatedImage(await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
+    const { handle, size: fileSize } = await openUserInputHandle(request.inputPath);
+    let bytes: Buffer;
+    try {
+      if (fileSize > MAX_APNG_BYTES) return undefined;
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+    const timing = readApngTiming(bytes);
+    const facts = readPictureFacts(bytes);
+    if (!timing || !facts) return undefined;
+    const frames = timing.delaysMs.length;
+    if (facts.width * facts.height > request.maxPixels) throw tooLarge(facts.width, facts.height, request.maxPixels);
+    // Every frame is held at once, as for an animated GIF.
+    const memory = pictureJobMemory({ ...facts, bands: 4, height: facts.height * frames }, request.target, request.resize);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(facts.width, facts.height, request.target, memory);
+    const files = await this.apng.decodeFrames(request.inputPath, request.scratchDir, signal);
+    try {
+      // A file cut short gives the frames that arrived; with fewer than two there is no animation to keep.
+      if (files.length < 2 || files.length > frames) return undefined;
+      const kept = files.length;
+      // sharp resizes a joined animation as one tall picture: each frame is resized before the join.
+      const size = resizedImageSize(facts.width, facts.height, request.resize);
+      const presized = size.width !== facts.width || size.height !== facts.height;
+      const pixels = await Promise.all(files.map(async (file) => presized
+        ? sharp(file).resize(size.width, size.height, { fit: 'fill' }).png({ compressionLevel: 0 }).toBuffer()
+        : readFile(file)));
+      const build = () => sharp(pixels, { join: { animated: true }, limitInputPixels: request.maxPixels });
+      // sharp's stats read no joined input: frame by frame.
+      const hasAlpha = (await Promise.all(pixels.map(async (frame) => (await sharp(frame).stats()).isOpaque))).includes(false);
+      const notes = kept < frames ? [`The file is incomplete or damaged; converted the ${kept} of its ${frames} frames that could be read.`] : [];
+      return {
+        build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: kept, exif: false, photoTags: [], icc: false,
+        timing: { ...timing, delaysMs: timing.delaysMs.slice(0, kept) }, presized, notes,
+      };
+    } finally {
+      await Promise.all(files.map((file) => rm(file, { force: true })));
+    }
   }
 
   /** Frames of an animated GIF or WebP (sharp counts them), or of an APNG (sharp reads only its first frame). */

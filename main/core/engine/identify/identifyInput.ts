@@ -45,6 +45,12 @@ export async function readFileHead(file: string, bytes: number): Promise<Uint8Ar
   }
 }
 
+/** Whether a text file is an SVG drawing: its first element (after any XML declaration, comments and doctype) is `<svg`. */
+export function isSvgDrawing(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  return /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(text);
+}
+
 /** Decides what a file really is from its content (the name only breaks ties), before any tool runs. */
 export async function identifyInput(inputPath: string): Promise<IdentifiedInput> {
   const absolute = path.resolve(inputPath);
@@ -77,6 +83,9 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
     if (start !== undefined) {
       return { path: absolute, sizeBytes: size, format: 'mp3', kind: 'audio', demuxer: 'mp3', skipBytes: start };
     }
+  }
+  if (sniff.kind === 'text' && isSvgDrawing(head)) {
+    throw new AppError('FORMAT_UNRECOGNIZED', 'This is an SVG drawing (shapes described in text, not a picture made of pixels), which Convertr does not read. Export it as a PNG from the program that made it, then convert that.');
   }
   if (sniff.kind === 'text') {
     throw new AppError('FORMAT_UNRECOGNIZED', 'This is a text file, not audio, video or an image, whatever its name says.');
