@@ -2,6 +2,7 @@ import { closeSync } from 'node:fs';
 import { extname } from 'node:path';
 import { formatLabel, inputFormatFromName, pairLabel, type InputFormat, type OutputFormat } from './formats.js';
 import { SNIFF_HEAD_BYTES, sniffContainer, type Sniff } from './engine/identify/sniff.js';
+import { isSvgDrawing } from './engine/identify/identifyInput.js';
 import { openUserInput, readOpened } from './userInputFile.js';
 
 /** What a pair's input is called when nothing recognised it. */
@@ -51,7 +52,7 @@ export function contentOf(input: string, errorCode?: string): InputContent {
   if (sniffed.kind === 'media') return { format: sniffed.format };
   // Identification refuses every file whose first bytes are not a known format, an MP3 behind junk bytes excepted.
   if (sniffed.kind === 'unknown' && errorCode !== 'FORMAT_UNRECOGNIZED') return undefined;
-  return { notMedia: NOT_MEDIA_LABEL[sniffed.kind] };
+  return { notMedia: sniffed.kind === 'text' && isSvgDrawing(head) ? 'SVG drawing' : NOT_MEDIA_LABEL[sniffed.kind] };
 }
 
 /**

@@ -41,7 +41,10 @@ describe('pairs are named by what was recognised, never UNKNOWN', () => {
     // A name that claims no format stays the name (XYZ->MP3), but the report still knows the bytes are no media.
     const letter = path.join(dir, 'letter.xyz');
     writeFileSync(letter, 'just words');
-    expect(failed(letter)).toMatchObject({ pair: 'XYZ->MP3', inputFormat: null });
+    expect(failed(letter)).toMatchObject({ pair: 'XYZ->MP3', inputFormat: null });    // A drawing saved under a picture's name is named as the drawing it is, not as text.
+    const drawing = path.join(dir, 'logo.png');
+    writeFileSync(drawing, '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n');
+    expect(failed(drawing)).toMatchObject({ pair: 'SVG drawing->MP3', inputFormat: null });
   });
 });
 
