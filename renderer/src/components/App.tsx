@@ -147,11 +147,13 @@ export function App() {
         </div>
       </header>
       <Message />
-      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
-        {view === 'queue' && <QueueView />}
-        {view === 'stats' && <StatsView />}
-        {view === 'settings' && <SettingsView />}
-        {view === 'folders' && <FoldersView />}
+      <main>
+        <div id="view-panel" className="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+          {view === 'queue' && <QueueView />}
+          {view === 'stats' && <StatsView />}
+          {view === 'settings' && <SettingsView />}
+          {view === 'folders' && <FoldersView />}
+        </div>
       </main>
     </div>
   );

@@ -9,6 +9,7 @@ import { useQueue, type RetryChange } from '../stores/queueStore';
 import { useAppFacts } from '../stores/factsStore';
 import { choicesByFormat, choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
+import { followRow, keepRowFocus } from '../lib/rowFocus';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
 const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
@@ -56,7 +57,21 @@ interface JobRowProps {
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
 export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, height, expanded, onToggle }: JobRowProps) {
-  const { cancel, retry, reveal, remove, copySupportInfo, move } = useQueue.getState();
+  const { cancel, retry: retryJob, reveal, remove: removeJob, copySupportInfo, move } = useQueue.getState();
+  // Cancel, Retry and Remove take away the control they were pressed on: the focus stays with the row (rowFocus).
+  const keepFocus = (awaitingJob = false) => keepRowFocus(job.id, useQueue.getState().order.indexOf(job.id), awaitingJob);
+  const cancelJob = (id: number) => {
+    keepFocus();
+    return cancel(id);
+  };
+  const retry = async (id: number, change: RetryChange) => {
+    keepFocus(true);
+    followRow(await retryJob(id, change), useQueue.getState().order);
+  };
+  const remove = (id: number) => {
+    keepFocus();
+    return removeJob(id);
+  };
   // The row element is reused for another job after a move: focus follows the moved job to its new row.
   const moveRow = (where: 'up' | 'down' | 'top') =>
     void move(job.id, where).then(() => requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-job-id="${job.id}"] .move-${where}`)?.focus()));
@@ -141,7 +156,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
               <button type="button" className="move-down" aria-label={`Move ${job.name} down`} title="Move down (Alt+Down)" onClick={() => moveRow('down')}>↓</button>
             </span>
           )}
-          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
+          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancelJob(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && (
             <>
               {!noMedia && (

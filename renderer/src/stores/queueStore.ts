@@ -37,7 +37,8 @@ interface QueueState {
   /** `options`: set by hand for these files, over the preset's. */
   enqueue(paths: string[], target: Target, choice?: { preset: string | null; options?: ConversionOptionsView | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
-  retry(id: number, change?: RetryChange): Promise<void>;
+  /** Answers the new job's id (undefined when the retry was refused: the message says why). */
+  retry(id: number, change?: RetryChange): Promise<number | undefined>;
   remove(id: number): Promise<void>;
   reveal(id: number): Promise<void>;
   copySupportInfo(id: number): Promise<void>;
@@ -118,10 +119,12 @@ export const useQueue = create<QueueState>((set, get) => ({
   },
   retry: async (id, change = {}) => {
     try {
-      await call('queue:retry', { jobId: id, ...change });
+      const { jobId } = await call('queue:retry', { jobId: id, ...change });
       set((state) => withoutJob(state, id));
+      return jobId;
     } catch (error) {
       set({ message: errorText(error) });
+      return undefined;
     }
   },
   remove: async (id) => {

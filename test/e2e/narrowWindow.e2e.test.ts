@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
+import { makeMedia, removeDir, tempDir } from '../helpers/media';
+
+const WIDTH = 400;
+
+/** Controls that stick out of the window, or (in a job row) out of their row: "what: why". */
+const cutOff = (page: Page) =>
+  page.evaluate((width) => {
+    const problems: string[] = [];
+    const name = (e: Element) => e.getAttribute('aria-label') ?? e.textContent?.trim().slice(0, 30) ?? e.tagName;
+    for (const e of document.querySelectorAll('header button, header select, #view-panel button, #view-panel select, #view-panel input, #view-panel a, [role="tab"]')) {
+      const r = e.getBoundingClientRect();
+      // Hidden, or inside a box that scrolls sideways on purpose (the stats table).
+      if (r.width === 0 || e.closest('.stats-table')) continue;
+      if (r.left < -0.5 || r.right > width + 0.5) problems.push(`${name(e)}: ${Math.round(r.left)}..${Math.round(r.right)} px`);
+    }
+    for (const row of document.querySelectorAll('[data-testid="job-row"]')) {
+      const box = row.getBoundingClientRect();
+      for (const e of row.querySelectorAll('button, select, a, .job-name')) {
+        const r = e.getBoundingClientRect();
+        if (r.width < 1 || r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) problems.push(`${name(e)} in ${row.getAttribute('aria-label')}: ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)} in ${Math.round(box.left)}..${Math.round(box.right)} x ${Math.round(box.top)}..${Math.round(box.bottom)}`);
+      }
+    }
+    if (document.documentElement.scrollWidth > width) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    return problems;
+  }, WIDTH);
+
+describe(`a ${WIDTH} px wide window: every view and row fits, nothing is cut off`, () => {
+  let browser: Browser;
+  let served: ServedApp;
+  let home: string;
+  let media: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    home = tempDir('convertr-narrow-');
+    media = tempDir('convertr-narrow-media-');
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, 'a-rather-long-recording-name.wav')]);
+    served = await startServe(home);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: WIDTH, height: 800 } });
+    await page.goto(served.url);
+    await saveOutputSettings(page, tempDir('convertr-narrow-out-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    removeDir(home);
+    removeDir(media);
+  });
+
+  it('the header, the empty queue, finished and failed rows with their details, Stats, Settings and Batch folders, light and dark', async () => {
+    await page.getByTestId('drop-target').waitFor();
+    expect(await cutOff(page), 'empty queue').toEqual([]);
+    await page.getByRole('button', { name: /^Convert to/ }).click();
+    expect(await cutOff(page), 'choices menu').toEqual([]);
+    await page.keyboard.press('Escape');
+
+    await dropFiles(page, [
+      { name: 'a-rather-long-recording-name.wav', bytes: readFileSync(path.join(media, 'a-rather-long-recording-name.wav')) },
+      { name: 'notes.mp3', bytes: Buffer.from('not a sound at all, just words\n') },
+    ]);
+    await page.getByRole('listitem', { name: 'a-rather-long-recording-name.wav: Done' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('listitem', { name: 'notes.mp3: Failed' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'What to do for notes.mp3' }).click();
+    await page.getByTestId('error-fix').waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const tab of ['Queue', 'Stats', 'Settings', 'Batch folders']) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.waitForTimeout(200);
+        expect(await cutOff(page), `${tab}, ${scheme}`).toEqual([]);
+        expect(await axeProblems(page), `axe: ${tab}, ${scheme}`).toEqual([]);
+      }
+    }
+  }, 90_000);
+});
