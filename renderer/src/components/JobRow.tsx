@@ -125,7 +125,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
           </>
         ) : job.status === 'failed' && job.error ? (
           <>
