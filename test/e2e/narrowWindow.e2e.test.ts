@@ -54,7 +54,7 @@ describe(`a ${WIDTH} px wide window: every view and row fits, nothing is cut off
     removeDir(media);
   });
 
-  it('the header, the empty queue, finished and failed rows with their details, Stats, Settings and Batch folders, light and dark', async () => {
+  it('the header, the empty queue, finished and failed rows with their details, review rows, Stats, Settings and Batch folders, light and dark', async () => {
     await page.getByTestId('drop-target').waitFor();
     expect(await cutOff(page), 'empty queue').toEqual([]);
     await page.getByRole('button', { name: /^Convert to/ }).click();
@@ -69,6 +69,20 @@ describe(`a ${WIDTH} px wide window: every view and row fits, nothing is cut off
     await page.getByRole('listitem', { name: 'notes.mp3: Failed' }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'What to do for notes.mp3' }).click();
     await page.getByTestId('error-fix').waitFor();
+    // Review rows: each file's name in full above its choices.
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('Let me review them first').check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
+    await page.getByRole('tab', { name: 'Queue' }).click();
+    await dropFiles(page, [{ name: 'a-rather-long-recording-name.wav', bytes: readFileSync(path.join(media, 'a-rather-long-recording-name.wav')) }]);
+    const name = page.getByTestId('pending-row').locator('.job-name');
+    await name.waitFor();
+    const shown = await name.evaluate((e) => ({ cut: e.scrollWidth > e.clientWidth, width: Math.round(e.getBoundingClientRect().width) }));
+    expect(shown.cut, `the name cut off at ${shown.width} px`).toBe(false);
+    expect(shown.width).toBeGreaterThan(200);
+    await page.getByRole('button', { name: 'Options for a-rather-long-recording-name.wav' }).click();
+
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       for (const tab of ['Queue', 'Stats', 'Settings', 'Batch folders']) {
