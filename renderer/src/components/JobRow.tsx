@@ -1,5 +1,5 @@
 import { startRowDrag } from '../lib/rowDrag';
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
@@ -10,6 +10,7 @@ import { useAppFacts } from '../stores/factsStore';
 import { choicesByFormat, choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
 import { followRow, keepRowFocus } from '../lib/rowFocus';
+import { useCutOff } from '../lib/useCutOff';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
 const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
@@ -108,6 +109,18 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const detailsId = `job-${job.id}-error`;
+  // A finished row's notes may be longer than its line: "Notes" opens them in full, as "What to do" opens an error.
+  const notesId = `job-${job.id}-notes`;
+  const line = useRef<HTMLSpanElement>(null);
+  const notesText = job.notes.join(' ');
+  const lineCut = useCutOff(line, `${job.status} ${notesText}`);
+  // Offered when the line does not show them all: cut off, or a skipped row's further notes.
+  const hasNotes = (job.status === 'succeeded' || job.status === 'skipped') && job.notes.length > 0 && (expanded || lineCut || (job.status === 'skipped' && job.notes.length > 1));
+  const notesToggle = hasNotes && (
+    <button type="button" className="link job-notes-toggle" aria-expanded={expanded} aria-controls={notesId} onClick={() => onToggle(job.id)} aria-label={`${expanded ? 'Hide notes' : 'Notes'} for ${job.name}`}>
+      {expanded ? 'Hide notes' : 'Notes'}
+    </button>
+  );
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row" data-job-id={job.id} onKeyDown={onRowKey}>
       <RowPicture job={job} url={thumbnail} />
@@ -135,15 +148,21 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             </button>
           </>
         ) : job.status === 'skipped' ? (
-          <span className="job-sizes" data-testid="skip-reason">Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
+          <>
+            <span className="job-sizes" data-testid="skip-reason" ref={line}>Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
+            {notesToggle}
+          </>
         ) : job.status === 'cancelled' ? (
           <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (
-          <span className="job-sizes">
-            {sizes && <span data-testid="job-facts">{sizes} · </span>}
-            <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
-            {job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}
-          </span>
+          <>
+            <span className="job-sizes" ref={line}>
+              {sizes && <span data-testid="job-facts">{sizes} · </span>}
+              <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
+              {job.notes.length > 0 ? ` · ${notesText}` : ''}
+            </span>
+            {notesToggle}
+          </>
         )}
         <span className="job-actions">
           {job.status === 'queued' && (
@@ -182,6 +201,11 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           {finished && <button type="button" className="link" aria-label={`Remove ${job.name} from the list`} onClick={() => void remove(job.id)}>Remove</button>}
         </span>
       </div>
+      {hasNotes && expanded && (
+        <div className="job-notes" id={notesId} tabIndex={0} data-testid="job-notes">
+          {job.notes.map((note, i) => <p key={`${i}:${note}`}>{note}</p>)}
+        </div>
+      )}
       {job.status === 'failed' && job.error && expanded && (
         <dl className="error-details" id={detailsId} tabIndex={0}>
           <dt>What happened</dt>
