@@ -71,4 +71,13 @@ describe('the keyboard keeps its place when a row\'s action takes its control aw
     await expect.poll(() => page.getByRole('listitem', { name: /^first\.wav/ }).count()).toBe(0);
     await expect.poll(() => focused(page)).toBe('Cancel c.wav');
   }, 90_000);
+
+  it('dismissing a message leaves the focus on the view\'s tab', async () => {
+    await dropFiles(page, [{ name: 'notes.txt', bytes: Buffer.from('just words\n') }]);
+    await page.getByRole('alert').filter({ hasText: 'notes.txt' }).waitFor();
+    await page.getByRole('button', { name: 'Dismiss message' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => focused(page)).toBe('Queue');
+  }, 30_000);
 });

@@ -25,6 +25,15 @@ const cutOff = (page: Page) =>
         if (r.width < 1 || r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) problems.push(`${name(e)} in ${row.getAttribute('aria-label')}: ${Math.round(r.left)}..${Math.round(r.right)} x ${Math.round(r.top)}..${Math.round(r.bottom)} in ${Math.round(box.left)}..${Math.round(box.right)} x ${Math.round(box.top)}..${Math.round(box.bottom)}`);
       }
     }
+    // A checkbox or radio and the first line of its words side by side.
+    for (const input of document.querySelectorAll('#view-panel label > input[type="checkbox"], #view-panel label > input[type="radio"]')) {
+      const box = input.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(input.parentElement!);
+      range.setStartAfter(input);
+      const first = [...range.getClientRects()].find((r) => r.width > 0);
+      if (box.width > 0 && first && (first.top >= box.bottom || first.bottom <= box.top)) problems.push(`${input.parentElement!.textContent!.trim().slice(0, 30)}: its box is not beside its words`);
+    }
     if (document.documentElement.scrollWidth > width) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
     return problems;
   }, WIDTH);

@@ -88,8 +88,13 @@ function PickerMenu() {
 
 function Message() {
   const message = useQueue((s) => s.message);
-  const dismiss = useQueue((s) => s.dismissMessage);
+  const dismissMessage = useQueue((s) => s.dismissMessage);
   if (!message) return null;
+  // The button goes with the message: the keyboard's focus goes back to the view's tab, not to the page.
+  const dismiss = () => {
+    dismissMessage();
+    document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  };
   return (
     <div className="message" role="alert">
       <span>{message}</span>
