@@ -82,6 +82,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
     moveRow(event.key === 'ArrowUp' ? 'up' : 'down');
   };
   const presets = usePresets((s) => s.presets);
+  const queuePaused = useQueue((s) => s.paused);
   const facts = useAppFacts();
   // What a Retry converts with: the row's own target and preset until the user picks others. The element is
   // reused for another job when the list scrolls, so a pick is kept with the id of the job it was made for.
@@ -138,7 +139,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : job.status === 'queued' && queuePaused ? '· waits: the queue is paused (Resume all starts it)' : formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
           </>
         ) : job.status === 'failed' && job.error ? (
           <>
