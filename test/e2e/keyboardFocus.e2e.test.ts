@@ -72,12 +72,16 @@ describe('the keyboard keeps its place when a row\'s action takes its control aw
     await expect.poll(() => focused(page)).toBe('Cancel c.wav');
   }, 90_000);
 
-  it('dismissing a message leaves the focus on the view\'s tab', async () => {
+  it('a file a drop leaves out is told as a notice, not an alert; dismissing it leaves the focus on the view\'s tab', async () => {
     await dropFiles(page, [{ name: 'notes.txt', bytes: Buffer.from('just words\n') }]);
-    await page.getByRole('alert').filter({ hasText: 'notes.txt' }).waitFor();
+    const notice = page.getByRole('status').filter({ hasText: 'Skipped 1: notes.txt' });
+    await notice.waitFor();
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    // In the text's own colour, not the error colour.
+    await expect(notice.evaluate((e) => getComputedStyle(e).color === getComputedStyle(document.body).color)).resolves.toBe(true);
     await page.getByRole('button', { name: 'Dismiss message' }).focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
+    await expect.poll(() => notice.count()).toBe(0);
     await expect.poll(() => focused(page)).toBe('Queue');
   }, 30_000);
 });

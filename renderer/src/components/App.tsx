@@ -86,18 +86,21 @@ function PickerMenu() {
   );
 }
 
+/** A problem as an alert in the error colour; a notice (nothing went wrong) as a neutral status. */
 function Message() {
   const message = useQueue((s) => s.message);
+  const notice = useQueue((s) => s.notice);
   const dismissMessage = useQueue((s) => s.dismissMessage);
-  if (!message) return null;
+  const text = message ?? notice;
+  if (!text) return null;
   // The button goes with the message: the keyboard's focus goes back to the view's tab, not to the page.
   const dismiss = () => {
     dismissMessage();
     document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
   };
   return (
-    <div className="message" role="alert">
-      <span>{message}</span>
+    <div className={message ? 'message' : 'message notice'} role={message ? 'alert' : 'status'}>
+      <span>{text}</span>
       <button type="button" onClick={dismiss} aria-label="Dismiss message">×</button>
     </div>
   );
