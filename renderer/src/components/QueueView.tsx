@@ -4,6 +4,7 @@ import type { MediaKindView } from '../../../preload/contract';
 import { inputLabels } from '../lib/facts';
 import { useAppFacts } from '../stores/factsStore';
 import { usePending } from '../stores/pendingStore';
+import { useSettings } from '../stores/settingsStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
 import { thumbnailKey, useThumbnails } from '../stores/thumbnails';
@@ -29,6 +30,27 @@ const KIND_TEXT: Record<MediaKindView, { title: string; smart: string }> = {
   image: { title: 'Photos', smart: 'With Smart, photos become JPG, turned the right way up; iPhone HEIC photos keep their date, place and camera.' },
 };
 
+/**
+ * Where a drop's own options are: converted at once, a drop takes the header's choices only, so the options a file
+ * can have (a GIF's cut, a still's moment, a codec, loudness) are one click away, the same choice as in Settings.
+ */
+function ReviewHint() {
+  const onDrop = useSettings((s) => s.settings?.onDrop);
+  const save = useSettings((s) => s.save);
+  if (onDrop === undefined) return null;
+  return onDrop === 'start' ? (
+    <p className="hint" data-testid="review-hint">
+      To cut a clip, pick a still's moment, or choose a codec or even loudness for each file,{' '}
+      <button type="button" className="link" onClick={() => void save({ onDrop: 'review' })}>review drops before they start</button>
+    </p>
+  ) : (
+    <p className="hint" data-testid="review-hint">
+      Dropped files wait for Start, each with its own target and options.{' '}
+      <button type="button" className="link" onClick={() => void save({ onDrop: 'start' })}>Convert drops at once</button>
+    </p>
+  );
+}
+
 /** The empty queue: one large drop target that says what the app takes and what Smart makes of it. */
 function EmptyQueue() {
   const pickFiles = useUi((s) => s.pickFiles);
@@ -48,6 +70,7 @@ function EmptyQueue() {
           </div>
         ))}
       </div>
+      <ReviewHint />
       <p className="hint">Everything is converted on this computer unless you choose the hosted service in Settings. Originals are never changed.</p>
     </div>
   );
