@@ -8,10 +8,26 @@ const blank = optionsFormOf({ quality: 'balanced', stripMetadata: false, onConfl
 
 describe('the options form: a still\'s moment, a cut, speed, codec and loudness where core says they apply', () => {
   it('offers each by target, from the facts', () => {
-    expect(offeredOptions(facts, 'mp4')).toEqual({ at: false, cut: true, speed: true, videoCodec: true, normalize: true });
-    expect(offeredOptions(facts, 'mp3')).toEqual({ at: false, cut: true, speed: false, videoCodec: false, normalize: true });
-    expect(offeredOptions(facts, 'jpg')).toEqual({ at: true, cut: false, speed: false, videoCodec: false, normalize: false });
-    expect(offeredOptions(facts, 'webp')).toMatchObject({ at: true, cut: true, videoCodec: false });
+    expect(offeredOptions(facts, 'mp4')).toEqual({ at: false, cut: true, speed: true, videoCodec: true, normalize: true, sizeLimit: true, sound: true, audioBitrate: true, resize: true });
+    expect(offeredOptions(facts, 'mp3')).toEqual({ at: false, cut: true, speed: false, videoCodec: false, normalize: true, sizeLimit: true, sound: true, audioBitrate: true, resize: false });
+    expect(offeredOptions(facts, 'jpg')).toEqual({ at: true, cut: false, speed: false, videoCodec: false, normalize: false, sizeLimit: false, sound: false, audioBitrate: false, resize: true });
+    expect(offeredOptions(facts, 'webp')).toMatchObject({ at: true, cut: true, videoCodec: false, sizeLimit: true });
+    expect(offeredOptions(facts, 'flac')).toMatchObject({ sound: true, audioBitrate: false, sizeLimit: false });
+  });
+
+  it('narrows them by what the input is, once known', () => {
+    expect(offeredOptions(facts, 'webp', 'image')).toMatchObject({ at: false, cut: false, speed: false, sizeLimit: false, sound: false, resize: true });
+    expect(offeredOptions(facts, 'gif', 'video')).toMatchObject({ cut: true, speed: true, sizeLimit: true, sound: false, normalize: false });
+    expect(offeredOptions(facts, 'mp4', 'audio')).toMatchObject({ at: false, speed: false, videoCodec: false, resize: false, sound: true });
+    expect(offeredOptions(facts, 'mp4', 'image')).toMatchObject({ cut: true, speed: true, sound: false });
+  });
+
+  it('sends no hidden option, and names a size limit on a WEBP without a cut', () => {
+    const form = { ...blank, maxSizeMb: '2', mono: true, audioKbps: '96', resize: '300' };
+    expect(optionsOfForm(form, MB, offeredOptions(facts, 'jpg'))).toEqual({ quality: 'balanced', stripMetadata: false, onConflict: 'keep-both', resize: 300 });
+    expect(optionsFormProblems({ ...blank, audioKbps: '4' }, facts, offeredOptions(facts, 'png'))).toEqual({});
+    expect(optionsFormProblems({ ...blank, maxSizeMb: '2' }, facts, offeredOptions(facts, 'webp', 'video'))).toEqual({ maxSizeMb: expect.stringMatching(/fill in From or Until/) });
+    expect(optionsFormProblems({ ...blank, maxSizeMb: '2', from: '0' }, facts, offeredOptions(facts, 'webp', 'video'))).toEqual({});
   });
 
   it('reads typed moments, sends only what the target takes, and round-trips saved options', () => {

@@ -86,13 +86,21 @@ function PickerMenu() {
   );
 }
 
+/** A problem as an alert in the error colour; a notice (nothing went wrong) as a neutral status. */
 function Message() {
   const message = useQueue((s) => s.message);
-  const dismiss = useQueue((s) => s.dismissMessage);
-  if (!message) return null;
+  const notice = useQueue((s) => s.notice);
+  const dismissMessage = useQueue((s) => s.dismissMessage);
+  const text = message ?? notice;
+  if (!text) return null;
+  // The button goes with the message: the keyboard's focus goes back to the view's tab, not to the page.
+  const dismiss = () => {
+    dismissMessage();
+    document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  };
   return (
-    <div className="message" role="alert">
-      <span>{message}</span>
+    <div className={message ? 'message' : 'message notice'} role={message ? 'alert' : 'status'}>
+      <span>{text}</span>
       <button type="button" onClick={dismiss} aria-label="Dismiss message">×</button>
     </div>
   );
@@ -147,11 +155,13 @@ export function App() {
         </div>
       </header>
       <Message />
-      <main id="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
-        {view === 'queue' && <QueueView />}
-        {view === 'stats' && <StatsView />}
-        {view === 'settings' && <SettingsView />}
-        {view === 'folders' && <FoldersView />}
+      <main>
+        <div id="view-panel" className="view-panel" role="tabpanel" aria-labelledby={`tab-${view}`}>
+          {view === 'queue' && <QueueView />}
+          {view === 'stats' && <StatsView />}
+          {view === 'settings' && <SettingsView />}
+          {view === 'folders' && <FoldersView />}
+        </div>
       </main>
     </div>
   );

@@ -1,5 +1,5 @@
 import { startRowDrag } from '../lib/rowDrag';
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
@@ -9,6 +9,8 @@ import { useQueue, type RetryChange } from '../stores/queueStore';
 import { useAppFacts } from '../stores/factsStore';
 import { choicesByFormat, choicesByName, presetFits } from '../lib/rowChoices';
 import { KindIcon } from './Icons';
+import { followRow, keepRowFocus } from '../lib/rowFocus';
+import { useCutOff } from '../lib/useCutOff';
 
 const STATUS_LABEL: Record<JobView['status'], string> = { queued: 'Queued', running: 'Converting', paused: 'Paused', succeeded: 'Done', skipped: 'Skipped', failed: 'Failed', cancelled: 'Cancelled' };
 const statusLabel = (job: JobView) => STATUS_LABEL[job.status];
@@ -56,7 +58,21 @@ interface JobRowProps {
 
 /** One job. Every action's accessible name carries the file's name ("Retry pug.heic"), so a screen reader can tell the rows apart. */
 export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, height, expanded, onToggle }: JobRowProps) {
-  const { cancel, retry, reveal, remove, copySupportInfo, move } = useQueue.getState();
+  const { cancel, retry: retryJob, reveal, remove: removeJob, copySupportInfo, move } = useQueue.getState();
+  // Cancel, Retry and Remove take away the control they were pressed on: the focus stays with the row (rowFocus).
+  const keepFocus = (awaitingJob = false) => keepRowFocus(job.id, useQueue.getState().order.indexOf(job.id), awaitingJob);
+  const cancelJob = (id: number) => {
+    keepFocus();
+    return cancel(id);
+  };
+  const retry = async (id: number, change: RetryChange) => {
+    keepFocus(true);
+    followRow(await retryJob(id, change), useQueue.getState().order);
+  };
+  const remove = (id: number) => {
+    keepFocus();
+    return removeJob(id);
+  };
   // The row element is reused for another job after a move: focus follows the moved job to its new row.
   const moveRow = (where: 'up' | 'down' | 'top') =>
     void move(job.id, where).then(() => requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-job-id="${job.id}"] .move-${where}`)?.focus()));
@@ -66,6 +82,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
     moveRow(event.key === 'ArrowUp' ? 'up' : 'down');
   };
   const presets = usePresets((s) => s.presets);
+  const queuePaused = useQueue((s) => s.paused);
   const facts = useAppFacts();
   // What a Retry converts with: the row's own target and preset until the user picks others. The element is
   // reused for another job when the list scrolls, so a pick is kept with the id of the job it was made for.
@@ -93,6 +110,18 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
   const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const speed = job.status === 'running' && job.inputBytes !== null && elapsed > 0.5 ? (job.inputBytes * job.progress) / elapsed : null;
   const detailsId = `job-${job.id}-error`;
+  // A finished row's notes may be longer than its line: "Notes" opens them in full, as "What to do" opens an error.
+  const notesId = `job-${job.id}-notes`;
+  const line = useRef<HTMLSpanElement>(null);
+  const notesText = job.notes.join(' ');
+  const lineCut = useCutOff(line, `${job.status} ${notesText}`);
+  // Offered when the line does not show them all: cut off, or a skipped row's further notes.
+  const hasNotes = (job.status === 'succeeded' || job.status === 'skipped') && job.notes.length > 0 && (expanded || lineCut || (job.status === 'skipped' && job.notes.length > 1));
+  const notesToggle = hasNotes && (
+    <button type="button" className="link job-notes-toggle" aria-expanded={expanded} aria-controls={notesId} onClick={() => onToggle(job.id)} aria-label={`${expanded ? 'Hide notes' : 'Notes'} for ${job.name}`}>
+      {expanded ? 'Hide notes' : 'Notes'}
+    </button>
+  );
   return (
     <div className={`job-row status-${job.status}`} style={{ top, height }} role="listitem" aria-label={`${job.name}: ${statusLabel(job)}`} data-testid="job-row" data-job-id={job.id} onKeyDown={onRowKey}>
       <RowPicture job={job} url={thumbnail} />
@@ -110,7 +139,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : job.status === 'queued' && queuePaused ? '· waits: the queue is paused (Resume all starts it)' : formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
           </>
         ) : job.status === 'failed' && job.error ? (
           <>
@@ -120,15 +149,21 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             </button>
           </>
         ) : job.status === 'skipped' ? (
-          <span className="job-sizes" data-testid="skip-reason">Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
+          <>
+            <span className="job-sizes" data-testid="skip-reason" ref={line}>Skipped: {job.notes[0] ?? 'nothing was written.'}</span>
+            {notesToggle}
+          </>
         ) : job.status === 'cancelled' ? (
           <span className="job-sizes">Cancelled before it finished; nothing was written. Retry to convert it.</span>
         ) : (
-          <span className="job-sizes">
-            {sizes && <span data-testid="job-facts">{sizes} · </span>}
-            <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
-            {job.notes.length > 0 ? ` · ${job.notes.join(' ')}` : ''}
-          </span>
+          <>
+            <span className="job-sizes" ref={line}>
+              {sizes && <span data-testid="job-facts">{sizes} · </span>}
+              <span data-testid="job-size">{formatBytes(job.inputBytes)} → {formatBytes(job.outputBytes)}</span>
+              {job.notes.length > 0 ? ` · ${notesText}` : ''}
+            </span>
+            {notesToggle}
+          </>
         )}
         <span className="job-actions">
           {job.status === 'queued' && (
@@ -141,7 +176,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
               <button type="button" className="move-down" aria-label={`Move ${job.name} down`} title="Move down (Alt+Down)" onClick={() => moveRow('down')}>↓</button>
             </span>
           )}
-          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancel(job.id)}>Cancel</button>}
+          {(job.status === 'queued' || job.status === 'running' || job.status === 'paused') && <button type="button" aria-label={`Cancel ${job.name}`} onClick={() => void cancelJob(job.id)}>Cancel</button>}
           {(job.status === 'failed' || job.status === 'cancelled') && (
             <>
               {!noMedia && (
@@ -167,6 +202,11 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
           {finished && <button type="button" className="link" aria-label={`Remove ${job.name} from the list`} onClick={() => void remove(job.id)}>Remove</button>}
         </span>
       </div>
+      {hasNotes && expanded && (
+        <div className="job-notes" id={notesId} tabIndex={0} data-testid="job-notes">
+          {job.notes.map((note, i) => <p key={`${i}:${note}`}>{note}</p>)}
+        </div>
+      )}
       {job.status === 'failed' && job.error && expanded && (
         <dl className="error-details" id={detailsId} tabIndex={0}>
           <dt>What happened</dt>

@@ -1,21 +1,22 @@
-import type { ConversionOptionsView, OutputFormatView, QualityView } from '../../../preload/contract';
-
-type SpeedView = NonNullable<ConversionOptionsView['speed']>;
+import type { ConversionOptionsView, MediaKindView, OutputFormatView, QualityView } from '../../../preload/contract';
 import { offeredOptions, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 import { useAppFacts } from '../stores/factsStore';
 import { CONFLICT_LABEL } from './TargetPicker';
+
+type SpeedView = NonNullable<ConversionOptionsView['speed']>;
 
 const QUALITY_LABEL: Record<QualityView, string> = { high: 'High', balanced: 'Balanced', small: 'Small files' };
 export const SPEED_LABEL: Record<SpeedView, string> = { fast: 'Fast (larger files)', balanced: 'Balanced', thorough: 'Thorough (smaller files, slower)' };
 const CODEC_LABEL: Record<NonNullable<ConversionOptionsView['videoCodec']>, string> = { h264: 'H.264 (plays everywhere)', h265: 'H.265 (smaller; Apple devices, recent TVs)', av1: 'AV1 (smallest; recent browsers and devices)' };
 
 /**
- * Quality, size limit, resize, mono, bitrate, metadata and conflict policy; a still's moment, a cut, the encoder's
- * speed, the video codec and loudness only for the targets core says take them. Choices and limits from core's facts.
+ * Quality, metadata and conflict policy always; a size limit, resize, mono, bitrate, a still's moment, a cut, the
+ * encoder's speed, the video codec and loudness only where the target (and the input, when `inputKind` is known)
+ * takes them. Choices and limits from core's facts.
  */
-export function OptionsFields({ form, onChange, problems, idPrefix, target, speedDefault }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView; speedDefault?: SpeedView }) {
+export function OptionsFields({ form, onChange, problems, idPrefix, target, speedDefault, inputKind }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView; speedDefault?: SpeedView; inputKind?: MediaKindView | null }) {
   const facts = useAppFacts();
-  const offered = offeredOptions(facts, target);
+  const offered = offeredOptions(facts, target, inputKind);
   const momentHint = 'a time such as 00:00:05 or 2.5';
   const { resizePx, audioBitrateKbps } = facts.options;
   const invalid = (field: OptionsField) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${idPrefix}-${field}` } : {});
@@ -23,19 +24,25 @@ export function OptionsFields({ form, onChange, problems, idPrefix, target, spee
   return (
     <>
       <label>Quality <select value={form.quality} onChange={(e) => onChange({ ...form, quality: e.target.value as OptionsForm['quality'] })}>{facts.options.qualities.map((q) => <option key={q} value={q}>{QUALITY_LABEL[q]}</option>)}</select></label>
-      <div className="field">
-        <label>Size limit in MB (video and audio) <input type="text" inputMode="decimal" placeholder="none" value={form.maxSizeMb} {...invalid('maxSizeMb')} onChange={(e) => onChange({ ...form, maxSizeMb: e.target.value })} /></label>
-        {problem('maxSizeMb')}
-      </div>
-      <div className="field">
-        <label>Longest edge in pixels <input type="text" inputMode="numeric" placeholder={`as it is (${resizePx.min} to ${resizePx.max})`} value={form.resize} {...invalid('resize')} onChange={(e) => onChange({ ...form, resize: e.target.value })} /></label>
-        {problem('resize')}
-      </div>
-      <label><input type="checkbox" checked={form.mono} onChange={(e) => onChange({ ...form, mono: e.target.checked })} /> Mono sound (speech, podcasts)</label>
-      <div className="field">
-        <label>Audio bitrate in kbps (lossy sound) <input type="text" inputMode="numeric" placeholder={`from the quality (${audioBitrateKbps.min} to ${audioBitrateKbps.max})`} value={form.audioKbps} {...invalid('audioKbps')} onChange={(e) => onChange({ ...form, audioKbps: e.target.value })} /></label>
-        {problem('audioKbps')}
-      </div>
+      {offered.sizeLimit && (
+        <div className="field">
+          <label>Size limit in MB <input type="text" inputMode="decimal" placeholder="none" value={form.maxSizeMb} {...invalid('maxSizeMb')} onChange={(e) => onChange({ ...form, maxSizeMb: e.target.value })} /></label>
+          {problem('maxSizeMb')}
+        </div>
+      )}
+      {offered.resize && (
+        <div className="field">
+          <label>Longest edge in pixels <input type="text" inputMode="numeric" placeholder={`as it is (${resizePx.min} to ${resizePx.max})`} value={form.resize} {...invalid('resize')} onChange={(e) => onChange({ ...form, resize: e.target.value })} /></label>
+          {problem('resize')}
+        </div>
+      )}
+      {offered.sound && <label><input type="checkbox" checked={form.mono} onChange={(e) => onChange({ ...form, mono: e.target.checked })} /> Mono sound (speech, podcasts)</label>}
+      {offered.audioBitrate && (
+        <div className="field">
+          <label>Audio bitrate in kbps <input type="text" inputMode="numeric" placeholder={`from the quality (${audioBitrateKbps.min} to ${audioBitrateKbps.max})`} value={form.audioKbps} {...invalid('audioKbps')} onChange={(e) => onChange({ ...form, audioKbps: e.target.value })} /></label>
+          {problem('audioKbps')}
+        </div>
+      )}
       {offered.at && (
         <div className="field">
           <label>Picture at (a still of a video) <input type="text" inputMode="decimal" placeholder={`a representative picture; or ${momentHint}`} value={form.at} {...invalid('at')} onChange={(e) => onChange({ ...form, at: e.target.value })} /></label>

@@ -4,16 +4,20 @@ import type { MediaKindView } from '../../../preload/contract';
 import { inputLabels } from '../lib/facts';
 import { useAppFacts } from '../stores/factsStore';
 import { usePending } from '../stores/pendingStore';
+import { useSettings } from '../stores/settingsStore';
 import { useQueue } from '../stores/queueStore';
 import { useUi } from '../stores/uiStore';
 import { thumbnailKey, useThumbnails } from '../stores/thumbnails';
 import { Icon, KindSymbols } from './Icons';
 import { JobRow } from './JobRow';
+import { keepRowFocus, restoreRowFocus } from '../lib/rowFocus';
 import { PendingRows } from './PendingRows';
 
-const ROW_HEIGHT = 64;
-/** A failed row opened to show its error and fix in full. */
-const EXPANDED_HEIGHT = 176;
+/** A row's height, and a failed row's opened to show its error and fix in full; a narrow window puts the actions on a line of their own. */
+const WIDE_ROWS = { row: 64, expanded: 176 };
+const NARROW_ROWS = { row: 100, expanded: 244 };
+/** The width under which styles.css gives the actions their own line. */
+const NARROW_QUERY = '(max-width: 599px)';
 const OVERSCAN = 6;
 /** More than the rows that can ever be in view at once, so that slot keys stay unique. */
 const SLOTS = 512;
@@ -25,6 +29,27 @@ const KIND_TEXT: Record<MediaKindView, { title: string; smart: string }> = {
   audio: { title: 'Music', smart: 'With Smart, music becomes MP3, which every player opens.' },
   image: { title: 'Photos', smart: 'With Smart, photos become JPG, turned the right way up; iPhone HEIC photos keep their date, place and camera.' },
 };
+
+/**
+ * Where a drop's own options are: converted at once, a drop takes the header's choices only, so the options a file
+ * can have (a GIF's cut, a still's moment, a codec, loudness) are one click away, the same choice as in Settings.
+ */
+function ReviewHint() {
+  const onDrop = useSettings((s) => s.settings?.onDrop);
+  const save = useSettings((s) => s.save);
+  if (onDrop === undefined) return null;
+  return onDrop === 'start' ? (
+    <p className="hint" data-testid="review-hint">
+      To cut a clip, pick a still's moment, or choose a codec or even loudness for each file,{' '}
+      <button type="button" className="link" onClick={() => void save({ onDrop: 'review' })}>review drops before they start</button>
+    </p>
+  ) : (
+    <p className="hint" data-testid="review-hint">
+      Dropped files wait for Start, each with its own target and options.{' '}
+      <button type="button" className="link" onClick={() => void save({ onDrop: 'start' })}>Convert drops at once</button>
+    </p>
+  );
+}
 
 /** The empty queue: one large drop target that says what the app takes and what Smart makes of it. */
 function EmptyQueue() {
@@ -45,6 +70,7 @@ function EmptyQueue() {
           </div>
         ))}
       </div>
+      <ReviewHint />
       <p className="hint">Everything is converted on this computer unless you choose the hosted service in Settings. Originals are never changed.</p>
     </div>
   );
@@ -123,12 +149,25 @@ function InterruptedBatches() {
 }
 
 /** Where each row starts, when some rows are opened; undefined while every row has the same height. */
-function rowOffsets(order: number[], expanded: ReadonlySet<number>): number[] | undefined {
+function rowOffsets(order: number[], expanded: ReadonlySet<number>, heights: typeof WIDE_ROWS): number[] | undefined {
   if (expanded.size === 0) return undefined;
   const offsets = new Array<number>(order.length + 1);
   offsets[0] = 0;
-  for (let i = 0; i < order.length; i++) offsets[i + 1] = offsets[i]! + (expanded.has(order[i]!) ? EXPANDED_HEIGHT : ROW_HEIGHT);
+  for (let i = 0; i < order.length; i++) offsets[i + 1] = offsets[i]! + (expanded.has(order[i]!) ? heights.expanded : heights.row);
   return offsets;
+}
+
+/** The rows' heights for the window's width, following it as the window is resized. */
+function useRowHeights(): typeof WIDE_ROWS {
+  const [narrow, setNarrow] = useState(() => window.matchMedia(NARROW_QUERY).matches);
+  useEffect(() => {
+    const query = window.matchMedia(NARROW_QUERY);
+    const change = () => setNarrow(query.matches);
+    query.addEventListener('change', change);
+    change();
+    return () => query.removeEventListener('change', change);
+  }, []);
+  return narrow ? NARROW_ROWS : WIDE_ROWS;
 }
 
 function firstRowAt(offsets: number[], y: number): number {
@@ -155,6 +194,7 @@ export function QueueView() {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const heights = useRowHeights();
   const toggle = useCallback((id: number) => setExpanded((current) => {
     const next = new Set(current);
     if (!next.delete(id)) next.add(id);
@@ -173,10 +213,10 @@ export function QueueView() {
   }, [order.length === 0]);
   const onScroll = useCallback(() => setScrollTop(scroller.current?.scrollTop ?? 0), []);
 
-  const offsets = rowOffsets(order, expanded);
-  const top = (index: number) => (offsets ? offsets[index]! : index * ROW_HEIGHT);
-  const startRow = offsets ? firstRowAt(offsets, scrollTop) : Math.floor(scrollTop / ROW_HEIGHT);
-  const endRow = offsets ? firstRowAt(offsets, scrollTop + viewport) + 1 : Math.ceil((scrollTop + viewport) / ROW_HEIGHT);
+  const offsets = rowOffsets(order, expanded, heights);
+  const top = (index: number) => (offsets ? offsets[index]! : index * heights.row);
+  const startRow = offsets ? firstRowAt(offsets, scrollTop) : Math.floor(scrollTop / heights.row);
+  const endRow = offsets ? firstRowAt(offsets, scrollTop + viewport) + 1 : Math.ceil((scrollTop + viewport) / heights.row);
   const first = Math.max(0, startRow - OVERSCAN);
   const last = Math.min(order.length, endRow + OVERSCAN);
   const visible = order.slice(first, last);
@@ -189,6 +229,8 @@ export function QueueView() {
     const timer = setTimeout(() => useThumbnails.getState().fetch(shown.current), PICTURES_AFTER_MS);
     return () => clearTimeout(timer);
   }, [shownKey]);
+
+  useEffect(() => restoreRowFocus(order), [jobs, order]);
 
   if (order.length === 0) {
     return (
@@ -203,7 +245,7 @@ export function QueueView() {
     <section className="queue-view" aria-label="Queue">
       <div className="toolbar">
         <button type="button" onClick={() => void togglePause()}>{paused ? 'Resume all' : 'Pause all'}</button>
-        <button type="button" onClick={() => void clearFinished()} disabled={!hasFinished}>Clear finished</button>
+        <button type="button" onClick={() => { keepRowFocus(null, 0); void clearFinished(); }} disabled={!hasFinished}>Clear finished</button>
         {downloadAll && <a className="button" href={downloadAll} download aria-label="Download all converted files as one ZIP">Download all</a>}
       </div>
       <InterruptedBatches />
@@ -217,7 +259,7 @@ export function QueueView() {
             const index = first + i;
             const open = expanded.has(id);
             // Keyed by slot, not by job: scrolling refills the same row elements instead of creating new ones.
-            return job ? <JobRow key={index % SLOTS} job={job} thumbnail={thumbnails[thumbnailKey(job)]} startedAt={startedAt[id]} top={top(index)} height={open ? EXPANDED_HEIGHT : ROW_HEIGHT} expanded={open} onToggle={toggle} /> : null;
+            return job ? <JobRow key={index % SLOTS} job={job} thumbnail={thumbnails[thumbnailKey(job)]} startedAt={startedAt[id]} top={top(index)} height={open ? heights.expanded : heights.row} expanded={open} onToggle={toggle} /> : null;
           })}
         </div>
       </div>

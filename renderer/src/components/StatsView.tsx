@@ -158,6 +158,8 @@ export function StatsView() {
           <p className="hint stats-note">Time spent is how long successful conversions took, paused time left out. Billable minutes are what the hosted plan would count: whole minutes per job, pictures up to 10 MB free.</p>
           <p className="cost">{stats.hostedInUse === false ? '' : `Hosted cost $${stats.hostedCost.toFixed(3)} · `}Converting here saved ${stats.localSaving.toFixed(3)} (at $0.002 a minute) · data covers {stats.coveredDays} of {stats.windowDays} days</p>
           {stats.hostedSpend && <p className="cost" data-testid="hosted-spend">Hosted spend {stats.hostedSpend.month}: ${stats.hostedSpend.spentUsd.toFixed(3)}{stats.hostedSpend.reservedUsd > 0 ? ` (+$${stats.hostedSpend.reservedUsd.toFixed(3)} reserved)` : ''} of the ${stats.hostedSpend.budgetUsd.toFixed(3)} hybrid budget</p>}
+          {/* In a narrow window the table scrolls sideways in its own box, which the keyboard can scroll too. */}
+          <div className="stats-table" role="region" aria-label="Conversions per pair" tabIndex={0}>
           <table>
             <thead>
               <tr><th scope="col">Pair</th><th scope="col">Conversions</th><th scope="col">Success</th><th scope="col">Errors</th><th scope="col">Avg runtime</th><th scope="col">Median</th><th scope="col">p95</th><th scope="col">Window</th></tr>
@@ -173,6 +175,7 @@ export function StatsView() {
               )}
             </tbody>
           </table>
+          </div>
           <div className="charts">
             <PerDayChart stats={stats} />
             <RuntimeChart stats={stats} />

@@ -14,8 +14,10 @@ export function formatBytes(bytes: number | null): string {
 export function formatEta(seconds: number | null): string {
   if (seconds === null) return '';
   if (seconds < 1) return 'almost done';
-  if (seconds < 60) return `${Math.ceil(seconds)}s left`;
-  return `${Math.floor(seconds / 60)}m ${Math.ceil(seconds % 60)}s left`;
+  // Whole seconds first, so that 119.5 s reads "2m 0s", never "1m 60s".
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole}s left`;
+  return `${Math.floor(whole / 60)}m ${whole % 60}s left`;
 }
 
 export function formatSpeed(bytesPerSecond: number | null): string {

@@ -1,4 +1,4 @@
-import type { AppFactsView, ConversionOptionsView, OutputFormatView, Settings } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, MediaKindView, OutputFormatView, Settings } from '../../../preload/contract';
 
 /** Conversion options as a form holds them: numbers as typed text, empty for "not set". */
 export interface OptionsForm {
@@ -22,13 +22,36 @@ export interface OptionsForm {
 }
 export type OptionsField = 'maxSizeMb' | 'resize' | 'audioKbps' | 'nameTemplate' | 'at' | 'from' | 'until';
 
-/** The options a target takes among those core limits to some targets (a still's moment, a cut, speed, codec, loudness). */
-export type OfferedOptions = Record<keyof AppFactsView['options']['appliesTo'], boolean>;
+/**
+ * The options one conversion takes: those core limits to some targets (a still's moment, a cut, speed, codec,
+ * loudness), narrowed by what the input is when it is known (a photo has no moment or cut, sound no picture), and
+ * the sound, picture and size options where the target holds sound, pictures, or a size that can be chosen.
+ */
+export type OfferedOptions = Record<keyof AppFactsView['options']['appliesTo'] | 'sizeLimit' | 'sound' | 'audioBitrate' | 'resize', boolean>;
 
-/** What core says applies to this target (`app:facts`). */
-export function offeredOptions(facts: AppFactsView, target: OutputFormatView): OfferedOptions {
+/** What applies to this target (`app:facts`), for an input of this kind (null or undefined: not known yet). */
+export function offeredOptions(facts: AppFactsView, target: OutputFormatView, inputKind?: MediaKindView | null): OfferedOptions {
   const { appliesTo } = facts.options;
-  return { at: appliesTo.at.includes(target), cut: appliesTo.cut.includes(target), speed: appliesTo.speed.includes(target), videoCodec: appliesTo.videoCodec.includes(target), normalize: appliesTo.normalize.includes(target) };
+  const format = facts.outputFormats.find((f) => f.format === target);
+  const targetKind = format?.kind ?? 'video';
+  const picture = inputKind === 'image';
+  const sound = inputKind === 'audio';
+  // A photo to GIF or WEBP is one picture: nothing moves, so nothing is cut, timed or encoded at a speed.
+  const still = picture && targetKind === 'image';
+  const cut = appliesTo.cut.includes(target) && !still;
+  return {
+    at: appliesTo.at.includes(target) && !picture && !sound,
+    cut,
+    speed: appliesTo.speed.includes(target) && !still && !sound,
+    videoCodec: appliesTo.videoCodec.includes(target) && !sound,
+    normalize: appliesTo.normalize.includes(target),
+    // A WEBP of a cut moves, and a moving WEBP takes a size limit as a GIF does.
+    sizeLimit: (format?.sizeLimit ?? false) || (cut && targetKind === 'image'),
+    sound: targetKind !== 'image' && !picture,
+    // Lossless sound (WAV, FLAC) has no bitrate to choose.
+    audioBitrate: targetKind !== 'image' && !picture && (targetKind === 'video' || (format?.sizeLimit ?? false)),
+    resize: targetKind !== 'audio' && !sound,
+  };
 }
 
 /** A typed moment in seconds: `00:00:05`, `1:30`, `5`, `2.5`; undefined when it is not one. */
@@ -69,11 +92,11 @@ export function nameTemplateFormProblem(text: string, options: AppFactsView['opt
 export function optionsFormProblems(form: OptionsForm, { options }: AppFactsView, offered?: OfferedOptions): Partial<Record<OptionsField, string>> {
   const problems: Partial<Record<OptionsField, string>> = {};
   const { resizePx, audioBitrateKbps, maxSizeBytes, bytesPerMb } = options;
-  if (form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0 && Number(form.maxSizeMb) * bytesPerMb <= maxSizeBytes.max)) problems.maxSizeMb = `A size limit is a number of MB above 0 and at most ${maxSizeBytes.max / bytesPerMb}.`;
-  if (form.resize.trim() !== '' && !within(form.resize, resizePx)) problems.resize = `A longest edge is a whole number of pixels from ${resizePx.min} to ${resizePx.max}.`;
+  if ((offered?.sizeLimit ?? true) && form.maxSizeMb.trim() !== '' && !(Number(form.maxSizeMb) > 0 && Number(form.maxSizeMb) * bytesPerMb <= maxSizeBytes.max)) problems.maxSizeMb = `A size limit is a number of MB above 0 and at most ${maxSizeBytes.max / bytesPerMb}.`;
+  if ((offered?.resize ?? true) && form.resize.trim() !== '' && !within(form.resize, resizePx)) problems.resize = `A longest edge is a whole number of pixels from ${resizePx.min} to ${resizePx.max}.`;
   const nameProblem = nameTemplateFormProblem(form.nameTemplate, options);
   if (nameProblem) problems.nameTemplate = nameProblem;
-  if (form.audioKbps.trim() !== '' && !within(form.audioKbps, audioBitrateKbps)) problems.audioKbps = `An audio bitrate is a whole number of kbps from ${audioBitrateKbps.min} to ${audioBitrateKbps.max}.`;
+  if ((offered?.audioBitrate ?? true) && form.audioKbps.trim() !== '' && !within(form.audioKbps, audioBitrateKbps)) problems.audioKbps = `An audio bitrate is a whole number of kbps from ${audioBitrateKbps.min} to ${audioBitrateKbps.max}.`;
   const moment = (text: string) => parseMomentText(text) ?? NaN;
   const badMoment = (text: string) => text.trim() !== '' && !(moment(text) >= options.atSeconds.min && moment(text) <= options.atSeconds.max);
   const momentWords = 'a time such as 00:00:05, 1:30 or 2.5 (seconds)';
@@ -81,16 +104,18 @@ export function optionsFormProblems(form: OptionsForm, { options }: AppFactsView
   if (offered?.cut && badMoment(form.from)) problems.from = `A cut starts at ${momentWords}.`;
   if (offered?.cut && badMoment(form.until)) problems.until = `A cut ends at ${momentWords}.`;
   else if (offered?.cut && !problems.from && form.from.trim() !== '' && form.until.trim() !== '' && moment(form.until) <= moment(form.from)) problems.until = 'A cut ends after it starts.';
+  // Only a WEBP is both a still (a moment) and, with a cut, an animation with a size limit.
+  if (offered?.sizeLimit && offered.at && !problems.maxSizeMb && form.maxSizeMb.trim() !== '' && form.from.trim() === '' && form.until.trim() === '') problems.maxSizeMb = 'A size limit applies to a WEBP that moves: fill in From or Until (From 0 for the whole clip), or leave the limit empty.';
   if (offered?.at && offered.cut && form.at.trim() !== '' && (form.from.trim() !== '' || form.until.trim() !== '')) problems.at = 'A moment makes a still and a cut an animation: leave one of them empty.';
   return problems;
 }
 
 /** The options to send: those the target does not take (hidden in the form) are left out. */
 export function optionsOfForm(form: OptionsForm, bytesPerMb: number, offered?: OfferedOptions): ConversionOptionsView {
-  const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...(form.mono ? { mono: true } : {}) };
-  if (form.audioKbps.trim() !== '') options.audioBitrateKbps = Number(form.audioKbps);
-  if (form.maxSizeMb.trim() !== '') options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * bytesPerMb);
-  if (form.resize.trim() !== '') options.resize = Number(form.resize);
+  const options: ConversionOptionsView = { quality: form.quality, stripMetadata: form.stripMetadata, onConflict: form.onConflict, ...(form.mono && (offered?.sound ?? true) ? { mono: true } : {}) };
+  if (form.audioKbps.trim() !== '' && (offered?.audioBitrate ?? true)) options.audioBitrateKbps = Number(form.audioKbps);
+  if (form.maxSizeMb.trim() !== '' && (offered?.sizeLimit ?? true)) options.maxSizeBytes = Math.round(Number(form.maxSizeMb) * bytesPerMb);
+  if (form.resize.trim() !== '' && (offered?.resize ?? true)) options.resize = Number(form.resize);
   if (form.nameTemplate !== '') options.nameTemplate = form.nameTemplate;
   const moment = (text: string) => (text.trim() === '' ? undefined : parseMomentText(text));
   const at = offered?.at ? moment(form.at) : undefined;

@@ -22,6 +22,8 @@ interface QueueState {
   lastBatch: BatchSummary | null;
   focusedBatch: number | null;
   message: string | null;
+  /** What the window tells without anything having gone wrong (files a drop left out, support info copied). */
+  notice: string | null;
   /** Command-line batches that were interrupted: shown with a Resume button, never resumed by themselves. */
   interrupted: InterruptedBatchView[];
   load(): Promise<void>;
@@ -37,7 +39,8 @@ interface QueueState {
   /** `options`: set by hand for these files, over the preset's. */
   enqueue(paths: string[], target: Target, choice?: { preset: string | null; options?: ConversionOptionsView | null; onConflict: ConflictView }): Promise<void>;
   cancel(id: number): Promise<void>;
-  retry(id: number, change?: RetryChange): Promise<void>;
+  /** Answers the new job's id (undefined when the retry was refused: the message says why). */
+  retry(id: number, change?: RetryChange): Promise<number | undefined>;
   remove(id: number): Promise<void>;
   reveal(id: number): Promise<void>;
   copySupportInfo(id: number): Promise<void>;
@@ -63,6 +66,7 @@ export const useQueue = create<QueueState>((set, get) => ({
   lastBatch: null,
   focusedBatch: null,
   message: null,
+  notice: null,
   interrupted: [],
   load: async () => {
     const [{ jobs, paused }, { batches }] = await Promise.all([call('queue:get', {}), call('queue:interrupted', {})]);
@@ -100,7 +104,7 @@ export const useQueue = create<QueueState>((set, get) => ({
   enqueue: async (paths, target, choice) => {
     try {
       const { skipped } = await call('queue:enqueue', { paths, target, ...(choice ? { preset: choice.preset, onConflict: choice.onConflict, ...(choice.options ? { options: choice.options } : {}) } : {}) });
-      if (skipped.length > 0) set({ message: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
+      if (skipped.length > 0) set({ notice: `Skipped ${skipped.length}: ${skipped.map((s) => `${s.path.split(/[\\/]/).pop()} (${s.reason})`).join('; ')}` });
     } catch (error) {
       set({ message: errorText(error) });
     }
@@ -118,10 +122,12 @@ export const useQueue = create<QueueState>((set, get) => ({
   },
   retry: async (id, change = {}) => {
     try {
-      await call('queue:retry', { jobId: id, ...change });
+      const { jobId } = await call('queue:retry', { jobId: id, ...change });
       set((state) => withoutJob(state, id));
+      return jobId;
     } catch (error) {
       set({ message: errorText(error) });
+      return undefined;
     }
   },
   remove: async (id) => {
@@ -136,7 +142,7 @@ export const useQueue = create<QueueState>((set, get) => ({
     try {
       const { text } = await call('support:info', { jobId: id });
       await navigator.clipboard.writeText(text);
-      set({ message: 'Support info copied: cohort, pair, error, time and request id (no token, no label).' });
+      set({ notice: 'Support info copied: cohort, pair, error, time and request id (no token, no label).' });
     } catch (error) {
       set({ message: errorText(error) });
     }
@@ -158,5 +164,5 @@ export const useQueue = create<QueueState>((set, get) => ({
     const { paused } = get().paused ? await call('queue:resume', {}) : await call('queue:pause', {});
     set({ paused });
   },
-  dismissMessage: () => set({ message: null }),
+  dismissMessage: () => set({ message: null, notice: null }),
 }));

@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
+import { makeMedia, removeDir, tempDir } from '../helpers/media';
+
+/** The labels of the options a review row's form shows, in order. */
+const shownOptions = (row: Locator) =>
+  row.locator('fieldset.pending-options').evaluate((form) => [...form.querySelectorAll('label, legend')].map((l) => (l as HTMLElement).innerText.split('\n')[0]!.trim()));
+
+describe('a review row offers the options its own file and target take, no others', () => {
+  let browser: Browser;
+  let served: ServedApp;
+  let home: string;
+  let media: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    home = tempDir('convertr-options-by-input-');
+    media = tempDir('convertr-options-by-input-media-');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'clip.mp4')]);
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', path.join(media, 'photo.png')]);
+    served = await startServe(home);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(served.url);
+    await saveOutputSettings(page, tempDir('convertr-options-by-input-out-'), { review: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    removeDir(home);
+    removeDir(media);
+  });
+
+  it('a photo to WEBP has no moment or cut, a video to GIF or JPG no sound, sound no picture size; a video to WEBP takes a moment or a cut with a limit', async () => {
+    await dropFiles(page, ['clip.mp4', 'song.mp3', 'photo.png'].map((name) => ({ name, bytes: readFileSync(path.join(media, name)) })));
+    await expect.poll(() => page.getByTestId('pending-row').count()).toBe(3);
+    const row = (name: string) => page.getByRole('listitem', { name });
+    const optionsFor = async (name: string, target: string) => {
+      await row(name).getByLabel(`Target for ${name}`).selectOption(target);
+      const button = row(name).getByRole('button', { name: new RegExp(`^Options for ${name.replace('.', '\\.')}`) });
+      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+      return shownOptions(row(name));
+    };
+    const always = ['Quality', 'Remove metadata (location, camera serial numbers)', 'File name', 'If the name is taken'];
+
+    const photo = await optionsFor('photo.png', 'webp');
+    expect(photo).toEqual(expect.arrayContaining([...always, 'Longest edge in pixels']));
+    for (const absent of ['Picture at (a still of a video)', 'Cut (a WEBP of a cut moves)', 'From', 'Until', 'Size limit in MB', 'Mono sound (speech, podcasts)', 'Audio bitrate in kbps']) expect(photo, `photo.png -> WEBP: ${absent}`).not.toContain(absent);
+
+    const gif = await optionsFor('clip.mp4', 'gif');
+    expect(gif).toEqual(expect.arrayContaining(['Size limit in MB', 'Longest edge in pixels', 'From', 'Until', 'Encoding speed']));
+    for (const absent of ['Mono sound (speech, podcasts)', 'Audio bitrate in kbps', 'Even loudness (EBU R128)']) expect(gif, `clip.mp4 -> GIF: ${absent}`).not.toContain(absent);
+
+    const still = await optionsFor('clip.mp4', 'jpg');
+    expect(still).toContain('Picture at (a still of a video)');
+    for (const absent of ['Size limit in MB', 'Mono sound (speech, podcasts)', 'Audio bitrate in kbps', 'From']) expect(still, `clip.mp4 -> JPG: ${absent}`).not.toContain(absent);
+
+    const sound = await optionsFor('song.mp3', 'm4a');
+    expect(sound).toEqual(expect.arrayContaining(['Size limit in MB', 'Mono sound (speech, podcasts)', 'Audio bitrate in kbps', 'From', 'Even loudness (EBU R128)']));
+    for (const absent of ['Longest edge in pixels', 'Video codec', 'Encoding speed']) expect(sound, `song.mp3 -> M4A: ${absent}`).not.toContain(absent);
+    expect(await optionsFor('song.mp3', 'flac'), 'lossless FLAC has no bitrate or size to choose').not.toEqual(expect.arrayContaining(['Audio bitrate in kbps']));
+
+    // A video to WEBP: a moment makes a still, a cut an animation, and only the animation takes a size limit.
+    const webp = await optionsFor('clip.mp4', 'webp');
+    expect(webp).toEqual(expect.arrayContaining(['Picture at (a still of a video)', 'Cut (a WEBP of a cut moves)', 'Size limit in MB']));
+    const clip = row('clip.mp4');
+    await clip.getByLabel('Size limit in MB').fill('1');
+    await expect(clip.locator('.field-error').textContent()).resolves.toMatch(/A size limit applies to a WEBP that moves: fill in From or Until/);
+    await expect(clip.getByLabel('Size limit in MB').getAttribute('aria-invalid')).resolves.toBe('true');
+    await clip.getByLabel('From', { exact: true }).fill('0');
+    await expect(clip.locator('.field-error').count()).resolves.toBe(0);
+    await expect.poll(() => clip.getByRole('button', { name: /^Options for clip\.mp4/ }).textContent()).toBe('Options for clip.mp4 (changed)');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await axeProblems(page), `axe, ${scheme}`).toEqual([]);
+    }
+  }, 60_000);
+});
