@@ -1,7 +1,7 @@
 import { AppError, throwIfAborted, toAppError } from '../../errors.js';
 import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from '../plan/ffmpegPlan.js';
 import { isAudioOutput, isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
-import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
+import { BLACK_STILL_LUMINANCE, checkAnimation, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
 import { checkMediaOutput } from '../check/checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
@@ -22,6 +22,7 @@ import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
+import { needsStreamStarts, spanNote, spannedInput, trimWithinSpan, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
@@ -196,15 +197,21 @@ export class LocalConverter {
   }
 
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
-    const probe = inProcessProbe(input, request.target) ?? await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const animatedWebp = isAnimatedWebp(request.target, options);
+    // Planned and checked against the streams the output keeps: an MKV's pictures may stop while its sound goes on.
+    const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : isVideoOutput(request.target) ? 'movie' : undefined;
+    const read = inProcessProbe(input, request.target);
+    const probe = read && !(kept && needsStreamStarts(read, kept)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
-    const animatedWebp = isAnimatedWebp(request.target, options);
     if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
-    const trim = trimOf(options, probe.durationSeconds);
-    const planned = trim ? trimmedInput(probed, trim) : probed;
+    const asked = trimOf(options, probe.durationSeconds);
+    const trim = asked && kept ? trimWithinSpan(asked, probe, kept) : asked;
+    const spanned = kept ? spannedInput(probed, kept) : probed;
+    const planned = trim ? trimmedInput(spanned, trim) : spanned;
+    const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
     const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
     // A cut's start is looked up among the key frames only when a copy could keep it.
     const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
@@ -242,7 +249,11 @@ export class LocalConverter {
       // What ran holds the measured loudness; the size runner's answer holds the limit the output is checked against.
       plan = { ...ran!, sizeTarget: chosen.sizeTarget, notes: [...new Set([...chosen.notes, ...ran!.notes])] };
     }
-    if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
+    if (animatedWebp) {
+      // A clip shorter than two of the animation's frames becomes one picture, which libwebp writes as a still WEBP.
+      const outputFacts = oneFrameClip(plan) ? await this.checkedOnePicture(temporary, plan, 'webp', holdsNotes) : await checkedAnimatedWebp(temporary, plan);
+      return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts };
+    }
     let output = await this.readOutput(plan, temporary, signal);
     let problems = checkMediaOutput(output, plan.expectation);
     if (problems.length > 0 && trim && cutsVideo && plan.strategy === 'remux') {
@@ -255,16 +266,8 @@ export class LocalConverter {
       problems = checkMediaOutput(output, plan.expectation);
     }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    if (request.target === 'gif') {
-      // A clip shorter than two of the GIF's frames (a single picture) makes a GIF of one picture, said in a note.
-      const frameSeconds = plan.expectation.frameSeconds;
-      const oneFrame = frameSeconds !== undefined && plan.durationSeconds !== undefined && plan.durationSeconds < 2 * frameSeconds;
-      const info = await this.ports.images.inspect(temporary);
-      const animation = checkAnimatedGif(info, { ...plan.expectation.video!, oneFrame });
-      if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
-      if (info.pages === 1) plan = { ...plan, notes: [...plan.notes, 'The video is a single picture, so the GIF is one picture and does not move.'] };
-    }
-    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
+    if (request.target === 'gif') await this.checkedOnePicture(temporary, plan, 'gif', holdsNotes);
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
 
   /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
@@ -286,6 +289,19 @@ export class LocalConverter {
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The picture taken from the video failed its check: ${problems.join('; ')}.`);
     const notes = luminance <= BLACK_STILL_LUMINANCE ? [...plan.notes, 'The picture at that moment is black.'] : plan.notes;
     return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
+  }
+
+  /**
+   * A GIF or WEBP read back as a picture and held to its plan: it moves, or, when the clip is shorter than two of its
+   * frames, it is one picture, said in `notes`.
+   */
+  private async checkedOnePicture(temporary: string, plan: FfmpegPlan, format: 'gif' | 'webp', notes: string[]): Promise<MediaFacts> {
+    const info = await this.ports.images.inspect(temporary);
+    const name = format.toUpperCase();
+    const problems = checkAnimation(info, { format, width: plan.expectation.video!.width, height: plan.expectation.video!.height, oneFrame: oneFrameClip(plan) });
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted ${name} failed its check: ${problems.join('; ')}.`);
+    if (info.pages === 1) notes.push(`The video's pictures last ${formatMoment(plan.durationSeconds ?? 0)}, less than two of the ${name}'s frames, so the ${name} is one picture and does not move.`);
+    return factsOfPicture(info.width, info.height);
   }
 
   /** `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding pass runs. */
@@ -322,6 +338,12 @@ export class LocalConverter {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
   }
+}
+
+/** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */
+function oneFrameClip(plan: FfmpegPlan): boolean {
+  const frameSeconds = plan.expectation.frameSeconds;
+  return frameSeconds !== undefined && plan.durationSeconds !== undefined && plan.durationSeconds < 2 * frameSeconds;
 }
 
 /** An animated WEBP read back in this process (ffprobe decodes none of its frames) and held to its plan. */
