@@ -49,6 +49,10 @@ describe('the span of the streams an output keeps', () => {
     expect(trimWithinSpan({ from: 1, length: 4 }, mkv, 'movie')).toEqual({ from: 1, length: 3 });
     expect(() => trimWithinSpan({ from: 2.5, length: 1 }, mkv, 'movie')).toThrow(/pictures end at 00:00:02, so a cut from 00:00:02.5 would hold no picture; convert it to a sound format/);
     expect(trimWithinSpan({ from: 1, length: 3 }, probe(), 'pictures')).toEqual({ from: 1, length: 3 });
+    // A sound cut ends with the sound (4 s), not with the image subtitles (5 s); one past its end holds nothing.
+    expect(trimWithinSpan({ from: 1, length: 4 }, mkv, 'sound')).toEqual({ from: 1, length: 3 });
+    expect(trimWithinSpan({ from: 2.5, length: 1 }, mkv, 'sound')).toEqual({ from: 2.5, length: 1 });
+    expect(() => trimWithinSpan({ from: 4.5, length: 0.5 }, mkv, 'sound')).toThrow(/sound ends at 00:00:04, so a cut from 00:00:04.5 would hold no sound/);
   });
 
   it('ffprobe\'s report gives each Matroska stream its DURATION tag and its start from the file\'s start', () => {

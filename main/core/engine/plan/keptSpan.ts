@@ -4,8 +4,8 @@ import { durationTolerance, type ProbedInput } from './ffmpegPlan.js';
 import { formatMoment } from './moments.js';
 import type { Trim } from './trim.js';
 
-/** What an output keeps of a file: its pictures alone (a GIF, an animated WEBP), or its pictures, sound and text subtitles (a video). */
-export type Kept = 'pictures' | 'movie';
+/** What an output keeps of a file: its pictures alone (a GIF, an animated WEBP), its pictures, sound and text subtitles (a video), or its first sound (a sound). */
+export type Kept = 'pictures' | 'movie' | 'sound';
 
 interface Timed {
   durationSeconds?: number | undefined;
@@ -15,6 +15,7 @@ interface Timed {
 /** The streams an output keeps; a kept text subtitle says nothing of its times, so it counts as one whose end is unknown. */
 function keptStreams(probe: MediaProbe, kept: Kept): Timed[] {
   if (kept === 'pictures') return probe.video.slice(0, 1);
+  if (kept === 'sound') return probe.audio.slice(0, 1);
   return [...probe.video, ...probe.audio, ...probe.subtitles.filter((s) => TEXT_SUBTITLE_CODECS.has(s.codec)).map(() => ({}))];
 }
 
@@ -25,7 +26,7 @@ function keptStreams(probe: MediaProbe, kept: Kept): Timed[] {
 function keptEnd(probe: MediaProbe, kept: Kept): number | undefined {
   const file = probe.durationSeconds;
   const streams = keptStreams(probe, kept);
-  if (file === undefined || probe.video.length === 0) return undefined;
+  if (file === undefined || streams.length === 0) return undefined;
   if (streams.some((s) => s.startSeconds === undefined || s.durationSeconds === undefined || s.durationSeconds <= 0)) return undefined;
   const end = Math.max(...streams.map((s) => s.startSeconds! + s.durationSeconds!));
   return end < file ? end : undefined;
@@ -63,13 +64,20 @@ export function spanNote(probe: MediaProbe, kept: Kept): string[] {
   return [`The video's ${what} at ${formatMoment(span)} while the file goes on to ${formatMoment(file)}; the output holds the first ${formatMoment(span)}.`];
 }
 
-/** A cut held to the kept streams: one that starts where the pictures have ended is refused; one that runs past the kept streams' end stops there. */
+/**
+ * A cut held to the kept streams: one that starts where the pictures (or, for a sound, the sound) have ended is
+ * refused; one that runs past the kept streams' end stops there.
+ */
 export function trimWithinSpan(trim: Trim, probe: MediaProbe, kept: Kept): Trim {
-  const pictures = keptEnd(probe, 'pictures');
-  if (pictures !== undefined && trim.from >= pictures) {
-    const sound = probe.audio.length > 0 ? '; convert it to a sound format to keep only its sound' : '';
-    throw new AppError('OPTION_UNSUPPORTED', `This video's pictures end at ${formatMoment(pictures)}, so a cut from ${formatMoment(trim.from)} would hold no picture${sound}.`);
-  }
   const end = keptEnd(probe, kept);
+  if (kept === 'sound') {
+    if (end !== undefined && trim.from >= end) throw new AppError('OPTION_UNSUPPORTED', `This file's sound ends at ${formatMoment(end)}, so a cut from ${formatMoment(trim.from)} would hold no sound.`);
+  } else {
+    const pictures = keptEnd(probe, 'pictures');
+    if (pictures !== undefined && trim.from >= pictures) {
+      const sound = probe.audio.length > 0 ? '; convert it to a sound format to keep only its sound' : '';
+      throw new AppError('OPTION_UNSUPPORTED', `This video's pictures end at ${formatMoment(pictures)}, so a cut from ${formatMoment(trim.from)} would hold no picture${sound}.`);
+    }
+  }
   return end === undefined ? trim : { from: trim.from, length: Math.min(trim.length, end - trim.from) };
 }

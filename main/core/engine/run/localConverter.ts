@@ -208,7 +208,8 @@ export class LocalConverter {
     if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const asked = trimOf(options, probe.durationSeconds);
-    const trim = asked && kept ? trimWithinSpan(asked, probe, kept) : asked;
+    const cutKept = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
+    const trim = asked && cutKept ? trimWithinSpan(asked, probe, cutKept) : asked;
     const spanned = kept ? spannedInput(probed, kept) : probed;
     const planned = trim ? trimmedInput(spanned, trim) : spanned;
     const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
@@ -218,7 +219,7 @@ export class LocalConverter {
       ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
       : undefined;
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
-    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p;
+    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined, probe.audio[0]?.sampleRate) : p;
     const target = request.target;
     const encoders = options.videoCodec !== undefined && isVideoOutput(target) ? await this.ports.encoders?.encoders() : undefined;
     const planMedia = (reencode: boolean, conversion: ConversionOptions, bitrateScale?: number) => cut(isVideoOutput(target)
@@ -256,12 +257,14 @@ export class LocalConverter {
     }
     let output = await this.readOutput(plan, temporary, signal);
     let problems = checkMediaOutput(output, plan.expectation);
-    if (problems.length > 0 && trim && cutsVideo && plan.strategy === 'remux') {
+    if (problems.length > 0 && trim && plan.strategy === 'remux') {
       // A copy ends on the packets before the cut's end in decoding order: with B-frames a few later pictures come
-      // along. Such a cut is made again by re-encoding, exact to the frame.
+      // along. A copied sound starts at the sync sample before the cut, which an MP4 may place at its very start.
+      // Such a cut is made again by re-encoding, exact to the frame.
       await rm(temporary, { force: true });
       const exact = planMedia(true, options);
-      plan = await this.runPlan({ ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] }, probed, temporary, scratchDir, signal, onProgress);
+      const what = cutsVideo ? 'the video was' : 'the sound was';
+      plan = await this.runPlan({ ...exact, notes: [...exact.notes, `A copy could not keep exactly the cut, so ${what} re-encoded.`] }, probed, temporary, scratchDir, signal, onProgress);
       output = await this.readOutput(plan, temporary, signal);
       problems = checkMediaOutput(output, plan.expectation);
     }

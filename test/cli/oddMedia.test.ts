@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonLines, runBuiltCli } from '../helpers/cli';
+import { corpus, ffprobe, removeDir, rotationOf, tempDir, videoOf } from '../helpers/media';
+
+/** How long a file plays when decoded to the end (not what its headers say). */
+function playedSeconds(file: string): number {
+  const err = execFileSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-f', 'null', '-', '-progress', 'pipe:1'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const times = [...err.matchAll(/out_time_us=(\d+)/g)].map((m) => Number(m[1]));
+  return times[times.length - 1]! / 1_000_000;
+}
+
+/** Real phone, camera and odd files through the built command (`npx electron-vite build` first), each once failing. */
+describe('convertr converts odd real files: a phone clip to MKV, an old AVI to a size, cuts of a variable-rate clip and of sounds', () => {
+  let dir: string;
+  let home: string;
+  const cli = (...args: string[]) => runBuiltCli(args, { CONVERTR_HOME: home });
+  const convert = async (file: string, ...args: string[]) => {
+    const run = await cli('convert', file, ...args, '--out', path.join(dir, path.basename(file), args.join('_').replace(/[^a-z0-9.]/gi, '_')), '--json');
+    expect(run.code, `${file} ${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
+    return String(jsonLines(run.stdout)[0]!['output']);
+  };
+
+  beforeAll(() => {
+    dir = tempDir('convertr-cli-odd-media-');
+    home = tempDir('convertr-cli-odd-media-home-');
+  });
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(home);
+  });
+
+  it('a phone\'s portrait MOV becomes an MKV that stands upright: Matroska holds no rotation, so the pixels are turned', async () => {
+    const mkv = await convert(corpus('video/iphone4s-portrait.MOV'), '--to', 'mkv');
+    const video = videoOf(ffprobe(mkv))!;
+    expect([video.width, video.height]).toEqual([320, 568]);
+    expect(rotationOf(video)).toBe(0);
+  }, 120_000);
+
+  it('an AVI whose frames have gaps fits a size limit in two passes (the analysis pass counts the frames the MP4 gets)', async () => {
+    const mp4 = await convert(corpus('video/mpeg4-mp3.avi'), '--to', 'mp4', '--max-size', '0.5MB');
+    expect(statSync(mp4).size).toBeLessThanOrEqual(500_000);
+    expect(videoOf(ffprobe(mp4))).toMatchObject({ codec_name: 'h264', width: 960, height: 400 });
+  }, 120_000);
+
+  it('a cut of a variable-rate phone clip lasts the cut, not the pictures read for it timed at the average rate', async () => {
+    const mp4 = await convert(corpus('video/vfr-rotated.mp4'), '--to', 'mp4', '--from', '0.5', '--until', '1.5');
+    // Its pictures come about every 0.095 s.
+    expect(Math.abs(Number(ffprobe(mp4).format.duration) - 1)).toBeLessThanOrEqual(0.1);
+  }, 120_000);
+
+  it('sound cuts: an MP4 whose sound has few sync samples, an MKV whose sound ends before the file, a 22 kHz six-channel WAV', async () => {
+    // The copy would start at the sound's first sync sample (its start): the cut is re-encoded instead.
+    const mp3 = await convert(corpus('video/video_with_failing_audio.mp4'), '--to', 'mp3', '--from', '0.5');
+    expect(Math.abs(playedSeconds(mp3) - 10.76)).toBeLessThanOrEqual(0.05);
+    // The sound ends at 1.01 s while the subtitles run to 1.24 s: the cut ends with the sound.
+    const short = await convert(corpus('video/sample_with_pgs_subtitles.mkv'), '--to', 'mp3', '--from', '0.5');
+    expect(Math.abs(playedSeconds(short) - 0.51)).toBeLessThanOrEqual(0.05);
+    // At 22.05 kHz LAME's frames last 0.07 s longer than the second it plays.
+    const wav = await convert(corpus('audio/sixchan.wav'), '--to', 'mp3', '--from', '0.5', '--until', '1.5');
+    expect(Math.abs(playedSeconds(wav) - 1)).toBeLessThanOrEqual(0.03);
+  }, 120_000);
+});
