@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runBuiltCli } from '../helpers/cli';
-import { corpus, ffprobe, removeDir, rotationOf, tempDir, videoOf } from '../helpers/media';
+import { audiosOf, corpus, ffprobe, makeMedia, removeDir, rotationOf, tempDir, videoOf } from '../helpers/media';
 
 /** How long a file plays when decoded to the end (not what its headers say). */
 function playedSeconds(file: string): number {
@@ -61,5 +61,21 @@ describe('convertr converts odd real files: a phone clip to MKV, an old AVI to a
     // At 22.05 kHz LAME's frames last 0.07 s longer than the second it plays.
     const wav = await convert(corpus('audio/sixchan.wav'), '--to', 'mp3', '--from', '0.5', '--until', '1.5');
     expect(Math.abs(playedSeconds(wav) - 1)).toBeLessThanOrEqual(0.03);
+  }, 120_000);
+  it('a clip whose sound starts 2 s after its pictures: its sound files start with the sound; a cut before the sound holds none', async () => {
+    mkdirSync(path.join(dir, 'made'));
+    const clip = path.join(dir, 'made', 'late-sound.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=4', '-itsoffset', '2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
+    for (const target of ['m4a', 'opus', 'mp3']) {
+      const sound = await convert(clip, '--to', target);
+      expect(Math.abs(Number(ffprobe(sound).format.duration) - 2), target).toBeLessThanOrEqual(0.1);
+    }
+    const cut = await convert(clip, '--to', 'mp3', '--from', '0.5');
+    expect(Math.abs(playedSeconds(cut) - 2)).toBeLessThanOrEqual(0.05);
+    const silent = await convert(clip, '--to', 'mp4', '--from', '0.5', '--until', '1.5');
+    expect(audiosOf(ffprobe(silent))).toHaveLength(0);
+    expect(Math.abs(Number(videoOf(ffprobe(silent))!.duration) - 1)).toBeLessThanOrEqual(1 / 30 + 0.001);
+    const none = await cli('convert', clip, '--to', 'mp3', '--until', '1.5', '--out', path.join(dir, 'late-none'), '--json');
+    expect(jsonLines(none.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/sound starts at 00:00:01.9\d+, so a cut until 00:00:01.5 would hold no sound/) } });
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptSpan, needsStreamStarts, spanNote, spannedInput, trimWithinSpan } from '../../main/core/engine/plan/keptSpan';
+import { keptSpan, lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound } from '../../main/core/engine/plan/keptSpan';
 import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
 import { planGifConversions } from '../../main/core/engine/plan/planGif';
 import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
@@ -53,6 +53,18 @@ describe('the span of the streams an output keeps', () => {
     expect(trimWithinSpan({ from: 1, length: 4 }, mkv, 'sound')).toEqual({ from: 1, length: 3 });
     expect(trimWithinSpan({ from: 2.5, length: 1 }, mkv, 'sound')).toEqual({ from: 2.5, length: 1 });
     expect(() => trimWithinSpan({ from: 4.5, length: 0.5 }, mkv, 'sound')).toThrow(/sound ends at 00:00:04, so a cut from 00:00:04.5 would hold no sound/);
+  });
+
+  it('sound that joins a video 2 s in: a sound output starts with it, a cut before it is refused, a video cut before it has no sound track', () => {
+    const late = probe({ durationSeconds: 4, video: [video({ durationSeconds: 4, startSeconds: 0 })], audio: [audio({ durationSeconds: 2, startSeconds: 2 })] });
+    expect(lateSound(late)).toEqual({ from: 2, length: 2 });
+    expect(lateSound(probe({ audio: [audio({ startSeconds: 0.02 })] }))).toBeUndefined();
+    expect(lateSound(probe())).toBeUndefined();
+    expect(trimWithinSpan({ from: 0.5, length: 3.5 }, late, 'sound')).toEqual({ from: 2, length: 2 });
+    expect(() => trimWithinSpan({ from: 0.5, length: 1 }, late, 'sound')).toThrow(/sound starts at 00:00:02, so a cut until 00:00:01.5 would hold no sound/);
+    expect(withoutSilentSound(probedInput(late), { from: 0.5, length: 1 }).probe.audio).toEqual([]);
+    expect(withoutSilentSound(probedInput(late), { from: 1.5, length: 1 }).probe.audio).toHaveLength(1);
+    expect(withoutSilentSound(probedInput(probe()), { from: 0.5, length: 1 }).probe.audio).toHaveLength(1);
   });
 
   it('ffprobe\'s report gives each Matroska stream its DURATION tag and its start from the file\'s start', () => {

@@ -66,12 +66,18 @@ export function spanNote(probe: MediaProbe, kept: Kept): string[] {
 
 /**
  * A cut held to the kept streams: one that starts where the pictures (or, for a sound, the sound) have ended is
- * refused; one that runs past the kept streams' end stops there.
+ * refused; one that runs past the kept streams' end stops there; a sound's cut starts no earlier than the sound.
  */
 export function trimWithinSpan(trim: Trim, probe: MediaProbe, kept: Kept): Trim {
   const end = keptEnd(probe, kept);
   if (kept === 'sound') {
     if (end !== undefined && trim.from >= end) throw new AppError('OPTION_UNSUPPORTED', `This file's sound ends at ${formatMoment(end)}, so a cut from ${formatMoment(trim.from)} would hold no sound.`);
+    const start = probe.audio[0]?.startSeconds ?? 0;
+    if (start > trim.from) {
+      const until = trim.from + trim.length;
+      if (until <= start) throw new AppError('OPTION_UNSUPPORTED', `This file's sound starts at ${formatMoment(start)}, so a cut until ${formatMoment(until)} would hold no sound.`);
+      return { from: start, length: Math.min(until, end ?? until) - start };
+    }
   } else {
     const pictures = keptEnd(probe, 'pictures');
     if (pictures !== undefined && trim.from >= pictures) {
@@ -80,4 +86,22 @@ export function trimWithinSpan(trim: Trim, probe: MediaProbe, kept: Kept): Trim 
     }
   }
   return end === undefined ? trim : { from: trim.from, length: Math.min(trim.length, end - trim.from) };
+}
+
+/**
+ * The part of the file a sound output keeps when no cut was asked: from where its sound starts, when that is later
+ * than the file's start by more than a length check forgives (sound that joins a video 2 s in); undefined otherwise.
+ */
+export function lateSound(probe: MediaProbe): Trim | undefined {
+  const start = probe.audio[0]?.startSeconds;
+  const file = probe.durationSeconds;
+  if (start === undefined || file === undefined || start <= durationTolerance(file)) return undefined;
+  return trimWithinSpan({ from: 0, length: file }, probe, 'sound');
+}
+
+/** A video's input for a cut without the sound tracks that hold nothing of it (sound that starts after the cut ends, or ends before it starts). */
+export function withoutSilentSound<T extends ProbedInput>(input: T, trim: Trim): T {
+  const heard = input.probe.audio.filter((s) => s.startSeconds === undefined || s.durationSeconds === undefined
+    || (s.startSeconds < trim.from + trim.length && s.startSeconds + s.durationSeconds > trim.from));
+  return heard.length === input.probe.audio.length ? input : { ...input, probe: { ...input.probe, audio: heard } };
 }

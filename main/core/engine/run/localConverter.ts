@@ -22,7 +22,7 @@ import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
-import { needsStreamStarts, spanNote, spannedInput, trimWithinSpan, type Kept } from '../plan/keptSpan.js';
+import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
@@ -200,19 +200,23 @@ export class LocalConverter {
     const animatedWebp = isAnimatedWebp(request.target, options);
     // Planned and checked against the streams the output keeps: an MKV's pictures may stop while its sound goes on.
     const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : isVideoOutput(request.target) ? 'movie' : undefined;
+    const timed: Kept | undefined = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
     const read = inProcessProbe(input, request.target);
-    const probe = read && !(kept && needsStreamStarts(read, kept)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const probe = read && !(timed && needsStreamStarts(read, timed)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
     if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
     const asked = trimOf(options, probe.durationSeconds);
-    const cutKept = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
-    const trim = asked && cutKept ? trimWithinSpan(asked, probe, cutKept) : asked;
+    const late = !asked && timed === 'sound' ? lateSound(probe) : undefined;
+    const trim = asked && timed ? trimWithinSpan(asked, probe, timed) : asked ?? late;
     const spanned = kept ? spannedInput(probed, kept) : probed;
-    const planned = trim ? trimmedInput(spanned, trim) : spanned;
+    const heard = trim && kept === 'movie' ? withoutSilentSound(spanned, trim) : spanned;
+    const planned = trim ? trimmedInput(heard, trim) : heard;
     const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
+    if (heard.probe.audio.length < spanned.probe.audio.length) holdsNotes.push(heard.probe.audio.length === 0 ? 'The cut holds none of the sound, so the video has none.' : 'A sound track that holds nothing of the cut was left out.');
+    if (late) holdsNotes.push(`The sound starts ${formatMoment(late.from)} into the file, so the output starts with it.`);
     const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
     // A cut's start is looked up among the key frames only when a copy could keep it.
     const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
