@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cutShortMovie } from '../../main/core/engine/check/cutShortMovie';
 import { jsonLines, runBuiltCli } from '../helpers/cli';
 import { audiosOf, corpus, ffprobe, makeMedia, removeDir, rotationOf, tempDir, videoOf } from '../helpers/media';
 
@@ -77,5 +78,19 @@ describe('convertr converts odd real files: a phone clip to MKV, an old AVI to a
     expect(Math.abs(Number(videoOf(ffprobe(silent))!.duration) - 1)).toBeLessThanOrEqual(1 / 30 + 0.001);
     const none = await cli('convert', clip, '--to', 'mp3', '--until', '1.5', '--out', path.join(dir, 'late-none'), '--json');
     expect(jsonLines(none.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/sound starts at 00:00:01.9\d+, so a cut until 00:00:01.5 would hold no sound/) } });
+  }, 120_000);
+  it('an MP4 cut off at 60 % (its movie header at the front) is refused as cut short, not as our output failing its check', async () => {
+    mkdirSync(path.join(dir, 'cut'));
+    const whole = path.join(dir, 'cut', 'whole.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=3', '-f', 'lavfi', '-i', 'sine=duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart', whole]);
+    const bytes = readFileSync(whole);
+    const cut = path.join(dir, 'cut', 'cut.mp4');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    expect((await cutShortMovie(whole))).toBeUndefined();
+    expect((await cutShortMovie(cut))).toEqual({ presentBytes: Math.floor(bytes.length * 0.6), declaredBytes: bytes.length });
+    for (const target of ['mp4', 'mp3', 'gif']) {
+      const run = await cli('convert', cut, '--to', target, '--out', path.join(dir, 'cut', target), '--json');
+      expect(jsonLines(run.stdout)[0], target).toMatchObject({ status: 'failed', error: { code: 'INPUT_CORRUPT', message: expect.stringMatching(/This file is cut short: only (59|60) % of its data is there/) } });
+    }
   }, 120_000);
 });

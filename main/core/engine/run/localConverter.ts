@@ -24,6 +24,7 @@ import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
+import { cutShortMovie } from '../check/cutShortMovie.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
@@ -165,7 +166,7 @@ export class LocalConverter {
       onProgress?.(1);
       return result;
     } catch (error) {
-      return await abandonOutput(temporary, signal, error, place.directory);
+      return await abandonOutput(temporary, signal, await inputToBlame(identified, error), place.directory);
     } finally {
       await scratch.remove();
     }
@@ -345,6 +346,18 @@ export class LocalConverter {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
   }
+}
+
+/**
+ * An output that failed its check because its MP4/MOV input ends partway through its own media (the movie header
+ * at the front, the data cut off) is the input's fault, and said so; any other error is left as it is.
+ */
+async function inputToBlame(input: IdentifiedInput, error: unknown): Promise<unknown> {
+  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED' || input.demuxer !== 'mov') return error;
+  const cut = await cutShortMovie(input.path, input.skipBytes).catch(() => undefined);
+  if (!cut) return error;
+  const share = Math.max(1, Math.floor((cut.presentBytes / cut.declaredBytes) * 100));
+  return new AppError('INPUT_CORRUPT', `This file is cut short: only ${share} % of its data is there (a recording or a copy that was interrupted), so it cannot be converted whole. Copy it again from where it came from.`);
 }
 
 /** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */
