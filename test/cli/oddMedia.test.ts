@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cutShortMovie } from '../../main/core/engine/check/cutShortMovie';
 import { jsonLines, runBuiltCli } from '../helpers/cli';
@@ -92,5 +93,17 @@ describe('convertr converts odd real files: a phone clip to MKV, an old AVI to a
       const run = await cli('convert', cut, '--to', target, '--out', path.join(dir, 'cut', target), '--json');
       expect(jsonLines(run.stdout)[0], target).toMatchObject({ status: 'failed', error: { code: 'INPUT_CORRUPT', message: expect.stringMatching(/This file is cut short: only (59|60) % of its data is there/) } });
     }
+  }, 120_000);
+  it('--at 00:00:01 of a one-second phone clip is its last picture, which is on screen then; past the pictures it is still refused', async () => {
+    const clip = corpus('video/sideways movie.mov');
+    const run = await cli('convert', clip, '--to', 'png', '--at', '1', '--out', path.join(dir, 'at-end'));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/The last picture, which is on screen at 00:00:01/);
+    const last = path.join(dir, 'at-end', 'ffmpeg-last.png');
+    makeMedia(['-sseof', '-0.2', '-i', clip, '-update', '1', last]);
+    const mean = async (file: string) => (await sharp(file).greyscale().stats()).channels[0]!.mean;
+    expect(Math.abs(await mean(path.join(dir, 'at-end', 'sideways movie.png')) - await mean(last))).toBeLessThan(1);
+    const past = await cli('convert', corpus('video/sample_with_pgs_subtitles.mkv'), '--to', 'jpg', '--at', '1', '--out', path.join(dir, 'at-past'), '--json');
+    expect(jsonLines(past.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED' } });
   }, 120_000);
 });

@@ -284,6 +284,16 @@ export class LocalConverter {
     await this.runPlan(plan, probed, temporary, scratchDir, signal);
     // ffmpeg ends without a picture when the moment or window lies past the video track's last one (the file's
     // sound or subtitles going on longer).
+    if (!pictureWritten(temporary) && options.at !== undefined) {
+      // A moment past the last picture's start, within its time on screen (00:00:01 of a one-second clip), shows that picture.
+      const earlier = options.at - 1.5 / (probed.probe.video[0]?.frameRate || 30);
+      if (earlier >= 0) {
+        const last = planFrameGrab(probed, target, { ...options, at: earlier });
+        await rm(temporary, { force: true });
+        await this.runPlan(last, probed, temporary, scratchDir, signal);
+        plan = { ...last, notes: [`The last picture, which is on screen at ${formatMoment(options.at)}.`] };
+      }
+    }
     if (!pictureWritten(temporary)) {
       if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `This video has no picture at ${formatMoment(options.at)}: its pictures end earlier in the file.`);
       plan = planFrameGrab(probed, target, options, true);
