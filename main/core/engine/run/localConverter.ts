@@ -257,7 +257,7 @@ export class LocalConverter {
     }
     if (animatedWebp) {
       // A clip shorter than two of the animation's frames becomes one picture, which libwebp writes as a still WEBP.
-      const outputFacts = oneFrameClip(plan) ? await this.checkedOnePicture(temporary, plan, 'webp', holdsNotes) : await checkedAnimatedWebp(temporary, plan);
+      const outputFacts = oneFrameClip(plan) ? await this.checkedAnimation(temporary, plan, 'webp', holdsNotes) : await checkedAnimatedWebp(temporary, plan);
       return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts };
     }
     let output = await this.readOutput(plan, temporary, signal);
@@ -274,7 +274,7 @@ export class LocalConverter {
       problems = checkMediaOutput(output, plan.expectation);
     }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    if (request.target === 'gif') await this.checkedOnePicture(temporary, plan, 'gif', holdsNotes);
+    if (request.target === 'gif') await this.checkedAnimation(temporary, plan, 'gif', holdsNotes);
     return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
 
@@ -313,7 +313,7 @@ export class LocalConverter {
    * A GIF or WEBP read back as a picture and held to its plan: it moves, or, when the clip is shorter than two of its
    * frames, it is one picture, said in `notes`.
    */
-  private async checkedOnePicture(temporary: string, plan: FfmpegPlan, format: 'gif' | 'webp', notes: string[]): Promise<MediaFacts> {
+  private async checkedAnimation(temporary: string, plan: FfmpegPlan, format: 'gif' | 'webp', notes: string[]): Promise<MediaFacts> {
     const info = await this.ports.images.inspect(temporary);
     const name = format.toUpperCase();
     const problems = checkAnimation(info, { format, width: plan.expectation.video!.width, height: plan.expectation.video!.height, oneFrame: oneFrameClip(plan) });
