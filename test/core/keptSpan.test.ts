@@ -17,6 +17,9 @@ describe('the span of the streams an output keeps', () => {
   it('a GIF keeps the pictures, a video the pictures, sound and text subtitles; a file whose streams all run to its end keeps its own length', () => {
     expect(keptSpan(mkv, 'pictures')).toBe(2);
     expect(keptSpan(mkv, 'movie')).toBe(4);
+    // An MKV keeps the image subtitles too, which may run to the file's end.
+    expect(keptSpan(mkv, 'movie and subtitles')).toBeUndefined();
+    expect(keptSpan({ ...mkv, subtitles: [] }, 'movie and subtitles')).toBe(4);
     // A text subtitle is kept in the video, and may run to the file's end.
     expect(keptSpan({ ...mkv, subtitles: [subtitle()] }, 'movie')).toBeUndefined();
     expect(keptSpan({ ...mkv, subtitles: [subtitle()] }, 'pictures')).toBe(2);

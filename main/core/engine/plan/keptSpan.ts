@@ -4,19 +4,23 @@ import { durationTolerance, type ProbedInput } from './ffmpegPlan.js';
 import { formatMoment } from './moments.js';
 import type { Trim } from './trim.js';
 
-/** What an output keeps of a file: its pictures alone (a GIF, an animated WEBP), its pictures, sound and text subtitles (a video), or its first sound (a sound). */
-export type Kept = 'pictures' | 'movie' | 'sound';
+/**
+ * What an output keeps of a file: its pictures alone (a GIF, an animated WEBP), its pictures, sound and text
+ * subtitles (a video), those and its image subtitles too (an MKV), or its first sound (a sound).
+ */
+export type Kept = 'pictures' | 'movie' | 'movie and subtitles' | 'sound';
 
 interface Timed {
   durationSeconds?: number | undefined;
   startSeconds?: number;
 }
 
-/** The streams an output keeps; a kept text subtitle says nothing of its times, so it counts as one whose end is unknown. */
+/** The streams an output keeps; a kept subtitle says nothing of its times, so it counts as one whose end is unknown. */
 function keptStreams(probe: MediaProbe, kept: Kept): Timed[] {
   if (kept === 'pictures') return probe.video.slice(0, 1);
   if (kept === 'sound') return probe.audio.slice(0, 1);
-  return [...probe.video, ...probe.audio, ...probe.subtitles.filter((s) => TEXT_SUBTITLE_CODECS.has(s.codec)).map(() => ({}))];
+  const subtitles = kept === 'movie' ? probe.subtitles.filter((s) => TEXT_SUBTITLE_CODECS.has(s.codec)) : probe.subtitles;
+  return [...probe.video, ...probe.audio, ...subtitles.map(() => ({}))];
 }
 
 /**

@@ -200,7 +200,7 @@ export class LocalConverter {
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
     const animatedWebp = isAnimatedWebp(request.target, options);
     // Planned and checked against the streams the output keeps: an MKV's pictures may stop while its sound goes on.
-    const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : isVideoOutput(request.target) ? 'movie' : undefined;
+    const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : request.target === 'mkv' ? 'movie and subtitles' : isVideoOutput(request.target) ? 'movie' : undefined;
     const timed: Kept | undefined = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
     const read = inProcessProbe(input, request.target);
     const probe = read && !(timed && needsStreamStarts(read, timed)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
@@ -213,7 +213,7 @@ export class LocalConverter {
     const late = !asked && timed === 'sound' ? lateSound(probe) : undefined;
     const trim = asked && timed ? trimWithinSpan(asked, probe, timed) : asked ?? late;
     const spanned = kept ? spannedInput(probed, kept) : probed;
-    const heard = trim && kept === 'movie' ? withoutSilentSound(spanned, trim) : spanned;
+    const heard = trim && isVideoOutput(request.target) ? withoutSilentSound(spanned, trim) : spanned;
     const planned = trim ? trimmedInput(heard, trim) : heard;
     const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
     if (heard.probe.audio.length < spanned.probe.audio.length) holdsNotes.push(heard.probe.audio.length === 0 ? 'The cut holds none of the sound, so the video has none.' : 'A sound track that holds nothing of the cut was left out.');
