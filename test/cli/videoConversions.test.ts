@@ -62,9 +62,54 @@ describe('convertr turns a video into a GIF, a still and a trimmed clip', () => 
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=0.034', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', single]);
     const run = await cli('convert', single, '--to', 'gif', '--out', path.join(dir, 'gif-single'));
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/single picture, so the GIF is one picture and does not move/);
+    expect(run.stdout).toMatch(/pictures last 00:00:00.0\d+, less than two of the GIF.s frames, so the GIF is one picture and does not move/);
     expect(framesOf(path.join(dir, 'gif-single', 'single.gif'))).toBe(1);
   }, 120_000);
+
+  it('a video whose pictures end before its sound is made and checked by its pictures: the corpus MKV, and MKV/MP4 clips of 2 s of pictures and 4 s of sound', async () => {
+    // The corpus MKV's pictures end at 0.05 s while its sound and image subtitles run to 1.24 s: one GIF frame's worth.
+    const mkv = corpus('video/sample_with_pgs_subtitles.mkv');
+    for (const target of ['gif', 'webp'] as const) {
+      const run = await cli('convert', mkv, '--to', target, ...(target === 'webp' ? ['--from', '0'] : []), '--out', path.join(dir, 'short-pictures-corpus', target));
+      expect(run.code, `${target}: ${run.stdout}${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/pictures end at 00:00:00.05 while the file goes on to 00:00:01.24/);
+      expect(run.stdout).toMatch(/so the (GIF|WEBP) is one picture and does not move/);
+      const out = path.join(dir, 'short-pictures-corpus', target, `sample_with_pgs_subtitles.${target}`);
+      expect((await sharp(out).metadata()).pages ?? 1).toBe(1);
+    }
+    const late = await cli('convert', mkv, '--to', 'mp4', '--from', '0.5', '--out', path.join(dir, 'short-pictures-corpus', 'late'), '--json');
+    expect(jsonLines(late.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/pictures end at 00:00:00.05, so a cut from 00:00:00.5 would hold no picture/) } });
+
+    for (const container of ['mkv', 'mp4']) {
+      const clip2 = path.join(dir, `pictures-2s.${container}`);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30:duration=2', '-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip2]);
+      const gifRun = await cli('convert', clip2, '--to', 'gif', '--out', path.join(dir, `pictures-2s-${container}`), '--json');
+      expect(gifRun.code, `${container}: ${gifRun.stdout}${gifRun.stderr}`).toBe(0);
+      const gif = String(jsonLines(gifRun.stdout)[0]!['output']);
+      // 2 s of pictures at 15 fps: a GIF that moves for 2 s, not 4.
+      expect(framesOf(gif)).toBeGreaterThanOrEqual(29);
+      expect(framesOf(gif)).toBeLessThanOrEqual(31);
+      expect(Math.abs(Number(ffprobe(gif).format.duration) - 2)).toBeLessThanOrEqual(1 / 15);
+
+      const webpRun = await cli('convert', clip2, '--to', 'webp', '--from', '0', '--out', path.join(dir, `pictures-2s-${container}`), '--json');
+      expect(webpRun.code, `${container}: ${webpRun.stdout}${webpRun.stderr}`).toBe(0);
+      const webp = await sharp(String(jsonLines(webpRun.stdout)[0]!['output'])).metadata();
+      expect(webp.pages).toBeGreaterThanOrEqual(29);
+      expect(webp.pages).toBeLessThanOrEqual(31);
+
+      // A cut that runs past the pictures' end: a GIF of the 1 s of pictures it holds; a video with all of it, sound to 3.9 s.
+      const gifCut = await cli('convert', clip2, '--to', 'gif', '--from', '1', '--until', '3', '--out', path.join(dir, `pictures-2s-${container}-cut`), '--json');
+      expect(gifCut.code, `${container}: ${gifCut.stdout}${gifCut.stderr}`).toBe(0);
+      expect(Math.abs(Number(ffprobe(String(jsonLines(gifCut.stdout)[0]!['output'])).format.duration) - 1)).toBeLessThanOrEqual(1 / 15);
+      const mp4Cut = await cli('convert', clip2, '--to', 'mp4', '--from', '1', '--until', '3.9', '--out', path.join(dir, `pictures-2s-${container}-cut`), '--json');
+      expect(mp4Cut.code, `${container}: ${mp4Cut.stdout}${mp4Cut.stderr}`).toBe(0);
+      const cutVideo = ffprobe(String(jsonLines(mp4Cut.stdout)[0]!['output']));
+      expect(Math.abs(Number(videoOf(cutVideo)!.duration) - 1)).toBeLessThanOrEqual(1 / 30 + 0.001);
+      expect(Math.abs(Number(cutVideo.format.duration) - 2.9)).toBeLessThanOrEqual(0.06);
+      const past = await cli('convert', clip2, '--to', 'gif', '--from', '2.5', '--out', path.join(dir, `pictures-2s-${container}-past`), '--json');
+      expect(jsonLines(past.stdout)[0]).toMatchObject({ status: 'failed', error: { code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/pictures end at 00:00:02(\.\d+)?, so a cut from 00:00:02.5 would hold no picture/) } });
+    }
+  }, 240_000);
 
   it('--max-size on a GIF takes fewer frames and a smaller picture until it fits; a limit no GIF can meet is refused before work', async () => {
     const run = await cli('convert', clip, '--to', 'gif', '--max-size', '0.3MB', '--out', path.join(dir, 'gif-fit'), '--json');

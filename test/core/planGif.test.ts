@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnimatedGif } from '../../main/core/engine/check/checkImageOutput';
+import { checkAnimation } from '../../main/core/engine/check/checkImageOutput';
 import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
 import { gifRungs, planGifConversions } from '../../main/core/engine/plan/planGif';
 import type { ImageInfo } from '../../main/core/engine/ports';
@@ -41,15 +41,15 @@ describe('planGifConversions', () => {
   });
 });
 
-describe('checkAnimatedGif', () => {
+describe('checkAnimation', () => {
   const info = (over: Partial<ImageInfo>): ImageInfo => ({ format: 'gif', width: 480, height: 270, hasAlpha: false, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 60, ...over });
   it('passes a GIF that moves at the planned size, and fails one still frame or another size', () => {
-    expect(checkAnimatedGif(info({}), { width: 480, height: 270 })).toEqual([]);
-    expect(checkAnimatedGif(info({ pages: 1 }), { width: 480, height: 270 }).join()).toMatch(/1 frame, so it does not move/);
-    expect(checkAnimatedGif(info({ width: 1280 }), { width: 480, height: 270 }).join()).toMatch(/1280x270/);
+    expect(checkAnimation(info({}), { format: 'gif', width: 480, height: 270 })).toEqual([]);
+    expect(checkAnimation(info({ pages: 1 }), { format: 'gif', width: 480, height: 270 }).join()).toMatch(/1 frame, so it does not move/);
+    expect(checkAnimation(info({ width: 1280 }), { format: 'gif', width: 480, height: 270 }).join()).toMatch(/1280x270/);
   });
   it('passes one frame only when the clip is shorter than two of the GIF\'s frames', () => {
-    expect(checkAnimatedGif(info({ pages: 1 }), { width: 480, height: 270, oneFrame: true })).toEqual([]);
-    expect(checkAnimatedGif(info({ pages: 0 }), { width: 480, height: 270, oneFrame: true }).join()).toMatch(/0 frames/);
+    expect(checkAnimation(info({ pages: 1 }), { format: 'gif', width: 480, height: 270, oneFrame: true })).toEqual([]);
+    expect(checkAnimation(info({ pages: 0 }), { format: 'gif', width: 480, height: 270, oneFrame: true }).join()).toMatch(/0 frames/);
   });
 });

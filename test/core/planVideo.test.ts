@@ -14,6 +14,16 @@ describe('planVideoConversion', () => {
     expect(plan.expectation.video).toMatchObject({ codec: 'h264', rotation: 90, width: 1920, height: 1080 });
   });
 
+  it('turns a rotated picture upright in its pixels for MKV, which carries no rotation, instead of copying it sideways', () => {
+    for (const codec of ['h264', 'hevc'] as const) {
+      const plan = planVideoConversion(probedInput(probe({ video: [video({ codec, profile: 'Main', rotation: 90 })] })), 'mkv');
+      expect(plan.strategy, codec).toBe('encode');
+      expect(plan.expectation.video, codec).toMatchObject({ width: 1080, height: 1920, rotation: 0 });
+      expect(plan.notes.join(' '), codec).toMatch(/MKV cannot hold the video's rotation, so the picture was turned upright/);
+    }
+    expect(planVideoConversion(probedInput(probe()), 'mkv').strategy).toBe('remux');
+  });
+
   it('re-encodes HEVC to H.264 yuv420p and expects the displayed, rotated size with rotation 0', () => {
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'hevc', profile: 'Main', rotation: 90 })] })), 'mp4');
     expect(plan.strategy).toBe('encode');

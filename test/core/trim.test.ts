@@ -32,6 +32,13 @@ describe('trim', () => {
     const encode = withTrim(planVideoConversion(trimmedInput(input, later), 'mp4', { forceReencode: true }), later, 30);
     expect(encode.strategy).toBe('encode');
     expect(encode.inputOptions).toEqual(['-ss', '2.5', '-t', '1.5']);
+    // A variable-rate clip's pictures, timed at its average rate, may run past the cut: the encode ends there too.
+    expect(encode.outputOptions.slice(-2)).toEqual(['-t', '1.5']);
+    expect(remux.outputOptions).not.toContain('-t');
+    // An encoder's delay and padding are counted in samples: at 22.05 kHz they last twice as long as at 44.1 kHz.
+    const sound = (rate: number) => withTrim(planVideoConversion(trimmedInput(input, later), 'mp4', { forceReencode: true }), later, undefined, rate).expectation.durationToleranceSeconds;
+    expect(sound(44_100)).toBeCloseTo(0.051, 3);
+    expect(sound(22_050)).toBeCloseTo(2048 / 22_050 + 0.001, 3);
     expect(encode.durationSeconds).toBe(1.5);
   });
 

@@ -9,6 +9,7 @@ import { probeMovieForAudio, probeMovieWithPictures } from '../../main/core/engi
 import type { MediaProbe } from '../../main/core/engine/identify/media';
 import { readMp3Frames } from '../../main/core/engine/plan/mp3Output';
 import { parseFfprobeJson } from '../../main/core/engine/identify/probeParse';
+import { withoutStreamStarts } from '../helpers/probes';
 import { JpegStructureError, readJpegOutput } from '../../native/image/jpegOutput';
 import { readPlainPng } from '../../native/image/plainPng';
 
@@ -53,7 +54,7 @@ async function ffprobe(file: string, demuxer: string): Promise<{ facts: MediaPro
   const out = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-f', demuxer, `file:${file}`]);
   if (out.code !== 0) return { refused: out.stderr.trim().split('\n')[0] ?? `exit ${out.code}` };
   try {
-    return { facts: parseFfprobeJson(JSON.parse(out.stdout)) };
+    return { facts: withoutStreamStarts(parseFfprobeJson(JSON.parse(out.stdout))) };
   } catch (error) {
     return { refused: (error as Error).message };
   }

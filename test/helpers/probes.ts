@@ -20,3 +20,9 @@ export function probe(overrides: Partial<MediaProbe> = {}): MediaProbe {
 export function probedInput(p: MediaProbe, overrides: Partial<ProbedInput> = {}): ProbedInput {
   return { path: '/in/clip.mp4', format: 'mp4', demuxer: 'mov', probe: p, ...overrides };
 }
+
+/** A probe without its streams' start times: the MP4 reader in this process leaves them out (the engine asks ffprobe where they matter). */
+export function withoutStreamStarts(p: MediaProbe): MediaProbe {
+  const strip = <T extends { startSeconds?: number }>({ startSeconds: _start, ...rest }: T): T => rest as T;
+  return { ...p, video: p.video.map(strip), coverArt: p.coverArt.map(strip), audio: p.audio.map(strip) };
+}

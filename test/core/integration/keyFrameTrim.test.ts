@@ -54,7 +54,7 @@ describe('a cut that starts on a key frame is a remux; between key frames, an ex
     ]);
     const result = await engine().converter.convert({ inputPath: bframes, target: 'mkv', outputDir: path.join(dir, 'bframes'), options: { ...DEFAULT_OPTIONS, from: 4, until: 8 } });
     expect(result.strategy).toBe('encode');
-    expect(result.notes).toContain('A copy could not end exactly at the cut, so the video was re-encoded.');
+    expect(result.notes).toContain('A copy could not keep exactly the cut, so the video was re-encoded.');
     const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', result.outputPath], { encoding: 'utf8' }).trim();
     expect(Number(frames)).toBe(120);
   }, 180_000);

@@ -29,12 +29,13 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   return problems;
 }
 
-/** A GIF made from a video: it must animate (more than one frame) at the planned picture size. */
-export function checkAnimatedGif(info: ImageInfo, expected: { width: number; height: number; oneFrame?: boolean }): string[] {
+/** A GIF or WEBP made from a video: it must animate (more than one frame; one when the clip is shorter than two) at the planned picture size. */
+export function checkAnimation(info: ImageInfo, expected: { format: 'gif' | 'webp'; width: number; height: number; oneFrame?: boolean }): string[] {
   const problems: string[] = [];
-  if (info.format !== 'gif') problems.push(`the output is ${info.format}, not gif`);
-  if (info.pages < 2 && !(expected.oneFrame === true && info.pages === 1)) problems.push(`the GIF has ${info.pages} frame${info.pages === 1 ? '' : 's'}, so it does not move`);
-  if (info.width !== expected.width || info.height !== expected.height) problems.push(`the GIF is ${info.width}x${info.height}, expected ${expected.width}x${expected.height}`);
+  const name = expected.format.toUpperCase();
+  if (info.format !== expected.format) problems.push(`the output is ${info.format}, not ${expected.format}`);
+  if (info.pages < 2 && !(expected.oneFrame === true && info.pages === 1)) problems.push(`the ${name} has ${info.pages} frame${info.pages === 1 ? '' : 's'}, so it does not move`);
+  if (info.width !== expected.width || info.height !== expected.height) problems.push(`the ${name} is ${info.width}x${info.height}, expected ${expected.width}x${expected.height}`);
   return problems;
 }
 

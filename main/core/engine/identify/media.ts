@@ -14,6 +14,8 @@ export interface VideoStreamInfo {
   bitDepth: number | undefined;
   frameRate: number | undefined;
   durationSeconds: number | undefined;
+  /** Seconds from the file's start to the stream's, when ffprobe says (MP4 reads in this process leave it out). */
+  startSeconds?: number;
 }
 
 export interface AudioStreamInfo {
@@ -26,6 +28,8 @@ export interface AudioStreamInfo {
   bitsPerSample: number | undefined;
   language: string | undefined;
   durationSeconds: number | undefined;
+  /** Seconds from the file's start to the stream's, when ffprobe says (MP4 reads in this process leave it out). */
+  startSeconds?: number;
 }
 
 export interface SubtitleStreamInfo {

@@ -23,6 +23,7 @@ const streamSchema = z.object({
   avg_frame_rate: z.string().optional(),
   r_frame_rate: z.string().optional(),
   duration: numberLike,
+  start_time: numberLike,
   disposition: z.object({ attached_pic: z.number().optional() }).passthrough().optional(),
   tags: z.record(z.string(), z.string()).optional(),
   side_data_list: z.array(sideDataSchema).optional(),
@@ -30,7 +31,7 @@ const streamSchema = z.object({
 
 export const ffprobeOutputSchema = z.object({
   streams: z.array(streamSchema).default([]),
-  format: z.object({ format_name: z.string().optional(), duration: numberLike }).passthrough().optional(),
+  format: z.object({ format_name: z.string().optional(), duration: numberLike, start_time: numberLike }).passthrough().optional(),
 });
 
 export type FfprobeOutput = z.infer<typeof ffprobeOutputSchema>;
@@ -40,6 +41,21 @@ function toNumber(value: number | string | undefined): number | undefined {
   if (value === undefined || value === 'N/A' || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(value);
   return Number.isFinite(n) ? n : undefined;
+}
+
+/** A stream's own length: ffprobe's `duration`, else the `DURATION` tag (or `DURATION-eng`) Matroska and WEBM writers put on each stream ("00:01:02.500000000"). */
+function streamDuration(stream: RawStream): number | undefined {
+  const own = toNumber(stream.duration);
+  if (own !== undefined) return own;
+  const key = Object.keys(stream.tags ?? {}).find((name) => /^DURATION(-\w+)?$/i.test(name));
+  const tag = /^(\d+):(\d{2}):(\d{2}(?:\.\d+)?)$/.exec(key ? stream.tags![key]! : '');
+  return tag ? Number(tag[1]) * 3600 + Number(tag[2]) * 60 + Number(tag[3]) : undefined;
+}
+
+/** When a stream starts, from the file's start, when ffprobe says. */
+function startOf(stream: RawStream, fileStart: number | undefined): { startSeconds?: number } {
+  const start = toNumber(stream.start_time);
+  return start === undefined ? {} : { startSeconds: Math.max(0, start - (fileStart ?? 0)) };
 }
 
 function parseRate(rate: string | undefined): number | undefined {
@@ -65,7 +81,7 @@ function bitDepthOf(pixelFormat: string | undefined, raw: number | undefined): n
   return match ? Number(match[1]) : 8;
 }
 
-function toVideo(stream: RawStream): VideoStreamInfo {
+function toVideo(stream: RawStream, fileStart: number | undefined): VideoStreamInfo {
   return {
     index: stream.index,
     codec: stream.codec_name ?? 'unknown',
@@ -78,11 +94,12 @@ function toVideo(stream: RawStream): VideoStreamInfo {
     colorRange: stream.color_range === 'tv' || stream.color_range === 'pc' ? stream.color_range : undefined,
     bitDepth: bitDepthOf(stream.pix_fmt, toNumber(stream.bits_per_raw_sample)),
     frameRate: parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate),
-    durationSeconds: toNumber(stream.duration),
+    durationSeconds: streamDuration(stream),
+    ...startOf(stream, fileStart),
   };
 }
 
-function toAudio(stream: RawStream): AudioStreamInfo {
+function toAudio(stream: RawStream, fileStart: number | undefined): AudioStreamInfo {
   return {
     index: stream.index,
     codec: stream.codec_name ?? 'unknown',
@@ -92,7 +109,8 @@ function toAudio(stream: RawStream): AudioStreamInfo {
     sampleFormat: stream.sample_fmt,
     bitsPerSample: toNumber(stream.bits_per_raw_sample) || toNumber(stream.bits_per_sample) || undefined,
     language: stream.tags?.['language'],
-    durationSeconds: toNumber(stream.duration),
+    durationSeconds: streamDuration(stream),
+    ...startOf(stream, fileStart),
   };
 }
 
@@ -112,12 +130,13 @@ export function parseFfprobeJson(json: unknown): MediaProbe {
     subtitles: [],
     otherStreamCount: 0,
   };
+  const fileStart = toNumber(parsed.format?.start_time);
   for (const stream of parsed.streams) {
     if (stream.codec_type === 'video') {
       const isCover = stream.disposition?.attached_pic === 1;
-      (isCover ? probe.coverArt : probe.video).push(toVideo(stream));
+      (isCover ? probe.coverArt : probe.video).push(toVideo(stream, fileStart));
     } else if (stream.codec_type === 'audio' && (stream.channels ?? 0) > 0) {
-      probe.audio.push(toAudio(stream));
+      probe.audio.push(toAudio(stream, fileStart));
     } else if (stream.codec_type === 'subtitle') {
       probe.subtitles.push(toSubtitle(stream));
     } else {
@@ -125,7 +144,7 @@ export function parseFfprobeJson(json: unknown): MediaProbe {
     }
   }
   if (probe.durationSeconds === undefined) {
-    const streamDurations = parsed.streams.map((s) => toNumber(s.duration)).filter((d): d is number => d !== undefined);
+    const streamDurations = parsed.streams.map(streamDuration).filter((d): d is number => d !== undefined);
     if (streamDurations.length > 0) probe.durationSeconds = Math.max(...streamDurations);
   }
   return probe;

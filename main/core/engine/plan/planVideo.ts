@@ -258,6 +258,13 @@ export function metadataOptions(conversion: Pick<ConversionOptions, 'stripMetada
   return conversion.stripMetadata ? ['-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact'] : ['-map_metadata', '0'];
 }
 
+/**
+ * How each muxer times frames by default (MP4, MOV and AVI at a constant rate, repeating a picture to fill a gap;
+ * Matroska as they come). The analysis pass writes nothing, so it is told: with other frames than the encode, x264's
+ * second pass fails ("2nd pass has more frames than 1st pass").
+ */
+const MUXER_FRAME_TIMING: Record<VideoOutput, 'cfr' | 'vfr'> = { mp4: 'cfr', mov: 'cfr', avi: 'cfr', mkv: 'vfr', webm: 'vfr' };
+
 /** Plans a video output: remux when the streams already qualify, else encode to the compatible profile. */
 export interface VideoPlanOptions {
   forceReencode?: boolean;
@@ -316,7 +323,9 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   // A chosen size, picture size or smaller quality needs new pictures; high and balanced keep a stream that already plays.
   const reencodeVideo = options.forceReencode || videoKbps !== undefined || resized !== undefined || conversion.quality === 'small';
   const reencodeAudio = options.forceReencode || audioSettings.kbps !== undefined || audioSettings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
-  const copyVideo = !reencodeVideo && profile.canCopyVideo(video);
+  // Only MP4 and MOV carry a display rotation (ffmpeg writes none into Matroska or AVI): elsewhere a turned picture is turned in its pixels.
+  const turnedInPixels = video.rotation !== 0 && target !== 'mp4' && target !== 'mov';
+  const copyVideo = !reencodeVideo && !turnedInPixels && profile.canCopyVideo(video);
   const speed = conversion.speed ?? 'balanced';
   const statsFile = videoKbps !== undefined && options.passLogFile !== undefined && profile.bitrateEncoder.canKeepStatsIn(options.passLogFile) ? options.passLogFile : undefined;
 
@@ -328,7 +337,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   } else {
     const encoder = (pass?: EncodePass) => videoKbps !== undefined ? profile.bitrateEncoder.args(videoKbps, speed, pass) : profile.videoEncoder(conversion.quality, speed);
     const picture = (pass?: EncodePass) => [...encoder(pass), ...profile.videoTag, '-vf', videoFilters(video, shown, resized).join(','), '-color_range', 'tv'];
-    if (statsFile !== undefined) firstPass = ['-map', `0:${video.index}`, ...picture({ pass: 1, statsFile }), '-an', '-sn', '-dn'];
+    if (statsFile !== undefined) firstPass = ['-map', `0:${video.index}`, ...picture({ pass: 1, statsFile }), '-fps_mode', MUXER_FRAME_TIMING[target], '-an', '-sn', '-dn'];
     out.push(...picture(statsFile === undefined ? undefined : { pass: 2, statsFile }));
     if (isHdr(video) || isRgbLike(video.pixelFormat)) {
       out.push('-color_primaries', 'bt709', '-color_trc', 'bt709', '-colorspace', 'bt709');
@@ -337,6 +346,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
       notes.push('Converted HDR to SDR so that every screen shows the right colours.');
     }
     if (resized) notes.push(`Made the picture ${resized.width}x${resized.height}.`);
+    if (turnedInPixels) notes.push(`${target.toUpperCase()} cannot hold the video's rotation, so the picture was turned upright and re-encoded.`);
     expectedVideo = {
       codec: profile.videoCodec, pixelFormat: 'yuv420p', limitedRange: true, evenDimensions: true,
       width: encodedSize.width, height: encodedSize.height, rotation: 0, sdr: true,

@@ -11,6 +11,11 @@ export interface Trim {
 
 /** How far a cut audio output may end from the asked length: about one AAC/MP3/Opus frame and the encoder's padding. */
 const AUDIO_FRAME_SECONDS = 0.05;
+/**
+ * The same in samples, which is what an encoder's delay and padding are counted in: at 22.05 kHz a LAME MP3's frames
+ * (which ffprobe counts) last 0.07 s longer than the sound it plays.
+ */
+const AUDIO_PADDING_SAMPLES = 2048;
 
 /** The trim `--from`/`--until` ask for, checked against the input's length; undefined when neither is given. */
 export function trimOf(conversion: Pick<ConversionOptions, 'from' | 'until'>, durationSeconds: number | undefined): Trim | undefined {
@@ -59,14 +64,18 @@ export function trimNeedsEncode(trim: Trim, hasVideo: boolean, keyFrames: readon
   return !keyFrames.some((t) => t >= window.from && t <= window.to);
 }
 
-/** The plan reading only the cut (input seeking, exact when decoding) and checked to last the cut's length within one frame. */
-export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undefined): FfmpegPlan {
+/** The plan reading only the cut (input seeking, exact when decoding; an encode also ends there) and checked to last the cut's length within one frame. */
+export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undefined, sampleRate?: number): FfmpegPlan {
   const round = (n: number) => String(Math.round(n * 1000) / 1000);
-  const frame = plan.expectation.frameSeconds ?? (frameRate && frameRate > 0 ? 1 / frameRate : AUDIO_FRAME_SECONDS);
+  const padding = sampleRate && sampleRate > 0 ? Math.max(AUDIO_FRAME_SECONDS, AUDIO_PADDING_SAMPLES / sampleRate) : AUDIO_FRAME_SECONDS;
+  const frame = plan.expectation.frameSeconds ?? (frameRate && frameRate > 0 ? 1 / frameRate : padding);
   return {
     ...plan,
     inputOptions: [...plan.inputOptions, ...(trim.from > 0 ? ['-ss', round(trim.from)] : []), '-t', round(trim.length)],
-    expectation: { ...plan.expectation, durationSeconds: trim.length, durationToleranceSeconds: Math.max(frame, AUDIO_FRAME_SECONDS) + 0.001, inputDurationSeconds: trim.length },
+    // An encoder times a variable-rate clip's pictures at its average rate, so the pictures read for the cut can last
+    // longer than it: the output is held to the cut's length too.
+    outputOptions: plan.strategy === 'encode' ? [...plan.outputOptions, '-t', round(trim.length)] : plan.outputOptions,
+    expectation: { ...plan.expectation, durationSeconds: trim.length, durationToleranceSeconds: Math.max(frame, plan.expectation.audio.count > 0 ? padding : AUDIO_FRAME_SECONDS) + 0.001, inputDurationSeconds: trim.length },
     notes: [...plan.notes, `Cut from ${formatMoment(trim.from)} to ${formatMoment(trim.from + trim.length)}${plan.strategy === 'remux' ? ', copied from a key frame without re-encoding' : ''}.`],
     durationSeconds: trim.length,
     ...(plan.firstPass ? { firstPass: plan.firstPass } : {}),

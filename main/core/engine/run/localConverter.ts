@@ -1,7 +1,7 @@
 import { AppError, throwIfAborted, toAppError } from '../../errors.js';
 import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput } from '../plan/ffmpegPlan.js';
 import { isAudioOutput, isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
-import { BLACK_STILL_LUMINANCE, checkAnimatedGif, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
+import { BLACK_STILL_LUMINANCE, checkAnimation, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
 import { checkMediaOutput } from '../check/checkMediaOutput.js';
 import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
@@ -23,7 +23,9 @@ import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { isReservedIndexTooSmall, withReservedIndex } from '../plan/reservedIndex.js';
+import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
+import { cutShortMovie } from '../check/cutShortMovie.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
@@ -165,7 +167,7 @@ export class LocalConverter {
       onProgress?.(1);
       return result;
     } catch (error) {
-      return await abandonOutput(temporary, signal, error, place.directory);
+      return await abandonOutput(temporary, signal, await inputToBlame(identified, error), place.directory);
     } finally {
       await scratch.remove();
     }
@@ -197,22 +199,33 @@ export class LocalConverter {
   }
 
   private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
-    const probe = inProcessProbe(input, request.target) ?? await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const animatedWebp = isAnimatedWebp(request.target, options);
+    // Planned and checked against the streams the output keeps: an MKV's pictures may stop while its sound goes on.
+    const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : request.target === 'mkv' ? 'movie and subtitles' : isVideoOutput(request.target) ? 'movie' : undefined;
+    const timed: Kept | undefined = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
+    const read = inProcessProbe(input, request.target);
+    const probe = read && !(timed && needsStreamStarts(read, timed)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
-    const animatedWebp = isAnimatedWebp(request.target, options);
     if (isFrameGrabTarget(request.target) && !animatedWebp) return await this.grabFrame(probed, request.target, options, temporary, scratchDir, signal);
     // A GIF has attempts, best first: under a size limit the next (fewer frames, a smaller picture) runs when one is too large.
-    const trim = trimOf(options, probe.durationSeconds);
-    const planned = trim ? trimmedInput(probed, trim) : probed;
+    const asked = trimOf(options, probe.durationSeconds);
+    const late = !asked && timed === 'sound' ? lateSound(probe) : undefined;
+    const trim = asked && timed ? trimWithinSpan(asked, probe, timed) : asked ?? late;
+    const spanned = kept ? spannedInput(probed, kept) : probed;
+    const heard = trim && isVideoOutput(request.target) ? withoutSilentSound(spanned, trim) : spanned;
+    const planned = trim ? trimmedInput(heard, trim) : heard;
+    const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
+    if (heard.probe.audio.length < spanned.probe.audio.length) holdsNotes.push(heard.probe.audio.length === 0 ? 'The cut holds none of the sound, so the video has none.' : 'A sound track that holds nothing of the cut was left out.');
+    if (late) holdsNotes.push(`The sound starts ${formatMoment(late.from)} into the file, so the output starts with it.`);
     const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
     // A cut's start is looked up among the key frames only when a copy could keep it.
     const keyFrames = trim && trim.from > 0 && cutsVideo && !request.forceReencode
       ? await this.ports.prober.keyFrameTimes?.({ path: refined.path, demuxer: refined.demuxer, skipBytes: refined.skipBytes }, keyFrameWindow(trim, probe.video[0]?.frameRate), signal)
       : undefined;
     const forceReencode = request.forceReencode || (trim !== undefined && trimNeedsEncode(trim, cutsVideo, keyFrames, probe.video[0]?.frameRate));
-    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined) : p;
+    const cut = (p: FfmpegPlan) => trim ? withTrim(p, trim, isVideoOutput(request.target) ? probe.video[0]?.frameRate : undefined, probe.audio[0]?.sampleRate) : p;
     const target = request.target;
     const encoders = options.videoCodec !== undefined && isVideoOutput(target) ? await this.ports.encoders?.encoders() : undefined;
     const planMedia = (reencode: boolean, conversion: ConversionOptions, bitrateScale?: number) => cut(isVideoOutput(target)
@@ -243,29 +256,27 @@ export class LocalConverter {
       // What ran holds the measured loudness; the size runner's answer holds the limit the output is checked against.
       plan = { ...ran!, sizeTarget: chosen.sizeTarget, notes: [...new Set([...chosen.notes, ...ran!.notes])] };
     }
-    if (animatedWebp) return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: await checkedAnimatedWebp(temporary, plan) };
+    if (animatedWebp) {
+      // A clip shorter than two of the animation's frames becomes one picture, which libwebp writes as a still WEBP.
+      const outputFacts = oneFrameClip(plan) ? await this.checkedAnimation(temporary, plan, 'webp', holdsNotes) : await checkedAnimatedWebp(temporary, plan);
+      return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts };
+    }
     let output = await this.readOutput(plan, temporary, signal);
     let problems = checkMediaOutput(output, plan.expectation);
-    if (problems.length > 0 && trim && cutsVideo && plan.strategy === 'remux') {
+    if (problems.length > 0 && trim && plan.strategy === 'remux') {
       // A copy ends on the packets before the cut's end in decoding order: with B-frames a few later pictures come
-      // along. Such a cut is made again by re-encoding, exact to the frame.
+      // along. A copied sound starts at the sync sample before the cut, which an MP4 may place at its very start.
+      // Such a cut is made again by re-encoding, exact to the frame.
       await rm(temporary, { force: true });
       const exact = planMedia(true, options);
-      plan = await this.runPlan({ ...exact, notes: [...exact.notes, 'A copy could not end exactly at the cut, so the video was re-encoded.'] }, probed, temporary, scratchDir, signal, onProgress);
+      const what = cutsVideo ? 'the video was' : 'the sound was';
+      plan = await this.runPlan({ ...exact, notes: [...exact.notes, `A copy could not keep exactly the cut, so ${what} re-encoded.`] }, probed, temporary, scratchDir, signal, onProgress);
       output = await this.readOutput(plan, temporary, signal);
       problems = checkMediaOutput(output, plan.expectation);
     }
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${problems.join('; ')}.`);
-    if (request.target === 'gif') {
-      // A clip shorter than two of the GIF's frames (a single picture) makes a GIF of one picture, said in a note.
-      const frameSeconds = plan.expectation.frameSeconds;
-      const oneFrame = frameSeconds !== undefined && plan.durationSeconds !== undefined && plan.durationSeconds < 2 * frameSeconds;
-      const info = await this.ports.images.inspect(temporary);
-      const animation = checkAnimatedGif(info, { ...plan.expectation.video!, oneFrame });
-      if (animation.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted GIF failed its check: ${animation.join('; ')}.`);
-      if (info.pages === 1) plan = { ...plan, notes: [...plan.notes, 'The video is a single picture, so the GIF is one picture and does not move.'] };
-    }
-    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: plan.notes, sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
+    if (request.target === 'gif') await this.checkedAnimation(temporary, plan, 'gif', holdsNotes);
+    return { format: refined.format, kind: refined.kind, strategy: plan.strategy, notes: [...plan.notes, ...holdsNotes], sizeTarget: plan.sizeTarget, inputFacts: factsOfProbe(probe), outputFacts: factsOfProbe(output) };
   }
 
   /** One still of a video through ffmpeg, checked as a picture: the planned size, and not black when the moment was ours to choose. */
@@ -274,6 +285,16 @@ export class LocalConverter {
     await this.runPlan(plan, probed, temporary, scratchDir, signal);
     // ffmpeg ends without a picture when the moment or window lies past the video track's last one (the file's
     // sound or subtitles going on longer).
+    if (!pictureWritten(temporary) && options.at !== undefined) {
+      // A moment past the last picture's start, within its time on screen (00:00:01 of a one-second clip), shows that picture.
+      const earlier = options.at - 1.5 / (probed.probe.video[0]?.frameRate || 30);
+      if (earlier >= 0) {
+        const last = planFrameGrab(probed, target, { ...options, at: earlier });
+        await rm(temporary, { force: true });
+        await this.runPlan(last, probed, temporary, scratchDir, signal);
+        plan = { ...last, notes: [`The last picture, which is on screen at ${formatMoment(options.at)}.`] };
+      }
+    }
     if (!pictureWritten(temporary)) {
       if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `This video has no picture at ${formatMoment(options.at)}: its pictures end earlier in the file.`);
       plan = planFrameGrab(probed, target, options, true);
@@ -287,6 +308,19 @@ export class LocalConverter {
     if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The picture taken from the video failed its check: ${problems.join('; ')}.`);
     const notes = luminance <= BLACK_STILL_LUMINANCE ? [...plan.notes, 'The picture at that moment is black.'] : plan.notes;
     return { format: probed.format, kind: probed.kind, strategy: plan.strategy, notes, sizeTarget: undefined, inputFacts: factsOfProbe(probed.probe), outputFacts: factsOfPicture(info.width, info.height) };
+  }
+
+  /**
+   * A GIF or WEBP read back as a picture and held to its plan: it moves, or, when the clip is shorter than two of its
+   * frames, it is one picture, said in `notes`.
+   */
+  private async checkedAnimation(temporary: string, plan: FfmpegPlan, format: 'gif' | 'webp', notes: string[]): Promise<MediaFacts> {
+    const info = await this.ports.images.inspect(temporary);
+    const name = format.toUpperCase();
+    const problems = checkAnimation(info, { format, width: plan.expectation.video!.width, height: plan.expectation.video!.height, oneFrame: oneFrameClip(plan) });
+    if (problems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted ${name} failed its check: ${problems.join('; ')}.`);
+    if (info.pages === 1) notes.push(`The video's pictures last ${formatMoment(plan.durationSeconds ?? 0)}, less than two of the ${name}'s frames, so the ${name} is one picture and does not move.`);
+    return factsOfPicture(info.width, info.height);
   }
 
   /** `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding pass runs. */
@@ -334,6 +368,24 @@ export class LocalConverter {
       throw new AppError('OUTPUT_CHECK_FAILED', `The converted file cannot be read back: ${toAppError(error).message}`);
     });
   }
+}
+
+/**
+ * An output that failed its check because its MP4/MOV input ends partway through its own media (the movie header
+ * at the front, the data cut off) is the input's fault, and said so; any other error is left as it is.
+ */
+async function inputToBlame(input: IdentifiedInput, error: unknown): Promise<unknown> {
+  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED' || input.demuxer !== 'mov') return error;
+  const cut = await cutShortMovie(input.path, input.skipBytes).catch(() => undefined);
+  if (!cut) return error;
+  const share = Math.max(1, Math.floor((cut.presentBytes / cut.declaredBytes) * 100));
+  return new AppError('INPUT_CORRUPT', `This file is cut short: only ${share} % of its data is there (a recording or a copy that was interrupted), so it cannot be converted whole. Copy it again from where it came from.`);
+}
+
+/** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */
+function oneFrameClip(plan: FfmpegPlan): boolean {
+  const frameSeconds = plan.expectation.frameSeconds;
+  return frameSeconds !== undefined && plan.durationSeconds !== undefined && plan.durationSeconds < 2 * frameSeconds;
 }
 
 /** An animated WEBP read back in this process (ffprobe decodes none of its frames) and held to its plan. */
