@@ -25,6 +25,17 @@ describe('planGifConversions', () => {
     expect(turned!.expectation.video).toMatchObject({ width: 113, height: 200 });
   });
 
+  it('says why a GIF is smaller than its video: the 480 px cap or the size limit, and nothing when --resize asked for it', () => {
+    const phone = probedInput(probe({ durationSeconds: 60, video: [video({ width: 320, height: 568, frameRate: 30 })] }));
+    const [capped] = planGifConversions(phone, DEFAULT_OPTIONS);
+    expect(capped!.notes).toContain('The video is 320x568; a GIF is made at most 480 pixels on its longest side, as a larger one loads slowly and weighs several times more.');
+    const [resized] = planGifConversions(phone, { ...DEFAULT_OPTIONS, resize: 200 });
+    expect(resized!.notes.join(' ')).not.toMatch(/The video is/);
+    const steps = planGifConversions(phone, { ...DEFAULT_OPTIONS, maxSizeBytes: 500_000 });
+    const smallest = steps.at(-1)!;
+    expect(smallest.notes).toContain(`The video is 320x568; the pictures were made ${smallest.expectation.video!.width}x${smallest.expectation.video!.height} to fit the size limit.`);
+  });
+
   it('under a size limit steps down to fewer frames, then smaller pictures, never below 5 fps and 64 px', () => {
     const rungs = gifRungs(video({ frameRate: 30 }), { maxSizeBytes: 1_000_000 });
     expect(rungs[0]).toEqual({ width: 480, height: 270, fps: 15 });

@@ -106,7 +106,14 @@ function planAnimation(input: ProbedInput, video: VideoStreamInfo, rung: GifRung
   const picture = [...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`];
   const shown = displayedSize(video);
   const notes = [`Made ${kind.article} ${kind.name} of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
-  if (rung.width !== shown.width || rung.height !== shown.height) notes.push(`The video is ${shown.width}x${shown.height}; ${kind.article} ${kind.name} that large would be slow and heavy.`);
+  const smaller = rung.width !== shown.width || rung.height !== shown.height;
+  const longest = Math.max(rung.width, rung.height);
+  // A size asked for (--resize) needs no word; the cap and a size limit's steps do.
+  if (smaller && longest === kind.caps.maxEdge && (conversion.resize === undefined || conversion.resize > longest)) {
+    notes.push(`The video is ${shown.width}x${shown.height}; ${kind.article} ${kind.name} is made at most ${kind.caps.maxEdge} pixels on its longest side, as a larger one loads slowly and weighs several times more.`);
+  } else if (smaller && conversion.maxSizeBytes !== undefined && (conversion.resize === undefined || conversion.resize > longest)) {
+    notes.push(`The video is ${shown.width}x${shown.height}; the pictures were made ${rung.width}x${rung.height} to fit the size limit.`);
+  }
   return {
     inputOptions: input.demuxer === 'avi' ? ['-fflags', '+genpts'] : [],
     outputOptions: ['-map', `0:${video.index}`, '-an', '-sn', '-dn', ...kind.outputOptions(video, picture, conversion), '-loop', '0', '-map_metadata', '-1'],
