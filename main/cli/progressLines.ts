@@ -25,8 +25,10 @@ export function secondsLeft(job: Running, now: number): number | undefined {
 function eta(seconds: number | undefined): string {
   if (seconds === undefined) return 'starting';
   if (seconds < 1) return 'almost done';
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  return `${Math.floor(seconds / 60)} min ${String(Math.ceil(seconds % 60)).padStart(2, '0')} s left`;
+  // Whole seconds first, so that 119.5 s reads "2 min 00 s", never "1 min 60 s".
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole} s left`;
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s left`;
 }
 
 /** A file name cut in its middle to `width` characters, so that what follows it on the line stays whole. */
