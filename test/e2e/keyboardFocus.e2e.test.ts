@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 /** The accessible name (else the text) of what has the keyboard's focus; "BODY" when the page lost it. */
 const focused = (page: Page) => page.evaluate(() => {
@@ -13,29 +13,15 @@ const focused = (page: Page) => page.evaluate(() => {
 });
 
 describe('the keyboard keeps its place when a row\'s action takes its control away', () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-keyboard-focus-');
-    media = tempDir('convertr-keyboard-focus-media-');
-    for (const name of ['first.wav', 'b.wav', 'c.wav', 'd.wav']) makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, name)]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(served.url);
-    await saveOutputSettings(page, tempDir('convertr-keyboard-focus-out-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('keyboard-focus', {
+    viewport: { width: 1280, height: 800 },
+    makeInputs: (media) => {
+      for (const name of ['first.wav', 'b.wav', 'c.wav', 'd.wav']) makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, name)]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   const bytes = (name: string) => ({ name, bytes: readFileSync(path.join(media, name)) });
 

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeProblems, dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 const WIDTH = 400;
 
@@ -39,29 +39,15 @@ const cutOff = (page: Page) =>
   }, WIDTH);
 
 describe(`a ${WIDTH} px wide window: every view and row fits, nothing is cut off`, () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-narrow-');
-    media = tempDir('convertr-narrow-media-');
-    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, 'a-rather-long-recording-name.wav')]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: WIDTH, height: 800 } });
-    await page.goto(served.url);
-    await saveOutputSettings(page, tempDir('convertr-narrow-out-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('narrow', {
+    viewport: { width: WIDTH, height: 800 },
+    makeInputs: (media) => {
+      makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, 'a-rather-long-recording-name.wav')]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   it('the header, the empty queue, finished and failed rows with their details, review rows, Stats, Settings and Batch folders, light and dark', async () => {
     await page.getByTestId('drop-target').waitFor();

@@ -1,40 +1,27 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeProblems, dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 /** The labels of the options a review row's form shows, in order. */
 const shownOptions = (row: Locator) =>
   row.locator('fieldset.pending-options').evaluate((form) => [...form.querySelectorAll('label, legend')].map((l) => (l as HTMLElement).innerText.split('\n')[0]!.trim()));
 
 describe('a review row offers the options its own file and target take, no others', () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-options-by-input-');
-    media = tempDir('convertr-options-by-input-media-');
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'clip.mp4')]);
-    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', path.join(media, 'photo.png')]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(served.url);
-    await saveOutputSettings(page, tempDir('convertr-options-by-input-out-'), { review: true });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('options-by-input', {
+    viewport: { width: 1280, height: 900 },
+    outputs: 'review',
+    makeInputs: (media) => {
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'clip.mp4')]);
+      makeMedia(['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', path.join(media, 'photo.png')]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   it('a photo to WEBP has no moment or cut, a video to GIF or JPG no sound, sound no picture size; a video to WEBP takes a moment or a cut with a limit', async () => {
     await dropFiles(page, ['clip.mp4', 'song.mp3', 'photo.png'].map((name) => ({ name, bytes: readFileSync(path.join(media, name)) })));

@@ -1,35 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 describe('a paused row', () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-paused-row-');
-    media = tempDir('convertr-paused-row-media-');
-    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, 'later.wav')]);
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(media, 'walk.mp4')]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(served.url);
-    await saveOutputSettings(page, tempDir('convertr-paused-row-out-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('paused-row', {
+    viewport: { width: 1280, height: 800 },
+    makeInputs: (media) => {
+      makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', path.join(media, 'later.wav')]);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=20', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(media, 'walk.mp4')]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   it('claims no time left while paused, says why a file dropped meanwhile waits, and shows the time again once resumed', async () => {
     await page.getByLabel('Target format').selectOption('webm');

@@ -1,33 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeProblems, dropFiles, launchChromium, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 describe('the empty queue says where a file\'s own options are', () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-review-hint-');
-    media = tempDir('convertr-review-hint-media-');
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(media, 'clip.mp4')]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(served.url);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('review-hint', {
+    viewport: { width: 1280, height: 800 },
+    outputs: 'unset',
+    makeInputs: (media) => {
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path.join(media, 'clip.mp4')]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   it('one key press from the empty queue makes drops wait for review, where a video offers its cut and codec; the same choice as in Settings', async () => {
     const hint = page.getByTestId('review-hint');

@@ -1,35 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeProblems, dropFiles, launchChromium, saveOutputSettings, startServe, type ServedApp } from '../helpers/browser';
-import { makeMedia, removeDir, tempDir } from '../helpers/media';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeProblems, dropFiles, useWindowInBrowser } from '../helpers/browser';
+import { makeMedia } from '../helpers/media';
 
 describe('a finished row\'s notes, longer than its line, open in full', () => {
-  let browser: Browser;
-  let served: ServedApp;
-  let home: string;
-  let media: string;
-  let page: Page;
-
-  beforeAll(async () => {
-    home = tempDir('convertr-row-notes-');
-    media = tempDir('convertr-row-notes-media-');
-    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
-    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'walk.mp4')]);
-    served = await startServe(home);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 800, height: 600 } });
-    await page.goto(served.url);
-    await saveOutputSettings(page, tempDir('convertr-row-notes-out-'));
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    removeDir(home);
-    removeDir(media);
+  const ui = useWindowInBrowser('row-notes', {
+    viewport: { width: 800, height: 600 },
+    makeInputs: (media) => {
+      makeMedia(['-f', 'lavfi', '-i', 'sine=duration=1', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'walk.mp4')]);
+    },
   });
+  let page: Page;
+  let media: string;
+  beforeAll(() => ({ page, media } = ui));
 
   it('a video made into a GIF: the note is cut on the row, "Notes" (by keyboard) shows every word of it inside the row', async () => {
     await page.getByRole('button', { name: /^Convert to/ }).click();

@@ -2,7 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startBuiltCli } from './cli';
+import { removeDir, tempDir } from './media';
 
 /** Debian's Chromium, headless, with the flags this closed network and running as root need. */
 export function launchChromium(): Promise<Browser> {
@@ -91,4 +93,41 @@ export async function saveOutputSettings(page: Page, outDir: string, { review = 
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.locator('[data-testid="settings-status"]', { hasText: 'Saved.' }).waitFor();
   await page.getByRole('tab', { name: 'Queue' }).click();
+}
+
+export interface WindowInBrowser {
+  page: Page;
+  served: ServedApp;
+  /** The data folder the window's `convertr serve` uses. */
+  home: string;
+  /** The folder `makeInputs` made this file's test media in. */
+  media: string;
+}
+
+/**
+ * One window for a test file: `convertr serve` on a fresh data folder, its test media made in a folder of their own,
+ * a Chromium page at the window of `viewport` size, and (unless `outputs` is 'unset') every output saved to a fresh
+ * folder, drops waiting for Start with 'review'. Everything is closed and removed after the file.
+ */
+export function useWindowInBrowser(name: string, options: { viewport: { width: number; height: number }; outputs?: 'converted' | 'review' | 'unset'; makeInputs?: (media: string) => void }): WindowInBrowser {
+  const opened: Partial<WindowInBrowser> = {};
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    opened.home = tempDir(`convertr-${name}-`);
+    opened.media = tempDir(`convertr-${name}-media-`);
+    options.makeInputs?.(opened.media);
+    opened.served = await startServe(opened.home);
+    browser = await launchChromium();
+    opened.page = await browser.newPage({ viewport: options.viewport });
+    await opened.page.goto(opened.served.url);
+    const outputs = options.outputs ?? 'converted';
+    if (outputs !== 'unset') await saveOutputSettings(opened.page, tempDir(`convertr-${name}-out-`), { review: outputs === 'review' });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await opened.served?.stop();
+    if (opened.home) removeDir(opened.home);
+    if (opened.media) removeDir(opened.media);
+  });
+  return opened as WindowInBrowser;
 }
