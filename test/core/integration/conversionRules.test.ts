@@ -6,6 +6,7 @@ import type { AppError } from '../../../main/core/errors';
 import type { OutputFormat } from '../../../main/core/formats';
 import { useRealEngine } from '../../helpers/engine';
 import { audiosOf, corpus, durationOf, exiftool, ffprobe, listAll, makeMedia, removeDir, tempDir, videoOf } from '../../helpers/media';
+import { failureLeavingNothing } from '../../helpers/failures';
 
 /** One test per conversion rule (docs/ARCHITECTURE.md, "Where each rule lives"), on inputs made here with ffmpeg and sharp or taken from the corpus. */
 describe('conversion rules', () => {
@@ -14,13 +15,7 @@ describe('conversion rules', () => {
   let out: string;
   const input = (name: string) => path.join(inputs, name);
   const convert = (name: string, target: OutputFormat) => engine().converter.convert({ inputPath: input(name), target, outputDir: out });
-  const failure = async (name: string, target: OutputFormat): Promise<AppError> => {
-    const before = listAll(out);
-    const error = await convert(name, target).then(() => undefined, (e: AppError) => e);
-    expect(error, `${name} -> ${target} should fail`).toBeDefined();
-    expect(listAll(out), 'a failed job leaves nothing behind').toEqual(before);
-    return error!;
-  };
+  const failure = (name: string, target: OutputFormat) => failureLeavingNothing<AppError>(() => convert(name, target), out, `${name} -> ${target}`);
 
   beforeAll(async () => {
     inputs = tempDir('convertr-rules-in-');

@@ -6,7 +6,8 @@ import type { AppError } from '../../../main/core/errors';
 import type { OutputFormat } from '../../../main/core/formats';
 import { normalizeOptions, type ConversionOptions } from '../../../main/core/engine/plan/conversionOptions';
 import { useRealEngine } from '../../helpers/engine';
-import { corpus, listAll, makeMedia, removeDir, tempDir } from '../../helpers/media';
+import { corpus, makeMedia, removeDir, tempDir } from '../../helpers/media';
+import { failureLeavingNothing } from '../../helpers/failures';
 
 /** Pictures as people have them (cut-off downloads, scans, very long strips, drawings), through the real engine. */
 describe('pictures users have', () => {
@@ -16,13 +17,7 @@ describe('pictures users have', () => {
   const input = (name: string) => path.join(inputs, name);
   const convert = (name: string, target: OutputFormat, options: Partial<ConversionOptions> = {}) =>
     engine().converter.convert({ inputPath: input(name), target, outputDir: out, options: normalizeOptions(options) });
-  const failure = async (name: string, target: OutputFormat): Promise<AppError> => {
-    const before = listAll(out);
-    const error = await convert(name, target).then(() => undefined, (e: AppError) => e);
-    expect(error, `${name} -> ${target} should fail`).toBeDefined();
-    expect(listAll(out), 'a failed job leaves nothing behind').toEqual(before);
-    return error!;
-  };
+  const failure = (name: string, target: OutputFormat) => failureLeavingNothing<AppError>(() => convert(name, target), out, `${name} -> ${target}`);
   const cutAt = (name: string, bytes: Buffer, share: number) => writeFileSync(input(name), bytes.subarray(0, Math.floor(bytes.length * share)));
 
   beforeAll(async () => {
