@@ -1,6 +1,7 @@
 import { closeSync } from 'node:fs';
 import { NotAFileError, openUserInput, readOpened } from '../../userInputFile.js';
 import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
+import { fileBoxes } from './fileBoxes.js';
 import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avcConfig.js';
 
 /**
@@ -25,7 +26,6 @@ import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avc
 export const MOV_FORMAT_NAME = 'mov,mp4,m4a,3gp,3g2,mj2';
 
 const MAX_MOOV_BYTES = 32 * 2 ** 20;
-const MAX_TOP_LEVEL_BOXES = 10_000;
 const AAC_SAMPLE_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 const VIDEO_CODECS: Record<string, string> = { avc1: 'h264', avc3: 'h264', hvc1: 'hevc', hev1: 'hevc' };
 /** The decoder configuration each video sample entry must carry. */
@@ -661,30 +661,17 @@ function readOpenedMovie(fd: number, size: number): { moov: Uint8Array; mediaDat
 
 /** Where the moov box and the payload of each mdat box lie, when the top-level boxes tile the file as readMovie requires. */
 function topLevelBoxes(fd: number, size: number): { moov: { at: number; size: number }; mediaData: Span[] } | undefined {
-  let at = 0;
+  const { boxes, whole } = fileBoxes(fd, size);
+  if (!whole) return undefined;
   let moov: { at: number; size: number } | undefined;
   const mediaData: Span[] = [];
-  // A tail shorter than a box header is ignored, as ffmpeg does (some iPhone files end with two spare bytes).
-  for (let count = 0; at + 8 <= size; count++) {
-    if (count >= MAX_TOP_LEVEL_BOXES) return undefined;
-    const head = readAt(fd, at, 16);
-    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-    let boxSize = view.getUint32(0);
-    const type = boxType(head, 4);
-    if (boxSize === 1) {
-      if (head.length < 16) return undefined;
-      boxSize = Number(view.getBigUint64(8));
-    } else if (boxSize === 0) {
-      boxSize = size - at;
-    }
-    if (boxSize < 8 || at + boxSize > size) return undefined;
-    if (type === 'moof' || type === 'mfra' || type === 'sidx') return undefined;
-    if (type === 'mdat') mediaData.push([at + (view.getUint32(0) === 1 ? 16 : 8), at + boxSize]);
-    if (type === 'moov') {
+  for (const box of boxes) {
+    if (box.type === 'moof' || box.type === 'mfra' || box.type === 'sidx') return undefined;
+    if (box.type === 'mdat') mediaData.push([box.at + box.headerBytes, box.at + box.size]);
+    if (box.type === 'moov') {
       if (moov) return undefined;
-      moov = { at, size: boxSize };
+      moov = { at: box.at, size: box.size };
     }
-    at += boxSize;
   }
   if (!moov || mediaData.length === 0 || moov.size > MAX_MOOV_BYTES) return undefined;
   return { moov, mediaData };

@@ -1,9 +1,9 @@
 import { closeSync } from 'node:fs';
 import { openUserInput, readOpened } from '../../userInputFile.js';
+import { fileBoxes } from './fileBoxes.js';
 
 /** A movie header larger than this is not read at admission: the job is counted at the default frame size. */
 const MAX_MOVIE_HEADER_BYTES = 8 * 1024 * 1024;
-const MAX_TOP_LEVEL_BOXES = 4096;
 
 export interface FrameSize {
   width: number;
@@ -73,27 +73,9 @@ export function readVideoFrameSize(file: string): FrameSize | undefined {
     const avi = aviFrameSize(head);
     if (avi) return avi;
     if (head.length < 8 || !['ftyp', 'moov', 'wide', 'free', 'mdat', 'skip'].includes(type(head, 4))) return undefined;
-    let at = 0;
-    for (let count = 0; at + 8 <= size && count < MAX_TOP_LEVEL_BOXES; count++) {
-      const header = readOpened(fd, 16, at);
-      if (header.length < 8) return undefined;
-      const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
-      let boxSize = view.getUint32(0);
-      let headerSize = 8;
-      if (boxSize === 1 && header.length === 16) {
-        boxSize = Number(view.getBigUint64(8));
-        headerSize = 16;
-      } else if (boxSize === 0) {
-        boxSize = size - at;
-      }
-      if (boxSize < headerSize) return undefined;
-      if (type(header, 4) === 'moov') {
-        if (boxSize - headerSize > MAX_MOVIE_HEADER_BYTES) return undefined;
-        return movieFrameSize(readOpened(fd, boxSize - headerSize, at + headerSize));
-      }
-      at += boxSize;
-    }
-    return undefined;
+    const moov = fileBoxes(fd, size).boxes.find((box) => box.type === 'moov');
+    if (!moov || moov.at + moov.size > size || moov.size - moov.headerBytes > MAX_MOVIE_HEADER_BYTES) return undefined;
+    return movieFrameSize(readOpened(fd, moov.size - moov.headerBytes, moov.at + moov.headerBytes));
   } catch {
     return undefined;
   } finally {
