@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   CONFLICT_POLICIES, CONVERSION_MODES, INPUT_FORMATS, JOB_VIEW_STATUSES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_PRESET_NAME_LENGTH, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES,
   MEDIA_KINDS, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, MODE_PREFERENCES, OUTPUT_FORMATS, QUALITIES, SPEEDS, VIDEO_CODECS, planCeiling,
-  MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem,
+  MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem, OFFERED_OPTIONS,
 } from '../main/core/facts';
 
 /**
@@ -171,6 +171,7 @@ export const concurrencySchema = z.object({ video: laneSchema(planCeiling('video
 
 const rangeSchema = z.object({ min: z.number(), max: z.number() });
 const kindsRecord = <T extends z.ZodType>(value: T) => z.object({ video: value, audio: value, image: value });
+const offeredByTargetSchema = z.record(outputFormatSchema, z.object(Object.fromEntries(OFFERED_OPTIONS.map((option) => [option, z.boolean()])) as Record<(typeof OFFERED_OPTIONS)[number], z.ZodBoolean>));
 
 /** What the window offers and checks, as core defines it (main/core/facts.ts): no component keeps a list of its own. */
 export const appFactsSchema = z.object({
@@ -194,8 +195,8 @@ export const appFactsSchema = z.object({
     atSeconds: z.object({ min: z.number(), max: z.number(), targets: z.array(outputFormatSchema) }),
     speeds: z.array(z.enum(SPEEDS)),
     videoCodecs: z.array(z.enum(VIDEO_CODECS)),
-    /** The targets each option applies to; the window offers it only there. */
-    appliesTo: z.object({ at: z.array(outputFormatSchema), cut: z.array(outputFormatSchema), speed: z.array(outputFormatSchema), videoCodec: z.array(outputFormatSchema), normalize: z.array(outputFormatSchema) }),
+    /** The options each conversion takes, by target, for an input not known yet (`any`) and for each kind; the window offers only those. */
+    offered: z.object({ any: offeredByTargetSchema, video: offeredByTargetSchema, audio: offeredByTargetSchema, image: offeredByTargetSchema }),
     bytesPerMb: z.number(),
     nameTemplate: z.object({ placeholders: z.array(z.string()), maxLength: z.number().int().positive() }),
   }),

@@ -2,13 +2,14 @@ import { JOB_VIEW_STATUSES } from './app/jobViewStatus.js';
 import { PLAN_CEILINGS } from './scheduling/concurrency.js';
 import {
   BYTES_PER_MB, CONFLICT_POLICIES, MAX_AUDIO_BITRATE_KBPS, MAX_MOMENT_SECONDS, MAX_RESIZE_PX, MAX_SIZE_LIMIT_BYTES, MIN_AUDIO_BITRATE_KBPS, MIN_RESIZE_PX, QUALITIES, SPEEDS, VIDEO_CODECS, supportsMaxSize,
-  atApplies, cutApplies, normalizeApplies, speedApplies, videoCodecApplies,
+  atApplies,
 } from './engine/plan/conversionOptions.js';
 import { CONVERSION_MODES, MODE_PREFERENCES } from './modes.js';
 import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, outputKind, type MediaKind, type OutputFormat } from './formats.js';
 import { targetsFor, targetsForKind } from './pairs.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './engine/plan/smartTarget.js';
+import { OFFERED_OPTIONS, offeredOptions, type OfferedOptions } from './engine/plan/offeredOptions.js';
 import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './engine/run/outputName.js';
 
 export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
@@ -23,6 +24,13 @@ export function planCeiling(kind: MediaKind): number | null {
 }
 
 /** Everything the window needs to offer choices and check them before sending, as `app:facts` answers it. */
+/** What each target takes for an input of this kind (any kind when absent). */
+function offeredByTarget(input?: MediaKind): Record<OutputFormat, OfferedOptions> {
+  return Object.fromEntries(OUTPUT_FORMATS.map((target) => [target, offeredOptions(target, input)])) as Record<OutputFormat, OfferedOptions>;
+}
+
+export { OFFERED_OPTIONS };
+
 export function appFacts() {
   return {
     kinds: [...MEDIA_KINDS],
@@ -47,14 +55,13 @@ export function appFacts() {
       atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: OUTPUT_FORMATS.filter(atApplies) },
       speeds: [...SPEEDS],
       videoCodecs: [...VIDEO_CODECS],
-      /** The targets each option applies to, by the same rules that refuse it elsewhere (`optionsProblem`). */
-      appliesTo: {
-        at: OUTPUT_FORMATS.filter(atApplies),
-        cut: OUTPUT_FORMATS.filter(cutApplies),
-        speed: OUTPUT_FORMATS.filter(speedApplies),
-        videoCodec: OUTPUT_FORMATS.filter(videoCodecApplies),
-        normalize: OUTPUT_FORMATS.filter(normalizeApplies),
-      } satisfies Record<'at' | 'cut' | 'speed' | 'videoCodec' | 'normalize', OutputFormat[]>,
+      /** The options each conversion takes, by target, for an input not known yet (`any`) and for each kind of input. */
+      offered: {
+        any: offeredByTarget(),
+        video: offeredByTarget('video'),
+        audio: offeredByTarget('audio'),
+        image: offeredByTarget('image'),
+      },
       bytesPerMb: BYTES_PER_MB,
       /** An output name template's placeholders ({name}, ...) and longest length. */
       nameTemplate: { placeholders: [...NAME_PLACEHOLDERS], maxLength: MAX_NAME_TEMPLATE_LENGTH },

@@ -20,6 +20,8 @@ describe('the options form: a still\'s moment, a cut, speed, codec and loudness 
     expect(offeredOptions(facts, 'gif', 'video')).toMatchObject({ cut: true, speed: true, sizeLimit: true, sound: false, normalize: false });
     expect(offeredOptions(facts, 'mp4', 'audio')).toMatchObject({ at: false, speed: false, videoCodec: false, resize: false, sound: true });
     expect(offeredOptions(facts, 'mp4', 'image')).toMatchObject({ cut: true, speed: true, sound: false });
+    // A picture's size is its quality's: the engine refuses a size limit for any picture input, GIF included.
+    expect(offeredOptions(facts, 'gif', 'image')).toMatchObject({ sizeLimit: false, cut: false, at: false });
   });
 
   it('sends no hidden option, and names a size limit on a WEBP without a cut', () => {

@@ -22,36 +22,12 @@ export interface OptionsForm {
 }
 export type OptionsField = 'maxSizeMb' | 'resize' | 'audioKbps' | 'nameTemplate' | 'at' | 'from' | 'until';
 
-/**
- * The options one conversion takes: those core limits to some targets (a still's moment, a cut, speed, codec,
- * loudness), narrowed by what the input is when it is known (a photo has no moment or cut, sound no picture), and
- * the sound, picture and size options where the target holds sound, pictures, or a size that can be chosen.
- */
-export type OfferedOptions = Record<keyof AppFactsView['options']['appliesTo'] | 'sizeLimit' | 'sound' | 'audioBitrate' | 'resize', boolean>;
+/** The options one conversion takes (`app:facts`): by target, narrowed by what the input is once known. */
+export type OfferedOptions = AppFactsView['options']['offered']['any'][OutputFormatView];
 
-/** What applies to this target (`app:facts`), for an input of this kind (null or undefined: not known yet). */
+/** What core says this target takes for an input of this kind (null or undefined: not known yet). */
 export function offeredOptions(facts: AppFactsView, target: OutputFormatView, inputKind?: MediaKindView | null): OfferedOptions {
-  const { appliesTo } = facts.options;
-  const format = facts.outputFormats.find((f) => f.format === target);
-  const targetKind = format?.kind ?? 'video';
-  const picture = inputKind === 'image';
-  const sound = inputKind === 'audio';
-  // A photo to GIF or WEBP is one picture: nothing moves, so nothing is cut, timed or encoded at a speed.
-  const still = picture && targetKind === 'image';
-  const cut = appliesTo.cut.includes(target) && !still;
-  return {
-    at: appliesTo.at.includes(target) && !picture && !sound,
-    cut,
-    speed: appliesTo.speed.includes(target) && !still && !sound,
-    videoCodec: appliesTo.videoCodec.includes(target) && !sound,
-    normalize: appliesTo.normalize.includes(target),
-    // A WEBP of a cut moves, and a moving WEBP takes a size limit as a GIF does.
-    sizeLimit: (format?.sizeLimit ?? false) || (cut && targetKind === 'image'),
-    sound: targetKind !== 'image' && !picture,
-    // Lossless sound (WAV, FLAC) has no bitrate to choose.
-    audioBitrate: targetKind !== 'image' && !picture && (targetKind === 'video' || (format?.sizeLimit ?? false)),
-    resize: targetKind !== 'audio' && !sound,
-  };
+  return facts.options.offered[inputKind ?? 'any'][target];
 }
 
 /** A typed moment in seconds: `00:00:05`, `1:30`, `5`, `2.5`; undefined when it is not one. */

@@ -23,6 +23,7 @@ import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { isReservedIndexTooSmall, withReservedIndex } from '../plan/reservedIndex.js';
+import { offeredOptions } from '../plan/offeredOptions.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { cutShortMovie } from '../check/cutShortMovie.js';
@@ -167,7 +168,7 @@ export class LocalConverter {
       onProgress?.(1);
       return result;
     } catch (error) {
-      return await abandonOutput(temporary, signal, await inputToBlame(identified, error), place.directory);
+      return await abandonOutput(temporary, signal, inputToBlame(identified, error), place.directory);
     } finally {
       await scratch.remove();
     }
@@ -177,9 +178,10 @@ export class LocalConverter {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
     // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
-    if (options.at !== undefined) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
-    if (options.from !== undefined || options.until !== undefined) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
-    if (options.maxSizeBytes !== undefined) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
+    const offered = offeredOptions(target, 'image');
+    if (options.at !== undefined && !offered.at) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
+    if ((options.from !== undefined || options.until !== undefined) && !offered.cut) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
+    if (options.maxSizeBytes !== undefined && !offered.sizeLimit) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
     const conversion = await this.ports.images.convert(
@@ -374,9 +376,14 @@ export class LocalConverter {
  * An output that failed its check because its MP4/MOV input ends partway through its own media (the movie header
  * at the front, the data cut off) is the input's fault, and said so; any other error is left as it is.
  */
-async function inputToBlame(input: IdentifiedInput, error: unknown): Promise<unknown> {
+function inputToBlame(input: IdentifiedInput, error: unknown): unknown {
   if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED' || input.demuxer !== 'mov') return error;
-  const cut = await cutShortMovie(input.path, input.skipBytes).catch(() => undefined);
+  let cut: ReturnType<typeof cutShortMovie>;
+  try {
+    cut = cutShortMovie(input.path, input.skipBytes);
+  } catch {
+    return error;
+  }
   if (!cut) return error;
   const share = Math.max(1, Math.floor((cut.presentBytes / cut.declaredBytes) * 100));
   return new AppError('INPUT_CORRUPT', `This file is cut short: only ${share} % of its data is there (a recording or a copy that was interrupted), so it cannot be converted whole. Copy it again from where it came from.`);
