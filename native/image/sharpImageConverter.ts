@@ -451,7 +451,8 @@ export class SharpImageConverter implements ImageConverter {
   /** An animated PNG to GIF or WEBP: every frame, from ffmpeg's APNG decoder, with its delays; undefined for any other picture. */
   private async openApng(request: ImageRequest, signal?: AbortSignal): Promise<Source | undefined> {
     if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_TARGETS.has(request.target)) return undefined;
-    if (!isAnimatedImage(await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
+    // A small input was read whole when it was identified: its animation chunk (before the image data) is in those bytes.
+    if (!isAnimatedImage(request.inputBytes ?? await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
     const { handle, size: fileSize } = await openUserInputHandle(request.inputPath);
     let bytes: Buffer;
     try {
