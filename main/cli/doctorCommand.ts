@@ -1,3 +1,4 @@
+import { SHARED_RUN_SIZE } from '../core/engine/plan/sharedRun.js';
 import { createRequire } from 'node:module';
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { dataDirectory } from '../core/dataDirectory.js';
@@ -76,7 +77,7 @@ async function gatherChecks(): Promise<Check[]> {
     checks.push({ name: 'keychain', ok: true, warning: true, detail: `${(error as Error).message} A registered token is kept in memory for one session only.` });
   }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
-  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one (${availableParallelism()} cores)` });
+  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one; short sounds up to ${SHARED_RUN_SIZE} to one ffmpeg process, each taking 1/${SHARED_RUN_SIZE} of a slot (${availableParallelism()} cores)` });
   const override = memoryBudgetOverride(process.env);
   const budget = memoryBudget(totalmem(), override);
   checks.push({ name: 'memory', ok: true, detail: `running jobs share a budget of ${formatBytes(budget)} (${override ? 'CONVERTR_MEMORY_BUDGET_MB' : `the smaller of ${formatBytes(MAX_JOB_MEMORY_BYTES)} and a quarter of ${formatBytes(totalmem())} RAM`}); a picture needing more than ${formatBytes(MAX_JOB_MEMORY_BYTES)} is refused before decoding` });

@@ -71,7 +71,7 @@ export function createDesktopRuntime(dataDirectory: string, events: RuntimeEvent
   const lanes = () => settings.get().concurrency ?? limits.perLane;
   // One id space for every job the window and the history show, reserved on the data folder across restarts.
   const ids = new JobIds(stores.jobIds);
-  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share, memoryBudget: memoryBudget(hardware.totalMemoryBytes, memoryBudgetOverride(process.env)) }, systemClock, ids);
+  const scheduler = new Scheduler<ConversionResult>({ perLane: lanes(), total: limits.total, share: limits.share, ceiling: limits.ceiling, memoryBudget: memoryBudget(hardware.totalMemoryBytes, memoryBudgetOverride(process.env)) }, systemClock, ids);
   stores.queue.recover();
   stores.lease.start();
   const wiring = createRouterWiring({ local: engine, localScheduler: scheduler, ids, localSlots: lanes, stores, env: process.env, ...(options.vault ? { vault: options.vault } : {}) });

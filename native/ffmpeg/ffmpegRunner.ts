@@ -1,7 +1,10 @@
 import { AppError, cancelledError, stderrTail } from '../../main/core/errors.js';
-import type { FfmpegRunOptions, FfmpegRunner } from '../../main/core/engine/ports.js';
+import type { FfmpegRunOptions, FfmpegRunner, SharedRunOutcome } from '../../main/core/engine/ports.js';
+import type { SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
+import type { JobChild } from '../../main/core/jobs/jobContext.js';
 import { createProgressParser } from './progressParser.js';
 import { runProcess } from './runProcess.js';
+import { SharedRuns } from './sharedRuns.js';
 
 /**
  * ffmpeg reports progress twice a second; this long without a byte from it (a read stuck on a stalled disk or
@@ -11,10 +14,18 @@ export const FFMPEG_SILENCE_LIMIT_MS = 10 * 60_000;
 
 /** Runs the ffmpeg binary; a non-zero exit becomes FFMPEG_FAILED with the tail of stderr. */
 export class ProcessFfmpegRunner implements FfmpegRunner {
+  private readonly shared = new SharedRuns(async (args, options) => {
+    await this.runFfmpeg(args, options);
+  });
+
   constructor(private readonly binary: string, private readonly silenceLimitMs = FFMPEG_SILENCE_LIMIT_MS) {}
 
   async run(args: string[], options: FfmpegRunOptions = {}): Promise<void> {
     await this.runFfmpeg(args, options);
+  }
+
+  runShared(member: SharedRunMember, options: FfmpegRunOptions = {}): Promise<SharedRunOutcome> {
+    return this.shared.submit(member, options);
   }
 
   async analyse(args: string[], options: FfmpegRunOptions = {}): Promise<string> {
@@ -22,9 +33,9 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
   }
 
   /** Cancellable by the signal, and stopped when silent for the silence limit, as every ffmpeg run is. */
-  private async runFfmpeg(args: string[], options: FfmpegRunOptions): Promise<{ stderr: string }> {
+  private async runFfmpeg(args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }): Promise<{ stderr: string }> {
     const parse = createProgressParser((seconds) => options.onProgress?.(seconds));
-    const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false, idleTimeoutMs: this.silenceLimitMs });
+    const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false, idleTimeoutMs: this.silenceLimitMs, ...(options.adopt ? { adopt: options.adopt } : {}) });
     if (result.aborted) throw cancelledError();
     if (result.stalled) {
       throw new AppError('FFMPEG_FAILED', `ffmpeg stopped making progress (nothing for ${Math.round(this.silenceLimitMs / 1000)} s) and was stopped; the file or its disk may be unreachable.`, stderrTail(result.stderr));

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { currentJob } from '../../main/core/jobs/jobContext.js';
+import { currentJob, type JobChild } from '../../main/core/jobs/jobContext.js';
 
 export interface ProcessResult {
   code: number | null;
@@ -22,6 +22,8 @@ export interface RunProcessOptions {
   onStdout?: (chunk: string) => void;
   /** Keep stdout in the result (off for streams we only parse). */
   collectStdout?: boolean;
+  /** Hands the child to its jobs (it returns the function called when the child has exited); the current job's when absent. */
+  adopt?: (child: JobChild) => () => void;
 }
 
 const MAX_STDERR_CHARS = 64 * 1024;
@@ -80,7 +82,8 @@ export function runProcess(binary: string, args: readonly string[], options: Run
         stop();
       }, options.idleTimeoutMs);
     };
-    const release = child.pid === undefined ? () => {} : currentJob()?.adopt({
+    const adopt = options.adopt ?? ((handed: JobChild) => currentJob()?.adopt(handed));
+    const release = child.pid === undefined ? () => {} : adopt({
       pid: child.pid,
       command: path.basename(binary),
       suspendable: SUSPENDABLE,

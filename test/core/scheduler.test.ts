@@ -77,6 +77,33 @@ describe('Scheduler', () => {
     expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
   });
 
+  it('runs four quarter-load sound jobs per slot, up to the plan ceiling, and counts a job that turns whole again as whole', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { audio: 2, video: 2 }, total: 2, ceiling: { audio: 6 } }, new FakeClock());
+    const sounds = Array.from({ length: 9 }, () => deferred());
+    const ids = sounds.map((s) => scheduler.enqueue({ lane: 'audio', load: 0.25 }, s.task));
+    // Eight quarters would fill the two slots; the plan's ceiling allows six jobs of the lane at once.
+    expect(scheduler.runningCount('audio')).toBe(6);
+    scheduler.reweigh(ids[0]!, 1);
+    sounds[1]!.resolve();
+    await flush();
+    // A whole job and four quarters fill the two slots: the seventh sound, a quarter, still waits.
+    expect(scheduler.runningCount('audio')).toBe(5);
+    sounds[0]!.resolve();
+    await flush();
+    // The whole job's end frees a slot: three more quarters start, up to the ceiling of six.
+    expect(scheduler.runningCount('audio')).toBe(6);
+    const video = deferred();
+    scheduler.enqueue('video', video.task);
+    // Six quarters leave half a slot: a whole video job waits.
+    expect(scheduler.runningCount('video')).toBe(0);
+    for (const s of sounds) s.resolve();
+    await flush();
+    expect(scheduler.runningCount('video')).toBe(1);
+    video.resolve();
+    await scheduler.whenIdle();
+    expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
+  });
+
   it('lets a later image job start while video jobs wait for their ceiling', () => {
     const scheduler = new Scheduler<string>({ perLane: { video: 1, image: 2 }, total: 4 }, new FakeClock());
     scheduler.enqueue('video', deferred().task);

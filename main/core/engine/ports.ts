@@ -1,6 +1,7 @@
 import type { ImageOutput, InputFormat } from '../formats.js';
 import type { MediaProbe } from './identify/media.js';
 import type { Quality } from './plan/conversionOptions.js';
+import type { SharedRunMember } from './plan/sharedRun.js';
 
 /** The core's view of the outside world. native/ implements these; tests hand in fakes. */
 
@@ -29,8 +30,20 @@ export interface FfmpegRunOptions {
   onProgress?: (outputSeconds: number) => void;
 }
 
+/** How a shared run went for one member: how long the process ran, and how many members it served. */
+export interface SharedRunOutcome {
+  runMs: number;
+  members: number;
+}
+
 export interface FfmpegRunner {
   run(args: string[], options?: FfmpegRunOptions): Promise<void>;
+  /**
+   * Runs the member with other members submitted about now in one ffmpeg process (sharedRun.ts), or alone; when the
+   * shared process fails, is cancelled for another member or is paused, each member runs again alone. A runner
+   * without it runs every conversion alone.
+   */
+  runShared?(member: SharedRunMember, options?: FfmpegRunOptions): Promise<SharedRunOutcome>;
   /** Runs an analysis that writes no file (a loudness measurement) and returns what ffmpeg logged. */
   analyse(args: string[], options?: FfmpegRunOptions): Promise<string>;
 }

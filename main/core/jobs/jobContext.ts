@@ -23,12 +23,23 @@ export class JobControl {
   private readonly waiters: (() => void)[] = [];
   private pausedTotalMs = 0;
   private pausedSince: number | undefined;
+  private loadListener: ((load: number) => void) | undefined;
 
   constructor(private readonly onChild: (child: JobChild | null) => void = () => {}, private readonly now: () => number = Date.now) {}
 
   /** How long the job has been held paused so far (time that is not its runtime). */
   pausedMs(): number {
     return this.pausedTotalMs + (this.pausedSince === undefined ? 0 : this.now() - this.pausedSince);
+  }
+
+  /** Where a change of the job's load goes: its scheduler, once the job is on one. */
+  onLoad(listener: (load: number) => void): void {
+    this.loadListener = listener;
+  }
+
+  /** The job now counts `load` of one slot of its lane (a member of a shared run counts a part of one). */
+  setLoad(load: number): void {
+    this.loadListener?.(load);
   }
 
   /** Returns the function to call when the child has exited. */
@@ -77,6 +88,11 @@ const current = new AsyncLocalStorage<JobControl>();
 
 export function runInJob<T>(control: JobControl, work: () => Promise<T>): Promise<T> {
   return current.run(control, work);
+}
+
+/** Runs `work` as no job's: a process it starts belongs to no job unless handed to one. */
+export function outsideJob<T>(work: () => T): T {
+  return current.exit(work);
 }
 
 /** The job the calling code runs for, if any. */

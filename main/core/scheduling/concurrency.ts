@@ -16,6 +16,8 @@ export interface ConcurrencyLimits {
   total: number;
   /** What one running job of a kind counts against `total` (see IMAGE_SHARE). */
   share: Record<MediaKind, number>;
+  /** Most jobs of a kind at once, however light each is (jobs sharing one process each count here): the plan's ceilings. */
+  ceiling: Record<MediaKind, number>;
 }
 
 /**
@@ -35,5 +37,5 @@ export function concurrencyLimits(hardware: Hardware, plan: Record<MediaKind, nu
   const memoryBound = (kind: MediaKind) => Math.max(1, Math.floor((hardware.totalMemoryBytes / 2) / MEMORY_PER_JOB[kind]));
   const cpuBound: Record<MediaKind, number> = { video: Math.min(cores, Math.max(2, Math.floor(cores / 2))), audio: cores, image: cores / IMAGE_SHARE };
   const lane = (kind: MediaKind) => Math.max(1, Math.min(plan[kind], cpuBound[kind], memoryBound(kind)));
-  return { perLane: { video: lane('video'), audio: lane('audio'), image: lane('image') }, total: cores, share: { video: 1, audio: 1, image: IMAGE_SHARE } };
+  return { perLane: { video: lane('video'), audio: lane('audio'), image: lane('image') }, total: cores, share: { video: 1, audio: 1, image: IMAGE_SHARE }, ceiling: { ...plan } };
 }

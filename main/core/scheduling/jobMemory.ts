@@ -1,11 +1,12 @@
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
-import { isImageOutput, outputKind, type OutputFormat } from '../formats.js';
+import { isAudioOutput, isImageOutput, outputKind, type OutputFormat } from '../formats.js';
 import { DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
 import { readVideoFrameSize } from '../engine/identify/videoHeader.js';
 import { openUserInput } from '../userInputFile.js';
 import { readPictureFacts } from '../engine/identify/pictureHeader.js';
 import type { LaneRequest } from './scheduler.js';
+import { SHARED_RUN_LIKELY_MAX_BYTES, SHARED_RUN_LOAD } from '../engine/plan/sharedRun.js';
 
 /** Enough for the header of a PNG, GIF or WebP, and of most JPEGs. */
 const FIRST_READ_BYTES = 4096;
@@ -53,7 +54,23 @@ export function estimateJobMemory(inputPath: string, target: OutputFormat, optio
   return facts ? pictureJobMemory(facts, target, options.resize) : fallback;
 }
 
-/** The scheduler request of a routed job, whatever its origin: its lane and, when it runs here, its decode memory. */
-export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): LaneRequest {
-  return { lane: route.lane, memoryBytes: route.mode === 'local' ? estimateJobMemory(inputPath, target, options) : undefined };
+type LaneOptions = Pick<ConversionOptions, 'resize' | 'maxSizeBytes' | 'normalize'>;
+
+/**
+ * Whether a job is expected to share an ffmpeg process with others (sharedRun.ts), judged before its input is read:
+ * a small file into a sound, with no size to meet and no loudness to measure.
+ */
+function likelyShared(inputPath: string, target: OutputFormat, options: LaneOptions): boolean {
+  if (!isAudioOutput(target) || options.maxSizeBytes !== undefined || options.normalize) return false;
+  const size = statSync(inputPath, { throwIfNoEntry: false })?.size;
+  return size !== undefined && size <= SHARED_RUN_LIKELY_MAX_BYTES;
+}
+
+/**
+ * The scheduler request of a routed job, whatever its origin: its lane and, when it runs here, its decode memory
+ * and the part of a slot it takes.
+ */
+export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: LaneOptions = {}): LaneRequest {
+  if (route.mode !== 'local') return { lane: route.lane, memoryBytes: undefined };
+  return { lane: route.lane, memoryBytes: estimateJobMemory(inputPath, target, options), ...(likelyShared(inputPath, target, options) ? { load: SHARED_RUN_LOAD } : {}) };
 }

@@ -17,6 +17,8 @@ export interface SchedulerLimits {
   total: number;
   /** What one running job of a lane counts against `total`; 1 when absent. */
   share?: Record<string, number>;
+  /** Most jobs of one lane running at once whatever their load (the plan's ceilings); no bound when absent. */
+  ceiling?: Record<string, number>;
   /**
    * Bytes the running jobs' estimated memory may add up to; absent, memory is not counted. A job estimated
    * above the whole budget runs alone.
@@ -28,7 +30,15 @@ export interface SchedulerLimits {
 export interface LaneRequest {
   lane: string;
   memoryBytes?: number;
+  /**
+   * The part of one slot of its lane the job takes (1 when absent): jobs that share one process (sharedRun.ts) take
+   * a part each. Counted against `perLane` and, times the lane's share, against `total`.
+   */
+  load?: number;
 }
+
+/** Loads are fractions such as 1/4 and 1/2; their sums are compared with this slack. */
+const LOAD_SLACK = 1e-9;
 
 export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
 
@@ -38,6 +48,7 @@ interface Entry<TResult> {
   controller: AbortController;
   onEnd: JobListener<TResult> | undefined;
   memoryBytes: number;
+  load: number;
 }
 
 /**
@@ -48,6 +59,8 @@ export class Scheduler<TResult> {
   private readonly entries = new Map<number, Entry<TResult>>();
   private readonly queue: Entry<TResult>[] = [];
   private readonly running = new Map<string, number>();
+  /** The running jobs' loads, by lane. */
+  private readonly laneLoad = new Map<string, number>();
   /** The running jobs' shares of the total ceiling. */
   private runningShare = 0;
   /** The running jobs' estimated memory. */
@@ -70,13 +83,14 @@ export class Scheduler<TResult> {
    * `id` is one taken from the same id source earlier (a window row shown before its job was routed).
    */
   enqueue(request: string | LaneRequest, task: Task<TResult>, onEnd?: JobListener<TResult>, id = this.ids.next()): number {
-    const { lane, memoryBytes = 0 } = typeof request === 'string' ? { lane: request } : request;
+    const { lane, memoryBytes = 0, load = 1 } = typeof request === 'string' ? { lane: request } : request;
     const entry: Entry<TResult> = {
       snapshot: { id, lane, status: 'queued', progress: 0, etaSeconds: undefined, queuedAt: this.clock.now(), startedAt: undefined, finishedAt: undefined, result: undefined, error: undefined },
       task,
       controller: new AbortController(),
       onEnd,
       memoryBytes: Math.max(0, memoryBytes),
+      load: Math.min(1, Math.max(0.01, load)),
     };
     this.entries.set(id, entry);
     this.queue.push(entry);
@@ -101,7 +115,23 @@ export class Scheduler<TResult> {
 
   /** A job of this lane enqueued now would start at once: nothing of the lane waits and its ceilings leave room. */
   hasRoom(lane: string): boolean {
-    return !this.paused && this.canStart(lane) && !this.queue.some((entry) => entry.snapshot.lane === lane);
+    return !this.paused && this.canStart(lane, 1) && !this.queue.some((entry) => entry.snapshot.lane === lane);
+  }
+
+  /**
+   * A running job now takes `load` of a slot (a member of a shared run that turned out to run alone takes a whole
+   * one again). Jobs already running go on; a lighter load lets waiting jobs start.
+   */
+  reweigh(id: number, load: number): void {
+    const entry = this.entries.get(id);
+    if (!entry || entry.snapshot.status !== 'running') return;
+    const next = Math.min(1, Math.max(0.01, load));
+    const lane = entry.snapshot.lane;
+    this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? 0) + next - entry.load);
+    this.runningShare += this.shareOf(lane) * (next - entry.load);
+    const lighter = next < entry.load;
+    entry.load = next;
+    if (lighter) this.pump();
   }
 
   cancel(id: number): boolean {
@@ -149,9 +179,12 @@ export class Scheduler<TResult> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private canStart(lane: string): boolean {
+  private canStart(lane: string, load: number): boolean {
     const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
-    return this.runningShare + this.shareOf(lane) <= this.limits.total && this.runningCount(lane) < laneLimit;
+    const ceiling = this.limits.ceiling?.[lane] ?? Number.POSITIVE_INFINITY;
+    return this.runningShare + this.shareOf(lane) * load <= this.limits.total + LOAD_SLACK
+      && (this.laneLoad.get(lane) ?? 0) + load <= laneLimit + LOAD_SLACK
+      && this.runningCount(lane) < ceiling;
   }
 
   private shareOf(lane: string): number {
@@ -173,9 +206,9 @@ export class Scheduler<TResult> {
   private pump(): void {
     if (this.paused) return;
     let reserved = 0;
-    for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total; ) {
+    for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total - LOAD_SLACK; ) {
       const entry = this.queue[i]!;
-      if (!this.canStart(entry.snapshot.lane)) {
+      if (!this.canStart(entry.snapshot.lane, entry.load)) {
         i++;
         continue;
       }
@@ -192,7 +225,8 @@ export class Scheduler<TResult> {
   private start(entry: Entry<TResult>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 0) + 1);
-    this.runningShare += this.shareOf(lane);
+    this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? 0) + entry.load);
+    this.runningShare += this.shareOf(lane) * entry.load;
     this.runningMemory += entry.memoryBytes;
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
@@ -220,7 +254,8 @@ export class Scheduler<TResult> {
   private finish(entry: Entry<TResult>, status: JobStatus, patch: Partial<JobSnapshot<TResult>>): void {
     const lane = entry.snapshot.lane;
     this.running.set(lane, (this.running.get(lane) ?? 1) - 1);
-    this.runningShare -= this.shareOf(lane);
+    this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? entry.load) - entry.load);
+    this.runningShare -= this.shareOf(lane) * entry.load;
     this.runningMemory -= entry.memoryBytes;
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();

@@ -84,14 +84,22 @@ export function localInputArgs(input: PlannedInput, inputOptions: readonly strin
   ];
 }
 
-/** Everything before the outputs: progress on stdout, then the input as `localInputArgs` opens it. */
+/** What every run of ours asks of ffmpeg before its inputs: no keyboard, quiet but for warnings, progress on stdout. */
+export const RUN_PREAMBLE: readonly string[] = ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
+
+/** Everything before the outputs: the preamble, then the input as `localInputArgs` opens it. */
 function inputArgs(plan: FfmpegPlan, input: PlannedInput): string[] {
-  return ['-nostdin', '-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', ...localInputArgs(input, plan.inputOptions)];
+  return [...RUN_PREAMBLE, ...localInputArgs(input, plan.inputOptions)];
+}
+
+/** What follows the input: the output's options, its muxer and its file (never replacing one that exists). */
+export function outputArgs(plan: FfmpegPlan, outputPath: string): string[] {
+  return [...plan.outputOptions, '-f', plan.muxer, '-n', `file:${outputPath}`];
 }
 
 /** The full argument array for one ffmpeg run. */
 export function buildFfmpegArgs(plan: FfmpegPlan, input: PlannedInput, outputPath: string): string[] {
-  return [...inputArgs(plan, input), ...plan.outputOptions, '-f', plan.muxer, '-n', `file:${outputPath}`];
+  return [...inputArgs(plan, input), ...outputArgs(plan, outputPath)];
 }
 
 /** The analysis pass of a two-pass encode: same input, statistics only, no output file. */

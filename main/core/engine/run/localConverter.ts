@@ -23,6 +23,7 @@ import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
 import { planAnimatedWebpConversions } from '../plan/planAnimatedWebp.js';
 import { isReservedIndexTooSmall, withReservedIndex } from '../plan/reservedIndex.js';
+import { SHARED_RUN_LOAD, sharedRunMember } from '../plan/sharedRun.js';
 import { offeredOptions } from '../plan/offeredOptions.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
@@ -101,6 +102,11 @@ const MUXER_DEMUXER: Record<string, string> = {
 
 export type ProgressListener = (fraction: number) => void;
 
+/** The time a job's shared ffmpeg runs spent on the other members' files: not this job's runtime. */
+interface SharedTally {
+  othersMs: number;
+}
+
 /** Moments a persistent queue needs to know about to guarantee exactly-once outputs across crashes. */
 export interface ConversionHooks {
   /** The temporary file is about to be written. */
@@ -128,8 +134,9 @@ export class LocalConverter {
     const started = this.ports.clock.now();
     const job = currentJob();
     const pausedBefore = job?.pausedMs() ?? 0;
-    // Time the user held the job paused is not conversion time.
-    const runtime = () => this.ports.clock.now() - started - ((job?.pausedMs() ?? 0) - pausedBefore);
+    const shared: SharedTally = { othersMs: 0 };
+    // Time the user held the job paused is not conversion time, nor the part of a shared ffmpeg run spent on the other files.
+    const runtime = () => this.ports.clock.now() - started - ((job?.pausedMs() ?? 0) - pausedBefore) - shared.othersMs;
     const options = normalizeOptions(request.options);
     const identified = await identifyInput(request.inputPath);
     assertPairSupported(identified.format, request.target);
@@ -144,7 +151,7 @@ export class LocalConverter {
     try {
       const done = isImageOutput(request.target) && identified.kind === 'image'
         ? await this.convertImage(identified, request, options, temporary, scratch.dir, signal)
-        : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress);
+        : await this.convertMedia(identified, request, options, temporary, scratch.dir, signal, onProgress, shared);
       throwIfAborted(signal);
       const outputBytes = statSync(temporary).size;
       const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
@@ -200,7 +207,7 @@ export class LocalConverter {
     return { format: input.format, kind: input.kind, strategy: 'image' as const, notes: conversion.notes, sizeTarget: undefined, inputFacts, outputFacts };
   }
 
-  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener) {
+  private async convertMedia(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal: AbortSignal | undefined, onProgress: ProgressListener | undefined, shared: SharedTally) {
     const animatedWebp = isAnimatedWebp(request.target, options);
     // Planned and checked against the streams the output keeps: an MKV's pictures may stop while its sound goes on.
     const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : request.target === 'mkv' ? 'movie and subtitles' : isVideoOutput(request.target) ? 'movie' : undefined;
@@ -252,7 +259,7 @@ export class LocalConverter {
       }, async (next, reuseFirstPass) => {
         if (written) await rm(temporary, { force: true });
         written = true;
-        ran = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress, reuseFirstPass);
+        ran = await this.runPlan(next, probed, temporary, scratchDir, signal, onProgress, reuseFirstPass, shared);
         return statSync(temporary).size;
       });
       // What ran holds the measured loudness; the size runner's answer holds the limit the output is checked against.
@@ -272,7 +279,7 @@ export class LocalConverter {
       await rm(temporary, { force: true });
       const exact = planMedia(true, options);
       const what = cutsVideo ? 'the video was' : 'the sound was';
-      plan = await this.runPlan({ ...exact, notes: [...exact.notes, `A copy could not keep exactly the cut, so ${what} re-encoded.`] }, probed, temporary, scratchDir, signal, onProgress);
+      plan = await this.runPlan({ ...exact, notes: [...exact.notes, `A copy could not keep exactly the cut, so ${what} re-encoded.`] }, probed, temporary, scratchDir, signal, onProgress, false, shared);
       output = await this.readOutput(plan, temporary, signal);
       problems = checkMediaOutput(output, plan.expectation);
     }
@@ -325,8 +332,11 @@ export class LocalConverter {
     return factsOfPicture(info.width, info.height);
   }
 
-  /** `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding pass runs. */
-  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false): Promise<FfmpegPlan> {
+  /**
+   * `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding
+   * pass runs. With `shared`, a short sound may share its ffmpeg process with other jobs' (sharedRun.ts).
+   */
+  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false, shared?: SharedTally): Promise<FfmpegPlan> {
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
@@ -335,6 +345,14 @@ export class LocalConverter {
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
+    const member = shared && this.ports.ffmpeg.runShared ? sharedRunMember(planned, probed, temporary) : undefined;
+    // A job admitted as a likely member of a shared run that runs alone takes a whole slot again.
+    currentJob()?.setLoad(member ? SHARED_RUN_LOAD : 1);
+    if (member && shared && this.ports.ffmpeg.runShared) {
+      const { runMs, members } = await this.ports.ffmpeg.runShared(member, { signal, onProgress: progressOfPass(0) });
+      shared.othersMs += runMs - runMs / members;
+      return planned;
+    }
     let plan = planned;
     if (measurements.length > 0) {
       const measured = [];

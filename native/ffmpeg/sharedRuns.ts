@@ -1,0 +1,136 @@
+import { rm } from 'node:fs/promises';
+import { cancelledError } from '../../main/core/errors.js';
+import type { FfmpegRunOptions, SharedRunOutcome } from '../../main/core/engine/ports.js';
+import { SHARED_RUN_SIZE, sharedRunArgs, soloRunArgs, type SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
+import { currentJob, outsideJob, runInJob, type JobChild, type JobControl } from '../../main/core/jobs/jobContext.js';
+
+/**
+ * How long the first member of a run waits for others. Jobs the scheduler starts together reach their run within a
+ * few milliseconds of each other; a lone job loses no more than this.
+ */
+export const GATHER_MS = 25;
+
+/** One ffmpeg process: rejects when it fails or is stopped; `adopt` hands the process to the jobs it works for. */
+export type RunFfmpeg = (args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }) => Promise<void>;
+
+interface Member {
+  member: SharedRunMember;
+  options: FfmpegRunOptions;
+  /** The job it converts for: its process is handed to it, and it runs again alone in it. */
+  job: JobControl | undefined;
+  state: 'gathering' | 'shared' | 'alone' | 'cancelled' | 'done';
+  /** Ends the shared run it is part of (set while it is). */
+  leave?: () => void;
+  resolve(outcome: SharedRunOutcome): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Gathers the members submitted within GATHER_MS of the first, up to SHARED_RUN_SIZE, into one ffmpeg process.
+ * A member cancelled or paused in a shared run ends that run: the others, and the paused one, run again alone
+ * (their partial files removed first), as they all do when the shared process fails, so that each failure is
+ * reported for its own file.
+ */
+export class SharedRuns {
+  private gathering: Member[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly runFfmpeg: RunFfmpeg, private readonly size = SHARED_RUN_SIZE, private readonly gatherMs = GATHER_MS, private readonly now: () => number = () => performance.now()) {}
+
+  submit(member: SharedRunMember, options: FfmpegRunOptions = {}): Promise<SharedRunOutcome> {
+    if (options.signal?.aborted) return Promise.reject(cancelledError());
+    return new Promise((resolve, reject) => {
+      const entry: Member = { member, options, job: currentJob(), state: 'gathering', resolve, reject };
+      const onAbort = () => {
+        if (entry.state === 'gathering') {
+          this.gathering.splice(this.gathering.indexOf(entry), 1);
+          entry.state = 'cancelled';
+          reject(cancelledError());
+        } else if (entry.state === 'shared') {
+          entry.state = 'cancelled';
+          entry.leave?.();
+        }
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = () => options.signal?.removeEventListener('abort', onAbort);
+      entry.resolve = (outcome) => {
+        settle();
+        resolve(outcome);
+      };
+      entry.reject = (error) => {
+        settle();
+        reject(error);
+      };
+      this.gathering.push(entry);
+      if (this.gathering.length >= this.size) this.launch();
+      else this.timer ??= setTimeout(() => this.launch(), this.gatherMs);
+    });
+  }
+
+  private launch(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const group = this.gathering.splice(0);
+    if (group.length === 1) void this.alone(group[0]!);
+    else if (group.length > 1) void this.together(group);
+  }
+
+  private async together(group: Member[]): Promise<void> {
+    const stop = new AbortController();
+    let ended = false;
+    const leave = () => {
+      ended = true;
+      stop.abort();
+    };
+    for (const entry of group) {
+      entry.state = 'shared';
+      entry.leave = leave;
+    }
+    // The process is each member's: recorded with each job, and a pause of any of them ends the shared run.
+    const adopt = (child: JobChild) => {
+      const releases = group.map((entry) => entry.job?.adopt({ pid: child.pid, command: child.command, suspendable: child.suspendable, suspend: leave, resume: () => {} }));
+      return () => releases.forEach((release) => release?.());
+    };
+    const started = this.now();
+    let failed = false;
+    try {
+      await outsideJob(() => this.runFfmpeg(sharedRunArgs(group.map((entry) => entry.member)), {
+        signal: stop.signal,
+        onProgress: (seconds) => group.forEach((entry) => entry.state === 'shared' && entry.options.onProgress?.(seconds)),
+        adopt,
+      }));
+    } catch {
+      failed = true;
+    }
+    if (!failed && !ended) {
+      const runMs = this.now() - started;
+      for (const entry of group) {
+        entry.state = 'done';
+        entry.resolve({ runMs, members: group.length });
+      }
+      return;
+    }
+    await Promise.all(group.map(async (entry) => {
+      entry.leave = undefined;
+      await rm(entry.member.outputPath, { force: true });
+      if (entry.state === 'cancelled') entry.reject(cancelledError());
+      else await this.alone(entry);
+    }));
+  }
+
+  /** The member on its own, in its job (which adopts, and when paused suspends, its process), cancelled by its own signal. */
+  private async alone(entry: Member): Promise<void> {
+    entry.state = 'alone';
+    const started = this.now();
+    const run = () => this.runFfmpeg(soloRunArgs(entry.member), entry.options);
+    try {
+      // In its own job, never in the one whose submission happened to start the run.
+      await (entry.job ? runInJob(entry.job, run) : outsideJob(run));
+      entry.state = 'done';
+      entry.resolve({ runMs: this.now() - started, members: 1 });
+    } catch (error) {
+      entry.state = 'done';
+      entry.reject(error);
+    }
+  }
+}

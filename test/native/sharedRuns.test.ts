@@ -1,0 +1,113 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FfmpegRunOptions } from '../../main/core/engine/ports';
+import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
+import { sharedRunMember, soloRunArgs, type SharedRunMember } from '../../main/core/engine/plan/sharedRun';
+import { JobControl, runInJob } from '../../main/core/jobs/jobContext';
+import { ProcessFfmpegRunner } from '../../native/ffmpeg/ffmpegRunner';
+import { locateFfmpegToolsFromEnvironment } from '../../native/ffmpeg/locateTools';
+import { SharedRuns, type RunFfmpeg } from '../../native/ffmpeg/sharedRuns';
+import { audio, probe, probedInput } from '../helpers/probes';
+import { durationOf, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
+
+const tools = locateFfmpegToolsFromEnvironment();
+if ('missing' in tools) throw new Error(tools.missing);
+const runner = new ProcessFfmpegRunner(tools.ffmpeg.path);
+
+let dir: string;
+const SECONDS = 30;
+
+beforeAll(() => {
+  dir = tempDir('convertr-shared-');
+  for (const [i, hz] of [440, 550, 660, 770].entries()) makeMedia(['-f', 'lavfi', '-i', `sine=frequency=${hz}:duration=${SECONDS}`, '-c:a', 'aac', '-b:a', '96k', path.join(dir, `clip${i}.m4a`)]);
+  writeFileSync(path.join(dir, 'broken.m4a'), Buffer.alloc(4096, 7));
+});
+afterAll(() => removeDir(dir));
+
+/** A sound clip of the folder into an MP3, as the engine plans it. */
+function memberFor(name: string, output: string): SharedRunMember {
+  const input = probedInput(probe({ video: [], durationSeconds: SECONDS, audio: [audio({ index: 0, channels: 1, durationSeconds: SECONDS })] }), { path: path.join(dir, name), format: 'm4a' });
+  return sharedRunMember(planAudioConversion(input, 'mp3'), input, path.join(dir, output))!;
+}
+
+/** The real ffmpeg, with every process it starts written down. */
+function countedRuns(): { runs: SharedRuns; processes: string[][] } {
+  const processes: string[][] = [];
+  const run: RunFfmpeg = (args, options) => {
+    processes.push(args);
+    return runner.run(args, options);
+  };
+  return { runs: new SharedRuns(run), processes };
+}
+
+const firstProgress = (): { options: FfmpegRunOptions; seen: Promise<void> } => {
+  let heard!: () => void;
+  const seen = new Promise<void>((resolve) => (heard = resolve));
+  return { options: { onProgress: (seconds) => seconds > 0 && heard() }, seen };
+};
+
+const lastsAsLongAsItsClip = (file: string) => expect(Math.abs(durationOf(ffprobe(file)) - SECONDS)).toBeLessThan(0.2);
+
+describe('SharedRuns (real ffmpeg)', () => {
+  it('converts four clips submitted together in one ffmpeg process, each output the same bytes as converted alone', async () => {
+    const { runs, processes } = countedRuns();
+    const outcomes = await Promise.all([0, 1, 2, 3].map((i) => runs.submit(memberFor(`clip${i}.m4a`, `shared${i}.mp3`))));
+    expect(processes).toHaveLength(1);
+    expect(outcomes.every((o) => o.members === 4)).toBe(true);
+    for (const i of [0, 1, 2, 3]) {
+      await runner.run(soloRunArgs(memberFor(`clip${i}.m4a`, `alone${i}.mp3`)));
+      expect(readFileSync(path.join(dir, `shared${i}.mp3`)).equals(readFileSync(path.join(dir, `alone${i}.mp3`)))).toBe(true);
+    }
+  });
+
+  it('runs a member alone when no other comes within the gathering time', async () => {
+    const { runs, processes } = countedRuns();
+    expect(await runs.submit(memberFor('clip0.m4a', 'lone.mp3'))).toMatchObject({ members: 1 });
+    expect(processes).toHaveLength(1);
+    lastsAsLongAsItsClip(path.join(dir, 'lone.mp3'));
+  });
+
+  it('when one input breaks the shared process, each member runs again alone: the others are converted, the broken one fails on its own', async () => {
+    const { runs, processes } = countedRuns();
+    const results = await Promise.allSettled(['clip0.m4a', 'broken.m4a', 'clip2.m4a'].map((name, i) => runs.submit(memberFor(name, `mixed${i}.mp3`))));
+    expect(processes).toHaveLength(4);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 'FFMPEG_FAILED' });
+    lastsAsLongAsItsClip(path.join(dir, 'mixed0.mp3'));
+    lastsAsLongAsItsClip(path.join(dir, 'mixed2.mp3'));
+    expect(existsSync(path.join(dir, 'mixed1.mp3'))).toBe(false);
+  });
+
+  it('a member cancelled during the shared run ends it: it leaves no file, and the others are converted alone', async () => {
+    const { runs } = countedRuns();
+    const cancel = new AbortController();
+    const progress = firstProgress();
+    const cancelled = runs.submit(memberFor('clip1.m4a', 'cancel1.mp3'), { signal: cancel.signal, ...progress.options });
+    const others = [0, 2, 3].map((i) => runs.submit(memberFor(`clip${i}.m4a`, `cancel${i}.mp3`)));
+    await progress.seen;
+    cancel.abort();
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect((await Promise.all(others)).map((o) => o.members)).toEqual([1, 1, 1]);
+    for (const i of [0, 2, 3]) lastsAsLongAsItsClip(path.join(dir, `cancel${i}.mp3`));
+    expect(existsSync(path.join(dir, 'cancel1.mp3'))).toBe(false);
+  });
+
+  it('a member paused during the shared run ends it: the others go on alone, and the paused one waits until it is resumed', async () => {
+    const { runs } = countedRuns();
+    const job = new JobControl();
+    const progress = firstProgress();
+    let pausedDone = false;
+    const paused = runInJob(job, () => runs.submit(memberFor('clip1.m4a', 'pause1.mp3'), progress.options)).then(() => (pausedDone = true));
+    const others = [0, 2].map((i) => runs.submit(memberFor(`clip${i}.m4a`, `pause${i}.mp3`)));
+    await progress.seen;
+    expect(job.pause()).toBe('paused');
+    await Promise.all(others);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(pausedDone).toBe(false);
+    expect(job.state).toBe('paused');
+    job.resume();
+    await paused;
+    for (const i of [0, 1, 2]) lastsAsLongAsItsClip(path.join(dir, `pause${i}.mp3`));
+  });
+});
