@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,9 @@ beforeAll(() => {
   dir = tempDir('convertr-shared-');
   for (const [i, hz] of [440, 550, 660, 770].entries()) makeMedia(['-f', 'lavfi', '-i', `sine=frequency=${hz}:duration=${SECONDS}`, '-c:a', 'aac', '-b:a', '96k', path.join(dir, `clip${i}.m4a`)]);
   writeFileSync(path.join(dir, 'broken.m4a'), Buffer.alloc(4096, 7));
+  const chapters = path.join(dir, 'chapters.txt');
+  writeFileSync(chapters, ';FFMETADATA1\ntitle=Lecture\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=10000\ntitle=Intro\n');
+  makeMedia(['-f', 'lavfi', '-i', `sine=frequency=880:duration=${SECONDS}`, '-i', chapters, '-map_metadata', '1', '-map_chapters', '1', '-c:a', 'aac', path.join(dir, 'lecture.m4a')]);
 });
 afterAll(() => removeDir(dir));
 
@@ -59,6 +63,17 @@ describe('SharedRuns (real ffmpeg)', () => {
       await runner.run(soloRunArgs(memberFor(`clip${i}.m4a`, `alone${i}.mp3`)));
       expect(readFileSync(path.join(dir, `shared${i}.mp3`)).equals(readFileSync(path.join(dir, `alone${i}.mp3`)))).toBe(true);
     }
+  });
+
+  it('gives each output its own input\'s tags and chapters, as alone, not those of the first input that has some', async () => {
+    const { runs, processes } = countedRuns();
+    await Promise.all([runs.submit(memberFor('lecture.m4a', 'lecture.mp3')), runs.submit(memberFor('clip1.m4a', 'plain.mp3'))]);
+    expect(processes).toHaveLength(1);
+    const chaptersOf = (file: string) => (JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_chapters', file], { encoding: 'utf8' })) as { chapters: unknown[] }).chapters.length;
+    expect(chaptersOf(path.join(dir, 'lecture.mp3'))).toBe(1);
+    expect(ffprobe(path.join(dir, 'lecture.mp3')).format.tags?.['title']).toBe('Lecture');
+    expect(chaptersOf(path.join(dir, 'plain.mp3'))).toBe(0);
+    expect(ffprobe(path.join(dir, 'plain.mp3')).format.tags?.['title']).toBeUndefined();
   });
 
   it('runs a member alone when no other comes within the gathering time', async () => {

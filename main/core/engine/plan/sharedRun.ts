@@ -42,7 +42,8 @@ const GRAPH_OPTIONS = new Set(['-filter_complex', '-lavfi', '-filter_complex_scr
 export function sharedRunMember(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, outputPath: string): SharedRunMember | undefined {
   if (plan.expectation.video !== undefined || plan.firstPass !== undefined || (plan.loudness?.length ?? 0) > 0 || plan.sizeTarget !== undefined) return undefined;
   if (plan.durationSeconds === undefined || plan.durationSeconds > SHARED_RUN_MAX_SECONDS) return undefined;
-  if (plan.outputOptions.some((option) => GRAPH_OPTIONS.has(option))) return undefined;
+  // Without a -map, ffmpeg would choose the output's streams among every input of the run.
+  if (plan.outputOptions.some((option) => GRAPH_OPTIONS.has(option)) || !plan.outputOptions.includes('-map')) return undefined;
   return { input: localInputArgs(input, plan.inputOptions), output: outputArgs(plan, outputPath), outputPath };
 }
 
@@ -56,7 +57,13 @@ export function sharedRunArgs(members: readonly SharedRunMember[]): string[] {
   return [...RUN_PREAMBLE, ...members.flatMap((m) => m.input), ...members.flatMap((m, index) => readingInput(m.output, index))];
 }
 
-/** Output options with input 0 renamed to `index` wherever an option names an input. */
+/**
+ * Output options with input 0 renamed to `index` wherever an option names an input. ffmpeg copies metadata and
+ * chapters to every output from the first input that has them unless told otherwise: each output is told to take
+ * its own input's, as it does by default when it runs alone.
+ */
 function readingInput(output: readonly string[], index: number): string[] {
-  return output.map((value, i) => (i > 0 && NAMES_INPUT.test(output[i - 1]!) && /^0(:|$)/.test(value) ? `${index}${value.slice(1)}` : value));
+  const renamed = output.map((value, i) => (i > 0 && NAMES_INPUT.test(output[i - 1]!) && /^0(:|$)/.test(value) ? `${index}${value.slice(1)}` : value));
+  const own = (option: string) => (output.includes(option) ? [] : [option, String(index)]);
+  return [...own('-map_metadata'), ...own('-map_chapters'), ...renamed];
 }
