@@ -6,7 +6,7 @@ import { currentJob, outsideJob, runInJob, type JobChild, type JobControl } from
 
 /**
  * How long the first member of a run waits for others. Jobs the scheduler starts together reach their run within a
- * few milliseconds of each other; a lone job loses no more than this.
+ * few milliseconds of each other; a member whose scheduler expects no other does not wait.
  */
 export const GATHER_MS = 25;
 
@@ -62,7 +62,8 @@ export class SharedRuns {
         reject(error);
       };
       this.gathering.push(entry);
-      if (this.gathering.length >= this.size) this.launch();
+      // No other job on its way to a shared run (a lone file, the last of a batch): nothing to wait for.
+      if (this.gathering.length >= this.size || entry.job?.peersExpected() === 0) this.launch();
       else this.timer ??= setTimeout(() => this.launch(), this.gatherMs);
     });
   }

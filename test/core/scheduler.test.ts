@@ -104,6 +104,23 @@ describe('Scheduler', () => {
     expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
   });
 
+  it('counts, for a job, the other part-slot jobs of its lane not yet reweighed: those that may still join a shared run', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { audio: 2, video: 2 }, total: 2 }, new FakeClock());
+    const sounds = Array.from({ length: 3 }, () => deferred());
+    const ids = sounds.map((s) => scheduler.enqueue({ lane: 'audio', load: 0.25 }, s.task));
+    const whole = deferred();
+    scheduler.enqueue('audio', whole.task);
+    expect(ids.map((id) => scheduler.peersExpected(id))).toEqual([2, 2, 2]);
+    scheduler.reweigh(ids[1]!, 0.25);
+    scheduler.reweigh(ids[2]!, 1);
+    expect(scheduler.peersExpected(ids[1]!)).toBe(1);
+    sounds[0]!.resolve();
+    await flush();
+    expect(scheduler.peersExpected(ids[1]!)).toBe(0);
+    for (const s of [...sounds, whole]) s.resolve();
+    await scheduler.whenIdle();
+  });
+
   it('lets a later image job start while video jobs wait for their ceiling', () => {
     const scheduler = new Scheduler<string>({ perLane: { video: 1, image: 2 }, total: 4 }, new FakeClock());
     scheduler.enqueue('video', deferred().task);

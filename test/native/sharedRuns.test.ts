@@ -83,6 +83,20 @@ describe('SharedRuns (real ffmpeg)', () => {
     lastsAsLongAsItsClip(path.join(dir, 'lone.mp3'));
   });
 
+  it('does not wait to gather when its scheduler expects no other member', async () => {
+    const processes: string[][] = [];
+    const patient = new SharedRuns((args, options) => {
+      processes.push(args);
+      return runner.run(args, options);
+    }, 4, 60_000);
+    const job = new JobControl();
+    job.bind({ reweigh: () => {}, peersExpected: () => 0 });
+    const started = Date.now();
+    await runInJob(job, () => patient.submit(memberFor('clip0.m4a', 'unwaited.mp3')));
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(processes).toHaveLength(1);
+  });
+
   it('when one input breaks the shared process, each member runs again alone: the others are converted, the broken one fails on its own', async () => {
     const { runs, processes } = countedRuns();
     const results = await Promise.allSettled(['clip0.m4a', 'broken.m4a', 'clip2.m4a'].map((name, i) => runs.submit(memberFor(name, `mixed${i}.mp3`))));

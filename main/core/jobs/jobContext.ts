@@ -12,6 +12,13 @@ export interface JobChild {
 
 export type PauseState = 'running' | 'paused' | 'cannot-pause';
 
+/** What a running job may tell and ask its scheduler. */
+export interface JobSlot {
+  reweigh(load: number): void;
+  /** Running jobs of its lane admitted at a part of a slot that have not said yet what they take (they may join a shared run). */
+  peersExpected(): number;
+}
+
 /**
  * The running job around the code that converts it: the process runner hands it every child it starts
  * (recorded in the job row so that recovery can stop it after a crash; suspended and resumed when the
@@ -23,7 +30,7 @@ export class JobControl {
   private readonly waiters: (() => void)[] = [];
   private pausedTotalMs = 0;
   private pausedSince: number | undefined;
-  private loadListener: ((load: number) => void) | undefined;
+  private slot: JobSlot | undefined;
 
   constructor(private readonly onChild: (child: JobChild | null) => void = () => {}, private readonly now: () => number = Date.now) {}
 
@@ -32,14 +39,19 @@ export class JobControl {
     return this.pausedTotalMs + (this.pausedSince === undefined ? 0 : this.now() - this.pausedSince);
   }
 
-  /** Where a change of the job's load goes: its scheduler, once the job is on one. */
-  onLoad(listener: (load: number) => void): void {
-    this.loadListener = listener;
+  /** The job's place on its scheduler, once it has one. */
+  bind(slot: JobSlot): void {
+    this.slot = slot;
   }
 
   /** The job now counts `load` of one slot of its lane (a member of a shared run counts a part of one). */
   setLoad(load: number): void {
-    this.loadListener?.(load);
+    this.slot?.reweigh(load);
+  }
+
+  /** Other jobs that may still join a shared run with this one; undefined when the job is on no scheduler. */
+  peersExpected(): number | undefined {
+    return this.slot?.peersExpected();
   }
 
   /** Returns the function to call when the child has exited. */

@@ -61,6 +61,8 @@ export class Scheduler<TResult> {
   private readonly running = new Map<string, number>();
   /** The running jobs' loads, by lane. */
   private readonly laneLoad = new Map<string, number>();
+  /** Running jobs admitted at a part of a slot that have not been reweighed yet. */
+  private readonly unweighed = new Set<Entry<TResult>>();
   /** The running jobs' shares of the total ceiling. */
   private runningShare = 0;
   /** The running jobs' estimated memory. */
@@ -131,7 +133,16 @@ export class Scheduler<TResult> {
     this.runningShare += this.shareOf(lane) * (next - entry.load);
     const lighter = next < entry.load;
     entry.load = next;
+    this.unweighed.delete(entry);
     if (lighter) this.pump();
+  }
+
+  /** Running jobs of the job's lane, other than it, admitted at a part of a slot and not reweighed since. */
+  peersExpected(id: number): number {
+    const lane = this.entries.get(id)?.snapshot.lane;
+    let count = 0;
+    for (const entry of this.unweighed) if (entry.snapshot.lane === lane && entry.snapshot.id !== id) count++;
+    return count;
   }
 
   cancel(id: number): boolean {
@@ -228,6 +239,7 @@ export class Scheduler<TResult> {
     this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? 0) + entry.load);
     this.runningShare += this.shareOf(lane) * entry.load;
     this.runningMemory += entry.memoryBytes;
+    if (entry.load < 1) this.unweighed.add(entry);
     const startedAt = this.clock.now();
     this.transition(entry, 'running', { startedAt });
     const context: TaskContext = {
@@ -257,6 +269,7 @@ export class Scheduler<TResult> {
     this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? entry.load) - entry.load);
     this.runningShare -= this.shareOf(lane) * entry.load;
     this.runningMemory -= entry.memoryBytes;
+    this.unweighed.delete(entry);
     this.transition(entry, status, { ...patch, finishedAt: this.clock.now() });
     this.pump();
     this.settleIdle();

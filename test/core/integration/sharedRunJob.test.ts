@@ -57,7 +57,7 @@ describe('a job whose sound shares an ffmpeg process', () => {
   async function convertInJob(options: { normalize?: boolean }, name: string) {
     const loads: number[] = [];
     const job = new JobControl();
-    job.onLoad((load) => loads.push(load));
+    job.bind({ reweigh: (load) => loads.push(load), peersExpected: () => 0 });
     const result = await runInJob(job, () => converter.convert({ inputPath: memo, target: 'mp3', outputDir: path.join(dir, name), options: { ...DEFAULT_OPTIONS, ...options } }));
     return { result, loads };
   }
