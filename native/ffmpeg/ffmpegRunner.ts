@@ -14,9 +14,7 @@ export const FFMPEG_SILENCE_LIMIT_MS = 10 * 60_000;
 
 /** Runs the ffmpeg binary; a non-zero exit becomes FFMPEG_FAILED with the tail of stderr. */
 export class ProcessFfmpegRunner implements FfmpegRunner {
-  private readonly shared = new SharedRuns(async (args, options) => {
-    await this.runFfmpeg(args, options);
-  });
+  private readonly shared = new SharedRuns(async (args, options) => (await this.runFfmpeg(args, options)).stderr);
 
   constructor(private readonly binary: string, private readonly silenceLimitMs = FFMPEG_SILENCE_LIMIT_MS) {}
 

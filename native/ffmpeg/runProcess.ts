@@ -26,7 +26,8 @@ export interface RunProcessOptions {
   adopt?: (child: JobChild) => () => void;
 }
 
-const MAX_STDERR_CHARS = 64 * 1024;
+/** What is kept of a process's stderr: its end. */
+export const MAX_STDERR_CHARS = 64 * 1024;
 /**
  * How long an aborted converter may take to stop on SIGTERM before SIGKILL. Its output is a temporary that is
  * removed anyway, and a command must end within 2 s of Ctrl-C: libvpx flushing its look-ahead took longer.
@@ -109,6 +110,8 @@ export function runProcess(binary: string, args: readonly string[], options: Run
       stop();
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    // Handing the child over may already have stopped it (a job paused before the process was spawned).
+    if (options.signal?.aborted && !aborted) onAbort();
     const timeout = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;

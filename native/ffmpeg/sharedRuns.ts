@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cancelledError } from '../../main/core/errors.js';
 import type { FfmpegRunOptions, SharedRunOutcome } from '../../main/core/engine/ports.js';
-import { SHARED_RUN_SIZE, sharedRunArgs, soloRunArgs, type SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
+import { membersWithDecodeErrors, SHARED_RUN_SIZE, sharedRunArgs, soloRunArgs, type SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
 import { currentJob, outsideJob, runInJob, type JobChild, type JobControl } from '../../main/core/jobs/jobContext.js';
+import { MAX_STDERR_CHARS } from './runProcess.js';
 
 /**
  * How long the first member of a run waits for others. Jobs the scheduler starts together reach their run within a
@@ -10,8 +12,8 @@ import { currentJob, outsideJob, runInJob, type JobChild, type JobControl } from
  */
 export const GATHER_MS = 25;
 
-/** One ffmpeg process: rejects when it fails or is stopped; `adopt` hands the process to the jobs it works for. */
-export type RunFfmpeg = (args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }) => Promise<void>;
+/** One ffmpeg process: resolves with what it logged, rejects when it fails or is stopped; `adopt` hands it to the jobs it works for. */
+export type RunFfmpeg = (args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }) => Promise<string>;
 
 interface Member {
   member: SharedRunMember;
@@ -28,8 +30,8 @@ interface Member {
 /**
  * Gathers the members submitted within GATHER_MS of the first, up to SHARED_RUN_SIZE, into one ffmpeg process.
  * A member cancelled or paused in a shared run ends that run: the others, and the paused one, run again alone
- * (their partial files removed first), as they all do when the shared process fails, so that each failure is
- * reported for its own file.
+ * (their partial files removed first), as they all do when the shared process fails, and as a member does whose
+ * input ffmpeg found damaged, so that each failure is reported, and each damage judged, for its own file.
  */
 export class SharedRuns {
   private gathering: Member[] = [];
@@ -45,7 +47,7 @@ export class SharedRuns {
         if (entry.state === 'gathering') {
           this.gathering.splice(this.gathering.indexOf(entry), 1);
           entry.state = 'cancelled';
-          reject(cancelledError());
+          entry.reject(cancelledError());
         } else if (entry.state === 'shared') {
           entry.state = 'cancelled';
           entry.leave?.();
@@ -71,9 +73,13 @@ export class SharedRuns {
   private launch(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const group = this.gathering.splice(0);
-    if (group.length === 1) void this.alone(group[0]!);
-    else if (group.length > 1) void this.together(group);
+    const gathered = this.gathering.splice(0);
+    // A paused job's member waits alone (its process suspended), and one whose output name is taken fails alone, as it
+    // would have: neither holds up the others, and a file that is there is never removed here.
+    const apart = gathered.filter((entry) => (entry.job !== undefined && entry.job.state !== 'running') || existsSync(entry.member.outputPath));
+    const group = gathered.filter((entry) => !apart.includes(entry));
+    for (const entry of group.length === 1 ? [...apart, ...group] : apart) void this.alone(entry);
+    if (group.length > 1) this.together(group).catch((error: unknown) => group.forEach((entry) => entry.state !== 'done' && entry.reject(error)));
   }
 
   private async together(group: Member[]): Promise<void> {
@@ -93,42 +99,53 @@ export class SharedRuns {
       return () => releases.forEach((release) => release?.());
     };
     const started = this.now();
-    let failed = false;
+    let log: string | undefined;
     try {
-      await outsideJob(() => this.runFfmpeg(sharedRunArgs(group.map((entry) => entry.member)), {
+      log = await outsideJob(() => this.runFfmpeg(sharedRunArgs(group.map((entry) => entry.member)), {
         signal: stop.signal,
         onProgress: (seconds) => group.forEach((entry) => entry.state === 'shared' && entry.options.onProgress?.(seconds)),
         adopt,
       }));
     } catch {
-      failed = true;
+      log = undefined;
     }
-    if (!failed && !ended) {
-      const runMs = this.now() - started;
-      for (const entry of group) {
-        entry.state = 'done';
-        entry.resolve({ runMs, members: group.length });
-      }
-      return;
-    }
-    await Promise.all(group.map(async (entry) => {
+    // A log cut to its end may have lost a member's errors: then every member is judged alone.
+    const damaged = log === undefined || ended || log.length >= MAX_STDERR_CHARS ? undefined : membersWithDecodeErrors(log);
+    const runMs = this.now() - started;
+    const totalSeconds = group.reduce((sum, entry) => sum + entry.member.seconds, 0);
+    await Promise.all(group.map(async (entry, index) => {
       entry.leave = undefined;
-      await rm(entry.member.outputPath, { force: true });
+      if (damaged && !damaged.has(index)) {
+        entry.state = 'done';
+        entry.resolve({ runMs, share: totalSeconds > 0 ? entry.member.seconds / totalSeconds : 1 / group.length, members: group.length });
+        return;
+      }
+      try {
+        await rm(entry.member.outputPath, { force: true });
+      } catch (error) {
+        entry.state = 'done';
+        entry.reject(error);
+        return;
+      }
       if (entry.state === 'cancelled') entry.reject(cancelledError());
       else await this.alone(entry);
     }));
   }
 
-  /** The member on its own, in its job (which adopts, and when paused suspends, its process), cancelled by its own signal. */
+  /**
+   * The member on its own, in its own job, never in the one whose submission happened to start the run: the job
+   * takes a whole slot again (waiting for room), adopts the process (suspending it while paused), and its own
+   * signal cancels it.
+   */
   private async alone(entry: Member): Promise<void> {
     entry.state = 'alone';
     const started = this.now();
     const run = () => this.runFfmpeg(soloRunArgs(entry.member), entry.options);
     try {
-      // In its own job, never in the one whose submission happened to start the run.
+      await entry.job?.setLoad(1, entry.options.signal);
       await (entry.job ? runInJob(entry.job, run) : outsideJob(run));
       entry.state = 'done';
-      entry.resolve({ runMs: this.now() - started, members: 1 });
+      entry.resolve({ runMs: this.now() - started, share: 1, members: 1 });
     } catch (error) {
       entry.state = 'done';
       entry.reject(error);

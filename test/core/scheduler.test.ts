@@ -104,6 +104,39 @@ describe('Scheduler', () => {
     expect(scheduler.list().every((j) => j.status === 'succeeded')).toBe(true);
   });
 
+  it('lets part-slot jobs that turn whole grow only as room allows, ahead of new jobs of the lane, never all waiting on each other', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { audio: 2 }, total: 2 }, new FakeClock());
+    const sounds = Array.from({ length: 8 }, () => deferred());
+    const ids = sounds.map((s) => scheduler.enqueue({ lane: 'audio', load: 0.25 }, s.task));
+    const later = deferred();
+    scheduler.enqueue({ lane: 'audio', load: 0.25 }, later.task);
+    expect(scheduler.runningCount('audio')).toBe(8);
+    const grown: number[] = [];
+    const aborts = ids.map(() => new AbortController());
+    const growths = ids.map((id, i) => scheduler.reweigh(id, 1, aborts[i]!.signal).then(() => grown.push(i)));
+    await flush();
+    // All eight ask at once: those waiting count as idle, so two grow (a slot each) and six wait.
+    expect(grown).toEqual([0, 1]);
+    // A job cancelled while it waits to grow stops waiting (and ends).
+    aborts[7]!.abort();
+    await expect(growths[7]).rejects.toMatchObject({ code: 'CANCELLED' });
+    sounds[7]!.resolve();
+    sounds[0]!.resolve();
+    await flush();
+    expect(grown).toEqual([0, 1, 2]);
+    // The queued job still waits.
+    expect(scheduler.runningCount('audio')).toBe(6);
+    for (const i of [1, 2, 3, 4, 5]) {
+      sounds[i]!.resolve();
+      await flush();
+    }
+    expect(grown).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(scheduler.runningCount('audio')).toBe(2);
+    sounds[6]!.resolve();
+    later.resolve();
+    await scheduler.whenIdle();
+  });
+
   it('counts, for a job, the other part-slot jobs of its lane not yet reweighed: those that may still join a shared run', async () => {
     const scheduler = new Scheduler<string>({ perLane: { audio: 2, video: 2 }, total: 2 }, new FakeClock());
     const sounds = Array.from({ length: 3 }, () => deferred());

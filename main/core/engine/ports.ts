@@ -30,9 +30,12 @@ export interface FfmpegRunOptions {
   onProgress?: (outputSeconds: number) => void;
 }
 
-/** How a shared run went for one member: how long the process ran, and how many members it served. */
+/** How a shared run went for one member: how long its process ran, and the part of that run that was its own. */
 export interface SharedRunOutcome {
   runMs: number;
+  /** Its sound's length over the whole run's (1 when it ran alone). */
+  share: number;
+  /** How many members the process served. */
   members: number;
 }
 

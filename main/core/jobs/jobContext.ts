@@ -14,7 +14,8 @@ export type PauseState = 'running' | 'paused' | 'cannot-pause';
 
 /** What a running job may tell and ask its scheduler. */
 export interface JobSlot {
-  reweigh(load: number): void;
+  /** Resolves once the job holds `load` of a slot (at once when lighter); rejects with CANCELLED when `signal` aborts first. */
+  reweigh(load: number, signal?: AbortSignal): Promise<void>;
   /** Running jobs of its lane admitted at a part of a slot that have not said yet what they take (they may join a shared run). */
   peersExpected(): number;
 }
@@ -44,9 +45,12 @@ export class JobControl {
     this.slot = slot;
   }
 
-  /** The job now counts `load` of one slot of its lane (a member of a shared run counts a part of one). */
-  setLoad(load: number): void {
-    this.slot?.reweigh(load);
+  /**
+   * The job counts `load` of one slot of its lane from now on (a member of a shared run counts a part of one); more
+   * than it holds once its scheduler has room for it.
+   */
+  async setLoad(load: number, signal?: AbortSignal): Promise<void> {
+    await this.slot?.reweigh(load, signal);
   }
 
   /** Other jobs that may still join a shared run with this one; undefined when the job is on no scheduler. */

@@ -249,7 +249,7 @@ export class JobLauncher {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
           onCommit: (result, _temporary, alongside) => store.commit(job.id, pid, result.outputPath, succeededReport(result, route.mode), alongside),
         })), settle, runId);
-    control.bind({ reweigh: (load) => scheduler.reweigh(id, load), peersExpected: () => scheduler.peersExpected(id) });
+    control.bind({ reweigh: (load, signal) => scheduler.reweigh(id, load, signal), peersExpected: () => scheduler.peersExpected(id) });
     return { id, scheduler, control };
   }
 }

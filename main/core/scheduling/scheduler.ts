@@ -1,4 +1,4 @@
-import { toAppError } from '../errors.js';
+import { cancelledError, toAppError } from '../errors.js';
 import { canTransition, estimateEta, isFinished, type JobSnapshot, type JobStatus } from '../jobs/jobState.js';
 import type { Clock } from '../engine/ports.js';
 import { JobIds, type JobIdSource } from '../jobs/jobIds.js';
@@ -37,6 +37,13 @@ export interface LaneRequest {
   load?: number;
 }
 
+/** A running job waiting to take `load` of a slot. */
+interface Growth<TResult> {
+  entry: Entry<TResult>;
+  load: number;
+  grant(): void;
+}
+
 /** Loads are fractions such as 1/4 and 1/2; their sums are compared with this slack. */
 const LOAD_SLACK = 1e-9;
 
@@ -63,6 +70,8 @@ export class Scheduler<TResult> {
   private readonly laneLoad = new Map<string, number>();
   /** Running jobs admitted at a part of a slot that have not been reweighed yet. */
   private readonly unweighed = new Set<Entry<TResult>>();
+  /** Running jobs waiting, in order, to take more of a slot; idle meanwhile. */
+  private readonly growing: Growth<TResult>[] = [];
   /** The running jobs' shares of the total ceiling. */
   private runningShare = 0;
   /** The running jobs' estimated memory. */
@@ -117,24 +126,49 @@ export class Scheduler<TResult> {
 
   /** A job of this lane enqueued now would start at once: nothing of the lane waits and its ceilings leave room. */
   hasRoom(lane: string): boolean {
-    return !this.paused && this.canStart(lane, 1) && !this.queue.some((entry) => entry.snapshot.lane === lane);
+    return !this.paused && this.canStart(lane, 1) && !this.queue.some((entry) => entry.snapshot.lane === lane) && !this.growing.some((g) => g.entry.snapshot.lane === lane);
   }
 
   /**
-   * A running job now takes `load` of a slot (a member of a shared run that turned out to run alone takes a whole
-   * one again). Jobs already running go on; a lighter load lets waiting jobs start.
+   * A running job takes `load` of a slot from now on: at once when lighter (a member of a shared run), and when
+   * heavier (a likely member that runs alone) once the jobs at work leave room for it, before any waiting job
+   * starts; the jobs waiting to grow count as idle, so that they cannot hold each other up. Rejects with
+   * CANCELLED when `signal` aborts first.
    */
-  reweigh(id: number, load: number): void {
+  reweigh(id: number, load: number, signal?: AbortSignal): Promise<void> {
     const entry = this.entries.get(id);
-    if (!entry || entry.snapshot.status !== 'running') return;
+    if (!entry || entry.snapshot.status !== 'running') return Promise.resolve();
     const next = Math.min(1, Math.max(0.01, load));
-    const lane = entry.snapshot.lane;
-    this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? 0) + next - entry.load);
-    this.runningShare += this.shareOf(lane) * (next - entry.load);
-    const lighter = next < entry.load;
-    entry.load = next;
     this.unweighed.delete(entry);
-    if (lighter) this.pump();
+    const queuedGrowth = this.growing.some((g) => g.entry.snapshot.lane === entry.snapshot.lane);
+    if (next <= entry.load || (!queuedGrowth && this.roomToGrow(entry, next))) {
+      const lighter = next < entry.load;
+      this.setLoad(entry, next);
+      if (lighter) this.pump();
+      return Promise.resolve();
+    }
+    if (signal?.aborted) return Promise.reject(cancelledError());
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const at = this.growing.indexOf(growth);
+        if (at < 0) return;
+        this.growing.splice(at, 1);
+        reject(cancelledError());
+        this.pump();
+      };
+      const growth: Growth<TResult> = {
+        entry, load: next,
+        grant: () => {
+          signal?.removeEventListener('abort', onAbort);
+          this.setLoad(entry, next);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.growing.push(growth);
+      // Now idle, this job may leave room for one that asked before it.
+      this.grantGrowth();
+    });
   }
 
   /** Running jobs of the job's lane, other than it, admitted at a part of a slot and not reweighed since. */
@@ -190,6 +224,40 @@ export class Scheduler<TResult> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private setLoad(entry: Entry<TResult>, load: number): void {
+    const lane = entry.snapshot.lane;
+    this.laneLoad.set(lane, (this.laneLoad.get(lane) ?? 0) + load - entry.load);
+    this.runningShare += this.shareOf(lane) * (load - entry.load);
+    entry.load = load;
+  }
+
+  /** Whether the jobs at work (those waiting to grow are idle) leave room for this one at `load`. */
+  private roomToGrow(entry: Entry<TResult>, load: number): boolean {
+    const lane = entry.snapshot.lane;
+    const idle = [entry, ...this.growing.map((g) => g.entry).filter((e) => e !== entry)];
+    const idleLane = idle.reduce((sum, e) => sum + (e.snapshot.lane === lane ? e.load : 0), 0);
+    const idleShare = idle.reduce((sum, e) => sum + this.shareOf(e.snapshot.lane) * e.load, 0);
+    const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
+    return (this.laneLoad.get(lane) ?? 0) - idleLane + load <= laneLimit + LOAD_SLACK
+      && this.runningShare - idleShare + this.shareOf(lane) * load <= this.limits.total + LOAD_SLACK;
+  }
+
+  /** Grants waiting growths in order while they fit; the first that does not fit holds the later ones of its lane. */
+  private grantGrowth(): void {
+    const held = new Set<string>();
+    for (let i = 0; i < this.growing.length; ) {
+      const growth = this.growing[i]!;
+      const lane = growth.entry.snapshot.lane;
+      if (held.has(lane) || !this.roomToGrow(growth.entry, growth.load)) {
+        held.add(lane);
+        i++;
+        continue;
+      }
+      this.growing.splice(i, 1);
+      growth.grant();
+    }
+  }
+
   private canStart(lane: string, load: number): boolean {
     const laneLimit = this.limits.perLane[lane] ?? this.limits.total;
     const ceiling = this.limits.ceiling?.[lane] ?? Number.POSITIVE_INFINITY;
@@ -215,11 +283,13 @@ export class Scheduler<TResult> {
   }
 
   private pump(): void {
+    this.grantGrowth();
     if (this.paused) return;
     let reserved = 0;
     for (let i = 0; i < this.queue.length && this.runningShare < this.limits.total - LOAD_SLACK; ) {
       const entry = this.queue[i]!;
-      if (!this.canStart(entry.snapshot.lane, entry.load)) {
+      // A running job waiting to take more of its lane goes before any new job of the lane.
+      if (this.growing.some((g) => g.entry.snapshot.lane === entry.snapshot.lane) || !this.canStart(entry.snapshot.lane, entry.load)) {
         i++;
         continue;
       }

@@ -14,7 +14,7 @@ const located = locateFfmpegToolsFromEnvironment();
 if ('missing' in located) throw new Error(located.missing);
 const tools = located;
 
-/** A clock that moves only when the shared run does: 4 s for a process that served four files. */
+/** A clock that moves only when the shared run does: 4 s for a process whose sound was a quarter this file's. */
 const clock = { time: 0, now: () => clock.time };
 const SHARED_PROCESS_MS = 4000;
 
@@ -35,7 +35,7 @@ class SharingRunner implements FfmpegRunner {
     this.shared.push(member);
     await this.real.run(soloRunArgs(member), options);
     clock.time += SHARED_PROCESS_MS;
-    return { runMs: SHARED_PROCESS_MS, members: 4 };
+    return { runMs: SHARED_PROCESS_MS, share: 0.25, members: 4 };
   }
 }
 
@@ -57,7 +57,7 @@ describe('a job whose sound shares an ffmpeg process', () => {
   async function convertInJob(options: { normalize?: boolean }, name: string) {
     const loads: number[] = [];
     const job = new JobControl();
-    job.bind({ reweigh: (load) => loads.push(load), peersExpected: () => 0 });
+    job.bind({ reweigh: async (load) => void loads.push(load), peersExpected: () => 0 });
     const result = await runInJob(job, () => converter.convert({ inputPath: memo, target: 'mp3', outputDir: path.join(dir, name), options: { ...DEFAULT_OPTIONS, ...options } }));
     return { result, loads };
   }

@@ -27,6 +27,8 @@ export interface SharedRunMember {
   output: string[];
   /** The file the member writes, removed before it runs again alone. */
   outputPath: string;
+  /** Seconds of sound it converts: its part of the shared run. */
+  seconds: number;
 }
 
 /** Options that name an input by its index in their value (`-map 0:1`, `-map_metadata 0`, `-map_chapters 0`). */
@@ -44,12 +46,20 @@ export function sharedRunMember(plan: FfmpegPlan, input: Pick<ProbedInput, 'path
   if (plan.durationSeconds === undefined || plan.durationSeconds > SHARED_RUN_MAX_SECONDS) return undefined;
   // Without a -map, ffmpeg would choose the output's streams among every input of the run.
   if (plan.outputOptions.some((option) => GRAPH_OPTIONS.has(option)) || !plan.outputOptions.includes('-map')) return undefined;
-  return { input: localInputArgs(input, plan.inputOptions), output: outputArgs(plan, outputPath), outputPath };
+  return { input: localInputArgs(input, plan.inputOptions), output: outputArgs(plan, outputPath), outputPath, seconds: plan.durationSeconds };
 }
 
 /** One member's run on its own: the same arguments `buildFfmpegArgs` gives its plan. */
 export function soloRunArgs(member: SharedRunMember): string[] {
   return [...RUN_PREAMBLE, ...member.input, ...member.output];
+}
+
+/**
+ * The members whose input ffmpeg reported damage for in a shared run's log ("Error while decoding stream #2:0"): ffmpeg
+ * weighs decoding errors over the whole process (-max_error_rate), so such a file must run alone to be judged alone.
+ */
+export function membersWithDecodeErrors(log: string): Set<number> {
+  return new Set([...log.matchAll(/Error while decoding stream #(\d+):/g)].map((match) => Number(match[1])));
 }
 
 /** One ffmpeg run of every member: all inputs, then each output, reading its own input. */

@@ -346,13 +346,15 @@ export class LocalConverter {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
     const member = shared && this.ports.ffmpeg.runShared ? sharedRunMember(planned, probed, temporary) : undefined;
-    // A job admitted as a likely member of a shared run that runs alone takes a whole slot again.
-    currentJob()?.setLoad(member ? SHARED_RUN_LOAD : 1);
     if (member && shared && this.ports.ffmpeg.runShared) {
-      const { runMs, members } = await this.ports.ffmpeg.runShared(member, { signal, onProgress: progressOfPass(0) });
-      shared.othersMs += runMs - runMs / members;
+      // Lighter is taken at once; the member joins its run in the same turn, while jobs that have not said yet what they take are still counted as on their way.
+      void currentJob()?.setLoad(SHARED_RUN_LOAD, signal);
+      const { runMs, share } = await this.ports.ffmpeg.runShared(member, { signal, onProgress: progressOfPass(0) });
+      shared.othersMs += runMs * (1 - share);
       return planned;
     }
+    // A job admitted as a likely member of a shared run that runs alone takes a whole slot again, once there is room.
+    await currentJob()?.setLoad(1, signal);
     let plan = planned;
     if (measurements.length > 0) {
       const measured = [];
