@@ -1,7 +1,7 @@
 // npm run bench: our engine against the native tools, side by side in one run, as ratios (ours / baseline).
 // Needs ffmpeg, heif-convert (libheif-examples), vips (libvips-tools) and GNU time; generates its inputs.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,8 @@ import { identifyInput, refineFormat } from '../../main/core/engine/identify/ide
 import { probeMovieForAudio } from '../../main/core/engine/identify/isoBmffProbe';
 import { buildFfmpegArgs } from '../../main/core/engine/plan/ffmpegPlan';
 import { planAudioConversion } from '../../main/core/engine/plan/planAudio';
+import { planVideoConversion } from '../../main/core/engine/plan/planVideo';
+import { FfprobeProber } from '../../native/ffmpeg/ffprobeProber';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CORPUS = path.resolve(ROOT, '../shared/corpus');
@@ -89,6 +91,23 @@ async function plannedCommand(sample: string, target: 'mp3', outputDir: string):
   const args = buildFfmpegArgs(planAudioConversion(input, target), input, output);
   const words = args.map((a) => a === `file:${sample}` ? 'file:{}' : a.replace(output, path.join(outputDir, `{}.${target}`)));
   return `ffmpeg ${words.map(quoted).join(' ')} > /dev/null`;
+}
+
+/** The same for a video into MP4 (probed by ffprobe, as the engine probes an AVI): the planner's encoder, preset and quality. */
+async function plannedVideoCommand(sample: string, outputDir: string): Promise<string> {
+  const identified = await identifyInput(sample);
+  const probe = await new FfprobeProber('ffprobe').probe({ path: sample, demuxer: identified.demuxer });
+  const input = { ...refineFormat(identified, probe), probe };
+  const output = path.join(outputDir, 'OUTPUT.mp4');
+  const args = buildFfmpegArgs(planVideoConversion(input, 'mp4', { passLogFile: path.join(outputDir, 'pass') }), input, output);
+  const words = args.map((a) => a === `file:${sample}` ? 'file:{}' : a.replace(output, path.join(outputDir, '{}.mp4')));
+  return `ffmpeg ${words.map(quoted).join(' ')} > /dev/null`;
+}
+
+/** Ours over the baseline in bytes, for rows whose baseline writes another encoder's files. */
+function bytesRatio(ours: string, baseline: string): string {
+  const total = (dir: string) => readdirSync(dir).reduce((n, f) => n + statSync(path.join(dir, f)).size, 0);
+  return `${Math.round((total(ours) / total(baseline) - 1) * 100)} %`;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -204,11 +223,15 @@ async function main(): Promise<void> {
     const mp3Row = compare('MP4->MP3 x20', '', () => ours(inputs.mp4!, 'mp3', out('mp3')), () => nativeBatch(inputs.mp4!, out('mp3n'), mp3Command), rss, before(inputs.mp4!, 'mp3', out('mp3')));
     mp3 = { ...mp3Row, name: `6. 20 MP4->MP3 vs ffmpeg under xargs -P ${CORES} (same binaries, the planner's arguments)`, target: '<= 1.10' };
   }
+  // heif-convert writes libjpeg's q90; ours writes mozjpeg at the same SSIM, smaller and slower (test/bench/QUALITY.md).
+  const heicRow = (row: Row, ourDir: string, baselineDir: string): Row => ({ ...row, name: `${row.name} (heif-convert: libjpeg q90; ours mozjpeg at its SSIM, ${bytesRatio(ourDir, baselineDir)} bytes)` });
   if (wanted(1)) {
+    const aviCommand = await plannedVideoCommand(path.join(inputs.avi!, readdirSync(inputs.avi!)[0]!), out('avin'));
     const mixed = [
       mp3!,
-      compare('AVI->MP4 x4', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k -movflags +faststart ${out('avin')}/{}.mp4`), rss),
-      compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss),
+      // The planner's own arguments (x264's preset and CRF of the balanced level), as row 6 does for the sound.
+      compare('AVI->MP4 x4 (ffmpeg with the planner\'s arguments)', '', () => ours(inputs.avi!, 'mp4', out('avi')), () => nativeBatch(inputs.avi!, out('avin'), aviCommand), rss),
+      heicRow(compare('HEIC->JPG x60', '', () => ours(inputs.heic!, 'jpg', out('heic')), () => nativeBatch(inputs.heic!, out('heicn'), `heif-convert -q 90 {} ${out('heicn')}/{}.jpg > /dev/null`), rss), out('heic'), out('heicn')),
       compare('PNG->WEBP x100', '', () => ours(inputs.png!, 'webp', out('png')), () => nativeBatch(inputs.png!, out('pngn'), `vips copy {} ${out('pngn')}/{}.webp[Q=90]`), rss),
     ];
     const sum = (pick: (r: Row) => number) => mixed.reduce((n, r) => n + pick(r), 0);
@@ -216,7 +239,7 @@ async function main(): Promise<void> {
     rows.push({ ...mixed[0]!, name: 'MP4->MP3 x20', target: '' }, ...mixed.slice(1), mixedRow);
   }
   if (wanted(2)) rows.push(compare('2. 500 small PNG->JPG', '<= 1.5', () => ours(inputs.tiny!, 'jpg', out('tiny')), () => timed('sh', ['-c', `mkdir -p ${out('tinyn')} && cd '${inputs.tiny}' && for f in *; do vips copy "$f" "${out('tinyn')}/$f.jpg[Q=90]"; done`])));
-  if (wanted(3)) rows.push(compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`)));
+  if (wanted(3)) rows.push(heicRow(compare('3. 12 x 12 MP HEIC->JPG', '<= 1.5', () => ours(inputs.heic12!, 'jpg', out('heic12')), () => nativeBatch(inputs.heic12!, out('heic12n'), `heif-convert -q 90 {} ${out('heic12n')}/{}.jpg > /dev/null`)), out('heic12'), out('heic12n')));
   // The file itself: an MP4 found in a folder is skipped as already in the target format.
   if (wanted(4)) {
     remux = compare('4. MP4->MP4, compatible 60 s 1080p phone clip', '>= 30x faster', () => ours(path.join(inputs.compatible!, 'f0000.mp4'), 'mp4', out('remux')), () => nativeBatch(inputs.compatible!, out('remuxn'), `ffmpeg -nostdin -v error -i {} -c:v libx264 -c:a aac ${out('remuxn')}/{}`));
