@@ -1,9 +1,8 @@
 import { AppError, cancelledError, stderrTail } from '../../main/core/errors.js';
 import type { FfmpegRunOptions, FfmpegRunner, SharedRunOutcome } from '../../main/core/engine/ports.js';
 import type { SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
-import type { JobChild } from '../../main/core/jobs/jobContext.js';
 import { createProgressParser } from './progressParser.js';
-import { runProcess } from './runProcess.js';
+import { runProcess, type RunProcessOptions } from './runProcess.js';
 import { SharedRuns } from './sharedRuns.js';
 
 /**
@@ -31,7 +30,7 @@ export class ProcessFfmpegRunner implements FfmpegRunner {
   }
 
   /** Cancellable by the signal, and stopped when silent for the silence limit, as every ffmpeg run is. */
-  private async runFfmpeg(args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }): Promise<{ stderr: string }> {
+  private async runFfmpeg(args: string[], options: FfmpegRunOptions & Pick<RunProcessOptions, 'adopt'>): Promise<{ stderr: string }> {
     const parse = createProgressParser((seconds) => options.onProgress?.(seconds));
     const result = await runProcess(this.binary, args, { signal: options.signal, onStdout: parse, collectStdout: false, idleTimeoutMs: this.silenceLimitMs, ...(options.adopt ? { adopt: options.adopt } : {}) });
     if (result.aborted) throw cancelledError();

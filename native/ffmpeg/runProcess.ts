@@ -111,7 +111,7 @@ export function runProcess(binary: string, args: readonly string[], options: Run
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     // Handing the child over may already have stopped it (a job paused before the process was spawned).
-    if (options.signal?.aborted && !aborted) onAbort();
+    if (options.signal?.aborted) onAbort();
     const timeout = options.timeoutMs
       ? setTimeout(() => {
           timedOut = true;

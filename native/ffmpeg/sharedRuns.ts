@@ -4,7 +4,7 @@ import { cancelledError } from '../../main/core/errors.js';
 import type { FfmpegRunOptions, SharedRunOutcome } from '../../main/core/engine/ports.js';
 import { membersWithDecodeErrors, SHARED_RUN_SIZE, sharedRunArgs, soloRunArgs, type SharedRunMember } from '../../main/core/engine/plan/sharedRun.js';
 import { currentJob, outsideJob, runInJob, type JobChild, type JobControl } from '../../main/core/jobs/jobContext.js';
-import { MAX_STDERR_CHARS } from './runProcess.js';
+import { MAX_STDERR_CHARS, type RunProcessOptions } from './runProcess.js';
 
 /**
  * How long the first member of a run waits for others. Jobs the scheduler starts together reach their run within a
@@ -13,7 +13,7 @@ import { MAX_STDERR_CHARS } from './runProcess.js';
 export const GATHER_MS = 25;
 
 /** One ffmpeg process: resolves with what it logged, rejects when it fails or is stopped; `adopt` hands it to the jobs it works for. */
-export type RunFfmpeg = (args: string[], options: FfmpegRunOptions & { adopt?: (child: JobChild) => () => void }) => Promise<string>;
+export type RunFfmpeg = (args: string[], options: FfmpegRunOptions & Pick<RunProcessOptions, 'adopt'>) => Promise<string>;
 
 interface Member {
   member: SharedRunMember;

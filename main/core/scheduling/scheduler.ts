@@ -47,6 +47,9 @@ interface Growth<TResult> {
 /** Loads are fractions such as 1/4 and 1/2; their sums are compared with this slack. */
 const LOAD_SLACK = 1e-9;
 
+/** A load as the scheduler counts it: at most a whole slot, at least a hundredth of one. */
+const boundedLoad = (load: number) => Math.min(1, Math.max(0.01, load));
+
 export type JobListener<TResult> = (job: JobSnapshot<TResult>) => void;
 
 interface Entry<TResult> {
@@ -101,7 +104,7 @@ export class Scheduler<TResult> {
       controller: new AbortController(),
       onEnd,
       memoryBytes: Math.max(0, memoryBytes),
-      load: Math.min(1, Math.max(0.01, load)),
+      load: boundedLoad(load),
     };
     this.entries.set(id, entry);
     this.queue.push(entry);
@@ -138,7 +141,7 @@ export class Scheduler<TResult> {
   reweigh(id: number, load: number, signal?: AbortSignal): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry || entry.snapshot.status !== 'running') return Promise.resolve();
-    const next = Math.min(1, Math.max(0.01, load));
+    const next = boundedLoad(load);
     this.unweighed.delete(entry);
     const queuedGrowth = this.growing.some((g) => g.entry.snapshot.lane === entry.snapshot.lane);
     if (next <= entry.load || (!queuedGrowth && this.roomToGrow(entry, next))) {
