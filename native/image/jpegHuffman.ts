@@ -79,8 +79,10 @@ function readLayout(bytes: Uint8Array): Layout | undefined {
       }
       const mcus = count === 1 ? Math.ceil(width / 8) * Math.ceil(height / 8) : Math.ceil(width / (8 * hMax)) * Math.ceil(height / (8 * vMax));
       if (count === 1 && (components[0]!.h !== hMax || components[0]!.v !== vMax)) return undefined;
-      let dataEnd = end;
-      while (dataEnd + 1 < bytes.length && !(bytes[dataEnd] === 0xff && bytes[dataEnd + 1] !== 0x00)) dataEnd++;
+      // The first marker after the header: a 0xFF not followed by a stuffed zero.
+      let dataEnd = bytes.indexOf(0xff, end);
+      while (dataEnd >= 0 && dataEnd + 1 < bytes.length && bytes[dataEnd + 1] === 0x00) dataEnd = bytes.indexOf(0xff, dataEnd + 2);
+      if (dataEnd < 0 || dataEnd + 1 >= bytes.length) return undefined;
       // The scan must be the last thing before the end-of-image marker.
       if (dataEnd + 2 !== bytes.length || bytes[dataEnd + 1] !== 0xd9) return undefined;
       return { kept, scanHeader: [at, end], dataStart: end, dataEnd, blocks, mcus, dc, ac };
@@ -111,14 +113,15 @@ function tokensOf(bytes: Uint8Array, layout: Layout): { tokens: Uint32Array; cou
         grown.set(tokens);
         tokens = grown;
       }
-      const size = reader.decode(block.dc);
-      if (size < 0 || size > 11) return undefined;
-      tokens[count++] = (block.dcId | (size << 16) | reader.take(size)) >>> 0;
+      const first = reader.token(block.dc, true);
+      if (first < 0 || first >>> 16 > 11) return undefined;
+      tokens[count++] = (block.dcId | first) >>> 0;
       for (let k = 1; k < 64;) {
-        const symbol = reader.decode(block.ac);
-        if (symbol < 0) return undefined;
+        const token = reader.token(block.ac, false);
+        if (token < 0) return undefined;
+        const symbol = token >>> 16;
         const bits = symbol & 15;
-        tokens[count++] = (block.acId | (symbol << 16) | reader.take(bits)) >>> 0;
+        tokens[count++] = (block.acId | token) >>> 0;
         if (bits === 0 && symbol !== 0xf0) break;
         k += (symbol >> 4) + 1;
         if (k > 64) return undefined;
@@ -186,42 +189,65 @@ function encoderOf(lengths: Uint8Array, symbols: Uint8Array): { code: Int32Array
   return { code, size };
 }
 
-class BitWriter {
-  private out: Uint8Array;
-  private length = 0;
-  private buffer = 0;
-  private count = 0;
-
-  constructor(capacity: number) {
-    this.out = new Uint8Array(capacity);
-  }
-
-  private byte(value: number): void {
-    if (this.length + 2 > this.out.length) {
-      const grown = new Uint8Array(this.out.length * 2);
-      grown.set(this.out);
-      this.out = grown;
+/**
+ * The scan's tokens under the new codes, their extra bits copied, stuffed and padded with ones: `code` and `size`
+ * hold each table's (0-7) code and length per symbol at table * 256 + symbol.
+ */
+function encodeTokens(tokens: Uint32Array, count: number, code: Int32Array, size: Int32Array, capacity: number): Uint8Array {
+  let out = new Uint8Array(capacity);
+  let length = 0;
+  // Bits not yet written (fewer than 8 between steps), in the low bits.
+  let buffer = 0;
+  let pending = 0;
+  for (let i = 0; i <= count; i++) {
+    // Room for the bytes (and stuffing) one token may finish: at most 16 + 16 bits.
+    if (length + 10 > out.length) {
+      const grown = new Uint8Array(out.length * 2);
+      grown.set(out);
+      out = grown;
     }
-    this.out[this.length++] = value;
-    if (value === 0xff) this.out[this.length++] = 0;
-  }
-
-  write(value: number, bits: number): void {
-    if (bits === 0) return;
-    this.buffer = ((this.buffer << bits) | (value & ((1 << bits) - 1))) >>> 0;
-    this.count += bits;
-    while (this.count >= 8) {
-      this.count -= 8;
-      this.byte((this.buffer >>> this.count) & 0xff);
+    let value: number;
+    let bits: number;
+    let rest = 0;
+    let restBits = 0;
+    if (i === count) {
+      // The end: the last byte padded with ones.
+      bits = (8 - pending) & 7;
+      value = (1 << bits) - 1;
+    } else {
+      const token = tokens[i]!;
+      const table = token >>> 24;
+      const symbol = (token >>> 16) & 0xff;
+      const at = (table << 8) | symbol;
+      const extra = table < 4 ? symbol : symbol & 15;
+      bits = size[at]!;
+      value = code[at]!;
+      // A code and its extra bits in one step when they fit in 24 bits (almost always).
+      if (bits + extra <= 24) {
+        value = (value << extra) | (token & 0xffff);
+        bits += extra;
+      } else {
+        rest = token & 0xffff;
+        restBits = extra;
+      }
     }
-    this.buffer &= (1 << this.count) - 1;
+    for (;;) {
+      buffer = ((buffer << bits) | value) >>> 0;
+      pending += bits;
+      while (pending >= 8) {
+        pending -= 8;
+        const byte = (buffer >>> pending) & 0xff;
+        out[length++] = byte;
+        if (byte === 0xff) out[length++] = 0;
+      }
+      buffer &= (1 << pending) - 1;
+      if (restBits === 0) break;
+      value = rest;
+      bits = restBits;
+      restBits = 0;
+    }
   }
-
-  /** The bytes written, the last one padded with ones. */
-  finish(): Uint8Array {
-    if (this.count > 0) this.write((1 << (8 - this.count)) - 1, 8 - this.count);
-    return this.out.subarray(0, this.length);
-  }
+  return out.subarray(0, length);
 }
 
 function recode(bytes: Uint8Array): Uint8Array | undefined {
@@ -230,21 +256,19 @@ function recode(bytes: Uint8Array): Uint8Array | undefined {
   const decoded = tokensOf(bytes, layout);
   if (!decoded) return undefined;
   const { tokens, count } = decoded;
-  const counts = Array.from({ length: 8 }, () => new Float64Array(256));
-  for (let i = 0; i < count; i++) counts[tokens[i]! >>> 24]![(tokens[i]! >>> 16) & 0xff]!++;
+  // Symbol counts per table at table * 256 + symbol: a token's bits 16-26.
+  const counts = new Float64Array(8 * 256);
+  for (let i = 0; i < count; i++) counts[tokens[i]! >>> 16]!++;
   const used = [...new Set(layout.blocks.flatMap((b) => [b.dc, 4 + b.ac]))].sort((a, b) => a - b);
-  const tables = new Map(used.map((t) => [t, optimalTable(counts[t]!)]));
-  const codes = Array.from({ length: 8 }, (_, t) => (tables.has(t) ? encoderOf(tables.get(t)!.lengths, tables.get(t)!.symbols) : undefined));
-  const writer = new BitWriter(layout.dataEnd - layout.dataStart + 1024);
-  for (let i = 0; i < count; i++) {
-    const token = tokens[i]!;
-    const table = token >>> 24;
-    const symbol = (token >>> 16) & 0xff;
-    const encoder = codes[table]!;
-    writer.write(encoder.code[symbol]!, encoder.size[symbol]!);
-    writer.write(token & 0xffff, table < 4 ? symbol : symbol & 15);
+  const tables = new Map(used.map((t) => [t, optimalTable(counts.subarray(t * 256, t * 256 + 256))]));
+  const code = new Int32Array(8 * 256);
+  const size = new Int32Array(8 * 256);
+  for (const [t, table] of tables) {
+    const encoder = encoderOf(table.lengths, table.symbols);
+    code.set(encoder.code, t * 256);
+    size.set(encoder.size, t * 256);
   }
-  const data = writer.finish();
+  const data = encodeTokens(tokens, count, code, size, layout.dataEnd - layout.dataStart + 1024);
   const dht: number[] = [];
   for (const [t, table] of tables) dht.push((t >= 4 ? 0x10 : 0) | (t & 3), ...table.lengths, ...table.symbols);
   const dhtSegment = Uint8Array.from([0xff, 0xc4, (dht.length + 2) >> 8, (dht.length + 2) & 0xff, ...dht]);

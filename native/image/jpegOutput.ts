@@ -272,21 +272,30 @@ export function huffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTa
   return { maxCode, valueOffset, symbols, fast };
 }
 
+/**
+ * Bytes of zeros after the data: a look ahead past the end reads zeros, as libjpeg does, and a walk that checks
+ * for the end once per block (at most 64 codes of 32 bits each) stays inside the buffer.
+ */
+const SPARE_BYTES = 264;
+
 /** Entropy-coded bits between `at` and the marker at `end`, stuffed zero bytes removed first. */
 export class BitReader {
-  private readonly data: Uint8Array;
+  private readonly view: DataView;
   private readonly bits: number;
   private position = 0;
 
   constructor(bytes: Uint8Array, at: number, end: number) {
-    // Four spare zero bytes, so that a look ahead past the end reads zeros, as libjpeg does.
-    const data = new Uint8Array(end - at + 4);
+    const data = new Uint8Array(end - at + SPARE_BYTES);
     let n = 0;
-    for (let i = at; i < end; i++) {
-      data[n++] = bytes[i]!;
-      if (bytes[i] === 0xff) i++;
+    // Runs between stuffed 0xFF 0x00 pairs are copied whole.
+    for (let from = at; from < end;) {
+      const ff = bytes.indexOf(0xff, from);
+      const stop = ff < 0 || ff >= end ? end : ff + 1;
+      data.set(bytes.subarray(from, stop), n);
+      n += stop - from;
+      from = stop + (stop === ff + 1 ? 1 : 0);
     }
-    this.data = data;
+    this.view = new DataView(data.buffer);
     this.bits = n * 8;
   }
 
@@ -294,15 +303,10 @@ export class BitReader {
     return this.position > this.bits;
   }
 
+  /** The next `n` bits (1 to 25), not consumed. */
   private peek(n: number): number {
     const p = this.position;
-    const byte = p >> 3;
-    const word = ((this.data[byte]! << 16) | (this.data[byte + 1]! << 8) | this.data[byte + 2]!) >>> 0;
-    return (word >>> (24 - (p & 7) - n)) & ((1 << n) - 1);
-  }
-
-  read(n: number): void {
-    this.position += n;
+    return (this.view.getUint32(p >> 3) << (p & 7)) >>> (32 - n);
   }
 
   /** The next `n` bits (at most 16) as a number, consumed. */
@@ -313,17 +317,46 @@ export class BitReader {
     return value;
   }
 
+  /**
+   * The next Huffman symbol and the extra bits that follow it (a DC symbol's own count, an AC symbol's low four
+   * bits), both consumed, as (symbol << 16) | bits; -1 for a code the table lacks. A DC symbol above 16 counts
+   * no bits: it is invalid, and the caller refuses it.
+   */
+  token(table: HuffmanTable, dc: boolean): number {
+    const p = this.position;
+    // 25 valid bits from here, in the high bits: most codes and their extra bits are read from this one load.
+    const word = this.view.getUint32(p >> 3) << (p & 7);
+    const entry = table.fast[word >>> (32 - FAST_BITS)]!;
+    const symbol = entry !== 0 ? entry & 0xff : this.decode(table);
+    if (symbol < 0) return -1;
+    const length = entry >> 8;
+    const n = dc ? (symbol > 16 ? 0 : symbol) : symbol & 15;
+    if (entry === 0) return (symbol << 16) | this.take(n);
+    if (n === 0) {
+      this.position = p + length;
+      return symbol << 16;
+    }
+    if (length + n <= 25) {
+      this.position = p + length + n;
+      return (symbol << 16) | ((word << length) >>> (32 - n));
+    }
+    this.position = p + length;
+    return (symbol << 16) | this.take(n);
+  }
+
   decode(table: HuffmanTable): number {
     const entry = table.fast[this.peek(FAST_BITS)]!;
     if (entry !== 0) {
       this.position += entry >> 8;
       return entry & 0xff;
     }
-    let code = 0;
-    for (let length = 1; length <= 16; length++) {
-      code = (code << 1) | this.peek(1);
-      this.position++;
-      if (code <= table.maxCode[length]!) return table.symbols[table.valueOffset[length]! + code]!;
+    const code16 = this.peek(16);
+    for (let length = FAST_BITS + 1; length <= 16; length++) {
+      const code = code16 >>> (16 - length);
+      if (code <= table.maxCode[length]!) {
+        this.position += length;
+        return table.symbols[table.valueOffset[length]! + code]!;
+      }
     }
     return -1;
   }
@@ -361,21 +394,19 @@ function walkScan(bytes: Uint8Array, at: number, end: number, frame: Frame, scan
   }
   for (let mcu = 0; mcu < mcus; mcu++) {
     for (const { dc, ac } of blocks) {
-      const size = reader.decode(dc);
-      if (size < 0 || size > 16) return false;
-      reader.read(size);
+      const first = reader.token(dc, true);
+      if (first < 0 || first >>> 16 > 16) return false;
       for (let k = 1; k < 64; ) {
-        const symbol = reader.decode(ac);
-        if (symbol < 0) return false;
-        const run = symbol >> 4;
-        const bits = symbol & 15;
+        const token = reader.token(ac, false);
+        if (token < 0) return false;
+        const run = token >>> 20;
+        const bits = (token >>> 16) & 15;
         if (bits === 0) {
           if (run !== 15) break;
           k += 16;
         } else {
           k += run;
           if (k > 63) return false;
-          reader.read(bits);
           k++;
         }
         if (k > 64) return false;

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optimiseJpegHuffman } from '../../native/image/jpegHuffman';
 import { JpegStructureError, readJpegOutput } from '../../native/image/jpegOutput';
 import { checkWrittenJpeg } from '../../native/image/sharpImageConverter';
 import { inspectImage } from '../../native/image/sharpImageInspector';
@@ -175,6 +176,16 @@ describe('reading a JPEG output from its bytes', () => {
     const badSampling = Buffer.from(bytes);
     badSampling[sof + 11] = 0x50;
     expect(rejected(badSampling)).toMatch(/sampling 5x0/);
+  });
+
+  it('reads a scan whose codes run out in the middle of a block as libjpeg does (zeros after the end), never past its buffer', async () => {
+    // A plain picture is almost all end-of-block codes: bytes spliced into its middle leave the last blocks reading far past the data.
+    const bytes = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#c81e5a' } }).jpeg({ quality: 90, optimiseCoding: false }).toBuffer();
+    const middle = Math.floor(bytes.length / 2);
+    // Re-coded with the tables optimal for the damaged codes (as the HEIC path re-codes), they end long before the blocks do.
+    const damaged = optimiseJpegHuffman(Buffer.concat([bytes.subarray(0, middle), Buffer.from([0x12, 0x34, 0xff, 0x00, 0x99]), bytes.subarray(middle + 5)]));
+    expect(vouchedFor(damaged)).toBe(false);
+    await expect(checkWrittenJpeg(damaged)).rejects.toMatchObject({ code: 'OUTPUT_CHECK_FAILED' });
   });
 
   it('does not vouch for a frame size its image data does not fill', async () => {
