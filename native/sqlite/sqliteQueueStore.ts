@@ -21,17 +21,31 @@ export function toJob(row: Row): QueuedJob {
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
 const DEFER_MS = 100;
+/** How long a commit waits for the commits of jobs finishing with it, to share their transaction; and the most that share one. */
+const COMMIT_GATHER_MS = 4;
+const COMMIT_GROUP = 64;
 
 type Finish = [ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null];
 
+interface PendingCommit {
+  id: number;
+  ownerPid: number;
+  outputPath: string;
+  report: JobReport;
+  alongside: (() => void) | undefined;
+  settle(error?: unknown): void;
+}
+
 /** Runs `flush` once, `ms` after the first call since the last flush; the test gives its own clock. */
 export interface DeferTimer {
-  schedule(flush: () => void, ms: number): { cancel(): void };
+  /** `keepAlive`: the process does not exit before it runs (someone waits for it). */
+  schedule(flush: () => void, ms: number, keepAlive?: boolean): { cancel(): void };
 }
 
 const realTimer: DeferTimer = {
-  schedule(flush, ms) {
-    const timer = setTimeout(flush, ms).unref();
+  schedule(flush, ms, keepAlive = false) {
+    const timer = setTimeout(flush, ms);
+    if (!keepAlive) timer.unref();
     return { cancel: () => clearTimeout(timer) };
   },
 };
@@ -55,6 +69,9 @@ export class SqliteQueueStore implements QueueStore {
   private readonly claimed = new Set<number>();
   private readonly committed = new Map<number, number>();
   private timer: { cancel(): void } | undefined;
+  /** Commits waiting to share a transaction, in the order they came. */
+  private commits: PendingCommit[] = [];
+  private commitTimer: { cancel(): void } | undefined;
 
   constructor(private readonly db: SqliteDatabase, private readonly telemetry: TelemetryStore, private readonly now: () => number = Date.now, private readonly deferTimer: DeferTimer = realTimer) {
     this.sql = {
@@ -158,6 +175,45 @@ export class SqliteQueueStore implements QueueStore {
     this.committed.set(id, ownerPid);
   }
 
+  commitTogether(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): Promise<void> {
+    this.starts.delete(id);
+    return new Promise((resolve, reject) => {
+      this.commits.push({ id, ownerPid, outputPath, report, alongside, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.commits.length >= COMMIT_GROUP) this.writeCommits();
+      else this.commitTimer ??= this.deferTimer.schedule(() => this.writeCommits(), COMMIT_GATHER_MS, true);
+    });
+  }
+
+  /** The waiting commits in one transaction, each in a savepoint of its own: one that is no longer this owner's fails alone. */
+  private writeCommits(): void {
+    this.commitTimer?.cancel();
+    this.commitTimer = undefined;
+    const commits = this.commits;
+    this.commits = [];
+    if (commits.length === 0) return;
+    let failures: unknown[];
+    try {
+      failures = this.withDeferred(() => commits.map(({ id, ownerPid, outputPath, report, alongside }) => {
+        try {
+          this.db.transaction(() => {
+            this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit');
+            alongside?.();
+          })();
+          return undefined;
+        } catch (error) {
+          return error;
+        }
+      }));
+    } catch (error) {
+      for (const commit of commits) commit.settle(error);
+      return;
+    }
+    commits.forEach((commit, i) => {
+      if (failures[i] === undefined) this.committed.set(commit.id, commit.ownerPid);
+      commit.settle(failures[i]);
+    });
+  }
+
   requeue(id: number, ownerPid: number): boolean {
     this.forget(id);
     return this.sql.setQueued.run(this.now(), id, ownerPid).changes === 1;
@@ -177,6 +233,7 @@ export class SqliteQueueStore implements QueueStore {
 
   /** Writes every deferred start and end now (quit, or before a read). */
   flush(): void {
+    this.writeCommits();
     if (this.starts.size > 0 || this.children.size > 0 || this.finishes.size > 0) this.withDeferred(() => undefined, true);
   }
 

@@ -194,6 +194,21 @@ describe('Scheduler', () => {
     expect(scheduler.cancel(a)).toBe(false);
   });
 
+  it('a job whose work was already done when the cancel came (its output committed) ends succeeded, with its result', async () => {
+    const scheduler = new Scheduler<string>({ perLane: { image: 1 }, total: 1 }, new FakeClock());
+    let committed!: () => void;
+    const id = scheduler.enqueue('image', async () => {
+      // Past its point of no return: the task no longer listens for the abort.
+      await new Promise<void>((resolve) => (committed = resolve));
+      return 'out.jpg';
+    });
+    await flush();
+    scheduler.cancel(id);
+    committed();
+    await scheduler.whenIdle();
+    expect(scheduler.get(id)).toMatchObject({ status: 'succeeded', result: 'out.jpg' });
+  });
+
   it('reports progress with an ETA from the clock', async () => {
     const clock = new FakeClock();
     const scheduler = new Scheduler<string>({ perLane: { video: 1 }, total: 1 }, clock);

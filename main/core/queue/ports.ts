@@ -80,9 +80,13 @@ export interface QueueStore {
    */
   start(id: number, ownerPid: number, tempPath: string | null): void;
   markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void;
-  /** The output is about to be renamed into place under `outputPath`; throws when the job is no longer this owner's. */
-  /** Records the output name and report just before the output takes that name; `alongside` writes in the same transaction. */
+  /**
+   * Records the output name and report just before the output takes that name; `alongside` writes in the same
+   * transaction. Throws when the job is no longer this owner's.
+   */
   commit(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): void;
+  /** `commit`, written a few milliseconds later in one transaction with the commits of jobs finishing at the same time. */
+  commitTogether(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): Promise<void>;
   /** Puts a job of this owner back in the queue, dropping any write of it not yet made; false if it was not this owner's. */
   requeue(id: number, ownerPid: number): boolean;
   /**

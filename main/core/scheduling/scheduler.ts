@@ -327,7 +327,8 @@ export class Scheduler<TResult> {
     Promise.resolve()
       .then(() => entry.task(context))
       .then(
-        (result) => this.finish(entry, entry.controller.signal.aborted ? 'cancelled' : 'succeeded', { result, progress: 1, etaSeconds: 0 }),
+        // A task that resolves has committed its output: it succeeded, even when a cancel came too late to stop it.
+        (result) => this.finish(entry, 'succeeded', { result, progress: 1, etaSeconds: 0 }),
         (error: unknown) => {
           const appError = toAppError(error);
           const status = entry.controller.signal.aborted || appError.code === 'CANCELLED' ? 'cancelled' : 'failed';

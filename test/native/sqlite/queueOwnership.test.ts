@@ -162,6 +162,45 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
     expect(b.batch('g'.repeat(32))[0]).toMatchObject({ state: 'committing', tempPath: '/out/.a.1.convertr-part' });
   });
 
+  it('commits of jobs finishing together share one transaction; one no longer this process\'s fails alone, its companion write undone', async () => {
+    const jobs = a.addBatch('g'.repeat(32), 'cli', ['a', 'b', 'c'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
+    a.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}`, tempPath: `/out/.${job.id}.1.convertr-part` })), 100, Date.now() + 30_000);
+    // Another process took the second job over (its owner seemed dead).
+    dbs[1]!.prepare('UPDATE queue_jobs SET owner_pid = 200 WHERE id = ?').run(jobs[1]!.id);
+    dbs[0]!.exec('CREATE TABLE companion (job INTEGER)');
+    const companion = (id: number) => () => dbs[0]!.prepare('INSERT INTO companion (job) VALUES (?)').run(id);
+    // The outermost transactions this process's connection runs (inner ones are savepoints).
+    let transactions = 0;
+    let depth = 0;
+    const transaction = dbs[0]!.transaction.bind(dbs[0]!);
+    dbs[0]!.transaction = ((fn: (...args: unknown[]) => unknown) => transaction((...args: unknown[]) => {
+      if (depth++ === 0) transactions++;
+      try {
+        return fn(...args);
+      } finally {
+        depth--;
+      }
+    })) as typeof dbs[0]['transaction'];
+    const outcomes = await Promise.allSettled(jobs.map((job, i) => a.commitTogether(job.id, 100, `/out/${'abc'[i]}.mp3`, report, companion(job.id))));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ message: expect.stringMatching(/no longer this process/) });
+    expect(b.batch('g'.repeat(32)).map((j) => [j.state, j.outputPath])).toEqual([['committing', '/out/a.mp3'], ['queued', null], ['committing', '/out/c.mp3']]);
+    expect(dbs[1]!.prepare('SELECT job FROM companion ORDER BY job').pluck().all()).toEqual([jobs[0]!.id, jobs[2]!.id]);
+    expect(transactions).toBe(1);
+  });
+
+  it('a commit waiting for company is written at once when the store flushes (quit)', async () => {
+    const [job] = a.addBatch('q'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
+    a.claim(job!, 100, Date.now() + 30_000, '/scratch/a');
+    let written = false;
+    const waiting = a.commitTogether(job!.id, 100, '/out/a.mp3', report).then(() => (written = true));
+    expect(b.batch('q'.repeat(32))[0]!.state).toBe('queued');
+    a.flush();
+    expect(b.batch('q'.repeat(32))[0]).toMatchObject({ state: 'committing', outputPath: '/out/a.mp3' });
+    await waiting;
+    expect(written).toBe(true);
+  });
+
   it('another process takes over a job only once its owner is dead or its lease has run out', () => {
     const [job] = a.addBatch('e'.repeat(32), 'cli', [{ inputPath: '/in/a.wav', target: 'mp3', outputDir: null, cohort: null }]).jobs;
     let now = 1_000_000;

@@ -115,7 +115,7 @@ export interface ConversionHooks {
    * The temporary file is about to become `result.outputPath` (called again if that name is taken); a hook that
    * records it durably writes `alongside` in the same transaction.
    */
-  onCommit?: (result: ConversionResult, temporaryPath: string, alongside?: () => void) => void;
+  onCommit?: (result: ConversionResult, temporaryPath: string, alongside?: () => void) => void | Promise<void>;
 }
 
 /** Smaller than any picture: with no frame to encode, ffmpeg writes no JPEG or PNG and an 8-byte stub of a WEBP. */

@@ -127,11 +127,11 @@ export async function commitOutput(
   directory: string,
   base: string,
   extension: string,
-  beforeAttempt: (target: string) => void = () => {},
+  beforeAttempt: (target: string) => void | Promise<void> = () => {},
 ): Promise<string> {
   for (let attempt = 0; attempt < 10_000; attempt++) {
     const target = path.join(directory, candidateName(base, extension, attempt));
-    beforeAttempt(target);
+    await beforeAttempt(target);
     try {
       linkSync(temporary, target);
       unlinkSync(temporary);
@@ -209,10 +209,10 @@ export async function conflictToSkip(place: Omit<OutputPlace, 'temporary'>): Pro
  * Replaces the file at the output's own name with the finished temporary file in one rename (readers see
  * the old file or the new one, never a mix). Never an input of the batch: then the output gets a free name.
  */
-async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'temporary'>, beforeAttempt: (target: string) => void): Promise<string | undefined> {
+async function replaceOutput(temporary: string, place: Omit<OutputPlace, 'temporary'>, beforeAttempt: (target: string) => void | Promise<void>): Promise<string | undefined> {
   const target = path.join(place.directory, candidateName(place.base, place.extension, 0));
   if (isAnInput(target, place)) return undefined;
-  beforeAttempt(target);
+  await beforeAttempt(target);
   try {
     await rename(temporary, target);
     return target;
@@ -230,7 +230,7 @@ export async function commitResult<R extends { outputPath: string; committed?: C
   temporary: string,
   place: Omit<OutputPlace, 'temporary'>,
   result: R,
-  onCommit?: (result: R, temporaryPath: string) => void,
+  onCommit?: (result: R, temporaryPath: string) => void | Promise<void>,
 ): Promise<R> {
   const committed = committedFileAt(temporary);
   if (committed) result.committed = committed;
