@@ -31,11 +31,15 @@ function iccSegments(icc: Uint8Array): Uint8Array[] {
   return out;
 }
 
+/** APP0 (JFIF) and APP14 (Adobe: how the colours are coded) tell a decoder how to read the picture: never dropped. */
+const DECODING_MARKERS = new Set([0xe0, 0xee]);
+
 /**
  * Inserts the segments after SOI and any JFIF APP0; drops existing EXIF/ICC segments it replaces, or all
- * of them with `replaceAll` (for a JPEG whose own metadata cannot be trusted).
+ * of them with `replaceAll` (for a JPEG whose own metadata cannot be trusted), and with `onlyThese` every
+ * other metadata segment too (XMP, IPTC, maker data...): the JPEG then carries what `metadata` holds and nothing else.
  */
-export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Array; icc?: Uint8Array }, replaceAll = false): Uint8Array {
+export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Array; icc?: Uint8Array }, replaceAll = false, onlyThese = false): Uint8Array {
   if (jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new Error('not a JPEG');
   const kept: Uint8Array[] = [];
   let at = 2;
@@ -47,7 +51,8 @@ export function insertJpegMetadata(jpeg: Uint8Array, metadata: { exif?: Uint8Arr
     const body = jpeg.subarray(at + 4, at + 2 + length);
     const isExif = marker === 0xe1 && startsWith(body, EXIF_HEADER);
     const isIcc = marker === 0xe2 && startsWith(body, ICC_HEADER);
-    if (!(isExif && (metadata.exif || replaceAll)) && !(isIcc && (metadata.icc || replaceAll))) {
+    const other = onlyThese && !isExif && !isIcc && !DECODING_MARKERS.has(marker);
+    if (!other && !(isExif && (metadata.exif || replaceAll)) && !(isIcc && (metadata.icc || replaceAll))) {
       kept.push(jpeg.subarray(at, at + 2 + length));
       if (marker === 0xe0) insertAfter = kept.length;
     }

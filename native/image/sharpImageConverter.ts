@@ -32,6 +32,8 @@ const EXIF_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']
 /** HEIC files above this size are refused before reading: the file, its copy in the decoder and the decoded pixels must fit in memory. */
 export const MAX_HEIC_BYTES = 256 * 1024 * 1024;
 const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
+/** Targets that hold 16 bits a sample, which a 16-bit source keeps. */
+const DEEP_TARGETS = new Set<ImageOutput>(['png', 'tiff']);
 const WHITE = { r: 255, g: 255, b: 255 };
 
 /** How a HEIC was decoded, for the job's notes and the benchmarks. */
@@ -45,6 +47,8 @@ interface Source {
   width: number;
   height: number;
   hasAlpha: boolean;
+  /** 16 bits a sample: the colour space that keeps them in a target that holds them (PNG, TIFF). */
+  deep?: 'rgb16' | 'grey16';
   pages: number;
   exif: boolean;
   photoTags: PhotoTag[];
@@ -308,12 +312,14 @@ export class SharpImageConverter implements ImageConverter {
     };
     /** Writes the output; a JPEG comes back as the bytes written, to be checked here instead of by a second sharp call. */
     const write = async (tolerant: boolean): Promise<Uint8Array | undefined> => {
-      if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true));
+      // libheif copies the HEIC's XMP into its JPEG: without metadata, the JPEG keeps none of it.
+      if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true, strip));
       let image = source.build(tolerant);
       if (resized && !source.presized) image = image.resize(size.width, size.height, { fit: 'fill' });
       const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
+      if (source.deep && DEEP_TARGETS.has(request.target)) image = image.toColourspace(source.deep);
       // Only what the source has: libvips' keepExif writes an EXIF block of its own into a JPEG whose source had none.
       if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) {
         if (source.icc) image = image.keepIccProfile();
@@ -416,6 +422,7 @@ export class SharpImageConverter implements ImageConverter {
     };
     const memory = pictureJobMemory(facts, request.target, request.resize);
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
+    const deep = facts.bytesPerSample === 2 && meta.space !== 'cmyk' ? (facts.bands <= 2 ? 'grey16' : 'rgb16') : undefined;
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
     const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
     // libvips keeps the frames of a GIF cut short that arrived whole, and says nothing of the rest.
@@ -438,6 +445,7 @@ export class SharpImageConverter implements ImageConverter {
       width: swap ? height : width,
       height: swap ? width : height,
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
+      ...(deep ? { deep } : {}),
       pages: animated ? (meta.pages ?? 1) : 1,
       exif: exifBlock !== undefined,
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],

@@ -2,7 +2,7 @@ import { writeFileSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from '../helpers/cli';
-import { ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
+import { corpus, exiftool, ffprobe, makeMedia, removeDir, tempDir } from '../helpers/media';
 
 /** The options and presets as a terminal user meets them: flags, presets by name, usage errors, skip and overwrite. */
 describe('convertr convert with options and presets', () => {
@@ -34,6 +34,17 @@ describe('convertr convert with options and presets', () => {
     const typo = await cli('convert', wav, '--preset', 'podcast-mp4');
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/There is no preset "podcast-mp4"\. Did you mean "podcast-mp3"\?/);
+  }, 60_000);
+
+  it('the share-photo preset on iPhone photos (HEIC with EXIF, XMP and GPS): JPGs that carry none of it', async () => {
+    const out = path.join(dir, 'shared');
+    const run = await cli('convert', corpus('heic/IMG_5195.HEIC'), corpus('heic/pug.heic'), '--preset', 'share-photo', '--out', out, '--json');
+    expect(run.stderr).toBe('');
+    expect(jsonLines(run.stdout).map((line) => line['status'])).toEqual(['succeeded', 'succeeded']);
+    for (const line of jsonLines(run.stdout)) {
+      const tags = exiftool(String(line['output']), ['GPSLatitude', 'Model', 'XMP:all']);
+      expect(Object.keys(tags).filter((tag) => tag !== 'SourceFile')).toEqual([]);
+    }
   }, 60_000);
 
   it('--max-size on a video runs both passes through the queue (the pass log lives in the job\'s scratch folder) and fits', async () => {

@@ -11,14 +11,14 @@ import { corpus, exiftool, removeDir, tempDir } from '../helpers/media';
 const pool = new HeicDecoderPool(2);
 afterAll(() => pool.close());
 
-async function convert(nativeHeif: NativeHeifDecoder | undefined, file: string) {
+async function convert(nativeHeif: NativeHeifDecoder | undefined, file: string, stripMetadata = false) {
   const dir = tempDir('convertr-heif-');
   const out = path.join(dir, 'out.part');
   const images = new SharpImageConverter(pool, new FfmpegBmpDecoder(new ProcessFfmpegRunner('ffmpeg')), nativeHeif);
   const scratchDir = path.join(dir, 'scratch');
   mkdirSync(scratchDir);
-  const result = await images.convert({ inputPath: corpus(file), sourceFormat: 'heic', target: 'jpg', outputPath: out, maxPixels: 2e8, scratchDir });
-  const tags = exiftool(out, ['ImageWidth', 'ImageHeight', 'Orientation', 'Model', 'ProfileDescription']);
+  const result = await images.convert({ inputPath: corpus(file), sourceFormat: 'heic', target: 'jpg', outputPath: out, maxPixels: 2e8, scratchDir, stripMetadata });
+  const tags = exiftool(out, ['ImageWidth', 'ImageHeight', 'Orientation', 'Model', 'ProfileDescription', 'GPSLatitude', 'XMP:all']);
   const inspected = await images.inspect(out);
   const leftovers = existsSync(`${out}.jpg`) || readdirSync(scratchDir).length > 0;
   removeDir(dir);
@@ -34,6 +34,18 @@ describe('HEIC decoding paths', () => {
   });
 
   const native = locateNativeHeifDecoder();
+
+  it.skipIf(!native)('an iPhone photo (EXIF, XMP, GPS) to JPG without metadata through the native decoder: none of it left, the colour profile kept', async () => {
+    const { result, tags } = await convert(native, 'heic/IMG_5195.HEIC', true);
+    expect(result.expectation).toMatchObject({ exif: false, noMetadata: true });
+    expect(tags['Model']).toBeUndefined();
+    expect(tags['GPSLatitude']).toBeUndefined();
+    expect(Object.keys(tags).filter((tag) => /^XMP|CreateDate|CreatorTool/.test(tag))).toEqual([]);
+    expect(tags['ProfileDescription']).toBe('Display P3');
+    // Without the option the photo's XMP stays, as libheif copies it.
+    const kept = await convert(native, 'heic/IMG_5195.HEIC');
+    expect(kept.tags['Model']).toBeDefined();
+  });
   it.skipIf(!native)('uses the native decoder where installed, rotating once and writing our metadata (orientation 1)', async () => {
     const { result, tags } = await convert(native, 'heic/arrow.heic');
     expect(result.expectation).toMatchObject({ width: 3024, height: 4032 });

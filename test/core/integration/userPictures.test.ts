@@ -54,6 +54,10 @@ describe('pictures users have', () => {
     cutAt('cut.tif', await photoPixels.clone().tiff().toBuffer(), 0.6);
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=120x80', '-frames:v', '1', '-pix_fmt', 'bgra', input('whole.bmp')]);
     cutAt('cut.bmp', readFileSync(input('whole.bmp')), 0.6);
+    // 16 bits a sample, as scanners and raw developers write: colour with alpha, and grey.
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=96x64', '-frames:v', '1', '-pix_fmt', 'rgba64be', input('deep.png')]);
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=96x64', '-frames:v', '1', '-pix_fmt', 'gray16be', input('deep-grey.png')]);
+    await sharp(input('deep.png')).toColourspace('rgb16').tiff({ compression: 'lzw' }).toFile(input('deep.tif'));
     writeFileSync(input('logo.svg'), '<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported -->\n<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60"><rect width="100" height="60" fill="red"/></svg>\n');
   });
   afterAll(() => {
@@ -157,5 +161,15 @@ describe('pictures users have', () => {
     const error = await failure('logo.svg', 'png');
     expect(error.code).toBe('FORMAT_UNRECOGNIZED');
     expect(error.message).toMatch(/^This is an SVG drawing/);
+  });
+
+  it('a 16-bit picture keeps its 16 bits in PNG and TIFF, colour, grey and alpha alike; JPG is 8-bit as it must be', async () => {
+    for (const [name, target, space, channels] of [['deep.png', 'tiff', 'rgb16', 4], ['deep.tif', 'png', 'rgb16', 4], ['deep-grey.png', 'png', 'grey16', 1], ['deep.png', 'png', 'rgb16', 4]] as const) {
+      const result = await convert(name, target);
+      const written = await sharp(result.outputPath).metadata();
+      expect([written.depth, written.space, written.channels], `${name} -> ${target}`).toEqual(['ushort', space, channels]);
+    }
+    const jpg = await sharp((await convert('deep.png', 'jpg')).outputPath).metadata();
+    expect([jpg.depth, jpg.space]).toEqual(['uchar', 'srgb']);
   });
 });
