@@ -92,8 +92,11 @@ export function plainMessage(error: { code: ErrorCode; message: string }): strin
   return [WORDS[error.code].plain, ...kept.map(sentence)].join(' ');
 }
 
-/** A message that already ends by saying what to do ("…; check the connection or convert locally."). */
-const SAYS_WHAT_TO_DO = /;\s+(?:check|convert|choose|pick|try|retry|use|run|add|wait|register|remove|give|make|free|open|update)\b[^;]*\.$/i;
+/**
+ * A message that already ends by saying what to do: its last clause starts with a verb of advice ("…; check the
+ * connection or convert locally.", "… Copy it again from where it came from.", "…: resize it or convert it to PNG.").
+ */
+const SAYS_WHAT_TO_DO = /(?:^|[.;:!?]\s+|\bor\s+)(?:check|convert|copy|choose|pick|try|retry|use|run|add|wait|register|remove|give|make|free|open|update|resize|export|download|reinstall|install|unlock|edit|point)\b(?:[^.;:!?]|\.\d)*\.$/i;
 
 /** The message and what to do, as one line (the code's advice unless the message already gives some). */
 export function plainLine(error: { code: ErrorCode; message: string }): string {

@@ -69,6 +69,19 @@ describe('convertr convert --max-size', () => {
     expect(probed.streams[0]).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 640, height: 360 });
   }, 300_000);
 
+  it('white noise to OPUS and OGG under 0.5 MB: the encoders undershoot the limit\'s bitrate, and the output that fits is kept', async () => {
+    const noise = path.join(dir, 'noise.flac');
+    makeMedia(['-f', 'lavfi', '-i', 'anoisesrc=duration=60:sample_rate=44100', '-ac', '2', '-c:a', 'flac', noise]);
+    for (const target of ['opus', 'ogg']) {
+      const run = await cli('convert', noise, '--to', target, '--max-size', '0.5MB', '--out', path.join(dir, 'noise'), '--json');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const [line] = jsonLines(run.stdout);
+      expect(line, target).toMatchObject({ status: 'succeeded' });
+      expect(statSync(String(line!['output'])).size, target).toBeLessThanOrEqual(500_000);
+      expect(Number(ffprobe(String(line!['output'])).format.duration), target).toBeCloseTo(60, 0);
+    }
+  }, 120_000);
+
   it('the voice-note preset takes a 200 s phone recording (8 kHz, a pure tone) and keeps it under 1 MB', async () => {
     const memo = path.join(dir, 'memo.wav');
     makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=200:sample_rate=8000', '-ac', '1', memo]);

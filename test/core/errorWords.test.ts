@@ -57,6 +57,13 @@ describe('every error a user can meet, in plain words', () => {
   it('says what to do once: the code\'s advice unless the message already ends with some', () => {
     expect(plainLine({ code: 'HOSTED_NETWORK', message: TOOL_MESSAGES[1]! })).toBe('The hosted API cannot be reached; check the connection or convert locally.');
     expect(plainLine({ code: 'INPUT_CORRUPT', message: TOOL_MESSAGES[0]! })).toBe(`This file is damaged or incomplete. ${adviceFor('INPUT_CORRUPT')}`);
+    // A last sentence, or a last "or" clause, that tells what to do; a size with a decimal point inside it.
+    for (const [code, message] of [
+      ['INPUT_CORRUPT', 'This file is cut short: only 50 % of its data is there. Copy it again from where it came from.'],
+      ['TOO_LARGE', 'This picture is 20000x1000 pixels; WEBP pictures are at most 16383 pixels wide and high. Resize it to at most 16383 pixels on its longest edge (--resize 16383), or convert it to PNG or TIFF, which hold it whole.'],
+      ['SIZE_UNREACHABLE', 'This clip needs at least 1.2 MB. Choose a limit of 1.2 MB or more.'],
+    ] as const) expect(plainLine({ code, message })).toBe(message);
+    expect(plainLine({ code: 'TOO_LARGE', message: 'This picture is 20000x1000 pixels, above what Convertr opens.' })).toBe(`This picture is 20000x1000 pixels, above what Convertr opens. ${adviceFor('TOO_LARGE')}`);
   });
 
   it('keeps the sentences that hold no tool words when the first one cannot be kept (what else happened is not lost)', () => {

@@ -80,10 +80,23 @@ describe('a size limit as the runner keeps it', () => {
     expect(kept.notes.at(-1)).toMatch(/needs only 0\.2 MB of the 1\.5 MB/);
   });
 
-  it('a small output stays a failure when the level\'s own encode does not fit either (the limit\'s bitrate was not spent)', async () => {
+  it('a small output whose level\'s own encode does not fit is encoded again nearer the limit, and kept once it fits, never thrown away', async () => {
     const { first, replans } = videoReplans(normalizeOptions({ maxSizeBytes: limit }));
-    const fake = fakeRuns([300_000, 2_000_000]);
-    await expect(runWithinSizeLimit(first, replans, fake.run)).rejects.toMatchObject({ code: 'OUTPUT_CHECK_FAILED', message: expect.stringMatching(/less than 70 % of the 1\.5 MB/) });
+    const raisedOnce = fakeRuns([900_000, 2_000_000, 1_400_000]);
+    const kept = await runWithinSizeLimit(first, replans, raisedOnce.run);
+    const rates = raisedOnce.runs.map((r) => kbps(r.args, '-b:v'));
+    expect(rates[2]).toBeCloseTo(rates[0]! * (limit / 900_000) * CORRECTION_MARGIN, -1);
+    expect(raisedOnce.runs[2]!.reuseFirstPass).toBe(true);
+    expect(kept.sizeTarget).toEqual({ maxBytes: limit });
+    expect(kbps(kept.outputOptions, '-b:v')).toBe(rates[2]);
+    expect(kept.notes.join(' ')).not.toMatch(/Came out at/);
+
+    // Raised too far: the encode that fit is made again and kept, with a note of the room left.
+    const overshot = fakeRuns([300_000, 2_000_000, 1_600_000, 300_000]);
+    const fitting = await runWithinSizeLimit(first, replans, overshot.run);
+    expect(kbps(overshot.runs[3]!.args, '-b:v')).toBe(kbps(overshot.runs[0]!.args, '-b:v'));
+    expect(fitting.sizeTarget).toEqual({ maxBytes: limit });
+    expect(fitting.notes.at(-1)).toMatch(/Came out at 0\.3 MB of the 1\.5 MB it may use/);
   });
 
   it('sound under a limit is corrected the same way, down to a bitrate the encoder offers', async () => {

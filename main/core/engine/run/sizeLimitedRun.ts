@@ -1,7 +1,6 @@
 import { AppError, isAppError } from '../../errors.js';
 import { formatMegabytes } from '../plan/conversionOptions.js';
 import type { FfmpegPlan } from '../plan/ffmpegPlan.js';
-import { checkOutputSize } from '../plan/sizeBudget.js';
 
 /** Encodes after the first that may follow when an output misses its size limit. */
 export const MAX_SIZE_CORRECTIONS = 2;
@@ -27,6 +26,7 @@ export type RunPlan = (plan: FfmpegPlan, reuseFirstPass: boolean) => Promise<num
  * bitrates scaled by limit / actual (and a margin), at most MAX_SIZE_CORRECTIONS times. An output the limit
  * decided that comes out under its minimum (content too easy to use the bits) is replaced by the quality
  * level's own encode when that fits: the level's quality is all the user asked for, and the limit a ceiling.
+ * When that does not fit either, the bitrate is raised toward the limit once, and an output that fits is always kept.
  * Answers the plan whose output is in place; its size target is what the output is checked against.
  */
 export async function runWithinSizeLimit(first: FfmpegPlan, replans: SizeLimitedReplans, run: RunPlan): Promise<FfmpegPlan> {
@@ -47,15 +47,23 @@ export async function runWithinSizeLimit(first: FfmpegPlan, replans: SizeLimited
     bytes = await run(plan, plan.firstPass !== undefined);
   }
   if (plan.sizeTarget?.minBytes === undefined || bytes >= plan.sizeTarget.minBytes) return plan;
-  const underFilled = checkOutputSize(bytes, plan.sizeTarget);
   const easy = replans.atQuality();
   const easyBytes = await run(easy, false);
-  // The level's quality does not fit although the limit's bitrate left room: the small output is not the content's doing.
-  if (easyBytes > target.maxBytes) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${underFilled.join('; ')}.`);
+  if (easyBytes <= target.maxBytes) {
+    return { ...easy, sizeTarget: { maxBytes: target.maxBytes }, notes: [...easy.notes, `At its quality this file needs only ${formatMegabytes(easyBytes)} of the ${formatMegabytes(target.maxBytes)} it may use.`] };
+  }
+  // The level's own encode does not fit, yet the encoder wrote fewer bits than the limit's bitrate (VBR sound does on
+  // easy passages): the bitrate is raised toward the limit once; an output over it gives way to the one that fit.
+  const fitting = plan;
+  const raised = replans.atBitrateScale(scale * (target.maxBytes / bytes) * CORRECTION_MARGIN);
+  const raisedBytes = await run(raised, raised.firstPass !== undefined);
+  const [kept, keptBytes] = raisedBytes <= target.maxBytes ? [raised, raisedBytes] : [fitting, await run(fitting, fitting.firstPass !== undefined)];
+  if (keptBytes > target.maxBytes) throw stillTooLarge(keptBytes, target.maxBytes, 4);
+  const minBytes = plan.sizeTarget.minBytes;
   return {
-    ...easy,
+    ...kept,
     sizeTarget: { maxBytes: target.maxBytes },
-    notes: [...easy.notes, `At its quality this file needs only ${formatMegabytes(easyBytes)} of the ${formatMegabytes(target.maxBytes)} it may use.`],
+    notes: keptBytes >= minBytes ? kept.notes : [...kept.notes, `Came out at ${formatMegabytes(keptBytes)} of the ${formatMegabytes(target.maxBytes)} it may use: the encoder needs no more bits for this file at the highest bitrate that fits.`],
   };
 }
 
