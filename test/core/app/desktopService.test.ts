@@ -116,7 +116,7 @@ describe('DesktopService', () => {
           inputPath: request.inputPath, outputPath: path.join(path.dirname(request.inputPath), `${base}.${request.target}`), inputFormat: 'mkv', target: request.target,
           pair: 'MKV->WEBM', kind: 'video', strategy: 'encode', notes: [], inputBytes: 4, outputBytes: 4, runtimeMs: 5,
         };
-        hooks?.onCommit?.(result, temp);
+        await hooks?.onCommit?.(result, temp);
         renameSync(temp, result.outputPath);
         return result;
       },

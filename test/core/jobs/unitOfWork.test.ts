@@ -168,7 +168,7 @@ describe('units taken with the claim, and done with the commit', () => {
       async convert(r, _signal, _progress, hooks): Promise<ConversionResult> {
         const outputPath = path.join(r.outputDir!, 'a.webp');
         const result: ConversionResult = { inputPath: r.inputPath, outputPath, inputFormat: 'png', target: 'webp', pair: 'PNG->WEBP', kind: 'image', strategy: 'image', notes: [], inputBytes: 5, outputBytes: 10, runtimeMs: 5 };
-        hooks?.onCommit?.(result, `${outputPath}.part`);
+        await hooks?.onCommit?.(result, `${outputPath}.part`);
         await new Promise<void>((resolve) => (moved = resolve));
         writeFileSync(outputPath, 'webp bytes');
         return result;
