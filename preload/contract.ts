@@ -195,8 +195,8 @@ export const appFactsSchema = z.object({
     atSeconds: z.object({ min: z.number(), max: z.number(), targets: z.array(outputFormatSchema) }),
     speeds: z.array(z.enum(SPEEDS)),
     videoCodecs: z.array(z.enum(VIDEO_CODECS)),
-    /** The options each conversion takes, by target, for an input not known yet (`any`) and for each kind; the window offers only those. */
-    offered: z.object({ any: offeredByTargetSchema, video: offeredByTargetSchema, audio: offeredByTargetSchema, image: offeredByTargetSchema }),
+    /** The options each conversion takes, by target, for an input not known yet (`any`), for each kind, and for a picture that moves (`animation`); the window offers only those. */
+    offered: z.object({ any: offeredByTargetSchema, video: offeredByTargetSchema, audio: offeredByTargetSchema, image: offeredByTargetSchema, animation: offeredByTargetSchema }),
     bytesPerMb: z.number(),
     nameTemplate: z.object({ placeholders: z.array(z.string()), maxLength: z.number().int().positive() }),
   }),
@@ -335,6 +335,8 @@ export type ReviewRowView = z.infer<typeof reviewRowSchema>;
 const filePlanSchema = z.object({
   path: z.string(),
   kind: mediaKindSchema.nullable(),
+  /** A picture that moves (an animated GIF, WEBP or PNG): it takes the options of `offered.animation`. */
+  animated: z.boolean().optional(),
   targets: z.array(outputFormatSchema),
   smart: z.union([z.object({ target: outputFormatSchema }), z.object({ skip: z.string() })]),
   /** Estimated output size per preset this file can take (`atMost`: the preset's size limit caps it). */

@@ -9,7 +9,7 @@ import { INPUT_FORMATS, MEDIA_KINDS, OUTPUT_FORMATS, formatLabel, inputKind, out
 import { targetsFor, targetsForKind } from './pairs.js';
 import { MAX_PRESET_NAME_LENGTH } from './presets/presets.js';
 import { smartTargetForKind } from './engine/plan/smartTarget.js';
-import { OFFERED_OPTIONS, offeredOptions, type OfferedOptions } from './engine/plan/offeredOptions.js';
+import { OFFERED_OPTIONS, offeredOptions, type OfferedInput, type OfferedOptions } from './engine/plan/offeredOptions.js';
 import { MAX_NAME_TEMPLATE_LENGTH, NAME_PLACEHOLDERS, nameTemplateProblem } from './engine/run/outputName.js';
 
 export { MAX_NAME_TEMPLATE_LENGTH, nameTemplateProblem };
@@ -24,8 +24,8 @@ export function planCeiling(kind: MediaKind): number | null {
 }
 
 /** Everything the window needs to offer choices and check them before sending, as `app:facts` answers it. */
-/** What each target takes for an input of this kind (any kind when absent). */
-function offeredByTarget(input?: MediaKind): Record<OutputFormat, OfferedOptions> {
+/** What each target takes for an input of this kind, or an animation (any input when absent). */
+function offeredByTarget(input?: OfferedInput): Record<OutputFormat, OfferedOptions> {
   return Object.fromEntries(OUTPUT_FORMATS.map((target) => [target, offeredOptions(target, input)])) as Record<OutputFormat, OfferedOptions>;
 }
 
@@ -55,12 +55,13 @@ export function appFacts() {
       atSeconds: { min: 0, max: MAX_MOMENT_SECONDS, targets: OUTPUT_FORMATS.filter(atApplies) },
       speeds: [...SPEEDS],
       videoCodecs: [...VIDEO_CODECS],
-      /** The options each conversion takes, by target, for an input not known yet (`any`) and for each kind of input. */
+      /** The options each conversion takes, by target, for an input not known yet (`any`), for each kind of input, and for a picture that moves. */
       offered: {
         any: offeredByTarget(),
         video: offeredByTarget('video'),
         audio: offeredByTarget('audio'),
         image: offeredByTarget('image'),
+        animation: offeredByTarget('animation'),
       },
       bytesPerMb: BYTES_PER_MB,
       /** An output name template's placeholders ({name}, ...) and longest length. */

@@ -24,6 +24,7 @@ import type { BmpDecoder } from './bmpDecoder.js';
 import { readApngTiming, type ApngDecoder, type ApngTiming } from './apngFrames.js';
 import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/scheduling/memoryEstimate.js';
 import { readPictureFacts } from '../../main/core/engine/identify/pictureHeader.js';
+import { cutAnimation } from '../../main/core/engine/plan/animationCut.js';
 
 /** Targets that keep the ICC profile through sharp's keepIccProfile. */
 const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
@@ -400,8 +401,9 @@ export class SharpImageConverter implements ImageConverter {
 
   private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
     const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
-    const options = { limitInputPixels: request.maxPixels, animated };
-    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp' | 'channels' | 'depth' | 'isProgressive'>>;
+    if (request.cut && !animated) throw new AppError('OPTION_UNSUPPORTED', `This ${request.sourceFormat.toUpperCase()} could not be read frame by frame, so it cannot be cut; convert it whole, or to MP4 with the cut.`);
+    let options: { limitInputPixels: number; animated?: boolean; page?: number; pages?: number } = { limitInputPixels: request.maxPixels, animated };
+    let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp' | 'channels' | 'depth' | 'isProgressive' | 'delay' | 'loop'>>;
     try {
       // The header alone, without the pixel limit, so that a pixel bomb is reported as too large, not as damaged.
       meta = plain ?? await sharp(input, { ...options, limitInputPixels: false }).metadata();
@@ -415,9 +417,12 @@ export class SharpImageConverter implements ImageConverter {
     const width = meta.width ?? 0;
     const height = meta.pageHeight ?? meta.height ?? 0;
     if (width * height > request.maxPixels) throw tooLarge(width, height, request.maxPixels);
+    // A cut opens only the frames shown in it, each with its delay shortened where the cut falls inside it.
+    const cut = request.cut && cutAnimation(meta.delay ?? [], request.cut);
+    if (cut) options = { limitInputPixels: request.maxPixels, page: cut.first, pages: cut.count };
     // A plain PNG's facts come from its bytes (sharp was not asked); every frame of an animation is held at once.
     const facts = (plain && typeof input !== 'string' ? readPictureFacts(input) : undefined) ?? {
-      width, height: animated ? (meta.height ?? height) : height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
+      width, height: cut ? height * cut.count : animated ? (meta.height ?? height) : height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
       progressive: meta.isProgressive ?? false, orientation: meta.orientation,
     };
     const memory = pictureJobMemory(facts, request.target, request.resize);
@@ -446,13 +451,14 @@ export class SharpImageConverter implements ImageConverter {
       height: swap ? width : height,
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
       ...(deep ? { deep } : {}),
-      pages: animated ? (meta.pages ?? 1) : 1,
+      pages: cut ? cut.count : animated ? (meta.pages ?? 1) : 1,
+      ...(cut ? { timing: { delaysMs: cut.delaysMs, loops: meta.loop ?? 0 } } : {}),
       exif: exifBlock !== undefined,
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
       exifBlock,
       icc,
       ...(tiffExif && exifBlock ? { carriedMetadata: carriedMetadataOf(tiffExif, icc ? meta.icc : undefined) } : {}),
-      notes: [...firstFrameOnly, ...cutShort, ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
+      notes: [...firstFrameOnly, ...cutShort, ...(cut ? [cut.note] : []), ...(cmyk ? ['Converted CMYK colours to RGB.'] : []), ...(note ? [note] : [])],
     };
   }
 
@@ -482,19 +488,21 @@ export class SharpImageConverter implements ImageConverter {
       // A file cut short gives the frames that arrived; with fewer than two there is no animation to keep.
       if (files.length < 2 || files.length > frames) return undefined;
       const kept = files.length;
+      const cut = request.cut && cutAnimation(timing.delaysMs.slice(0, kept), request.cut);
+      const frameFiles = cut ? files.slice(cut.first, cut.first + cut.count) : files;
       // sharp resizes a joined animation as one tall picture: each frame is resized before the join.
       const size = resizedImageSize(facts.width, facts.height, request.resize);
       const presized = size.width !== facts.width || size.height !== facts.height;
-      const pixels = await Promise.all(files.map(async (file) => presized
+      const pixels = await Promise.all(frameFiles.map(async (file) => presized
         ? sharp(file).resize(size.width, size.height, { fit: 'fill' }).png({ compressionLevel: 0 }).toBuffer()
         : readFile(file)));
       const build = () => sharp(pixels, { join: { animated: true }, limitInputPixels: request.maxPixels });
       // sharp's stats read no joined input: frame by frame.
       const hasAlpha = (await Promise.all(pixels.map(async (frame) => (await sharp(frame).stats()).isOpaque))).includes(false);
-      const notes = kept < frames ? [`The file is incomplete or damaged; converted the ${kept} of its ${frames} frames that could be read.`] : [];
+      const notes = [...(kept < frames ? [`The file is incomplete or damaged; converted the ${kept} of its ${frames} frames that could be read.`] : []), ...(cut ? [cut.note] : [])];
       return {
-        build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: kept, exif: false, photoTags: [], icc: false,
-        timing: { ...timing, delaysMs: timing.delaysMs.slice(0, kept) }, presized, notes,
+        build, canRetryTolerant: false, width: facts.width, height: facts.height, hasAlpha, pages: frameFiles.length, exif: false, photoTags: [], icc: false,
+        timing: { ...timing, delaysMs: cut ? cut.delaysMs : timing.delaysMs.slice(0, kept) }, presized, notes,
       };
     } finally {
       await Promise.all(files.map((file) => rm(file, { force: true })));

@@ -17,22 +17,27 @@ describe('a review row offers the options its own file and target take, no other
       makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', path.join(media, 'clip.mp4')]);
       makeMedia(['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'libmp3lame', path.join(media, 'song.mp3')]);
       makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', path.join(media, 'photo.png')]);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10:duration=2', path.join(media, 'moving.gif')]);
+      makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=160x120', '-frames:v', '1', path.join(media, 'still.gif')]);
     },
   });
   let page: Page;
   let media: string;
   beforeAll(() => ({ page, media } = ui));
 
+  /** Opens a review row's options for a target and names what they show. */
+  const optionsFor = async (name: string, target: string) => {
+    const row = page.getByRole('listitem', { name });
+    await row.getByLabel(`Target for ${name}`).selectOption(target);
+    const button = row.getByRole('button', { name: new RegExp(`^Options for ${name.replace('.', '\\.')}`) });
+    if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+    return shownOptions(row);
+  };
+
   it('a photo to WEBP has no moment or cut, a video to GIF or JPG no sound, sound no picture size; a video to WEBP takes a moment or a cut with a limit', async () => {
     await dropFiles(page, ['clip.mp4', 'song.mp3', 'photo.png'].map((name) => ({ name, bytes: readFileSync(path.join(media, name)) })));
     await expect.poll(() => page.getByTestId('pending-row').count()).toBe(3);
     const row = (name: string) => page.getByRole('listitem', { name });
-    const optionsFor = async (name: string, target: string) => {
-      await row(name).getByLabel(`Target for ${name}`).selectOption(target);
-      const button = row(name).getByRole('button', { name: new RegExp(`^Options for ${name.replace('.', '\\.')}`) });
-      if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
-      return shownOptions(row(name));
-    };
     const always = ['Quality', 'Remove metadata (location, camera serial numbers)', 'File name', 'If the name is taken'];
 
     const photo = await optionsFor('photo.png', 'webp');
@@ -66,5 +71,20 @@ describe('a review row offers the options its own file and target take, no other
       await page.emulateMedia({ colorScheme: scheme });
       expect(await axeProblems(page), `axe, ${scheme}`).toEqual([]);
     }
+  }, 60_000);
+
+  it('an animated GIF to GIF or WEBP takes a cut (its frames), a still GIF does not; neither takes a speed or a size limit', async () => {
+    await dropFiles(page, ['moving.gif', 'still.gif'].map((name) => ({ name, bytes: readFileSync(path.join(media, name)) })));
+    await expect.poll(() => page.getByTestId('pending-row').count()).toBe(5);
+    for (const target of ['gif', 'webp']) {
+      const moving = await optionsFor('moving.gif', target);
+      expect(moving, `moving.gif -> ${target}`).toEqual(expect.arrayContaining(['From', 'Until', 'Longest edge in pixels']));
+      for (const absent of ['Size limit in MB', 'Encoding speed', 'Picture at (a still of a video)']) expect(moving, `moving.gif -> ${target}: ${absent}`).not.toContain(absent);
+      const still = await optionsFor('still.gif', target);
+      for (const absent of ['From', 'Until', 'Size limit in MB', 'Encoding speed']) expect(still, `still.gif -> ${target}: ${absent}`).not.toContain(absent);
+    }
+    const moving = page.getByRole('listitem', { name: 'moving.gif' });
+    await moving.getByLabel('From', { exact: true }).fill('0.5');
+    await expect.poll(() => moving.getByRole('button', { name: /^Options for moving\.gif/ }).textContent()).toBe('Options for moving.gif (changed)');
   }, 60_000);
 });

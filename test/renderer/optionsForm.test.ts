@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appFacts } from '../../main/core/facts';
 import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, parseMomentText } from '../../renderer/src/lib/optionsForm';
+import { choicesByName, choicesFromPlan, offeredInputOf } from '../../renderer/src/lib/rowChoices';
 
 const facts = appFacts();
 const MB = facts.options.bytesPerMb;
@@ -22,6 +23,16 @@ describe('the options form: a still\'s moment, a cut, speed, codec and loudness 
     expect(offeredOptions(facts, 'mp4', 'image')).toMatchObject({ cut: true, speed: true, sound: false });
     // A picture's size is its quality's: the engine refuses a size limit for any picture input, GIF included.
     expect(offeredOptions(facts, 'gif', 'image')).toMatchObject({ sizeLimit: false, cut: false, at: false });
+  });
+
+  it('offers a cut for a picture that moves to GIF or WEBP (its frames are kept by sharp: no speed, no size limit), as core\'s plan says it moves', () => {
+    for (const target of ['gif', 'webp'] as const) expect(offeredOptions(facts, target, 'animation')).toMatchObject({ cut: true, at: false, speed: false, sizeLimit: false, sound: false, resize: true });
+    expect(offeredOptions(facts, 'jpg', 'animation')).toEqual(offeredOptions(facts, 'jpg', 'image'));
+    expect(offeredOptions(facts, 'mp4', 'animation')).toEqual(offeredOptions(facts, 'mp4', 'image'));
+    const gif = { path: '/in/pigs.gif', kind: 'image' as const, targets: ['gif', 'webp', 'mp4'] as ('gif' | 'webp' | 'mp4')[], smart: { target: 'mp4' as const }, estimates: [] };
+    expect(offeredInputOf(choicesFromPlan(facts, { ...gif, animated: true }))).toBe('animation');
+    expect(offeredInputOf(choicesFromPlan(facts, gif))).toBe('image');
+    expect(offeredInputOf(choicesByName(facts, 'pigs.gif')), 'a name cannot say that a GIF moves').toBe('image');
   });
 
   it('sends no hidden option, and names a size limit on a WEBP without a cut', () => {

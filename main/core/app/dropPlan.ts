@@ -12,6 +12,8 @@ export interface FilePlan {
   path: string;
   /** null: not a file Convertr reads, by its content or its name. */
   kind: MediaKind | null;
+  /** A picture that moves (an animated GIF, WEBP or PNG), which takes a cut to GIF or WEBP. */
+  animated?: boolean;
   targets: OutputFormat[];
   smart: SmartChoice;
   /** The input's size, length and picture, for size estimates (sound and video whose streams could be read). */
@@ -77,7 +79,7 @@ export async function planFile(file: string, prober?: MediaProber): Promise<File
   if (!format) return { path: file, kind: null, targets: [], smart };
   const kind = facts?.kind ?? inputKind(format);
   const measured = facts && facts.streams !== 'damaged' && kind !== 'image' ? await measure(file, prober) : undefined;
-  return { path: file, kind, targets: [...targetsFor(format)], smart, ...(measured ? { measure: measured } : {}) };
+  return { path: file, kind, ...(facts?.animated ? { animated: true } : {}), targets: [...targetsFor(format)], smart, ...(measured ? { measure: measured } : {}) };
 }
 
 export function planFiles(files: readonly string[], prober?: MediaProber): Promise<FilePlan[]> {

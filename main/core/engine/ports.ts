@@ -1,6 +1,6 @@
 import type { ImageOutput, InputFormat } from '../formats.js';
 import type { MediaProbe } from './identify/media.js';
-import type { Quality } from './plan/conversionOptions.js';
+import type { ConversionOptions, Quality } from './plan/conversionOptions.js';
 import type { SharedRunMember } from './plan/sharedRun.js';
 
 /** The core's view of the outside world. native/ implements these; tests hand in fakes. */
@@ -71,6 +71,8 @@ export interface ImageRequest {
   stripMetadata?: boolean;
   /** The whole input, when identifying it read all of it (a small file): not read again. */
   inputBytes?: Uint8Array;
+  /** A cut of an animation to GIF or WEBP: only the frames shown from `from` until `until` seconds. */
+  cut?: Pick<ConversionOptions, 'from' | 'until'>;
 }
 
 /** Photo facts users judge a converter by: date taken, GPS position, camera make and model. */

@@ -1,5 +1,5 @@
-import type { ConversionOptionsView, MediaKindView, OutputFormatView, QualityView } from '../../../preload/contract';
-import { offeredOptions, type OptionsField, type OptionsForm } from '../lib/optionsForm';
+import type { ConversionOptionsView, OutputFormatView, QualityView } from '../../../preload/contract';
+import { offeredOptions, type OfferedInputView, type OptionsField, type OptionsForm } from '../lib/optionsForm';
 import { useAppFacts } from '../stores/factsStore';
 import { CONFLICT_LABEL } from './TargetPicker';
 
@@ -11,12 +11,12 @@ const CODEC_LABEL: Record<NonNullable<ConversionOptionsView['videoCodec']>, stri
 
 /**
  * Quality, metadata and conflict policy always; a size limit, resize, mono, bitrate, a still's moment, a cut, the
- * encoder's speed, the video codec and loudness only where the target (and the input, when `inputKind` is known)
- * takes them. Choices and limits from core's facts.
+ * encoder's speed, the video codec and loudness only where the target (and the input, when its kind or that it moves
+ * is known: `input`) takes them. Choices and limits from core's facts.
  */
-export function OptionsFields({ form, onChange, problems, idPrefix, target, speedDefault, inputKind }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView; speedDefault?: SpeedView; inputKind?: MediaKindView | null }) {
+export function OptionsFields({ form, onChange, problems, idPrefix, target, speedDefault, input }: { form: OptionsForm; onChange: (form: OptionsForm) => void; problems: Partial<Record<OptionsField, string>>; idPrefix: string; target: OutputFormatView; speedDefault?: SpeedView; input?: OfferedInputView | null }) {
   const facts = useAppFacts();
-  const offered = offeredOptions(facts, target, inputKind);
+  const offered = offeredOptions(facts, target, input);
   const momentHint = 'a time such as 00:00:05 or 2.5';
   const { resizePx, audioBitrateKbps } = facts.options;
   const invalid = (field: OptionsField) => (problems[field] ? { 'aria-invalid': true as const, 'aria-describedby': `${idPrefix}-${field}` } : {});

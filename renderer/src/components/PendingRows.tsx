@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ConversionOptionsView, JobView, OutputFormatView, PresetView } from '../../../preload/contract';
 import { offeredOptions, optionsFormOf, optionsFormProblems, optionsOfForm, settingsSpeedOf } from '../lib/optionsForm';
 import { formatLabel } from '../lib/facts';
-import { presetFits } from '../lib/rowChoices';
+import { offeredInputOf, presetFits } from '../lib/rowChoices';
 import { useAppFacts } from '../stores/factsStore';
 import { usePending, type PendingRow } from '../stores/pendingStore';
 import { usePresets } from '../stores/presetsStore';
@@ -25,7 +25,7 @@ function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetVi
   const mb = facts.options.bytesPerMb;
   const base: ConversionOptionsView = preset?.options ?? { quality: 'balanced', stripMetadata: false, onConflict };
   const [form, setForm] = useState(() => optionsFormOf(row.options ?? base, mb));
-  const offered = offeredOptions(facts, target, row.choices.kind);
+  const offered = offeredOptions(facts, target, offeredInputOf(row.choices));
   const problems = optionsFormProblems(form, facts, offered);
   const edit = (next: typeof form) => {
     setForm(next);
@@ -38,7 +38,7 @@ function RowOptions({ row, preset, target }: { row: PendingRow; preset: PresetVi
   return (
     <fieldset className="pending-options" id={`review-options-${row.key}`}>
       <legend>Options for {row.name}</legend>
-      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} target={target} speedDefault={speedDefault} inputKind={row.choices.kind} />
+      <OptionsFields form={form} onChange={edit} problems={problems} idPrefix={`review-${row.key}`} target={target} speedDefault={speedDefault} input={offeredInputOf(row.choices)} />
     </fieldset>
   );
 }

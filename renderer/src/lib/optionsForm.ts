@@ -1,4 +1,4 @@
-import type { AppFactsView, ConversionOptionsView, MediaKindView, OutputFormatView, Settings } from '../../../preload/contract';
+import type { AppFactsView, ConversionOptionsView, OutputFormatView, Settings } from '../../../preload/contract';
 
 /** Conversion options as a form holds them: numbers as typed text, empty for "not set". */
 export interface OptionsForm {
@@ -25,9 +25,12 @@ export type OptionsField = 'maxSizeMb' | 'resize' | 'audioKbps' | 'nameTemplate'
 /** The options one conversion takes (`app:facts`): by target, narrowed by what the input is once known. */
 export type OfferedOptions = AppFactsView['options']['offered']['any'][OutputFormatView];
 
+/** What the options are offered for: an input's kind, or a picture that moves (`animation`). */
+export type OfferedInputView = Exclude<keyof AppFactsView['options']['offered'], 'any'>;
+
 /** What core says this target takes for an input of this kind (null or undefined: not known yet). */
-export function offeredOptions(facts: AppFactsView, target: OutputFormatView, inputKind?: MediaKindView | null): OfferedOptions {
-  return facts.options.offered[inputKind ?? 'any'][target];
+export function offeredOptions(facts: AppFactsView, target: OutputFormatView, input?: OfferedInputView | null): OfferedOptions {
+  return facts.options.offered[input ?? 'any'][target];
 }
 
 /** A typed moment in seconds: `00:00:05`, `1:30`, `5`, `2.5`; undefined when it is not one. */

@@ -1,9 +1,12 @@
 import type { AppFactsView, FilePlanView, MediaKindView, OutputFormatView, PresetView } from '../../../preload/contract';
 import { formatLabel } from './facts';
+import type { OfferedInputView } from './optionsForm';
 
 /** What the window knows of one file before Start: by its name first, then as core read it (`queue:plan`). */
 export interface FileChoices {
   kind: MediaKindView | null;
+  /** A picture that moves, as core read it (a name cannot say). */
+  animated: boolean;
   targets: OutputFormatView[];
   /** Smart's target, or why Smart leaves the file as it is. */
   smart: { target: OutputFormatView } | { skip: string };
@@ -21,15 +24,20 @@ export function choicesByName(facts: AppFactsView, name: string): FileChoices {
 /** The choices of a file in this format (its name's, or what core found its bytes to be). */
 export function choicesByFormat(facts: AppFactsView, format: string): FileChoices {
   const input = facts.inputFormats.find((f) => f.format === format);
-  if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' }, estimates: [] };
+  if (!input) return { kind: null, targets: facts.outputFormats.map((f) => f.format), smart: { skip: 'Not a file type Convertr reads; pick a target to try it anyway.' }, estimates: [], animated: false };
   const target = facts.smartTargets[input.kind];
   const smart = input.format === target ? { skip: `Already ${formatLabel(facts, target)}: nothing to convert.` } : { target };
-  return { kind: input.kind, targets: input.targets, smart, estimates: [] };
+  return { kind: input.kind, animated: false, targets: input.targets, smart, estimates: [] };
 }
 
 /** Core's answer for a file replaces what its name suggested. */
 export function choicesFromPlan(facts: AppFactsView, plan: FilePlanView): FileChoices {
-  return { kind: plan.kind, targets: plan.kind === null ? facts.outputFormats.map((f) => f.format) : plan.targets, smart: plan.smart, estimates: plan.estimates };
+  return { kind: plan.kind, animated: plan.animated ?? false, targets: plan.kind === null ? facts.outputFormats.map((f) => f.format) : plan.targets, smart: plan.smart, estimates: plan.estimates };
+}
+
+/** What a file's options are offered for: a picture that moves takes a cut to GIF or WEBP, a still does not. */
+export function offeredInputOf(choices: Pick<FileChoices, 'kind' | 'animated'>): OfferedInputView | null {
+  return choices.animated ? 'animation' : choices.kind;
 }
 
 /**

@@ -23,4 +23,10 @@ describe('planFiles', () => {
     expect(hdr!.smart).toEqual({ skip: expect.stringMatching(/HDR/) });
     expect(video).toMatchObject({ kind: 'video', smart: { target: 'mp4' } });
   });
+
+  it('says which pictures move, so that the window offers them a cut to GIF or WEBP', async () => {
+    const [gif, jpg] = await planFiles(['image/pigs_in_a_polka.gif', 'image/portrait_6.jpg'].map(corpus));
+    expect(gif).toMatchObject({ kind: 'image', animated: true });
+    expect(jpg!.animated).toBeUndefined();
+  });
 });

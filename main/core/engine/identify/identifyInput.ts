@@ -110,10 +110,14 @@ export function refineFormat(input: IdentifiedInput, probe: MediaProbe): Identif
 
 const ANIMATION_SCAN_BYTES = 8 * 1024 * 1024;
 
+/** Whether a picture moves: an animated GIF, WEBP or PNG (from the bytes identifying it read, when it read them all). */
+export async function isAnimatedPicture(input: IdentifiedInput): Promise<boolean> {
+  if (input.format !== 'gif' && input.format !== 'png' && input.format !== 'webp') return false;
+  return isAnimatedImage(input.wholeFile ?? await readFileHead(input.path, ANIMATION_SCAN_BYTES), input.format);
+}
+
 /** What Smart needs to pick a target: the real format and kind from the content, and whether a picture moves. */
 export async function readSmartFacts(inputPath: string): Promise<SmartFacts> {
   const input = await identifyInput(inputPath);
-  const animatable = input.format === 'gif' || input.format === 'png' || input.format === 'webp';
-  const animated = animatable && isAnimatedImage(await readFileHead(input.path, ANIMATION_SCAN_BYTES), input.format);
-  return { format: input.format, kind: input.kind, animated };
+  return { format: input.format, kind: input.kind, animated: await isAnimatedPicture(input) };
 }

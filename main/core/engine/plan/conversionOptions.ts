@@ -42,7 +42,7 @@ export interface ConversionOptions {
   // Cuts and stills of a video.
   /** The moment, in seconds from the start, whose picture a still of a video shows (JPG, PNG, WEBP); a representative frame without it. */
   at?: number;
-  /** A cut of a video or a sound: from this many seconds (the start without it) until that many (the end without it). */
+  /** A cut of a video, a sound or an animation: from this many seconds (the start without it) until that many (the end without it). */
   from?: number;
   until?: number;
   /** The video encoder's speed; `balanced` when absent. */

@@ -3,7 +3,7 @@ import { buildFfmpegArgs, buildFirstPassArgs, type FfmpegPlan, type ProbedInput 
 import { isAudioOutput, isImageOutput, isVideoOutput, outputExtension, pairLabel, type InputFormat, type MediaKind, type OutputFormat } from '../../formats.js';
 import { BLACK_STILL_LUMINANCE, checkAnimation, checkImageOutput, checkStillOfVideo } from '../check/checkImageOutput.js';
 import { checkMediaOutput } from '../check/checkMediaOutput.js';
-import { identifyInput, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
+import { identifyInput, isAnimatedPicture, refineFormat, type IdentifiedInput } from '../identify/identifyInput.js';
 import { abandonOutput, commitResult, conflictToSkip, ensureScratch, openScratch, prepareOutput } from './outputFiles.js';
 import { assertOptionsFit, normalizeOptions, type ConversionOptions } from '../plan/conversionOptions.js';
 import { checkOutputSize } from '../plan/sizeBudget.js';
@@ -184,18 +184,20 @@ export class LocalConverter {
   private async convertImage(input: IdentifiedInput, request: ConversionRequest, options: ConversionOptions, temporary: string, scratchDir: string, signal?: AbortSignal) {
     const target = request.target;
     if (!isImageOutput(target)) throw new AppError('PAIR_UNSUPPORTED', 'not an image target');
-    // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
-    const offered = offeredOptions(target, 'image');
+    const cut = options.from !== undefined || options.until !== undefined ? { from: options.from, until: options.until } : undefined;
+    // Only a picture that moves is cut (its first bytes say whether it does).
+    const offered = offeredOptions(target, cut && await isAnimatedPicture(input) ? 'animation' : 'image');
     if (options.at !== undefined && !offered.at) throw new AppError('OPTION_UNSUPPORTED', `--at picks the moment of a still of a video; this file is a picture already.`);
-    if ((options.from !== undefined || options.until !== undefined) && !offered.cut) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
+    if (cut && !offered.cut) throw new AppError('OPTION_UNSUPPORTED', 'A cut (--from, --until) applies to a video or a sound; this file is a picture.');
     if (options.maxSizeBytes !== undefined && !offered.sizeLimit) throw new AppError('OPTION_UNSUPPORTED', `A size limit applies to video and audio, and to a GIF made from a video; for a picture that becomes ${target.toUpperCase()} use a quality or a resize instead.`);
+    // Picture decoding runs inside this process and cannot be suspended: a paused job waits here, before it.
     await currentJob()?.checkpoint(signal);
     throwIfAborted(signal);
     const conversion = await this.ports.images.convert(
       {
         inputPath: input.path, sourceFormat: input.format, target, outputPath: temporary, maxPixels: this.options.maxImagePixels, scratchDir,
         quality: options.quality, resize: options.resize, stripMetadata: options.stripMetadata,
-        ...(input.wholeFile ? { inputBytes: input.wholeFile } : {}),
+        ...(input.wholeFile ? { inputBytes: input.wholeFile } : {}), ...(cut ? { cut } : {}),
       },
       signal,
     );
