@@ -35,6 +35,10 @@ describe('planFrameGrab', () => {
     expect(planFrameGrab(probedInput(probe({ video: [dvd] })), 'png', { ...DEFAULT_OPTIONS, at: 1, resize: 320 }).expectation.video).toMatchObject({ width: 320, height: 180 });
     const turned = video({ width: 1440, height: 1080, sampleAspectRatio: { num: 4, den: 3 }, rotation: 270 });
     expect(planFrameGrab(probedInput(probe({ video: [turned] })), 'webp', { ...DEFAULT_OPTIONS, at: 1 }).expectation.video).toMatchObject({ width: 1080, height: 1920 });
+    // A pixel shape no real video has (a damaged header) would stretch the still past what memory allows: refused, unless --resize makes it small.
+    const stretched = probedInput(probe({ video: [video({ width: 3840, height: 2160, sampleAspectRatio: { num: 255, den: 1 } })] }));
+    expect(() => planFrameGrab(stretched, 'jpg', DEFAULT_OPTIONS)).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: expect.stringMatching(/shown at 979200x2160 .*--resize/) }));
+    expect(planFrameGrab(stretched, 'jpg', { ...DEFAULT_OPTIONS, resize: 1000 }).expectation.video).toMatchObject({ width: 1000, height: 2 });
   });
 
   it('--at applies to stills only', () => {

@@ -545,9 +545,8 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
     return {
       kind: 'video',
       stream: {
-        index, codec, profile: picture?.profile, pixelFormat: picture?.pixelFormat, width, height, rotation, colorTransfer: picture?.colorTransfer,
-        colorRange: picture?.colorRange, bitDepth: picture?.bitDepth, frameRate: picture?.frameRate, durationSeconds,
-        ...(sampleAspectRatio ? { sampleAspectRatio } : {}),
+        index, codec, profile: picture?.profile, pixelFormat: picture?.pixelFormat, width, height, rotation, ...(sampleAspectRatio ? { sampleAspectRatio } : {}),
+        colorTransfer: picture?.colorTransfer, colorRange: picture?.colorRange, bitDepth: picture?.bitDepth, frameRate: picture?.frameRate, durationSeconds,
       },
     };
   }
