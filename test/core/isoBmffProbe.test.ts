@@ -225,8 +225,11 @@ async function videoPlansOf(file: string, probe: MediaProbe) {
 describe('reading the pictures of an H.264 MP4/MOV for a video plan and an output check, without ffprobe', () => {
   let dir: string;
   const made: Record<string, string> = {};
-  const readable = ['baseline', 'main', 'highBFrames', 'jpegRange', 'fullRangeFlag', 'bt709', 'hlgTagged', 'colrOnly', 'colrFull', 'ntsc', 'interlaced', 'remuxed', 'rotated'];
-  const declined = ['tenBit', 'fourTwoTwo', 'hevc', 'sixteenNine'];
+  const readable = [
+    'baseline', 'main', 'highBFrames', 'jpegRange', 'fullRangeFlag', 'bt709', 'hlgTagged', 'colrOnly', 'colrFull', 'ntsc', 'interlaced', 'remuxed', 'rotated',
+    'sixteenNine', 'anamorphicMov', 'anamorphicRotated', 'vuiAspectOnly', 'paspSquare', 'paspZero',
+  ];
+  const declined = ['tenBit', 'fourTwoTwo', 'hevc', 'paspRounded'];
   beforeAll(() => {
     dir = tempDir('convertr-avc-');
     const clip = (name: string, ext: string, video: string[]) => {
@@ -257,6 +260,27 @@ describe('reading the pictures of an H.264 MP4/MOV for a video plan and an outpu
     // What the converter's own remux writes: an empty edit before each track's one plain edit.
     copy('remuxed', 'highBFrames', ['-avoid_negative_ts', 'make_zero', '-movflags', '+faststart+use_metadata_tags']);
     copy('rotated', 'main', ['-metadata:s:v', 'rotate=90']);
+    // Pixels that are not square: 320x240 scaled to 640x360 keeps its 4:3 shape with pixels of 3:4 (an MP4's track
+    // header then holds the width as displayed); an HDV-like MOV of 4:3 pixels (a pasp box and the parameter set say so).
+    clip('anamorphicMov', 'mov', x264('-vf', 'setsar=4/3'));
+    copy('anamorphicRotated', 'sixteenNine', ['-metadata:s:v', 'rotate=90']);
+    // The pasp box changed in place: gone (the parameter set's 4:3 counts), 1:1 (it wins), a zero side (it says nothing), 40000:30001 (ffmpeg rounds it).
+    const pasp = (name: string, spacing: [number, number] | undefined) => {
+      const bytes = readFileSync(made['anamorphicMov']!);
+      const at = bytes.indexOf('pasp');
+      if (spacing) {
+        bytes.writeUInt32BE(spacing[0], at + 4);
+        bytes.writeUInt32BE(spacing[1], at + 8);
+      } else {
+        bytes.write('free', at, 'latin1');
+      }
+      made[name] = path.join(dir, `${name}.mov`);
+      writeFileSync(made[name], bytes);
+    };
+    pasp('vuiAspectOnly', undefined);
+    pasp('paspSquare', [1, 1]);
+    pasp('paspZero', [0, 1]);
+    pasp('paspRounded', [40000, 30001]);
   });
   afterAll(() => removeDir(dir));
 
@@ -272,9 +296,11 @@ describe('reading the pictures of an H.264 MP4/MOV for a video plan and an outpu
     expect(['jpegRange', 'fullRangeFlag', 'colrFull'].map((name) => video(name).pixelFormat)).toEqual(['yuvj420p', 'yuvj420p', 'yuvj420p']);
     expect(['hlgTagged', 'colrOnly'].map((name) => video(name).colorTransfer)).toEqual(['arib-std-b67', 'smpte2084']);
     expect(video('ntsc').frameRate).toBeCloseTo(29.97, 2);
+    expect(['sixteenNine', 'anamorphicMov', 'anamorphicRotated', 'vuiAspectOnly', 'paspSquare', 'paspZero', 'main'].map((name) => video(name).sampleAspectRatio))
+      .toEqual([{ num: 3, den: 4 }, { num: 4, den: 3 }, { num: 3, den: 4 }, { num: 4, den: 3 }, undefined, { num: 4, den: 3 }, undefined]);
   });
 
-  it('leaves to ffprobe what a remux decision cannot take from it: 10-bit, 4:2:2, HEVC, a picture whose track size is its display size', () => {
+  it('leaves to ffprobe what a remux decision cannot take from it: 10-bit, 4:2:2, HEVC, a pixel shape ffmpeg rounds', () => {
     for (const name of declined) expect(probeMovieWithPictures(made[name]!), name).toBeUndefined();
     // The audio reader still lists the HEVC track without its picture format.
     expect(probeMovieForAudio(made['hevc']!)?.video[0]?.codec).toBe('hevc');

@@ -12,7 +12,7 @@ describe('planGifConversions', () => {
     const [plan, ...rest] = planGifConversions(probedInput(probe({ video: [video({ frameRate: 30 })] })), DEFAULT_OPTIONS);
     expect(rest).toHaveLength(0);
     const graph = argAfter(plan!.outputOptions, '-vf')!;
-    expect(graph).toMatch(/^fps=15,scale=480:270:flags=lanczos,split\[frames\]\[forPalette\];\[forPalette\]palettegen=stats_mode=diff\[palette\];\[frames\]\[palette\]paletteuse=/);
+    expect(graph).toMatch(/^fps=15,scale=480:270:flags=lanczos,setsar=1,split\[frames\]\[forPalette\];\[forPalette\]palettegen=stats_mode=diff\[palette\];\[frames\]\[palette\]paletteuse=/);
     expect(plan!.outputOptions).toContain('-an');
     expect(plan!.muxer).toBe('gif');
     expect(plan!.expectation).toMatchObject({ container: 'gif', video: { codec: 'gif', width: 480, height: 270 }, audio: { count: 0 } });
@@ -20,7 +20,7 @@ describe('planGifConversions', () => {
 
   it('keeps a small, slow clip as it is and follows --resize, shown the right way up', () => {
     const [small] = planGifConversions(probedInput(probe({ video: [video({ width: 320, height: 240, frameRate: 10 })] })), DEFAULT_OPTIONS);
-    expect(argAfter(small!.outputOptions, '-vf')).toMatch(/^fps=10,scale=320:240:/);
+    expect(argAfter(small!.outputOptions, '-vf')).toMatch(/^fps=10,scale=320:240:flags=lanczos,setsar=1,/);
     const [turned] = planGifConversions(probedInput(probe({ video: [video({ rotation: 90 })] })), { ...DEFAULT_OPTIONS, resize: 200 });
     expect(turned!.expectation.video).toMatchObject({ width: 113, height: 200 });
   });
@@ -43,6 +43,23 @@ describe('planGifConversions', () => {
     const bytes = rungs.map((r) => r.width * r.height * r.fps);
     expect(bytes.every((b, i) => i === 0 || b < bytes[i - 1]!)).toBe(true);
     expect(rungs.at(-1)).toMatchObject({ width: 64, fps: 5 });
+  });
+
+  it('sizes a GIF from the picture as shown in square pixels: a 16:9 DVD (720x576, pixels 64:45) or HDV (1440x1080, 4:3) is 480x270', () => {
+    const dvd = video({ width: 720, height: 576, sampleAspectRatio: { num: 64, den: 45 }, frameRate: 25 });
+    const [plan] = planGifConversions(probedInput(probe({ video: [dvd] })), DEFAULT_OPTIONS);
+    expect(argAfter(plan!.outputOptions, '-vf')).toMatch(/^fps=15,scale=480:270:flags=lanczos,setsar=1,split/);
+    expect(plan!.expectation.video).toMatchObject({ width: 480, height: 270 });
+    expect(plan!.notes).toContain('The video is 1024x576; a GIF is made at most 480 pixels on its longest side, as a larger one loads slowly and weighs several times more.');
+    expect(gifRungs(video({ width: 1440, height: 1080, sampleAspectRatio: { num: 4, den: 3 } }), {})[0]).toMatchObject({ width: 480, height: 270 });
+    // --resize and every step of a size limit keep the shape as shown.
+    expect(gifRungs(dvd, { resize: 320 })[0]).toMatchObject({ width: 320, height: 180 });
+    for (const rung of gifRungs(dvd, { maxSizeBytes: 200_000 })) expect(Math.abs(rung.width - (rung.height * 16) / 9), `${rung.width}x${rung.height}`).toBeLessThanOrEqual(1);
+  });
+
+  it('stretches the stored width by the pixel shape before turning the picture: a turned HDV clip is 270x480, not 480x480', () => {
+    const turned = video({ width: 1440, height: 1080, sampleAspectRatio: { num: 4, den: 3 }, rotation: 90 });
+    expect(gifRungs(turned, {})[0]).toMatchObject({ width: 270, height: 480 });
   });
 
   it('refuses a limit no GIF of the clip can meet before any work', () => {

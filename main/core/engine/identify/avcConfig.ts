@@ -23,6 +23,11 @@ export interface AvcPicture {
   transfer: number | undefined;
   primaries: number | undefined;
   matrix: number | undefined;
+  /**
+   * The pixel shape the parameter set signals, as ffmpeg's decoder keeps it (a table entry or an extended
+   * num:den it accepts); undefined when it signals none or one the decoder drops.
+   */
+  sampleAspect: { num: number; den: number } | undefined;
   /** The parameter sets as stored (without emulation prevention removed), to compare with any in the samples. */
   parameterSets: Uint8Array[];
   /** Bytes of each NAL unit's length in the samples. */
@@ -39,6 +44,11 @@ export const TRANSFER_NAMES: Record<number, string> = {
 const KNOWN_PRIMARIES = new Set([1, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 22]);
 /** Matrices other than RGB (0) and YCgCo (8), which change what the decoder outputs for some formats. */
 const KNOWN_MATRICES = new Set([1, 2, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14]);
+/** H.264's aspect_ratio_idc table (Table E-1), as ffmpeg's decoder reads it; 0 says nothing. */
+const PIXEL_ASPECTS: ReadonlyArray<readonly [number, number]> = [
+  [0, 1], [1, 1], [12, 11], [10, 11], [16, 11], [40, 33], [24, 11], [20, 11], [32, 11], [80, 33], [18, 11], [15, 11], [64, 33], [160, 99], [4, 3], [3, 2], [2, 1],
+];
+const EXTENDED_SAR = 255;
 const HIGH_PROFILES = new Set([100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]);
 
 /** The payload of a NAL unit without its emulation prevention bytes (00 00 03). */
@@ -133,6 +143,20 @@ interface Sps {
   transfer: number | undefined;
   primaries: number | undefined;
   matrix: number | undefined;
+  sampleAspect: { num: number; den: number } | undefined;
+}
+
+/**
+ * The pixel shape ffmpeg's decoder gives a picture of `width`x`height` (av_image_check_sar), undefined for the
+ * table's "unspecified"; an extended one with a zero side (which the decoder turns into num:1 or drops) or one
+ * that squeezes a side to nothing is left to ffprobe.
+ */
+function decodedAspect(num: number, den: number, width: number, height: number): { num: number; den: number } | undefined {
+  if (num === 0 && den === 1) return undefined;
+  if (num === 0 || den === 0) unsupported('an extended pixel shape with a zero side');
+  const squeezed = num < den ? Math.floor((width * num) / den) : Math.floor((height * den) / num);
+  if (squeezed <= 0) unsupported('a pixel shape the decoder drops');
+  return { num, den };
 }
 
 function readSps(nal: Uint8Array): Sps {
@@ -191,11 +215,17 @@ function readSps(nal: Uint8Array): Sps {
   let transfer: number | undefined;
   let primaries: number | undefined;
   let matrix: number | undefined;
+  let sampleAspect: Sps['sampleAspect'];
   if (bits.bit()) {
     if (bits.bit()) {
       const aspect = bits.bits(8);
-      if (aspect === 255) bits.bits(32);
-      else if (aspect > 16) unsupported('a reserved aspect ratio');
+      if (aspect === EXTENDED_SAR) {
+        const num = bits.bits(16);
+        sampleAspect = decodedAspect(num, bits.bits(16), width, height);
+      } else {
+        const known = PIXEL_ASPECTS[aspect] ?? unsupported('a reserved aspect ratio');
+        sampleAspect = decodedAspect(known[0], known[1], width, height);
+      }
     }
     if (bits.bit()) bits.bit();
     if (bits.bit()) {
@@ -231,7 +261,7 @@ function readSps(nal: Uint8Array): Sps {
     }
   }
   bits.trailing();
-  return { id, profile, profileIdc, width, height, fullRange, transfer, primaries, matrix };
+  return { id, profile, profileIdc, width, height, fullRange, transfer, primaries, matrix, sampleAspect };
 }
 
 /** A picture parameter set read whole, with the limits ffmpeg's decoder holds it to: its id and its sequence's. */
@@ -310,5 +340,5 @@ export function readAvcConfig(config: Uint8Array): AvcPicture {
     if (value !== undefined && value !== 2 && !known.has(value)) unsupported('a reserved colour description');
   }
   if (sps.transfer !== undefined && sps.transfer !== 2 && TRANSFER_NAMES[sps.transfer] === undefined) unsupported('a reserved transfer characteristic');
-  return { profile: sps.profile, width: sps.width, height: sps.height, fullRange: sps.fullRange, transfer: sps.transfer, primaries: sps.primaries, matrix: sps.matrix, parameterSets, lengthSize, ppsIds };
+  return { profile: sps.profile, width: sps.width, height: sps.height, fullRange: sps.fullRange, transfer: sps.transfer, primaries: sps.primaries, matrix: sps.matrix, sampleAspect: sps.sampleAspect, parameterSets, lengthSize, ppsIds };
 }

@@ -1,6 +1,6 @@
 import { closeSync } from 'node:fs';
 import { NotAFileError, openUserInput, readOpened } from '../../userInputFile.js';
-import type { AudioStreamInfo, MediaProbe, VideoStreamInfo } from './media.js';
+import { pixelAspect, type AudioStreamInfo, type MediaProbe, type VideoStreamInfo } from './media.js';
 import { fileBoxes } from './fileBoxes.js';
 import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avcConfig.js';
 
@@ -12,7 +12,7 @@ import { AvcUnsupported, readAvcConfig, slicePpsId, TRANSFER_NAMES } from './avc
  * facts (picture size as viewed, length) use: the container, the duration, every stream's index and type,
  * and all of ffprobe's audio fields. Video tracks are listed with their codec, the size their sample
  * description gives, rotation and duration. probeMovieForAudio leaves their picture format (profile, pixel
- * format, colour, bit depth, frame rate) undefined, so it must not feed a video plan; probeMovieWithPictures
+ * format, colour, bit depth, frame rate, pixel shape) undefined, so it must not feed a video plan; probeMovieWithPictures
  * reads it too, for H.264 in avc1 only (see avcConfig.ts), and serves video plans and the output checks.
  *
  * It is strict: anything it does not understand gives undefined and the caller asks ffprobe. That
@@ -393,6 +393,38 @@ function containerColour(view: DataView, bytes: Uint8Array, colr: Box | undefine
   return { transfer, ...(kind === 'nclx' ? { fullRange: (bytes[colr.body + 10]! & 0x80) !== 0 } : {}) };
 }
 
+/** The largest side ffmpeg's reading of a `pasp` box keeps exactly (it reduces the ratio to sides of at most this). */
+const PASP_MAX_SIDE = 32767;
+
+/**
+ * The pixel shape a `pasp` box in the sample description gives the stream, reduced (1:1 included), which wins
+ * over the parameter set's in ffprobe and ffmpeg; undefined without one or when its spacing says nothing (a zero
+ * side). A `pasp` anywhere else in the track would be read by ffmpeg too: declined, with spacings it would round.
+ */
+function paspOf(view: DataView, bytes: Uint8Array, trak: Box, entry: Box): { num: number; den: number } | undefined {
+  const pasp = only(sampleEntryBoxes(view, bytes, entry), 'pasp');
+  let found = 0;
+  for (let at = trak.body; at + 4 <= trak.end; at++) {
+    if (bytes[at] === 0x70 && boxType(bytes, at) === 'pasp') found++;
+  }
+  if (found !== (pasp ? 1 : 0)) unsupported('a pasp box outside the sample description');
+  if (!pasp) return undefined;
+  need(pasp, 8);
+  const h = view.getUint32(pasp.body);
+  const v = view.getUint32(pasp.body + 4);
+  if (h > 0x7fffffff || v > 0x7fffffff) unsupported('a pasp spacing ffmpeg reads as negative');
+  if (h === 0 || v === 0) return undefined;
+  const reduced = pixelAspect(h, v) ?? { num: 1, den: 1 };
+  if (reduced.num > PASP_MAX_SIDE || reduced.den > PASP_MAX_SIDE) unsupported('a pasp ratio ffmpeg rounds');
+  return reduced;
+}
+
+/** The track header width ffmpeg's MP4 muxer writes for pixels of that shape: the width as displayed, in 16.16. */
+function displayedTrackWidth(width: number, aspect: { num: number; den: number }): number {
+  const den = BigInt(aspect.den);
+  return Number((BigInt(width) * 0x10000n * BigInt(aspect.num) + den / 2n) / den);
+}
+
 /** The size the avcC's parameter set gives equals the sample description's. */
 function assertAvcSize(view: DataView, bytes: Uint8Array, entry: Box, width: number, height: number): void {
   const avcC = only(sampleEntryBoxes(view, bytes, entry), 'avcC', true);
@@ -456,6 +488,7 @@ function pictureOf(view: DataView, bytes: Uint8Array, table: SampleTable, timesc
     colorTransfer: transfer === undefined ? undefined : TRANSFER_NAMES[transfer],
     bitDepth: 8,
     frameRate: frameRateOf(table.sampleCount, table.sttsTicks, timescale),
+    sampleAspect: avc.sampleAspect,
   };
 }
 
@@ -496,17 +529,24 @@ function readTrack(view: DataView, bytes: Uint8Array, trak: Box, index: number, 
     const height = view.getUint16(table.entry.body + 26);
     if (width === 0 || height === 0) unsupported('a video track without a size');
     if (!hasChildBox(view, bytes, table.entry.body + 78, table.entry.end, VIDEO_CONFIGS[table.fourcc]!)) unsupported('a video sample description without its decoder configuration');
-    // ffprobe gives the size the codec's own headers say; the sample description and the track header must both agree with it.
-    if (view.getUint32(matrixAt + 36) !== width * 0x10000 || view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track size other than its sample description');
+    const pasp = paspOf(view, bytes, trak, table.entry);
+    // ffprobe gives the size the codec's own headers say; the sample description and the track header must both agree
+    // with it. The track header's width may be the displayed one where a pasp box (which then decides the pixel shape) says so.
+    const trackWidth = view.getUint32(matrixAt + 36);
+    if (trackWidth !== width * 0x10000 && !(pasp && trackWidth === displayedTrackWidth(width, pasp))) unsupported('a track width other than its sample description');
+    if (view.getUint32(matrixAt + 40) !== height * 0x10000) unsupported('a track height other than its sample description');
     const picture = pictures ? pictureOf(view, bytes, table, timescale, pictures) : undefined;
+    // ffprobe's pixel shape: the pasp box's, else the parameter set's (read with the pictures' format only).
+    const aspect = picture ? pasp ?? picture.sampleAspect : undefined;
+    const sampleAspectRatio = aspect ? pixelAspect(aspect.num, aspect.den) : undefined;
     if (picture && (picture.width !== width || picture.height !== height)) unsupported('a picture size other than its sample description');
     // ffprobe gives an H.264 track the size its parameter set says: without the pictures' format, that much is still checked.
     if (!picture && table.fourcc !== 'hvc1' && table.fourcc !== 'hev1') assertAvcSize(view, bytes, table.entry, width, height);
     return {
       kind: 'video',
       stream: {
-        index, codec, profile: picture?.profile, pixelFormat: picture?.pixelFormat, width, height, rotation, colorTransfer: picture?.colorTransfer,
-        colorRange: picture?.colorRange, bitDepth: picture?.bitDepth, frameRate: picture?.frameRate, durationSeconds,
+        index, codec, profile: picture?.profile, pixelFormat: picture?.pixelFormat, width, height, rotation, ...(sampleAspectRatio ? { sampleAspectRatio } : {}),
+        colorTransfer: picture?.colorTransfer, colorRange: picture?.colorRange, bitDepth: picture?.bitDepth, frameRate: picture?.frameRate, durationSeconds,
       },
     };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AudioStreamInfo, MediaProbe, SubtitleStreamInfo, VideoStreamInfo } from './media.js';
+import { pixelAspect, type AudioStreamInfo, type MediaProbe, type SampleAspectRatio, type SubtitleStreamInfo, type VideoStreamInfo } from './media.js';
 
 const numberLike = z.union([z.number(), z.string()]).optional();
 
@@ -13,6 +13,7 @@ const streamSchema = z.object({
   pix_fmt: z.string().optional(),
   width: z.number().optional(),
   height: z.number().optional(),
+  sample_aspect_ratio: z.string().optional(),
   channels: z.number().optional(),
   sample_rate: numberLike,
   sample_fmt: z.string().optional(),
@@ -74,6 +75,13 @@ export function normaliseRotation(stream: RawStream): number {
   return clockwise;
 }
 
+/** ffprobe's `sample_aspect_ratio` ("64:45"; "1:1", "0:1" or "N/A" say square or unknown) when its pixels are not square. */
+function sampleAspectOf(stream: RawStream): { sampleAspectRatio?: SampleAspectRatio } {
+  const match = /^(\d+):(\d+)$/.exec(stream.sample_aspect_ratio ?? '');
+  const sar = match ? pixelAspect(Number(match[1]), Number(match[2])) : undefined;
+  return sar ? { sampleAspectRatio: sar } : {};
+}
+
 function bitDepthOf(pixelFormat: string | undefined, raw: number | undefined): number | undefined {
   if (raw) return raw;
   if (!pixelFormat) return undefined;
@@ -90,6 +98,7 @@ function toVideo(stream: RawStream, fileStart: number | undefined): VideoStreamI
     width: stream.width ?? 0,
     height: stream.height ?? 0,
     rotation: normaliseRotation(stream),
+    ...sampleAspectOf(stream),
     colorTransfer: stream.color_transfer,
     colorRange: stream.color_range === 'tv' || stream.color_range === 'pc' ? stream.color_range : undefined,
     bitDepth: bitDepthOf(stream.pix_fmt, toNumber(stream.bits_per_raw_sample)),

@@ -1,10 +1,10 @@
 import { AppError } from '../../errors.js';
 import type { FfmpegPlan, ProbedInput } from './ffmpegPlan.js';
 import type { FrameGrabTarget } from './frameGrabTargets.js';
-import { displayedSize, isHdr } from '../identify/media.js';
+import { isHdr, squarePixelSize } from '../identify/media.js';
 import type { ConversionOptions, Quality } from './conversionOptions.js';
 import { formatMoment } from './moments.js';
-import { resizedVideoSize, toneMapFilters } from './planVideo.js';
+import { MAX_VIDEO_FRAME_PIXELS, resizedVideoSize, toneMapFilters } from './planVideo.js';
 
 
 /**
@@ -41,9 +41,14 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
   if (at !== undefined && duration !== undefined && at >= duration) {
     throw new AppError('OPTION_UNSUPPORTED', `This video lasts ${formatMoment(duration)}, so it has no picture at ${formatMoment(at)}.`);
   }
-  const shown = displayedSize(video);
+  // Sized as shown, in square pixels: a still carries no pixel shape that viewers follow.
+  const shown = squarePixelSize(video);
   const resized = resizedVideoSize(shown, conversion.resize);
   const size = resized ?? shown;
+  // A pixel shape stretches the picture: one far wider than any real video's (a damaged header) is refused before decoding.
+  if (size.width * size.height > MAX_VIDEO_FRAME_PIXELS) {
+    throw new AppError('TOO_LARGE', `This video is shown at ${size.width}x${size.height} (${(size.width * size.height / 1e6).toFixed(1)} megapixels), above the ${(MAX_VIDEO_FRAME_PIXELS / 1e6).toFixed(1)}-megapixel limit that protects your computer's memory; choose a smaller picture with --resize.`);
+  }
   const encoder = ENCODERS[target];
   const filters = isHdr(video) ? toneMapFilters(video.colorTransfer!) : [];
   let seek: number;
@@ -62,7 +67,7 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
     filters.push(`fps=${SAMPLES_PER_SECOND}`, `thumbnail=n=${Math.max(MIN_THUMBNAIL_FRAMES, Math.ceil(seconds * SAMPLES_PER_SECOND))}`);
     note = `A representative picture from ${formatMoment(Math.round(seek * 10) / 10)} on (--at chooses the moment).`;
   }
-  filters.push(`scale=${size.width}:${size.height}:flags=lanczos${target === 'jpg' ? ':out_range=pc' : ''}`, `format=${encoder.pixelFormat}`);
+  filters.push(`scale=${size.width}:${size.height}:flags=lanczos${target === 'jpg' ? ':out_range=pc' : ''}`, 'setsar=1', `format=${encoder.pixelFormat}`);
   return {
     inputOptions: [...(seek > 0 ? ['-ss', String(Math.round(seek * 1000) / 1000)] : []), ...window],
     outputOptions: [

@@ -1,6 +1,6 @@
 import { AppError } from '../../errors.js';
 import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
-import { displayedSize, isHdr, type VideoStreamInfo } from '../identify/media.js';
+import { isHdr, squarePixelSize, type VideoStreamInfo } from '../identify/media.js';
 import { formatMegabytes, type ConversionOptions } from './conversionOptions.js';
 import { toneMapFilters } from './planVideo.js';
 
@@ -40,12 +40,13 @@ export interface AnimationCaps {
 export const GIF_CAPS: AnimationCaps = { maxEdge: GIF_MAX_EDGE, maxFps: GIF_MAX_FPS, minEdge: GIF_MIN_EDGE, minFps: GIF_MIN_FPS };
 
 /**
- * The attempts an animation is made with, best first: the capped size and frame rate, then, under a size limit,
+ * The attempts an animation is made with, best first, sized from the picture as shown in square pixels (a 16:9
+ * DVD's 720x576 is 1024x576): the capped size and frame rate, then, under a size limit,
  * fewer frames (10 fps), smaller pictures, fewer frames again (down to the least frame rate), smaller pictures again
  * (down to the least edge).
  */
-export function animationRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>, caps: AnimationCaps): GifRung[] {
-  const shown = displayedSize(video);
+export function animationRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'sampleAspectRatio' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>, caps: AnimationCaps): GifRung[] {
+  const shown = squarePixelSize(video);
   let edge = Math.min(conversion.resize ?? caps.maxEdge, Math.max(shown.width, shown.height));
   let fps = Math.min(caps.maxFps, video.frameRate && video.frameRate > 0 ? video.frameRate : caps.maxFps);
   const rung = () => ({ ...gifSize(shown, edge), fps: Math.round(fps * 1000) / 1000 });
@@ -62,7 +63,7 @@ export function animationRungs(video: Pick<VideoStreamInfo, 'width' | 'height' |
 }
 
 /** The attempts a GIF is made with, best first (480 px and 15 fps at most, down to 64 px and 5 fps under a size limit). */
-export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>): GifRung[] {
+export function gifRungs(video: Pick<VideoStreamInfo, 'width' | 'height' | 'rotation' | 'sampleAspectRatio' | 'frameRate'>, conversion: Pick<ConversionOptions, 'resize' | 'maxSizeBytes'>): GifRung[] {
   return animationRungs(video, conversion, GIF_CAPS);
 }
 
@@ -103,8 +104,8 @@ export function planAnimations(input: ProbedInput, conversion: ConversionOptions
 
 function planAnimation(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions, kind: AnimationKind): FfmpegPlan {
   const duration = input.probe.durationSeconds;
-  const picture = [...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`];
-  const shown = displayedSize(video);
+  const picture = [...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`, 'setsar=1'];
+  const shown = squarePixelSize(video);
   const notes = [`Made ${kind.article} ${kind.name} of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
   const smaller = rung.width !== shown.width || rung.height !== shown.height;
   const longest = Math.max(rung.width, rung.height);
