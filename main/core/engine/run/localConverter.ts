@@ -27,7 +27,7 @@ import { SHARED_RUN_LOAD, sharedRunMember } from '../plan/sharedRun.js';
 import { offeredOptions } from '../plan/offeredOptions.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
-import { cutShortMovie } from '../check/cutShortMovie.js';
+import { cutShortError, cutShortInput } from '../check/cutShortInput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
@@ -393,20 +393,14 @@ export class LocalConverter {
 }
 
 /**
- * An output that failed its check because its MP4/MOV input ends partway through its own media (the movie header
- * at the front, the data cut off) is the input's fault, and said so; any other error is left as it is.
+ * An output that failed its check because its input ends partway through its own media (an MP4/MOV with its movie
+ * header at the front, a Matroska/WebM, AVI, WAV or AIFF whose declared sizes run past the file's end) is the input's
+ * fault, and said so; any other error is left as it is.
  */
 function inputToBlame(input: IdentifiedInput, error: unknown): unknown {
-  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED' || input.demuxer !== 'mov') return error;
-  let cut: ReturnType<typeof cutShortMovie>;
-  try {
-    cut = cutShortMovie(input.path, input.skipBytes);
-  } catch {
-    return error;
-  }
-  if (!cut) return error;
-  const share = Math.max(1, Math.floor((cut.presentBytes / cut.declaredBytes) * 100));
-  return new AppError('INPUT_CORRUPT', `This file is cut short: only ${share} % of its data is there (a recording or a copy that was interrupted), so it cannot be converted whole. Copy it again from where it came from.`);
+  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED') return error;
+  const cut = cutShortInput(input);
+  return cut ? cutShortError(cut) : error;
 }
 
 /** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */

@@ -1,0 +1,72 @@
+import type { ByteSource } from './byteSource.js';
+import type { CutShort } from './cutShortInput.js';
+
+/** Top-level RIFF chunks and chunks of the first one read, at most: an AVI holds a handful, an OpenDML AVI one per GB. */
+const MAX_CHUNKS = 10_000;
+
+interface Chunk {
+  tag: string;
+  /** The form or list type of a RIFF or LIST chunk. */
+  form: string;
+  at: number;
+  /** Where the chunk's declared data ends (before the pad byte of an odd size); undefined when the size was never written. */
+  end: number | undefined;
+}
+
+function ascii(bytes: Uint8Array, at: number, length: number): string {
+  return String.fromCharCode(...bytes.subarray(at, at + length));
+}
+
+function chunkAt(source: ByteSource, at: number, bigEndian: boolean): Chunk | undefined {
+  const head = source.read(at, 12);
+  if (head.length < 8) return undefined;
+  const size = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, !bigEndian);
+  // A writer that stopped before it went back to fill in the sizes leaves 0 (or all ones for a stream).
+  const end = size === 0 || size === 0xffffffff ? undefined : at + 8 + size;
+  return { tag: ascii(head, 0, 4), form: ascii(head, 8, 4), at, end };
+}
+
+function cut(present: number, declared: number | undefined): CutShort {
+  return declared === undefined ? { presentBytes: present } : { presentBytes: present, declaredBytes: declared };
+}
+
+/**
+ * Whether an AVI ends before its chunks do: its RIFF chunk (each RIFF of an OpenDML AVI in turn) or its 'movi' list
+ * declares more bytes than the file has. The share is given only when the first RIFF is the one cut (the size of the
+ * later ones is not known ahead). Undefined when the sizes fit, or were never written.
+ */
+export function cutShortAvi(source: ByteSource): CutShort | undefined {
+  const present = source.size;
+  const first = chunkAt(source, 0, false);
+  if (!first || first.tag !== 'RIFF' || first.form !== 'AVI ') return undefined;
+  let list = 12;
+  for (let count = 0; first.end === undefined || list < Math.min(first.end, present); count += 1) {
+    const chunk = count < MAX_CHUNKS ? chunkAt(source, list, false) : undefined;
+    if (!chunk?.end) break;
+    if (chunk.tag === 'LIST' && chunk.form === 'movi') {
+      if (chunk.end > present) return cut(present, Math.max(chunk.end, first.end ?? 0));
+      break;
+    }
+    list = chunk.end + (chunk.end % 2);
+  }
+  let riff: Chunk | undefined = first;
+  for (let count = 0; riff?.end !== undefined && riff.tag === 'RIFF'; count += 1) {
+    if (riff.end > present) return cut(present, riff === first ? riff.end : undefined);
+    riff = count < MAX_CHUNKS ? chunkAt(source, riff.end + (riff.end % 2), false) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a WAV (RIFF) or AIFF (FORM) sound file ends before its outer chunk's declared size. Undefined when it fits,
+ * when the size was never written, or for RF64 (whose real size is elsewhere).
+ */
+export function cutShortSoundChunks(source: ByteSource): CutShort | undefined {
+  const head = source.read(0, 12);
+  const tag = ascii(head, 0, 4);
+  const form = ascii(head, 8, 4);
+  const isWave = tag === 'RIFF' && form === 'WAVE';
+  if (!isWave && !(tag === 'FORM' && (form === 'AIFF' || form === 'AIFC'))) return undefined;
+  const outer = chunkAt(source, 0, !isWave);
+  return outer?.end !== undefined && outer.end > source.size ? cut(source.size, outer.end) : undefined;
+}
