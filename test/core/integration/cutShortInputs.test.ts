@@ -27,7 +27,7 @@ function topElements(bytes: Buffer, from: number): { id: number; at: number; siz
 }
 
 /** The readers that say whether a file ends before its own structure, on files ffmpeg wrote, cut as downloads and recordings stop. */
-describe('cut short: Matroska/WebM, AVI, WAV and AIFF files read for their declared sizes', () => {
+describe('cut short: Matroska/WebM, AVI, WAV, AIFF and MP3 files read for their declared sizes', () => {
   let dir: string;
   const file = (name: string) => path.join(dir, name);
   const cutOf = async (name: string) => cutShortInput(await identifyInput(file(name)));
@@ -43,15 +43,17 @@ describe('cut short: Matroska/WebM, AVI, WAV and AIFF files read for their decla
     makeMedia([...CLIP, '-c:v', 'mpeg4', '-c:a', 'libmp3lame', file('clip.avi')]);
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', file('sound.wav')]);
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', file('sound.aiff')]);
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', file('sound.mp3')]);
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', '-ac', '2', '-ar', '22050', '-q:a', '5', file('vbr.mp3')]);
   }, 120_000);
   afterAll(() => removeDir(dir));
 
   it('whole files, live recordings without a Segment size among them, are not cut short', async () => {
-    for (const name of ['clip.mkv', 'clip.webm', 'live.webm', 'piped.webm', 'clip.avi', 'sound.wav', 'sound.aiff']) expect(await cutOf(name), name).toBeUndefined();
+    for (const name of ['clip.mkv', 'clip.webm', 'live.webm', 'piped.webm', 'clip.avi', 'sound.wav', 'sound.aiff', 'sound.mp3', 'vbr.mp3']) expect(await cutOf(name), name).toBeUndefined();
   }, 60_000);
 
-  it('a file cut at 30 % and 70 % says how long it should be: the Segment, RIFF or FORM size', async () => {
-    for (const name of ['clip.mkv', 'clip.webm', 'clip.avi', 'sound.wav', 'sound.aiff']) {
+  it('a file cut at 30 % and 70 % says how long it should be: the Segment, RIFF or FORM size, the bytes an MP3\'s Xing/Info header counts', async () => {
+    for (const name of ['clip.mkv', 'clip.webm', 'clip.avi', 'sound.wav', 'sound.aiff', 'sound.mp3', 'vbr.mp3']) {
       const size = readFileSync(file(name)).length;
       for (const share of [0.3, 0.7]) {
         writeCut(name, `cut-${name}`, Math.floor(size * share));

@@ -4,6 +4,7 @@ import { openUserInput } from '../../userInputFile.js';
 import { fileSource, type ByteSource } from './byteSource.js';
 import { cutShortMatroska } from './cutShortMatroska.js';
 import { cutShortMovie } from './cutShortMovie.js';
+import { cutShortMp3 } from './cutShortMp3.js';
 import { cutShortAvi, cutShortSoundChunks } from './cutShortRiff.js';
 
 /** How much of a file is there when its own structure says it goes on past the file's end. */
@@ -14,11 +15,12 @@ export interface CutShort {
 }
 
 /** The container readers, by the demuxer an input was identified for. */
-const READERS: Record<string, (source: ByteSource) => CutShort | undefined> = {
+const READERS: Record<string, (source: ByteSource, skipBytes?: number) => CutShort | undefined> = {
   matroska: cutShortMatroska,
   avi: cutShortAvi,
   wav: cutShortSoundChunks,
   aiff: cutShortSoundChunks,
+  mp3: cutShortMp3,
 };
 
 /**
@@ -32,7 +34,7 @@ export function cutShortInput(input: { path: string; demuxer: string; skipBytes?
     if (!reader) return undefined;
     const { fd, size } = openUserInput(input.path);
     try {
-      return reader(fileSource(fd, size));
+      return reader(fileSource(fd, size), input.skipBytes);
     } finally {
       closeSync(fd);
     }

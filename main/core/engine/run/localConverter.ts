@@ -394,7 +394,7 @@ export class LocalConverter {
 
 /**
  * An output that failed its check because its input ends partway through its own media (an MP4/MOV with its movie
- * header at the front, a Matroska/WebM, AVI, WAV or AIFF whose declared sizes run past the file's end) is the input's
+ * header at the front, a Matroska/WebM, AVI, WAV, AIFF or MP3 whose declared sizes run past the file's end) is the input's
  * fault, and said so; any other error is left as it is.
  */
 function inputToBlame(input: IdentifiedInput, error: unknown): unknown {
