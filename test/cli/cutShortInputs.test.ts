@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,27 @@ describe('convertr says a video or sound file is cut short whatever its containe
 
   it('cut AIFF and MP3 files to M4A are refused as cut short, with the share of their data that is there', async () => {
     await refused(sounds, 'm4a');
+  }, 120_000);
+
+  it('a WAV and a live WebM recording (no Segment size) cut short convert what is there, with a note that says so', async () => {
+    made(sounds, 'take.wav', ['-f', 'lavfi', '-i', 'sine=duration=4'], 0.5);
+    // Written to a pipe, as a browser or a streaming recorder writes it: no Segment size, no index.
+    const live = path.join(dir, 'whole-live.webm');
+    writeFileSync(live, execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', ...CLIP, '-c:v', 'libvpx', '-b:v', '500k', '-deadline', 'realtime', '-c:a', 'libopus', '-f', 'webm', '-'], { maxBuffer: 64 * 1024 * 1024 }));
+    const liveCut = path.join(dir, 'cut-live.webm');
+    writeFileSync(liveCut, readFileSync(live).subarray(0, Math.floor(readFileSync(live).length * 0.6)));
+    const cutRun = await runBuiltCli(['convert', sounds['take.wav']!.cut, liveCut, '--to', 'mp3', '--out', path.join(dir, 'out-partial')], { CONVERTR_HOME: home });
+    expect(cutRun.code, cutRun.stdout + cutRun.stderr).toBe(0);
+    expect(cutRun.stdout).toMatch(/cut-take\.wav[^\n]*\n\s*note: This file is cut short: only (49|50) % of its data is there \(a recording or a copy that was interrupted\); the part that is there was converted\./);
+    expect(cutRun.stdout).toMatch(/cut-live\.webm[^\n]*\n\s*note: This file is cut short: its end is missing/);
+    // Whole, the live recording and a WAV written to a pipe (sizes never filled in) are not called cut short.
+    const pipedWav = path.join(dir, 'whole-piped.wav');
+    writeFileSync(pipedWav, execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=duration=4', '-f', 'wav', '-']));
+    const wholeRun = await runBuiltCli(['convert', live, pipedWav, sounds['take.wav']!.whole, '--to', 'mp3', '--out', path.join(dir, 'out-whole')], { CONVERTR_HOME: home });
+    expect(wholeRun.code, wholeRun.stdout + wholeRun.stderr).toBe(0);
+    expect(wholeRun.stdout.match(/^✔ /gm)).toHaveLength(3);
+    expect(wholeRun.stdout).not.toMatch(/cut short/);
+    delete sounds['take.wav'];
   }, 120_000);
 
   it('the same files whole still convert', async () => {

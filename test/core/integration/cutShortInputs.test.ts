@@ -62,6 +62,23 @@ describe('cut short: Matroska/WebM, AVI, WAV, AIFF and MP3 files read for their 
     }
   }, 60_000);
 
+  it('sizes a writer never filled in (a stream: all ones, 2^31 - 1, or 0) claim nothing, whole or cut', async () => {
+    const wav = readFileSync(file('sound.wav'));
+    const avi = readFileSync(file('clip.avi'));
+    for (const placeholder of [0xffffffff, 0x7fffffff, 0]) {
+      for (const [name, bytes] of [['wav', wav], ['avi', avi]] as const) {
+        const unsized = Buffer.from(bytes);
+        unsized.writeUInt32LE(placeholder, 4);
+        // The 'movi' list's size too: nothing else says how long the file is.
+        if (name === 'avi') unsized.writeUInt32LE(placeholder, unsized.indexOf('movi') - 4);
+        writeFileSync(file(`unsized.${name}`), unsized);
+        expect(await cutOf(`unsized.${name}`), `${name} ${placeholder}`).toBeUndefined();
+        writeFileSync(file(`unsized-cut.${name}`), unsized.subarray(0, unsized.length >> 1));
+        expect(await cutOf(`unsized-cut.${name}`), `${name} ${placeholder} cut`).toBeUndefined();
+      }
+    }
+  }, 60_000);
+
   it('a live recording without a Segment size cut in a Cluster is cut short, by an unknown share; cut between two Clusters nothing is claimed', async () => {
     const bytes = readFileSync(file('piped.webm'));
     const segment = topElements(bytes, 0)[1]!;

@@ -17,12 +17,19 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
   return String.fromCharCode(...bytes.subarray(at, at + length));
 }
 
+/**
+ * A size no file was measured for: a writer that never went back to fill it in leaves 0, and one that writes to a
+ * stream all ones, or the largest size a 32-bit count holds, signed or not (give or take a few kilobytes).
+ */
+function isPlaceholder(size: number): boolean {
+  return size === 0 || size >= 0xffff0000 || (size >= 0x7fff0000 && size <= 0x7fffffff);
+}
+
 function chunkAt(source: ByteSource, at: number, bigEndian: boolean): Chunk | undefined {
   const head = source.read(at, 12);
   if (head.length < 8) return undefined;
   const size = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, !bigEndian);
-  // A writer that stopped before it went back to fill in the sizes leaves 0 (or all ones for a stream).
-  const end = size === 0 || size === 0xffffffff ? undefined : at + 8 + size;
+  const end = isPlaceholder(size) ? undefined : at + 8 + size;
   return { tag: ascii(head, 0, 4), form: ascii(head, 8, 4), at, end };
 }
 

@@ -27,7 +27,7 @@ import { SHARED_RUN_LOAD, sharedRunMember } from '../plan/sharedRun.js';
 import { offeredOptions } from '../plan/offeredOptions.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
-import { cutShortError, cutShortInput } from '../check/cutShortInput.js';
+import { cutShortError, cutShortInput, cutShortNote, cutShortOfConverted } from '../check/cutShortInput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
@@ -156,6 +156,8 @@ export class LocalConverter {
       const outputBytes = statSync(temporary).size;
       const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
       if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
+      // A sound or video that passed its check although its input was cut short (a WAV, a live recording): it is said.
+      const cut = isImageOutput(request.target) ? undefined : cutShortOfConverted(identified);
       const result: ConversionResult = {
         inputPath: identified.path,
         outputPath: '',
@@ -164,7 +166,7 @@ export class LocalConverter {
         pair: pairLabel(done.format, request.target),
         kind: done.kind,
         strategy: done.strategy,
-        notes: done.notes,
+        notes: cut ? [...done.notes, cutShortNote(cut)] : done.notes,
         inputBytes: identified.sizeBytes,
         outputBytes,
         runtimeMs: runtime(),
