@@ -62,6 +62,27 @@ describe('cut short: Matroska/WebM, AVI, WAV, AIFF and MP3 files read for their 
     }
   }, 60_000);
 
+  it('an OpenDML AVI cut in a later RIFF chunk is cut short by an unknown share (how large the ones after it were is not known)', async () => {
+    const avi = readFileSync(file('clip.avi'));
+    const next = Buffer.alloc(12 + 4000);
+    next.write('RIFF', 0, 'latin1');
+    next.writeUInt32LE(4 + 100_000, 4);
+    next.write('AVIX', 8, 'latin1');
+    writeFileSync(file('opendml-cut.avi'), Buffer.concat([avi, next]));
+    expect(await cutOf('opendml-cut.avi')).toEqual({ presentBytes: avi.length + next.length });
+    next.writeUInt32LE(4 + 4000, 4);
+    writeFileSync(file('opendml.avi'), Buffer.concat([avi, next]));
+    expect(await cutOf('opendml.avi')).toBeUndefined();
+    // Cut in its first RIFF, an AVI whose OpenDML header counts more frames than that RIFF holds (as ffmpeg writes one
+    // over 1 GB) gives no share either: the first RIFF's size is not the file's.
+    const counted = Buffer.from(avi);
+    // ffmpeg reserves the OpenDML list as a JUNK chunk and names it a LIST once a second RIFF was written.
+    counted.write('LIST', counted.indexOf('dmlh') - 12, 'latin1');
+    counted.writeUInt32LE(counted.readUInt32LE(counted.indexOf('avih') + 8 + 16) + 500, counted.indexOf('dmlh') + 8);
+    writeFileSync(file('opendml-first-cut.avi'), counted.subarray(0, counted.length >> 1));
+    expect(await cutOf('opendml-first-cut.avi')).toEqual({ presentBytes: counted.length >> 1 });
+  }, 60_000);
+
   it('sizes a writer never filled in (a stream: all ones, 2^31 - 1, or 0) claim nothing, whole or cut', async () => {
     const wav = readFileSync(file('sound.wav'));
     const avi = readFileSync(file('clip.avi'));

@@ -37,10 +37,43 @@ function cut(present: number, declared: number | undefined): CutShort {
   return declared === undefined ? { presentBytes: present } : { presentBytes: present, declaredBytes: declared };
 }
 
+/** The header list of an AVI is read whole up to this size (its index reserve makes it a few kilobytes). */
+const MAX_HEADER_LIST_BYTES = 1024 * 1024;
+
+/** The children of the list chunk whose data (after its type) is `bytes`, by tag (the first of each) and list type. */
+function listChildren(bytes: Uint8Array): Map<string, Uint8Array> {
+  const found = new Map<string, Uint8Array>();
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at + 8 <= bytes.length;) {
+    const tag = ascii(bytes, at, 4);
+    const size = view.getUint32(at + 4, true);
+    const data = bytes.subarray(at + 8, Math.min(at + 8 + size, bytes.length));
+    const key = tag === 'LIST' ? `LIST ${ascii(data, 0, 4)}` : tag;
+    if (!found.has(key)) found.set(key, tag === 'LIST' ? data.subarray(4) : data);
+    at += 8 + size + (size % 2);
+  }
+  return found;
+}
+
+/**
+ * Whether an OpenDML AVI holds more frames (its 'dmlh' count) than its first RIFF chunk does (its 'avih' count): more
+ * RIFF chunks were to follow, of sizes the first does not say.
+ */
+function moreRiffsFollow(source: ByteSource): boolean {
+  const list = chunkAt(source, 12, false);
+  if (list?.tag !== 'LIST' || list.form !== 'hdrl' || list.end === undefined || list.end - 20 > MAX_HEADER_LIST_BYTES) return false;
+  const header = listChildren(source.read(24, list.end - 24));
+  const avih = header.get('avih');
+  const dmlh = header.get('LIST odml') && listChildren(header.get('LIST odml')!).get('dmlh');
+  if (!avih || avih.length < 20 || !dmlh || dmlh.length < 4) return false;
+  const frames = (bytes: Uint8Array, at: number) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
+  return frames(dmlh, 0) > frames(avih, 16);
+}
+
 /**
  * Whether an AVI ends before its chunks do: its RIFF chunk (each RIFF of an OpenDML AVI in turn) or its 'movi' list
- * declares more bytes than the file has. The share is given only when the first RIFF is the one cut (the size of the
- * later ones is not known ahead). Undefined when the sizes fit, or were never written.
+ * declares more bytes than the file has. The share is given only when the first RIFF is the one cut and no other
+ * was to follow (the size of the later ones is not known ahead). Undefined when the sizes fit, or were never written.
  */
 export function cutShortAvi(source: ByteSource): CutShort | undefined {
   const present = source.size;
@@ -51,14 +84,14 @@ export function cutShortAvi(source: ByteSource): CutShort | undefined {
     const chunk = count < MAX_CHUNKS ? chunkAt(source, list, false) : undefined;
     if (!chunk?.end) break;
     if (chunk.tag === 'LIST' && chunk.form === 'movi') {
-      if (chunk.end > present) return cut(present, Math.max(chunk.end, first.end ?? 0));
+      if (chunk.end > present) return cut(present, moreRiffsFollow(source) ? undefined : Math.max(chunk.end, first.end ?? 0));
       break;
     }
     list = chunk.end + (chunk.end % 2);
   }
   let riff: Chunk | undefined = first;
   for (let count = 0; riff?.end !== undefined && riff.tag === 'RIFF'; count += 1) {
-    if (riff.end > present) return cut(present, riff === first ? riff.end : undefined);
+    if (riff.end > present) return cut(present, riff === first && !moreRiffsFollow(source) ? riff.end : undefined);
     riff = count < MAX_CHUNKS ? chunkAt(source, riff.end + (riff.end % 2), false) : undefined;
   }
   return undefined;
