@@ -9,8 +9,10 @@ export interface ByteSource {
 
 /** Reads ahead by this much, so that walking small elements one after the other costs one read per window. */
 const WINDOW_BYTES = 64 * 1024;
+/** After a jump past the window (over a large element), only this much is read: the next header, and a little more. */
+const JUMP_BYTES = 4 * 1024;
 
-/** An open file read through one window of at most WINDOW_BYTES, or `length` when a caller asks for more. */
+/** An open file read through one window: WINDOW_BYTES read ahead when reads follow each other, JUMP_BYTES after a jump, `length` when a caller asks for more. */
 export function fileSource(fd: number, size: number): ByteSource {
   let windowAt = 0;
   let window: Uint8Array = new Uint8Array(0);
@@ -20,8 +22,9 @@ export function fileSource(fd: number, size: number): ByteSource {
       if (at >= size || length <= 0) return new Uint8Array(0);
       const end = Math.min(at + length, size);
       if (at < windowAt || end > windowAt + window.length) {
+        const ahead = at < windowAt + window.length + WINDOW_BYTES ? WINDOW_BYTES : JUMP_BYTES;
         windowAt = at;
-        window = readOpened(fd, Math.min(Math.max(length, WINDOW_BYTES), size - at), at);
+        window = readOpened(fd, Math.min(Math.max(length, ahead), size - at), at);
       }
       return window.subarray(at - windowAt, end - windowAt);
     },
