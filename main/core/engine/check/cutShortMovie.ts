@@ -1,12 +1,7 @@
 import { closeSync } from 'node:fs';
 import { fileBoxes } from '../identify/fileBoxes.js';
 import { openUserInput } from '../../userInputFile.js';
-
-/** How much of an MP4/MOV is there when its last top-level box (its media data, mostly) says it runs past the file's end. */
-export interface CutShort {
-  presentBytes: number;
-  declaredBytes: number;
-}
+import type { CutShort } from './cutShortInput.js';
 
 /**
  * Whether an MP4/MOV file ends inside one of its top-level boxes: a recording or copy that was interrupted after

@@ -27,7 +27,7 @@ import { SHARED_RUN_LOAD, sharedRunMember } from '../plan/sharedRun.js';
 import { offeredOptions } from '../plan/offeredOptions.js';
 import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, withoutSilentSound, type Kept } from '../plan/keptSpan.js';
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
-import { cutShortMovie } from '../check/cutShortMovie.js';
+import { cutShortError, cutShortInput, cutShortNote, cutShortOfConverted } from '../check/cutShortInput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
@@ -156,6 +156,8 @@ export class LocalConverter {
       const outputBytes = statSync(temporary).size;
       const sizeProblems = checkOutputSize(outputBytes, done.sizeTarget);
       if (sizeProblems.length > 0) throw new AppError('OUTPUT_CHECK_FAILED', `The converted file failed its check: ${sizeProblems.join('; ')}.`);
+      // A sound or video that passed its check although its input was cut short (a WAV, a live recording): it is said.
+      const cut = isImageOutput(request.target) ? undefined : cutShortOfConverted(identified);
       const result: ConversionResult = {
         inputPath: identified.path,
         outputPath: '',
@@ -164,7 +166,7 @@ export class LocalConverter {
         pair: pairLabel(done.format, request.target),
         kind: done.kind,
         strategy: done.strategy,
-        notes: done.notes,
+        notes: cut ? [...done.notes, cutShortNote(cut)] : done.notes,
         inputBytes: identified.sizeBytes,
         outputBytes,
         runtimeMs: runtime(),
@@ -395,20 +397,14 @@ export class LocalConverter {
 }
 
 /**
- * An output that failed its check because its MP4/MOV input ends partway through its own media (the movie header
- * at the front, the data cut off) is the input's fault, and said so; any other error is left as it is.
+ * An output that failed its check because its input ends partway through its own media (an MP4/MOV with its movie
+ * header at the front, a Matroska/WebM, AVI, WAV, AIFF or MP3 whose declared sizes run past the file's end) is the input's
+ * fault, and said so; any other error is left as it is.
  */
 function inputToBlame(input: IdentifiedInput, error: unknown): unknown {
-  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED' || input.demuxer !== 'mov') return error;
-  let cut: ReturnType<typeof cutShortMovie>;
-  try {
-    cut = cutShortMovie(input.path, input.skipBytes);
-  } catch {
-    return error;
-  }
-  if (!cut) return error;
-  const share = Math.max(1, Math.floor((cut.presentBytes / cut.declaredBytes) * 100));
-  return new AppError('INPUT_CORRUPT', `This file is cut short: only ${share} % of its data is there (a recording or a copy that was interrupted), so it cannot be converted whole. Copy it again from where it came from.`);
+  if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED') return error;
+  const cut = cutShortInput(input);
+  return cut ? cutShortError(cut) : error;
 }
 
 /** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */
