@@ -10,8 +10,9 @@ import { AppError } from '../../errors.js';
  * - libvorbis opens only inside a range per rate (outside it ffmpeg says "Error while opening encoder"); no rate
  *   above 50 kHz opens with a bitrate. Three channels or more: the mono range per channel (6 channels at 44.1 kHz
  *   opened from 192k to 1440k).
- * - the native AAC encoder never refuses but writes more than asked below a floor (stereo 8k came out at 20 kbps
- *   at 44.1 kHz, 15 at 24 kHz, 8.2 at 8 kHz): the floor is the lowest asked rate written within 5 %. Above
+ * - the native AAC encoder never refuses but writes more than asked below a floor (stereo 8k came out at 25 kbps
+ *   at 44.1 kHz, 17 at 22.05 kHz, 11 at 8 kHz on music; mono 8k at 8.3 at 8 kHz): the floor is the lowest asked
+ *   rate written within 5 % on both pink noise and music (20 s, two moving tones over pink noise). Above
  *   6144 bits per channel and frame it clamps (ffmpeg's aacenc), 6 bits per sample and channel.
  * - LAME writes only its table's bitrates: MPEG-1 (32-48 kHz) 32-320, MPEG-2 (16-24 kHz) 8-160, MPEG-2.5 (8-12 kHz)
  *   8-64; ffmpeg keeps the rate it is given, so 8k at 44.1 kHz came out at 32 kbps. The rate for a bitrate is
@@ -38,10 +39,10 @@ const VORBIS_TOP_RATE = 50000;
 
 /** The native AAC encoder's floors in kbps, by the lowest rate of each band: [rate, mono, stereo]. */
 const AAC_FLOORS: ReadonlyArray<readonly [number, number, number]> = [
-  [8000, 8, 8],
-  [11025, 8, 12],
-  [22050, 12, 16],
-  [44100, 16, 20],
+  [8000, 8, 12],
+  [16000, 12, 16],
+  [22050, 12, 20],
+  [44100, 16, 24],
 ];
 
 const MP3_VERSIONS: ReadonlyArray<readonly [number, Range]> = [

@@ -6,6 +6,7 @@ import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './convers
 import { planAudioBudget, type SizeTarget } from './sizeBudget.js';
 import type { LoudnessTrack } from './loudness.js';
 import { fitAudioBitrate, type BitrateFit } from './audioBitrateReach.js';
+import { isFloatPcm } from './peakHeadroom.js';
 
 /** The bitrates LAME writes (MPEG-1 layer III, and below 32 at a lower rate); a size limit picks the largest that fits. */
 export const MP3_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
@@ -83,7 +84,7 @@ function downmixNote(stream: AudioStreamInfo, channels: number): string[] {
   return stream.channels > channels ? [`Mixed ${stream.channels} audio channels down to ${channels === 2 ? 'stereo' : `${channels} channels`}.`] : [];
 }
 
-const PCM_COPYABLE = new Set(['pcm_s16le', 'pcm_s24le']);
+const PCM_COPYABLE = new Set(['pcm_s16le', 'pcm_s24le', 'pcm_f32le']);
 
 const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   mp3: {
@@ -125,9 +126,11 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     lossy: false,
     preferredKbps: () => 0,
     encode: (s, settings) => {
+      // Float stays float: it holds peaks above full scale that whole numbers would cut off.
       const deep = (s.bitsPerSample ?? 16) > 16 && !(s.sampleFormat ?? '').startsWith('flt');
+      const codec = isFloatPcm(s.codec) ? 'pcm_f32le' : deep ? 'pcm_s24le' : 'pcm_s16le';
       const channels = channelsFor(s, settings, 64);
-      return { options: ['-c:a', deep ? 'pcm_s24le' : 'pcm_s16le', ...(settings.mono ? ['-ac', '1'] : [])], channels, sampleRate: s.sampleRate, notes: downmixNote(s, channels) };
+      return { options: ['-c:a', codec, ...(settings.mono ? ['-ac', '1'] : [])], channels, sampleRate: s.sampleRate, notes: downmixNote(s, channels) };
     },
   },
   flac: {
@@ -246,6 +249,8 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
     notes,
     durationSeconds: duration,
     ...(normalize && encoded ? { loudness: [loudnessTrack(stream, 0, encoded.channels)] } : {}),
+    // Normalising sets the level (and holds the peaks) itself.
+    ...(!normalize && encoded && target === 'flac' && isFloatPcm(stream.codec) ? { peakTrack: { inputIndex: stream.index, outIndex: 0, target: 'FLAC' } } : {}),
   };
 }
 
