@@ -103,6 +103,16 @@ describe('sound at low bitrates and float sound', () => {
     }
   }, 30_000);
 
+  it('the sound of a video follows the same rule: an MP4 at 8 kbps has mono AAC at 12 kHz near 8 kbps, and says so', async () => {
+    const clip = path.join(dir, 'clip.mp4');
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=6', '-i', music, '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', clip]);
+    const result = await convert(clip, 'mp4', { audioBitrateKbps: 8 });
+    const sound = ffprobe(result.outputPath).streams.find((st) => st.codec_type === 'audio')!;
+    expect(sound).toMatchObject({ codec_name: 'aac', sample_rate: '12000', channels: 1 });
+    expect(Number((sound as { bit_rate?: string }).bit_rate) / 1000).toBeLessThan(9.5);
+    expect(result.notes).toContain('Mixed the sound down to mono and lowered the sample rate to 12 kHz: AAC at 8 kbps needs it.');
+  }, 60_000);
+
   it('a +5 dBFS float WAV stays float in WAV with its peaks, and fits FLAC by a gain instead of clipping', async () => {
     const take = path.join(dir, 'take32f.wav');
     writeLoudFloatWav(take);
