@@ -116,7 +116,8 @@ Commands:
                      for MP4, MKV and MOV.
       --normalize    loudness evened out (EBU R128 loudnorm, two passes), for sound and the sound of a video.
       --audio-bitrate <kbps>  a fixed bitrate for lossy sound (MP3, M4A, OGG, OPUS and video's sound),
-                     ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's.
+                     ${MIN_AUDIO_BITRATE_KBPS}k to ${MAX_AUDIO_BITRATE_KBPS}k, instead of the quality's; a low one lowers the
+                     sample rate (and the channels) to what the encoder needs, with a note.
       --on-conflict  when the output's name is taken: keep-both (default, "name (1).ext"), skip, or
                      overwrite (replaced only after the new file passed its check; never the input).
       --name <template>  the output's name before its extension, from {name} (the input's), {preset}

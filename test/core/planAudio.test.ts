@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mp3SampleRate, planAudioConversion } from '../../main/core/engine/plan/planAudio';
+import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
+import { lameSampleRate } from '../../main/core/engine/plan/audioBitrateReach';
 import { audio, probe, probedInput, video } from '../helpers/probes';
 
 const argAfter = (args: string[], flag: string) => args[args.indexOf(flag) + 1];
@@ -77,13 +79,16 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
     expect(plan('m4a', { codec: 'mp3', channels: 1, sampleRate: 44100 }).outputOptions).toContain('192k');
   });
 
-  it('WAV: 24-bit stays 24-bit, float and 16-bit become 16-bit, PCM is copied', () => {
+  it('WAV: 24-bit stays 24-bit, float PCM stays float, decoded lossy sound and 16-bit become 16-bit, PCM is copied', () => {
     const codec = (stream: Parameters<typeof audio>[0]) => argAfter(plan('wav', stream).outputOptions, '-c:a');
     expect(codec({ codec: 'flac', bitsPerSample: 24, sampleFormat: 's32' })).toBe('pcm_s24le');
     expect(codec({ codec: 'flac', bitsPerSample: 16, sampleFormat: 's16' })).toBe('pcm_s16le');
     expect(codec({ codec: 'flac', bitsPerSample: 17, sampleFormat: undefined })).toBe('pcm_s24le');
     expect(codec({ codec: 'aac', bitsPerSample: undefined, sampleFormat: 'fltp' })).toBe('pcm_s16le');
-    expect(codec({ codec: 'pcm_f32le', bitsPerSample: 32, sampleFormat: 'flt' })).toBe('pcm_s16le');
+    expect(codec({ codec: 'pcm_f32le', bitsPerSample: 32, sampleFormat: 'flt' })).toBe('copy');
+    expect(codec({ codec: 'pcm_f64le', bitsPerSample: 64, sampleFormat: 'dbl' })).toBe('pcm_f32le');
+    const monoFloat = planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'pcm_f32le', channels: 2 })] })), 'wav', { conversion: { ...DEFAULT_OPTIONS, mono: true } });
+    expect(argAfter(monoFloat.outputOptions, '-c:a')).toBe('pcm_f32le');
     expect(codec({ codec: 'aac', bitsPerSample: 32, sampleFormat: 'fltp' })).toBe('pcm_s16le');
     expect(plan('wav', { codec: 'flac', bitsPerSample: 24, sampleFormat: 's32' }).outputOptions).toEqual([...head, '-c:a', 'pcm_s24le']);
     expect(codec({ codec: 'pcm_s24le' })).toBe('copy');
@@ -93,6 +98,10 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
 
   it('FLAC and OGG: copied when already so, else encoded with at most 8 channels (OGG at most 192 kHz)', () => {
     expect(plan('flac', { codec: 'flac' }).strategy).toBe('remux');
+    // Float PCM has its peak measured first (peakHeadroom.ts); integer sound and a normalised one do not.
+    expect(plan('flac', { codec: 'pcm_f32le' }).peakTrack).toEqual({ inputIndex: 0, outIndex: 0, target: 'FLAC' });
+    expect(plan('flac', { codec: 'pcm_s24le' }).peakTrack).toBeUndefined();
+    expect(planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'pcm_f32le' })] })), 'flac', { conversion: { ...DEFAULT_OPTIONS, normalize: true } }).peakTrack).toBeUndefined();
     expect(plan('flac', { codec: 'alac', channels: 10 }).outputOptions).toEqual([...head, '-c:a', 'flac', '-ac', '8']);
     expect(plan('flac', { codec: 'alac', channels: 2, sampleRate: 88200 }).expectation.audio).toMatchObject({ codec: 'flac', maxChannels: 2, maxSampleRate: 88200 });
     expect(plan('ogg', { codec: 'vorbis' }).strategy).toBe('remux');
@@ -115,5 +124,45 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
     expect(own.expectation.durationSeconds).toBe(30);
     expect(own.inputOptions).toEqual([]);
     expect(() => planAudioConversion(probedInput(probe({ audio: [] })), 'ogg')).toThrow('This file has no audio track, so it cannot become OGG.');
+  });
+});
+
+describe('planAudioConversion: a chosen bitrate the encoder cannot reach at the input\'s rate', () => {
+  const withBitrate = (target: Parameters<typeof planAudioConversion>[1], kbps: number, stream: Parameters<typeof audio>[0]) =>
+    planAudioConversion(probedInput(probe({ video: [], durationSeconds: 12, audio: [audio({ index: 0, codec: 'flac', ...stream })] })), target, { conversion: { ...DEFAULT_OPTIONS, audioBitrateKbps: kbps } });
+
+  it('OGG lowers the sample rate, then the channels, and names what it lowered', () => {
+    const ogg = withBitrate('ogg', 32, { channels: 2, sampleRate: 44100 });
+    expect(ogg.outputOptions.slice(-6)).toEqual(['-b:a', '32k', '-ac', '2', '-ar', '24000']);
+    expect(ogg.expectation.audio).toMatchObject({ maxChannels: 2, maxSampleRate: 24000 });
+    expect(ogg.notes).toEqual(['Lowered the sample rate to 24 kHz: OGG at 32 kbps needs it.']);
+    expect(withBitrate('ogg', 48, { channels: 2, sampleRate: 44100 }).notes).toEqual([]);
+    expect(withBitrate('ogg', 128, { channels: 2, sampleRate: 96000 }).outputOptions.slice(-2)).toEqual(['-ar', '48000']);
+    const eight = withBitrate('ogg', 8, { channels: 6, sampleRate: 48000 });
+    expect(eight.outputOptions.slice(-6)).toEqual(['-b:a', '8k', '-ac', '1', '-ar', '8000']);
+    expect(eight.notes).toEqual(['Mixed the sound down to mono and lowered the sample rate to 8 kHz: OGG at 8 kbps needs it.']);
+  });
+
+  it('MP3 takes the rate LAME takes for the bitrate; one above what a rate holds is lowered with a note', () => {
+    expect(withBitrate('mp3', 8, { channels: 2, sampleRate: 44100 }).outputOptions).toEqual(expect.arrayContaining(['-b:a', '8k', '-ar', '8000']));
+    expect(withBitrate('mp3', 32, { channels: 2, sampleRate: 44100 }).notes).toEqual(['Lowered the sample rate to 16 kHz, as LAME does for MP3 at 32 kbps.']);
+    expect(withBitrate('mp3', 128, { channels: 2, sampleRate: 44100 }).notes).toEqual([]);
+    const phone = withBitrate('mp3', 96, { channels: 1, sampleRate: 8000 });
+    expect(phone.outputOptions).toEqual(expect.arrayContaining(['-b:a', '64k', '-ar', '8000']));
+    expect(phone.notes).toEqual(['Made the sound at 64 kbps, the most MP3 holds for this sound (96 kbps was asked).']);
+  });
+
+  it('OPUS holds 256 kbps a channel; a sound below 8 kHz cannot be OGG at a bitrate and is refused', () => {
+    expect(withBitrate('opus', 300, { channels: 1, sampleRate: 48000 }).outputOptions).toContain('256k');
+    expect(withBitrate('opus', 8, { channels: 2, sampleRate: 44100 }).notes).toEqual([]);
+    expect(() => withBitrate('ogg', 16, { channels: 1, sampleRate: 6000 })).toThrow(expect.objectContaining({ code: 'OPTION_UNSUPPORTED', message: expect.stringMatching(/^OGG at a chosen bitrate needs sound at 8 kHz or more/) }));
+  });
+});
+
+describe('lameSampleRate', () => {
+  // What `lame -b N` (3.100) printed as "Resampling: input 44.1 kHz output R kHz" for a stereo and a mono file.
+  it.each([[8, 2, 8000], [24, 2, 8000], [32, 2, 16000], [40, 2, 16000], [48, 2, 22050], [64, 2, 24000], [96, 2, 32000], [112, 2, 44100], [128, 2, 44100],
+    [8, 1, 8000], [16, 1, 16000], [32, 1, 22050], [40, 1, 24000], [56, 1, 32000], [64, 1, 44100]])('%i kbps, %i channels -> %i Hz', (kbps, channels, rate) => {
+    expect(lameSampleRate(kbps, channels)).toBe(rate);
   });
 });

@@ -2,6 +2,7 @@ import type { InputFormat } from '../../formats.js';
 import type { MediaProbe } from '../identify/media.js';
 import type { SizeTarget } from './sizeBudget.js';
 import type { LoudnessTrack } from './loudness.js';
+import type { PeakTrack } from './peakHeadroom.js';
 
 /** A probed input: where it is, what it really is and how ffmpeg must open it. */
 export interface ProbedInput {
@@ -69,6 +70,8 @@ export interface FfmpegPlan {
   firstPass?: string[];
   /** Sound tracks to measure before this plan runs and normalise in it (loudness.ts); their filters are added then. */
   loudness?: LoudnessTrack[];
+  /** A float track whose peak is measured before this plan writes it in whole numbers, and lowered to fit (peakHeadroom.ts). */
+  peakTrack?: PeakTrack;
 }
 
 type PlannedInput = Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>;

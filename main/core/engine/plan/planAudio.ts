@@ -5,9 +5,11 @@ import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPl
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
 import { planAudioBudget, type SizeTarget } from './sizeBudget.js';
 import type { LoudnessTrack } from './loudness.js';
+import { fitAudioBitrate, type BitrateFit } from './audioBitrateReach.js';
+import { isFloatPcm } from './peakHeadroom.js';
 
-/** The bitrates LAME writes (MPEG-1 layer III); a size limit picks the largest that fits. */
-export const MP3_BITRATES = [32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
+/** The bitrates LAME writes (MPEG-1 layer III, and below 32 at a lower rate); a size limit picks the largest that fits. */
+export const MP3_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
 /** What a size limit starts from: about what each level spends on dense music. */
 const MP3_STEREO_KBPS: Record<Quality, number> = { high: 256, balanced: 192, small: 128 };
 const MP3_MONO_KBPS: Record<Quality, number> = { high: 128, balanced: 128, small: 64 };
@@ -73,11 +75,16 @@ function mp3Rate(settings: AudioEncodeSettings): string[] {
   return settings.kbps !== undefined ? ['-b:a', `${settings.kbps}k`] : ['-q:a', String(MP3_VBR_LEVEL[settings.quality])];
 }
 
+/** The bitrate, channels and sample rate a chosen bitrate is written at (audioBitrateReach.ts), or these as they are. */
+function reach(codec: Parameters<typeof fitAudioBitrate>[0], label: string, settings: AudioEncodeSettings, channels: number, sampleRate: number): BitrateFit {
+  return settings.kbps === undefined ? { kbps: 0, channels, sampleRate, notes: [] } : fitAudioBitrate(codec, label, settings.kbps, channels, sampleRate);
+}
+
 function downmixNote(stream: AudioStreamInfo, channels: number): string[] {
   return stream.channels > channels ? [`Mixed ${stream.channels} audio channels down to ${channels === 2 ? 'stereo' : `${channels} channels`}.`] : [];
 }
 
-const PCM_COPYABLE = new Set(['pcm_s16le', 'pcm_s24le']);
+const PCM_COPYABLE = new Set(['pcm_s16le', 'pcm_s24le', 'pcm_f32le']);
 
 const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
   mp3: {
@@ -88,11 +95,12 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     preferredKbps: (s, settings) => mp3Kbps(channelsFor(s, settings, 2), settings),
     bitrateSteps: MP3_BITRATES,
     encode: (s, settings) => {
-      const channels = channelsFor(s, settings, 2);
-      const sampleRate = mp3SampleRate(s.sampleRate);
+      const wanted = channelsFor(s, settings, 2);
+      const fit = reach('mp3', 'MP3', settings, wanted, mp3SampleRate(s.sampleRate));
+      const { channels, sampleRate } = fit;
       return {
-        options: ['-c:a', 'libmp3lame', ...mp3Rate(settings), '-ac', String(channels), '-ar', String(sampleRate), '-id3v2_version', '3'],
-        channels, sampleRate, notes: downmixNote(s, channels),
+        options: ['-c:a', 'libmp3lame', ...mp3Rate({ ...settings, kbps: settings.kbps === undefined ? undefined : fit.kbps }), '-ac', String(channels), '-ar', String(sampleRate), '-id3v2_version', '3'],
+        channels, sampleRate, notes: [...downmixNote(s, wanted), ...fit.notes],
       };
     },
   },
@@ -104,10 +112,11 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channelsFor(s, settings, 8)),
     encode: (s, settings) => {
-      const channels = channelsFor(s, settings, 8);
-      const sampleRate = Math.min(96000, s.sampleRate);
-      const bitrate = settings.kbps !== undefined ? `${settings.kbps}k` : settings.quality === 'balanced' ? aacBitrate(channels) : `${bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channels)}k`;
-      return { options: ['-c:a', 'aac', '-b:a', bitrate, '-ac', String(channels), '-ar', String(sampleRate)], channels, sampleRate, notes: downmixNote(s, channels) };
+      const wanted = channelsFor(s, settings, 8);
+      const fit = reach('aac', 'M4A', settings, wanted, Math.min(96000, s.sampleRate));
+      const { channels, sampleRate } = fit;
+      const bitrate = settings.kbps !== undefined ? `${fit.kbps}k` : settings.quality === 'balanced' ? aacBitrate(channels) : `${bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channels)}k`;
+      return { options: ['-c:a', 'aac', '-b:a', bitrate, '-ac', String(channels), '-ar', String(sampleRate)], channels, sampleRate, notes: [...downmixNote(s, wanted), ...fit.notes] };
     },
   },
   wav: {
@@ -117,9 +126,11 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     lossy: false,
     preferredKbps: () => 0,
     encode: (s, settings) => {
+      // Float stays float: it holds peaks above full scale that whole numbers would cut off.
       const deep = (s.bitsPerSample ?? 16) > 16 && !(s.sampleFormat ?? '').startsWith('flt');
+      const codec = isFloatPcm(s.codec) ? 'pcm_f32le' : deep ? 'pcm_s24le' : 'pcm_s16le';
       const channels = channelsFor(s, settings, 64);
-      return { options: ['-c:a', deep ? 'pcm_s24le' : 'pcm_s16le', ...(settings.mono ? ['-ac', '1'] : [])], channels, sampleRate: s.sampleRate, notes: downmixNote(s, channels) };
+      return { options: ['-c:a', codec, ...(settings.mono ? ['-ac', '1'] : [])], channels, sampleRate: s.sampleRate, notes: downmixNote(s, channels) };
     },
   },
   flac: {
@@ -140,10 +151,11 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels({ high: 224, balanced: 160, small: 112 }[settings.quality], channelsFor(s, settings, 8)),
     encode: (s, settings) => {
-      const channels = channelsFor(s, settings, 8);
-      const sampleRate = Math.min(192000, s.sampleRate);
-      const rate = settings.kbps !== undefined ? ['-b:a', `${settings.kbps}k`] : ['-q:a', String(VORBIS_LEVEL[settings.quality])];
-      return { options: ['-c:a', 'libvorbis', ...rate, '-ac', String(channels), '-ar', String(sampleRate)], channels, sampleRate, notes: downmixNote(s, channels) };
+      const wanted = channelsFor(s, settings, 8);
+      const fit = reach('vorbis', 'OGG', settings, wanted, Math.min(192000, s.sampleRate));
+      const { channels, sampleRate } = fit;
+      const rate = settings.kbps !== undefined ? ['-b:a', `${fit.kbps}k`] : ['-q:a', String(VORBIS_LEVEL[settings.quality])];
+      return { options: ['-c:a', 'libvorbis', ...rate, '-ac', String(channels), '-ar', String(sampleRate)], channels, sampleRate, notes: [...downmixNote(s, wanted), ...fit.notes] };
     },
   },
   opus: {
@@ -153,10 +165,12 @@ const AUDIO_CHOICES: Record<AudioOutput, AudioCodecChoice> = {
     lossy: true,
     preferredKbps: (s, settings) => settings.kbps ?? bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channelsFor(s, settings, 8)),
     encode: (s, settings) => {
-      const channels = channelsFor(s, settings, 8);
+      const wanted = channelsFor(s, settings, 8);
+      const fit = reach('opus', 'OPUS', settings, wanted, 48000);
+      const channels = fit.channels;
       const surround = channels > 2 ? ['-mapping_family', '1'] : [];
-      const kbps = settings.kbps ?? (settings.quality === 'balanced' && channels > 2 ? 64 * channels : bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channels));
-      return { options: ['-c:a', 'libopus', '-b:a', `${kbps}k`, '-ac', String(channels), ...surround], channels, sampleRate: 48000, notes: downmixNote(s, channels) };
+      const kbps = settings.kbps !== undefined ? fit.kbps : (settings.quality === 'balanced' && channels > 2 ? 64 * channels : bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channels));
+      return { options: ['-c:a', 'libopus', '-b:a', `${kbps}k`, '-ac', String(channels), ...surround], channels, sampleRate: 48000, notes: [...downmixNote(s, wanted), ...fit.notes] };
     },
   },
 };
@@ -235,6 +249,8 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
     notes,
     durationSeconds: duration,
     ...(normalize && encoded ? { loudness: [loudnessTrack(stream, 0, encoded.channels)] } : {}),
+    // Normalising sets the level (and holds the peaks) itself.
+    ...(!normalize && encoded && target === 'flac' && isFloatPcm(stream.codec) ? { peakTrack: { inputIndex: stream.index, outIndex: 0, target: 'FLAC' } } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { TEXT_SUBTITLE_CODECS, displayedSize, isHdr, type AudioStreamInfo, type 
 import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
 import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './planAudio.js';
 import type { LoudnessTrack } from './loudness.js';
+import { fitAudioBitrate, type LossyAudioCodec } from './audioBitrateReach.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
 import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
@@ -30,7 +31,7 @@ interface VideoProfile {
   bitrateEncoder: BitrateEncoder;
   audioCodec: string;
   canCopyAudio: (stream: AudioStreamInfo) => boolean;
-  audioEncoder: (stream: AudioStreamInfo, outIndex: number, settings: AudioSettings) => string[];
+  audioEncoder: (stream: AudioStreamInfo, outIndex: number, settings: AudioSettings) => EncodedAudio;
   /** The audio bitrate per track a size limit starts from (stereo). */
   preferredAudioKbps: (quality: Quality) => number;
   subtitle: (stream: SubtitleStreamInfo) => SubtitleAction;
@@ -58,11 +59,24 @@ function channelsOf(stream: AudioStreamInfo, settings: AudioSettings, most: numb
   return settings.mono ? 1 : Math.min(most, stream.channels);
 }
 
-function aacEncoder(stream: AudioStreamInfo, i: number, settings: AudioSettings): string[] {
-  const channels = channelsOf(stream, settings, 8);
-  const rate = stream.sampleRate > 96000 ? ['-ar:a:' + i, '48000'] : [];
-  const bitrate = settings.kbps !== undefined ? `${settings.kbps}k` : settings.quality === 'balanced' && !settings.mono ? aacBitrate(channels) : `${bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channels)}k`;
-  return [`-c:a:${i}`, 'aac', `-b:a:${i}`, bitrate, `-ac:a:${i}`, String(channels), ...rate];
+/** One track's encoder options, and what a chosen bitrate changed (audioBitrateReach.ts). */
+interface EncodedAudio {
+  args: string[];
+  notes: string[];
+}
+
+/** The channels, sample rate and bitrate a chosen bitrate is written at; the rate only when it differs from the input's. */
+function reachOf(codec: LossyAudioCodec, label: string, settings: AudioSettings, channels: number, sampleRate: number) {
+  return settings.kbps === undefined ? { kbps: undefined, channels, sampleRate, notes: [] } : fitAudioBitrate(codec, label, settings.kbps, channels, sampleRate);
+}
+
+function aacEncoder(stream: AudioStreamInfo, i: number, settings: AudioSettings): EncodedAudio {
+  const kept = stream.sampleRate > 96000 ? 48000 : stream.sampleRate;
+  const fit = reachOf('aac', 'AAC', settings, channelsOf(stream, settings, 8), kept);
+  const channels = fit.channels;
+  const rate = fit.sampleRate !== stream.sampleRate ? ['-ar:a:' + i, String(fit.sampleRate)] : [];
+  const bitrate = fit.kbps !== undefined ? `${fit.kbps}k` : settings.quality === 'balanced' && !settings.mono ? aacBitrate(channels) : `${bitrateForChannels(AAC_STEREO_KBPS[settings.quality], channels)}k`;
+  return { args: [`-c:a:${i}`, 'aac', `-b:a:${i}`, bitrate, `-ac:a:${i}`, String(channels), ...rate], notes: fit.notes };
 }
 
 function imageSubtitleDropped(container: string) {
@@ -111,9 +125,10 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     audioCodec: 'opus',
     canCopyAudio: (s) => s.codec === 'opus' || s.codec === 'vorbis',
     audioEncoder: (s, i, settings) => {
-      const channels = channelsOf(s, settings, 8);
-      const kbps = settings.kbps ?? (settings.quality === 'balanced' && channels > 2 ? 64 * channels : bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channels));
-      return [`-c:a:${i}`, 'libopus', `-b:a:${i}`, `${kbps}k`, `-ac:a:${i}`, String(channels), ...(channels > 2 ? ['-mapping_family', '1'] : [])];
+      const fit = reachOf('opus', 'Opus', settings, channelsOf(s, settings, 8), 48000);
+      const channels = fit.channels;
+      const kbps = fit.kbps ?? (settings.quality === 'balanced' && channels > 2 ? 64 * channels : bitrateForChannels(OPUS_STEREO_KBPS[settings.quality], channels));
+      return { args: [`-c:a:${i}`, 'libopus', `-b:a:${i}`, `${kbps}k`, `-ac:a:${i}`, String(channels), ...(channels > 2 ? ['-mapping_family', '1'] : [])], notes: fit.notes };
     },
     preferredAudioKbps: (q) => OPUS_STEREO_KBPS[q] * 0.75,
     subtitle: imageSubtitleDropped('webm'),
@@ -128,8 +143,9 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     audioCodec: 'mp3',
     canCopyAudio: (s) => s.codec === 'mp3' && s.channels <= 2,
     audioEncoder: (s, i, settings) => {
-      const channels = channelsOf(s, settings, 2);
-      return [`-c:a:${i}`, 'libmp3lame', `-b:a:${i}`, `${settings.kbps ?? bitrateForChannels(AVI_MP3_KBPS[settings.quality], Math.max(2, channels))}k`, `-ac:a:${i}`, String(channels), `-ar:a:${i}`, String(mp3SampleRate(s.sampleRate))];
+      const fit = reachOf('mp3', 'MP3', settings, channelsOf(s, settings, 2), mp3SampleRate(s.sampleRate));
+      const channels = fit.channels;
+      return { args: [`-c:a:${i}`, 'libmp3lame', `-b:a:${i}`, `${fit.kbps ?? bitrateForChannels(AVI_MP3_KBPS[settings.quality], Math.max(2, channels))}k`, `-ac:a:${i}`, String(channels), `-ar:a:${i}`, String(fit.sampleRate)], notes: fit.notes };
     },
     preferredAudioKbps: () => 128,
     subtitle: () => ({ keep: false, reason: 'AVI cannot hold subtitles' }),
@@ -212,13 +228,16 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
   }
   const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const loudness: LoudnessTrack[] = [];
+  const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`];
   probe.audio.forEach((stream, i) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencode && profile.canCopyAudio(stream)) {
       out.push(`-c:a:${i}`, 'copy');
       copied++;
     } else {
-      out.push(...profile.audioEncoder(stream, i, settings));
+      const encoded = profile.audioEncoder(stream, i, settings);
+      out.push(...encoded.args);
+      notes.push(...encoded.notes);
       if (conversion.normalize) loudness.push(loudnessTrack(stream, i, audioChannels(stream, settings, target)));
     }
   });
@@ -236,7 +255,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
       durationToleranceSeconds: durationTolerance(probe.durationSeconds),
       inputDurationSeconds: probe.durationSeconds,
     },
-    notes: [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`],
+    notes: [...new Set(notes)],
     durationSeconds: probe.durationSeconds,
     sizeTarget,
     ...(loudness.length > 0 ? { loudness } : {}),
@@ -362,7 +381,9 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
       out.push(`-c:a:${audioOut}`, 'copy');
       copiedAudio++;
     } else {
-      out.push(...profile.audioEncoder(stream, audioOut, audioSettings));
+      const encoded = profile.audioEncoder(stream, audioOut, audioSettings);
+      out.push(...encoded.args);
+      notes.push(...encoded.notes.filter((note) => !notes.includes(note)));
       if (conversion.normalize) loudness.push(loudnessTrack(stream, audioOut, audioChannels(stream, audioSettings, target)));
     }
     audioOut++;

@@ -29,6 +29,7 @@ import { lateSound, needsStreamStarts, spanNote, spannedInput, trimWithinSpan, w
 import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput.js';
 import { cutShortError, cutShortInput, cutShortNote, cutShortOfConverted } from '../check/cutShortInput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
+import { parsePeakLevel, peakAnalysisArgs, withHeadroom } from '../plan/peakHeadroom.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -344,8 +345,9 @@ export class LocalConverter {
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
+    const peakPass = planned.peakTrack !== undefined ? 1 : 0;
     const firstPass = planned.firstPass !== undefined && !reuseFirstPass;
-    const passes = measurements.length + (firstPass ? 2 : 1);
+    const passes = measurements.length + peakPass + (firstPass ? 2 : 1);
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
@@ -367,6 +369,10 @@ export class LocalConverter {
         measured.push(parseLoudnorm(await this.ports.ffmpeg.analyse(loudnessAnalysisArgs(plan, probed, track), { signal, onProgress: progressOfPass(i) })));
       }
       plan = withLoudness(plan, measured);
+    }
+    if (plan.peakTrack) {
+      await currentJob()?.checkpoint(signal);
+      plan = withHeadroom(plan, parsePeakLevel(await this.ports.ffmpeg.analyse(peakAnalysisArgs(plan, probed, plan.peakTrack), { signal, onProgress: progressOfPass(measurements.length) })));
     }
     if (firstPass) {
       await ensureScratch(scratchDir);

@@ -1,0 +1,53 @@
+import { AppError } from '../../errors.js';
+import { localInputArgs, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.js';
+
+/**
+ * Float sound (32-bit float WAV, as float field recorders write) may peak above full scale; a format of whole
+ * numbers (FLAC) would cut those peaks off. Such a track's peak is measured first (ffmpeg's astats, which reads
+ * float as it is: volumedetect works in 16-bit and stops at 0 dBFS) and one gain brings it just under full scale.
+ */
+export const PEAK_CEILING_DB = -0.1;
+
+/** PCM codecs that store float samples. */
+export function isFloatPcm(codec: string): boolean {
+  return /^pcm_f(32|64)/.test(codec);
+}
+
+/** A track whose peak is measured before it is written in whole numbers. */
+export interface PeakTrack {
+  inputIndex: number;
+  /** Its index among the output's audio streams (`-filter:a:N`). */
+  outIndex: number;
+  /** The name the note gives the target (FLAC). */
+  target: string;
+}
+
+/** The measuring pass: what the plan reads (a cut included), the whole track's peak, nothing written. */
+export function peakAnalysisArgs(plan: Pick<FfmpegPlan, 'inputOptions'>, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, track: PeakTrack): string[] {
+  return [
+    '-nostdin', '-hide_banner', '-nostats', '-loglevel', 'info', '-progress', 'pipe:1',
+    ...localInputArgs(input, plan.inputOptions),
+    '-map', `0:${track.inputIndex}`, '-vn', '-sn', '-dn',
+    '-af', 'astats=measure_perchannel=none:measure_overall=Peak_level',
+    '-f', 'null', '-',
+  ];
+}
+
+/** The overall peak in dBFS that astats logged (-inf for silence). */
+export function parsePeakLevel(log: string): number {
+  const found = [...log.matchAll(/Peak level dB:\s*(-?inf|-?[\d.]+)/g)].at(-1);
+  if (!found) throw new AppError('FFMPEG_FAILED', 'ffmpeg did not report the peak level of the sound.');
+  return found[1]!.endsWith('inf') ? -Infinity : Number(found[1]);
+}
+
+/** The plan with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
+export function withHeadroom(plan: FfmpegPlan, peakDb: number): FfmpegPlan {
+  const track = plan.peakTrack;
+  if (!track || !(peakDb > 0)) return plan;
+  const gain = PEAK_CEILING_DB - peakDb;
+  return {
+    ...plan,
+    outputOptions: [...plan.outputOptions, `-filter:a:${track.outIndex}`, `volume=${gain.toFixed(2)}dB`],
+    notes: [...plan.notes, `Lowered the level by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, above what ${track.target} holds, and would have been cut off there.`],
+  };
+}
