@@ -89,6 +89,7 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
     expect(codec({ codec: 'pcm_f64le', bitsPerSample: 64, sampleFormat: 'dbl' })).toBe('pcm_f32le');
     const monoFloat = planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'pcm_f32le', channels: 2 })] })), 'wav', { conversion: { ...DEFAULT_OPTIONS, mono: true } });
     expect(argAfter(monoFloat.outputOptions, '-c:a')).toBe('pcm_f32le');
+    expect(monoFloat.notes).toContain('Mixed 2 audio channels down to mono.');
     expect(codec({ codec: 'aac', bitsPerSample: 32, sampleFormat: 'fltp' })).toBe('pcm_s16le');
     expect(plan('wav', { codec: 'flac', bitsPerSample: 24, sampleFormat: 's32' }).outputOptions).toEqual([...head, '-c:a', 'pcm_s24le']);
     expect(codec({ codec: 'pcm_s24le' })).toBe('copy');

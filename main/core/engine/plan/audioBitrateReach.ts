@@ -154,6 +154,6 @@ export function fitAudioBitrate(codec: LossyAudioCodec, label: string, kbps: num
   throw new AppError('OPTION_UNSUPPORTED', `${label} cannot be made at ${kbps} kbps from this sound: the lowest bitrate that works is ${lowest} kbps.`);
 }
 
-function channelWords(channels: number): string {
+export function channelWords(channels: number): string {
   return channels === 1 ? 'mono' : channels === 2 ? 'stereo' : `${channels} channels`;
 }

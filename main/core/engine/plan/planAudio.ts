@@ -5,7 +5,7 @@ import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPl
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './conversionOptions.js';
 import { planAudioBudget, type SizeTarget } from './sizeBudget.js';
 import type { LoudnessTrack } from './loudness.js';
-import { fitAudioBitrate, type BitrateFit } from './audioBitrateReach.js';
+import { channelWords, fitAudioBitrate, type BitrateFit } from './audioBitrateReach.js';
 import { isFloatPcm } from './peakHeadroom.js';
 
 /** The bitrates LAME writes (MPEG-1 layer III, and below 32 at a lower rate); a size limit picks the largest that fits. */
@@ -81,7 +81,7 @@ function reach(codec: Parameters<typeof fitAudioBitrate>[0], label: string, sett
 }
 
 function downmixNote(stream: AudioStreamInfo, channels: number): string[] {
-  return stream.channels > channels ? [`Mixed ${stream.channels} audio channels down to ${channels === 2 ? 'stereo' : `${channels} channels`}.`] : [];
+  return stream.channels > channels ? [`Mixed ${stream.channels} audio channels down to ${channelWords(channels)}.`] : [];
 }
 
 const PCM_COPYABLE = new Set(['pcm_s16le', 'pcm_s24le', 'pcm_f32le']);
