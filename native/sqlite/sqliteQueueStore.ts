@@ -21,8 +21,10 @@ export function toJob(row: Row): QueuedJob {
 
 /** How long a write this store defers (a start, a committed job's end) may wait for another write. */
 const DEFER_MS = 100;
-/** How long a commit waits for the commits of jobs finishing with it, to share their transaction; and the most that share one. */
-const COMMIT_GATHER_MS = 4;
+/**
+ * Commits wait for the end of the event loop's turn: those of jobs finishing in the same turn (pictures whose encodes
+ * ended together) share one transaction, at no cost in time. At most this many share one.
+ */
 const COMMIT_GROUP = 64;
 
 type Finish = [ownerPid: number, report: JobReport, record: ConversionRecord | null, output: ConvertedOutput | null];
@@ -38,15 +40,19 @@ interface PendingCommit {
 
 /** Runs `flush` once, `ms` after the first call since the last flush; the test gives its own clock. */
 export interface DeferTimer {
-  /** `keepAlive`: the process does not exit before it runs (someone waits for it). */
-  schedule(flush: () => void, ms: number, keepAlive?: boolean): { cancel(): void };
+  schedule(flush: () => void, ms: number): { cancel(): void };
+  /** Runs `flush` once at the end of this turn of the event loop (the process waits for it). */
+  soon(flush: () => void): { cancel(): void };
 }
 
 const realTimer: DeferTimer = {
-  schedule(flush, ms, keepAlive = false) {
-    const timer = setTimeout(flush, ms);
-    if (!keepAlive) timer.unref();
+  schedule(flush, ms) {
+    const timer = setTimeout(flush, ms).unref();
     return { cancel: () => clearTimeout(timer) };
+  },
+  soon(flush) {
+    const immediate = setImmediate(flush);
+    return { cancel: () => clearImmediate(immediate) };
   },
 };
 
@@ -180,7 +186,7 @@ export class SqliteQueueStore implements QueueStore {
     return new Promise((resolve, reject) => {
       this.commits.push({ id, ownerPid, outputPath, report, alongside, settle: (error) => (error === undefined ? resolve() : reject(error)) });
       if (this.commits.length >= COMMIT_GROUP) this.writeCommits();
-      else this.commitTimer ??= this.deferTimer.schedule(() => this.writeCommits(), COMMIT_GATHER_MS, true);
+      else this.commitTimer ??= this.deferTimer.soon(() => this.writeCommits());
     });
   }
 

@@ -17,8 +17,6 @@ import { outputKind } from '../formats.js';
 
 /** Waiting jobs of one kind asked per round; the others wait behind them, unasked, until a job ends. */
 const ASKED_WAITING_PER_PUMP = 32;
-/** What a job whose output only waits for its name to be recorded counts of its slot: next to nothing. */
-const RECORDING_LOAD = 0.01;
 
 /** What the caller of `admit` hears of one job, and asks of it while it waits for its route. */
 export interface JobHooks {
@@ -249,11 +247,7 @@ export class JobLauncher {
       runInJob(control, () =>
         converter.convert({ inputPath: job.inputPath, target: job.target, outputDir: job.outputDir ?? undefined, scratchDir, temporaryPath: claimedTemp, options: job.options, batchInputs: () => this.protectedInputs(job) }, signal, reportProgress, {
           onTemporary: (temp) => store.start(job.id, pid, temp === claimedTemp ? null : temp),
-          onCommit: async (result, _temporary, alongside) => {
-            // Its work done, the job leaves its slot to the next one while its output name is recorded.
-            await control.setLoad(RECORDING_LOAD);
-            await store.commitTogether(job.id, pid, result.outputPath, succeededReport(result, route.mode), alongside);
-          },
+          onCommit: (result, _temporary, alongside) => store.commitTogether(job.id, pid, result.outputPath, succeededReport(result, route.mode), alongside),
         })), settle, runId);
     control.bind({ reweigh: (load, signal) => scheduler.reweigh(id, load, signal), peersExpected: () => scheduler.peersExpected(id) });
     return { id, scheduler, control };

@@ -85,7 +85,7 @@ export interface QueueStore {
    * transaction. Throws when the job is no longer this owner's.
    */
   commit(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): void;
-  /** `commit`, written a few milliseconds later in one transaction with the commits of jobs finishing at the same time. */
+  /** `commit`, written at the end of the event loop's turn in one transaction with the commits of jobs finishing in that turn. */
   commitTogether(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): Promise<void>;
   /** Puts a job of this owner back in the queue, dropping any write of it not yet made; false if it was not this owner's. */
   requeue(id: number, ownerPid: number): boolean;

@@ -117,7 +117,7 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
 
   it('a requeue or an end drops the start still waiting to be written: when the timer fires the job stays queued with no owner', () => {
     let fire: (() => void) | undefined;
-    const timer = { schedule: (flush: () => void) => ((fire = flush), { cancel: () => (fire = undefined) }) };
+    const timer = { schedule: (flush: () => void) => ((fire = flush), { cancel: () => (fire = undefined) }), soon: () => ({ cancel: () => {} }) };
     const c = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!), Date.now, timer);
     const jobs = c.addBatch('r'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
     c.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}`, tempPath: `/out/.${job.id}.1.convertr-part` })), 100, Date.now() + 30_000);
@@ -131,7 +131,7 @@ describe('queue ownership in SQLite (two connections, as two processes have)', (
   });
 
   it('the end of a committed job waits (the test holds the clock) while others are at work, and quitting flushes it once', () => {
-    const timer = { schedule: () => ({ cancel: () => {} }) };
+    const timer = { schedule: () => ({ cancel: () => {} }), soon: () => ({ cancel: () => {} }) };
     const c = new SqliteQueueStore(dbs[0]!, new SqliteTelemetryStore(dbs[0]!), Date.now, timer);
     const jobs = c.addBatch('q'.repeat(32), 'cli', ['a', 'b'].map((n) => ({ inputPath: `/in/${n}.wav`, target: 'mp3' as const, outputDir: null, cohort: null }))).jobs;
     c.claimAll(jobs.map((job) => ({ job, scratchDir: `/scratch/${job.id}` })), 100, Date.now() + 30_000);
