@@ -1,6 +1,6 @@
-import { displayedSize, type MediaProbe } from './media.js';
+import { squarePixelSize, type MediaProbe } from './media.js';
 
-/** What a row shows of a file: its picture size as viewed (rotation applied) and its length; null when it has none. */
+/** What a row shows of a file: its picture size as viewed (rotation applied, pixels made square) and its length; null when it has none. */
 export interface MediaFacts {
   width: number | null;
   height: number | null;
@@ -10,7 +10,7 @@ export interface MediaFacts {
 /** The facts of a probed file: its first moving picture's size, else its cover art's none; its length. */
 export function factsOfProbe(probe: MediaProbe): MediaFacts {
   const video = probe.video[0];
-  const size = video ? displayedSize(video) : undefined;
+  const size = video ? squarePixelSize(video) : undefined;
   const duration = probe.durationSeconds ?? video?.durationSeconds ?? probe.audio[0]?.durationSeconds;
   return {
     width: size && size.width > 0 ? size.width : null,
