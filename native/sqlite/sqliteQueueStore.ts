@@ -171,13 +171,11 @@ export class SqliteQueueStore implements QueueStore {
     this.schedule();
   }
 
+  /** `commitTogether` for one job, written now (its transaction carries the deferred writes). */
   commit(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): void {
     // A start still waiting to be written is superseded by this later state.
     this.starts.delete(id);
-    this.withDeferred(() => {
-      this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit');
-      alongside?.();
-    });
+    this.withDeferred(() => this.writeCommit({ id, ownerPid, outputPath, report, alongside }));
     this.committed.set(id, ownerPid);
   }
 
@@ -199,12 +197,9 @@ export class SqliteQueueStore implements QueueStore {
     if (commits.length === 0) return;
     let failures: unknown[];
     try {
-      failures = this.withDeferred(() => commits.map(({ id, ownerPid, outputPath, report, alongside }) => {
+      failures = this.withDeferred(() => commits.map((commit) => {
         try {
-          this.db.transaction(() => {
-            this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit');
-            alongside?.();
-          })();
+          this.writeCommit(commit);
           return undefined;
         } catch (error) {
           return error;
@@ -218,6 +213,14 @@ export class SqliteQueueStore implements QueueStore {
       if (failures[i] === undefined) this.committed.set(commit.id, commit.ownerPid);
       commit.settle(failures[i]);
     });
+  }
+
+  /** A job's output name and report, and what is written alongside, in a savepoint of their own; throws when the job is no longer this owner's. */
+  private writeCommit({ id, ownerPid, outputPath, report, alongside }: Omit<PendingCommit, 'settle'>): void {
+    this.db.transaction(() => {
+      this.expect(this.sql.setCommitting.run(outputPath, JSON.stringify(report), this.now(), id, ownerPid).changes, id, 'commit');
+      alongside?.();
+    })();
   }
 
   requeue(id: number, ownerPid: number): boolean {

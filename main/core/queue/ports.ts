@@ -82,10 +82,9 @@ export interface QueueStore {
   markChild(id: number, ownerPid: number, child: { pid: number; command: string } | null): void;
   /**
    * Records the output name and report just before the output takes that name; `alongside` writes in the same
-   * transaction. Throws when the job is no longer this owner's.
+   * transaction. Written at the end of the event loop's turn, in one transaction with the commits of jobs finishing in
+   * that turn; rejects when the job is no longer this owner's.
    */
-  commit(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): void;
-  /** `commit`, written at the end of the event loop's turn in one transaction with the commits of jobs finishing in that turn. */
   commitTogether(id: number, ownerPid: number, outputPath: string, report: JobReport, alongside?: () => void): Promise<void>;
   /** Puts a job of this owner back in the queue, dropping any write of it not yet made; false if it was not this owner's. */
   requeue(id: number, ownerPid: number): boolean;
