@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, homedir, totalmem } from 'node:os';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { concurrencyLimits } from '../core/scheduling/concurrency.js';
+import { LIGHT_PICTURE_LOAD, LIGHT_PICTURE_PIXELS } from '../core/scheduling/jobMemory.js';
 import { MAX_JOB_MEMORY_BYTES, formatBytes, memoryBudget, memoryBudgetOverride } from '../core/scheduling/memoryEstimate.js';
 import path from 'node:path';
 import { runProcess } from '../../native/ffmpeg/runProcess.js';
@@ -77,7 +78,7 @@ async function gatherChecks(): Promise<Check[]> {
     checks.push({ name: 'keychain', ok: true, warning: true, detail: `${(error as Error).message} A registered token is kept in memory for one session only.` });
   }
   const limits = concurrencyLimits({ cores: availableParallelism(), totalMemoryBytes: totalmem() });
-  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one; short sounds up to ${SHARED_RUN_SIZE} to one ffmpeg process, each taking 1/${SHARED_RUN_SIZE} of a slot (${availableParallelism()} cores)` });
+  checks.push({ name: 'concurrency', ok: true, detail: `video ${limits.perLane.video}, audio ${limits.perLane.audio}, image ${limits.perLane.image}, ${limits.total} slot(s) at once, a picture taking ${limits.share.image} of one (one of up to ${Math.sqrt(LIGHT_PICTURE_PIXELS)}x${Math.sqrt(LIGHT_PICTURE_PIXELS)} pixels ${limits.share.image * LIGHT_PICTURE_LOAD}); short sounds up to ${SHARED_RUN_SIZE} to one ffmpeg process, each taking 1/${SHARED_RUN_SIZE} of a slot (${availableParallelism()} cores)` });
   const override = memoryBudgetOverride(process.env);
   const budget = memoryBudget(totalmem(), override);
   checks.push({ name: 'memory', ok: true, detail: `running jobs share a budget of ${formatBytes(budget)} (${override ? 'CONVERTR_MEMORY_BUDGET_MB' : `the smaller of ${formatBytes(MAX_JOB_MEMORY_BYTES)} and a quarter of ${formatBytes(totalmem())} RAM`}); a picture needing more than ${formatBytes(MAX_JOB_MEMORY_BYTES)} is refused before decoding` });

@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimateJobMemory } from '../../main/core/scheduling/jobMemory';
+import { estimateJobMemory, laneRequestFor } from '../../main/core/scheduling/jobMemory';
+import { concurrencyLimits } from '../../main/core/scheduling/concurrency';
+import { Scheduler } from '../../main/core/scheduling/scheduler';
 import { DEFAULT_JOB_MEMORY, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
 import { readVideoFrameSize } from '../../main/core/engine/identify/videoHeader';
 import { removeDir, tempDir } from '../helpers/media';
@@ -13,6 +15,7 @@ describe('a job\'s memory estimate from its input file', () => {
   beforeAll(async () => {
     dir = tempDir('convertr-jobmem-');
     writeFileSync(path.join(dir, 'alpha.png'), await sharp({ create: { width: 4000, height: 4000, channels: 4, background: 'red' } }).png().toBuffer());
+    writeFileSync(path.join(dir, 'icon.png'), await sharp({ create: { width: 64, height: 64, channels: 3, background: 'blue' } }).png().toBuffer());
     execFileSync('mkfifo', [path.join(dir, 'pipe.png')]);
     const make = (name: string, size: string, extra: string[] = []) =>
       execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=blue:s=${size}:d=0.2:r=5`, '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-t', '0.2', ...extra, path.join(dir, name)]);
@@ -48,4 +51,19 @@ describe('a job\'s memory estimate from its input file', () => {
     expect(estimateJobMemory(path.join(dir, 'uhd.mp4'), 'mp3')).toBe(DEFAULT_JOB_MEMORY.audio);
     expect(readVideoFrameSize(path.join(dir, 'pipe.png'))).toBeUndefined();
   });
+
+  it('runs twice as many small pictures at once as large ones on a dual-core machine (8 icons, 4 photos)', () => {
+    const limits = concurrencyLimits({ cores: 2, totalMemoryBytes: 24 * 2 ** 30 });
+    const running = (file: string) => {
+      const scheduler = new Scheduler<void>(limits, { now: () => 0 });
+      const request = laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, file), 'jpg');
+      for (let i = 0; i < 12; i++) scheduler.enqueue(request, () => new Promise<void>(() => undefined));
+      return scheduler.runningCount('image');
+    };
+    expect(running('icon.png')).toBe(8);
+    expect(running('alpha.png')).toBe(4);
+    // A video job still gets a whole core beside eight icons.
+    expect(laneRequestFor({ mode: 'local', lane: 'video' }, path.join(dir, 'small.mp4'), 'mp4').load).toBeUndefined();
+  });
 });
+

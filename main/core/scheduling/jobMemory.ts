@@ -44,15 +44,27 @@ function readFactsNow(file: string): PictureFacts | undefined {
  * header states (MP4/MOV, AVI); otherwise the kind's usual need.
  */
 export function estimateJobMemory(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): number {
+  return estimateJob(inputPath, target, options).memoryBytes;
+}
+
+/** The memory estimate, and for a picture the facts of its header it came from. */
+function estimateJob(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'>): { memoryBytes: number; picture?: PictureFacts } {
   const fallback = DEFAULT_JOB_MEMORY[outputKind(target)];
   if (outputKind(target) === 'video') {
     const frame = readVideoFrameSize(inputPath);
-    return frame ? videoJobMemory(frame.width, frame.height) : fallback;
+    return { memoryBytes: frame ? videoJobMemory(frame.width, frame.height) : fallback };
   }
-  if (!isImageOutput(target)) return fallback;
+  if (!isImageOutput(target)) return { memoryBytes: fallback };
   const facts = readFactsNow(inputPath);
-  return facts ? pictureJobMemory(facts, target, options.resize) : fallback;
+  return facts ? { memoryBytes: pictureJobMemory(facts, target, options.resize), picture: facts } : { memoryBytes: fallback };
 }
+
+/**
+ * Pictures up to this size spend most of their time on the main thread (reading, checking, bookkeeping) rather than
+ * in libvips: twice as many of them run at once, each taking LIGHT_PICTURE_LOAD of a slot, to keep the cores busy.
+ */
+export const LIGHT_PICTURE_PIXELS = 512 * 512;
+export const LIGHT_PICTURE_LOAD = 0.5;
 
 type LaneOptions = Pick<ConversionOptions, 'resize' | 'maxSizeBytes' | 'normalize'>;
 
@@ -72,5 +84,8 @@ function likelyShared(inputPath: string, target: OutputFormat, options: LaneOpti
  */
 export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: LaneOptions = {}): LaneRequest {
   if (route.mode !== 'local') return { lane: route.lane, memoryBytes: undefined };
-  return { lane: route.lane, memoryBytes: estimateJobMemory(inputPath, target, options), ...(likelyShared(inputPath, target, options) ? { load: SHARED_RUN_LOAD } : {}) };
+  const { memoryBytes, picture } = estimateJob(inputPath, target, options);
+  const light = picture !== undefined && picture.width * picture.height <= LIGHT_PICTURE_PIXELS;
+  const load = light ? LIGHT_PICTURE_LOAD : likelyShared(inputPath, target, options) ? SHARED_RUN_LOAD : undefined;
+  return { lane: route.lane, memoryBytes, ...(load === undefined ? {} : { load }) };
 }
