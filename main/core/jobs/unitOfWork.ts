@@ -167,7 +167,10 @@ export function convertingOnce(converter: FileConverter, deps: UnitDeps): FileCo
  * here: the job asks again when it runs.
  */
 export function takeUnitsAtClaim(units: UnitStore, requests: readonly (UnitRequest & { origin: string })[], deps: Pick<UnitDeps, 'owner' | 'leaseExpiry'>): (UnitAtClaim | undefined)[] {
-  const { owner } = deps;
+  // A batch's units were mostly held by one earlier process: each pid is asked once per claim.
+  const liveness = new Map<number, boolean>();
+  const isProcessAlive = (pid: number) => liveness.get(pid) ?? liveness.set(pid, deps.owner.isProcessAlive(pid)).get(pid)!;
+  const owner: OwnerProbe = { pid: deps.owner.pid, now: () => deps.owner.now(), isProcessAlive };
   const since = owner.now();
   const keys = requests.map((request) => unitKeyOf(request));
   return units.together(() => keys.map((key, i) => {

@@ -102,6 +102,7 @@ describe('units taken with the claim, and done with the commit', () => {
     removeDir(dir);
   });
   const owner = (pid: number) => ({ pid, isProcessAlive: () => true, now: Date.now });
+  const dbsUnits = (i: number) => new SqliteUnitStore(dbs[i]!);
   const depsOf = (i: number, pid: number, origin: string) => ({ units: new SqliteUnitStore(dbs[i]!), owner: owner(pid), leaseExpiry: () => Date.now() + 30_000, origin, pollMs: 20 });
 
   it('a batch claims its units before its jobs run: another front end asking for one of its files waits and reports its output', async () => {
@@ -124,6 +125,16 @@ describe('units taken with the claim, and done with the commit', () => {
     expect((await asked).skippedBecause).toMatch(/converted by convertr, process 100/);
     expect((await asked).outputPath).toBe((await made).outputPath);
     expect(window.calls).toBe(0);
+  });
+
+  it('a batch taking over the units of a process that died asks whether it lives once, not once per file', () => {
+    const requests = ['a.png', 'b.png', 'c.png'].map(requestFor);
+    takeUnitsAtClaim(dbsUnits(0), requests.map((r) => ({ ...r, origin: 'cli' })), depsOf(0, 100, 'cli'));
+    const asked: number[] = [];
+    const next = { ...depsOf(1, 200, 'cli'), owner: { pid: 200, isProcessAlive: (pid: number) => (asked.push(pid), false), now: Date.now } };
+    const taken = takeUnitsAtClaim(next.units, requests.map((r) => ({ ...r, origin: 'cli' })), next);
+    expect(taken.every((unit) => unit !== undefined)).toBe(true);
+    expect(asked).toEqual([100]);
   });
 
   it('two windows drop the same file: the one whose claim found the other converting it reports that output, even when it ends first', async () => {
