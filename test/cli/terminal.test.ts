@@ -61,7 +61,7 @@ describe('convert in a terminal', () => {
 
     const finished = kept.filter((l) => l.startsWith('✔'));
     expect(finished).toHaveLength(2);
-    for (const line of finished) expect(line).toMatch(/\(AVI->MP4, [\d.]+ s, \d+\.\d (KB|MB) -> \d+\.\d (KB|MB)\)$/);
+    for (const line of finished) expect(line).toMatch(/\(AVI->MP4, (\d+ ms|\d\.\d s|\d+ s|\d+ min \d{1,2} s), \d+\.\d (KB|MB) -> \d+\.\d (KB|MB)\)$/);
     expect(kept[kept.length - 1]).toMatch(/^2 converted in (\d+ ms|\d\.\d s|\d+ s|\d+ min \d{1,2} s)$/);
   });
 });
