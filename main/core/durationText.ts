@@ -4,6 +4,9 @@
 
 const SECONDS_PER_HOUR = 3600;
 
+/** A number that can be worded: not null, undefined, NaN or infinite. */
+const known = (value: number | null | undefined): value is number => Number.isFinite(value);
+
 /** Whole seconds in the two largest units that matter: "12 s", "1 min 5 s", "26 h 52 min" (minutes rounded). */
 function wholeSecondsText(seconds: number, roundMinutes: (minutes: number) => number): string {
   if (seconds < 60) return `${seconds} s`;
@@ -18,7 +21,7 @@ function wholeSecondsText(seconds: number, roundMinutes: (minutes: number) => nu
  * before it is split, so 59.5 s reads "1 min 0 s", never "60 s". "–" when unknown.
  */
 export function formatRuntime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (!known(ms)) return '–';
   const whole = Math.round(Math.max(0, ms));
   if (whole === 0) return '0 s';
   if (whole < 1000) return `${whole} ms`;
@@ -32,7 +35,7 @@ export function formatRuntime(ms: number | null | undefined): string {
  * is left): "12 s left", "1 min 5 s left", "1 h 5 min left". Empty when there is no estimate.
  */
 export function formatTimeLeft(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '';
+  if (!known(seconds)) return '';
   if (seconds < 1) return 'almost done';
   return `${wholeSecondsText(Math.ceil(seconds), Math.ceil)} left`;
 }
