@@ -20,6 +20,7 @@ export default {
     'main/core/formats.ts',
     'main/core/pairs.ts',
     'main/core/telemetry/billing.ts',
+    'main/core/durationText.ts',
     'main/core/telemetry/cohort.ts',
     'main/core/telemetry/stats.ts',
   ],

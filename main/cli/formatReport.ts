@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { routeFields, type JobReport, type RouteFacts } from '../core/jobs/jobReport.js';
+import { formatRuntime } from '../core/durationText.js';
 import { errorCodeOf, plainLine } from '../core/errorWords.js';
 
 /**
@@ -10,10 +11,6 @@ export function jsonLine(report: JobReport, facts?: RouteFacts): string {
   const { input, output, status, pair, mode, runtimeMs, billableMinutes, error } = report;
   const reason = status === 'skipped' ? { reason: report.notes[0] ?? null } : {};
   return JSON.stringify({ input, output, status, pair, mode, ...(facts ? routeFields(report, facts) : {}), runtimeMs, billableMinutes, error, ...reason });
-}
-
-function seconds(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 /** `512 B`, `48.2 KB`, `12.3 MB`, `1.4 GB` (1 MB = 1,000,000 bytes, as `--max-size` counts). */
@@ -46,7 +43,7 @@ export function humanLine(report: JobReport, route?: string, sizes?: JobSizes, v
     const notes = report.notes.length > 0 ? `\n    note: ${report.notes.join('\n    note: ')}` : '';
     const where = report.mode === 'hosted' ? `, hosted${route ? `: ${route}` : ''}` : route ? `, local: ${route}` : '';
     const size = sizes ? `, ${formatSize(sizes.inputBytes)} -> ${formatSize(sizes.outputBytes)}` : '';
-    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${seconds(report.runtimeMs)}${size}${where})${notes}`;
+    return `✔ ${path.basename(report.input)} → ${report.output}  (${report.pair}, ${formatRuntime(report.runtimeMs)}${size}${where})${notes}`;
   }
   if (report.status === 'skipped') return `– ${report.input}  skipped: ${report.notes[0] ?? 'nothing to do'}`;
   return `✘ ${report.input}\n${report.error ? failureLines(report.error, verbose) : `    ${report.status}`}`;
@@ -61,5 +58,5 @@ export function summaryLine(reports: readonly JobReport[], elapsedMs: number): s
   if (skipped > 0) parts.push(`${skipped} skipped`);
   if (failed > 0) parts.push(`${failed} failed`);
   if (cancelled > 0) parts.push(`${cancelled} cancelled`);
-  return `${parts.join(', ')} in ${seconds(elapsedMs)}`;
+  return `${parts.join(', ')} in ${formatRuntime(elapsedMs)}`;
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { formatTimeLeft } from '../core/durationText.js';
 import type { FileConverter } from '../core/engine/run/fileConverter.js';
 
 export interface Running {
@@ -20,15 +21,6 @@ export function secondsLeft(job: Running, now: number): number | undefined {
   if (!first || job.movedAt <= first.at || job.progress <= first.progress) return undefined;
   const rate = (job.progress - first.progress) / (job.movedAt - first.at);
   return Math.max(0, (1 - job.progress) / rate - (now - job.movedAt)) / 1000;
-}
-
-function eta(seconds: number | undefined): string {
-  if (seconds === undefined) return 'starting';
-  if (seconds < 1) return 'almost done';
-  // Whole seconds first, so that 119.5 s reads "2 min 00 s", never "1 min 60 s".
-  const whole = Math.ceil(seconds);
-  if (whole < 60) return `${whole} s left`;
-  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, '0')} s left`;
 }
 
 /** A file name cut in its middle to `width` characters, so that what follows it on the line stays whole. */
@@ -71,7 +63,8 @@ export class ProgressLines {
     const now = this.now();
     const width = Math.max(20, (columns > 0 ? columns : 80) - 1);
     return [...this.running.values()].map((job) => {
-      const tail = ` ${String(Math.floor(job.progress * 100)).padStart(3)}% (${eta(secondsLeft(job, now))})`;
+      const left = secondsLeft(job, now);
+      const tail = ` ${String(Math.floor(job.progress * 100)).padStart(3)}% (${left === undefined ? 'starting' : formatTimeLeft(left)})`;
       const head = `[${finished}/${total}] `;
       return `${head}${fit(job.name, width - head.length - tail.length)}${tail}`.slice(0, width);
     });

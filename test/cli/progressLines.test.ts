@@ -38,14 +38,14 @@ describe('the terminal progress line', () => {
     expect(job.lines.lines(0, 1, 80)).toEqual(['[0/1] holiday.mp4  11% (8 s left)']);
   });
 
-  it('rounds to whole seconds before it splits minutes: 119.5 s left reads 2 min 00 s, never 1 min 60 s', () => {
+  it('rounds to whole seconds before it splits minutes: 119.5 s left reads 2 min 0 s, never 1 min 60 s', () => {
     const job = setup();
     job.start('long.mp4');
     job.at(3000);
     job.progress(0.01);
     job.at(4000);
     job.progress(2195 / 120500); // (1 - p) / rate = 119.5 s
-    expect(job.lines.lines(0, 1, 80)).toEqual(['[0/1] long.mp4   1% (2 min 00 s left)']);
+    expect(job.lines.lines(0, 1, 80)).toEqual(['[0/1] long.mp4   1% (2 min 0 s left)']);
   });
 
   it('keeps the bracket and the percentage whole on a narrow or unsized terminal, cutting the name', () => {

@@ -31,7 +31,7 @@ describe('convertr stats in words for people (a local-only user)', () => {
     const { code, stdout } = await runCli(['stats'], env());
     expect(code).toBe(0);
     const wavRow = stdout.split('\n').find((line) => line.startsWith('WAV->MP3'))!;
-    const shown = runtimeMs < 1000 ? String.raw`\d{1,3} ms` : String.raw`\d+m \d+s`;
+    const shown = runtimeMs < 1000 ? String.raw`\d{1,3} ms` : String.raw`\d+(\.\d)? s`;
     expect(wavRow).toMatch(new RegExp(String.raw`\b${shown}\b`));
     expect(stdout).not.toContain('0m 0s');
     expect(stdout).toMatch(new RegExp(String.raw`^Time spent converting: ${shown} \(successful jobs, paused time left out\)$`, 'm'));

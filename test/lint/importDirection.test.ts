@@ -54,6 +54,13 @@ describe('import direction (docs/ARCHITECTURE.md), decided on resolved paths', (
     expect(await importProblems('preload/contract.ts', "import { OUTPUT_FORMATS } from '../main/core/formats';\nexport const f = OUTPUT_FORMATS;\n")).toHaveLength(1);
   });
 
+  it('lets the renderer import the one module of core that words durations, which itself imports nothing', async () => {
+    expect(await importProblems('renderer/src/deep/x.ts', "import { formatTimeLeft } from '../../../main/core/durationText';\nexport const f = formatTimeLeft;\n")).toEqual([]);
+    expect(await importProblems('renderer/src/deep/x.ts', "import { formatBytes } from '../../../main/core/durationTextHelpers';\nexport const f = formatBytes;\n")).toHaveLength(1);
+    expect(await importProblems('main/core/durationText.ts', "import { OUTPUT_FORMATS } from './facts.js';\nexport const f = OUTPUT_FORMATS;\n")).toEqual([expect.stringContaining('imports nothing')]);
+    expect(await importProblems('main/core/durationText.ts', "import { format } from 'node:util';\nexport const f = format;\n")).toHaveLength(1);
+  });
+
   it('allows the shells to import core and native', async () => {
     expect(await importProblems('main/cli/x.ts', "import { a } from '../../native/ffmpeg/runProcess.js';\nimport { b } from '../core/errors.js';\nexport const c = [a, b];\n")).toEqual([]);
   });

@@ -3,20 +3,10 @@ import { appFacts } from '../../main/core/facts';
 import type { Settings } from '../../preload/contract';
 import { niceTicks } from '../../renderer/src/lib/chartScale';
 import { isFullPath, settingsProblems } from '../../renderer/src/lib/validation';
-import { describeFacts, formatDuration, formatEta } from '../../renderer/src/lib/format';
+import { describeFacts, formatDuration } from '../../renderer/src/lib/format';
 
 const facts = appFacts();
 const valid: Settings = { mode: 'local', apiUrl: 'https://convertr.org', clientCohort: null, hybridBudgetUsd: 0, stripPhotoLocation: false, serviceCohort: null, clientLabelSet: false, onDrop: 'start', notifications: true, outputFolder: null, concurrency: { video: 2, audio: 2, image: 2 }, encodingSpeed: 'balanced' };
-
-describe('time left on a row', () => {
-  it('counts whole seconds, so a minute boundary never reads as 60 s', () => {
-    expect(formatEta(0.4)).toBe('almost done');
-    expect(formatEta(59.2)).toBe('1m 0s left');
-    expect(formatEta(42)).toBe('42s left');
-    expect(formatEta(119.5)).toBe('2m 0s left');
-    expect(formatEta(125)).toBe('2m 5s left');
-  });
-});
 
 describe('chart axis steps', () => {
   it('starts at 0 and reaches the maximum in at most five round steps', () => {

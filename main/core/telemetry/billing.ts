@@ -11,10 +11,3 @@ export function billableMinutes(input: { succeeded: boolean; runtimeMs: number; 
   if (input.kind === 'image' && input.inputBytes <= FREE_IMAGE_BYTES) return 0;
   return Math.max(1, Math.ceil(input.runtimeMs / 60_000));
 }
-
-/** `1m 35s`, `0m 4s`: from whole seconds, never minutes summed into an average; `340 ms` under a second. */
-export function formatRuntime(milliseconds: number): string {
-  if (milliseconds < 999.5) return `${Math.round(milliseconds)} ms`;
-  const seconds = Math.round(milliseconds / 1000);
-  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
-}

@@ -1,4 +1,4 @@
-import { formatRuntime } from './billing.js';
+import { formatRuntime } from '../durationText.js';
 import { CONVERSION_MODES, type ConversionMode, type ModePreference } from '../modes.js';
 import type { RangeTotals, RuntimeRow } from './ports.js';
 

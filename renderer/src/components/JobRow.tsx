@@ -4,7 +4,8 @@ import type { JobView } from '../../../preload/contract';
 import { downloadUrl } from '../api/bridge';
 import { usePresets } from '../stores/presetsStore';
 import { FormatOptions, PresetOptions } from './TargetPicker';
-import { describeFacts, formatBytes, formatEta, formatSpeed } from '../lib/format';
+import { describeFacts, formatBytes, formatSpeed } from '../lib/format';
+import { formatTimeLeft } from '../../../main/core/durationText';
 import { useQueue, type RetryChange } from '../stores/queueStore';
 import { useAppFacts } from '../stores/factsStore';
 import { choicesByFormat, choicesByName, presetFits } from '../lib/rowChoices';
@@ -139,7 +140,7 @@ export const JobRow = memo(function JobRow({ job, thumbnail, startedAt, top, hei
             <span className="bar" role="progressbar" aria-label={`${job.name} progress`} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(job.progress * 100)}>
               <span style={{ width: `${Math.round(job.progress * 100)}%` }} />
             </span>
-            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : job.status === 'queued' && queuePaused ? '· waits: the queue is paused (Resume all starts it)' : formatEta(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
+            <span className="job-eta">{Math.round(job.progress * 100)}% {job.status === 'paused' ? 'done, waiting to resume' : job.status === 'queued' && queuePaused ? '· waits: the queue is paused (Resume all starts it)' : formatTimeLeft(job.etaSeconds)} {formatSpeed(speed)}{job.pauseNote ? ` · ${job.pauseNote}` : ''}</span>
           </>
         ) : job.status === 'failed' && job.error ? (
           <>

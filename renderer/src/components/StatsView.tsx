@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { StatsView as Stats } from '../../../preload/contract';
 import { niceTicks } from '../lib/chartScale';
-import { formatPercent, formatRuntime } from '../lib/format';
+import { formatPercent } from '../lib/format';
+import { formatRuntime } from '../../../main/core/durationText';
 import { statsToCsv } from '../lib/statsCsv';
 import { useStats, type StatsWindow } from '../stores/statsStore';
 
@@ -81,8 +82,6 @@ function PerDayChart({ stats }: { stats: Stats }) {
   );
 }
 
-const seconds = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`);
-
 /** Average runtime of successful jobs per pair: one labelled bar each, its value beside it, and a seconds axis. */
 function RuntimeChart({ stats }: { stats: Stats }) {
   const [ref, width] = useWidth();
@@ -102,7 +101,7 @@ function RuntimeChart({ stats }: { stats: Stats }) {
           {ticksMs.map((t) => (
             <g key={t}>
               <line x1={x(t)} x2={x(t)} y1={0} y2={height - 22} className="grid" />
-              <text x={x(t)} y={height - 6} textAnchor="middle">{seconds(t)}</text>
+              <text x={x(t)} y={height - 6} textAnchor="middle">{formatRuntime(t)}</text>
             </g>
           ))}
           {pairs.map((p, i) => (
@@ -129,8 +128,7 @@ function exportCsv(stats: Stats) {
   URL.revokeObjectURL(url);
 }
 
-const runtimeText = formatRuntime;
-const byModeText = (modes: Stats['pairs'][number]['byMode']) => (modes ?? []).map((m) => `${m.mode}: median ${runtimeText(m.p50RuntimeMs)}, p95 ${runtimeText(m.p95RuntimeMs)}`).join('; ');
+const byModeText = (modes: Stats['pairs'][number]['byMode']) => (modes ?? []).map((m) => `${m.mode}: median ${formatRuntime(m.p50RuntimeMs)}, p95 ${formatRuntime(m.p95RuntimeMs)}`).join('; ');
 
 export function StatsView() {
   const { window, stats, error, setWindow, refresh } = useStats();
@@ -167,7 +165,7 @@ export function StatsView() {
             <tbody>
               {stats.pairs.map((p) => (
                 <tr key={p.pair}>
-                  <th scope="row">{p.pair}</th><td>{p.requests}</td><td>{formatPercent(p.successRate)}</td><td>{formatPercent(p.errorRate)}</td><td>{p.avgRuntime ?? '–'}</td><td title={byModeText(p.byMode)}>{runtimeText(p.p50RuntimeMs)}</td><td title={byModeText(p.byMode)}>{runtimeText(p.p95RuntimeMs)}</td><td>{p.window}</td>
+                  <th scope="row">{p.pair}</th><td>{p.requests}</td><td>{formatPercent(p.successRate)}</td><td>{formatPercent(p.errorRate)}</td><td>{p.avgRuntime ?? '–'}</td><td title={byModeText(p.byMode)}>{formatRuntime(p.p50RuntimeMs)}</td><td title={byModeText(p.byMode)}>{formatRuntime(p.p95RuntimeMs)}</td><td>{p.window}</td>
                 </tr>
               ))}
               {stats.pairs.length === 0 && (

@@ -11,15 +11,6 @@ export function formatBytes(bytes: number | null): string {
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
 }
 
-export function formatEta(seconds: number | null): string {
-  if (seconds === null) return '';
-  if (seconds < 1) return 'almost done';
-  // Whole seconds first, so that 119.5 s reads "2m 0s", never "1m 60s".
-  const whole = Math.ceil(seconds);
-  if (whole < 60) return `${whole}s left`;
-  return `${Math.floor(whole / 60)}m ${whole % 60}s left`;
-}
-
 export function formatSpeed(bytesPerSecond: number | null): string {
   return bytesPerSecond === null || !Number.isFinite(bytesPerSecond) ? '' : `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
@@ -53,12 +44,4 @@ export function describeFacts(input: Facts | null | undefined, output: Facts | n
   const size = from && to && from !== to ? `${from} → ${to}` : from || to;
   const duration = formatDuration(input?.durationSeconds ?? output?.durationSeconds);
   return [size, duration].filter((part) => part !== '').join(' · ');
-}
-
-/** A job's runtime: `340 ms` under a second, else `1m 35s` (the same words as the command line). */
-export function formatRuntime(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined) return '–';
-  if (ms < 999.5) return `${Math.round(ms)} ms`;
-  const seconds = Math.round(ms / 1000);
-  return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
 }

@@ -11,7 +11,7 @@ const totals = (overrides: Partial<RangeTotals>): RangeTotals => ({ pairs: [], d
 describe('stats math', () => {
   it('counts requests as succeeded + failed, rates to one decimal, average runtime over successes only', () => {
     const stats = buildStats(totals({ pairs: [pair({ succeeded: 2, failed: 1, cancelled: 4, succeededRuntimeMs: 190_000, billableMinutes: 4 })] }), 14, 100);
-    expect(stats.pairs[0]).toMatchObject({ requests: 3, successRate: 66.7, errorRate: 33.3, avgRuntimeMs: 95_000, avgRuntime: '1m 35s', cancelled: 4, billableMinutes: 4, window: '14d' });
+    expect(stats.pairs[0]).toMatchObject({ requests: 3, successRate: 66.7, errorRate: 33.3, avgRuntimeMs: 95_000, avgRuntime: '1 min 35 s', cancelled: 4, billableMinutes: 4, window: '14d' });
     expect(stats.totalRequests).toBe(3);
   });
 

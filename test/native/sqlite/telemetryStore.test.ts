@@ -51,7 +51,7 @@ describe('SqliteTelemetryStore on a real SQLite file', () => {
     expect(stats.localSaving).toBeCloseTo(0.006, 6);
     expect(stats.pairs[0]).toEqual({
       pair: 'MP4->MP3', requests: 4, succeeded: 3, failed: 1, cancelled: 1, successRate: 75, errorRate: 25,
-      avgRuntimeMs: 62_000, avgRuntime: '1m 2s', billableMinutes: 5, window: '14d',
+      avgRuntimeMs: 62_000, avgRuntime: '1 min 2 s', billableMinutes: 5, window: '14d',
       // Nearest rank: the median of 30, 61 and 95 s is 61 s; the 95th percentile of three runs is the slowest.
       p50RuntimeMs: 61_000, p95RuntimeMs: 95_000,
       byMode: [
