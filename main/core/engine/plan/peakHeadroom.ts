@@ -53,14 +53,14 @@ export function parsePeakLevel(log: string): number {
   return found[1]!.endsWith('inf') ? -Infinity : Number(found[1]);
 }
 
-/** The plan with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
+/** The plan, its peak measured, with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
 export function withHeadroom(plan: FfmpegPlan, peakDb: number): FfmpegPlan {
-  const track = plan.peakTrack;
-  if (!track || !(peakDb > 0)) return plan;
+  const { peakTrack: track, ...measured } = plan;
+  if (!track || !(peakDb > 0)) return measured;
   const gain = (track.lossy ? LOSSY_PEAK_CEILING_DB : PEAK_CEILING_DB) - peakDb;
   const cut = track.lossy ? `above full scale, and players of ${track.target} would have cut it off there` : `above what ${track.target} holds, and would have been cut off there`;
   return {
-    ...plan,
+    ...measured,
     outputOptions: [...plan.outputOptions, `-filter:a:${track.outIndex}`, `volume=${gain.toFixed(2)}dB`],
     notes: [...plan.notes, `Lowered the level by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, ${cut}.`],
   };
