@@ -1,5 +1,7 @@
-import { closeSync, readSync } from 'node:fs';
+import { closeSync, read } from 'node:fs';
+import { promisify } from 'node:util';
 import { endianness } from 'node:os';
+import { throwIfAborted } from '../../errors.js';
 import { openUserInput, readOpened } from '../../userInputFile.js';
 import type { FfmpegPlan, ProbedInput } from './ffmpegPlan.js';
 import { withHeadroom } from './peakHeadroom.js';
@@ -9,6 +11,7 @@ const MAX_CHUNKS = 64;
 /** What one read takes in. */
 const BLOCK_BYTES = 4 * 2 ** 20;
 const IEEE_FLOAT = 3;
+const readAt = promisify(read);
 const EXTENSIBLE = 0xfffe;
 
 function ascii(bytes: Uint8Array, at: number, length: number): string {
@@ -45,10 +48,10 @@ function floatData(fd: number, size: number): { start: number; end: number } | u
 
 /**
  * The peak of a 32-bit float WAV in dBFS (-inf for silence), read in process: the samples are scanned as they lie,
- * with no ffmpeg run to decode them (a fifth of the CPU of ffmpeg's astats pass). Undefined for anything else (the
- * astats pass measures those), or when a sample is not a number.
+ * with no ffmpeg run to decode them (a fifth of the CPU of ffmpeg's astats pass), a block at a time so that the
+ * event loop goes on. Undefined for anything else (the astats pass measures those), or when a sample is not a number.
  */
-export function wavFloatPeakDb(path: string): number | undefined {
+export async function wavFloatPeakDb(path: string, signal?: AbortSignal): Promise<number | undefined> {
   if (endianness() !== 'LE') return undefined;
   const { fd, size } = openUserInput(path);
   try {
@@ -57,16 +60,17 @@ export function wavFloatPeakDb(path: string): number | undefined {
     const block = new Uint8Array(BLOCK_BYTES);
     let peak = 0;
     for (let at = data.start; at + 4 <= data.end;) {
-      const length = Math.min(BLOCK_BYTES, (data.end - at) & ~3);
-      const read = readSync(fd, block, 0, length, at);
-      if (read < 4) break;
-      const samples = new Float32Array(block.buffer, 0, read >> 2);
+      const length = Math.min(BLOCK_BYTES, data.end - at) & ~3;
+      throwIfAborted(signal);
+      const { bytesRead } = await readAt(fd, block, 0, length, at);
+      if (bytesRead < 4) break;
+      const samples = new Float32Array(block.buffer, 0, bytesRead >> 2);
       for (let i = 0; i < samples.length; i += 1) {
         const value = Math.abs(samples[i]!);
         if (value > peak) peak = value;
         else if (!(value <= peak)) return undefined;
       }
-      at += read & ~3;
+      at += bytesRead & ~3;
     }
     if (!Number.isFinite(peak)) return undefined;
     return peak > 0 ? 20 * Math.log10(peak) : -Infinity;
@@ -79,8 +83,8 @@ export function wavFloatPeakDb(path: string): number | undefined {
  * The plan with its gain chosen already when its float track is a WAV read whole (no cut), its peak read in process:
  * no astats pass runs, and a short sound may still share its ffmpeg process. Otherwise the plan as it is.
  */
-export function withPeakReadInProcess(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>): FfmpegPlan {
+export async function withPeakReadInProcess(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, signal?: AbortSignal): Promise<FfmpegPlan> {
   if (!plan.peakTrack || input.demuxer !== 'wav' || input.skipBytes || plan.inputOptions.length > 0) return plan;
-  const peak = wavFloatPeakDb(input.path);
+  const peak = await wavFloatPeakDb(input.path, signal);
   return peak === undefined ? plan : withHeadroom(plan, peak);
 }

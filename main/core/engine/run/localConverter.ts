@@ -343,7 +343,7 @@ export class LocalConverter {
    * pass runs. With `shared`, a short sound may share its ffmpeg process with other jobs' (sharedRun.ts).
    */
   private async runPlan(asPlanned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false, shared?: SharedTally): Promise<FfmpegPlan> {
-    const planned = withPeakReadInProcess(asPlanned, probed);
+    const planned = await withPeakReadInProcess(asPlanned, probed, signal);
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
