@@ -7,6 +7,8 @@ import { identifyInput } from '../../../main/core/engine/identify/identifyInput'
 import { makeMedia, removeDir, tempDir } from '../../helpers/media';
 
 const CLIP = ['-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4'];
+// 20 s of stereo that does not compress to nothing, so that a cut falls among many FLAC frames and Ogg pages.
+const MUSIC = ['-f', 'lavfi', '-i', 'anoisesrc=d=20:c=pink:a=0.2:r=44100', '-af', 'aformat=channel_layouts=stereo'];
 const VP8 = ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-c:a', 'libopus'];
 
 /** The EBML elements of a Matroska file's Segment, from its first byte to its end: ID, size field and where each starts. */
@@ -45,6 +47,11 @@ describe('cut short: Matroska/WebM, AVI, WAV, AIFF and MP3 files read for their 
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', file('sound.aiff')]);
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', file('sound.mp3')]);
     makeMedia(['-f', 'lavfi', '-i', 'sine=duration=4', '-ac', '2', '-ar', '22050', '-q:a', '5', file('vbr.mp3')]);
+    makeMedia([...MUSIC, '-c:a', 'flac', file('sound.flac')]);
+    makeMedia([...MUSIC, '-c:a', 'libvorbis', file('sound.ogg')]);
+    makeMedia([...MUSIC, '-c:a', 'libopus', file('sound.opus')]);
+    // Written to a pipe: STREAMINFO never learns how many samples there were (0).
+    writeFileSync(file('piped.flac'), execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', ...MUSIC, '-c:a', 'flac', '-f', 'flac', '-'], { maxBuffer: 64 * 1024 * 1024 }));
   }, 120_000);
   afterAll(() => removeDir(dir));
 
@@ -142,5 +149,41 @@ describe('cut short: Matroska/WebM, AVI, WAV, AIFF and MP3 files read for their 
     expect(await cutOf('unsized.webm')).toBeUndefined();
     writeFileSync(file('unsized-cut.webm'), bytes.subarray(0, cues.at));
     expect(await cutOf('unsized-cut.webm')).toEqual({ presentBytes: cues.at, declaredBytes: cues.at });
+  }, 60_000);
+
+  it('FLAC: whole, or written to a pipe (no sample count), claims nothing; cut at 30 % and 60 % gives the share of its samples before the cut', async () => {
+    for (const name of ['sound.flac', 'piped.flac']) expect(await cutOf(name), name).toBeUndefined();
+    const size = readFileSync(file('sound.flac')).length;
+    for (const share of [0.3, 0.6]) {
+      writeCut('sound.flac', 'cut-sound.flac', Math.floor(size * share));
+      const cut = await cutOf('cut-sound.flac');
+      expect(cut?.presentBytes).toBe(Math.floor(size * share));
+      // The bytes a whole file would have, from the samples STREAMINFO counts: within a frame or two of the real size.
+      expect(Math.abs(cut!.declaredBytes! / size - 1), `${share}`).toBeLessThan(0.03);
+      writeCut('piped.flac', 'cut-piped.flac', Math.floor(size * share));
+      expect(await cutOf('cut-piped.flac')).toBeUndefined();
+    }
+    // Cut within its metadata (STREAMINFO itself), nothing of the sound is there.
+    writeCut('sound.flac', 'cut-head.flac', 20);
+    expect(await cutOf('cut-head.flac')).toEqual({ presentBytes: 20 });
+  }, 60_000);
+
+  it('OGG and OPUS: whole, or with a tag after the last page, claim nothing; cut within a page or between two, the end is missing', async () => {
+    for (const name of ['sound.ogg', 'sound.opus']) {
+      expect(await cutOf(name), name).toBeUndefined();
+      const bytes = readFileSync(file(name));
+      writeFileSync(file(`tagged-${name}`), Buffer.concat([bytes, Buffer.from('TAG'.padEnd(128, ' '), 'latin1')]));
+      expect(await cutOf(`tagged-${name}`), `tagged ${name}`).toBeUndefined();
+      for (const share of [0.3, 0.6]) {
+        writeCut(name, `cut-${name}`, Math.floor(bytes.length * share));
+        expect(await cutOf(`cut-${name}`), `${name} at ${share}`).toEqual({ presentBytes: Math.floor(bytes.length * share) });
+      }
+      // Cut where a page starts: only the missing end-of-stream flag on the last page says so.
+      const page = bytes.indexOf('OggS', Math.floor(bytes.length * 0.6), 'latin1');
+      writeCut(name, `cut-page-${name}`, page);
+      expect(await cutOf(`cut-page-${name}`), `${name} at a page`).toEqual({ presentBytes: page });
+      writeCut(name, `cut-capture-${name}`, page + 2);
+      expect(await cutOf(`cut-capture-${name}`), `${name} in a capture pattern`).toEqual({ presentBytes: page + 2 });
+    }
   }, 60_000);
 });

@@ -131,6 +131,33 @@ describe('sound at low bitrates and float sound', () => {
     expect(flac.notes.join(' ')).toMatch(/^Lowered the level by 5\.2 dB: the float sound peaks at \+5\.1 dBFS, above what FLAC holds/);
   }, 60_000);
 
+  it('a +5 dBFS float WAV to MP3, M4A, OGG and OPUS decodes at or below full scale, lowered by one gain, with a note', async () => {
+    const sine = path.join(dir, 'sine32f.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3:sample_rate=48000', '-af', 'volume=23dB', '-c:a', 'pcm_f32le', sine]);
+    const loud = path.join(dir, 'music32f.wav');
+    makeMedia(['-i', music, '-t', '6', '-af', 'volume=11dB', '-c:a', 'pcm_f32le', loud]);
+    for (const take of [sine, loud]) {
+      const source = peaks(take).level;
+      expect(source).toBeGreaterThan(4.5);
+      for (const target of ['mp3', 'm4a', 'ogg', 'opus'] as const) {
+        const result = await convert(take, target, {});
+        // Decoded as a player decodes it, kept as float so that nothing above full scale is hidden by the decoder.
+        const decoded = peaks(result.outputPath).level;
+        expect(decoded, `${path.basename(take)} to ${target}`).toBeLessThanOrEqual(0);
+        expect(decoded, `${path.basename(take)} to ${target}`).toBeGreaterThan(-2);
+        expect(result.notes.join(' ')).toContain(`Lowered the level by ${(source + 1).toFixed(1)} dB: the float sound peaks at +${source.toFixed(1)} dBFS, above full scale, and players of ${target.toUpperCase()} would have cut it off there.`);
+      }
+    }
+  }, 120_000);
+
+  it('float sound within full scale converts to MP3 with its level, no gain and no note', async () => {
+    const quiet = path.join(dir, 'quiet32f-lossy.wav');
+    makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000', '-af', 'volume=12dB', '-c:a', 'pcm_f32le', quiet]);
+    const mp3 = await convert(quiet, 'mp3', {});
+    expect(Math.abs(peaks(mp3.outputPath).level - peaks(quiet).level)).toBeLessThan(0.2);
+    expect(mp3.notes).toEqual([]);
+  }, 30_000);
+
   it('float sound within full scale converts to FLAC as before, with no gain and no note', async () => {
     const quiet = path.join(dir, 'quiet32f.wav');
     makeMedia(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=2:sample_rate=48000', '-c:a', 'pcm_f32le', quiet]);

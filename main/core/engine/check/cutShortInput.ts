@@ -2,9 +2,11 @@ import { closeSync } from 'node:fs';
 import { AppError } from '../../errors.js';
 import { openUserInput } from '../../userInputFile.js';
 import { fileSource, type ByteSource } from './byteSource.js';
+import { cutShortFlac } from './cutShortFlac.js';
 import { cutShortMatroska } from './cutShortMatroska.js';
 import { cutShortMovie } from './cutShortMovie.js';
 import { cutShortMp3 } from './cutShortMp3.js';
+import { cutShortOgg } from './cutShortOgg.js';
 import { cutShortAvi, cutShortSoundChunks } from './cutShortRiff.js';
 
 /** How much of a file is there when its own structure says it goes on past the file's end. */
@@ -21,6 +23,8 @@ const READERS: Record<string, (source: ByteSource, skipBytes?: number) => CutSho
   wav: cutShortSoundChunks,
   aiff: cutShortSoundChunks,
   mp3: cutShortMp3,
+  flac: cutShortFlac,
+  ogg: cutShortOgg,
 };
 
 /**
@@ -44,14 +48,26 @@ export function cutShortInput(input: { path: string; demuxer: string; skipBytes?
 }
 
 /**
- * The containers whose readers only claim a cut from sizes the file itself declares (or an element cut at its end),
- * asked also after a conversion that passed its check. An MP4/MOV box or an MP3 header count can be garbage in a
- * damaged file that converts well; those are asked only when the output failed.
+ * The containers whose readers only claim a cut from sizes the file itself declares (or an element cut at its end, or
+ * an Ogg's last page without its end-of-stream flag), asked also after a conversion that passed its check: an Ogg cut
+ * short converts what is there (its length is read from its last page). An MP4/MOV box or an MP3 header count can be
+ * garbage in a damaged file that converts well; those are asked only when the output failed.
  */
-const SAID_WHEN_CONVERTED = new Set(['matroska', 'avi', 'wav', 'aiff']);
+const SAID_WHEN_CONVERTED = new Set(['matroska', 'avi', 'wav', 'aiff', 'ogg']);
 
-/** Whether an input whose conversion passed its check was cut short, for a note. */
+/**
+ * A FLAC cut short is refused even when its output passed its check: its STREAMINFO counts the samples that are
+ * missing, and a FLAC copied from it keeps that count (a player shows 20 s and stops at 12).
+ */
+const REFUSED_WHEN_CONVERTED = new Set(['flac']);
+
+/** Whether an input whose conversion passed its check was cut short, for a note; a FLAC cut short fails with `cutShortError`. */
 export function cutShortOfConverted(input: { path: string; demuxer: string; skipBytes?: number }): CutShort | undefined {
+  if (REFUSED_WHEN_CONVERTED.has(input.demuxer)) {
+    const cut = cutShortInput(input);
+    if (cut) throw cutShortError(cut);
+    return undefined;
+  }
   return SAID_WHEN_CONVERTED.has(input.demuxer) ? cutShortInput(input) : undefined;
 }
 

@@ -3,10 +3,16 @@ import { localInputArgs, type FfmpegPlan, type ProbedInput } from './ffmpegPlan.
 
 /**
  * Float sound (32-bit float WAV, as float field recorders write) may peak above full scale; a format of whole
- * numbers (FLAC) would cut those peaks off. Such a track's peak is measured first (ffmpeg's astats, which reads
- * float as it is: volumedetect works in 16-bit and stops at 0 dBFS) and one gain brings it just under full scale.
+ * numbers (FLAC) would cut those peaks off, and so does every player of a lossy format (MP3, AAC, Vorbis, Opus),
+ * whose encoders keep them. Such a track's peak is measured first (ffmpeg's astats, which reads float as it is:
+ * volumedetect works in 16-bit and stops at 0 dBFS) and one gain brings it under full scale.
  */
 export const PEAK_CEILING_DB = -0.1;
+/**
+ * A lossy format's decoded sound overshoots the peak it was given: a sine brought to -0.1 dBFS decoded at +0.7 dBFS
+ * from AAC and +0.2 from Vorbis (ffmpeg 5.1); brought to -1 dBFS, at most -0.8 from all four.
+ */
+export const LOSSY_PEAK_CEILING_DB = -1;
 
 /** PCM codecs that store float samples. */
 export function isFloatPcm(codec: string): boolean {
@@ -18,8 +24,15 @@ export interface PeakTrack {
   inputIndex: number;
   /** Its index among the output's audio streams (`-filter:a:N`). */
   outIndex: number;
-  /** The name the note gives the target (FLAC). */
+  /** The name the note gives the target (FLAC, MP3). */
   target: string;
+  /** A lossy target: its decoder, not its encoder, cuts the peaks off, and it needs more room. */
+  lossy: boolean;
+}
+
+/** The track to measure first when the sound is float and the target cannot keep what lies above full scale. */
+export function peakTrackOf(stream: { index: number; codec: string }, target: string, lossy: boolean): PeakTrack | undefined {
+  return isFloatPcm(stream.codec) ? { inputIndex: stream.index, outIndex: 0, target, lossy } : undefined;
 }
 
 /** The measuring pass: what the plan reads (a cut included), the whole track's peak, nothing written. */
@@ -40,14 +53,15 @@ export function parsePeakLevel(log: string): number {
   return found[1]!.endsWith('inf') ? -Infinity : Number(found[1]);
 }
 
-/** The plan with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
+/** The plan, its peak measured, with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
 export function withHeadroom(plan: FfmpegPlan, peakDb: number): FfmpegPlan {
-  const track = plan.peakTrack;
-  if (!track || !(peakDb > 0)) return plan;
-  const gain = PEAK_CEILING_DB - peakDb;
+  const { peakTrack: track, ...measured } = plan;
+  if (!track || !(peakDb > 0)) return measured;
+  const gain = (track.lossy ? LOSSY_PEAK_CEILING_DB : PEAK_CEILING_DB) - peakDb;
+  const cut = track.lossy ? `above full scale, and players of ${track.target} would have cut it off there` : `above what ${track.target} holds, and would have been cut off there`;
   return {
-    ...plan,
+    ...measured,
     outputOptions: [...plan.outputOptions, `-filter:a:${track.outIndex}`, `volume=${gain.toFixed(2)}dB`],
-    notes: [...plan.notes, `Lowered the level by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, above what ${track.target} holds, and would have been cut off there.`],
+    notes: [...plan.notes, `Lowered the level by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, ${cut}.`],
   };
 }

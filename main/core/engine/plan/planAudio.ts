@@ -6,7 +6,7 @@ import { DEFAULT_OPTIONS, type ConversionOptions, type Quality } from './convers
 import { planAudioBudget, type SizeTarget } from './sizeBudget.js';
 import type { LoudnessTrack } from './loudness.js';
 import { channelWords, fitAudioBitrate, type BitrateFit } from './audioBitrateReach.js';
-import { isFloatPcm } from './peakHeadroom.js';
+import { isFloatPcm, peakTrackOf } from './peakHeadroom.js';
 
 /** The bitrates LAME writes (MPEG-1 layer III, and below 32 at a lower rate); a size limit picks the largest that fits. */
 export const MP3_BITRATES = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320] as const;
@@ -221,6 +221,7 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
   const cover = coverArtPlan(input, target, choice, conversion.stripMetadata ?? false);
   const notes = [...(encoded?.notes ?? []), ...cover.notes];
   if (input.probe.audio.length > 1) notes.push(`Used the first of ${input.probe.audio.length} audio tracks.`);
+  const peakTrack = !normalize && encoded && (target === 'flac' || choice.lossy) ? peakTrackOf(stream, target.toUpperCase(), choice.lossy) : undefined;
   return {
     sizeTarget,
     inputOptions: [],
@@ -249,8 +250,8 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
     notes,
     durationSeconds: duration,
     ...(normalize && encoded ? { loudness: [loudnessTrack(stream, 0, encoded.channels)] } : {}),
-    // Normalising sets the level (and holds the peaks) itself.
-    ...(!normalize && encoded && target === 'flac' && isFloatPcm(stream.codec) ? { peakTrack: { inputIndex: stream.index, outIndex: 0, target: 'FLAC' } } : {}),
+    // Normalising sets the level (and holds the peaks) itself; WAV keeps float as float.
+    ...(peakTrack ? { peakTrack } : {}),
   };
 }
 

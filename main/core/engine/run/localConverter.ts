@@ -30,6 +30,7 @@ import { checkAnimatedWebp, readAnimatedWebp } from '../check/animatedWebpOutput
 import { cutShortError, cutShortInput, cutShortNote, cutShortOfConverted } from '../check/cutShortInput.js';
 import { loudnessAnalysisArgs, parseLoudnorm, withLoudness } from '../plan/loudness.js';
 import { parsePeakLevel, peakAnalysisArgs, withHeadroom } from '../plan/peakHeadroom.js';
+import { withPeakReadInProcess } from '../plan/wavFloatPeak.js';
 import type { Clock, EncoderLister, FfmpegRunner, ImageConverter, MediaProber } from '../ports.js';
 import { statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -341,7 +342,8 @@ export class LocalConverter {
    * `reuseFirstPass`: the analysis pass of an earlier plan of this job holds (a size correction), so only the encoding
    * pass runs. With `shared`, a short sound may share its ffmpeg process with other jobs' (sharedRun.ts).
    */
-  private async runPlan(planned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false, shared?: SharedTally): Promise<FfmpegPlan> {
+  private async runPlan(asPlanned: FfmpegPlan, probed: ProbedInput, temporary: string, scratchDir: string, signal?: AbortSignal, onProgress?: ProgressListener, reuseFirstPass = false, shared?: SharedTally): Promise<FfmpegPlan> {
+    const planned = await withPeakReadInProcess(asPlanned, probed, signal);
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
