@@ -214,13 +214,27 @@ async function headerPointsPastEnd(input: string | Buffer): Promise<boolean> {
 }
 
 /** Why a picture of several frames or pages became one picture. */
-function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
+function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number, pagesProblem?: string): string {
   const to = target.toUpperCase();
-  // A TIFF of several pages is a scan or a fax, not an animation.
-  if (format === 'tiff') return `This TIFF has ${frames} pages; the ${to} holds its first page.`;
+  // A TIFF of several pages is a scan or a fax, not an animation: a TIFF keeps them all unless `pagesProblem` says why not.
+  if (format === 'tiff') return target === 'tiff' ? `This TIFF has ${frames} ${pagesProblem}; the TIFF holds its first page.` : `This TIFF has ${frames} pages; the ${to} holds its first page.`;
   const from = format.toUpperCase();
   if (ANIMATED_PICTURE_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; only its first frame could be read, so the ${to} is that one picture.`;
   return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
+}
+
+/**
+ * Whether libvips can read every page of a TIFF as one picture of pages, and write them so: all of one size, each
+ * within the pixel limit, and upright (libvips turns no picture of several pages). Why not when it cannot.
+ */
+async function allPagesProblem(input: string | Buffer, pages: number, maxPixels: number, orientation: number | undefined): Promise<string | undefined> {
+  if ((orientation ?? 1) >= 2) return 'pages turned by their orientation tag';
+  try {
+    const all = await sharp(input, { pages: -1, limitInputPixels: false }).metadata();
+    return all.pageHeight !== undefined && all.height === all.pageHeight * pages && (all.width ?? 0) * all.pageHeight <= maxPixels ? undefined : 'pages of different sizes';
+  } catch {
+    return 'pages of different sizes';
+  }
 }
 
 /** Animated PNGs above this size keep their first frame: their frames are read into memory whole. */
@@ -308,7 +322,7 @@ export class SharpImageConverter implements ImageConverter {
       exif: keepsExif && (request.target !== 'tiff' || source.photoTags.length > 0),
       photoTags: keepsExif ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
-      pages: ANIMATED_PICTURE_TARGETS.has(request.target) ? source.pages : 1,
+      pages: ANIMATED_PICTURE_TARGETS.has(request.target) || request.target === 'tiff' ? source.pages : 1,
       noMetadata: strip,
     };
     /** Writes the output; a JPEG comes back as the bytes written, to be checked here instead of by a second sharp call. */
@@ -317,12 +331,14 @@ export class SharpImageConverter implements ImageConverter {
       if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true, strip));
       let image = source.build(tolerant);
       if (resized && !source.presized) image = image.resize(size.width, size.height, { fit: 'fill' });
-      const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
+      // A TIFF of several pages keeps its colour profile through libvips and its EXIF through withExifInTiff: a PNG would hold one page.
+      const severalPages = request.target === 'tiff' && source.pages > 1;
+      const carryMetadata = carriedMetadata && request.target !== 'jpg' && !severalPages && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
       if (source.deep && DEEP_TARGETS.has(request.target)) image = image.toColourspace(source.deep);
       // Only what the source has: libvips' keepExif writes an EXIF block of its own into a JPEG whose source had none.
-      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) {
+      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata || severalPages)) {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
@@ -420,6 +436,11 @@ export class SharpImageConverter implements ImageConverter {
     // A cut opens only the frames shown in it, each with its delay shortened where the cut falls inside it.
     const cut = request.cut && cutAnimation(meta.delay ?? [], request.cut);
     if (cut) options = { limitInputPixels: request.maxPixels, page: cut.first, pages: cut.count };
+    // A TIFF of several pages into TIFF keeps them all, read as one picture of pages.
+    const severalPages = request.sourceFormat === 'tiff' && request.target === 'tiff' && (meta.pages ?? 1) > 1;
+    const pagesProblem = severalPages ? await allPagesProblem(input, meta.pages!, request.maxPixels, meta.orientation) : undefined;
+    const allPages = severalPages && pagesProblem === undefined ? meta.pages : undefined;
+    if (allPages) options = { limitInputPixels: request.maxPixels * allPages, pages: -1 };
     // A plain PNG's facts come from its bytes (sharp was not asked); every frame of an animation is held at once.
     const facts = (plain && typeof input !== 'string' ? readPictureFacts(input) : undefined) ?? {
       width, height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
@@ -429,7 +450,7 @@ export class SharpImageConverter implements ImageConverter {
     if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory, facts.frames);
     const deep = facts.bytesPerSample === 2 && meta.space !== 'cmyk' ? (facts.bands <= 2 ? 'grey16' : 'rgb16') : undefined;
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
-    const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
+    const firstFrameOnly = !animated && !allPages && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames, pagesProblem)] : [];
     // libvips keeps the frames of a GIF cut short that arrived whole, and says nothing of the rest.
     const cutShort = animated && request.sourceFormat === 'gif' && await gifCutShort(input)
       ? [`The file is incomplete; converted the ${frames} frame${frames === 1 ? '' : 's'} that could be read.`]
@@ -451,7 +472,7 @@ export class SharpImageConverter implements ImageConverter {
       height: swap ? width : height,
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
       ...(deep ? { deep } : {}),
-      pages: cut ? cut.count : animated ? (meta.pages ?? 1) : 1,
+      pages: cut ? cut.count : animated ? (meta.pages ?? 1) : allPages ?? 1,
       ...(cut ? { timing: { delaysMs: cut.delaysMs, loops: meta.loop ?? 0 } } : {}),
       exif: exifBlock !== undefined,
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
