@@ -22,7 +22,7 @@ import { soundMetadata } from './metadataHealth.js';
 import { JpegStructureError, readJpegOutput } from './jpegOutput.js';
 import type { BmpDecoder } from './bmpDecoder.js';
 import { readApngTiming, type ApngDecoder, type ApngTiming } from './apngFrames.js';
-import { MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/scheduling/memoryEstimate.js';
+import { ANIMATED_PICTURE_TARGETS, MAX_JOB_MEMORY_BYTES, OPTIMISED_JPEG_MAX_PIXELS, formatBytes, pictureJobMemory } from '../../main/core/scheduling/memoryEstimate.js';
 import { readPictureFacts } from '../../main/core/engine/identify/pictureHeader.js';
 import { cutAnimation } from '../../main/core/engine/plan/animationCut.js';
 
@@ -32,7 +32,6 @@ const METADATA_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'ti
 const EXIF_TARGETS = new Set<ImageOutput>(['jpg', 'png', 'webp', 'avif', 'tiff']);
 /** HEIC files above this size are refused before reading: the file, its copy in the decoder and the decoded pixels must fit in memory. */
 export const MAX_HEIC_BYTES = 256 * 1024 * 1024;
-const ANIMATED_TARGETS = new Set<ImageOutput>(['gif', 'webp']);
 /** Targets that hold 16 bits a sample, which a 16-bit source keeps. */
 const DEEP_TARGETS = new Set<ImageOutput>(['png', 'tiff']);
 const WHITE = { r: 255, g: 255, b: 255 };
@@ -150,8 +149,9 @@ function carriedMetadataOf(exifBlock: Uint8Array | undefined, icc: Uint8Array | 
 /** Bytes per sample of libvips' band formats. */
 const SAMPLE_BYTES: Record<string, number> = { uchar: 1, char: 1, ushort: 2, short: 2, uint: 4, int: 4, float: 4, complex: 8, double: 8, dpcomplex: 16 };
 
-function tooMuchMemory(width: number, height: number, target: ImageOutput, bytes: number): AppError {
-  return new AppError('TOO_LARGE', `Converting this ${width}x${height} picture to ${target.toUpperCase()} would take about ${formatBytes(bytes)} of memory, above the ${formatBytes(MAX_JOB_MEMORY_BYTES)} one conversion may use. JPG, PNG and TIFF are written line by line in far less; a resize also helps.`);
+function tooMuchMemory(width: number, height: number, target: ImageOutput, bytes: number, frames = 1): AppError {
+  const what = frames > 1 ? `animation of ${frames} frames of ${width}x${height}` : `${width}x${height} picture`;
+  return new AppError('TOO_LARGE', `Converting this ${what} to ${target.toUpperCase()} would take about ${formatBytes(bytes)} of memory, above the ${formatBytes(MAX_JOB_MEMORY_BYTES)} one conversion may use. JPG, PNG and TIFF are written line by line in far less; a resize also helps.`);
 }
 
 function firstLine(message: string): string {
@@ -214,13 +214,27 @@ async function headerPointsPastEnd(input: string | Buffer): Promise<boolean> {
 }
 
 /** Why a picture of several frames or pages became one picture. */
-function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number): string {
+function firstFrameNote(format: ImageRequest['sourceFormat'], target: ImageOutput, frames: number, pagesProblem?: string): string {
   const to = target.toUpperCase();
-  // A TIFF of several pages is a scan or a fax, not an animation.
-  if (format === 'tiff') return `This TIFF has ${frames} pages; the ${to} holds its first page.`;
+  // A TIFF of several pages is a scan or a fax, not an animation: a TIFF keeps them all unless `pagesProblem` says why not.
+  if (format === 'tiff') return target === 'tiff' ? `This TIFF has ${frames} ${pagesProblem}; the TIFF holds its first page.` : `This TIFF has ${frames} pages; the ${to} holds its first page.`;
   const from = format.toUpperCase();
-  if (ANIMATED_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; only its first frame could be read, so the ${to} is that one picture.`;
+  if (ANIMATED_PICTURE_TARGETS.has(target)) return `This ${from} is an animation of ${frames} frames; only its first frame could be read, so the ${to} is that one picture.`;
   return `This ${from} is an animation of ${frames} frames; ${to} holds one picture, so this is its first frame.`;
+}
+
+/**
+ * Whether libvips can read every page of a TIFF as one picture of pages, and write them so: all of one size, each
+ * within the pixel limit, and upright (libvips turns no picture of several pages). Why not when it cannot.
+ */
+async function allPagesProblem(input: string | Buffer, pages: number, maxPixels: number, orientation: number | undefined): Promise<string | undefined> {
+  if ((orientation ?? 1) >= 2) return 'pages turned by their orientation tag';
+  try {
+    const all = await sharp(input, { pages: -1, limitInputPixels: false }).metadata();
+    return all.pageHeight !== undefined && all.height === all.pageHeight * pages && (all.width ?? 0) * all.pageHeight <= maxPixels ? undefined : 'pages of different sizes';
+  } catch {
+    return 'pages of different sizes';
+  }
 }
 
 /** Animated PNGs above this size keep their first frame: their frames are read into memory whole. */
@@ -308,7 +322,7 @@ export class SharpImageConverter implements ImageConverter {
       exif: keepsExif && (request.target !== 'tiff' || source.photoTags.length > 0),
       photoTags: keepsExif ? source.photoTags : [],
       icc: source.icc && METADATA_TARGETS.has(request.target),
-      pages: ANIMATED_TARGETS.has(request.target) ? source.pages : 1,
+      pages: ANIMATED_PICTURE_TARGETS.has(request.target) || request.target === 'tiff' ? source.pages : 1,
       noMetadata: strip,
     };
     /** Writes the output; a JPEG comes back as the bytes written, to be checked here instead of by a second sharp call. */
@@ -317,12 +331,14 @@ export class SharpImageConverter implements ImageConverter {
       if (source.nativeJpeg) return writeOutput(request.outputPath, insertJpegMetadata(source.nativeJpeg, carriedMetadata ?? {}, true, strip));
       let image = source.build(tolerant);
       if (resized && !source.presized) image = image.resize(size.width, size.height, { fit: 'fill' });
-      const carryMetadata = carriedMetadata && request.target !== 'jpg' && METADATA_TARGETS.has(request.target);
+      // A TIFF of several pages keeps its colour profile through libvips and its EXIF through withExifInTiff: a PNG would hold one page.
+      const severalPages = request.target === 'tiff' && source.pages > 1;
+      const carryMetadata = carriedMetadata && request.target !== 'jpg' && !severalPages && METADATA_TARGETS.has(request.target);
       if (carryMetadata) image = sharp(insertPngMetadata(await image.png({ compressionLevel: 0 }).toBuffer(), carriedMetadata));
       if (source.hasAlpha && !ALPHA_TARGETS.has(request.target)) image = image.flatten({ background: WHITE });
       if (source.deep && DEEP_TARGETS.has(request.target)) image = image.toColourspace(source.deep);
       // Only what the source has: libvips' keepExif writes an EXIF block of its own into a JPEG whose source had none.
-      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata)) {
+      if (METADATA_TARGETS.has(request.target) && (!carriedMetadata || carryMetadata || severalPages)) {
         if (source.icc) image = image.keepIccProfile();
         if (source.exif && !strip) image = image.keepExif();
       }
@@ -400,7 +416,7 @@ export class SharpImageConverter implements ImageConverter {
   }
 
   private async openWithSharp(input: string | Buffer, request: ImageRequest, plain?: PlainPng): Promise<Source> {
-    const animated = ANIMATED_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
+    const animated = ANIMATED_PICTURE_TARGETS.has(request.target) && (request.sourceFormat === 'gif' || request.sourceFormat === 'webp');
     if (request.cut && !animated) throw new AppError('OPTION_UNSUPPORTED', `This ${request.sourceFormat.toUpperCase()} could not be read frame by frame, so it cannot be cut; convert it whole, or to MP4 with the cut.`);
     let options: { limitInputPixels: number; animated?: boolean; page?: number; pages?: number } = { limitInputPixels: request.maxPixels, animated };
     let meta: Partial<Pick<Metadata, 'width' | 'height' | 'pageHeight' | 'pages' | 'orientation' | 'space' | 'hasAlpha' | 'exif' | 'icc' | 'xmp' | 'channels' | 'depth' | 'isProgressive' | 'delay' | 'loop'>>;
@@ -420,16 +436,21 @@ export class SharpImageConverter implements ImageConverter {
     // A cut opens only the frames shown in it, each with its delay shortened where the cut falls inside it.
     const cut = request.cut && cutAnimation(meta.delay ?? [], request.cut);
     if (cut) options = { limitInputPixels: request.maxPixels, page: cut.first, pages: cut.count };
+    // A TIFF of several pages into TIFF keeps them all, read as one picture of pages.
+    const severalPages = request.sourceFormat === 'tiff' && request.target === 'tiff' && (meta.pages ?? 1) > 1;
+    const pagesProblem = severalPages ? await allPagesProblem(input, meta.pages!, request.maxPixels, meta.orientation) : undefined;
+    const allPages = severalPages && pagesProblem === undefined ? meta.pages : undefined;
+    if (allPages) options = { limitInputPixels: request.maxPixels * allPages, pages: -1 };
     // A plain PNG's facts come from its bytes (sharp was not asked); every frame of an animation is held at once.
     const facts = (plain && typeof input !== 'string' ? readPictureFacts(input) : undefined) ?? {
-      width, height: cut ? height * cut.count : animated ? (meta.height ?? height) : height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
-      progressive: meta.isProgressive ?? false, orientation: meta.orientation,
+      width, height, bands: meta.channels ?? 4, bytesPerSample: SAMPLE_BYTES[meta.depth ?? 'uchar'] ?? 1,
+      progressive: meta.isProgressive ?? false, orientation: meta.orientation, frames: cut ? cut.count : animated ? (meta.pages ?? 1) : 1,
     };
     const memory = pictureJobMemory(facts, request.target, request.resize);
-    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(width, height, request.target, memory, facts.frames);
     const deep = facts.bytesPerSample === 2 && meta.space !== 'cmyk' ? (facts.bands <= 2 ? 'grey16' : 'rgb16') : undefined;
     const frames = await this.frameCount(input, request.sourceFormat, meta.pages);
-    const firstFrameOnly = !animated && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames)] : [];
+    const firstFrameOnly = !animated && !allPages && frames > 1 ? [firstFrameNote(request.sourceFormat, request.target, frames, pagesProblem)] : [];
     // libvips keeps the frames of a GIF cut short that arrived whole, and says nothing of the rest.
     const cutShort = animated && request.sourceFormat === 'gif' && await gifCutShort(input)
       ? [`The file is incomplete; converted the ${frames} frame${frames === 1 ? '' : 's'} that could be read.`]
@@ -451,7 +472,7 @@ export class SharpImageConverter implements ImageConverter {
       height: swap ? width : height,
       hasAlpha: (meta.hasAlpha ?? false) && !cmyk,
       ...(deep ? { deep } : {}),
-      pages: cut ? cut.count : animated ? (meta.pages ?? 1) : 1,
+      pages: cut ? cut.count : animated ? (meta.pages ?? 1) : allPages ?? 1,
       ...(cut ? { timing: { delaysMs: cut.delaysMs, loops: meta.loop ?? 0 } } : {}),
       exif: exifBlock !== undefined,
       photoTags: exifBlock ? readPhotoTags(exifBlock) : [],
@@ -464,7 +485,7 @@ export class SharpImageConverter implements ImageConverter {
 
   /** An animated PNG to GIF or WEBP: every frame, from ffmpeg's APNG decoder, with its delays; undefined for any other picture. */
   private async openApng(request: ImageRequest, signal?: AbortSignal): Promise<Source | undefined> {
-    if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_TARGETS.has(request.target)) return undefined;
+    if (!this.apng || request.sourceFormat !== 'png' || !ANIMATED_PICTURE_TARGETS.has(request.target)) return undefined;
     // A small input was read whole when it was identified: its animation chunk (before the image data) is in those bytes.
     if (!isAnimatedImage(request.inputBytes ?? await readFileHead(request.inputPath, 64 * 1024), 'png')) return undefined;
     const { handle, size: fileSize } = await openUserInputHandle(request.inputPath);
@@ -481,8 +502,8 @@ export class SharpImageConverter implements ImageConverter {
     const frames = timing.delaysMs.length;
     if (facts.width * facts.height > request.maxPixels) throw tooLarge(facts.width, facts.height, request.maxPixels);
     // Every frame is held at once, as for an animated GIF.
-    const memory = pictureJobMemory({ ...facts, bands: 4, height: facts.height * frames }, request.target, request.resize);
-    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(facts.width, facts.height, request.target, memory);
+    const memory = pictureJobMemory({ ...facts, bands: 4, frames }, request.target, request.resize);
+    if (memory > MAX_JOB_MEMORY_BYTES) throw tooMuchMemory(facts.width, facts.height, request.target, memory, frames);
     const files = await this.apng.decodeFrames(request.inputPath, request.scratchDir, signal);
     try {
       // A file cut short gives the frames that arrived; with fewer than two there is no animation to keep.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateJobMemory, laneRequestFor } from '../../main/core/scheduling/jobMemory';
 import { concurrencyLimits } from '../../main/core/scheduling/concurrency';
 import { Scheduler } from '../../main/core/scheduling/scheduler';
-import { DEFAULT_JOB_MEMORY, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
+import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
 import { readVideoFrameSize } from '../../main/core/engine/identify/videoHeader';
 import { removeDir, tempDir } from '../helpers/media';
 
@@ -64,6 +64,70 @@ describe('a job\'s memory estimate from its input file', () => {
     expect(running('alpha.png')).toBe(4);
     // A video job still gets a whole core beside eight icons.
     expect(laneRequestFor({ mode: 'local', lane: 'video' }, path.join(dir, 'small.mp4'), 'mp4').load).toBeUndefined();
+  });
+
+  describe('an animation kept animated', () => {
+    /** An animation of `frames` moving frames of 1000x1000 made by ffmpeg. */
+    const animation = (name: string, frames: number, size = 1000, extra: string[] = []) => execFileSync('ffmpeg', [
+      '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=${size}x${size}:r=25`, '-frames:v', String(frames), ...extra, path.join(dir, name),
+    ]);
+    beforeAll(() => {
+      animation('two.gif', 2);
+      animation('sixty.gif', 60);
+      animation('many.gif', 150);
+      animation('many.webp', 40, 500, ['-c:v', 'libwebp_anim', '-loop', '0']);
+      animation('many.png', 20, 500, ['-f', 'apng', '-plays', '0']);
+    }, 120_000);
+
+    it('counts as a small picture by all the frames it keeps: a 500x500 APNG of 20 frames is one into PNG, not into GIF', () => {
+      const request = (target: 'gif' | 'png') => laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, 'many.png'), target);
+      expect(request('png').load).toBe(0.5);
+      expect(request('gif').load).toBeUndefined();
+    });
+
+    it('counts every frame a GIF, WEBP or APNG holds at once into GIF or WEBP, one frame into a still target', async () => {
+      for (const [name, pages] of [['two.gif', 2], ['sixty.gif', 60], ['many.gif', 150], ['many.webp', 40]] as const) {
+        expect((await sharp(path.join(dir, name)).metadata()).pages, name).toBe(pages);
+      }
+      const gif = (name: string, target: 'gif' | 'webp' | 'png') => estimateJobMemory(path.join(dir, name), target);
+      // 150 frames of 1 MP into GIF: libvips holds them stacked, 10.5 bytes a pixel for the encoder alone.
+      expect(gif('many.gif', 'gif')).toBeGreaterThan(150 * 1e6 * 10.5);
+      expect(gif('many.gif', 'gif')).toBeGreaterThan(MAX_JOB_MEMORY_BYTES);
+      // 58 more frames: 58 more frames' worth of encoder memory.
+      expect(gif('sixty.gif', 'gif') - gif('two.gif', 'gif')).toBeGreaterThan(58 * 1e6 * 10);
+      expect(gif('sixty.gif', 'gif') - gif('two.gif', 'gif')).toBeLessThan(58 * 1e6 * 11);
+      expect(gif('many.gif', 'webp')).toBeGreaterThan(150 * 1e6 * 5);
+      // A still target takes the first frame only.
+      expect(gif('many.gif', 'png')).toBe(gif('two.gif', 'png'));
+      expect(gif('many.gif', 'png')).toBeLessThan(64e6);
+      expect(estimateJobMemory(path.join(dir, 'many.webp'), 'webp')).toBeGreaterThan(40 * 0.25e6 * 5);
+      expect(estimateJobMemory(path.join(dir, 'many.png'), 'gif')).toBeGreaterThan(20 * 0.25e6 * 10.5);
+      // --resize makes every frame smaller.
+      expect(estimateJobMemory(path.join(dir, 'many.gif'), 'gif', { resize: 250 })).toBeLessThan(gif('many.gif', 'gif') / 8);
+    });
+
+    it('so the scheduler does not start several large animations together: three 60-frame 1 MP GIFs into GIF run two at a time within 1.5 GB', async () => {
+      const scheduler = new Scheduler<void>({ perLane: { image: 4 }, total: 4, memoryBudget: MAX_JOB_MEMORY_BYTES }, { now: () => 0 });
+      let running = 0;
+      let most = 0;
+      const ends: (() => void)[] = [];
+      for (let i = 0; i < 3; i++) {
+        scheduler.enqueue(laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, 'sixty.gif'), 'gif'), () => new Promise<void>((resolve) => {
+          most = Math.max(most, ++running);
+          ends.push(() => {
+            running--;
+            resolve();
+          });
+        }));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(most).toBe(2);
+      while (ends.length > 0) {
+        ends.shift()!();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(running).toBe(0);
+    });
   });
 });
 

@@ -31,7 +31,9 @@ describe('checkImageOutput', () => {
     expect(checkImageOutput(info({ format: 'heif' }), 'avif', expected())).toEqual([]);
     expect(checkImageOutput(info({ format: 'jpeg', hasAlpha: true }), 'jpg', expected())).toEqual(['the output has an alpha channel that JPG viewers do not show']);
     expect(checkImageOutput(info(), 'png', expected({ hasAlpha: true }))).toEqual(['the transparency of the input was lost']);
-    expect(checkImageOutput(info({ format: 'gif', pages: 1 }), 'gif', expected({ pages: 5 }))).toEqual(['the output has 1 frames, expected 5']);
+    expect(checkImageOutput(info({ format: 'gif', pages: 1 }), 'gif', expected({ pages: 5 }))).toEqual(['the output has 1 frame, expected 5']);
+    // A TIFF of a scan holds pages: one page where the input had three is a lost page, not a success.
+    expect(checkImageOutput(info({ format: 'tiff', pages: 1 }), 'tiff', expected({ pages: 3 }))).toEqual(['the output has 1 page, expected 3']);
   });
 });
 

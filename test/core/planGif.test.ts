@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkAnimation } from '../../main/core/engine/check/checkImageOutput';
 import { DEFAULT_OPTIONS } from '../../main/core/engine/plan/conversionOptions';
+import { planAnimatedWebpConversions } from '../../main/core/engine/plan/planAnimatedWebp';
 import { gifRungs, planGifConversions } from '../../main/core/engine/plan/planGif';
+import { MAX_VIDEO_FRAME_PIXELS } from '../../main/core/engine/plan/planVideo';
 import type { ImageInfo } from '../../main/core/engine/ports';
 import { probe, probedInput, video } from '../helpers/probes';
 
@@ -60,6 +62,27 @@ describe('planGifConversions', () => {
   it('stretches the stored width by the pixel shape before turning the picture: a turned HDV clip is 270x480, not 480x480', () => {
     const turned = video({ width: 1440, height: 1080, sampleAspectRatio: { num: 4, den: 3 }, rotation: 90 });
     expect(gifRungs(turned, {})[0]).toMatchObject({ width: 270, height: 480 });
+  });
+
+  it('refuses, before any work, a GIF or animated WEBP whose frames would pass the video frame limit (a damaged pixel shape with a large --resize), naming a --resize that fits', () => {
+    // 400x2400 stored, pixels marked 40:1: shown 16000x2400, 38.4 MP.
+    const stretched = probedInput(probe({ video: [video({ width: 400, height: 2400, sampleAspectRatio: { num: 40, den: 1 }, frameRate: 25 })] }));
+    for (const plan of [planGifConversions, planAnimatedWebpConversions]) {
+      expect(() => plan(stretched, { ...DEFAULT_OPTIONS, resize: 16384 })).toThrow(expect.objectContaining({
+        code: 'TOO_LARGE',
+        message: "This video's pixels are marked 40:1, far wider than high, so it is shown at 16000x2400 (38.4 megapixels), above the 35.7-megapixel limit that protects your computer's memory; choose a smaller picture with --resize (15416 or less).",
+      }));
+      const [fitted] = plan(stretched, { ...DEFAULT_OPTIONS, resize: 15416 });
+      const size = fitted!.expectation.video!;
+      expect(size.width * size.height).toBeLessThanOrEqual(MAX_VIDEO_FRAME_PIXELS);
+      // Without --resize the 480-pixel cap keeps it small.
+      expect(plan(stretched, DEFAULT_OPTIONS)[0]!.expectation.video).toMatchObject({ width: 480, height: 72 });
+    }
+    // Shrunk by --resize yet still too large: the size it would have is named.
+    const wide = probedInput(probe({ video: [video({ width: 5000, height: 8000, sampleAspectRatio: { num: 4, den: 1 } })] }));
+    expect(() => planGifConversions(wide, { ...DEFAULT_OPTIONS, resize: 16384 })).toThrow(expect.objectContaining({
+      code: 'TOO_LARGE', message: expect.stringMatching(/shown at 20000x8000; at --resize 16384 a GIF would be 16384x6554 \(107\.4 megapixels\), above .*--resize \(9440 or less\)\.$/),
+    }));
   });
 
   it('refuses a limit no GIF of the clip can meet before any work', () => {

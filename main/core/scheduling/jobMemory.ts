@@ -1,7 +1,9 @@
-import { closeSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
 import { isAudioOutput, isImageOutput, outputKind, type OutputFormat } from '../formats.js';
-import { DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { ANIMATED_PICTURE_TARGETS, DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { countGifFrames, countWebpFrames, type ByteAt } from '../engine/identify/animationFrames.js';
+import { apngFrameCount, isAnimatedImage } from '../engine/identify/sniff.js';
 import { readVideoFrameSize } from '../engine/identify/videoHeader.js';
 import { openUserInput } from '../userInputFile.js';
 import { readPictureFacts } from '../engine/identify/pictureHeader.js';
@@ -15,11 +17,41 @@ const HEADER_BYTES = 256 * 1024;
 /** One buffer for every read: the header is parsed before the next read, on the same thread. */
 const scratch = Buffer.allocUnsafe(HEADER_BYTES);
 
+/** GIF frames are counted over at most this many bytes; beyond, the count is scaled by the file's size. */
+const GIF_COUNT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** One byte at a time from a file, through `scratch` as a window that moves forward (or back) as needed. */
+function windowedBytes(fd: number): ByteAt {
+  let start = 0;
+  let length = 0;
+  return (position) => {
+    if (position < start || position >= start + length) {
+      start = position;
+      length = readSync(fd, scratch, 0, HEADER_BYTES, position);
+    }
+    return position - start < length ? scratch[position - start] : undefined;
+  };
+}
+
+const latin1 = (bytes: Uint8Array, at: number, length: number) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1', at, at + length);
+
+/** The frames an animated GIF, WEBP or PNG holds (1 for a still one); undefined for other pictures. */
+function countFrames(fd: number, head: Uint8Array): number | undefined {
+  const format = latin1(head, 0, 4) === 'GIF8' ? 'gif' : latin1(head, 8, 4) === 'WEBP' ? 'webp' : head[0] === 0x89 ? 'png' : undefined;
+  if (format === 'gif') {
+    const count = countGifFrames(windowedBytes(fd), GIF_COUNT_MAX_BYTES);
+    return Math.max(1, count.whole ? count.frames : Math.round(count.frames * fstatSync(fd).size / count.reached));
+  }
+  if (format === 'webp') return isAnimatedImage(head, 'webp') ? Math.max(1, countWebpFrames(windowedBytes(fd))) : 1;
+  return format === 'png' ? apngFrameCount(head) : undefined;
+}
+
 /**
  * The picture facts of a regular file's header, read without blocking (a FIFO gives nothing rather than
- * waiting for a writer); undefined when it cannot be read or is not a picture this reads.
+ * waiting for a writer); undefined when it cannot be read or is not a picture this reads. With `frames`, an
+ * animated GIF, WEBP or PNG also gives its frame count (a GIF's blocks are walked through the file).
  */
-function readFactsNow(file: string): PictureFacts | undefined {
+function readFactsNow(file: string, frames: boolean): PictureFacts | undefined {
   let fd: number;
   try {
     fd = openUserInput(file).fd;
@@ -28,9 +60,12 @@ function readFactsNow(file: string): PictureFacts | undefined {
   }
   try {
     const first = scratch.subarray(0, readSync(fd, scratch, 0, FIRST_READ_BYTES, 0));
-    const facts = readPictureFacts(first);
-    if (facts || first.length < FIRST_READ_BYTES || first[0] !== 0xff || first[1] !== 0xd8) return facts;
-    return readPictureFacts(scratch.subarray(0, readSync(fd, scratch, 0, HEADER_BYTES, 0)));
+    let facts = readPictureFacts(first);
+    if (!facts && first.length === FIRST_READ_BYTES && first[0] === 0xff && first[1] === 0xd8) facts = readPictureFacts(scratch.subarray(0, readSync(fd, scratch, 0, HEADER_BYTES, 0)));
+    if (!facts || !frames) return facts;
+    // A copy of the header: counting reads the rest of the file through the same buffer.
+    const count = countFrames(fd, Uint8Array.from(first));
+    return count === undefined ? facts : { ...facts, frames: count };
   } catch {
     return undefined;
   } finally {
@@ -55,7 +90,7 @@ function estimateJob(inputPath: string, target: OutputFormat, options: Pick<Conv
     return { memoryBytes: frame ? videoJobMemory(frame.width, frame.height) : fallback };
   }
   if (!isImageOutput(target)) return { memoryBytes: fallback };
-  const facts = readFactsNow(inputPath);
+  const facts = readFactsNow(inputPath, ANIMATED_PICTURE_TARGETS.has(target));
   return facts ? { memoryBytes: pictureJobMemory(facts, target, options.resize), picture: facts } : { memoryBytes: fallback };
 }
 
@@ -85,7 +120,7 @@ function likelyShared(inputPath: string, target: OutputFormat, options: LaneOpti
 export function laneRequestFor(route: { mode: string; lane: string }, inputPath: string, target: OutputFormat, options: LaneOptions = {}): LaneRequest {
   if (route.mode !== 'local') return { lane: route.lane, memoryBytes: undefined };
   const { memoryBytes, picture } = estimateJob(inputPath, target, options);
-  const light = picture !== undefined && picture.width * picture.height <= LIGHT_PICTURE_PIXELS;
+  const light = picture !== undefined && picture.width * picture.height * (picture.frames ?? 1) <= LIGHT_PICTURE_PIXELS;
   const load = light ? LIGHT_PICTURE_LOAD : likelyShared(inputPath, target, options) ? SHARED_RUN_LOAD : undefined;
   return { lane: route.lane, memoryBytes, ...(load === undefined ? {} : { load }) };
 }

@@ -18,7 +18,12 @@ export interface PictureFacts {
   orientation?: number;
   /** What the decoder itself holds per pixel besides the decoded picture (HEIF's decoder); 0 when absent. */
   decoderBytesPerPixel?: number;
+  /** Frames of an animation (GIF, WEBP, APNG); 1 when absent. A target that keeps the animation holds them all at once. */
+  frames?: number;
 }
+
+/** Targets that keep an animated picture's frames (an animated GIF, WEBP or PNG into them stays animated). */
+export const ANIMATED_PICTURE_TARGETS: ReadonlySet<OutputFormat> = new Set<OutputFormat>(['gif', 'webp']);
 
 /** What every picture job holds besides its pixels: libvips' buffers, the encoder's state, the job's bookkeeping. */
 const PICTURE_BASE_BYTES = 24 * MIB;
@@ -50,14 +55,18 @@ function outputPixels(facts: PictureFacts, maxEdge: number | undefined): number 
   return Math.round(facts.width * scale) * Math.round(facts.height * scale);
 }
 
-/** Peak memory of converting a picture: the decoded picture when it must be whole, the encoder's need, and a base. */
+/**
+ * Peak memory of converting a picture: the decoded picture when it must be whole, the encoder's need, and a base.
+ * An animation kept animated counts every frame, as one picture of all its frames stacked (how libvips holds it).
+ */
 export function pictureJobMemory(facts: PictureFacts, target: OutputFormat, maxEdge?: number): number {
+  const frames = ANIMATED_PICTURE_TARGETS.has(target) ? Math.max(1, facts.frames ?? 1) : 1;
   const line = facts.width * facts.bands * facts.bytesPerSample;
-  const decoded = line * facts.height;
+  const decoded = line * facts.height * frames;
   const whole = facts.progressive || (facts.orientation ?? 1) >= 2;
   const decoding = (whole ? decoded : Math.min(decoded, line * STREAMING_LINES)) + facts.width * facts.height * (facts.decoderBytesPerPixel ?? 0);
   const alpha = facts.bands === 2 || facts.bands === 4;
-  return Math.round(PICTURE_BASE_BYTES + decoding + wholePictureEncoderBytes(target, outputPixels(facts, maxEdge), alpha));
+  return Math.round(PICTURE_BASE_BYTES + decoding + wholePictureEncoderBytes(target, outputPixels(facts, maxEdge) * frames, alpha));
 }
 
 /** Frames a video decoder holds at once: its reference frames, one per decoding thread, and the filter graph's. */

@@ -25,7 +25,8 @@ export function checkImageOutput(info: ImageInfo, target: ImageOutput, expected:
   if (expected.exif && info.hasExif && lost.length > 0) problems.push(`the ${lost.join(', ')} of the photo was lost`);
   if (expected.icc && !info.hasIcc) problems.push('the colour profile was lost');
   if (expected.noMetadata && (info.hasExif || info.hasXmpOrIptc)) problems.push('the output still carries photo metadata (EXIF, XMP or IPTC) that was to be removed');
-  if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} frames, expected ${expected.pages}`);
+  const unit = target === 'tiff' ? 'page' : 'frame';
+  if (info.pages !== expected.pages) problems.push(`the output has ${info.pages} ${unit}${info.pages === 1 ? '' : 's'}, expected ${expected.pages}`);
   return problems;
 }
 

@@ -4,7 +4,8 @@ import type { FrameGrabTarget } from './frameGrabTargets.js';
 import { isHdr, squarePixelSize } from '../identify/media.js';
 import type { ConversionOptions, Quality } from './conversionOptions.js';
 import { formatMoment } from './moments.js';
-import { MAX_VIDEO_FRAME_PIXELS, resizedVideoSize, toneMapFilters } from './planVideo.js';
+import { resizedVideoSize, toneMapFilters } from './planVideo.js';
+import { assertPictureOfVideoWithinLimit } from './pictureOfVideoLimit.js';
 
 
 /**
@@ -45,10 +46,7 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
   const shown = squarePixelSize(video);
   const resized = resizedVideoSize(shown, conversion.resize);
   const size = resized ?? shown;
-  // A pixel shape stretches the picture: one far wider than any real video's (a damaged header) is refused before decoding.
-  if (size.width * size.height > MAX_VIDEO_FRAME_PIXELS) {
-    throw new AppError('TOO_LARGE', `This video is shown at ${size.width}x${size.height} (${(size.width * size.height / 1e6).toFixed(1)} megapixels), above the ${(MAX_VIDEO_FRAME_PIXELS / 1e6).toFixed(1)}-megapixel limit that protects your computer's memory; choose a smaller picture with --resize.`);
-  }
+  assertPictureOfVideoWithinLimit('the still', shown, size, video.sampleAspectRatio, conversion.resize, (edge) => resizedVideoSize(shown, edge) ?? shown);
   const encoder = ENCODERS[target];
   const filters = isHdr(video) ? toneMapFilters(video.colorTransfer!) : [];
   let seek: number;

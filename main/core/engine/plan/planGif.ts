@@ -3,6 +3,7 @@ import { durationTolerance, type FfmpegPlan, type ProbedInput } from './ffmpegPl
 import { isHdr, squarePixelSize, type VideoStreamInfo } from '../identify/media.js';
 import { formatMegabytes, type ConversionOptions } from './conversionOptions.js';
 import { toneMapFilters } from './planVideo.js';
+import { assertPictureOfVideoWithinLimit } from './pictureOfVideoLimit.js';
 
 /** A GIF is a picture per frame with 256 colours: past these it grows large and slow to show, so they cap it unless `--resize` asks otherwise. */
 export const GIF_MAX_EDGE = 480;
@@ -99,7 +100,10 @@ export function planAnimations(input: ProbedInput, conversion: ConversionOptions
       throw new AppError('SIZE_UNREACHABLE', `${what} of ${Math.round(duration)} s cannot fit in ${formatMegabytes(conversion.maxSizeBytes)}; even at ${kind.caps.minFps} frames a second it needs at least ${formatMegabytes(Math.ceil(floor / 1000) * 1000)}.`);
     }
   }
-  return animationRungs(video, conversion, kind.caps).map((rung) => planAnimation(input, video, rung, conversion, kind));
+  const rungs = animationRungs(video, conversion, kind.caps);
+  // The first attempt is the largest: every frame is made at its size.
+  assertPictureOfVideoWithinLimit(`${kind.article} ${kind.name}`, squarePixelSize(video), rungs[0]!, video.sampleAspectRatio, conversion.resize, (edge) => gifSize(squarePixelSize(video), edge));
+  return rungs.map((rung) => planAnimation(input, video, rung, conversion, kind));
 }
 
 function planAnimation(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions, kind: AnimationKind): FfmpegPlan {
