@@ -32,9 +32,9 @@ describe('planVideoConversion', () => {
     expect(plan.expectation.video).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 1080, height: 1920, rotation: 0 });
   });
 
-  it('scales odd dimensions down to even ones', () => {
+  it('crops odd dimensions down to even ones (the last column and row)', () => {
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9', width: 161, height: 121 })], audio: [] })), 'mp4');
-    expect(argAfter(plan.outputOptions, '-vf')).toContain('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2');
+    expect(argAfter(plan.outputOptions, '-vf')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
     expect(plan.expectation.video).toMatchObject({ width: 160, height: 120, evenDimensions: true });
     expect(plan.expectation.audio.count).toBe(0);
   });
@@ -132,9 +132,9 @@ describe('planVideoConversion: pictures users actually have', () => {
   });
 
   it('evens odd widths or heights alone, in every encoded target', () => {
-    expect(vf({ codec: 'vp9', width: 321, height: 240 })).toBe('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2:out_range=tv,format=yuv420p');
-    expect(vf({ codec: 'h264', width: 320, height: 241 }, 'webm')).toContain('w=trunc(iw/2)*2:h=trunc(ih/2)*2');
-    expect(vf({ codec: 'h264', width: 321, height: 241 }, 'avi')).toContain('w=trunc(iw/2)*2');
+    expect(vf({ codec: 'vp9', width: 321, height: 240 })).toBe('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,scale=out_range=tv,format=yuv420p');
+    expect(vf({ codec: 'h264', width: 320, height: 241 }, 'webm')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
+    expect(vf({ codec: 'h264', width: 321, height: 241 }, 'avi')).toContain('crop=trunc(iw/2)*2');
     expect(vf({ codec: 'hevc', width: 320, height: 240 })).not.toContain('trunc');
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'h264', width: 321, height: 240 })] })), 'mkv');
     expect(plan.strategy).toBe('encode');

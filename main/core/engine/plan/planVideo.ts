@@ -172,12 +172,14 @@ export function isRgbLike(pixelFormat: string | undefined): boolean {
 /**
  * Every encoded picture ends as 8-bit 4:2:0 in limited (TV) range with even sides: JPEG-range (yuvj*), 4:2:2,
  * 4:4:4, 10/12-bit, paletted and RGB inputs included. RGB and paletted pictures are converted with BT.709.
+ * An odd side loses its last column or row (a screen recording's 1365x767 becomes 1364x766): the other pixels stay as
+ * they were and square, where scaling by one pixel would resample them all and leave a pixel shape such as 29724:29741.
  */
 export function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }, resized?: { width: number; height: number }): string[] {
   const filters = isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [];
   const scale: string[] = [];
   if (resized) scale.push(`w=${resized.width}`, `h=${resized.height}`);
-  else if (!even(shown.width) || !even(shown.height)) scale.push('w=trunc(iw/2)*2', 'h=trunc(ih/2)*2');
+  else if (!even(shown.width) || !even(shown.height)) filters.unshift('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
   if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
   scale.push('out_range=tv');
   filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
