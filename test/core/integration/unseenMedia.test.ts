@@ -57,6 +57,13 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     expect(video.sample_aspect_ratio ?? '1:1').toBe('1:1');
   }, 180_000);
 
+  it('a resized clip keeps square pixels, where the rounding to even sides would have bent them (747:752)', async () => {
+    const result = await convert('phone.mp4', 'mp4', { resize: 111 });
+    const video = videoOf(ffprobe(result.outputPath))!;
+    expect([video.width, video.height]).toEqual([110, 84]);
+    expect(video.sample_aspect_ratio ?? '1:1').toBe('1:1');
+  }, 60_000);
+
   it('an HTML error page saved as video.mp4 is named a web page from a failed download, with what to do', async () => {
     await expect(convert('video.mp4', 'mp3')).rejects.toMatchObject({
       code: 'FORMAT_UNRECOGNIZED',

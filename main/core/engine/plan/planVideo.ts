@@ -183,7 +183,17 @@ export function videoFilters(stream: VideoStreamInfo, shown: { width: number; he
   if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
   scale.push('out_range=tv');
   filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
+  // scale keeps the shown shape exactly by bending the pixel shape (188x332 from 720x1280 came out 747:752): a picture
+  // resized to even sides keeps the pixel shape it had instead, turned with the picture.
+  if (resized) filters.push(`setsar=${pixelShapeShown(stream)}`);
   return filters;
+}
+
+/** The pixel shape of a picture as shown (turned a quarter, a 4:3 pixel is 3:4), as ffmpeg writes it. */
+function pixelShapeShown(stream: VideoStreamInfo): string {
+  const sar = stream.sampleAspectRatio;
+  if (!sar) return '1';
+  return stream.rotation % 180 === 0 ? `${sar.num}/${sar.den}` : `${sar.den}/${sar.num}`;
 }
 
 /**
