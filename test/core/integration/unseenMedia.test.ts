@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,13 @@ import { ffprobe, makeMedia, removeDir, tempDir, videoOf } from '../../helpers/m
 function tickSubtitles(): string {
   const at = (s: number) => `00:00:${String(Math.floor(s)).padStart(2, '0')},${String(Math.round((s % 1) * 1000)).padStart(3, '0')}`;
   return Array.from({ length: 20 }, (_, i) => `${i + 1}\n${at(i * 0.5)} --> ${at(i * 0.5 + 0.4)}\nsecond ${i}\n`).join('\n');
+}
+
+/** ffmpeg's idet verdict over every frame: how many look like two fields (top first) and how many like whole pictures. */
+function fieldsSeen(file: string): { tff: number; progressive: number } {
+  const err = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-vf', 'idet', '-f', 'null', '-'], { encoding: 'utf8' }).stderr;
+  const match = /Multi frame detection: TFF:\s*(\d+)\s*BFF:\s*\d+\s*Progressive:\s*(\d+)/.exec(err);
+  return { tff: Number(match?.[1]), progressive: Number(match?.[2]) };
 }
 
 /** Media as phones, screen recorders, rippers and failed downloads make it, through the real engine (real ffmpeg). */
@@ -33,6 +41,8 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file('phone.mp4')]);
     const phone = readFileSync(file('phone.mp4'));
     writeFileSync(file('half.mp4'), phone.subarray(0, Math.floor(phone.length / 2)));
+    // A camcorder's interlaced MPEG-2 in MPEG-TS: two fields a frame, top first, each from its own moment.
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=720x576:rate=50:duration=2', '-vf', 'tinterlace=mode=interleave_top,setfield=tff', '-c:v', 'mpeg2video', '-b:v', '8M', '-flags', '+ilme+ildct', '-top', '1', '-f', 'mpegts', file('camcorder.mts')]);
     writeFileSync(file('video.mp4'), '<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>\n');
   }, 120_000);
   afterAll(() => removeDir(dir));
@@ -63,6 +73,16 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     expect([video.width, video.height]).toEqual([110, 84]);
     expect(video.sample_aspect_ratio ?? '1:1').toBe('1:1');
   }, 60_000);
+
+  it('a camcorder\'s interlaced video becomes whole pictures in an MP4 and a GIF, not fields a computer shows combed', async () => {
+    expect(fieldsSeen(file('camcorder.mts')).tff).toBeGreaterThan(40);
+    const mp4 = await convert('camcorder.mts', 'mp4');
+    expect(mp4.notes).toContain('Made whole pictures of the interlaced video (as a camcorder or TV records it), so that computers and phones show no combing.');
+    const seen = fieldsSeen(mp4.outputPath);
+    expect(seen.progressive).toBeGreaterThan(40);
+    expect(seen.tff).toBeLessThan(5);
+    expect(fieldsSeen((await convert('camcorder.mts', 'gif', { resize: 720 })).outputPath).tff).toBeLessThan(3);
+  }, 120_000);
 
   it('an HTML error page saved as video.mp4 is named a web page from a failed download, with what to do', async () => {
     await expect(convert('video.mp4', 'mp3')).rejects.toMatchObject({

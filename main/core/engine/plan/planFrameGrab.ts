@@ -5,6 +5,7 @@ import { isHdr, squarePixelSize } from '../identify/media.js';
 import type { ConversionOptions, Quality } from './conversionOptions.js';
 import { formatMoment } from './moments.js';
 import { MAX_VIDEO_FRAME_PIXELS, resizedVideoSize, toneMapFilters } from './planVideo.js';
+import { deinterlaceFilters } from './deinterlace.js';
 
 
 /**
@@ -50,7 +51,7 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
     throw new AppError('TOO_LARGE', `This video is shown at ${size.width}x${size.height} (${(size.width * size.height / 1e6).toFixed(1)} megapixels), above the ${(MAX_VIDEO_FRAME_PIXELS / 1e6).toFixed(1)}-megapixel limit that protects your computer's memory; choose a smaller picture with --resize.`);
   }
   const encoder = ENCODERS[target];
-  const filters = isHdr(video) ? toneMapFilters(video.colorTransfer!) : [];
+  const filters = [...deinterlaceFilters(video), ...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : [])];
   let seek: number;
   let window: string[] = [];
   let note: string;

@@ -6,6 +6,7 @@ import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './
 import type { LoudnessTrack } from './loudness.js';
 import { fitAudioBitrate, type LossyAudioCodec } from './audioBitrateReach.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
+import { DEINTERLACED_NOTE, deinterlaceFilters } from './deinterlace.js';
 import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
 import { CODEC_AT_BITRATE, MPEG4_AT_BITRATE, VP9_AT_BITRATE, X264_AT_BITRATE, type BitrateEncoder, type EncodePass } from './sizeTargetEncoder.js';
@@ -176,10 +177,10 @@ export function isRgbLike(pixelFormat: string | undefined): boolean {
  * they were and square, where scaling by one pixel would resample them all and leave a pixel shape such as 29724:29741.
  */
 export function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }, resized?: { width: number; height: number }): string[] {
-  const filters = isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [];
+  const filters = [...deinterlaceFilters(stream), ...(isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [])];
   const scale: string[] = [];
   if (resized) scale.push(`w=${resized.width}`, `h=${resized.height}`);
-  else if (!even(shown.width) || !even(shown.height)) filters.unshift('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
+  else if (!even(shown.width) || !even(shown.height)) filters.splice(deinterlaceFilters(stream).length, 0, 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
   if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
   scale.push('out_range=tv');
   filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
@@ -376,6 +377,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     if (isHdr(video)) {
       notes.push('Converted HDR to SDR so that every screen shows the right colours.');
     }
+    if (deinterlaceFilters(video).length > 0) notes.push(DEINTERLACED_NOTE);
     if (resized) notes.push(`Made the picture ${resized.width}x${resized.height}.`);
     if (turnedInPixels) notes.push(`${target.toUpperCase()} cannot hold the video's rotation, so the picture was turned upright and re-encoded.`);
     expectedVideo = {
