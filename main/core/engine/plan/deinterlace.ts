@@ -7,7 +7,7 @@ import type { VideoStreamInfo } from '../identify/media.js';
  * A turned picture is left alone: ffmpeg turns it before the graph, and its fields would then be columns.
  */
 export function deinterlaceFilters(video: Pick<VideoStreamInfo, 'interlaced' | 'rotation'>): string[] {
-  return video.interlaced && video.rotation === 0 ? ['bwdif=mode=send_frame:parity=auto:deint=all'] : [];
+  return video.interlaced && video.rotation === 0 ? ['bwdif=mode=send_frame:parity=auto:deint=interlaced'] : [];
 }
 
 export const DEINTERLACED_NOTE = 'Made whole pictures of the interlaced video (as a camcorder or TV records it), so that computers and phones show no combing.';
