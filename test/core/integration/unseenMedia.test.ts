@@ -43,6 +43,12 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     writeFileSync(file('half.mp4'), phone.subarray(0, Math.floor(phone.length / 2)));
     // A camcorder's interlaced MPEG-2 in MPEG-TS: two fields a frame, top first, each from its own moment.
     makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=720x576:rate=50:duration=2', '-vf', 'tinterlace=mode=interleave_top,setfield=tff', '-c:v', 'mpeg2video', '-b:v', '8M', '-flags', '+ilme+ildct', '-top', '1', '-f', 'mpegts', file('camcorder.mts')]);
+    // An anime-style MKV: ASS subtitles drawn with a font the file carries as an attachment.
+    writeFileSync(file('font.ttf'), Buffer.alloc(2048, 7));
+    makeMedia([
+      '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=2', '-i', file('tick.srt'), '-map', '0', '-map', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+      '-c:s', 'ass', '-attach', file('font.ttf'), '-metadata:s:t', 'mimetype=application/x-truetype-font', file('fansub.mkv'),
+    ]);
     writeFileSync(file('video.mp4'), '<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>\n');
   }, 120_000);
   afterAll(() => removeDir(dir));
@@ -59,6 +65,12 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     const whole = ffprobe((await convert('film.mkv', 'mp4')).outputPath);
     expect(whole.streams.filter((s) => s.codec_type === 'subtitle').map((s) => s.codec_name)).toEqual(['mov_text']);
   }, 180_000);
+
+  it('an MKV to MKV keeps the font its subtitles are drawn with (an attachment)', async () => {
+    const result = await convert('fansub.mkv', 'mkv');
+    const attached = ffprobe(result.outputPath).streams.filter((s) => s.codec_type === 'attachment');
+    expect(attached.map((s) => s.codec_name)).toEqual(['ttf']);
+  }, 60_000);
 
   it('a 1365x767 screen recording becomes 1364x766 in square pixels, its other pixels not resampled', async () => {
     const result = await convert('screen.mkv', 'mp4', { quality: 'high' });

@@ -115,7 +115,8 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     audioEncoder: aacEncoder,
     preferredAudioKbps: (q) => AAC_STEREO_KBPS[q] / 1.5,
     subtitle: (s) => ({ keep: true, codec: s.codec === 'mov_text' ? 'srt' : 'copy' }),
-    muxerOptions: ['-map_chapters', '0'],
+    // Attached files (the fonts styled ASS subtitles are drawn with, a cover) go along; no other container holds them.
+    muxerOptions: ['-map_chapters', '0', '-map', '0:t?', '-c:t', 'copy'],
   },
   webm: {
     muxer: 'webm', container: 'webm', videoCodec: 'vp9',
