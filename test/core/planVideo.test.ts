@@ -213,9 +213,9 @@ describe('planVideoConversion: the exact arguments of reviewed plans', () => {
     expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv422p' })], audio: [] })), 'avi').strategy).toBe('encode');
   });
 
-  it('MKV: H.264/HEVC/VP9/AV1 and its audio copied, mov_text to SRT, image subtitles kept, chapters kept', () => {
+  it('MKV: H.264/HEVC/VP9/AV1 and its audio copied, mov_text to SRT, image subtitles kept, chapters and attached files kept', () => {
     const plan = planVideoConversion(probedInput(probe({ subtitles: [subtitle({ index: 2, codec: 'mov_text' }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' })] })), 'mkv');
-    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'copy', '-map', '0:2', '-c:s:0', 'srt', '-map', '0:3', '-c:s:1', 'copy', '-map_metadata', '0', '-map_chapters', '0', '-max_muxing_queue_size', '4096', '-avoid_negative_ts', 'make_zero']);
+    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'copy', '-map', '0:2', '-c:s:0', 'srt', '-map', '0:3', '-c:s:1', 'copy', '-map_metadata', '0', '-map_chapters', '0', '-map', '0:t?', '-c:t', 'copy', '-max_muxing_queue_size', '4096', '-avoid_negative_ts', 'make_zero']);
     expect(plan.expectation.video).toEqual({ codec: 'h264', evenDimensions: false, width: 1920, height: 1080, rotation: 0, sdr: true });
     for (const codec of ['hevc', 'vp9', 'av1', 'vp8']) expect(planVideoConversion(probedInput(probe({ video: [video({ codec, width: 321 })] })), 'mkv').strategy, codec).toBe('remux');
     expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg2video' })] })), 'mkv').strategy).toBe('encode');
