@@ -49,6 +49,9 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
       '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25:duration=2', '-i', file('tick.srt'), '-map', '0', '-map', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
       '-c:s', 'ass', '-attach', file('font.ttf'), '-metadata:s:t', 'mimetype=application/x-truetype-font', file('fansub.mkv'),
     ]);
+    // A song as a music shop sells it: AAC with its cover art (covr).
+    makeMedia(['-f', 'lavfi', '-i', 'testsrc2=size=300x300', '-frames:v', '1', file('cover.jpg')]);
+    makeMedia(['-f', 'lavfi', '-i', 'sine=duration=2', '-i', file('cover.jpg'), '-map', '0', '-map', '1', '-c:a', 'aac', '-c:v', 'copy', '-disposition:v', 'attached_pic', file('song.m4a')]);
     writeFileSync(file('video.mp4'), '<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1></body></html>\n');
   }, 120_000);
   afterAll(() => removeDir(dir));
@@ -70,6 +73,15 @@ describe('media a tester brought: a subtitled film cut, an odd-sized screen reco
     const result = await convert('fansub.mkv', 'mkv');
     const attached = ffprobe(result.outputPath).streams.filter((s) => s.codec_type === 'attachment');
     expect(attached.map((s) => s.codec_name)).toEqual(['ttf']);
+  }, 60_000);
+
+  it('a song with cover art to MP4 keeps the cover, as the M4A had it; to WEBM it says it was left out', async () => {
+    const mp4 = await convert('song.m4a', 'mp4');
+    const streams = ffprobe(mp4.outputPath).streams;
+    expect(streams.map((s) => [s.codec_type, s.codec_name, s.disposition?.attached_pic])).toEqual([['audio', 'aac', 0], ['video', 'mjpeg', 1]]);
+    expect(mp4.notes).toEqual(['This file has sound only, so the MP4 holds audio alone, with its cover art.']);
+    const webm = await convert('song.m4a', 'webm');
+    expect(webm.notes).toContain('The cover art was left out: WEBM files made here cannot hold a picture (MP4 can).');
   }, 60_000);
 
   it('a 1365x767 screen recording becomes 1364x766 in square pixels, its other pixels not resampled', async () => {

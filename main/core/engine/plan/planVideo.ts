@@ -230,7 +230,10 @@ function assertFrameWithinLimit(video: VideoStreamInfo): void {
 /** Sound only, into a container that is usually a video (an MP4 with audio alone is a valid, widely played file). */
 function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean, conversion: ConversionOptions, bitrateScale?: number): FfmpegPlan {
   const probe = input.probe;
-  const out: string[] = ['-vn', '-sn', '-dn'];
+  // A song's cover art goes into an MP4 as an M4A holds it (ffmpeg 5.1 writes none into MOV, and a Matroska one reads as a video).
+  const cover = probe.coverArt[0];
+  const keepsCover = target === 'mp4' && cover !== undefined && ['mjpeg', 'png'].includes(cover.codec) && !conversion.stripMetadata;
+  const out: string[] = keepsCover ? ['-sn', '-dn', '-map', `0:${cover.index}`, '-c:v', 'copy', '-disposition:v', 'attached_pic'] : ['-vn', '-sn', '-dn'];
   let copied = 0;
   let sizeTarget: SizeTarget | undefined;
   const settings: AudioSettings = { quality: conversion.quality, mono: conversion.mono ?? false, kbps: conversion.audioBitrateKbps };
@@ -242,7 +245,8 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
   }
   const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const loudness: LoudnessTrack[] = [];
-  const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`];
+  const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone${keepsCover ? ', with its cover art' : ''}.`];
+  if (cover && !keepsCover && !conversion.stripMetadata) notes.push(`The cover art was left out: ${target.toUpperCase()} files made here cannot hold a picture (MP4 can).`);
   probe.audio.forEach((stream, i) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencode && profile.canCopyAudio(stream)) {
@@ -255,7 +259,9 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
       if (conversion.normalize) loudness.push(loudnessTrack(stream, i, audioChannels(stream, settings, target)));
     }
   });
-  out.push(...metadataOptions(conversion), ...muxerOptionsFor(profile, conversion));
+  // ffmpeg writes the cover (covr) only among iTunes-style tags, which the song's title, artist and album are.
+  const muxerOptions = muxerOptionsFor(profile, conversion).map((o) => keepsCover && o === '+faststart+use_metadata_tags' ? '+faststart' : o);
+  out.push(...metadataOptions(conversion), ...muxerOptions);
   return {
     inputOptions: [],
     outputOptions: out,
