@@ -37,13 +37,16 @@ export function isPairSupported(input: InputFormat, output: OutputFormat, stream
   return targetsFor(input, streams).includes(output);
 }
 
+/** Names read with a vowel sound first ("an MP3", "an AVI", "an OGG"); the rest take "a" ("a WAV", "a FLAC", "a HEIC"). */
+const READ_WITH_A_VOWEL = new Set(['mp4', 'mov', 'mkv', 'avi', 'mts', 'mpg', 'flv', 'mxf', 'ogv', 'mp3', 'mp2', 'm4a', 'aac', 'aiff', 'ogg', 'opus', 'spx', 'mka', 'ape', 'amr', 'ac3', 'eac3', 'au', 'sph', 'avif']);
+
 export function assertPairSupported(input: InputFormat, output: OutputFormat, streams?: StreamFacts): void {
   if (!isPairSupported(input, output, streams)) {
     const targets = targetsFor(input, streams).map((f) => f.toUpperCase()).join(', ');
     const what = streams && !streams.video && inputKind(input) === 'video' ? `${input.toUpperCase()} file with sound only` : `${input.toUpperCase()} file`;
     throw new AppError(
       'PAIR_UNSUPPORTED',
-      `${pairLabel(input, output)} is not supported: a ${what} can become ${targets}.`,
+      `${pairLabel(input, output)} is not supported: ${READ_WITH_A_VOWEL.has(input) ? 'an' : 'a'} ${what} can become ${targets}.`,
     );
   }
 }

@@ -93,12 +93,13 @@ describe('pairs follow the streams', () => {
   });
 
   it('refuses an unsupported pair naming what the input can become', () => {
-    expect(() => assertPairSupported('mp3', 'avi')).toThrow('MP3->AVI is not supported: a MP3 file can become MP3, M4A, WAV, FLAC, OGG, OPUS, MP4, MOV, MKV, WEBM.');
+    expect(() => assertPairSupported('mp3', 'avi')).toThrow('MP3->AVI is not supported: an MP3 file can become MP3, M4A, WAV, FLAC, OGG, OPUS, MP4, MOV, MKV, WEBM.');
     expect(() => assertPairSupported('mp4', 'avi', { video: false })).toThrow(/MP4 file with sound only can become/);
     expect(() => assertPairSupported('mp4', 'avi', { video: true })).not.toThrow();
-    expect(() => assertPairSupported('mp3', 'avi', { video: false })).toThrow(/: a MP3 file can become/);
+    expect(() => assertPairSupported('mp3', 'avi', { video: false })).toThrow(/: an MP3 file can become/);
+    expect(() => assertPairSupported('wav', 'jpg')).toThrow(/: a WAV file can become/);
     expect(() => assertPairSupported('heic', 'mp4')).toThrow(/: a HEIC file can become JPG/);
-    expect(() => assertPairSupported('mkv', 'avif', { video: true })).toThrow(/: a MKV file can become MP4/);
+    expect(() => assertPairSupported('mkv', 'avif', { video: true })).toThrow(/: an MKV file can become MP4/);
     expect(() => assertPairSupported('png', 'mp3')).toThrow(expect.objectContaining({ code: 'PAIR_UNSUPPORTED' }));
   });
 });

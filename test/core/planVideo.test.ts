@@ -32,9 +32,9 @@ describe('planVideoConversion', () => {
     expect(plan.expectation.video).toMatchObject({ codec: 'h264', pixelFormat: 'yuv420p', width: 1080, height: 1920, rotation: 0 });
   });
 
-  it('scales odd dimensions down to even ones', () => {
+  it('crops odd dimensions down to even ones (the last column and row)', () => {
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'vp9', width: 161, height: 121 })], audio: [] })), 'mp4');
-    expect(argAfter(plan.outputOptions, '-vf')).toContain('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2');
+    expect(argAfter(plan.outputOptions, '-vf')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
     expect(plan.expectation.video).toMatchObject({ width: 160, height: 120, evenDimensions: true });
     expect(plan.expectation.audio.count).toBe(0);
   });
@@ -132,9 +132,9 @@ describe('planVideoConversion: pictures users actually have', () => {
   });
 
   it('evens odd widths or heights alone, in every encoded target', () => {
-    expect(vf({ codec: 'vp9', width: 321, height: 240 })).toBe('scale=w=trunc(iw/2)*2:h=trunc(ih/2)*2:out_range=tv,format=yuv420p');
-    expect(vf({ codec: 'h264', width: 320, height: 241 }, 'webm')).toContain('w=trunc(iw/2)*2:h=trunc(ih/2)*2');
-    expect(vf({ codec: 'h264', width: 321, height: 241 }, 'avi')).toContain('w=trunc(iw/2)*2');
+    expect(vf({ codec: 'vp9', width: 321, height: 240 })).toBe('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0,scale=out_range=tv,format=yuv420p');
+    expect(vf({ codec: 'h264', width: 320, height: 241 }, 'webm')).toContain('crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
+    expect(vf({ codec: 'h264', width: 321, height: 241 }, 'avi')).toContain('crop=trunc(iw/2)*2');
     expect(vf({ codec: 'hevc', width: 320, height: 240 })).not.toContain('trunc');
     const plan = planVideoConversion(probedInput(probe({ video: [video({ codec: 'h264', width: 321, height: 240 })] })), 'mkv');
     expect(plan.strategy).toBe('encode');
@@ -213,9 +213,9 @@ describe('planVideoConversion: the exact arguments of reviewed plans', () => {
     expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg4', pixelFormat: 'yuv422p' })], audio: [] })), 'avi').strategy).toBe('encode');
   });
 
-  it('MKV: H.264/HEVC/VP9/AV1 and its audio copied, mov_text to SRT, image subtitles kept, chapters kept', () => {
+  it('MKV: H.264/HEVC/VP9/AV1 and its audio copied, mov_text to SRT, image subtitles kept, chapters and attached files kept', () => {
     const plan = planVideoConversion(probedInput(probe({ subtitles: [subtitle({ index: 2, codec: 'mov_text' }), subtitle({ index: 3, codec: 'hdmv_pgs_subtitle' })] })), 'mkv');
-    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'copy', '-map', '0:2', '-c:s:0', 'srt', '-map', '0:3', '-c:s:1', 'copy', '-map_metadata', '0', '-map_chapters', '0', '-max_muxing_queue_size', '4096', '-avoid_negative_ts', 'make_zero']);
+    expect(plan.outputOptions).toEqual(['-map', '0:0', '-c:v', 'copy', '-map', '0:1', '-c:a:0', 'copy', '-map', '0:2', '-c:s:0', 'srt', '-map', '0:3', '-c:s:1', 'copy', '-map_metadata', '0', '-map_chapters', '0', '-map', '0:t?', '-c:t', 'copy', '-max_muxing_queue_size', '4096', '-avoid_negative_ts', 'make_zero']);
     expect(plan.expectation.video).toEqual({ codec: 'h264', evenDimensions: false, width: 1920, height: 1080, rotation: 0, sdr: true });
     for (const codec of ['hevc', 'vp9', 'av1', 'vp8']) expect(planVideoConversion(probedInput(probe({ video: [video({ codec, width: 321 })] })), 'mkv').strategy, codec).toBe('remux');
     expect(planVideoConversion(probedInput(probe({ video: [video({ codec: 'mpeg2video' })] })), 'mkv').strategy).toBe('encode');

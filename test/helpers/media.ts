@@ -26,6 +26,7 @@ export interface ProbedStream {
   codec_name: string;
   profile?: string;
   pix_fmt?: string;
+  sample_aspect_ratio?: string;
   width?: number;
   height?: number;
   channels?: number;

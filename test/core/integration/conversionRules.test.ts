@@ -159,10 +159,11 @@ describe('conversion rules', () => {
     expect((await failure('empty.mp4', 'mp3')).code).toBe('INPUT_EMPTY');
   });
 
-  it('a truncated video fails with INPUT_CORRUPT and ffprobe\'s reason', async () => {
+  it('a truncated video fails with INPUT_CORRUPT, said to be cut short, ffprobe\'s reason kept as the detail', async () => {
     const error = await failure('truncated.mov', 'mp4');
     expect(error.code).toBe('INPUT_CORRUPT');
-    expect(error.message).toMatch(/damaged or incomplete/);
+    expect(error.message).toMatch(/^This file is cut short: only 1 % of its data is there/);
+    expect(error.detail).toBeTruthy();
   });
 
   it('a truncated or corrupt HEIC fails with INPUT_CORRUPT', async () => {

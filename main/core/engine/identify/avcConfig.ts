@@ -197,9 +197,11 @@ function readSps(nal: Uint8Array): Sps {
   const mbWidth = bits.ue() + 1;
   const mapHeight = bits.ue() + 1;
   const frameMbsOnly = bits.bit();
-  if (!frameMbsOnly) bits.bit();
-  const mbHeight = mapHeight * (2 - frameMbsOnly);
-  if (!bits.bit() && !frameMbsOnly) unsupported('field coding without 8x8 inference');
+  // Pictures that may be coded as fields (a camcorder's 1080i): whether they are interlaced, which a plan needs to
+  // know, ffprobe reads from the frames themselves.
+  if (!frameMbsOnly) unsupported('field-coded pictures, whose field order only the frames tell');
+  const mbHeight = mapHeight;
+  bits.bit();
   if (mbWidth > 1024 || mbHeight > 1024) unsupported('a picture too large to read here');
   let width = mbWidth * 16;
   let height = mbHeight * 16;

@@ -51,6 +51,15 @@ export function isSvgDrawing(head: Uint8Array): boolean {
   return /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(text);
 }
 
+/**
+ * Whether a text file is a web page: what a download that failed saves under the file's name (an error, a sign-in
+ * page or an expired link's answer), starting with an HTML doctype or element after any BOM, XML declaration and comments.
+ */
+export function isWebPage(head: Uint8Array): boolean {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8').replace(/^\uFEFF/, '');
+  return /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!DOCTYPE\s+html[\s>]|<html[\s>]|<head[\s>])/i.test(text);
+}
+
 /** Decides what a file really is from its content (the name only breaks ties), before any tool runs. */
 export async function identifyInput(inputPath: string): Promise<IdentifiedInput> {
   const absolute = path.resolve(inputPath);
@@ -86,6 +95,9 @@ export async function identifyInput(inputPath: string): Promise<IdentifiedInput>
   }
   if (sniff.kind === 'text' && isSvgDrawing(head)) {
     throw new AppError('FORMAT_UNRECOGNIZED', 'This is an SVG drawing (shapes described in text, not a picture made of pixels), which Convertr does not read. Export it as a PNG from the program that made it, then convert that.');
+  }
+  if (sniff.kind === 'text' && isWebPage(head)) {
+    throw new AppError('FORMAT_UNRECOGNIZED', 'This is a web page (HTML), not audio, video or an image: a download that failed saves the site\'s page (an error, a sign-in page or an expired link) under the file\'s name. Download the file again from where it came from.');
   }
   if (sniff.kind === 'text') {
     throw new AppError('FORMAT_UNRECOGNIZED', 'This is a text file, not audio, video or an image, whatever its name says.');

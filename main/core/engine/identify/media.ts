@@ -13,6 +13,8 @@ export interface VideoStreamInfo {
    * 4:3 for 1440x1080 HDV. A viewer stretches the width by it before any rotation. Absent when square or unknown.
    */
   sampleAspectRatio?: SampleAspectRatio;
+  /** Pictures stored as two fields, each half the lines from a different moment (a camcorder's 1080i, DV, a DVD): ffprobe's field order. */
+  interlaced?: boolean;
   colorTransfer: string | undefined;
   /** 'tv' (limited) or 'pc' (full), when the stream says. */
   colorRange: string | undefined;

@@ -14,6 +14,7 @@ const streamSchema = z.object({
   width: z.number().optional(),
   height: z.number().optional(),
   sample_aspect_ratio: z.string().optional(),
+  field_order: z.string().optional(),
   channels: z.number().optional(),
   sample_rate: numberLike,
   sample_fmt: z.string().optional(),
@@ -99,6 +100,8 @@ function toVideo(stream: RawStream, fileStart: number | undefined): VideoStreamI
     height: stream.height ?? 0,
     rotation: normaliseRotation(stream),
     ...sampleAspectOf(stream),
+    // "tt"/"bb" (top or bottom field first, shown in that order) and "tb"/"bt" (stored one way, shown the other).
+    ...(['tt', 'bb', 'tb', 'bt'].includes(stream.field_order ?? '') ? { interlaced: true } : {}),
     colorTransfer: stream.color_transfer,
     colorRange: stream.color_range === 'tv' || stream.color_range === 'pc' ? stream.color_range : undefined,
     bitDepth: bitDepthOf(stream.pix_fmt, toNumber(stream.bits_per_raw_sample)),

@@ -6,6 +6,7 @@ import type { ConversionOptions, Quality } from './conversionOptions.js';
 import { formatMoment } from './moments.js';
 import { resizedVideoSize, toneMapFilters } from './planVideo.js';
 import { assertPictureOfVideoWithinLimit } from './pictureOfVideoLimit.js';
+import { deinterlaceFilters } from './deinterlace.js';
 
 
 /**
@@ -48,7 +49,7 @@ export function planFrameGrab(input: ProbedInput, target: FrameGrabTarget, conve
   const size = resized ?? shown;
   assertPictureOfVideoWithinLimit('the still', shown, size, video.sampleAspectRatio, conversion.resize, (edge) => resizedVideoSize(shown, edge) ?? shown);
   const encoder = ENCODERS[target];
-  const filters = isHdr(video) ? toneMapFilters(video.colorTransfer!) : [];
+  const filters = [...deinterlaceFilters(video), ...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : [])];
   let seek: number;
   let window: string[] = [];
   let note: string;

@@ -4,6 +4,7 @@ import { isHdr, squarePixelSize, type VideoStreamInfo } from '../identify/media.
 import { formatMegabytes, type ConversionOptions } from './conversionOptions.js';
 import { toneMapFilters } from './planVideo.js';
 import { assertPictureOfVideoWithinLimit } from './pictureOfVideoLimit.js';
+import { deinterlaceFilters } from './deinterlace.js';
 
 /** A GIF is a picture per frame with 256 colours: past these it grows large and slow to show, so they cap it unless `--resize` asks otherwise. */
 export const GIF_MAX_EDGE = 480;
@@ -108,7 +109,7 @@ export function planAnimations(input: ProbedInput, conversion: ConversionOptions
 
 function planAnimation(input: ProbedInput, video: VideoStreamInfo, rung: GifRung, conversion: ConversionOptions, kind: AnimationKind): FfmpegPlan {
   const duration = input.probe.durationSeconds;
-  const picture = [...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`, 'setsar=1'];
+  const picture = [...deinterlaceFilters(video), ...(isHdr(video) ? toneMapFilters(video.colorTransfer!) : []), `fps=${rung.fps}`, `scale=${rung.width}:${rung.height}:flags=lanczos`, 'setsar=1'];
   const shown = squarePixelSize(video);
   const notes = [`Made ${kind.article} ${kind.name} of ${rung.width}x${rung.height} at ${rung.fps} frames a second, without sound.`];
   const smaller = rung.width !== shown.width || rung.height !== shown.height;

@@ -6,6 +6,7 @@ import { aacBitrate, bitrateForChannels, loudnessTrack, mp3SampleRate } from './
 import type { LoudnessTrack } from './loudness.js';
 import { fitAudioBitrate, type LossyAudioCodec } from './audioBitrateReach.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
+import { DEINTERLACED_NOTE, deinterlaceFilters } from './deinterlace.js';
 import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
 import { CODEC_AT_BITRATE, MPEG4_AT_BITRATE, VP9_AT_BITRATE, X264_AT_BITRATE, type BitrateEncoder, type EncodePass } from './sizeTargetEncoder.js';
@@ -114,7 +115,8 @@ const PROFILES: Record<VideoOutput, VideoProfile> = {
     audioEncoder: aacEncoder,
     preferredAudioKbps: (q) => AAC_STEREO_KBPS[q] / 1.5,
     subtitle: (s) => ({ keep: true, codec: s.codec === 'mov_text' ? 'srt' : 'copy' }),
-    muxerOptions: ['-map_chapters', '0'],
+    // Attached files (the fonts styled ASS subtitles are drawn with, a cover) go along; no other container holds them.
+    muxerOptions: ['-map_chapters', '0', '-map', '0:t?', '-c:t', 'copy'],
   },
   webm: {
     muxer: 'webm', container: 'webm', videoCodec: 'vp9',
@@ -172,16 +174,28 @@ export function isRgbLike(pixelFormat: string | undefined): boolean {
 /**
  * Every encoded picture ends as 8-bit 4:2:0 in limited (TV) range with even sides: JPEG-range (yuvj*), 4:2:2,
  * 4:4:4, 10/12-bit, paletted and RGB inputs included. RGB and paletted pictures are converted with BT.709.
+ * An odd side loses its last column or row (a screen recording's 1365x767 becomes 1364x766): the other pixels stay as
+ * they were and square, where scaling by one pixel would resample them all and leave a pixel shape such as 29724:29741.
  */
 export function videoFilters(stream: VideoStreamInfo, shown: { width: number; height: number }, resized?: { width: number; height: number }): string[] {
-  const filters = isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [];
+  const filters = [...deinterlaceFilters(stream), ...(isHdr(stream) ? toneMapFilters(stream.colorTransfer!) : [])];
   const scale: string[] = [];
   if (resized) scale.push(`w=${resized.width}`, `h=${resized.height}`);
-  else if (!even(shown.width) || !even(shown.height)) scale.push('w=trunc(iw/2)*2', 'h=trunc(ih/2)*2');
+  else if (!even(shown.width) || !even(shown.height)) filters.splice(deinterlaceFilters(stream).length, 0, 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0');
   if (isRgbLike(stream.pixelFormat)) scale.push('out_color_matrix=bt709');
   scale.push('out_range=tv');
   filters.push(`scale=${scale.join(':')}`, 'format=yuv420p');
+  // scale keeps the shown shape exactly by bending the pixel shape (188x332 from 720x1280 came out 747:752): a picture
+  // resized to even sides keeps the pixel shape it had instead, turned with the picture.
+  if (resized) filters.push(`setsar=${pixelShapeShown(stream)}`);
   return filters;
+}
+
+/** The pixel shape of a picture as shown (turned a quarter, a 4:3 pixel is 3:4), as ffmpeg writes it. */
+function pixelShapeShown(stream: VideoStreamInfo): string {
+  const sar = stream.sampleAspectRatio;
+  if (!sar) return '1';
+  return stream.rotation % 180 === 0 ? `${sar.num}/${sar.den}` : `${sar.den}/${sar.num}`;
 }
 
 /**
@@ -216,7 +230,10 @@ function assertFrameWithinLimit(video: VideoStreamInfo): void {
 /** Sound only, into a container that is usually a video (an MP4 with audio alone is a valid, widely played file). */
 function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoProfile, forceReencode: boolean, conversion: ConversionOptions, bitrateScale?: number): FfmpegPlan {
   const probe = input.probe;
-  const out: string[] = ['-vn', '-sn', '-dn'];
+  // A song's cover art goes into an MP4 as an M4A holds it (ffmpeg 5.1 writes none into MOV, and a Matroska one reads as a video).
+  const cover = probe.coverArt[0];
+  const keepsCover = target === 'mp4' && cover !== undefined && ['mjpeg', 'png'].includes(cover.codec) && !conversion.stripMetadata;
+  const out: string[] = keepsCover ? ['-sn', '-dn', '-map', `0:${cover.index}`, '-c:v', 'copy', '-disposition:v', 'attached_pic'] : ['-vn', '-sn', '-dn'];
   let copied = 0;
   let sizeTarget: SizeTarget | undefined;
   const settings: AudioSettings = { quality: conversion.quality, mono: conversion.mono ?? false, kbps: conversion.audioBitrateKbps };
@@ -228,7 +245,8 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
   }
   const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const loudness: LoudnessTrack[] = [];
-  const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone.`];
+  const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone${keepsCover ? ', with its cover art' : ''}.`];
+  if (cover && !keepsCover && !conversion.stripMetadata) notes.push(`The cover art was left out: ${target.toUpperCase()} files made here cannot hold a picture (MP4 can).`);
   probe.audio.forEach((stream, i) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencode && profile.canCopyAudio(stream)) {
@@ -241,7 +259,9 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
       if (conversion.normalize) loudness.push(loudnessTrack(stream, i, audioChannels(stream, settings, target)));
     }
   });
-  out.push(...metadataOptions(conversion), ...muxerOptionsFor(profile, conversion));
+  // ffmpeg writes the cover (covr) only among iTunes-style tags, which the song's title, artist and album are.
+  const muxerOptions = muxerOptionsFor(profile, conversion).map((o) => keepsCover && o === '+faststart+use_metadata_tags' ? '+faststart' : o);
+  out.push(...metadataOptions(conversion), ...muxerOptions);
   return {
     inputOptions: [],
     outputOptions: out,
@@ -364,6 +384,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     if (isHdr(video)) {
       notes.push('Converted HDR to SDR so that every screen shows the right colours.');
     }
+    if (deinterlaceFilters(video).length > 0) notes.push(DEINTERLACED_NOTE);
     if (resized) notes.push(`Made the picture ${resized.width}x${resized.height}.`);
     if (turnedInPixels) notes.push(`${target.toUpperCase()} cannot hold the video's rotation, so the picture was turned upright and re-encoded.`);
     expectedVideo = {

@@ -81,3 +81,17 @@ export function withTrim(plan: FfmpegPlan, trim: Trim, frameRate: number | undef
     ...(plan.firstPass ? { firstPass: plan.firstPass } : {}),
   };
 }
+
+/**
+ * A cut video's input without its subtitle tracks, and the note that says so. ffmpeg reading from `-ss` neither times
+ * subtitle packets with the cut (they come out late by the distance to the key frame it seeks to) nor ends them with
+ * it (the rest of the film's subtitles come along), so a cut that kept them would be out of step and too long.
+ */
+export function cutWithoutSubtitles<T extends ProbedInput>(input: T): { input: T; note?: string } {
+  const count = input.probe.subtitles.length;
+  if (count === 0) return { input };
+  return {
+    input: { ...input, probe: { ...input.probe, subtitles: [] } },
+    note: `Left out ${count === 1 ? 'the subtitle track' : `the ${count} subtitle tracks`}: subtitles cannot be cut in step with the picture. Convert the whole file to keep them.`,
+  };
+}

@@ -17,7 +17,7 @@ import { assertPairSupported } from '../../pairs.js';
 import { planAudioConversion } from '../plan/planAudio.js';
 import { planVideoConversion } from '../plan/planVideo.js';
 import { planGifConversions } from '../plan/planGif.js';
-import { keyFrameWindow, trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
+import { cutWithoutSubtitles, keyFrameWindow, trimNeedsEncode, trimOf, trimmedInput, withTrim } from '../plan/trim.js';
 import { planFrameGrab } from '../plan/planFrameGrab.js';
 import { formatMoment } from '../plan/moments.js';
 import { isAnimatedWebp, isFrameGrabTarget, type FrameGrabTarget } from '../plan/frameGrabTargets.js';
@@ -219,7 +219,8 @@ export class LocalConverter {
     const kept: Kept | undefined = request.target === 'gif' || animatedWebp ? 'pictures' : request.target === 'mkv' ? 'movie and subtitles' : isVideoOutput(request.target) ? 'movie' : undefined;
     const timed: Kept | undefined = kept ?? (isAudioOutput(request.target) ? 'sound' : undefined);
     const read = inProcessProbe(input, request.target);
-    const probe = read && !(timed && needsStreamStarts(read, timed)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal);
+    const probe = read && !(timed && needsStreamStarts(read, timed)) ? read : await this.ports.prober.probe({ path: input.path, demuxer: input.demuxer, skipBytes: input.skipBytes }, signal)
+      .catch((error: unknown) => { throw unreadableToBlame(input, error); });
     const refined = refineFormat(input, probe);
     assertPairSupported(refined.format, request.target, { video: probe.video.length > 0 });
     const probed = { ...refined, probe };
@@ -230,9 +231,11 @@ export class LocalConverter {
     const trim = asked && timed ? trimWithinSpan(asked, probe, timed) : asked ?? late;
     const spanned = kept ? spannedInput(probed, kept) : probed;
     const heard = trim && isVideoOutput(request.target) ? withoutSilentSound(spanned, trim) : spanned;
-    const planned = trim ? trimmedInput(heard, trim) : heard;
+    const subtitled = trim && isVideoOutput(request.target) ? cutWithoutSubtitles(heard) : { input: heard };
+    const planned = trim ? trimmedInput(subtitled.input, trim) : heard;
     const holdsNotes = kept && (!trim || trim.length < asked!.length) ? spanNote(probe, kept) : [];
     if (heard.probe.audio.length < spanned.probe.audio.length) holdsNotes.push(heard.probe.audio.length === 0 ? 'The cut holds none of the sound, so the video has none.' : 'A sound track that holds nothing of the cut was left out.');
+    if (subtitled.note) holdsNotes.push(subtitled.note);
     if (late) holdsNotes.push(`The sound starts ${formatMoment(late.from)} into the file, so the output starts with it.`);
     const cutsVideo = isVideoOutput(request.target) && probe.video.length > 0;
     // A cut's start is looked up among the key frames only when a copy could keep it.
@@ -413,6 +416,18 @@ function inputToBlame(input: IdentifiedInput, error: unknown): unknown {
   if (!(error instanceof AppError) || error.code !== 'OUTPUT_CHECK_FAILED') return error;
   const cut = cutShortInput(input);
   return cut ? cutShortError(cut) : error;
+}
+
+/**
+ * A file the prober cannot read whose own structure runs past its end is cut short, and said so: an MP4/MOV whose
+ * index was to be written last (as phones and cameras write it) has none when a download or copy stops partway.
+ */
+function unreadableToBlame(input: IdentifiedInput, error: unknown): unknown {
+  if (!(error instanceof AppError) || error.code !== 'INPUT_CORRUPT') return error;
+  const cut = cutShortInput(input);
+  if (!cut) return error;
+  const said = cutShortError(cut);
+  return new AppError(said.code, said.message, error.detail ?? error.message);
 }
 
 /** Whether a clip is shorter than two of the animation's frames, so that it makes one picture. */
