@@ -100,15 +100,15 @@ describe('planAudioConversion: the exact ffmpeg arguments of each audio target',
   it('FLAC and OGG: copied when already so, else encoded with at most 8 channels (OGG at most 192 kHz)', () => {
     expect(plan('flac', { codec: 'flac' }).strategy).toBe('remux');
     // Float PCM has its peak measured first (peakHeadroom.ts); integer sound and a normalised one do not.
-    expect(plan('flac', { codec: 'pcm_f32le' }).peakTrack).toEqual({ inputIndex: 0, outIndex: 0, target: 'FLAC', lossy: false });
+    expect(plan('flac', { codec: 'pcm_f32le' }).peakTracks).toEqual([{ inputIndex: 0, outIndex: 0, target: 'FLAC', lossy: false }]);
     // Lossy targets too: their players cut off what lies above full scale. WAV keeps float as float.
     for (const target of ['mp3', 'm4a', 'ogg', 'opus'] as const) {
-      expect(plan(target, { codec: 'pcm_f32le' }).peakTrack).toEqual({ inputIndex: 0, outIndex: 0, target: target.toUpperCase(), lossy: true });
-      expect(plan(target, { codec: 'pcm_s24le' }).peakTrack).toBeUndefined();
+      expect(plan(target, { codec: 'pcm_f32le' }).peakTracks).toEqual([{ inputIndex: 0, outIndex: 0, target: target.toUpperCase(), lossy: true }]);
+      expect(plan(target, { codec: 'pcm_s24le' }).peakTracks).toBeUndefined();
     }
-    expect(plan('wav', { codec: 'pcm_f64le' }).peakTrack).toBeUndefined();
-    expect(plan('flac', { codec: 'pcm_s24le' }).peakTrack).toBeUndefined();
-    expect(planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'pcm_f32le' })] })), 'flac', { conversion: { ...DEFAULT_OPTIONS, normalize: true } }).peakTrack).toBeUndefined();
+    expect(plan('wav', { codec: 'pcm_f64le' }).peakTracks).toBeUndefined();
+    expect(plan('flac', { codec: 'pcm_s24le' }).peakTracks).toBeUndefined();
+    expect(planAudioConversion(probedInput(probe({ video: [], audio: [audio({ codec: 'pcm_f32le' })] })), 'flac', { conversion: { ...DEFAULT_OPTIONS, normalize: true } }).peakTracks).toBeUndefined();
     expect(plan('flac', { codec: 'alac', channels: 10 }).outputOptions).toEqual([...head, '-c:a', 'flac', '-ac', '8']);
     expect(plan('flac', { codec: 'alac', channels: 2, sampleRate: 88200 }).expectation.audio).toMatchObject({ codec: 'flac', maxChannels: 2, maxSampleRate: 88200 });
     expect(plan('ogg', { codec: 'vorbis' }).strategy).toBe('remux');

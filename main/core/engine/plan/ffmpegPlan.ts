@@ -70,8 +70,8 @@ export interface FfmpegPlan {
   firstPass?: string[];
   /** Sound tracks to measure before this plan runs and normalise in it (loudness.ts); their filters are added then. */
   loudness?: LoudnessTrack[];
-  /** A float track whose peak is measured before this plan writes it in whole numbers, and lowered to fit (peakHeadroom.ts). */
-  peakTrack?: PeakTrack;
+  /** Float tracks whose peaks are measured before this plan writes them in whole numbers or lossy, and lowered to fit (peakHeadroom.ts). */
+  peakTracks?: PeakTrack[];
 }
 
 type PlannedInput = Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>;

@@ -18,6 +18,8 @@ export interface LoudnessTrack {
   sampleRate: number;
   /** The channels it is mixed down to first, when fewer than it has (measured as it will be heard). */
   downmixTo?: 1 | 2;
+  /** Which track the note speaks of, when the output has more than one (soundTrackLabel.ts). */
+  label?: string;
 }
 
 /** What loudnorm's first pass reports of a track that the gain needs: its integrated loudness and true peak. */
@@ -86,12 +88,13 @@ export function withLoudness(plan: FfmpegPlan, measured: ReadonlyArray<LoudnessM
   const notes: string[] = [];
   (plan.loudness ?? []).forEach((track, i) => {
     const m = measured[i];
+    const named = track.label ?? 'the sound';
     if (!m) {
-      notes.push('The sound is silent, so its loudness was left as it is.');
+      notes.push(`${named[0]!.toUpperCase()}${named.slice(1)} is silent, so its loudness was left as it is.`);
       return;
     }
     filters.push(`-filter:a:${track.outIndex}`, gainAndLimiterFilter(track, m));
-    notes.push(`Made the sound ${LOUDNESS_TARGET.integrated} LUFS loud (EBU R128; it was ${m.integrated.toFixed(1)} LUFS).`);
+    notes.push(`Made ${named} ${LOUDNESS_TARGET.integrated} LUFS loud (EBU R128; it was ${m.integrated.toFixed(1)} LUFS).`);
   });
   return { ...plan, outputOptions: [...plan.outputOptions, ...filters], notes: [...plan.notes, ...new Set(notes)] };
 }

@@ -28,11 +28,13 @@ export interface PeakTrack {
   target: string;
   /** A lossy target: its decoder, not its encoder, cuts the peaks off, and it needs more room. */
   lossy: boolean;
+  /** Which track the note speaks of, when the output has more than one ("sound track 2 (jpn)"). */
+  label?: string;
 }
 
 /** The track to measure first when the sound is float and the target cannot keep what lies above full scale. */
-export function peakTrackOf(stream: { index: number; codec: string }, target: string, lossy: boolean): PeakTrack | undefined {
-  return isFloatPcm(stream.codec) ? { inputIndex: stream.index, outIndex: 0, target, lossy } : undefined;
+export function peakTrackOf(stream: { index: number; codec: string }, target: string, lossy: boolean, outIndex = 0, label?: string): PeakTrack | undefined {
+  return isFloatPcm(stream.codec) ? { inputIndex: stream.index, outIndex, target, lossy, ...(label ? { label } : {}) } : undefined;
 }
 
 /** The measuring pass: what the plan reads (a cut included), the whole track's peak, nothing written. */
@@ -53,15 +55,21 @@ export function parsePeakLevel(log: string): number {
   return found[1]!.endsWith('inf') ? -Infinity : Number(found[1]);
 }
 
-/** The plan, its peak measured, with the gain that keeps the peaks (none when they are within full scale), and a note of it. */
-export function withHeadroom(plan: FfmpegPlan, peakDb: number): FfmpegPlan {
-  const { peakTrack: track, ...measured } = plan;
-  if (!track || !(peakDb > 0)) return measured;
-  const gain = (track.lossy ? LOSSY_PEAK_CEILING_DB : PEAK_CEILING_DB) - peakDb;
-  const cut = track.lossy ? `above full scale, and players of ${track.target} would have cut it off there` : `above what ${track.target} holds, and would have been cut off there`;
-  return {
-    ...measured,
-    outputOptions: [...plan.outputOptions, `-filter:a:${track.outIndex}`, `volume=${gain.toFixed(2)}dB`],
-    notes: [...plan.notes, `Lowered the level by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, ${cut}.`],
-  };
+/**
+ * The plan, each float track's peak measured (in `plan.peakTracks`' order), with the gain that keeps the peaks (none
+ * for a track within full scale), and a note of each gain.
+ */
+export function withHeadroom(plan: FfmpegPlan, peaksDb: readonly number[]): FfmpegPlan {
+  const { peakTracks: tracks = [], ...measured } = plan;
+  const filters: string[] = [];
+  const notes: string[] = [];
+  tracks.forEach((track, i) => {
+    const peakDb = peaksDb[i]!;
+    if (!(peakDb > 0)) return;
+    const gain = (track.lossy ? LOSSY_PEAK_CEILING_DB : PEAK_CEILING_DB) - peakDb;
+    const cut = track.lossy ? `above full scale, and players of ${track.target} would have cut it off there` : `above what ${track.target} holds, and would have been cut off there`;
+    filters.push(`-filter:a:${track.outIndex}`, `volume=${gain.toFixed(2)}dB`);
+    notes.push(`Lowered the level${track.label ? ` of ${track.label}` : ''} by ${(-gain).toFixed(1)} dB: the float sound peaks at +${peakDb.toFixed(1)} dBFS, ${cut}.`);
+  });
+  return filters.length === 0 ? measured : { ...measured, outputOptions: [...plan.outputOptions, ...filters], notes: [...plan.notes, ...notes] };
 }

@@ -251,12 +251,12 @@ export function planAudioConversion(input: ProbedInput, target: AudioOutput, opt
     durationSeconds: duration,
     ...(normalize && encoded ? { loudness: [loudnessTrack(stream, 0, encoded.channels)] } : {}),
     // Normalising sets the level (and holds the peaks) itself; WAV keeps float as float.
-    ...(peakTrack ? { peakTrack } : {}),
+    ...(peakTrack ? { peakTracks: [peakTrack] } : {}),
   };
 }
 
 /** A track to normalise, measured after the downmix it gets (a mono mix of stereo sounds quieter than the stereo). */
-export function loudnessTrack(stream: AudioStreamInfo, outIndex: number, channels: number): LoudnessTrack {
+export function loudnessTrack(stream: AudioStreamInfo, outIndex: number, channels: number, label?: string): LoudnessTrack {
   const downmixTo = channels < stream.channels && channels <= 2 ? channels as 1 | 2 : undefined;
-  return { inputIndex: stream.index, outIndex, sampleRate: stream.sampleRate > 0 ? stream.sampleRate : 48000, ...(downmixTo ? { downmixTo } : {}) };
+  return { inputIndex: stream.index, outIndex, sampleRate: stream.sampleRate > 0 ? stream.sampleRate : 48000, ...(downmixTo ? { downmixTo } : {}), ...(label ? { label } : {}) };
 }

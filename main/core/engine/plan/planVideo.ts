@@ -7,6 +7,8 @@ import type { LoudnessTrack } from './loudness.js';
 import { fitAudioBitrate, type LossyAudioCodec } from './audioBitrateReach.js';
 import { DEFAULT_OPTIONS, type ConversionOptions, type Quality, type Speed } from './conversionOptions.js';
 import { DEINTERLACED_NOTE, deinterlaceFilters } from './deinterlace.js';
+import { peakTrackOf, type PeakTrack } from './peakHeadroom.js';
+import { soundTrackLabel } from './soundTrackLabel.js';
 import { codecChoice, mpeg4Args, vp9Args, x264Args, type EncoderNames } from './videoCodecs.js';
 import { planAudioBudget, planVideoBudget, type SizeTarget } from './sizeBudget.js';
 import { CODEC_AT_BITRATE, MPEG4_AT_BITRATE, VP9_AT_BITRATE, X264_AT_BITRATE, type BitrateEncoder, type EncodePass } from './sizeTargetEncoder.js';
@@ -30,7 +32,7 @@ interface VideoProfile {
   videoTag: string[];
   /** An average bitrate instead of a constant quality (a size limit), for two passes. */
   bitrateEncoder: BitrateEncoder;
-  audioCodec: string;
+  audioCodec: LossyAudioCodec;
   canCopyAudio: (stream: AudioStreamInfo) => boolean;
   audioEncoder: (stream: AudioStreamInfo, outIndex: number, settings: AudioSettings) => EncodedAudio;
   /** The audio bitrate per track a size limit starts from (stereo). */
@@ -245,6 +247,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
   }
   const reencode = forceReencode || settings.kbps !== undefined || settings.mono || conversion.quality === 'small' || (conversion.normalize ?? false);
   const loudness: LoudnessTrack[] = [];
+  const peakTracks: PeakTrack[] = [];
   const notes = [`This file has sound only, so the ${target.toUpperCase()} holds audio alone${keepsCover ? ', with its cover art' : ''}.`];
   if (cover && !keepsCover && !conversion.stripMetadata) notes.push(`The cover art was left out: ${target.toUpperCase()} files made here cannot hold a picture (MP4 can).`);
   probe.audio.forEach((stream, i) => {
@@ -256,7 +259,7 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
       const encoded = profile.audioEncoder(stream, i, settings);
       out.push(...encoded.args);
       notes.push(...encoded.notes);
-      if (conversion.normalize) loudness.push(loudnessTrack(stream, i, audioChannels(stream, settings, target)));
+      encodedSound(stream, i, probe.audio.length, settings, target, profile, conversion, loudness, peakTracks);
     }
   });
   // ffmpeg writes the cover (covr) only among iTunes-style tags, which the song's title, artist and album are.
@@ -279,7 +282,24 @@ function planAudioOnly(input: ProbedInput, target: VideoOutput, profile: VideoPr
     durationSeconds: probe.durationSeconds,
     sizeTarget,
     ...(loudness.length > 0 ? { loudness } : {}),
+    ...(peakTracks.length > 0 ? { peakTracks } : {}),
   };
+}
+
+const CODEC_NAMES: Record<LossyAudioCodec, string> = { aac: 'AAC', opus: 'Opus', mp3: 'MP3', vorbis: 'Vorbis' };
+
+/**
+ * What an encoded track is measured for first: its loudness when normalised, else, when its sound is float, its peak
+ * (peakHeadroom.ts), which every video profile's lossy codec would let players cut off above full scale.
+ */
+function encodedSound(stream: AudioStreamInfo, outIndex: number, tracks: number, settings: AudioSettings, target: VideoOutput, profile: VideoProfile, conversion: ConversionOptions, loudness: LoudnessTrack[], peakTracks: PeakTrack[]): void {
+  const label = soundTrackLabel(stream, outIndex, tracks);
+  if (conversion.normalize) {
+    loudness.push(loudnessTrack(stream, outIndex, audioChannels(stream, settings, target), label));
+    return;
+  }
+  const peak = peakTrackOf(stream, CODEC_NAMES[profile.audioCodec], true, outIndex, label);
+  if (peak) peakTracks.push(peak);
 }
 
 /** Chapters are kept with the rest of the metadata; stripping drops them too. */
@@ -396,6 +416,8 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
   let audioOut = 0;
   let copiedAudio = 0;
   const loudness: LoudnessTrack[] = [];
+  const peakTracks: PeakTrack[] = [];
+  if (conversion.normalize && probe.audio.length === 0) notes.push('This video has no sound to normalise.');
   probe.audio.forEach((stream) => {
     out.push('-map', `0:${stream.index}`);
     if (!reencodeAudio && profile.canCopyAudio(stream)) {
@@ -405,7 +427,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
       const encoded = profile.audioEncoder(stream, audioOut, audioSettings);
       out.push(...encoded.args);
       notes.push(...encoded.notes.filter((note) => !notes.includes(note)));
-      if (conversion.normalize) loudness.push(loudnessTrack(stream, audioOut, audioChannels(stream, audioSettings, target)));
+      encodedSound(stream, audioOut, probe.audio.length, audioSettings, target, profile, conversion, loudness, peakTracks);
     }
     audioOut++;
   });
@@ -446,6 +468,7 @@ export function planVideoConversion(input: ProbedInput, target: VideoOutput, opt
     sizeTarget,
     firstPass,
     ...(loudness.length > 0 ? { loudness } : {}),
+    ...(peakTracks.length > 0 ? { peakTracks } : {}),
   };
 }
 

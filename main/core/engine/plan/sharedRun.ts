@@ -42,7 +42,7 @@ const GRAPH_OPTIONS = new Set(['-filter_complex', '-lavfi', '-filter_complex_scr
  * sound into sound alone, with nothing measured first and no size to meet.
  */
 export function sharedRunMember(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, outputPath: string): SharedRunMember | undefined {
-  if (plan.expectation.video !== undefined || plan.firstPass !== undefined || (plan.loudness?.length ?? 0) > 0 || plan.peakTrack !== undefined || plan.sizeTarget !== undefined) return undefined;
+  if (plan.expectation.video !== undefined || plan.firstPass !== undefined || (plan.loudness?.length ?? 0) > 0 || (plan.peakTracks?.length ?? 0) > 0 || plan.sizeTarget !== undefined) return undefined;
   if (plan.durationSeconds === undefined || plan.durationSeconds > SHARED_RUN_MAX_SECONDS) return undefined;
   // Without a -map, ffmpeg would choose the output's streams among every input of the run.
   if (plan.outputOptions.some((option) => GRAPH_OPTIONS.has(option)) || !plan.outputOptions.includes('-map')) return undefined;

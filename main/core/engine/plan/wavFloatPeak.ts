@@ -84,7 +84,7 @@ export async function wavFloatPeakDb(path: string, signal?: AbortSignal): Promis
  * no astats pass runs, and a short sound may still share its ffmpeg process. Otherwise the plan as it is.
  */
 export async function withPeakReadInProcess(plan: FfmpegPlan, input: Pick<ProbedInput, 'path' | 'demuxer' | 'skipBytes'>, signal?: AbortSignal): Promise<FfmpegPlan> {
-  if (!plan.peakTrack || input.demuxer !== 'wav' || input.skipBytes || plan.inputOptions.length > 0) return plan;
+  if (plan.peakTracks?.length !== 1 || input.demuxer !== 'wav' || input.skipBytes || plan.inputOptions.length > 0) return plan;
   const peak = await wavFloatPeakDb(input.path, signal);
-  return peak === undefined ? plan : withHeadroom(plan, peak);
+  return peak === undefined ? plan : withHeadroom(plan, [peak]);
 }

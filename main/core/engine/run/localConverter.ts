@@ -350,9 +350,9 @@ export class LocalConverter {
     const duration = planned.durationSeconds;
     // The passes share the progress bar: each loudness measurement, the analysis pass, then the encode.
     const measurements = planned.loudness ?? [];
-    const peakPass = planned.peakTrack !== undefined ? 1 : 0;
+    const peakPasses = planned.peakTracks?.length ?? 0;
     const firstPass = planned.firstPass !== undefined && !reuseFirstPass;
-    const passes = measurements.length + peakPass + (firstPass ? 2 : 1);
+    const passes = measurements.length + peakPasses + (firstPass ? 2 : 1);
     const progressOfPass = (pass: number) => (seconds: number) => {
       if (duration && duration > 0) onProgress?.(Math.min(0.99, (pass + Math.min(1, seconds / duration)) / passes));
     };
@@ -375,9 +375,13 @@ export class LocalConverter {
       }
       plan = withLoudness(plan, measured);
     }
-    if (plan.peakTrack) {
-      await currentJob()?.checkpoint(signal);
-      plan = withHeadroom(plan, parsePeakLevel(await this.ports.ffmpeg.analyse(peakAnalysisArgs(plan, probed, plan.peakTrack), { signal, onProgress: progressOfPass(measurements.length) })));
+    if (plan.peakTracks) {
+      const peaks = [];
+      for (const [i, track] of plan.peakTracks.entries()) {
+        await currentJob()?.checkpoint(signal);
+        peaks.push(parsePeakLevel(await this.ports.ffmpeg.analyse(peakAnalysisArgs(plan, probed, track), { signal, onProgress: progressOfPass(measurements.length + i) })));
+      }
+      plan = withHeadroom(plan, peaks);
     }
     if (firstPass) {
       await ensureScratch(scratchDir);
