@@ -8,6 +8,7 @@ import { cutShortMovie } from './cutShortMovie.js';
 import { cutShortMp3 } from './cutShortMp3.js';
 import { cutShortOgg } from './cutShortOgg.js';
 import { cutShortAvi, cutShortSoundChunks } from './cutShortRiff.js';
+import { cutShortTransport } from './cutShortTransport.js';
 
 /** How much of a file is there when its own structure says it goes on past the file's end. */
 export interface CutShort {
@@ -25,6 +26,7 @@ const READERS: Record<string, (source: ByteSource, skipBytes?: number) => CutSho
   mp3: cutShortMp3,
   flac: cutShortFlac,
   ogg: cutShortOgg,
+  mpegts: cutShortTransport,
 };
 
 /**
@@ -49,11 +51,11 @@ export function cutShortInput(input: { path: string; demuxer: string; skipBytes?
 
 /**
  * The containers whose readers only claim a cut from sizes the file itself declares (or an element cut at its end, or
- * an Ogg's last page without its end-of-stream flag), asked also after a conversion that passed its check: an Ogg cut
- * short converts what is there (its length is read from its last page). An MP4/MOV box or an MP3 header count can be
+ * an Ogg's last page without its end-of-stream flag, a TS's last packet begun and not ended), asked also after a
+ * conversion that passed its check: an Ogg or a TS cut short converts what is there (its length is read from its end). An MP4/MOV box or an MP3 header count can be
  * garbage in a damaged file that converts well; those are asked only when the output failed.
  */
-const SAID_WHEN_CONVERTED = new Set(['matroska', 'avi', 'wav', 'aiff', 'ogg']);
+const SAID_WHEN_CONVERTED = new Set(['matroska', 'avi', 'wav', 'aiff', 'ogg', 'mpegts']);
 
 /**
  * A FLAC cut short is refused even when its output passed its check: its STREAMINFO counts the samples that are
