@@ -51,6 +51,7 @@ describe('the sound tracks of a video conversion', () => {
     makeMedia([...PICTURE, ...sine(440), ...sine(660), '-filter_complex', '[1:a]volume=23dB[a];[2:a]volume=26dB[b]', '-map', '0:v', '-map', '[a]', '-map', '[b]',
       ...H264, '-c:a', 'pcm_f32le', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=jpn', file('two.mkv')]);
     makeMedia([...PICTURE, ...H264, file('silent.mkv')]);
+    makeMedia([...sine(440), '-af', 'volume=23dB', '-c:a', 'pcm_f32le', file('hot.wav')]);
   }, 120_000);
   afterAll(() => removeDir(dir));
 
@@ -70,6 +71,14 @@ describe('the sound tracks of a video conversion', () => {
     const whole = await convert('whole.mov', 'mp4');
     expect(whole.notes.join(' ')).not.toMatch(/Lowered/);
     expect(ffmpeg.analyses - before).toBe(2);
+  }, 120_000);
+
+  it('a float WAV into an MP4 (sound alone, AAC) gets the same gain, its peak read in process', async () => {
+    const before = ffmpeg.analyses;
+    const result = await convert('hot.wav', 'mp4');
+    expect(decodedPeak(result.outputPath)).toBeLessThanOrEqual(0);
+    expect(result.notes.join(' ')).toMatch(/Lowered the level by 5\.9 dB: the float sound peaks at \+4\.9 dBFS, above full scale, and players of AAC would have cut it off there\./);
+    expect(ffmpeg.analyses - before).toBe(0);
   }, 120_000);
 
   it('measures each float track of a video and names it in its note', async () => {
