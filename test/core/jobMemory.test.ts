@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimateJobMemory, laneRequestFor } from '../../main/core/scheduling/jobMemory';
 import { concurrencyLimits } from '../../main/core/scheduling/concurrency';
 import { Scheduler } from '../../main/core/scheduling/scheduler';
-import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
-import { readVideoFrameSize } from '../../main/core/engine/identify/videoHeader';
+import { DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, memoryBudget, videoJobMemory } from '../../main/core/scheduling/memoryEstimate';
+import { readVideoFrameSize, readVideoHeader } from '../../main/core/engine/identify/videoHeader';
+import { GIF_MAX_EDGE, GIF_MAX_FPS } from '../../main/core/engine/plan/planGif';
 import { removeDir, tempDir } from '../helpers/media';
 
 describe('a job\'s memory estimate from its input file', () => {
@@ -129,5 +130,101 @@ describe('a job\'s memory estimate from its input file', () => {
       expect(running).toBe(0);
     });
   });
-});
 
+  describe('a GIF or an animated WEBP of a video', () => {
+    /** `seconds` of a moving 640x360 picture at `fps` made by ffmpeg (x264, or MPEG-4 in an AVI). */
+    const clip = (name: string, seconds: number, fps = 15) => execFileSync('ffmpeg', [
+      '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=s=640x360:r=${fps}:d=${seconds}`,
+      ...(name.endsWith('.avi') ? ['-c:v', 'mpeg4'] : ['-c:v', 'libx264', '-preset', 'ultrafast']), path.join(dir, name),
+    ]);
+    beforeAll(() => {
+      clip('long.mp4', 60);
+      clip('long.avi', 60);
+      clip('long.mkv', 60);
+      clip('short.mp4', 10);
+      clip('short30.mp4', 10, 30);
+      clip('short5.mp4', 10, 5);
+    }, 120_000);
+    const gif = (name: string, options: { resize?: number; from?: number; until?: number } = {}) => estimateJobMemory(path.join(dir, name), 'gif', options);
+
+    it('reads how long the clip lasts and how often its pictures come from its MP4 or AVI header', () => {
+      expect(readVideoHeader(path.join(dir, 'long.mp4'))).toEqual({ width: 640, height: 360, durationSeconds: 60, frameRate: 15 });
+      // AVI states a frame's time in whole microseconds: 66,666 at 15 fps.
+      expect(readVideoHeader(path.join(dir, 'long.avi'))).toEqual({ width: 640, height: 360, durationSeconds: expect.closeTo(60, 2) as number, frameRate: expect.closeTo(15, 2) as number });
+      expect(readVideoHeader(path.join(dir, 'short30.mp4'))).toMatchObject({ durationSeconds: 10, frameRate: 30 });
+      expect(readVideoHeader(path.join(dir, 'long.mkv'))).toBeUndefined();
+    });
+
+    it('grows with the clip\'s length and the picture\'s size, within the planner\'s caps of 480 px and 15 fps', () => {
+      const frameBytes = GIF_MAX_EDGE * 270 * 4;
+      // 60 s at 15 fps keeps 900 frames of 480x270 until the palette is made: each at least as RGBA.
+      expect(gif('long.mp4')).toBeGreaterThan(900 * frameBytes);
+      expect(gif('long.mp4') - gif('short.mp4')).toBeGreaterThan(750 * frameBytes);
+      expect(gif('long.avi')).toBe(gif('long.mp4'));
+      // --resize 640 makes every frame (640x360)/(480x270) = 1.78 times larger; 1280 does not enlarge a 640x360 clip.
+      const larger = (gif('long.mp4', { resize: 640 }) - gif('short.mp4', { resize: 640 })) / (gif('long.mp4') - gif('short.mp4'));
+      expect(larger).toBeCloseTo((640 * 360) / (480 * 270), 1);
+      expect(gif('long.mp4', { resize: 1280 })).toBe(gif('long.mp4', { resize: 640 }));
+      expect(gif('long.mp4', { resize: 240 })).toBeLessThan(gif('long.mp4') / 2);
+      // Frames come at 15 a second at most: a 30 fps clip keeps as many as a 15 fps one, a 5 fps clip a third.
+      expect(GIF_MAX_FPS).toBe(15);
+      expect(gif('short30.mp4')).toBe(gif('short.mp4'));
+      expect(gif('short5.mp4')).toBeLessThan(gif('short.mp4'));
+      // A cut keeps only its frames; an end past the clip's is the clip's.
+      expect(gif('long.mp4', { from: 20, until: 30 })).toBe(gif('short.mp4'));
+      expect(gif('long.mp4', { from: 50 })).toBe(gif('short.mp4'));
+      expect(gif('short.mp4', { until: 100 })).toBe(gif('short.mp4'));
+    });
+
+    it('counts an animated WEBP by its length too, a still WEBP as a picture, and a clip of unknown length as the most one job may take', () => {
+      const webp = (name: string, options: { from?: number; until?: number } = {}) => estimateJobMemory(path.join(dir, name), 'webp', options);
+      expect(webp('long.mp4', { from: 0 })).toBeGreaterThan(webp('short.mp4', { from: 0 }));
+      expect(webp('long.mp4', { from: 0 })).toBeGreaterThan(DEFAULT_JOB_MEMORY.image);
+      expect(webp('long.mp4', { from: 0 })).toBeLessThan(gif('long.mp4'));
+      expect(webp('long.mp4')).toBe(DEFAULT_JOB_MEMORY.image);
+      // An MKV's header is not read here: its length is unknown unless --until bounds it.
+      expect(gif('long.mkv')).toBe(MAX_JOB_MEMORY_BYTES);
+      expect(gif('long.mkv', { until: 10 })).toBeGreaterThanOrEqual(gif('short.mp4'));
+      expect(gif('long.mkv', { until: 10 })).toBeLessThan(MAX_JOB_MEMORY_BYTES / 2);
+      const started = performance.now();
+      for (let i = 0; i < 100; i++) gif('long.mp4');
+      // Only the header is read: a hundred estimates take less than one ffprobe run.
+      const estimates = performance.now() - started;
+      const probeStarted = performance.now();
+      execFileSync('ffprobe', ['-v', 'error', '-show_format', path.join(dir, 'long.mp4')]);
+      expect(estimates).toBeLessThan(performance.now() - probeStarted);
+    });
+
+    it('so the scheduler does not start long-clip GIFs together: three of a minute each run one at a time, one above the whole budget runs alone', async () => {
+      const totalMemoryBytes = 24 * 2 ** 30;
+      const budget = memoryBudget(totalMemoryBytes);
+      expect(gif('long.mp4')).toBeGreaterThan(budget / 2);
+      expect(gif('long.mp4', { resize: 640 })).toBeGreaterThan(MAX_JOB_MEMORY_BYTES);
+      const run = async (jobs: [string, 'gif' | 'jpg', { resize?: number }][]) => {
+        const scheduler = new Scheduler<void>({ ...concurrencyLimits({ cores: 2, totalMemoryBytes }), memoryBudget: budget }, { now: () => 0 });
+        let running = 0;
+        let most = 0;
+        const ends: (() => void)[] = [];
+        for (const [name, target, options] of jobs) {
+          scheduler.enqueue(laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, name), target, options), () => new Promise<void>((resolve) => {
+            most = Math.max(most, ++running);
+            ends.push(() => {
+              running--;
+              resolve();
+            });
+          }));
+        }
+        const firstWave = () => new Promise((resolve) => setTimeout(resolve, 10)).then(() => running);
+        const first = await firstWave();
+        while (ends.length > 0) {
+          ends.shift()!();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return { first, most, left: running };
+      };
+      expect(await run([['long.mp4', 'gif', {}], ['long.mp4', 'gif', {}], ['long.mp4', 'gif', {}]])).toEqual({ first: 1, most: 1, left: 0 });
+      // Three small pictures wait for the GIF above the budget, then run together.
+      expect(await run([['long.mp4', 'gif', { resize: 640 }], ['icon.png', 'jpg', {}], ['icon.png', 'jpg', {}], ['icon.png', 'jpg', {}]])).toEqual({ first: 1, most: 3, left: 0 });
+    });
+  });
+});

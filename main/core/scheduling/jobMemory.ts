@@ -1,10 +1,13 @@
 import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
 import type { ConversionOptions } from '../engine/plan/conversionOptions.js';
-import { isAudioOutput, isImageOutput, outputKind, type OutputFormat } from '../formats.js';
-import { ANIMATED_PICTURE_TARGETS, DEFAULT_JOB_MEMORY, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
+import { inputFormatFromName, isAudioOutput, isImageOutput, mayHoldVideo, outputKind, type OutputFormat } from '../formats.js';
+import { ANIMATED_PICTURE_TARGETS, DEFAULT_JOB_MEMORY, MAX_JOB_MEMORY_BYTES, animationOfVideoJobMemory, pictureJobMemory, videoJobMemory, type PictureFacts } from './memoryEstimate.js';
 import { countGifFrames, countWebpFrames, type ByteAt } from '../engine/identify/animationFrames.js';
 import { apngFrameCount, isAnimatedImage } from '../engine/identify/sniff.js';
-import { readVideoFrameSize } from '../engine/identify/videoHeader.js';
+import { readVideoFrameSize, readVideoHeader } from '../engine/identify/videoHeader.js';
+import { animationRungs, GIF_CAPS } from '../engine/plan/planGif.js';
+import { ANIMATED_WEBP_CAPS } from '../engine/plan/planAnimatedWebp.js';
+import { isAnimatedWebp } from '../engine/plan/frameGrabTargets.js';
 import { openUserInput } from '../userInputFile.js';
 import { readPictureFacts } from '../engine/identify/pictureHeader.js';
 import type { LaneRequest } from './scheduler.js';
@@ -73,17 +76,19 @@ function readFactsNow(file: string, frames: boolean): PictureFacts | undefined {
   }
 }
 
+type EstimateOptions = Pick<ConversionOptions, 'resize' | 'from' | 'until'>;
+
 /**
  * What a job is expected to hold in memory at its peak, for the scheduler's memory budget: for a picture
- * into a picture format from its header (no decoding); for a video target from the frame size its container
- * header states (MP4/MOV, AVI); otherwise the kind's usual need.
+ * into a picture format from its header (no decoding); for a video target, or a GIF or an animated WEBP of a
+ * video, from what its container header states (MP4/MOV, AVI); otherwise the kind's usual need.
  */
-export function estimateJobMemory(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'> = {}): number {
+export function estimateJobMemory(inputPath: string, target: OutputFormat, options: EstimateOptions = {}): number {
   return estimateJob(inputPath, target, options).memoryBytes;
 }
 
 /** The memory estimate, and for a picture the facts of its header it came from. */
-function estimateJob(inputPath: string, target: OutputFormat, options: Pick<ConversionOptions, 'resize'>): { memoryBytes: number; picture?: PictureFacts } {
+function estimateJob(inputPath: string, target: OutputFormat, options: EstimateOptions): { memoryBytes: number; picture?: PictureFacts } {
   const fallback = DEFAULT_JOB_MEMORY[outputKind(target)];
   if (outputKind(target) === 'video') {
     const frame = readVideoFrameSize(inputPath);
@@ -91,7 +96,31 @@ function estimateJob(inputPath: string, target: OutputFormat, options: Pick<Conv
   }
   if (!isImageOutput(target)) return { memoryBytes: fallback };
   const facts = readFactsNow(inputPath, ANIMATED_PICTURE_TARGETS.has(target));
-  return facts ? { memoryBytes: pictureJobMemory(facts, target, options.resize), picture: facts } : { memoryBytes: fallback };
+  if (facts) return { memoryBytes: pictureJobMemory(facts, target, options.resize), picture: facts };
+  const animation = target === 'gif' || isAnimatedWebp(target, options) ? animationOfVideoMemory(inputPath, target === 'gif' ? 'gif' : 'webp', options) : undefined;
+  return { memoryBytes: animation ?? fallback };
+}
+
+/**
+ * A GIF or an animated WEBP of a video, at the planner's first (largest) attempt: its caps, its frame rate, the
+ * length of the clip or its cut. A video whose length is unknown (no header this reads, a fragmented MP4) and not
+ * bounded by `--until` is counted at the most one job may take, so it runs alone. Undefined for a file that is
+ * neither named nor read as a video.
+ */
+function animationOfVideoMemory(inputPath: string, target: 'gif' | 'webp', options: EstimateOptions): number | undefined {
+  const header = readVideoHeader(inputPath);
+  const named = inputFormatFromName(inputPath);
+  if (!header && !(named && mayHoldVideo(named))) return undefined;
+  const caps = target === 'gif' ? GIF_CAPS : ANIMATED_WEBP_CAPS;
+  const duration = header?.durationSeconds;
+  const end = options.until !== undefined ? Math.min(options.until, duration ?? Infinity) : duration;
+  if (end === undefined) return MAX_JOB_MEMORY_BYTES;
+  const seconds = Math.max(0, end - (options.from ?? 0));
+  // Without the frame size, the largest picture the longest edge allows: a square one.
+  const edge = options.resize ?? caps.maxEdge;
+  const video = header ?? { width: edge, height: edge };
+  const rung = animationRungs({ width: video.width, height: video.height, rotation: 0, frameRate: header?.frameRate }, { resize: options.resize }, caps)[0]!;
+  return animationOfVideoJobMemory({ target, ...(header ? { input: header } : {}), width: rung.width, height: rung.height, frames: Math.max(1, Math.ceil(seconds * rung.fps)) });
 }
 
 /**
@@ -101,7 +130,7 @@ function estimateJob(inputPath: string, target: OutputFormat, options: Pick<Conv
 export const LIGHT_PICTURE_PIXELS = 512 * 512;
 export const LIGHT_PICTURE_LOAD = 0.5;
 
-type LaneOptions = Pick<ConversionOptions, 'resize' | 'maxSizeBytes' | 'normalize'>;
+type LaneOptions = EstimateOptions & Pick<ConversionOptions, 'maxSizeBytes' | 'normalize'>;
 
 /**
  * Whether a job is expected to share an ffmpeg process with others (sharedRun.ts), judged before its input is read:

@@ -79,6 +79,42 @@ export function videoJobMemory(width: number, height: number, framesInFlight = V
   return Math.round(VIDEO_BASE_BYTES + width * height * 1.5 * framesInFlight);
 }
 
+/** An animation made of a video (GIF, animated WEBP): its first, largest attempt as the planner makes it. */
+export interface AnimationOfVideo {
+  target: 'gif' | 'webp';
+  /** The video's frame size; the decoder's need is counted at the default frame size when unknown. */
+  input?: { width: number; height: number };
+  width: number;
+  height: number;
+  /** Frames the animation is made of. */
+  frames: number;
+}
+
+/**
+ * Bytes a GIF holds per pixel of each of its frames: the palette is made of the whole clip (split -> palettegen /
+ * paletteuse), so every frame waits as RGBA (4 bytes) until the clip's end, with up to as much again in the
+ * allocator's holes between them, which vary from run to run (ffmpeg 5.1, 1280x720, 5 s: 399 to 626 MB).
+ */
+const GIF_BYTES_PER_FRAME_PIXEL = 8;
+/**
+ * libwebp's animation encoder keeps every frame encoded until the end, then assembles the file, which ffmpeg copies
+ * into one packet: three copies of up to 0.2 bytes a pixel of a frame (quality 85 on noise, 1280x720, 20 and 40 s:
+ * 0.56 bytes a pixel more for each frame).
+ */
+const ANIMATED_WEBP_BYTES_PER_FRAME_PIXEL = 0.75;
+/** Whole pictures libwebp's animation encoder holds at once (the canvas, the previous one, its candidates), 4 bytes a pixel. */
+const ANIMATED_WEBP_CANVASES = 8;
+
+/** Peak memory of making an animation of a video: the video's decoding, and the frames the encoder holds. */
+export function animationOfVideoJobMemory(animation: AnimationOfVideo): number {
+  const decoding = animation.input ? videoJobMemory(animation.input.width, animation.input.height) : DEFAULT_JOB_MEMORY.video;
+  const pixels = animation.width * animation.height;
+  const held = animation.target === 'gif'
+    ? pixels * animation.frames * GIF_BYTES_PER_FRAME_PIXEL
+    : pixels * (ANIMATED_WEBP_CANVASES * 4 + animation.frames * ANIMATED_WEBP_BYTES_PER_FRAME_PIXEL);
+  return Math.round(decoding + held);
+}
+
 /** Sound is decoded a few thousand samples at a time. */
 export const AUDIO_JOB_MEMORY_BYTES = 48 * MIB;
 
