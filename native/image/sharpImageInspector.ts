@@ -28,7 +28,8 @@ function imageInfo(meta: Metadata): ImageInfo {
 export async function inspectImage(path: string): Promise<ImageInfo> {
   const bmp = readBmpHeader(await readFileHead(path, 64));
   if (bmp) return { format: 'bmp', width: bmp.width, height: bmp.height, hasAlpha: bmp.bitsPerPixel === 32, orientation: undefined, hasExif: false, photoTags: [], hasIcc: false, pages: 1 };
-  const meta = await sharp(path, { pages: -1 }).metadata();
+  // The header only: an animation's frames stacked may pass libvips' pixel limit, which guards decoding.
+  const meta = await sharp(path, { pages: -1, limitInputPixels: false }).metadata();
   // libvips reads no EXIF from a TIFF: its EXIF and GPS IFDs are read here.
   if (meta.format === 'tiff') {
     const tiffTags = await readTiffFilePhotoTags(path);

@@ -210,4 +210,12 @@ describe('the image output check, on real files that each break one promise', ()
     expect(checkImageOutput({ ...infos.jpeg!, hasXmpOrIptc: true }, 'jpg', expect10x20({ noMetadata: true }))).toEqual(['the output still carries photo metadata (EXIF, XMP or IPTC) that was to be removed']);
     expect(check('twoFrames', 'gif', expect10x20())).toEqual(['the output has 2 frames, expected 1']);
   });
+
+  it('reads a long animation whose frames together pass libvips\' decoding limit (300 frames of 1000x1000) without refusing it', async () => {
+    const long = await made('long-1000x1000x300.gif', (f) => makeMedia(['-f', 'lavfi', '-i', 'color=c=red:s=1000x1000:r=25', '-frames:v', '300', '-f', 'gif', f]))();
+    const info = await inspectImage(long);
+    expect(info.pages).toBe(300);
+    expect(checkImageOutput(info, 'gif', { width: 1000, height: 1000, hasAlpha: false, exif: false, photoTags: [], icc: false, pages: 300 })).toEqual([]);
+  });
 });
+
