@@ -53,17 +53,17 @@ describe('a job\'s memory estimate from its input file', () => {
     expect(readVideoFrameSize(path.join(dir, 'pipe.png'))).toBeUndefined();
   });
 
-  it('runs twice as many small pictures at once as large ones on a dual-core machine (8 icons, 4 photos)', () => {
+  it('runs four times as many small pictures at once as large ones on a dual-core machine (16 icons, 4 photos)', () => {
     const limits = concurrencyLimits({ cores: 2, totalMemoryBytes: 24 * 2 ** 30 });
     const running = (file: string) => {
       const scheduler = new Scheduler<void>(limits, { now: () => 0 });
       const request = laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, file), 'jpg');
-      for (let i = 0; i < 12; i++) scheduler.enqueue(request, () => new Promise<void>(() => undefined));
+      for (let i = 0; i < 24; i++) scheduler.enqueue(request, () => new Promise<void>(() => undefined));
       return scheduler.runningCount('image');
     };
-    expect(running('icon.png')).toBe(8);
+    expect(running('icon.png')).toBe(16);
     expect(running('alpha.png')).toBe(4);
-    // A video job still gets a whole core beside eight icons.
+    // A video job still gets a whole core beside the icons.
     expect(laneRequestFor({ mode: 'local', lane: 'video' }, path.join(dir, 'small.mp4'), 'mp4').load).toBeUndefined();
   });
 
@@ -82,7 +82,7 @@ describe('a job\'s memory estimate from its input file', () => {
 
     it('counts as a small picture by all the frames it keeps: a 500x500 APNG of 20 frames is one into PNG, not into GIF', () => {
       const request = (target: 'gif' | 'png') => laneRequestFor({ mode: 'local', lane: 'image' }, path.join(dir, 'many.png'), target);
-      expect(request('png').load).toBe(0.5);
+      expect(request('png').load).toBe(0.25);
       expect(request('gif').load).toBeUndefined();
     });
 
