@@ -4,6 +4,7 @@ import type { JobReport, RouteFacts } from '../core/jobs/jobReport.js';
 import { dataDirectory } from '../core/dataDirectory.js';
 import { expandInputs } from '../core/inputFiles.js';
 import { selectInputs, unreadableReport } from '../core/queue/folderInputs.js';
+import { tuneForBatch } from './v8Tuning.js';
 import { batchKeyOf, type FirstClaim } from '../core/queue/persistentQueue.js';
 import { cohortOf } from '../core/telemetry/cohort.js';
 import { systemClock } from '../../native/createNativeEngine.js';
@@ -212,6 +213,7 @@ export async function convertCommand(args: ConvertArgs, io: CliIo): Promise<numb
   if (args.outputDir !== undefined) checkCommandFolder('--out', args.outputDir);
   const { entries, emptyFolders, unreadable } = await expandInputs(args.inputs);
   const listed = performance.now();
+  tuneForBatch(entries.length);
   for (const folder of emptyFolders) io.stderr(`No supported files in ${folder}.`);
   if (entries.length === 0 && unreadable.length === 0) throw new UsageError('Nothing to convert: no supported files were found in the inputs given.');
 
