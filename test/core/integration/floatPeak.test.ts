@@ -1,30 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FfmpegRunOptions } from '../../../main/core/engine/ports';
 import { wavFloatPeakDb } from '../../../main/core/engine/plan/wavFloatPeak';
 import { LocalConverter } from '../../../main/core/engine/run/localConverter';
 import { systemClock } from '../../../native/createNativeEngine';
-import { ProcessFfmpegRunner } from '../../../native/ffmpeg/ffmpegRunner';
 import { FfprobeProber } from '../../../native/ffmpeg/ffprobeProber';
 import { locateFfmpegToolsFromEnvironment } from '../../../native/ffmpeg/locateTools';
 import { makeMedia, removeDir, tempDir } from '../../helpers/media';
-
-/** The whole file's peak in dBFS as ffmpeg's astats reads it (float kept as float). */
-function astatsPeak(file: string): number {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-af', 'astats=measure_perchannel=none', '-f', 'null', '-'], { encoding: 'utf8' });
-  return Number(/Peak level dB: (-?[\d.]+)/.exec(run.stderr.slice(run.stderr.lastIndexOf('Overall')))?.[1]);
-}
-
-/** The real ffmpeg, counting its measuring passes. */
-class CountingRunner extends ProcessFfmpegRunner {
-  analyses = 0;
-  override analyse(args: string[], options?: FfmpegRunOptions): Promise<string> {
-    this.analyses += 1;
-    return super.analyse(args, options);
-  }
-}
+import { CountingRunner, decodedPeak as astatsPeak } from '../../helpers/soundPeak';
 
 /** A float WAV's peak is read in process; other float sound is measured by an ffmpeg pass; both get the same gain. */
 describe('the peak of float sound, read in process from a WAV', () => {

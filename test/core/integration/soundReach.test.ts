@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,13 +5,7 @@ import { normalizeOptions, type ConversionOptions } from '../../../main/core/eng
 import type { OutputFormat } from '../../../main/core/formats';
 import { useRealEngine } from '../../helpers/engine';
 import { ffprobe, listAll, makeMedia, removeDir, tempDir } from '../../helpers/media';
-
-/** The whole file's peak (dBFS) and how many samples sit at it, as astats reads them (float kept as float). */
-function peaks(file: string): { level: number; count: number } {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-af', 'astats=measure_perchannel=none', '-f', 'null', '-'], { encoding: 'utf8' });
-  const overall = run.stderr.slice(run.stderr.lastIndexOf('Overall'));
-  return { level: Number(/Peak level dB: (-?[\d.]+)/.exec(overall)?.[1]), count: Number(/Peak count: (\d+)/.exec(overall)?.[1]) };
-}
+import { peaks } from '../../helpers/soundPeak';
 
 /** A mono 32-bit float WAV of a 440 Hz sine at 1.8 times full scale (+5.1 dBFS), as float field recorders keep a loud take. */
 function writeLoudFloatWav(file: string, rate = 48000, seconds = 2): void {

@@ -1,29 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FfmpegRunOptions } from '../../../main/core/engine/ports';
 import { normalizeOptions } from '../../../main/core/engine/plan/conversionOptions';
 import { LocalConverter } from '../../../main/core/engine/run/localConverter';
 import { systemClock } from '../../../native/createNativeEngine';
-import { ProcessFfmpegRunner } from '../../../native/ffmpeg/ffmpegRunner';
 import { FfprobeProber } from '../../../native/ffmpeg/ffprobeProber';
 import { locateFfmpegToolsFromEnvironment } from '../../../native/ffmpeg/locateTools';
 import { makeMedia, removeDir, tempDir } from '../../helpers/media';
-
-/** One sound track's peak in dBFS, decoded from the file as a player would, float kept as float. */
-function decodedPeak(file: string, track = 0): number {
-  const run = spawnSync('ffmpeg', ['-hide_banner', '-nostats', '-i', file, '-map', `0:a:${track}`, '-af', 'astats=measure_perchannel=none', '-f', 'null', '-'], { encoding: 'utf8' });
-  return Number(/Peak level dB: (-?[\d.]+)/.exec(run.stderr.slice(run.stderr.lastIndexOf('Overall')))?.[1]);
-}
-
-/** The real ffmpeg, counting its measuring passes. */
-class CountingRunner extends ProcessFfmpegRunner {
-  analyses = 0;
-  override analyse(args: string[], options?: FfmpegRunOptions): Promise<string> {
-    this.analyses += 1;
-    return super.analyse(args, options);
-  }
-}
+import { CountingRunner, decodedPeak } from '../../helpers/soundPeak';
 
 const PICTURE = ['-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=10:duration=2'];
 const sine = (frequency: number) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=2:sample_rate=48000`];
